@@ -1,0 +1,1 @@
+"""Authentication: passwords, access tokens, Redis sessions, API keys, the principal."""

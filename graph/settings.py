@@ -1,0 +1,97 @@
+"""Typed settings, read from the environment with the ``HESTAMI_`` prefix.
+
+Secrets are ``SecretStr`` so that ``repr(settings)`` and logs never show them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HESTAMI_", extra="ignore")
+
+    environment: str = Field("development", description="development | test | production")
+
+    # Postgres. `database_url` is the owner role (migrations); the application
+    # connects as `app_db_role`, which owns nothing and cannot bypass RLS.
+    database_url: SecretStr = SecretStr(
+        "postgresql+asyncpg://hestami_owner@127.0.0.1:5432/hestami"
+    )
+    app_database_url: SecretStr | None = None
+    app_db_role: str = "hestami_app"
+    app_db_password: SecretStr | None = None
+    # Superuser URL used only to create the roles and databases on first start.
+    admin_database_url: SecretStr | None = None
+    dbos_system_database_url: SecretStr | None = None
+    db_pool_size: int = 10
+    db_max_overflow: int = 5
+
+    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    # Every Redis key starts with this, so parallel test runs never collide.
+    redis_prefix: str = "hestami"
+
+    cerbos_address: str = "127.0.0.1:3593"
+
+    # JWKS (JSON) holding the private signing keys; every key verifies, the
+    # one named by `jwt_active_kid` (or the first) signs.
+    jwt_keys: SecretStr | None = None
+    jwt_keys_file: str | None = None
+    jwt_active_kid: str | None = None
+    jwt_issuer: str = "https://hestami.local"
+    jwt_audience: str = "hestami-api"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    jwt_leeway_seconds: int = 30
+
+    otlp_endpoint: str | None = None
+    service_name: str = "hestami"
+    application_version: str = "hestami-0.1.0"
+
+    # Request limits.
+    max_body_bytes: int = 1_048_576
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    max_query_cost: int = 50_000
+    max_page_size: int = 100
+    default_page_size: int = 20
+    rate_limit_capacity: int = 300
+    rate_limit_refill_per_second: float = 20.0
+    org_rate_limit_capacity: int = 1200
+    org_rate_limit_refill_per_second: float = 80.0
+    idempotency_retention_hours: int = 24
+    max_concurrent_password_hashes: int = 4
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    def app_url(self) -> str:
+        """The application role's URL: explicit, or the owner URL with the app role swapped in."""
+        if self.app_database_url is not None:
+            return self.app_database_url.get_secret_value()
+        url = make_url(self.database_url.get_secret_value()).set(
+            username=self.app_db_role,
+            password=(
+                self.app_db_password.get_secret_value() if self.app_db_password else None
+            ),
+        )
+        return url.render_as_string(hide_password=False)
+
+    def dbos_url(self) -> str:
+        """DBOS's system database: explicit, or `<app db>_dbos` on the same server (psycopg driver)."""
+        if self.dbos_system_database_url is not None:
+            return self.dbos_system_database_url.get_secret_value()
+        url = make_url(self.database_url.get_secret_value())
+        return url.set(
+            drivername="postgresql+psycopg", database=f"{url.database}_dbos"
+        ).render_as_string(hide_password=False)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
