@@ -101,3 +101,11 @@ class RateLimited(AppError):
 class ServiceUnavailable(AppError):
     code = ErrorCode.SERVICE_UNAVAILABLE
     status = 503
+
+
+def error_body(err: AppError, trace_id: str | None) -> dict[str, Any]:
+    """The one error envelope of the RPC mirror: {"error": {code, message, details, traceId}}."""
+    details = err.details
+    if err.field and details is None:
+        details = {"field": err.field}
+    return {"error": {"code": str(err.code), "message": err.message, "details": details, "traceId": trace_id}}

@@ -82,11 +82,12 @@ class Settings(BaseSettings):
         )
         return url.render_as_string(hide_password=False)
 
-    def dbos_url(self) -> str:
-        """DBOS's system database: explicit, or `<app db>_dbos` on the same server (psycopg driver)."""
-        if self.dbos_system_database_url is not None:
+    def dbos_url(self, *, owner: bool = False) -> str:
+        """DBOS's system database: explicit, or `<app db>_dbos` on the same server
+        (psycopg driver), as the app role — or as the owner, who migrates it."""
+        if self.dbos_system_database_url is not None and not owner:
             return self.dbos_system_database_url.get_secret_value()
-        url = make_url(self.database_url.get_secret_value())
+        url = make_url(self.database_url.get_secret_value() if owner else self.app_url())
         return url.set(
             drivername="postgresql+psycopg", database=f"{url.database}_dbos"
         ).render_as_string(hide_password=False)

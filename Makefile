@@ -1,0 +1,66 @@
+# Hestami developer entry points.  `make test` is what CI runs (.ci/run).
+#
+#   make run            start Postgres/Redis/Cerbos, bootstrap, migrate, seed, serve
+#   make test           services for tests + Cerbos policy tests + pytest (PYTEST_ARGS=...)
+#   make policy-test    compile the Cerbos policies and run their test suites
+#   make stop / clean   stop the local services / and delete .hestami (data too)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+CERBOS := node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64
+NPM_STAMP := node_modules/.installed
+DEVSERVICES := $(PY) -m graph.devservices
+PYTEST_ARGS ?=
+
+.PHONY: help venv node_modules services-run services-test run policy-test test stop clean FORCE
+
+help:
+	@echo "targets: venv node_modules services-run services-test run policy-test test stop clean"
+
+# Rebuilt when pyproject.toml/constraints.txt change, or when the interpreter is gone.
+venv: $(VENV_STAMP)
+$(VENV_STAMP): pyproject.toml constraints.txt $(if $(wildcard $(PY)),,FORCE)
+	if [[ ! -x $(PY) ]]; then $(PYTHON) -m venv $(VENV); fi
+	$(PY) -m pip install -c constraints.txt -e '.[embedded,test]'
+	touch $@
+
+# Rebuilt when the lock file changes, or when the Cerbos binary is missing.
+node_modules: $(NPM_STAMP)
+$(NPM_STAMP): package.json package-lock.json $(if $(wildcard $(CERBOS)),,FORCE)
+	npm ci --no-audit --no-fund
+	test -x $(CERBOS)
+	touch $@
+
+services-run: venv node_modules
+	$(DEVSERVICES) up --for run
+
+services-test: venv node_modules
+	$(DEVSERVICES) up --for test
+
+run: services-run
+	. .hestami/env.run && $(VENV)/bin/hestami db bootstrap && $(VENV)/bin/hestami migrate \
+	  && $(VENV)/bin/hestami seed && $(VENV)/bin/hestami serve
+
+# Suites are *_test.yaml files; with no cerbos/tests directory Cerbos looks for them
+# next to the policies.
+policy-test: node_modules
+	$(CERBOS) compile cerbos/policies $(if $(wildcard cerbos/tests),--tests=cerbos/tests)
+
+test: services-test policy-test
+	. .hestami/env.test && $(PY) -m pytest -q -x --durations=15 $(PYTEST_ARGS)
+
+stop:
+	if [[ -d .hestami ]]; then $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m graph.devservices down; fi
+
+clean: stop
+	rm -rf .hestami
+
+FORCE:

@@ -1,0 +1,1 @@
+"""Business domains. Each subpackage registers itself by exposing `domain` (see graph.registry)."""

@@ -1,0 +1,5 @@
+"""Audit: the append-only record of every change."""
+
+from graph.registry import Domain
+
+domain = Domain(name="audit", description=__doc__ or "", modules=("queries",), queries=("queries:AuditQuery",))

@@ -1,0 +1,38 @@
+"""Reading the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select, tuple_
+
+from domains.audit.models import AuditEvent
+from domains.audit.schemas import AuditEventRead
+from graph.gqltypes import node_model, output_type
+from resolvers.connection import Connection, build, decode_cursor
+
+node_model(AuditEventRead, AuditEvent)
+AuditEventType = output_type(AuditEventRead)
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="The active organization's audit log, newest first. Needs admin or auditor.")
+    async def audit_events(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(description="Page size, 1–100.")],
+        after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
+        operation: Annotated[str | None, strawberry.argument(description="Only events of this operation, e.g. organization/v1/create.")] = None,
+    ) -> Connection[AuditEventType]:  # type: ignore[valid-type]
+        ctx = info.context
+        where = await ctx.list_filter("audit_event", "read", AuditEvent)
+        stmt = select(AuditEvent).where(where, AuditEvent.organization_id == ctx.require_organization())
+        if operation:
+            stmt = stmt.where(AuditEvent.operation == operation)
+        if after:
+            at, row_id = decode_cursor(after)
+            stmt = stmt.where(tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(at, row_id))
+        stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(first + 1)
+        return build(await ctx.scalars(stmt), first, "occurred_at")

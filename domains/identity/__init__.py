@@ -1,0 +1,5 @@
+"""Identity: users, passwords, sessions and tokens."""
+
+from graph.registry import Domain
+
+domain = Domain(name="identity", description=__doc__ or "")

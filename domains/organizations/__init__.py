@@ -1,0 +1,10 @@
+"""Organizations: the tenants, their members, management links and service accounts."""
+
+from graph.registry import Domain
+
+domain = Domain(
+    name="organizations",
+    description=__doc__ or "",
+    modules=("operations", "types"),
+    types=("types:ServiceAccountType", "types:ManagementLinkType"),
+)

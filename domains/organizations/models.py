@@ -1,0 +1,135 @@
+"""Organizations (the tenants), memberships, management links and service accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from sqlalchemy import (
+    ARRAY,
+    DateTime,
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domains.identity import models as _identity  # noqa: F401  (users: FK target)
+from graph.db import Base, TimestampMixin, new_id
+from graph.schemas import register_id
+
+
+class OrganizationType(StrEnum):
+    """What kind of party an organization is."""
+
+    ASSOCIATION = "association"
+    MANAGEMENT_COMPANY = "management_company"
+    SERVICE_PROVIDER = "service_provider"
+    INDIVIDUAL = "individual"
+    COMMERCIAL_CLIENT = "commercial_client"
+
+
+class OrganizationRole(StrEnum):
+    """Roles a member can hold inside one organization."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    BOARD_MEMBER = "board_member"
+    MEMBER = "member"
+    AUDITOR = "auditor"
+    INTEGRATION = "integration"
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class Organization(TimestampMixin, Base):
+    """A tenant: an association, a management company, a service provider, an
+    individual or a commercial client. Its id is the tenant key every row carries."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The organization's id.")
+    type: Mapped[OrganizationType] = mapped_column(
+        _enum(OrganizationType, "organization_type"), doc="Kind of organization."
+    )
+    name: Mapped[str] = mapped_column(String(200), doc="Display name.")
+
+
+class Membership(TimestampMixin, Base):
+    """A user's membership in one organization, with the roles held there."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "user_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The membership's id.")
+    organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="Organization the user belongs to."
+    )
+    user_id: Mapped[UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), doc="The member."
+    )
+    roles: Mapped[list[str]] = mapped_column(
+        ARRAY(String(32)), doc="Roles held in this organization."
+    )
+
+
+class ManagementLink(TimestampMixin, Base):
+    """A management company managing an association. Staff of the company act in the
+    association only through a membership there; the link alone grants nothing."""
+
+    __tablename__ = "management_links"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "manager_organization_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The link's id.")
+    organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The managed association."
+    )
+    manager_organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The management company."
+    )
+
+
+class ServiceAccount(TimestampMixin, Base):
+    """A non-human principal (integration, AI agent) bound to one organization,
+    authenticating with an API key."""
+
+    __tablename__ = "service_accounts"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(
+            ["organization_id", "created_by_membership_id"],
+            ["memberships.organization_id", "memberships.id"],
+        ),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The service account's id.")
+    organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The only organization it can act in."
+    )
+    name: Mapped[str] = mapped_column(String(120), doc="Human-readable name.")
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), doc="Roles in its organization.")
+    key_hash: Mapped[str] = mapped_column(String(64), doc="SHA-256 of the API key secret.")
+    key_hint: Mapped[str] = mapped_column(String(16), doc="Last characters of the key, to recognise it.")
+    created_by_membership_id: Mapped[UUID | None] = mapped_column(
+        doc="Membership of the admin who created it."
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="When the key was revoked; null while active."
+    )
+
+
+OrganizationId = register_id(Organization, "org", "organization")
+MembershipId = register_id(Membership, "mem", "membership")
+ServiceAccountId = register_id(ServiceAccount, "sa", "service_account")
+ManagementLinkId = register_id(ManagementLink, "mlk", "organization")

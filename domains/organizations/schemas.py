@@ -1,0 +1,108 @@
+"""API models of the organizations domain, derived from its tables."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from domains.identity.models import User
+from domains.organizations.models import (
+    ManagementLink,
+    Membership,
+    MembershipId,
+    Organization,
+    OrganizationId,
+    OrganizationRole,
+    ServiceAccount,
+    ServiceAccountId,
+)
+from graph.schemas import ApiModel, derive
+
+_ROLES = (list[OrganizationRole], Field(min_length=1, max_length=6, description="Roles to hold in the organization."))
+
+OrganizationRead = derive(Organization, "Organization", ["id", "type", "name", "created_at"])
+MembershipRead = derive(Membership, "Membership", ["id", "organization_id", "user_id", "roles", "created_at"])
+ServiceAccountRead = derive(
+    ServiceAccount,
+    "ServiceAccount",
+    ["id", "organization_id", "name", "roles", "key_hint", "created_at", "revoked_at"],
+)
+ManagementLinkRead = derive(
+    ManagementLink, "ManagementLink", ["id", "organization_id", "manager_organization_id", "created_at"]
+)
+
+OrganizationCreateInput = derive(
+    Organization,
+    "OrganizationCreateInput",
+    ["type", "name"],
+    doc="A new organization; you become its admin.",
+    examples=[{"type": "association", "name": "Maple Grove HOA"}],
+)
+
+
+class OrganizationSelectInput(ApiModel):
+    """The organization to act in from now on (this session only)."""
+
+    organization_id: OrganizationId = Field(description="An organization you are a member of.")  # type: ignore[valid-type]
+
+
+class OrganizationListInput(ApiModel):
+    """No input: lists the organizations you belong to."""
+
+
+class MembershipList(ApiModel):
+    """Your memberships, one per organization."""
+
+    items: list[MembershipRead] = Field(description="Memberships, oldest first.")  # type: ignore[valid-type]
+
+
+MembershipAddInput = derive(
+    User,
+    "MembershipAddInput",
+    ["email"],
+    doc="Add an existing user to the active organization.",
+    extra={"roles": _ROLES},
+    examples=[{"email": "manager@example.org", "roles": ["manager"]}],
+)
+
+
+class MembershipUpdateInput(ApiModel):
+    """New roles for a membership of the active organization."""
+
+    id: MembershipId = Field(description="The membership.")  # type: ignore[valid-type]
+    roles: list[OrganizationRole] = _ROLES[1]
+
+
+class MembershipRemoveInput(ApiModel):
+    """The membership to remove; the user loses access at their next request."""
+
+    id: MembershipId = Field(description="The membership.")  # type: ignore[valid-type]
+
+
+ServiceAccountCreateInput = derive(
+    ServiceAccount,
+    "ServiceAccountCreateInput",
+    ["name"],
+    doc="A service account for an integration or AI agent, bound to the active organization.",
+    extra={"roles": (list[OrganizationRole], Field(default=[OrganizationRole.INTEGRATION], min_length=1, description="Roles; default integration."))},
+    examples=[{"name": "Accounting sync", "roles": ["integration"]}],
+)
+
+
+class ServiceAccountCreated(ApiModel):
+    """A new service account and its API key. The key is shown only in this
+    response (and its idempotent replays for 24 hours): store it safely."""
+
+    service_account: ServiceAccountRead = Field(description="The account.")  # type: ignore[valid-type]
+    api_key: str = Field(description="Send as `Authorization: Bearer <apiKey>`.")
+
+
+class ServiceAccountRevokeInput(ApiModel):
+    """The service account whose key stops working now."""
+
+    id: ServiceAccountId = Field(description="The service account.")  # type: ignore[valid-type]
+
+
+class ManagementLinkCreateInput(ApiModel):
+    """Link a management company to the active association."""
+
+    manager_organization_id: OrganizationId = Field(description="The management company.")  # type: ignore[valid-type]

@@ -1,0 +1,126 @@
+"""The per-request context both transports share.
+
+It holds the principal, opens the request's one RLS-scoped read transaction
+lazily (set_config for organization and user in the same round trip as BEGIN's
+first statement), loads the principal's roles in the active organization, and
+owns the request's dataloaders. The session is guarded by a lock because GraphQL
+resolves sibling fields concurrently and one connection runs one statement at a
+time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dataloaders import Loaders
+from graph.auth.principal import Principal, PrincipalKind
+from graph.db import apply_scope
+from graph.errors import Forbidden, OrganizationNotSelected, Unauthenticated
+
+if TYPE_CHECKING:
+    from graph.platform import Platform
+
+
+class RequestContext:
+    def __init__(self, platform: Platform, principal: Principal | None, trace_id: str | None) -> None:
+        self.platform = platform
+        self.principal = principal
+        self.trace_id = trace_id
+        self.loaders = Loaders(self)
+        self.replayed = False
+        self.response_headers: dict[str, str] = {}
+        self._session: AsyncSession | None = None
+        self._lock = asyncio.Lock()
+        self._roles_loaded = principal is None or principal.kind is PrincipalKind.SERVICE_ACCOUNT
+
+    @property
+    def organization_id(self) -> UUID | None:
+        return self.principal.active_organization_id if self.principal else None
+
+    def require_principal(self) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated("Log in first: send `Authorization: Bearer <access token or API key>`.")
+        return self.principal
+
+    def require_organization(self) -> UUID:
+        principal = self.require_principal()
+        if principal.active_organization_id is None:
+            raise OrganizationNotSelected(
+                "No active organization: call organizationSelect (RPC organization/v1/select) first."
+            )
+        return principal.active_organization_id
+
+    async def _open(self) -> AsyncSession:
+        if self._session is None:
+            session = self.platform.sessions()
+            await session.begin()
+            await apply_scope(
+                session,
+                self.organization_id,
+                self.principal.id
+                if self.principal and self.principal.kind is PrincipalKind.USER
+                else None,
+            )
+            self._session = session
+        return self._session
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """The request's read transaction, exclusively, for a query handler."""
+        async with self._lock:
+            yield await self._open()
+
+    async def scalars(self, statement: Select[Any]) -> Sequence[Any]:
+        async with self._lock:
+            session = await self._open()
+            return (await session.scalars(statement)).all()
+
+    async def execute(self, statement: Any, params: Any = None) -> Any:
+        async with self._lock:
+            session = await self._open()
+            return await session.execute(statement, params)
+
+    async def ensure_roles(self) -> Principal:
+        """Fill the principal's roles from its membership in the active organization.
+
+        Read on every request, so removing a membership takes effect at once.
+        """
+        organization_id = self.require_organization()
+        principal = self.require_principal()
+        if not self._roles_loaded:
+            from domains.organizations.models import Membership
+
+            rows = await self.scalars(
+                select(Membership.roles).where(
+                    Membership.organization_id == organization_id,
+                    Membership.user_id == principal.id,
+                )
+            )
+            if not rows:
+                raise Forbidden("You are not a member of the active organization.")
+            principal.roles = list(rows[0])
+            self._roles_loaded = True
+        return principal
+
+    async def list_filter(self, kind: str, action: str, model: Any) -> Any:
+        """A WHERE clause admitting exactly the rows Cerbos would allow (PlanResources),
+        so pagination counts are right. RLS still applies underneath."""
+        principal = await self.ensure_roles()
+        authorizer = self.platform.authorizer
+        plan = await authorizer.plan(principal, kind, action)
+        return authorizer.plan_filter(
+            plan, model, {"request.resource.attr.organization_id": model.organization_id}
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.rollback()  # the read transaction never writes
+            await session.close()

@@ -1,0 +1,97 @@
+"""Engine, declarative base and the RLS-scoped unit of work.
+
+The application connects as a role that owns nothing and cannot bypass RLS. Every
+transaction states its organization (and user) with transaction-local
+`set_config(..., true)`, never session-wide, so a pooled connection can't carry
+one tenant's scope into the next checkout.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from graph.settings import Settings
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def new_id() -> UUID:
+    return uuid.uuid4()
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True),
+        server_default=func.now(),
+        doc="When the record was created (UTC).",
+    )
+
+
+_SCOPE_SQL = text(
+    "SELECT set_config('app.org_id', :org, true), set_config('app.user_id', :user, true)"
+)
+
+
+def create_engine(url: str, settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size or settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": settings.service_name}},
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def apply_scope(
+    session: AsyncSession, organization_id: UUID | None, user_id: UUID | None
+) -> None:
+    """Tell the policies who is asking, for this transaction only."""
+    await session.execute(
+        _SCOPE_SQL,
+        {
+            "org": str(organization_id) if organization_id else "",
+            "user": str(user_id) if user_id else "",
+        },
+    )
+
+
+@asynccontextmanager
+async def scoped_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+    organization_id: UUID | None,
+    user_id: UUID | None,
+) -> AsyncIterator[AsyncSession]:
+    """One transaction, scoped to an organization (or to a user's own rows).
+
+    Commits on success, rolls back on error. Services inside never commit.
+    """
+    async with sessions() as session, session.begin():
+        await apply_scope(session, organization_id, user_id)
+        yield session

@@ -1,0 +1,367 @@
+"""Running an operation: scope, validation, authorization, idempotency, durability.
+
+Both transports call `run()`. Mutations run as a DBOS workflow whose id derives
+from (organization, principal, operation, idempotency key), so a duplicate start
+joins the first instead of running again. The workflow's one step applies the
+effect, the audit row and the stored response in a single RLS-scoped
+transaction that sets the organization itself from the workflow's inputs — a
+workflow recovered after a crash has no request around it. The step first looks
+at the key's stored response, so a re-run step (steps are at-least-once) never
+applies twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from dbos import DBOS, SetWorkflowID
+from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.audit.models import AuditEvent
+from graph.auth.principal import Principal, PrincipalKind
+from graph.db import apply_scope, scoped_transaction
+from graph.errors import AppError, ErrorCode, ValidationFailed, error_body
+from graph.idempotency_models import IdempotencyRecord
+from graph.ids import IdPrefix, encode
+from graph.operations import Operation, REGISTRY, Scope
+from graph.platform import Platform, current_platform
+
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@dataclass
+class OperationContext:
+    """What a handler may use: its transaction, who is calling, where, and the audit trail."""
+
+    session: AsyncSession
+    principal: Principal | None
+    organization_id: UUID | None
+    platform: Platform
+    idempotency_key: str | None = None
+    trace_id: str | None = None
+    audit_targets: list[str] = field(default_factory=list)
+    audit_summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def user_id(self) -> UUID | None:
+        p = self.principal
+        return p.id if p is not None and p.kind is PrincipalKind.USER else None
+
+    async def enter_organization(self, organization_id: UUID) -> None:
+        """Re-scope this transaction to an organization it has just created."""
+        self.organization_id = organization_id
+        await apply_scope(self.session, organization_id, self.user_id)
+
+    async def act_as_user(self, user_id: UUID) -> None:
+        """Re-scope to a user created or identified in this transaction (register, login)."""
+        self.principal = Principal(kind=PrincipalKind.USER, id=user_id)
+        await apply_scope(self.session, self.organization_id, user_id)
+
+
+@dataclass
+class Outcome:
+    status: int
+    body: dict[str, Any]
+    output: BaseModel | None = None
+    error: AppError | None = None
+    replayed: bool = False
+
+
+def error_from_body(status: int, body: dict[str, Any]) -> AppError:
+    e = body["error"]
+    details = e.get("details")
+    fld = details.get("field") if isinstance(details, dict) else None
+    return AppError(e["message"], code=e["code"], status=status, details=details, field=fld)
+
+
+def validate_input(op: Operation, raw: Any) -> BaseModel:
+    try:
+        return op.input.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        problems = [
+            {
+                "field": [to_camel(str(p)) if isinstance(p, str) else p for p in err["loc"]],
+                "message": err["msg"],
+                "type": err["type"],
+            }
+            for err in exc.errors(include_url=False, include_input=False)
+        ]
+        first = problems[0]
+        raise ValidationFailed(
+            f"Invalid input: {'.'.join(map(str, first['field'])) or 'body'}: {first['message']}",
+            field=[str(p) for p in first["field"]],
+            details={"field": [str(p) for p in first["field"]], "problems": problems},
+        ) from None
+
+
+def check_key(key: str | None) -> str:
+    if key is None or key == "":
+        raise AppError(
+            "This operation changes data and needs an idempotency key "
+            "(GraphQL argument `idempotencyKey`, RPC header `Idempotency-Key`).",
+            code=ErrorCode.IDEMPOTENCY_KEY_REQUIRED,
+        )
+    if not KEY_PATTERN.match(key):
+        raise AppError(
+            "Idempotency keys are 1–255 printable ASCII characters without spaces.",
+            code=ErrorCode.IDEMPOTENCY_KEY_INVALID,
+        )
+    return key
+
+
+def fingerprint(data: BaseModel) -> str:
+    canonical = json.dumps(data.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def workflow_id(org: UUID | None, principal: Principal, op: Operation, key: str) -> str:
+    scope = f"{org or '-'}|{principal.cerbos_id}|{op.name}|{key}"
+    return "op-" + hashlib.sha256(scope.encode()).hexdigest()[:40]
+
+
+def output_targets(output: BaseModel) -> list[str]:
+    """Public ids of the records an output names, for the audit row."""
+    targets = []
+    for name, info in type(output).model_fields.items():
+        prefix = next((m for m in info.metadata if isinstance(m, IdPrefix)), None)
+        value = getattr(output, name)
+        if prefix and isinstance(value, UUID):
+            targets.append(encode(prefix, value))
+    return targets
+
+
+async def write_audit(ctx: OperationContext, op: Operation, output: BaseModel | None) -> None:
+    principal = ctx.principal
+    assert principal is not None, "every audited change has an actor"
+    ctx.session.add(
+        AuditEvent(
+            organization_id=ctx.organization_id,
+            actor_kind=principal.kind.value,
+            actor_id=principal.id,
+            operation=op.name,
+            target_ids=ctx.audit_targets or (output_targets(output) if output else []),
+            idempotency_key=ctx.idempotency_key,
+            trace_id=ctx.trace_id,
+            summary=ctx.audit_summary,
+        )
+    )
+
+
+def _principal_call(principal: Principal | None) -> dict[str, Any] | None:
+    if principal is None:
+        return None
+    return {
+        "kind": principal.kind.value,
+        "id": str(principal.id),
+        "organization": str(principal.active_organization_id) if principal.active_organization_id else None,
+        "roles": principal.roles,
+        "session": principal.session_id,
+    }
+
+
+def _principal_from_call(data: dict[str, Any] | None) -> Principal | None:
+    if data is None:
+        return None
+    return Principal(
+        kind=PrincipalKind(data["kind"]),
+        id=UUID(data["id"]),
+        active_organization_id=UUID(data["organization"]) if data["organization"] else None,
+        roles=list(data["roles"]),
+        session_id=data.get("session"),
+    )
+
+
+async def _apply(op: Operation, call: dict[str, Any], session: AsyncSession) -> Outcome:
+    """The effect + audit, inside `session`'s transaction. Raises AppError to roll back."""
+    principal = _principal_from_call(call["principal"])
+    org = UUID(call["organization"]) if call["organization"] else None
+    ctx = OperationContext(
+        session=session,
+        principal=principal,
+        organization_id=org,
+        platform=current_platform(),
+        idempotency_key=call.get("key"),
+        trace_id=call.get("trace_id"),
+    )
+    data = op.input.model_validate(call["input"])
+    output = await op.handler(ctx, data)
+    if op.mutates:
+        await write_audit(ctx, op, output)
+    await session.flush()
+    return Outcome(200, output.model_dump(mode="json", by_alias=True), output=output)
+
+
+def _record_scope(call: dict[str, Any]) -> Any:
+    return (
+        (IdempotencyRecord.organization_id == UUID(call["organization"]))
+        if call["organization"]
+        else IdempotencyRecord.organization_id.is_(None),
+        IdempotencyRecord.principal == call["principal_key"],
+        IdempotencyRecord.operation == call["operation"],
+        IdempotencyRecord.key == call["key"],
+    )
+
+
+@DBOS.step(name="apply_operation_step")
+async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
+    op = REGISTRY[call["operation"]]
+    platform = current_platform()
+    org = UUID(call["organization"]) if call["organization"] else None
+    user = UUID(call["principal"]["id"]) if call["principal"]["kind"] == "user" else None
+    try:
+        async with scoped_transaction(platform.sessions, org, user) as session:
+            stored = (
+                await session.execute(
+                    select(IdempotencyRecord.response_status, IdempotencyRecord.response_body)
+                    .where(*_record_scope(call))
+                    .with_for_update()
+                )
+            ).one()
+            if stored.response_status is not None:
+                return {"status": stored.response_status, "body": stored.response_body}
+            outcome = await _apply(op, call, session)
+            await session.execute(
+                update(IdempotencyRecord)
+                .where(*_record_scope(call))
+                .values(response_status=outcome.status, response_body=outcome.body, completed_at=func.now())
+            )
+        return {"status": outcome.status, "body": outcome.body}
+    except AppError as err:
+        # The effect rolled back; the error is the key's response from now on (Stripe keeps 4xx too).
+        body = error_body(err, call.get("trace_id"))
+        async with scoped_transaction(platform.sessions, org, user) as session:
+            await session.execute(
+                update(IdempotencyRecord)
+                .where(*_record_scope(call), IdempotencyRecord.response_status.is_(None))
+                .values(response_status=err.status, response_body=body, completed_at=func.now())
+            )
+        return {"status": err.status, "body": body}
+
+
+@DBOS.workflow(name="operation_workflow")
+async def operation_workflow(call: dict[str, Any]) -> dict[str, Any]:
+    return await apply_operation_step(call)
+
+
+async def _claim(
+    platform: Platform, org: UUID | None, principal: Principal, op: Operation, key: str, fp: str, wf_id: str
+) -> tuple[bool, IdempotencyRecord]:
+    user = principal.id if principal.kind is PrincipalKind.USER else None
+    async with scoped_transaction(platform.sessions, org, user) as session:
+        inserted = await session.scalar(
+            insert(IdempotencyRecord)
+            .values(
+                organization_id=org,
+                principal=principal.cerbos_id,
+                operation=op.name,
+                key=key,
+                fingerprint=fp,
+                workflow_id=wf_id,
+            )
+            .on_conflict_do_nothing()
+            .returning(IdempotencyRecord.id)
+        )
+        record = (
+            await session.scalars(
+                select(IdempotencyRecord).where(
+                    (IdempotencyRecord.organization_id == org) if org else IdempotencyRecord.organization_id.is_(None),
+                    IdempotencyRecord.principal == principal.cerbos_id,
+                    IdempotencyRecord.operation == op.name,
+                    IdempotencyRecord.key == key,
+                )
+            )
+        ).one()
+        return inserted is not None, record
+
+
+def _outcome(op: Operation, status: int, body: dict[str, Any], replayed: bool) -> Outcome:
+    if status >= 400:
+        return Outcome(status, body, error=error_from_body(status, body), replayed=replayed)
+    return Outcome(status, body, output=op.output.model_validate(body), replayed=replayed)
+
+
+async def _run_idempotent(op: Operation, rctx: Any, data: BaseModel, key: str) -> Outcome:
+    platform: Platform = rctx.platform
+    principal: Principal = rctx.principal
+    org = rctx.organization_id if op.scope is Scope.ORGANIZATION else None
+    fp = fingerprint(data)
+    wf_id = workflow_id(org, principal, op, key)
+    claimed, record = await _claim(platform, org, principal, op, key, fp, wf_id)
+    if not claimed:
+        if record.fingerprint != fp:
+            raise AppError(
+                "This idempotency key was already used with a different request body.",
+                code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                status=422,
+            )
+        if record.response_status is not None:
+            return _outcome(op, record.response_status, record.response_body or {}, replayed=True)
+        status = await DBOS.get_workflow_status_async(wf_id)
+        if status is not None and status.status in ("PENDING", "ENQUEUED"):
+            raise AppError(
+                "A request with this idempotency key is still being processed; retry shortly.",
+                code=ErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT,
+                status=409,
+                headers={"Retry-After": "1"},
+            )
+    call = {
+        "operation": op.name,
+        "organization": str(org) if org else None,
+        "principal": _principal_call(principal),
+        "principal_key": principal.cerbos_id,
+        "key": key,
+        "input": data.model_dump(mode="json", by_alias=True),
+        "trace_id": rctx.trace_id,
+    }
+    with SetWorkflowID(wf_id):
+        handle = await DBOS.start_workflow_async(operation_workflow, call)
+    result = await handle.get_result()
+    return _outcome(op, result["status"], result["body"], replayed=not claimed)
+
+
+async def _run_direct(op: Operation, rctx: Any, data: BaseModel) -> Outcome:
+    """Queries, and the four auth mutations that are exempt from idempotency keys."""
+    principal = rctx.principal
+    call = {
+        "operation": op.name,
+        "organization": str(rctx.organization_id) if op.scope is Scope.ORGANIZATION else None,
+        "principal": _principal_call(principal),
+        "input": data.model_dump(mode="json", by_alias=True),
+        "trace_id": rctx.trace_id,
+    }
+    if not op.mutates:
+        async with rctx.read_session() as session:
+            return await _apply(op, call, session)
+    user = principal.id if principal is not None and principal.kind is PrincipalKind.USER else None
+    async with scoped_transaction(rctx.platform.sessions, None, user) as session:
+        return await _apply(op, call, session)
+
+
+async def run(op: Operation, rctx: Any, raw: Any, key: str | None) -> Outcome:
+    """Execute `op` for the request context `rctx`; AppErrors propagate to the transport."""
+    if op.scope is Scope.ORGANIZATION:
+        rctx.require_organization()
+        await rctx.ensure_roles()
+    elif op.scope is Scope.ACCOUNT:
+        rctx.require_principal()
+    data = validate_input(op, raw)
+    if op.idempotent:
+        key = check_key(key)
+    await rctx.platform.authorize_operation(op, rctx.principal, data)
+    if op.idempotent:
+        assert key is not None
+        outcome = await _run_idempotent(op, rctx, data, key)
+    else:
+        outcome = await _run_direct(op, rctx, data)
+    rctx.replayed = rctx.replayed or outcome.replayed
+    return outcome
+

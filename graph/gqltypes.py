@@ -1,0 +1,174 @@
+"""pydantic models → Strawberry types, so GraphQL never hand-copies a type.
+
+Output types resolve straight from ORM rows or pydantic instances (same attribute
+names). Public-id fields become `ID` and are encoded by a tiny sync resolver.
+Domains add relation fields to an output type with `extend(Model)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import types
+import typing
+from typing import Any, Union, get_args, get_origin
+from uuid import UUID
+
+import strawberry
+from pydantic import BaseModel
+from strawberry.scalars import JSON
+
+from graph.ids import IdPrefix, encode
+
+_OUTPUTS: dict[type[BaseModel], Any] = {}
+_INPUTS: dict[type[BaseModel], Any] = {}
+_ENUMS: dict[type[enum.Enum], Any] = {}
+_EXTENSIONS: dict[type[BaseModel], list[type]] = {}
+_NODE_MODELS: dict[type[BaseModel], tuple[type, ...]] = {}
+_SCALARS: dict[Any, Any] = {
+    str: str,
+    int: int,
+    float: float,
+    bool: bool,
+    UUID: UUID,
+    dt.datetime: dt.datetime,
+    dt.date: dt.date,
+    decimal.Decimal: decimal.Decimal,
+}
+
+
+def extend(model: type[BaseModel]) -> typing.Callable[[type], type]:
+    """Add the strawberry fields of the decorated class to `model`'s GraphQL type."""
+
+    def register(cls: type) -> type:
+        _EXTENSIONS.setdefault(model, []).append(cls)
+        return cls
+
+    return register
+
+
+def node_model(model: type[BaseModel], *runtime_classes: type) -> None:
+    """Mark `model` as a Relay node; rows of `runtime_classes` resolve to its type."""
+    _NODE_MODELS[model] = (model, *runtime_classes)
+
+
+def enum_type(cls: type[enum.Enum]) -> Any:
+    if cls not in _ENUMS:
+        _ENUMS[cls] = strawberry.enum(cls, description=cls.__doc__)
+    return _ENUMS[cls]
+
+
+def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1 and len(get_args(annotation)) == 2:
+            return args[0], True
+    return annotation, False
+
+
+def _id_prefix(metadata: list[Any]) -> str | None:
+    return next((m for m in metadata if isinstance(m, IdPrefix)), None)
+
+
+def _gql(annotation: Any, metadata: list[Any], *, is_input: bool) -> Any:
+    if get_origin(annotation) is typing.Annotated:
+        base, *meta = get_args(annotation)
+        return _gql(base, [*metadata, *meta], is_input=is_input)
+    inner, optional = _unwrap_optional(annotation)
+    if optional:
+        return typing.Optional[_gql(inner, metadata, is_input=is_input)]  # noqa: UP045
+    if _id_prefix(metadata):
+        return strawberry.ID
+    origin = get_origin(annotation)
+    if origin in (list, tuple, set, frozenset):
+        (item,) = get_args(annotation)[:1]
+        return list[_gql(item, [], is_input=is_input)]  # type: ignore[misc]
+    if origin is dict or annotation is dict or annotation is Any:
+        return JSON
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return enum_type(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return input_type(annotation) if is_input else output_type(annotation)
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    raise TypeError(f"No GraphQL mapping for {annotation!r}")
+
+
+def _id_resolver(attr: str, prefix: str, optional: bool) -> Any:
+    def resolve(root: strawberry.Parent[Any]) -> Any:
+        value = getattr(root, attr)
+        return None if value is None else encode(prefix, value)
+
+    resolve.__annotations__["return"] = (
+        typing.Optional[strawberry.ID] if optional else strawberry.ID  # noqa: UP045
+    )
+    resolve.__name__ = attr
+    return resolve
+
+
+def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        description = info.description
+        gql_type = _gql(info.annotation, list(info.metadata), is_input=is_input)
+        prefix = _id_prefix(list(info.metadata))
+        if prefix and not is_input:
+            namespace[field_name] = strawberry.field(
+                resolver=_id_resolver(field_name, prefix, not info.is_required()),
+                description=description,
+            )
+            continue
+        annotations[field_name] = gql_type
+        if is_input and not info.is_required():
+            namespace[field_name] = strawberry.field(
+                description=description, default=info.default
+            )
+        else:
+            namespace[field_name] = strawberry.field(description=description)
+    bases: tuple[type, ...] = tuple(_EXTENSIONS.get(model, ())) if not is_input else ()
+    if not is_input and model in _NODE_MODELS:
+        from resolvers.node import Node
+
+        bases = (*bases, Node)
+        runtime = _NODE_MODELS[model]
+        namespace["is_type_of"] = classmethod(
+            lambda cls, obj, _info: isinstance(obj, runtime)
+        )
+    namespace["__annotations__"] = annotations
+    cls = type(name, bases, namespace)
+    description = (model.__doc__ or "").strip() or None
+    if is_input:
+        return strawberry.input(cls, name=name, description=description)
+    if model in _NODE_MODELS:
+        return strawberry.federation.type(cls, name=name, description=description, keys=["id"])
+    return strawberry.type(cls, name=name, description=description)
+
+
+def output_type(model: type[BaseModel]) -> Any:
+    if model not in _OUTPUTS:
+        _OUTPUTS[model] = _build(model, model.__name__, is_input=False)
+    return _OUTPUTS[model]
+
+
+def input_type(model: type[BaseModel]) -> Any:
+    if model not in _INPUTS:
+        name = model.__name__ if model.__name__.endswith("Input") else f"{model.__name__}Input"
+        _INPUTS[model] = _build(model, name, is_input=True)
+    return _INPUTS[model]
+
+
+def to_plain(value: Any) -> Any:
+    """A strawberry input instance → plain data pydantic can validate."""
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if hasattr(value, "__strawberry_definition__"):
+        return {
+            k: to_plain(v)
+            for k, v in vars(value).items()
+            if v is not strawberry.UNSET
+        }
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value

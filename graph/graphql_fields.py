@@ -1,0 +1,175 @@
+"""Registered operations → GraphQL fields.
+
+Mutations: `<resource><Action>(input: …, idempotencyKey: String!)` returning
+`<Name>Payload { <result>, userErrors }`. Queries: the input's fields become
+arguments. Errors about the request itself (who, which organization, which key)
+are GraphQL errors with `extensions.code`; errors about the input are userErrors.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any, Optional
+
+import strawberry
+from graphql import GraphQLError
+
+from graph.errors import AppError, ErrorCode
+from graph.execution import run
+from graph.gqltypes import input_type, output_type, to_plain
+from graph.operations import Operation
+
+# Codes that concern the request rather than its input: raised as GraphQL errors.
+REQUEST_ERRORS = {
+    ErrorCode.UNAUTHENTICATED,
+    ErrorCode.TOKEN_INVALID,
+    ErrorCode.SESSION_REVOKED,
+    ErrorCode.FORBIDDEN,
+    ErrorCode.ORGANIZATION_NOT_SELECTED,
+    ErrorCode.RATE_LIMITED,
+    ErrorCode.IDEMPOTENCY_KEY_REQUIRED,
+    ErrorCode.IDEMPOTENCY_KEY_INVALID,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    ErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT,
+    ErrorCode.SERVICE_UNAVAILABLE,
+}
+
+
+@strawberry.type(description="A problem with the input of a mutation. Nothing was changed.")
+class UserError:
+    code: str = strawberry.field(description="Stable machine-readable code, e.g. VALIDATION_FAILED.")
+    field: list[str] | None = strawberry.field(
+        description="Path to the input field at fault, e.g. ['input', 'name']; null when not about one field."
+    )
+    message: str = strawberry.field(description="Human-readable explanation.")
+
+
+def graphql_error(err: AppError) -> GraphQLError:
+    extensions: dict[str, Any] = {"code": str(err.code)}
+    if err.details is not None:
+        extensions["details"] = err.details
+    return GraphQLError(err.message, extensions=extensions, original_error=err)
+
+
+def _capitalize(name: str) -> str:
+    return name[0].upper() + name[1:]
+
+
+def _payload_type(op: Operation) -> Any:
+    name = f"{_capitalize(op.graphql_name)}Payload"
+    out = output_type(op.output)
+    cls = type(
+        name,
+        (),
+        {
+            "__annotations__": {op.result_field: Optional[out], "user_errors": list[UserError]},  # noqa: UP045
+            op.result_field: strawberry.field(
+                default=None, description=f"The result; null when userErrors is not empty. {op.output.__doc__ or ''}".strip()
+            ),
+            "user_errors": strawberry.field(
+                default_factory=list, description="Problems with the input; empty on success."
+            ),
+        },
+    )
+    return strawberry.type(cls, name=name, description=f"Result of `{op.graphql_name}` ({op.name}).")
+
+
+def _description(op: Operation) -> str:
+    text = op.description
+    if op.idempotent:
+        text += "\n\nIdempotent: retries with the same `idempotencyKey` and input return the first result."
+    return f"{text}\n\nRPC: POST {op.path}"
+
+
+def _signature(params: list[inspect.Parameter], returns: Any) -> inspect.Signature:
+    info = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Info)
+    return inspect.Signature([info, *params], return_annotation=returns)
+
+
+def _attach(fn: Any, signature: inspect.Signature, name: str) -> Any:
+    fn.__signature__ = signature
+    fn.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()} | {
+        "return": signature.return_annotation
+    }
+    fn.__name__ = name
+    return fn
+
+
+def mutation_field(op: Operation) -> Any:
+    payload = _payload_type(op)
+    params = []
+    if op.input.model_fields:
+        params.append(
+            inspect.Parameter(
+                "input",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[input_type(op.input), strawberry.argument(description=op.input.__doc__)],
+            )
+        )
+    if op.idempotent:
+        params.append(
+            inspect.Parameter(
+                "idempotency_key",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[
+                    str,
+                    strawberry.argument(
+                        description="1–255 printable characters, unique per intended change; kept 24 hours."
+                    ),
+                ],
+            )
+        )
+
+    async def resolve(info: strawberry.Info, **kwargs: Any) -> Any:
+        raw = to_plain(kwargs.get("input"))
+        try:
+            outcome = await run(op, info.context, raw, kwargs.get("idempotency_key"))
+        except AppError as err:
+            if err.code in REQUEST_ERRORS:
+                raise graphql_error(err) from None
+            return payload(user_errors=[UserError(code=str(err.code), field=err.field, message=err.message)])
+        if outcome.error is not None:
+            err = outcome.error
+            if err.code in REQUEST_ERRORS:
+                raise graphql_error(err)
+            return payload(user_errors=[UserError(code=str(err.code), field=err.field, message=err.message)])
+        return payload(**{op.result_field: outcome.output})
+
+    resolver = _attach(resolve, _signature(params, payload), op.graphql_name)
+    return strawberry.mutation(
+        resolver=resolver,
+        name=op.graphql_name,
+        description=_description(op),
+        deprecation_reason=op.deprecated,
+    )
+
+
+def query_field(op: Operation) -> Any:
+    out = output_type(op.output)
+    inp = input_type(op.input) if op.input.model_fields else None
+    params = []
+    if inp is not None:
+        for field_def in inp.__strawberry_definition__.fields:
+            params.append(
+                inspect.Parameter(
+                    field_def.python_name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    annotation=Annotated[field_def.type_annotation.annotation, strawberry.argument(description=field_def.description)],
+                    default=field_def.default if field_def.default is not strawberry.UNSET and field_def.default is not None else inspect.Parameter.empty,
+                )
+            )
+
+    async def resolve(info: strawberry.Info, **kwargs: Any) -> Any:
+        try:
+            outcome = await run(op, info.context, {k: to_plain(v) for k, v in kwargs.items()}, None)
+        except AppError as err:
+            raise graphql_error(err) from None
+        return outcome.output
+
+    resolver = _attach(resolve, _signature(params, out), op.graphql_name)
+    return strawberry.field(
+        resolver=resolver,
+        name=op.graphql_name,
+        description=_description(op),
+        deprecation_reason=op.deprecated,
+    )

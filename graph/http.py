@@ -1,0 +1,100 @@
+"""What both transports do before an operation: read the body safely,
+authenticate, rate-limit; and how an error becomes a response."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from graph.auth.principal import Principal, PrincipalKind
+from graph.errors import AppError, ErrorCode, Unauthenticated, error_body
+from graph.platform import Platform
+from graph.telemetry import set_scope
+
+log = logging.getLogger("hestami.http")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise AppError(f"Request body over {limit} bytes.", code=ErrorCode.PAYLOAD_TOO_LARGE, status=413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise AppError(f"Request body over {limit} bytes.", code=ErrorCode.PAYLOAD_TOO_LARGE, status=413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def require_json(request: Request) -> None:
+    # Refusing form and text/plain bodies also closes the "simple request" CSRF path.
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise AppError(
+            "Send the body as application/json.", code=ErrorCode.UNSUPPORTED_MEDIA_TYPE, status=415
+        )
+
+
+def parse_json(body: bytes) -> Any:
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise AppError("The body is not valid JSON.", code=ErrorCode.BAD_REQUEST) from None
+
+
+async def authenticate(platform: Platform, request: Request) -> Principal | None:
+    """The caller, from `Authorization: Bearer <JWT or API key>`; None when absent.
+
+    A present but bad credential is a 401 — never silently anonymous. A session
+    store outage is a 503: we can't tell a revoked session from a live one.
+    """
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Use `Authorization: Bearer <token>`.", code=ErrorCode.TOKEN_INVALID)
+    token = token.strip()
+    from domains.organizations import api_keys
+
+    if token.startswith(api_keys.PREFIX):
+        principal = await api_keys.authenticate(platform.sessions, token)
+    else:
+        claims = platform.tokens.verify_access(token)
+        session = await platform.session_store.get(claims.session_id)
+        if session is None or str(session.user_id) != claims.subject:
+            raise Unauthenticated("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
+        principal = Principal(
+            kind=PrincipalKind.USER,
+            id=session.user_id,
+            session_id=session.id,
+            active_organization_id=session.active_organization_id,
+        )
+    set_scope(principal.active_organization_id, principal.id)
+    return principal
+
+
+async def rate_limit(platform: Platform, request: Request, principal: Principal | None) -> None:
+    ident = principal.cerbos_id if principal else f"ip:{request.client.host if request.client else '-'}"
+    org = principal.active_organization_id if principal else None
+    await platform.rate_limiter.enforce(ident, str(org) if org else None, platform.settings)
+
+
+def error_response(err: AppError, trace_id: str | None) -> JSONResponse:
+    return JSONResponse(error_body(err, trace_id), status_code=err.status, headers=err.headers)
+
+
+def internal_error(exc: BaseException, trace_id: str | None) -> AppError:
+    log.error("unexpected error (trace %s)", trace_id, exc_info=exc)
+    return AppError(
+        f"Internal server error. Quote trace id {trace_id} when reporting it.",
+        code=ErrorCode.INTERNAL_ERROR,
+        status=500,
+    )

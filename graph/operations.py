@@ -1,0 +1,135 @@
+"""One declaration per operation, served as a GraphQL field, an RPC endpoint and
+an OpenAPI entry.
+
+    @operation("organization/v1/create", input=..., output=..., kind="organization",
+               action="create", scope=Scope.ACCOUNT, summary="…")
+    async def create_organization(ctx: OperationContext, data: In) -> Out: ...
+
+The handler is the only code both transports call. It runs inside one
+RLS-scoped transaction (for mutations: inside a DBOS workflow step) and never
+commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from graph.execution import OperationContext
+
+NAME = re.compile(r"^([a-z][a-zA-Z0-9]*)/v([1-9][0-9]*)/([a-z][a-zA-Z0-9]*)$")
+
+
+class Scope(StrEnum):
+    """Who may call: anyone, any logged-in principal, or a principal acting in
+    its explicitly selected organization."""
+
+    PUBLIC = "public"
+    ACCOUNT = "account"
+    ORGANIZATION = "organization"
+
+
+Handler = Callable[["OperationContext", Any], Awaitable[BaseModel]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    input: type[BaseModel]
+    output: type[BaseModel]
+    handler: Handler
+    kind: str
+    action: str
+    scope: Scope
+    summary: str
+    description: str
+    mutates: bool
+    idempotent: bool
+    deprecated: str | None = None
+    graphql_name: str = ""
+    result_field: str = ""
+    examples: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def resource(self) -> str:
+        return NAME.match(self.name).group(1)  # type: ignore[union-attr]
+
+    @property
+    def version(self) -> int:
+        return int(NAME.match(self.name).group(2))  # type: ignore[union-attr]
+
+    @property
+    def verb(self) -> str:
+        return NAME.match(self.name).group(3)  # type: ignore[union-attr]
+
+    @property
+    def operation_id(self) -> str:
+        """Stable OpenAPI operationId, e.g. `organizationCreateV1`."""
+        return f"{self.resource}{self.verb[0].upper()}{self.verb[1:]}V{self.version}"
+
+    @property
+    def path(self) -> str:
+        return f"/api/v1/rpc/{self.name}"
+
+
+REGISTRY: dict[str, Operation] = {}
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
+def operation(
+    name: str,
+    *,
+    input: type[BaseModel],
+    output: type[BaseModel],
+    kind: str,
+    action: str,
+    summary: str,
+    scope: Scope = Scope.ORGANIZATION,
+    mutates: bool = True,
+    idempotent: bool | None = None,
+    deprecated: str | None = None,
+    graphql_name: str | None = None,
+    result_field: str | None = None,
+) -> Callable[[Handler], Handler]:
+    """Declare and register an operation. The handler's docstring is its description."""
+    match = NAME.match(name)
+    if match is None:
+        raise ValueError(f"operation name {name!r} must look like resource/v1/action")
+    resource, version, verb = match.groups()
+
+    def register(handler: Handler) -> Handler:
+        if name in REGISTRY:
+            raise ValueError(f"operation {name} declared twice")
+        default_gql = resource + verb[0].upper() + verb[1:]
+        if verb == "get" and not mutates:
+            default_gql = resource
+        if version != "1":
+            default_gql += f"V{version}"
+        REGISTRY[name] = Operation(
+            name=name,
+            input=input,
+            output=output,
+            handler=handler,
+            kind=kind,
+            action=action,
+            scope=scope,
+            summary=summary,
+            description=(handler.__doc__ or summary).strip(),
+            mutates=mutates,
+            idempotent=mutates if idempotent is None else idempotent,
+            deprecated=deprecated,
+            graphql_name=graphql_name or default_gql,
+            result_field=result_field or _lower_first(output.__name__),
+        )
+        return handler
+
+    return register

@@ -1,0 +1,156 @@
+"""The long-lived services one process shares: database engine, Redis, sessions,
+tokens, the Cerbos PDP, the rate limiter, and DBOS.
+
+`Platform.start()` is called once by the server (and by tests); workflows recovered
+by DBOS reach it through `current_platform()`, since they run without a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dbos import DBOS
+from pydantic import BaseModel
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from graph.auth.principal import Principal
+from graph.auth.sessions import SessionStore
+from graph.auth.tokens import TokenService, load_keyset
+from graph.authz import Authorizer, ResourceRef
+from graph.db import create_engine, session_factory
+from graph.ratelimit import RateLimiter
+from graph.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.operations import Operation
+
+_CURRENT: Platform | None = None
+
+
+def current_platform() -> Platform:
+    if _CURRENT is None:
+        raise RuntimeError("Platform.start() has not run in this process")
+    return _CURRENT
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    session_store: SessionStore
+    tokens: TokenService
+    authorizer: Authorizer
+    rate_limiter: RateLimiter
+
+    @classmethod
+    async def start(cls, settings: Settings, *, launch_dbos: bool = True) -> Platform:
+        global _CURRENT
+        from graph.registry import load_domains
+        from graph.telemetry import instrument_engine
+
+        load_domains()
+        engine = create_engine(settings.app_url(), settings)
+        instrument_engine(engine)
+        redis = Redis.from_url(
+            settings.redis_url.get_secret_value(),
+            socket_timeout=2,
+            socket_connect_timeout=2,
+        )
+        authorizer = Authorizer(settings.cerbos_address)
+        await authorizer.start()
+        platform = cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            redis=redis,
+            session_store=SessionStore(redis, settings.redis_prefix, settings.refresh_token_ttl_seconds),
+            tokens=TokenService(
+                load_keyset(settings),
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                ttl_seconds=settings.access_token_ttl_seconds,
+                leeway_seconds=settings.jwt_leeway_seconds,
+            ),
+            authorizer=authorizer,
+            rate_limiter=RateLimiter(redis, settings.redis_prefix),
+        )
+        _CURRENT = platform
+        if launch_dbos:
+            await asyncio.to_thread(launch_dbos_runtime, settings)
+        return platform
+
+    async def close(self) -> None:
+        global _CURRENT
+        await self.authorizer.close()
+        await self.redis.aclose()
+        await self.engine.dispose()
+        if _CURRENT is self:
+            _CURRENT = None
+
+    async def authorize_operation(self, op: Operation, principal: Principal | None, data: BaseModel) -> None:
+        """One Cerbos check for the operation's kind and action. Operations that run
+        before anyone is authenticated (register, login, refresh) have no principal
+        to check."""
+        if principal is None:
+            return
+        org = principal.active_organization_id
+        resource_id = getattr(data, "id", None)
+        await self.authorizer.require(
+            principal,
+            op.kind,
+            op.action,
+            ResourceRef(
+                id=str(resource_id or "new"),
+                attrs={"organization_id": str(org) if org else ""},
+            ),
+        )
+
+    async def readiness(self) -> dict[str, bool]:
+        async def db() -> bool:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+
+        async def redis() -> bool:
+            return bool(await self.redis.ping())
+
+        async def dbos() -> bool:
+            await DBOS.list_workflows_async(limit=1)
+            return True
+
+        checks: dict[str, Any] = {
+            "postgres": db(),
+            "redis": redis(),
+            "cerbos": self.authorizer.ready(),
+            "dbos": dbos(),
+        }
+        results = await asyncio.gather(
+            *(asyncio.wait_for(c, 3) for c in checks.values()), return_exceptions=True
+        )
+        return {name: r is True for name, r in zip(checks, results, strict=True)}
+
+
+def launch_dbos_runtime(settings: Settings) -> None:
+    """Launch DBOS once per process, its system database on the same server.
+
+    `application_version` is pinned so that recovery after a restart finds the
+    workflows an earlier process left pending (the default is a hash of the code).
+    """
+    DBOS(
+        config={
+            "name": settings.service_name,
+            "system_database_url": settings.dbos_url(),
+            "application_version": settings.application_version,
+            "log_level": "WARNING",
+            "sys_db_pool_size": 10,
+            # The app role may not run DDL: `hestami migrate` migrates DBOS's schema.
+            "run_migrations": False,
+        }
+    )
+    DBOS.launch()

@@ -1,0 +1,120 @@
+"""The composed GraphQL schema: every domain's reads, every registered operation,
+Relay's `node`/`nodes`, and the guards. An Apollo Federation 2 subgraph.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from opentelemetry import trace
+from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.tools import merge_types
+
+from graph.errors import AppError, ErrorCode
+from graph.graphql_fields import graphql_error, mutation_field, query_field
+from graph.limits import guard_extensions
+from graph.operations import REGISTRY
+from graph.registry import load_domains
+from graph.settings import Settings
+from resolvers.node import NodeQuery
+from resolvers.viewer import ViewerQuery
+
+log = logging.getLogger("hestami.graphql")
+tracer = trace.get_tracer("hestami.graphql")
+
+
+class DuplicateFieldError(RuntimeError):
+    pass
+
+
+def _check_unique(types: list[type], root: str) -> None:
+    seen: dict[str, str] = {}
+    for t in types:
+        for f in t.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            name = f.graphql_name or strawberry.utils.str_converters.to_camel_case(f.python_name)
+            if name in seen:
+                raise DuplicateFieldError(f"{root}.{name} is defined by both {seen[name]} and {t.__name__}")
+            seen[name] = t.__name__
+
+
+def _root(name: str, fields: dict[str, Any], description: str) -> type:
+    return strawberry.type(type(name, (), fields), name=name, description=description)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Anything that isn't an AppError (or a GraphQL validation error) becomes a
+    generic message with the trace id; the original goes to the log."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=self._should_mask)
+
+    @staticmethod
+    def _should_mask(error: GraphQLError) -> bool:
+        original = error.original_error
+        if original is None or isinstance(original, AppError | GraphQLError):
+            return False
+        log.error("unexpected error in %s", error.path, exc_info=original)
+        return True
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        trace_id = format(trace.get_current_span().get_span_context().trace_id, "032x")
+        return GraphQLError(
+            f"Internal server error. Quote trace id {trace_id} when reporting it.",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": ErrorCode.INTERNAL_ERROR.value, "traceId": trace_id},
+        )
+
+
+class OperationSpan(SchemaExtension):
+    """One span per GraphQL operation (not per field: per-field spans multiply the
+    cost of large lists), carrying organization and user; plus `extensions.traceId`
+    and `extensions.idempotentReplayed`."""
+
+    def on_operation(self) -> Iterator[None]:
+        ctx = self.execution_context.context
+        with tracer.start_as_current_span("graphql.operation") as span:
+            span.set_attribute("graphql.operation.name", self.execution_context.operation_name or "")
+            yield
+            span.set_attribute("graphql.operation.type", str(getattr(self.execution_context.operation_type, "value", "")))
+            if ctx is not None and getattr(ctx, "principal", None) is not None:
+                span.set_attribute("user.id", str(ctx.principal.id))
+
+    def get_results(self) -> dict[str, Any]:
+        ctx = self.execution_context.context
+        results: dict[str, Any] = {}
+        if ctx is not None and getattr(ctx, "replayed", False):
+            results["idempotentReplayed"] = True
+        return results
+
+
+def build_schema(settings: Settings) -> strawberry.federation.Schema:
+    domains = load_domains()
+    query_types: list[type] = [ViewerQuery, NodeQuery, *(q for d in domains for q in d.query_types())]
+    ops = sorted(REGISTRY.values(), key=lambda o: o.name)
+    op_queries = {op.graphql_name: query_field(op) for op in ops if not op.mutates}
+    if op_queries:
+        query_types.append(_root("OperationQuery", op_queries, "Reads declared as operations."))
+    _check_unique(query_types, "Query")
+    query = merge_types("Query", tuple(query_types))
+    query.__strawberry_definition__.description = "Reads. Everything org-scoped needs an active organization."  # type: ignore[attr-defined]
+    mutations = {op.graphql_name: mutation_field(op) for op in ops if op.mutates}
+    mutation = _root(
+        "Mutation",
+        mutations,
+        "Changes. Each comes from one registered operation and is also served as RPC.",
+    )
+    return strawberry.federation.Schema(
+        query=query,
+        mutation=mutation,
+        types=[t for d in domains for t in d.extra_types()],
+        extensions=[*guard_extensions(settings), OperationSpan, MaskUnexpectedErrors],
+        enable_federation_2=True,
+    )
+
+
+__all__ = ["build_schema", "graphql_error", "DuplicateFieldError"]

@@ -1,0 +1,127 @@
+"""SQLAlchemy models → pydantic models: the one source for RPC, OpenAPI and GraphQL.
+
+A column's Python type, length limit, nullability and `doc` become the pydantic
+field's type, constraint and description; ids and foreign keys become typed public
+ids (`org_…`). Operations add their own fields only where a model has none.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Optional
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.alias_generators import to_camel
+from sqlalchemy import String, inspect
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.schema import Column
+
+from graph.ids import public_id
+
+_ID_TYPES: dict[str, Any] = {}  # table name → pydantic public-id type
+NODES: dict[str, tuple[type[DeclarativeBase], str]] = {}  # prefix → (ORM model, Cerbos kind)
+
+
+class ApiModel(BaseModel):
+    """Base of every API model: camelCase on the wire, built from ORM rows."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        from_attributes=True,
+        extra="forbid",
+    )
+
+
+def register_id(model: type[DeclarativeBase], prefix: str, kind: str) -> Any:
+    """Give a table's rows a public-id prefix and their Cerbos resource kind;
+    returns the pydantic id type. `node(id:)` finds rows through this."""
+    id_type = public_id(prefix, model.__name__)
+    NODES[prefix] = (model, kind)
+    _ID_TYPES[model.__tablename__] = id_type
+    return id_type
+
+
+def id_type_of(model: type[DeclarativeBase]) -> Any:
+    return _ID_TYPES[model.__tablename__]
+
+
+def _column_type(column: Column[Any]) -> Any:
+    if column.primary_key and column.table.name in _ID_TYPES:
+        return _ID_TYPES[column.table.name]
+    for fk in column.foreign_keys:
+        target = fk.target_fullname.split(".")[0]
+        if target not in _ID_TYPES:
+            raise LookupError(f"{column.table.name}.{column.name} points at {target}, whose model isn't registered yet")
+        return _ID_TYPES[target]
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None:
+        return enum_class
+    python_type = column.type.python_type
+    if python_type is list:
+        return list[column.type.item_type.python_type]  # type: ignore[attr-defined]
+    if python_type is dict:
+        return dict[str, Any]
+    return python_type
+
+
+def derive(
+    orm: type[DeclarativeBase],
+    name: str,
+    fields: list[str],
+    *,
+    doc: str | None = None,
+    optional: tuple[str, ...] = (),
+    extra: dict[str, tuple[Any, Any]] | None = None,
+    examples: list[dict[str, Any]] | None = None,
+) -> type[ApiModel]:
+    """A pydantic model of `fields` of `orm`, named `name`.
+
+    `optional` makes fields optional with default None (for patches); `extra` adds
+    fields the table doesn't have, as (type, Field(...)).
+    """
+    mapper = inspect(orm)
+    definitions: dict[str, Any] = {}
+    for field_name in fields:
+        attr = mapper.attrs[field_name]
+        column = attr.columns[0]
+        annotation = _column_type(column)
+        constraints: dict[str, Any] = {}
+        if isinstance(column.type, String) and column.type.length and not _is_id(annotation):
+            constraints["max_length"] = column.type.length
+            if not column.nullable:
+                constraints["min_length"] = 1
+        description = attr.doc or column.doc
+        if column.nullable or field_name in optional:
+            annotation = Optional[annotation]  # noqa: UP045 - runtime construction
+            definitions[field_name] = (
+                annotation,
+                Field(None, description=description, **constraints),
+            )
+        else:
+            definitions[field_name] = (annotation, Field(description=description, **constraints))
+    for field_name, spec in (extra or {}).items():
+        definitions[field_name] = spec
+    config: dict[str, Any] = {}
+    if examples:
+        config["json_schema_extra"] = {"examples": examples}
+    model = create_model(  # type: ignore[call-overload]
+        name,
+        __base__=ApiModel,
+        __doc__=doc or orm.__doc__,
+        __module__=orm.__module__,
+        **definitions,
+    )
+    if config:
+        model.model_config.update(config)  # type: ignore[typeddict-item]
+        model.model_rebuild(force=True)
+    return model
+
+
+def _is_id(annotation: Any) -> bool:
+    return annotation is UUID or annotation in _ID_TYPES.values()
+
+
+def enum_values(cls: type[enum.Enum]) -> list[str]:
+    return [m.value for m in cls]

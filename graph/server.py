@@ -1,0 +1,159 @@
+"""The Starlette application: GraphQL at /graphql, the RPC mirror under
+/api/v1/rpc, its OpenAPI document, and health endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from opentelemetry.instrumentation.starlette import StarletteInstrumentor
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from graph.context import RequestContext
+from graph.errors import AppError, ErrorCode, NotFound
+from graph.execution import run
+from graph.graphql_fields import graphql_error
+from graph.http import authenticate, error_response, internal_error, parse_json, rate_limit, read_body, require_json
+from graph.openapi import build_openapi
+from graph.operations import REGISTRY
+from graph.platform import Platform
+from graph.schema import build_schema
+from graph.settings import Settings
+from graph.telemetry import current_trace_id, setup_tracing
+
+
+class _GraphQL(GraphQL):
+    async def get_context(self, request: Any, response: Any) -> RequestContext:
+        return request.scope["hestami.ctx"]
+
+
+class GraphQLEndpoint:
+    """Authenticates and rate-limits before Strawberry sees the request, so a bad
+    token is a 401 for every operation, and closes the request's transaction after."""
+
+    def __init__(self, app: Starlette, graphql: _GraphQL) -> None:
+        self.app = app
+        self.graphql = graphql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        platform: Platform = self.app.state.platform
+        request = Request(scope, receive)
+        trace_id = current_trace_id()
+        body = b""
+        try:
+            if request.method == "POST":
+                require_json(request)
+                body = await read_body(request, platform.settings.max_body_bytes)
+            principal = await authenticate(platform, request)
+            if request.method == "POST" or "query" in request.query_params:
+                await rate_limit(platform, request, principal)
+        except AppError as err:
+            payload = {"errors": [graphql_error(err).formatted | {"extensions": {"code": str(err.code), "traceId": trace_id}}]}
+            await JSONResponse(payload, status_code=err.status, headers=err.headers)(scope, receive, send)
+            return
+        ctx = RequestContext(platform, principal, trace_id)
+        scope["hestami.ctx"] = ctx
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        try:
+            await self.graphql(scope, replay if request.method == "POST" else receive, send)
+        finally:
+            await ctx.close()
+
+
+async def rpc(request: Request) -> Response:
+    platform: Platform = request.app.state.platform
+    trace_id = current_trace_id()
+    ctx: RequestContext | None = None
+    try:
+        op = REGISTRY.get(request.path_params["name"])
+        if op is None:
+            raise NotFound(f"No operation {request.path_params['name']}; see /api/v1/openapi.json.")
+        require_json(request) if request.headers.get("content-length", "0") != "0" else None
+        raw = parse_json(await read_body(request, platform.settings.max_body_bytes))
+        principal = await authenticate(platform, request)
+        await rate_limit(platform, request, principal)
+        ctx = RequestContext(platform, principal, trace_id)
+        outcome = await run(op, ctx, raw, request.headers.get("idempotency-key"))
+        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+        if outcome.error is not None:
+            headers |= outcome.error.headers
+        return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)
+    except AppError as err:
+        return error_response(err, trace_id)
+    except Exception as exc:  # noqa: BLE001 - masked, logged with the trace id
+        return error_response(internal_error(exc, trace_id), trace_id)
+    finally:
+        if ctx is not None:
+            await ctx.close()
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(request.app.state.openapi)
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    checks = await request.app.state.platform.readiness()
+    ready = all(checks.values())
+    return JSONResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503)
+
+
+async def method_not_allowed(request: Request) -> Response:
+    err = AppError("Use POST.", code=ErrorCode.METHOD_NOT_ALLOWED, status=405)
+    return error_response(err, current_trace_id())
+
+
+def create_app(settings: Settings, *, platform: Platform | None = None) -> Starlette:
+    """The ASGI app. With `platform` given (tests), the caller owns its lifecycle."""
+    setup_tracing(settings)
+    schema = build_schema(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if platform is not None:
+            app.state.platform = platform
+            yield
+            return
+        app.state.platform = await Platform.start(settings)
+        try:
+            yield
+        finally:
+            await app.state.platform.close()
+
+    graphql = _GraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    app = Starlette(lifespan=lifespan)
+    endpoint = GraphQLEndpoint(app, graphql)
+    app.router.routes.extend(
+        [
+            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/api/v1/rpc/{name:path}", rpc, methods=["POST"]),
+            Route("/api/v1/rpc/{name:path}", method_not_allowed, methods=["GET", "PUT", "PATCH", "DELETE"]),
+            Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ]
+    )
+    app.state.schema = schema
+    app.state.openapi = build_openapi(settings)
+    if platform is not None:
+        app.state.platform = platform
+    StarletteInstrumentor.instrument_app(app)
+    return app

@@ -1,0 +1,71 @@
+"""OpenTelemetry: one tracer provider; every span started while a request (or a
+workflow step) is scoped carries `organization.id` and `user.id`.
+
+The scope lives in a ContextVar that the span processor copies onto each span as
+it starts — HTTP, GraphQL, SQL, DBOS and Cerbos spans alike — so no instrumented
+library needs to know about tenants.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from uuid import UUID
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from graph.settings import Settings
+
+_scope: ContextVar[tuple[str, str]] = ContextVar("hestami_scope", default=("", ""))
+
+
+class ScopeAttributes(SpanProcessor):
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        org, user = _scope.get()
+        if org:
+            span.set_attribute("organization.id", org)
+        if user:
+            span.set_attribute("user.id", user)
+
+
+def set_scope(organization_id: UUID | None, user_id: UUID | None) -> None:
+    """Record the caller on the current span and on every span started after."""
+    org, user = (str(organization_id) if organization_id else ""), (str(user_id) if user_id else "")
+    _scope.set((org, user))
+    span = trace.get_current_span()
+    if org:
+        span.set_attribute("organization.id", org)
+    if user:
+        span.set_attribute("user.id", user)
+
+
+def current_trace_id() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
+
+
+def setup_tracing(settings: Settings, exporter: SpanExporter | None = None) -> TracerProvider:
+    """Install the global tracer provider once. With no exporter and no OTLP
+    endpoint, spans are still created (trace ids in errors) but go nowhere."""
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        return current
+    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
+    provider.add_span_processor(ScopeAttributes())
+    if exporter is None and settings.otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint.rstrip("/") + "/v1/traces")
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def instrument_engine(engine: AsyncEngine) -> None:
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=trace.get_tracer_provider())

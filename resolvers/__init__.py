@@ -1,0 +1,1 @@
+"""GraphQL fields that span domains: Relay nodes, the viewer."""

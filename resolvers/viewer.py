@@ -1,0 +1,50 @@
+"""`viewer`: who you are, where you belong, and which organization is active.
+It spans the identity and organizations domains, so it lives here."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy import select
+
+from domains.identity.models import User
+from domains.identity.schemas import UserRead
+from domains.organizations.models import Membership, Organization
+from domains.organizations.schemas import MembershipRead, OrganizationRead
+from graph.auth.principal import PrincipalKind
+from graph.gqltypes import output_type
+
+UserType = output_type(UserRead)
+MembershipType = output_type(MembershipRead)
+OrganizationType = output_type(OrganizationRead)
+
+
+@strawberry.type(description="The authenticated caller.")
+class Viewer:
+    principal_kind: str = strawberry.field(description="user or service_account.")
+    user: UserType | None = strawberry.field(description="The user; null for a service account.")  # type: ignore[valid-type]
+    memberships: list[MembershipType] = strawberry.field(  # type: ignore[valid-type]
+        description="Your memberships in every organization (a service account: none)."
+    )
+    active_organization: OrganizationType | None = strawberry.field(  # type: ignore[valid-type]
+        description="The organization org-scoped operations act in; null until organizationSelect."
+    )
+
+
+@strawberry.type
+class ViewerQuery:
+    @strawberry.field(description="The caller, their memberships and active organization; null when not logged in.")
+    async def viewer(self, info: strawberry.Info) -> Viewer | None:
+        ctx = info.context
+        principal = ctx.principal
+        if principal is None:
+            return None
+        active = None
+        if principal.active_organization_id is not None:
+            active = await ctx.loaders.by_id(Organization).load(principal.active_organization_id)
+        if principal.kind is PrincipalKind.SERVICE_ACCOUNT:
+            return Viewer(principal_kind=principal.kind.value, user=None, memberships=[], active_organization=active)
+        user = await ctx.loaders.by_id(User).load(principal.id)
+        memberships = await ctx.scalars(
+            select(Membership).where(Membership.user_id == principal.id).order_by(Membership.created_at, Membership.id)
+        )
+        return Viewer(principal_kind=principal.kind.value, user=user, memberships=list(memberships), active_organization=active)

@@ -1,0 +1,131 @@
+"""Token-bucket rate limiting against a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from graph.errors import RateLimited, ServiceUnavailable
+from graph.ratelimit import RateLimiter
+from graph.settings import Settings
+
+REDIS_URL = os.environ.get("HESTAMI_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    client = Redis.from_url(REDIS_URL, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def limiter(redis: Redis) -> AsyncIterator[RateLimiter]:
+    # A unique prefix keeps parallel runs and other suites apart.
+    prefix = f"test-rl-{uuid.uuid4().hex}"
+    yield RateLimiter(redis, prefix)
+    keys = [k async for k in redis.scan_iter(f"{prefix}:*")]
+    if keys:
+        await redis.delete(*keys)
+
+
+async def test_burst_is_throttled_then_refills(limiter: RateLimiter) -> None:
+    for expected_remaining in (2, 1, 0):
+        decision = await limiter.take(
+            "principal", "p1", capacity=3, refill_per_second=50
+        )
+        assert decision.allowed
+        assert decision.remaining == expected_remaining
+    denied = await limiter.take("principal", "p1", capacity=3, refill_per_second=50)
+    assert not denied.allowed
+    assert 0 < denied.retry_after_seconds <= 1 / 50
+    await asyncio.sleep(denied.retry_after_seconds + 0.02)
+    again = await limiter.take("principal", "p1", capacity=3, refill_per_second=50)
+    assert again.allowed
+
+
+async def test_key_layout_and_expiry(limiter: RateLimiter, redis: Redis) -> None:
+    await limiter.take("principal", "p1", capacity=10, refill_per_second=5)
+    key = limiter.key("principal", "p1")
+    assert key.endswith(":rl:principal:p1")
+    # One token short of full at 5/s: gone after ~200 ms, when it would be full.
+    ttl = await redis.pttl(key)
+    assert 0 < ttl <= 200
+
+
+async def test_concurrent_takes_never_exceed_capacity(limiter: RateLimiter) -> None:
+    decisions = await asyncio.gather(
+        *(
+            limiter.take("principal", "burst", capacity=10, refill_per_second=0.001)
+            for _ in range(50)
+        )
+    )
+    assert sum(d.allowed for d in decisions) == 10
+
+
+async def test_script_reloaded_after_noscript(limiter: RateLimiter) -> None:
+    # Simulates a Redis restart losing the script cache, without flushing the
+    # shared server's scripts.
+    limiter._script.sha = "0" * 40
+    decision = await limiter.take(
+        "principal", "reload", capacity=2, refill_per_second=1
+    )
+    assert decision.allowed
+
+
+def _settings() -> Settings:
+    return Settings(
+        rate_limit_capacity=2,
+        rate_limit_refill_per_second=0.01,
+        org_rate_limit_capacity=3,
+        org_rate_limit_refill_per_second=0.01,
+    )
+
+
+async def test_enforce_per_principal_and_per_organization(
+    limiter: RateLimiter, redis: Redis
+) -> None:
+    settings = _settings()
+    await limiter.enforce("alice", "org1", settings)
+    await limiter.enforce("alice", "org1", settings)
+    with pytest.raises(RateLimited) as principal_limited:
+        await limiter.enforce("alice", "org1", settings)
+    error = principal_limited.value
+    assert error.status == 429 and error.code == "RATE_LIMITED"
+    assert error.details["scope"] == "principal"
+    assert error.details["retryAfterSeconds"] > 0
+    assert int(error.headers["Retry-After"]) >= 1
+
+    # The organization has one token left (alice's refused call cost nothing).
+    await limiter.enforce("bob", "org1", settings)
+    with pytest.raises(RateLimited) as org_limited:
+        await limiter.enforce("bob", "org1", settings)
+    assert org_limited.value.details["scope"] == "org"
+    # All-or-nothing: bob's refused call did not spend his own token.
+    bob = await redis.hget(limiter.key("principal", "bob"), "tokens")
+    assert float(bob) == pytest.approx(1, abs=0.01)
+
+    # Another organization and a principal without one are unaffected.
+    await limiter.enforce("bob", "org2", settings)
+    await limiter.enforce("carol", None, settings)
+
+
+async def test_redis_unreachable_fails_closed() -> None:
+    client = Redis.from_url(
+        "redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2
+    )
+    limiter = RateLimiter(client, "test-rl-down")
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable) as error:
+        await limiter.take("principal", "p", capacity=5, refill_per_second=1)
+    assert error.value.status == 503
+    with pytest.raises(ServiceUnavailable):
+        await limiter.enforce("p", "o", _settings())
+    assert time.monotonic() - started < 5
+    await client.aclose()

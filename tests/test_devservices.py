@@ -1,0 +1,81 @@
+"""`python -m graph.devservices up --for test` is idempotent and reuses the running PDP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graph import devservices
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _up(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "graph.devservices", "up", "--for", "test"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def _env_file_vars(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        assert line.startswith("export "), line
+        name, _, value = line[len("export "):].partition("=")
+        out[name] = value
+    return out
+
+
+def test_up_twice_reuses_cerbos_and_writes_env() -> None:
+    if not os.access(devservices.CERBOS_BIN, os.X_OK):
+        pytest.skip(f"{devservices.CERBOS_BIN} missing: run `make node_modules`")
+    paths = devservices.default_paths()
+    # We want *our* test PDP to be started/reused, so drop an externally given
+    # address; the Postgres/Redis URLs (e.g. from `. .hestami/env.test`) pass through.
+    env = {k: v for k, v in os.environ.items() if k != "HESTAMI_CERBOS_ADDRESS"}
+
+    first = _up(env)
+    assert first.returncode == 0, first.stderr
+    pid_file = paths.pidfile("cerbos-test")
+    pid1 = pid_file.read_text().strip()
+
+    started = time.monotonic()
+    second = _up(env)
+    elapsed = time.monotonic() - started
+    assert second.returncode == 0, second.stderr
+    assert pid_file.read_text().strip() == pid1, "second `up` restarted Cerbos"
+    assert devservices.pid_alive(int(pid1))
+    assert "starting" not in second.stderr, second.stderr
+    assert elapsed < 5, f"reuse took {elapsed:.1f}s"
+
+    # stdout and the env file carry the same lines.
+    env_file = paths.envfile("test")
+    assert second.stdout == env_file.read_text()
+    values = _env_file_vars(env_file)
+    assert values["HESTAMI_ADMIN_DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert values["HESTAMI_REDIS_URL"].startswith("redis://")
+    assert values["HESTAMI_CERBOS_ADDRESS"] == "127.0.0.1:3693"
+    assert devservices.cerbos_healthy(3692)
+
+
+def test_run_mode_passes_given_services_through(tmp_path: Path) -> None:
+    """Every service given in the environment: nothing starts, all four variables are written."""
+    given = {
+        "HESTAMI_DATABASE_URL": "postgresql+asyncpg://hestami_owner@db.example:5432/hestami",
+        "HESTAMI_ADMIN_DATABASE_URL": "postgresql+asyncpg://postgres@db.example:5432/postgres",
+        "HESTAMI_REDIS_URL": "redis://cache.example:6379/0",
+        "HESTAMI_CERBOS_ADDRESS": "pdp.example:3593",
+    }
+    env = {**os.environ, **given, "HESTAMI_STATE_DIR": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph.devservices", "up", "--for", "run"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert _env_file_vars(tmp_path / "env.run") == given
+    assert not list(tmp_path.glob("*.pid"))
