@@ -1,0 +1,324 @@
+"""Authorization through the Cerbos PDP (gRPC, plaintext on a private network).
+
+Every decision fails closed: an unreachable or erroring PDP raises
+`ServiceUnavailable`, a missing result is a deny, and a query plan that cannot
+be translated to SQL raises `Forbidden` rather than guessing.
+
+NULL attributes: `ResourceRef.attrs` entries whose value is None are *omitted*
+from the request rather than sent as JSON null. Cerbos then treats them as
+missing (the condition errors and does not match), which is the same outcome
+`cerbos_sqlalchemy` gives a NULL column (`col = 'x'`, `col != 'x'` and
+`NOT (...)` are all UNKNOWN, so the row is excluded). Policies must not compare
+an attribute with `null`: the plan translator turns `x == null` into
+`x IS NULL`, which admits rows that CheckResources (attribute missing) denies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+from uuid import UUID
+
+import grpc
+from cerbos.effect.v1 import effect_pb2
+from cerbos.engine.v1 import engine_pb2
+from cerbos.request.v1 import request_pb2
+from cerbos.response.v1 import response_pb2
+from cerbos.sdk.grpc.client import AsyncCerbosClient
+from cerbos_sqlalchemy import get_query
+from google.protobuf import struct_pb2
+from opentelemetry import trace
+from sqlalchemy import ColumnElement, false, true
+
+from graph.auth.principal import Principal
+from graph.errors import Forbidden, ServiceUnavailable
+
+__all__ = [
+    "Authorizer",
+    "ResourceRef",
+    "plan_filter",
+    "principal_to_cerbos",
+]
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("hestami.authz")
+
+POLICY_VERSION = "default"
+# Cerbos needs at least one role; this one appears in no policy, so a member
+# removed from the active organization is left with nothing but `user`.
+NO_ROLE = "none"
+ACCOUNT_ROLE = "user"
+# The PDP's default `server.requestLimits.maxResourcesPerRequest` (and
+# maxActionsPerResource): larger batches are refused with INVALID_ARGUMENT.
+MAX_RESOURCES_PER_REQUEST = 50
+_RESOURCE_ATTR_PREFIX = "request.resource.attr."
+_UNAVAILABLE = "Authorization service unavailable"
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """One row to authorize: its id and the attributes the policies read."""
+
+    id: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+def principal_to_cerbos(p: Principal) -> engine_pb2.Principal:
+    """Only the active organization's roles are sent: Cerbos allows if ANY role
+    allows, so roles from other organizations would leak across tenants."""
+    if p.active_organization_id is None:
+        roles = [ACCOUNT_ROLE]
+        org = ""
+    else:
+        roles = list(dict.fromkeys([*(p.roles or [NO_ROLE]), ACCOUNT_ROLE]))
+        org = str(p.active_organization_id)
+    return engine_pb2.Principal(
+        id=p.cerbos_id,
+        roles=roles,
+        policy_version=POLICY_VERSION,
+        attr={
+            "organization_id": struct_pb2.Value(string_value=org),
+            "kind": struct_pb2.Value(string_value=p.kind.value),
+        },
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _to_attrs(attrs: Mapping[str, Any]) -> dict[str, struct_pb2.Value]:
+    struct = struct_pb2.Struct()
+    # None dropped on purpose: see the module docstring.
+    struct.update(_jsonable(attrs))
+    return dict(struct.fields)
+
+
+def _chunks(items: Sequence[_T], size: int) -> list[Sequence[_T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class Authorizer:
+    """Async Cerbos client. Create once per process; `start()` inside the loop."""
+
+    def __init__(
+        self,
+        address: str,
+        *,
+        timeout_seconds: float = 0.5,
+        max_resources_per_request: int = MAX_RESOURCES_PER_REQUEST,
+    ) -> None:
+        self.address = address
+        self._timeout = timeout_seconds
+        self._max_batch = max_resources_per_request
+        self._client: AsyncCerbosClient | None = None
+
+    async def start(self) -> None:
+        if self._client is not None:
+            return
+        # tls_verify=False gives an insecure (plaintext) channel in cerbos 0.16.
+        # Short reconnect backoff: gRPC's default (1 s growing to 120 s) keeps
+        # failing calls fast for minutes after a PDP restart.
+        self._client = AsyncCerbosClient(
+            self.address,
+            tls_verify=False,
+            timeout_secs=self._timeout,
+            channel_options={
+                "grpc.initial_reconnect_backoff_ms": 100,
+                "grpc.min_reconnect_backoff_ms": 100,
+                "grpc.max_reconnect_backoff_ms": 2000,
+            },
+        )
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+
+    @property
+    def client(self) -> AsyncCerbosClient:
+        if self._client is None:
+            raise RuntimeError("Authorizer.start() was not called")
+        return self._client
+
+    async def ready(self) -> bool:
+        """True when the PDP answers; never raises."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self.client.server_info()
+        except (grpc.RpcError, TimeoutError, RuntimeError):
+            return False
+        return True
+
+    async def _call(self, awaitable: Awaitable[_T]) -> _T:
+        try:
+            # The channel's service-config deadline covers the RPC itself; this
+            # also bounds anything before it (name resolution, connecting).
+            async with asyncio.timeout(self._timeout * 2):
+                return await awaitable
+        except (grpc.RpcError, TimeoutError) as exc:
+            code = exc.code() if isinstance(exc, grpc.aio.AioRpcError) else "TIMEOUT"
+            log.error("cerbos call failed: %s", code, exc_info=exc)
+            raise ServiceUnavailable(_UNAVAILABLE) from exc
+
+    async def check(
+        self,
+        principal: Principal,
+        kind: str,
+        resources: Sequence[ResourceRef],
+        actions: set[str] | frozenset[str],
+    ) -> dict[str, dict[str, bool]]:
+        """Decisions `{resource id: {action: allowed}}` in one CheckResources
+        call (one per `max_resources_per_request` resources, sent concurrently)."""
+        if not actions:
+            raise ValueError("check() needs at least one action")
+        if not resources:
+            return {}
+        ids = [r.id for r in resources]
+        if len(set(ids)) != len(ids):
+            # Results are keyed by id: a duplicate would hide one decision.
+            raise ValueError("check() got duplicate resource ids")
+        action_list = sorted(actions)
+        entries = [
+            request_pb2.CheckResourcesRequest.ResourceEntry(
+                actions=action_list,
+                resource=engine_pb2.Resource(
+                    id=r.id,
+                    kind=kind,
+                    policy_version=POLICY_VERSION,
+                    attr=_to_attrs(r.attrs),
+                ),
+            )
+            for r in resources
+        ]
+        cerbos_principal = principal_to_cerbos(principal)
+        with self._span("cerbos.check", principal, kind, action_list, len(entries)):
+            responses = await self._call(
+                asyncio.gather(
+                    *(
+                        self.client.check_resources(cerbos_principal, list(chunk))
+                        for chunk in _chunks(entries, self._max_batch)
+                    )
+                )
+            )
+        # Anything the PDP did not answer for stays denied.
+        decisions = {rid: dict.fromkeys(action_list, False) for rid in ids}
+        for response in responses:
+            for result in response.results:
+                if result.validation_errors:
+                    log.warning(
+                        "cerbos schema validation failed for %s %s: %s",
+                        kind,
+                        result.resource.id,
+                        [e.message for e in result.validation_errors],
+                    )
+                row = decisions.get(result.resource.id)
+                if row is None:
+                    continue
+                for action in action_list:
+                    row[action] = result.actions.get(action) == effect_pb2.EFFECT_ALLOW
+        return decisions
+
+    async def require(
+        self, principal: Principal, kind: str, action: str, resource: ResourceRef
+    ) -> None:
+        decisions = await self.check(principal, kind, [resource], {action})
+        if not decisions[resource.id][action]:
+            raise Forbidden(f"Not allowed to {action} this {kind.replace('_', ' ')}")
+
+    async def plan(
+        self, principal: Principal, kind: str, action: str
+    ) -> response_pb2.PlanResourcesResponse:
+        resource = engine_pb2.PlanResourcesInput.Resource(
+            kind=kind, policy_version=POLICY_VERSION
+        )
+        with self._span("cerbos.plan", principal, kind, [action], 0):
+            response = await self._call(
+                self.client.plan_resources(
+                    action, principal_to_cerbos(principal), resource
+                )
+            )
+        if response.validation_errors:
+            log.warning(
+                "cerbos schema validation failed for %s plan: %s",
+                kind,
+                [e.message for e in response.validation_errors],
+            )
+        return response
+
+    @contextmanager
+    def _span(
+        self,
+        name: str,
+        principal: Principal,
+        kind: str,
+        actions: list[str],
+        resource_count: int,
+    ) -> Iterator[trace.Span]:
+        org = principal.active_organization_id
+        with tracer.start_as_current_span(
+            name,
+            kind=trace.SpanKind.CLIENT,
+            attributes={
+                "organization.id": str(org) if org is not None else "",
+                "user.id": str(principal.id),
+                "principal.kind": principal.kind.value,
+                "cerbos.kind": kind,
+                "cerbos.actions": actions,
+                "cerbos.resource_count": resource_count,
+            },
+        ) as span:
+            yield span
+
+
+def plan_filter(
+    plan: response_pb2.PlanResourcesResponse,
+    model: Any,
+    attr_map: Mapping[str, Any],
+) -> ColumnElement[bool]:
+    """A WHERE clause admitting exactly the rows the plan allows.
+
+    `model` is a `Table` or a mapped class; `attr_map` maps resource attribute
+    names (`"organization_id"`) or full plan variables (`"request.resource.id"`)
+    to columns. Anything the translator cannot express raises `Forbidden`.
+    """
+    kind = plan.filter.kind
+    if kind == engine_pb2.PlanResourcesFilter.KIND_ALWAYS_ALLOWED:
+        return true()
+    if kind == engine_pb2.PlanResourcesFilter.KIND_ALWAYS_DENIED:
+        return false()
+    if kind != engine_pb2.PlanResourcesFilter.KIND_CONDITIONAL:
+        log.error("cerbos plan with unknown filter kind %s", kind)
+        raise Forbidden("Not allowed to list these records")
+    variables = {
+        (key if key.startswith("request.") else _RESOURCE_ATTR_PREFIX + key): column
+        for key, column in attr_map.items()
+    }
+    try:
+        clause = get_query(plan, model, variables).whereclause
+    except (ValueError, KeyError, TypeError) as exc:
+        # An operator or attribute we cannot translate: refusing beats guessing.
+        log.error("cerbos plan not translatable to SQL: %s", exc)
+        raise Forbidden("Not allowed to list these records") from exc
+    if not isinstance(clause, ColumnElement):
+        raise Forbidden("Not allowed to list these records")
+    return clause
+
