@@ -113,9 +113,10 @@ class RequestContext:
         """A WHERE clause admitting exactly the rows Cerbos would allow (PlanResources),
         so pagination counts are right. RLS still applies underneath."""
         principal = await self.ensure_roles()
-        authorizer = self.platform.authorizer
-        plan = await authorizer.plan(principal, kind, action)
-        return authorizer.plan_filter(
+        from graph.authz import plan_filter
+
+        plan = await self.platform.authorizer.plan(principal, kind, action)
+        return plan_filter(
             plan, model, {"request.resource.attr.organization_id": model.organization_id}
         )
 

@@ -31,7 +31,8 @@ from graph.auth.principal import Principal, PrincipalKind
 from graph.db import apply_scope, scoped_transaction
 from graph.errors import AppError, ErrorCode, ValidationFailed, error_body
 from graph.idempotency_models import IdempotencyRecord
-from graph.ids import IdPrefix, encode
+from graph.gqltypes import field_id_prefix
+from graph.ids import encode
 from graph.operations import Operation, REGISTRY, Scope
 from graph.platform import Platform, current_platform
 
@@ -132,7 +133,7 @@ def output_targets(output: BaseModel) -> list[str]:
     """Public ids of the records an output names, for the audit row."""
     targets = []
     for name, info in type(output).model_fields.items():
-        prefix = next((m for m in info.metadata if isinstance(m, IdPrefix)), None)
+        prefix = field_id_prefix(info.annotation, list(info.metadata))
         value = getattr(output, name)
         if prefix and isinstance(value, UUID):
             targets.append(encode(prefix, value))

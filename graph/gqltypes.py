@@ -8,6 +8,7 @@ Domains add relation fields to an output type with `extend(Model)`.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import decimal
 import enum
 import types
@@ -25,7 +26,6 @@ _OUTPUTS: dict[type[BaseModel], Any] = {}
 _INPUTS: dict[type[BaseModel], Any] = {}
 _ENUMS: dict[type[enum.Enum], Any] = {}
 _EXTENSIONS: dict[type[BaseModel], list[type]] = {}
-_NODE_MODELS: dict[type[BaseModel], tuple[type, ...]] = {}
 _SCALARS: dict[Any, Any] = {
     str: str,
     int: int,
@@ -42,15 +42,14 @@ def extend(model: type[BaseModel]) -> typing.Callable[[type], type]:
     """Add the strawberry fields of the decorated class to `model`'s GraphQL type."""
 
     def register(cls: type) -> type:
-        _EXTENSIONS.setdefault(model, []).append(cls)
-        return cls
+        if model in _OUTPUTS:
+            raise RuntimeError(f"extend({model.__name__}) after its GraphQL type was built: import order")
+        # A strawberry type itself, so the type built from `model` inherits its fields.
+        typed = cls if hasattr(cls, "__strawberry_definition__") else strawberry.type(cls)
+        _EXTENSIONS.setdefault(model, []).append(typed)
+        return typed
 
     return register
-
-
-def node_model(model: type[BaseModel], *runtime_classes: type) -> None:
-    """Mark `model` as a Relay node; rows of `runtime_classes` resolve to its type."""
-    _NODE_MODELS[model] = (model, *runtime_classes)
 
 
 def enum_type(cls: type[enum.Enum]) -> Any:
@@ -69,6 +68,15 @@ def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
 
 def _id_prefix(metadata: list[Any]) -> str | None:
     return next((m for m in metadata if isinstance(m, IdPrefix)), None)
+
+
+def field_id_prefix(annotation: Any, metadata: list[Any]) -> str | None:
+    """The public-id prefix of a field, looking through Optional[Annotated[...]]."""
+    found = _id_prefix(metadata)
+    inner, _ = _unwrap_optional(annotation)
+    if found is None and get_origin(inner) is typing.Annotated:
+        found = _id_prefix(list(get_args(inner)[1:]))
+    return found
 
 
 def _gql(annotation: Any, metadata: list[Any], *, is_input: bool) -> Any:
@@ -107,13 +115,20 @@ def _id_resolver(attr: str, prefix: str, optional: bool) -> Any:
     return resolve
 
 
+async def _resolve_reference(cls: type, info: strawberry.Info, id: strawberry.ID) -> Any:  # noqa: A002
+    """Federation: a gateway fetching this entity by key goes through `node` rules."""
+    from resolvers.node import load_nodes
+
+    return (await load_nodes(info, [id]))[0]
+
+
 def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
         description = info.description
         gql_type = _gql(info.annotation, list(info.metadata), is_input=is_input)
-        prefix = _id_prefix(list(info.metadata))
+        prefix = field_id_prefix(info.annotation, list(info.metadata))
         if prefix and not is_input:
             namespace[field_name] = strawberry.field(
                 resolver=_id_resolver(field_name, prefix, not info.is_required()),
@@ -122,26 +137,33 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
             continue
         annotations[field_name] = gql_type
         if is_input and not info.is_required():
-            namespace[field_name] = strawberry.field(
-                description=description, default=info.default
-            )
+            default = info.get_default(call_default_factory=True)
+            if isinstance(default, list | dict):
+                namespace[field_name] = strawberry.field(
+                    description=description,
+                    default_factory=lambda d=default: type(d)(d),
+                )
+            else:
+                namespace[field_name] = strawberry.field(description=description, default=default)
         else:
             namespace[field_name] = strawberry.field(description=description)
     bases: tuple[type, ...] = tuple(_EXTENSIONS.get(model, ())) if not is_input else ()
-    if not is_input and model in _NODE_MODELS:
+    orm = getattr(model, "__hestami_node__", None)
+    if not is_input and orm is not None:
         from resolvers.node import Node
 
         bases = (*bases, Node)
-        runtime = _NODE_MODELS[model]
+        runtime = (model, orm)
         namespace["is_type_of"] = classmethod(
             lambda cls, obj, _info: isinstance(obj, runtime)
         )
+        namespace["resolve_reference"] = classmethod(_resolve_reference)
     namespace["__annotations__"] = annotations
     cls = type(name, bases, namespace)
-    description = (model.__doc__ or "").strip() or None
+    description = inspect.cleandoc(model.__doc__ or "") or None
     if is_input:
         return strawberry.input(cls, name=name, description=description)
-    if model in _NODE_MODELS:
+    if orm is not None:
         return strawberry.federation.type(cls, name=name, description=description, keys=["id"])
     return strawberry.type(cls, name=name, description=description)
 

@@ -63,9 +63,7 @@ def _payload_type(op: Operation) -> Any:
         (),
         {
             "__annotations__": {op.result_field: Optional[out], "user_errors": list[UserError]},  # noqa: UP045
-            op.result_field: strawberry.field(
-                default=None, description=f"The result; null when userErrors is not empty. {op.output.__doc__ or ''}".strip()
-            ),
+            op.result_field: strawberry.field(default=None, description="The result; null when userErrors is not empty."),
             "user_errors": strawberry.field(
                 default_factory=list, description="Problems with the input; empty on success."
             ),

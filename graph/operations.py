@@ -12,6 +12,7 @@ commits.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -123,7 +124,7 @@ def operation(
             action=action,
             scope=scope,
             summary=summary,
-            description=(handler.__doc__ or summary).strip(),
+            description=inspect.cleandoc(handler.__doc__ or summary),
             mutates=mutates,
             idempotent=mutates if idempotent is None else idempotent,
             deprecated=deprecated,

@@ -99,16 +99,17 @@ class Platform:
         to check."""
         if principal is None:
             return
-        org = principal.active_organization_id
-        resource_id = getattr(data, "id", None)
+        from graph.operations import Scope
+
+        # Org-scoped operations act on rows of the active organization; an
+        # account-level one may name its target organization in its input.
+        org = principal.active_organization_id if op.scope is Scope.ORGANIZATION else getattr(data, "organization_id", None)
+        resource_id = getattr(data, "id", None) or org or "new"
         await self.authorizer.require(
             principal,
             op.kind,
             op.action,
-            ResourceRef(
-                id=str(resource_id or "new"),
-                attrs={"organization_id": str(org) if org else ""},
-            ),
+            ResourceRef(id=str(resource_id), attrs={"organization_id": str(org)} if org else {}),
         )
 
     async def readiness(self) -> dict[str, bool]:

@@ -5,6 +5,7 @@ Relay's `node`/`nodes`, and the guards. An Apollo Federation 2 subgraph.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from opentelemetry import trace
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from graph.errors import AppError, ErrorCode
@@ -21,7 +23,6 @@ from graph.operations import REGISTRY
 from graph.registry import load_domains
 from graph.settings import Settings
 from resolvers.node import NodeQuery
-from resolvers.viewer import ViewerQuery
 
 log = logging.getLogger("hestami.graphql")
 tracer = trace.get_tracer("hestami.graphql")
@@ -94,6 +95,7 @@ class OperationSpan(SchemaExtension):
 
 def build_schema(settings: Settings) -> strawberry.federation.Schema:
     domains = load_domains()
+    from resolvers.viewer import ViewerQuery  # after the domains: it uses their extended types
     query_types: list[type] = [ViewerQuery, NodeQuery, *(q for d in domains for q in d.query_types())]
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
     op_queries = {op.graphql_name: query_field(op) for op in ops if not op.mutates}
@@ -108,12 +110,18 @@ def build_schema(settings: Settings) -> strawberry.federation.Schema:
         mutations,
         "Changes. Each comes from one registered operation and is also served as RPC.",
     )
+    uuid_scalar = strawberry.scalar(
+        name="UUID",
+        description="A raw UUID (RFC 4122), for references that are not public ids.",
+        serialize=str,
+        parse_value=uuid.UUID,
+    )
     return strawberry.federation.Schema(
+        config=StrawberryConfig(scalar_map={uuid.UUID: uuid_scalar}),
         query=query,
         mutation=mutation,
         types=[t for d in domains for t in d.extra_types()],
         extensions=[*guard_extensions(settings), OperationSpan, MaskUnexpectedErrors],
-        enable_federation_2=True,
     )
 
 

@@ -8,6 +8,7 @@ ids (`org_…`). Operations add their own fields only where a model has none.
 from __future__ import annotations
 
 import enum
+import inspect as pyinspect
 from typing import Any, Optional
 from uuid import UUID
 
@@ -58,10 +59,13 @@ def _column_type(column: Column[Any]) -> Any:
     enum_class = getattr(column.type, "enum_class", None)
     if enum_class is not None:
         return enum_class
-    python_type = column.type.python_type
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = object
     if python_type is list:
         return list[column.type.item_type.python_type]  # type: ignore[attr-defined]
-    if python_type is dict:
+    if python_type in (dict, object):  # JSON / JSONB
         return dict[str, Any]
     return python_type
 
@@ -75,11 +79,13 @@ def derive(
     optional: tuple[str, ...] = (),
     extra: dict[str, tuple[Any, Any]] | None = None,
     examples: list[dict[str, Any]] | None = None,
+    node: bool = False,
 ) -> type[ApiModel]:
     """A pydantic model of `fields` of `orm`, named `name`.
 
     `optional` makes fields optional with default None (for patches); `extra` adds
-    fields the table doesn't have, as (type, Field(...)).
+    fields the table doesn't have, as (type, Field(...)). `node` makes its GraphQL
+    type a Relay node that rows of `orm` resolve to.
     """
     mapper = inspect(orm)
     definitions: dict[str, Any] = {}
@@ -109,14 +115,20 @@ def derive(
     model = create_model(  # type: ignore[call-overload]
         name,
         __base__=ApiModel,
-        __doc__=doc or orm.__doc__,
+        __doc__=inspect_doc(doc or orm.__doc__),
         __module__=orm.__module__,
         **definitions,
     )
+    if node:
+        model.__hestami_node__ = orm  # type: ignore[attr-defined]
     if config:
         model.model_config.update(config)  # type: ignore[typeddict-item]
         model.model_rebuild(force=True)
     return model
+
+
+def inspect_doc(text: str | None) -> str | None:
+    return pyinspect.cleandoc(text) if text else None
 
 
 def _is_id(annotation: Any) -> bool:

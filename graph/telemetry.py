@@ -13,10 +13,10 @@ from uuid import UUID
 
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from graph.settings import Settings
@@ -68,4 +68,32 @@ def setup_tracing(settings: Settings, exporter: SpanExporter | None = None) -> T
 
 
 def instrument_engine(engine: AsyncEngine) -> None:
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=trace.get_tracer_provider())
+    """A client span per SQL statement. (opentelemetry-instrumentation-sqlalchemy
+    refuses SQLAlchemy 2.1, so we hook the engine's cursor events ourselves.)"""
+    tracer = trace.get_tracer("hestami.sql")
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def _start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
+        span = tracer.start_span(
+            f"sql {verb}",
+            kind=trace.SpanKind.CLIENT,
+            attributes={"db.system": "postgresql", "db.statement": statement[:2000], "db.operation": verb},
+        )
+        conn.info.setdefault("hestami_spans", []).append(span)
+
+    @event.listens_for(sync_engine, "after_cursor_execute")
+    def _end(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        spans = conn.info.get("hestami_spans")
+        if spans:
+            spans.pop().end()
+
+    @event.listens_for(sync_engine, "handle_error")
+    def _error(exception_context):  # type: ignore[no-untyped-def]
+        conn = exception_context.connection
+        spans = conn.info.get("hestami_spans") if conn is not None else None
+        if spans:
+            span = spans.pop()
+            span.set_status(trace.Status(trace.StatusCode.ERROR, type(exception_context.original_exception).__name__))
+            span.end()

@@ -7,7 +7,7 @@ that Cerbos denies, or that doesn't exist all answer `null` — no existence ora
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -66,7 +66,7 @@ class NodeQuery:
     async def node(
         self,
         info: strawberry.Info,
-        id: strawberry.ID = strawberry.argument(description="The object's id."),  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's id.")],  # noqa: A002
     ) -> Node | None:
         return (await load_nodes(info, [id]))[0]
 
@@ -74,7 +74,7 @@ class NodeQuery:
     async def nodes(
         self,
         info: strawberry.Info,
-        ids: list[strawberry.ID] = strawberry.argument(description="Up to 100 ids."),
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Up to 100 ids.")],
     ) -> list[Node | None]:
         if len(ids) > 100:
             raise AppError("`nodes` takes at most 100 ids.")

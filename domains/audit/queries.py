@@ -9,10 +9,9 @@ from sqlalchemy import select, tuple_
 
 from domains.audit.models import AuditEvent
 from domains.audit.schemas import AuditEventRead
-from graph.gqltypes import node_model, output_type
+from graph.gqltypes import output_type
 from resolvers.connection import Connection, build, decode_cursor
 
-node_model(AuditEventRead, AuditEvent)
 AuditEventType = output_type(AuditEventRead)
 
 

@@ -9,4 +9,5 @@ AuditEventRead = derive(
     AuditEvent,
     "AuditEvent",
     ["id", "organization_id", "actor_kind", "actor_id", "operation", "target_ids", "idempotency_key", "trace_id", "summary", "occurred_at"],
+    node=True,
 )

@@ -19,15 +19,16 @@ from graph.schemas import ApiModel, derive
 
 _ROLES = (list[OrganizationRole], Field(min_length=1, max_length=6, description="Roles to hold in the organization."))
 
-OrganizationRead = derive(Organization, "Organization", ["id", "type", "name", "created_at"])
-MembershipRead = derive(Membership, "Membership", ["id", "organization_id", "user_id", "roles", "created_at"])
+OrganizationRead = derive(Organization, "Organization", ["id", "type", "name", "created_at"], node=True)
+MembershipRead = derive(Membership, "Membership", ["id", "organization_id", "user_id", "roles", "created_at"], node=True)
 ServiceAccountRead = derive(
     ServiceAccount,
     "ServiceAccount",
     ["id", "organization_id", "name", "roles", "key_hint", "created_at", "revoked_at"],
+    node=True,
 )
 ManagementLinkRead = derive(
-    ManagementLink, "ManagementLink", ["id", "organization_id", "manager_organization_id", "created_at"]
+    ManagementLink, "ManagementLink", ["id", "organization_id", "manager_organization_id", "created_at"], node=True
 )
 
 OrganizationCreateInput = derive(

@@ -8,14 +8,10 @@ import strawberry
 
 from domains.identity.models import User
 from domains.identity.schemas import UserRead
-from domains.organizations.models import ManagementLink, Membership, Organization, ServiceAccount
+from domains.organizations.models import Organization
 from domains.organizations.schemas import ManagementLinkRead, MembershipRead, OrganizationRead, ServiceAccountRead
-from graph.gqltypes import extend, node_model, output_type
+from graph.gqltypes import extend, output_type
 
-node_model(OrganizationRead, Organization)
-node_model(MembershipRead, Membership)
-node_model(ServiceAccountRead, ServiceAccount)
-node_model(ManagementLinkRead, ManagementLink)
 
 
 

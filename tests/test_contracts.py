@@ -1,0 +1,91 @@
+"""The committed contracts match the code, and every part of them is described.
+
+Regenerate with `.venv/bin/hestami export-schema` and `.venv/bin/hestami export-openapi`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, GraphQLUnionType
+
+from graph.openapi import build_openapi
+from graph.operations import REGISTRY, Scope
+from graph.schema import build_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECIFIED = {"String", "Int", "Float", "Boolean", "ID"}
+
+
+def test_schema_graphql_is_current(settings) -> None:  # type: ignore[no-untyped-def]
+    live = build_schema(settings).as_str() + "\n"
+    assert (ROOT / "schema.graphql").read_text() == live, "schema.graphql is stale: run `hestami export-schema`"
+
+
+def test_openapi_json_is_current(settings) -> None:  # type: ignore[no-untyped-def]
+    live = build_openapi(settings)
+    assert json.loads((ROOT / "openapi.json").read_text()) == live, "openapi.json is stale: run `hestami export-openapi`"
+
+
+def test_every_type_field_and_argument_is_described(settings) -> None:  # type: ignore[no-untyped-def]
+    schema = build_schema(settings)._schema
+    missing = []
+    for name, gql_type in schema.type_map.items():
+        if name.startswith("_") or name in SPECIFIED or name.startswith("link__") or name.startswith("federation__"):
+            continue
+        if not gql_type.description:
+            missing.append(name)
+        if isinstance(gql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
+            for field_name, field in gql_type.fields.items():
+                if field_name.startswith("_"):
+                    continue
+                if not field.description:
+                    missing.append(f"{name}.{field_name}")
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    if not arg.description:
+                        missing.append(f"{name}.{field_name}({arg_name})")
+        if isinstance(gql_type, GraphQLUnionType | GraphQLEnumType) and not gql_type.description:
+            missing.append(name)
+    assert not missing, f"undocumented: {missing}"
+
+
+def test_every_mutation_comes_from_the_registry(settings) -> None:  # type: ignore[no-untyped-def]
+    schema = build_schema(settings)._schema
+    expected = {op.graphql_name for op in REGISTRY.values() if op.mutates}
+    assert set(schema.mutation_type.fields) == expected
+
+
+def test_only_auth_operations_skip_idempotency() -> None:
+    exempt = {op.name for op in REGISTRY.values() if op.mutates and not op.idempotent}
+    assert exempt == {"auth/v1/register", "auth/v1/login", "auth/v1/refresh", "auth/v1/logout"}
+
+
+def test_every_operation_has_a_cerbos_rule_for_its_kind_and_action() -> None:
+    policies = ROOT / "cerbos" / "policies"
+    actions_by_kind: dict[str, set[str]] = {}
+    for path in policies.glob("*.yaml"):
+        doc = yaml.safe_load(path.read_text())
+        policy = doc.get("resourcePolicy")
+        if policy:
+            acts = actions_by_kind.setdefault(policy["resource"], set())
+            for rule in policy.get("rules", []):
+                acts.update(rule["actions"])
+    assert REGISTRY
+    for op in REGISTRY.values():
+        assert op.kind and op.action, op.name
+        if op.scope is Scope.PUBLIC:
+            continue  # checked before anyone is authenticated
+        assert op.action in actions_by_kind.get(op.kind, set()) or "*" in actions_by_kind.get(op.kind, set()), (
+            f"{op.name}: no Cerbos rule for {op.kind}:{op.action}"
+        )
+
+
+def test_operation_names_and_ids_are_unique_and_consistent() -> None:
+    ids = [op.operation_id for op in REGISTRY.values()]
+    assert len(ids) == len(set(ids))
+    for op in REGISTRY.values():
+        assert op.path == f"/api/v1/rpc/{op.resource}/v{op.version}/{op.verb}"
+        if op.mutates:
+            assert op.graphql_name.startswith(op.resource), op.graphql_name
