@@ -69,6 +69,8 @@ def _write(output: str | None, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for chatty in ("alembic", "dbos"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="hestami", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="Run the API server.")

@@ -60,6 +60,7 @@ async def seed(settings: Settings) -> None:
     finally:
         await engine.dispose()
     print(f"\nDemo logins (password for all: {PASSWORD}):")
-    for email, name, roles in PEOPLE:
-        print(f"  {email:<36} {', '.join(f'{o} ({'/'.join(r)})' for o, r in roles.items())}")
+    for email, _, roles in PEOPLE:
+        where = ", ".join(f"{org} ({'/'.join(r)})" for org, r in roles.items())
+        print(f"  {email:<36} {where}")
     print(f"\nGraphiQL: http://{settings.host}:{settings.port}/graphql  ·  OpenAPI: /api/v1/openapi.json\n")
