@@ -12,10 +12,12 @@ applies twice.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -212,6 +214,15 @@ def _record_scope(call: dict[str, Any]) -> Any:
     )
 
 
+async def _pause_for_crash_test(platform: Platform) -> None:
+    settings = platform.settings
+    if settings.crash_pause_file and settings.environment == "test":
+        path = Path(settings.crash_pause_file)
+        if not path.exists():  # pause once; the restarted process must run through
+            path.write_text("committed")
+            await asyncio.sleep(3600)
+
+
 @DBOS.step(name="apply_operation_step")
 async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
     op = REGISTRY[call["operation"]]
@@ -235,6 +246,7 @@ async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
                 .where(*_record_scope(call))
                 .values(response_status=outcome.status, response_body=outcome.body, completed_at=func.now())
             )
+        await _pause_for_crash_test(platform)
         return {"status": outcome.status, "body": outcome.body}
     except AppError as err:
         # The effect rolled back; the error is the key's response from now on (Stripe keeps 4xx too).

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     idempotency_retention_hours: int = 24
     max_concurrent_password_hashes: int = 4
 
+    # Test-only fault injection: after a mutation's effect commits, touch this
+    # file and hang, so a crash test can SIGKILL the server at exactly that point.
+    # Refused outside environment=test.
+    crash_pause_file: str | None = None
+
     host: str = "127.0.0.1"
     port: int = 8000
 
