@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.audit.models import AuditEvent
 from graph.auth.principal import Principal, PrincipalKind
 from graph.db import apply_scope, scoped_transaction
+from graph.durable import perform
 from graph.errors import AppError, ErrorCode, ValidationFailed, error_body
 from graph.idempotency_models import IdempotencyRecord
 from graph.gqltypes import field_id_prefix
@@ -53,6 +54,7 @@ class OperationContext:
     trace_id: str | None = None
     audit_targets: list[str] = field(default_factory=list)
     audit_summary: dict[str, Any] = field(default_factory=dict)
+    after_commit: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def user_id(self) -> UUID | None:
@@ -64,6 +66,22 @@ class OperationContext:
         self.organization_id = organization_id
         await apply_scope(self.session, organization_id, self.user_id)
 
+    async def start_workflow(self, name: str, workflow_id: str, *args: Any) -> None:
+        """Start long-running workflow `name` once this change commits. It is
+        recorded in the organization's workflow runs, so `workflow(id:)` can read it."""
+        assert self.organization_id is not None, "a long-running workflow belongs to an organization"
+        from graph.durable import WORKFLOWS
+        from graph.workflow_runs import WorkflowRun
+
+        if name not in WORKFLOWS:
+            raise ValueError(f"no long-running workflow named {name!r}")
+        self.session.add(WorkflowRun(organization_id=self.organization_id, workflow_id=workflow_id, name=name))
+        self.after_commit.append({"kind": "start", "name": name, "workflow_id": workflow_id, "args": list(args)})
+
+    def send(self, workflow_id: str, topic: str, message: Any) -> None:
+        """Send a running workflow an event once this change commits."""
+        self.after_commit.append({"kind": "send", "workflow_id": workflow_id, "topic": topic, "message": message})
+
     async def act_as_user(self, user_id: UUID) -> None:
         """Re-scope to a user created or identified in this transaction (register, login)."""
         self.principal = Principal(kind=PrincipalKind.USER, id=user_id)
@@ -73,10 +91,11 @@ class OperationContext:
 @dataclass
 class Outcome:
     status: int
-    body: dict[str, Any]
+    body: Any
     output: BaseModel | None = None
     error: AppError | None = None
     replayed: bool = False
+    after_commit: list[dict[str, Any]] = field(default_factory=list)
 
 
 def error_from_body(status: int, body: dict[str, Any]) -> AppError:
@@ -107,7 +126,7 @@ def validate_input(op: Operation, raw: Any) -> BaseModel:
 
 
 def check_key(key: str | None) -> str:
-    if key is None or key == "":
+    if key is None:  # absent; a present but empty key is malformed (below)
         raise AppError(
             "This operation changes data and needs an idempotency key "
             "(GraphQL argument `idempotencyKey`, RPC header `Idempotency-Key`).",
@@ -200,7 +219,8 @@ async def _apply(op: Operation, call: dict[str, Any], session: AsyncSession) -> 
     if op.mutates:
         await write_audit(ctx, op, output)
     await session.flush()
-    return Outcome(200, output.model_dump(mode="json", by_alias=True), output=output)
+    body = output.model_dump(mode="json", by_alias=True) if output is not None else None
+    return Outcome(200, body, output=output, after_commit=ctx.after_commit)
 
 
 def _record_scope(call: dict[str, Any]) -> Any:
@@ -233,21 +253,30 @@ async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
         async with scoped_transaction(platform.sessions, org, user) as session:
             stored = (
                 await session.execute(
-                    select(IdempotencyRecord.response_status, IdempotencyRecord.response_body)
+                    select(
+                        IdempotencyRecord.response_status,
+                        IdempotencyRecord.response_body,
+                        IdempotencyRecord.after_actions,
+                    )
                     .where(*_record_scope(call))
                     .with_for_update()
                 )
             ).one()
             if stored.response_status is not None:
-                return {"status": stored.response_status, "body": stored.response_body}
+                return {"status": stored.response_status, "body": stored.response_body, "after": stored.after_actions or []}
             outcome = await _apply(op, call, session)
             await session.execute(
                 update(IdempotencyRecord)
                 .where(*_record_scope(call))
-                .values(response_status=outcome.status, response_body=outcome.body, completed_at=func.now())
+                .values(
+                    response_status=outcome.status,
+                    response_body=outcome.body,
+                    after_actions=outcome.after_commit or None,
+                    completed_at=func.now(),
+                )
             )
         await _pause_for_crash_test(platform)
-        return {"status": outcome.status, "body": outcome.body}
+        return {"status": outcome.status, "body": outcome.body, "after": outcome.after_commit}
     except AppError as err:
         # The effect rolled back; the error is the key's response from now on (Stripe keeps 4xx too).
         body = error_body(err, call.get("trace_id"))
@@ -262,7 +291,9 @@ async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
 
 @DBOS.workflow(name="operation_workflow")
 async def operation_workflow(call: dict[str, Any]) -> dict[str, Any]:
-    return await apply_operation_step(call)
+    result = await apply_operation_step(call)
+    await perform(result.pop("after", None) or [])
+    return result
 
 
 async def _claim(
@@ -299,7 +330,8 @@ async def _claim(
 def _outcome(op: Operation, status: int, body: dict[str, Any], replayed: bool) -> Outcome:
     if status >= 400:
         return Outcome(status, body, error=error_from_body(status, body), replayed=replayed)
-    return Outcome(status, body, output=op.output.model_validate(body), replayed=replayed)
+    output = op.output.model_validate(body) if body is not None else None
+    return Outcome(status, body, output=output, replayed=replayed)
 
 
 async def _run_idempotent(op: Operation, rctx: Any, data: BaseModel, key: str) -> Outcome:

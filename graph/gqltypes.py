@@ -185,6 +185,10 @@ def to_plain(value: Any) -> Any:
     """A strawberry input instance → plain data pydantic can validate."""
     if isinstance(value, list):
         return [to_plain(v) for v in value]
+    # Before the definition check: a member of a strawberry enum reaches its
+    # class's `__strawberry_definition__`, and its vars() lead back to the class.
+    if isinstance(value, enum.Enum):
+        return value.value
     if hasattr(value, "__strawberry_definition__"):
         return {
             k: to_plain(v)

@@ -8,6 +8,7 @@ are GraphQL errors with `extensions.code`; errors about the input are userErrors
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from typing import Annotated, Any, Optional
 
@@ -153,7 +154,11 @@ def query_field(op: Operation) -> Any:
                     field_def.python_name,
                     inspect.Parameter.KEYWORD_ONLY,
                     annotation=Annotated[field_def.type_annotation.annotation, strawberry.argument(description=field_def.description)],
-                    default=field_def.default if field_def.default is not strawberry.UNSET and field_def.default is not None else inspect.Parameter.empty,
+                    default=(
+                        inspect.Parameter.empty
+                        if field_def.default in (strawberry.UNSET, None, dataclasses.MISSING)
+                        else field_def.default
+                    ),
                 )
             )
 
@@ -164,7 +169,8 @@ def query_field(op: Operation) -> Any:
             raise graphql_error(err) from None
         return outcome.output
 
-    resolver = _attach(resolve, _signature(params, out), op.graphql_name)
+    returns = Optional[out] if op.nullable else out  # noqa: UP045
+    resolver = _attach(resolve, _signature(params, returns), op.graphql_name)
     return strawberry.field(
         resolver=resolver,
         name=op.graphql_name,

@@ -43,5 +43,6 @@ class IdempotencyRecord(Base):
     workflow_id: Mapped[str] = mapped_column(String(80))
     response_status: Mapped[int | None] = mapped_column(SmallInteger)
     response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after_actions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -52,6 +52,11 @@ def _example(model: Any) -> Any:
     return examples[0] if examples else None
 
 
+def _result_schema(op: Operation) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{op.output.__name__}"}
+    return {"anyOf": [ref, {"type": "null"}]} if op.nullable else ref
+
+
 def _path_item(op: Operation, retention_hours: int) -> dict[str, Any]:
     description = op.description
     parameters: list[dict[str, Any]] = []
@@ -87,7 +92,7 @@ def _path_item(op: Operation, retention_hours: int) -> dict[str, Any]:
             }
             if op.idempotent
             else {},
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.output.__name__}"}}},
+            "content": {"application/json": {"schema": _result_schema(op)}},
         }
     }
     for status, text in ERROR_STATUSES.items():

@@ -53,6 +53,7 @@ class Operation:
     mutates: bool
     idempotent: bool
     deprecated: str | None = None
+    nullable: bool = False
     graphql_name: str = ""
     result_field: str = ""
     examples: dict[str, Any] = field(default_factory=dict)
@@ -98,10 +99,12 @@ def operation(
     mutates: bool = True,
     idempotent: bool | None = None,
     deprecated: str | None = None,
+    nullable: bool = False,
     graphql_name: str | None = None,
     result_field: str | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Declare and register an operation. The handler's docstring is its description."""
+    """Declare and register an operation. The handler's docstring is its description.
+    `nullable`: a read whose result may be absent (answers null, not an error)."""
     match = NAME.match(name)
     if match is None:
         raise ValueError(f"operation name {name!r} must look like resource/v1/action")
@@ -128,6 +131,7 @@ def operation(
             mutates=mutates,
             idempotent=mutates if idempotent is None else idempotent,
             deprecated=deprecated,
+            nullable=nullable,
             graphql_name=graphql_name or default_gql,
             result_field=result_field or _lower_first(output.__name__),
         )

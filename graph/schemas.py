@@ -51,7 +51,11 @@ def id_type_of(model: type[DeclarativeBase]) -> Any:
 def _column_type(column: Column[Any]) -> Any:
     if column.primary_key and column.table.name in _ID_TYPES:
         return _ID_TYPES[column.table.name]
-    for fk in column.foreign_keys:
+    # A column may also sit in a composite key, e.g. service_accounts'
+    # (organization_id, created_by_membership_id) → memberships: its id type is
+    # that of the table whose `id` it references. `foreign_keys` is a set, so
+    # the choice must not depend on its order.
+    for fk in sorted(column.foreign_keys, key=lambda fk: (not fk.target_fullname.endswith(".id"), fk.target_fullname)):
         target = fk.target_fullname.split(".")[0]
         if target not in _ID_TYPES:
             raise LookupError(f"{column.table.name}.{column.name} points at {target}, whose model isn't registered yet")
@@ -80,14 +84,17 @@ def derive(
     extra: dict[str, tuple[Any, Any]] | None = None,
     examples: list[dict[str, Any]] | None = None,
     node: bool = False,
+    constraints: dict[str, dict[str, Any]] | None = None,
 ) -> type[ApiModel]:
     """A pydantic model of `fields` of `orm`, named `name`.
 
     `optional` makes fields optional with default None (for patches); `extra` adds
     fields the table doesn't have, as (type, Field(...)). `node` makes its GraphQL
-    type a Relay node that rows of `orm` resolve to.
+    type a Relay node that rows of `orm` resolve to. `constraints` adds pydantic
+    Field constraints the column type can't express (ranges, patterns).
     """
     mapper = inspect(orm)
+    constraints_by_field = constraints
     definitions: dict[str, Any] = {}
     for field_name in fields:
         attr = mapper.attrs[field_name]
@@ -98,6 +105,7 @@ def derive(
             constraints["max_length"] = column.type.length
             if not column.nullable:
                 constraints["min_length"] = 1
+        constraints.update((constraints_by_field or {}).get(field_name, {}))
         description = attr.doc or column.doc
         if column.nullable or field_name in optional:
             annotation = Optional[annotation]  # noqa: UP045 - runtime construction

@@ -34,3 +34,11 @@ class ServiceAccountNotFound(NotFound):
 class InvalidManagementLink(AppError):
     code = "INVALID_MANAGEMENT_LINK"
     status = 422
+
+
+class JoinRequestNotFound(NotFound):
+    code = "JOIN_REQUEST_NOT_FOUND"
+
+
+class JoinRequestNotPending(Conflict):
+    code = "JOIN_REQUEST_NOT_PENDING"

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     String,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -129,7 +130,47 @@ class ServiceAccount(TimestampMixin, Base):
     )
 
 
+class JoinRequestStatus(StrEnum):
+    """Where a request to join an organization stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class JoinRequest(Base):
+    """A user's request to join an organization, reviewed by its admins within a
+    deadline by a long-running workflow."""
+
+    __tablename__ = "join_requests"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(
+            ["organization_id", "decided_by_membership_id"],
+            ["memberships.organization_id", "memberships.id"],
+        ),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The request's id.")
+    organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The organization asked to admit the user."
+    )
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), doc="Who asks to join.")
+    message: Mapped[str] = mapped_column(String(500), doc="Note to the admins, e.g. the unit owned.")
+    status: Mapped[JoinRequestStatus] = mapped_column(
+        _enum(JoinRequestStatus, "join_request_status"), doc="pending until decided or expired."
+    )
+    workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of the review workflow; see `workflow(id:)`.")
+    decided_by_membership_id: Mapped[UUID | None] = mapped_column(doc="Membership of the admin who decided.")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When the request was made (UTC)."
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was decided or expired.")
+
+
 OrganizationId = register_id(Organization, "org", "organization")
 MembershipId = register_id(Membership, "mem", "membership")
 ServiceAccountId = register_id(ServiceAccount, "sa", "service_account")
 ManagementLinkId = register_id(ManagementLink, "mlk", "organization")
+JoinRequestId = register_id(JoinRequest, "jrq", "join_request")

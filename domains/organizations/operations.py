@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from domains.organizations import service
+from domains.organizations import join_requests, service
 from domains.organizations.schemas import (
+    JoinRequestCreateInput,
+    JoinRequestDecideInput,
+    JoinRequestRead,
     ManagementLinkCreateInput,
     ManagementLinkRead,
     MembershipAddInput,
@@ -192,3 +195,46 @@ async def create_management_link(ctx: OperationContext, data: ManagementLinkCrea
     company's staff still act here only through memberships of their own."""
     link = await service.link_manager(ctx.session, _org(ctx), data.manager_organization_id)
     return ManagementLinkRead.model_validate(link)
+
+
+@operation(
+    "joinRequest/v1/create",
+    input=JoinRequestCreateInput,
+    output=JoinRequestRead,
+    kind="join_request",
+    action="create",
+    scope=Scope.ACCOUNT,
+    summary="Ask to join an organization",
+)
+async def create_join_request(ctx: OperationContext, data: JoinRequestCreateInput) -> JoinRequestRead:  # type: ignore[valid-type]
+    """Ask to join an organization. Its admins approve or decline with
+    joinRequestDecide; a request nobody decides expires after the organization's
+    review period. Follow it with `workflow(id: workflowId)`."""
+    user = _user(ctx)
+    await ctx.enter_organization(data.organization_id)
+    request = await join_requests.create(ctx.session, data.organization_id, user, data.message)
+    await ctx.start_workflow(
+        join_requests.WORKFLOW,
+        request.workflow_id,
+        str(request.organization_id),
+        str(request.id),
+        ctx.platform.settings.join_request_ttl_seconds,
+    )
+    return JoinRequestRead.model_validate(request)
+
+
+@operation(
+    "joinRequest/v1/decide",
+    input=JoinRequestDecideInput,
+    output=JoinRequestRead,
+    kind="join_request",
+    action="decide",
+    summary="Approve or decline a join request",
+)
+async def decide_join_request(ctx: OperationContext, data: JoinRequestDecideInput) -> JoinRequestRead:  # type: ignore[valid-type]
+    """Approve or decline a pending join request of the active organization. The
+    review workflow then admits the user (as a member) or closes the request."""
+    request = await join_requests.decide(ctx.session, _org(ctx), data.id, data.approve, ctx.user_id)
+    ctx.send(request.workflow_id, "decision", {"approve": data.approve})
+    ctx.audit_summary = {"approve": data.approve}
+    return JoinRequestRead.model_validate(request)

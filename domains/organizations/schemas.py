@@ -6,6 +6,8 @@ from pydantic import Field
 
 from domains.identity.models import User
 from domains.organizations.models import (
+    JoinRequest,
+    JoinRequestId,
     ManagementLink,
     Membership,
     MembershipId,
@@ -107,3 +109,25 @@ class ManagementLinkCreateInput(ApiModel):
     """Link a management company to the active association."""
 
     manager_organization_id: OrganizationId = Field(description="The management company.")  # type: ignore[valid-type]
+
+
+JoinRequestRead = derive(
+    JoinRequest,
+    "JoinRequest",
+    ["id", "organization_id", "user_id", "message", "status", "workflow_id", "created_at", "decided_at"],
+    node=True,
+)
+
+
+class JoinRequestCreateInput(ApiModel):
+    """Ask to join an organization (e.g. the homeowners association of your unit)."""
+
+    organization_id: OrganizationId = Field(description="The organization to join.")  # type: ignore[valid-type]
+    message: str = Field(min_length=1, max_length=500, description="Note to its admins, e.g. your unit and address.")
+
+
+class JoinRequestDecideInput(ApiModel):
+    """An admin's decision on a pending join request of the active organization."""
+
+    id: JoinRequestId = Field(description="The join request.")  # type: ignore[valid-type]
+    approve: bool = Field(description="True admits the user as a member; false declines.")

@@ -86,14 +86,39 @@ async def _idempotency_key(sessions, tenant, shared):  # type: ignore[no-untyped
     }
 
 
+async def _association_profile(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "legal_name": "HOA Inc.",
+        "fiscal_year_start_month": 1, "accounting_basis": "cash",
+    }
+
+
+async def _join_request(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "user_id": await new_user(sessions),
+        "message": "let me in", "status": "pending", "workflow_id": uuid.uuid4().hex,
+    }
+
+
+async def _workflow_run(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {"id": uuid.uuid4(), "organization_id": tenant.org, "workflow_id": uuid.uuid4().hex, "name": "wf"}
+
+
 FACTORIES: dict[str, Factory] = {
+    "association_profiles": _association_profile,
+    "join_requests": _join_request,
+    "workflow_runs": _workflow_run,
     "memberships": _membership,
     "management_links": _management_link,
     "service_accounts": _service_account,
     "audit_events": _audit_event,
     "idempotency_keys": _idempotency_key,
 }
-CASTS = {"summary": "CAST(:summary AS jsonb)"}
+CASTS = {
+    "summary": "CAST(:summary AS jsonb)",
+    "accounting_basis": "CAST(:accounting_basis AS accounting_basis)",
+    "status": "CAST(:status AS join_request_status)",
+}
 
 
 def insert_sql(table: str, row: dict[str, Any], suffix: str = "") -> Any:

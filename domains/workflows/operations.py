@@ -1,0 +1,53 @@
+"""`workflow/v1/get` (GraphQL `workflow(id:)`): the state of one of the active organization's workflows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dbos import DBOS
+from sqlalchemy import select, union_all
+
+from domains.workflows.schemas import Workflow, WorkflowGetInput, WorkflowState
+from graph.errors import NotFound
+from graph.execution import OperationContext
+from graph.idempotency_models import IdempotencyRecord
+from graph.operations import operation
+from graph.workflow_runs import WorkflowRun
+
+
+def _time(ms: int | None) -> datetime | None:
+    return datetime.fromtimestamp(ms / 1000, UTC) if ms else None
+
+
+@operation(
+    "workflow/v1/get",
+    input=WorkflowGetInput,
+    output=Workflow,
+    kind="workflow",
+    action="read",
+    mutates=False,
+    nullable=True,
+    summary="Read a workflow's state",
+)
+async def get_workflow(ctx: OperationContext, data: WorkflowGetInput) -> Workflow | None:
+    """The state of a durable workflow of the active organization: a long-running
+    process (e.g. a join request awaiting review) or a mutation's own workflow.
+    Null for ids of other organizations or unknown ids alike."""
+    # RLS decides visibility: DBOS's tables know nothing of organizations.
+    owned = union_all(
+        select(WorkflowRun.name).where(WorkflowRun.workflow_id == data.id),
+        select(IdempotencyRecord.operation).where(IdempotencyRecord.workflow_id == data.id),
+    )
+    name = (await ctx.session.execute(owned)).scalars().first()
+    if name is None:
+        return None
+    status = await DBOS.get_workflow_status_async(data.id)
+    if status is None:
+        raise NotFound("This workflow has not started yet; retry shortly.")
+    return Workflow(
+        id=data.id,
+        name=name,
+        state=WorkflowState(status.status.lower()),
+        created_at=_time(status.created_at) or datetime.now(UTC),
+        updated_at=_time(status.updated_at),
+    )

@@ -1,0 +1,40 @@
+"""Long-running workflows: registered by name, started or signalled only after
+the mutation that asked for it has committed.
+
+A handler calls `ctx.start_workflow(...)` or `ctx.send(...)`; the request's
+operation workflow performs those as durable DBOS steps once the effect is
+committed, so a workflow is never started for a change that rolled back, and
+is still started if the process dies right after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from dbos import DBOS, SetWorkflowID
+
+WORKFLOWS: dict[str, Callable[..., Awaitable[Any]]] = {}
+
+
+def long_running(name: str) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """Register a DBOS workflow that mutations may start by name."""
+
+    def register(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        workflow = DBOS.workflow(name=name)(fn)
+        WORKFLOWS[name] = workflow
+        return workflow
+
+    return register
+
+
+async def perform(actions: list[dict[str, Any]]) -> None:
+    """Run the after-commit actions; inside a workflow each call is a durable step."""
+    for action in actions:
+        if action["kind"] == "start":
+            with SetWorkflowID(action["workflow_id"]):
+                await DBOS.start_workflow_async(WORKFLOWS[action["name"]], *action["args"])
+        elif action["kind"] == "send":
+            await DBOS.send_async(action["workflow_id"], action["message"], topic=action["topic"])
+        else:
+            raise ValueError(f"unknown after-commit action {action['kind']!r}")
