@@ -62,6 +62,15 @@ class AppError(Exception):
         self.details = details
         self.headers = headers or {}
 
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """GraphQL `extensions` when raised inside a resolver: graphql-core copies
+        an original error's `extensions`, so the client gets the stable code."""
+        extensions: dict[str, Any] = {"code": str(self.code)}
+        if self.details is not None:
+            extensions["details"] = self.details
+        return extensions
+
 
 class ValidationFailed(AppError):
     code = ErrorCode.VALIDATION_FAILED

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from dbos import DBOS, SetWorkflowID
 from pydantic import BaseModel, ValidationError
@@ -145,9 +145,12 @@ def fingerprint(data: BaseModel) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def workflow_id(org: UUID | None, principal: Principal, op: Operation, key: str) -> str:
+def workflow_id(org: UUID | None, principal: Principal, op: Operation, key: str, claim: UUID) -> str:
+    """Derived from (organization, principal, operation, key), plus the claim's own
+    id: concurrent duplicates share one claim and so one workflow, while a key
+    reused after it was pruned starts a new workflow instead of meeting the old one."""
     scope = f"{org or '-'}|{principal.cerbos_id}|{op.name}|{key}"
-    return "op-" + hashlib.sha256(scope.encode()).hexdigest()[:40]
+    return f"op-{hashlib.sha256(scope.encode()).hexdigest()[:32]}-{claim.hex[:12]}"
 
 
 def output_targets(output: BaseModel) -> list[str]:
@@ -297,13 +300,14 @@ async def operation_workflow(call: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _claim(
-    platform: Platform, org: UUID | None, principal: Principal, op: Operation, key: str, fp: str, wf_id: str
+    platform: Platform, org: UUID | None, principal: Principal, op: Operation, key: str, fp: str, claim: UUID, wf_id: str
 ) -> tuple[bool, IdempotencyRecord]:
     user = principal.id if principal.kind is PrincipalKind.USER else None
     async with scoped_transaction(platform.sessions, org, user) as session:
         inserted = await session.scalar(
             insert(IdempotencyRecord)
             .values(
+                id=claim,
                 organization_id=org,
                 principal=principal.cerbos_id,
                 operation=op.name,
@@ -339,8 +343,9 @@ async def _run_idempotent(op: Operation, rctx: Any, data: BaseModel, key: str) -
     principal: Principal = rctx.principal
     org = rctx.organization_id if op.scope is Scope.ORGANIZATION else None
     fp = fingerprint(data)
-    wf_id = workflow_id(org, principal, op, key)
-    claimed, record = await _claim(platform, org, principal, op, key, fp, wf_id)
+    claim = uuid4()
+    claimed, record = await _claim(platform, org, principal, op, key, fp, claim, workflow_id(org, principal, op, key, claim))
+    wf_id = record.workflow_id
     if not claimed:
         if record.fingerprint != fp:
             raise AppError(

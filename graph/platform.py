@@ -55,6 +55,8 @@ class Platform:
         from graph.telemetry import instrument_engine
 
         load_domains()
+        import graph.maintenance  # noqa: F401  (its workflows must exist before DBOS launches)
+
         engine = create_engine(settings.app_url(), settings)
         instrument_engine(engine)
         redis = Redis.from_url(
@@ -82,7 +84,10 @@ class Platform:
         )
         _CURRENT = platform
         if launch_dbos:
+            from graph.maintenance import ensure_schedules
+
             await asyncio.to_thread(launch_dbos_runtime, settings)
+            await ensure_schedules()
         return platform
 
     async def close(self) -> None:

@@ -82,8 +82,11 @@ async def rpc(request: Request) -> Response:
         op = REGISTRY.get(request.path_params["name"])
         if op is None:
             raise NotFound(f"No operation {request.path_params['name']}; see /api/v1/openapi.json.")
-        require_json(request) if request.headers.get("content-length", "0") != "0" else None
-        raw = parse_json(await read_body(request, platform.settings.max_body_bytes))
+        body = await read_body(request, platform.settings.max_body_bytes)
+        if body:
+            # Any body must be JSON, declared length or not (chunked, HTTP/2).
+            require_json(request)
+        raw = parse_json(body)
         principal = await authenticate(platform, request)
         await rate_limit(platform, request, principal)
         ctx = RequestContext(platform, principal, trace_id)
