@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -86,7 +86,7 @@ async def _ensure_another_admin(session: AsyncSession, organization_id: UUID, me
     # Lock the organization's admins so two concurrent demotions can't both pass.
     admins = await session.scalars(
         select(Membership.id)
-        .where(Membership.organization_id == organization_id, Membership.roles.any(OrganizationRole.ADMIN.value))
+        .where(Membership.organization_id == organization_id, OrganizationRole.ADMIN.value == any_(Membership.roles))
         .with_for_update()
     )
     if not set(admins) - {membership_id}:

@@ -1,0 +1,143 @@
+"""Every org-scoped operation, called through the API by each role: allowed for
+the roles the policies name, FORBIDDEN for the rest; a removed member is refused
+everything; an admin of another organization only ever meets "not found"."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from graph.operations import REGISTRY, Scope
+
+ROLES = ["admin", "manager", "board_member", "member", "auditor"]
+ANY_ROLE = set(ROLES)
+ADMIN = {"admin"}
+
+
+class World:
+    def __init__(self, api, admin, org) -> None:  # type: ignore[no-untyped-def]
+        self.api, self.admin, self.org = api, admin, org
+        self.callers: dict[str, Any] = {}
+
+    async def add(self, roles: list[str]):  # type: ignore[no-untyped-def]
+        user = await self.api.register()
+        r = await self.api.rpc("membership/v1/add", {"email": user.email, "roles": roles}, token=self.admin.token, key=uuid.uuid4().hex)
+        assert r.status_code == 200, r.text
+        return user, r.json()["id"]
+
+
+async def _membership(w: World) -> dict[str, Any]:
+    return {"id": (await w.add(["member"]))[1], "roles": ["member", "auditor"]}
+
+
+async def _remove(w: World) -> dict[str, Any]:
+    return {"id": (await w.add(["member"]))[1]}
+
+
+async def _add(w: World) -> dict[str, Any]:
+    return {"email": (await w.api.register()).email, "roles": ["member"]}
+
+
+async def _service_account(w: World) -> dict[str, Any]:
+    r = await w.api.rpc("serviceAccount/v1/create", {"name": "x"}, token=w.admin.token, key=uuid.uuid4().hex)
+    return {"id": r.json()["serviceAccount"]["id"]}
+
+
+async def _link(w: World) -> dict[str, Any]:
+    company = await w.api.register()
+    return {"managerOrganizationId": await w.api.create_org(company, "management_company")}
+
+
+async def _join_request(w: World) -> dict[str, Any]:
+    applicant = await w.api.register()
+    r = await w.api.rpc("joinRequest/v1/create", {"organizationId": w.org, "message": "hi"}, token=applicant.token, key=uuid.uuid4().hex)
+    return {"id": r.json()["id"], "approve": False}
+
+
+async def _none(w: World) -> dict[str, Any]:
+    return {}
+
+
+async def _workflow(w: World) -> dict[str, Any]:
+    return {"id": "op-unknown"}
+
+
+PROFILE = {"legalName": "HOA Inc.", "fiscalYearStartMonth": 1, "accountingBasis": "cash"}
+CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
+    "membership/v1/add": (_add, ADMIN),
+    "membership/v1/update": (_membership, ADMIN),
+    "membership/v1/remove": (_remove, ADMIN),
+    "serviceAccount/v1/create": (lambda w: _const({"name": "sync"}), ADMIN),
+    "serviceAccount/v1/revoke": (_service_account, ADMIN),
+    "managementLink/v1/create": (_link, ADMIN),
+    "joinRequest/v1/decide": (_join_request, ADMIN),
+    "associationProfile/v1/update": (lambda w: _const(PROFILE), {"admin", "manager", "board_member"}),
+    "associationProfile/v1/get": (_none, ANY_ROLE),
+    "workflow/v1/get": (_workflow, ANY_ROLE),
+}
+
+
+async def _const(value: dict[str, Any]) -> dict[str, Any]:
+    return dict(value)
+
+
+def test_every_org_scoped_operation_is_in_the_matrix() -> None:
+    from graph.registry import load_domains
+
+    load_domains()
+    org_scoped = {op.name for op in REGISTRY.values() if op.scope is Scope.ORGANIZATION}
+    assert org_scoped == set(CASES), "add the new operation to CASES with its allowed roles"
+
+
+@pytest.fixture(scope="module")
+async def world(app):  # type: ignore[no-untyped-def]
+    import httpx
+
+    from tests.helpers import Api
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        api = Api(client)
+        admin, org = await api.admin_of_new_org()
+        w = World(api, admin, org)
+        w.callers["admin"] = admin
+        for role in ROLES[1:]:
+            user, _ = await w.add([role])
+            await api.select(user, org)
+            w.callers[role] = user
+        yield w
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+async def test_roles(world, name) -> None:  # type: ignore[no-untyped-def]
+    make_input, allowed = CASES[name]
+    for role in ROLES:
+        key = uuid.uuid4().hex if REGISTRY[name].idempotent else None
+        r = await world.api.rpc(name, await make_input(world), token=world.callers[role].token, key=key)
+        code = r.json()["error"]["code"] if r.status_code >= 400 and r.json() else None
+        if role in allowed:
+            assert code != "FORBIDDEN", (name, role, r.text)
+        else:
+            assert r.status_code == 403 and code == "FORBIDDEN", (name, role, r.text)
+
+
+async def test_removed_member_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    user, membership = await world.add(["admin"])
+    await world.api.select(user, world.org)
+    r = await world.api.rpc("membership/v1/remove", {"id": membership}, token=world.admin.token, key=uuid.uuid4().hex)
+    assert r.status_code == 200, r.text
+    for name in ("associationProfile/v1/get", "serviceAccount/v1/create"):
+        r = await world.api.rpc(name, {"name": "x"} if "create" in name else {}, token=user.token, key=uuid.uuid4().hex)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN", r.text
+
+
+async def test_admin_of_another_organization_meets_not_found(world) -> None:  # type: ignore[no-untyped-def]
+    stranger, _ = await world.api.admin_of_new_org()
+    target = await _service_account(world)
+    r = await world.api.rpc("serviceAccount/v1/revoke", target, token=stranger.token, key=uuid.uuid4().hex)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "SERVICE_ACCOUNT_NOT_FOUND"
+    member = await _remove(world)
+    r = await world.api.rpc("membership/v1/remove", member, token=stranger.token, key=uuid.uuid4().hex)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "MEMBERSHIP_NOT_FOUND"
