@@ -38,6 +38,7 @@ from graph.gqltypes import field_id_prefix
 from graph.ids import encode
 from graph.operations import Operation, REGISTRY, Scope
 from graph.platform import Platform, current_platform
+from graph.telemetry import set_scope
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -294,6 +295,12 @@ async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
 
 @DBOS.workflow(name="operation_workflow")
 async def operation_workflow(call: dict[str, Any]) -> dict[str, Any]:
+    # Recovered after a crash there is no request: the scope comes from the inputs.
+    principal = call["principal"]
+    set_scope(
+        UUID(call["organization"]) if call["organization"] else None,
+        UUID(principal["id"]) if principal else None,
+    )
     result = await apply_operation_step(call)
     await perform(result.pop("after", None) or [])
     return result
@@ -407,6 +414,8 @@ async def run(op: Operation, rctx: Any, raw: Any, key: str | None) -> Outcome:
     if op.idempotent:
         key = check_key(key)
     await rctx.platform.authorize_operation(op, rctx.principal, data)
+    if op.mutates:
+        await rctx.release()  # never hold a pooled connection while waiting for the next one
     if op.idempotent:
         assert key is not None
         outcome = await _run_idempotent(op, rctx, data, key)

@@ -157,6 +157,9 @@ def launch_dbos_runtime(settings: Settings) -> None:
             "sys_db_pool_size": 10,
             # The app role may not run DDL: `hestami migrate` migrates DBOS's schema.
             "run_migrations": False,
+            # Spans for workflows and steps, through our tracer provider (no
+            # endpoints here: the provider's own exporter ships them).
+            "enable_otlp": True,
         }
     )
     DBOS.launch()

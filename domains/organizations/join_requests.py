@@ -31,6 +31,7 @@ from graph.db import new_id, scoped_transaction
 from graph.durable import long_running
 from graph.ids import encode
 from graph.platform import current_platform
+from graph.telemetry import set_scope
 
 WORKFLOW = "review_join_request_workflow"
 SYSTEM_ACTOR = UUID(int=0)
@@ -129,6 +130,7 @@ def _audit(session: AsyncSession, request: JoinRequest, operation: str, summary:
 
 @long_running(WORKFLOW)
 async def review_join_request_workflow(organization_id: str, request_id: str, ttl_seconds: float) -> str:
+    set_scope(UUID(organization_id), None)
     # A durable wait: the deadline survives restarts; the event only wakes us.
     await DBOS.recv_async(topic="decision", timeout_seconds=ttl_seconds)
     return await settle_join_request_step(organization_id, request_id)
