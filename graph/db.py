@@ -15,6 +15,7 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -80,6 +81,17 @@ async def apply_scope(
             "user": str(user_id) if user_id else "",
         },
     )
+
+
+async def add_or_raise(session: AsyncSession, row: object, error: Exception) -> None:
+    """Insert `row`, turning a constraint violation into `error` without losing
+    the surrounding transaction (the insert runs in a savepoint)."""
+    session.add(row)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise error from None
 
 
 @asynccontextmanager

@@ -33,10 +33,10 @@ from graph.auth.principal import Principal, PrincipalKind
 from graph.db import apply_scope, scoped_transaction
 from graph.durable import perform
 from graph.errors import AppError, ErrorCode, ValidationFailed, error_body
-from graph.idempotency_models import IdempotencyRecord
 from graph.gqltypes import field_id_prefix
+from graph.idempotency_models import IdempotencyRecord
 from graph.ids import encode
-from graph.operations import Operation, REGISTRY, Scope
+from graph.operations import REGISTRY, Operation, Scope
 from graph.platform import Platform, current_platform
 from graph.telemetry import set_scope
 

@@ -8,9 +8,9 @@ Domains add relation fields to an output type with `extend(Model)`.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import decimal
 import enum
+import inspect
 import types
 import typing
 from typing import Any, Union, get_args, get_origin
@@ -115,7 +115,7 @@ def _id_resolver(attr: str, prefix: str, optional: bool) -> Any:
     return resolve
 
 
-async def _resolve_reference(cls: type, info: strawberry.Info, id: strawberry.ID) -> Any:  # noqa: A002
+async def _resolve_reference(cls: type, info: strawberry.Info, id: strawberry.ID) -> Any:
     """Federation: a gateway fetching this entity by key goes through `node` rules."""
     from resolvers.node import load_nodes
 

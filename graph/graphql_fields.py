@@ -123,14 +123,11 @@ def mutation_field(op: Operation) -> Any:
         raw = to_plain(kwargs.get("input"))
         try:
             outcome = await run(op, info.context, raw, kwargs.get("idempotency_key"))
+            if outcome.error is not None:  # a stored (replayed) error
+                raise outcome.error
         except AppError as err:
             if err.code in REQUEST_ERRORS:
                 raise graphql_error(err) from None
-            return payload(user_errors=[UserError(code=str(err.code), field=err.field, message=err.message)])
-        if outcome.error is not None:
-            err = outcome.error
-            if err.code in REQUEST_ERRORS:
-                raise graphql_error(err)
             return payload(user_errors=[UserError(code=str(err.code), field=err.field, message=err.message)])
         return payload(**{op.result_field: outcome.output})
 

@@ -86,7 +86,11 @@ class Platform:
         if launch_dbos:
             from graph.maintenance import ensure_schedules
 
-            await asyncio.to_thread(launch_dbos_runtime, settings)
+            # On this thread, not via to_thread: DBOS adopts the event loop running
+            # where launch() is called, and runs queued and recovered async workflows
+            # on it. Launched from a worker thread, it ran them on a private loop, where
+            # this engine's and Redis's connections fail ("attached to a different loop").
+            launch_dbos_runtime(settings)
             await ensure_schedules()
         return platform
 

@@ -95,7 +95,9 @@ class OperationSpan(SchemaExtension):
 
 def build_schema(settings: Settings) -> strawberry.federation.Schema:
     domains = load_domains()
-    from resolvers.viewer import ViewerQuery  # after the domains: it uses their extended types
+    from resolvers.viewer import (
+        ViewerQuery,  # after the domains: it uses their extended types
+    )
     query_types: list[type] = [ViewerQuery, NodeQuery, *(q for d in domains for q in d.query_types())]
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
     op_queries = {op.graphql_name: query_field(op) for op in ops if not op.mutates}
@@ -125,4 +127,4 @@ def build_schema(settings: Settings) -> strawberry.federation.Schema:
     )
 
 
-__all__ = ["build_schema", "graphql_error", "DuplicateFieldError"]
+__all__ = ["DuplicateFieldError", "build_schema", "graphql_error"]

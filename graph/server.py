@@ -19,7 +19,15 @@ from graph.context import RequestContext
 from graph.errors import AppError, ErrorCode, NotFound
 from graph.execution import run
 from graph.graphql_fields import graphql_error
-from graph.http import authenticate, error_response, internal_error, parse_json, rate_limit, read_body, require_json
+from graph.http import (
+    authenticate,
+    error_response,
+    internal_error,
+    parse_json,
+    rate_limit,
+    read_body,
+    require_json,
+)
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY
 from graph.platform import Platform

@@ -39,7 +39,8 @@ async def load_nodes(info: strawberry.Info, ids: list[str]) -> list[Any | None]:
         parsed.append((prefix, value) if prefix in NODES else None)
     by_prefix: dict[str, list[UUID]] = defaultdict(list)
     for item in parsed:
-        if item:
+        # Each row once: an id repeated in `ids` is answered from the same row.
+        if item and item[1] not in by_prefix[item[0]]:
             by_prefix[item[0]].append(item[1])
     rows: dict[tuple[str, UUID], Any] = {}
     for prefix, values in by_prefix.items():
@@ -66,7 +67,7 @@ class NodeQuery:
     async def node(
         self,
         info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The object's id.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's id.")],
     ) -> Node | None:
         return (await load_nodes(info, [id]))[0]
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from domains.associations import service
-from domains.associations.schemas import AssociationProfileGetInput, AssociationProfileRead, AssociationProfileUpdateInput
+from domains.associations.schemas import (
+    AssociationProfileGetInput,
+    AssociationProfileRead,
+    AssociationProfileUpdateInput,
+)
 from graph.execution import OperationContext
 from graph.operations import operation
 

@@ -6,12 +6,17 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.identity.errors import EmailTaken, InvalidCredentials
 from domains.identity.models import User
-from graph.auth.passwords import check_password_policy, hash_password, verify_dummy, verify_password
+from graph.auth.passwords import (
+    check_password_policy,
+    hash_password,
+    verify_dummy,
+    verify_password,
+)
+from graph.db import add_or_raise
 
 _LOOKUP = text("SELECT set_config('app.lookup_email', lower(:email), true)")
 
@@ -25,12 +30,7 @@ async def find_by_email(session: AsyncSession, email: str) -> User | None:
 async def register(session: AsyncSession, email: str, display_name: str, password: str, *, user_id: UUID) -> User:
     check_password_policy(password)
     user = User(id=user_id, email=email.lower(), display_name=display_name, password_hash=await hash_password(password))
-    session.add(user)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise EmailTaken("An account with this email already exists.", field=["input", "email"]) from None
+    await add_or_raise(session, user, EmailTaken("An account with this email already exists.", field=["input", "email"]))
     return user
 
 

@@ -11,7 +11,6 @@ from uuid import UUID
 
 from dbos import DBOS
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.audit.models import AuditEvent
@@ -27,7 +26,7 @@ from domains.organizations.models import (
     Membership,
     OrganizationRole,
 )
-from graph.db import new_id, scoped_transaction
+from graph.db import add_or_raise, new_id, scoped_transaction
 from graph.durable import long_running
 from graph.ids import encode
 from graph.platform import current_platform
@@ -61,12 +60,8 @@ async def create(session: AsyncSession, organization_id: UUID, user_id: UUID, me
         status=JoinRequestStatus.PENDING,
         workflow_id=f"join-request-{request_id}",
     )
-    session.add(request)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:  # the organization doesn't exist: same answer as "not yours"
-        raise OrganizationNotFound("No such organization.", field=["input", "organizationId"]) from None
+    # A foreign-key failure means the organization doesn't exist: answered like "not yours".
+    await add_or_raise(session, request, OrganizationNotFound("No such organization.", field=["input", "organizationId"]))
     return request
 
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import any_, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.identity.service import find_by_email
@@ -28,7 +27,7 @@ from domains.organizations.models import (
     OrganizationType,
     ServiceAccount,
 )
-from graph.db import new_id
+from graph.db import add_or_raise, new_id
 
 
 async def create_organization(session: AsyncSession, organization_id: UUID, type_: OrganizationType, name: str, creator: UUID) -> Organization:
@@ -62,12 +61,7 @@ async def add_member(session: AsyncSession, organization_id: UUID, email: str, r
     if user is None:
         raise UserNotFound("No account with this email; ask them to register first.", field=["input", "email"])
     membership = Membership(organization_id=organization_id, user_id=user.id, roles=roles)
-    session.add(membership)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise AlreadyMember("This user is already a member.", field=["input", "email"]) from None
+    await add_or_raise(session, membership, AlreadyMember("This user is already a member.", field=["input", "email"]))
     return membership
 
 
@@ -157,12 +151,7 @@ async def link_manager(session: AsyncSession, association_id: UUID, manager_id: 
             "The manager must be an existing management company.", field=["input", "managerOrganizationId"]
         )
     link = ManagementLink(organization_id=association_id, manager_organization_id=manager_id)
-    session.add(link)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise InvalidManagementLink("This company already manages the association.", field=["input"]) from None
+    await add_or_raise(session, link, InvalidManagementLink("This company already manages the association.", field=["input"]))
     return link
 
 

@@ -9,10 +9,13 @@ import strawberry
 from domains.identity.models import User
 from domains.identity.schemas import UserRead
 from domains.organizations.models import Organization
-from domains.organizations.schemas import ManagementLinkRead, MembershipRead, OrganizationRead, ServiceAccountRead
+from domains.organizations.schemas import (
+    ManagementLinkRead,
+    MembershipRead,
+    OrganizationRead,
+    ServiceAccountRead,
+)
 from graph.gqltypes import extend, output_type
-
-
 
 
 @extend(MembershipRead)
