@@ -35,6 +35,7 @@ from graphql import (
     GraphQLSyntaxError,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SchemaMetaFieldDef,
     SelectionSetNode,
     TypeMetaFieldDef,
@@ -213,7 +214,31 @@ def document_limit_rules(
     aliases = type(
         f"MaxAliasesRule_{max_aliases}", (MaxAliasesRule,), {"limit": max_aliases}
     )
-    return (depth, aliases, MaxIntrospectionDepthRule)
+    return (depth, aliases, MaxIntrospectionDepthRule, SingleCredentialAttempt)
+
+
+# Mutations that take a credential: one per request, unaliased, so aliases
+# can't turn one rate-limited request into a password-guessing batch.
+CREDENTIAL_MUTATIONS = frozenset({"authLogin", "authRegister", "authRefresh"})
+
+
+class SingleCredentialAttempt(ValidationRule):
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        if node.operation is not OperationType.MUTATION:
+            return
+        hits = [
+            sel
+            for sel in node.selection_set.selections
+            if isinstance(sel, FieldNode) and sel.name.value in CREDENTIAL_MUTATIONS
+        ]
+        if len(hits) > 1 or any(sel.alias is not None for sel in hits):
+            self.report_error(
+                GraphQLError(
+                    "Send authLogin, authRegister or authRefresh alone, once per request and without an alias.",
+                    hits,
+                    extensions={"code": _TOO_COMPLEX},
+                )
+            )
 
 
 class DocumentLimits(AddValidationRules):

@@ -7,6 +7,9 @@ from pydantic import Field
 from domains.identity.models import User
 from graph.schemas import ApiModel, derive
 
+# Deliberately loose (one @, a dot in the domain): deliverability is proven by use, not regex.
+EMAIL = {"email": {"pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$"}}
+
 UserRead = derive(User, "User", ["id", "email", "display_name", "created_at"])
 
 _PASSWORD = (str, Field(min_length=10, max_length=256, description="At least 10 characters."))
@@ -16,6 +19,7 @@ AuthRegisterInput = derive(
     "AuthRegisterInput",
     ["email", "display_name"],
     doc="A new account: email, display name and password.",
+    constraints=EMAIL,
     extra={"password": _PASSWORD},
     examples=[{"email": "treasurer@example.org", "displayName": "Pat Treasurer", "password": "correct horse battery"}],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from domains.identity.models import User
+from domains.identity.schemas import EMAIL
 from domains.organizations.models import (
     JoinRequest,
     JoinRequestId,
@@ -63,6 +64,7 @@ MembershipAddInput = derive(
     "MembershipAddInput",
     ["email"],
     doc="Add an existing user to the active organization.",
+    constraints=EMAIL,
     extra={"roles": _ROLES},
     examples=[{"email": "manager@example.org", "roles": ["manager"]}],
 )

@@ -18,3 +18,12 @@ async def test_register_create_select_viewer(api) -> None:  # type: ignore[no-un
     await api.select(caller, org)
     body = await api.gql(VIEWER, token=caller.token)
     assert body["data"]["viewer"]["activeOrganization"]["id"] == org
+
+
+async def test_credential_mutations_refuse_aliases_and_batching(api) -> None:  # type: ignore[no-untyped-def]
+    login = 'authLogin(input: {email: "a@example.org", password: "x"}) { userErrors { code } }'
+    for document in (f"mutation {{ a: {login} }}", f"mutation {{ {login} again: {login} }}"):
+        body = await api.gql(document)
+        assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX", body
+    body = await api.gql(f"mutation {{ {login} }}")
+    assert body["data"]["authLogin"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
