@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Index, String, func
+from sqlalchemy import ARRAY, BigInteger, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +39,12 @@ class AuditEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), doc="When it happened (UTC)."
     )
+    # Set by the database (trigger audit_chain_link), never by the application.
+    chain_seq: Mapped[int | None] = mapped_column(
+        BigInteger, doc="Position in the organization's hash chain (1, 2, …)."
+    )
+    prev_hash: Mapped[str | None] = mapped_column(String(64), doc="Hash of the previous event in the chain.")
+    hash: Mapped[str | None] = mapped_column(String(64), doc="SHA-256 over this event and the previous hash.")
 
 
 AuditEventId = register_id(AuditEvent, "aud", "audit_event")

@@ -45,3 +45,31 @@ async def test_a_plain_member_may_read_but_not_update(api) -> None:  # type: ign
     assert (await api.rpc("associationProfile/v1/get", token=member.token)).status_code == 200
     r = await api.rpc("associationProfile/v1/update", PROFILE, token=member.token, key=uuid.uuid4().hex)
     assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN"
+
+
+async def test_audit_chain_detects_tampering(api, settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from graph.db import create_engine, session_factory
+
+    admin, org = await api.admin_of_new_org()
+    for month in (2, 3, 4):
+        r = await api.rpc("associationProfile/v1/update", PROFILE | {"fiscalYearStartMonth": month}, token=admin.token, key=uuid.uuid4().hex)
+        assert r.status_code == 200
+    verify = "{ auditChainVerify { checked intact firstBrokenAt } }"
+    body = await api.gql(verify, token=admin.token)
+    assert body["data"]["auditChainVerify"] == {"checked": 5, "intact": True, "firstBrokenAt": None}, body
+    # Someone with the owner's credentials edits the third event behind the API's back.
+    from graph.ids import decode
+
+    owner = create_engine(settings.database_url.get_secret_value(), settings, pool_size=1)
+    try:
+        async with session_factory(owner)() as s, s.begin():
+            await s.execute(
+                text("UPDATE audit_events SET summary = '{}'::jsonb WHERE organization_id = :o AND chain_seq = 3"),
+                {"o": decode(org)[1]},
+            )
+    finally:
+        await owner.dispose()
+    body = await api.gql(verify, token=admin.token)
+    assert body["data"]["auditChainVerify"] == {"checked": 5, "intact": False, "firstBrokenAt": 3}

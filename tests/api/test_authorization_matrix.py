@@ -77,6 +77,7 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "associationProfile/v1/update": (lambda w: _const(PROFILE), {"admin", "manager", "board_member"}),
     "associationProfile/v1/get": (_none, ANY_ROLE),
     "workflow/v1/get": (_workflow, ANY_ROLE),
+    "auditEvent/v1/verify": (_none, {"admin", "auditor"}),
 }
 
 
