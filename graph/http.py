@@ -55,6 +55,7 @@ async def authenticate(platform: Platform, request: Request) -> Principal | None
     A present but bad credential is a 401 — never silently anonymous. A session
     store outage is a 503: we can't tell a revoked session from a live one.
     """
+    set_scope(None, None)  # nothing of an earlier request's caller may tag this one's spans
     header = request.headers.get("authorization")
     if header is None:
         return None

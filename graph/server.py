@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from opentelemetry.instrumentation.starlette import StarletteInstrumentor
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,6 +42,19 @@ class _GraphQL(GraphQL):
         return request.scope["hestami.ctx"]
 
 
+def _is_mutation(query: str | None) -> bool:
+    """Whether a GET's query holds a mutation (GET must never change anything)."""
+    if not query:
+        return False
+    try:
+        document = parse(query, max_tokens=10_000)
+    except GraphQLError:
+        return False  # strawberry answers the syntax error
+    return any(
+        isinstance(d, OperationDefinitionNode) and d.operation is OperationType.MUTATION for d in document.definitions
+    )
+
+
 class GraphQLEndpoint:
     """Authenticates and rate-limits before Strawberry sees the request, so a bad
     token is a 401 for every operation, and closes the request's transaction after."""
@@ -58,6 +72,8 @@ class GraphQLEndpoint:
             if request.method == "POST":
                 require_json(request)
                 body = await read_body(request, platform.settings.max_body_bytes)
+            elif _is_mutation(request.query_params.get("query")):
+                raise AppError("Mutations need POST.", code=ErrorCode.METHOD_NOT_ALLOWED, status=405, headers={"Allow": "POST"})
             principal = await authenticate(platform, request)
             if request.method == "POST" or "query" in request.query_params:
                 await rate_limit(platform, request, principal)
