@@ -106,7 +106,40 @@ def error_from_body(status: int, body: dict[str, Any]) -> AppError:
     return AppError(e["message"], code=e["code"], status=status, details=details, field=fld)
 
 
+def _unstorable_text(value: Any, path: list[str | int]) -> list[str | int] | None:
+    """Path to the first string Postgres can't store — one holding NUL, or not
+    encodable as UTF-8 (a lone surrogate, which JSON's \\uD800 escapes can carry)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if _unstorable_text(k, []) is not None:
+                return [*path, k]
+            bad = _unstorable_text(v, [*path, k])
+            if bad is not None:
+                return bad
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            bad = _unstorable_text(v, [*path, i])
+            if bad is not None:
+                return bad
+    return None
+
+
 def validate_input(op: Operation, raw: Any) -> BaseModel:
+    bad = _unstorable_text(raw, [])
+    if bad is not None:
+        fld = [str(p) for p in bad]
+        message = "text may not contain NUL characters or unpaired UTF-16 surrogates"
+        raise ValidationFailed(
+            f"Invalid input: {'.'.join(fld) or 'body'}: {message}",
+            field=fld,
+            details={"field": fld, "problems": [{"field": bad, "message": message, "type": "unstorable_text"}]},
+        )
     try:
         return op.input.model_validate(raw if raw is not None else {})
     except ValidationError as exc:

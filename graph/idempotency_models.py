@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, Index, SmallInteger, String, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, SmallInteger, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,7 +42,8 @@ class IdempotencyRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     workflow_id: Mapped[str] = mapped_column(String(80))
     response_status: Mapped[int | None] = mapped_column(SmallInteger)
-    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # json, not jsonb: a replay must be the first response byte for byte.
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after_actions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
