@@ -106,7 +106,7 @@ def error_from_body(status: int, body: dict[str, Any]) -> AppError:
     return AppError(e["message"], code=e["code"], status=status, details=details, field=fld)
 
 
-def _unstorable_text(value: Any, path: list[str | int]) -> list[str | int] | None:
+def unstorable_text(value: Any, path: list[str | int]) -> list[str | int] | None:
     """Path to the first string Postgres can't store — one holding NUL, or not
     encodable as UTF-8 (a lone surrogate, which JSON's \\uD800 escapes can carry)."""
     if isinstance(value, str):
@@ -117,21 +117,21 @@ def _unstorable_text(value: Any, path: list[str | int]) -> list[str | int] | Non
         return path if "\x00" in value else None
     if isinstance(value, dict):
         for k, v in value.items():
-            if _unstorable_text(k, []) is not None:
+            if unstorable_text(k, []) is not None:
                 return [*path, k]
-            bad = _unstorable_text(v, [*path, k])
+            bad = unstorable_text(v, [*path, k])
             if bad is not None:
                 return bad
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            bad = _unstorable_text(v, [*path, i])
+            bad = unstorable_text(v, [*path, i])
             if bad is not None:
                 return bad
     return None
 
 
 def validate_input(op: Operation, raw: Any) -> BaseModel:
-    bad = _unstorable_text(raw, [])
+    bad = unstorable_text(raw, [])
     if bad is not None:
         fld = [str(p) for p in bad]
         message = "text may not contain NUL characters or unpaired UTF-16 surrogates"

@@ -9,6 +9,8 @@ from sqlalchemy import select, tuple_
 
 from domains.audit.models import AuditEvent
 from domains.audit.schemas import AuditEventRead
+from graph.errors import ValidationFailed
+from graph.execution import unstorable_text
 from graph.gqltypes import output_type
 from resolvers.connection import Connection, build, decode_cursor
 
@@ -29,6 +31,10 @@ class AuditQuery:
         where = await ctx.list_filter("audit_event", "read", AuditEvent)
         stmt = select(AuditEvent).where(where, AuditEvent.organization_id == ctx.require_organization())
         if operation:
+            if unstorable_text(operation, ["operation"]) is not None:
+                raise ValidationFailed(
+                    "`operation` may not contain NUL characters or unpaired surrogates.", field=["operation"]
+                )
             stmt = stmt.where(AuditEvent.operation == operation)
         if after:
             at, row_id = decode_cursor(after)
