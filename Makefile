@@ -20,7 +20,7 @@ NPM_STAMP := node_modules/.installed
 DEVSERVICES := $(PY) -m graph.devservices
 PYTEST_ARGS ?=
 
-.PHONY: help venv node_modules services-run services-test run policy-test test contracts stop clean FORCE
+.PHONY: help venv node_modules services-run services-test run policy-test test contracts bench stop clean FORCE
 
 help:
 	@echo "targets: venv node_modules services-run services-test run policy-test test stop clean"
@@ -56,6 +56,11 @@ policy-test: node_modules
 
 test: services-test policy-test
 	. .hestami/env.test && $(PY) -m pytest -q -x --durations=15 $(PYTEST_ARGS)
+
+# Mutation benchmark (bench/README.md); BENCH_ARGS=--n 500 --breakdown 50 ...
+BENCH_ARGS ?=
+bench: venv services-test
+	. .hestami/env.test && $(PY) -m bench.mutations $(BENCH_ARGS)
 
 # Regenerate the committed contracts after changing the API.
 contracts: venv

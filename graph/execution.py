@@ -343,21 +343,21 @@ async def _claim(
     platform: Platform, org: UUID | None, principal: Principal, op: Operation, key: str, fp: str, claim: UUID, wf_id: str
 ) -> tuple[bool, IdempotencyRecord]:
     user = principal.id if principal.kind is PrincipalKind.USER else None
+    values = {
+        "id": claim,
+        "organization_id": org,
+        "principal": principal.cerbos_id,
+        "operation": op.name,
+        "key": key,
+        "fingerprint": fp,
+        "workflow_id": wf_id,
+    }
     async with scoped_transaction(platform.sessions, org, user) as session:
         inserted = await session.scalar(
-            insert(IdempotencyRecord)
-            .values(
-                id=claim,
-                organization_id=org,
-                principal=principal.cerbos_id,
-                operation=op.name,
-                key=key,
-                fingerprint=fp,
-                workflow_id=wf_id,
-            )
-            .on_conflict_do_nothing()
-            .returning(IdempotencyRecord.id)
+            insert(IdempotencyRecord).values(**values).on_conflict_do_nothing().returning(IdempotencyRecord.id)
         )
+        if inserted is not None:  # ours: no need to read back what we just wrote
+            return True, IdempotencyRecord(**values)
         record = (
             await session.scalars(
                 select(IdempotencyRecord).where(
@@ -368,7 +368,7 @@ async def _claim(
                 )
             )
         ).one()
-        return inserted is not None, record
+        return False, record
 
 
 def _outcome(op: Operation, status: int, body: dict[str, Any], replayed: bool) -> Outcome:

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = 30
 
     otlp_endpoint: str | None = None
+    # Share of traces recorded when spans are exported (a caller's sampling decision wins).
+    trace_sample_ratio: float = Field(1.0, ge=0.0, le=1.0)
     service_name: str = "hestami"
     application_version: str = "hestami-0.1.0"
 

@@ -15,12 +15,14 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, TraceIdRatioBased
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from graph.settings import Settings
 
+_recording = False
 _scope: ContextVar[tuple[str, str]] = ContextVar("hestami_scope", default=("", ""))
 
 
@@ -49,22 +51,31 @@ def current_trace_id() -> str | None:
     return format(context.trace_id, "032x") if context.is_valid else None
 
 
-def setup_tracing(settings: Settings, exporter: SpanExporter | None = None) -> TracerProvider:
-    """Install the global tracer provider once. With no exporter and no OTLP
-    endpoint, spans are still created (trace ids in errors) but go nowhere."""
+def setup_tracing(settings: Settings, processors: list[SpanProcessor] | None = None) -> TracerProvider:
+    """Install the global tracer provider once.
+
+    Spans are recorded (sampled at `trace_sample_ratio`, following the caller's
+    decision when one came in) only when something consumes them: an OTLP
+    endpoint or the given processors. Otherwise every span is non-recording —
+    trace ids still exist for error messages, but no CPU goes into attributes.
+    """
+    global _recording
     current = trace.get_tracer_provider()
     if isinstance(current, TracerProvider):
         return current
-    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
-    provider.add_span_processor(ScopeAttributes())
-    if exporter is None and settings.otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
-            OTLPSpanExporter,
-        )
+    processors = list(processors or [])
+    if settings.otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint.rstrip("/") + "/v1/traces")
-    if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+        endpoint = settings.otlp_endpoint.rstrip("/") + "/v1/traces"
+        processors.append(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    _recording = bool(processors)
+    sampler = ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)) if _recording else ALWAYS_OFF
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": settings.service_name}), sampler=sampler
+    )
+    for processor in [ScopeAttributes(), *processors]:
+        provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
     return provider
 
@@ -77,6 +88,8 @@ def instrument_engine(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "before_cursor_execute")
     def _start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if not _recording:
+            return
         verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
         span = tracer.start_span(
             f"sql {verb}",

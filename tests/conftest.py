@@ -76,8 +76,7 @@ def span_exporter(settings: Settings):  # type: ignore[no-untyped-def]
     from graph.telemetry import setup_tracing
 
     exporter = InMemorySpanExporter()
-    provider = setup_tracing(settings)
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    setup_tracing(settings, [SimpleSpanProcessor(exporter)])
     return exporter
 
 

@@ -13,14 +13,13 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
+from migrations import audit_chain
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-ROW_TEXT = """concat_ws('|', {p}prev_hash, {p}id, {p}organization_id, {p}actor_kind, {p}actor_id, {p}operation,
-    array_to_string({p}target_ids, ','), {p}idempotency_key, {p}trace_id, {p}summary::text,
-    extract(epoch FROM {p}occurred_at)::text)"""
 
 
 def upgrade() -> None:
@@ -44,7 +43,7 @@ def upgrade() -> None:
            ORDER BY chain_seq DESC LIMIT 1;
           NEW.chain_seq := coalesce(prev.chain_seq, 0) + 1;
           NEW.prev_hash := coalesce(prev.hash, '');
-          NEW.hash := encode(sha256(convert_to({ROW_TEXT.format(p="NEW.")}, 'UTF8')), 'hex');
+          NEW.hash := encode(sha256(convert_to({audit_chain.row_text("NEW.")}, 'UTF8')), 'hex');
           RETURN NEW;
         END $$"""
     )
@@ -59,7 +58,7 @@ def upgrade() -> None:
             SELECT e.chain_seq, e.hash, e.prev_hash,
                    lag(e.hash, 1, '') OVER (ORDER BY e.chain_seq) AS expected_prev,
                    lag(e.chain_seq, 1, 0::bigint) OVER (ORDER BY e.chain_seq) AS expected_seq,
-                   encode(sha256(convert_to({ROW_TEXT.format(p="e.")}, 'UTF8')), 'hex') AS recomputed
+                   encode(sha256(convert_to({audit_chain.row_text("e.")}, 'UTF8')), 'hex') AS recomputed
               FROM audit_events e WHERE e.organization_id = org)
           SELECT count(*),
                  min(chain_seq) FILTER (WHERE hash <> recomputed OR prev_hash <> expected_prev
