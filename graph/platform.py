@@ -52,7 +52,9 @@ class Platform:
     async def start(cls, settings: Settings, *, launch_dbos: bool = True) -> Platform:
         global _CURRENT
         from graph.registry import load_domains
-        from graph.telemetry import instrument_engine
+        from graph.telemetry import instrument_engine, setup_tracing
+
+        setup_tracing(settings)  # before DBOS launches: it looks for a provider then
 
         load_domains()
         import graph.maintenance  # noqa: F401  (its workflows must exist before DBOS launches)
