@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from opentelemetry import trace
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
@@ -71,19 +71,40 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
+def _tag(errors: list[GraphQLError] | None, code: str) -> None:
+    """Give graphql-core's own errors a stable code, like every other error."""
+    for error in errors or ():
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": code}
+
+
 class OperationSpan(SchemaExtension):
     """One span per GraphQL operation (not per field: per-field spans multiply the
-    cost of large lists), carrying organization and user; plus `extensions.traceId`
-    and `extensions.idempotentReplayed`."""
+    cost of large lists), carrying organization and user; `extensions.idempotentReplayed`;
+    and stable codes on parse and validation errors."""
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context.context
         with tracer.start_as_current_span("graphql.operation") as span:
             span.set_attribute("graphql.operation.name", self.execution_context.operation_name or "")
-            yield
+            try:
+                yield
+            except GraphQLError as error:  # with ParserCache a syntax error escapes as an exception
+                _tag([error], "GRAPHQL_PARSE_FAILED")
+                raise
+            # Runs after the guards (this extension is listed first), so their own
+            # codes (e.g. QUERY_TOO_COMPLEX for the token limit) are already set.
+            _tag(
+                [e for e in self.execution_context.pre_execution_errors or () if isinstance(e, GraphQLSyntaxError)],
+                "GRAPHQL_PARSE_FAILED",
+            )
             span.set_attribute("graphql.operation.type", str(getattr(self.execution_context.operation_type, "value", "")))
             if ctx is not None and getattr(ctx, "principal", None) is not None:
                 span.set_attribute("user.id", str(ctx.principal.id))
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        _tag(self.execution_context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
 
     def get_results(self) -> dict[str, Any]:
         ctx = self.execution_context.context
@@ -123,7 +144,7 @@ def build_schema(settings: Settings) -> strawberry.federation.Schema:
         query=query,
         mutation=mutation,
         types=[t for d in domains for t in d.extra_types()],
-        extensions=[*guard_extensions(settings), OperationSpan, MaskUnexpectedErrors],
+        extensions=[OperationSpan, *guard_extensions(settings), MaskUnexpectedErrors],
     )
 
 

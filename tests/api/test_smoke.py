@@ -27,3 +27,13 @@ async def test_credential_mutations_refuse_aliases_and_batching(api) -> None:  #
         assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX", body
     body = await api.gql(f"mutation {{ {login} }}")
     assert body["data"]["authLogin"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
+async def test_parse_and_validation_errors_carry_codes(api) -> None:  # type: ignore[no-untyped-def]
+    caller, _ = await api.admin_of_new_org()
+    body = await api.gql("{ viewer { ", token=caller.token)
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    body = await api.gql("{ viewer { noSuchField } }", token=caller.token)
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    body = await api.gql("{ auditEvents { nodes { id } } }", token=caller.token)  # `first` is required
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
