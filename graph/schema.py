@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import strawberry
@@ -105,6 +105,14 @@ class OperationSpan(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         yield
         _tag(self.execution_context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        yield
+        # End the read transaction with the operation: a websocket connection runs
+        # many operations on one context and must not sit idle in a transaction.
+        ctx = self.execution_context.context
+        if ctx is not None and hasattr(ctx, "release"):
+            await ctx.release()
 
     def get_results(self) -> dict[str, Any]:
         ctx = self.execution_context.context

@@ -10,10 +10,11 @@ from typing import Any
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from opentelemetry.instrumentation.starlette import StarletteInstrumentor
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from graph.context import RequestContext
@@ -42,6 +43,11 @@ class _GraphQL(GraphQL):
         return request.scope["hestami.ctx"]
 
 
+async def _refuse_websocket(scope: Scope, receive: Receive, send: Send, err: AppError) -> None:
+    # Closing before accepting answers the handshake with HTTP 403; the reason is logged, not sent.
+    await WebSocket(scope, receive, send).close(code=4401 if err.status == 401 else 4403, reason=str(err.code))
+
+
 def _is_mutation(query: str | None) -> bool:
     """Whether a GET's query holds a mutation (GET must never change anything)."""
     if not query:
@@ -64,6 +70,9 @@ class GraphQLEndpoint:
         self.graphql = graphql
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         platform: Platform = self.app.state.platform
         request = Request(scope, receive)
         trace_id = current_trace_id()
@@ -94,6 +103,24 @@ class GraphQLEndpoint:
 
         try:
             await self.graphql(scope, replay if request.method == "POST" else receive, send)
+        finally:
+            await ctx.close()
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The same checks at the handshake (`Authorization` header). The context lives
+        as long as the connection; its read transaction ends with each operation."""
+        platform: Platform = self.app.state.platform
+        connection = HTTPConnection(scope)
+        try:
+            principal = await authenticate(platform, connection)  # type: ignore[arg-type]
+            await rate_limit(platform, connection, principal)  # type: ignore[arg-type]
+        except AppError as err:
+            await _refuse_websocket(scope, receive, send, err)
+            return
+        ctx = RequestContext(platform, principal, current_trace_id())
+        scope["hestami.ctx"] = ctx
+        try:
+            await self.graphql(scope, receive, send)
         finally:
             await ctx.close()
 
@@ -170,7 +197,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
     app.router.routes.extend(
         [
             Route("/graphql", endpoint, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            WebSocketRoute("/graphql", endpoint),
             Route("/api/v1/rpc/{name:path}", rpc, methods=["POST"]),
             Route("/api/v1/rpc/{name:path}", method_not_allowed, methods=["GET", "PUT", "PATCH", "DELETE"]),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
