@@ -20,7 +20,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -36,59 +35,12 @@ from uuid import UUID
 from dbos import DBOS, SetWorkflowID
 from sqlalchemy import event
 
+from graph import sandbox
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 RUN_ID = uuid.uuid4().hex[:10]
 BENCH_DB = f"hestami_bench_{RUN_ID}"
-
-# --------------------------------------------------------------------------------------
-# Environment, as tests/conftest.py does it (but our own database name and prefixes).
-# --------------------------------------------------------------------------------------
-
-
-def _load_services_env() -> None:
-    if all(
-        k in os.environ
-        for k in (
-            "HESTAMI_ADMIN_DATABASE_URL",
-            "HESTAMI_REDIS_URL",
-            "HESTAMI_CERBOS_ADDRESS",
-        )
-    ):
-        return
-    subprocess.run(
-        [sys.executable, "-m", "graph.devservices", "up", "--for", "test"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    for line in (ROOT / ".hestami" / "env.test").read_text().splitlines():
-        if line.startswith("export "):
-            name, _, value = line[len("export ") :].partition("=")
-            os.environ.setdefault(name, value.strip("'\""))
-
-
-def configure_env() -> None:
-    _load_services_env()
-    from sqlalchemy.engine import make_url
-
-    from graph.auth.tokens import generate_jwks
-
-    admin = make_url(os.environ["HESTAMI_ADMIN_DATABASE_URL"])
-    owner = admin.set(username="hestami_owner", password=None, database=BENCH_DB)
-    os.environ["HESTAMI_DATABASE_URL"] = owner.render_as_string(hide_password=False)
-    os.environ.pop("HESTAMI_APP_DATABASE_URL", None)
-    os.environ.pop("HESTAMI_DBOS_SYSTEM_DATABASE_URL", None)
-    os.environ["HESTAMI_ENVIRONMENT"] = "test"
-    os.environ["HESTAMI_REDIS_PREFIX"] = f"hestami-bench-{RUN_ID}"
-    os.environ["HESTAMI_JWT_KEYS"] = json.dumps(generate_jwks(["bench-1"]))
-    os.environ["HESTAMI_JWT_ACTIVE_KID"] = "bench-1"
-    os.environ["HESTAMI_APPLICATION_VERSION"] = f"bench-{RUN_ID}"
-    # The benchmark must never meet the rate limiter.
-    os.environ["HESTAMI_RATE_LIMIT_CAPACITY"] = "10000000"
-    os.environ["HESTAMI_ORG_RATE_LIMIT_CAPACITY"] = "10000000"
-    os.environ.pop("HESTAMI_CRASH_PAUSE_FILE", None)
-
 
 # --------------------------------------------------------------------------------------
 # Baseline workflows. Registered at import time, i.e. before Platform.start launches DBOS.
@@ -723,7 +675,8 @@ async def start_uvicorn(app: Any) -> tuple[Any, asyncio.Task[None], str]:
 
 
 async def main(args: argparse.Namespace) -> int:
-    configure_env()
+    # The benchmark must never meet the rate limiter.
+    sandbox.configure("bench", RUN_ID, BENCH_DB, rate_limit_capacity=10_000_000)
     import httpx
 
     from graph.database_setup import bootstrap, drop_databases, migrate

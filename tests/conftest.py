@@ -8,59 +8,23 @@ owner role; the app connects as the RLS-bound application role.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from graph import sandbox
+
 RUN_ID = uuid.uuid4().hex[:10]
 TEST_DB = f"hestami_test_{RUN_ID}"
 
 
-def _load_services_env() -> None:
-    if all(k in os.environ for k in ("HESTAMI_ADMIN_DATABASE_URL", "HESTAMI_REDIS_URL", "HESTAMI_CERBOS_ADDRESS")):
-        return
-    subprocess.run(
-        [sys.executable, "-m", "graph.devservices", "up", "--for", "test"],
-        cwd=ROOT, check=True, capture_output=True,
-    )
-    for line in (ROOT / ".hestami" / "env.test").read_text().splitlines():
-        if line.startswith("export "):
-            name, _, value = line[len("export ") :].partition("=")
-            os.environ.setdefault(name, value.strip("'\""))
+# Generous limits so functional tests never trip the rate limiter by accident;
+# the limiter's own tests use tight ones.
+sandbox.configure("test", RUN_ID, TEST_DB, rate_limit_capacity=100_000)
 
-
-def _configure() -> None:
-    _load_services_env()
-    from graph.auth.tokens import generate_jwks
-
-    admin = make_url(os.environ["HESTAMI_ADMIN_DATABASE_URL"])
-    owner = admin.set(username="hestami_owner", password=None, database=TEST_DB)
-    os.environ["HESTAMI_DATABASE_URL"] = owner.render_as_string(hide_password=False)
-    os.environ.pop("HESTAMI_APP_DATABASE_URL", None)
-    os.environ.pop("HESTAMI_DBOS_SYSTEM_DATABASE_URL", None)
-    os.environ["HESTAMI_ENVIRONMENT"] = "test"
-    os.environ["HESTAMI_REDIS_PREFIX"] = f"hestami-test-{RUN_ID}"
-    os.environ["HESTAMI_JWT_KEYS"] = json.dumps(generate_jwks(["test-1"]))
-    os.environ["HESTAMI_JWT_ACTIVE_KID"] = "test-1"
-    os.environ["HESTAMI_APPLICATION_VERSION"] = f"test-{RUN_ID}"
-    # Generous limits so functional tests never trip the rate limiter by accident;
-    # the limiter's own tests use tight ones.
-    os.environ.setdefault("HESTAMI_RATE_LIMIT_CAPACITY", "100000")
-    os.environ.setdefault("HESTAMI_ORG_RATE_LIMIT_CAPACITY", "100000")
-
-
-_configure()
-
-from graph.settings import Settings  # noqa: E402
+from graph.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +35,9 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def span_exporter(settings: Settings):  # type: ignore[no-untyped-def]
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+        InMemorySpanExporter,
+    )
 
     from graph.telemetry import setup_tracing
 
