@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from dbos import DBOS, SetWorkflowID
@@ -39,6 +39,9 @@ from graph.ids import encode
 from graph.operations import REGISTRY, Operation, Scope
 from graph.platform import Platform, current_platform
 from graph.telemetry import set_scope
+
+if TYPE_CHECKING:
+    from graph.context import RequestContext
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -378,7 +381,7 @@ def _outcome(op: Operation, status: int, body: dict[str, Any], replayed: bool) -
     return Outcome(status, body, output=output, replayed=replayed)
 
 
-async def _run_idempotent(op: Operation, rctx: Any, data: BaseModel, key: str) -> Outcome:
+async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, key: str) -> Outcome:
     platform: Platform = rctx.platform
     principal: Principal = rctx.principal
     org = rctx.organization_id if op.scope is Scope.ORGANIZATION else None
@@ -418,7 +421,7 @@ async def _run_idempotent(op: Operation, rctx: Any, data: BaseModel, key: str) -
     return _outcome(op, result["status"], result["body"], replayed=not claimed)
 
 
-async def _run_direct(op: Operation, rctx: Any, data: BaseModel) -> Outcome:
+async def _run_direct(op: Operation, rctx: RequestContext, data: BaseModel) -> Outcome:
     """Queries, and the four auth mutations that are exempt from idempotency keys."""
     principal = rctx.principal
     call = {
@@ -436,7 +439,7 @@ async def _run_direct(op: Operation, rctx: Any, data: BaseModel) -> Outcome:
         return await _apply(op, call, session)
 
 
-async def run(op: Operation, rctx: Any, raw: Any, key: str | None) -> Outcome:
+async def run(op: Operation, rctx: RequestContext, raw: Any, key: str | None) -> Outcome:
     """Execute `op` for the request context `rctx`; AppErrors propagate to the transport."""
     if op.scope is Scope.ORGANIZATION:
         rctx.require_organization()
