@@ -28,6 +28,23 @@ if TYPE_CHECKING:
     from graph.platform import Platform
 
 
+async def load_roles(session: AsyncSession, principal: Principal, organization_id: UUID) -> None:
+    """Set a user's roles from their membership in `organization_id` (a service
+    account's roles come with its key). No membership: FORBIDDEN."""
+    if principal.kind is PrincipalKind.SERVICE_ACCOUNT:
+        return
+    from domains.organizations.models import Membership
+
+    roles = await session.scalar(
+        select(Membership.roles).where(
+            Membership.organization_id == organization_id, Membership.user_id == principal.id
+        )
+    )
+    if roles is None:
+        raise Forbidden("You are not a member of the active organization.")
+    principal.roles = list(roles)
+
+
 class RequestContext:
     def __init__(self, platform: Platform, principal: Principal | None, trace_id: str | None) -> None:
         self.platform = platform
@@ -95,17 +112,8 @@ class RequestContext:
         organization_id = self.require_organization()
         principal = self.require_principal()
         if not self._roles_loaded:
-            from domains.organizations.models import Membership
-
-            rows = await self.scalars(
-                select(Membership.roles).where(
-                    Membership.organization_id == organization_id,
-                    Membership.user_id == principal.id,
-                )
-            )
-            if not rows:
-                raise Forbidden("You are not a member of the active organization.")
-            principal.roles = list(rows[0])
+            async with self.read_session() as session:
+                await load_roles(session, principal, organization_id)
             self._roles_loaded = True
         return principal
 

@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.audit.models import AuditEvent
 from graph.auth.principal import Principal, PrincipalKind
+from graph.context import load_roles
 from graph.db import apply_scope, scoped_transaction
 from graph.durable import perform
 from graph.errors import AppError, ErrorCode, ValidationFailed, error_body
@@ -343,8 +345,18 @@ async def operation_workflow(call: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _claim(
-    platform: Platform, org: UUID | None, principal: Principal, op: Operation, key: str, fp: str, claim: UUID, wf_id: str
+    platform: Platform,
+    org: UUID | None,
+    principal: Principal,
+    op: Operation,
+    key: str,
+    fp: str,
+    claim: UUID,
+    wf_id: str,
+    authorize: Callable[[AsyncSession], Awaitable[None]],
 ) -> tuple[bool, IdempotencyRecord]:
+    """Claim the key — after `authorize` passed in the same transaction, so a
+    refused request stores nothing and a mutation costs one transaction less."""
     user = principal.id if principal.kind is PrincipalKind.USER else None
     values = {
         "id": claim,
@@ -356,6 +368,7 @@ async def _claim(
         "workflow_id": wf_id,
     }
     async with scoped_transaction(platform.sessions, org, user) as session:
+        await authorize(session)
         inserted = await session.scalar(
             insert(IdempotencyRecord).values(**values).on_conflict_do_nothing().returning(IdempotencyRecord.id)
         )
@@ -387,7 +400,15 @@ async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, 
     org = rctx.organization_id if op.scope is Scope.ORGANIZATION else None
     fp = fingerprint(data)
     claim = uuid4()
-    claimed, record = await _claim(platform, org, principal, op, key, fp, claim, workflow_id(org, principal, op, key, claim))
+
+    async def authorize(session: AsyncSession) -> None:
+        if org is not None:
+            await load_roles(session, principal, org)
+        await platform.authorize_operation(op, principal, data)
+
+    claimed, record = await _claim(
+        platform, org, principal, op, key, fp, claim, workflow_id(org, principal, op, key, claim), authorize
+    )
     wf_id = record.workflow_id
     if not claimed:
         if record.fingerprint != fp:
@@ -443,19 +464,22 @@ async def run(op: Operation, rctx: RequestContext, raw: Any, key: str | None) ->
     """Execute `op` for the request context `rctx`; AppErrors propagate to the transport."""
     if op.scope is Scope.ORGANIZATION:
         rctx.require_organization()
-        await rctx.ensure_roles()
     elif op.scope is Scope.ACCOUNT:
         rctx.require_principal()
     data = validate_input(op, raw)
     if op.idempotent:
         key = check_key(key)
-    await rctx.platform.authorize_operation(op, rctx.principal, data)
-    if op.mutates:
-        await rctx.release()  # never hold a pooled connection while waiting for the next one
-    if op.idempotent:
-        assert key is not None
+        # Roles and the Cerbos check happen inside the claim's transaction. Never
+        # hold the read connection while waiting for that one: a pool full of
+        # such requests deadlocks.
+        await rctx.release()
         outcome = await _run_idempotent(op, rctx, data, key)
     else:
+        if op.scope is Scope.ORGANIZATION:
+            await rctx.ensure_roles()
+        await rctx.platform.authorize_operation(op, rctx.principal, data)
+        if op.mutates:
+            await rctx.release()
         outcome = await _run_direct(op, rctx, data)
     rctx.replayed = rctx.replayed or outcome.replayed
     return outcome
