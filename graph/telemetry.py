@@ -65,7 +65,9 @@ def setup_tracing(settings: Settings, processors: list[SpanProcessor] | None = N
         return current
     processors = list(processors or [])
     if settings.otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
+            OTLPSpanExporter,
+        )
 
         endpoint = settings.otlp_endpoint.rstrip("/") + "/v1/traces"
         processors.append(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))

@@ -66,6 +66,16 @@ class Api:
         assert r.status_code == 200, r.text
         return r
 
+    async def add_member(self, admin: Caller, roles: list[str], member: Caller | None = None) -> tuple[Caller, str]:
+        """Register a user (unless given) and add them to the admin's active
+        organization; returns them and their membership id."""
+        member = member or await self.register()
+        r = await self.rpc(
+            "membership/v1/add", {"email": member.email, "roles": roles}, token=admin.token, key=uuid.uuid4().hex
+        )
+        assert r.status_code == 200, r.text
+        return member, r.json()["id"]
+
     async def admin_of_new_org(self, type_: str = "association") -> tuple[Caller, str]:
         caller = await self.register()
         org = await self.create_org(caller, type_)

@@ -9,7 +9,13 @@ import json
 from pathlib import Path
 
 import yaml
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, GraphQLUnionType
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLUnionType,
+)
 
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY, Scope
@@ -33,7 +39,7 @@ def test_every_type_field_and_argument_is_described(settings) -> None:  # type: 
     schema = build_schema(settings)._schema
     missing = []
     for name, gql_type in schema.type_map.items():
-        if name.startswith("_") or name in SPECIFIED or name.startswith("link__") or name.startswith("federation__"):
+        if name in SPECIFIED or name.startswith(("_", "link__", "federation__")):
             continue
         if not gql_type.description:
             missing.append(name)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from domains.audit.models import AuditEvent
 from pydantic import Field
 
+from domains.audit.models import AuditEvent
 from graph.schemas import ApiModel, derive
 
 AuditEventRead = derive(

@@ -38,9 +38,7 @@ async def test_only_associations_have_profiles(api) -> None:  # type: ignore[no-
 
 async def test_a_plain_member_may_read_but_not_update(api) -> None:  # type: ignore[no-untyped-def]
     admin, org = await api.admin_of_new_org()
-    member = await api.register()
-    added = await api.rpc("membership/v1/add", {"email": member.email, "roles": ["member"]}, token=admin.token, key=uuid.uuid4().hex)
-    assert added.status_code == 200, added.text
+    member, _ = await api.add_member(admin, ["member"])
     await api.select(member, org)
     assert (await api.rpc("associationProfile/v1/get", token=member.token)).status_code == 200
     r = await api.rpc("associationProfile/v1/update", PROFILE, token=member.token, key=uuid.uuid4().hex)

@@ -23,10 +23,7 @@ class World:
         self.callers: dict[str, Any] = {}
 
     async def add(self, roles: list[str]):  # type: ignore[no-untyped-def]
-        user = await self.api.register()
-        r = await self.api.rpc("membership/v1/add", {"email": user.email, "roles": roles}, token=self.admin.token, key=uuid.uuid4().hex)
-        assert r.status_code == 200, r.text
-        return user, r.json()["id"]
+        return await self.api.add_member(self.admin, roles)
 
 
 async def _membership(w: World) -> dict[str, Any]:

@@ -288,14 +288,7 @@ async def test_rate_limit_per_principal(api: Api, app_with) -> None:  # type: ig
 
 async def test_rate_limit_per_organization(api: Api, app_with) -> None:  # type: ignore[no-untyped-def]
     admin, org = await api.admin_of_new_org()
-    member = await api.register()
-    r = await api.rpc(
-        "membership/v1/add",
-        {"email": member.email, "roles": ["member"]},
-        token=admin.token,
-        key=_key(),
-    )
-    assert r.status_code == 200, r.text
+    member, _ = await api.add_member(admin, ["member"])
     await api.select(member, org)
     outsider, _ = await api.admin_of_new_org()
     async with app_with(
@@ -660,14 +653,7 @@ async def test_nodes_keeps_order_and_caps_count(api: Api) -> None:
 async def test_audit_events_pagination_walks_everything_once(api: Api) -> None:
     admin, _ = await api.admin_of_new_org()
     for _ in range(2):
-        member = await api.register()
-        r = await api.rpc(
-            "membership/v1/add",
-            {"email": member.email, "roles": ["member"]},
-            token=admin.token,
-            key=_key(),
-        )
-        assert r.status_code == 200, r.text
+        await api.add_member(admin, ["member"])
     for i in range(3):
         r = await api.rpc(
             "serviceAccount/v1/create",
@@ -789,14 +775,7 @@ NODES_TREE = """query ($ids: [ID!]!) { nodes(ids: $ids) {
 async def test_nodes_cost_constant_statements(api: Api, statements: list[str]) -> None:
     admin, _ = await api.admin_of_new_org()
     for _ in range(9):
-        member = await api.register()
-        r = await api.rpc(
-            "membership/v1/add",
-            {"email": member.email, "roles": ["member"]},
-            token=admin.token,
-            key=_key(),
-        )
-        assert r.status_code == 200, r.text
+        await api.add_member(admin, ["member"])
     listing = await api.gql(
         "{ auditEvents(first: 100) { nodes { operation targetIds } } }",
         token=admin.token,

@@ -65,7 +65,7 @@ def short_review(platform):  # type: ignore[no-untyped-def]
 
 async def test_undecided_request_expires_on_its_durable_timer(api, short_review) -> None:  # type: ignore[no-untyped-def]
     admin, org = await api.admin_of_new_org()
-    applicant, request = await _request(api, org)
+    _, request = await _request(api, org)
     await _wait_state(api, admin.token, request["workflowId"], "SUCCESS")
     late = await api.rpc("joinRequest/v1/decide", {"id": request["id"], "approve": True}, token=admin.token, key=uuid.uuid4().hex)
     assert late.json()["error"]["code"] == "JOIN_REQUEST_NOT_PENDING"
@@ -74,7 +74,7 @@ async def test_undecided_request_expires_on_its_durable_timer(api, short_review)
 
 
 async def test_workflow_of_another_organization_reads_as_null(api) -> None:  # type: ignore[no-untyped-def]
-    admin, org = await api.admin_of_new_org()
+    _, org = await api.admin_of_new_org()
     _, request = await _request(api, org)
     stranger, _ = await api.admin_of_new_org()
     body = await api.gql(WORKFLOW, {"id": request["workflowId"]}, token=stranger.token)

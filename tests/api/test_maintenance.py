@@ -17,7 +17,7 @@ async def test_hourly_prune_schedule_exists(platform) -> None:  # type: ignore[n
 
 
 async def test_prune_workflow_removes_only_expired_keys(api, platform, settings) -> None:  # type: ignore[no-untyped-def]
-    admin, org = await api.admin_of_new_org()
+    admin, _ = await api.admin_of_new_org()
     keys = [uuid.uuid4().hex for _ in range(2)]
     first = []
     for key in keys:

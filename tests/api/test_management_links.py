@@ -20,8 +20,7 @@ async def test_link_grants_no_access_without_membership(api) -> None:  # type: i
     assert r.status_code == 404 and r.json()["error"]["code"] == "ORGANIZATION_NOT_FOUND"
 
     # ... until the association gives them a membership.
-    added = await api.rpc("membership/v1/add", {"email": manager.email, "roles": ["manager"]}, token=board.token, key=uuid.uuid4().hex)
-    assert added.status_code == 200, added.text
+    await api.add_member(board, ["manager"], manager)
     await api.select(manager, association)
     body = await api.gql("query($id: ID!) { node(id: $id) { id } }", {"id": association}, token=manager.token)
     assert body["data"]["node"] == {"id": association}
@@ -35,6 +34,6 @@ async def test_only_an_association_links_only_a_management_company(api) -> None:
     unknown = "org_" + "b" * 26
     r = await api.rpc("managementLink/v1/create", {"managerOrganizationId": unknown}, token=board.token, key=uuid.uuid4().hex)
     assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_MANAGEMENT_LINK"
-    company_admin, company = await api.admin_of_new_org("management_company")
+    _, company = await api.admin_of_new_org("management_company")
     r = await api.rpc("managementLink/v1/create", {"managerOrganizationId": company}, token=other.token, key=uuid.uuid4().hex)
     assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_MANAGEMENT_LINK"

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import hmac
 import json
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.auth.forge import Signer, _b64, _segment, _unb64, ed25519_signer, forge, hmac_signer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -31,6 +25,13 @@ from graph.auth.tokens import (
 )
 from graph.errors import ErrorCode, Unauthenticated
 from graph.settings import Settings
+from tests.auth.forge import (
+    _segment,
+    _unb64,
+    ed25519_signer,
+    forge,
+    hmac_signer,
+)
 
 NOW = 1_800_000_000
 TTL = 900
