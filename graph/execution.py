@@ -307,6 +307,9 @@ async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
             if stored.response_status is not None:
                 return {"status": stored.response_status, "body": stored.response_body, "after": stored.after_actions or []}
             outcome = await _apply(op, call, session)
+            # Secrets in the response are sealed before they are stored (here and in
+            # DBOS's checkpoint of this step's result); `_outcome` unseals them.
+            outcome.body = platform.sealer.seal_body(op.output, outcome.body)
             await session.execute(
                 update(IdempotencyRecord)
                 .where(*_record_scope(call))
@@ -390,6 +393,7 @@ async def _claim(
 def _outcome(op: Operation, status: int, body: dict[str, Any], replayed: bool) -> Outcome:
     if status >= 400:
         return Outcome(status, body, error=error_from_body(status, body), replayed=replayed)
+    body = current_platform().sealer.unseal_body(op.output, body)
     output = op.output.model_validate(body) if body is not None else None
     return Outcome(status, body, output=output, replayed=replayed)
 

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from graph.auth.principal import Principal
+from graph.auth.sealing import Sealer
 from graph.auth.sessions import SessionStore
 from graph.auth.tokens import TokenService, load_keyset
 from graph.authz import Authorizer, ResourceRef
@@ -47,6 +48,7 @@ class Platform:
     tokens: TokenService
     authorizer: Authorizer
     rate_limiter: RateLimiter
+    sealer: Sealer
 
     @classmethod
     async def start(cls, settings: Settings, *, launch_dbos: bool = True) -> Platform:
@@ -68,6 +70,7 @@ class Platform:
         )
         authorizer = Authorizer(settings.cerbos_address)
         await authorizer.start()
+        keyset = load_keyset(settings)
         platform = cls(
             settings=settings,
             engine=engine,
@@ -75,7 +78,7 @@ class Platform:
             redis=redis,
             session_store=SessionStore(redis, settings.redis_prefix, settings.refresh_token_ttl_seconds),
             tokens=TokenService(
-                load_keyset(settings),
+                keyset,
                 issuer=settings.jwt_issuer,
                 audience=settings.jwt_audience,
                 ttl_seconds=settings.access_token_ttl_seconds,
@@ -83,6 +86,7 @@ class Platform:
             ),
             authorizer=authorizer,
             rate_limiter=RateLimiter(redis, settings.redis_prefix),
+            sealer=Sealer(keyset),
         )
         _CURRENT = platform
         if launch_dbos:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from domains.identity.models import User
@@ -18,6 +20,7 @@ from domains.organizations.models import (
     ServiceAccount,
     ServiceAccountId,
 )
+from graph.auth.sealing import SealedAtRest
 from graph.schemas import ApiModel, derive
 
 _ROLES = (list[OrganizationRole], Field(min_length=1, max_length=6, description="Roles to hold in the organization."))
@@ -98,7 +101,7 @@ class ServiceAccountCreated(ApiModel):
     response (and its idempotent replays for 24 hours): store it safely."""
 
     service_account: ServiceAccountRead = Field(description="The account.")  # type: ignore[valid-type]
-    api_key: str = Field(description="Send as `Authorization: Bearer <apiKey>`.")
+    api_key: Annotated[str, SealedAtRest()] = Field(description="Send as `Authorization: Bearer <apiKey>`.")
 
 
 class ServiceAccountRevokeInput(ApiModel):
