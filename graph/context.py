@@ -81,9 +81,7 @@ class RequestContext:
             await apply_scope(
                 session,
                 self.organization_id,
-                self.principal.id
-                if self.principal and self.principal.kind is PrincipalKind.USER
-                else None,
+                self.principal.user_id if self.principal else None,
             )
             self._session = session
         return self._session
@@ -98,11 +96,6 @@ class RequestContext:
         async with self._lock:
             session = await self._open()
             return (await session.scalars(statement)).all()
-
-    async def execute(self, statement: Any, params: Any = None) -> Any:
-        async with self._lock:
-            session = await self._open()
-            return await session.execute(statement, params)
 
     async def ensure_roles(self) -> Principal:
         """Fill the principal's roles from its membership in the active organization.

@@ -64,8 +64,7 @@ class OperationContext:
 
     @property
     def user_id(self) -> UUID | None:
-        p = self.principal
-        return p.id if p is not None and p.kind is PrincipalKind.USER else None
+        return self.principal.user_id if self.principal is not None else None
 
     async def enter_organization(self, organization_id: UUID) -> None:
         """Re-scope this transaction to an organization it has just created."""
@@ -290,7 +289,7 @@ async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
     op = REGISTRY[call["operation"]]
     platform = current_platform()
     org = UUID(call["organization"]) if call["organization"] else None
-    user = UUID(call["principal"]["id"]) if call["principal"]["kind"] == "user" else None
+    user = _principal_from_call(call["principal"]).user_id  # type: ignore[union-attr]
     try:
         async with scoped_transaction(platform.sessions, org, user) as session:
             stored = (
@@ -360,7 +359,7 @@ async def _claim(
 ) -> tuple[bool, IdempotencyRecord]:
     """Claim the key — after `authorize` passed in the same transaction, so a
     refused request stores nothing and a mutation costs one transaction less."""
-    user = principal.id if principal.kind is PrincipalKind.USER else None
+    user = principal.user_id
     values = {
         "id": claim,
         "organization_id": org,
@@ -459,7 +458,7 @@ async def _run_direct(op: Operation, rctx: RequestContext, data: BaseModel) -> O
     if not op.mutates:
         async with rctx.read_session() as session:
             return await _apply(op, call, session)
-    user = principal.id if principal is not None and principal.kind is PrincipalKind.USER else None
+    user = principal.user_id if principal is not None else None
     async with scoped_transaction(rctx.platform.sessions, None, user) as session:
         return await _apply(op, call, session)
 

@@ -23,6 +23,7 @@ from graph.auth.sessions import SessionStore
 from graph.auth.tokens import TokenService, load_keyset
 from graph.authz import Authorizer, ResourceRef
 from graph.db import create_engine, session_factory
+from graph.operations import Scope
 from graph.ratelimit import RateLimiter
 from graph.settings import Settings
 
@@ -114,8 +115,6 @@ class Platform:
         to check."""
         if principal is None:
             return
-        from graph.operations import Scope
-
         # Org-scoped operations act on rows of the active organization; an
         # account-level one may name its target organization in its input.
         org = principal.active_organization_id if op.scope is Scope.ORGANIZATION else getattr(data, "organization_id", None)

@@ -7,7 +7,6 @@ ids (`org_…`). Operations add their own fields only where a model has none.
 
 from __future__ import annotations
 
-import enum
 import inspect as pyinspect
 from typing import Any, Optional
 from uuid import UUID
@@ -42,10 +41,6 @@ def register_id(model: type[DeclarativeBase], prefix: str, kind: str) -> Any:
     NODES[prefix] = (model, kind)
     _ID_TYPES[model.__tablename__] = id_type
     return id_type
-
-
-def id_type_of(model: type[DeclarativeBase]) -> Any:
-    return _ID_TYPES[model.__tablename__]
 
 
 def _column_type(column: Column[Any]) -> Any:
@@ -141,7 +136,3 @@ def inspect_doc(text: str | None) -> str | None:
 
 def _is_id(annotation: Any) -> bool:
     return annotation is UUID or annotation in _ID_TYPES.values()
-
-
-def enum_values(cls: type[enum.Enum]) -> list[str]:
-    return [m.value for m in cls]

@@ -29,5 +29,10 @@ class Principal:
     email: str | None = None
 
     @property
+    def user_id(self) -> UUID | None:
+        """The id RLS knows as `app.user_id`: a user's own id; None for a service account."""
+        return self.id if self.kind is PrincipalKind.USER else None
+
+    @property
     def cerbos_id(self) -> str:
         return f"{self.kind.value}:{self.id}"
