@@ -28,7 +28,9 @@ class Loaders:
         self._db = db
         self._cache: dict[tuple[Any, ...], DataLoader[Any, Any]] = {}
 
-    def _get(self, key: tuple[Any, ...], load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+    def keyed(self, key: tuple[Any, ...], load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+        """The request's loader for `key`, made from `load` the first time it is asked for.
+        Domains build their own loaders (filtered, paged) on this."""
         if key not in self._cache:
             self._cache[key] = DataLoader(load_fn=load)
         return self._cache[key]
@@ -41,7 +43,7 @@ class Loaders:
             found = {row.id: row for row in rows}
             return [found.get(i) for i in ids]
 
-        return self._get(("id", model), load)
+        return self.keyed(("id", model), load)
 
     def by_column(self, model: type[M], column: str, *, order_by: str = "created_at") -> DataLoader[UUID, list[M]]:
         """`<Model>By<Column>`: every row whose `column` equals each key."""
@@ -56,4 +58,4 @@ class Loaders:
                 grouped[getattr(row, column)].append(row)
             return [grouped.get(k, []) for k in keys]
 
-        return self._get(("column", model, column), load)
+        return self.keyed(("column", model, column), load)

@@ -34,9 +34,9 @@ from cerbos.sdk.grpc.client import AsyncCerbosClient
 from cerbos_sqlalchemy import get_query
 from google.protobuf import struct_pb2
 from opentelemetry import trace
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, Uuid, false, true
 
-from graph.auth.principal import Principal
+from graph.auth.principal import RELATIONS, Principal
 from graph.errors import Forbidden, ServiceUnavailable
 
 __all__ = [
@@ -85,6 +85,8 @@ def principal_to_cerbos(p: Principal) -> engine_pb2.Principal:
         roles=roles,
         policy_version=POLICY_VERSION,
         attr={
+            # Every relation is sent, empty when unknown, so a policy never meets a missing attribute.
+            **_to_attrs({name: p.relations.get(name, []) if org else [] for name in RELATIONS}),
             "organization_id": struct_pb2.Value(string_value=org),
             "kind": struct_pb2.Value(string_value=p.kind.value),
         },
@@ -291,6 +293,31 @@ class Authorizer:
             yield span
 
 
+def _in(column: Any, values: Any) -> ColumnElement[bool]:
+    """CEL `x in list` for plans like `R.attr.unit_id in P.attr.owner_of`: the
+    principal's ids arrive as strings, and uuid columns want UUIDs."""
+    members = values if isinstance(values, list) else [values]
+    if isinstance(getattr(column, "type", None), Uuid):
+        members = [UUID(m) if isinstance(m, str) else m for m in members]
+    return column.in_(members) if members else false()
+
+
+def resource_attrs(row: Any) -> dict[str, Any]:
+    """The attributes policies read about a row: its organization plus the
+    model's `__cerbos_attrs__` ({attribute: column name})."""
+    org = row.organization_id if hasattr(row, "organization_id") else row.id
+    return {"organization_id": org} | {
+        attr: getattr(row, column) for attr, column in getattr(type(row), "__cerbos_attrs__", {}).items()
+    }
+
+
+def resource_columns(model: Any) -> dict[str, Any]:
+    """`resource_attrs` as columns, for turning a query plan into SQL."""
+    return {"request.resource.id": model.id, "organization_id": model.organization_id} | {
+        attr: getattr(model, column) for attr, column in getattr(model, "__cerbos_attrs__", {}).items()
+    }
+
+
 def plan_filter(
     plan: response_pb2.PlanResourcesResponse,
     model: Any,
@@ -315,7 +342,7 @@ def plan_filter(
         for key, column in attr_map.items()
     }
     try:
-        clause = get_query(plan, model, variables).whereclause
+        clause = get_query(plan, model, variables, operator_override_fns={"in": _in}).whereclause
     except (ValueError, KeyError, TypeError) as exc:
         # An operator or attribute we cannot translate: refusing beats guessing.
         log.error("cerbos plan not translatable to SQL: %s", exc)

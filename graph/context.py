@@ -20,7 +20,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dataloaders import Loaders
-from graph.auth.principal import Principal, PrincipalKind
+from graph.auth.principal import RELATIONS, Principal, PrincipalKind
 from graph.db import apply_scope
 from graph.errors import Forbidden, OrganizationNotSelected, Unauthenticated
 
@@ -35,14 +35,18 @@ async def load_roles(session: AsyncSession, principal: Principal, organization_i
         return
     from domains.organizations.models import Membership
 
-    roles = await session.scalar(
-        select(Membership.roles).where(
-            Membership.organization_id == organization_id, Membership.user_id == principal.id
+    relations = list(RELATIONS.items())
+    row = (
+        await session.execute(
+            select(Membership.roles, *(fn(principal.id).label(name) for name, fn in relations)).where(
+                Membership.organization_id == organization_id, Membership.user_id == principal.id
+            )
         )
-    )
-    if roles is None:
+    ).first()
+    if row is None:
         raise Forbidden("You are not a member of the active organization.")
-    principal.roles = list(roles)
+    principal.roles = list(row[0])
+    principal.relations = {name: [str(v) for v in row[i + 1] or ()] for i, (name, _) in enumerate(relations)}
 
 
 class RequestContext:
@@ -55,6 +59,7 @@ class RequestContext:
         self.response_headers: dict[str, str] = {}
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._plans: dict[tuple[str, str], Any] = {}
         self._roles_loaded = principal is None or principal.kind is PrincipalKind.SERVICE_ACCOUNT
 
     @property
@@ -111,15 +116,17 @@ class RequestContext:
         return principal
 
     async def list_filter(self, kind: str, action: str, model: Any) -> Any:
-        """A WHERE clause admitting exactly the rows Cerbos would allow (PlanResources),
-        so pagination counts are right. RLS still applies underneath."""
+        """A WHERE clause admitting exactly the rows of `model` Cerbos would allow
+        (PlanResources), so pagination counts are right. One plan per kind and
+        action per request, however many lists and nested levels use it. RLS
+        still applies underneath."""
         principal = await self.ensure_roles()
-        from graph.authz import plan_filter
+        from graph.authz import plan_filter, resource_columns
 
-        plan = await self.platform.authorizer.plan(principal, kind, action)
-        return plan_filter(
-            plan, model, {"request.resource.attr.organization_id": model.organization_id}
-        )
+        key = (kind, action)
+        if key not in self._plans:
+            self._plans[key] = await self.platform.authorizer.plan(principal, kind, action)
+        return plan_filter(self._plans[key], model, resource_columns(model))
 
     async def release(self) -> None:
         """End the read transaction now (a later read opens a fresh one). A mutation

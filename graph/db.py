@@ -87,6 +87,11 @@ async def add_or_raise(session: AsyncSession, row: object, error: Exception) -> 
     """Insert `row`, turning a constraint violation into `error` without losing
     the surrounding transaction (the insert runs in a savepoint)."""
     session.add(row)
+    await flush_or_raise(session, error)
+
+
+async def flush_or_raise(session: AsyncSession, error: Exception) -> None:
+    """Flush pending changes in a savepoint, turning a constraint violation into `error`."""
     try:
         async with session.begin_nested():
             await session.flush()

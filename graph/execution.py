@@ -61,6 +61,9 @@ class OperationContext:
     audit_targets: list[str] = field(default_factory=list)
     audit_summary: dict[str, Any] = field(default_factory=dict)
     after_commit: list[dict[str, Any]] = field(default_factory=list)
+    # The row the pipeline authorized in this same session, held so the session's
+    # (weak) identity map keeps it: the handler's `session.get` then costs no query.
+    pinned: Any = None
 
     @property
     def user_id(self) -> UUID | None:
@@ -86,6 +89,25 @@ class OperationContext:
     def send(self, workflow_id: str, topic: str, message: Any) -> None:
         """Send a running workflow an event once this change commits."""
         self.after_commit.append({"kind": "send", "workflow_id": workflow_id, "topic": topic, "message": message})
+
+    async def visible(self, kind: str, action: str, model: Any) -> Any:
+        """A WHERE clause admitting the rows of `model` this principal may `action`
+        (Cerbos PlanResources), for list handlers."""
+        from graph.authz import plan_filter, resource_columns
+
+        assert self.principal is not None
+        plan = await self.platform.authorizer.plan(self.principal, kind, action)
+        return plan_filter(plan, model, resource_columns(model))
+
+    async def authorize(self, kind: str, action: str, row: Any) -> None:
+        """Ask Cerbos about one more action on a row the handler has in hand (the
+        pipeline already checked the operation's own action)."""
+        from graph.authz import ResourceRef, resource_attrs
+
+        assert self.principal is not None
+        await self.platform.authorizer.require(
+            self.principal, kind, action, ResourceRef(id=str(row.id), attrs=resource_attrs(row))
+        )
 
     async def act_as_user(self, user_id: UUID) -> None:
         """Re-scope to a user created or identified in this transaction (register, login)."""
@@ -134,7 +156,7 @@ def unstorable_text(value: Any, path: list[str | int]) -> list[str | int] | None
     return None
 
 
-def validate_input(op: Operation, raw: Any) -> BaseModel:
+def validate_input(model: type[BaseModel], raw: Any) -> BaseModel:
     bad = unstorable_text(raw, [])
     if bad is not None:
         fld = [str(p) for p in bad]
@@ -145,7 +167,7 @@ def validate_input(op: Operation, raw: Any) -> BaseModel:
             details={"field": fld, "problems": [{"field": bad, "message": message, "type": "unstorable_text"}]},
         )
     try:
-        return op.input.model_validate(raw if raw is not None else {})
+        return model.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
         problems = [
             {
@@ -227,6 +249,7 @@ def _principal_call(principal: Principal | None) -> dict[str, Any] | None:
         "id": str(principal.id),
         "organization": str(principal.active_organization_id) if principal.active_organization_id else None,
         "roles": principal.roles,
+        "relations": principal.relations,
         "session": principal.session_id,
     }
 
@@ -239,11 +262,12 @@ def _principal_from_call(data: dict[str, Any] | None) -> Principal | None:
         id=UUID(data["id"]),
         active_organization_id=UUID(data["organization"]) if data["organization"] else None,
         roles=list(data["roles"]),
+        relations=dict(data.get("relations") or {}),
         session_id=data.get("session"),
     )
 
 
-async def _apply(op: Operation, call: dict[str, Any], session: AsyncSession) -> Outcome:
+async def _apply(op: Operation, call: dict[str, Any], session: AsyncSession, pinned: Any = None) -> Outcome:
     """The effect + audit, inside `session`'s transaction. Raises AppError to roll back."""
     principal = _principal_from_call(call["principal"])
     org = UUID(call["organization"]) if call["organization"] else None
@@ -254,7 +278,10 @@ async def _apply(op: Operation, call: dict[str, Any], session: AsyncSession) -> 
         platform=current_platform(),
         idempotency_key=call.get("key"),
         trace_id=call.get("trace_id"),
+        pinned=pinned,
     )
+    # The input travels without its unset fields, so a patch still knows which
+    # fields it names (`model_fields_set`) after the round trip through DBOS.
     data = op.input.model_validate(call["input"])
     output = await op.handler(ctx, data)
     if op.mutates:
@@ -407,7 +434,7 @@ async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, 
     async def authorize(session: AsyncSession) -> None:
         if org is not None:
             await load_roles(session, principal, org)
-        await platform.authorize_operation(op, principal, data)
+        await platform.authorize_operation(op, principal, data, session)
 
     claimed, record = await _claim(
         platform, org, principal, op, key, fp, claim, workflow_id(org, principal, op, key, claim), authorize
@@ -436,7 +463,7 @@ async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, 
         "principal": _principal_call(principal),
         "principal_key": principal.cerbos_id,
         "key": key,
-        "input": data.model_dump(mode="json", by_alias=True),
+        "input": data.model_dump(mode="json", by_alias=True, exclude_unset=True),
         "trace_id": rctx.trace_id,
     }
     with SetWorkflowID(wf_id):
@@ -445,19 +472,19 @@ async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, 
     return _outcome(op, result["status"], result["body"], replayed=not claimed)
 
 
-async def _run_direct(op: Operation, rctx: RequestContext, data: BaseModel) -> Outcome:
+async def _run_direct(op: Operation, rctx: RequestContext, data: BaseModel, pinned: Any = None) -> Outcome:
     """Queries, and the four auth mutations that are exempt from idempotency keys."""
     principal = rctx.principal
     call = {
         "operation": op.name,
         "organization": str(rctx.organization_id) if op.scope is Scope.ORGANIZATION else None,
         "principal": _principal_call(principal),
-        "input": data.model_dump(mode="json", by_alias=True),
+        "input": data.model_dump(mode="json", by_alias=True, exclude_unset=True),
         "trace_id": rctx.trace_id,
     }
     if not op.mutates:
         async with rctx.read_session() as session:
-            return await _apply(op, call, session)
+            return await _apply(op, call, session, pinned)
     user = principal.user_id if principal is not None else None
     async with scoped_transaction(rctx.platform.sessions, None, user) as session:
         return await _apply(op, call, session)
@@ -469,7 +496,7 @@ async def run(op: Operation, rctx: RequestContext, raw: Any, key: str | None) ->
         rctx.require_organization()
     elif op.scope is Scope.ACCOUNT:
         rctx.require_principal()
-    data = validate_input(op, raw)
+    data = validate_input(op.input, raw)
     if op.idempotent:
         key = check_key(key)
         # Roles and the Cerbos check happen inside the claim's transaction. Never
@@ -480,10 +507,15 @@ async def run(op: Operation, rctx: RequestContext, raw: Any, key: str | None) ->
     else:
         if op.scope is Scope.ORGANIZATION:
             await rctx.ensure_roles()
-        await rctx.platform.authorize_operation(op, rctx.principal, data)
+        pinned = None
+        if op.target is not None:
+            async with rctx.read_session() as session:
+                pinned = await rctx.platform.authorize_operation(op, rctx.principal, data, session)
+        else:
+            await rctx.platform.authorize_operation(op, rctx.principal, data)
         if op.mutates:
             await rctx.release()
-        outcome = await _run_direct(op, rctx, data)
+        outcome = await _run_direct(op, rctx, data, pinned)
     rctx.replayed = rctx.replayed or outcome.replayed
     return outcome
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Optional
 
 import strawberry
 from graphql import GraphQLError
+from pydantic import BaseModel
 
 from graph.errors import AppError, ErrorCode
-from graph.execution import run
+from graph.execution import run, validate_input
 from graph.gqltypes import input_type, output_type, to_plain
 from graph.operations import Operation
 
@@ -140,24 +142,29 @@ def mutation_field(op: Operation) -> Any:
     )
 
 
+def _arguments(model: type[BaseModel]) -> list[inspect.Parameter]:
+    """GraphQL arguments from an input model's fields (names, types, defaults, descriptions)."""
+    if not model.model_fields:
+        return []
+    params = []
+    for field_def in input_type(model).__strawberry_definition__.fields:
+        params.append(
+            inspect.Parameter(
+                field_def.python_name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[field_def.type_annotation.annotation, strawberry.argument(description=field_def.description)],
+                default=(
+                    inspect.Parameter.empty
+                    if field_def.default in (strawberry.UNSET, None, dataclasses.MISSING)
+                    else field_def.default
+                ),
+            )
+        )
+    return params
+
+
 def query_field(op: Operation) -> Any:
     out = output_type(op.output)
-    inp = input_type(op.input) if op.input.model_fields else None
-    params = []
-    if inp is not None:
-        for field_def in inp.__strawberry_definition__.fields:
-            params.append(
-                inspect.Parameter(
-                    field_def.python_name,
-                    inspect.Parameter.KEYWORD_ONLY,
-                    annotation=Annotated[field_def.type_annotation.annotation, strawberry.argument(description=field_def.description)],
-                    default=(
-                        inspect.Parameter.empty
-                        if field_def.default in (strawberry.UNSET, None, dataclasses.MISSING)
-                        else field_def.default
-                    ),
-                )
-            )
 
     async def resolve(info: strawberry.Info, **kwargs: Any) -> Any:
         try:
@@ -167,10 +174,39 @@ def query_field(op: Operation) -> Any:
         return outcome.output
 
     returns = Optional[out] if op.nullable else out  # noqa: UP045
-    resolver = _attach(resolve, _signature(params, returns), op.graphql_name)
+    resolver = _attach(resolve, _signature(_arguments(op.input), returns), op.graphql_name)
     return strawberry.field(
         resolver=resolver,
         name=op.graphql_name,
         description=_description(op),
         deprecation_reason=op.deprecated,
     )
+
+
+def relation_field(
+    arguments: type[BaseModel], returns: Any, description: str
+) -> Callable[[Callable[[Any, strawberry.Info, Any], Awaitable[Any]]], Any]:
+    """A field of an output type whose arguments are `arguments`' fields, validated
+    as that model (the same rules and errors as the operation it mirrors).
+    `returns` may be the name of a type defined later in the decorated function's module:
+
+        @relation_field(UnitFilter, UnitConnectionType, "The association's units.")
+        async def units(root, info, data: UnitFilter) -> ...
+    """
+
+    def decorate(fn: Callable[[Any, strawberry.Info, Any], Awaitable[Any]]) -> Any:
+        async def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+            try:
+                data = validate_input(arguments, {k: to_plain(v) for k, v in kwargs.items()})
+            except AppError as err:
+                raise graphql_error(err) from None
+            return await fn(root, info, data)
+
+        parent = inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Parent[Any])
+        signature = _signature(_arguments(arguments), returns)
+        params = list(signature.parameters.values())
+        signature = signature.replace(parameters=[parent, *params])
+        resolve.__module__ = fn.__module__  # a string `returns` names a type of that module
+        return strawberry.field(resolver=_attach(resolve, signature, fn.__name__), description=description)
+
+    return decorate

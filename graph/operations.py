@@ -56,6 +56,7 @@ class Operation:
     nullable: bool = False
     graphql_name: str = ""
     result_field: str = ""
+    target: Any = None
     examples: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -102,9 +103,12 @@ def operation(
     nullable: bool = False,
     graphql_name: str | None = None,
     result_field: str | None = None,
+    target: Any = None,
 ) -> Callable[[Handler], Handler]:
     """Declare and register an operation. The handler's docstring is its description.
-    `nullable`: a read whose result may be absent (answers null, not an error)."""
+    `nullable`: a read whose result may be absent (answers null, not an error).
+    `target`: the model whose row `input.id` names; the pipeline loads it and
+    asks Cerbos about that row, with its attributes, before the handler runs."""
     match = NAME.match(name)
     if match is None:
         raise ValueError(f"operation name {name!r} must look like resource/v1/action")
@@ -134,6 +138,7 @@ def operation(
             nullable=nullable,
             graphql_name=graphql_name or default_gql,
             result_field=result_field or _lower_first(output.__name__),
+            target=target,
         )
         return handler
 

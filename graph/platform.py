@@ -21,8 +21,9 @@ from graph.auth.principal import Principal
 from graph.auth.sealing import Sealer
 from graph.auth.sessions import SessionStore
 from graph.auth.tokens import TokenService, load_keyset
-from graph.authz import Authorizer, ResourceRef
+from graph.authz import Authorizer, ResourceRef, resource_attrs
 from graph.db import create_engine, session_factory
+from graph.errors import Forbidden, NotFound
 from graph.operations import Scope
 from graph.ratelimit import RateLimiter
 from graph.settings import Settings
@@ -109,15 +110,33 @@ class Platform:
         if _CURRENT is self:
             _CURRENT = None
 
-    async def authorize_operation(self, op: Operation, principal: Principal | None, data: BaseModel) -> None:
+    async def authorize_operation(
+        self, op: Operation, principal: Principal | None, data: BaseModel, session: AsyncSession | None = None
+    ) -> Any:
         """One Cerbos check for the operation's kind and action. Operations that run
         before anyone is authenticated (register, login, refresh) have no principal
-        to check."""
+        to check. An operation with a `target` is checked against that row, read in
+        `session` (RLS-scoped): a row that is hidden, absent or not readable is
+        NOT_FOUND, so ids reveal nothing. Returns that row (None without a target)."""
         if principal is None:
             return
         # Org-scoped operations act on rows of the active organization; an
         # account-level one may name its target organization in its input.
         org = principal.active_organization_id if op.scope is Scope.ORGANIZATION else getattr(data, "organization_id", None)
+        if op.target is not None:
+            assert session is not None, f"{op.name} names a target row: authorize it inside a transaction"
+            row = await session.get(op.target, data.id)  # type: ignore[attr-defined]
+            missing = NotFound(f"No {op.kind.replace('_', ' ')} with this id is visible to you.", field=["id"])
+            if row is None:
+                raise missing
+            ref = ResourceRef(id=str(row.id), attrs=resource_attrs(row))
+            actions = {op.action, "read"}
+            decisions = (await self.authorizer.check(principal, op.kind, [ref], actions))[ref.id]
+            if not decisions["read"]:
+                raise missing
+            if not decisions[op.action]:
+                raise Forbidden(f"Not allowed to {op.action} this {op.kind.replace('_', ' ')}")
+            return row
         resource_id = getattr(data, "id", None) or org or "new"
         await self.authorizer.require(
             principal,
@@ -125,6 +144,7 @@ class Platform:
             op.action,
             ResourceRef(id=str(resource_id), attrs={"organization_id": str(org)} if org else {}),
         )
+        return None
 
     async def readiness(self) -> dict[str, bool]:
         async def db() -> bool:

@@ -8,10 +8,11 @@ ids (`org_…`). Operations add their own fields only where a model has none.
 from __future__ import annotations
 
 import inspect as pyinspect
-from typing import Any, Optional
+from decimal import Decimal
+from typing import Annotated, Any, Optional
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 from sqlalchemy import String, inspect
 from sqlalchemy.orm import DeclarativeBase
@@ -96,6 +97,12 @@ def derive(
         column = attr.columns[0]
         annotation = _column_type(column)
         constraints: dict[str, Any] = {}
+        scale = getattr(column.type, "scale", None)
+        if annotation is Decimal and scale is not None:
+            # Answer with the column's scale whether the row was just written or
+            # read back: 0.01 and 0.01000000 are one value, but clients diff strings.
+            annotation = Annotated[Decimal, AfterValidator(_quantizer(scale))]
+            constraints["decimal_places"] = scale
         if isinstance(column.type, String) and column.type.length and not _is_id(annotation):
             constraints["max_length"] = column.type.length
             if not column.nullable:
@@ -130,9 +137,44 @@ def derive(
     return model
 
 
+def _quantizer(scale: int) -> Any:
+    exponent = Decimal(1).scaleb(-scale)
+    return lambda value: value.quantize(exponent)
+
+
 def inspect_doc(text: str | None) -> str | None:
     return pyinspect.cleandoc(text) if text else None
 
 
 def _is_id(annotation: Any) -> bool:
     return annotation is UUID or annotation in _ID_TYPES.values()
+
+
+class PageInfo(ApiModel):
+    """Where a page ends and whether more follow."""
+
+    has_next_page: bool = Field(description="True when another page follows.")
+    end_cursor: str | None = Field(description="Pass as `after` to get the next page.")
+
+
+def connection_model(item: type[ApiModel]) -> type[ApiModel]:
+    """`<Item>Connection { edges { cursor node } nodes pageInfo }`: one page of a
+    list, the same shape over RPC and GraphQL (Relay's, so clients page alike)."""
+    name = item.__name__
+    edge = create_model(  # type: ignore[call-overload]
+        f"{name}Edge",
+        __base__=ApiModel,
+        __doc__=f"One {name} of a page, with its cursor.",
+        __module__=item.__module__,
+        cursor=(str, Field(description="Opaque position of this item; pass as `after` to continue after it.")),
+        node=(item, Field(description="The item.")),
+    )
+    return create_model(  # type: ignore[call-overload]
+        f"{name}Connection",
+        __base__=ApiModel,
+        __doc__=f"A page of {name} items.",
+        __module__=item.__module__,
+        edges=(list[edge], Field(description="Items with their cursors.")),
+        nodes=(list[item], Field(description="The items alone.")),
+        page_info=(PageInfo, Field(description="Pagination state.")),
+    )

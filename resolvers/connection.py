@@ -11,14 +11,13 @@ from uuid import UUID
 import strawberry
 
 from graph.errors import ValidationFailed
+from graph.gqltypes import output_type
+from graph.schemas import PageInfo
 
 T = TypeVar("T")
 
 
-@strawberry.type(description="Where a page ends and whether more follow.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="True when another page follows.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
+PageInfoType = output_type(PageInfo)
 
 
 @strawberry.type(description="One item of a page, with its cursor.")
@@ -31,7 +30,7 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="Items with their cursors.")
     nodes: list[T] = strawberry.field(description="The items alone.")
-    page_info: PageInfo = strawberry.field(description="Pagination state.")
+    page_info: PageInfoType = strawberry.field(description="Pagination state.")  # type: ignore[valid-type]
 
 
 def encode_cursor(at: datetime, row_id: UUID) -> str:

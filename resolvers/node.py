@@ -12,7 +12,7 @@ from uuid import UUID
 
 import strawberry
 
-from graph.authz import ResourceRef
+from graph.authz import ResourceRef, resource_attrs
 from graph.errors import AppError
 from graph.ids import decode
 from graph.schemas import NODES
@@ -21,10 +21,6 @@ from graph.schemas import NODES
 @strawberry.interface(description="An object with a globally unique, opaque id (`<prefix>_…`).")
 class Node:
     id: strawberry.ID = strawberry.field(description="Globally unique id; the same string in GraphQL and RPC.")
-
-
-def _org_of(row: Any) -> UUID:
-    return row.organization_id if hasattr(row, "organization_id") else row.id
 
 
 async def load_nodes(info: strawberry.Info, ids: list[str]) -> list[Any | None]:
@@ -53,7 +49,7 @@ async def load_nodes(info: strawberry.Info, ids: list[str]) -> list[Any | None]:
             await ctx.ensure_roles()
         if principal is None:
             continue
-        refs = [ResourceRef(id=str(r.id), attrs={"organization_id": str(_org_of(r))}) for r in found]
+        refs = [ResourceRef(id=str(r.id), attrs=resource_attrs(r)) for r in found]
         allowed = await ctx.platform.authorizer.check(principal, kind, refs, {"read"})
         for row in found:
             if allowed.get(str(row.id), {}).get("read"):

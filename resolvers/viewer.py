@@ -3,9 +3,13 @@ It spans the identity and organizations domains, so it lives here."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import strawberry
 from sqlalchemy import select
 
+from domains.associations.models import Unit
+from domains.associations.schemas import UnitRead
 from domains.identity.models import User
 from domains.identity.schemas import UserRead
 from domains.organizations.models import Membership, Organization
@@ -13,6 +17,7 @@ from domains.organizations.schemas import MembershipRead, OrganizationRead
 from graph.auth.principal import PrincipalKind
 from graph.gqltypes import output_type
 
+UnitType = output_type(UnitRead)
 UserType = output_type(UserRead)
 MembershipType = output_type(MembershipRead)
 OrganizationType = output_type(OrganizationRead)
@@ -28,6 +33,19 @@ class Viewer:
     active_organization: OrganizationType | None = strawberry.field(  # type: ignore[valid-type]
         description="The organization org-scoped operations act in; null until organizationSelect."
     )
+
+    @strawberry.field(
+        description="Units of the active organization you own or live in today (through your linked party); "
+        "empty with no active organization."
+    )
+    async def my_units(self, info: strawberry.Info) -> list[UnitType]:  # type: ignore[valid-type]
+        ctx = info.context
+        if ctx.organization_id is None:
+            return []
+        principal = await ctx.ensure_roles()
+        ids = list(dict.fromkeys([*principal.relations.get("owner_of", []), *principal.relations.get("resident_of", [])]))
+        units = await ctx.loaders.by_id(Unit).load_many([UUID(i) for i in ids])
+        return sorted((u for u in units if u is not None), key=lambda u: (u.unit_number, u.id))
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from graph import sandbox
 
@@ -89,3 +90,17 @@ async def api(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
     from tests.helpers import Api
 
     return Api(client)
+
+
+@pytest.fixture
+def statements(platform):  # type: ignore[no-untyped-def]
+    """Every SQL statement the application engine sends while the test runs."""
+    seen: list[str] = []
+    sync_engine = platform.engine.sync_engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(sync_engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(sync_engine, "before_cursor_execute", record)

@@ -44,6 +44,13 @@ class Api:
             h["Idempotency-Key"] = key
         return await self.client.post(f"/api/v1/rpc/{name}", json=body if body is not None else {}, headers=h)
 
+    async def call(self, name: str, body: Any, caller: Caller) -> Any:
+        """Call an operation that must succeed (a fresh idempotency key for
+        mutations); returns the JSON result."""
+        r = await self.rpc(name, body, token=caller.token, key=uuid.uuid4().hex)
+        assert r.status_code == 200, (name, r.text)
+        return r.json()
+
     async def register(self, email: str | None = None) -> Caller:
         email = email or f"user-{uuid.uuid4().hex[:12]}@example.org"
         r = await self.rpc("auth/v1/register", {"email": email, "displayName": "Test User", "password": PASSWORD})

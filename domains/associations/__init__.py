@@ -1,5 +1,18 @@
-"""Associations: the profile of an HOA, condo or co-op (legal name, fiscal year, accounting basis)."""
+"""Associations and property: associations, units, parties and their contact
+points, ownership history, residents and emergency contacts."""
 
 from graph.registry import Domain
 
-domain = Domain(name="associations", description=__doc__ or "")
+domain = Domain(
+    name="associations",
+    description=__doc__ or "",
+    modules=(
+        "access",
+        "types",
+        "operations.associations",
+        "operations.units",
+        "operations.parties",
+        "operations.ownerships",
+        "operations.residents",
+    ),
+)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
+
+# Relations a domain derives for a user from its own rows in the active
+# organization — e.g. the units they own — sent to Cerbos as principal
+# attributes (lists of ids). Each maps a user id to a scalar subquery returning
+# an array; they are read in the same statement as the roles.
+RELATIONS: dict[str, Callable[[UUID], Any]] = {}
+
+
+def relation(name: str) -> Callable[[Callable[[UUID], Any]], Callable[[UUID], Any]]:
+    def register(fn: Callable[[UUID], Any]) -> Callable[[UUID], Any]:
+        RELATIONS[name] = fn
+        return fn
+
+    return register
 
 
 class PrincipalKind(StrEnum):
@@ -26,6 +42,8 @@ class Principal:
     session_id: str | None = None
     active_organization_id: UUID | None = None
     roles: list[str] = field(default_factory=list)
+    # Filled with the roles: {relation name: [ids]} (see RELATIONS).
+    relations: dict[str, list[str]] = field(default_factory=dict)
     email: str | None = None
 
     @property

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from graph.operations import REGISTRY, Scope
+from tests.associations import community
+from tests.associations.community import ASSOCIATION, unit_fields
 
 ROLES = ["admin", "manager", "board_member", "member", "auditor"]
 ANY_ROLE = set(ROLES)
@@ -21,6 +24,24 @@ class World:
     def __init__(self, api, admin, org) -> None:  # type: ignore[no-untyped-def]
         self.api, self.admin, self.org = api, admin, org
         self.callers: dict[str, Any] = {}
+        self._community: Any = None
+        self._day = date(2030, 1, 1)
+
+    async def community(self) -> Any:
+        """An association with two units, their owners and a resident, made once."""
+        if self._community is None:
+            c = await community.build(self.api, 2, admin=self.admin, org=self.org, code="MATRIX")
+            ownership = await self.api.call("ownership/v1/list", {"unitId": c.units[0]}, self.admin)
+            resident = await self.api.call("resident/v1/list", {"unitId": c.units[0]}, self.admin)
+            c.unit, c.party = c.units[0], c.parties[0]
+            c.ownership, c.resident = ownership["nodes"][0]["id"], resident["nodes"][0]["id"]
+            self._community = c
+        return self._community
+
+    def next_day(self) -> date:
+        """Transfers of one unit need increasing dates."""
+        self._day += timedelta(days=1)
+        return self._day
 
     async def add(self, roles: list[str]):  # type: ignore[no-untyped-def]
         return await self.api.add_member(self.admin, roles)
@@ -62,7 +83,54 @@ async def _workflow(w: World) -> dict[str, Any]:
     return {"id": "op-unknown"}
 
 
-PROFILE = {"legalName": "HOA Inc.", "fiscalYearStartMonth": 1, "accountingBasis": "cash"}
+STAFF = {"admin", "manager", "board_member", "auditor"}
+WRITERS = {"admin", "manager"}
+# Roles that may not even read a targeted row meet NOT_FOUND instead of FORBIDDEN.
+HIDDEN_FROM_MEMBER = {"member"}
+
+
+def _unique(prefix: str = "") -> str:
+    return prefix + uuid.uuid4().hex[:8].upper()
+
+
+async def _association(w: World) -> dict[str, Any]:
+    return ASSOCIATION | {"code": _unique("A")}
+
+
+async def _unit(w: World) -> dict[str, Any]:
+    return {"associationId": (await w.community()).association} | unit_fields(_unique(), "0.0001")
+
+
+async def _bulk(w: World) -> dict[str, Any]:
+    return {"associationId": (await w.community()).association, "rows": [unit_fields(_unique(), "0.0001")]}
+
+
+async def _party(w: World) -> dict[str, Any]:
+    return {"kind": "person", "name": "New Owner", "deliveryPreference": "postal"}
+
+
+async def _ownership(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"unitId": c.units[1], "partyId": c.parties[0], "interest": "0.0001", "startsOn": "2024-01-01", "isPrimary": False}
+
+
+async def _transfer(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"unitId": c.units[1], "transferOn": str(w.next_day()), "buyers": [{"partyId": c.parties[1], "interest": "1"}]}
+
+
+async def _resident(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"unitId": c.units[0], "partyId": c.parties[1], "kind": "household_member", "movedInOn": "2024-01-01"}
+
+
+def _id_of(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await w.community(), attr), **more}
+
+    return make
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -71,8 +139,28 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "serviceAccount/v1/revoke": (_service_account, ADMIN),
     "managementLink/v1/create": (_link, ADMIN),
     "joinRequest/v1/decide": (_join_request, ADMIN),
-    "associationProfile/v1/update": (lambda w: _const(PROFILE), {"admin", "manager", "board_member"}),
-    "associationProfile/v1/get": (_none, ANY_ROLE),
+    "association/v1/create": (_association, WRITERS),
+    "association/v1/update": (_id_of("association"), {"admin", "manager", "board_member"}),
+    "association/v1/get": (_id_of("association"), ANY_ROLE),
+    "association/v1/list": (_none, ANY_ROLE),
+    "unit/v1/create": (_unit, WRITERS),
+    "unit/v1/update": (_id_of("unit"), WRITERS),
+    "unit/v1/get": (_id_of("unit"), STAFF),
+    "unit/v1/list": (_none, ANY_ROLE),
+    "unit/v1/bulkImport": (_bulk, WRITERS),
+    "party/v1/create": (_party, WRITERS),
+    "party/v1/update": (_id_of("party"), WRITERS),
+    "party/v1/get": (_id_of("party"), STAFF),
+    "party/v1/list": (_none, ANY_ROLE),
+    "ownership/v1/create": (_ownership, WRITERS),
+    "ownership/v1/update": (_id_of("ownership", isPrimary=True), WRITERS),
+    "ownership/v1/get": (_id_of("ownership"), STAFF),
+    "ownership/v1/list": (_none, ANY_ROLE),
+    "ownership/v1/transfer": (_transfer, WRITERS),
+    "resident/v1/create": (_resident, WRITERS),
+    "resident/v1/update": (_id_of("resident", movedOutOn="2031-01-01"), WRITERS),
+    "resident/v1/get": (_id_of("resident"), STAFF),
+    "resident/v1/list": (_none, ANY_ROLE),
     "workflow/v1/get": (_workflow, ANY_ROLE),
     "auditEvent/v1/verify": (_none, {"admin", "auditor"}),
 }
@@ -116,7 +204,9 @@ async def test_roles(world, name) -> None:  # type: ignore[no-untyped-def]
         r = await world.api.rpc(name, await make_input(world), token=world.callers[role].token, key=key)
         code = r.json()["error"]["code"] if r.status_code >= 400 and r.json() else None
         if role in allowed:
-            assert code != "FORBIDDEN", (name, role, r.text)
+            assert code not in ("FORBIDDEN", "NOT_FOUND"), (name, role, r.text)
+        elif REGISTRY[name].target is not None and role in HIDDEN_FROM_MEMBER and REGISTRY[name].kind != "association":
+            assert r.status_code == 404 and code == "NOT_FOUND", (name, role, r.text)
         else:
             assert r.status_code == 403 and code == "FORBIDDEN", (name, role, r.text)
 
@@ -126,7 +216,7 @@ async def test_removed_member_is_refused(world) -> None:  # type: ignore[no-unty
     await world.api.select(user, world.org)
     r = await world.api.rpc("membership/v1/remove", {"id": membership}, token=world.admin.token, key=uuid.uuid4().hex)
     assert r.status_code == 200, r.text
-    for name in ("associationProfile/v1/get", "serviceAccount/v1/create"):
+    for name in ("association/v1/list", "serviceAccount/v1/create"):
         r = await world.api.rpc(name, {"name": "x"} if "create" in name else {}, token=user.token, key=uuid.uuid4().hex)
         assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN", r.text
 

@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
-from sqlalchemy import event
 
 from graph.ids import decode, encode
 from graph.operations import REGISTRY
@@ -341,7 +340,7 @@ async def test_unexpected_resolver_error_is_masked(
                 "secret SQL: SELECT password_hash FROM users WHERE id = ANY($1)"
             )
 
-        return self._get(("boom", model), load)
+        return self.keyed(("boom", model), load)
 
     monkeypatch.setattr(Loaders, "by_id", by_id)
     span_exporter.clear()
@@ -720,20 +719,6 @@ async def test_federation_service_sdl(api: Api) -> None:
 # ---------------------------------------------------------------------------
 # 7. Statement counts (no N+1)
 # ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def statements(platform):  # type: ignore[no-untyped-def]
-    """Every SQL statement the application engine sends while the test runs."""
-    seen: list[str] = []
-    sync_engine = platform.engine.sync_engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(sync_engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(sync_engine, "before_cursor_execute", record)
 
 
 async def _count(statements: list[str], call: Any) -> tuple[int, Any]:

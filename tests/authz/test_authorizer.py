@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 import socket
 from collections.abc import Iterator
-from uuid import UUID
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 from cerbos.engine.v1 import engine_pb2
@@ -15,28 +18,62 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+import domains.associations.access  # noqa: F401  (registers owner_of, resident_of, party_ids)
 import graph.authz as authz_module
-from graph.auth.principal import Principal, PrincipalKind
-from graph.authz import Authorizer, ResourceRef, plan_filter, principal_to_cerbos
+from domains.associations.models import (
+    AccountingBasis,
+    Association,
+    AssociationKind,
+    AssociationStatus,
+    DeliveryPreference,
+    Ownership,
+    Party,
+    PartyKind,
+    Unit,
+    UnitStatus,
+    UnitType,
+)
+from domains.organizations.models import Organization, OrganizationType
+from graph.auth.principal import RELATIONS, Principal, PrincipalKind
+from graph.authz import (
+    Authorizer,
+    ResourceRef,
+    plan_filter,
+    principal_to_cerbos,
+    resource_attrs,
+    resource_columns,
+)
 from graph.errors import ErrorCode, Forbidden, ServiceUnavailable
 
 ORG_A = UUID("aaaaaaaa-0000-4000-8000-00000000000a")
 ORG_B = UUID("bbbbbbbb-0000-4000-8000-00000000000b")
 ORG_C = UUID("cccccccc-0000-4000-8000-00000000000c")
 ORG_ROLES = ("admin", "manager", "board_member", "member", "auditor", "integration")
+# Units and parties of org A: owner_a owns and lives in UNIT_1 (party 1),
+# tenant_a rents UNIT_2 (party 2); UNIT_3 is nobody's here.
+UNIT_1 = UUID("aaaaaaaa-0b17-4000-8000-000000000001")
+UNIT_2 = UUID("aaaaaaaa-0b17-4000-8000-000000000002")
+UNIT_3 = UUID("aaaaaaaa-0b17-4000-8000-000000000003")
+PARTY_1 = UUID("aaaaaaaa-9a27-4000-8000-000000000001")
+PARTY_2 = UUID("aaaaaaaa-9a27-4000-8000-000000000002")
+PARTY_3 = UUID("aaaaaaaa-9a27-4000-8000-000000000003")
 
 
 def uid(n: int) -> UUID:
     return UUID(f"00000000-0000-4000-8000-{n:012d}")
 
 
-def user(n: int, org: UUID | None, *roles: str) -> Principal:
+def user(
+    n: int, org: UUID | None, *roles: str, **relations: list[UUID]
+) -> Principal:
     return Principal(
         kind=PrincipalKind.USER,
         id=uid(n),
         active_organization_id=org,
         roles=list(roles),
+        relations={name: [str(v) for v in ids] for name, ids in relations.items()},
     )
 
 
@@ -59,6 +96,12 @@ PRINCIPALS: dict[str, Principal] = {
     "admin_b": user(7, ORG_B, "admin"),
     "removed_a": user(8, ORG_A),
     "no_org": user(9, None),
+    "owner_a": user(
+        10, ORG_A, "member", owner_of=[UNIT_1], resident_of=[UNIT_1], party_ids=[PARTY_1]
+    ),
+    "tenant_a": user(
+        11, ORG_A, "member", owner_of=[], resident_of=[UNIT_2], party_ids=[PARTY_2]
+    ),
 }
 ROLE_OF = {
     "admin_a": "admin",
@@ -67,8 +110,12 @@ ROLE_OF = {
     "member_a": "member",
     "auditor_a": "auditor",
     "integration_a": "integration",
+    "owner_a": "member",
+    "tenant_a": "member",
 }
 ANY_ROLE = frozenset(ORG_ROLES)
+STAFF = ANY_ROLE - {"member"}
+WRITERS = frozenset({"admin", "manager", "integration"})
 
 # kind -> action -> organization roles allowed on a row of their own organization.
 SPEC: dict[str, dict[str, frozenset[str]]] = {
@@ -90,9 +137,40 @@ SPEC: dict[str, dict[str, frozenset[str]]] = {
     },
     "workflow": {"read": ANY_ROLE},
     "audit_event": {"read": frozenset({"admin", "auditor"})},
-    "association_profile": {
+    "association": {
         "read": ANY_ROLE,
+        "list": ANY_ROLE,
+        "create": frozenset({"admin", "manager"}),
         "update": frozenset({"admin", "manager", "board_member"}),
+    },
+    # Rows here carry no unit or party: an owner's or tenant's relations reach
+    # none of them (see the plan tests below for rows they do reach).
+    "unit": {
+        "read": STAFF,
+        "list": ANY_ROLE,
+        "create": WRITERS,
+        "update": WRITERS,
+        "import": WRITERS,
+    },
+    "party": {
+        "read": STAFF,
+        "list": ANY_ROLE,
+        "create": WRITERS,
+        "link_user": WRITERS,
+        "update": WRITERS,
+    },
+    "ownership": {
+        "read": STAFF,
+        "list": ANY_ROLE,
+        "create": WRITERS,
+        "update": WRITERS,
+        "transfer": WRITERS,
+    },
+    "resident": {
+        "read": STAFF,
+        "list": ANY_ROLE,
+        "create": WRITERS,
+        "update": WRITERS,
     },
 }
 
@@ -121,6 +199,28 @@ def test_principal_mapping() -> None:
     assert list(sa.roles) == ["integration", "user"]
     assert sa.attr["kind"].string_value == "service_account"
     assert sa.id == f"service_account:{uid(6)}"
+
+
+def _relations(p: Principal) -> dict[str, list[str]]:
+    attr = principal_to_cerbos(p).attr
+    return {
+        name: [v.string_value for v in attr[name].list_value.values]
+        for name in RELATIONS
+    }
+
+
+def test_relations_mapping() -> None:
+    assert set(RELATIONS) == {"owner_of", "resident_of", "party_ids"}
+    # Every relation is always sent: empty when unknown, never missing.
+    assert _relations(PRINCIPALS["member_a"]) == {name: [] for name in RELATIONS}
+    assert _relations(PRINCIPALS["owner_a"]) == {
+        "owner_of": [str(UNIT_1)],
+        "resident_of": [str(UNIT_1)],
+        "party_ids": [str(PARTY_1)],
+    }
+    # Without an active organization, relations (which belong to one) are not sent.
+    stale = user(10, None, "member", owner_of=[UNIT_1], party_ids=[PARTY_1])
+    assert _relations(stale) == {name: [] for name in RELATIONS}
 
 
 # ----------------------------------------------------------- decisions via PDP
@@ -173,18 +273,73 @@ async def test_member_reads_own_membership_only_in_active_org(
 
 async def test_admin_of_a_denied_on_b(authorizer: Authorizer) -> None:
     admin_a = PRINCIPALS["admin_a"]
-    target = row("association_profile", "profile-b", ORG_B)
+    target = row("association", "association-b", ORG_B)
     with pytest.raises(Forbidden) as info:
-        await authorizer.require(admin_a, "association_profile", "update", target)
+        await authorizer.require(admin_a, "association", "update", target)
     assert info.value.code == ErrorCode.FORBIDDEN
     assert info.value.status == 403
-    assert (
-        "update" in info.value.message and "association profile" in info.value.message
-    )
+    assert info.value.message == "Not allowed to update this association"
     # ...while the same call on A's own row passes.
     await authorizer.require(
-        admin_a, "association_profile", "update", row("association_profile", "p", ORG_A)
+        admin_a, "association", "update", row("association", "a", ORG_A)
     )
+    # A kind's underscores read as words in the message.
+    with pytest.raises(Forbidden) as info:
+        await authorizer.require(
+            admin_a, "service_account", "revoke", row("service_account", "sa", ORG_B)
+        )
+    assert info.value.message == "Not allowed to revoke this service account"
+
+
+async def test_owner_and_tenant_reach_their_own_rows_only(
+    authorizer: Authorizer,
+) -> None:
+    owner, tenant = PRINCIPALS["owner_a"], PRINCIPALS["tenant_a"]
+    units = [
+        row("unit", "u1", ORG_A, unit_id=UNIT_1),
+        row("unit", "u2", ORG_A, unit_id=UNIT_2),
+        row("unit", "u3", ORG_A, unit_id=UNIT_3),
+        # B's row carrying A's unit id: the organization check still applies.
+        row("unit", "u1-in-b", ORG_B, unit_id=UNIT_1),
+    ]
+    got = await authorizer.check(owner, "unit", units, {"read", "update"})
+    assert {rid for rid, d in got.items() if d["read"]} == {"u1"}
+    assert not any(d["update"] for d in got.values())
+    got = await authorizer.check(tenant, "unit", units, {"read"})
+    assert {rid for rid, d in got.items() if d["read"]} == {"u2"}
+
+    ownerships = [
+        row("ownership", "mine", ORG_A, unit_id=UNIT_1, party_id=PARTY_1),
+        row("ownership", "co-owner", ORG_A, unit_id=UNIT_1, party_id=PARTY_3),
+        row("ownership", "landlord", ORG_A, unit_id=UNIT_2, party_id=PARTY_3),
+    ]
+    got = await authorizer.check(owner, "ownership", ownerships, {"read"})
+    assert {rid for rid, d in got.items() if d["read"]} == {"mine", "co-owner"}
+    got = await authorizer.check(tenant, "ownership", ownerships, {"read"})
+    assert not any(d["read"] for d in got.values())
+
+    residents = [
+        row("resident", "owner-home", ORG_A, unit_id=UNIT_1, party_id=PARTY_1),
+        row("resident", "household", ORG_A, unit_id=UNIT_1, party_id=PARTY_3),
+        row("resident", "tenancy", ORG_A, unit_id=UNIT_2, party_id=PARTY_2),
+        row("resident", "roommate", ORG_A, unit_id=UNIT_2, party_id=PARTY_3),
+    ]
+    got = await authorizer.check(owner, "resident", residents, {"read"})
+    assert {rid for rid, d in got.items() if d["read"]} == {"owner-home", "household"}
+    got = await authorizer.check(tenant, "resident", residents, {"read"})
+    assert {rid for rid, d in got.items() if d["read"]} == {"tenancy"}
+
+    parties = [
+        row("party", "p1", ORG_A, party_id=PARTY_1),
+        row("party", "p3", ORG_A, party_id=PARTY_3),
+    ]
+    got = await authorizer.check(
+        owner, "party", parties, {"read", "update", "link_user"}
+    )
+    assert got == {
+        "p1": {"read": True, "update": True, "link_user": False},
+        "p3": {"read": False, "update": False, "link_user": False},
+    }
 
 
 async def test_schema_rejects_malformed_attributes(authorizer: Authorizer) -> None:
@@ -331,17 +486,36 @@ memberships = Table(
     # requirements are not part of a plan (see test_plan_matches_check).
     Column("user_id", String, nullable=False),
 )
-profiles = Table(
-    "association_profiles",
+associations = Table(
+    "associations",
     metadata,
     Column("id", String, primary_key=True),
     Column("organization_id", String, nullable=True),
+)
+# One table standing in for units, ownerships, residents and parties: the
+# attributes those policies read, each nullable.
+related = Table(
+    "related",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("organization_id", String, nullable=True),
+    Column("unit_id", String, nullable=True),
+    Column("party_id", String, nullable=True),
 )
 MEMBERSHIP_MAP = {
     "organization_id": memberships.c.organization_id,
     "user_id": memberships.c.user_id,
 }
-PROFILE_MAP = {"organization_id": profiles.c.organization_id}
+ASSOCIATION_MAP = {"organization_id": associations.c.organization_id}
+UNIT_MAP = {
+    "organization_id": related.c.organization_id,
+    "unit_id": related.c.unit_id,
+}
+PARTY_MAP = {
+    "organization_id": related.c.organization_id,
+    "party_id": related.c.party_id,
+}
+UNIT_PARTY_MAP = UNIT_MAP | PARTY_MAP
 
 
 def sql(clause: object) -> str:
@@ -453,12 +627,32 @@ def _membership_rows() -> list[dict[str, str | None]]:
     ]
 
 
+def _related_rows() -> list[dict[str, str | None]]:
+    rnd = random.Random(20261101)
+    orgs = [str(ORG_A), str(ORG_B), None]
+    units = [str(UNIT_1), str(UNIT_2), str(UNIT_3), None]
+    parties = [str(PARTY_1), str(PARTY_2), str(PARTY_3), None]
+    return [
+        {
+            "id": f"r{i}",
+            "organization_id": rnd.choice(orgs),
+            "unit_id": rnd.choice(units),
+            "party_id": rnd.choice(parties),
+        }
+        for i in range(48)
+    ]
+
+
 @pytest.mark.parametrize(
     ("kind", "table", "attr_map", "actions"),
     [
         ("membership", memberships, MEMBERSHIP_MAP, ("read", "update", "delete")),
-        ("association_profile", profiles, PROFILE_MAP, ("read", "update")),
-        ("audit_event", profiles, PROFILE_MAP, ("read",)),
+        ("association", associations, ASSOCIATION_MAP, ("read", "create", "update")),
+        ("audit_event", associations, ASSOCIATION_MAP, ("read",)),
+        ("unit", related, UNIT_MAP, ("read", "list", "update")),
+        ("party", related, PARTY_MAP, ("read", "update", "link_user")),
+        ("ownership", related, UNIT_PARTY_MAP, ("read", "transfer")),
+        ("resident", related, UNIT_PARTY_MAP, ("read", "update")),
     ],
 )
 async def test_plan_matches_check(
@@ -470,15 +664,20 @@ async def test_plan_matches_check(
 ) -> None:
     """Rows the SQL filter admits == rows CheckResources allows, per principal
     and action, including rows whose organization_id is NULL."""
-    data = _membership_rows()
-    if table is profiles:
+    data = _related_rows() if table is related else _membership_rows()
+    if table is associations:
         data = [{"id": r["id"], "organization_id": r["organization_id"]} for r in data]
     engine = create_engine("sqlite://")
     metadata.create_all(engine, tables=[table])
     with engine.begin() as conn:
         conn.execute(insert(table), data)
+    # Each row as the app would send it: the kind's attributes only (the
+    # schemas refuse others), a NULL column as a missing attribute.
+    names = {
+        name: getattr(column, "name", name) for name, column in attr_map.items()
+    }
     refs = [
-        ResourceRef(str(r["id"]), {k: v for k, v in r.items() if k != "id"})
+        ResourceRef(str(r["id"]), {name: r[col] for name, col in names.items()})
         for r in data
     ]
     sizes: set[int] = set()
@@ -497,3 +696,114 @@ async def test_plan_matches_check(
         assert 0 in sizes and len(sizes) >= 2
     finally:
         engine.dispose()
+
+
+
+# ------------------------------------- plan on the real models, in Postgres
+
+
+def _association(org: UUID) -> Association:
+    return Association(
+        id=uuid4(), organization_id=org, code="T", legal_name="HOA",
+        kind=AssociationKind.HOA, status=AssociationStatus.ACTIVE, region="CA",
+        country="US", fiscal_year_start_month=1, accounting_basis=AccountingBasis.CASH,
+    )  # fmt: skip
+
+
+def _unit(unit_id: UUID, association: Association) -> Unit:
+    return Unit(
+        id=unit_id, organization_id=association.organization_id,
+        association_id=association.id, unit_number=str(unit_id)[:8],
+        unit_type=UnitType.CONDO, status=UnitStatus.ACTIVE, street="1 Main St",
+        city="Springfield", region="CA", postal_code="90000", country="US",
+        voting_weight=Decimal("0.1"), assessment_share=Decimal("0.1"),
+    )  # fmt: skip
+
+
+def _party(org: UUID) -> Party:
+    return Party(
+        id=uuid4(), organization_id=org, kind=PartyKind.PERSON, name="P",
+        delivery_preference=DeliveryPreference.POSTAL,
+    )  # fmt: skip
+
+
+def _ownership(unit: Unit, party: Party) -> Ownership:
+    return Ownership(
+        id=uuid4(), organization_id=unit.organization_id, unit_id=unit.id,
+        party_id=party.id, interest=Decimal("0.5"), starts_on=date(2020, 1, 1),
+        is_primary=False,
+    )  # fmt: skip
+
+
+async def _visible(
+    authorizer: Authorizer, session: AsyncSession, principal: Principal, kind: str, model: Any
+) -> set[UUID]:
+    """Ids the plan's SQL filter admits, checked against CheckResources on
+    the same rows (with the attributes the app sends for them)."""
+    plan = await authorizer.plan(principal, kind, "read")
+    clause = plan_filter(plan, model, resource_columns(model))
+    admitted = set((await session.scalars(select(model.id).where(clause))).all())
+    rows = (await session.scalars(select(model))).all()
+    refs = [ResourceRef(str(r.id), resource_attrs(r)) for r in rows]
+    decisions = await authorizer.check(principal, kind, refs, {"read"})
+    assert admitted == {UUID(rid) for rid, d in decisions.items() if d["read"]}
+    return admitted
+
+
+async def test_owner_of_plan_admits_exactly_their_unit(
+    authorizer: Authorizer,
+    settings,  # type: ignore[no-untyped-def]
+    database,
+) -> None:
+    """owner_of=[X] becomes a filter on `units` (the mapped model, through
+    `resource_columns`) admitting unit X and nothing else — one id folds to
+    `=`, several take the `in` override — and likewise X's ownerships.
+    Run as the owner role, which bypasses RLS, so the filter alone decides;
+    everything is rolled back."""
+    org_a, org_b = uuid4(), uuid4()
+    engine = create_async_engine(settings.database_url.get_secret_value())
+    try:
+        async with engine.connect() as conn:
+            tx = await conn.begin()
+            session = AsyncSession(bind=conn)
+            session.add_all(
+                [
+                    Organization(id=org_a, type=OrganizationType.ASSOCIATION, name="A"),
+                    Organization(id=org_b, type=OrganizationType.ASSOCIATION, name="B"),
+                ]
+            )
+            await session.flush()
+            in_a, in_b = _association(org_a), _association(org_b)
+            session.add_all([in_a, in_b])
+            await session.flush()
+            x, y, z = _unit(uuid4(), in_a), _unit(uuid4(), in_a), _unit(uuid4(), in_b)
+            mine, other = _party(org_a), _party(org_a)
+            session.add_all([x, y, z, mine, other])
+            await session.flush()
+            own_x, co_own_x, own_y = _ownership(x, mine), _ownership(x, other), _ownership(y, other)
+            session.add_all([own_x, co_own_x, own_y])
+            await session.flush()
+
+            async def units(p: Principal) -> set[UUID]:
+                return await _visible(authorizer, session, p, "unit", Unit)
+
+            async def ownerships(p: Principal) -> set[UUID]:
+                return await _visible(authorizer, session, p, "ownership", Ownership)
+
+            owner = user(20, org_a, "member", owner_of=[x.id], resident_of=[], party_ids=[mine.id])
+            assert await units(owner) == {x.id}
+            assert await ownerships(owner) == {own_x.id, co_own_x.id}
+            # Several ids take the `in` path; B's unit stays out (organization check).
+            assert await units(user(20, org_a, "member", owner_of=[x.id, z.id])) == {x.id}
+            tenant = user(21, org_a, "member", owner_of=[], resident_of=[y.id])
+            assert await units(tenant) == {y.id}
+            assert await ownerships(tenant) == set()
+            nobody = user(22, org_a, "member", owner_of=[], resident_of=[], party_ids=[])
+            assert await units(nobody) == set()
+            manager = user(23, org_a, "manager")
+            assert await units(manager) == {x.id, y.id}
+            assert await ownerships(manager) == {own_x.id, co_own_x.id, own_y.id}
+            await session.close()
+            await tx.rollback()
+    finally:
+        await engine.dispose()

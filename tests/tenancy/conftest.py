@@ -6,6 +6,8 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -52,7 +54,8 @@ async def new_org(sessions: async_sessionmaker[AsyncSession], kind: str = "assoc
 
 
 # One factory per tenant table: the values of a fresh row in `tenant`. A tenant
-# table without a factory fails test_every_tenant_table_has_a_factory.
+# table without a factory fails test_every_tenant_table_has_a_factory. A child
+# row's factory writes its parents first (`parent`), in the same tenant.
 Factory = Callable[[async_sessionmaker[AsyncSession], Tenant, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
@@ -86,13 +89,6 @@ async def _idempotency_key(sessions, tenant, shared):  # type: ignore[no-untyped
     }
 
 
-async def _association_profile(sessions, tenant, shared):  # type: ignore[no-untyped-def]
-    return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "legal_name": "HOA Inc.",
-        "fiscal_year_start_month": 1, "accounting_basis": "cash",
-    }
-
-
 async def _join_request(sessions, tenant, shared):  # type: ignore[no-untyped-def]
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "user_id": await new_user(sessions),
@@ -104,8 +100,57 @@ async def _workflow_run(sessions, tenant, shared):  # type: ignore[no-untyped-de
     return {"id": uuid.uuid4(), "organization_id": tenant.org, "workflow_id": uuid.uuid4().hex, "name": "wf"}
 
 
+async def _association(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "code": f"T{uuid.uuid4().hex[:8]}", "legal_name": "HOA Inc.",
+        "kind": "hoa", "status": "active", "region": "CA", "country": "US", "fiscal_year_start_month": 1,
+        "accounting_basis": "cash",
+    }
+
+
+async def _unit(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_number": uuid.uuid4().hex[:8], "unit_type": "condo", "status": "active", "street": "1 Main St",
+        "city": "Springfield", "region": "CA", "postal_code": "90000", "country": "US",
+        "voting_weight": Decimal("0.01"), "assessment_share": Decimal("0.01"),
+    }
+
+
+async def _emergency_contact(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
+        "name": "Neighbor", "phone": "+14155550123", "priority": 1,
+    }
+
+
+async def _party(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {"id": uuid.uuid4(), "organization_id": tenant.org, "kind": "person", "name": "Jane Doe", "delivery_preference": "postal"}
+
+
+async def _contact_point(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "party_id": await parent(sessions, tenant, shared, "parties"),
+        "kind": "email", "value": "jane@example.org", "is_primary": True,
+    }
+
+
+async def _ownership(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
+        "party_id": await parent(sessions, tenant, shared, "parties"), "interest": Decimal("0.5"),
+        "starts_on": date(2020, 1, 1), "is_primary": True,
+    }
+
+
+async def _resident(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
+        "party_id": await parent(sessions, tenant, shared, "parties"), "kind": "owner", "moved_in_on": date(2020, 1, 1),
+    }
+
+
 FACTORIES: dict[str, Factory] = {
-    "association_profiles": _association_profile,
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
     "memberships": _membership,
@@ -113,15 +158,65 @@ FACTORIES: dict[str, Factory] = {
     "service_accounts": _service_account,
     "audit_events": _audit_event,
     "idempotency_keys": _idempotency_key,
+    "associations": _association,
+    "units": _unit,
+    "emergency_contacts": _emergency_contact,
+    "parties": _party,
+    "contact_points": _contact_point,
+    "ownerships": _ownership,
+    "residents": _resident,
 }
-CASTS = {
-    "summary": "CAST(:summary AS jsonb)",
-    "accounting_basis": "CAST(:accounting_basis AS accounting_basis)",
-    "status": "CAST(:status AS join_request_status)",
+# Column casts per table (enum and jsonb columns), for the text() inserts.
+CASTS: dict[str, dict[str, str]] = {
+    "audit_events": {"summary": "jsonb"},
+    "join_requests": {"status": "join_request_status"},
+    "associations": {"kind": "association_kind", "status": "association_status", "accounting_basis": "accounting_basis"},
+    "units": {"unit_type": "unit_type", "status": "unit_status"},
+    "parties": {"kind": "party_kind", "delivery_preference": "delivery_preference"},
+    "contact_points": {"kind": "contact_point_kind"},
+    "residents": {"kind": "resident_kind"},
 }
+# Privileges the application role lacks on purpose, per tenant table: the audit
+# log is append-only, and history (associations, units, parties, ownerships,
+# residencies) is never deleted. Every other tenant table gets plain DML.
+REVOKED: dict[str, frozenset[str]] = {
+    "audit_events": frozenset({"UPDATE", "DELETE"}),
+    "associations": frozenset({"DELETE"}),
+    "units": frozenset({"DELETE"}),
+    "parties": frozenset({"DELETE"}),
+    "ownerships": frozenset({"DELETE"}),
+    "residents": frozenset({"DELETE"}),
+}
+# SQLSTATEs the tests tell apart.
+INSUFFICIENT_PRIVILEGE = "42501"
+CHECK_VIOLATION = "23514"
+FOREIGN_KEY_VIOLATION = "23503"
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE behind a SQLAlchemy error raised by asyncpg."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
 
 
 def insert_sql(table: str, row: dict[str, Any], suffix: str = "") -> Any:
     cols = ", ".join(row)
-    values = ", ".join(CASTS.get(c, f":{c}") for c in row)
+    casts = CASTS.get(table, {})
+    values = ", ".join(f"CAST(:{c} AS {casts[c]})" if c in casts else f":{c}" for c in row)
     return text(f"INSERT INTO {table} ({cols}) VALUES ({values}) {suffix}")
+
+
+async def insert(sessions: async_sessionmaker[AsyncSession], tenant: Tenant, table: str, shared: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A fresh row of `table` in `tenant`, written as the application role."""
+    row = await FACTORIES[table](sessions, tenant, {} if shared is None else shared)
+    async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+        await s.execute(insert_sql(table, row), row)
+    return row
+
+
+async def parent(sessions: async_sessionmaker[AsyncSession], tenant: Tenant, shared: dict[str, Any], table: str) -> uuid.UUID:
+    """The id of a `table` row in `tenant` for a child row to point at (composite
+    keys keep it in the same tenant). Made once per `shared`, so the children of
+    one factory call share their parents (an ownership's unit and party)."""
+    if table not in shared:
+        shared[table] = (await insert(sessions, tenant, table, shared))["id"]
+    return shared[table]

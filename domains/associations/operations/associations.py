@@ -1,0 +1,85 @@
+"""association/v1/{create,update,get,list}."""
+
+from __future__ import annotations
+
+from dataloaders.pages import Page
+from domains.associations.models import Association
+from domains.associations.operations import as_connection, org
+from domains.associations.schemas import (
+    AssociationConnection,
+    AssociationCreateInput,
+    AssociationGetInput,
+    AssociationListInput,
+    AssociationRead,
+    AssociationUpdateInput,
+)
+from domains.associations.service import associations
+from graph.execution import OperationContext
+from graph.operations import operation
+
+
+@operation(
+    "association/v1/create",
+    input=AssociationCreateInput,
+    output=AssociationRead,
+    kind="association",
+    action="create",
+    summary="Create an association",
+)
+async def create_association(ctx: OperationContext, data: AssociationCreateInput) -> AssociationRead:  # type: ignore[valid-type]
+    """Add an association (HOA, condominium, co-op or master association) to the
+    active organization — a self-managed association's own organization, or a
+    management company's. Admins and managers only."""
+    row = await associations.create(ctx.session, org(ctx), data.model_dump())
+    ctx.audit_summary = {"code": row.code, "legal_name": row.legal_name}
+    return AssociationRead.model_validate(row)
+
+
+@operation(
+    "association/v1/update",
+    input=AssociationUpdateInput,
+    output=AssociationRead,
+    kind="association",
+    action="update",
+    target=Association,
+    summary="Change an association",
+)
+async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:  # type: ignore[valid-type]
+    """Change an association's legal, accounting or structural facts; only the
+    fields given change. Admins, managers and board members."""
+    row = await ctx.session.get(Association, data.id)
+    ctx.audit_summary = {"changed": await associations.update(ctx.session, row, data)}
+    return AssociationRead.model_validate(row)
+
+
+@operation(
+    "association/v1/get",
+    input=AssociationGetInput,
+    output=AssociationRead,
+    kind="association",
+    action="read",
+    target=Association,
+    mutates=False,
+    summary="Read an association",
+)
+async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:  # type: ignore[valid-type]
+    """One association of the active organization. Every member may read its
+    public facts; NOT_FOUND when the id names nothing visible."""
+    return AssociationRead.model_validate(await ctx.session.get(Association, data.id))
+
+
+@operation(
+    "association/v1/list",
+    input=AssociationListInput,
+    output=AssociationConnection,
+    kind="association",
+    action="list",
+    mutates=False,
+    graphql_name="associations",
+    summary="List associations",
+)
+async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:  # type: ignore[valid-type]
+    """The active organization's associations, sorted by code, a page at a time."""
+    visible = await ctx.visible("association", "read", Association)
+    rows = await associations.page(ctx.session, data, visible)
+    return as_connection(AssociationConnection, rows, Page(data.first, data.after, "code"))

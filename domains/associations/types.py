@@ -1,0 +1,102 @@
+"""GraphQL relation fields of the associations domain, each resolved through a loader.
+
+Plain fields stay synchronous (they are most of a large response); only these
+loader boundaries are async.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from domains.associations import loaders
+from domains.associations.models import Association, Party, Unit
+from domains.associations.schemas import (
+    AssociationRead,
+    ContactPointRead,
+    EmergencyContactRead,
+    OwnershipRead,
+    PartyRead,
+    ResidentRead,
+    ShareTotals,
+    UnitConnection,
+    UnitFilter,
+    UnitRead,
+)
+from graph.gqltypes import extend, output_type
+from graph.graphql_fields import relation_field
+
+
+@extend(UnitRead)
+class UnitRelations:
+    @strawberry.field(description="The association the unit belongs to.")
+    async def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
+        return await info.context.loaders.by_id(Association).load(root.association_id)
+
+    @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
+    async def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
+        return await loaders.current_owners(info.context).load(root.id)
+
+    @strawberry.field(description="Every ownership of the unit, latest first: its title history.")
+    async def ownership_history(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
+        return await loaders.ownership_history(info.context).load(root.id)
+
+    @strawberry.field(description="People living in the unit today (those you may see).")
+    async def residents(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ResidentType]:
+        return await loaders.current_residents(info.context).load(root.id)
+
+    @strawberry.field(description="Who to call in an emergency, in call order.")
+    async def emergency_contacts(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[EmergencyContactType]:
+        return await loaders.emergency_contacts(info.context).load(root.id)
+
+
+@strawberry.type
+class PartyAndUnit:
+    @strawberry.field(description="The party (person or company).")
+    async def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> PartyType | None:
+        return await info.context.loaders.by_id(Party).load(root.party_id)
+
+    @strawberry.field(description="The unit.")
+    async def unit(self, root: strawberry.Parent[Any], info: strawberry.Info) -> UnitType | None:
+        return await info.context.loaders.by_id(Unit).load(root.unit_id)
+
+
+extend(OwnershipRead)(PartyAndUnit)
+extend(ResidentRead)(PartyAndUnit)
+
+
+@extend(PartyRead)
+class PartyRelations:
+    @strawberry.field(description="Email addresses and phone numbers.")
+    async def contact_points(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ContactPointType]:
+        return await loaders.contact_points(info.context).load(root.id)
+
+
+@extend(AssociationRead)
+class AssociationRelations:
+    @relation_field(UnitFilter, "UnitConnectionType", "The units of this association you may see, a page at a time.")
+    async def units(root: Any, info: strawberry.Info, data: UnitFilter) -> Any:
+        return await loaders.units_page(info.context, data).load(root.id)
+
+    @strawberry.field(description="Active units' count and the sums of their voting weights and assessment shares.")
+    async def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
+        return await loaders.share_totals(info.context).load(root.id)
+
+    @strawberry.field(description="The master association this one belongs to, if any.")
+    async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
+        if root.master_association_id is None:
+            return None
+        return await info.context.loaders.by_id(Association).load(root.master_association_id)
+
+
+# Built after every extension: return annotations above name these lazily.
+AssociationType = output_type(AssociationRead)
+UnitType = output_type(UnitRead)
+UnitConnectionType = output_type(UnitConnection)
+OwnershipType = output_type(OwnershipRead)
+ResidentType = output_type(ResidentRead)
+PartyType = output_type(PartyRead)
+ContactPointType = output_type(ContactPointRead)
+EmergencyContactType = output_type(EmergencyContactRead)
+ShareTotalsType = output_type(ShareTotals)
