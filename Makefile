@@ -1,6 +1,6 @@
 # Hestami developer entry points.  `make test` is what CI runs (.ci/run).
 #
-#   make run            start Postgres/Redis/Cerbos, bootstrap, migrate, seed, serve
+#   make run            start Postgres/Redis/Cerbos, bootstrap, migrate, seed, serve (SEED_ARGS=...)
 #   make test           services for tests + Cerbos policy tests + pytest (PYTEST_ARGS=...)
 #   make policy-test    compile the Cerbos policies and run their test suites
 #   make stop / clean   stop the local services / and delete .hestami (data too)
@@ -20,10 +20,10 @@ NPM_STAMP := node_modules/.installed
 DEVSERVICES := $(PY) -m graph.devservices
 PYTEST_ARGS ?=
 
-.PHONY: help venv node_modules services-run services-test run policy-test test contracts bench stop clean FORCE
+.PHONY: help venv node_modules services-run services-test run policy-test test contracts bench bench-nested stop clean FORCE
 
 help:
-	@echo "targets: venv node_modules services-run services-test run policy-test test stop clean"
+	@echo "targets: venv node_modules services-run services-test run policy-test test bench bench-nested stop clean"
 
 # Rebuilt when pyproject.toml/constraints.txt change, or when the interpreter is gone.
 venv: $(VENV_STAMP)
@@ -45,9 +45,12 @@ services-run: venv node_modules
 services-test: venv node_modules
 	$(DEVSERVICES) up --for test
 
+# Demo data: the demo logins plus SEED_ARGS associations x units in the demo management
+# company (idempotent; e.g. SEED_ARGS="--associations 1000 --units 100" for scale).
+SEED_ARGS ?= --associations 3 --units 40
 run: services-run
 	. .hestami/env.run && $(VENV)/bin/hestami db bootstrap && $(VENV)/bin/hestami migrate \
-	  && $(VENV)/bin/hestami seed && $(VENV)/bin/hestami serve
+	  && $(VENV)/bin/hestami seed $(SEED_ARGS) && $(VENV)/bin/hestami serve
 
 # Suites are *_test.yaml files; with no cerbos/tests directory Cerbos looks for them
 # next to the policies.
@@ -61,6 +64,10 @@ test: services-test policy-test
 BENCH_ARGS ?=
 bench: venv services-test
 	. .hestami/env.test && $(PY) -m bench.mutations $(BENCH_ARGS)
+
+# Nested-read benchmark: API vs naive resolvers vs hand-written SQL, RLS on/off (bench/README.md).
+bench-nested: venv services-test
+	. .hestami/env.test && $(PY) -m bench.nested $(BENCH_ARGS)
 
 # Regenerate the committed contracts after changing the API.
 contracts: venv

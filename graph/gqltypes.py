@@ -125,7 +125,16 @@ async def _resolve_reference(cls: type, info: strawberry.Info, id: strawberry.ID
 def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {}
+    # An extension may resolve a model field itself (e.g. through a loader, for
+    # rows that don't carry it): its field replaces the model's.
+    shadowed = (
+        {f.python_name for ext in _EXTENSIONS.get(model, ()) for f in ext.__strawberry_definition__.fields}
+        if not is_input
+        else set()
+    )
     for field_name, info in model.model_fields.items():
+        if field_name in shadowed:
+            continue
         description = info.description
         gql_type = _gql(info.annotation, list(info.metadata), is_input=is_input)
         prefix = field_id_prefix(info.annotation, list(info.metadata))

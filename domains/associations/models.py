@@ -159,6 +159,8 @@ class Unit(TimestampMixin, _Updated, _Tenant, Base):
     __tablename__ = "units"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
+        # Lets ledgers reference a unit of one association only (accounting's composite keys).
+        UniqueConstraint("organization_id", "association_id", "id"),
         UniqueConstraint("organization_id", "association_id", "unit_number"),
         _tenant_fk("association_id", "associations"),
     )

@@ -131,6 +131,51 @@ def _id_of(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]
     return make
 
 
+BOOKS = {"admin", "manager", "board_member", "auditor"}
+
+
+async def _books(w: World) -> Any:
+    """The matrix association's chart of accounts, installed once."""
+    c = await w.community()
+    if "accounts" not in c.extra:
+        result = await w.api.call("chartOfAccounts/v1/install", {"associationId": c.association}, w.admin)
+        c.funds = {f["code"]: f["id"] for f in result["funds"]}
+        c.accounts = {a["number"]: a["id"] for a in result["accounts"]}
+        entry = await w.api.call("journalEntry/v1/post", await _entry(w), w.admin)
+        c.entry = entry["id"]
+    return c
+
+
+async def _entry(w: World) -> dict[str, Any]:
+    c = await w.community()
+    lines = [
+        {"accountId": c.accounts["1010"], "fundId": c.funds["OPER"], "debit": "1.00"},
+        {"accountId": c.accounts["3000"], "fundId": c.funds["OPER"], "credit": "1.00"},
+    ]
+    return {"associationId": c.association, "entryDate": "2026-01-15", "memo": "matrix", "lines": lines}
+
+
+async def _posting(w: World) -> dict[str, Any]:
+    await _books(w)
+    return await _entry(w)
+
+
+async def _by_association(w: World, **more: Any) -> dict[str, Any]:
+    return {"associationId": (await _books(w)).association, **more}
+
+
+async def _reversal(w: World) -> dict[str, Any]:
+    return {"id": (await _books(w)).entry, "entryDate": "2026-01-20"}
+
+
+async def _entry_id(w: World) -> dict[str, Any]:
+    return {"id": (await _books(w)).entry}
+
+
+async def _account(w: World) -> dict[str, Any]:
+    return {"id": (await _books(w)).accounts["5000"], "name": "Management Fees"}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -161,6 +206,18 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "resident/v1/update": (_id_of("resident", movedOutOn="2031-01-01"), WRITERS),
     "resident/v1/get": (_id_of("resident"), STAFF),
     "resident/v1/list": (_none, ANY_ROLE),
+    "chartOfAccounts/v1/install": (_by_association, WRITERS),
+    "fund/v1/create": (lambda w: _by_association(w, code=_unique("F")[:10], name="Roof", kind="special_assessment"), WRITERS),
+    "fund/v1/list": (_by_association, BOOKS),
+    "glAccount/v1/create": (lambda w: _by_association(w, number=f"5{uuid.uuid4().int % 10**5:05d}", name="Pool", type="expense"), WRITERS),
+    "glAccount/v1/update": (_account, WRITERS),
+    "glAccount/v1/list": (_by_association, BOOKS),
+    "journalEntry/v1/post": (_posting, WRITERS),
+    "journalEntry/v1/reverse": (_reversal, WRITERS),
+    "journalEntry/v1/get": (_entry_id, BOOKS),
+    "journalEntry/v1/list": (_by_association, BOOKS),
+    "fiscalPeriod/v1/close": (lambda w: _by_association(w, month=f"19{uuid.uuid4().int % 100:02d}-0{1 + uuid.uuid4().int % 9}-01"), {"admin", "manager", "board_member"}),
+    "fiscalPeriod/v1/list": (_by_association, BOOKS),
     "workflow/v1/get": (_workflow, ANY_ROLE),
     "auditEvent/v1/verify": (_none, {"admin", "auditor"}),
 }

@@ -150,6 +150,73 @@ async def _resident(sessions, tenant, shared):  # type: ignore[no-untyped-def]
     }
 
 
+# Rows that must go in beside a row, in its transaction, for the deferred
+# constraints to hold at commit (a journal entry needs balanced lines).
+COMPANIONS: dict[uuid.UUID, list[tuple[str, dict[str, Any]]]] = {}
+
+
+def _n() -> int:
+    return uuid.uuid4().int
+
+
+async def _fund(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "code": f"F{_n() % 10**8}", "name": "Operating", "kind": "operating",
+    }
+
+
+async def _gl_account(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "number": f"1{_n() % 10**5:05d}", "name": "Cash", "type": "asset",
+        "fund_id": await parent(sessions, tenant, shared, "funds"), "is_active": True,
+    }
+
+
+async def _fiscal_period_close(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1), "closed_by": tenant.user,
+    }
+
+
+async def _line(sessions, tenant, shared, entry_id, side: str, entry_date: date) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "entry_id": entry_id, "line_no": 1 + _n() % 1000, "entry_date": entry_date,
+        "account_id": await parent(sessions, tenant, shared, "gl_accounts"), "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "debit": Decimal("1.00") if side == "debit" else Decimal(0), "credit": Decimal("1.00") if side == "credit" else Decimal(0),
+        "basis": "both",
+    }
+
+
+async def _journal_entry(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    row = {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "entry_date": date(2026, 1, 15), "memo": "test", "source": "manual",
+    }
+    COMPANIONS[row["id"]] = [
+        ("journal_lines", await _line(sessions, tenant, shared, row["id"], side, row["entry_date"])) for side in ("debit", "credit")
+    ]
+    return row
+
+
+async def _journal_line(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    entry = await parent(sessions, tenant, shared, "journal_entries")
+    row = await _line(sessions, tenant, shared, entry, "debit", date(2026, 1, 15))
+    COMPANIONS[row["id"]] = [("journal_lines", await _line(sessions, tenant, shared, entry, "credit", date(2026, 1, 15)))]
+    return row
+
+
+async def _budget_amount(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "fiscal_year": 2000 + _n() % 100, "period": 1, "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"), "amount": Decimal("100.00"),
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -165,6 +232,12 @@ FACTORIES: dict[str, Factory] = {
     "contact_points": _contact_point,
     "ownerships": _ownership,
     "residents": _resident,
+    "funds": _fund,
+    "gl_accounts": _gl_account,
+    "fiscal_period_closes": _fiscal_period_close,
+    "journal_entries": _journal_entry,
+    "journal_lines": _journal_line,
+    "budget_amounts": _budget_amount,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -175,6 +248,10 @@ CASTS: dict[str, dict[str, str]] = {
     "parties": {"kind": "party_kind", "delivery_preference": "delivery_preference"},
     "contact_points": {"kind": "contact_point_kind"},
     "residents": {"kind": "resident_kind"},
+    "funds": {"kind": "fund_kind"},
+    "gl_accounts": {"type": "account_type"},
+    "journal_entries": {"source": "entry_source"},
+    "journal_lines": {"basis": "ledger_basis"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -186,6 +263,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "parties": frozenset({"DELETE"}),
     "ownerships": frozenset({"DELETE"}),
     "residents": frozenset({"DELETE"}),
+    "funds": frozenset({"DELETE"}),
+    "gl_accounts": frozenset({"DELETE"}),
+    "fiscal_period_closes": frozenset({"UPDATE", "DELETE"}),
+    "journal_entries": frozenset({"UPDATE", "DELETE"}),
+    "journal_lines": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
@@ -210,7 +292,14 @@ async def insert(sessions: async_sessionmaker[AsyncSession], tenant: Tenant, tab
     row = await FACTORIES[table](sessions, tenant, {} if shared is None else shared)
     async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
         await s.execute(insert_sql(table, row), row)
+        await complete(s, row)
     return row
+
+
+async def complete(session: AsyncSession, row: dict[str, Any]) -> None:
+    """Insert the companions a row needs in its own transaction (see COMPANIONS)."""
+    for table, companion in COMPANIONS.pop(row["id"], []):
+        await session.execute(insert_sql(table, companion), companion)
 
 
 async def parent(sessions: async_sessionmaker[AsyncSession], tenant: Tenant, shared: dict[str, Any], table: str) -> uuid.UUID:

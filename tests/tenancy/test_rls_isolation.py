@@ -19,6 +19,7 @@ from tests.tenancy.conftest import (
     FOREIGN_KEY_VIOLATION,
     INSUFFICIENT_PRIVILEGE,
     REVOKED,
+    complete,
     insert_sql,
     new_org,
     sqlstate,
@@ -53,6 +54,7 @@ async def two(app_sessions):  # type: ignore[no-untyped-def]
             row = await factory(app_sessions, tenant, {})
             async with scoped_transaction(app_sessions, tenant.org, tenant.user) as s:
                 await s.execute(insert_sql(table, row), row)
+                await complete(s, row)
             rows[table][name] = row
     return a, b, rows
 

@@ -1,0 +1,73 @@
+"""Error codes of the accounting domain."""
+
+from __future__ import annotations
+
+from graph.errors import AppError, Conflict
+
+
+class UnbalancedEntry(AppError):
+    """Debits and credits differ in a fund (details name the fund and view)."""
+
+    code = "UNBALANCED_ENTRY"
+    status = 422
+
+
+class PeriodClosed(AppError):
+    """The entry's month is closed."""
+
+    code = "PERIOD_CLOSED"
+    status = 422
+
+
+class UnknownAccount(AppError):
+    """An account id names no active account of this association."""
+
+    code = "UNKNOWN_ACCOUNT"
+    status = 422
+
+
+class UnknownFund(AppError):
+    code = "UNKNOWN_FUND"
+    status = 422
+
+
+class FundMismatch(AppError):
+    """A balance-sheet account posts only to its own fund."""
+
+    code = "FUND_MISMATCH"
+    status = 422
+
+
+class AlreadyReversed(Conflict):
+    code = "ENTRY_ALREADY_REVERSED"
+
+
+class NotReversible(AppError):
+    code = "ENTRY_NOT_REVERSIBLE"
+    status = 422
+
+
+class AccountNumberTaken(Conflict):
+    code = "ACCOUNT_NUMBER_TAKEN"
+
+
+class FundCodeTaken(Conflict):
+    code = "FUND_CODE_TAKEN"
+
+
+class InvalidAccount(AppError):
+    """An account's number, type and fund don't fit together (ranges: 1 asset, 2 liability, 3 equity, 4 income, 5–9 expense)."""
+
+    code = "INVALID_ACCOUNT"
+    status = 422
+
+
+class ControlAccountMissing(AppError):
+    """A subledger needs an account with this control role (install the chart of accounts, or mark one)."""
+
+    code = "CONTROL_ACCOUNT_MISSING"
+    status = 422
+
+
+class PeriodAlreadyClosed(Conflict):
+    code = "PERIOD_ALREADY_CLOSED"

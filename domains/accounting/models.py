@@ -1,0 +1,273 @@
+"""The general ledger of each association: funds, chart of accounts, closed
+periods, journal entries and their lines, budgets.
+
+The database, not convention, keeps the books right:
+- every entry balances per fund, in both the accrual and the cash view
+  (a deferred constraint trigger checks it when the transaction commits);
+- posted entries and lines can't be updated or deleted by the application
+  role; a correction is a reversing entry linked to the one it reverses;
+- nothing posts into a closed month;
+- every line's account, fund and unit belong to the entry's association
+  (composite foreign keys that include `association_id`).
+
+Each line says which view of the books it belongs to (`basis`): most lines are
+in both; an accrual-only line (a receivable, a payable) and a cash-only line
+(income recognised when the owner pays) let one posting serve associations on
+either basis, and reports pick a view by filtering on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Numeric,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domains.associations import models as _associations  # noqa: F401  (FK targets)
+from graph.db import Base, TimestampMixin, new_id
+from graph.schemas import register_id
+
+MONEY = Numeric(14, 2)
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+def _in_association(column: str, table: str) -> ForeignKeyConstraint:
+    """A reference that must stay inside the same organization and association."""
+    return ForeignKeyConstraint(
+        ["organization_id", "association_id", column],
+        [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
+    )
+
+
+class _Booked:
+    organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The organization that holds the books."
+    )
+    association_id: Mapped[UUID] = mapped_column(doc="The association whose books these are.")
+
+
+class FundKind(StrEnum):
+    """What a fund is for: day-to-day operations, long-term reserves, or one special assessment."""
+
+    OPERATING = "operating"
+    RESERVE = "reserve"
+    SPECIAL_ASSESSMENT = "special_assessment"
+
+
+class Fund(TimestampMixin, _Booked, Base):
+    """A self-balancing set of accounts: operating, reserve or special-assessment money."""
+
+    __tablename__ = "funds"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "code"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The fund's id.")
+    code: Mapped[str] = mapped_column(String(10), doc="Short code, unique in the association (e.g. OPER, RESV).")
+    name: Mapped[str] = mapped_column(String(100), doc="Name on reports (e.g. Operating Fund).")
+    kind: Mapped[FundKind] = mapped_column(_enum(FundKind, "fund_kind"), doc="Operating, reserve or special assessment.")
+
+
+class AccountType(StrEnum):
+    """Where an account sits: balance sheet (asset, liability, equity) or income statement (income, expense)."""
+
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    INCOME = "income"
+    EXPENSE = "expense"
+
+
+# First digit of an account number per type: 1xxx assets … 5xxx–9xxx expenses.
+NUMBER_RANGES: dict[AccountType, str] = {
+    AccountType.ASSET: "1",
+    AccountType.LIABILITY: "2",
+    AccountType.EQUITY: "3",
+    AccountType.INCOME: "4",
+    AccountType.EXPENSE: "5-9",
+}
+
+
+class ControlRole(StrEnum):
+    """The job an account does for the subledgers, so they find it without
+    knowing account numbers: at most one account per role and fund."""
+
+    CASH = "cash"
+    ACCOUNTS_RECEIVABLE = "accounts_receivable"
+    PREPAID_ASSESSMENTS = "prepaid_assessments"
+    ACCOUNTS_PAYABLE = "accounts_payable"
+    FUND_BALANCE = "fund_balance"
+    ASSESSMENT_INCOME = "assessment_income"
+    LATE_FEE_INCOME = "late_fee_income"
+    NSF_FEE_INCOME = "nsf_fee_income"
+
+
+class GlAccount(TimestampMixin, _Booked, Base):
+    """An account of the association's chart of accounts. Balance-sheet accounts
+    belong to one fund; income and expense accounts are shared and each posting
+    names its fund."""
+
+    __tablename__ = "gl_accounts"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "number"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        _in_association("fund_id", "funds"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The account's id.")
+    number: Mapped[str] = mapped_column(
+        String(10), doc="Account number, unique in the association; its first digit follows the type (1 asset, 2 liability, 3 equity, 4 income, 5–9 expense)."
+    )
+    name: Mapped[str] = mapped_column(String(100), doc="Name on reports.")
+    type: Mapped[AccountType] = mapped_column(_enum(AccountType, "account_type"), doc="Asset, liability, equity, income or expense.")
+    fund_id: Mapped[UUID | None] = mapped_column(doc="The fund of a balance-sheet account; null for income and expense accounts.")
+    control: Mapped[ControlRole | None] = mapped_column(
+        _enum(ControlRole, "control_role"), doc="The subledger job this account does (receivable, cash…), if any."
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, doc="Inactive accounts keep their history but take no new postings.")
+
+
+class FiscalPeriodClose(_Booked, Base):
+    """A closed month: nothing more posts into it. Closing is final."""
+
+    __tablename__ = "fiscal_period_closes"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "month"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The close's id.")
+    month: Mapped[date] = mapped_column(Date, doc="First day of the closed month.")
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was closed (UTC).")
+    closed_by: Mapped[UUID] = mapped_column(doc="User or service account that closed it.")
+
+
+class EntrySource(StrEnum):
+    """What produced a journal entry."""
+
+    MANUAL = "manual"
+    REVERSAL = "reversal"
+    OPENING_BALANCE = "opening_balance"
+    ASSESSMENT = "assessment"
+    LATE_FEE = "late_fee"
+    PAYMENT = "payment"
+    PAYMENT_RETURN = "payment_return"
+    CREDIT = "credit"
+    INVOICE = "invoice"
+    VENDOR_PAYMENT = "vendor_payment"
+
+
+class Basis(StrEnum):
+    """Which view of the books a line belongs to."""
+
+    BOTH = "both"
+    ACCRUAL = "accrual"
+    CASH = "cash"
+
+
+class JournalEntry(_Booked, Base):
+    """A posted, balanced journal entry. Never changed: a correction is a
+    reversing entry that points at it."""
+
+    __tablename__ = "journal_entries"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        _in_association("reverses_entry_id", "journal_entries"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The entry's id.")
+    number: Mapped[int] = mapped_column(BigInteger, Identity(), doc="Sequence number, increasing in posting order.")
+    entry_date: Mapped[date] = mapped_column(Date, doc="Accounting date; its month must be open.")
+    memo: Mapped[str] = mapped_column(String(500), doc="What the entry is for.")
+    source: Mapped[EntrySource] = mapped_column(_enum(EntrySource, "entry_source"), doc="What produced it.")
+    source_id: Mapped[UUID | None] = mapped_column(doc="The record it came from (levy, payment, invoice…), if any.")
+    reverses_entry_id: Mapped[UUID | None] = mapped_column(doc="The entry this one reverses, if it is a reversal.")
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
+    posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it; null for system postings.")
+
+
+class JournalLine(_Booked, Base):
+    """One debit or credit of a journal entry, to one account in one fund."""
+
+    __tablename__ = "journal_lines"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        _in_association("entry_id", "journal_entries"),
+        _in_association("account_id", "gl_accounts"),
+        _in_association("fund_id", "funds"),
+        _in_association("unit_id", "units"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
+    entry_id: Mapped[UUID] = mapped_column(doc="The journal entry.")
+    line_no: Mapped[int] = mapped_column(SmallInteger, doc="Position in the entry, from 1.")
+    entry_date: Mapped[date] = mapped_column(Date, doc="The entry's date (kept on the line for reports).")
+    account_id: Mapped[UUID] = mapped_column(doc="The account.")
+    fund_id: Mapped[UUID] = mapped_column(doc="The fund.")
+    debit: Mapped[Decimal] = mapped_column(MONEY, doc="Debit amount (0 on a credit line).")
+    credit: Mapped[Decimal] = mapped_column(MONEY, doc="Credit amount (0 on a debit line).")
+    basis: Mapped[Basis] = mapped_column(_enum(Basis, "ledger_basis"), doc="Both views of the books, accrual only, or cash only.")
+    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit, on receivable and owner-income lines.")
+    memo: Mapped[str | None] = mapped_column(String(200), doc="Line memo.")
+
+
+class BudgetAmount(_Booked, Base):
+    """The budget of one account and fund for one month of a fiscal year."""
+
+    __tablename__ = "budget_amounts"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "fiscal_year", "account_id", "fund_id", "period"),
+        _in_association("account_id", "gl_accounts"),
+        _in_association("fund_id", "funds"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The budget line's id.")
+    fiscal_year: Mapped[int] = mapped_column(SmallInteger, doc="Fiscal year, named by the calendar year it starts in.")
+    period: Mapped[int] = mapped_column(SmallInteger, doc="Month of the fiscal year, 1–12.")
+    account_id: Mapped[UUID] = mapped_column(doc="Income or expense account.")
+    fund_id: Mapped[UUID] = mapped_column(doc="Fund.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="Budgeted amount for the month.")
+
+
+FundId = register_id(Fund, "fnd", "fund")
+GlAccountId = register_id(GlAccount, "gla", "gl_account")
+FiscalPeriodCloseId = register_id(FiscalPeriodClose, "fpc", "fiscal_period")
+JournalEntryId = register_id(JournalEntry, "jen", "journal_entry")
+JournalLineId = register_id(JournalLine, "jln", "journal_entry")
+BudgetAmountId = register_id(BudgetAmount, "bud", "budget")

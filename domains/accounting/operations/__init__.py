@@ -1,0 +1,1 @@
+"""Operations of the accounting domain, one module per resource."""

@@ -1,0 +1,71 @@
+"""Journal entries: balanced per fund, append-only, corrected by reversal, never
+into a closed month; bad input gets a clear code and posts nothing."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.accounting.books import open_books
+
+
+async def _count(api, b) -> int:  # type: ignore[no-untyped-def]
+    return len((await api.call("journalEntry/v1/list", {"associationId": b.c.association, "first": 100}, b.c.admin))["nodes"])
+
+
+async def test_post_read_and_reverse(api) -> None:  # type: ignore[no-untyped-def]
+    b = await open_books(api)
+    entry = await api.call(
+        "journalEntry/v1/post",
+        {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "Opening balance",
+         "lines": [b.line("1010", debit="12500.00"), b.line("3000", credit="12500.00")]},
+        b.c.admin,
+    )  # fmt: skip
+    assert [(ln["debit"], ln["credit"]) for ln in entry["lines"]] == [("12500.00", "0.00"), ("0.00", "12500.00")]
+    body = await api.gql(
+        "query($id: ID!) { journalEntry(id: $id) { number memo lines { debit account { number name } fund { code } } } }",
+        {"id": entry["id"]},
+        token=b.c.admin.token,
+    )
+    assert body["data"]["journalEntry"]["lines"][0] == {"debit": "12500.00", "account": {"number": "1010", "name": "Operating Cash"}, "fund": {"code": "OPER"}}
+    reversal = await api.call("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-04-01"}, b.c.admin)
+    assert reversal["reversesEntryId"] == entry["id"] and reversal["source"] == "reversal"
+    assert [(ln["debit"], ln["credit"]) for ln in reversal["lines"]] == [("0.00", "12500.00"), ("12500.00", "0.00")]
+    again = await api.rpc("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-04-02"}, token=b.c.admin.token, key="again")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "ENTRY_ALREADY_REVERSED"
+
+
+async def test_bad_entries_post_nothing(api) -> None:  # type: ignore[no-untyped-def]
+    b = await open_books(api)
+    base = {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x"}
+    cases = [
+        ([b.line("1010", debit="100.00"), b.line("3000", credit="99.99")], 422, "UNBALANCED_ENTRY"),
+        # Balanced in total, but not per fund.
+        ([b.line("1010", debit="100.00"), b.line("3100", "RESV", credit="100.00")], 422, "UNBALANCED_ENTRY"),
+        ([b.line("1010", debit="100.005"), b.line("3000", credit="100.005")], 400, "VALIDATION_FAILED"),
+        ([b.line("1010", debit="-100"), b.line("3000", credit="-100")], 400, "VALIDATION_FAILED"),
+        ([b.line("1010", debit="100", credit="100"), b.line("3000", credit="0")], 422, "UNBALANCED_ENTRY"),
+        ([b.line("1010", debit="100.00") | {"accountId": "gla_" + "a" * 26}, b.line("3000", credit="100.00")], 422, "UNKNOWN_ACCOUNT"),
+        ([b.line("1020", "OPER", debit="100.00"), b.line("3000", credit="100.00")], 422, "FUND_MISMATCH"),
+        ([b.line("1010", debit="100.00")], 400, "VALIDATION_FAILED"),
+    ]
+    for lines, status, code in cases:
+        r = await api.rpc("journalEntry/v1/post", base | {"lines": lines}, token=b.c.admin.token, key=uuid.uuid4().hex)
+        assert r.status_code == status and r.json()["error"]["code"] == code, (lines, r.text)
+    assert await _count(api, b) == 0
+
+
+async def test_closed_months_take_no_postings(api) -> None:  # type: ignore[no-untyped-def]
+    b = await open_books(api)
+    closed = await api.call("fiscalPeriod/v1/close", {"associationId": b.c.association, "month": "2026-02-14"}, b.c.admin)
+    assert closed["month"] == "2026-02-01"
+    r = await api.rpc("fiscalPeriod/v1/close", {"associationId": b.c.association, "month": "2026-02-01"}, token=b.c.admin.token, key="twice")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "PERIOD_ALREADY_CLOSED"
+    lines = [b.line("1010", debit="5.00"), b.line("3000", credit="5.00")]
+    r = await api.rpc(
+        "journalEntry/v1/post", {"associationId": b.c.association, "entryDate": "2026-02-28", "memo": "late", "lines": lines},
+        token=b.c.admin.token, key="late",
+    )  # fmt: skip
+    assert r.status_code == 422 and r.json()["error"]["code"] == "PERIOD_CLOSED"
+    assert await _count(api, b) == 0
+    listed = await api.call("fiscalPeriod/v1/list", {"associationId": b.c.association}, b.c.admin)
+    assert [n["month"] for n in listed["nodes"]] == ["2026-02-01"]
