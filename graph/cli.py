@@ -41,10 +41,20 @@ def _migrate(_: argparse.Namespace) -> None:
     migrate(get_settings())
 
 
-def _seed(_: argparse.Namespace) -> None:
+def _seed(args: argparse.Namespace) -> None:
     from graph.seed import seed
 
-    asyncio.run(seed(get_settings()))
+    if args.associations < 0 or args.units < 1:
+        raise SystemExit("--associations must be >= 0 and --units >= 1")
+    asyncio.run(
+        seed(
+            get_settings(),
+            associations=args.associations,
+            units=args.units,
+            organization=args.organization,
+            rng_seed=args.random_seed,
+        )
+    )
 
 
 def _export_schema(args: argparse.Namespace) -> None:
@@ -81,7 +91,24 @@ def main(argv: list[str] | None = None) -> None:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("bootstrap", help="Create roles and databases (needs HESTAMI_ADMIN_DATABASE_URL).").set_defaults(fn=_bootstrap)
     sub.add_parser("migrate", help="Apply migrations as the owner role.").set_defaults(fn=_migrate)
-    sub.add_parser("seed", help="Load demo data (idempotent) and print the demo logins.").set_defaults(fn=_seed)
+    from graph.seed import DEMO_ASSOCIATIONS, DEMO_UNITS, RANDOM_SEED
+
+    seed = sub.add_parser(
+        "seed",
+        help="Load the demo logins and N associations x M units (idempotent); print the demo logins.",
+        description="Demo logins, then --associations N associations of --units M units each (owners, "
+        "residents, contact points, history) in one organization, written with COPY as the owner role. "
+        "Idempotent: associations whose code exists are skipped.",
+    )
+    seed.add_argument("--associations", type=int, default=DEMO_ASSOCIATIONS, metavar="N", help=f"associations (default {DEMO_ASSOCIATIONS})")
+    seed.add_argument("--units", type=int, default=DEMO_UNITS, metavar="M", help=f"units per association (default {DEMO_UNITS})")
+    seed.add_argument(
+        "--organization",
+        metavar="ID",
+        help="existing association or management-company organization (org_… or UUID); default: the demo management company",
+    )
+    seed.add_argument("--random-seed", type=int, default=RANDOM_SEED, help=f"data generator seed (default {RANDOM_SEED})")
+    seed.set_defaults(fn=_seed)
     for name, fn, default in (
         ("export-schema", _export_schema, str(ROOT / "schema.graphql")),
         ("export-openapi", _export_openapi, str(ROOT / "openapi.json")),

@@ -59,7 +59,7 @@ class RequestContext:
         self.response_headers: dict[str, str] = {}
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
-        self._plans: dict[tuple[str, str], Any] = {}
+        self._plans: dict[tuple[str, str], asyncio.Future[Any]] = {}
         self._roles_loaded = principal is None or principal.kind is PrincipalKind.SERVICE_ACCOUNT
 
     @property
@@ -111,8 +111,10 @@ class RequestContext:
         principal = self.require_principal()
         if not self._roles_loaded:
             async with self.read_session() as session:
-                await load_roles(session, principal, organization_id)
-            self._roles_loaded = True
+                # Sibling root fields wait on the same lock: only the first reads.
+                if not self._roles_loaded:
+                    await load_roles(session, principal, organization_id)
+                    self._roles_loaded = True
         return principal
 
     async def list_filter(self, kind: str, action: str, model: Any) -> Any:
@@ -125,8 +127,14 @@ class RequestContext:
 
         key = (kind, action)
         if key not in self._plans:
-            self._plans[key] = await self.platform.authorizer.plan(principal, kind, action)
-        return plan_filter(self._plans[key], model, resource_columns(model))
+            # Shared while in flight: sibling loaders asking at once make one call.
+            self._plans[key] = asyncio.ensure_future(self.platform.authorizer.plan(principal, kind, action))
+        try:
+            plan = await asyncio.shield(self._plans[key])
+        except BaseException:
+            self._plans.pop(key, None)
+            raise
+        return plan_filter(plan, model, resource_columns(model))
 
     async def release(self) -> None:
         """End the read transaction now (a later read opens a fresh one). A mutation

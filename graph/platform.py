@@ -70,7 +70,7 @@ class Platform:
             socket_timeout=2,
             socket_connect_timeout=2,
         )
-        authorizer = Authorizer(settings.cerbos_address)
+        authorizer = Authorizer(settings.cerbos_address, timeout_seconds=settings.cerbos_timeout_seconds)
         await authorizer.start()
         keyset = load_keyset(settings)
         platform = cls(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -174,6 +175,17 @@ async def method_not_allowed(request: Request) -> Response:
     return error_response(err, current_trace_id())
 
 
+def tune_gc() -> None:
+    """Freeze what startup built (schema, models, pools: ~280k objects) out of the
+    collector's reach and collect the youngest generation less often. A nested
+    read of 100 units allocates ~1,100 ORM objects and ~700 resolver calls; with
+    the defaults, full collections re-scanning the startup heap took half of
+    such a request's CPU (bench/nested.py: 75 of 144 ms)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
 def create_app(settings: Settings, *, platform: Platform | None = None) -> Starlette:
     """The ASGI app. With `platform` given (tests), the caller owns its lifecycle."""
     setup_tracing(settings)
@@ -186,6 +198,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
             yield
             return
         app.state.platform = await Platform.start(settings)
+        tune_gc()
         try:
             yield
         finally:

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     redis_prefix: str = "hestami"
 
     cerbos_address: str = "127.0.0.1:3593"
+    # A Cerbos call slower than this answers 503 SERVICE_UNAVAILABLE (fail closed).
+    # It is wall time on our event loop, so a CPU-saturated process spends part
+    # of it waiting for its own loop.
+    cerbos_timeout_seconds: float = 1.0
 
     # JWKS (JSON) holding the private signing keys; every key verifies, the
     # one named by `jwt_active_kid` (or the first) signs.

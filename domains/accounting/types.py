@@ -28,12 +28,12 @@ class JournalEntryRelations:
 @extend(JournalLineRead)
 class JournalLineRelations:
     @strawberry.field(description="The account.")
-    async def account(self, root: strawberry.Parent[Any], info: strawberry.Info) -> GlAccountType | None:
-        return await info.context.loaders.by_id(GlAccount).load(root.account_id)
+    def account(self, root: strawberry.Parent[Any], info: strawberry.Info) -> GlAccountType | None:
+        return info.context.loaders.by_id(GlAccount).load(root.account_id)
 
     @strawberry.field(description="The fund.")
-    async def fund(self, root: strawberry.Parent[Any], info: strawberry.Info) -> FundType | None:
-        return await info.context.loaders.by_id(Fund).load(root.fund_id)
+    def fund(self, root: strawberry.Parent[Any], info: strawberry.Info) -> FundType | None:
+        return info.context.loaders.by_id(Fund).load(root.fund_id)
 
 
 @extend(GlAccountRead)

@@ -20,6 +20,7 @@ from uuid import UUID
 
 from sqlalchemy import (
     Boolean,
+    Computed,
     Date,
     DateTime,
     Enum,
@@ -132,6 +133,13 @@ class Association(TimestampMixin, _Updated, _Tenant, Base):
 # --- units ------------------------------------------------------------------
 
 
+# Kept in step with migration 0006's generated column.
+UNIT_SORT = (
+    "coalesce(lpad(substring(unit_number from '^[0-9]+'), 10, '0') "
+    "|| substring(unit_number from '^[0-9]+(.*)$'), unit_number)"
+)
+
+
 class UnitType(StrEnum):
     """What kind of space a unit is."""
 
@@ -168,6 +176,9 @@ class Unit(TimestampMixin, _Updated, _Tenant, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The unit's id.")
     association_id: Mapped[UUID] = mapped_column(doc="The association the unit belongs to.")
     unit_number: Mapped[str] = mapped_column(String(20), doc="Unit or lot number, unique in the association (e.g. 12B).")
+    unit_sort: Mapped[str] = mapped_column(
+        String(40), Computed(UNIT_SORT), doc="Unit number as it sorts: a leading number zero-padded (2 before 10)."
+    )
     building: Mapped[str | None] = mapped_column(String(60), doc="Building, section or phase, if any.")
     unit_type: Mapped[UnitType] = mapped_column(_enum(UnitType, "unit_type"), doc="What kind of space it is.")
     status: Mapped[UnitStatus] = mapped_column(_enum(UnitStatus, "unit_status"), doc="Active or inactive.")

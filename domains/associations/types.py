@@ -1,7 +1,8 @@
 """GraphQL relation fields of the associations domain, each resolved through a loader.
 
-Plain fields stay synchronous (they are most of a large response); only these
-loader boundaries are async.
+Every field is synchronous: a relation returns its loader's future, which
+graphql-core awaits, so a page of 100 units costs no coroutine per resolved
+relation (most of a large response's CPU is per-field overhead).
 """
 
 from __future__ import annotations
@@ -31,35 +32,35 @@ from graph.graphql_fields import relation_field
 @extend(UnitRead)
 class UnitRelations:
     @strawberry.field(description="The association the unit belongs to.")
-    async def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        return await info.context.loaders.by_id(Association).load(root.association_id)
+    def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
+        return info.context.loaders.by_id(Association).load(root.association_id)
 
     @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
-    async def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
-        return await loaders.current_owners(info.context).load(root.id)
+    def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
+        return loaders.current_owners(info.context).load(root.id)
 
     @strawberry.field(description="Every ownership of the unit, latest first: its title history.")
-    async def ownership_history(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
-        return await loaders.ownership_history(info.context).load(root.id)
+    def ownership_history(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
+        return loaders.ownership_history(info.context).load(root.id)
 
     @strawberry.field(description="People living in the unit today (those you may see).")
-    async def residents(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ResidentType]:
-        return await loaders.current_residents(info.context).load(root.id)
+    def residents(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ResidentType]:
+        return loaders.current_residents(info.context).load(root.id)
 
     @strawberry.field(description="Who to call in an emergency, in call order.")
-    async def emergency_contacts(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[EmergencyContactType]:
-        return await loaders.emergency_contacts(info.context).load(root.id)
+    def emergency_contacts(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[EmergencyContactType]:
+        return loaders.emergency_contacts(info.context).load(root.id)
 
 
 @strawberry.type
 class PartyAndUnit:
     @strawberry.field(description="The party (person or company).")
-    async def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> PartyType | None:
-        return await info.context.loaders.by_id(Party).load(root.party_id)
+    def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> PartyType | None:
+        return info.context.loaders.by_id(Party).load(root.party_id)
 
     @strawberry.field(description="The unit.")
-    async def unit(self, root: strawberry.Parent[Any], info: strawberry.Info) -> UnitType | None:
-        return await info.context.loaders.by_id(Unit).load(root.unit_id)
+    def unit(self, root: strawberry.Parent[Any], info: strawberry.Info) -> UnitType | None:
+        return info.context.loaders.by_id(Unit).load(root.unit_id)
 
 
 extend(OwnershipRead)(PartyAndUnit)
@@ -69,8 +70,8 @@ extend(ResidentRead)(PartyAndUnit)
 @extend(PartyRead)
 class PartyRelations:
     @strawberry.field(description="Email addresses and phone numbers.")
-    async def contact_points(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ContactPointType]:
-        return await loaders.contact_points(info.context).load(root.id)
+    def contact_points(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ContactPointType]:
+        return loaders.contact_points(info.context).load(root.id)
 
 
 @extend(AssociationRead)
@@ -80,8 +81,8 @@ class AssociationRelations:
         return await loaders.units_page(info.context, data).load(root.id)
 
     @strawberry.field(description="Active units' count and the sums of their voting weights and assessment shares.")
-    async def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
-        return await loaders.share_totals(info.context).load(root.id)
+    def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
+        return loaders.share_totals(info.context).load(root.id)
 
     @strawberry.field(description="The master association this one belongs to, if any.")
     async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:

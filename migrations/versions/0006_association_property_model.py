@@ -22,6 +22,14 @@ branch_labels = None
 depends_on = None
 
 
+# Units sort the way people count: 2 before 10, 12A before 12B (a leading number
+# is zero-padded; anything else sorts as written).
+UNIT_SORT = (
+    "coalesce(lpad(substring(unit_number from '^[0-9]+'), 10, '0') "
+    "|| substring(unit_number from '^[0-9]+(.*)$'), unit_number)"
+)
+
+
 def _id() -> sa.Column:
     return sa.Column("id", sa.Uuid, primary_key=True)
 
@@ -84,6 +92,7 @@ def upgrade() -> None:
         _org(),
         sa.Column("association_id", sa.Uuid, nullable=False),
         sa.Column("unit_number", sa.String(20), nullable=False),
+        sa.Column("unit_sort", sa.String(40), sa.Computed(UNIT_SORT, persisted=True), nullable=False),
         sa.Column("building", sa.String(60)),
         sa.Column(
             "unit_type",
@@ -105,6 +114,7 @@ def upgrade() -> None:
         sa.CheckConstraint("voting_weight BETWEEN 0 AND 1 AND assessment_share BETWEEN 0 AND 1", name="shares"),
         sa.CheckConstraint("square_feet IS NULL OR square_feet > 0", name="area"),
     )
+    op.create_index("ix_units_sort", "units", ["organization_id", "association_id", "unit_sort", "id"])
     tenant_table("units")
 
     op.create_table(

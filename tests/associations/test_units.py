@@ -138,3 +138,18 @@ async def test_bulk_import_is_all_or_nothing_with_a_report_per_row(api) -> None:
     r = await api.rpc("unit/v1/bulkImport", {"associationId": association}, token=admin.token, key="none")
     assert r.status_code == 422 and r.json()["error"]["code"] == "IMPORT_REJECTED"
     assert len((await api.call("unit/v1/list", {}, admin))["nodes"]) == 1
+
+
+async def test_unit_numbers_sort_the_way_people_count(api) -> None:  # type: ignore[no-untyped-def]
+    admin, association = await _association(api)
+    numbers = ["10", "2", "12B", "1", "12A", "B-3", "100"]
+    rows = [unit_fields(n, "0.001") for n in numbers]
+    await api.call("unit/v1/bulkImport", {"associationId": association, "rows": rows}, admin)
+    seen, after = [], None
+    while True:
+        page = await api.call("unit/v1/list", {"associationId": association, "first": 3, "after": after}, admin)
+        seen += [n["unitNumber"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == ["1", "2", "10", "12A", "12B", "100", "B-3"]

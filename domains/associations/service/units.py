@@ -29,7 +29,7 @@ from domains.associations.models import (
     Unit,
     UnitStatus,
 )
-from domains.associations.schemas import UnitImportRow
+from domains.associations.schemas import UnitImportRow, UnitOrder
 from domains.associations.service import changes, require
 from graph.db import add_or_raise, flush_or_raise
 
@@ -173,8 +173,12 @@ def filters(data: Any, visible: ColumnElement[bool]) -> list[ColumnElement[bool]
     return where
 
 
+# Sort keys by the column that orders them.
+_SORT_COLUMNS = {UnitOrder.UNIT_NUMBER: "unit_sort", UnitOrder.CREATED_AT: "created_at"}
+
+
 def page_of(data: Any) -> Page:
-    return Page(data.first, data.after, data.order_by.value, data.descending)
+    return Page(data.first, data.after, _SORT_COLUMNS[data.order_by], data.descending)
 
 
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Unit]:

@@ -1,0 +1,658 @@
+"""Nested read: an association's 100 units with their current owners (party, contact
+points) and residents — the API vs a naive resolver set vs hand-written SQL.
+
+    .venv/bin/python -m bench.nested [--associations 20] [--units 100] [--n 100]
+                                     [--warmup 10] [--concurrency 8] [--transport uvicorn|asgi]
+
+Sets up like bench/mutations.py: a fresh database `hestami_bench_<id>` (+ its DBOS
+system database), bootstrap + migrate as the owner, `Platform.start`, `create_app`.
+A registered user creates a management company through the API, and
+`graph.seed.seed_associations` fills it (COPY as the owner role) with
+`--associations` × `--units`. The same process then serves, next to the API:
+
+* `/bench/naive` — `bench.naive`: the same field shape, resolvers without dataloaders,
+  through the API's own GraphQL endpoint class and request context;
+* `/bench/floor` — the same data fetched with hand-written asyncpg queries in one
+  RLS-scoped transaction, serialized to the same JSON: no GraphQL, ORM, Cerbos or auth.
+
+Every request reads one association (cycling through all of them). Before measuring,
+the JSON of every variant is checked equal to the API's for every association. RLS cost:
+the API and the floor again, connected as a superuser (RLS bypassed) to the same
+throwaway database. The database is dropped at the end. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import sys
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from bench.harness import (
+    Phase,
+    SqlCounter,
+    _drop_redis_prefix,
+    cpu_profile,
+    run_concurrent,
+    run_sequential,
+    start_uvicorn,
+)
+from graph import sandbox
+from graph.server import tune_gc
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+RUN_ID = uuid.uuid4().hex[:10]
+BENCH_DB = f"hestami_bench_{RUN_ID}"
+
+QUERY = """
+query Nested($id: ID!, $first: Int!) {
+  association(id: $id) {
+    id code legalName
+    units(first: $first) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id unitNumber unitType squareFeet assessmentShare
+          currentOwners {
+            interest isPrimary startsOn
+            party { id name contactPoints { kind value label isPrimary } }
+          }
+          residents { kind movedInOn party { id name } }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+# --------------------------------------------------------------------------------------
+# The floor: hand-written asyncpg queries, the same JSON.
+# --------------------------------------------------------------------------------------
+
+_CURRENT = "{s} <= current_date AND ({e} IS NULL OR {e} > current_date)"
+
+
+def _cursor(sort_key: str, unit_id: UUID) -> str:
+    """The API's cursor for (units.unit_sort, id): base64url of a JSON list, unpadded."""
+    raw = json.dumps([sort_key, str(unit_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _b32(prefix: str, value: UUID) -> str:
+    return f"{prefix}_{base64.b32encode(value.bytes).decode().rstrip('=').lower()}"
+
+
+class Floor:
+    """Reads the nested association as plain SQL in one transaction: scope, association,
+    a page of units, their current owners and residents, the parties, the owners'
+    contact points — seven statements, whatever the number of units."""
+
+    def __init__(self, pool: Any, org: UUID, user: UUID) -> None:
+        self.pool = pool
+        self.org, self.user = org, user
+        self.statements = 0
+        self.transactions = 0
+        self.db_seconds = 0.0
+
+    async def _q(self, conn: Any, method: str, sql: str, *args: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return await getattr(conn, method)(sql, *args)
+        finally:
+            self.statements += 1
+            self.db_seconds += time.perf_counter() - t0
+
+    async def read(self, association_id: UUID, first: int) -> dict[str, Any] | None:
+        org, q = self.org, self._q
+        async with self.pool.acquire() as conn, conn.transaction():
+            self.transactions += 1
+            await q(
+                conn, "execute", "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
+                str(org), str(self.user),
+            )  # fmt: skip
+            association = await q(
+                conn, "fetchrow", "SELECT id, code, legal_name FROM associations WHERE organization_id = $1 AND id = $2",
+                org, association_id,
+            )  # fmt: skip
+            if association is None:
+                return None
+            units = await q(
+                conn, "fetch",
+                """SELECT id, unit_number, unit_sort, upper(unit_type::text) AS unit_type, square_feet, assessment_share
+                     FROM units WHERE organization_id = $1 AND association_id = $2
+                    ORDER BY unit_sort, id LIMIT $3""",
+                org, association_id, first + 1,
+            )  # fmt: skip
+            has_next, units = len(units) > first, units[:first]
+            unit_ids = [u["id"] for u in units]
+            owners = await q(
+                conn, "fetch",
+                f"""SELECT unit_id, party_id, interest, is_primary, starts_on FROM ownerships
+                     WHERE organization_id = $1 AND unit_id = ANY($2::uuid[]) AND {_CURRENT.format(s="starts_on", e="ends_on")}
+                     ORDER BY is_primary DESC, starts_on, id""",
+                org, unit_ids,
+            )  # fmt: skip
+            residents = await q(
+                conn, "fetch",
+                f"""SELECT unit_id, party_id, upper(kind::text) AS kind, moved_in_on FROM residents
+                     WHERE organization_id = $1 AND unit_id = ANY($2::uuid[]) AND {_CURRENT.format(s="moved_in_on", e="moved_out_on")}
+                     ORDER BY moved_in_on, id""",
+                org, unit_ids,
+            )  # fmt: skip
+            owner_ids = list({o["party_id"] for o in owners})
+            parties = await q(
+                conn, "fetch", "SELECT id, name FROM parties WHERE organization_id = $1 AND id = ANY($2::uuid[])",
+                org, list({*owner_ids, *(r["party_id"] for r in residents)}),
+            )  # fmt: skip
+            points = await q(
+                conn, "fetch",
+                """SELECT party_id, upper(kind::text) AS kind, value, label, is_primary FROM contact_points
+                    WHERE organization_id = $1 AND party_id = ANY($2::uuid[]) ORDER BY created_at, id""",
+                org, owner_ids,
+            )  # fmt: skip
+        contact: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+        for p in points:
+            contact[p["party_id"]].append(
+                {"kind": p["kind"], "value": p["value"], "label": p["label"], "isPrimary": p["is_primary"]}
+            )
+        names = {p["id"]: p["name"] for p in parties}
+        owned: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+        for o in owners:
+            pid = o["party_id"]
+            party = {"id": _b32("pty", pid), "name": names[pid], "contactPoints": contact.get(pid, [])} if pid in names else None
+            owned[o["unit_id"]].append(
+                {"interest": str(o["interest"]), "isPrimary": o["is_primary"], "startsOn": o["starts_on"].isoformat(), "party": party}
+            )
+        lived: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+        for r in residents:
+            pid = r["party_id"]
+            party = {"id": _b32("pty", pid), "name": names[pid]} if pid in names else None
+            lived[r["unit_id"]].append({"kind": r["kind"], "movedInOn": r["moved_in_on"].isoformat(), "party": party})
+        edges = [
+            {
+                "node": {
+                    "id": _b32("unt", u["id"]),
+                    "unitNumber": u["unit_number"],
+                    "unitType": u["unit_type"],
+                    "squareFeet": u["square_feet"],
+                    "assessmentShare": str(u["assessment_share"]),
+                    "currentOwners": owned.get(u["id"], []),
+                    "residents": lived.get(u["id"], []),
+                }
+            }
+            for u in units
+        ]
+        end = _cursor(units[-1]["unit_sort"], units[-1]["id"]) if units else None
+        return {
+            "association": {
+                "id": _b32("asn", association["id"]),
+                "code": association["code"],
+                "legalName": association["legal_name"],
+                "units": {"pageInfo": {"hasNextPage": has_next, "endCursor": end}, "edges": edges},
+            }
+        }
+
+    async def endpoint(self, request: Any) -> Any:
+        from starlette.responses import Response
+
+        from graph.ids import decode_as
+
+        body = json.loads(await request.body())
+        variables = body.get("variables") or {}
+        data = await self.read(decode_as("asn", variables["id"]), int(variables.get("first", 100)))
+        return Response(json.dumps({"data": data}, separators=(",", ":")), media_type="application/json")
+
+
+# --------------------------------------------------------------------------------------
+# Measurement
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    label: str
+    seq: Phase | None = None
+    conc: Phase | None = None
+    statements: float = 0.0
+    transactions: float = 0.0
+    cerbos: float = 0.0
+    cpu_ms: float = 0.0
+    db_ms: float = 0.0
+    gc_ms: float = 0.0
+    bytes: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class GcTimer:
+    """Time spent in Python's cyclic garbage collector (`gc.callbacks`)."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.seconds = 0.0
+        self.collections = 0
+        self._t0 = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._t0
+            self.collections += 1
+
+
+class CallCounter:
+    """Counts Cerbos RPCs (each `Authorizer._call`: one PlanResources or CheckResources batch)."""
+
+    def __init__(self, authorizer: Any) -> None:
+        self.count = 0
+        original = authorizer._call
+
+        async def counted(awaitable: Any) -> Any:
+            self.count += 1
+            return await original(awaitable)
+
+        authorizer._call = counted
+
+
+class Bench:
+    def __init__(self, client: Any, token: str, associations: list[str], first: int) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.associations = associations
+        self.first = first
+
+    async def fetch(self, path: str, association: str, first: int | None = None) -> tuple[dict[str, Any], int]:
+        r = await self.client.post(
+            path,
+            json={"query": QUERY, "variables": {"id": association, "first": first or self.first}},
+            headers=self.headers,
+        )
+        body = r.json()
+        if r.status_code != 200 or body.get("errors") or not (body.get("data") or {}).get("association"):
+            raise RuntimeError(f"{path}: {r.status_code} {str(body)[:600]}")
+        return body, len(r.content)
+
+    def op(self, path: str) -> Any:
+        async def run(i: int) -> None:
+            await self.fetch(path, self.associations[i % len(self.associations)])
+
+        return run
+
+
+def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
+    if type(a) is not type(b):
+        return f"{path}: {a!r} vs {b!r}"
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return f"{path}.{k}: present in only one"
+            d = _first_difference(a[k], b[k], f"{path}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items vs {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            d = _first_difference(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{path}: {a!r} vs {b!r}"
+
+
+async def measure(
+    name: str,
+    label: str,
+    op: Any,
+    args: argparse.Namespace,
+    sql: SqlCounter,
+    cerbos: CallCounter,
+    floors: list[Floor],
+    gct: GcTimer,
+) -> Result:
+    res = Result(name=name, label=label)
+    for i in range(args.warmup):
+        await op(i)
+    before, c0 = sql.snapshot(), cerbos.count
+    f0 = [(f.statements, f.transactions, f.db_seconds) for f in floors]
+    sql.timed.clear()
+    sql.timing = True
+    gc0 = gct.seconds
+    cpu0 = time.process_time()
+    try:
+        res.seq, _wall = await run_sequential(op, args.n, args.warmup)
+    finally:
+        sql.timing = False
+    res.cpu_ms = (time.process_time() - cpu0) * 1000 / args.n
+    res.gc_ms = (gct.seconds - gc0) * 1000 / args.n
+    res.db_ms = (sum(t for _, _, t in sql.timed) + sum(f.db_seconds - d for f, (_, _, d) in zip(floors, f0, strict=True))) * 1000 / args.n
+    after = sql.snapshot()
+    n = args.n
+    res.statements = sum(after[k] - before[k] for k in after if k.endswith(".stmt")) / n
+    res.transactions = sum(after[k] - before[k] for k in after if k.endswith(".begin")) / n
+    res.statements += sum(f.statements - s for f, (s, _, _) in zip(floors, f0, strict=True)) / n
+    res.transactions += sum(f.transactions - t for f, (_, t, _) in zip(floors, f0, strict=True)) / n
+    res.cerbos = (cerbos.count - c0) / n
+    res.conc = await run_concurrent(op, n, args.warmup + n, args.concurrency)
+    return res
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:6.2f}x" if b else "    n/a"
+
+
+def render(results: dict[str, Result], args: argparse.Namespace, scaling: dict[str, dict[int, float]], rows: dict[str, int]) -> str:
+    c = args.concurrency
+    head = (
+        f"{'scenario':44} | {'seq p50':>7} {'p95':>7} {'req/s':>6} | {'c' + str(c) + ' p50':>7} {'p95':>7} {'req/s':>6} | "
+        f"{'SQL/req':>7} {'txn':>4} {'in SQL':>6} {'cerbos':>6} {'CPU ms':>6} {'GC ms':>6} {'KB':>5}"
+    )
+    out = [head, "-" * len(head)]
+    for r in results.values():
+        assert r.seq and r.conc
+        out.append(
+            f"{r.label:44} | {r.seq.p50_ms:7.2f} {r.seq.p95_ms:7.2f} {r.seq.rps:6.1f} | "
+            f"{r.conc.p50_ms:7.2f} {r.conc.p95_ms:7.2f} {r.conc.rps:6.1f} | "
+            f"{r.statements:7.1f} {r.transactions:4.1f} {r.db_ms:6.1f} {r.cerbos:6.1f} {r.cpu_ms:6.1f} {r.gc_ms:6.1f} {r.bytes / 1024:5.1f}"
+        )
+    out.append("")
+
+    def pair(title: str, a: str, b: str) -> None:
+        if a not in results or b not in results:
+            return
+        x, y = results[a], results[b]
+        assert x.seq and x.conc and y.seq and y.conc
+        out.append(
+            f"{title:44} | p50 {_ratio(x.seq.p50_ms, y.seq.p50_ms)}  p95 {_ratio(x.seq.p95_ms, y.seq.p95_ms)}  "
+            f"req/s {_ratio(x.seq.rps, y.seq.rps)} | c{c}: p50 {_ratio(x.conc.p50_ms, y.conc.p50_ms)}  "
+            f"p95 {_ratio(x.conc.p95_ms, y.conc.p95_ms)}  req/s {_ratio(x.conc.rps, y.conc.rps)} | "
+            f"SQL {_ratio(x.statements, y.statements)}"
+        )
+
+    out.append("ratios (seq | concurrent | statements):")
+    pair("API / floor", "api", "floor")
+    pair("naive / API", "naive", "api")
+    pair("naive / floor", "naive", "floor")
+    pair("RLS cost, API: RLS / superuser", "api", "api_su")
+    pair("RLS cost, floor: RLS / superuser", "floor", "floor_su")
+    out.append("")
+    for name, counts in scaling.items():
+        out.append(
+            f"SQL statements per request by page size, {name}: "
+            + ", ".join(f"units(first: {k}) → {v:g}" for k, v in counts.items())
+        )
+    out.append("")
+    out.append(
+        f"data: {rows['associations']} associations × {rows['units'] // max(rows['associations'], 1)} units "
+        f"({', '.join(f'{v:,} {k}' for k, v in rows.items() if k not in ('associations',))}); "
+        f"query: association(id) {{ units(first: {args.first}) {{ … currentOwners {{ party {{ contactPoints }} }} residents {{ party }} }} }}, "
+        f"cycling through the associations."
+    )
+    out.append(
+        f"n={args.n} per phase after {args.warmup} warm-up; concurrency {c}; ms; transport: "
+        + ("uvicorn (HTTP/1.1 over loopback, same process)" if args.transport == "uvicorn" else "httpx.ASGITransport (in-process)")
+        + f"; {os.cpu_count()} CPUs."
+    )
+    out.append(
+        "SQL/req, txn: statements (cursor executions; BEGIN/COMMIT are extra round trips) and transactions per request, "
+        "sequential phase; the floor counts its own queries. in SQL: ms per request between sending a statement and getting "
+        "its rows back (sequential); for the API and the naive set this includes time the event loop spent on other "
+        "resolvers meanwhile, so it bounds DB time from above. cerbos: Cerbos RPCs per request. CPU ms: this process "
+        "(server + client) per request, sequential; Postgres, Redis and Cerbos not included. GC ms: of that, Python's "
+        "cyclic garbage collector (gc.callbacks). KB: response body."
+    )
+    out.append(
+        "Ratios: p50/p95 > 1 = slower; req/s < 1 = less throughput. Absolute times on this shared machine move "
+        "by 2x between runs: compare ratios within one run."
+    )
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------
+
+
+async def main(args: argparse.Namespace) -> int:
+    sandbox.configure("bench", RUN_ID, BENCH_DB, rate_limit_capacity=10_000_000)
+    import asyncpg
+    import httpx
+    from dbos import DBOS
+    from sqlalchemy.engine import make_url
+    from starlette.routing import Route
+
+    from bench.naive import build_naive_schema
+    from graph.database_setup import _plain, bootstrap, drop_databases, migrate
+    from graph.db import create_engine, session_factory
+    from graph.ids import decode
+    from graph.platform import Platform
+    from graph.seed import seed_associations
+    from graph.server import GraphQLEndpoint, _GraphQL, create_app
+    from graph.settings import Settings
+    from graph.telemetry import instrument_engine
+    from tests.helpers import Api
+
+    # At concurrency 8 one request waits a second or more for the CPU-bound loop;
+    # the default 1 s Cerbos deadline would measure that as an outage, not a latency.
+    settings = Settings(cerbos_timeout_seconds=30)
+    print(f"database {BENCH_DB}: bootstrap + migrate ...", flush=True)
+    await bootstrap(settings)
+    platform = server = server_task = None
+    pools: list[Any] = []
+    su_engine = None
+    try:
+        await asyncio.to_thread(migrate, settings)
+        platform = await Platform.start(settings)
+        app = create_app(settings, platform=platform)
+        sql = SqlCounter()
+        sql.attach(platform.engine.sync_engine, "app")
+        gct = GcTimer()
+        cerbos = CallCounter(platform.authorizer)
+
+        # RLS off: the same database as a superuser, for the API (its sessions are
+        # swapped while that scenario runs) and for the floor.
+        su_url = make_url(settings.admin_database_url.get_secret_value()).set(database=BENCH_DB)  # type: ignore[union-attr]
+        su_engine = create_engine(su_url.render_as_string(hide_password=False), settings)
+        instrument_engine(su_engine)
+        sql.attach(su_engine.sync_engine, "su")
+        rls_sessions, su_sessions = platform.sessions, session_factory(su_engine)
+
+        if args.transport == "uvicorn":
+            server, server_task, base_url = await start_uvicorn(app)
+            client = httpx.AsyncClient(base_url=base_url, timeout=120)
+        else:
+            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=120)
+
+        async with client:
+            api = Api(client)
+            caller = await api.register()
+            org_public = await api.create_org(caller, "management_company", "Bench Property Management")
+            await api.select(caller, org_public)
+            org, user = decode(org_public)[1], decode(caller.user_id)[1]
+            print(f"seeding {args.associations} associations × {args.units} units ...", flush=True)
+            report = await seed_associations(settings, org, args.associations, args.units)
+            print(f"  {report.seconds:.1f} s ({report.method}): " + ", ".join(f"{v:,} {k}" for k, v in report.rows.items()))
+            listing = await api.gql("{ associations(first: 100) { nodes { id } } }", token=caller.token)
+            ids = [n["id"] for n in listing["data"]["associations"]["nodes"]]
+            assert len(ids) == min(args.associations, 100), listing
+
+            floor_pool = await asyncpg.create_pool(_plain(settings.app_url()), min_size=2, max_size=settings.db_pool_size)
+            su_pool = await asyncpg.create_pool(_plain(su_url.render_as_string(hide_password=False)), min_size=2, max_size=settings.db_pool_size)
+            pools += [floor_pool, su_pool]
+            floor, floor_su = Floor(floor_pool, org, user), Floor(su_pool, org, user)
+            naive = GraphQLEndpoint(app, _GraphQL(build_naive_schema(settings)))
+            app.router.routes.extend(
+                [
+                    Route("/bench/naive", naive, methods=["POST"]),
+                    Route("/bench/floor", floor.endpoint, methods=["POST"]),
+                    Route("/bench/floor-su", floor_su.endpoint, methods=["POST"]),
+                ]
+            )
+            b = Bench(client, caller.token, ids, args.first)
+
+            # Same JSON everywhere, for every association.
+            print(f"checking that all variants return the API's JSON for {len(ids)} associations ...", flush=True)
+            sizes: dict[str, int] = {}
+            for aid in ids:
+                reference, sizes["api"] = await b.fetch("/graphql", aid)
+                variants = {"naive": "/bench/naive", "floor": "/bench/floor", "floor_su": "/bench/floor-su"}
+                got = {k: await b.fetch(path, aid) for k, path in variants.items()}
+                platform.sessions = su_sessions
+                try:
+                    got["api_su"] = await b.fetch("/graphql", aid)
+                finally:
+                    platform.sessions = rls_sessions
+                for k, (body, size) in got.items():
+                    sizes[k] = size
+                    diff = _first_difference(reference["data"], body["data"])
+                    if diff:
+                        RESULTS.mkdir(parents=True, exist_ok=True)
+                        dump = RESULTS / f"nested-mismatch-{RUN_ID}.json"
+                        dump.write_text(json.dumps({"api": reference["data"], k: body["data"]}, indent=1))
+                        raise SystemExit(f"{k} differs from the API for {aid}: {diff} (both in {dump.relative_to(ROOT)})")
+            edges = reference["data"]["association"]["units"]["edges"]
+            owners = sum(len(e["node"]["currentOwners"]) for e in edges)
+            points = sum(len(o["party"]["contactPoints"]) for e in edges for o in e["node"]["currentOwners"])
+            residents = sum(len(e["node"]["residents"]) for e in edges)
+            print(f"  equal; last one: {len(edges)} units, {owners} owners, {points} contact points, {residents} residents")
+
+            # Statements per request as the page grows (the API should stay flat).
+            scaling: dict[str, dict[int, float]] = {}
+            for name, path in (("API", "/graphql"), ("naive", "/bench/naive")):
+                scaling[name] = {}
+                for first in (1, 10, 50, 100):
+                    s0 = sql.snapshot()
+                    await b.fetch(path, ids[0], first)
+                    s1 = sql.snapshot()
+                    scaling[name][first] = s1["app.stmt"] - s0["app.stmt"]
+            # One API request's statements, for the record.
+            sql.timing = True
+            sql.timed.clear()
+            await b.fetch("/graphql", ids[0])
+            sql.timing = False
+            statement_list = [s for label, s, _ in sql.timed if label == "app"]
+
+            import gc
+
+            if not args.default_gc:
+                tune_gc()  # what the server does after startup
+            gc_note = (
+                f"Python GC: {len(gc.get_objects()):,} objects tracked when measuring starts"
+                + (f" (after gc.freeze(): {gc.get_freeze_count():,} frozen)" if not args.default_gc else "")
+                + f"; thresholds {gc.get_threshold()}."
+            )
+            # Each RLS-off row right after its RLS row; the naive set, which leaves the most
+            # garbage behind, last. A full collection before each row starts them alike.
+            plan = [
+                ("api", "(1) API: GraphQL over HTTP", b.op("/graphql")),
+                ("api_su", "(4) API, superuser connection (no RLS)", b.op("/graphql")),
+                ("floor", "(3) floor: asyncpg + json, no GraphQL", b.op("/bench/floor")),
+                ("floor_su", "(5) floor, superuser connection (no RLS)", b.op("/bench/floor-su")),
+                ("naive", "(2) naive: same schema, no dataloaders", b.op("/bench/naive")),
+            ]
+            results: dict[str, Result] = {}
+            for name, label, op in plan:
+                if args.only and name not in args.only:
+                    continue
+                print(f"  {label} ...", flush=True)
+                gc.collect()
+                if name == "api_su":
+                    platform.sessions = su_sessions
+                try:
+                    results[name] = await measure(name, label, op, args, sql, cerbos, [floor, floor_su], gct)
+                finally:
+                    platform.sessions = rls_sessions
+                results[name].bytes = sizes.get(name, 0)
+                results[name].extra["gc_objects_after"] = len(gc.get_objects())
+            order = ["api", "naive", "floor", "api_su", "floor_su"]
+            results = {k: results[k] for k in order if k in results}
+
+            table = render(results, args, scaling, report.rows) + "\n" + gc_note
+            print()
+            print(table)
+            print()
+            print(f"statements of one API request ({len(statement_list)}):")
+            for s in statement_list:
+                print(f"  {s}")
+
+            profiles = []
+            if args.cpu_profile:
+                for name, path in (("API requests", "/graphql"), ("floor requests", "/bench/floor")):
+                    profiles.append(await cpu_profile(b.op(path), name, args.cpu_profile, 0, cumulative=30))
+                    print()
+                    print(profiles[-1])
+
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            out = RESULTS / f"nested-{stamp}.json"
+            out.write_text(
+                json.dumps(
+                    {
+                        "run_id": RUN_ID,
+                        "when": stamp,
+                        "args": vars(args),
+                        "cpus": os.cpu_count(),
+                        "rows": report.rows,
+                        "seed_seconds": report.seconds,
+                        "results": [asdict(r) for r in results.values()],
+                        "scaling": scaling,
+                        "api_statements": statement_list,
+                        "table": table,
+                        "profiles": profiles,
+                    },
+                    indent=2,
+                    default=str,
+                )
+            )
+            print(f"\nwrote {out.relative_to(ROOT)}")
+    finally:
+        for pool in pools:
+            await pool.close()
+        if server is not None:
+            server.should_exit = True
+            await server_task  # type: ignore[misc]
+        if su_engine is not None:
+            await su_engine.dispose()
+        if platform is not None:
+            await platform.close()
+            DBOS.destroy(destroy_registry=False)
+        if not args.keep_db:
+            await drop_databases(settings, BENCH_DB)
+            await _drop_redis_prefix(settings)
+    return 0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--associations", type=int, default=20, help="associations seeded (default 20)")
+    p.add_argument("--units", type=int, default=100, help="units per association (default 100)")
+    p.add_argument("--first", type=int, default=100, help="units(first:) in the query (default 100, the API's maximum)")
+    p.add_argument("--n", type=int, default=100, help="measured requests per phase (default 100)")
+    p.add_argument("--warmup", type=int, default=10, help="unmeasured requests first (default 10)")
+    p.add_argument("--concurrency", type=int, default=8, help="in flight in the concurrent phase (default 8)")
+    p.add_argument("--transport", choices=("uvicorn", "asgi"), default="uvicorn", help="real HTTP on loopback (default) or in-process ASGI")
+    p.add_argument("--only", nargs="*", choices=["api", "naive", "floor", "api_su", "floor_su"], help="scenarios to measure")
+    p.add_argument("--default-gc", action="store_true", help="keep Python's default GC settings instead of the server's tune_gc()")
+    p.add_argument("--cpu-profile", type=int, default=0, metavar="K", help="cProfile K API and K floor requests (CPU by package and function)")
+    p.add_argument("--keep-db", action="store_true", help="don't drop the database at the end")
+    return p.parse_args(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))
