@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, model_validator
 
 from domains.accounting.models import (
     AccountType,
@@ -176,3 +177,75 @@ class FiscalPeriodListInput(ApiModel):
 
 
 FiscalPeriodCloseConnection = connection_model(FiscalPeriodCloseRead)
+
+
+# --- budgets ------------------------------------------------------------------
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+# Answers always carry cents ("0.00", not "0"): clients compare strings.
+Amount = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
+
+
+class BudgetLineInput(ApiModel):
+    """The budget of one income or expense account in one fund: twelve monthly
+    amounts, or an annual amount spread evenly (periods 1–11 get annual / 12 cut
+    down to the cent, period 12 the rest, so the months add up to it exactly)."""
+
+    account_id: GlAccountId = Field(description="An active income or expense account of the association.")  # type: ignore[valid-type]
+    fund_id: FundId = Field(description="The fund whose budget this is.")  # type: ignore[valid-type]
+    months: list[Money] | None = Field(
+        None, min_length=12, max_length=12, description="Amounts for periods 1–12 (month 1 = the fiscal year's first month). Give this or `annual`."
+    )
+    annual: Money | None = Field(None, description="Amount for the whole year, spread over the twelve months. Give this or `months`.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> BudgetLineInput:
+        if (self.months is None) == (self.annual is None):
+            raise ValueError("give either `months` (twelve amounts) or `annual`, not both")
+        return self
+
+
+class BudgetSetInput(ApiModel):
+    """An association's whole budget for one fiscal year. It replaces the
+    year's budget: accounts and funds not listed have no budget afterwards."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    fiscal_year: int = Field(
+        ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in (the association's fiscalYearStartMonth)."
+    )
+    lines: list[BudgetLineInput] = Field(max_length=1000, description="One line per account and fund; empty clears the year's budget.")
+
+
+class BudgetGetInput(ApiModel):
+    """Which association and fiscal year."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    fiscal_year: int = Field(ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in.")
+
+
+class _AccountAndFund(ApiModel):
+    account_id: GlAccountId = Field(description="The account.")  # type: ignore[valid-type]
+    account_number: str = Field(description="The account's number.")
+    account_name: str = Field(description="The account's name.")
+    account_type: AccountType = Field(description="The account's type.")
+    fund_id: FundId = Field(description="The fund.")  # type: ignore[valid-type]
+    fund_code: str = Field(description="The fund's code.")
+
+
+class BudgetLine(_AccountAndFund):
+    """The budget of one account in one fund for a fiscal year."""
+
+    months: list[Amount] = Field(description="Amounts for periods 1–12 of the fiscal year.")
+    annual: Amount = Field(description="The twelve months added up.")
+
+
+class Budget(ApiModel):
+    """An association's budget for one fiscal year, by account number and fund code."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    fiscal_year: int = Field(description="The fiscal year, named by the calendar year it starts in.")
+    starts_on: date = Field(description="First day of the fiscal year (first day of period 1).")
+    lines: list[BudgetLine] = Field(description="One line per account and fund; none when no budget is set.")
+    total_income: Amount = Field(description="Budgeted income for the year, all funds.")
+    total_expense: Amount = Field(description="Budgeted expenses for the year, all funds.")
+
