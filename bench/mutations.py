@@ -25,7 +25,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from uuid import UUID
 from dbos import DBOS, SetWorkflowID
 from sqlalchemy import event
 
+from bench.harness import Op, Phase, drop_redis_prefix, run_sequential, summarize
 from graph import sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,16 +197,6 @@ def dbos_system_engine() -> Any | None:
 
 
 @dataclass
-class Phase:
-    n: int
-    wall_s: float
-    p50_ms: float
-    p95_ms: float
-    mean_ms: float
-    rps: float
-
-
-@dataclass
 class Result:
     name: str
     label: str
@@ -216,40 +206,6 @@ class Result:
     cpu_ms_per_req: float = (
         0.0  # this process (app + client + DBOS threads), sequential phase
     )
-
-
-def _pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    if not s:
-        return float("nan")
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def _phase(lat: list[float], wall: float) -> Phase:
-    return Phase(
-        n=len(lat),
-        wall_s=wall,
-        p50_ms=_pct(lat, 0.50) * 1000,
-        p95_ms=_pct(lat, 0.95) * 1000,
-        mean_ms=statistics.fmean(lat) * 1000,
-        rps=len(lat) / wall,
-    )
-
-
-Op = Callable[[int], Awaitable[None]]
-
-
-async def run_sequential(op: Op, n: int, start: int) -> tuple[Phase, float]:
-    lat = []
-    t0 = time.perf_counter()
-    for i in range(start, start + n):
-        t = time.perf_counter()
-        await op(i)
-        lat.append(time.perf_counter() - t)
-    wall = time.perf_counter() - t0
-    return _phase(lat, wall), wall
 
 
 async def run_concurrent(op: Op, n: int, start: int, concurrency: int) -> Phase:
@@ -264,7 +220,7 @@ async def run_concurrent(op: Op, n: int, start: int, concurrency: int) -> Phase:
 
     t0 = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return _phase(lat, time.perf_counter() - t0)
+    return summarize(lat, time.perf_counter() - t0)
 
 
 # --------------------------------------------------------------------------------------
@@ -828,7 +784,7 @@ async def main(args: argparse.Namespace) -> int:
             DBOS.destroy(destroy_registry=False)
         if not args.keep_db:
             await drop_databases(settings, BENCH_DB)
-            await _drop_redis_prefix(settings)
+            await drop_redis_prefix(settings)
     return 0
 
 
@@ -867,23 +823,6 @@ def _is_uuid(value: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-async def _drop_redis_prefix(settings: Any) -> None:
-    from redis.asyncio import Redis
-
-    redis = Redis.from_url(settings.redis_url.get_secret_value())
-    try:
-        keys = [
-            k
-            async for k in redis.scan_iter(
-                match=f"{settings.redis_prefix}*", count=1000
-            )
-        ]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
