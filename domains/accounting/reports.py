@@ -52,7 +52,7 @@ _BALANCES = text(
              a.type IN ('income', 'expense') AND s.earlier AND c.id IS NULL AS unclosed,
              s.fund_id, sum(s.net) AS net
         FROM sums s
-        JOIN gl_accounts a ON a.organization_id = :org AND a.id = s.account_id
+        JOIN gl_accounts a ON a.organization_id = :org AND a.association_id = :association AND a.id = s.account_id
         LEFT JOIN gl_accounts c
           ON c.organization_id = :org AND c.association_id = :association
          AND c.control = 'fund_balance' AND c.fund_id = s.fund_id
@@ -65,7 +65,7 @@ _BALANCES = text(
            b.net
       FROM funds f
       LEFT JOIN closed b ON b.fund_id = f.id AND b.net <> 0
-      LEFT JOIN gl_accounts a ON a.organization_id = :org AND a.id = b.account_id
+      LEFT JOIN gl_accounts a ON a.organization_id = :org AND a.association_id = :association AND a.id = b.account_id
      WHERE f.organization_id = :org AND f.association_id = :association
      ORDER BY f.code, a.number NULLS LAST
     """
@@ -109,8 +109,8 @@ _INCOME = text(
                    coalesce(x.ytd, 0) AS ytd_actual, coalesce(bu.ytd, 0) AS ytd_budget
               FROM actual x
               FULL JOIN budget bu ON bu.account_id = x.account_id AND bu.fund_id = x.fund_id) t
-      JOIN gl_accounts a ON a.organization_id = :org AND a.id = t.account_id
-      JOIN funds f ON f.organization_id = :org AND f.id = t.fund_id
+      JOIN gl_accounts a ON a.organization_id = :org AND a.association_id = :association AND a.id = t.account_id
+      JOIN funds f ON f.organization_id = :org AND f.association_id = :association AND f.id = t.fund_id
      ORDER BY a.type, a.number, f.code
     """
 )
