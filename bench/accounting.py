@@ -298,7 +298,7 @@ class Scenarios:
         self.as_of = as_of
         self.month_start = as_of.replace(day=1)
 
-    def _scoped(self) -> Any:
+    def scoped(self) -> Any:
         from graph.db import scoped_transaction
 
         return scoped_transaction(self.platform.sessions, self.world.org, self.world.user)
@@ -307,7 +307,7 @@ class Scenarios:
         """A plain indexed count of the association's lines (index-only scan), RLS-scoped."""
         from sqlalchemy import text
 
-        async with self._scoped() as session:
+        async with self.scoped() as session:
             return int(
                 await session.scalar(
                     text("SELECT count(*) FROM journal_lines WHERE organization_id = :o AND association_id = :a"),
@@ -320,16 +320,16 @@ class Scenarios:
         from domains.associations.models import Association
         from domains.associations.service import require
 
-        async with self._scoped() as session:
+        async with self.scoped() as session:
             association = await require(session, Association, self.books.id, "associationId")
-            scope = reports.Scope.of(self.world.org, association, None)
+            scope = reports.ReportScope.of(self.world.org, association, None)
             if report == "incomeStatement":
                 return await reports.income_statement(session, scope, self.month_start, self.as_of)
-            return await getattr(reports, {"trialBalance": "trial_balance", "balanceSheet": "balance_sheet"}[report])(
-                session, scope, self.as_of
-            )
+            if report == "balanceSheet":
+                return await reports.balance_sheet(session, scope, self.as_of)
+            return await reports.trial_balance(session, scope, self.as_of)
 
-    async def _rpc(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def rpc(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
         r = await self.client.post(f"/api/v1/rpc/{name}", json=body, headers=self.headers)
         if r.status_code != 200:
             raise RuntimeError(f"{name}: {r.status_code} {r.text}")
@@ -340,13 +340,13 @@ class Scenarios:
         month = {"associationId": self.association, "fromDate": str(self.month_start), "toDate": str(self.as_of)}
         return {
             "baseline": self.baseline,
-            "get_rpc": lambda i: self._rpc("association/v1/get", {"id": self.association}),
+            "get_rpc": lambda i: self.rpc("association/v1/get", {"id": self.association}),
             "tb_sql": lambda i: self._sql("trialBalance"),
             "bs_sql": lambda i: self._sql("balanceSheet"),
             "is_sql": lambda i: self._sql("incomeStatement"),
-            "tb_rpc": lambda i: self._rpc("financialReport/v1/trialBalance", as_of),
-            "bs_rpc": lambda i: self._rpc("financialReport/v1/balanceSheet", as_of),
-            "is_rpc": lambda i: self._rpc("financialReport/v1/incomeStatement", month),
+            "tb_rpc": lambda i: self.rpc("financialReport/v1/trialBalance", as_of),
+            "bs_rpc": lambda i: self.rpc("financialReport/v1/balanceSheet", as_of),
+            "is_rpc": lambda i: self.rpc("financialReport/v1/incomeStatement", month),
         }
 
 
@@ -383,8 +383,8 @@ async def measure(ops: dict[str, Op], args: argparse.Namespace) -> list[Row]:
 async def check(sc: Scenarios) -> str:
     """The big books still balance: trial balance totals, every fund of the balance sheet."""
     body = {"associationId": sc.association, "asOf": str(sc.as_of)}
-    tb = await sc._rpc("financialReport/v1/trialBalance", body)
-    bs = await sc._rpc("financialReport/v1/balanceSheet", body | {"basis": "cash"})
+    tb = await sc.rpc("financialReport/v1/trialBalance", body)
+    bs = await sc.rpc("financialReport/v1/balanceSheet", body | {"basis": "cash"})
     assert tb["totalDebit"] == tb["totalCredit"], tb
     for fund in bs["funds"]:
         assert fund["totalAssets"] == fund["totalLiabilitiesAndEquity"], fund
@@ -398,27 +398,17 @@ async def explain(sc: Scenarios) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of each report's statement, for the chosen association."""
     from sqlalchemy import text
 
-    from domains.accounting import fiscal, reports
+    from domains.accounting import reports
     from domains.associations.models import Association
 
     out = []
-    async with sc._scoped() as session:
+    async with sc.scoped() as session:
         association = await session.get(Association, sc.books.id)
-        scope = reports.Scope.of(sc.world.org, association, None)
-        start = association.fiscal_year_start_month
-        year_start = scope.year_start(sc.as_of)
+        scope = reports.ReportScope.of(sc.world.org, association, None)
         statements = {
-            "balances (trial balance, balance sheet)": (
-                reports._BALANCES,
-                scope.params(as_of=sc.as_of, year_start=year_start, earlier_years=reports.EARLIER_YEARS),
-            ),
-            "income statement": (
-                reports._INCOME,
-                scope.params(from_date=sc.month_start, to_date=sc.as_of, from_month=sc.month_start, year_start=year_start,
-                             start_month=start, first_year=fiscal.year_of(min(sc.month_start, year_start), start),
-                             last_year=fiscal.year_of(sc.as_of, start)),
-            ),
-        }  # fmt: skip
+            "balances (trial balance, balance sheet)": reports.balances_query(scope, sc.as_of),
+            "income statement": reports.income_query(scope, sc.month_start, sc.as_of),
+        }
         for name, (statement, params) in statements.items():
             plan = (await session.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + statement.text), params)).scalars().all()
             out.append(f"--- {name}\n" + "\n".join(plan))

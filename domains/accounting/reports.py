@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting import fiscal
@@ -39,7 +39,7 @@ EARLIER_YEARS = "Net income of earlier fiscal years"
 # years' income and expense closed into the fund's fund-balance account.
 # Every fund of the association appears at least once (account and net null
 # when it has no balance), so empty funds still show on the balance sheet.
-_BALANCES = text(
+BALANCES = text(
     """
     WITH sums AS (
       SELECT l.account_id, l.fund_id, l.entry_date < :year_start AS earlier, sum(l.debit) - sum(l.credit) AS net
@@ -74,7 +74,7 @@ _BALANCES = text(
 # Per income or expense account × fund: actual (credit − debit) and budget,
 # for the period and for the fiscal year to date. A budget month counts when
 # the range touches it.
-_INCOME = text(
+INCOME = text(
     """
     WITH actual AS (
       SELECT l.account_id, l.fund_id,
@@ -117,7 +117,7 @@ _INCOME = text(
 
 
 @dataclass(frozen=True)
-class Scope:
+class ReportScope:
     """Who and which view a report is about."""
 
     organization_id: UUID
@@ -125,7 +125,7 @@ class Scope:
     basis: AccountingBasis
 
     @classmethod
-    def of(cls, organization_id: UUID, association: Association, basis: AccountingBasis | None) -> Scope:
+    def of(cls, organization_id: UUID, association: Association, basis: AccountingBasis | None) -> ReportScope:
         return cls(organization_id, association, basis or association.accounting_basis)
 
     def params(self, **more: Any) -> dict[str, Any]:
@@ -136,12 +136,29 @@ class Scope:
         return fiscal.year_start(fiscal.year_of(day, start_month), start_month)
 
 
-async def _balances(session: AsyncSession, scope: Scope, as_of: date) -> list[Any]:
-    params = scope.params(as_of=as_of, year_start=scope.year_start(as_of), earlier_years=EARLIER_YEARS)
-    return list((await session.execute(_BALANCES, params)).mappings())
+def balances_query(scope: ReportScope, as_of: date) -> tuple[TextClause, dict[str, Any]]:
+    return BALANCES, scope.params(as_of=as_of, year_start=scope.year_start(as_of), earlier_years=EARLIER_YEARS)
 
 
-def _header(scope: Scope, as_of: date) -> dict[str, Any]:
+def income_query(scope: ReportScope, from_date: date, to_date: date) -> tuple[TextClause, dict[str, Any]]:
+    start_month = scope.association.fiscal_year_start_month
+    year_start = scope.year_start(to_date)
+    return INCOME, scope.params(
+        from_date=from_date,
+        to_date=to_date,
+        from_month=from_date.replace(day=1),
+        year_start=year_start,
+        start_month=start_month,
+        first_year=fiscal.year_of(min(from_date, year_start), start_month),
+        last_year=fiscal.year_of(to_date, start_month),
+    )
+
+
+async def _balances(session: AsyncSession, scope: ReportScope, as_of: date) -> list[Any]:
+    return list((await session.execute(*balances_query(scope, as_of))).mappings())
+
+
+def _header(scope: ReportScope, as_of: date) -> dict[str, Any]:
     return {
         "association_id": scope.association.id,
         "as_of": as_of,
@@ -154,7 +171,7 @@ _ACCOUNT = ("account_id", "account_number", "account_name")
 _ACCOUNT_AND_FUND = (*_ACCOUNT, "account_type", "fund_id", "fund_code")
 
 
-async def trial_balance(session: AsyncSession, scope: Scope, as_of: date) -> dict[str, Any]:
+async def trial_balance(session: AsyncSession, scope: ReportScope, as_of: date) -> dict[str, Any]:
     lines = [
         {k: row[k] for k in _ACCOUNT_AND_FUND} | {"debit": max(row["net"], ZERO), "credit": max(-row["net"], ZERO)}
         for row in await _balances(session, scope, as_of)
@@ -170,7 +187,7 @@ async def trial_balance(session: AsyncSession, scope: Scope, as_of: date) -> dic
 _SECTIONS = {AccountType.ASSET: "assets", AccountType.LIABILITY: "liabilities", AccountType.EQUITY: "equity"}
 
 
-async def balance_sheet(session: AsyncSession, scope: Scope, as_of: date) -> dict[str, Any]:
+async def balance_sheet(session: AsyncSession, scope: ReportScope, as_of: date) -> dict[str, Any]:
     funds: dict[UUID, dict[str, Any]] = {}
     for row in await _balances(session, scope, as_of):
         fund = funds.setdefault(
@@ -226,22 +243,11 @@ def _net(totals: dict[str, Any]) -> None:
     }
 
 
-async def income_statement(session: AsyncSession, scope: Scope, from_date: date, to_date: date) -> dict[str, Any]:
-    start_month = scope.association.fiscal_year_start_month
-    year_start = scope.year_start(to_date)
-    params = scope.params(
-        from_date=from_date,
-        to_date=to_date,
-        from_month=from_date.replace(day=1),
-        year_start=year_start,
-        start_month=start_month,
-        first_year=fiscal.year_of(min(from_date, year_start), start_month),
-        last_year=fiscal.year_of(to_date, start_month),
-    )
+async def income_statement(session: AsyncSession, scope: ReportScope, from_date: date, to_date: date) -> dict[str, Any]:
     lines = []
     overall = {"fund_id": None, "fund_code": None, "income": _figures(), "expense": _figures()}
     by_fund: dict[UUID, dict[str, Any]] = {}
-    for row in (await session.execute(_INCOME, params)).mappings():
+    for row in (await session.execute(*income_query(scope, from_date, to_date))).mappings():
         type_ = AccountType(row["account_type"])
         line = {k: row[k] for k in _ACCOUNT_AND_FUND} | {
             "period": _compare(type_, row["actual"], row["budget"]),
@@ -261,7 +267,7 @@ async def income_statement(session: AsyncSession, scope: Scope, from_date: date,
         "from_date": from_date,
         "to_date": to_date,
         "basis": scope.basis,
-        "fiscal_year_start": year_start,
+        "fiscal_year_start": scope.year_start(to_date),
         "lines": lines,
         "totals": totals,
     }

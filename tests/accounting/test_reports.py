@@ -294,3 +294,15 @@ async def test_reports_cost_the_same_statements_however_big_the_books(api, platf
             counts.append(len(statements))
         # The scope, the caller's roles, the association, the report.
         assert counts == [4, 4], (field, counts, statements)
+
+
+async def test_another_organization_meets_nothing(api, platform) -> None:  # type: ignore[no-untyped-def]
+    b = await ledger_books(api, platform)
+    stranger, _ = await api.admin_of_new_org()
+    for name, body in [
+        ("financialReport/v1/trialBalance", {"asOf": "2025-08-31"}),
+        ("financialReport/v1/incomeStatement", {"fromDate": "2025-08-01", "toDate": "2025-08-31"}),
+        ("budget/v1/get", {"fiscalYear": 2025}),
+    ]:
+        r = await api.rpc(name, {"associationId": b.c.association} | body, token=stranger.token)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE", r.text

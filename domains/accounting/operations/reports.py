@@ -20,9 +20,9 @@ from graph.execution import OperationContext
 from graph.operations import operation
 
 
-async def _scope(ctx: OperationContext, data: Any) -> reports.Scope:
+async def _scope(ctx: OperationContext, data: Any) -> reports.ReportScope:
     association = await require(ctx.session, Association, data.association_id, "associationId")
-    return reports.Scope.of(org(ctx), association, data.basis)
+    return reports.ReportScope.of(org(ctx), association, data.basis)
 
 
 @operation(
