@@ -20,12 +20,6 @@ def year_start(fiscal_year: int, start_month: int) -> date:
     return date(fiscal_year, start_month, 1)
 
 
-def month_of(fiscal_year: int, period: int, start_month: int) -> date:
-    """First day of period 1–12 of a fiscal year."""
-    months = start_month - 1 + period - 1
-    return date(fiscal_year + months // 12, months % 12 + 1, 1)
-
-
 def spread(annual: Decimal) -> list[Decimal]:
     """Twelve monthly amounts adding up to `annual` exactly: periods 1–11 get
     annual / 12 cut down to the cent, period 12 gets the rest (1000.00 → eleven
