@@ -20,10 +20,10 @@ NPM_STAMP := node_modules/.installed
 DEVSERVICES := $(PY) -m graph.devservices
 PYTEST_ARGS ?=
 
-.PHONY: help venv node_modules services-run services-test run policy-test test contracts bench bench-nested stop clean FORCE
+.PHONY: help venv node_modules services-run services-test run policy-test test contracts bench bench-nested bench-accounting stop clean FORCE
 
 help:
-	@echo "targets: venv node_modules services-run services-test run policy-test test bench bench-nested stop clean"
+	@echo "targets: venv node_modules services-run services-test run policy-test test bench bench-nested bench-accounting stop clean"
 
 # Rebuilt when pyproject.toml/constraints.txt change, or when the interpreter is gone.
 venv: $(VENV_STAMP)
@@ -68,6 +68,12 @@ bench: venv services-test
 # Nested-read benchmark: API vs naive resolvers vs hand-written SQL, RLS on/off (bench/README.md).
 bench-nested: venv services-test
 	. .hestami/env.test && $(PY) -m bench.nested $(BENCH_ARGS)
+
+# Financial reports of one association among 1,000 x 100 units x 24 months of postings
+# (~5.4M journal lines, loaded by COPY), beside a baseline query (bench/README.md).
+# BENCH_ARGS=--associations 200 --explain ...
+bench-accounting: venv services-test
+	. .hestami/env.test && $(PY) -m bench.accounting $(BENCH_ARGS)
 
 # Regenerate the committed contracts after changing the API.
 contracts: venv

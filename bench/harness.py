@@ -86,7 +86,7 @@ def _pct(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def _phase(lat: list[float], wall: float) -> Phase:
+def summarize(lat: list[float], wall: float) -> Phase:
     return Phase(
         n=len(lat),
         wall_s=wall,
@@ -108,7 +108,7 @@ async def run_sequential(op: Op, n: int, start: int) -> tuple[Phase, float]:
         await op(i)
         lat.append(time.perf_counter() - t)
     wall = time.perf_counter() - t0
-    return _phase(lat, wall), wall
+    return summarize(lat, wall), wall
 
 
 async def run_concurrent(op: Op, n: int, start: int, concurrency: int) -> Phase:
@@ -123,7 +123,7 @@ async def run_concurrent(op: Op, n: int, start: int, concurrency: int) -> Phase:
 
     t0 = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return _phase(lat, time.perf_counter() - t0)
+    return summarize(lat, time.perf_counter() - t0)
 
 
 async def start_uvicorn(app: Any) -> tuple[Any, asyncio.Task[None], str]:
@@ -159,7 +159,7 @@ def _is_uuid(value: str) -> bool:
         return False
 
 
-async def _drop_redis_prefix(settings: Any) -> None:
+async def drop_redis_prefix(settings: Any) -> None:
     from redis.asyncio import Redis
 
     redis = Redis.from_url(settings.redis_url.get_secret_value())

@@ -35,9 +35,9 @@ from bench.harness import (
     Op,
     Phase,
     SqlCounter,
-    _drop_redis_prefix,
     _is_uuid,
     cpu_profile,
+    drop_redis_prefix,
     run_concurrent,
     run_sequential,
     start_uvicorn,
@@ -666,7 +666,7 @@ async def main(args: argparse.Namespace) -> int:
             DBOS.destroy(destroy_registry=False)
         if not args.keep_db:
             await drop_databases(settings, BENCH_DB)
-            await _drop_redis_prefix(settings)
+            await drop_redis_prefix(settings)
     return 0
 
 

@@ -41,8 +41,8 @@ from uuid import UUID
 from bench.harness import (
     Phase,
     SqlCounter,
-    _drop_redis_prefix,
     cpu_profile,
+    drop_redis_prefix,
     run_concurrent,
     run_sequential,
     start_uvicorn,
@@ -634,7 +634,7 @@ async def main(args: argparse.Namespace) -> int:
             DBOS.destroy(destroy_registry=False)
         if not args.keep_db:
             await drop_databases(settings, BENCH_DB)
-            await _drop_redis_prefix(settings)
+            await drop_redis_prefix(settings)
     return 0
 
 

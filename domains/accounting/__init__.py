@@ -7,5 +7,5 @@ from graph.registry import Domain
 domain = Domain(
     name="accounting",
     description=__doc__ or "",
-    modules=("types", "operations.chart", "operations.journal", "operations.periods"),
+    modules=("types", "operations.chart", "operations.journal", "operations.periods", "operations.budgets", "operations.reports"),
 )

@@ -71,3 +71,10 @@ class ControlAccountMissing(AppError):
 
 class PeriodAlreadyClosed(Conflict):
     code = "PERIOD_ALREADY_CLOSED"
+
+
+class InvalidBudget(AppError):
+    """A budget line names an account that isn't an income or expense account, or repeats an account and fund."""
+
+    code = "INVALID_BUDGET"
+    status = 422

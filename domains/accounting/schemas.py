@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, model_validator
 
 from domains.accounting.models import (
     AccountType,
@@ -19,7 +20,7 @@ from domains.accounting.models import (
     JournalEntryId,
     JournalLine,
 )
-from domains.associations.models import AssociationId, UnitId
+from domains.associations.models import AccountingBasis, AssociationId, UnitId
 from graph.schemas import ApiModel, connection_model, derive
 
 FundRead = derive(Fund, "Fund", ["id", "organization_id", "association_id", "code", "name", "kind", "created_at"], node=True)
@@ -176,3 +177,225 @@ class FiscalPeriodListInput(ApiModel):
 
 
 FiscalPeriodCloseConnection = connection_model(FiscalPeriodCloseRead)
+
+
+# --- budgets ------------------------------------------------------------------
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+# Answers always carry cents ("0.00", not "0"): clients compare strings.
+Amount = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
+
+
+class BudgetLineInput(ApiModel):
+    """The budget of one income or expense account in one fund: twelve monthly
+    amounts, or an annual amount spread evenly (periods 1–11 get annual / 12 cut
+    down to the cent, period 12 the rest, so the months add up to it exactly)."""
+
+    account_id: GlAccountId = Field(description="An active income or expense account of the association.")  # type: ignore[valid-type]
+    fund_id: FundId = Field(description="The fund whose budget this is.")  # type: ignore[valid-type]
+    months: list[Money] | None = Field(
+        None, min_length=12, max_length=12, description="Amounts for periods 1–12 (month 1 = the fiscal year's first month). Give this or `annual`."
+    )
+    annual: Money | None = Field(None, description="Amount for the whole year, spread over the twelve months. Give this or `months`.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> BudgetLineInput:
+        if (self.months is None) == (self.annual is None):
+            raise ValueError("give either `months` (twelve amounts) or `annual`, not both")
+        return self
+
+
+class BudgetSetInput(ApiModel):
+    """An association's whole budget for one fiscal year. It replaces the
+    year's budget: accounts and funds not listed have no budget afterwards."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    fiscal_year: int = Field(
+        ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in (the association's fiscalYearStartMonth)."
+    )
+    lines: list[BudgetLineInput] = Field(max_length=1000, description="One line per account and fund; empty clears the year's budget.")
+
+
+class BudgetGetInput(ApiModel):
+    """Which association and fiscal year."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    fiscal_year: int = Field(ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in.")
+
+
+class _AccountAndFund(ApiModel):
+    account_id: GlAccountId = Field(description="The account.")  # type: ignore[valid-type]
+    account_number: str = Field(description="The account's number.")
+    account_name: str = Field(description="The account's name.")
+    account_type: AccountType = Field(description="The account's type.")
+    fund_id: FundId = Field(description="The fund.")  # type: ignore[valid-type]
+    fund_code: str = Field(description="The fund's code.")
+
+
+class BudgetLine(_AccountAndFund):
+    """The budget of one account in one fund for a fiscal year."""
+
+    months: list[Amount] = Field(description="Amounts for periods 1–12 of the fiscal year.")
+    annual: Amount = Field(description="The twelve months added up.")
+
+
+class Budget(ApiModel):
+    """An association's budget for one fiscal year, by account number and fund code."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    fiscal_year: int = Field(description="The fiscal year, named by the calendar year it starts in.")
+    starts_on: date = Field(description="First day of the fiscal year (first day of period 1).")
+    lines: list[BudgetLine] = Field(description="One line per account and fund; none when no budget is set.")
+    total_income: Amount = Field(description="Budgeted income for the year, all funds.")
+    total_expense: Amount = Field(description="Budgeted expenses for the year, all funds.")
+
+
+# --- reports ------------------------------------------------------------------
+
+_BASIS = (
+    "Cash or accrual view of the books; defaults to the association's accounting basis. An accrual report reads "
+    "receivables, payables and the income and expenses they carry; a cash report income when paid and expenses when settled."
+)
+
+
+class _Report(ApiModel):
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    basis: AccountingBasis | None = Field(None, description=_BASIS)
+
+
+class AsOfReportInput(_Report):
+    """An association's books as of the end of a day."""
+
+    as_of: date = Field(description="The last day included.")
+
+
+class IncomeStatementInput(_Report):
+    """An association's income and expenses over a range of days."""
+
+    from_date: date = Field(description="First day included.")
+    to_date: date = Field(description="Last day included; the year to date runs from the start of its fiscal year.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IncomeStatementInput:
+        if self.from_date > self.to_date:
+            raise ValueError("`fromDate` is after `toDate`")
+        return self
+
+
+class _ReportHeader(ApiModel):
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    basis: AccountingBasis = Field(description="The view of the books reported (cash or accrual).")
+    fiscal_year_start: date = Field(
+        description="First day of the fiscal year of the report's last day: income and expenses before it are closed into fund balances."
+    )
+
+
+class _AsOfHeader(_ReportHeader):
+    as_of: date = Field(description="The last day included.")
+
+
+class TrialBalanceLine(ApiModel):
+    """The balance of one account in one fund: a debit or a credit."""
+
+    account_id: GlAccountId | None = Field(  # type: ignore[valid-type]
+        None, description="The account; null on the line that carries earlier years' net income of a fund without a fund-balance account."
+    )
+    account_number: str | None = Field(description="The account's number (null as for accountId).")
+    account_name: str = Field(description="The account's name.")
+    account_type: AccountType = Field(description="The account's type.")
+    fund_id: FundId = Field(description="The fund.")  # type: ignore[valid-type]
+    fund_code: str = Field(description="The fund's code.")
+    debit: Amount = Field(description="Debit balance (0 when the balance is a credit).")
+    credit: Amount = Field(description="Credit balance (0 when the balance is a debit).")
+
+
+class TrialBalance(_AsOfHeader):
+    """Every account × fund with a balance, by fund code and account number.
+    Balance-sheet accounts hold everything up to the day; income and expense
+    accounts the fiscal year to date, earlier years' net income being in each
+    fund's fund-balance account (as a year-end close would put it). Debits equal
+    credits."""
+
+    lines: list[TrialBalanceLine] = Field(description="Accounts × funds with a non-zero balance.")
+    total_debit: Amount = Field(description="Sum of the debit balances.")
+    total_credit: Amount = Field(description="Sum of the credit balances; equals totalDebit.")
+
+
+class BalanceSheetLine(ApiModel):
+    """One account's balance on the balance sheet, positive in its normal direction."""
+
+    account_id: GlAccountId | None = Field(  # type: ignore[valid-type]
+        None, description="The account; null on the line that carries earlier years' net income of a fund without a fund-balance account."
+    )
+    account_number: str | None = Field(description="The account's number (null as for accountId).")
+    account_name: str = Field(description="The account's name.")
+    amount: Amount = Field(description="Balance: debit minus credit for assets, credit minus debit for liabilities and equity.")
+
+
+class BalanceSheetFund(ApiModel):
+    """One fund's balance sheet: its assets equal its liabilities plus its equity."""
+
+    fund_id: FundId = Field(description="The fund.")  # type: ignore[valid-type]
+    fund_code: str = Field(description="The fund's code.")
+    fund_name: str = Field(description="The fund's name.")
+    assets: list[BalanceSheetLine] = Field(description="Asset accounts with a balance, by number.")
+    liabilities: list[BalanceSheetLine] = Field(description="Liability accounts with a balance, by number.")
+    equity: list[BalanceSheetLine] = Field(description="Equity accounts with a balance (fund balances include earlier years' net income).")
+    current_year_net_income: Amount = Field(description="The fund's income minus expenses from the start of the fiscal year to the day.")
+    total_assets: Amount = Field(description="Sum of the assets.")
+    total_liabilities: Amount = Field(description="Sum of the liabilities.")
+    total_equity: Amount = Field(description="Sum of the equity lines plus the current year's net income.")
+    total_liabilities_and_equity: Amount = Field(description="Liabilities plus equity; equals totalAssets.")
+
+
+class BalanceSheet(_AsOfHeader):
+    """Assets, liabilities and equity of each fund as of a day, the current
+    fiscal year's net income rolled into each fund's equity."""
+
+    funds: list[BalanceSheetFund] = Field(description="Every fund of the association, by code.")
+    total_assets: Amount = Field(description="Assets of all funds.")
+    total_liabilities_and_equity: Amount = Field(description="Liabilities and equity of all funds; equals totalAssets.")
+
+
+class BudgetComparison(ApiModel):
+    """Actual against budget. Variance is favourable when positive: income
+    above budget, expenses below (actual − budget for income, budget − actual
+    for expenses; for net income, actual − budget)."""
+
+    actual: Amount = Field(description="Posted amount, in the account's normal direction (income credit − debit, expense debit − credit).")
+    budget: Amount = Field(description="Budgeted amount of the months the span touches.")
+    variance: Amount = Field(description="Favourable when positive.")
+
+
+class BudgetComparisons(ApiModel):
+    """The report's range and the fiscal year to date."""
+
+    period: BudgetComparison = Field(description="The days from fromDate to toDate (budget: every month they touch).")
+    year_to_date: BudgetComparison = Field(description="From the start of toDate's fiscal year to toDate.")
+
+
+class IncomeStatementLine(_AccountAndFund):
+    """One income or expense account in one fund."""
+
+    period: BudgetComparison = Field(description="The days from fromDate to toDate (budget: every month they touch).")
+    year_to_date: BudgetComparison = Field(description="From the start of toDate's fiscal year to toDate.")
+
+
+class IncomeStatementTotal(ApiModel):
+    """Totals of one fund, or of all funds (fund null)."""
+
+    fund_id: FundId | None = Field(None, description="The fund; null for all funds together.")  # type: ignore[valid-type]
+    fund_code: str | None = Field(description="The fund's code; null for all funds together.")
+    income: BudgetComparisons = Field(description="Total income.")
+    expense: BudgetComparisons = Field(description="Total expenses.")
+    net_income: BudgetComparisons = Field(description="Income minus expenses.")
+
+
+class IncomeStatement(_ReportHeader):
+    """Income and expenses per account and fund over a range of days, against
+    the budget for the same months and for the fiscal year to date."""
+
+    from_date: date = Field(description="First day included.")
+    to_date: date = Field(description="Last day included.")
+    lines: list[IncomeStatementLine] = Field(description="Income accounts, then expense accounts, by number and fund code: those with postings or a budget.")
+    totals: list[IncomeStatementTotal] = Field(description="Per fund by code, then all funds together (fundId null).")

@@ -27,3 +27,19 @@ async def open_books(api: Api, units: int = 2) -> Books:
         {f["code"]: f["id"] for f in result["funds"]},
         {a["number"]: a["id"] for a in result["accounts"]},
     )
+
+
+def sample_budget(b: Books, fiscal_year: int = 2025) -> dict[str, Any]:
+    """budget/v1/set input: assessments 3600 a year (300 a month), landscaping
+    100 a month, utilities 1000 a year (83.33 a month, 83.37 the last), reserve
+    spending 200 in the second month."""
+    return {
+        "associationId": b.c.association,
+        "fiscalYear": fiscal_year,
+        "lines": [
+            {"accountId": b.accounts["4000"], "fundId": b.funds["OPER"], "annual": "3600.00"},
+            {"accountId": b.accounts["5100"], "fundId": b.funds["OPER"], "months": ["100.00"] * 12},
+            {"accountId": b.accounts["5200"], "fundId": b.funds["OPER"], "annual": "1000.00"},
+            {"accountId": b.accounts["6000"], "fundId": b.funds["RESV"], "months": ["0", "200.00"] + ["0"] * 10},
+        ],
+    }

@@ -218,6 +218,11 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "journalEntry/v1/list": (_by_association, BOOKS),
     "fiscalPeriod/v1/close": (lambda w: _by_association(w, month=f"19{uuid.uuid4().int % 100:02d}-0{1 + uuid.uuid4().int % 9}-01"), {"admin", "manager", "board_member"}),
     "fiscalPeriod/v1/list": (_by_association, BOOKS),
+    "budget/v1/set": (lambda w: _by_association(w, fiscalYear=2026, lines=[]), {"admin", "manager", "board_member"}),
+    "budget/v1/get": (lambda w: _by_association(w, fiscalYear=2026), BOOKS),
+    "financialReport/v1/trialBalance": (lambda w: _by_association(w, asOf="2026-01-31"), BOOKS),
+    "financialReport/v1/balanceSheet": (lambda w: _by_association(w, asOf="2026-01-31", basis="cash"), BOOKS),
+    "financialReport/v1/incomeStatement": (lambda w: _by_association(w, fromDate="2026-01-01", toDate="2026-01-31"), BOOKS),
     "workflow/v1/get": (_workflow, ANY_ROLE),
     "auditEvent/v1/verify": (_none, {"admin", "auditor"}),
 }
