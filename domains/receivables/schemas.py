@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Optional
+from typing import Annotated, Optional
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from domains.accounting.models import FundId, GlAccountId
 from domains.associations.models import AssociationId, UnitId
@@ -26,7 +26,9 @@ from domains.receivables.models import (
 )
 from graph.schemas import ApiModel, connection_model, derive
 
-_MONEY = {"gt": 0, "decimal_places": 2}
+_MONEY = {"gt": 0, "max_digits": 14, "decimal_places": 2}
+# Report amounts, always with their two decimals (clients compare strings).
+Money = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
 _FIRST = Field(50, ge=1, le=100, description="Page size, 1–100 (default 50).")
 _AFTER = Field(None, description="Cursor of the last item seen.")
 
@@ -109,7 +111,7 @@ class LevyPreviewLine(ApiModel):
     unit_number: str = Field(description="The unit's number.")
     assessment_share: Decimal = Field(description="The unit's assessment share (0–1).")
     exact: Decimal = Field(description="The unrounded amount (share-based), or the fixed amount.")
-    amount: Decimal = Field(description="The charge, in cents.")
+    amount: Money = Field(description="The charge, in cents.")
 
 
 class LevyPreview(ApiModel):
@@ -124,7 +126,7 @@ class LevyPreview(ApiModel):
     period: date = Field(description="First day of the period.")
     due_date: date = Field(description="When the charges would be due.")
     method: AssessmentMethod = Field(description="Split by share, or fixed per unit.")
-    total: Decimal = Field(description="Sum of the charges.")
+    total: Money = Field(description="Sum of the charges.")
     unit_count: int = Field(description="Units that would be charged (active, with a positive amount).")
     remainder_cents: int = Field(description="Cents given out by largest remainder (method `share`).")
     levy_id: LevyId | None = Field(None, description="The levy of this period, if it was already started.")  # type: ignore[valid-type]
@@ -211,7 +213,7 @@ class LateFeeRun(ApiModel):
     association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
     as_of: date = Field(description="The date the fees are dated and computed at.")
     count: int = Field(description="Fees charged (a charge never gets a second one).")
-    total: Decimal = Field(description="Sum of the fees.")
+    total: Money = Field(description="Sum of the fees.")
     fees: list[OwnerLedgerEntryRead] = Field(description="The fee rows, with what paid them from existing credit.")  # type: ignore[valid-type]
 
 
@@ -323,8 +325,8 @@ class StatementLine(ApiModel):
     memo: str = Field(description="Description.")
     reference: str | None = Field(None, description="Check number or reference of a payment.")
     due_date: date | None = Field(None, description="When a charge is due.")
-    amount: Decimal = Field(description="Positive: charged; negative: paid or credited.")
-    balance: Decimal = Field(description="Running balance after this row (positive: owed).")
+    amount: Money = Field(description="Positive: charged; negative: paid or credited.")
+    balance: Money = Field(description="Running balance after this row (positive: owed).")
 
 
 class OwnerStatement(ApiModel):
@@ -336,10 +338,10 @@ class OwnerStatement(ApiModel):
     owner_names: list[str] = Field(description="Owners on the last day, primary first.")
     from_date: date = Field(description="First day.")
     to_date: date = Field(description="Last day.")
-    opening_balance: Decimal = Field(description="Balance before the first day (positive: owed).")
-    charges: Decimal = Field(description="Sum of the charges and returned payments in the range.")
-    credits: Decimal = Field(description="Sum of the payments and credits in the range (negative).")
-    closing_balance: Decimal = Field(description="Balance at the end of the last day.")
+    opening_balance: Money = Field(description="Balance before the first day (positive: owed).")
+    charges: Money = Field(description="Sum of the charges and returned payments in the range.")
+    credits: Money = Field(description="Sum of the payments and credits in the range (negative).")
+    closing_balance: Money = Field(description="Balance at the end of the last day.")
     lines: list[StatementLine] = Field(description="The rows in the range, in posting order.")
 
 
@@ -353,13 +355,13 @@ class ArAgingInput(ApiModel):
 class AgingAmounts(ApiModel):
     """Open charges by days past their due date, unapplied credit, and the net balance."""
 
-    current: Decimal = Field(description="Not yet past due.")
-    days_1_to_30: Decimal = Field(description="1–30 days past due.")
-    days_31_to_60: Decimal = Field(description="31–60 days past due.")
-    days_61_to_90: Decimal = Field(description="61–90 days past due.")
-    over_90: Decimal = Field(description="More than 90 days past due.")
-    credit: Decimal = Field(description="Unapplied payments and credits (prepaid), as a positive amount.")
-    balance: Decimal = Field(description="Open charges less credit.")
+    current: Money = Field(description="Not yet past due.")
+    days_1_to_30: Money = Field(description="1–30 days past due.")
+    days_31_to_60: Money = Field(description="31–60 days past due.")
+    days_61_to_90: Money = Field(description="61–90 days past due.")
+    over_90: Money = Field(description="More than 90 days past due.")
+    credit: Money = Field(description="Unapplied payments and credits (prepaid), as a positive amount.")
+    balance: Money = Field(description="Open charges less credit.")
 
 
 class ArAgingRow(AgingAmounts):
@@ -395,8 +397,8 @@ class DelinquentUnit(ApiModel):
     unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
     unit_number: str = Field(description="The unit's number.")
     owner_names: list[str] = Field(description="Owners on the date, primary first.")
-    past_due: Decimal = Field(description="Open on charges more than the given days past due.")
-    balance: Decimal = Field(description="Everything the unit owes less its credit.")
+    past_due: Money = Field(description="Open on charges more than the given days past due.")
+    balance: Money = Field(description="Everything the unit owes less its credit.")
     oldest_due_date: date = Field(description="Due date of its oldest open charge.")
     days_past_due: int = Field(description="Days since that due date.")
 
@@ -408,4 +410,4 @@ class DelinquencyList(ApiModel):
     as_of: date = Field(description="Date measured at.")
     min_days_past_due: int = Field(description="Threshold used.")
     rows: list[DelinquentUnit] = Field(description="Most days past due first, then by unit number.")
-    total_past_due: Decimal = Field(description="Sum of the rows' past-due amounts.")
+    total_past_due: Money = Field(description="Sum of the rows' past-due amounts.")

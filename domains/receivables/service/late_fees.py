@@ -26,7 +26,7 @@ from domains.receivables.book import Book
 from domains.receivables.errors import LateFeeRuleMissing
 from domains.receivables.models import EntryKind, LateFeeMethod, LateFeeRule, OwnerLedgerAllocation, OwnerLedgerEntry
 from graph.db import new_id, scoped_transaction
-from graph.errors import AppError
+from graph.errors import AppError, ValidationFailed
 from graph.ids import encode
 from graph.maintenance import scheduled
 from graph.platform import current_platform
@@ -42,6 +42,8 @@ SYSTEM_ACTOR = UUID(int=0)
 
 async def set_rule(session: AsyncSession, organization_id: UUID, data: Any) -> LateFeeRule:
     await require(session, Association, data.association_id, "associationId")
+    if data.method is LateFeeMethod.PERCENT and data.amount > 100:
+        raise ValidationFailed("A percentage is at most 100.00.", field=["amount"])
     values = data.model_dump()
     stmt = insert(LateFeeRule).values(id=new_id(), organization_id=organization_id, **values)
     stmt = stmt.on_conflict_do_update(

@@ -111,7 +111,7 @@ _STATEMENT_HEAD = text(
   FROM units u WHERE u.id = :unit"""
 )
 _STATEMENT_LINES = text(
-    """SELECT * FROM (
+    """SELECT entry_id, entry_date, kind, memo, reference, due_date, amount, balance FROM (
   SELECT e.id AS entry_id, e.entry_date, e.kind, e.memo, e.reference, e.due_date, e.amount, e.seq,
          sum(e.amount) OVER (ORDER BY e.entry_date, e.seq) AS balance
     FROM owner_ledger_entries e
