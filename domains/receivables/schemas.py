@@ -175,7 +175,7 @@ class LateFeeRuleGetInput(ApiModel):
     association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
 
 
-class LateFeeApplyInput(ApiModel):
+class LateFeeRuleApplyInput(ApiModel):
     """Charge late fees now, as of a date."""
 
     association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
@@ -254,7 +254,7 @@ class PaymentReturnResult(ApiModel):
     fee: OwnerLedgerEntryRead | None = Field(None, description="The returned-payment fee, if one was charged.")  # type: ignore[valid-type]
 
 
-class OwnerChargeInput(ApiModel):
+class OwnerLedgerEntryChargeInput(ApiModel):
     """A one-off charge to a unit (a fine, a repair charged back, a correction)."""
 
     unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
@@ -266,7 +266,7 @@ class OwnerChargeInput(ApiModel):
     memo: str = Field(min_length=1, max_length=200, description="Text on the owner's statement.")
 
 
-class OwnerCreditInput(ApiModel):
+class OwnerLedgerEntryCreditInput(ApiModel):
     """A credit to a unit (a waived fee, a concession). With `chargeId` it goes
     on that charge first, in its fund and income account."""
 
@@ -285,7 +285,7 @@ class OwnerLedgerEntryGetInput(ApiModel):
     id: OwnerLedgerEntryId = Field(description="The row.")  # type: ignore[valid-type]
 
 
-class OwnerLedgerListInput(ApiModel):
+class OwnerLedgerEntryListInput(ApiModel):
     """Owner-ledger rows of an association (or one unit), newest first."""
 
     association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]

@@ -209,6 +209,11 @@ def upgrade() -> None:
         "INCLUDE (amount, applied_on, charge_entry_id)"
     )
     op.create_index("ix_owner_ledger_allocations_journal", "owner_ledger_allocations", ["organization_id", "journal_entry_id"])
+    # Aging: an association's applications up to a date.
+    op.execute(
+        "CREATE INDEX ix_owner_ledger_allocations_applied ON owner_ledger_allocations "
+        "(organization_id, association_id, applied_on) INCLUDE (unit_id, amount)"
+    )
     tenant_table("owner_ledger_allocations")
 
     for table in ("levies", "owner_ledger_entries", "owner_ledger_allocations"):

@@ -49,7 +49,7 @@ async def open_receivables(api: Api, units: int = 3, *, amount: str = "300.00", 
 async def levy(api: Api, r: Receivables, period: str, schedule: str | None = None) -> dict[str, Any]:
     """Levy a period and wait for its workflow to post every charge."""
     started = await api.call("levy/v1/post", {"scheduleId": schedule or r.schedule, "period": period}, r.c.admin)
-    await (await DBOS.retrieve_workflow_async(started["workflowId"])).get_result()
+    await (await DBOS.retrieve_workflow_async(started["workflowId"])).get_result(polling_interval_sec=0.02)
     done = await api.call("levy/v1/get", {"id": started["id"]}, r.c.admin)
     assert done["postedUnits"] == done["unitCount"], done
     return done

@@ -56,7 +56,7 @@ async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -
     [levy_id] = {x.json()["id"] for x in responses}
     workflow = responses[0].json()["workflowId"]
     # Starting its workflow again under the same id joins the one that ran.
-    await (await DBOS.retrieve_workflow_async(workflow)).get_result()
+    await (await DBOS.retrieve_workflow_async(workflow)).get_result(polling_interval_sec=0.02)
     assert (await api.call("levy/v1/get", {"id": levy_id}, r.c.admin))["postedUnits"] == 4
     charges = (await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "charge"}, r.c.admin))["nodes"]
     assert sorted(c["unitId"] for c in charges) == sorted(r.c.units)

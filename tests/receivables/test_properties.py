@@ -26,7 +26,7 @@ from domains.accounting import ledger
 from domains.accounting.errors import NotReversible, OwnerLedgerAccount
 from domains.accounting.models import EntrySource, JournalEntry
 from domains.receivables.models import AssessmentSchedule, EntryKind, OwnerLedgerEntry
-from domains.receivables.schemas import OwnerChargeInput, OwnerCreditInput, PaymentRecordInput, PaymentReturnInput
+from domains.receivables.schemas import OwnerLedgerEntryChargeInput, OwnerLedgerEntryCreditInput, PaymentRecordInput, PaymentReturnInput
 from domains.receivables.service import assessments, late_fees, owner_ledger, reports
 from graph.db import apply_scope
 from tests.receivables.books import Receivables, check_books_in, open_receivables, raw
@@ -110,14 +110,14 @@ class Driver:
             charge = await self.s.scalar(
                 select(OwnerLedgerEntry.id).where(OwnerLedgerEntry.unit_id == self.units[u], OwnerLedgerEntry.kind == EntryKind.CHARGE).limit(1)
             )
-        data = OwnerCreditInput(unit_id=self.units[u], amount=amount, entry_date=date(2026, m, 15), charge_id=charge, memo="credit")
+        data = OwnerLedgerEntryCreditInput(unit_id=self.units[u], amount=amount, entry_date=date(2026, m, 15), charge_id=charge, memo="credit")
         try:
             await owner_ledger.credit(self.s, self.org, data, None)
         except Exception as err:  # a charge already paid in full is no longer open
             assert getattr(err, "code", None) == "UNKNOWN_CHARGE", err
 
     async def charge(self, u: int, amount: Decimal, m: int) -> None:
-        data = OwnerChargeInput(unit_id=self.units[u], amount=amount, entry_date=date(2026, m, 20), memo="fine")
+        data = OwnerLedgerEntryChargeInput(unit_id=self.units[u], amount=amount, entry_date=date(2026, m, 20), memo="fine")
         await owner_ledger.charge(self.s, self.org, data, None)
 
     async def manual(self, number: str, amount: Decimal, m: int) -> None:

@@ -10,7 +10,7 @@ from domains.associations.service import require
 from domains.receivables.models import LateFeeRule
 from domains.receivables.operations import entry_reads
 from domains.receivables.schemas import (
-    LateFeeApplyInput,
+    LateFeeRuleApplyInput,
     LateFeeRuleGetInput,
     LateFeeRuleRead,
     LateFeeRuleSetInput,
@@ -46,10 +46,10 @@ async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeR
 
 
 @operation(
-    "lateFeeRule/v1/apply", input=LateFeeApplyInput, output=LateFeeRun, kind="late_fee_rule", action="apply",
+    "lateFeeRule/v1/apply", input=LateFeeRuleApplyInput, output=LateFeeRun, kind="late_fee_rule", action="apply",
     result_field="run", summary="Charge late fees now",
 )  # fmt: skip
-async def apply_rule(ctx: OperationContext, data: LateFeeApplyInput) -> LateFeeRun:
+async def apply_rule(ctx: OperationContext, data: LateFeeRuleApplyInput) -> LateFeeRun:
     """Run the association's late-fee rule as of a date, now rather than at the
     daily run: each assessment charge still open that day and more than the
     grace days past due gets its fee — once; running again charges nothing

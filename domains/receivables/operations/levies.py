@@ -34,11 +34,6 @@ async def with_progress(ctx: OperationContext, levies: Sequence[Levy]) -> list[A
     return [LevyRead.model_validate(lv).model_copy(update={"posted_units": counts.get(lv.id, 0)}) for lv in levies]
 
 
-async def _plan(ctx: OperationContext, data: LevyInput) -> assessments.Plan:
-    schedule = await require(ctx.session, AssessmentSchedule, data.schedule_id, "scheduleId")
-    return await assessments.plan(ctx.session, schedule, data.period)
-
-
 @operation(
     "levy/v1/preview", input=LevyInput, output=LevyPreview, kind="assessment_schedule", action="preview",
     mutates=False, summary="Preview a levy",
@@ -47,7 +42,8 @@ async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
     """What levying one period of a schedule would charge each active unit, the
     total and how the cents were rounded — posting nothing. Says so if the
     period was already levied."""
-    plan = await _plan(ctx, data)
+    schedule = await require(ctx.session, AssessmentSchedule, data.schedule_id, "scheduleId")
+    plan = await assessments.plan(ctx.session, schedule, data.period)
     existing = await assessments.existing_levy(ctx.session, plan.schedule.id, plan.period)
     return LevyPreview(
         schedule_id=plan.schedule.id,
@@ -76,14 +72,18 @@ async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type
     them), using any credit a unit has. Levying a period again — even
     concurrently, with another idempotency key — answers with the levy already
     started and charges nothing more. The period's month must be open."""
-    plan = await _plan(ctx, data)
     assert ctx.principal is not None
-    levy, started = await assessments.start(ctx.session, org(ctx), plan, ctx.principal.id)
-    if started:
-        size = ctx.platform.settings.levy_batch_units
-        await ctx.start_workflow(
-            assessments.LEVY_WORKFLOW, levy.workflow_id, str(org(ctx)), str(levy.id), assessments.batches(plan, size)
-        )
+    schedule = await require(ctx.session, AssessmentSchedule, data.schedule_id, "scheduleId")
+    levy = await assessments.existing_levy(ctx.session, schedule.id, data.period)
+    started = False
+    if levy is None:
+        plan = await assessments.plan(ctx.session, schedule, data.period)
+        levy, started = await assessments.start(ctx.session, org(ctx), plan, ctx.principal.id)
+        if started:
+            size = ctx.platform.settings.levy_batch_units
+            await ctx.start_workflow(
+                assessments.LEVY_WORKFLOW, levy.workflow_id, str(org(ctx)), str(levy.id), assessments.batches(plan, size)
+            )
     ctx.audit_summary = {"period": str(levy.period), "total": str(levy.total), "units": levy.unit_count, "started": started}
     return (await with_progress(ctx, [levy]))[0]
 

@@ -7,12 +7,12 @@ from domains.associations.operations import as_connection, org
 from domains.receivables.models import OwnerLedgerEntry
 from domains.receivables.operations import entry_reads
 from domains.receivables.schemas import (
-    OwnerChargeInput,
-    OwnerCreditInput,
+    OwnerLedgerEntryChargeInput,
+    OwnerLedgerEntryCreditInput,
     OwnerLedgerEntryConnection,
     OwnerLedgerEntryGetInput,
     OwnerLedgerEntryRead,
-    OwnerLedgerListInput,
+    OwnerLedgerEntryListInput,
     PaymentRecordInput,
     PaymentReturnInput,
     PaymentReturnResult,
@@ -60,10 +60,10 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
 
 
 @operation(
-    "ownerLedgerEntry/v1/charge", input=OwnerChargeInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
+    "ownerLedgerEntry/v1/charge", input=OwnerLedgerEntryChargeInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Charge a unit",
 )  # fmt: skip
-async def charge(ctx: OperationContext, data: OwnerChargeInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
     """Charge one unit a one-off amount (a fine, a repair charged back, a
     correction), credited to an income account; any credit the owner has pays it."""
     rows, allocations = await owner_ledger.charge(ctx.session, org(ctx), data, _actor(ctx))  # type: ignore[arg-type]
@@ -72,10 +72,10 @@ async def charge(ctx: OperationContext, data: OwnerChargeInput) -> OwnerLedgerEn
 
 
 @operation(
-    "ownerLedgerEntry/v1/credit", input=OwnerCreditInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
+    "ownerLedgerEntry/v1/credit", input=OwnerLedgerEntryCreditInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Credit a unit",
 )  # fmt: skip
-async def credit(ctx: OperationContext, data: OwnerCreditInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
     """Credit one unit (a waived fee, a concession): it reduces the income it
     gives back and pays the named charge, or the oldest open charges of its fund;
     any rest stays as credit."""
@@ -94,10 +94,10 @@ async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> Ow
 
 
 @operation(
-    "ownerLedgerEntry/v1/list", input=OwnerLedgerListInput, output=OwnerLedgerEntryConnection, kind="owner_ledger_entry",
+    "ownerLedgerEntry/v1/list", input=OwnerLedgerEntryListInput, output=OwnerLedgerEntryConnection, kind="owner_ledger_entry",
     action="list", mutates=False, graphql_name="ownerLedgerEntries", summary="List owner-ledger rows",
 )  # fmt: skip
-async def list_entries(ctx: OperationContext, data: OwnerLedgerListInput) -> OwnerLedgerEntryConnection:  # type: ignore[valid-type]
+async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:  # type: ignore[valid-type]
     """Owner-ledger rows of an association or one unit, newest first, with their
     allocations. Owners see their own units' rows only."""
     page = Page(data.first, data.after, "seq", descending=True)
