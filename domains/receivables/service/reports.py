@@ -23,8 +23,9 @@ from domains.receivables.models import DEBIT_KINDS
 _DEBITS = ", ".join(f"'{k.value}'" for k in sorted(DEBIT_KINDS))
 
 # Each charge of an association still open on :as_of, with its days past due.
+# The CTEs are MATERIALIZED: computed once, never re-run per unit of a nested loop.
 _OPEN_CHARGES = f"""
-  open_charges AS (
+  open_charges AS MATERIALIZED (
     SELECT e.unit_id, e.due_date, CAST(:as_of AS date) - e.due_date AS days,
            e.amount - coalesce((SELECT sum(a.amount) FROM owner_ledger_allocations a
                                  WHERE a.organization_id = e.organization_id AND a.charge_entry_id = e.id
@@ -41,7 +42,7 @@ _OWNERS = """
 
 _AGING = text(
     f"""WITH {_OPEN_CHARGES},
-  aged AS (
+  aged AS MATERIALIZED (
     SELECT unit_id,
            coalesce(sum(open) FILTER (WHERE days <= 0), 0) AS current,
            coalesce(sum(open) FILTER (WHERE days BETWEEN 1 AND 30), 0) AS days_1_to_30,
@@ -49,7 +50,7 @@ _AGING = text(
            coalesce(sum(open) FILTER (WHERE days BETWEEN 61 AND 90), 0) AS days_61_to_90,
            coalesce(sum(open) FILTER (WHERE days > 90), 0) AS over_90
       FROM open_charges WHERE open <> 0 GROUP BY unit_id),
-  credit AS (
+  credit AS MATERIALIZED (
     SELECT unit_id, sum(amount) AS credit FROM (
       SELECT e.unit_id, -e.amount AS amount FROM owner_ledger_entries e
        WHERE e.association_id = :association AND e.kind NOT IN ({_DEBITS}) AND e.entry_date <= :as_of
@@ -84,7 +85,7 @@ async def aging(session: AsyncSession, association_id: UUID, as_of: date) -> tup
 
 _DELINQUENT = text(
     f"""WITH {_OPEN_CHARGES},
-  late AS (
+  late AS MATERIALIZED (
     SELECT unit_id, sum(open) FILTER (WHERE days > :days) AS past_due, min(due_date) AS oldest_due_date
       FROM open_charges WHERE open > 0 GROUP BY unit_id
     HAVING coalesce(sum(open) FILTER (WHERE days > :days), 0) >= :min_amount)
