@@ -47,7 +47,15 @@ from sqlalchemy.orm import aliased
 
 from domains.accounting import ledger
 from domains.accounting.errors import ControlAccountMissing
-from domains.accounting.models import Basis, ControlRole, EntrySource, Fund, FundKind, GlAccount, JournalEntry
+from domains.accounting.models import (
+    Basis,
+    ControlRole,
+    EntrySource,
+    Fund,
+    FundKind,
+    GlAccount,
+    JournalEntry,
+)
 from domains.associations.models import Unit
 from domains.receivables.models import (
     DEBIT_KINDS,

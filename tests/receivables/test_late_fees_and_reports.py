@@ -10,7 +10,13 @@ from decimal import Decimal
 
 from dbos import DBOS
 
-from tests.receivables.books import Receivables, check_books, levy, open_receivables, pay
+from tests.receivables.books import (
+    Receivables,
+    check_books,
+    levy,
+    open_receivables,
+    pay,
+)
 
 STATEMENT = """query($id: ID!, $from: Date!, $to: Date!) { ownerStatement(id: $id, fromDate: $from, toDate: $to) {
   unitNumber ownerNames openingBalance closingBalance lines { entryDate kind amount balance } } }"""
@@ -22,7 +28,10 @@ async def _fees(api, r: Receivables) -> list[tuple[str, str]]:  # type: ignore[n
 
 
 async def test_late_fees_once_per_charge(api, platform) -> None:  # type: ignore[no-untyped-def]
-    from domains.receivables.service.late_fees import LATE_FEE_SCHEDULE, apply_late_fees_workflow
+    from domains.receivables.service.late_fees import (
+        LATE_FEE_SCHEDULE,
+        apply_late_fees_workflow,
+    )
 
     schedule = await DBOS.get_schedule_async(LATE_FEE_SCHEDULE)
     assert schedule is not None and schedule["schedule"] == "30 6 * * *"

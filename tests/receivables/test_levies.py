@@ -87,6 +87,10 @@ async def test_bad_periods_and_schedules(api) -> None:  # type: ignore[no-untype
     ):
         x = await api.rpc("assessmentSchedule/v1/create", bad | extra, token=token, key=uuid.uuid4().hex)
         assert x.status_code == status and x.json()["error"]["code"] == code, (extra, x.text)
+    # A fund with no receivable account can't be assessed.
+    roof = await api.call("fund/v1/create", {"associationId": r.c.association, "code": "ROOF", "name": "Roof", "kind": "special_assessment"}, r.c.admin)
+    x = await api.rpc("assessmentSchedule/v1/create", bad | {"incomeAccountId": r.b.accounts["4000"], "fundId": roof["id"]}, token=token, key=uuid.uuid4().hex)
+    assert x.status_code == 422 and x.json()["error"]["code"] == "CONTROL_ACCOUNT_MISSING", x.text
     # A one-off special assessment levies once; deactivated, not at all.
     special = await api.call("assessmentSchedule/v1/create", bad | {"incomeAccountId": r.b.accounts["4000"]}, r.c.admin)
     x = await api.rpc("levy/v1/post", {"scheduleId": special["id"], "period": "2026-02-01"}, token=token, key=uuid.uuid4().hex)

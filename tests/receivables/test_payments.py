@@ -8,7 +8,14 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from tests.receivables.books import Receivables, balances, check_books, levy, open_receivables, pay
+from tests.receivables.books import (
+    Receivables,
+    balances,
+    check_books,
+    levy,
+    open_receivables,
+    pay,
+)
 
 
 async def _charges(api, r: Receivables, unit: int) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]

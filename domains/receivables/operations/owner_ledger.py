@@ -8,11 +8,11 @@ from domains.receivables.models import OwnerLedgerEntry
 from domains.receivables.operations import entry_reads
 from domains.receivables.schemas import (
     OwnerLedgerEntryChargeInput,
-    OwnerLedgerEntryCreditInput,
     OwnerLedgerEntryConnection,
+    OwnerLedgerEntryCreditInput,
     OwnerLedgerEntryGetInput,
-    OwnerLedgerEntryRead,
     OwnerLedgerEntryListInput,
+    OwnerLedgerEntryRead,
     PaymentRecordInput,
     PaymentReturnInput,
     PaymentReturnResult,

@@ -28,11 +28,16 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting import ledger
-from domains.accounting.models import EntrySource
+from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Association, Unit, UnitStatus
 from domains.associations.service import changes, require
 from domains.receivables.book import Book
-from domains.receivables.errors import InvalidPeriod, InvalidSchedule, NoAssessableUnits, ScheduleInactive
+from domains.receivables.errors import (
+    InvalidPeriod,
+    InvalidSchedule,
+    NoAssessableUnits,
+    ScheduleInactive,
+)
 from domains.receivables.models import (
     MONTHS_PER_PERIOD,
     AssessmentMethod,
@@ -61,11 +66,17 @@ def _check_dates(starts_on: date, ends_on: date | None) -> None:
         raise InvalidSchedule("`endsOn` is before `startsOn`.", field=["endsOn"])
 
 
+async def _check_receivable(session: AsyncSession, association_id: UUID, fund_id: UUID) -> None:
+    """The fund has the receivable account its charges go to (CONTROL_ACCOUNT_MISSING)."""
+    ledger.control(await ledger.control_accounts(session, association_id), ControlRole.ACCOUNTS_RECEIVABLE, fund_id)
+
+
 async def create_schedule(session: AsyncSession, organization_id: UUID, data: Any) -> AssessmentSchedule:
     await require(session, Association, data.association_id, "associationId")
     _check_dates(data.starts_on, data.ends_on)
     await income_account(session, data.association_id, data.income_account_id, "incomeAccountId")
     await fund_of(session, data.association_id, data.fund_id, "fundId")
+    await _check_receivable(session, data.association_id, data.fund_id)
     schedule = AssessmentSchedule(organization_id=organization_id, is_active=True, **data.model_dump())
     session.add(schedule)
     await session.flush()
@@ -141,6 +152,7 @@ class Plan:
 async def plan(session: AsyncSession, schedule: AssessmentSchedule, period: date) -> Plan:
     """Each active unit's charge for one period, by unit number."""
     check_period(schedule, period)
+    await _check_receivable(session, schedule.association_id, schedule.fund_id)
     units = (
         await session.execute(
             select(Unit.id, Unit.unit_number, Unit.assessment_share)

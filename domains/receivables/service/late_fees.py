@@ -24,7 +24,13 @@ from domains.associations.service import require
 from domains.audit.models import AuditEvent
 from domains.receivables.book import Book
 from domains.receivables.errors import LateFeeRuleMissing
-from domains.receivables.models import EntryKind, LateFeeMethod, LateFeeRule, OwnerLedgerAllocation, OwnerLedgerEntry
+from domains.receivables.models import (
+    EntryKind,
+    LateFeeMethod,
+    LateFeeRule,
+    OwnerLedgerAllocation,
+    OwnerLedgerEntry,
+)
 from graph.db import new_id, scoped_transaction
 from graph.errors import AppError, ValidationFailed
 from graph.ids import encode

@@ -19,7 +19,11 @@ from domains.receivables.errors import (
     PaymentAlreadyReturned,
     UnknownCharge,
 )
-from domains.receivables.models import EntryKind, OwnerLedgerAllocation, OwnerLedgerEntry
+from domains.receivables.models import (
+    EntryKind,
+    OwnerLedgerAllocation,
+    OwnerLedgerEntry,
+)
 from domains.receivables.service import fund_of, income_account
 from graph.errors import ValidationFailed
 
