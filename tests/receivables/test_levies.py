@@ -7,9 +7,13 @@ import asyncio
 import uuid
 from decimal import Decimal
 
-from dbos import DBOS
+from dbos import DBOS, SetWorkflowID
 
-from tests.receivables.books import check_books, levy, open_receivables
+from domains.receivables.service.assessments import (
+    post_levy_batch_step,
+    post_levy_workflow,
+)
+from tests.receivables.books import check_books, levy, open_receivables, raw
 
 
 async def test_preview_rounds_by_largest_remainder(api) -> None:  # type: ignore[no-untyped-def]
@@ -55,8 +59,14 @@ async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -
     assert [x.status_code for x in responses] == [200] * 4, [x.text for x in responses]
     [levy_id] = {x.json()["id"] for x in responses}
     workflow = responses[0].json()["workflowId"]
-    # Starting its workflow again under the same id joins the one that ran.
-    await (await DBOS.retrieve_workflow_async(workflow)).get_result(polling_interval_sec=0.02)
+    assert await (await DBOS.retrieve_workflow_async(workflow)).get_result(polling_interval_sec=0.02) == 4
+    # Started again under its id (a retry, a duplicate start): DBOS answers with the first run's result.
+    batch = [[u, "250.00"] for u in map(str, map(raw, r.c.units))]
+    with SetWorkflowID(workflow):
+        again = await DBOS.start_workflow_async(post_levy_workflow, str(raw(r.c.org)), str(raw(levy_id)), [batch])
+    assert await again.get_result() == 4
+    # And a step re-run after a crash skips the units it finds charged.
+    assert await post_levy_batch_step(str(raw(r.c.org)), str(raw(levy_id)), batch) == 0
     assert (await api.call("levy/v1/get", {"id": levy_id}, r.c.admin))["postedUnits"] == 4
     charges = (await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "charge"}, r.c.admin))["nodes"]
     assert sorted(c["unitId"] for c in charges) == sorted(r.c.units)
