@@ -1,9 +1,11 @@
-"""Scheduled housekeeping, run as DBOS workflows so a missed hour is not lost
-to a restart: idempotency keys are pruned once they are past their retention
+"""Scheduled workflows: housekeeping here, and any a domain declares with
+`scheduled` (late fees). They run as DBOS workflows so a missed run is not lost
+to a restart. Idempotency keys are pruned once they are past their retention
 (never before 24 hours; the SQL function enforces the floor too)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +15,20 @@ from sqlalchemy import text
 from graph.platform import current_platform
 
 PRUNE_SCHEDULE = "prune-idempotency-keys"
+ScheduledWorkflow = Callable[[datetime, Any], Awaitable[Any]]
+# schedule name → (workflow, cron), created once in DBOS's system database.
+SCHEDULES: dict[str, tuple[ScheduledWorkflow, str]] = {}
+
+
+def scheduled(schedule_name: str, cron: str, *, name: str) -> Callable[[ScheduledWorkflow], ScheduledWorkflow]:
+    """Register a DBOS workflow `name` run on `cron` (UTC) with (scheduled time, context)."""
+
+    def register(fn: ScheduledWorkflow) -> ScheduledWorkflow:
+        workflow = DBOS.workflow(name=name)(fn)
+        SCHEDULES[schedule_name] = (workflow, cron)
+        return workflow
+
+    return register
 
 
 @DBOS.step(name="prune_idempotency_keys_step")
@@ -26,16 +42,13 @@ async def prune_idempotency_keys_step() -> int:
     return int(pruned or 0)
 
 
-@DBOS.workflow(name="prune_idempotency_keys_workflow")
+@scheduled(PRUNE_SCHEDULE, "17 * * * *", name="prune_idempotency_keys_workflow")
 async def prune_idempotency_keys_workflow(scheduled_at: datetime, context: Any) -> int:
     return await prune_idempotency_keys_step()
 
 
 async def ensure_schedules() -> None:
-    """Create the hourly schedule once; DBOS keeps it in its system database."""
-    if await DBOS.get_schedule_async(PRUNE_SCHEDULE) is None:
-        await DBOS.create_schedule_async(
-            schedule_name=PRUNE_SCHEDULE,
-            workflow_fn=prune_idempotency_keys_workflow,
-            schedule="17 * * * *",
-        )
+    """Create each schedule once; DBOS keeps them in its system database."""
+    for schedule_name, (workflow, cron) in SCHEDULES.items():
+        if await DBOS.get_schedule_async(schedule_name) is None:
+            await DBOS.create_schedule_async(schedule_name=schedule_name, workflow_fn=workflow, schedule=cron)

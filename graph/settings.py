@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     idempotency_retention_hours: int = 24
     join_request_ttl_seconds: float = 14 * 24 * 3600
     max_concurrent_password_hashes: int = 4
+    # Units charged per transaction (one durable step) when a levy posts.
+    levy_batch_units: int = Field(250, ge=1, le=5000)
 
     # Test-only fault injection: after a mutation's effect commits, touch this
     # file and hang, so a crash test can SIGKILL the server at exactly that point.

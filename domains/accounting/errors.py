@@ -69,6 +69,14 @@ class ControlAccountMissing(AppError):
     status = 422
 
 
+class OwnerLedgerAccount(AppError):
+    """Receivable and prepaid-assessment accounts are kept by the owner ledger:
+    charges, payments and credits go through receivables."""
+
+    code = "OWNER_LEDGER_ACCOUNT"
+    status = 422
+
+
 class PeriodAlreadyClosed(Conflict):
     code = "PERIOD_ALREADY_CLOSED"
 

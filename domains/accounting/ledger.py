@@ -24,6 +24,7 @@ from domains.accounting.errors import (
     ControlAccountMissing,
     FundMismatch,
     NotReversible,
+    OwnerLedgerAccount,
     PeriodClosed,
     UnbalancedEntry,
     UnknownAccount,
@@ -42,6 +43,13 @@ from domains.accounting.models import (
 from graph.db import new_id
 
 CENT = Decimal("0.01")
+# Receivables keeps each unit's owner ledger equal to these accounts (the
+# database checks it per entry at commit), so only its postings touch them and
+# only it corrects them.
+OWNER_LEDGER_ROLES = frozenset({ControlRole.ACCOUNTS_RECEIVABLE, ControlRole.PREPAID_ASSESSMENTS})
+OWNER_LEDGER_SOURCES = frozenset(
+    {EntrySource.ASSESSMENT, EntrySource.LATE_FEE, EntrySource.PAYMENT, EntrySource.PAYMENT_RETURN, EntrySource.CREDIT}
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ async def check_open(session: AsyncSession, association_id: UUID, on: date) -> N
         raise PeriodClosed(f"{on:%B %Y} is closed; post into an open month (a correction goes in the current one).", field=["entryDate"])
 
 
-async def _check_references(session: AsyncSession, association_id: UUID, lines: Sequence[Posting]) -> None:
+async def _check_references(session: AsyncSession, association_id: UUID, lines: Sequence[Posting], source: EntrySource) -> None:
     account_ids = {line.account_id for line in lines}
     accounts = {
         a.id: a
@@ -109,6 +117,12 @@ async def _check_references(session: AsyncSession, association_id: UUID, lines: 
         account = accounts.get(line.account_id)
         if account is None or not account.is_active:
             raise UnknownAccount("No active account of this association has this id.", field=["lines", str(i), "accountId"])
+        if account.control in OWNER_LEDGER_ROLES and source not in OWNER_LEDGER_SOURCES:
+            raise OwnerLedgerAccount(
+                f"Account {account.number} is kept by the owner ledger: post charges, payments and credits through "
+                "receivables (ownerLedgerEntryCharge, ownerLedgerEntryCredit, paymentRecord).",
+                field=["lines", str(i), "accountId"],
+            )
         if line.fund_id not in funds:
             raise UnknownFund("No fund of this association has this id.", field=["lines", str(i), "fundId"])
         if account.fund_id is not None and account.fund_id != line.fund_id:
@@ -136,7 +150,7 @@ async def post(
     check_balanced(lines)
     await check_open(session, association_id, entry_date)
     if not checked:
-        await _check_references(session, association_id, lines)
+        await _check_references(session, association_id, lines, source)
     entry = JournalEntry(
         id=new_id(),
         organization_id=organization_id,
@@ -191,6 +205,11 @@ async def reverse(
     at most once, and a reversal is not itself reversed (post a new entry)."""
     if entry.reverses_entry_id is not None:
         raise NotReversible("This entry is a reversal; post a new entry instead of reversing it.", field=["id"])
+    if entry.source in OWNER_LEDGER_SOURCES:
+        raise NotReversible(
+            "This entry was posted by receivables; correct it there (a credit, a returned payment), which keeps the owner ledger in step.",
+            field=["id"],
+        )
     if on < entry.entry_date:
         raise NotReversible("A reversal can't be dated before the entry it reverses.", field=["entryDate"])
     already = await session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry.id))

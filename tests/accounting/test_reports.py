@@ -4,20 +4,22 @@ are worked out below, in both the accrual and the cash view.
 The association's fiscal year starts in July: fiscal year 2025 runs from
 2025-07-01 to 2026-06-30. Entries go straight through `ledger.post`, with the
 accrual-only and cash-only lines a levy, a payment and a vendor invoice carry
-(domains/accounting/models.py):
+(domains/accounting/models.py). The receivable and the credit sit in plain
+accounts 1300 and 2150: the control accounts 1200 and 2100 belong to the owner
+ledger, which only receivables posts to.
 
   earlier fiscal year (2024)
     2025-01-10  opening          Dr 1010 1000 both        Cr 3000 1000 both
-    2025-03-01  levy U1          Dr 1200  300 accrual     Cr 4000  300 accrual
-    2025-03-15  payment U1       Dr 1010  200 both        Cr 1200  200 accrual, Cr 4000 200 cash
+    2025-03-01  levy U1          Dr 1300  300 accrual     Cr 4000  300 accrual
+    2025-03-15  payment U1       Dr 1010  200 both        Cr 1300  200 accrual, Cr 4000 200 cash
     2025-04-01  invoice          Dr 5100  150 accrual     Cr 2000  150 accrual
   fiscal year 2025
-    2025-07-01  levy U1          Dr 1200  300 accrual     Cr 4000  300 accrual
-    2025-07-20  payment U1       Dr 1010  400 both        Cr 1200  400 accrual, Cr 4000 400 cash
+    2025-07-01  levy U1          Dr 1300  300 accrual     Cr 4000  300 accrual
+    2025-07-20  payment U1       Dr 1010  400 both        Cr 1300  400 accrual, Cr 4000 400 cash
     2025-07-31  reserve levy     Dr 1020  500 both (RESV) Cr 4000  500 both (RESV)
     2025-08-05  invoice paid     Dr 2000  150 accrual, Dr 5100 150 cash    Cr 1010 150 both
     2025-08-10  invoice          Dr 5200   80 accrual     Cr 2000   80 accrual
-    2025-08-15  owner credit     Dr 1010   50 both        Cr 2100   50 both
+    2025-08-15  owner credit     Dr 1010   50 both        Cr 2150   50 both
     2025-08-20  reserve spend    Dr 6000  120 both (RESV) Cr 1020  120 both (RESV)
 """
 
@@ -38,15 +40,15 @@ from tests.accounting.books import Books, open_books, sample_budget
 A, C, BOTH = Basis.ACCRUAL, Basis.CASH, Basis.BOTH
 ENTRIES: list[tuple[str, list[tuple[str, str, str, str, Basis]]]] = [
     ("2025-01-10", [("1010", "OPER", "1000", "0", BOTH), ("3000", "OPER", "0", "1000", BOTH)]),
-    ("2025-03-01", [("1200", "OPER", "300", "0", A), ("4000", "OPER", "0", "300", A)]),
-    ("2025-03-15", [("1010", "OPER", "200", "0", BOTH), ("1200", "OPER", "0", "200", A), ("4000", "OPER", "0", "200", C)]),
+    ("2025-03-01", [("1300", "OPER", "300", "0", A), ("4000", "OPER", "0", "300", A)]),
+    ("2025-03-15", [("1010", "OPER", "200", "0", BOTH), ("1300", "OPER", "0", "200", A), ("4000", "OPER", "0", "200", C)]),
     ("2025-04-01", [("5100", "OPER", "150", "0", A), ("2000", "OPER", "0", "150", A)]),
-    ("2025-07-01", [("1200", "OPER", "300", "0", A), ("4000", "OPER", "0", "300", A)]),
-    ("2025-07-20", [("1010", "OPER", "400", "0", BOTH), ("1200", "OPER", "0", "400", A), ("4000", "OPER", "0", "400", C)]),
+    ("2025-07-01", [("1300", "OPER", "300", "0", A), ("4000", "OPER", "0", "300", A)]),
+    ("2025-07-20", [("1010", "OPER", "400", "0", BOTH), ("1300", "OPER", "0", "400", A), ("4000", "OPER", "0", "400", C)]),
     ("2025-07-31", [("1020", "RESV", "500", "0", BOTH), ("4000", "RESV", "0", "500", BOTH)]),
     ("2025-08-05", [("2000", "OPER", "150", "0", A), ("5100", "OPER", "150", "0", C), ("1010", "OPER", "0", "150", BOTH)]),
     ("2025-08-10", [("5200", "OPER", "80", "0", A), ("2000", "OPER", "0", "80", A)]),
-    ("2025-08-15", [("1010", "OPER", "50", "0", BOTH), ("2100", "OPER", "0", "50", BOTH)]),
+    ("2025-08-15", [("1010", "OPER", "50", "0", BOTH), ("2150", "OPER", "0", "50", BOTH)]),
     ("2025-08-20", [("6000", "RESV", "120", "0", BOTH), ("1020", "RESV", "0", "120", BOTH)]),
 ]
 
@@ -60,7 +62,7 @@ async def post(platform, b: Books, on: str, lines: list[tuple[str, str, str, str
             source=EntrySource.MANUAL,
             lines=[
                 ledger.Posting(decode(b.accounts[number])[1], decode(b.funds[fund])[1], Decimal(dr), Decimal(cr), basis,
-                               unit_id=unit if number in ("1200", "4000") else None)
+                               unit_id=unit if number in ("1300", "4000") else None)
                 for number, fund, dr, cr, basis in lines
             ],
         )  # fmt: skip
@@ -68,6 +70,9 @@ async def post(platform, b: Books, on: str, lines: list[tuple[str, str, str, str
 
 async def ledger_books(api, platform, basis: str = "accrual") -> Books:  # type: ignore[no-untyped-def]
     b = await open_books(api, units=1)
+    for number, name, type_ in (("1300", "Other Receivables", "asset"), ("2150", "Deposits Held", "liability")):
+        account = {"associationId": b.c.association, "number": number, "name": name, "type": type_, "fundId": b.funds["OPER"]}
+        b.accounts[number] = (await api.call("glAccount/v1/create", account, b.c.admin))["id"]
     await api.call(
         "association/v1/update", {"id": b.c.association, "fiscalYearStartMonth": 7, "accountingBasis": basis}, b.c.admin
     )
@@ -84,11 +89,11 @@ async def test_trial_balance_in_both_views(api, platform) -> None:  # type: igno
     b = await ledger_books(api, platform)
     accrual = await api.call("financialReport/v1/trialBalance", {"associationId": b.c.association, "asOf": "2025-08-31"}, b.c.admin)
     assert accrual["basis"] == "accrual" and accrual["fiscalYearStart"] == "2025-07-01"
-    # 1200 nets to zero and is left out; 3000 holds last year's accrual net income (300 − 150).
+    # 1300 nets to zero and is left out; 3000 holds last year's accrual net income (300 − 150).
     assert rows(accrual) == {
         ("1010", "OPER"): ("1500.00", "0.00"),
         ("2000", "OPER"): ("0.00", "80.00"),
-        ("2100", "OPER"): ("0.00", "50.00"),
+        ("2150", "OPER"): ("0.00", "50.00"),
         ("3000", "OPER"): ("0.00", "1150.00"),
         ("4000", "OPER"): ("0.00", "300.00"),
         ("5200", "OPER"): ("80.00", "0.00"),
@@ -103,7 +108,7 @@ async def test_trial_balance_in_both_views(api, platform) -> None:  # type: igno
     # No receivable or payable; income when paid (last year 200, this year 400), the invoice when settled.
     assert rows(cash) == {
         ("1010", "OPER"): ("1500.00", "0.00"),
-        ("2100", "OPER"): ("0.00", "50.00"),
+        ("2150", "OPER"): ("0.00", "50.00"),
         ("3000", "OPER"): ("0.00", "1200.00"),
         ("4000", "OPER"): ("0.00", "400.00"),
         ("5100", "OPER"): ("150.00", "0.00"),
@@ -123,7 +128,7 @@ async def test_trial_balance_in_both_views(api, platform) -> None:  # type: igno
     assert earlier["fiscalYearStart"] == "2024-07-01"
     assert rows(earlier) == {
         ("1010", "OPER"): ("1200.00", "0.00"),
-        ("1200", "OPER"): ("100.00", "0.00"),
+        ("1300", "OPER"): ("100.00", "0.00"),
         ("2000", "OPER"): ("0.00", "150.00"),
         ("3000", "OPER"): ("0.00", "1000.00"),
         ("4000", "OPER"): ("0.00", "300.00"),
@@ -146,7 +151,7 @@ async def test_balance_sheet_balances_per_fund(api, platform) -> None:  # type: 
     accrual = await sheet("accrual")
     oper, resv = accrual["OPER"], accrual["RESV"]
     assert lines(oper, "assets") == {"1010": "1500.00"}
-    assert lines(oper, "liabilities") == {"2000": "80.00", "2100": "50.00"}
+    assert lines(oper, "liabilities") == {"2000": "80.00", "2150": "50.00"}
     assert lines(oper, "equity") == {"3000": "1150.00"}
     assert oper["currentYearNetIncome"] == "220.00"  # 300 assessments − 80 utilities
     assert (oper["totalAssets"], oper["totalLiabilities"], oper["totalEquity"], oper["totalLiabilitiesAndEquity"]) == (
@@ -158,7 +163,7 @@ async def test_balance_sheet_balances_per_fund(api, platform) -> None:  # type: 
 
     cash = await sheet("cash")
     oper = cash["OPER"]
-    assert lines(oper, "assets") == {"1010": "1500.00"} and lines(oper, "liabilities") == {"2100": "50.00"}
+    assert lines(oper, "assets") == {"1010": "1500.00"} and lines(oper, "liabilities") == {"2150": "50.00"}
     assert lines(oper, "equity") == {"3000": "1200.00"} and oper["currentYearNetIncome"] == "250.00"  # 400 − 150
     assert oper["totalAssets"] == oper["totalLiabilitiesAndEquity"] == "1500.00"
 

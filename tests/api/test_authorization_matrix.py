@@ -176,6 +176,60 @@ async def _account(w: World) -> dict[str, Any]:
     return {"id": (await _books(w)).accounts["5000"], "name": "Management Fees"}
 
 
+async def _receivables(w: World) -> Any:
+    """A schedule, its January levy, a late-fee rule and a payment, made once."""
+    c = await _books(w)
+    if "schedule" not in c.extra:
+        schedule = await w.api.call("assessmentSchedule/v1/create", await _schedule(w), w.admin)
+        c.schedule = schedule["id"]
+        c.levy = (await w.api.call("levy/v1/post", {"scheduleId": c.schedule, "period": "2026-01-01"}, w.admin))["id"]
+        await w.api.call("lateFeeRule/v1/set", await _late_fee_rule(w), w.admin)
+        c.payment = (await w.api.call("payment/v1/record", await _payment(w), w.admin))["id"]
+    return c
+
+
+async def _schedule(w: World) -> dict[str, Any]:
+    c = await _books(w)
+    return {
+        "associationId": c.association, "name": "Dues", "kind": "regular", "frequency": "monthly", "method": "fixed",
+        "amount": "100.00", "incomeAccountId": c.accounts["4000"], "fundId": c.funds["OPER"], "startsOn": "2026-01-01", "dueDay": 1,
+    }  # fmt: skip
+
+
+async def _late_fee_rule(w: World) -> dict[str, Any]:
+    return {"associationId": (await _books(w)).association, "graceDays": 10, "method": "flat", "amount": "25.00"}
+
+
+async def _payment(w: World) -> dict[str, Any]:
+    return {"unitId": (await w.community()).units[0], "receivedOn": "2026-01-05", "amount": "10.00", "method": "check"}
+
+
+async def _new_payment(w: World) -> dict[str, Any]:
+    await _receivables(w)
+    payment = await w.api.call("payment/v1/record", await _payment(w), w.admin)
+    return {"id": payment["id"], "returnedOn": "2026-01-20", "fee": "0"}
+
+
+async def _levy_input(w: World) -> dict[str, Any]:
+    return {"scheduleId": (await _receivables(w)).schedule, "period": "2026-02-01"}
+
+
+async def _unit_entry(w: World, **more: Any) -> dict[str, Any]:
+    await _receivables(w)
+    return {"unitId": (await w.community()).units[0], "amount": "5.00", "entryDate": "2026-01-10", "memo": "matrix", **more}
+
+
+def _ar(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _receivables(w), attr), **more}
+
+    return make
+
+
+async def _as_of(w: World, **more: Any) -> dict[str, Any]:
+    return {"associationId": (await _receivables(w)).association, "asOf": "2026-02-15", **more}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -223,6 +277,25 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "financialReport/v1/trialBalance": (lambda w: _by_association(w, asOf="2026-01-31"), BOOKS),
     "financialReport/v1/balanceSheet": (lambda w: _by_association(w, asOf="2026-01-31", basis="cash"), BOOKS),
     "financialReport/v1/incomeStatement": (lambda w: _by_association(w, fromDate="2026-01-01", toDate="2026-01-31"), BOOKS),
+    "assessmentSchedule/v1/create": (_schedule, WRITERS),
+    "assessmentSchedule/v1/update": (_ar("schedule", name="Dues 2026"), WRITERS),
+    "assessmentSchedule/v1/list": (_by_association, BOOKS),
+    "levy/v1/preview": (_levy_input, BOOKS),
+    "levy/v1/post": (_levy_input, WRITERS),
+    "levy/v1/get": (_ar("levy"), BOOKS),
+    "levy/v1/list": (_by_association, BOOKS),
+    "lateFeeRule/v1/set": (_late_fee_rule, WRITERS),
+    "lateFeeRule/v1/get": (_by_association, BOOKS),
+    "lateFeeRule/v1/apply": (_as_of, WRITERS),
+    "payment/v1/record": (_payment, WRITERS),
+    "payment/v1/return": (_new_payment, WRITERS),
+    "ownerLedgerEntry/v1/charge": (_unit_entry, WRITERS),
+    "ownerLedgerEntry/v1/credit": (_unit_entry, WRITERS),
+    "ownerLedgerEntry/v1/get": (_ar("payment"), BOOKS),
+    "ownerLedgerEntry/v1/list": (_by_association, ANY_ROLE),
+    "arAging/v1/get": (_as_of, BOOKS),
+    "delinquencyList/v1/get": (_as_of, BOOKS),
+    "ownerStatement/v1/get": (lambda w: _ar("unit", fromDate="2026-01-01", toDate="2026-01-31")(w), BOOKS),
     "workflow/v1/get": (_workflow, ANY_ROLE),
     "auditEvent/v1/verify": (_none, {"admin", "auditor"}),
 }

@@ -217,6 +217,115 @@ async def _budget_amount(sessions, tenant, shared):  # type: ignore[no-untyped-d
     }
 
 
+async def _assessment_schedule(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "name": "Regular", "kind": "regular", "frequency": "monthly", "method": "fixed", "amount": Decimal("10.00"),
+        "income_account_id": await parent(sessions, tenant, shared, "gl_accounts"), "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "starts_on": date(2026, 1, 1), "due_day": 1, "is_active": True,
+    }
+
+
+async def _levy(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    month = date(1900 + _n() % 1000, 1 + _n() % 12, 1)
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "schedule_id": await parent(sessions, tenant, shared, "assessment_schedules"), "period": month, "due_date": month,
+        "total": Decimal("10.00"), "unit_count": 1, "remainder_cents": 0, "workflow_id": uuid.uuid4().hex, "created_by": tenant.user,
+    }
+
+
+async def _late_fee_rule(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "grace_days": 10, "method": "flat", "amount": Decimal("25.00"), "is_active": True,
+    }
+
+
+async def _control(sessions, tenant, shared, role: str) -> uuid.UUID:  # type: ignore[no-untyped-def]
+    """The association's receivable or prepaid account in the shared fund."""
+    key = f"control:{role}"
+    if key not in shared:
+        number = "1200" if role == "accounts_receivable" else "2100"
+        row = {
+            "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+            "number": number, "name": role, "type": "asset" if number == "1200" else "liability",
+            "fund_id": await parent(sessions, tenant, shared, "funds"), "control": role, "is_active": True,
+        }
+        async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+            await s.execute(
+                text("INSERT INTO gl_accounts (id, organization_id, association_id, number, name, type, fund_id, control, is_active) "
+                     "VALUES (:id, :organization_id, :association_id, :number, :name, CAST(:type AS account_type), :fund_id, "
+                     "CAST(:control AS control_role), :is_active)"),
+                row,
+            )  # fmt: skip
+        shared[key] = row["id"]
+    return shared[key]  # type: ignore[no-any-return]
+
+
+async def _booked_by(sessions, tenant, shared, row_id, on: date, lines: list[tuple[uuid.UUID, str, str, str]]) -> uuid.UUID:  # type: ignore[no-untyped-def]
+    """A journal entry written beside row `row_id`, with (account, debit|credit, basis, unit|'') lines of 1.00."""
+    association, fund = await parent(sessions, tenant, shared, "associations"), await parent(sessions, tenant, shared, "funds")
+    entry = {"id": uuid.uuid4(), "organization_id": tenant.org, "association_id": association, "entry_date": on, "memo": "t", "source": "credit"}
+    companions: list[tuple[str, dict[str, Any]]] = [("journal_entries", entry)]
+    for n, (account, side, basis, unit) in enumerate(lines, start=1):
+        companions.append((
+            "journal_lines",
+            {
+                "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": association, "entry_id": entry["id"], "line_no": n,
+                "entry_date": on, "account_id": account, "fund_id": fund, "debit": Decimal("1.00") if side == "debit" else Decimal(0),
+                "credit": Decimal("1.00") if side == "credit" else Decimal(0), "basis": basis, "unit_id": unit or None,
+            },
+        ))  # fmt: skip
+    COMPANIONS[row_id] = companions
+    return entry["id"]  # type: ignore[no-any-return]
+
+
+async def _ledger_row(sessions, tenant, shared, kind: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """A 1.00 adjustment (receivable) or credit (prepaid) and the entry booking it."""
+    unit, income = await parent(sessions, tenant, shared, "units"), await parent(sessions, tenant, shared, "gl_accounts")
+    on = date(2026, 1, 15)
+    row = {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": unit, "kind": kind, "entry_date": on, "due_date": on if kind == "adjustment" else None,
+        "amount": Decimal("1.00") if kind == "adjustment" else Decimal("-1.00"), "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "account_id": income, "memo": "t",
+    }  # fmt: skip
+    if kind == "adjustment":
+        lines = [(await _control(sessions, tenant, shared, "accounts_receivable"), "debit", "accrual", unit), (income, "credit", "accrual", "")]
+    else:
+        lines = [(income, "debit", "both", ""), (await _control(sessions, tenant, shared, "prepaid_assessments"), "credit", "both", unit)]
+    row["journal_entry_id"] = await _booked_by(sessions, tenant, shared, row["id"], on, lines)
+    return row
+
+
+async def _owner_ledger_entry(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return await _ledger_row(sessions, tenant, shared, "adjustment")
+
+
+async def _owner_ledger_allocation(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    """1.00 of a credit applied to a charge of the same unit."""
+    charge = await parent(sessions, tenant, shared, "owner_ledger_entries")
+    if "lot" not in shared:
+        lot = await _ledger_row(sessions, tenant, shared, "credit")
+        async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+            await s.execute(insert_sql("owner_ledger_entries", lot), lot)
+            await complete(s, lot)
+        shared["lot"] = lot["id"]
+    unit, income, on = shared["units"], shared["gl_accounts"], date(2026, 1, 20)
+    row = {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": shared["associations"], "unit_id": unit,
+        "credit_entry_id": shared["lot"], "charge_entry_id": charge, "amount": Decimal("1.00"), "applied_on": on,
+    }  # fmt: skip
+    lines = [
+        (await _control(sessions, tenant, shared, "prepaid_assessments"), "debit", "both", unit),
+        (await _control(sessions, tenant, shared, "accounts_receivable"), "credit", "accrual", unit),
+        (income, "credit", "cash", unit),
+    ]
+    row["journal_entry_id"] = await _booked_by(sessions, tenant, shared, row["id"], on, lines)
+    return row
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -238,6 +347,11 @@ FACTORIES: dict[str, Factory] = {
     "journal_entries": _journal_entry,
     "journal_lines": _journal_line,
     "budget_amounts": _budget_amount,
+    "assessment_schedules": _assessment_schedule,
+    "levies": _levy,
+    "late_fee_rules": _late_fee_rule,
+    "owner_ledger_entries": _owner_ledger_entry,
+    "owner_ledger_allocations": _owner_ledger_allocation,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -252,6 +366,9 @@ CASTS: dict[str, dict[str, str]] = {
     "gl_accounts": {"type": "account_type"},
     "journal_entries": {"source": "entry_source"},
     "journal_lines": {"basis": "ledger_basis"},
+    "assessment_schedules": {"kind": "assessment_kind", "frequency": "assessment_frequency", "method": "assessment_method"},
+    "late_fee_rules": {"method": "late_fee_method"},
+    "owner_ledger_entries": {"kind": "owner_ledger_kind"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -268,6 +385,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "fiscal_period_closes": frozenset({"UPDATE", "DELETE"}),
     "journal_entries": frozenset({"UPDATE", "DELETE"}),
     "journal_lines": frozenset({"UPDATE", "DELETE"}),
+    "assessment_schedules": frozenset({"DELETE"}),
+    "late_fee_rules": frozenset({"DELETE"}),
+    "levies": frozenset({"UPDATE", "DELETE"}),
+    "owner_ledger_entries": frozenset({"UPDATE", "DELETE"}),
+    "owner_ledger_allocations": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

@@ -1,0 +1,60 @@
+"""Error codes of the receivables domain."""
+
+from __future__ import annotations
+
+from graph.errors import AppError, Conflict, NotFound
+
+
+class InvalidPeriod(AppError):
+    """The period isn't one of the schedule's (first of a month, on its cadence, inside its dates)."""
+
+    code = "INVALID_PERIOD"
+    status = 422
+
+
+class ScheduleInactive(AppError):
+    code = "SCHEDULE_INACTIVE"
+    status = 422
+
+
+class NoAssessableUnits(AppError):
+    """The association has no active unit to charge (or, by share, none with a share)."""
+
+    code = "NO_ASSESSABLE_UNITS"
+    status = 422
+
+
+class InvalidSchedule(AppError):
+    """A schedule's income account, fund or dates don't fit."""
+
+    code = "INVALID_SCHEDULE"
+    status = 422
+
+
+class UnknownCharge(AppError):
+    """The charge named is not an open charge of this unit."""
+
+    code = "UNKNOWN_CHARGE"
+    status = 422
+
+
+class AllocationTooLarge(AppError):
+    """Applications exceed the payment, or a charge's open amount."""
+
+    code = "ALLOCATION_TOO_LARGE"
+    status = 422
+
+
+class NotAPayment(AppError):
+    code = "NOT_A_PAYMENT"
+    status = 422
+
+
+class PaymentAlreadyReturned(Conflict):
+    code = "PAYMENT_ALREADY_RETURNED"
+
+
+class LateFeeRuleMissing(NotFound):
+    """The association has no active late-fee rule."""
+
+    code = "LATE_FEE_RULE_MISSING"

@@ -1,0 +1,286 @@
+"""What owners owe their association: assessment schedules, levies, late-fee
+rules, and each unit's owner ledger with the allocations that say which
+payment or credit paid which charge.
+
+The owner ledger is a subledger of the general ledger and the database keeps
+the two in step:
+- every owner-ledger row and allocation names the journal entry that booked it,
+  posted in the same transaction (a deferred trigger checks `posted_at = now()`);
+- at commit, each journal entry's receivable and prepaid lines must equal, per
+  unit and fund, what its owner-ledger rows and allocations say they are
+  (trigger `owner_ledger_agrees`);
+- rows are append-only for the application role: a payment that bounces is
+  undone by new rows, never by editing old ones.
+
+Money model: a payment or credit first becomes a *lot* of unapplied credit
+(prepaid assessments); an allocation moves part of a lot onto a charge
+(receivable). A unit's balance is the sum of its rows' amounts (positive: owed);
+its receivable per fund is its charges less their allocations, its prepaid per
+fund is its lots less theirs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Identity,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domains.accounting.models import MONEY, _Booked, _enum, _in_association
+from graph.db import Base, TimestampMixin, new_id
+from graph.schemas import register_id
+
+
+def _entry_fk(column: str) -> ForeignKeyConstraint:
+    """The journal entry that booked a row: deferred, so a row and its entry may
+    be written in either order inside their one transaction."""
+    return ForeignKeyConstraint(
+        ["organization_id", "association_id", column],
+        ["journal_entries.organization_id", "journal_entries.association_id", "journal_entries.id"],
+        deferrable=True,
+        initially="DEFERRED",
+    )
+
+
+def _same_unit(column: str) -> ForeignKeyConstraint:
+    """Another owner-ledger row of the same unit."""
+    return ForeignKeyConstraint(
+        ["organization_id", "unit_id", column],
+        ["owner_ledger_entries.organization_id", "owner_ledger_entries.unit_id", "owner_ledger_entries.id"],
+    )
+
+
+class AssessmentKind(StrEnum):
+    """A regular assessment (the budgeted dues) or a special one (a roof, a lawsuit)."""
+
+    REGULAR = "regular"
+    SPECIAL = "special"
+
+
+class Frequency(StrEnum):
+    """How often a schedule is levied: every month, quarter or year from its start, or once."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+    ONCE = "once"
+
+
+MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
+
+
+class AssessmentMethod(StrEnum):
+    """How a schedule's amount becomes each unit's charge: a period total split by
+    the units' assessment shares, or the same fixed amount for every unit."""
+
+    SHARE = "share"
+    FIXED = "fixed"
+
+
+class AssessmentSchedule(TimestampMixin, _Booked, Base):
+    """A recurring or special assessment of an association: what each active unit
+    is charged per period, into which income account and fund, from when to when."""
+
+    __tablename__ = "assessment_schedules"
+    # The new updated_at comes back with RETURNING, so a handler can answer with it.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        _in_association("income_account_id", "gl_accounts"),
+        _in_association("fund_id", "funds"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The schedule's id.")
+    name: Mapped[str] = mapped_column(String(100), doc="Name on statements (e.g. Regular Assessment 2026, Roof Special Assessment).")
+    kind: Mapped[AssessmentKind] = mapped_column(_enum(AssessmentKind, "assessment_kind"), doc="Regular or special.")
+    frequency: Mapped[Frequency] = mapped_column(_enum(Frequency, "assessment_frequency"), doc="Monthly, quarterly, annual or once.")
+    method: Mapped[AssessmentMethod] = mapped_column(
+        _enum(AssessmentMethod, "assessment_method"), doc="`share`: `amount` is the period total, split by assessment share; `fixed`: `amount` is each unit's charge."
+    )
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="Period total (method `share`) or per-unit charge (method `fixed`).")
+    income_account_id: Mapped[UUID] = mapped_column(doc="Income account the charges credit (usually Assessment Income).")
+    fund_id: Mapped[UUID] = mapped_column(doc="Fund the charges belong to (operating, reserve, or a special-assessment fund).")
+    starts_on: Mapped[date] = mapped_column(Date, doc="First day of the first period (the first of a month).")
+    ends_on: Mapped[date | None] = mapped_column(Date, doc="Last day a period may start on; null while open-ended.")
+    due_day: Mapped[int] = mapped_column(SmallInteger, doc="Day of the period's first month each charge is due (1–28).")
+    is_active: Mapped[bool] = mapped_column(Boolean, doc="Inactive schedules are kept but can't be levied.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class Levy(_Booked, Base):
+    """One period of a schedule, charged to every active unit exactly once. The row
+    is written when the levy is started; a durable workflow posts the charges."""
+
+    __tablename__ = "levies"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        # The idempotency key of a levy: one per schedule and period.
+        UniqueConstraint("organization_id", "schedule_id", "period"),
+        _in_association("schedule_id", "assessment_schedules"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The levy's id.")
+    schedule_id: Mapped[UUID] = mapped_column(doc="The assessment schedule.")
+    period: Mapped[date] = mapped_column(Date, doc="First day of the period levied.")
+    due_date: Mapped[date] = mapped_column(Date, doc="When the charges are due.")
+    total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the units' charges.")
+    unit_count: Mapped[int] = mapped_column(Integer, doc="Units charged.")
+    remainder_cents: Mapped[int] = mapped_column(
+        Integer, doc="Cents handed out by largest remainder so the share-based charges add up to the total exactly (0 for fixed)."
+    )
+    workflow_id: Mapped[str] = mapped_column(String(80), doc="The durable workflow posting the charges (readable with `workflow(id:)`).")
+    created_by: Mapped[UUID] = mapped_column(doc="User or service account that started the levy.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When the levy was started (UTC).")
+
+
+class LateFeeMethod(StrEnum):
+    """A flat fee per late charge, or a percentage of what is still open."""
+
+    FLAT = "flat"
+    PERCENT = "percent"
+
+
+class LateFeeRule(TimestampMixin, _Booked, Base):
+    """An association's late-fee rule: how long after the due date, and how much."""
+
+    __tablename__ = "late_fee_rules"
+    # The new updated_at comes back with RETURNING, so a handler can answer with it.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The rule's id.")
+    grace_days: Mapped[int] = mapped_column(SmallInteger, doc="Days after the due date before a fee applies (0–365).")
+    method: Mapped[LateFeeMethod] = mapped_column(_enum(LateFeeMethod, "late_fee_method"), doc="Flat amount or percentage.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="The flat fee, or the percentage of the open amount (10.00 = 10%).")
+    cap: Mapped[Decimal | None] = mapped_column(MONEY, doc="Most one late charge may cost, if any.")
+    is_active: Mapped[bool] = mapped_column(Boolean, doc="Inactive rules charge nothing.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class EntryKind(StrEnum):
+    """What an owner-ledger row is. Charges (`charge`, `late_fee`, `nsf_fee`,
+    `adjustment`) add to what the owner owes; `payment` and `credit` reduce it;
+    `payment_return` puts back a payment that bounced."""
+
+    CHARGE = "charge"
+    LATE_FEE = "late_fee"
+    NSF_FEE = "nsf_fee"
+    ADJUSTMENT = "adjustment"
+    PAYMENT = "payment"
+    CREDIT = "credit"
+    PAYMENT_RETURN = "payment_return"
+
+
+DEBIT_KINDS = frozenset({EntryKind.CHARGE, EntryKind.LATE_FEE, EntryKind.NSF_FEE, EntryKind.ADJUSTMENT})
+LOT_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.CREDIT})
+
+
+class PaymentMethod(StrEnum):
+    """How an owner paid."""
+
+    CHECK = "check"
+    ACH = "ach"
+    CARD = "card"
+    CASH = "cash"
+    OTHER = "other"
+
+
+class OwnerLedgerEntry(_Booked, Base):
+    """One line of a unit's owner ledger: a charge, fee, payment, credit,
+    adjustment or returned payment, booked by the journal entry it names."""
+
+    __tablename__ = "owner_ledger_entries"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id", "association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "unit_id", "id"),
+        _in_association("unit_id", "units"),
+        _in_association("fund_id", "funds"),
+        _in_association("account_id", "gl_accounts"),
+        _in_association("levy_id", "levies"),
+        _entry_fk("journal_entry_id"),
+        _same_unit("related_entry_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The row's id.")
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(), doc="Posting order, for a stable statement.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit whose ledger this is.")
+    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, "owner_ledger_kind"), doc="Charge, fee, payment, credit, adjustment or returned payment.")
+    entry_date: Mapped[date] = mapped_column(Date, doc="Accounting date.")
+    due_date: Mapped[date | None] = mapped_column(Date, doc="When a charge is due (aging counts from it); null for payments and credits.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="Signed: positive adds to what the owner owes, negative reduces it.")
+    fund_id: Mapped[UUID] = mapped_column(doc="The fund of a charge, or the fund a payment or credit is held in until applied.")
+    account_id: Mapped[UUID | None] = mapped_column(
+        doc="Income account a charge credits, or a credit debits; null for payments and returns."
+    )
+    journal_entry_id: Mapped[UUID] = mapped_column(doc="The journal entry that booked this row.")
+    levy_id: Mapped[UUID | None] = mapped_column(doc="The levy that charged it, for assessment charges.")
+    related_entry_id: Mapped[UUID | None] = mapped_column(
+        doc="For a late fee, the charge it is for; for a returned payment or its fee, the payment."
+    )
+    method: Mapped[PaymentMethod | None] = mapped_column(_enum(PaymentMethod, "payment_method"), doc="How a payment was made.")
+    reference: Mapped[str | None] = mapped_column(String(60), doc="Check number or processor reference of a payment.")
+    memo: Mapped[str] = mapped_column(String(200), doc="Text on the owner's statement.")
+    posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it; null for scheduled postings.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
+
+
+class OwnerLedgerAllocation(_Booked, Base):
+    """Part of a payment or credit applied to a charge of the same unit (a
+    negative amount undoes an earlier application, e.g. when a payment bounces)."""
+
+    __tablename__ = "owner_ledger_allocations"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id", "association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        _in_association("unit_id", "units"),
+        _same_unit("credit_entry_id"),
+        _same_unit("charge_entry_id"),
+        _entry_fk("journal_entry_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The allocation's id.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit.")
+    credit_entry_id: Mapped[UUID] = mapped_column(doc="The payment or credit applied.")
+    charge_entry_id: Mapped[UUID] = mapped_column(doc="The charge it paid.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount applied; negative when an application is undone.")
+    applied_on: Mapped[date] = mapped_column(Date, doc="Accounting date of the application (aging as of a date counts it from then).")
+    journal_entry_id: Mapped[UUID] = mapped_column(doc="The journal entry that moved the money from prepaid to receivable.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
+
+
+AssessmentScheduleId = register_id(AssessmentSchedule, "sch", "assessment_schedule")
+LevyId = register_id(Levy, "lvy", "assessment_schedule")
+LateFeeRuleId = register_id(LateFeeRule, "lfr", "late_fee_rule")
+OwnerLedgerEntryId = register_id(OwnerLedgerEntry, "ole", "owner_ledger_entry")
+OwnerLedgerAllocationId = register_id(OwnerLedgerAllocation, "ola", "owner_ledger_entry")

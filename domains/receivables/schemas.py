@@ -1,0 +1,413 @@
+"""API models of the receivables domain, derived from its tables where a table
+has the fields; reports have their own."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Optional
+
+from pydantic import AfterValidator, Field, model_validator
+
+from domains.accounting.models import FundId, GlAccountId
+from domains.associations.models import AssociationId, UnitId
+from domains.receivables.models import (
+    AssessmentMethod,
+    AssessmentSchedule,
+    AssessmentScheduleId,
+    EntryKind,
+    LateFeeRule,
+    Levy,
+    LevyId,
+    OwnerLedgerAllocation,
+    OwnerLedgerEntry,
+    OwnerLedgerEntryId,
+    PaymentMethod,
+)
+from graph.schemas import ApiModel, connection_model, derive
+
+_MONEY = {"gt": 0, "max_digits": 14, "decimal_places": 2}
+# Report amounts, always with their two decimals (clients compare strings).
+Money = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
+_FIRST = Field(50, ge=1, le=100, description="Page size, 1–100 (default 50).")
+_AFTER = Field(None, description="Cursor of the last item seen.")
+
+
+def _money(description: str) -> Decimal:
+    return Field(gt=0, max_digits=14, decimal_places=2, description=description)  # type: ignore[no-any-return]
+
+
+# --- assessment schedules ---------------------------------------------------
+
+_SCHEDULE = ["name", "kind", "frequency", "method", "amount", "income_account_id", "fund_id", "starts_on", "ends_on", "due_day"]
+AssessmentScheduleRead = derive(
+    AssessmentSchedule,
+    "AssessmentSchedule",
+    ["id", "organization_id", "association_id", *_SCHEDULE, "is_active", "created_at", "updated_at"],
+    node=True,
+)
+AssessmentScheduleCreateInput = derive(
+    AssessmentSchedule,
+    "AssessmentScheduleCreateInput",
+    ["association_id", *_SCHEDULE],
+    doc="A new assessment schedule. `startsOn` is the first of a month; periods follow every 1, 3 or 12 months from it.",
+    constraints={"amount": _MONEY, "due_day": {"ge": 1, "le": 28}},
+    examples=[
+        {
+            "associationId": "asn_…", "name": "Regular Assessment", "kind": "regular", "frequency": "monthly",
+            "method": "share", "amount": "25000.00", "incomeAccountId": "gla_…", "fundId": "fnd_…",
+            "startsOn": "2026-01-01", "dueDay": 1,
+        }
+    ],
+)  # fmt: skip
+AssessmentScheduleUpdateInput = derive(
+    AssessmentSchedule,
+    "AssessmentScheduleUpdateInput",
+    ["id"],
+    doc="Change a schedule for the periods not yet levied; levies already posted keep their amounts.",
+    extra={
+        "name": (Optional[str], Field(None, min_length=1, max_length=100, description="New name.")),  # noqa: UP045
+        "amount": (Optional[Decimal], Field(None, gt=0, max_digits=14, decimal_places=2, description="New amount.")),  # noqa: UP045
+        "ends_on": (Optional[date], Field(None, description="Last day a period may start on.")),  # noqa: UP045
+        "due_day": (Optional[int], Field(None, ge=1, le=28, description="New due day.")),  # noqa: UP045
+        "is_active": (Optional[bool], Field(None, description="False stops further levies.")),  # noqa: UP045
+    },
+)
+
+
+class AssessmentScheduleListInput(ApiModel):
+    """An association's assessment schedules, by name."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    include_inactive: bool = Field(False, description="Also list inactive schedules.")
+    first: int = _FIRST
+    after: str | None = _AFTER
+
+
+AssessmentScheduleConnection = connection_model(AssessmentScheduleRead)
+
+# --- levies -----------------------------------------------------------------
+
+LevyRead = derive(
+    Levy,
+    "Levy",
+    ["id", "organization_id", "association_id", "schedule_id", "period", "due_date", "total", "unit_count", "remainder_cents", "workflow_id", "created_by", "created_at"],
+    node=True,
+    extra={"posted_units": (int, Field(0, description="Units whose charge is posted so far; equals `unitCount` when the levy is complete."))},
+)
+
+
+class LevyInput(ApiModel):
+    """One period of a schedule."""
+
+    schedule_id: AssessmentScheduleId = Field(description="The assessment schedule.")  # type: ignore[valid-type]
+    period: date = Field(description="First day of the period (e.g. 2026-03-01 for March, or the quarter's first month).")
+
+
+class LevyPreviewLine(ApiModel):
+    """What one unit would be charged."""
+
+    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_number: str = Field(description="The unit's number.")
+    assessment_share: Decimal = Field(description="The unit's assessment share (0–1).")
+    exact: Decimal = Field(description="The unrounded amount (share-based), or the fixed amount.")
+    amount: Money = Field(description="The charge, in cents.")
+
+
+class LevyPreview(ApiModel):
+    """What a levy would post, without posting it. Rounding (method `share`): each
+    unit's exact amount is total × share ÷ (sum of the active units' shares),
+    rounded down to the cent; the cents left over go one each to the units with
+    the largest remainders (ties: lower unit number first), so the charges add up
+    to the total exactly."""
+
+    schedule_id: AssessmentScheduleId = Field(description="The assessment schedule.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    period: date = Field(description="First day of the period.")
+    due_date: date = Field(description="When the charges would be due.")
+    method: AssessmentMethod = Field(description="Split by share, or fixed per unit.")
+    total: Money = Field(description="Sum of the charges.")
+    unit_count: int = Field(description="Units that would be charged (active, with a positive amount).")
+    remainder_cents: int = Field(description="Cents given out by largest remainder (method `share`).")
+    levy_id: LevyId | None = Field(None, description="The levy of this period, if it was already started.")  # type: ignore[valid-type]
+    lines: list[LevyPreviewLine] = Field(description="Per unit, by unit number.")
+
+
+class LevyGetInput(ApiModel):
+    """Which levy to read."""
+
+    id: LevyId = Field(description="The levy.")  # type: ignore[valid-type]
+
+
+class LevyListInput(ApiModel):
+    """An association's levies, latest period first."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    schedule_id: AssessmentScheduleId | None = Field(None, description="Only levies of this schedule.")  # type: ignore[valid-type]
+    first: int = _FIRST
+    after: str | None = _AFTER
+
+
+LevyConnection = connection_model(LevyRead)
+
+# --- late fees --------------------------------------------------------------
+
+LateFeeRuleRead = derive(
+    LateFeeRule,
+    "LateFeeRule",
+    ["id", "organization_id", "association_id", "grace_days", "method", "amount", "cap", "is_active", "created_at", "updated_at"],
+    node=True,
+)
+LateFeeRuleSetInput = derive(
+    LateFeeRule,
+    "LateFeeRuleSetInput",
+    ["association_id", "grace_days", "method", "amount", "cap"],
+    doc="An association's late-fee rule (replaces the current one).",
+    constraints={"grace_days": {"ge": 0, "le": 365}, "amount": _MONEY, "cap": _MONEY},
+    extra={"is_active": (bool, Field(True, description="False suspends late fees."))},
+    examples=[{"associationId": "asn_…", "graceDays": 15, "method": "percent", "amount": "10.00", "cap": "50.00"}],
+)
+
+
+class LateFeeRuleGetInput(ApiModel):
+    """Which association's rule to read."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+
+
+class LateFeeRuleApplyInput(ApiModel):
+    """Charge late fees now, as of a date."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    as_of: date = Field(description="Fees go on assessment charges still open on this date and due more than the grace days before it; they are dated this day.")
+
+
+# --- owner ledger -----------------------------------------------------------
+
+OwnerLedgerAllocationRead = derive(
+    OwnerLedgerAllocation,
+    "OwnerLedgerAllocation",
+    ["id", "unit_id", "credit_entry_id", "charge_entry_id", "amount", "applied_on", "journal_entry_id", "created_at"],
+    node=True,
+)
+OwnerLedgerEntryRead = derive(
+    OwnerLedgerEntry,
+    "OwnerLedgerEntry",
+    [
+        "id", "organization_id", "association_id", "unit_id", "kind", "entry_date", "due_date", "amount", "fund_id", "account_id",
+        "journal_entry_id", "levy_id", "related_entry_id", "method", "reference", "memo", "posted_by", "created_at",
+    ],
+    node=True,
+    extra={
+        "allocations": (
+            list[OwnerLedgerAllocationRead],  # type: ignore[valid-type]
+            Field(default_factory=list, description="For a payment or credit: the charges it paid; for a charge: what paid it."),
+        )
+    },
+)  # fmt: skip
+
+
+class LateFeeRun(ApiModel):
+    """The late fees one run charged."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    as_of: date = Field(description="The date the fees are dated and computed at.")
+    count: int = Field(description="Fees charged (a charge never gets a second one).")
+    total: Money = Field(description="Sum of the fees.")
+    fees: list[OwnerLedgerEntryRead] = Field(description="The fee rows, with what paid them from existing credit.")  # type: ignore[valid-type]
+
+
+class AllocationInput(ApiModel):
+    """Apply part of a payment to one open charge."""
+
+    charge_id: OwnerLedgerEntryId = Field(description="An open charge of the unit.")  # type: ignore[valid-type]
+    amount: Decimal = _money("Amount to apply, at most the charge's open amount.")
+
+
+class PaymentRecordInput(ApiModel):
+    """A payment received from a unit's owner. Without `allocations` it pays the
+    oldest open charges first; with them, those charges first and then the
+    oldest; whatever is left is a credit the next charges use."""
+
+    unit_id: UnitId = Field(description="The unit paid for.")  # type: ignore[valid-type]
+    received_on: date = Field(description="Date received (deposit date).")
+    amount: Decimal = _money("Amount received, positive, at most two decimals.")
+    method: PaymentMethod = Field(description="Check, ACH, card, cash or other.")
+    reference: str | None = Field(None, max_length=60, description="Check number or processor reference.")
+    memo: str = Field("Payment received", min_length=1, max_length=200, description="Text on the owner's statement.")
+    allocations: list[AllocationInput] = Field(default_factory=list, max_length=100, description="Charges to pay first, with amounts.")
+
+
+class PaymentReturnInput(ApiModel):
+    """A payment the bank returned (NSF, stopped, closed account)."""
+
+    id: OwnerLedgerEntryId = Field(description="The payment.")  # type: ignore[valid-type]
+    returned_on: date = Field(description="Date of the return, not before the payment.")
+    fee: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="Returned-payment fee to charge the owner (0 for none).")
+    memo: str = Field("Returned payment", min_length=1, max_length=200, description="Text on the owner's statement.")
+
+
+class PaymentReturnResult(ApiModel):
+    """The return and its fee."""
+
+    returned: OwnerLedgerEntryRead = Field(description="The returned-payment row; its charges are open again.")  # type: ignore[valid-type]
+    fee: OwnerLedgerEntryRead | None = Field(None, description="The returned-payment fee, if one was charged.")  # type: ignore[valid-type]
+
+
+class OwnerLedgerEntryChargeInput(ApiModel):
+    """A one-off charge to a unit (a fine, a repair charged back, a correction)."""
+
+    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    amount: Decimal = _money("Amount, positive, at most two decimals.")
+    entry_date: date = Field(description="Accounting date.")
+    due_date: date | None = Field(None, description="When it is due; defaults to the entry date.")
+    account_id: GlAccountId | None = Field(None, description="Income account to credit; defaults to assessment income.")  # type: ignore[valid-type]
+    fund_id: FundId | None = Field(None, description="Fund; defaults to the operating fund.")  # type: ignore[valid-type]
+    memo: str = Field(min_length=1, max_length=200, description="Text on the owner's statement.")
+
+
+class OwnerLedgerEntryCreditInput(ApiModel):
+    """A credit to a unit (a waived fee, a concession). With `chargeId` it goes
+    on that charge first, in its fund and income account."""
+
+    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    amount: Decimal = _money("Amount, positive, at most two decimals.")
+    entry_date: date = Field(description="Accounting date.")
+    charge_id: OwnerLedgerEntryId | None = Field(None, description="An open charge of the unit to credit first.")  # type: ignore[valid-type]
+    account_id: GlAccountId | None = Field(None, description="Income account given back; defaults to the charge's, or assessment income.")  # type: ignore[valid-type]
+    fund_id: FundId | None = Field(None, description="Fund; defaults to the charge's, or the operating fund.")  # type: ignore[valid-type]
+    memo: str = Field(min_length=1, max_length=200, description="Text on the owner's statement.")
+
+
+class OwnerLedgerEntryGetInput(ApiModel):
+    """Which owner-ledger row to read."""
+
+    id: OwnerLedgerEntryId = Field(description="The row.")  # type: ignore[valid-type]
+
+
+class OwnerLedgerEntryListInput(ApiModel):
+    """Owner-ledger rows of an association (or one unit), newest first."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    unit_id: UnitId | None = Field(None, description="Only this unit's rows.")  # type: ignore[valid-type]
+    kind: EntryKind | None = Field(None, description="Only rows of this kind.")
+    first: int = _FIRST
+    after: str | None = _AFTER
+
+
+OwnerLedgerEntryConnection = connection_model(OwnerLedgerEntryRead)
+
+# --- reports ----------------------------------------------------------------
+
+
+class _Range(ApiModel):
+    @model_validator(mode="after")
+    def _ordered(self):  # type: ignore[no-untyped-def]
+        if self.from_date > self.to_date:  # type: ignore[attr-defined]
+            raise ValueError("fromDate must not be after toDate")
+        return self
+
+
+class OwnerStatementInput(_Range):
+    """A unit's statement for a date range."""
+
+    id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    from_date: date = Field(description="First day of the statement.")
+    to_date: date = Field(description="Last day of the statement.")
+
+
+class StatementLine(ApiModel):
+    """One row of a statement, with the balance after it."""
+
+    entry_id: OwnerLedgerEntryId = Field(description="The owner-ledger row.")  # type: ignore[valid-type]
+    entry_date: date = Field(description="Date.")
+    kind: EntryKind = Field(description="What it is.")
+    memo: str = Field(description="Description.")
+    reference: str | None = Field(None, description="Check number or reference of a payment.")
+    due_date: date | None = Field(None, description="When a charge is due.")
+    amount: Money = Field(description="Positive: charged; negative: paid or credited.")
+    balance: Money = Field(description="Running balance after this row (positive: owed).")
+
+
+class OwnerStatement(ApiModel):
+    """What a unit's owners were charged and paid over a date range."""
+
+    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="Its association.")  # type: ignore[valid-type]
+    unit_number: str = Field(description="The unit's number.")
+    owner_names: list[str] = Field(description="Owners on the last day, primary first.")
+    from_date: date = Field(description="First day.")
+    to_date: date = Field(description="Last day.")
+    opening_balance: Money = Field(description="Balance before the first day (positive: owed).")
+    charges: Money = Field(description="Sum of the charges and returned payments in the range.")
+    credits: Money = Field(description="Sum of the payments and credits in the range (negative).")
+    closing_balance: Money = Field(description="Balance at the end of the last day.")
+    lines: list[StatementLine] = Field(description="The rows in the range, in posting order.")
+
+
+class ArAgingInput(ApiModel):
+    """An association's receivables aged as of a date."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    as_of: date = Field(description="Aging date: postings after it are ignored, days past due count to it.")
+
+
+class AgingAmounts(ApiModel):
+    """Open charges by days past their due date, unapplied credit, and the net balance."""
+
+    current: Money = Field(description="Not yet past due.")
+    days_1_to_30: Money = Field(description="1–30 days past due.")
+    days_31_to_60: Money = Field(description="31–60 days past due.")
+    days_61_to_90: Money = Field(description="61–90 days past due.")
+    over_90: Money = Field(description="More than 90 days past due.")
+    credit: Money = Field(description="Unapplied payments and credits (prepaid), as a positive amount.")
+    balance: Money = Field(description="Open charges less credit.")
+
+
+class ArAgingRow(AgingAmounts):
+    """One unit's aging."""
+
+    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_number: str = Field(description="The unit's number.")
+    owner_names: list[str] = Field(description="Owners on the aging date, primary first.")
+
+
+class ArAging(ApiModel):
+    """Accounts receivable aging: every unit with open charges or credit on the
+    date, from the owner ledger (which equals the receivable and prepaid accounts)."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    as_of: date = Field(description="Aging date.")
+    rows: list[ArAgingRow] = Field(description="Units by unit number.")
+    totals: AgingAmounts = Field(description="The association's totals.")
+
+
+class DelinquencyListInput(ApiModel):
+    """Units behind on their payments."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    as_of: date = Field(description="Date to measure at.")
+    min_days_past_due: int = Field(30, ge=0, le=3650, description="List units owing on charges more than this many days past due (default 30).")
+    min_amount: Decimal = Field(Decimal("0.01"), gt=0, decimal_places=2, description="…of at least this much in total (default 0.01).")
+
+
+class DelinquentUnit(ApiModel):
+    """A unit behind on its payments."""
+
+    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_number: str = Field(description="The unit's number.")
+    owner_names: list[str] = Field(description="Owners on the date, primary first.")
+    past_due: Money = Field(description="Open on charges more than the given days past due.")
+    balance: Money = Field(description="Everything the unit owes less its credit.")
+    oldest_due_date: date = Field(description="Due date of its oldest open charge.")
+    days_past_due: int = Field(description="Days since that due date.")
+
+
+class DelinquencyList(ApiModel):
+    """Units owing on old charges, most past due first."""
+
+    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    as_of: date = Field(description="Date measured at.")
+    min_days_past_due: int = Field(description="Threshold used.")
+    rows: list[DelinquentUnit] = Field(description="Most days past due first, then by unit number.")
+    total_past_due: Money = Field(description="Sum of the rows' past-due amounts.")

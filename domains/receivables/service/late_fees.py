@@ -1,0 +1,170 @@
+"""Late fees: one rule per association, applied by a daily DBOS workflow (and on
+demand). A fee goes on an assessment charge still open more than the grace
+days after its due date; the unique index on (charge, kind) makes sure a
+charge never gets two, whoever runs when."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+from dbos import DBOS
+from sqlalchemy import exists, func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domains.accounting import ledger
+from domains.accounting.models import ControlRole, EntrySource
+from domains.associations.models import Association
+from domains.associations.service import require
+from domains.audit.models import AuditEvent
+from domains.receivables.book import Book
+from domains.receivables.errors import LateFeeRuleMissing
+from domains.receivables.models import (
+    EntryKind,
+    LateFeeMethod,
+    LateFeeRule,
+    OwnerLedgerAllocation,
+    OwnerLedgerEntry,
+)
+from graph.db import new_id, scoped_transaction
+from graph.errors import AppError, ValidationFailed
+from graph.ids import encode
+from graph.maintenance import scheduled
+from graph.platform import current_platform
+from graph.telemetry import set_scope
+
+log = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+LATE_FEE_SCHEDULE = "apply-late-fees"
+# Scheduled runs act as the system, as the join-request workflow does.
+SYSTEM_ACTOR = UUID(int=0)
+
+
+async def set_rule(session: AsyncSession, organization_id: UUID, data: Any) -> LateFeeRule:
+    await require(session, Association, data.association_id, "associationId")
+    if data.method is LateFeeMethod.PERCENT and data.amount > 100:
+        raise ValidationFailed("A percentage is at most 100.00.", field=["amount"])
+    values = data.model_dump()
+    stmt = insert(LateFeeRule).values(id=new_id(), organization_id=organization_id, **values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["organization_id", "association_id"],
+        set_={name: stmt.excluded[name] for name in values if name != "association_id"} | {"updated_at": func.now()},
+    )
+    rule = await session.scalar(stmt.returning(LateFeeRule).execution_options(populate_existing=True))
+    assert rule is not None
+    return rule
+
+
+def fee_for(rule: LateFeeRule, open_amount: Decimal) -> Decimal:
+    fee = rule.amount if rule.method is LateFeeMethod.FLAT else (open_amount * rule.amount / 100).quantize(CENT, ROUND_HALF_UP)
+    return min(fee, rule.cap) if rule.cap is not None else fee
+
+
+def _late_charges(association_id: Any, as_of: date, grace_days: int, unit_ids: list[UUID] | None = None) -> Any:
+    """Assessment charges open on `as_of`, due more than the grace days before
+    it, without a late fee yet."""
+    E, A, F = OwnerLedgerEntry, OwnerLedgerAllocation, aliased(OwnerLedgerEntry)
+    applied = (
+        select(func.coalesce(func.sum(A.amount), 0))
+        .where(A.organization_id == E.organization_id, A.charge_entry_id == E.id, A.applied_on <= as_of)
+        .scalar_subquery()
+    )
+    open_ = (E.amount - applied).label("open")
+    fee_charged = exists().where(F.organization_id == E.organization_id, F.related_entry_id == E.id, F.kind == EntryKind.LATE_FEE)
+    stmt = (
+        select(E.id, E.unit_id, E.memo, open_)
+        .where(
+            E.association_id == association_id,
+            E.kind == EntryKind.CHARGE,
+            E.entry_date <= as_of,
+            E.due_date < as_of - timedelta(days=grace_days),
+            ~fee_charged,
+            open_ > 0,
+        )
+        .order_by(E.unit_id, E.due_date, E.seq)
+    )
+    return stmt if unit_ids is None else stmt.where(E.unit_id.in_(unit_ids))
+
+
+async def apply(
+    session: AsyncSession, organization_id: UUID, association_id: UUID, as_of: date, posted_by: UUID | None, *, required: bool = True
+) -> list[OwnerLedgerEntry]:
+    """Charge the late fees due on `as_of`; returns the fee rows."""
+    # One run per association at a time: the rule's row lock.
+    rule = await session.scalar(select(LateFeeRule).where(LateFeeRule.association_id == association_id).with_for_update())
+    if rule is None or not rule.is_active:
+        if required:
+            raise LateFeeRuleMissing("This association has no active late-fee rule (lateFeeRuleSet).", field=["associationId"])
+        return []
+    await ledger.check_open(session, association_id, as_of)
+    units = sorted({r.unit_id for r in await session.execute(_late_charges(association_id, as_of, rule.grace_days))})
+    if not units:
+        return []
+    book = await Book.open(session, organization_id, association_id, posted_by)
+    units = await book.lock(units)
+    # Read again under the locks: a payment may have landed in between.
+    late = (await session.execute(_late_charges(association_id, as_of, rule.grace_days, units))).all()
+    await book.load_open(units)
+    account = book.account(ControlRole.LATE_FEE_INCOME)
+    for charge in late:
+        fee = fee_for(rule, charge.open)
+        if fee > 0:
+            book.debit(
+                charge.unit_id, EntryKind.LATE_FEE, fee, on=as_of, due=as_of, fund_id=book.home_fund, account_id=account,
+                memo=f"Late fee: {charge.memo}", related_entry_id=charge.id,
+            )  # fmt: skip
+    for unit in units:
+        book.settle(unit, as_of)
+    if not book.rows:
+        return []
+    rows, _ = await book.post(source=EntrySource.LATE_FEE, source_id=rule.id, memo=f"Late fees as of {as_of}")
+    return rows
+
+
+# --- the daily run ------------------------------------------------------------
+
+
+@DBOS.step(name="late_fee_targets_step")
+async def late_fee_targets_step() -> list[list[str]]:
+    async with current_platform().sessions() as session, session.begin():
+        rows = (await session.execute(text("SELECT organization_id, association_id FROM late_fee_rule_targets()"))).all()
+    return [[str(org), str(association)] for org, association in rows]
+
+
+@DBOS.step(name="apply_late_fees_step")
+async def apply_late_fees_step(organization_id: str, association_id: str, as_of: str) -> int:
+    org, association = UUID(organization_id), UUID(association_id)
+    try:
+        async with scoped_transaction(current_platform().sessions, org, None) as session:
+            fees = await apply(session, org, association, date.fromisoformat(as_of), None, required=False)
+            if fees:
+                session.add(
+                    AuditEvent(
+                        organization_id=org,
+                        actor_kind="workflow",
+                        actor_id=SYSTEM_ACTOR,
+                        operation="lateFeeRule/apply",
+                        target_ids=[encode("ole", f.id) for f in fees],
+                        summary={"associationId": encode("asn", association), "asOf": as_of, "count": len(fees)},
+                    )
+                )
+    except AppError as err:  # e.g. the month is closed, or the chart lacks an account: skip this association
+        log.warning("late fees not applied for association %s on %s: %s", association_id, as_of, err.code)
+        return 0
+    return len(fees)
+
+
+@scheduled(LATE_FEE_SCHEDULE, "30 6 * * *", name="apply_late_fees_workflow")
+async def apply_late_fees_workflow(scheduled_at: datetime, context: Any) -> int:
+    as_of = scheduled_at.date().isoformat()
+    charged = 0
+    for organization_id, association_id in await late_fee_targets_step():
+        set_scope(UUID(organization_id), None)
+        charged += await apply_late_fees_step(organization_id, association_id, as_of)
+    return charged

@@ -1,0 +1,131 @@
+"""Payments, one-off charges, credits and returned payments on a unit's ledger."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.accounting.models import ControlRole, EntrySource
+from domains.associations.models import Unit
+from domains.associations.service import require
+from domains.receivables.book import Book, Charge
+from domains.receivables.errors import (
+    AllocationTooLarge,
+    NotAPayment,
+    PaymentAlreadyReturned,
+    UnknownCharge,
+)
+from domains.receivables.models import (
+    EntryKind,
+    OwnerLedgerAllocation,
+    OwnerLedgerEntry,
+)
+from domains.receivables.service import fund_of, income_account
+from graph.errors import ValidationFailed
+
+Posted = tuple[list[OwnerLedgerEntry], list[OwnerLedgerAllocation]]
+
+
+async def _book_for(session: AsyncSession, organization_id: UUID, unit_id: UUID, posted_by: UUID | None) -> tuple[Unit, Book]:
+    """The unit (INVALID_REFERENCE if it isn't one of this organization's), a
+    book on its association, the unit locked and its open items loaded."""
+    unit = await require(session, Unit, unit_id, "unitId")
+    book = await Book.open(session, organization_id, unit.association_id, posted_by)
+    await book.lock([unit.id])
+    await book.load_open([unit.id])
+    return unit, book
+
+
+def _open_charge(book: Book, unit_id: UUID, charge_id: UUID, field: list[str]) -> Charge:
+    charge = book.charges.get(charge_id)
+    if charge is None or charge.unit_id != unit_id:
+        raise UnknownCharge("This is not an open charge of the unit.", field=field)
+    return charge
+
+
+async def record_payment(session: AsyncSession, organization_id: UUID, data: Any, posted_by: UUID | None) -> Posted:
+    unit, book = await _book_for(session, organization_id, data.unit_id, posted_by)
+    if sum((a.amount for a in data.allocations), Decimal(0)) > data.amount:
+        raise AllocationTooLarge("The allocations add up to more than the payment.", field=["allocations"])
+    lot = book.lot(
+        unit.id, EntryKind.PAYMENT, data.amount, on=data.received_on, fund_id=book.home_fund, memo=data.memo,
+        method=data.method, reference=data.reference,
+    )  # fmt: skip
+    for i, allocation in enumerate(data.allocations):
+        charge = _open_charge(book, unit.id, allocation.charge_id, ["allocations", str(i), "chargeId"])
+        if allocation.amount > charge.open:
+            raise AllocationTooLarge(f"Only {charge.open} of this charge is open.", field=["allocations", str(i), "amount"])
+        book.apply(lot, charge, allocation.amount, data.received_on)
+    book.settle(unit.id, data.received_on)
+    return await book.post(source=EntrySource.PAYMENT, source_id=lot.id, memo=f"Payment, unit {unit.unit_number}")
+
+
+async def charge(session: AsyncSession, organization_id: UUID, data: Any, posted_by: UUID | None) -> Posted:
+    unit, book = await _book_for(session, organization_id, data.unit_id, posted_by)
+    account = (
+        (await income_account(session, unit.association_id, data.account_id, "accountId")).id
+        if data.account_id
+        else book.account(ControlRole.ASSESSMENT_INCOME)
+    )
+    fund = (await fund_of(session, unit.association_id, data.fund_id, "fundId")).id if data.fund_id else book.home_fund
+    book.debit(
+        unit.id, EntryKind.ADJUSTMENT, data.amount, on=data.entry_date, due=data.due_date or data.entry_date, fund_id=fund,
+        account_id=account, memo=data.memo,
+    )  # fmt: skip
+    book.settle(unit.id, data.entry_date)
+    return await book.post(source=EntrySource.ASSESSMENT, source_id=None, memo=f"Charge, unit {unit.unit_number}: {data.memo}")
+
+
+async def credit(session: AsyncSession, organization_id: UUID, data: Any, posted_by: UUID | None) -> Posted:
+    unit, book = await _book_for(session, organization_id, data.unit_id, posted_by)
+    target = _open_charge(book, unit.id, data.charge_id, ["chargeId"]) if data.charge_id else None
+    if data.account_id:
+        account = (await income_account(session, unit.association_id, data.account_id, "accountId")).id
+    else:
+        account = target.account_id if target else book.account(ControlRole.ASSESSMENT_INCOME)
+    if data.fund_id:
+        fund = (await fund_of(session, unit.association_id, data.fund_id, "fundId")).id
+        if target and fund != target.fund_id:
+            raise ValidationFailed("A credit on a charge is in the charge's fund.", field=["fundId"])
+    else:
+        fund = target.fund_id if target else book.home_fund
+    lot = book.lot(unit.id, EntryKind.CREDIT, data.amount, on=data.entry_date, fund_id=fund, account_id=account, memo=data.memo)
+    if target is not None:
+        book.apply(lot, target, min(data.amount, target.open), data.entry_date)
+    book.settle(unit.id, data.entry_date)
+    return await book.post(source=EntrySource.CREDIT, source_id=lot.id, memo=f"Credit, unit {unit.unit_number}: {data.memo}")
+
+
+async def return_payment(
+    session: AsyncSession, organization_id: UUID, payment: OwnerLedgerEntry, data: Any, posted_by: UUID | None
+) -> tuple[OwnerLedgerEntry, OwnerLedgerEntry | None, list[OwnerLedgerAllocation]]:
+    """Undo a bounced payment: its applications are taken back (the charges it
+    paid are open again), it leaves cash and prepaid, a fee is charged, and any
+    other credit the owner has goes on the reopened charges."""
+    if payment.kind is not EntryKind.PAYMENT:
+        raise NotAPayment("Only a payment can be returned.", field=["id"])
+    if data.returned_on < payment.entry_date:
+        raise ValidationFailed("A payment can't be returned before it was received.", field=["returnedOn"])
+    _, book = await _book_for(session, organization_id, payment.unit_id, posted_by)
+    returned = await session.scalar(
+        select(OwnerLedgerEntry.id).where(
+            OwnerLedgerEntry.related_entry_id == payment.id, OwnerLedgerEntry.kind == EntryKind.PAYMENT_RETURN
+        )
+    )
+    if returned is not None:
+        raise PaymentAlreadyReturned("This payment has already been returned.", field=["id"])
+    lot = await book.unapply(payment, data.returned_on)
+    book.give_back(payment, lot, data.returned_on, data.memo)
+    if data.fee > 0:
+        book.debit(
+            payment.unit_id, EntryKind.NSF_FEE, data.fee, on=data.returned_on, due=data.returned_on, fund_id=book.home_fund,
+            account_id=book.account(ControlRole.NSF_FEE_INCOME), memo="Returned payment fee", related_entry_id=payment.id,
+        )  # fmt: skip
+    book.settle(payment.unit_id, data.returned_on)
+    rows, allocations = await book.post(source=EntrySource.PAYMENT_RETURN, source_id=payment.id, memo="Returned payment")
+    by_kind = {r.kind: r for r in rows}
+    return by_kind[EntryKind.PAYMENT_RETURN], by_kind.get(EntryKind.NSF_FEE), allocations
