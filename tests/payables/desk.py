@@ -92,9 +92,20 @@ async def wait_workflow(api: Api, caller: Caller, workflow_id: str, state: str, 
         await asyncio.sleep(0.05)
 
 
+async def every(api: Api, operation: str, body: dict[str, Any], caller: Caller) -> list[dict[str, Any]]:
+    """All pages of a list operation."""
+    nodes, after = [], None
+    while True:
+        page = await api.call(operation, body | {"first": 100, "after": after}, caller)
+        nodes += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+
+
 async def entries(api: Api, d: Desk, source: str | None = None) -> list[dict[str, Any]]:
-    body = {"associationId": d.association, "first": 100} | ({"source": source} if source else {})
-    return (await api.call("journalEntry/v1/list", body, d.admin))["nodes"]
+    body = {"associationId": d.association} | ({"source": source} if source else {})
+    return await every(api, "journalEntry/v1/list", body, d.admin)
 
 
 async def balances(api: Api, d: Desk) -> dict[str, dict[tuple[str, str], Decimal]]:

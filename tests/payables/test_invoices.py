@@ -131,3 +131,21 @@ async def test_an_invoice_total_always_equals_its_lines(api, platform) -> None: 
         async with scoped_transaction(platform.sessions, org, None) as s:
             await s.execute(text("UPDATE invoices SET total = total + 1 WHERE id = :i"), {"i": decode(invoice["id"])[1]})
     assert getattr(info.value.orig, "sqlstate", None) == "42501"
+
+
+async def test_nested_reads_cost_the_same_for_two_or_ten_invoices(api, statements) -> None:  # type: ignore[no-untyped-def]
+    d = await open_desk(api)
+    query = """query($a: ID!) { invoices(associationId: $a, first: 50) { nodes {
+        invoiceNumber vendor { name insuranceCertificates { kind } } lines { amount account { number } fund { code } }
+        approvals { step } payments { amount } journalEntry { number lines { debit } } } } }"""
+    counts = []
+    for total in (2, 10):
+        while len((await api.call("invoice/v1/list", {"associationId": d.association, "first": 50}, d.admin))["nodes"]) < total:
+            invoice = await enter(api, d, lines=[d.line("5100", "10.00"), d.line("6000", "5.00", "RESV")], acknowledgePossibleDuplicate=True)
+            await api.call("invoice/v1/approve", {"id": invoice["id"]}, d.manager)
+            await api.call("vendorPayment/v1/create", {"invoiceId": invoice["id"], "paidOn": "2026-03-20", "amount": "15.00", "method": "ach"}, d.admin)
+        statements.clear()
+        body = await api.gql(query, {"a": d.association}, token=d.admin.token)
+        assert len(body["data"]["invoices"]["nodes"]) == total, body
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
