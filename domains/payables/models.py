@@ -53,7 +53,7 @@ def _in_organization(column: str, table: str) -> ForeignKeyConstraint:
     return ForeignKeyConstraint(["organization_id", column], [f"{table}.organization_id", f"{table}.id"])
 
 
-def _in_association(column: str, table: str, **options: str) -> ForeignKeyConstraint:
+def _in_association(column: str, table: str, **options: Any) -> ForeignKeyConstraint:
     return ForeignKeyConstraint(
         ["organization_id", "association_id", column],
         [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
@@ -231,7 +231,7 @@ class InvoiceLine(_Booked, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "invoice_id", "line_no"),
-        _in_association("invoice_id", "invoices", deferrable="TRUE", initially="DEFERRED"),
+        _in_association("invoice_id", "invoices", deferrable=True, initially="DEFERRED"),
         _in_association("account_id", "gl_accounts"),
         _in_association("fund_id", "funds"),
     )
