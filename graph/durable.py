@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from uuid import UUID
 
 from dbos import DBOS, SetWorkflowID
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.audit.models import AuditEvent
 
 WORKFLOWS: dict[str, Callable[..., Awaitable[Any]]] = {}
+# Actor of the audit rows a workflow writes on its own (no user is acting).
+SYSTEM_ACTOR = UUID(int=0)
 
 
 def long_running(name: str) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
@@ -38,3 +44,18 @@ async def perform(actions: list[dict[str, Any]]) -> None:
             await DBOS.send_async(action["workflow_id"], action["message"], topic=action["topic"])
         else:
             raise ValueError(f"unknown after-commit action {action['kind']!r}")
+
+
+def audit(session: AsyncSession, organization_id: UUID, operation: str, target_ids: list[str], summary: dict[str, Any]) -> None:
+    """An audit row for what a long-running workflow did by itself (a request
+    expired, a reminder fell due), written in the workflow step's transaction."""
+    session.add(
+        AuditEvent(
+            organization_id=organization_id,
+            actor_kind="workflow",
+            actor_id=SYSTEM_ACTOR,
+            operation=operation,
+            target_ids=target_ids,
+            summary=summary,
+        )
+    )

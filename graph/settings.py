@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     org_rate_limit_refill_per_second: float = 80.0
     idempotency_retention_hours: int = 24
     join_request_ttl_seconds: float = 14 * 24 * 3600
+    # An invoice step waiting longer than this gets a reminder in the audit log (and again each interval).
+    invoice_approval_reminder_seconds: float = 3 * 24 * 3600
     max_concurrent_password_hashes: int = 4
     # Units charged per transaction (one durable step) when a levy posts.
     levy_batch_units: int = Field(250, ge=1, le=5000)

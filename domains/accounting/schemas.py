@@ -114,8 +114,8 @@ class JournalLineInput(ApiModel):
 
     account_id: GlAccountId = Field(description="An active account of the association.")  # type: ignore[valid-type]
     fund_id: FundId = Field(description="The fund (a balance-sheet account posts only to its own).")  # type: ignore[valid-type]
-    debit: Decimal = Field(Decimal(0), ge=0, decimal_places=2, description="Debit amount, at most two decimals.")
-    credit: Decimal = Field(Decimal(0), ge=0, decimal_places=2, description="Credit amount, at most two decimals.")
+    debit: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Debit amount, at most two decimals.")
+    credit: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Credit amount, at most two decimals.")
     unit_id: UnitId | None = Field(None, description="The unit, for a line about one owner's account.")  # type: ignore[valid-type]
     memo: str | None = Field(None, max_length=200, description="Line memo.")
 

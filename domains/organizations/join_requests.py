@@ -13,7 +13,6 @@ from dbos import DBOS
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.audit.models import AuditEvent
 from domains.organizations.errors import (
     AlreadyMember,
     JoinRequestNotFound,
@@ -26,6 +25,7 @@ from domains.organizations.models import (
     Membership,
     OrganizationRole,
 )
+from graph import durable
 from graph.db import add_or_raise, new_id, scoped_transaction
 from graph.durable import long_running
 from graph.ids import encode
@@ -33,7 +33,6 @@ from graph.platform import current_platform
 from graph.telemetry import set_scope
 
 WORKFLOW = "review_join_request_workflow"
-SYSTEM_ACTOR = UUID(int=0)
 
 
 async def create(session: AsyncSession, organization_id: UUID, user_id: UUID, message: str) -> JoinRequest:
@@ -111,15 +110,8 @@ async def settle_join_request_step(organization_id: str, request_id: str) -> str
 
 
 def _audit(session: AsyncSession, request: JoinRequest, operation: str, summary: dict[str, str]) -> None:
-    session.add(
-        AuditEvent(
-            organization_id=request.organization_id,
-            actor_kind="workflow",
-            actor_id=SYSTEM_ACTOR,
-            operation=operation,
-            target_ids=[encode("jrq", request.id)],
-            summary=summary | {"workflowId": request.workflow_id},
-        )
+    durable.audit(
+        session, request.organization_id, operation, [encode("jrq", request.id)], summary | {"workflowId": request.workflow_id}
     )
 
 

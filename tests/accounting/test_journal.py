@@ -69,3 +69,26 @@ async def test_closed_months_take_no_postings(api) -> None:  # type: ignore[no-u
     assert await _count(api, b) == 0
     listed = await api.call("fiscalPeriod/v1/list", {"associationId": b.c.association}, b.c.admin)
     assert [n["month"] for n in listed["nodes"]] == ["2026-02-01"]
+
+
+async def test_subledger_entries_are_corrected_in_their_subledger_not_reversed_by_hand(api) -> None:  # type: ignore[no-untyped-def]
+    from tests.receivables.books import levy, open_receivables
+
+    r = await open_receivables(api, units=2)
+    await levy(api, r, "2026-01-01")
+    entries = await api.call("journalEntry/v1/list", {"associationId": r.c.association, "source": "assessment"}, r.c.admin)
+    assert entries["nodes"]
+    undo = {"id": entries["nodes"][0]["id"], "entryDate": "2026-01-15"}
+    reply = await api.rpc("journalEntry/v1/reverse", undo, token=r.c.admin.token, key="undo")
+    assert reply.status_code == 422 and reply.json()["error"]["code"] == "ENTRY_NOT_REVERSIBLE", reply.text
+
+
+async def test_amounts_beyond_the_column_are_refused_not_a_500(api) -> None:  # type: ignore[no-untyped-def]
+    b = await open_books(api)
+    huge = "1000000000000.00"  # 13 integer digits: NUMERIC(14,2) holds 12
+    r = await api.rpc(
+        "journalEntry/v1/post",
+        {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x", "lines": [b.line("1010", debit=huge), b.line("3000", credit=huge)]},
+        token=b.c.admin.token, key="huge",
+    )  # fmt: skip
+    assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED", r.text

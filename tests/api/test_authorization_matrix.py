@@ -228,6 +228,53 @@ def _ar(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
 
 async def _as_of(w: World, **more: Any) -> dict[str, Any]:
     return {"associationId": (await _receivables(w)).association, "asOf": "2026-02-15", **more}
+async def _payables(w: World) -> Any:
+    """The matrix association's books with a payable vendor; the manager alone approves."""
+    c = await _books(w)
+    if "vendor" not in c.extra:
+        await w.api.call("payablesSettings/v1/set", {"associationId": c.association, "boardApprovalThreshold": "1000000.00"}, w.admin)
+        c.vendor = (await _fresh_vendor(w))["id"]
+        await w.api.call("vendor/v1/releaseHold", {"id": c.vendor}, w.admin)
+    return c
+
+
+async def _vendor(w: World, **more: Any) -> dict[str, Any]:
+    return {"id": (await _payables(w)).vendor, **more}
+
+
+async def _fresh_vendor(w: World, **more: Any) -> dict[str, Any]:
+    return {"id": (await w.api.call("vendor/v1/create", {"name": _unique("V"), "is1099": False}, w.admin))["id"], **more}
+
+
+async def _certificate(w: World) -> dict[str, Any]:
+    return {
+        "vendorId": (await _payables(w)).vendor, "kind": "umbrella", "carrier": "Acme", "policyNumber": "U-1",
+        "coverageAmount": "1.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31",
+    }  # fmt: skip
+
+
+async def _invoice_input(w: World) -> dict[str, Any]:
+    c = await _payables(w)
+    return {
+        "associationId": c.association, "vendorId": c.vendor, "invoiceNumber": _unique("I"), "invoiceDate": "2026-01-20",
+        "dueDate": "2026-02-20", "acknowledgePossibleDuplicate": True,
+        "lines": [{"accountId": c.accounts["5100"], "fundId": c.funds["OPER"], "amount": "1.00"}],
+    }  # fmt: skip
+
+
+async def _invoice(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh invoice at the manager step: each allowed call decides its own."""
+    return {"id": (await w.api.call("invoice/v1/create", await _invoice_input(w), w.admin))["id"], **more}
+
+
+async def _vendor_payment(w: World) -> dict[str, Any]:
+    invoice = await _invoice(w)
+    await w.api.call("invoice/v1/approve", invoice, w.admin)
+    return {"invoiceId": invoice["id"], "paidOn": "2026-01-25", "amount": "1.00", "method": "check"}
+
+
+async def _register(w: World) -> dict[str, Any]:
+    return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
@@ -296,6 +343,23 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "arAging/v1/get": (_as_of, BOOKS),
     "delinquencyList/v1/get": (_as_of, BOOKS),
     "ownerStatement/v1/get": (lambda w: _ar("unit", fromDate="2026-01-01", toDate="2026-01-31")(w), BOOKS),
+    "vendor/v1/create": (lambda w: _const({"name": _unique("V"), "is1099": False}), WRITERS),
+    "vendor/v1/update": (lambda w: _vendor(w, remittanceAddress="PO Box 1"), WRITERS),
+    "vendor/v1/placeHold": (lambda w: _fresh_vendor(w, reason="matrix"), {"admin", "manager", "board_member"}),
+    "vendor/v1/releaseHold": (_fresh_vendor, WRITERS),
+    "vendor/v1/get": (_vendor, BOOKS),
+    "vendor/v1/list": (_none, BOOKS),
+    "insuranceCertificate/v1/create": (_certificate, WRITERS),
+    "payablesSettings/v1/set": (lambda w: _by_association(w, boardApprovalThreshold="1000000.00"), {"admin", "board_member"}),
+    "payablesSettings/v1/get": (_by_association, BOOKS),
+    "invoice/v1/create": (_invoice_input, WRITERS),
+    "invoice/v1/approve": (_invoice, WRITERS),
+    "invoice/v1/reject": (lambda w: _invoice(w, reason="matrix"), WRITERS),
+    "invoice/v1/get": (_invoice, BOOKS),
+    "invoice/v1/list": (_by_association, BOOKS),
+    "vendorPayment/v1/create": (_vendor_payment, WRITERS),
+    "vendorPayment/v1/list": (_by_association, BOOKS),
+    "apRegister/v1/get": (_register, BOOKS),
     "workflow/v1/get": (_workflow, ANY_ROLE),
     "auditEvent/v1/verify": (_none, {"admin", "auditor"}),
 }

@@ -326,6 +326,80 @@ async def _owner_ledger_allocation(sessions, tenant, shared):  # type: ignore[no
     return row
 
 
+async def _vendor(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "name": "Evergreen Landscaping", "tax_id": "12-3456789",
+        "tax_id_kind": "ein", "is_1099": True, "payment_hold": True, "hold_reason": "new",
+    }
+
+
+async def _insurance_certificate(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "vendor_id": await parent(sessions, tenant, shared, "vendors"),
+        "kind": "general_liability", "carrier": "Acme Mutual", "policy_number": "GL-1", "coverage_amount": Decimal("1000000.00"),
+        "effective_on": date(2026, 1, 1), "expires_on": date(2026, 12, 31),
+    }
+
+
+async def _payables_settings(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    # One row per association: a fresh association each time.
+    association = (await insert(sessions, tenant, "associations"))["id"]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": association,
+        "board_approval_threshold": Decimal("5000.00"), "updated_by": tenant.user,
+    }
+
+
+async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "invoice_id": invoice_id, "line_no": 1 + _n() % 1000, "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"), "amount": Decimal("1.00"),
+    }
+
+
+async def _invoice_row(sessions, tenant, shared) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "vendor_id": await parent(sessions, tenant, shared, "vendors"), "invoice_number": uuid.uuid4().hex[:12],
+        "invoice_date": date(2026, 1, 15), "due_date": date(2026, 2, 15), "total": Decimal("1.00"), "status": "approved",
+        "board_approval_required": False, "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "workflow_id": uuid.uuid4().hex, "entered_by": tenant.user,
+    }
+
+
+async def _invoice(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    row = await _invoice_row(sessions, tenant, shared)
+    COMPANIONS[row["id"]] = [("invoice_lines", await _invoice_line_row(sessions, tenant, shared, row["id"]))]
+    return row
+
+
+async def _invoice_line(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    # Its own invoice, written after it in the same transaction (the key to the
+    # invoice is checked at commit), so the invoice's total matches its lines.
+    invoice = await _invoice_row(sessions, tenant, shared)
+    row = await _invoice_line_row(sessions, tenant, shared, invoice["id"])
+    COMPANIONS[row["id"]] = [("invoices", invoice)]
+    return row
+
+
+async def _invoice_approval(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "invoice_id": await parent(sessions, tenant, shared, "invoices"), "step": "manager", "decision": "approved",
+        "decided_by": tenant.user,
+    }
+
+
+async def _vendor_payment(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+    return {
+        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
+        "invoice_id": await parent(sessions, tenant, shared, "invoices"), "paid_on": date(2026, 1, 20),
+        "amount": Decimal("0.50"), "method": "check", "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "paid_by": tenant.user,
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -352,6 +426,13 @@ FACTORIES: dict[str, Factory] = {
     "late_fee_rules": _late_fee_rule,
     "owner_ledger_entries": _owner_ledger_entry,
     "owner_ledger_allocations": _owner_ledger_allocation,
+    "vendors": _vendor,
+    "insurance_certificates": _insurance_certificate,
+    "payables_settings": _payables_settings,
+    "invoices": _invoice,
+    "invoice_lines": _invoice_line,
+    "invoice_approvals": _invoice_approval,
+    "vendor_payments": _vendor_payment,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -369,6 +450,11 @@ CASTS: dict[str, dict[str, str]] = {
     "assessment_schedules": {"kind": "assessment_kind", "frequency": "assessment_frequency", "method": "assessment_method"},
     "late_fee_rules": {"method": "late_fee_method"},
     "owner_ledger_entries": {"kind": "owner_ledger_kind"},
+    "vendors": {"tax_id_kind": "tax_id_kind"},
+    "insurance_certificates": {"kind": "insurance_kind"},
+    "invoices": {"status": "invoice_status"},
+    "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
+    "vendor_payments": {"method": "vendor_payment_method"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -390,6 +476,15 @@ REVOKED: dict[str, frozenset[str]] = {
     "levies": frozenset({"UPDATE", "DELETE"}),
     "owner_ledger_entries": frozenset({"UPDATE", "DELETE"}),
     "owner_ledger_allocations": frozenset({"UPDATE", "DELETE"}),
+    # Payables: evidence and postings are append-only; of an invoice only the
+    # status column may change (a column grant), of a vendor nothing is deleted.
+    "vendors": frozenset({"DELETE"}),
+    "payables_settings": frozenset({"DELETE"}),
+    "insurance_certificates": frozenset({"UPDATE", "DELETE"}),
+    "invoices": frozenset({"UPDATE", "DELETE"}),
+    "invoice_lines": frozenset({"UPDATE", "DELETE"}),
+    "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
+    "vendor_payments": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

@@ -25,6 +25,8 @@ GLOBAL_TABLES = {
 CROSS_TENANT_FKS = {
     ("management_links", "manager_organization_id"),
     ("associations", "managing_organization_id"),
+    # A vendor may be a service-provider organization (the service accepts only that type).
+    ("vendors", "provider_organization_id"),
 }
 
 

@@ -145,6 +145,15 @@ PARENT_KEYS = [
     ("ownerships", "party_id", "parties"),
     ("residents", "unit_id", "units"),
     ("residents", "party_id", "parties"),
+    ("insurance_certificates", "vendor_id", "vendors"),
+    ("invoices", "vendor_id", "vendors"),
+    ("invoices", "journal_entry_id", "journal_entries"),
+    ("invoice_lines", "invoice_id", "invoices"),
+    ("invoice_lines", "account_id", "gl_accounts"),
+    ("invoice_lines", "fund_id", "funds"),
+    ("invoice_approvals", "invoice_id", "invoices"),
+    ("vendor_payments", "invoice_id", "invoices"),
+    ("vendor_payments", "journal_entry_id", "journal_entries"),
 ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from dataloaders.pages import Page, page_statement
 from domains.accounting import ledger
 from domains.accounting.ledger import Posting
+from domains.accounting.errors import NotReversible
 from domains.accounting.models import EntrySource, JournalEntry
 from domains.accounting.schemas import (
     JournalEntryConnection,
@@ -24,6 +25,9 @@ from domains.associations.operations import as_connection, org
 from domains.associations.service import require
 from graph.execution import OperationContext
 from graph.operations import operation
+
+
+MANUALLY_REVERSIBLE = {EntrySource.MANUAL, EntrySource.OPENING_BALANCE}
 
 
 async def with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) -> list[Any]:
@@ -66,6 +70,13 @@ async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -
     """Correct a posted entry by posting its mirror image, linked to it, on a
     date in an open month. An entry is reversed at most once (ENTRY_ALREADY_REVERSED)."""
     original = await ctx.session.get(JournalEntry, data.id)
+    if original.source not in MANUALLY_REVERSIBLE:
+        # A subledger's entry is corrected in its subledger (a rejected invoice, a
+        # returned payment), which keeps the subledger and the GL in step.
+        raise NotReversible(
+            f"This entry was posted by {original.source.value.replace('_', ' ')}; correct it where it came from.",
+            field=["id"],
+        )
     entry = await ledger.reverse(
         ctx.session, original, on=data.entry_date, memo=data.memo, posted_by=ctx.principal.id if ctx.principal else None
     )

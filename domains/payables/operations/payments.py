@@ -1,0 +1,48 @@
+"""vendorPayment/v1/{create,list}."""
+
+from __future__ import annotations
+
+from dataloaders.pages import Page, page_statement
+from domains.associations.operations import as_connection, org
+from domains.payables import payments
+from domains.payables.models import VendorPayment
+from domains.payables.operations import actor
+from domains.payables.schemas import (
+    VendorPaymentConnection,
+    VendorPaymentCreateInput,
+    VendorPaymentListInput,
+    VendorPaymentRead,
+)
+from graph.execution import OperationContext
+from graph.operations import operation
+
+
+@operation(
+    "vendorPayment/v1/create", input=VendorPaymentCreateInput, output=VendorPaymentRead, kind="vendor_payment",
+    action="create", summary="Pay an invoice",
+)  # fmt: skip
+async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:  # type: ignore[valid-type]
+    """Pay an approved invoice in full or in part (INVOICE_NOT_APPROVED before
+    approval; OVERPAYMENT above what is open). Refused while the vendor is on
+    hold (VENDOR_ON_HOLD) or a kind of coverage it has on file is not in force on
+    the payment date (VENDOR_INSURANCE_EXPIRED). Posts on the payment date
+    (open month): Dr accounts payable [accrual] and Dr expense [cash], Cr cash,
+    per fund, settling the invoice's lines in order. The invoice becomes paid
+    when nothing is open."""
+    payment, invoice = await payments.pay(ctx.session, org(ctx), data, actor(ctx))
+    ctx.audit_summary = {"amount": str(payment.amount), "invoiceStatus": invoice.status.value, "open": str(invoice.total - invoice.amount_paid)}
+    return VendorPaymentRead.model_validate(payment)
+
+
+@operation(
+    "vendorPayment/v1/list", input=VendorPaymentListInput, output=VendorPaymentConnection, kind="vendor_payment",
+    action="list", mutates=False, graphql_name="vendorPayments", summary="List vendor payments",
+)  # fmt: skip
+async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:  # type: ignore[valid-type]
+    """An association's vendor payments, latest payment date first; optionally one invoice's."""
+    page = Page(data.first, data.after, "paid_on", descending=True)
+    where = [await ctx.visible("vendor_payment", "read", VendorPayment), VendorPayment.association_id == data.association_id]
+    if data.invoice_id is not None:
+        where.append(VendorPayment.invoice_id == data.invoice_id)
+    rows = (await ctx.session.scalars(page_statement(VendorPayment, page, where))).all()
+    return as_connection(VendorPaymentConnection, rows, page)

@@ -1,0 +1,47 @@
+"""payablesSettings/v1/{set,get}."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domains.associations.models import Association
+from domains.associations.operations import org
+from domains.associations.service import require
+from domains.payables import approvals
+from domains.payables.operations import actor
+from domains.payables.schemas import (
+    PayablesSettingsGetInput,
+    PayablesSettingsRead,
+    PayablesSettingsSetInput,
+)
+from graph.execution import OperationContext
+from graph.operations import operation
+
+
+@operation(
+    "payablesSettings/v1/set", input=PayablesSettingsSetInput, output=PayablesSettingsRead, kind="payables_settings",
+    action="update", summary="Set an association's invoice approval threshold",
+)  # fmt: skip
+async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) -> PayablesSettingsRead:  # type: ignore[valid-type]
+    """Set the invoice total above which the board approves after the manager.
+    Set by the board or an admin, not by the managers it holds to account; it
+    applies to invoices entered from now on."""
+    await require(ctx.session, Association, data.association_id, "associationId")
+    before = await approvals.board_threshold(ctx.session, data.association_id)
+    row = await approvals.set_threshold(ctx.session, org(ctx), data.association_id, data.board_approval_threshold, actor(ctx))
+    ctx.audit_summary = {"boardApprovalThreshold": {"from": str(before), "to": str(row.board_approval_threshold)}}
+    return PayablesSettingsRead.model_validate(row)
+
+
+@operation(
+    "payablesSettings/v1/get", input=PayablesSettingsGetInput, output=PayablesSettingsRead, kind="payables_settings",
+    action="read", mutates=False, summary="Read an association's invoice approval settings",
+)  # fmt: skip
+async def get_settings(ctx: OperationContext, data: PayablesSettingsGetInput) -> PayablesSettingsRead:  # type: ignore[valid-type]
+    """The association's board approval threshold (0, every invoice to the
+    board, until one is set)."""
+    await require(ctx.session, Association, data.association_id, "associationId")
+    row = await approvals.settings(ctx.session, data.association_id)
+    if row is None:
+        return PayablesSettingsRead(association_id=data.association_id, board_approval_threshold=Decimal(0))
+    return PayablesSettingsRead.model_validate(row)
