@@ -8,8 +8,8 @@ from typing import Any
 
 from dataloaders.pages import Page, page_statement
 from domains.accounting import ledger
-from domains.accounting.ledger import Posting
 from domains.accounting.errors import NotReversible
+from domains.accounting.ledger import Posting
 from domains.accounting.models import EntrySource, JournalEntry
 from domains.accounting.schemas import (
     JournalEntryConnection,
@@ -25,7 +25,6 @@ from domains.associations.operations import as_connection, org
 from domains.associations.service import require
 from graph.execution import OperationContext
 from graph.operations import operation
-
 
 MANUALLY_REVERSIBLE = {EntrySource.MANUAL, EntrySource.OPENING_BALANCE}
 
