@@ -1,22 +1,26 @@
-"""Financial reports over a big ledger: p50/p95 of the trial balance, balance
-sheet and income statement of ONE association among many, beside a baseline
-query measured in the same run.
+"""Financial and receivables reports over a big ledger: p50/p95 of the trial
+balance, balance sheet, income statement, AR aging and a 24-month owner
+statement of ONE association among many, and the time of its monthly levy,
+beside a baseline query measured in the same run.
 
     .venv/bin/python -m bench.accounting [--associations 1000] [--units 100] [--months 24]
-                                         [--n 30] [--warmup 3] [--explain] [--keep-db]
+                                         [--n 100] [--warmup 5] [--levies 5] [--explain] [--keep-db]
 
 Setup as bench/mutations.py: a fresh database `hestami_bench_<id>`, bootstrap +
 migrate, `Platform.start`, the app over an in-process ASGI client; one user
 and organization made through the API. The books are not posted through the
-API (5 million lines would take hours): rows are generated here and COPYed in
-by the Postgres superuser of HESTAMI_ADMIN_DATABASE_URL, with
-`session_replication_role = replica` so that no trigger fires — not the
-deferred balance check of each line, not the foreign-key checks (both are
-triggers), not the audit or history triggers — and with journal_lines' keys
-and indexes dropped during the load and built afterwards, then VACUUM ANALYZE
-(what autovacuum would get to). The generated entries balance per fund
-in both views; the run checks that the trial balance and every fund of the
-balance sheet balance on the big data too. See bench/README.md.
+API (millions of lines would take hours): rows are generated here — the
+receivables side by `domains.receivables.book.Book` itself, so every levy,
+charge, payment, allocation and journal line is the one receivables would
+write — and COPYed in by the Postgres superuser of HESTAMI_ADMIN_DATABASE_URL,
+with `session_replication_role = replica` so that no trigger fires — not the
+deferred balance check of each line, not the owner-ledger agreement check, not
+the foreign-key checks (all triggers), not the audit or history triggers — and
+with journal_lines' keys and the big tables' plain indexes dropped during the
+load and built afterwards, then VACUUM ANALYZE (what autovacuum would get to).
+The run checks on the big data that the measured association's books hold
+together (see `check`); the levies measured afterwards go through the API with
+every trigger on. See bench/README.md.
 """
 
 from __future__ import annotations
