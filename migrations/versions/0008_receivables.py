@@ -212,7 +212,7 @@ def upgrade() -> None:
     # Aging: an association's applications up to a date.
     op.execute(
         "CREATE INDEX ix_owner_ledger_allocations_applied ON owner_ledger_allocations "
-        "(organization_id, association_id, applied_on) INCLUDE (unit_id, amount)"
+        "(organization_id, association_id, applied_on) INCLUDE (unit_id, charge_entry_id, amount)"
     )
     tenant_table("owner_ledger_allocations")
 
