@@ -12,9 +12,19 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, MetaData, func, text
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    MetaData,
+    func,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -48,6 +58,31 @@ class TimestampMixin:
         DateTime(timezone=True),
         server_default=func.now(),
         doc="When the record was created (UTC).",
+    )
+
+
+class TenantMixin:
+    organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The organization that holds this record."
+    )
+
+
+def pg_enum(cls: type[StrEnum], name: str) -> Enum:
+    """A Postgres enum named `name` holding the values (not the names) of `cls`."""
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+def tenant_fk(column: str, table: str, **options: Any) -> ForeignKeyConstraint:
+    """A reference that stays inside the organization: (organization_id, column) → table."""
+    return ForeignKeyConstraint(["organization_id", column], [f"{table}.organization_id", f"{table}.id"], **options)
+
+
+def association_fk(column: str, table: str, **options: Any) -> ForeignKeyConstraint:
+    """A reference that stays inside the organization and the association."""
+    return ForeignKeyConstraint(
+        ["organization_id", "association_id", column],
+        [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
+        **options,
     )
 
 

@@ -29,7 +29,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Identity,
@@ -42,22 +41,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.associations import models as _associations  # noqa: F401  (FK targets)
-from graph.db import Base, TimestampMixin, new_id
+from graph.db import (
+    Base,
+    TimestampMixin,
+    association_fk,
+    new_id,
+    pg_enum,
+)
 from graph.schemas import register_id
 
 MONEY = Numeric(14, 2)
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
-
-
-def _in_association(column: str, table: str) -> ForeignKeyConstraint:
-    """A reference that must stay inside the same organization and association."""
-    return ForeignKeyConstraint(
-        ["organization_id", "association_id", column],
-        [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
-    )
 
 
 class _Booked:
@@ -90,7 +85,7 @@ class Fund(TimestampMixin, _Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The fund's id.")
     code: Mapped[str] = mapped_column(String(10), doc="Short code, unique in the association (e.g. OPER, RESV).")
     name: Mapped[str] = mapped_column(String(100), doc="Name on reports (e.g. Operating Fund).")
-    kind: Mapped[FundKind] = mapped_column(_enum(FundKind, "fund_kind"), doc="Operating, reserve or special assessment.")
+    kind: Mapped[FundKind] = mapped_column(pg_enum(FundKind, "fund_kind"), doc="Operating, reserve or special assessment.")
 
 
 class AccountType(StrEnum):
@@ -139,7 +134,7 @@ class GlAccount(TimestampMixin, _Booked, Base):
         UniqueConstraint("organization_id", "association_id", "id"),
         UniqueConstraint("organization_id", "association_id", "number"),
         ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
-        _in_association("fund_id", "funds"),
+        association_fk("fund_id", "funds"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The account's id.")
@@ -147,10 +142,10 @@ class GlAccount(TimestampMixin, _Booked, Base):
         String(10), doc="Account number, unique in the association; its first digit follows the type (1 asset, 2 liability, 3 equity, 4 income, 5–9 expense)."
     )
     name: Mapped[str] = mapped_column(String(100), doc="Name on reports.")
-    type: Mapped[AccountType] = mapped_column(_enum(AccountType, "account_type"), doc="Asset, liability, equity, income or expense.")
+    type: Mapped[AccountType] = mapped_column(pg_enum(AccountType, "account_type"), doc="Asset, liability, equity, income or expense.")
     fund_id: Mapped[UUID | None] = mapped_column(doc="The fund of a balance-sheet account; null for income and expense accounts.")
     control: Mapped[ControlRole | None] = mapped_column(
-        _enum(ControlRole, "control_role"), doc="The subledger job this account does (receivable, cash…), if any."
+        pg_enum(ControlRole, "control_role"), doc="The subledger job this account does (receivable, cash…), if any."
     )
     is_active: Mapped[bool] = mapped_column(Boolean, doc="Inactive accounts keep their history but take no new postings.")
 
@@ -205,14 +200,14 @@ class JournalEntry(_Booked, Base):
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "association_id", "id"),
         ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
-        _in_association("reverses_entry_id", "journal_entries"),
+        association_fk("reverses_entry_id", "journal_entries"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The entry's id.")
     number: Mapped[int] = mapped_column(BigInteger, Identity(), doc="Sequence number, increasing in posting order.")
     entry_date: Mapped[date] = mapped_column(Date, doc="Accounting date; its month must be open.")
     memo: Mapped[str] = mapped_column(String(500), doc="What the entry is for.")
-    source: Mapped[EntrySource] = mapped_column(_enum(EntrySource, "entry_source"), doc="What produced it.")
+    source: Mapped[EntrySource] = mapped_column(pg_enum(EntrySource, "entry_source"), doc="What produced it.")
     source_id: Mapped[UUID | None] = mapped_column(doc="The record it came from (levy, payment, invoice…), if any.")
     reverses_entry_id: Mapped[UUID | None] = mapped_column(doc="The entry this one reverses, if it is a reversal.")
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
@@ -226,10 +221,10 @@ class JournalLine(_Booked, Base):
     __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _in_association("entry_id", "journal_entries"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
-        _in_association("unit_id", "units"),
+        association_fk("entry_id", "journal_entries"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
+        association_fk("unit_id", "units"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
@@ -240,7 +235,7 @@ class JournalLine(_Booked, Base):
     fund_id: Mapped[UUID] = mapped_column(doc="The fund.")
     debit: Mapped[Decimal] = mapped_column(MONEY, doc="Debit amount (0 on a credit line).")
     credit: Mapped[Decimal] = mapped_column(MONEY, doc="Credit amount (0 on a debit line).")
-    basis: Mapped[Basis] = mapped_column(_enum(Basis, "ledger_basis"), doc="Both views of the books, accrual only, or cash only.")
+    basis: Mapped[Basis] = mapped_column(pg_enum(Basis, "ledger_basis"), doc="Both views of the books, accrual only, or cash only.")
     unit_id: Mapped[UUID | None] = mapped_column(doc="The unit, on receivable and owner-income lines.")
     memo: Mapped[str | None] = mapped_column(String(200), doc="Line memo.")
 
@@ -253,8 +248,8 @@ class BudgetAmount(_Booked, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "association_id", "fiscal_year", "account_id", "fund_id", "period"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The budget line's id.")

@@ -23,9 +23,7 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
-    ForeignKeyConstraint,
     Integer,
     Numeric,
     SmallInteger,
@@ -37,22 +35,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.identity import models as _identity  # noqa: F401  (FK target)
 from domains.organizations import models as _organizations  # noqa: F401  (FK target)
-from graph.db import Base, TimestampMixin, new_id
+from graph.db import (
+    Base,
+    TenantMixin,
+    TimestampMixin,
+    new_id,
+    pg_enum,
+    tenant_fk,
+)
 from graph.schemas import register_id
-
-
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
-
-
-def _tenant_fk(column: str, table: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["organization_id", column], [f"{table}.organization_id", f"{table}.id"])
-
-
-class _Tenant:
-    organization_id: Mapped[UUID] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The organization that holds this record."
-    )
 
 
 class _Updated:
@@ -92,7 +83,7 @@ class AccountingBasis(StrEnum):
     ACCRUAL = "accrual"
 
 
-class Association(TimestampMixin, _Updated, _Tenant, Base):
+class Association(TimestampMixin, _Updated, TenantMixin, Base):
     """A community association (HOA, condominium, co-op or master association):
     its legal and accounting facts, its place under a master association and the
     company that manages it."""
@@ -102,7 +93,7 @@ class Association(TimestampMixin, _Updated, _Tenant, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "code"),
-        _tenant_fk("master_association_id", "associations"),
+        tenant_fk("master_association_id", "associations"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The association's id.")
@@ -110,16 +101,16 @@ class Association(TimestampMixin, _Updated, _Tenant, Base):
         String(12), doc="Short code, unique in the organization; prefixes unit account numbers (e.g. MGV)."
     )
     legal_name: Mapped[str] = mapped_column(String(200), doc="Registered legal name.")
-    kind: Mapped[AssociationKind] = mapped_column(_enum(AssociationKind, "association_kind"), doc="Legal form.")
+    kind: Mapped[AssociationKind] = mapped_column(pg_enum(AssociationKind, "association_kind"), doc="Legal form.")
     status: Mapped[AssociationStatus] = mapped_column(
-        _enum(AssociationStatus, "association_status"), doc="Onboarding, active or inactive."
+        pg_enum(AssociationStatus, "association_status"), doc="Onboarding, active or inactive."
     )
     region: Mapped[str] = mapped_column(String(3), doc="State or province of incorporation (ISO 3166-2 subdivision code, e.g. CA).")
     country: Mapped[str] = mapped_column(String(2), doc="Country of incorporation (ISO 3166-1 alpha-2, e.g. US).")
     tax_id: Mapped[str | None] = mapped_column(String(20), doc="Employer identification number (EIN), if any.")
     fiscal_year_start_month: Mapped[int] = mapped_column(SmallInteger, doc="Month the fiscal year starts, 1–12.")
     accounting_basis: Mapped[AccountingBasis] = mapped_column(
-        _enum(AccountingBasis, "accounting_basis"), doc="Cash or accrual basis."
+        pg_enum(AccountingBasis, "accounting_basis"), doc="Cash or accrual basis."
     )
     master_association_id: Mapped[UUID | None] = mapped_column(
         doc="The master association this one belongs to, if any (same organization)."
@@ -159,7 +150,7 @@ class UnitStatus(StrEnum):
     INACTIVE = "inactive"
 
 
-class Unit(TimestampMixin, _Updated, _Tenant, Base):
+class Unit(TimestampMixin, _Updated, TenantMixin, Base):
     """A lot, home, apartment or other space of an association, with its address
     and its share of votes and assessments."""
 
@@ -170,7 +161,7 @@ class Unit(TimestampMixin, _Updated, _Tenant, Base):
         # Lets ledgers reference a unit of one association only (accounting's composite keys).
         UniqueConstraint("organization_id", "association_id", "id"),
         UniqueConstraint("organization_id", "association_id", "unit_number"),
-        _tenant_fk("association_id", "associations"),
+        tenant_fk("association_id", "associations"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The unit's id.")
@@ -180,8 +171,8 @@ class Unit(TimestampMixin, _Updated, _Tenant, Base):
         String(40), Computed(UNIT_SORT), doc="Unit number as it sorts: a leading number zero-padded (2 before 10)."
     )
     building: Mapped[str | None] = mapped_column(String(60), doc="Building, section or phase, if any.")
-    unit_type: Mapped[UnitType] = mapped_column(_enum(UnitType, "unit_type"), doc="What kind of space it is.")
-    status: Mapped[UnitStatus] = mapped_column(_enum(UnitStatus, "unit_status"), doc="Active or inactive.")
+    unit_type: Mapped[UnitType] = mapped_column(pg_enum(UnitType, "unit_type"), doc="What kind of space it is.")
+    status: Mapped[UnitStatus] = mapped_column(pg_enum(UnitStatus, "unit_status"), doc="Active or inactive.")
     street: Mapped[str] = mapped_column(String(200), doc="Street address, including the unit designator.")
     city: Mapped[str] = mapped_column(String(100), doc="City.")
     region: Mapped[str] = mapped_column(String(3), doc="State or province (ISO 3166-2 subdivision code).")
@@ -198,12 +189,12 @@ class Unit(TimestampMixin, _Updated, _Tenant, Base):
     )
 
 
-class EmergencyContact(TimestampMixin, _Tenant, Base):
+class EmergencyContact(TimestampMixin, TenantMixin, Base):
     """Someone to call about a unit in an emergency (owner away, water leak)."""
 
     __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id"}  # what policies read about a row
     __tablename__ = "emergency_contacts"
-    __table_args__ = (UniqueConstraint("organization_id", "id"), _tenant_fk("unit_id", "units"))
+    __table_args__ = (UniqueConstraint("organization_id", "id"), tenant_fk("unit_id", "units"))
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The contact's id.")
     unit_id: Mapped[UUID] = mapped_column(doc="The unit.")
@@ -232,7 +223,7 @@ class DeliveryPreference(StrEnum):
     BOTH = "both"
 
 
-class Party(TimestampMixin, _Updated, _Tenant, Base):
+class Party(TimestampMixin, _Updated, TenantMixin, Base):
     """A person or company that owns, rents or lives in units. Linked to a user
     account, a party is how that user's login finds "my units"."""
 
@@ -241,14 +232,14 @@ class Party(TimestampMixin, _Updated, _Tenant, Base):
     __table_args__ = (UniqueConstraint("organization_id", "id"), UniqueConstraint("organization_id", "user_id"))
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The party's id.")
-    kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind, "party_kind"), doc="Person or company.")
+    kind: Mapped[PartyKind] = mapped_column(pg_enum(PartyKind, "party_kind"), doc="Person or company.")
     name: Mapped[str] = mapped_column(String(200), doc="Full name as it appears on statements (e.g. Jane Q. Doe, Doe Family Trust).")
     user_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"),
         doc="The user account of this party, if they have one; at most one party per user in an organization.",
     )
     delivery_preference: Mapped[DeliveryPreference] = mapped_column(
-        _enum(DeliveryPreference, "delivery_preference"), doc="Postal, electronic or both."
+        pg_enum(DeliveryPreference, "delivery_preference"), doc="Postal, electronic or both."
     )
     electronic_consent_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True),
@@ -266,16 +257,16 @@ class ContactPointKind(StrEnum):
     PHONE = "phone"
 
 
-class ContactPoint(TimestampMixin, _Tenant, Base):
+class ContactPoint(TimestampMixin, TenantMixin, Base):
     """An email address or phone number of a party."""
 
     __cerbos_attrs__: ClassVar[dict[str, str]] = {"party_id": "party_id"}  # what policies read about a row
     __tablename__ = "contact_points"
-    __table_args__ = (UniqueConstraint("organization_id", "id"), _tenant_fk("party_id", "parties"))
+    __table_args__ = (UniqueConstraint("organization_id", "id"), tenant_fk("party_id", "parties"))
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The contact point's id.")
     party_id: Mapped[UUID] = mapped_column(doc="The party.")
-    kind: Mapped[ContactPointKind] = mapped_column(_enum(ContactPointKind, "contact_point_kind"), doc="Email or phone.")
+    kind: Mapped[ContactPointKind] = mapped_column(pg_enum(ContactPointKind, "contact_point_kind"), doc="Email or phone.")
     value: Mapped[str] = mapped_column(String(254), doc="The address or number (phone E.164 preferred).")
     label: Mapped[str | None] = mapped_column(String(30), doc="Free label: home, work, mobile.")
     is_primary: Mapped[bool] = mapped_column(Boolean, doc="The one to use first for its kind.")
@@ -284,7 +275,7 @@ class ContactPoint(TimestampMixin, _Tenant, Base):
 # --- ownership and residency ----------------------------------------------
 
 
-class Ownership(TimestampMixin, _Tenant, Base):
+class Ownership(TimestampMixin, TenantMixin, Base):
     """A party's ownership of a unit over a date range. History is never
     overwritten: a transfer ends the current ownerships and starts new ones.
     The database lets a current ownership change only its end date (once) and
@@ -294,8 +285,8 @@ class Ownership(TimestampMixin, _Tenant, Base):
     __tablename__ = "ownerships"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _tenant_fk("unit_id", "units"),
-        _tenant_fk("party_id", "parties"),
+        tenant_fk("unit_id", "units"),
+        tenant_fk("party_id", "parties"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The ownership's id.")
@@ -319,7 +310,7 @@ class ResidentKind(StrEnum):
     HOUSEHOLD_MEMBER = "household_member"
 
 
-class Resident(TimestampMixin, _Tenant, Base):
+class Resident(TimestampMixin, TenantMixin, Base):
     """A party living in a unit — owner-occupant, tenant or household member —
     with move-in and move-out dates."""
 
@@ -327,14 +318,14 @@ class Resident(TimestampMixin, _Tenant, Base):
     __tablename__ = "residents"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _tenant_fk("unit_id", "units"),
-        _tenant_fk("party_id", "parties"),
+        tenant_fk("unit_id", "units"),
+        tenant_fk("party_id", "parties"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The residency's id.")
     unit_id: Mapped[UUID] = mapped_column(doc="The unit lived in.")
     party_id: Mapped[UUID] = mapped_column(doc="The resident.")
-    kind: Mapped[ResidentKind] = mapped_column(_enum(ResidentKind, "resident_kind"), doc="Owner, tenant or household member.")
+    kind: Mapped[ResidentKind] = mapped_column(pg_enum(ResidentKind, "resident_kind"), doc="Owner, tenant or household member.")
     moved_in_on: Mapped[date] = mapped_column(Date, doc="Move-in date.")
     moved_out_on: Mapped[date | None] = mapped_column(Date, doc="Move-out date (exclusive); null while living there.")
 

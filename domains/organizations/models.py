@@ -9,7 +9,6 @@ from uuid import UUID
 from sqlalchemy import (
     ARRAY,
     DateTime,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     String,
@@ -19,7 +18,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.identity import models as _identity  # noqa: F401  (users: FK target)
-from graph.db import Base, TimestampMixin, new_id
+from graph.db import (
+    Base,
+    TimestampMixin,
+    new_id,
+    pg_enum,
+)
 from graph.schemas import register_id
 
 
@@ -44,9 +48,6 @@ class OrganizationRole(StrEnum):
     INTEGRATION = "integration"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
-
 
 class Organization(TimestampMixin, Base):
     """A tenant: an association, a management company, a service provider, an
@@ -56,7 +57,7 @@ class Organization(TimestampMixin, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The organization's id.")
     type: Mapped[OrganizationType] = mapped_column(
-        _enum(OrganizationType, "organization_type"), doc="Kind of organization."
+        pg_enum(OrganizationType, "organization_type"), doc="Kind of organization."
     )
     name: Mapped[str] = mapped_column(String(200), doc="Display name.")
 
@@ -159,7 +160,7 @@ class JoinRequest(Base):
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), doc="Who asks to join.")
     message: Mapped[str] = mapped_column(String(500), doc="Note to the admins, e.g. the unit owned.")
     status: Mapped[JoinRequestStatus] = mapped_column(
-        _enum(JoinRequestStatus, "join_request_status"), doc="pending until decided or expired."
+        pg_enum(JoinRequestStatus, "join_request_status"), doc="pending until decided or expired."
     )
     workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of the review workflow; see `workflow(id:)`.")
     decided_by_membership_id: Mapped[UUID | None] = mapped_column(doc="Membership of the admin who decided.")

@@ -29,7 +29,6 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     SmallInteger,
@@ -41,31 +40,16 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from domains.accounting.models import MONEY, _Booked
 from domains.associations import models as _associations  # noqa: F401  (FK targets)
-from graph.db import Base, TimestampMixin, new_id
+from graph.db import (
+    Base,
+    TenantMixin,
+    TimestampMixin,
+    association_fk,
+    new_id,
+    pg_enum,
+    tenant_fk,
+)
 from graph.schemas import register_id
-
-
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
-
-
-def _in_organization(column: str, table: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["organization_id", column], [f"{table}.organization_id", f"{table}.id"])
-
-
-def _in_association(column: str, table: str, **options: Any) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["organization_id", "association_id", column],
-        [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
-        **options,
-    )
-
-
-class _Tenant:
-    organization_id: Mapped[UUID] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The organization that holds this record."
-    )
-
 
 # --- vendors ----------------------------------------------------------------
 
@@ -78,7 +62,7 @@ class TaxIdKind(StrEnum):
     SSN = "ssn"
 
 
-class Vendor(TimestampMixin, _Tenant, Base):
+class Vendor(TimestampMixin, TenantMixin, Base):
     """Someone the associations pay: a service-provider organization on the
     platform, or a plain payee (a utility, a city). New vendors start on payment
     hold until someone verifies their tax id and insurance and releases it."""
@@ -99,7 +83,7 @@ class Vendor(TimestampMixin, _Tenant, Base):
     tax_id: Mapped[str | None] = deferred(
         mapped_column(String(11), doc="Taxpayer identification number (EIN or SSN); never shown in full.")
     )
-    tax_id_kind: Mapped[TaxIdKind | None] = mapped_column(_enum(TaxIdKind, "tax_id_kind"), doc="EIN or SSN, if a tax id is on file.")
+    tax_id_kind: Mapped[TaxIdKind | None] = mapped_column(pg_enum(TaxIdKind, "tax_id_kind"), doc="EIN or SSN, if a tax id is on file.")
     tax_id_last4: Mapped[str | None] = mapped_column(
         String(4), Computed("right(tax_id, 4)", persisted=True), doc="Last four digits of the tax id, the only part ever shown."
     )
@@ -124,17 +108,17 @@ class InsuranceKind(StrEnum):
     PROFESSIONAL_LIABILITY = "professional_liability"
 
 
-class InsuranceCertificate(TimestampMixin, _Tenant, Base):
+class InsuranceCertificate(TimestampMixin, TenantMixin, Base):
     """A vendor's certificate of insurance for one kind of coverage. Kept as
     evidence: never changed; a renewal is a new certificate. A vendor is paid
     only while every kind of coverage it has on file is in force."""
 
     __tablename__ = "insurance_certificates"
-    __table_args__ = (UniqueConstraint("organization_id", "id"), _in_organization("vendor_id", "vendors"))
+    __table_args__ = (UniqueConstraint("organization_id", "id"), tenant_fk("vendor_id", "vendors"))
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The certificate's id.")
     vendor_id: Mapped[UUID] = mapped_column(doc="The insured vendor.")
-    kind: Mapped[InsuranceKind] = mapped_column(_enum(InsuranceKind, "insurance_kind"), doc="Kind of coverage.")
+    kind: Mapped[InsuranceKind] = mapped_column(pg_enum(InsuranceKind, "insurance_kind"), doc="Kind of coverage.")
     carrier: Mapped[str] = mapped_column(String(200), doc="Insurance company.")
     policy_number: Mapped[str] = mapped_column(String(60), doc="Policy number on the certificate.")
     coverage_amount: Mapped[Decimal] = mapped_column(MONEY, doc="Limit of coverage (per occurrence), in dollars.")
@@ -196,9 +180,9 @@ class Invoice(TimestampMixin, _Booked, Base):
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "association_id", "id"),
         ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
-        _in_organization("vendor_id", "vendors"),
-        _in_association("journal_entry_id", "journal_entries"),
-        _in_association("possible_duplicate_of_id", "invoices"),
+        tenant_fk("vendor_id", "vendors"),
+        association_fk("journal_entry_id", "journal_entries"),
+        association_fk("possible_duplicate_of_id", "invoices"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The invoice's id.")
@@ -211,7 +195,7 @@ class Invoice(TimestampMixin, _Booked, Base):
     memo: Mapped[str | None] = mapped_column(String(500), doc="What the invoice is for.")
     total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the lines.")
     amount_paid: Mapped[Decimal] = mapped_column(MONEY, server_default="0", doc="Sum of the payments so far (never above the total).")
-    status: Mapped[InvoiceStatus] = mapped_column(_enum(InvoiceStatus, "invoice_status"), doc="Approval and payment state.")
+    status: Mapped[InvoiceStatus] = mapped_column(pg_enum(InvoiceStatus, "invoice_status"), doc="Approval and payment state.")
     board_approval_required: Mapped[bool] = mapped_column(
         Boolean, doc="True when the total was above the association's board threshold at entry."
     )
@@ -231,9 +215,9 @@ class InvoiceLine(_Booked, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "invoice_id", "line_no"),
-        _in_association("invoice_id", "invoices", deferrable=True, initially="DEFERRED"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
+        association_fk("invoice_id", "invoices", deferrable=True, initially="DEFERRED"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
@@ -268,13 +252,13 @@ class InvoiceApproval(_Booked, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "invoice_id", "step"),
-        _in_association("invoice_id", "invoices"),
+        association_fk("invoice_id", "invoices"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The decision's id.")
     invoice_id: Mapped[UUID] = mapped_column(doc="The invoice decided on.")
-    step: Mapped[ApprovalStep] = mapped_column(_enum(ApprovalStep, "approval_step"), doc="Manager or board step.")
-    decision: Mapped[Decision] = mapped_column(_enum(Decision, "approval_decision"), doc="Approved or rejected.")
+    step: Mapped[ApprovalStep] = mapped_column(pg_enum(ApprovalStep, "approval_step"), doc="Manager or board step.")
+    decision: Mapped[Decision] = mapped_column(pg_enum(Decision, "approval_decision"), doc="Approved or rejected.")
     decided_by: Mapped[UUID] = mapped_column(doc="User or service account that decided.")
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
     note: Mapped[str | None] = mapped_column(String(500), doc="The approver's note; the reason of a rejection.")
@@ -301,15 +285,15 @@ class VendorPayment(TimestampMixin, _Booked, Base):
     __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _in_association("invoice_id", "invoices"),
-        _in_association("journal_entry_id", "journal_entries"),
+        association_fk("invoice_id", "invoices"),
+        association_fk("journal_entry_id", "journal_entries"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The payment's id.")
     invoice_id: Mapped[UUID] = mapped_column(doc="The invoice paid.")
     paid_on: Mapped[date] = mapped_column(Date, doc="Payment date; the cash leaves the books on it.")
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount paid, positive, at most the invoice's open amount.")
-    method: Mapped[VendorPaymentMethod] = mapped_column(_enum(VendorPaymentMethod, "vendor_payment_method"), doc="Check, ACH, wire or card.")
+    method: Mapped[VendorPaymentMethod] = mapped_column(pg_enum(VendorPaymentMethod, "vendor_payment_method"), doc="Check, ACH, wire or card.")
     reference: Mapped[str | None] = mapped_column(String(60), doc="Check number or bank reference.")
     journal_entry_id: Mapped[UUID] = mapped_column(doc="The entry that posted the payment.")
     paid_by: Mapped[UUID] = mapped_column(doc="User or service account that recorded it.")

@@ -42,8 +42,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domains.accounting.models import MONEY, _Booked, _enum, _in_association
-from graph.db import Base, TimestampMixin, new_id
+from domains.accounting.models import MONEY, _Booked
+from graph.db import (
+    Base,
+    TimestampMixin,
+    association_fk,
+    new_id,
+    pg_enum,
+)
 from graph.schemas import register_id
 
 
@@ -105,16 +111,16 @@ class AssessmentSchedule(TimestampMixin, _Booked, Base):
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "association_id", "id"),
         ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
-        _in_association("income_account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
+        association_fk("income_account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The schedule's id.")
     name: Mapped[str] = mapped_column(String(100), doc="Name on statements (e.g. Regular Assessment 2026, Roof Special Assessment).")
-    kind: Mapped[AssessmentKind] = mapped_column(_enum(AssessmentKind, "assessment_kind"), doc="Regular or special.")
-    frequency: Mapped[Frequency] = mapped_column(_enum(Frequency, "assessment_frequency"), doc="Monthly, quarterly, annual or once.")
+    kind: Mapped[AssessmentKind] = mapped_column(pg_enum(AssessmentKind, "assessment_kind"), doc="Regular or special.")
+    frequency: Mapped[Frequency] = mapped_column(pg_enum(Frequency, "assessment_frequency"), doc="Monthly, quarterly, annual or once.")
     method: Mapped[AssessmentMethod] = mapped_column(
-        _enum(AssessmentMethod, "assessment_method"), doc="`share`: `amount` is the period total, split by assessment share; `fixed`: `amount` is each unit's charge."
+        pg_enum(AssessmentMethod, "assessment_method"), doc="`share`: `amount` is the period total, split by assessment share; `fixed`: `amount` is each unit's charge."
     )
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Period total (method `share`) or per-unit charge (method `fixed`).")
     income_account_id: Mapped[UUID] = mapped_column(doc="Income account the charges credit (usually Assessment Income).")
@@ -139,7 +145,7 @@ class Levy(_Booked, Base):
         UniqueConstraint("organization_id", "association_id", "id"),
         # The idempotency key of a levy: one per schedule and period.
         UniqueConstraint("organization_id", "schedule_id", "period"),
-        _in_association("schedule_id", "assessment_schedules"),
+        association_fk("schedule_id", "assessment_schedules"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The levy's id.")
@@ -178,7 +184,7 @@ class LateFeeRule(TimestampMixin, _Booked, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The rule's id.")
     grace_days: Mapped[int] = mapped_column(SmallInteger, doc="Days after the due date before a fee applies (0–365).")
-    method: Mapped[LateFeeMethod] = mapped_column(_enum(LateFeeMethod, "late_fee_method"), doc="Flat amount or percentage.")
+    method: Mapped[LateFeeMethod] = mapped_column(pg_enum(LateFeeMethod, "late_fee_method"), doc="Flat amount or percentage.")
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="The flat fee, or the percentage of the open amount (10.00 = 10%).")
     cap: Mapped[Decimal | None] = mapped_column(MONEY, doc="Most one late charge may cost, if any.")
     is_active: Mapped[bool] = mapped_column(Boolean, doc="Inactive rules charge nothing.")
@@ -224,10 +230,10 @@ class OwnerLedgerEntry(_Booked, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "unit_id", "id"),
-        _in_association("unit_id", "units"),
-        _in_association("fund_id", "funds"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("levy_id", "levies"),
+        association_fk("unit_id", "units"),
+        association_fk("fund_id", "funds"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("levy_id", "levies"),
         _entry_fk("journal_entry_id"),
         _same_unit("related_entry_id"),
     )
@@ -235,7 +241,7 @@ class OwnerLedgerEntry(_Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The row's id.")
     seq: Mapped[int] = mapped_column(BigInteger, Identity(), doc="Posting order, for a stable statement.")
     unit_id: Mapped[UUID] = mapped_column(doc="The unit whose ledger this is.")
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, "owner_ledger_kind"), doc="Charge, fee, payment, credit, adjustment or returned payment.")
+    kind: Mapped[EntryKind] = mapped_column(pg_enum(EntryKind, "owner_ledger_kind"), doc="Charge, fee, payment, credit, adjustment or returned payment.")
     entry_date: Mapped[date] = mapped_column(Date, doc="Accounting date.")
     due_date: Mapped[date | None] = mapped_column(Date, doc="When a charge is due (aging counts from it); null for payments and credits.")
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Signed: positive adds to what the owner owes, negative reduces it.")
@@ -248,7 +254,7 @@ class OwnerLedgerEntry(_Booked, Base):
     related_entry_id: Mapped[UUID | None] = mapped_column(
         doc="For a late fee, the charge it is for; for a returned payment or its fee, the payment."
     )
-    method: Mapped[PaymentMethod | None] = mapped_column(_enum(PaymentMethod, "payment_method"), doc="How a payment was made.")
+    method: Mapped[PaymentMethod | None] = mapped_column(pg_enum(PaymentMethod, "payment_method"), doc="How a payment was made.")
     reference: Mapped[str | None] = mapped_column(String(60), doc="Check number or processor reference of a payment.")
     memo: Mapped[str] = mapped_column(String(200), doc="Text on the owner's statement.")
     posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it; null for scheduled postings.")
@@ -263,7 +269,7 @@ class OwnerLedgerAllocation(_Booked, Base):
     __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id", "association_id": "association_id"}
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _in_association("unit_id", "units"),
+        association_fk("unit_id", "units"),
         _same_unit("credit_entry_id"),
         _same_unit("charge_entry_id"),
         _entry_fk("journal_entry_id"),
