@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page
 from domains.associations.models import Association
 from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
@@ -82,4 +81,4 @@ async def list_associations(ctx: OperationContext, data: AssociationListInput) -
     """The active organization's associations, sorted by code, a page at a time."""
     visible = await ctx.visible("association", "read", Association)
     rows = await associations.page(ctx.session, data, visible)
-    return as_connection(AssociationConnection, rows, Page(data.first, data.after, "code"))
+    return as_connection(AssociationConnection, rows, associations.page_of(data))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page
 from domains.associations.models import Ownership
 from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
@@ -62,7 +61,7 @@ async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> Ow
     """Ownerships visible to you, latest start first: a unit's ownership history
     with `unitId`, a party's holdings with `partyId`."""
     rows = await ownerships.page(ctx.session, data, await ctx.visible("ownership", "read", Ownership))
-    return as_connection(OwnershipConnection, rows, Page(data.first, data.after, "starts_on", descending=True))
+    return as_connection(OwnershipConnection, rows, ownerships.page_of(data))
 
 
 @operation(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page
 from domains.associations.models import Party
 from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
@@ -59,4 +58,4 @@ async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  #
 async def list_parties(ctx: OperationContext, data: PartyListInput) -> PartyConnection:  # type: ignore[valid-type]
     """Parties visible to you, by name, optionally those whose name starts with `search`."""
     rows = await parties.page(ctx.session, data, await ctx.visible("party", "read", Party))
-    return as_connection(PartyConnection, rows, Page(data.first, data.after, "name"))
+    return as_connection(PartyConnection, rows, parties.page_of(data))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page
 from domains.associations.models import Resident
 from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
@@ -56,4 +55,4 @@ async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> Residen
 async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:  # type: ignore[valid-type]
     """Residents visible to you, latest move-in first; current ones only unless `currentOnly` is false."""
     rows = await residents.page(ctx.session, data, await ctx.visible("resident", "read", Resident))
-    return as_connection(ResidentConnection, rows, Page(data.first, data.after, "moved_in_on", descending=True))
+    return as_connection(ResidentConnection, rows, residents.page_of(data))

@@ -61,12 +61,16 @@ async def update(session: AsyncSession, row: Association, data: Any) -> dict[str
     return changed
 
 
+def page_of(data: Any) -> Page:
+    return Page(data.first, data.after, "code")
+
+
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Association]:
     where = [visible]
     for name in ("status", "kind", "master_association_id"):
         if getattr(data, name) is not None:
             where.append(getattr(Association, name) == getattr(data, name))
-    stmt = page_statement(Association, Page(data.first, data.after, "code"), where)
+    stmt = page_statement(Association, page_of(data), where)
     return list((await session.scalars(stmt)).all())
 
 

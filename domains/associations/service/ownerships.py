@@ -102,6 +102,10 @@ async def transfer(session: AsyncSession, organization_id: UUID, data: Any) -> t
     return sellers, started
 
 
+def page_of(data: Any) -> Page:
+    return Page(data.first, data.after, "starts_on", descending=True)
+
+
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Ownership]:
     where = [visible]
     if data.unit_id is not None:
@@ -110,7 +114,7 @@ async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -
         where.append(Ownership.party_id == data.party_id)
     if data.current_only:
         where.append(current(Ownership.starts_on, Ownership.ends_on))
-    stmt = page_statement(Ownership, Page(data.first, data.after, "starts_on", descending=True), where)
+    stmt = page_statement(Ownership, page_of(data), where)
     return list((await session.scalars(stmt)).all())
 
 

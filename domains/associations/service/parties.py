@@ -75,9 +75,13 @@ async def update(session: AsyncSession, party: Party, data: Any) -> dict[str, An
     return changed
 
 
+def page_of(data: Any) -> Page:
+    return Page(data.first, data.after, "name")
+
+
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Party]:
     where = [visible]
     if data.search:
         prefix = data.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(func.lower(Party.name).like(prefix + "%"))
-    return list((await session.scalars(page_statement(Party, Page(data.first, data.after, "name"), where))).all())
+    return list((await session.scalars(page_statement(Party, page_of(data), where))).all())

@@ -33,6 +33,10 @@ async def move_out(session: AsyncSession, row: Resident, data: Any) -> dict[str,
     return {"moved_out_on": {"from": None, "to": str(data.moved_out_on)}}
 
 
+def page_of(data: Any) -> Page:
+    return Page(data.first, data.after, "moved_in_on", descending=True)
+
+
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Resident]:
     where = [visible]
     if data.unit_id is not None:
@@ -41,5 +45,5 @@ async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -
         where.append(Resident.kind == data.kind)
     if data.current_only:
         where.append(current(Resident.moved_in_on, Resident.moved_out_on))
-    stmt = page_statement(Resident, Page(data.first, data.after, "moved_in_on", descending=True), where)
+    stmt = page_statement(Resident, page_of(data), where)
     return list((await session.scalars(stmt)).all())
