@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
+from graph.db import association_fk
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0007"
@@ -34,12 +35,6 @@ def _booked() -> list:
         sa.ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
     ]
 
-
-def _in_association(column: str, table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["organization_id", "association_id", column],
-        [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
-    )
 
 
 def _created() -> sa.Column:
@@ -78,7 +73,7 @@ def upgrade() -> None:
         _created(),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
         sa.UniqueConstraint("organization_id", "association_id", "number"),
-        _in_association("fund_id", "funds"),
+        association_fk("fund_id", "funds"),
         sa.CheckConstraint(
             "(type = 'asset' AND number ~ '^1') OR (type = 'liability' AND number ~ '^2') OR "
             "(type = 'equity' AND number ~ '^3') OR (type = 'income' AND number ~ '^4') OR "
@@ -121,7 +116,7 @@ def upgrade() -> None:
         sa.Column("posted_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("posted_by", sa.Uuid),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
-        _in_association("reverses_entry_id", "journal_entries"),
+        association_fk("reverses_entry_id", "journal_entries"),
     )
     op.create_index("ix_journal_entries_date", "journal_entries", ["organization_id", "association_id", "entry_date"])
     op.create_index("ix_journal_entries_source", "journal_entries", ["organization_id", "source_id"])
@@ -144,10 +139,10 @@ def upgrade() -> None:
         sa.Column("basis", pg.ENUM("both", "accrual", "cash", name="ledger_basis"), nullable=False),
         sa.Column("unit_id", sa.Uuid),
         sa.Column("memo", sa.String(200)),
-        _in_association("entry_id", "journal_entries"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
-        _in_association("unit_id", "units"),
+        association_fk("entry_id", "journal_entries"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
+        association_fk("unit_id", "units"),
         sa.CheckConstraint("debit >= 0 AND credit >= 0 AND (debit = 0) <> (credit = 0)", name="one_side"),
     )
     op.create_index("ix_journal_lines_entry", "journal_lines", ["organization_id", "entry_id"])
@@ -170,8 +165,8 @@ def upgrade() -> None:
         sa.Column("fund_id", sa.Uuid, nullable=False),
         sa.Column("amount", MONEY, nullable=False),
         sa.UniqueConstraint("organization_id", "association_id", "fiscal_year", "account_id", "fund_id", "period"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
         sa.CheckConstraint("period BETWEEN 1 AND 12", name="period"),
     )
     tenant_table("budget_amounts")

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
+from graph.db import association_fk
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0008"
@@ -30,13 +31,6 @@ def _booked() -> list:
         sa.UniqueConstraint("organization_id", "id"),
     ]
 
-
-def _in_association(column: str, table: str, **deferral: object) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["organization_id", "association_id", column],
-        [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
-        **deferral,
-    )
 
 
 def _same_unit(column: str) -> sa.ForeignKeyConstraint:
@@ -75,8 +69,8 @@ def upgrade() -> None:
         *_timestamps(),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
         _association_fk(),
-        _in_association("income_account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
+        association_fk("income_account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         sa.CheckConstraint("extract(day FROM starts_on) = 1", name="starts_first_of_month"),
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
@@ -98,7 +92,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
         sa.UniqueConstraint("organization_id", "schedule_id", "period"),
-        _in_association("schedule_id", "assessment_schedules"),
+        association_fk("schedule_id", "assessment_schedules"),
         sa.CheckConstraint("extract(day FROM period) = 1", name="period_first_of_month"),
         sa.CheckConstraint("total > 0 AND unit_count > 0 AND remainder_cents >= 0", name="totals"),
     )
@@ -145,11 +139,11 @@ def upgrade() -> None:
         sa.Column("posted_by", sa.Uuid),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.UniqueConstraint("organization_id", "unit_id", "id"),
-        _in_association("unit_id", "units"),
-        _in_association("fund_id", "funds"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("levy_id", "levies"),
-        _in_association("journal_entry_id", "journal_entries", deferrable=True, initially="DEFERRED"),
+        association_fk("unit_id", "units"),
+        association_fk("fund_id", "funds"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("levy_id", "levies"),
+        association_fk("journal_entry_id", "journal_entries", deferrable=True, initially="DEFERRED"),
         _same_unit("related_entry_id"),
         sa.CheckConstraint(
             f"(kind IN {DEBIT_KINDS} AND amount > 0) OR (kind IN ('payment', 'credit') AND amount < 0) "
@@ -194,10 +188,10 @@ def upgrade() -> None:
         sa.Column("applied_on", sa.Date, nullable=False),
         sa.Column("journal_entry_id", sa.Uuid, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        _in_association("unit_id", "units"),
+        association_fk("unit_id", "units"),
         _same_unit("credit_entry_id"),
         _same_unit("charge_entry_id"),
-        _in_association("journal_entry_id", "journal_entries", deferrable=True, initially="DEFERRED"),
+        association_fk("journal_entry_id", "journal_entries", deferrable=True, initially="DEFERRED"),
         sa.CheckConstraint("amount <> 0", name="amount_nonzero"),
     )
     op.execute(

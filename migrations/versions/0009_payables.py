@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
+from graph.db import association_fk
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0009"
@@ -41,13 +42,6 @@ def _booked() -> list:
 def _in_organization(column: str, table: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(["organization_id", column], [f"{table}.organization_id", f"{table}.id"])
 
-
-def _in_association(column: str, table: str, **options: object) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["organization_id", "association_id", column],
-        [f"{table}.organization_id", f"{table}.association_id", f"{table}.id"],
-        **options,
-    )
 
 
 def _created() -> sa.Column:
@@ -150,8 +144,8 @@ def upgrade() -> None:
         _created(),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
         _in_organization("vendor_id", "vendors"),
-        _in_association("journal_entry_id", "journal_entries"),
-        _in_association("possible_duplicate_of_id", "invoices"),
+        association_fk("journal_entry_id", "journal_entries"),
+        association_fk("possible_duplicate_of_id", "invoices"),
         sa.CheckConstraint("total > 0", name="total_positive"),
         # Overpayment is impossible, however payments race: the trigger below
         # adds each payment here, and this check refuses the one too many.
@@ -180,9 +174,9 @@ def upgrade() -> None:
         sa.Column("memo", sa.String(200)),
         sa.UniqueConstraint("organization_id", "invoice_id", "line_no"),
         # An invoice and its lines are written together and checked at commit.
-        _in_association("invoice_id", "invoices", deferrable=True, initially="DEFERRED"),
-        _in_association("account_id", "gl_accounts"),
-        _in_association("fund_id", "funds"),
+        association_fk("invoice_id", "invoices", deferrable=True, initially="DEFERRED"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
     tenant_table("invoice_lines")
@@ -197,7 +191,7 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("note", sa.String(500)),
         sa.UniqueConstraint("organization_id", "invoice_id", "step"),
-        _in_association("invoice_id", "invoices"),
+        association_fk("invoice_id", "invoices"),
     )
     tenant_table("invoice_approvals")
 
@@ -212,8 +206,8 @@ def upgrade() -> None:
         sa.Column("journal_entry_id", sa.Uuid, nullable=False),
         sa.Column("paid_by", sa.Uuid, nullable=False),
         _created(),
-        _in_association("invoice_id", "invoices"),
-        _in_association("journal_entry_id", "journal_entries"),
+        association_fk("invoice_id", "invoices"),
+        association_fk("journal_entry_id", "journal_entries"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
     # The register sums an invoice's payments up to a date.
