@@ -57,8 +57,10 @@ run: services-run
 policy-test: node_modules
 	$(CERBOS) compile cerbos/policies $(if $(wildcard cerbos/tests),--tests=cerbos/tests)
 
+# The test PDP is this run's own (free ports) and stops with it, pass or fail.
 test: services-test policy-test
-	. .hestami/env.test && $(PY) -m pytest -q -x --durations=15 $(PYTEST_ARGS)
+	trap '$(DEVSERVICES) down --for test' EXIT; \
+	  . .hestami/env.test && $(PY) -m pytest -q -x --durations=15 $(PYTEST_ARGS)
 
 # Mutation benchmark (bench/README.md); BENCH_ARGS=--n 500 --breakdown 50 ...
 BENCH_ARGS ?=

@@ -59,8 +59,36 @@ def test_up_twice_reuses_cerbos_and_writes_env() -> None:
     values = _env_file_vars(env_file)
     assert values["HESTAMI_ADMIN_DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert values["HESTAMI_REDIS_URL"].startswith("redis://")
-    assert values["HESTAMI_CERBOS_ADDRESS"] == "127.0.0.1:3693"
-    assert devservices.cerbos_healthy(3692)
+    http, grpc = devservices.configured_ports(paths.cerbos_config("test"))
+    assert values["HESTAMI_CERBOS_ADDRESS"] == f"127.0.0.1:{grpc}"
+    assert devservices.cerbos_healthy(http)
+
+
+def test_a_second_checkout_runs_its_own_pdp_and_down_stops_it(tmp_path: Path) -> None:
+    """Two checkouts' suites side by side: the second state directory starts a PDP
+    on other free ports instead of refusing, and `down --for test` stops it."""
+    if not os.access(devservices.CERBOS_BIN, os.X_OK):
+        pytest.skip(f"{devservices.CERBOS_BIN} missing: run `make node_modules`")
+    env = {k: v for k, v in os.environ.items() if k != "HESTAMI_CERBOS_ADDRESS"}
+    ours = _up(env)
+    assert ours.returncode == 0, ours.stderr
+    other_env = {**env, "HESTAMI_STATE_DIR": str(tmp_path)}
+    other = _up(other_env)
+    assert other.returncode == 0, other.stderr
+    other_paths = devservices.Paths(state=tmp_path)
+    ports = devservices.configured_ports(other_paths.cerbos_config("test"))
+    assert ports is not None
+    assert ports != devservices.configured_ports(devservices.default_paths().cerbos_config("test"))
+    assert devservices.cerbos_healthy(ports[0])
+    pid = int(other_paths.pidfile("cerbos-test").read_text())
+
+    down = subprocess.run(
+        [sys.executable, "-m", "graph.devservices", "down", "--for", "test"],
+        cwd=ROOT, env=other_env, capture_output=True, text=True, timeout=30,
+    )
+    assert down.returncode == 0, down.stderr
+    assert not devservices.pid_alive(pid)
+    assert not devservices.port_open("127.0.0.1", ports[0])
 
 
 def test_run_mode_passes_given_services_through(tmp_path: Path) -> None:
