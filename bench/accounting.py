@@ -146,20 +146,20 @@ def plan(org: UUID, user: UUID, associations: int, units: int) -> World:
                 remainder_cents=left, plan_order=order, controls=controls, open=[[] for _ in range(units)],
                 lots=[[] for _ in range(units)], payments=[0] * units,
             )
-        )  # fmt: skip
+        )
     return world
 
 
 def association_rows(world: World) -> Iterator[tuple[Any, ...]]:
     for b in world.books:
         yield (b.id, world.org, f"B{b.index:05d}", f"Bench Association {b.index}", "hoa", "active", "CA", "US",
-               b.start_month, b.basis)  # fmt: skip
+               b.start_month, b.basis)
 
 
 ASSOCIATION_COLUMNS = ["id", "organization_id", "code", "legal_name", "kind", "status", "region", "country",
-                       "fiscal_year_start_month", "accounting_basis"]  # fmt: skip
+                       "fiscal_year_start_month", "accounting_basis"]
 UNIT_COLUMNS = ["id", "organization_id", "association_id", "unit_number", "unit_type", "status", "street", "city",
-                "postal_code", "region", "country", "voting_weight", "assessment_share"]  # fmt: skip
+                "postal_code", "region", "country", "voting_weight", "assessment_share"]
 
 
 def unit_rows(world: World) -> Iterator[tuple[Any, ...]]:
@@ -183,7 +183,7 @@ def account_rows(world: World) -> Iterator[tuple[Any, ...]]:
     for b in world.books:
         for number, name, type_, fund, role in STANDARD_ACCOUNTS:
             yield (b.accounts[number], world.org, b.id, number, name, type_.value,
-                   b.funds[fund] if fund else None, role.value if role else None, True)  # fmt: skip
+                   b.funds[fund] if fund else None, role.value if role else None, True)
 
 
 def budget_rows(world: World, months: int) -> Iterator[tuple[Any, ...]]:
@@ -199,22 +199,22 @@ def budget_rows(world: World, months: int) -> Iterator[tuple[Any, ...]]:
 
 ENTRY_COLUMNS = ["id", "organization_id", "association_id", "entry_date", "memo", "source", "source_id", "posted_by"]
 LINE_COLUMNS = ["id", "organization_id", "association_id", "entry_id", "line_no", "entry_date", "account_id",
-                "fund_id", "debit", "credit", "basis", "unit_id"]  # fmt: skip
+                "fund_id", "debit", "credit", "basis", "unit_id"]
 SCHEDULE_COLUMNS = ["id", "organization_id", "association_id", "name", "kind", "frequency", "method", "amount",
-                    "income_account_id", "fund_id", "starts_on", "due_day", "is_active"]  # fmt: skip
+                    "income_account_id", "fund_id", "starts_on", "due_day", "is_active"]
 LEVY_COLUMNS = ["id", "organization_id", "association_id", "schedule_id", "period", "due_date", "total", "unit_count",
-                "remainder_cents", "workflow_id", "created_by"]  # fmt: skip
+                "remainder_cents", "workflow_id", "created_by"]
 OWNER_LEDGER_COLUMNS = ["id", "organization_id", "association_id", "unit_id", "kind", "entry_date", "due_date", "amount",
                         "fund_id", "account_id", "journal_entry_id", "levy_id", "related_entry_id", "method", "reference",
-                        "memo", "posted_by"]  # fmt: skip
+                        "memo", "posted_by"]
 ALLOCATION_COLUMNS = ["id", "organization_id", "association_id", "unit_id", "credit_entry_id", "charge_entry_id", "amount",
-                      "applied_on", "journal_entry_id"]  # fmt: skip
+                      "applied_on", "journal_entry_id"]
 
 
 def schedule_rows(world: World) -> Iterator[tuple[Any, ...]]:
     for b in world.books:
         yield (b.schedule, world.org, b.id, "Regular Assessment", "regular", "monthly", "share", b.levy_total,
-               b.accounts["4000"], b.funds["OPER"], month(0), DUE_DAY, True)  # fmt: skip
+               b.accounts["4000"], b.funds["OPER"], month(0), DUE_DAY, True)
 
 
 @dataclass
@@ -296,13 +296,13 @@ class Ledger:
         levy = new_id()
         due = period.replace(day=DUE_DAY)
         out.levies.append((levy, self.world.org, b.id, b.schedule, period, due, b.levy_total, len(b.units), b.remainder_cents,
-                           levy_workflow_id(self.world.org, b.schedule, period), self.world.user))  # fmt: skip
+                           levy_workflow_id(self.world.org, b.schedule, period), self.world.user))
         units = list(range(len(b.units)))
         book = self._book(b, units)
         memo = f"Regular Assessment, {period:%B %Y}"
         for u in b.plan_order:
             book.debit(b.units[u], EntryKind.CHARGE, b.dues[u], on=period, due=due, fund_id=b.funds["OPER"],
-                       account_id=b.accounts["4000"], memo=memo, levy_id=levy)  # fmt: skip
+                       account_id=b.accounts["4000"], memo=memo, levy_id=levy)
             if b.lots[u]:
                 book.settle(b.units[u], period)
         self._post(out, b, book, units, "assessment", levy, f"Levy: {memo}")
@@ -313,7 +313,7 @@ class Ledger:
 
         book = self._book(b, [u])
         lot = book.lot(b.units[u], EntryKind.PAYMENT, amount, on=on, fund_id=b.funds["OPER"], memo="Payment received",
-                       method=PaymentMethod.CHECK, reference=f"{1000 + b.payments[u]}")  # fmt: skip
+                       method=PaymentMethod.CHECK, reference=f"{1000 + b.payments[u]}")
         b.payments[u] += 1
         book.settle(b.units[u], on)
         self._post(out, b, book, [u], "payment", lot.id, f"Payment, unit {u + 1}")
@@ -337,14 +337,14 @@ class Ledger:
             e, ap, cash = b.accounts[expense], b.accounts["2000"], b.accounts["1010"]
             oper = b.funds["OPER"]
             self._entry(out, b, first + timedelta(days=9), f"Invoice {expense}", "invoice",
-                        [(e, oper, amount, ZERO, "accrual", None), (ap, oper, ZERO, amount, "accrual", None)])  # fmt: skip
+                        [(e, oper, amount, ZERO, "accrual", None), (ap, oper, ZERO, amount, "accrual", None)])
             self._entry(out, b, first + timedelta(days=24), f"Payment {expense}", "vendor_payment",
                         [(ap, oper, amount, ZERO, "accrual", None), (e, oper, amount, ZERO, "cash", None),
                          (cash, oper, ZERO, amount, "both", None)])  # fmt: skip
         resv = b.funds["RESV"]
         self._entry(out, b, first + timedelta(days=27), "Reserve contribution", "manual",
                     [(b.accounts["1020"], resv, Decimal("1500.00"), ZERO, "both", None),
-                     (b.accounts["4000"], resv, ZERO, Decimal("1500.00"), "both", None)])  # fmt: skip
+                     (b.accounts["4000"], resv, ZERO, Decimal("1500.00"), "both", None)])
 
 
 BIG_TABLES = ("journal_entries", "journal_lines", "levies", "owner_ledger_entries", "owner_ledger_allocations")
@@ -394,7 +394,7 @@ async def load(settings: Any, world: World, months: int) -> dict[str, float]:
             ("budget_amounts", ["id", "organization_id", "association_id", "fiscal_year", "period", "account_id", "fund_id", "amount"],
              budget_rows(world, months)),
             ("assessment_schedules", SCHEDULE_COLUMNS, schedule_rows(world)),
-        ]:  # fmt: skip
+        ]:
             await conn.copy_records_to_table(table, records=rows, columns=columns)
         generating = copying = 0.0
         g = time.perf_counter()
@@ -644,7 +644,7 @@ async def explain(sc: Scenarios) -> str:
                                                           "from_date": month(0), "as_of": sc.as_of})
                 for part, statement in (("opening balance", receivables._STATEMENT_HEAD), ("lines", receivables._STATEMENT_LINES))
             },
-        }  # fmt: skip
+        }
         for name, (statement, params) in statements.items():
             plan = (await session.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + statement.text), params)).scalars().all()
             out.append(f"--- {name}\n" + "\n".join(plan))

@@ -121,11 +121,11 @@ class Floor:
             await q(
                 conn, "execute", "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
                 str(org), str(self.user),
-            )  # fmt: skip
+            )
             association = await q(
                 conn, "fetchrow", "SELECT id, code, legal_name FROM associations WHERE organization_id = $1 AND id = $2",
                 org, association_id,
-            )  # fmt: skip
+            )
             if association is None:
                 return None
             units = await q(
@@ -134,7 +134,7 @@ class Floor:
                      FROM units WHERE organization_id = $1 AND association_id = $2
                     ORDER BY unit_sort, id LIMIT $3""",
                 org, association_id, first + 1,
-            )  # fmt: skip
+            )
             has_next, units = len(units) > first, units[:first]
             unit_ids = [u["id"] for u in units]
             owners = await q(
@@ -143,25 +143,25 @@ class Floor:
                      WHERE organization_id = $1 AND unit_id = ANY($2::uuid[]) AND {_CURRENT.format(s="starts_on", e="ends_on")}
                      ORDER BY is_primary DESC, starts_on, id""",
                 org, unit_ids,
-            )  # fmt: skip
+            )
             residents = await q(
                 conn, "fetch",
                 f"""SELECT unit_id, party_id, upper(kind::text) AS kind, moved_in_on FROM residents
                      WHERE organization_id = $1 AND unit_id = ANY($2::uuid[]) AND {_CURRENT.format(s="moved_in_on", e="moved_out_on")}
                      ORDER BY moved_in_on, id""",
                 org, unit_ids,
-            )  # fmt: skip
+            )
             owner_ids = list({o["party_id"] for o in owners})
             parties = await q(
                 conn, "fetch", "SELECT id, name FROM parties WHERE organization_id = $1 AND id = ANY($2::uuid[])",
                 org, list({*owner_ids, *(r["party_id"] for r in residents)}),
-            )  # fmt: skip
+            )
             points = await q(
                 conn, "fetch",
                 """SELECT party_id, upper(kind::text) AS kind, value, label, is_primary FROM contact_points
                     WHERE organization_id = $1 AND party_id = ANY($2::uuid[]) ORDER BY created_at, id""",
                 org, owner_ids,
-            )  # fmt: skip
+            )
         contact: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
         for p in points:
             contact[p["party_id"]].append(

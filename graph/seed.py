@@ -358,7 +358,7 @@ class AssociationGenerator:
                 aid, self.org, code, f"{place} {suffix}", kind, status, region, "US", tax_id,
                 rng.choice((1, 1, 1, 1, 7, 10)), "cash" if rng.random() < 0.2 else "accrual", master, self.managing,
             )
-        )  # fmt: skip
+        )
         self.batch.codes.append(code)
         units = self.units_of(kind, place, city, region, zip3)
         areas = [u[4] for u in units]
@@ -371,7 +371,7 @@ class AssociationGenerator:
                     uid, self.org, aid, number, building, utype, "active", street, city, region,
                     f"{zip3}{rng.randint(0, 99):02d}", "US", sqft, voting[k], assessment[k],
                 )
-            )  # fmt: skip
+            )
             self.people_of(uid, k, utype, demo if self.index == demo.index else None)
         return code
 
@@ -615,7 +615,7 @@ async def seed_associations(
         return SeedReport(
             organization_id, org["name"], associations, len(todo), associations - len(todo), totals,
             time.perf_counter() - started, "COPY" if copy else "INSERT",
-        )  # fmt: skip
+        )
     finally:
         await conn.close()
 

@@ -194,7 +194,7 @@ async def balance_sheet(session: AsyncSession, scope: ReportScope, as_of: date) 
             row["fund_id"],
             {"fund_id": row["fund_id"], "fund_code": row["fund_code"], "fund_name": row["fund_name"],
              "assets": [], "liabilities": [], "equity": [], "current_year_net_income": ZERO},
-        )  # fmt: skip
+        )
         if row["net"] is None:
             continue
         type_ = AccountType(row["account_type"])

@@ -59,7 +59,7 @@ def _limits(info: Any) -> dict[str, Any]:
 _ASSOCIATION_FIELDS = [
     "code", "legal_name", "kind", "status", "region", "country", "tax_id",
     "fiscal_year_start_month", "accounting_basis", "master_association_id", "managing_organization_id",
-]  # fmt: skip
+]
 _ASSOCIATION_RULES = {
     "code": {"pattern": r"^[A-Z0-9][A-Z0-9-]{0,11}$"},
     "fiscal_year_start_month": {"ge": 1, "le": 12},
@@ -84,7 +84,7 @@ AssociationCreateInput = derive(
             "fiscalYearStartMonth": 1, "accountingBasis": "accrual",
         }
     ],
-)  # fmt: skip
+)
 AssociationUpdateInput = derive(
     Association,
     "AssociationUpdateInput",
@@ -128,7 +128,7 @@ class ShareTotals(ApiModel):
 _UNIT_FIELDS = [
     "unit_number", "building", "unit_type", "status", "street", "city", "region", "postal_code",
     "country", "square_feet", "voting_weight", "assessment_share",
-]  # fmt: skip
+]
 _UNIT_RULES = {
     "unit_number": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9 ./#-]{0,19}$"},
     "region": _REGION,
@@ -159,7 +159,7 @@ _UNIT_EXAMPLE = {
     "unitNumber": "12B", "unitType": "condo", "status": "active", "street": "12 Maple Grove Ln, Unit B",
     "city": "Sacramento", "region": "CA", "postalCode": "95814", "country": "US", "squareFeet": 1180,
     "votingWeight": "0.01", "assessmentShare": "0.0125",
-}  # fmt: skip
+}
 UnitFields = derive(Unit, "UnitFields", _UNIT_FIELDS, doc="A unit's own facts.", constraints=_UNIT_RULES)
 UnitCreateInput = derive(
     Unit,
@@ -202,7 +202,7 @@ class UnitFilter(ApiModel):
     search: str | None = Field(
         None, min_length=1, max_length=100,
         description="Case-insensitive text in the unit number or in a current owner's name.",
-    )  # fmt: skip
+    )
     order_by: UnitOrder = Field(UnitOrder.UNIT_NUMBER, description="Sort key; ties are broken by id, so order is stable.")
     descending: bool = Field(False, description="Sort from the highest value down.")
 
@@ -231,7 +231,7 @@ class UnitBulkImportInput(ApiModel):
     csv: str | None = Field(
         None, max_length=2_000_000,
         description="CSV with a header row of UnitFields' camelCase names (unitNumber,unitType,...). Give rows or csv.",
-    )  # fmt: skip
+    )
 
 
 class UnitBulkImportResult(ApiModel):
@@ -271,7 +271,7 @@ PartyCreateInput = derive(
             "contactPoints": [{"kind": "email", "value": "jane@example.org", "isPrimary": True}],
         }
     ],
-)  # fmt: skip
+)
 PartyUpdateInput = derive(
     Party,
     "PartyUpdateInput",

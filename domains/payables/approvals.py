@@ -147,7 +147,7 @@ async def settle_invoice_approval_step(organization_id: str, invoice_id: str, ov
             durable.audit(
                 session, org, "invoice/approvalOverdue", [encode("inv", iid)],
                 {"status": invoice.status.value, "workflowId": invoice.workflow_id},
-            )  # fmt: skip
+            )
         return invoice.status.value
 
 

@@ -58,7 +58,7 @@ async def ap_register(session: AsyncSession, data: Any, visible: ColumnElement[b
         .join(paid, true())
         .where(*where)
         .order_by(Invoice.invoice_date, Vendor.name, Invoice.invoice_number, Invoice.id)
-    )  # fmt: skip
+    )
     rows = (await session.execute(statement)).mappings().all()
     first = rows[0] if rows else {}
     return ApRegister(

@@ -53,7 +53,7 @@ InsuranceCertificateCreateInput = derive(
             "coverageAmount": "1000000.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31",
         }
     ],
-)  # fmt: skip
+)
 
 _VENDOR = ["name", "provider_organization_id", "is_1099", "remittance_address"]
 VendorRead = derive(
@@ -80,7 +80,7 @@ VendorCreateInput = derive(
             "remittanceAddress": "PO Box 42\nSacramento, CA 95814",
         }
     ],
-)  # fmt: skip
+)
 VendorUpdateInput = derive(
     Vendor,
     "VendorUpdateInput",
@@ -171,7 +171,7 @@ InvoiceRead = derive(
             Field(default_factory=list, description="Decisions so far, manager step first."),
         ),
     },
-)  # fmt: skip
+)
 
 
 class InvoiceLineInput(ApiModel):
@@ -207,7 +207,7 @@ InvoiceCreateInput = derive(
             "lines": [{"accountId": "gla_…", "fundId": "fnd_…", "amount": "1450.00"}],
         }
     ],
-)  # fmt: skip
+)
 
 
 class InvoiceApproveInput(ApiModel):

@@ -208,14 +208,14 @@ class Book:
             "unit_id": unit_id, "kind": kind, "entry_date": on, "due_date": None, "amount": amount, "fund_id": fund_id,
             "account_id": None, "levy_id": None, "related_entry_id": None, "method": None, "reference": None,
             "memo": memo[:200], "posted_by": self.posted_by,
-        } | more  # fmt: skip
+        } | more
         self.rows.append(row)
         return row
 
     def debit(
         self, unit_id: UUID, kind: EntryKind, amount: Decimal, *, on: date, due: date, fund_id: UUID, account_id: UUID, memo: str,
         levy_id: UUID | None = None, related_entry_id: UUID | None = None,
-    ) -> Charge:  # fmt: skip
+    ) -> Charge:
         """A charge, fee or debit adjustment: receivable against income, accrual view."""
         assert kind in DEBIT_KINDS and amount > 0
         row = self._row(
@@ -230,7 +230,7 @@ class Book:
     def lot(
         self, unit_id: UUID, kind: EntryKind, amount: Decimal, *, on: date, fund_id: UUID, memo: str,
         account_id: UUID | None = None, method: PaymentMethod | None = None, reference: str | None = None,
-    ) -> Lot:  # fmt: skip
+    ) -> Lot:
         """A payment (cash in) or a credit (income given back), held as prepaid until applied."""
         assert kind in LOT_KINDS and amount > 0
         row = self._row(unit_id, kind, -amount, on, fund_id, memo, account_id=account_id, method=method, reference=reference)
@@ -251,7 +251,7 @@ class Book:
                 "unit_id": lot.unit_id, "credit_entry_id": lot.id, "charge_entry_id": charge.id, "amount": amount,
                 "applied_on": day,
             }
-        )  # fmt: skip
+        )
         unit, g, f = lot.unit_id, lot.fund_id, charge.fund_id
         self._book(day, self.account(ControlRole.PREPAID_ASSESSMENTS, g), g, unit, amount, Basis.BOTH)
         self._book(day, self.account(ControlRole.ACCOUNTS_RECEIVABLE, f), f, unit, -amount, Basis.ACCRUAL)

@@ -59,7 +59,7 @@ AssessmentScheduleCreateInput = derive(
             "startsOn": "2026-01-01", "dueDay": 1,
         }
     ],
-)  # fmt: skip
+)
 AssessmentScheduleUpdateInput = derive(
     AssessmentSchedule,
     "AssessmentScheduleUpdateInput",
@@ -204,7 +204,7 @@ OwnerLedgerEntryRead = derive(
             Field(default_factory=list, description="For a payment or credit: the charges it paid; for a charge: what paid it."),
         )
     },
-)  # fmt: skip
+)
 
 
 class LateFeeRun(ApiModel):

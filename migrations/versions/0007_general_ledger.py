@@ -60,7 +60,7 @@ def upgrade() -> None:
     control = pg.ENUM(
         "cash", "accounts_receivable", "prepaid_assessments", "accounts_payable", "fund_balance",
         "assessment_income", "late_fee_income", "nsf_fee_income", name="control_role",
-    )  # fmt: skip
+    )
     op.create_table(
         "gl_accounts",
         *_booked(),
@@ -103,7 +103,7 @@ def upgrade() -> None:
     source = pg.ENUM(
         "manual", "reversal", "opening_balance", "assessment", "late_fee", "payment", "payment_return",
         "credit", "invoice", "vendor_payment", name="entry_source",
-    )  # fmt: skip
+    )
     op.create_table(
         "journal_entries",
         *_booked(),

@@ -39,14 +39,14 @@ async def test_budgets_are_set_read_and_replaced(api) -> None:  # type: ignore[n
         {"associationId": b.c.association, "fiscalYear": 2025,
          "lines": [{"accountId": b.accounts["5100"], "fundId": b.funds["OPER"], "annual": "12.00"}]},
         b.c.admin,
-    )  # fmt: skip
+    )
     assert [ln["accountNumber"] for ln in only["lines"]] == ["5100"] and only["lines"][0]["months"] == ["1.00"] * 12
     empty = await api.call("budget/v1/get", {"associationId": b.c.association, "fiscalYear": 2024}, b.c.admin)
     assert empty["lines"] == [] and empty["totalIncome"] == "0.00" and empty["startsOn"] == "2024-07-01"
     body = await api.gql(
         "query($a: ID!) { budget(associationId: $a, fiscalYear: 2025) { lines { accountName months annual } totalExpense } }",
         {"a": b.c.association}, token=b.c.admin.token,
-    )  # fmt: skip
+    )
     assert body["data"]["budget"] == {"lines": [{"accountName": "Landscaping", "months": ["1.00"] * 12, "annual": "12.00"}], "totalExpense": "12.00"}
 
 

@@ -19,7 +19,7 @@ async def test_post_read_and_reverse(api) -> None:  # type: ignore[no-untyped-de
         {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "Opening balance",
          "lines": [b.line("1010", debit="12500.00"), b.line("3000", credit="12500.00")]},
         b.c.admin,
-    )  # fmt: skip
+    )
     assert [(ln["debit"], ln["credit"]) for ln in entry["lines"]] == [("12500.00", "0.00"), ("0.00", "12500.00")]
     body = await api.gql(
         "query($id: ID!) { journalEntry(id: $id) { number memo lines { debit account { number name } fund { code } } } }",
@@ -64,7 +64,7 @@ async def test_closed_months_take_no_postings(api) -> None:  # type: ignore[no-u
     r = await api.rpc(
         "journalEntry/v1/post", {"associationId": b.c.association, "entryDate": "2026-02-28", "memo": "late", "lines": lines},
         token=b.c.admin.token, key="late",
-    )  # fmt: skip
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "PERIOD_CLOSED"
     assert await _count(api, b) == 0
     listed = await api.call("fiscalPeriod/v1/list", {"associationId": b.c.association}, b.c.admin)
@@ -90,5 +90,5 @@ async def test_amounts_beyond_the_column_are_refused_not_a_500(api) -> None:  # 
         "journalEntry/v1/post",
         {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x", "lines": [b.line("1010", debit=huge), b.line("3000", credit=huge)]},
         token=b.c.admin.token, key="huge",
-    )  # fmt: skip
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED", r.text

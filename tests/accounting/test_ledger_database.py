@@ -29,7 +29,7 @@ async def _posted(api):  # type: ignore[no-untyped-def]
         {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x",
          "lines": [b.line("1010", debit="10.00"), b.line("3000", credit="10.00")]},
         b.c.admin,
-    )  # fmt: skip
+    )
     return b, entry
 
 
@@ -58,14 +58,14 @@ async def _raw_entry(platform, b, lines: list[tuple[str, str, Decimal, Decimal]]
             text("INSERT INTO journal_entries (id, organization_id, association_id, entry_date, memo, source) "
                  "VALUES (:id, :o, :a, :d, 'raw', 'manual')"),
             {"id": entry, "o": org, "a": association, "d": on},
-        )  # fmt: skip
+        )
         for n, (number, fund, debit, credit) in enumerate(lines, start=1):
             await s.execute(
                 text("INSERT INTO journal_lines (id, organization_id, association_id, entry_id, line_no, entry_date, "
                      "account_id, fund_id, debit, credit, basis) VALUES (:id, :o, :a, :e, :n, :d, :acc, :f, :dr, :cr, 'both')"),
                 {"id": uuid.uuid4(), "o": org, "a": association, "e": entry, "n": n, "d": on,
                  "acc": decode(b.accounts[number])[1], "f": decode(b.funds[fund])[1], "dr": debit, "cr": credit},
-            )  # fmt: skip
+            )
 
 
 async def test_the_database_refuses_unbalanced_and_closed_month_entries(api, platform) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +100,7 @@ async def test_lines_cannot_reach_another_associations_accounts(api, platform) -
         {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x",
          "lines": [b.line("1010", debit="1.00") | {"accountId": foreign["1010"]}, b.line("3000", credit="1.00")]},
         token=b.c.admin.token, key="foreign",
-    )  # fmt: skip
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "UNKNOWN_ACCOUNT"
     b.accounts["9999"] = foreign["1010"]
     with pytest.raises(DBAPIError) as info:

@@ -65,7 +65,7 @@ async def post(platform, b: Books, on: str, lines: list[tuple[str, str, str, str
                                unit_id=unit if number in ("1300", "4000") else None)
                 for number, fund, dr, cr, basis in lines
             ],
-        )  # fmt: skip
+        )
 
 
 async def ledger_books(api, platform, basis: str = "accrual") -> Books:  # type: ignore[no-untyped-def]
@@ -156,7 +156,7 @@ async def test_balance_sheet_balances_per_fund(api, platform) -> None:  # type: 
     assert oper["currentYearNetIncome"] == "220.00"  # 300 assessments − 80 utilities
     assert (oper["totalAssets"], oper["totalLiabilities"], oper["totalEquity"], oper["totalLiabilitiesAndEquity"]) == (
         "1500.00", "130.00", "1370.00", "1500.00",
-    )  # fmt: skip
+    )
     assert lines(resv, "assets") == {"1020": "380.00"} and resv["equity"] == [] and resv["liabilities"] == []
     assert resv["currentYearNetIncome"] == "380.00" and resv["totalLiabilitiesAndEquity"] == "380.00"
     assert accrual["_"]["totalAssets"] == accrual["_"]["totalLiabilitiesAndEquity"] == "1880.00"
@@ -177,7 +177,7 @@ async def test_a_fund_without_a_fund_balance_account_shows_earlier_years_on_a_li
     cash = await api.call(
         "glAccount/v1/create", {"associationId": b.c.association, "number": "1030", "name": "Roof Cash", "type": "asset", "fundId": roof["id"]},
         b.c.admin,
-    )  # fmt: skip
+    )
     b.accounts["1030"] = cash["id"]
     await post(platform, b, "2025-02-01", [("1030", "ROOF", "900", "0", BOTH), ("4000", "ROOF", "0", "900", BOTH)])
     await post(platform, b, "2025-08-01", [("5300", "ROOF", "100", "0", BOTH), ("1030", "ROOF", "0", "100", BOTH)])
@@ -242,7 +242,7 @@ async def test_income_statement_against_budget(api, platform) -> None:  # type: 
     r = await api.rpc(
         "financialReport/v1/incomeStatement", {"associationId": b.c.association, "fromDate": "2025-09-01", "toDate": "2025-08-01"},
         token=b.c.admin.token,
-    )  # fmt: skip
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED"
 
 

@@ -193,7 +193,7 @@ async def _schedule(w: World) -> dict[str, Any]:
     return {
         "associationId": c.association, "name": "Dues", "kind": "regular", "frequency": "monthly", "method": "fixed",
         "amount": "100.00", "incomeAccountId": c.accounts["4000"], "fundId": c.funds["OPER"], "startsOn": "2026-01-01", "dueDay": 1,
-    }  # fmt: skip
+    }
 
 
 async def _late_fee_rule(w: World) -> dict[str, Any]:
@@ -250,7 +250,7 @@ async def _certificate(w: World) -> dict[str, Any]:
     return {
         "vendorId": (await _payables(w)).vendor, "kind": "umbrella", "carrier": "Acme", "policyNumber": "U-1",
         "coverageAmount": "1.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31",
-    }  # fmt: skip
+    }
 
 
 async def _invoice_input(w: World) -> dict[str, Any]:
@@ -259,7 +259,7 @@ async def _invoice_input(w: World) -> dict[str, Any]:
         "associationId": c.association, "vendorId": c.vendor, "invoiceNumber": _unique("I"), "invoiceDate": "2026-01-20",
         "dueDate": "2026-02-20", "acknowledgePossibleDuplicate": True,
         "lines": [{"accountId": c.accounts["5100"], "fundId": c.funds["OPER"], "amount": "1.00"}],
-    }  # fmt: skip
+    }
 
 
 async def _invoice(w: World, **more: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from tests.helpers import Api, Caller
 ASSOCIATION = {
     "code": "MGV", "legalName": "Maple Grove Homeowners Association, Inc.", "kind": "hoa", "status": "active",
     "region": "CA", "country": "US", "taxId": "12-3456789", "fiscalYearStartMonth": 1, "accountingBasis": "accrual",
-}  # fmt: skip
+}
 
 
 def unit_fields(number: str, share: str = "0.01") -> dict[str, Any]:
@@ -19,7 +19,7 @@ def unit_fields(number: str, share: str = "0.01") -> dict[str, Any]:
         "unitNumber": number, "unitType": "condo", "status": "active", "street": f"{number} Maple Grove Ln",
         "city": "Sacramento", "region": "CA", "postalCode": "95814", "country": "US", "squareFeet": 1000,
         "votingWeight": share, "assessmentShare": share,
-    }  # fmt: skip
+    }
 
 
 @dataclass

@@ -83,7 +83,7 @@ async def test_a_list_of_associations_pages_their_units_in_one_statement(api, pl
     statements.clear()
     body = await api.gql(query, token=admin.token)
     assert [(a["code"], [u["unitNumber"] for u in a["units"]["nodes"]], a["units"]["pageInfo"]["hasNextPage"])
-            for a in body["data"]["associations"]["nodes"]] == [("N3", ["1", "2"], True), ("N4", ["1", "2"], True), ("N5", ["1", "2"], True)]  # fmt: skip
+            for a in body["data"]["associations"]["nodes"]] == [("N3", ["1", "2"], True), ("N4", ["1", "2"], True), ("N5", ["1", "2"], True)]
     # set_config, roles, associations, every association's first page of units.
     assert len(statements) == 4, statements
 

@@ -65,7 +65,7 @@ async def test_transfer_keeps_history(api) -> None:  # type: ignore[no-untyped-d
         {"unitId": unit, "transferOn": "2026-06-01", "buyers": [
             {"partyId": buyers[0], "interest": "0.5"}, {"partyId": buyers[1], "interest": "0.5", "isPrimary": True}]},
         c.admin,
-    )  # fmt: skip
+    )
     assert [o["endsOn"] for o in result["ended"]] == ["2026-06-01"]
     assert [(o["interest"], o["isPrimary"]) for o in result["started"]] == [("0.5000", False), ("0.5000", True)]
     body = await api.gql(HISTORY, {"id": unit}, token=c.admin.token)
@@ -91,7 +91,7 @@ async def test_co_owner_interests_and_primary(api) -> None:  # type: ignore[no-u
         "ownership/v1/create",
         {"unitId": c.units[0], "partyId": extra, "interest": "0.1", "startsOn": "2024-01-01", "isPrimary": False},
         token=c.admin.token, key="over",
-    )  # fmt: skip
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "OWNERSHIP_INTEREST_EXCEEDED"
     current = (await api.call("ownership/v1/list", {"unitId": c.units[0]}, c.admin))["nodes"][0]
     r = await api.rpc("ownership/v1/update", {"id": current["id"], "endsOn": "2019-01-01"}, token=c.admin.token, key="early")
@@ -134,6 +134,6 @@ async def test_references_into_another_tenant_are_refused(api) -> None:  # type:
         ("unit/v1/create", {"associationId": theirs.association, "unitNumber": "X", "unitType": "condo", "status": "active",
                             "street": "x", "city": "x", "region": "CA", "postalCode": "1", "country": "US",
                             "votingWeight": "0", "assessmentShare": "0"}),
-    ):  # fmt: skip
+    ):
         r = await api.rpc(name, body, token=ours.admin.token, key=uuid.uuid4().hex)
         assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE", (name, r.text)

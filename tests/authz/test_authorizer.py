@@ -707,7 +707,7 @@ def _association(org: UUID) -> Association:
         id=uuid4(), organization_id=org, code="T", legal_name="HOA",
         kind=AssociationKind.HOA, status=AssociationStatus.ACTIVE, region="CA",
         country="US", fiscal_year_start_month=1, accounting_basis=AccountingBasis.CASH,
-    )  # fmt: skip
+    )
 
 
 def _unit(unit_id: UUID, association: Association) -> Unit:
@@ -717,14 +717,14 @@ def _unit(unit_id: UUID, association: Association) -> Unit:
         unit_type=UnitType.CONDO, status=UnitStatus.ACTIVE, street="1 Main St",
         city="Springfield", region="CA", postal_code="90000", country="US",
         voting_weight=Decimal("0.1"), assessment_share=Decimal("0.1"),
-    )  # fmt: skip
+    )
 
 
 def _party(org: UUID) -> Party:
     return Party(
         id=uuid4(), organization_id=org, kind=PartyKind.PERSON, name="P",
         delivery_preference=DeliveryPreference.POSTAL,
-    )  # fmt: skip
+    )
 
 
 def _ownership(unit: Unit, party: Party) -> Ownership:
@@ -732,7 +732,7 @@ def _ownership(unit: Unit, party: Party) -> Ownership:
         id=uuid4(), organization_id=unit.organization_id, unit_id=unit.id,
         party_id=party.id, interest=Decimal("0.5"), starts_on=date(2020, 1, 1),
         is_primary=False,
-    )  # fmt: skip
+    )
 
 
 async def _visible(

@@ -39,7 +39,7 @@ class Desk:
             "associationId": self.association, "vendorId": self.vendor, "invoiceNumber": number or uuid.uuid4().hex[:10],
             "invoiceDate": "2026-03-02", "dueDate": "2026-04-01", "memo": "Grounds maintenance",
             "lines": [self.line()] if lines is None else lines,
-        } | more  # fmt: skip
+        } | more
 
 
 async def member(api: Api, d_admin: Caller, org: str, roles: list[str]) -> Caller:

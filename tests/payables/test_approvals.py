@@ -49,7 +49,7 @@ async def test_above_the_threshold_the_board_approves_after_the_manager(api) -> 
     r = await api.rpc("invoice/v1/approve", {"id": invoice["id"]}, token=d.manager.token, key="manager-again")
     assert code(r) == (403, "FORBIDDEN")
     r = await api.rpc("vendorPayment/v1/create", {"invoiceId": invoice["id"], "paidOn": "2026-03-10", "amount": "1.00", "method": "check"},
-                      token=d.admin.token, key="too-early")  # fmt: skip
+                      token=d.admin.token, key="too-early")
     assert code(r) == (422, "INVOICE_NOT_APPROVED")
     await wait_workflow(api, d.admin, invoice["workflowId"], "PENDING")
     approved = await api.call("invoice/v1/approve", {"id": invoice["id"], "note": "Board meeting 2026-03-10"}, d.board)
@@ -93,7 +93,7 @@ async def test_the_board_sets_the_threshold_for_invoices_entered_afterwards(api)
     d = await open_desk(api, threshold="1000.00")
     before = await enter(api, d, lines=[d.line(amount="2000.00")])
     r = await api.rpc("payablesSettings/v1/set", {"associationId": d.association, "boardApprovalThreshold": "5000.00"},
-                      token=d.manager.token, key="manager")  # fmt: skip
+                      token=d.manager.token, key="manager")
     assert code(r) == (403, "FORBIDDEN")
     settings = await api.call("payablesSettings/v1/set", {"associationId": d.association, "boardApprovalThreshold": "5000.00"}, d.board)
     assert Decimal(settings["boardApprovalThreshold"]) == Decimal("5000.00") and settings["updatedAt"]

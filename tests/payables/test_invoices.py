@@ -28,12 +28,12 @@ async def test_an_invoice_posts_expense_and_payable_in_the_accrual_view(api) -> 
     assert views["accrual"] == {
         ("5100", "OPER"): Decimal("200.00"), ("6000", "RESV"): Decimal("100.00"),
         ("2000", "OPER"): Decimal("-200.00"), ("2010", "RESV"): Decimal("-100.00"),
-    }  # fmt: skip
+    }
     assert views["cash"] == {}  # nothing until it is paid
     body = await api.gql(
         "query($id: ID!) { invoice(id: $id) { vendor { name } lines { amount account { number } fund { code } } journalEntry { number } } }",
         {"id": invoice["id"]}, token=d.admin.token,
-    )  # fmt: skip
+    )
     got = body["data"]["invoice"]
     assert got["lines"][1] == {"amount": "100.00", "account": {"number": "6000"}, "fund": {"code": "RESV"}}
     assert got["vendor"]["name"].startswith("Vendor") and got["journalEntry"]["number"] == entry["number"]
@@ -108,7 +108,7 @@ async def test_another_tenants_vendor_or_account_cannot_be_referenced(api, platf
                      "VALUES (:id, :o, :a, :i, 9, :acc, :f, 1)"),
                 {"id": uuid.uuid4(), "o": org, "a": association, "i": decode(invoice["id"])[1],
                  "acc": decode(next(a["id"] for a in foreign if a["number"] == "5100"))[1], "f": decode(d.b.funds["OPER"])[1]},
-            )  # fmt: skip
+            )
     assert getattr(info.value.orig, "sqlstate", None) == "23503"
 
 
@@ -124,7 +124,7 @@ async def test_an_invoice_total_always_equals_its_lines(api, platform) -> None: 
                      "VALUES (:id, :o, :a, :i, 9, :acc, :f, 1)"),
                 {"id": uuid.uuid4(), "o": org, "a": association, "i": decode(invoice["id"])[1],
                  "acc": decode(d.b.accounts["5100"])[1], "f": decode(d.b.funds["OPER"])[1]},
-            )  # fmt: skip
+            )
     assert getattr(info.value.orig, "sqlstate", None) == "HA003"
     # Of an invoice, only the status may change.
     with pytest.raises(DBAPIError) as info:

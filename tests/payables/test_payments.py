@@ -46,7 +46,7 @@ async def test_partial_payments_settle_the_lines_in_order(api) -> None:  # type:
     assert views["cash"] == {
         ("5100", "OPER"): Decimal("200.00"), ("6000", "RESV"): Decimal("100.00"),
         ("1010", "OPER"): Decimal("-200.00"), ("1020", "RESV"): Decimal("-100.00"),
-    }  # fmt: skip
+    }
     assert views["accrual"] == views["cash"]  # the payables are cleared
     got = await api.call("invoice/v1/get", {"id": invoice["id"]}, d.admin)
     assert (got["status"], got["amountPaid"]) == ("paid", "300.00")
@@ -125,7 +125,7 @@ async def test_racing_payments_never_overpay(api, platform) -> None:  # type: ig
                 text("INSERT INTO vendor_payments (id, organization_id, association_id, invoice_id, paid_on, amount, method, "
                      "journal_entry_id, paid_by) VALUES (:id, :o, :a, :i, '2026-03-20', 100.01, 'check', :e, :o)"),
                 {"id": uuid.uuid4(), "o": org, "a": association, "i": decode(invoice["id"])[1], "e": decode(invoice["journalEntryId"])[1]},
-            )  # fmt: skip
+            )
     assert getattr(info.value.orig, "sqlstate", None) == "23514"  # check_violation: paid within total
     assert (await api.call("invoice/v1/get", {"id": invoice["id"]}, d.admin))["amountPaid"] == "200.00"
     await balances(api, d)

@@ -46,7 +46,7 @@ async def test_register_shows_paid_and_open_as_of_the_range_end(api, statements)
         """query($a: ID!) { apRegister(associationId: $a, fromDate: "2026-03-01", toDate: "2026-03-31") {
              open rows { invoiceNumber open invoice { vendor { name } approvals { step } } } } }""",
         {"a": d.association}, token=d.admin.token,
-    )  # fmt: skip
+    )
     assert body["data"]["apRegister"]["rows"][1]["invoice"] == {"vendor": {"name": "Acme Pools"}, "approvals": [{"step": "MANAGER"}]}
 
     for bad, expected in (({"toDate": "2026-02-01"}, "INVALID_DATES"), ({"toDate": "2027-03-02"}, "REPORT_RANGE_TOO_LONG")):

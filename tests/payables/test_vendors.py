@@ -16,7 +16,7 @@ async def test_new_vendor_is_held_and_its_tax_id_never_shown(api) -> None:  # ty
         "vendor/v1/create",
         {"name": "Evergreen Landscaping LLC", "taxId": "12-3456789", "is1099": True, "remittanceAddress": "PO Box 42\nSacramento, CA"},
         token=admin.token, key=uuid.uuid4().hex,
-    )  # fmt: skip
+    )
     assert r.status_code == 200, r.text
     vendor = r.json()
     assert "3456789" not in r.text and "taxId" not in vendor
@@ -92,7 +92,7 @@ async def test_insurance_certificates_are_recorded_and_listed(api) -> None:  # t
     r = await api.rpc(
         "insuranceCertificate/v1/create", base | {"effectiveOn": "2026-01-01", "expiresOn": "2026-12-31", "coverageAmount": "-1"},
         token=admin.token, key="negative",
-    )  # fmt: skip
+    )
     assert code(r) == (400, "VALIDATION_FAILED")
     got = await api.call("vendor/v1/get", {"id": vendor}, admin)
     assert [c["expiresOn"] for c in got["insuranceCertificates"]] == ["2026-12-31", "2025-12-31"]

@@ -42,7 +42,7 @@ async def open_receivables(api: Api, units: int = 3, *, amount: str = "300.00", 
             "startsOn": "2026-01-01", "dueDay": 1,
         },
         b.c.admin,
-    )  # fmt: skip
+    )
     return Receivables(b, schedule["id"])
 
 

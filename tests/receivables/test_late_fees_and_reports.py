@@ -77,7 +77,7 @@ async def test_reports(api, platform, statements) -> None:  # type: ignore[no-un
     two = by_unit["2"]
     assert (two["current"], two["days1To30"], two["days31To60"], two["days61To90"], two["over90"]) == (
         "0.00", "100.00", "100.00", "50.00", "0.00"
-    )  # fmt: skip
+    )
     assert two["ownerNames"] == ["Owner MGV 2"] and two["balance"] == "250.00"
     assert (by_unit["3"]["credit"], by_unit["3"]["balance"]) == ("100.00", "-100.00")
     assert (aging["totals"]["balance"], aging["totals"]["credit"]) == ("150.00", "100.00")

@@ -88,7 +88,7 @@ async def test_bad_periods_and_schedules(api) -> None:  # type: ignore[no-untype
     bad = {
         "associationId": r.c.association, "name": "x", "kind": "special", "frequency": "once", "method": "fixed",
         "amount": "10.00", "fundId": r.b.funds["OPER"], "startsOn": "2026-01-01", "dueDay": 1,
-    }  # fmt: skip
+    }
     for extra, status, code in (
         ({"incomeAccountId": r.b.accounts["1010"]}, 422, "UNKNOWN_ACCOUNT"),
         ({"incomeAccountId": r.b.accounts["4000"], "startsOn": "2026-01-02"}, 422, "INVALID_SCHEDULE"),

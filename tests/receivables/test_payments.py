@@ -107,12 +107,12 @@ async def test_credits_and_one_off_charges(api, platform) -> None:  # type: igno
     entry = await api.call("journalEntry/v1/get", {"id": waived["journalEntryId"]}, r.c.admin)
     assert sorted((ln["accountId"], ln["basis"], ln["debit"], ln["credit"]) for ln in entry["lines"]) == sorted([
         (r.b.accounts["4000"], "accrual", "30.00", "0.00"), (r.b.accounts["1200"], "accrual", "0.00", "30.00"),
-    ])  # fmt: skip
+    ])
     fine = await api.call(
         "ownerLedgerEntry/v1/charge",
         {"unitId": r.c.units[0], "amount": "75.00", "entryDate": "2026-01-20", "dueDate": "2026-02-15", "memo": "Fine: trash cans", "accountId": r.b.accounts["4200"]},
         r.c.admin,
-    )  # fmt: skip
+    )
     assert (fine["kind"], fine["dueDate"], fine["accountId"]) == ("adjustment", "2026-02-15", r.b.accounts["4200"])
     assert await balances(api, r, "2026-01-31") == {"1": Decimal("145.00")}
     await pay(api, r, 0, "200.00", "2026-02-01")
@@ -155,7 +155,7 @@ async def test_bad_input_posts_nothing(api, platform) -> None:  # type: ignore[n
     x = await api.rpc(
         "payment/v1/record", base | {"allocations": [{"chargeId": own["id"], "amount": "100.01"}], "amount": "200.00"},
         token=r.c.admin.token, key=uuid.uuid4().hex,
-    )  # fmt: skip
+    )
     assert x.status_code == 422 and x.json()["error"]["code"] == "ALLOCATION_TOO_LARGE", x.text
     charge = {"unitId": r.c.units[0], "amount": "5.00", "entryDate": "2026-02-01", "memo": "x"}
     for change, status, code in (
@@ -171,7 +171,7 @@ async def test_bad_input_posts_nothing(api, platform) -> None:  # type: ignore[n
     x = await api.rpc(
         "journalEntry/v1/post", {"associationId": r.c.association, "entryDate": "2026-02-01", "memo": "x", "lines": lines},
         token=r.c.admin.token, key=uuid.uuid4().hex,
-    )  # fmt: skip
+    )
     assert x.status_code == 422 and x.json()["error"]["code"] == "OWNER_LEDGER_ACCOUNT", x.text
     assert await _posted(api, r) == before
     await check_books(platform, r)

@@ -75,7 +75,7 @@ async def world(app) -> Any:  # type: ignore[no-untyped-def]
                 "startsOn": "2026-01-01", "dueDay": 10,
             },
             r.c.admin,
-        )  # fmt: skip
+        )
         await api.call("lateFeeRule/v1/set", {"associationId": r.c.association, "graceDays": 5, "method": "flat", "amount": "10.00"}, r.c.admin)
         return r, [raw(r.schedule), raw(reserve["id"])]
 
@@ -133,7 +133,7 @@ class Driver:
         entry = await ledger.post(
             self.s, organization_id=self.org, association_id=self.association, entry_date=date(2026, m, 5), memo="manual",
             source=EntrySource.MANUAL, lines=lines,
-        )  # fmt: skip
+        )
         self.manual_entries.append(entry)
         # Never into the owner ledger's accounts.
         bad = [
@@ -144,7 +144,7 @@ class Driver:
             await ledger.post(
                 self.s, organization_id=self.org, association_id=self.association, entry_date=date(2026, m, 5), memo="x",
                 source=EntrySource.MANUAL, lines=bad,
-            )  # fmt: skip
+            )
 
     async def reverse(self, k: int, m: int) -> None:
         if self.receivable_entries:

@@ -258,7 +258,7 @@ async def _control(sessions, tenant, shared, role: str) -> uuid.UUID:  # type: i
                      "VALUES (:id, :organization_id, :association_id, :number, :name, CAST(:type AS account_type), :fund_id, "
                      "CAST(:control AS control_role), :is_active)"),
                 row,
-            )  # fmt: skip
+            )
         shared[key] = row["id"]
     return shared[key]  # type: ignore[no-any-return]
 
@@ -276,7 +276,7 @@ async def _booked_by(sessions, tenant, shared, row_id, on: date, lines: list[tup
                 "entry_date": on, "account_id": account, "fund_id": fund, "debit": Decimal("1.00") if side == "debit" else Decimal(0),
                 "credit": Decimal("1.00") if side == "credit" else Decimal(0), "basis": basis, "unit_id": unit or None,
             },
-        ))  # fmt: skip
+        ))
     COMPANIONS[row_id] = companions
     return entry["id"]  # type: ignore[no-any-return]
 
@@ -290,7 +290,7 @@ async def _ledger_row(sessions, tenant, shared, kind: str) -> dict[str, Any]:  #
         "unit_id": unit, "kind": kind, "entry_date": on, "due_date": on if kind == "adjustment" else None,
         "amount": Decimal("1.00") if kind == "adjustment" else Decimal("-1.00"), "fund_id": await parent(sessions, tenant, shared, "funds"),
         "account_id": income, "memo": "t",
-    }  # fmt: skip
+    }
     if kind == "adjustment":
         lines = [(await _control(sessions, tenant, shared, "accounts_receivable"), "debit", "accrual", unit), (income, "credit", "accrual", "")]
     else:
@@ -316,7 +316,7 @@ async def _owner_ledger_allocation(sessions, tenant, shared):  # type: ignore[no
     row = {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": shared["associations"], "unit_id": unit,
         "credit_entry_id": shared["lot"], "charge_entry_id": charge, "amount": Decimal("1.00"), "applied_on": on,
-    }  # fmt: skip
+    }
     lines = [
         (await _control(sessions, tenant, shared, "prepaid_assessments"), "debit", "both", unit),
         (await _control(sessions, tenant, shared, "accounts_receivable"), "credit", "accrual", unit),

@@ -73,7 +73,7 @@ async def test_owner_ledger_is_append_only(app_sessions, tenants) -> None:  # ty
     for table in ("owner_ledger_entries", "owner_ledger_allocations", "levies"):
         row = await insert(app_sessions, a, table)
         for statement in (f"UPDATE {table} SET amount = amount WHERE id = :id" if table != "levies" else
-                          f"UPDATE {table} SET total = total WHERE id = :id", f"DELETE FROM {table} WHERE id = :id"):  # fmt: skip
+                          f"UPDATE {table} SET total = total WHERE id = :id", f"DELETE FROM {table} WHERE id = :id"):
             with pytest.raises(ProgrammingError) as info:
                 async with scoped_transaction(app_sessions, a.org, a.user) as s:
                     await s.execute(text(statement), {"id": row["id"]})

@@ -27,7 +27,7 @@ async def set_budget(ctx: OperationContext, data: BudgetSetInput) -> Budget:
 @operation(
     "budget/v1/get", input=BudgetGetInput, output=Budget, kind="budget", action="read", mutates=False,
     summary="Read a fiscal year's budget",
-)  # fmt: skip
+)
 async def get_budget(ctx: OperationContext, data: BudgetGetInput) -> Budget:
     """An association's budget for one fiscal year, by account number and fund
     code, with its first day and its income and expense totals (no lines when

@@ -33,7 +33,7 @@ async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
 @operation(
     "fund/v1/list", input=FundListInput, output=FundConnection, kind="fund", action="list", mutates=False,
     graphql_name="funds", summary="List funds",
-)  # fmt: skip
+)
 async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:  # type: ignore[valid-type]
     """An association's funds, by code."""
     page = Page(data.first, data.after, "code")
@@ -45,7 +45,7 @@ async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnecti
 @operation(
     "glAccount/v1/create", input=GlAccountCreateInput, output=GlAccountRead, kind="gl_account", action="create",
     summary="Create an account",
-)  # fmt: skip
+)
 async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:  # type: ignore[valid-type]
     """Add an account to an association's chart. Numbers follow the type (1xxx
     assets, 2xxx liabilities, 3xxx equity, 4xxx income, 5xxx–9xxx expenses);
@@ -56,7 +56,7 @@ async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> G
 @operation(
     "glAccount/v1/update", input=GlAccountUpdateInput, output=GlAccountRead, kind="gl_account", action="update",
     target=GlAccount, summary="Change an account",
-)  # fmt: skip
+)
 async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:  # type: ignore[valid-type]
     """Rename or (de)activate an account. Its number, type and fund are fixed,
     since posted history refers to them."""
@@ -68,7 +68,7 @@ async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> G
 @operation(
     "glAccount/v1/list", input=GlAccountListInput, output=GlAccountConnection, kind="gl_account", action="list",
     mutates=False, graphql_name="glAccounts", summary="List the chart of accounts",
-)  # fmt: skip
+)
 async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:  # type: ignore[valid-type]
     """An association's chart of accounts, by number."""
     page = Page(data.first, data.after, "number")
@@ -84,7 +84,7 @@ async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAc
 @operation(
     "chartOfAccounts/v1/install", input=ChartInstallInput, output=ChartInstallResult, kind="gl_account",
     action="create", result_field="result", summary="Install the standard chart of accounts",
-)  # fmt: skip
+)
 async def install_chart(ctx: OperationContext, data: ChartInstallInput) -> ChartInstallResult:
     """Give a new association operating and reserve funds and a standard chart
     of accounts (cash, receivables, prepaid assessments, payables, fund

@@ -40,7 +40,7 @@ async def with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) -> 
 @operation(
     "journalEntry/v1/post", input=JournalEntryPostInput, output=JournalEntryRead, kind="journal_entry",
     action="create", summary="Post a journal entry",
-)  # fmt: skip
+)
 async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> JournalEntryRead:  # type: ignore[valid-type]
     """Post a manual journal entry (an adjustment, an opening balance, an
     interfund transfer). It must balance in every fund (UNBALANCED_ENTRY), name
@@ -64,7 +64,7 @@ async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> Jour
 @operation(
     "journalEntry/v1/reverse", input=JournalEntryReverseInput, output=JournalEntryRead, kind="journal_entry",
     action="reverse", target=JournalEntry, summary="Reverse a journal entry",
-)  # fmt: skip
+)
 async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -> JournalEntryRead:  # type: ignore[valid-type]
     """Correct a posted entry by posting its mirror image, linked to it, on a
     date in an open month. An entry is reversed at most once (ENTRY_ALREADY_REVERSED)."""
@@ -86,7 +86,7 @@ async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -
 @operation(
     "journalEntry/v1/get", input=JournalEntryGetInput, output=JournalEntryRead, kind="journal_entry",
     action="read", target=JournalEntry, mutates=False, summary="Read a journal entry",
-)  # fmt: skip
+)
 async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> JournalEntryRead:  # type: ignore[valid-type]
     """One journal entry with its lines."""
     return (await with_lines(ctx, [await ctx.session.get(JournalEntry, data.id)]))[0]
@@ -95,7 +95,7 @@ async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> Journa
 @operation(
     "journalEntry/v1/list", input=JournalEntryListInput, output=JournalEntryConnection, kind="journal_entry",
     action="list", mutates=False, graphql_name="journalEntries", summary="List journal entries",
-)  # fmt: skip
+)
 async def list_entries(ctx: OperationContext, data: JournalEntryListInput) -> JournalEntryConnection:  # type: ignore[valid-type]
     """An association's journal, newest posting first, with each entry's lines."""
     page = Page(data.first, data.after, "number", descending=True)

@@ -22,7 +22,7 @@ from graph.operations import operation
 @operation(
     "fiscalPeriod/v1/close", input=FiscalPeriodCloseInput, output=FiscalPeriodCloseRead, kind="fiscal_period",
     action="close", summary="Close a month",
-)  # fmt: skip
+)
 async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> FiscalPeriodCloseRead:  # type: ignore[valid-type]
     """Close a month of an association's books once it is reconciled and
     reported: from then on nothing posts into it (PERIOD_CLOSED), so the board's
@@ -40,7 +40,7 @@ async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> F
 @operation(
     "fiscalPeriod/v1/list", input=FiscalPeriodListInput, output=FiscalPeriodCloseConnection, kind="fiscal_period",
     action="list", mutates=False, graphql_name="closedPeriods", summary="List closed months",
-)  # fmt: skip
+)
 async def list_periods(ctx: OperationContext, data: FiscalPeriodListInput) -> FiscalPeriodCloseConnection:  # type: ignore[valid-type]
     """An association's closed months, latest first."""
     page = Page(data.first, data.after, "month", descending=True)

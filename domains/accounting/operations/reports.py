@@ -28,7 +28,7 @@ async def _scope(ctx: OperationContext, data: Any) -> reports.ReportScope:
 @operation(
     "financialReport/v1/trialBalance", input=AsOfReportInput, output=TrialBalance, kind="financial_report",
     action="read", mutates=False, graphql_name="trialBalance", summary="Trial balance",
-)  # fmt: skip
+)
 async def trial_balance(ctx: OperationContext, data: AsOfReportInput) -> TrialBalance:
     """Every account × fund with its debit or credit balance as of a day, in the
     association's basis unless `basis` says otherwise; debits equal credits.
@@ -41,7 +41,7 @@ async def trial_balance(ctx: OperationContext, data: AsOfReportInput) -> TrialBa
 @operation(
     "financialReport/v1/balanceSheet", input=AsOfReportInput, output=BalanceSheet, kind="financial_report",
     action="read", mutates=False, graphql_name="balanceSheet", summary="Balance sheet by fund",
-)  # fmt: skip
+)
 async def balance_sheet(ctx: OperationContext, data: AsOfReportInput) -> BalanceSheet:
     """Assets, liabilities and equity of each fund as of a day, with the current
     fiscal year's net income rolled into the fund's equity so that each fund
@@ -53,7 +53,7 @@ async def balance_sheet(ctx: OperationContext, data: AsOfReportInput) -> Balance
 @operation(
     "financialReport/v1/incomeStatement", input=IncomeStatementInput, output=IncomeStatement, kind="financial_report",
     action="read", mutates=False, graphql_name="incomeStatement", summary="Income statement with budget versus actual",
-)  # fmt: skip
+)
 async def income_statement(ctx: OperationContext, data: IncomeStatementInput) -> IncomeStatement:
     """Income and expenses per account and fund over a range of days, each
     beside its budget for the months the range touches and for the fiscal year

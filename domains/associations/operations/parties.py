@@ -30,7 +30,7 @@ async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRe
 @operation(
     "party/v1/update", input=PartyUpdateInput, output=PartyRead, kind="party", action="update", target=Party,
     summary="Change a party",
-)  # fmt: skip
+)
 async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRead:  # type: ignore[valid-type]
     """Change a party's name, delivery preference or contact points; only the
     fields given change. Owners may change their own party, but linking a user
@@ -45,7 +45,7 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
 @operation(
     "party/v1/get", input=PartyGetInput, output=PartyRead, kind="party", action="read", target=Party, mutates=False,
     summary="Read a party",
-)  # fmt: skip
+)
 async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  # type: ignore[valid-type]
     """One party. Staff see every party; an owner or tenant sees their own."""
     return PartyRead.model_validate(await ctx.session.get(Party, data.id))
@@ -54,7 +54,7 @@ async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  #
 @operation(
     "party/v1/list", input=PartyListInput, output=PartyConnection, kind="party", action="list", mutates=False,
     graphql_name="parties", summary="List parties",
-)  # fmt: skip
+)
 async def list_parties(ctx: OperationContext, data: PartyListInput) -> PartyConnection:  # type: ignore[valid-type]
     """Parties visible to you, by name, optionally those whose name starts with `search`."""
     rows = await parties.page(ctx.session, data, await ctx.visible("party", "read", Party))

@@ -20,7 +20,7 @@ from graph.operations import operation
 @operation(
     "resident/v1/create", input=ResidentCreateInput, output=ResidentRead, kind="resident", action="create",
     summary="Record a move-in",
-)  # fmt: skip
+)
 async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:  # type: ignore[valid-type]
     """Record that a party lives in a unit from a date, as owner-occupant, tenant
     or household member."""
@@ -30,7 +30,7 @@ async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> R
 @operation(
     "resident/v1/update", input=ResidentUpdateInput, output=ResidentRead, kind="resident", action="update",
     target=Resident, summary="Record a move-out",
-)  # fmt: skip
+)
 async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:  # type: ignore[valid-type]
     """Record a move-out date. A residency that has ended never changes."""
     row = await ctx.session.get(Resident, data.id)
@@ -41,7 +41,7 @@ async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> R
 @operation(
     "resident/v1/get", input=ResidentGetInput, output=ResidentRead, kind="resident", action="read",
     target=Resident, mutates=False, summary="Read a residency",
-)  # fmt: skip
+)
 async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:  # type: ignore[valid-type]
     """One residency. Staff see all; an owner sees their unit's household; a
     tenant sees their own residency."""
@@ -51,7 +51,7 @@ async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> Residen
 @operation(
     "resident/v1/list", input=ResidentListInput, output=ResidentConnection, kind="resident", action="list",
     mutates=False, graphql_name="residents", summary="List residents",
-)  # fmt: skip
+)
 async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:  # type: ignore[valid-type]
     """Residents visible to you, latest move-in first; current ones only unless `currentOnly` is false."""
     rows = await residents.page(ctx.session, data, await ctx.visible("resident", "read", Resident))

@@ -83,7 +83,7 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
 @operation(
     "invoice/v1/approve", input=InvoiceApproveInput, output=InvoiceRead, kind="invoice", action="approve",
     target=Invoice, summary="Approve an invoice's pending step",
-)  # fmt: skip
+)
 async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:  # type: ignore[valid-type]
     """Approve the invoice at its pending step: the manager step (managers and
     admins), then, for an invoice above the board threshold, the board step
@@ -95,7 +95,7 @@ async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> I
 @operation(
     "invoice/v1/reject", input=InvoiceRejectInput, output=InvoiceRead, kind="invoice", action="reject",
     target=Invoice, summary="Reject an invoice",
-)  # fmt: skip
+)
 async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:  # type: ignore[valid-type]
     """Reject the invoice at its pending step (the same people who may approve
     it). Its posting is reversed in the same transaction, dated today (or the
@@ -106,7 +106,7 @@ async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> Inv
 @operation(
     "invoice/v1/get", input=InvoiceGetInput, output=InvoiceRead, kind="invoice", action="read", target=Invoice,
     mutates=False, summary="Read an invoice",
-)  # fmt: skip
+)
 async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:  # type: ignore[valid-type]
     """One invoice with its lines and approval decisions."""
     invoice = await ctx.session.get(Invoice, data.id)
@@ -117,7 +117,7 @@ async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRe
 @operation(
     "invoice/v1/list", input=InvoiceListInput, output=InvoiceConnection, kind="invoice", action="list",
     mutates=False, graphql_name="invoices", summary="List invoices",
-)  # fmt: skip
+)
 async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:  # type: ignore[valid-type]
     """An association's invoices, latest invoice date first, with their lines
     and decisions; optionally of one status or one vendor."""

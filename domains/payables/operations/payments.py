@@ -20,7 +20,7 @@ from graph.operations import operation
 @operation(
     "vendorPayment/v1/create", input=VendorPaymentCreateInput, output=VendorPaymentRead, kind="vendor_payment",
     action="create", summary="Pay an invoice",
-)  # fmt: skip
+)
 async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:  # type: ignore[valid-type]
     """Pay an approved invoice in full or in part (INVOICE_NOT_APPROVED before
     approval; OVERPAYMENT above what is open). Refused while the vendor is on
@@ -37,7 +37,7 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
 @operation(
     "vendorPayment/v1/list", input=VendorPaymentListInput, output=VendorPaymentConnection, kind="vendor_payment",
     action="list", mutates=False, graphql_name="vendorPayments", summary="List vendor payments",
-)  # fmt: skip
+)
 async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:  # type: ignore[valid-type]
     """An association's vendor payments, latest payment date first; optionally one invoice's."""
     page = Page(data.first, data.after, "paid_on", descending=True)

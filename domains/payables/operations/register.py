@@ -14,7 +14,7 @@ from graph.operations import operation
 @operation(
     "apRegister/v1/get", input=ApRegisterInput, output=ApRegister, kind="invoice", action="list", mutates=False,
     summary="Accounts payable register",
-)  # fmt: skip
+)
 async def get_ap_register(ctx: OperationContext, data: ApRegisterInput) -> ApRegister:
     """The AP register of the board package: an association's invoices dated
     from `fromDate` to `toDate` (at most 366 days) with vendor, dates, total,

@@ -21,7 +21,7 @@ from graph.operations import operation
 @operation(
     "payablesSettings/v1/set", input=PayablesSettingsSetInput, output=PayablesSettingsRead, kind="payables_settings",
     action="update", summary="Set an association's invoice approval threshold",
-)  # fmt: skip
+)
 async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) -> PayablesSettingsRead:  # type: ignore[valid-type]
     """Set the invoice total above which the board approves after the manager.
     Set by the board or an admin, not by the managers it holds to account; it
@@ -36,7 +36,7 @@ async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) ->
 @operation(
     "payablesSettings/v1/get", input=PayablesSettingsGetInput, output=PayablesSettingsRead, kind="payables_settings",
     action="read", mutates=False, summary="Read an association's invoice approval settings",
-)  # fmt: skip
+)
 async def get_settings(ctx: OperationContext, data: PayablesSettingsGetInput) -> PayablesSettingsRead:  # type: ignore[valid-type]
     """The association's board approval threshold (0, every invoice to the
     board, until one is set)."""

@@ -24,7 +24,7 @@ from graph.operations import operation
 @operation(
     "lateFeeRule/v1/set", input=LateFeeRuleSetInput, output=LateFeeRuleRead, kind="late_fee_rule", action="set",
     summary="Set an association's late-fee rule",
-)  # fmt: skip
+)
 async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeRuleRead:  # type: ignore[valid-type]
     """Set (or replace) the association's late-fee rule: a flat fee or a
     percentage of what is still open, charged once per assessment charge still
@@ -38,7 +38,7 @@ async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeR
 @operation(
     "lateFeeRule/v1/get", input=LateFeeRuleGetInput, output=LateFeeRuleRead, kind="late_fee_rule", action="read",
     mutates=False, nullable=True, graphql_name="lateFeeRule", summary="Read an association's late-fee rule",
-)  # fmt: skip
+)
 async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeRuleRead | None:  # type: ignore[valid-type]
     """The association's late-fee rule; null if it has none."""
     rule = await ctx.session.scalar(select(LateFeeRule).where(LateFeeRule.association_id == data.association_id))
@@ -48,7 +48,7 @@ async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeR
 @operation(
     "lateFeeRule/v1/apply", input=LateFeeRuleApplyInput, output=LateFeeRun, kind="late_fee_rule", action="apply",
     result_field="run", summary="Charge late fees now",
-)  # fmt: skip
+)
 async def apply_rule(ctx: OperationContext, data: LateFeeRuleApplyInput) -> LateFeeRun:
     """Run the association's late-fee rule as of a date, now rather than at the
     daily run: each assessment charge still open that day and more than the

@@ -37,7 +37,7 @@ async def with_progress(ctx: OperationContext, levies: Sequence[Levy]) -> list[A
 @operation(
     "levy/v1/preview", input=LevyInput, output=LevyPreview, kind="assessment_schedule", action="preview",
     mutates=False, summary="Preview a levy",
-)  # fmt: skip
+)
 async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
     """What levying one period of a schedule would charge each active unit, the
     total and how the cents were rounded — posting nothing. Says so if the
@@ -65,7 +65,7 @@ async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
 @operation(
     "levy/v1/post", input=LevyInput, output=LevyRead, kind="assessment_schedule", action="levy",
     summary="Levy one period of a schedule",
-)  # fmt: skip
+)
 async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type: ignore[valid-type]
     """Charge one period of a schedule to every active unit, exactly once: a
     durable workflow posts the charges (`workflowId`; `postedUnits` counts
@@ -91,7 +91,7 @@ async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type
 @operation(
     "levy/v1/get", input=LevyGetInput, output=LevyRead, kind="assessment_schedule", action="read", target=Levy,
     mutates=False, summary="Read a levy",
-)  # fmt: skip
+)
 async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:  # type: ignore[valid-type]
     """One levy, with how many of its units are charged so far."""
     return (await with_progress(ctx, [await ctx.session.get(Levy, data.id)]))[0]
@@ -100,7 +100,7 @@ async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:  # ty
 @operation(
     "levy/v1/list", input=LevyListInput, output=LevyConnection, kind="assessment_schedule", action="list",
     mutates=False, graphql_name="levies", summary="List levies",
-)  # fmt: skip
+)
 async def list_levies(ctx: OperationContext, data: LevyListInput) -> LevyConnection:  # type: ignore[valid-type]
     """An association's levies, latest period first."""
     page = Page(data.first, data.after, "period", descending=True)

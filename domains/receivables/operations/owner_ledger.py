@@ -29,7 +29,7 @@ def _actor(ctx: OperationContext) -> object:
 @operation(
     "payment/v1/record", input=PaymentRecordInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Record an owner's payment",
-)  # fmt: skip
+)
 async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
     """Record a payment received for a unit. It pays the oldest open charges
     first (by due date) unless `allocations` name charges to pay first; what is
@@ -46,7 +46,7 @@ async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> Own
 @operation(
     "payment/v1/return", input=PaymentReturnInput, output=PaymentReturnResult, kind="owner_ledger_entry",
     action="return", target=OwnerLedgerEntry, result_field="result", summary="Return a bounced payment",
-)  # fmt: skip
+)
 async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> PaymentReturnResult:
     """Record that the bank returned a payment (NSF): the charges it paid are
     open again — undone by new rows, nothing is edited — the money leaves cash,
@@ -62,7 +62,7 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
 @operation(
     "ownerLedgerEntry/v1/charge", input=OwnerLedgerEntryChargeInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Charge a unit",
-)  # fmt: skip
+)
 async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
     """Charge one unit a one-off amount (a fine, a repair charged back, a
     correction), credited to an income account; any credit the owner has pays it."""
@@ -74,7 +74,7 @@ async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> Ow
 @operation(
     "ownerLedgerEntry/v1/credit", input=OwnerLedgerEntryCreditInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Credit a unit",
-)  # fmt: skip
+)
 async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
     """Credit one unit (a waived fee, a concession): it reduces the income it
     gives back and pays the named charge, or the oldest open charges of its fund;
@@ -87,7 +87,7 @@ async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> Ow
 @operation(
     "ownerLedgerEntry/v1/get", input=OwnerLedgerEntryGetInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="read", target=OwnerLedgerEntry, mutates=False, summary="Read an owner-ledger row",
-)  # fmt: skip
+)
 async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
     """One row of a unit's ledger with its allocations. Owners read their own units' rows."""
     return (await entry_reads(ctx.session, [await ctx.session.get(OwnerLedgerEntry, data.id)]))[0]
@@ -96,7 +96,7 @@ async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> Ow
 @operation(
     "ownerLedgerEntry/v1/list", input=OwnerLedgerEntryListInput, output=OwnerLedgerEntryConnection, kind="owner_ledger_entry",
     action="list", mutates=False, graphql_name="ownerLedgerEntries", summary="List owner-ledger rows",
-)  # fmt: skip
+)
 async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:  # type: ignore[valid-type]
     """Owner-ledger rows of an association or one unit, newest first, with their
     allocations. Owners see their own units' rows only."""

@@ -20,7 +20,7 @@ from graph.operations import operation
 @operation(
     "assessmentSchedule/v1/create", input=AssessmentScheduleCreateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="create", summary="Create an assessment schedule",
-)  # fmt: skip
+)
 async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
     """Set up a regular (monthly, quarterly, annual) or special assessment: the
     amount (a period total split by assessment share, or a fixed amount per
@@ -34,7 +34,7 @@ async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateI
 @operation(
     "assessmentSchedule/v1/update", input=AssessmentScheduleUpdateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="update", target=AssessmentSchedule, summary="Change an assessment schedule",
-)  # fmt: skip
+)
 async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
     """Rename a schedule, change its amount, due day or end date, or stop it.
     Levies already started keep what they charged."""
@@ -47,7 +47,7 @@ async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateI
     "assessmentSchedule/v1/list", input=AssessmentScheduleListInput, output=AssessmentScheduleConnection,
     kind="assessment_schedule", action="list", mutates=False, graphql_name="assessmentSchedules",
     summary="List assessment schedules",
-)  # fmt: skip
+)
 async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:  # type: ignore[valid-type]
     """An association's assessment schedules, by name."""
     page = Page(data.first, data.after, "name")

@@ -241,7 +241,7 @@ async def post_batch(session: AsyncSession, organization_id: UUID, levy_id: UUID
         book.debit(
             unit, EntryKind.CHARGE, amount, on=levy.period, due=levy.due_date, fund_id=schedule.fund_id,
             account_id=schedule.income_account_id, memo=memo, levy_id=levy.id,
-        )  # fmt: skip
+        )
         book.settle(unit, levy.period)
     await book.post(source=EntrySource.ASSESSMENT, source_id=levy.id, memo=f"Levy: {memo}")
     return len(todo)

@@ -118,7 +118,7 @@ async def apply(
             book.debit(
                 charge.unit_id, EntryKind.LATE_FEE, fee, on=as_of, due=as_of, fund_id=book.home_fund, account_id=account,
                 memo=f"Late fee: {charge.memo}", related_entry_id=charge.id,
-            )  # fmt: skip
+            )
     for unit in units:
         book.settle(unit, as_of)
     if not book.rows:

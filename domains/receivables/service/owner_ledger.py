@@ -54,7 +54,7 @@ async def record_payment(session: AsyncSession, organization_id: UUID, data: Any
     lot = book.lot(
         unit.id, EntryKind.PAYMENT, data.amount, on=data.received_on, fund_id=book.home_fund, memo=data.memo,
         method=data.method, reference=data.reference,
-    )  # fmt: skip
+    )
     for i, allocation in enumerate(data.allocations):
         charge = _open_charge(book, unit.id, allocation.charge_id, ["allocations", str(i), "chargeId"])
         if allocation.amount > charge.open:
@@ -75,7 +75,7 @@ async def charge(session: AsyncSession, organization_id: UUID, data: Any, posted
     book.debit(
         unit.id, EntryKind.ADJUSTMENT, data.amount, on=data.entry_date, due=data.due_date or data.entry_date, fund_id=fund,
         account_id=account, memo=data.memo,
-    )  # fmt: skip
+    )
     book.settle(unit.id, data.entry_date)
     return await book.post(source=EntrySource.ASSESSMENT, source_id=None, memo=f"Charge, unit {unit.unit_number}: {data.memo}")
 
@@ -124,7 +124,7 @@ async def return_payment(
         book.debit(
             payment.unit_id, EntryKind.NSF_FEE, data.fee, on=data.returned_on, due=data.returned_on, fund_id=book.home_fund,
             account_id=book.account(ControlRole.NSF_FEE_INCOME), memo="Returned payment fee", related_entry_id=payment.id,
-        )  # fmt: skip
+        )
     book.settle(payment.unit_id, data.returned_on)
     rows, allocations = await book.post(source=EntrySource.PAYMENT_RETURN, source_id=payment.id, memo="Returned payment")
     by_kind = {r.kind: r for r in rows}
