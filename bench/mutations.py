@@ -337,7 +337,7 @@ def _ratio(a: float, b: float) -> str:
 
 
 def sql_cell(sql: dict[str, float], label: str) -> str:
-    if not sql or f"{label}.stmt" not in sql and f"{label}.begin" not in sql:
+    if not sql or (f"{label}.stmt" not in sql and f"{label}.begin" not in sql):
         return "-"
     return f"{sql.get(f'{label}.stmt', 0):g}/{sql.get(f'{label}.begin', 0):g}/{sql.get(f'{label}.checkout', 0):g}"
 

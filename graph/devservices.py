@@ -154,7 +154,7 @@ def postgres_accepts(host: str, port: int, user: str, timeout: float = 1.0) -> b
 
     try:
         return asyncio.run(asyncio.wait_for(probe(), timeout + 0.5))
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever fails (refused, timeout, auth, not Postgres), it is not up for us
         return False
 
 

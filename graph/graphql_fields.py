@@ -146,21 +146,19 @@ def _arguments(model: type[BaseModel]) -> list[inspect.Parameter]:
     """GraphQL arguments from an input model's fields (names, types, defaults, descriptions)."""
     if not model.model_fields:
         return []
-    params = []
-    for field_def in input_type(model).__strawberry_definition__.fields:
-        params.append(
-            inspect.Parameter(
-                field_def.python_name,
-                inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[field_def.type_annotation.annotation, strawberry.argument(description=field_def.description)],
-                default=(
-                    inspect.Parameter.empty
-                    if field_def.default in (strawberry.UNSET, None, dataclasses.MISSING)
-                    else field_def.default
-                ),
-            )
+    return [
+        inspect.Parameter(
+            field_def.python_name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[field_def.type_annotation.annotation, strawberry.argument(description=field_def.description)],
+            default=(
+                inspect.Parameter.empty
+                if field_def.default in (strawberry.UNSET, None, dataclasses.MISSING)
+                else field_def.default
+            ),
         )
-    return params
+        for field_def in input_type(model).__strawberry_definition__.fields
+    ]
 
 
 def query_field(op: Operation) -> Any:

@@ -117,8 +117,7 @@ def derive(
             )
         else:
             definitions[field_name] = (annotation, Field(description=description, **constraints))
-    for field_name, spec in (extra or {}).items():
-        definitions[field_name] = spec
+    definitions.update(extra or {})
     config: dict[str, Any] = {}
     if examples:
         config["json_schema_extra"] = {"examples": examples}

@@ -405,8 +405,7 @@ class AssociationGenerator:
             number = f"{letter}-{apartment}" if buildings > 1 else apartment
             sqft = max(420, int(rng.gauss(1050, 260)))
             out.append((number, f"Building {letter}" if buildings > 1 else None, "condo", f"{base}, Unit {number}", sqft))
-        for c in range(commercial):
-            out.append((f"C-{c + 1}", None, "commercial", f"{base}, Suite C-{c + 1}", rng.randint(900, 3500)))
+        out.extend((f"C-{c + 1}", None, "commercial", f"{base}, Suite C-{c + 1}", rng.randint(900, 3500)) for c in range(commercial))
         for e in range(extras):
             if e % 3 == 2:
                 out.append((f"S-{e // 3 + 1}", None, "storage", f"{base}, Storage S-{e // 3 + 1}", rng.randint(40, 120)))

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import event
 
 from graph import sandbox
+from graph.settings import Settings
 
 RUN_ID = uuid.uuid4().hex[:10]
 TEST_DB = f"hestami_test_{RUN_ID}"
@@ -24,8 +25,6 @@ TEST_DB = f"hestami_test_{RUN_ID}"
 # Generous limits so functional tests never trip the rate limiter by accident;
 # the limiter's own tests use tight ones.
 sandbox.configure("test", RUN_ID, TEST_DB, rate_limit_capacity=100_000)
-
-from graph.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -259,7 +259,7 @@ async def income_statement(session: AsyncSession, scope: ReportScope, from_date:
         )
         for totals in (fund, overall):
             _add(totals[type_.value], line)
-    totals = sorted(by_fund.values(), key=lambda t: t["fund_code"]) + [overall]
+    totals = [*sorted(by_fund.values(), key=lambda t: t["fund_code"]), overall]
     for t in totals:
         _net(t)
     return {

@@ -48,9 +48,10 @@ async def test_linking_a_user_needs_a_member_once(api) -> None:  # type: ignore[
 async def test_transfer_keeps_history(api) -> None:  # type: ignore[no-untyped-def]
     c = await build(api, 1)
     unit = c.units[0]
-    buyers = []
-    for name in ("Buyer One", "Buyer Two"):
-        buyers.append((await api.call("party/v1/create", {"kind": "person", "name": name, "deliveryPreference": "postal"}, c.admin))["id"])
+    buyers = [
+        (await api.call("party/v1/create", {"kind": "person", "name": name, "deliveryPreference": "postal"}, c.admin))["id"]
+        for name in ("Buyer One", "Buyer Two")
+    ]
     bad = [
         {"transferOn": "2019-06-01", "buyers": [{"partyId": buyers[0], "interest": "1"}]},  # before the seller's start
         {"transferOn": "2026-06-01", "buyers": [{"partyId": buyers[0], "interest": "0.5"}]},  # doesn't sum to 1

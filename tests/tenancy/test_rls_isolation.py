@@ -209,7 +209,7 @@ async def test_pool_of_one_never_bleeds(settings, database, two) -> None:  # typ
         leaks += sum(1 for o in orgs if o != tenant.org)
 
     try:
-        for batch in range(10):
+        for _ in range(10):
             await asyncio.gather(*(request(a if i % 2 else b) for i in range(100)))
     finally:
         await engine.dispose()

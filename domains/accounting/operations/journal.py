@@ -54,10 +54,10 @@ async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> Jour
         entry_date=data.entry_date,
         memo=data.memo,
         source=EntrySource.MANUAL,
-        lines=[Posting(l.account_id, l.fund_id, l.debit, l.credit, unit_id=l.unit_id, memo=l.memo) for l in data.lines],
+        lines=[Posting(ln.account_id, ln.fund_id, ln.debit, ln.credit, unit_id=ln.unit_id, memo=ln.memo) for ln in data.lines],
         posted_by=ctx.principal.id if ctx.principal else None,
     )
-    ctx.audit_summary = {"number": entry.number, "total": str(sum(l.debit for l in data.lines))}
+    ctx.audit_summary = {"number": entry.number, "total": str(sum(ln.debit for ln in data.lines))}
     return (await with_lines(ctx, [entry]))[0]
 
 

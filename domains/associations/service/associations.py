@@ -67,9 +67,11 @@ def page_of(data: Any) -> Page:
 
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Association]:
     where = [visible]
-    for name in ("status", "kind", "master_association_id"):
-        if getattr(data, name) is not None:
-            where.append(getattr(Association, name) == getattr(data, name))
+    where += [
+        getattr(Association, name) == getattr(data, name)
+        for name in ("status", "kind", "master_association_id")
+        if getattr(data, name) is not None
+    ]
     stmt = page_statement(Association, page_of(data), where)
     return list((await session.scalars(stmt)).all())
 
