@@ -255,7 +255,7 @@ class Authorizer:
             kind=kind, policy_version=POLICY_VERSION
         )
         with self._span("cerbos.plan", principal, kind, [action], 0):
-            response = await self._call(
+            response: response_pb2.PlanResourcesResponse = await self._call(
                 self.client.plan_resources(
                     action, principal_to_cerbos(principal), resource
                 )

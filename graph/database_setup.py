@@ -41,6 +41,8 @@ async def bootstrap(settings: Settings, *, database: str | None = None) -> None:
     if settings.admin_database_url is None:
         return  # roles and databases were provisioned by someone else
     owner = make_url(settings.database_url.get_secret_value())
+    if owner.username is None:
+        raise ValueError("HESTAMI_DATABASE_URL must name the owner role")
     db_name = database or owner.database
     admin = await asyncpg.connect(_plain(settings.admin_database_url.get_secret_value()))
     try:

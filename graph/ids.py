@@ -22,7 +22,7 @@ def encode(prefix: str, value: UUID) -> str:
     return f"{prefix}_{base64.b32encode(value.bytes).decode().rstrip('=').lower()}"
 
 
-def decode(public_id: str) -> tuple[str, UUID]:
+def decode(public_id: object) -> tuple[str, UUID]:
     """Split a public id into (prefix, uuid); raise ValueError on anything malformed."""
     match = _PATTERN.match(public_id) if isinstance(public_id, str) else None
     if match is None:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from graphql import (
+    ASTValidationRule,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -204,16 +205,14 @@ class MaxAliasesRule(_ShapeRule):
 @functools.cache
 def document_limit_rules(
     max_depth: int, max_aliases: int
-) -> tuple[type[ValidationRule], ...]:
+) -> tuple[type[ASTValidationRule], ...]:
     """The rule classes for these limits; the same objects on every call.
 
     Stable identities matter: ``ValidationCache`` keys on the rule tuple, so a
     fresh class per request would never hit the cache and would grow it.
     """
-    depth = type(f"MaxDepthRule_{max_depth}", (MaxDepthRule,), {"limit": max_depth})
-    aliases = type(
-        f"MaxAliasesRule_{max_aliases}", (MaxAliasesRule,), {"limit": max_aliases}
-    )
+    depth: type[ASTValidationRule] = type(f"MaxDepthRule_{max_depth}", (MaxDepthRule,), {"limit": max_depth})
+    aliases: type[ASTValidationRule] = type(f"MaxAliasesRule_{max_aliases}", (MaxAliasesRule,), {"limit": max_aliases})
     return (depth, aliases, MaxIntrospectionDepthRule, SingleCredentialAttempt)
 
 
@@ -264,17 +263,20 @@ class CodedMaxTokensLimiter(MaxTokensLimiter):
             # escapes strawberry's parse handler and surfaces here.
             _tag_token_error(error)
             raise
-        for error in self.execution_context.pre_execution_errors or ():
-            _tag_token_error(error)
+        for err in self.execution_context.pre_execution_errors or ():
+            _tag_token_error(err)
 
 
 def _tag_token_error(error: GraphQLError) -> None:
-    if (
-        isinstance(error, GraphQLSyntaxError)
-        and "code" not in error.extensions
-        and error.message.endswith("tokens. Parsing aborted.")
-    ):
-        error.extensions["code"] = _TOO_COMPLEX
+    if isinstance(error, GraphQLSyntaxError) and error.message.endswith("tokens. Parsing aborted."):
+        _extensions(error).setdefault("code", _TOO_COMPLEX)
+
+
+def _extensions(error: GraphQLError) -> dict[str, Any]:
+    """graphql-core types `extensions` as optional, though its constructor always sets a dict."""
+    if error.extensions is None:
+        error.extensions = {}
+    return error.extensions
 
 
 # --------------------------------------------------------------------------
@@ -360,7 +362,8 @@ class _CostWalker:
             if name == "__type":
                 return TypeMetaFieldDef
         if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
-            return parent.fields.get(name)
+            field: GraphQLField | None = parent.fields.get(name)
+            return field
         return None
 
     def field(self, node: FieldNode, parent: GraphQLNamedType) -> int:
@@ -461,7 +464,7 @@ class QueryCost(SchemaExtension):
             # One error is raised so both sync and async execution paths
             # report it identically; the others are listed for the client.
             first = walker.errors[0]
-            first.extensions["fields"] = [e.extensions["field"] for e in walker.errors]
+            _extensions(first)["fields"] = [_extensions(e)["field"] for e in walker.errors]
             raise first
         if self.cost > self.max_cost:
             raise _too_complex(

@@ -5,7 +5,7 @@ to a restart. Idempotency keys are pruned once they are past their retention
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy import text
 from graph.platform import current_platform
 
 PRUNE_SCHEDULE = "prune-idempotency-keys"
-ScheduledWorkflow = Callable[[datetime, Any], Awaitable[Any]]
+ScheduledWorkflow = Callable[[datetime, Any], Coroutine[Any, Any, Any]]
 # schedule name → (workflow, cron), created once in DBOS's system database.
 SCHEDULES: dict[str, tuple[ScheduledWorkflow, str]] = {}
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from graph.operations import REGISTRY, Operation, Scope
 from graph.registry import load_domains
@@ -119,7 +120,8 @@ def _path_item(op: Operation, retention_hours: int) -> dict[str, Any]:
 def build_openapi(settings: Settings) -> dict[str, Any]:
     load_domains()
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
-    models = {(o.input, "validation") for o in ops} | {(o.output, "serialization") for o in ops}
+    models: set[tuple[type[BaseModel], JsonSchemaMode]] = {(o.input, "validation") for o in ops}
+    models |= {(o.output, "serialization") for o in ops}
     _, defs = models_json_schema(
         sorted(models, key=lambda m: (m[0].__name__, m[1])),
         by_alias=True,

@@ -17,7 +17,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -36,7 +36,9 @@ class Scope(StrEnum):
     ORGANIZATION = "organization"
 
 
-Handler = Callable[["OperationContext", Any], Awaitable[BaseModel]]
+# A nullable read answers None when its result is absent.
+Handler = Callable[["OperationContext", Any], Awaitable[BaseModel | None]]
+H = TypeVar("H", bound=Handler)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def operation(
     graphql_name: str | None = None,
     result_field: str | None = None,
     target: Any = None,
-) -> Callable[[Handler], Handler]:
+) -> Callable[[H], H]:
     """Declare and register an operation. The handler's docstring is its description.
     `nullable`: a read whose result may be absent (answers null, not an error).
     `target`: the model whose row `input.id` names; the pipeline loads it and
@@ -114,7 +116,7 @@ def operation(
         raise ValueError(f"operation name {name!r} must look like resource/v1/action")
     resource, version, verb = match.groups()
 
-    def register(handler: Handler) -> Handler:
+    def register(handler: H) -> H:
         if name in REGISTRY:
             raise ValueError(f"operation {name} declared twice")
         default_gql = resource + verb[0].upper() + verb[1:]

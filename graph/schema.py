@@ -15,6 +15,8 @@ from opentelemetry import trace
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
 
 from graph.errors import AppError, ErrorCode
 from graph.graphql_fields import graphql_error, mutation_field, query_field
@@ -35,8 +37,8 @@ class DuplicateFieldError(RuntimeError):
 def _check_unique(types: list[type], root: str) -> None:
     seen: dict[str, str] = {}
     for t in types:
-        for f in t.__strawberry_definition__.fields:  # type: ignore[attr-defined]
-            name = f.graphql_name or strawberry.utils.str_converters.to_camel_case(f.python_name)
+        for f in get_object_definition(t, strict=True).fields:
+            name = f.graphql_name or to_camel_case(f.python_name)
             if name in seen:
                 raise DuplicateFieldError(f"{root}.{name} is defined by both {seen[name]} and {t.__name__}")
             seen[name] = t.__name__

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -39,9 +39,10 @@ from graph.settings import Settings
 from graph.telemetry import current_trace_id, setup_tracing
 
 
-class _GraphQL(GraphQL):
+class _GraphQL(GraphQL[RequestContext, None]):
     async def get_context(self, request: Any, response: Any) -> RequestContext:
-        return request.scope["hestami.ctx"]
+        ctx: RequestContext = request.scope["hestami.ctx"]
+        return ctx
 
 
 async def _refuse_websocket(scope: Scope, receive: Receive, send: Send, err: AppError) -> None:
@@ -95,7 +96,7 @@ class GraphQLEndpoint:
         scope["hestami.ctx"] = ctx
         sent = False
 
-        async def replay() -> dict[str, Any]:
+        async def replay() -> Message:
             nonlocal sent
             if sent:
                 return await receive()

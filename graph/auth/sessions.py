@@ -23,6 +23,7 @@ from uuid import UUID
 import redis.exceptions
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.typing import EncodableT, FieldT
 
 from graph.auth.principal import PrincipalKind
 from graph.errors import ErrorCode, ServiceUnavailable, Unauthenticated
@@ -91,7 +92,7 @@ class SessionStore:
             created_at=datetime.now(UTC),
         )
         secret = secrets.token_urlsafe(32)
-        fields = {
+        fields: dict[FieldT, EncodableT] = {
             "user_id": str(user_id),
             "pk": session.principal_kind.value,
             "org": "",
@@ -187,9 +188,8 @@ class SessionStore:
         # WATCH on the index: a session created meanwhile retries the whole
         # transaction instead of surviving with its index entry deleted.
         async with _store_errors():
-            return await self._redis.transaction(
-                revoke_listed, user_key, value_from_callable=True
-            )
+            revoked: int = await self._redis.transaction(revoke_listed, user_key, value_from_callable=True)
+        return revoked
 
     def _session_key(self, session_id: str) -> str:
         return f"{self._prefix}:sess:{session_id}"

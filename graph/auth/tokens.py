@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, Final
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -31,7 +31,7 @@ from graph.errors import ErrorCode, Unauthenticated
 from graph.settings import Settings
 
 ALGORITHM = "EdDSA"
-CURVE = "Ed25519"
+CURVE: Final = "Ed25519"
 ACCESS_TOKEN_TYPE = "at+jwt"
 DEV_KEYS_PATH = Path(".hestami/jwks.json")
 
@@ -45,8 +45,8 @@ class TokenInvalid(Unauthenticated):
 class _Ed25519Only(EdDSAAlgorithm):
     # RFC 9864 deprecates "EdDSA" because the name doesn't fix the curve, which is
     # why joserfc warns on every use; refusing every curve but Ed25519 here
-    # removes that ambiguity, so the warning no longer applies.
-    security_warning = None
+    # removes that ambiguity, so the warning no longer applies (joserfc warns when it is set).
+    security_warning = ""
 
     def check_key(self, key: Any) -> None:
         super().check_key(key)
@@ -56,8 +56,9 @@ class _Ed25519Only(EdDSAAlgorithm):
 
 class _Registry(JWSRegistry):
     # A registry that knows no other algorithm: `none`, HS*, RS* cannot even be looked up.
-    algorithms: ClassVar[dict[str, JWSAlgModel]] = {ALGORITHM: _Ed25519Only()}
-    recommended: ClassVar[list[str]] = []
+    # Class attributes shared by every instance, as joserfc declares them.
+    algorithms: dict[str, JWSAlgModel] = {ALGORITHM: _Ed25519Only()}  # noqa: RUF012
+    recommended: list[str] = []  # noqa: RUF012
 
 
 _REGISTRY = _Registry(algorithms=[ALGORITHM])
@@ -69,10 +70,10 @@ class KeySet:
     def __init__(self, jwks: Mapping[str, Any], active_kid: str | None = None) -> None:
         keys: dict[str, OKPKey] = {}
         for data in jwks.get("keys", []):
-            key = _import_signing_key(data)
-            if key.kid in keys:
-                raise ValueError(f"Duplicate kid {key.kid!r} in JWKS")
-            keys[key.kid] = key
+            kid, key = _import_signing_key(data)
+            if kid in keys:
+                raise ValueError(f"Duplicate kid {kid!r} in JWKS")
+            keys[kid] = key
         if not keys:
             raise ValueError("JWKS holds no keys")
         self.active_kid = active_kid or next(iter(keys))
@@ -100,7 +101,7 @@ class KeySet:
         return f"KeySet(kids={self.kids!r}, active_kid={self.active_kid!r})"
 
 
-def _import_signing_key(data: Any) -> OKPKey:
+def _import_signing_key(data: Any) -> tuple[str, OKPKey]:
     if not isinstance(data, Mapping):
         raise TypeError("A JWKS entry is not an object")
     kid = data.get("kid")
@@ -112,7 +113,7 @@ def _import_signing_key(data: Any) -> OKPKey:
     if data.get("alg", ALGORITHM) != ALGORITHM:
         raise ValueError(f"Key {kid!r} is pinned to another algorithm")
     try:
-        return OKPKey.import_key(dict(data))
+        return kid, OKPKey.import_key(dict(data))
     except (JoseError, ValueError, TypeError):
         raise ValueError(f"Key {kid!r} could not be imported") from None
 
@@ -263,4 +264,5 @@ def _dev_jwks(path: Path) -> dict[str, Any]:
             pass
         finally:
             tmp.unlink()
-    return json.loads(path.read_text())
+    jwks: dict[str, Any] = json.loads(path.read_text())
+    return jwks
