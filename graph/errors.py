@@ -73,42 +73,42 @@ class AppError(Exception):
 
 
 class ValidationFailed(AppError):
-    code = ErrorCode.VALIDATION_FAILED
+    code: str = ErrorCode.VALIDATION_FAILED
     status = 400
 
 
 class Unauthenticated(AppError):
-    code = ErrorCode.UNAUTHENTICATED
+    code: str = ErrorCode.UNAUTHENTICATED
     status = 401
 
 
 class Forbidden(AppError):
-    code = ErrorCode.FORBIDDEN
+    code: str = ErrorCode.FORBIDDEN
     status = 403
 
 
 class OrganizationNotSelected(AppError):
-    code = ErrorCode.ORGANIZATION_NOT_SELECTED
+    code: str = ErrorCode.ORGANIZATION_NOT_SELECTED
     status = 403
 
 
 class NotFound(AppError):
-    code = ErrorCode.NOT_FOUND
+    code: str = ErrorCode.NOT_FOUND
     status = 404
 
 
 class Conflict(AppError):
-    code = ErrorCode.CONFLICT
+    code: str = ErrorCode.CONFLICT
     status = 409
 
 
 class RateLimited(AppError):
-    code = ErrorCode.RATE_LIMITED
+    code: str = ErrorCode.RATE_LIMITED
     status = 429
 
 
 class ServiceUnavailable(AppError):
-    code = ErrorCode.SERVICE_UNAVAILABLE
+    code: str = ErrorCode.SERVICE_UNAVAILABLE
     status = 503
 
 

@@ -30,7 +30,7 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="Items with their cursors.")
     nodes: list[T] = strawberry.field(description="The items alone.")
-    page_info: PageInfoType = strawberry.field(description="Pagination state.")  # type: ignore[valid-type]
+    page_info: PageInfoType = strawberry.field(description="Pagination state.")
 
 
 def encode_cursor(at: datetime, row_id: UUID) -> str:

@@ -26,11 +26,11 @@ OrganizationType = output_type(OrganizationRead)
 @strawberry.type(description="The authenticated caller.")
 class Viewer:
     principal_kind: str = strawberry.field(description="user or service_account.")
-    user: UserType | None = strawberry.field(description="The user; null for a service account.")  # type: ignore[valid-type]
-    memberships: list[MembershipType] = strawberry.field(  # type: ignore[valid-type]
+    user: UserType | None = strawberry.field(description="The user; null for a service account.")
+    memberships: list[MembershipType] = strawberry.field(
         description="Your memberships in every organization (a service account: none)."
     )
-    active_organization: OrganizationType | None = strawberry.field(  # type: ignore[valid-type]
+    active_organization: OrganizationType | None = strawberry.field(
         description="The organization org-scoped operations act in; null until organizationSelect."
     )
 
@@ -38,7 +38,7 @@ class Viewer:
         description="Units of the active organization you own or live in today (through your linked party); "
         "empty with no active organization."
     )
-    async def my_units(self, info: strawberry.Info) -> list[UnitType]:  # type: ignore[valid-type]
+    async def my_units(self, info: strawberry.Info) -> list[UnitType]:
         ctx = info.context
         if ctx.organization_id is None:
             return []

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import CursorResult, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,11 +67,12 @@ async def set_budget(session: AsyncSession, organization_id: UUID, data: Any) ->
     association = await require(session, Association, data.association_id, "associationId", lock=True)
     if data.lines:
         await _check_lines(session, data.association_id, data.lines)
-    replaced = await session.execute(
+    # A DELETE answers a CursorResult (with its rowcount); execute() is typed for any statement.
+    replaced = cast(CursorResult[Any], await session.execute(
         delete(BudgetAmount).where(
             BudgetAmount.association_id == data.association_id, BudgetAmount.fiscal_year == data.fiscal_year
         )
-    )
+    ))
     rows = [
         {
             "id": new_id(),
@@ -116,7 +117,7 @@ async def read_budget(session: AsyncSession, association: Association, fiscal_ye
             .order_by(GlAccount.number, Fund.code)
         )
     ).all()
-    lines = [
+    lines: list[dict[str, Any]] = [
         {
             "account_id": account_id,
             "account_number": number,

@@ -245,7 +245,7 @@ def _net(totals: dict[str, Any]) -> None:
 
 async def income_statement(session: AsyncSession, scope: ReportScope, from_date: date, to_date: date) -> dict[str, Any]:
     lines = []
-    overall = {"fund_id": None, "fund_code": None, "income": _figures(), "expense": _figures()}
+    overall: dict[str, Any] = {"fund_id": None, "fund_code": None, "income": _figures(), "expense": _figures()}
     by_fund: dict[UUID, dict[str, Any]] = {}
     for row in (await session.execute(*income_query(scope, from_date, to_date))).mappings():
         type_ = AccountType(row["account_type"])
@@ -257,8 +257,8 @@ async def income_statement(session: AsyncSession, scope: ReportScope, from_date:
         fund = by_fund.setdefault(
             row["fund_id"], {"fund_id": row["fund_id"], "fund_code": row["fund_code"], "income": _figures(), "expense": _figures()}
         )
-        for totals in (fund, overall):
-            _add(totals[type_.value], line)
+        for into in (fund, overall):
+            _add(into[type_.value], line)
     totals = [*sorted(by_fund.values(), key=lambda t: t["fund_code"]), overall]
     for t in totals:
         _net(t)

@@ -37,7 +37,7 @@ FundCreateInput = derive(
 class FundListInput(ApiModel):
     """The funds of one association, by code."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     first: int = Field(50, ge=1, le=100, description="Page size, 1–100 (default 50).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
 
@@ -71,7 +71,7 @@ GlAccountUpdateInput = derive(
 class GlAccountListInput(ApiModel):
     """An association's chart of accounts, by number."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     type: AccountType | None = Field(None, description="Only accounts of this type.")
     include_inactive: bool = Field(False, description="Also list inactive accounts.")
     first: int = Field(100, ge=1, le=100, description="Page size, 1–100 (default 100).")
@@ -84,14 +84,14 @@ GlAccountConnection = connection_model(GlAccountRead)
 class ChartInstallInput(ApiModel):
     """Which association gets the standard chart of accounts."""
 
-    association_id: AssociationId = Field(description="An association with no accounts yet.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="An association with no accounts yet.")
 
 
 class ChartInstallResult(ApiModel):
     """The funds and accounts installed."""
 
-    funds: list[FundRead] = Field(description="Operating and reserve funds.")  # type: ignore[valid-type]
-    accounts: list[GlAccountRead] = Field(description="The standard accounts, by number.")  # type: ignore[valid-type]
+    funds: list[FundRead] = Field(description="Operating and reserve funds.")
+    accounts: list[GlAccountRead] = Field(description="The standard accounts, by number.")
 
 
 JournalLineRead = derive(
@@ -105,25 +105,25 @@ JournalEntryRead = derive(
     "JournalEntry",
     ["id", "organization_id", "association_id", "number", "entry_date", "memo", "source", "source_id", "reverses_entry_id", "posted_at", "posted_by"],
     node=True,
-    extra={"lines": (list[JournalLineRead], Field(default_factory=list, description="The entry's debits and credits, in order."))},  # type: ignore[valid-type]
+    extra={"lines": (list[JournalLineRead], Field(default_factory=list, description="The entry's debits and credits, in order."))},
 )
 
 
 class JournalLineInput(ApiModel):
     """One debit or credit. Give exactly one of `debit` and `credit`."""
 
-    account_id: GlAccountId = Field(description="An active account of the association.")  # type: ignore[valid-type]
-    fund_id: FundId = Field(description="The fund (a balance-sheet account posts only to its own).")  # type: ignore[valid-type]
+    account_id: GlAccountId = Field(description="An active account of the association.")
+    fund_id: FundId = Field(description="The fund (a balance-sheet account posts only to its own).")
     debit: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Debit amount, at most two decimals.")
     credit: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Credit amount, at most two decimals.")
-    unit_id: UnitId | None = Field(None, description="The unit, for a line about one owner's account.")  # type: ignore[valid-type]
+    unit_id: UnitId | None = Field(None, description="The unit, for a line about one owner's account.")
     memo: str | None = Field(None, max_length=200, description="Line memo.")
 
 
 class JournalEntryPostInput(ApiModel):
     """A manual journal entry. It must balance in every fund; its month must be open."""
 
-    association_id: AssociationId = Field(description="The association whose books it goes in.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association whose books it goes in.")
     entry_date: date = Field(description="Accounting date.")
     memo: str = Field(min_length=1, max_length=500, description="What the entry is for.")
     lines: list[JournalLineInput] = Field(min_length=2, max_length=500, description="Two or more lines.")
@@ -132,7 +132,7 @@ class JournalEntryPostInput(ApiModel):
 class JournalEntryReverseInput(ApiModel):
     """Which entry to reverse, and when."""
 
-    id: JournalEntryId = Field(description="The entry to reverse.")  # type: ignore[valid-type]
+    id: JournalEntryId = Field(description="The entry to reverse.")
     entry_date: date = Field(description="Date of the reversal, in an open month, not before the entry.")
     memo: str | None = Field(None, max_length=500, description="Why; defaults to 'Reversal of entry N'.")
 
@@ -140,13 +140,13 @@ class JournalEntryReverseInput(ApiModel):
 class JournalEntryGetInput(ApiModel):
     """Which entry to read."""
 
-    id: JournalEntryId = Field(description="The entry.")  # type: ignore[valid-type]
+    id: JournalEntryId = Field(description="The entry.")
 
 
 class JournalEntryListInput(ApiModel):
     """An association's journal, newest first."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     from_date: date | None = Field(None, description="Entries on or after this date.")
     to_date: date | None = Field(None, description="Entries on or before this date.")
     source: EntrySource | None = Field(None, description="Only entries from this source.")
@@ -164,14 +164,14 @@ FiscalPeriodCloseRead = derive(
 class FiscalPeriodCloseInput(ApiModel):
     """Close one month of an association's books. Final: nothing posts into it afterwards."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     month: date = Field(description="Any day of the month to close (e.g. 2026-10-01).")
 
 
 class FiscalPeriodListInput(ApiModel):
     """An association's closed months, latest first."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     first: int = Field(24, ge=1, le=100, description="Page size, 1–100 (default 24).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
 
@@ -191,8 +191,8 @@ class BudgetLineInput(ApiModel):
     amounts, or an annual amount spread evenly (periods 1–11 get annual / 12 cut
     down to the cent, period 12 the rest, so the months add up to it exactly)."""
 
-    account_id: GlAccountId = Field(description="An active income or expense account of the association.")  # type: ignore[valid-type]
-    fund_id: FundId = Field(description="The fund whose budget this is.")  # type: ignore[valid-type]
+    account_id: GlAccountId = Field(description="An active income or expense account of the association.")
+    fund_id: FundId = Field(description="The fund whose budget this is.")
     months: list[Money] | None = Field(
         None, min_length=12, max_length=12, description="Amounts for periods 1–12 (month 1 = the fiscal year's first month). Give this or `annual`."
     )
@@ -209,7 +209,7 @@ class BudgetSetInput(ApiModel):
     """An association's whole budget for one fiscal year. It replaces the
     year's budget: accounts and funds not listed have no budget afterwards."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     fiscal_year: int = Field(
         ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in (the association's fiscalYearStartMonth)."
     )
@@ -219,16 +219,16 @@ class BudgetSetInput(ApiModel):
 class BudgetGetInput(ApiModel):
     """Which association and fiscal year."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     fiscal_year: int = Field(ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in.")
 
 
 class _AccountAndFund(ApiModel):
-    account_id: GlAccountId = Field(description="The account.")  # type: ignore[valid-type]
+    account_id: GlAccountId = Field(description="The account.")
     account_number: str = Field(description="The account's number.")
     account_name: str = Field(description="The account's name.")
     account_type: AccountType = Field(description="The account's type.")
-    fund_id: FundId = Field(description="The fund.")  # type: ignore[valid-type]
+    fund_id: FundId = Field(description="The fund.")
     fund_code: str = Field(description="The fund's code.")
 
 
@@ -242,7 +242,7 @@ class BudgetLine(_AccountAndFund):
 class Budget(ApiModel):
     """An association's budget for one fiscal year, by account number and fund code."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     fiscal_year: int = Field(description="The fiscal year, named by the calendar year it starts in.")
     starts_on: date = Field(description="First day of the fiscal year (first day of period 1).")
     lines: list[BudgetLine] = Field(description="One line per account and fund; none when no budget is set.")
@@ -259,7 +259,7 @@ _BASIS = (
 
 
 class _Report(ApiModel):
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     basis: AccountingBasis | None = Field(None, description=_BASIS)
 
 
@@ -283,7 +283,7 @@ class IncomeStatementInput(_Report):
 
 
 class _ReportHeader(ApiModel):
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     basis: AccountingBasis = Field(description="The view of the books reported (cash or accrual).")
     fiscal_year_start: date = Field(
         description="First day of the fiscal year of the report's last day: income and expenses before it are closed into fund balances."
@@ -297,13 +297,13 @@ class _AsOfHeader(_ReportHeader):
 class TrialBalanceLine(ApiModel):
     """The balance of one account in one fund: a debit or a credit."""
 
-    account_id: GlAccountId | None = Field(  # type: ignore[valid-type]
+    account_id: GlAccountId | None = Field(
         None, description="The account; null on the line that carries earlier years' net income of a fund without a fund-balance account."
     )
     account_number: str | None = Field(description="The account's number (null as for accountId).")
     account_name: str = Field(description="The account's name.")
     account_type: AccountType = Field(description="The account's type.")
-    fund_id: FundId = Field(description="The fund.")  # type: ignore[valid-type]
+    fund_id: FundId = Field(description="The fund.")
     fund_code: str = Field(description="The fund's code.")
     debit: Amount = Field(description="Debit balance (0 when the balance is a credit).")
     credit: Amount = Field(description="Credit balance (0 when the balance is a debit).")
@@ -324,7 +324,7 @@ class TrialBalance(_AsOfHeader):
 class BalanceSheetLine(ApiModel):
     """One account's balance on the balance sheet, positive in its normal direction."""
 
-    account_id: GlAccountId | None = Field(  # type: ignore[valid-type]
+    account_id: GlAccountId | None = Field(
         None, description="The account; null on the line that carries earlier years' net income of a fund without a fund-balance account."
     )
     account_number: str | None = Field(description="The account's number (null as for accountId).")
@@ -335,7 +335,7 @@ class BalanceSheetLine(ApiModel):
 class BalanceSheetFund(ApiModel):
     """One fund's balance sheet: its assets equal its liabilities plus its equity."""
 
-    fund_id: FundId = Field(description="The fund.")  # type: ignore[valid-type]
+    fund_id: FundId = Field(description="The fund.")
     fund_code: str = Field(description="The fund's code.")
     fund_name: str = Field(description="The fund's name.")
     assets: list[BalanceSheetLine] = Field(description="Asset accounts with a balance, by number.")
@@ -384,7 +384,7 @@ class IncomeStatementLine(_AccountAndFund):
 class IncomeStatementTotal(ApiModel):
     """Totals of one fund, or of all funds (fund null)."""
 
-    fund_id: FundId | None = Field(None, description="The fund; null for all funds together.")  # type: ignore[valid-type]
+    fund_id: FundId | None = Field(None, description="The fund; null for all funds together.")
     fund_code: str | None = Field(description="The fund's code; null for all funds together.")
     income: BudgetComparisons = Field(description="Total income.")
     expense: BudgetComparisons = Field(description="Total expenses.")

@@ -60,7 +60,7 @@ _ASSOCIATION_FIELDS = [
     "code", "legal_name", "kind", "status", "region", "country", "tax_id",
     "fiscal_year_start_month", "accounting_basis", "master_association_id", "managing_organization_id",
 ]
-_ASSOCIATION_RULES = {
+_ASSOCIATION_RULES: dict[str, dict[str, Any]] = {
     "code": {"pattern": r"^[A-Z0-9][A-Z0-9-]{0,11}$"},
     "fiscal_year_start_month": {"ge": 1, "le": 12},
     "tax_id": {"pattern": r"^\d{2}-\d{7}$"},
@@ -97,7 +97,7 @@ AssociationUpdateInput = derive(
 class AssociationGetInput(ApiModel):
     """Which association to read."""
 
-    id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    id: AssociationId = Field(description="The association.")
 
 
 class AssociationListInput(ApiModel):
@@ -107,7 +107,7 @@ class AssociationListInput(ApiModel):
     after: str | None = Field(None, description="Cursor of the last item seen.")
     status: AssociationStatus | None = Field(None, description="Only associations in this status.")
     kind: AssociationKind | None = Field(None, description="Only associations of this kind.")
-    master_association_id: AssociationId | None = Field(  # type: ignore[valid-type]
+    master_association_id: AssociationId | None = Field(
         None, description="Only the sub-associations of this master association."
     )
 
@@ -129,7 +129,7 @@ _UNIT_FIELDS = [
     "unit_number", "building", "unit_type", "status", "street", "city", "region", "postal_code",
     "country", "square_feet", "voting_weight", "assessment_share",
 ]
-_UNIT_RULES = {
+_UNIT_RULES: dict[str, dict[str, Any]] = {
     "unit_number": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9 ./#-]{0,19}$"},
     "region": _REGION,
     "country": _COUNTRY,
@@ -152,7 +152,7 @@ EmergencyContactInput = derive(
     constraints={"phone": {"pattern": r"^\+?[0-9 ().-]{7,31}$"}},
 )
 _EMERGENCY_CONTACTS = (
-    list[EmergencyContactInput] | None,  # type: ignore[valid-type]
+    list[EmergencyContactInput] | None,
     Field(None, max_length=5, description="Emergency contacts in call order (at most 5); replaces the current list when given."),
 )
 _UNIT_EXAMPLE = {
@@ -182,7 +182,7 @@ UnitUpdateInput = derive(
 class UnitGetInput(ApiModel):
     """Which unit to read."""
 
-    id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    id: UnitId = Field(description="The unit.")
 
 
 class UnitOrder(StrEnum):
@@ -210,13 +210,13 @@ class UnitFilter(ApiModel):
 class UnitListInput(UnitFilter):
     """Units visible to you: every unit for association staff and the board, your own units for an owner or tenant."""
 
-    association_id: AssociationId | None = Field(None, description="Only units of this association.")  # type: ignore[valid-type]
+    association_id: AssociationId | None = Field(None, description="Only units of this association.")
 
 
 UnitConnection = connection_model(UnitRead)
 
 
-class UnitImportRow(UnitFields):  # type: ignore[misc,valid-type]
+class UnitImportRow(UnitFields):
     """One unit to import."""
 
 
@@ -224,7 +224,7 @@ class UnitBulkImportInput(ApiModel):
     """Units to add to one association, all or nothing: if any row is wrong,
     nothing is imported and every wrong row is reported."""
 
-    association_id: AssociationId = Field(description="The association the units join.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association the units join.")
     rows: list[dict[str, Any]] | None = Field(
         None, max_length=5000, description="Rows as objects with UnitFields' camelCase keys. Give rows or csv."
     )
@@ -238,7 +238,7 @@ class UnitBulkImportResult(ApiModel):
     """What an import created."""
 
     created: int = Field(description="Units created.")
-    unit_ids: list[UnitId] = Field(description="Ids of the created units, in row order.")  # type: ignore[valid-type]
+    unit_ids: list[UnitId] = Field(description="Ids of the created units, in row order.")
 
 
 # --- parties ----------------------------------------------------------------
@@ -252,7 +252,7 @@ ContactPointInput = derive(
     constraints={"value": _PHONE_OR_EMAIL},
 )
 _CONTACT_POINTS = (
-    list[ContactPointInput] | None,  # type: ignore[valid-type]
+    list[ContactPointInput] | None,
     Field(None, max_length=10, description="Email addresses and phone numbers (at most 10); replaces the current list when given."),
 )
 _PARTY_FIELDS = ["kind", "name", "user_id", "delivery_preference", "electronic_consent_at", "mailing_address"]
@@ -284,7 +284,7 @@ PartyUpdateInput = derive(
 class PartyGetInput(ApiModel):
     """Which party to read."""
 
-    id: PartyId = Field(description="The party.")  # type: ignore[valid-type]
+    id: PartyId = Field(description="The party.")
 
 
 class PartyListInput(ApiModel):
@@ -321,7 +321,7 @@ class OwnershipUpdateInput(ApiModel):
     """Changes to an ownership. History is kept: only the primary flag changes, and
     an end date can be set once on a current ownership (use transfer to hand it on)."""
 
-    id: OwnershipId = Field(description="The ownership.")  # type: ignore[valid-type]
+    id: OwnershipId = Field(description="The ownership.")
     is_primary: bool | None = Field(None, description="Make this the owner statements are addressed to first.")
     ends_on: date | None = Field(None, description="End a current ownership on this day (exclusive).")
 
@@ -329,7 +329,7 @@ class OwnershipUpdateInput(ApiModel):
 class OwnershipGetInput(ApiModel):
     """Which ownership to read."""
 
-    id: OwnershipId = Field(description="The ownership.")  # type: ignore[valid-type]
+    id: OwnershipId = Field(description="The ownership.")
 
 
 class OwnershipListInput(ApiModel):
@@ -337,8 +337,8 @@ class OwnershipListInput(ApiModel):
 
     first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
-    unit_id: UnitId | None = Field(None, description="Only this unit's ownerships (its history).")  # type: ignore[valid-type]
-    party_id: PartyId | None = Field(None, description="Only this party's ownerships.")  # type: ignore[valid-type]
+    unit_id: UnitId | None = Field(None, description="Only this unit's ownerships (its history).")
+    party_id: PartyId | None = Field(None, description="Only this party's ownerships.")
     current_only: bool = Field(False, description="Only ownerships current today.")
 
 
@@ -348,7 +348,7 @@ OwnershipConnection = connection_model(OwnershipRead)
 class TransferBuyer(ApiModel):
     """A new owner and their share of the unit."""
 
-    party_id: PartyId = Field(description="The buyer (create the party first).")  # type: ignore[valid-type]
+    party_id: PartyId = Field(description="The buyer (create the party first).")
     interest: Decimal = Field(gt=0, le=1, decimal_places=4, description="Fraction of the unit, 0–1; buyers' interests sum to 1.")
     is_primary: bool = Field(False, description="The buyer statements are addressed to first; exactly one buyer is primary.")
 
@@ -357,7 +357,7 @@ class OwnershipTransferInput(ApiModel):
     """Hand a unit to new owners on a date: every current ownership ends that day
     and the buyers' ownerships start it. Nothing is overwritten."""
 
-    unit_id: UnitId = Field(description="The unit sold or conveyed.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit sold or conveyed.")
     transfer_on: date = Field(description="Closing or recording date: the sellers' last day is the day before.")
     buyers: list[TransferBuyer] = Field(min_length=1, max_length=10, description="The new owners.")
 
@@ -365,8 +365,8 @@ class OwnershipTransferInput(ApiModel):
 class OwnershipTransferResult(ApiModel):
     """The ownerships a transfer ended and the ones it started."""
 
-    ended: list[OwnershipRead] = Field(description="The sellers' ownerships, now ended.")  # type: ignore[valid-type]
-    started: list[OwnershipRead] = Field(description="The buyers' new ownerships.")  # type: ignore[valid-type]
+    ended: list[OwnershipRead] = Field(description="The sellers' ownerships, now ended.")
+    started: list[OwnershipRead] = Field(description="The buyers' new ownerships.")
 
 
 # --- residents --------------------------------------------------------------
@@ -389,14 +389,14 @@ ResidentCreateInput = derive(
 class ResidentUpdateInput(ApiModel):
     """Record a move-out. History is kept: nothing else about a residency changes."""
 
-    id: ResidentId = Field(description="The residency.")  # type: ignore[valid-type]
+    id: ResidentId = Field(description="The residency.")
     moved_out_on: date = Field(description="Move-out date (exclusive), on or after the move-in date.")
 
 
 class ResidentGetInput(ApiModel):
     """Which residency to read."""
 
-    id: ResidentId = Field(description="The residency.")  # type: ignore[valid-type]
+    id: ResidentId = Field(description="The residency.")
 
 
 class ResidentListInput(ApiModel):
@@ -404,7 +404,7 @@ class ResidentListInput(ApiModel):
 
     first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
-    unit_id: UnitId | None = Field(None, description="Only this unit's residents.")  # type: ignore[valid-type]
+    unit_id: UnitId | None = Field(None, description="Only this unit's residents.")
     kind: ResidentKind | None = Field(None, description="Only residents of this kind.")
     current_only: bool = Field(True, description="Only people living there today (default).")
 

@@ -36,20 +36,20 @@ class UnitRelations:
         return info.context.loaders.by_id(Association).load(root.association_id)
 
     @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
-    def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
-        return loaders.current_owners(info.context).load(root.id)
+    async def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
+        return await loaders.current_owners(info.context).load(root.id)
 
     @strawberry.field(description="Every ownership of the unit, latest first: its title history.")
-    def ownership_history(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
-        return loaders.ownership_history(info.context).load(root.id)
+    async def ownership_history(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
+        return await loaders.ownership_history(info.context).load(root.id)
 
     @strawberry.field(description="People living in the unit today (those you may see).")
-    def residents(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ResidentType]:
-        return loaders.current_residents(info.context).load(root.id)
+    async def residents(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ResidentType]:
+        return await loaders.current_residents(info.context).load(root.id)
 
     @strawberry.field(description="Who to call in an emergency, in call order.")
-    def emergency_contacts(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[EmergencyContactType]:
-        return loaders.emergency_contacts(info.context).load(root.id)
+    async def emergency_contacts(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[EmergencyContactType]:
+        return await loaders.emergency_contacts(info.context).load(root.id)
 
 
 @strawberry.type
@@ -70,8 +70,8 @@ extend(ResidentRead)(PartyAndUnit)
 @extend(PartyRead)
 class PartyRelations:
     @strawberry.field(description="Email addresses and phone numbers.")
-    def contact_points(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ContactPointType]:
-        return loaders.contact_points(info.context).load(root.id)
+    async def contact_points(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ContactPointType]:
+        return await loaders.contact_points(info.context).load(root.id)
 
 
 @extend(AssociationRead)
@@ -81,8 +81,8 @@ class AssociationRelations:
         return await loaders.units_page(info.context, data).load(root.id)
 
     @strawberry.field(description="Active units' count and the sums of their voting weights and assessment shares.")
-    def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
-        return loaders.share_totals(info.context).load(root.id)
+    async def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
+        return await loaders.share_totals(info.context).load(root.id)
 
     @strawberry.field(description="The master association this one belongs to, if any.")
     async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:

@@ -26,7 +26,7 @@ class AuditQuery:
         first: Annotated[int, strawberry.argument(description="Page size, 1–100.")],
         after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
         operation: Annotated[str | None, strawberry.argument(description="Only events of this operation, e.g. organization/v1/create.")] = None,
-    ) -> Connection[AuditEventType]:  # type: ignore[valid-type]
+    ) -> Connection[AuditEventType]:
         ctx = info.context
         where = await ctx.list_filter("audit_event", "read", AuditEvent)
         stmt = select(AuditEvent).where(where, AuditEvent.organization_id == ctx.require_organization())

@@ -47,7 +47,7 @@ def _tokens(ctx: OperationContext, user, session_id: str, refresh: str) -> AuthS
     summary="Create an account and log in",
     result_field="session",
 )
-async def register(ctx: OperationContext, data: AuthRegisterInput) -> AuthSession:  # type: ignore[valid-type]
+async def register(ctx: OperationContext, data: AuthRegisterInput) -> AuthSession:
     """Create an account (email + password, hashed with argon2id) and start a
     session. The account belongs to no organization yet: create one with
     organizationCreate or be added to one."""
@@ -69,7 +69,7 @@ async def register(ctx: OperationContext, data: AuthRegisterInput) -> AuthSessio
     summary="Log in with email and password",
     result_field="session",
 )
-async def login(ctx: OperationContext, data: AuthLoginInput) -> AuthSession:  # type: ignore[valid-type]
+async def login(ctx: OperationContext, data: AuthLoginInput) -> AuthSession:
     """Exchange email and password for an access token (15 minutes) and a
     single-use refresh token. No organization is active until organizationSelect."""
     user = await service.authenticate(ctx.session, data.email, data.password)

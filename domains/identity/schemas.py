@@ -51,7 +51,7 @@ class AuthSession(ApiModel):
     refresh_token: str = Field(description="Opaque, single-use token for authRefresh.")
     token_type: str = Field("Bearer", description="Always Bearer.")
     expires_in: int = Field(description="Seconds until the access token expires.")
-    user: UserRead = Field(description="The logged-in user.")  # type: ignore[valid-type]
+    user: UserRead = Field(description="The logged-in user.")
 
 
 class AuthLogoutResult(ApiModel):

@@ -50,7 +50,7 @@ def _org(ctx: OperationContext):  # type: ignore[no-untyped-def]
     scope=Scope.ACCOUNT,
     summary="Create an organization",
 )
-async def create_organization(ctx: OperationContext, data: OrganizationCreateInput) -> OrganizationRead:  # type: ignore[valid-type]
+async def create_organization(ctx: OperationContext, data: OrganizationCreateInput) -> OrganizationRead:
     """Create an organization (association, management company, service provider,
     individual or commercial client). You become its admin. It does not become
     active: call organizationSelect to act in it."""
@@ -71,7 +71,7 @@ async def create_organization(ctx: OperationContext, data: OrganizationCreateInp
     scope=Scope.ACCOUNT,
     summary="Choose the active organization",
 )
-async def select_organization(ctx: OperationContext, data: OrganizationSelectInput) -> MembershipRead:  # type: ignore[valid-type]
+async def select_organization(ctx: OperationContext, data: OrganizationSelectInput) -> MembershipRead:
     """Make an organization you belong to the active one for this session. Every
     org-scoped operation acts in it, with the roles you hold there, until you
     select another or log out."""
@@ -111,7 +111,7 @@ async def list_organizations(ctx: OperationContext, data: OrganizationListInput)
     action="create",
     summary="Add a member",
 )
-async def add_membership(ctx: OperationContext, data: MembershipAddInput) -> MembershipRead:  # type: ignore[valid-type]
+async def add_membership(ctx: OperationContext, data: MembershipAddInput) -> MembershipRead:
     """Add an existing user to the active organization with the given roles."""
     m = await service.add_member(ctx.session, _org(ctx), data.email, [r.value for r in data.roles])
     ctx.audit_summary = {"roles": m.roles}
@@ -157,7 +157,7 @@ async def remove_membership(ctx: OperationContext, data: MembershipRemoveInput) 
     action="create",
     summary="Create a service account and API key",
 )
-async def create_service_account(ctx: OperationContext, data: ServiceAccountCreateInput) -> ServiceAccountCreated:  # type: ignore[valid-type]
+async def create_service_account(ctx: OperationContext, data: ServiceAccountCreateInput) -> ServiceAccountCreated:
     """Create a service account for an integration or an AI agent, bound to the
     active organization, and return its API key (shown once)."""
     account, key = await service.create_service_account(
@@ -176,7 +176,7 @@ async def create_service_account(ctx: OperationContext, data: ServiceAccountCrea
     action="revoke",
     summary="Revoke a service account's API key",
 )
-async def revoke_service_account(ctx: OperationContext, data: ServiceAccountRevokeInput) -> ServiceAccountRead:  # type: ignore[valid-type]
+async def revoke_service_account(ctx: OperationContext, data: ServiceAccountRevokeInput) -> ServiceAccountRead:
     """Revoke a service account: its API key stops working at once."""
     account = await service.revoke_service_account(ctx.session, _org(ctx), data.id)
     return ServiceAccountRead.model_validate(account)
@@ -190,7 +190,7 @@ async def revoke_service_account(ctx: OperationContext, data: ServiceAccountRevo
     action="link_manager",
     summary="Link a management company to this association",
 )
-async def create_management_link(ctx: OperationContext, data: ManagementLinkCreateInput) -> ManagementLinkRead:  # type: ignore[valid-type]
+async def create_management_link(ctx: OperationContext, data: ManagementLinkCreateInput) -> ManagementLinkRead:
     """Record that a management company manages the active association. The
     company's staff still act here only through memberships of their own."""
     link = await service.link_manager(ctx.session, _org(ctx), data.manager_organization_id)
@@ -206,7 +206,7 @@ async def create_management_link(ctx: OperationContext, data: ManagementLinkCrea
     scope=Scope.ACCOUNT,
     summary="Ask to join an organization",
 )
-async def create_join_request(ctx: OperationContext, data: JoinRequestCreateInput) -> JoinRequestRead:  # type: ignore[valid-type]
+async def create_join_request(ctx: OperationContext, data: JoinRequestCreateInput) -> JoinRequestRead:
     """Ask to join an organization. Its admins approve or decline with
     joinRequestDecide; a request nobody decides expires after the organization's
     review period. Follow it with `workflow(id: workflowId)`."""
@@ -231,7 +231,7 @@ async def create_join_request(ctx: OperationContext, data: JoinRequestCreateInpu
     action="decide",
     summary="Approve or decline a join request",
 )
-async def decide_join_request(ctx: OperationContext, data: JoinRequestDecideInput) -> JoinRequestRead:  # type: ignore[valid-type]
+async def decide_join_request(ctx: OperationContext, data: JoinRequestDecideInput) -> JoinRequestRead:
     """Approve or decline a pending join request of the active organization. The
     review workflow then admits the user (as a member) or closes the request."""
     request = await join_requests.decide(ctx.session, _org(ctx), data.id, data.approve, ctx.user_id)

@@ -49,7 +49,7 @@ OrganizationCreateInput = derive(
 class OrganizationSelectInput(ApiModel):
     """The organization to act in from now on (this session only)."""
 
-    organization_id: OrganizationId = Field(description="An organization you are a member of.")  # type: ignore[valid-type]
+    organization_id: OrganizationId = Field(description="An organization you are a member of.")
 
 
 class OrganizationListInput(ApiModel):
@@ -59,7 +59,7 @@ class OrganizationListInput(ApiModel):
 class MembershipList(ApiModel):
     """Your memberships, one per organization."""
 
-    items: list[MembershipRead] = Field(description="Memberships, oldest first.")  # type: ignore[valid-type]
+    items: list[MembershipRead] = Field(description="Memberships, oldest first.")
 
 
 MembershipAddInput = derive(
@@ -76,14 +76,14 @@ MembershipAddInput = derive(
 class MembershipUpdateInput(ApiModel):
     """New roles for a membership of the active organization."""
 
-    id: MembershipId = Field(description="The membership.")  # type: ignore[valid-type]
+    id: MembershipId = Field(description="The membership.")
     roles: list[OrganizationRole] = _ROLES[1]
 
 
 class MembershipRemoveInput(ApiModel):
     """The membership to remove; the user loses access at their next request."""
 
-    id: MembershipId = Field(description="The membership.")  # type: ignore[valid-type]
+    id: MembershipId = Field(description="The membership.")
 
 
 ServiceAccountCreateInput = derive(
@@ -100,20 +100,20 @@ class ServiceAccountCreated(ApiModel):
     """A new service account and its API key. The key is shown only in this
     response (and its idempotent replays for 24 hours): store it safely."""
 
-    service_account: ServiceAccountRead = Field(description="The account.")  # type: ignore[valid-type]
+    service_account: ServiceAccountRead = Field(description="The account.")
     api_key: Annotated[str, SealedAtRest()] = Field(description="Send as `Authorization: Bearer <apiKey>`.")
 
 
 class ServiceAccountRevokeInput(ApiModel):
     """The service account whose key stops working now."""
 
-    id: ServiceAccountId = Field(description="The service account.")  # type: ignore[valid-type]
+    id: ServiceAccountId = Field(description="The service account.")
 
 
 class ManagementLinkCreateInput(ApiModel):
     """Link a management company to the active association."""
 
-    manager_organization_id: OrganizationId = Field(description="The management company.")  # type: ignore[valid-type]
+    manager_organization_id: OrganizationId = Field(description="The management company.")
 
 
 JoinRequestRead = derive(
@@ -127,12 +127,12 @@ JoinRequestRead = derive(
 class JoinRequestCreateInput(ApiModel):
     """Ask to join an organization (e.g. the homeowners association of your unit)."""
 
-    organization_id: OrganizationId = Field(description="The organization to join.")  # type: ignore[valid-type]
+    organization_id: OrganizationId = Field(description="The organization to join.")
     message: str = Field(min_length=1, max_length=500, description="Note to its admins, e.g. your unit and address.")
 
 
 class JoinRequestDecideInput(ApiModel):
     """An admin's decision on a pending join request of the active organization."""
 
-    id: JoinRequestId = Field(description="The join request.")  # type: ignore[valid-type]
+    id: JoinRequestId = Field(description="The join request.")
     approve: bool = Field(description="True admits the user as a member; false declines.")

@@ -80,7 +80,7 @@ async def _ensure_another_admin(session: AsyncSession, organization_id: UUID, me
     # Lock the organization's admins so two concurrent demotions can't both pass.
     admins = await session.scalars(
         select(Membership.id)
-        .where(Membership.organization_id == organization_id, OrganizationRole.ADMIN.value == any_(Membership.roles))
+        .where(Membership.organization_id == organization_id, any_(Membership.roles) == OrganizationRole.ADMIN.value)
         .with_for_update()
     )
     if not set(admins) - {membership_id}:

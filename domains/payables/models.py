@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
 from sqlalchemy import (
@@ -71,7 +71,7 @@ class Vendor(TimestampMixin, TenantMixin, Base):
     __table_args__ = (UniqueConstraint("organization_id", "id"),)
     # RETURNING brings back what the database computes (updated_at, the last four
     # digits), so a handler answers without reading the row again.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The vendor's id.")
     name: Mapped[str] = mapped_column(String(200), doc="Payee name, as on checks and 1099s.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
@@ -28,7 +28,7 @@ CENT = Decimal("0.01")
 # Sums computed in SQL, answered with two decimals like the columns they add up.
 Money = Annotated[Decimal, AfterValidator(lambda v: v.quantize(CENT))]
 # What NUMERIC(14,2) holds: a larger amount is a 400, not a database error.
-_AMOUNT = {"gt": 0, "max_digits": 14, "decimal_places": 2}
+_AMOUNT: dict[str, Any] = {"gt": 0, "max_digits": 14, "decimal_places": 2}
 _TRIMMED = {"pattern": r"^\S(.*\S)?$"}
 _TAX_ID = {"pattern": r"^(\d{2}-\d{7}|\d{3}-\d{2}-\d{4})$"}
 
@@ -63,7 +63,7 @@ VendorRead = derive(
     node=True,
     extra={
         "insurance_certificates": (
-            list[InsuranceCertificateRead],  # type: ignore[valid-type]
+            list[InsuranceCertificateRead],
             Field(default_factory=list, description="Certificates of insurance on file, latest expiry first."),
         )
     },
@@ -94,21 +94,21 @@ VendorUpdateInput = derive(
 class VendorHoldInput(ApiModel):
     """Stop payments to a vendor (e.g. a lapsed license, a disputed bill)."""
 
-    id: VendorId = Field(description="The vendor.")  # type: ignore[valid-type]
+    id: VendorId = Field(description="The vendor.")
     reason: str = Field(min_length=1, max_length=200, description="Why payments stop; shown to whoever pays next.")
 
 
 class VendorReleaseInput(ApiModel):
     """Allow payments to a vendor again, once its details are verified."""
 
-    id: VendorId = Field(description="The vendor.")  # type: ignore[valid-type]
+    id: VendorId = Field(description="The vendor.")
     note: str | None = Field(None, max_length=500, description="What was verified (kept in the audit log).")
 
 
 class VendorGetInput(ApiModel):
     """Which vendor to read."""
 
-    id: VendorId = Field(description="The vendor.")  # type: ignore[valid-type]
+    id: VendorId = Field(description="The vendor.")
 
 
 class VendorListInput(ApiModel):
@@ -144,7 +144,7 @@ PayablesSettingsSetInput = derive(
 class PayablesSettingsGetInput(ApiModel):
     """Whose settings to read."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
 
 
 # --- invoices ---------------------------------------------------------------
@@ -165,9 +165,9 @@ InvoiceRead = derive(
     ],
     node=True,
     extra={
-        "lines": (list[InvoiceLineRead], Field(default_factory=list, description="The charges, in order.")),  # type: ignore[valid-type]
+        "lines": (list[InvoiceLineRead], Field(default_factory=list, description="The charges, in order.")),
         "approvals": (
-            list[InvoiceApprovalRead],  # type: ignore[valid-type]
+            list[InvoiceApprovalRead],
             Field(default_factory=list, description="Decisions so far, manager step first."),
         ),
     },
@@ -177,8 +177,8 @@ InvoiceRead = derive(
 class InvoiceLineInput(ApiModel):
     """One charge: an amount coded to an expense account and a fund."""
 
-    account_id: GlAccountId = Field(description="An active expense account of the association.")  # type: ignore[valid-type]
-    fund_id: FundId = Field(description="The fund that bears the expense.")  # type: ignore[valid-type]
+    account_id: GlAccountId = Field(description="An active expense account of the association.")
+    fund_id: FundId = Field(description="The fund that bears the expense.")
     amount: Decimal = Field(description="Amount, positive, at most two decimals.", **_AMOUNT)
     memo: str | None = Field(None, max_length=200, description="Line description.")
 
@@ -213,29 +213,29 @@ InvoiceCreateInput = derive(
 class InvoiceApproveInput(ApiModel):
     """Approve the invoice's pending step."""
 
-    id: InvoiceId = Field(description="The invoice.")  # type: ignore[valid-type]
+    id: InvoiceId = Field(description="The invoice.")
     note: str | None = Field(None, max_length=500, description="Note kept with the approval.")
 
 
 class InvoiceRejectInput(ApiModel):
     """Reject the invoice at its pending step; its posting is reversed."""
 
-    id: InvoiceId = Field(description="The invoice.")  # type: ignore[valid-type]
+    id: InvoiceId = Field(description="The invoice.")
     reason: str = Field(min_length=1, max_length=500, description="Why it is rejected (kept with the decision).")
 
 
 class InvoiceGetInput(ApiModel):
     """Which invoice to read."""
 
-    id: InvoiceId = Field(description="The invoice.")  # type: ignore[valid-type]
+    id: InvoiceId = Field(description="The invoice.")
 
 
 class InvoiceListInput(ApiModel):
     """An association's invoices, latest invoice date first."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     status: InvoiceStatus | None = Field(None, description="Only invoices in this status.")
-    vendor_id: VendorId | None = Field(None, description="Only this vendor's invoices.")  # type: ignore[valid-type]
+    vendor_id: VendorId | None = Field(None, description="Only this vendor's invoices.")
     first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
 
@@ -262,8 +262,8 @@ VendorPaymentCreateInput = derive(
 class VendorPaymentListInput(ApiModel):
     """An association's vendor payments, latest first."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
-    invoice_id: InvoiceId | None = Field(None, description="Only the payments of this invoice.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
+    invoice_id: InvoiceId | None = Field(None, description="Only the payments of this invoice.")
     first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
 
@@ -276,18 +276,18 @@ VendorPaymentConnection = connection_model(VendorPaymentRead)
 class ApRegisterInput(ApiModel):
     """Which invoices the register lists: an association's, dated in a range of at most 366 days."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     from_date: date = Field(description="First invoice date included.")
     to_date: date = Field(description="Last invoice date included; payments count up to this day.")
-    vendor_id: VendorId | None = Field(None, description="Only this vendor's invoices.")  # type: ignore[valid-type]
+    vendor_id: VendorId | None = Field(None, description="Only this vendor's invoices.")
     include_rejected: bool = Field(False, description="Also list rejected invoices (they count nothing toward the totals).")
 
 
 class ApRegisterRow(ApiModel):
     """One invoice of the register."""
 
-    invoice_id: InvoiceId = Field(description="The invoice.")  # type: ignore[valid-type]
-    vendor_id: VendorId = Field(description="The vendor.")  # type: ignore[valid-type]
+    invoice_id: InvoiceId = Field(description="The invoice.")
+    vendor_id: VendorId = Field(description="The vendor.")
     vendor_name: str = Field(description="The vendor's name.")
     invoice_number: str = Field(description="The vendor's invoice number.")
     invoice_date: date = Field(description="Date on the invoice.")
@@ -302,7 +302,7 @@ class ApRegister(ApiModel):
     """Accounts payable register: an association's invoices in a date range with
     what was paid and what is still open at the range's end, by invoice date."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     from_date: date = Field(description="First invoice date included.")
     to_date: date = Field(description="Last invoice date included.")
     rows: list[ApRegisterRow] = Field(description="The invoices, by invoice date, then vendor and number.")

@@ -172,8 +172,8 @@ class Book:
                 E.association_id == self.association_id, E.unit_id.in_(unit_ids), E.kind.in_(DEBIT_KINDS), open_ > 0
             )
         )
-        for r in charges:
-            self.charges[r.id] = Charge(r.id, r.unit_id, r.fund_id, r.account_id, r.entry_date, r.due_date, (0, r.seq), r.open)
+        for c in charges:
+            self.charges[c.id] = Charge(c.id, c.unit_id, c.fund_id, c.account_id, c.entry_date, c.due_date, (0, c.seq), c.open)
         used = (
             select(func.coalesce(func.sum(A.amount), 0))
             .where(A.organization_id == E.organization_id, A.credit_entry_id == E.id)

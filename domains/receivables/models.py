@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
 from sqlalchemy import (
@@ -105,7 +105,7 @@ class AssessmentSchedule(TimestampMixin, _Booked, Base):
 
     __tablename__ = "assessment_schedules"
     # The new updated_at comes back with RETURNING, so a handler can answer with it.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
     __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
@@ -174,7 +174,7 @@ class LateFeeRule(TimestampMixin, _Booked, Base):
 
     __tablename__ = "late_fee_rules"
     # The new updated_at comes back with RETURNING, so a handler can answer with it.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
     __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),

@@ -34,7 +34,7 @@ _AFTER = Field(None, description="Cursor of the last item seen.")
 
 
 def _money(description: str) -> Decimal:
-    return Field(gt=0, max_digits=14, decimal_places=2, description=description)  # type: ignore[no-any-return]
+    return Field(gt=0, max_digits=14, decimal_places=2, description=description)
 
 
 # --- assessment schedules ---------------------------------------------------
@@ -78,7 +78,7 @@ AssessmentScheduleUpdateInput = derive(
 class AssessmentScheduleListInput(ApiModel):
     """An association's assessment schedules, by name."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     include_inactive: bool = Field(False, description="Also list inactive schedules.")
     first: int = _FIRST
     after: str | None = _AFTER
@@ -100,14 +100,14 @@ LevyRead = derive(
 class LevyInput(ApiModel):
     """One period of a schedule."""
 
-    schedule_id: AssessmentScheduleId = Field(description="The assessment schedule.")  # type: ignore[valid-type]
+    schedule_id: AssessmentScheduleId = Field(description="The assessment schedule.")
     period: date = Field(description="First day of the period (e.g. 2026-03-01 for March, or the quarter's first month).")
 
 
 class LevyPreviewLine(ApiModel):
     """What one unit would be charged."""
 
-    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit.")
     unit_number: str = Field(description="The unit's number.")
     assessment_share: Decimal = Field(description="The unit's assessment share (0–1).")
     exact: Decimal = Field(description="The unrounded amount (share-based), or the fixed amount.")
@@ -121,29 +121,29 @@ class LevyPreview(ApiModel):
     the largest remainders (ties: lower unit number first), so the charges add up
     to the total exactly."""
 
-    schedule_id: AssessmentScheduleId = Field(description="The assessment schedule.")  # type: ignore[valid-type]
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    schedule_id: AssessmentScheduleId = Field(description="The assessment schedule.")
+    association_id: AssociationId = Field(description="The association.")
     period: date = Field(description="First day of the period.")
     due_date: date = Field(description="When the charges would be due.")
     method: AssessmentMethod = Field(description="Split by share, or fixed per unit.")
     total: Money = Field(description="Sum of the charges.")
     unit_count: int = Field(description="Units that would be charged (active, with a positive amount).")
     remainder_cents: int = Field(description="Cents given out by largest remainder (method `share`).")
-    levy_id: LevyId | None = Field(None, description="The levy of this period, if it was already started.")  # type: ignore[valid-type]
+    levy_id: LevyId | None = Field(None, description="The levy of this period, if it was already started.")
     lines: list[LevyPreviewLine] = Field(description="Per unit, by unit number.")
 
 
 class LevyGetInput(ApiModel):
     """Which levy to read."""
 
-    id: LevyId = Field(description="The levy.")  # type: ignore[valid-type]
+    id: LevyId = Field(description="The levy.")
 
 
 class LevyListInput(ApiModel):
     """An association's levies, latest period first."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
-    schedule_id: AssessmentScheduleId | None = Field(None, description="Only levies of this schedule.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
+    schedule_id: AssessmentScheduleId | None = Field(None, description="Only levies of this schedule.")
     first: int = _FIRST
     after: str | None = _AFTER
 
@@ -172,13 +172,13 @@ LateFeeRuleSetInput = derive(
 class LateFeeRuleGetInput(ApiModel):
     """Which association's rule to read."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
 
 
 class LateFeeRuleApplyInput(ApiModel):
     """Charge late fees now, as of a date."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     as_of: date = Field(description="Fees go on assessment charges still open on this date and due more than the grace days before it; they are dated this day.")
 
 
@@ -200,7 +200,7 @@ OwnerLedgerEntryRead = derive(
     node=True,
     extra={
         "allocations": (
-            list[OwnerLedgerAllocationRead],  # type: ignore[valid-type]
+            list[OwnerLedgerAllocationRead],
             Field(default_factory=list, description="For a payment or credit: the charges it paid; for a charge: what paid it."),
         )
     },
@@ -210,17 +210,17 @@ OwnerLedgerEntryRead = derive(
 class LateFeeRun(ApiModel):
     """The late fees one run charged."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     as_of: date = Field(description="The date the fees are dated and computed at.")
     count: int = Field(description="Fees charged (a charge never gets a second one).")
     total: Money = Field(description="Sum of the fees.")
-    fees: list[OwnerLedgerEntryRead] = Field(description="The fee rows, with what paid them from existing credit.")  # type: ignore[valid-type]
+    fees: list[OwnerLedgerEntryRead] = Field(description="The fee rows, with what paid them from existing credit.")
 
 
 class AllocationInput(ApiModel):
     """Apply part of a payment to one open charge."""
 
-    charge_id: OwnerLedgerEntryId = Field(description="An open charge of the unit.")  # type: ignore[valid-type]
+    charge_id: OwnerLedgerEntryId = Field(description="An open charge of the unit.")
     amount: Decimal = _money("Amount to apply, at most the charge's open amount.")
 
 
@@ -229,7 +229,7 @@ class PaymentRecordInput(ApiModel):
     oldest open charges first; with them, those charges first and then the
     oldest; whatever is left is a credit the next charges use."""
 
-    unit_id: UnitId = Field(description="The unit paid for.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit paid for.")
     received_on: date = Field(description="Date received (deposit date).")
     amount: Decimal = _money("Amount received, positive, at most two decimals.")
     method: PaymentMethod = Field(description="Check, ACH, card, cash or other.")
@@ -241,7 +241,7 @@ class PaymentRecordInput(ApiModel):
 class PaymentReturnInput(ApiModel):
     """A payment the bank returned (NSF, stopped, closed account)."""
 
-    id: OwnerLedgerEntryId = Field(description="The payment.")  # type: ignore[valid-type]
+    id: OwnerLedgerEntryId = Field(description="The payment.")
     returned_on: date = Field(description="Date of the return, not before the payment.")
     fee: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="Returned-payment fee to charge the owner (0 for none).")
     memo: str = Field("Returned payment", min_length=1, max_length=200, description="Text on the owner's statement.")
@@ -250,19 +250,19 @@ class PaymentReturnInput(ApiModel):
 class PaymentReturnResult(ApiModel):
     """The return and its fee."""
 
-    returned: OwnerLedgerEntryRead = Field(description="The returned-payment row; its charges are open again.")  # type: ignore[valid-type]
-    fee: OwnerLedgerEntryRead | None = Field(None, description="The returned-payment fee, if one was charged.")  # type: ignore[valid-type]
+    returned: OwnerLedgerEntryRead = Field(description="The returned-payment row; its charges are open again.")
+    fee: OwnerLedgerEntryRead | None = Field(None, description="The returned-payment fee, if one was charged.")
 
 
 class OwnerLedgerEntryChargeInput(ApiModel):
     """A one-off charge to a unit (a fine, a repair charged back, a correction)."""
 
-    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit.")
     amount: Decimal = _money("Amount, positive, at most two decimals.")
     entry_date: date = Field(description="Accounting date.")
     due_date: date | None = Field(None, description="When it is due; defaults to the entry date.")
-    account_id: GlAccountId | None = Field(None, description="Income account to credit; defaults to assessment income.")  # type: ignore[valid-type]
-    fund_id: FundId | None = Field(None, description="Fund; defaults to the operating fund.")  # type: ignore[valid-type]
+    account_id: GlAccountId | None = Field(None, description="Income account to credit; defaults to assessment income.")
+    fund_id: FundId | None = Field(None, description="Fund; defaults to the operating fund.")
     memo: str = Field(min_length=1, max_length=200, description="Text on the owner's statement.")
 
 
@@ -270,26 +270,26 @@ class OwnerLedgerEntryCreditInput(ApiModel):
     """A credit to a unit (a waived fee, a concession). With `chargeId` it goes
     on that charge first, in its fund and income account."""
 
-    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit.")
     amount: Decimal = _money("Amount, positive, at most two decimals.")
     entry_date: date = Field(description="Accounting date.")
-    charge_id: OwnerLedgerEntryId | None = Field(None, description="An open charge of the unit to credit first.")  # type: ignore[valid-type]
-    account_id: GlAccountId | None = Field(None, description="Income account given back; defaults to the charge's, or assessment income.")  # type: ignore[valid-type]
-    fund_id: FundId | None = Field(None, description="Fund; defaults to the charge's, or the operating fund.")  # type: ignore[valid-type]
+    charge_id: OwnerLedgerEntryId | None = Field(None, description="An open charge of the unit to credit first.")
+    account_id: GlAccountId | None = Field(None, description="Income account given back; defaults to the charge's, or assessment income.")
+    fund_id: FundId | None = Field(None, description="Fund; defaults to the charge's, or the operating fund.")
     memo: str = Field(min_length=1, max_length=200, description="Text on the owner's statement.")
 
 
 class OwnerLedgerEntryGetInput(ApiModel):
     """Which owner-ledger row to read."""
 
-    id: OwnerLedgerEntryId = Field(description="The row.")  # type: ignore[valid-type]
+    id: OwnerLedgerEntryId = Field(description="The row.")
 
 
 class OwnerLedgerEntryListInput(ApiModel):
     """Owner-ledger rows of an association (or one unit), newest first."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
-    unit_id: UnitId | None = Field(None, description="Only this unit's rows.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
+    unit_id: UnitId | None = Field(None, description="Only this unit's rows.")
     kind: EntryKind | None = Field(None, description="Only rows of this kind.")
     first: int = _FIRST
     after: str | None = _AFTER
@@ -311,7 +311,7 @@ class _Range(ApiModel):
 class OwnerStatementInput(_Range):
     """A unit's statement for a date range."""
 
-    id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    id: UnitId = Field(description="The unit.")
     from_date: date = Field(description="First day of the statement.")
     to_date: date = Field(description="Last day of the statement.")
 
@@ -319,7 +319,7 @@ class OwnerStatementInput(_Range):
 class StatementLine(ApiModel):
     """One row of a statement, with the balance after it."""
 
-    entry_id: OwnerLedgerEntryId = Field(description="The owner-ledger row.")  # type: ignore[valid-type]
+    entry_id: OwnerLedgerEntryId = Field(description="The owner-ledger row.")
     entry_date: date = Field(description="Date.")
     kind: EntryKind = Field(description="What it is.")
     memo: str = Field(description="Description.")
@@ -332,8 +332,8 @@ class StatementLine(ApiModel):
 class OwnerStatement(ApiModel):
     """What a unit's owners were charged and paid over a date range."""
 
-    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
-    association_id: AssociationId = Field(description="Its association.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit.")
+    association_id: AssociationId = Field(description="Its association.")
     unit_number: str = Field(description="The unit's number.")
     owner_names: list[str] = Field(description="Owners on the last day, primary first.")
     from_date: date = Field(description="First day.")
@@ -348,7 +348,7 @@ class OwnerStatement(ApiModel):
 class ArAgingInput(ApiModel):
     """An association's receivables aged as of a date."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     as_of: date = Field(description="Aging date: postings after it are ignored, days past due count to it.")
 
 
@@ -367,7 +367,7 @@ class AgingAmounts(ApiModel):
 class ArAgingRow(AgingAmounts):
     """One unit's aging."""
 
-    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit.")
     unit_number: str = Field(description="The unit's number.")
     owner_names: list[str] = Field(description="Owners on the aging date, primary first.")
 
@@ -376,7 +376,7 @@ class ArAging(ApiModel):
     """Accounts receivable aging: every unit with open charges or credit on the
     date, from the owner ledger (which equals the receivable and prepaid accounts)."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     as_of: date = Field(description="Aging date.")
     rows: list[ArAgingRow] = Field(description="Units by unit number.")
     totals: AgingAmounts = Field(description="The association's totals.")
@@ -385,7 +385,7 @@ class ArAging(ApiModel):
 class DelinquencyListInput(ApiModel):
     """Units behind on their payments."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     as_of: date = Field(description="Date to measure at.")
     min_days_past_due: int = Field(30, ge=0, le=3650, description="List units owing on charges more than this many days past due (default 30).")
     min_amount: Decimal = Field(Decimal("0.01"), gt=0, decimal_places=2, description="…of at least this much in total (default 0.01).")
@@ -394,7 +394,7 @@ class DelinquencyListInput(ApiModel):
 class DelinquentUnit(ApiModel):
     """A unit behind on its payments."""
 
-    unit_id: UnitId = Field(description="The unit.")  # type: ignore[valid-type]
+    unit_id: UnitId = Field(description="The unit.")
     unit_number: str = Field(description="The unit's number.")
     owner_names: list[str] = Field(description="Owners on the date, primary first.")
     past_due: Money = Field(description="Open on charges more than the given days past due.")
@@ -406,7 +406,7 @@ class DelinquentUnit(ApiModel):
 class DelinquencyList(ApiModel):
     """Units owing on old charges, most past due first."""
 
-    association_id: AssociationId = Field(description="The association.")  # type: ignore[valid-type]
+    association_id: AssociationId = Field(description="The association.")
     as_of: date = Field(description="Date measured at.")
     min_days_past_due: int = Field(description="Threshold used.")
     rows: list[DelinquentUnit] = Field(description="Most days past due first, then by unit number.")

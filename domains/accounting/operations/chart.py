@@ -21,10 +21,11 @@ from domains.accounting.schemas import (
 from domains.associations.operations import as_connection, org
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 @operation("fund/v1/create", input=FundCreateInput, output=FundRead, kind="fund", action="create", summary="Create a fund")
-async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:  # type: ignore[valid-type]
+async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
     """Add a fund to an association — e.g. one per special assessment, so its
     money and spending are reported apart."""
     return FundRead.model_validate(await chart.create_fund(ctx.session, org(ctx), data.model_dump()))
@@ -34,7 +35,7 @@ async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
     "fund/v1/list", input=FundListInput, output=FundConnection, kind="fund", action="list", mutates=False,
     graphql_name="funds", summary="List funds",
 )
-async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:  # type: ignore[valid-type]
+async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:
     """An association's funds, by code."""
     page = Page(data.first, data.after, "code")
     where = [await ctx.visible("fund", "read", Fund), Fund.association_id == data.association_id]
@@ -46,7 +47,7 @@ async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnecti
     "glAccount/v1/create", input=GlAccountCreateInput, output=GlAccountRead, kind="gl_account", action="create",
     summary="Create an account",
 )
-async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:  # type: ignore[valid-type]
+async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:
     """Add an account to an association's chart. Numbers follow the type (1xxx
     assets, 2xxx liabilities, 3xxx equity, 4xxx income, 5xxx–9xxx expenses);
     balance-sheet accounts belong to a fund, income and expense accounts don't."""
@@ -57,10 +58,10 @@ async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> G
     "glAccount/v1/update", input=GlAccountUpdateInput, output=GlAccountRead, kind="gl_account", action="update",
     target=GlAccount, summary="Change an account",
 )
-async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:  # type: ignore[valid-type]
+async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:
     """Rename or (de)activate an account. Its number, type and fund are fixed,
     since posted history refers to them."""
-    account = await ctx.session.get(GlAccount, data.id)
+    account = await target_row(ctx.session, GlAccount, data.id)
     ctx.audit_summary = {"changed": await chart.update_account(ctx.session, account, data)}
     return GlAccountRead.model_validate(account)
 
@@ -69,7 +70,7 @@ async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> G
     "glAccount/v1/list", input=GlAccountListInput, output=GlAccountConnection, kind="gl_account", action="list",
     mutates=False, graphql_name="glAccounts", summary="List the chart of accounts",
 )
-async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:  # type: ignore[valid-type]
+async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:
     """An association's chart of accounts, by number."""
     page = Page(data.first, data.after, "number")
     where = [await ctx.visible("gl_account", "read", GlAccount), GlAccount.association_id == data.association_id]

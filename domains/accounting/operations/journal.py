@@ -25,6 +25,7 @@ from domains.associations.operations import as_connection, org
 from domains.associations.service import require
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 MANUALLY_REVERSIBLE = {EntrySource.MANUAL, EntrySource.OPENING_BALANCE}
 
@@ -41,7 +42,7 @@ async def with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) -> 
     "journalEntry/v1/post", input=JournalEntryPostInput, output=JournalEntryRead, kind="journal_entry",
     action="create", summary="Post a journal entry",
 )
-async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> JournalEntryRead:  # type: ignore[valid-type]
+async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> JournalEntryRead:
     """Post a manual journal entry (an adjustment, an opening balance, an
     interfund transfer). It must balance in every fund (UNBALANCED_ENTRY), name
     active accounts of the association (UNKNOWN_ACCOUNT) and fall in an open
@@ -65,10 +66,10 @@ async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> Jour
     "journalEntry/v1/reverse", input=JournalEntryReverseInput, output=JournalEntryRead, kind="journal_entry",
     action="reverse", target=JournalEntry, summary="Reverse a journal entry",
 )
-async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -> JournalEntryRead:  # type: ignore[valid-type]
+async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -> JournalEntryRead:
     """Correct a posted entry by posting its mirror image, linked to it, on a
     date in an open month. An entry is reversed at most once (ENTRY_ALREADY_REVERSED)."""
-    original = await ctx.session.get(JournalEntry, data.id)
+    original = await target_row(ctx.session, JournalEntry, data.id)
     if original.source not in MANUALLY_REVERSIBLE:
         # A subledger's entry is corrected in its subledger (a rejected invoice, a
         # returned payment), which keeps the subledger and the GL in step.
@@ -87,16 +88,16 @@ async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -
     "journalEntry/v1/get", input=JournalEntryGetInput, output=JournalEntryRead, kind="journal_entry",
     action="read", target=JournalEntry, mutates=False, summary="Read a journal entry",
 )
-async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> JournalEntryRead:  # type: ignore[valid-type]
+async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> JournalEntryRead:
     """One journal entry with its lines."""
-    return (await with_lines(ctx, [await ctx.session.get(JournalEntry, data.id)]))[0]
+    return (await with_lines(ctx, [await target_row(ctx.session, JournalEntry, data.id)]))[0]
 
 
 @operation(
     "journalEntry/v1/list", input=JournalEntryListInput, output=JournalEntryConnection, kind="journal_entry",
     action="list", mutates=False, graphql_name="journalEntries", summary="List journal entries",
 )
-async def list_entries(ctx: OperationContext, data: JournalEntryListInput) -> JournalEntryConnection:  # type: ignore[valid-type]
+async def list_entries(ctx: OperationContext, data: JournalEntryListInput) -> JournalEntryConnection:
     """An association's journal, newest posting first, with each entry's lines."""
     page = Page(data.first, data.after, "number", descending=True)
     where = [await ctx.visible("journal_entry", "read", JournalEntry), JournalEntry.association_id == data.association_id]

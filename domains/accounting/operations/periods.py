@@ -23,7 +23,7 @@ from graph.operations import operation
     "fiscalPeriod/v1/close", input=FiscalPeriodCloseInput, output=FiscalPeriodCloseRead, kind="fiscal_period",
     action="close", summary="Close a month",
 )
-async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> FiscalPeriodCloseRead:  # type: ignore[valid-type]
+async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> FiscalPeriodCloseRead:
     """Close a month of an association's books once it is reconciled and
     reported: from then on nothing posts into it (PERIOD_CLOSED), so the board's
     reports for it never change. Closing is final."""
@@ -41,7 +41,7 @@ async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> F
     "fiscalPeriod/v1/list", input=FiscalPeriodListInput, output=FiscalPeriodCloseConnection, kind="fiscal_period",
     action="list", mutates=False, graphql_name="closedPeriods", summary="List closed months",
 )
-async def list_periods(ctx: OperationContext, data: FiscalPeriodListInput) -> FiscalPeriodCloseConnection:  # type: ignore[valid-type]
+async def list_periods(ctx: OperationContext, data: FiscalPeriodListInput) -> FiscalPeriodCloseConnection:
     """An association's closed months, latest first."""
     page = Page(data.first, data.after, "month", descending=True)
     where = [await ctx.visible("fiscal_period", "read", FiscalPeriodClose), FiscalPeriodClose.association_id == data.association_id]

@@ -15,6 +15,7 @@ from domains.associations.schemas import (
 from domains.associations.service import associations
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 @operation(
@@ -25,7 +26,7 @@ from graph.operations import operation
     action="create",
     summary="Create an association",
 )
-async def create_association(ctx: OperationContext, data: AssociationCreateInput) -> AssociationRead:  # type: ignore[valid-type]
+async def create_association(ctx: OperationContext, data: AssociationCreateInput) -> AssociationRead:
     """Add an association (HOA, condominium, co-op or master association) to the
     active organization — a self-managed association's own organization, or a
     management company's. Admins and managers only."""
@@ -43,10 +44,10 @@ async def create_association(ctx: OperationContext, data: AssociationCreateInput
     target=Association,
     summary="Change an association",
 )
-async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:  # type: ignore[valid-type]
+async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:
     """Change an association's legal, accounting or structural facts; only the
     fields given change. Admins, managers and board members."""
-    row = await ctx.session.get(Association, data.id)
+    row = await target_row(ctx.session, Association, data.id)
     ctx.audit_summary = {"changed": await associations.update(ctx.session, row, data)}
     return AssociationRead.model_validate(row)
 
@@ -61,10 +62,10 @@ async def update_association(ctx: OperationContext, data: AssociationUpdateInput
     mutates=False,
     summary="Read an association",
 )
-async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:  # type: ignore[valid-type]
+async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:
     """One association of the active organization. Every member may read its
     public facts; NOT_FOUND when the id names nothing visible."""
-    return AssociationRead.model_validate(await ctx.session.get(Association, data.id))
+    return AssociationRead.model_validate(await target_row(ctx.session, Association, data.id))
 
 
 @operation(
@@ -77,7 +78,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     graphql_name="associations",
     summary="List associations",
 )
-async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:  # type: ignore[valid-type]
+async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:
     """The active organization's associations, sorted by code, a page at a time."""
     visible = await ctx.visible("association", "read", Association)
     rows = await associations.page(ctx.session, data, visible)

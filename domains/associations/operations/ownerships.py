@@ -18,13 +18,14 @@ from domains.associations.service import ownerships
 from graph.execution import OperationContext
 from graph.ids import encode
 from graph.operations import operation
+from graph.targets import target_row
 
 
 @operation(
     "ownership/v1/create", input=OwnershipCreateInput, output=OwnershipRead, kind="ownership", action="create",
     summary="Record an ownership",
 )
-async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) -> OwnershipRead:  # type: ignore[valid-type]
+async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) -> OwnershipRead:
     """Record that a party owns (part of) a unit from a date — for onboarding
     existing owners or adding a co-owner. Current co-owners' interests may not
     exceed 1 (OWNERSHIP_INTEREST_EXCEEDED); a change of owner is a transfer."""
@@ -36,10 +37,10 @@ async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) ->
     "ownership/v1/update", input=OwnershipUpdateInput, output=OwnershipRead, kind="ownership", action="update",
     target=Ownership, summary="Change an ownership",
 )
-async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) -> OwnershipRead:  # type: ignore[valid-type]
+async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) -> OwnershipRead:
     """Make an owner primary, or end a current ownership without a buyer (e.g.
     a co-owner leaves). Ended ownerships never change (HISTORY_IMMUTABLE)."""
-    row = await ctx.session.get(Ownership, data.id)
+    row = await target_row(ctx.session, Ownership, data.id)
     ctx.audit_summary = {"changed": await ownerships.update(ctx.session, row, data)}
     return OwnershipRead.model_validate(row)
 
@@ -48,16 +49,16 @@ async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) ->
     "ownership/v1/get", input=OwnershipGetInput, output=OwnershipRead, kind="ownership", action="read",
     target=Ownership, mutates=False, summary="Read an ownership",
 )
-async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> OwnershipRead:  # type: ignore[valid-type]
+async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> OwnershipRead:
     """One ownership. Staff see all; an owner sees the ownerships of their units."""
-    return OwnershipRead.model_validate(await ctx.session.get(Ownership, data.id))
+    return OwnershipRead.model_validate(await target_row(ctx.session, Ownership, data.id))
 
 
 @operation(
     "ownership/v1/list", input=OwnershipListInput, output=OwnershipConnection, kind="ownership", action="list",
     mutates=False, graphql_name="ownerships", summary="List ownerships",
 )
-async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> OwnershipConnection:  # type: ignore[valid-type]
+async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> OwnershipConnection:
     """Ownerships visible to you, latest start first: a unit's ownership history
     with `unitId`, a party's holdings with `partyId`."""
     rows = await ownerships.page(ctx.session, data, await ctx.visible("ownership", "read", Ownership))

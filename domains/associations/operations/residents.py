@@ -15,13 +15,14 @@ from domains.associations.schemas import (
 from domains.associations.service import residents
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 @operation(
     "resident/v1/create", input=ResidentCreateInput, output=ResidentRead, kind="resident", action="create",
     summary="Record a move-in",
 )
-async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:  # type: ignore[valid-type]
+async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:
     """Record that a party lives in a unit from a date, as owner-occupant, tenant
     or household member."""
     return ResidentRead.model_validate(await residents.create(ctx.session, org(ctx), data))
@@ -31,9 +32,9 @@ async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> R
     "resident/v1/update", input=ResidentUpdateInput, output=ResidentRead, kind="resident", action="update",
     target=Resident, summary="Record a move-out",
 )
-async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:  # type: ignore[valid-type]
+async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:
     """Record a move-out date. A residency that has ended never changes."""
-    row = await ctx.session.get(Resident, data.id)
+    row = await target_row(ctx.session, Resident, data.id)
     ctx.audit_summary = {"changed": await residents.move_out(ctx.session, row, data)}
     return ResidentRead.model_validate(row)
 
@@ -42,17 +43,17 @@ async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> R
     "resident/v1/get", input=ResidentGetInput, output=ResidentRead, kind="resident", action="read",
     target=Resident, mutates=False, summary="Read a residency",
 )
-async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:  # type: ignore[valid-type]
+async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:
     """One residency. Staff see all; an owner sees their unit's household; a
     tenant sees their own residency."""
-    return ResidentRead.model_validate(await ctx.session.get(Resident, data.id))
+    return ResidentRead.model_validate(await target_row(ctx.session, Resident, data.id))
 
 
 @operation(
     "resident/v1/list", input=ResidentListInput, output=ResidentConnection, kind="resident", action="list",
     mutates=False, graphql_name="residents", summary="List residents",
 )
-async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:  # type: ignore[valid-type]
+async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:
     """Residents visible to you, latest move-in first; current ones only unless `currentOnly` is false."""
     rows = await residents.page(ctx.session, data, await ctx.visible("resident", "read", Resident))
     return as_connection(ResidentConnection, rows, residents.page_of(data))

@@ -17,10 +17,11 @@ from domains.associations.schemas import (
 from domains.associations.service import units
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 @operation("unit/v1/create", input=UnitCreateInput, output=UnitRead, kind="unit", action="create", summary="Create a unit")
-async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:  # type: ignore[valid-type]
+async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
     """Add a unit to an association. Unit numbers are unique per association;
     active units' voting weights and assessment shares may not sum above 1
     (SHARES_EXCEED_TOTAL). Admins, managers and integrations."""
@@ -33,10 +34,10 @@ async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
     "unit/v1/update", input=UnitUpdateInput, output=UnitRead, kind="unit", action="update", target=Unit,
     summary="Change a unit",
 )
-async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:  # type: ignore[valid-type]
+async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
     """Change a unit's facts or emergency contacts; only the fields given change.
     A unit is never deleted: make it inactive."""
-    row = await ctx.session.get(Unit, data.id)
+    row = await target_row(ctx.session, Unit, data.id)
     ctx.audit_summary = {"changed": await units.update(ctx.session, row, data)}
     return UnitRead.model_validate(row)
 
@@ -45,17 +46,17 @@ async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
     "unit/v1/get", input=UnitGetInput, output=UnitRead, kind="unit", action="read", target=Unit, mutates=False,
     summary="Read a unit",
 )
-async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:  # type: ignore[valid-type]
+async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:
     """One unit. Staff and the board see every unit; owners and tenants their own;
     NOT_FOUND otherwise."""
-    return UnitRead.model_validate(await ctx.session.get(Unit, data.id))
+    return UnitRead.model_validate(await target_row(ctx.session, Unit, data.id))
 
 
 @operation(
     "unit/v1/list", input=UnitListInput, output=UnitConnection, kind="unit", action="list", mutates=False,
     graphql_name="units", summary="List units",
 )
-async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnection:  # type: ignore[valid-type]
+async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnection:
     """Units visible to you, filtered by association, type, status or text
     (unit number or current owner's name), sorted stably, a page at a time."""
     rows = await units.page(ctx.session, data, await ctx.visible("unit", "read", Unit))

@@ -23,6 +23,7 @@ from domains.payables.schemas import (
 )
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 async def with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[Any]:
@@ -40,7 +41,7 @@ async def with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[A
 
 
 @operation("invoice/v1/create", input=InvoiceCreateInput, output=InvoiceRead, kind="invoice", action="create", summary="Enter a vendor invoice")
-async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> InvoiceRead:  # type: ignore[valid-type]
+async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> InvoiceRead:
     """Enter a vendor invoice with its lines coded to expense accounts and funds.
     It posts at once (Dr expense / Cr accounts payable, accrual view) on the
     invoice date, which must be in an open month (PERIOD_CLOSED), and starts its
@@ -84,7 +85,7 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
     "invoice/v1/approve", input=InvoiceApproveInput, output=InvoiceRead, kind="invoice", action="approve",
     target=Invoice, summary="Approve an invoice's pending step",
 )
-async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:  # type: ignore[valid-type]
+async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:
     """Approve the invoice at its pending step: the manager step (managers and
     admins), then, for an invoice above the board threshold, the board step
     (board members; not the person who approved the manager step, SAME_APPROVER).
@@ -96,7 +97,7 @@ async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> I
     "invoice/v1/reject", input=InvoiceRejectInput, output=InvoiceRead, kind="invoice", action="reject",
     target=Invoice, summary="Reject an invoice",
 )
-async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:  # type: ignore[valid-type]
+async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:
     """Reject the invoice at its pending step (the same people who may approve
     it). Its posting is reversed in the same transaction, dated today (or the
     invoice date if later), and the vendor's invoice number may be entered again."""
@@ -107,9 +108,9 @@ async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> Inv
     "invoice/v1/get", input=InvoiceGetInput, output=InvoiceRead, kind="invoice", action="read", target=Invoice,
     mutates=False, summary="Read an invoice",
 )
-async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:  # type: ignore[valid-type]
+async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:
     """One invoice with its lines and approval decisions."""
-    invoice = await ctx.session.get(Invoice, data.id)
+    invoice = await target_row(ctx.session, Invoice, data.id)
     assert invoice is not None
     return (await with_details(ctx, [invoice]))[0]
 
@@ -118,7 +119,7 @@ async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRe
     "invoice/v1/list", input=InvoiceListInput, output=InvoiceConnection, kind="invoice", action="list",
     mutates=False, graphql_name="invoices", summary="List invoices",
 )
-async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:  # type: ignore[valid-type]
+async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:
     """An association's invoices, latest invoice date first, with their lines
     and decisions; optionally of one status or one vendor."""
     page = Page(data.first, data.after, "invoice_date", descending=True)

@@ -21,7 +21,7 @@ from graph.operations import operation
     "vendorPayment/v1/create", input=VendorPaymentCreateInput, output=VendorPaymentRead, kind="vendor_payment",
     action="create", summary="Pay an invoice",
 )
-async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:  # type: ignore[valid-type]
+async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:
     """Pay an approved invoice in full or in part (INVOICE_NOT_APPROVED before
     approval; OVERPAYMENT above what is open). Refused while the vendor is on
     hold (VENDOR_ON_HOLD) or a kind of coverage it has on file is not in force on
@@ -38,7 +38,7 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
     "vendorPayment/v1/list", input=VendorPaymentListInput, output=VendorPaymentConnection, kind="vendor_payment",
     action="list", mutates=False, graphql_name="vendorPayments", summary="List vendor payments",
 )
-async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:  # type: ignore[valid-type]
+async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:
     """An association's vendor payments, latest payment date first; optionally one invoice's."""
     page = Page(data.first, data.after, "paid_on", descending=True)
     where = [await ctx.visible("vendor_payment", "read", VendorPayment), VendorPayment.association_id == data.association_id]

@@ -22,7 +22,7 @@ from graph.operations import operation
     "payablesSettings/v1/set", input=PayablesSettingsSetInput, output=PayablesSettingsRead, kind="payables_settings",
     action="update", summary="Set an association's invoice approval threshold",
 )
-async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) -> PayablesSettingsRead:  # type: ignore[valid-type]
+async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) -> PayablesSettingsRead:
     """Set the invoice total above which the board approves after the manager.
     Set by the board or an admin, not by the managers it holds to account; it
     applies to invoices entered from now on."""
@@ -37,7 +37,7 @@ async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) ->
     "payablesSettings/v1/get", input=PayablesSettingsGetInput, output=PayablesSettingsRead, kind="payables_settings",
     action="read", mutates=False, summary="Read an association's invoice approval settings",
 )
-async def get_settings(ctx: OperationContext, data: PayablesSettingsGetInput) -> PayablesSettingsRead:  # type: ignore[valid-type]
+async def get_settings(ctx: OperationContext, data: PayablesSettingsGetInput) -> PayablesSettingsRead:
     """The association's board approval threshold (0, every invoice to the
     board, until one is set)."""
     await require(ctx.session, Association, data.association_id, "associationId")

@@ -25,6 +25,7 @@ from domains.payables.schemas import (
 )
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 async def with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> list[Any]:
@@ -36,7 +37,7 @@ async def with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> li
 
 
 @operation("vendor/v1/create", input=VendorCreateInput, output=VendorRead, kind="vendor", action="create", summary="Create a vendor")
-async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> VendorRead:  # type: ignore[valid-type]
+async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> VendorRead:
     """Add a vendor: a service-provider organization on the platform
     (`providerOrganizationId`, INVALID_VENDOR_ORGANIZATION for any other kind)
     or a plain payee. The tax id is stored but only its last four digits are
@@ -51,7 +52,7 @@ async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> Vendo
     "vendor/v1/update", input=VendorUpdateInput, output=VendorRead, kind="vendor", action="update", target=Vendor,
     summary="Change a vendor",
 )
-async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> VendorRead:  # type: ignore[valid-type]
+async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> VendorRead:
     """Change a vendor's name, 1099 flag, remittance address or tax id; only the
     fields given change. A new tax id or remittance address puts the vendor
     back on payment hold, so a changed payee is verified before money goes out."""
@@ -91,9 +92,9 @@ async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> Vendo
     "vendor/v1/get", input=VendorGetInput, output=VendorRead, kind="vendor", action="read", target=Vendor,
     mutates=False, summary="Read a vendor",
 )
-async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:  # type: ignore[valid-type]
+async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
     """One vendor with its insurance certificates (the tax id shows its last four digits only)."""
-    vendor = await ctx.session.get(Vendor, data.id)
+    vendor = await target_row(ctx.session, Vendor, data.id)
     assert vendor is not None
     return (await with_certificates(ctx, [vendor]))[0]
 
@@ -102,7 +103,7 @@ async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
     "vendor/v1/list", input=VendorListInput, output=VendorConnection, kind="vendor", action="list", mutates=False,
     graphql_name="vendors", summary="List vendors",
 )
-async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:  # type: ignore[valid-type]
+async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:
     """The organization's vendors by name, optionally only those on hold (or
     not) or only 1099 vendors (or not)."""
     page = Page(data.first, data.after, "name")
@@ -119,7 +120,7 @@ async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorCo
     "insuranceCertificate/v1/create", input=InsuranceCertificateCreateInput, output=InsuranceCertificateRead,
     kind="vendor", action="update", summary="Record a vendor's certificate of insurance",
 )
-async def create_certificate(ctx: OperationContext, data: InsuranceCertificateCreateInput) -> InsuranceCertificateRead:  # type: ignore[valid-type]
+async def create_certificate(ctx: OperationContext, data: InsuranceCertificateCreateInput) -> InsuranceCertificateRead:
     """Record a certificate of insurance a vendor sent. Certificates are never
     changed: a renewal is a new certificate. From then on the vendor is paid
     only on dates when each kind of coverage it has on file is in force

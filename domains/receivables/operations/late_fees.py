@@ -25,7 +25,7 @@ from graph.operations import operation
     "lateFeeRule/v1/set", input=LateFeeRuleSetInput, output=LateFeeRuleRead, kind="late_fee_rule", action="set",
     summary="Set an association's late-fee rule",
 )
-async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeRuleRead:  # type: ignore[valid-type]
+async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeRuleRead:
     """Set (or replace) the association's late-fee rule: a flat fee or a
     percentage of what is still open, charged once per assessment charge still
     open more than `graceDays` after its due date, at most `cap`. A daily
@@ -39,7 +39,7 @@ async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeR
     "lateFeeRule/v1/get", input=LateFeeRuleGetInput, output=LateFeeRuleRead, kind="late_fee_rule", action="read",
     mutates=False, nullable=True, graphql_name="lateFeeRule", summary="Read an association's late-fee rule",
 )
-async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeRuleRead | None:  # type: ignore[valid-type]
+async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeRuleRead | None:
     """The association's late-fee rule; null if it has none."""
     rule = await ctx.session.scalar(select(LateFeeRule).where(LateFeeRule.association_id == data.association_id))
     return LateFeeRuleRead.model_validate(rule) if rule else None

@@ -23,6 +23,7 @@ from domains.receivables.schemas import (
 from domains.receivables.service import assessments
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 async def with_progress(ctx: OperationContext, levies: Sequence[Levy]) -> list[Any]:
@@ -66,7 +67,7 @@ async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
     "levy/v1/post", input=LevyInput, output=LevyRead, kind="assessment_schedule", action="levy",
     summary="Levy one period of a schedule",
 )
-async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type: ignore[valid-type]
+async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:
     """Charge one period of a schedule to every active unit, exactly once: a
     durable workflow posts the charges (`workflowId`; `postedUnits` counts
     them), using any credit a unit has. Levying a period again — even
@@ -92,16 +93,16 @@ async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type
     "levy/v1/get", input=LevyGetInput, output=LevyRead, kind="assessment_schedule", action="read", target=Levy,
     mutates=False, summary="Read a levy",
 )
-async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:  # type: ignore[valid-type]
+async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:
     """One levy, with how many of its units are charged so far."""
-    return (await with_progress(ctx, [await ctx.session.get(Levy, data.id)]))[0]
+    return (await with_progress(ctx, [await target_row(ctx.session, Levy, data.id)]))[0]
 
 
 @operation(
     "levy/v1/list", input=LevyListInput, output=LevyConnection, kind="assessment_schedule", action="list",
     mutates=False, graphql_name="levies", summary="List levies",
 )
-async def list_levies(ctx: OperationContext, data: LevyListInput) -> LevyConnection:  # type: ignore[valid-type]
+async def list_levies(ctx: OperationContext, data: LevyListInput) -> LevyConnection:
     """An association's levies, latest period first."""
     page = Page(data.first, data.after, "period", descending=True)
     where = [await ctx.visible("assessment_schedule", "read", Levy), Levy.association_id == data.association_id]

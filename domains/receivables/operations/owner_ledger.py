@@ -20,6 +20,7 @@ from domains.receivables.schemas import (
 from domains.receivables.service import owner_ledger
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 def _actor(ctx: OperationContext) -> object:
@@ -30,7 +31,7 @@ def _actor(ctx: OperationContext) -> object:
     "payment/v1/record", input=PaymentRecordInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Record an owner's payment",
 )
-async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> OwnerLedgerEntryRead:
     """Record a payment received for a unit. It pays the oldest open charges
     first (by due date) unless `allocations` name charges to pay first; what is
     left stays as a credit that later charges use. The amount is positive with
@@ -52,7 +53,7 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
     open again — undone by new rows, nothing is edited — the money leaves cash,
     and `fee` is charged. A payment is returned at most once
     (PAYMENT_ALREADY_RETURNED)."""
-    payment = await ctx.session.get(OwnerLedgerEntry, data.id)
+    payment = await target_row(ctx.session, OwnerLedgerEntry, data.id)
     returned, fee, allocations = await owner_ledger.return_payment(ctx.session, org(ctx), payment, data, _actor(ctx))  # type: ignore[arg-type]
     reads = await entry_reads(ctx.session, [returned, *([fee] if fee else [])], allocations)
     ctx.audit_summary = {"amount": str(returned.amount), "fee": str(data.fee)}
@@ -63,7 +64,7 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
     "ownerLedgerEntry/v1/charge", input=OwnerLedgerEntryChargeInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Charge a unit",
 )
-async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> OwnerLedgerEntryRead:
     """Charge one unit a one-off amount (a fine, a repair charged back, a
     correction), credited to an income account; any credit the owner has pays it."""
     rows, allocations = await owner_ledger.charge(ctx.session, org(ctx), data, _actor(ctx))  # type: ignore[arg-type]
@@ -75,7 +76,7 @@ async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> Ow
     "ownerLedgerEntry/v1/credit", input=OwnerLedgerEntryCreditInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Credit a unit",
 )
-async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> OwnerLedgerEntryRead:
     """Credit one unit (a waived fee, a concession): it reduces the income it
     gives back and pays the named charge, or the oldest open charges of its fund;
     any rest stays as credit."""
@@ -88,16 +89,16 @@ async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> Ow
     "ownerLedgerEntry/v1/get", input=OwnerLedgerEntryGetInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="read", target=OwnerLedgerEntry, mutates=False, summary="Read an owner-ledger row",
 )
-async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> OwnerLedgerEntryRead:
     """One row of a unit's ledger with its allocations. Owners read their own units' rows."""
-    return (await entry_reads(ctx.session, [await ctx.session.get(OwnerLedgerEntry, data.id)]))[0]
+    return (await entry_reads(ctx.session, [await target_row(ctx.session, OwnerLedgerEntry, data.id)]))[0]
 
 
 @operation(
     "ownerLedgerEntry/v1/list", input=OwnerLedgerEntryListInput, output=OwnerLedgerEntryConnection, kind="owner_ledger_entry",
     action="list", mutates=False, graphql_name="ownerLedgerEntries", summary="List owner-ledger rows",
 )
-async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:  # type: ignore[valid-type]
+async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:
     """Owner-ledger rows of an association or one unit, newest first, with their
     allocations. Owners see their own units' rows only."""
     page = Page(data.first, data.after, "seq", descending=True)

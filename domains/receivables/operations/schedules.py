@@ -15,13 +15,14 @@ from domains.receivables.schemas import (
 from domains.receivables.service import assessments
 from graph.execution import OperationContext
 from graph.operations import operation
+from graph.targets import target_row
 
 
 @operation(
     "assessmentSchedule/v1/create", input=AssessmentScheduleCreateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="create", summary="Create an assessment schedule",
 )
-async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
+async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:
     """Set up a regular (monthly, quarterly, annual) or special assessment: the
     amount (a period total split by assessment share, or a fixed amount per
     unit), the income account and fund it goes to, and its dates. Levy each
@@ -35,10 +36,10 @@ async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateI
     "assessmentSchedule/v1/update", input=AssessmentScheduleUpdateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="update", target=AssessmentSchedule, summary="Change an assessment schedule",
 )
-async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
+async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:
     """Rename a schedule, change its amount, due day or end date, or stop it.
     Levies already started keep what they charged."""
-    schedule = await ctx.session.get(AssessmentSchedule, data.id)
+    schedule = await target_row(ctx.session, AssessmentSchedule, data.id)
     ctx.audit_summary = {"changed": await assessments.update_schedule(ctx.session, schedule, data)}
     return AssessmentScheduleRead.model_validate(schedule)
 
@@ -48,7 +49,7 @@ async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateI
     kind="assessment_schedule", action="list", mutates=False, graphql_name="assessmentSchedules",
     summary="List assessment schedules",
 )
-async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:  # type: ignore[valid-type]
+async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:
     """An association's assessment schedules, by name."""
     page = Page(data.first, data.after, "name")
     where = [
