@@ -9,6 +9,7 @@ library needs to know about tenants.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from typing import Any
 from uuid import UUID
 
 from opentelemetry import trace
@@ -18,6 +19,7 @@ from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, TraceIdRatioBased
 from sqlalchemy import event
+from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from graph.settings import Settings
@@ -89,7 +91,7 @@ def instrument_engine(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "before_cursor_execute")
-    def _start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def _start(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
         if not _recording:
             return
         verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
@@ -101,13 +103,13 @@ def instrument_engine(engine: AsyncEngine) -> None:
         conn.info.setdefault("hestami_spans", []).append(span)
 
     @event.listens_for(sync_engine, "after_cursor_execute")
-    def _end(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def _end(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
         spans = conn.info.get("hestami_spans")
         if spans:
             spans.pop().end()
 
     @event.listens_for(sync_engine, "handle_error")
-    def _error(exception_context):  # type: ignore[no-untyped-def]
+    def _error(exception_context: ExceptionContext) -> None:
         conn = exception_context.connection
         spans = conn.info.get("hestami_spans") if conn is not None else None
         if spans:

@@ -4,6 +4,7 @@ from idempotency keys (a retried login simply logs in again)."""
 from __future__ import annotations
 
 from domains.identity import service
+from domains.identity.models import User
 from domains.identity.schemas import (
     AuthLoginInput,
     AuthLogoutInput,
@@ -20,12 +21,12 @@ from graph.execution import OperationContext
 from graph.operations import Scope, operation
 
 
-async def _session_for(ctx: OperationContext, user) -> AuthSession:  # type: ignore[no-untyped-def]
+async def _session_for(ctx: OperationContext, user: User) -> AuthSession:
     session, refresh = await ctx.platform.session_store.create(user.id, PrincipalKind.USER.value)
     return _tokens(ctx, user, session.id, refresh)
 
 
-def _tokens(ctx: OperationContext, user, session_id: str, refresh: str) -> AuthSession:  # type: ignore[no-untyped-def]
+def _tokens(ctx: OperationContext, user: User, session_id: str, refresh: str) -> AuthSession:
     tokens = ctx.platform.tokens
     access = tokens.issue_access(str(user.id), session_id, PrincipalKind.USER.value)
     return AuthSession(

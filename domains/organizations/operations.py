@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from domains.organizations import join_requests, service
 from domains.organizations.schemas import (
     JoinRequestCreateInput,
@@ -30,13 +32,13 @@ from graph.execution import OperationContext
 from graph.operations import Scope, operation
 
 
-def _user(ctx: OperationContext):  # type: ignore[no-untyped-def]
+def _user(ctx: OperationContext) -> UUID:
     if ctx.user_id is None:
         raise Forbidden("Only a user (not a service account) can do this.")
     return ctx.user_id
 
 
-def _org(ctx: OperationContext):  # type: ignore[no-untyped-def]
+def _org(ctx: OperationContext) -> UUID:
     assert ctx.organization_id is not None
     return ctx.organization_id
 

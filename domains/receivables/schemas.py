@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Optional
+from typing import Annotated, Optional, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -302,7 +302,8 @@ OwnerLedgerEntryConnection = connection_model(OwnerLedgerEntryRead)
 
 class _Range(ApiModel):
     @model_validator(mode="after")
-    def _ordered(self):  # type: ignore[no-untyped-def]
+    def _ordered(self) -> Self:
+        # The subclasses declare the two dates, each with its own description.
         if self.from_date > self.to_date:  # type: ignore[attr-defined]
             raise ValueError("fromDate must not be after toDate")
         return self
