@@ -39,12 +39,12 @@ class SqlCounter:
             self.counts[key] += 1
 
     def attach(self, engine: Any, label: str) -> None:
-        def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        def before(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             self._bump(f"{label}.stmt")
             if self.timing:
                 conn.info.setdefault("bench_t0", []).append(time.perf_counter())
 
-        def after(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        def after(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             starts = conn.info.get("bench_t0")
             if self.timing and starts:
                 elapsed = time.perf_counter() - starts.pop()

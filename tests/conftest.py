@@ -33,7 +33,7 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def span_exporter(settings: Settings):  # type: ignore[no-untyped-def]
+def span_exporter(settings: Settings):
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
         InMemorySpanExporter,
@@ -59,7 +59,7 @@ async def database(settings: Settings) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def platform(database: str, settings: Settings, span_exporter):  # type: ignore[no-untyped-def]
+async def platform(database: str, settings: Settings, span_exporter):
     from dbos import DBOS
 
     from graph.platform import Platform
@@ -71,33 +71,33 @@ async def platform(database: str, settings: Settings, span_exporter):  # type: i
 
 
 @pytest.fixture(scope="session")
-def app(platform, settings: Settings):  # type: ignore[no-untyped-def]
+def app(platform, settings: Settings):
     from graph.server import create_app
 
     return create_app(settings, platform=platform)
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
 
 
 @pytest.fixture
-async def api(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+async def api(client: httpx.AsyncClient):
     from tests.helpers import Api
 
     return Api(client)
 
 
 @pytest.fixture
-def statements(platform):  # type: ignore[no-untyped-def]
+def statements(platform):
     """Every SQL statement the application engine sends while the test runs."""
     seen: list[str] = []
     sync_engine = platform.engine.sync_engine
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def record(conn, cursor, statement, parameters, context, executemany):
         seen.append(statement)
 
     event.listen(sync_engine, "before_cursor_execute", record)

@@ -15,7 +15,7 @@ from graph import devservices
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _up(env: dict[str, str]) -> subprocess.CompletedProcess:
+def _up(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "graph.devservices", "up", "--for", "test"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
@@ -59,7 +59,9 @@ def test_up_twice_reuses_cerbos_and_writes_env() -> None:
     values = _env_file_vars(env_file)
     assert values["HESTAMI_ADMIN_DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert values["HESTAMI_REDIS_URL"].startswith("redis://")
-    http, grpc = devservices.configured_ports(paths.cerbos_config("test"))
+    ports = devservices.configured_ports(paths.cerbos_config("test"))
+    assert ports is not None
+    http, grpc = ports
     assert values["HESTAMI_CERBOS_ADDRESS"] == f"127.0.0.1:{grpc}"
     assert devservices.cerbos_healthy(http)
 

@@ -10,7 +10,7 @@ from graph.database_setup import _plain
 from graph.seed import MANAGER, OWNER_LOGIN, PASSWORD, TENANT_LOGIN, seed
 
 
-async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, capsys) -> None:  # type: ignore[no-untyped-def]
+async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, capsys) -> None:
     first = await seed(settings, associations=2, units=15)
     assert first is not None and first.created == 2
     again = await seed(settings, associations=2, units=15)

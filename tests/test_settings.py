@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.settings import Settings
 
 
-def test_secrets_are_masked_in_repr_and_dumps(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_secrets_are_masked_in_repr_and_dumps(monkeypatch) -> None:
     monkeypatch.setenv("HESTAMI_DATABASE_URL", "postgresql+asyncpg://owner:hunter2@db/hestami")
     monkeypatch.setenv("HESTAMI_APP_DB_PASSWORD", "s3cret-app")
     monkeypatch.setenv("HESTAMI_JWT_KEYS", '{"keys": [{"d": "private-material"}]}')

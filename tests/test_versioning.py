@@ -11,7 +11,7 @@ from graph.registry import load_domains
 from graph.schema import build_schema
 
 
-def test_v2_beside_deprecated_v1(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_v2_beside_deprecated_v1(settings, monkeypatch) -> None:
     load_domains()
     v1 = REGISTRY["organization/v1/create"]
     monkeypatch.setitem(REGISTRY, v1.name, dataclasses.replace(v1, deprecated="Use organizationCreateV2."))
@@ -26,11 +26,12 @@ def test_v2_beside_deprecated_v1(settings, monkeypatch) -> None:  # type: ignore
             scope=v1.scope,
             summary="Create an organization (v2)",
         )
-        async def create_v2(ctx, data):  # type: ignore[no-untyped-def]
+        async def create_v2(ctx, data):
             """Create an organization, v2."""
             return await v1.handler(ctx, data)
 
         schema = build_schema(settings)._schema
+        assert schema.mutation_type is not None
         fields = schema.mutation_type.fields
         assert fields["organizationCreate"].deprecation_reason == "Use organizationCreateV2."
         assert fields["organizationCreateV2"].deprecation_reason is None

@@ -20,7 +20,7 @@ def test_an_annual_amount_is_spread_with_the_remainder_last() -> None:
     assert fiscal.year_of(date(2026, 6, 30), 7) == 2025 and fiscal.year_of(date(2026, 7, 1), 7) == 2026
 
 
-async def test_budgets_are_set_read_and_replaced(api) -> None:  # type: ignore[no-untyped-def]
+async def test_budgets_are_set_read_and_replaced(api) -> None:
     b = await open_books(api, units=1)
     await api.call("association/v1/update", {"id": b.c.association, "fiscalYearStartMonth": 7}, b.c.admin)
     budget = await api.call("budget/v1/set", sample_budget(b), b.c.admin)
@@ -50,7 +50,7 @@ async def test_budgets_are_set_read_and_replaced(api) -> None:  # type: ignore[n
     assert body["data"]["budget"] == {"lines": [{"accountName": "Landscaping", "months": ["1.00"] * 12, "annual": "12.00"}], "totalExpense": "12.00"}
 
 
-async def test_bad_budgets_change_nothing(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_budgets_change_nothing(api) -> None:
     b = await open_books(api, units=1)
     good = {"accountId": b.accounts["5100"], "fundId": b.funds["OPER"], "annual": "100.00"}
     await api.call("budget/v1/set", {"associationId": b.c.association, "fiscalYear": 2026, "lines": [good]}, b.c.admin)

@@ -8,11 +8,11 @@ import uuid
 from tests.accounting.books import open_books
 
 
-async def _count(api, b) -> int:  # type: ignore[no-untyped-def]
+async def _count(api, b) -> int:
     return len((await api.call("journalEntry/v1/list", {"associationId": b.c.association, "first": 100}, b.c.admin))["nodes"])
 
 
-async def test_post_read_and_reverse(api) -> None:  # type: ignore[no-untyped-def]
+async def test_post_read_and_reverse(api) -> None:
     b = await open_books(api)
     entry = await api.call(
         "journalEntry/v1/post",
@@ -34,7 +34,7 @@ async def test_post_read_and_reverse(api) -> None:  # type: ignore[no-untyped-de
     assert again.status_code == 409 and again.json()["error"]["code"] == "ENTRY_ALREADY_REVERSED"
 
 
-async def test_bad_entries_post_nothing(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_entries_post_nothing(api) -> None:
     b = await open_books(api)
     base = {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x"}
     cases = [
@@ -54,7 +54,7 @@ async def test_bad_entries_post_nothing(api) -> None:  # type: ignore[no-untyped
     assert await _count(api, b) == 0
 
 
-async def test_closed_months_take_no_postings(api) -> None:  # type: ignore[no-untyped-def]
+async def test_closed_months_take_no_postings(api) -> None:
     b = await open_books(api)
     closed = await api.call("fiscalPeriod/v1/close", {"associationId": b.c.association, "month": "2026-02-14"}, b.c.admin)
     assert closed["month"] == "2026-02-01"
@@ -71,7 +71,7 @@ async def test_closed_months_take_no_postings(api) -> None:  # type: ignore[no-u
     assert [n["month"] for n in listed["nodes"]] == ["2026-02-01"]
 
 
-async def test_subledger_entries_are_corrected_in_their_subledger_not_reversed_by_hand(api) -> None:  # type: ignore[no-untyped-def]
+async def test_subledger_entries_are_corrected_in_their_subledger_not_reversed_by_hand(api) -> None:
     from tests.receivables.books import levy, open_receivables
 
     r = await open_receivables(api, units=2)
@@ -83,7 +83,7 @@ async def test_subledger_entries_are_corrected_in_their_subledger_not_reversed_b
     assert reply.status_code == 422 and reply.json()["error"]["code"] == "ENTRY_NOT_REVERSIBLE", reply.text
 
 
-async def test_amounts_beyond_the_column_are_refused_not_a_500(api) -> None:  # type: ignore[no-untyped-def]
+async def test_amounts_beyond_the_column_are_refused_not_a_500(api) -> None:
     b = await open_books(api)
     huge = "1000000000000.00"  # 13 integer digits: NUMERIC(14,2) holds 12
     r = await api.rpc(

@@ -22,7 +22,7 @@ def _state(exc: BaseException) -> str | None:
     return getattr(getattr(exc, "orig", None), "sqlstate", None)
 
 
-async def _posted(api):  # type: ignore[no-untyped-def]
+async def _posted(api):
     b = await open_books(api)
     entry = await api.call(
         "journalEntry/v1/post",
@@ -42,7 +42,7 @@ async def _posted(api):  # type: ignore[no-untyped-def]
         "DELETE FROM journal_lines WHERE entry_id = :id",
     ],
 )
-async def test_posted_entries_cannot_be_changed_by_the_app_role(api, platform, statement) -> None:  # type: ignore[no-untyped-def]
+async def test_posted_entries_cannot_be_changed_by_the_app_role(api, platform, statement) -> None:
     b, entry = await _posted(api)
     with pytest.raises(DBAPIError) as info:
         async with scoped_transaction(platform.sessions, decode(b.c.org)[1], None) as s:
@@ -50,7 +50,7 @@ async def test_posted_entries_cannot_be_changed_by_the_app_role(api, platform, s
     assert _state(info.value) == "42501", info.value  # insufficient_privilege
 
 
-async def _raw_entry(platform, b, lines: list[tuple[str, str, Decimal, Decimal]], on: date = date(2026, 3, 31)) -> None:  # type: ignore[no-untyped-def]
+async def _raw_entry(platform, b, lines: list[tuple[str, str, Decimal, Decimal]], on: date = date(2026, 3, 31)) -> None:
     org, association = decode(b.c.org)[1], decode(b.c.association)[1]
     entry = uuid.uuid4()
     async with scoped_transaction(platform.sessions, org, None) as s:
@@ -68,7 +68,7 @@ async def _raw_entry(platform, b, lines: list[tuple[str, str, Decimal, Decimal]]
             )
 
 
-async def test_the_database_refuses_unbalanced_and_closed_month_entries(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_the_database_refuses_unbalanced_and_closed_month_entries(api, platform) -> None:
     b, _ = await _posted(api)
     ten, zero = Decimal("10.00"), Decimal(0)
     with pytest.raises(DBAPIError) as info:
@@ -90,7 +90,7 @@ async def test_the_database_refuses_unbalanced_and_closed_month_entries(api, pla
     await _raw_entry(platform, b, [("1010", "OPER", ten, zero), ("3000", "OPER", zero, ten)])  # and a good one passes
 
 
-async def test_lines_cannot_reach_another_associations_accounts(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_lines_cannot_reach_another_associations_accounts(api, platform) -> None:
     b, _ = await _posted(api)
     other = await api.call("association/v1/create", ASSOCIATION | {"code": "OTHER"}, b.c.admin)
     chart = await api.call("chartOfAccounts/v1/install", {"associationId": other["id"]}, b.c.admin)

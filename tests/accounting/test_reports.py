@@ -53,7 +53,7 @@ ENTRIES: list[tuple[str, list[tuple[str, str, str, str, Basis]]]] = [
 ]
 
 
-async def post(platform, b: Books, on: str, lines: list[tuple[str, str, str, str, Basis]]) -> None:  # type: ignore[no-untyped-def]
+async def post(platform, b: Books, on: str, lines: list[tuple[str, str, str, str, Basis]]) -> None:
     org, association = decode(b.c.org)[1], decode(b.c.association)[1]
     unit = decode(b.c.units[0])[1]
     async with scoped_transaction(platform.sessions, org, None) as s:
@@ -68,7 +68,7 @@ async def post(platform, b: Books, on: str, lines: list[tuple[str, str, str, str
         )
 
 
-async def ledger_books(api, platform, basis: str = "accrual") -> Books:  # type: ignore[no-untyped-def]
+async def ledger_books(api, platform, basis: str = "accrual") -> Books:
     b = await open_books(api, units=1)
     for number, name, type_ in (("1300", "Other Receivables", "asset"), ("2150", "Deposits Held", "liability")):
         account = {"associationId": b.c.association, "number": number, "name": name, "type": type_, "fundId": b.funds["OPER"]}
@@ -85,7 +85,7 @@ def rows(report: dict[str, Any]) -> dict[tuple[str | None, str], tuple[str, str]
     return {(ln["accountNumber"], ln["fundCode"]): (ln["debit"], ln["credit"]) for ln in report["lines"]}
 
 
-async def test_trial_balance_in_both_views(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_trial_balance_in_both_views(api, platform) -> None:
     b = await ledger_books(api, platform)
     accrual = await api.call("financialReport/v1/trialBalance", {"associationId": b.c.association, "asOf": "2025-08-31"}, b.c.admin)
     assert accrual["basis"] == "accrual" and accrual["fiscalYearStart"] == "2025-07-01"
@@ -136,7 +136,7 @@ async def test_trial_balance_in_both_views(api, platform) -> None:  # type: igno
     }
 
 
-async def test_balance_sheet_balances_per_fund(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_balance_sheet_balances_per_fund(api, platform) -> None:
     b = await ledger_books(api, platform)
 
     async def sheet(basis: str) -> dict[str, Any]:
@@ -168,7 +168,7 @@ async def test_balance_sheet_balances_per_fund(api, platform) -> None:  # type: 
     assert oper["totalAssets"] == oper["totalLiabilitiesAndEquity"] == "1500.00"
 
 
-async def test_a_fund_without_a_fund_balance_account_shows_earlier_years_on_a_line_of_its_own(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_a_fund_without_a_fund_balance_account_shows_earlier_years_on_a_line_of_its_own(api, platform) -> None:
     b = await ledger_books(api, platform)
     roof = await api.call(
         "fund/v1/create", {"associationId": b.c.association, "code": "ROOF", "name": "Roof", "kind": "special_assessment"}, b.c.admin
@@ -195,7 +195,7 @@ def _figures(line: dict[str, Any]) -> tuple[tuple[str, str, str], tuple[str, str
     return tuple(tuple(line[span][k] for k in ("actual", "budget", "variance")) for span in ("period", "yearToDate"))  # type: ignore[return-value]
 
 
-async def test_income_statement_against_budget(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_income_statement_against_budget(api, platform) -> None:
     b = await ledger_books(api, platform)
     await api.call("budget/v1/set", sample_budget(b), b.c.admin)
 
@@ -246,7 +246,7 @@ async def test_income_statement_against_budget(api, platform) -> None:  # type: 
     assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED"
 
 
-async def test_closed_months_change_no_report(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_closed_months_change_no_report(api, platform) -> None:
     b = await ledger_books(api, platform)
     calls = [
         ("financialReport/v1/trialBalance", {"asOf": "2025-08-31"}),
@@ -269,7 +269,7 @@ async def test_closed_months_change_no_report(api, platform) -> None:  # type: i
         ("budget/v1/get", {"fiscalYear": 2025}),
     ],
 )
-async def test_owners_and_tenants_are_refused(api, name, body) -> None:  # type: ignore[no-untyped-def]
+async def test_owners_and_tenants_are_refused(api, name, body) -> None:
     b = await open_books(api, units=1)
     owner, _ = await api.add_member(b.c.admin, ["member"])
     await api.select(owner, b.c.org)
@@ -277,7 +277,7 @@ async def test_owners_and_tenants_are_refused(api, name, body) -> None:  # type:
     assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN", r.text
 
 
-async def test_reports_cost_the_same_statements_however_big_the_books(api, platform, statements) -> None:  # type: ignore[no-untyped-def]
+async def test_reports_cost_the_same_statements_however_big_the_books(api, platform, statements) -> None:
     small = await open_books(api, units=1)
     await post(platform, small, "2025-08-01", [("1010", "OPER", "1", "0", BOTH), ("3000", "OPER", "0", "1", BOTH)])
     big = await ledger_books(api, platform)
@@ -301,13 +301,14 @@ async def test_reports_cost_the_same_statements_however_big_the_books(api, platf
         assert counts == [4, 4], (field, counts, statements)
 
 
-async def test_another_organization_meets_nothing(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_another_organization_meets_nothing(api, platform) -> None:
     b = await ledger_books(api, platform)
     stranger, _ = await api.admin_of_new_org()
-    for name, body in [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("financialReport/v1/trialBalance", {"asOf": "2025-08-31"}),
         ("financialReport/v1/incomeStatement", {"fromDate": "2025-08-01", "toDate": "2025-08-31"}),
         ("budget/v1/get", {"fiscalYear": 2025}),
-    ]:
+    ]
+    for name, body in cases:
         r = await api.rpc(name, {"associationId": b.c.association} | body, token=stranger.token)
         assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE", r.text

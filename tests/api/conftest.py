@@ -10,7 +10,7 @@ from tests import live
 
 
 @pytest.fixture(scope="session")
-def live_server(database: str, platform) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def live_server(database: str, platform) -> Iterator[str]:
     """Base URL of one `hestami serve` subprocess shared by the session.
 
     Depends on `platform` so the in-process DBOS is launched first: tests read

@@ -123,7 +123,7 @@ async def _login(api: Api, email: str, password: str = PASSWORD) -> Caller:
 
 
 @pytest.fixture
-def private_jwks(settings) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def private_jwks(settings) -> dict[str, Any]:
     """The server's own private JWKS (from the test settings): used only to forge
     tokens that are *correctly* signed but wrong in one other respect."""
     assert settings.jwt_keys is not None
@@ -131,13 +131,13 @@ def private_jwks(settings) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def server_jwk(platform, private_jwks) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def server_jwk(platform, private_jwks) -> dict[str, Any]:
     active = platform.tokens._keyset.active_kid
     return next(k for k in private_jwks["keys"] if k["kid"] == active)
 
 
 @pytest.fixture
-def public_jwk(platform, server_jwk) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def public_jwk(platform, server_jwk) -> dict[str, Any]:
     published = platform.tokens._keyset.public_jwks()["keys"]
     jwk = next(k for k in published if k["kid"] == server_jwk["kid"])
     assert "d" not in jwk
@@ -148,7 +148,7 @@ def _good_header(kid: str) -> dict[str, Any]:
     return {"alg": "EdDSA", "kid": kid, "typ": "at+jwt"}
 
 
-def _good_claims(settings, sub: str, sid: str, now: int | None = None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _good_claims(settings, sub: str, sid: str, now: int | None = None) -> dict[str, Any]:
     now = int(time.time()) if now is None else now
     return {
         "iss": settings.jwt_issuer,
@@ -168,7 +168,7 @@ async def victim(api: Api) -> Caller:
     return await api.register()
 
 
-async def test_forged_control_token_is_accepted(api: Api, victim: Caller, settings, server_jwk) -> None:  # type: ignore[no-untyped-def]
+async def test_forged_control_token_is_accepted(api: Api, victim: Caller, settings, server_jwk) -> None:
     """The harness itself: a token forged with the server's key and correct claims
     works, so each attack below fails because of its one defect."""
     sub, sid = _claims_of(victim.token)["sub"], _claims_of(victim.token)["sid"]
@@ -208,7 +208,7 @@ ATTACKS = [
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-async def test_jwt_attack_rejected_401_on_both_transports(  # type: ignore[no-untyped-def]
+async def test_jwt_attack_rejected_401_on_both_transports(
     api: Api, victim: Caller, settings, server_jwk, public_jwk, attack: str
 ) -> None:
     sub = _claims_of(victim.token)["sub"]  # the raw user UUID, as the server issues it
@@ -419,7 +419,7 @@ async def test_parallel_refreshes_of_one_token(api: Api, parallel: int) -> None:
 
 
 @pytest.fixture
-def install_tokens(platform) -> Iterator[Callable[[TokenService], None]]:  # type: ignore[no-untyped-def]
+def install_tokens(platform) -> Iterator[Callable[[TokenService], None]]:
     original = platform.tokens
 
     def install(service: TokenService) -> None:
@@ -429,7 +429,7 @@ def install_tokens(platform) -> Iterator[Callable[[TokenService], None]]:  # typ
     platform.tokens = original
 
 
-def _token_service(settings, keys: list[dict[str, Any]], active: str) -> TokenService:  # type: ignore[no-untyped-def]
+def _token_service(settings, keys: list[dict[str, Any]], active: str) -> TokenService:
     return TokenService(
         KeySet({"keys": keys}, active),
         issuer=settings.jwt_issuer,
@@ -439,7 +439,7 @@ def _token_service(settings, keys: list[dict[str, Any]], active: str) -> TokenSe
     )
 
 
-async def test_key_rotation_without_downtime(api: Api, settings, private_jwks, server_jwk, install_tokens) -> None:  # type: ignore[no-untyped-def]
+async def test_key_rotation_without_downtime(api: Api, settings, private_jwks, server_jwk, install_tokens) -> None:
     old_kid = server_jwk["kid"]
     before = await api.register()
     assert _header_of(before.token)["kid"] == old_kid
@@ -464,7 +464,7 @@ async def test_key_rotation_without_downtime(api: Api, settings, private_jwks, s
     await _assert_accepted_both(api, after.headers, before.user_id)
 
 
-async def test_server_without_the_new_key_refuses_its_tokens(api: Api, settings, server_jwk, install_tokens) -> None:  # type: ignore[no-untyped-def]
+async def test_server_without_the_new_key_refuses_its_tokens(api: Api, settings, server_jwk, install_tokens) -> None:
     """The other direction: a token under a key the server doesn't hold is refused,
     so the rotation test above really exercised two different keys."""
     new_key = generate_jwks(["rotation-only"])["keys"][0]
@@ -661,7 +661,7 @@ async def test_login_failures_are_uniform_and_never_echo_the_password(api: Api) 
 
 
 @asynccontextmanager
-async def _redis_outage(platform, settings) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
+async def _redis_outage(platform, settings) -> AsyncIterator[None]:
     """Point every Redis user of the platform at a port where nothing listens."""
     saved = (platform.redis, platform.session_store, platform.rate_limiter)
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5, socket_connect_timeout=0.5)
@@ -703,7 +703,7 @@ def _assert_503(response: httpx.Response, graphql: bool) -> None:
     _no_internals(response.text)
 
 
-async def test_redis_down_fails_closed_with_503_then_recovers(api: Api, live_credentials, platform, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_redis_down_fails_closed_with_503_then_recovers(api: Api, live_credentials, platform, settings) -> None:
     admin, org, api_key = live_credentials
     async with _redis_outage(platform, settings):
         for headers in (admin.headers, _bearer(api_key)):

@@ -21,7 +21,7 @@ ADMIN = {"admin"}
 
 
 class World:
-    def __init__(self, api, admin, org) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, api, admin, org) -> None:
         self.api, self.admin, self.org = api, admin, org
         self.callers: dict[str, Any] = {}
         self._community: Any = None
@@ -43,7 +43,7 @@ class World:
         self._day += timedelta(days=1)
         return self._day
 
-    async def add(self, roles: list[str]):  # type: ignore[no-untyped-def]
+    async def add(self, roles: list[str]):
         return await self.api.add_member(self.admin, roles)
 
 
@@ -378,7 +378,7 @@ def test_every_org_scoped_operation_is_in_the_matrix() -> None:
 
 
 @pytest.fixture(scope="module")
-async def world(app):  # type: ignore[no-untyped-def]
+async def world(app):
     import httpx
 
     from tests.helpers import Api
@@ -396,7 +396,7 @@ async def world(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-async def test_roles(world, name) -> None:  # type: ignore[no-untyped-def]
+async def test_roles(world, name) -> None:
     make_input, allowed = CASES[name]
     for role in ROLES:
         key = uuid.uuid4().hex if REGISTRY[name].idempotent else None
@@ -410,7 +410,7 @@ async def test_roles(world, name) -> None:  # type: ignore[no-untyped-def]
             assert r.status_code == 403 and code == "FORBIDDEN", (name, role, r.text)
 
 
-async def test_removed_member_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+async def test_removed_member_is_refused(world) -> None:
     user, membership = await world.add(["admin"])
     await world.api.select(user, world.org)
     r = await world.api.rpc("membership/v1/remove", {"id": membership}, token=world.admin.token, key=uuid.uuid4().hex)
@@ -420,7 +420,7 @@ async def test_removed_member_is_refused(world) -> None:  # type: ignore[no-unty
         assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN", r.text
 
 
-async def test_admin_of_another_organization_meets_not_found(world) -> None:  # type: ignore[no-untyped-def]
+async def test_admin_of_another_organization_meets_not_found(world) -> None:
     stranger, _ = await world.api.admin_of_new_org()
     target = await _service_account(world)
     r = await world.api.rpc("serviceAccount/v1/revoke", target, token=stranger.token, key=uuid.uuid4().hex)

@@ -77,7 +77,7 @@ async def _status(wf_id: str) -> str | None:
 
 
 @pytest.fixture
-async def owner(settings) -> Any:  # type: ignore[no-untyped-def]
+async def owner(settings) -> Any:
     conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
     yield conn
     await conn.close()
@@ -97,7 +97,7 @@ async def _record(owner: asyncpg.Connection, key: str) -> dict[str, Any] | None:
     return record
 
 
-async def test_sigkill_after_commit_replays_stored_response(api, owner, platform, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_sigkill_after_commit_replays_stored_response(api, owner, platform, tmp_path: Path) -> None:
     caller, org = await api.admin_of_new_org()
     pause = tmp_path / "crash" / "paused"
     pause.parent.mkdir()
@@ -134,6 +134,7 @@ async def test_sigkill_after_commit_replays_stored_response(api, owner, platform
     try:
         await _until(lambda: _wf_done(wf_id), 20, "the restarted server to recover the workflow", 0.1)
         st = await DBOS.get_workflow_status_async(wf_id)
+        assert st is not None, second.log()
         assert st.status == "SUCCESS", (st.executor_id, st.error, second.log())
 
         async with httpx.AsyncClient(base_url=second.url, timeout=30) as client:
@@ -158,7 +159,7 @@ async def _wf_done(wf_id: str) -> bool:
     return await _status(wf_id) not in ("PENDING", "ENQUEUED", None)
 
 
-async def test_workflow_recovered_before_its_step_runs_in_its_own_organization(api, owner, platform, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_workflow_recovered_before_its_step_runs_in_its_own_organization(api, owner, platform, settings) -> None:
     admin_a, org_a = await api.admin_of_new_org()
     admin_b, org_b = await api.admin_of_new_org()
     executor = f"crash-{uuid.uuid4().hex[:8]}"
@@ -200,6 +201,7 @@ async def test_workflow_recovered_before_its_step_runs_in_its_own_organization(a
 
     await _until(backend_gone, 10, "the killed server's transaction to end")
     record = await _record(owner, key)
+    assert record is not None
     assert record["response_status"] is None, "nothing of the step committed"
     assert record["organization_id"] == _uuid(org_a)
     wf_id = record["workflow_id"]
@@ -217,7 +219,7 @@ async def test_workflow_recovered_before_its_step_runs_in_its_own_organization(a
     assert await _status(wf_id) == "SUCCESS"
 
     record = await _record(owner, key)
-    assert record["response_status"] == 200, record
+    assert record is not None and record["response_status"] == 200, record
     sa_id = _uuid(record["response_body"]["serviceAccount"]["id"])
     rows = await owner.fetch("SELECT id, organization_id FROM service_accounts WHERE id = $1", sa_id)
     assert [(r["id"], r["organization_id"]) for r in rows] == [(sa_id, _uuid(org_a))]

@@ -83,7 +83,7 @@ async def _audit_for_key(api: Api, caller: Caller, op: str, key: str) -> list[di
 
 
 @pytest.fixture(scope="module")
-async def owner(settings) -> Any:  # type: ignore[no-untyped-def]
+async def owner(settings) -> Any:
     """The owner role (BYPASSRLS) on the test database: counts across tenants, moves the clock."""
     from graph.database_setup import _plain
 
@@ -95,7 +95,7 @@ async def owner(settings) -> Any:  # type: ignore[no-untyped-def]
 # --- keys required and validated ---------------------------------------------
 
 
-async def test_missing_or_malformed_key_is_400_and_changes_nothing(api) -> None:  # type: ignore[no-untyped-def]
+async def test_missing_or_malformed_key_is_400_and_changes_nothing(api) -> None:
     caller = await api.register()
     body = {"type": "association", "name": "Keyless HOA"}
 
@@ -124,7 +124,7 @@ async def test_missing_or_malformed_key_is_400_and_changes_nothing(api) -> None:
 # --- replay ------------------------------------------------------------------------
 
 
-async def test_replay_returns_the_stored_response_once(api, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_replay_returns_the_stored_response_once(api, owner) -> None:
     caller = await api.register()
     key = _key()
     body = {"type": "association", "name": "Replay HOA"}
@@ -156,7 +156,7 @@ async def test_replay_returns_the_stored_response_once(api, owner) -> None:  # t
     assert await owner.fetchval("SELECT count(*) FROM audit_events WHERE idempotency_key = $1", gkey) == 1
 
 
-async def test_same_key_different_body_is_422(api, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_same_key_different_body_is_422(api, owner) -> None:
     caller, org = await api.admin_of_new_org()
     key = _key()
     first = await api.rpc(SA_CREATE, {"name": "Sync", "roles": ["integration"]}, token=caller.token, key=key)
@@ -177,7 +177,7 @@ async def test_same_key_different_body_is_422(api, owner) -> None:  # type: igno
     assert len(await _audit_for_key(api, caller, SA_CREATE, key)) == 1
 
 
-async def test_keys_are_scoped_by_principal_and_organization(api, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_keys_are_scoped_by_principal_and_organization(api, owner) -> None:
     key = _key()
     body = {"type": "association", "name": "Same Key HOA"}
     alice, bob = await api.register(), await api.register()
@@ -204,7 +204,7 @@ async def test_keys_are_scoped_by_principal_and_organization(api, owner) -> None
         assert await owner.fetchval("SELECT count(*) FROM service_accounts WHERE organization_id = $1", _uuid(org)) == 1
 
 
-async def test_business_error_is_stored_and_replayed(api, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_business_error_is_stored_and_replayed(api, owner) -> None:
     caller, org = await api.admin_of_new_org()
     key = _key()
     body = {"email": f"nobody-{uuid.uuid4().hex[:8]}@example.org", "roles": ["member"]}
@@ -259,7 +259,7 @@ async def test_fifty_concurrent_requests_one_effect(live_server: str, owner) -> 
 # --- retention ------------------------------------------------------------------------
 
 
-async def test_retention_prunes_only_keys_older_than_24h(api, owner, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_retention_prunes_only_keys_older_than_24h(api, owner, platform) -> None:
     caller = await api.register()
     old, recent, fresh = _key(), _key(), _key()
     for k in (old, recent, fresh):
@@ -293,7 +293,7 @@ async def test_retention_prunes_only_keys_older_than_24h(api, owner, platform) -
 # --- GraphQL / RPC parity ----------------------------------------------------------------
 
 
-async def test_graphql_and_rpc_parity(api) -> None:  # type: ignore[no-untyped-def]
+async def test_graphql_and_rpc_parity(api) -> None:
     caller, _ = await api.admin_of_new_org()
 
     rpc = await api.rpc(ORG_CREATE, {"type": "service_provider", "name": "Parity Co"}, token=caller.token, key=_key())

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 
 WORKFLOW = "query($id: String!) { workflow(id: $id) { id name state } }"
 
 
-async def _wait_state(api, token: str, workflow_id: str, state: str, timeout: float = 15) -> dict:  # type: ignore[no-untyped-def]
+async def _wait_state(api, token: str, workflow_id: str, state: str, timeout: float = 15) -> dict[str, Any]:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         body = await api.gql(WORKFLOW, {"id": workflow_id}, token=token)
@@ -22,14 +23,14 @@ async def _wait_state(api, token: str, workflow_id: str, state: str, timeout: fl
         await asyncio.sleep(0.1)
 
 
-async def _request(api, org: str):  # type: ignore[no-untyped-def]
+async def _request(api, org: str):
     applicant = await api.register()
     r = await api.rpc("joinRequest/v1/create", {"organizationId": org, "message": "Unit 12B"}, token=applicant.token, key=uuid.uuid4().hex)
     assert r.status_code == 200, r.text
     return applicant, r.json()
 
 
-async def test_approval_admits_the_user(api) -> None:  # type: ignore[no-untyped-def]
+async def test_approval_admits_the_user(api) -> None:
     admin, org = await api.admin_of_new_org()
     applicant, request = await _request(api, org)
     assert request["status"] == "pending" and request["workflowId"]
@@ -46,7 +47,7 @@ async def test_approval_admits_the_user(api) -> None:  # type: ignore[no-untyped
     assert again.status_code == 409 and again.json()["error"]["code"] == "JOIN_REQUEST_NOT_PENDING"
 
 
-async def test_decline_leaves_no_membership(api) -> None:  # type: ignore[no-untyped-def]
+async def test_decline_leaves_no_membership(api) -> None:
     admin, org = await api.admin_of_new_org()
     applicant, request = await _request(api, org)
     r = await api.rpc("joinRequest/v1/decide", {"id": request["id"], "approve": False}, token=admin.token, key=uuid.uuid4().hex)
@@ -56,14 +57,14 @@ async def test_decline_leaves_no_membership(api) -> None:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def short_review(platform):  # type: ignore[no-untyped-def]
+def short_review(platform):
     before = platform.settings.join_request_ttl_seconds
     platform.settings.join_request_ttl_seconds = 1.0
     yield
     platform.settings.join_request_ttl_seconds = before
 
 
-async def test_undecided_request_expires_on_its_durable_timer(api, short_review) -> None:  # type: ignore[no-untyped-def]
+async def test_undecided_request_expires_on_its_durable_timer(api, short_review) -> None:
     admin, org = await api.admin_of_new_org()
     _, request = await _request(api, org)
     await _wait_state(api, admin.token, request["workflowId"], "SUCCESS")
@@ -73,7 +74,7 @@ async def test_undecided_request_expires_on_its_durable_timer(api, short_review)
     assert events["data"]["auditEvents"]["nodes"][0]["actorKind"] == "workflow"
 
 
-async def test_workflow_of_another_organization_reads_as_null(api) -> None:  # type: ignore[no-untyped-def]
+async def test_workflow_of_another_organization_reads_as_null(api) -> None:
     _, org = await api.admin_of_new_org()
     _, request = await _request(api, org)
     stranger, _ = await api.admin_of_new_org()
@@ -83,7 +84,7 @@ async def test_workflow_of_another_organization_reads_as_null(api) -> None:  # t
     assert body["data"]["workflow"] is None
 
 
-async def test_members_and_service_accounts_cannot_join_again(api) -> None:  # type: ignore[no-untyped-def]
+async def test_members_and_service_accounts_cannot_join_again(api) -> None:
     admin, org = await api.admin_of_new_org()
     r = await api.rpc("joinRequest/v1/create", {"organizationId": org, "message": "hi"}, token=admin.token, key=uuid.uuid4().hex)
     assert r.status_code == 409 and r.json()["error"]["code"] == "ALREADY_MEMBER"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from dbos import DBOS
 from sqlalchemy import text
@@ -11,12 +12,12 @@ from graph.db import create_engine, session_factory
 from graph.maintenance import PRUNE_SCHEDULE, prune_idempotency_keys_workflow
 
 
-async def test_hourly_prune_schedule_exists(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_hourly_prune_schedule_exists(platform) -> None:
     schedule = await DBOS.get_schedule_async(PRUNE_SCHEDULE)
     assert schedule is not None and schedule["schedule"] == "17 * * * *"
 
 
-async def test_prune_workflow_removes_only_expired_keys(api, platform, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_prune_workflow_removes_only_expired_keys(api, platform, settings) -> None:
     admin, _ = await api.admin_of_new_org()
     keys = [uuid.uuid4().hex for _ in range(2)]
     first = []
@@ -29,7 +30,7 @@ async def test_prune_workflow_removes_only_expired_keys(api, platform, settings)
         async with session_factory(owner)() as s, s.begin():
             await s.execute(text("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = :k"), {"k": keys[0]})
             await s.execute(text("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = :k"), {"k": keys[1]})
-        await prune_idempotency_keys_workflow(None, None)
+        await prune_idempotency_keys_workflow(datetime.now(UTC), None)
         async with session_factory(owner)() as s:
             left = set((await s.execute(text("SELECT key FROM idempotency_keys WHERE key = ANY(:k)"), {"k": keys})).scalars())
     finally:

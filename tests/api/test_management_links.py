@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 
-async def test_link_grants_no_access_without_membership(api) -> None:  # type: ignore[no-untyped-def]
+async def test_link_grants_no_access_without_membership(api) -> None:
     board, association = await api.admin_of_new_org("association")
     manager, company = await api.admin_of_new_org("management_company")
     r = await api.rpc("managementLink/v1/create", {"managerOrganizationId": company}, token=board.token, key=uuid.uuid4().hex)
@@ -26,7 +26,7 @@ async def test_link_grants_no_access_without_membership(api) -> None:  # type: i
     assert body["data"]["node"] == {"id": association}
 
 
-async def test_only_an_association_links_only_a_management_company(api) -> None:  # type: ignore[no-untyped-def]
+async def test_only_an_association_links_only_a_management_company(api) -> None:
     board, _ = await api.admin_of_new_org("association")
     other, not_a_company = await api.admin_of_new_org("service_provider")
     r = await api.rpc("managementLink/v1/create", {"managerOrganizationId": not_a_company}, token=board.token, key=uuid.uuid4().hex)

@@ -10,7 +10,7 @@ from graph.authz import Authorizer
 
 
 @pytest.fixture
-async def pdp_down(platform):  # type: ignore[no-untyped-def]
+async def pdp_down(platform):
     real = platform.authorizer
     dead = Authorizer("127.0.0.1:1", timeout_seconds=0.5)
     await dead.start()
@@ -20,7 +20,7 @@ async def pdp_down(platform):  # type: ignore[no-untyped-def]
     await dead.close()
 
 
-async def test_operations_fail_closed_when_the_pdp_is_unreachable(api, pdp_down) -> None:  # type: ignore[no-untyped-def]
+async def test_operations_fail_closed_when_the_pdp_is_unreachable(api, pdp_down) -> None:
     caller = await api.register()  # public: checked before authentication, no PDP needed
     r = await api.rpc("organization/v1/create", {"type": "association", "name": "X"}, token=caller.token, key=uuid.uuid4().hex)
     assert r.status_code == 503 and r.json()["error"]["code"] == "SERVICE_UNAVAILABLE"

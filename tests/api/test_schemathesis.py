@@ -104,7 +104,7 @@ def test_rpc_conforms_and_never_5xx(name: str, mode: GenerationMode, api_schema:
     check()
 
 
-async def test_unstorable_text_is_a_400_not_a_500(api) -> None:  # type: ignore[no-untyped-def]
+async def test_unstorable_text_is_a_400_not_a_500(api) -> None:
     caller, _ = await api.admin_of_new_org()
 
     async def post(path: str, payload: Any, **headers: str) -> dict[str, Any]:

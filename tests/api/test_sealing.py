@@ -4,15 +4,16 @@ clear: not in the idempotency record, not in DBOS's checkpoint of the workflow."
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from dbos import DBOS
+from dbos import DBOS, WorkflowHandleAsync
 from sqlalchemy import text
 
 from graph.auth.sealing import PREFIX
 from graph.db import create_engine, session_factory
 
 
-async def test_api_key_is_sealed_at_rest(api, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_api_key_is_sealed_at_rest(api, settings) -> None:
     admin, _ = await api.admin_of_new_org()
     key = uuid.uuid4().hex
     first = await api.rpc("serviceAccount/v1/create", {"name": "ledger sync"}, token=admin.token, key=key)
@@ -32,7 +33,7 @@ async def test_api_key_is_sealed_at_rest(api, settings) -> None:  # type: ignore
     assert api_key not in row.body and PREFIX in row.body
     checkpoint = await DBOS.get_workflow_status_async(row.workflow_id)
     assert checkpoint is not None and checkpoint.status == "SUCCESS"
-    handle = await DBOS.retrieve_workflow_async(row.workflow_id)
+    handle: WorkflowHandleAsync[Any] = await DBOS.retrieve_workflow_async(row.workflow_id)
     assert api_key not in str(await handle.get_result())
     # The key works.
     body = await api.gql("{ viewer { principalKind } }", token=api_key)

@@ -6,7 +6,7 @@ VIEWER = """{ viewer { principalKind user { id email } memberships { id roles or
   activeOrganization { id name } } }"""
 
 
-async def test_register_create_select_viewer(api) -> None:  # type: ignore[no-untyped-def]
+async def test_register_create_select_viewer(api) -> None:
     caller = await api.register()
     org = await api.create_org(caller, "association", "Maple Grove HOA")
     assert org.startswith("org_")
@@ -20,7 +20,7 @@ async def test_register_create_select_viewer(api) -> None:  # type: ignore[no-un
     assert body["data"]["viewer"]["activeOrganization"]["id"] == org
 
 
-async def test_credential_mutations_refuse_aliases_and_batching(api) -> None:  # type: ignore[no-untyped-def]
+async def test_credential_mutations_refuse_aliases_and_batching(api) -> None:
     login = 'authLogin(input: {email: "a@example.org", password: "x"}) { userErrors { code } }'
     for document in (f"mutation {{ a: {login} }}", f"mutation {{ {login} again: {login} }}"):
         body = await api.gql(document)
@@ -29,7 +29,7 @@ async def test_credential_mutations_refuse_aliases_and_batching(api) -> None:  #
     assert body["data"]["authLogin"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
 
 
-async def test_parse_and_validation_errors_carry_codes(api) -> None:  # type: ignore[no-untyped-def]
+async def test_parse_and_validation_errors_carry_codes(api) -> None:
     caller, _ = await api.admin_of_new_org()
     body = await api.gql("{ viewer { ", token=caller.token)
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"

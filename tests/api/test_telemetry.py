@@ -28,7 +28,7 @@ def _describe(spans: Sequence[ReadableSpan]) -> list[tuple[str, object, object]]
 
 async def test_request_spans_carry_organization_and_user(
     api: Api, span_exporter
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     caller, org = await api.admin_of_new_org()
     org_uuid, user_uuid = str(decode(org)[1]), str(decode(caller.user_id)[1])
     expected = (org_uuid, user_uuid)
@@ -73,7 +73,7 @@ async def test_request_spans_carry_organization_and_user(
         assert _scope_of(span) == expected, (span.name, _scope_of(span))
 
 
-async def test_spans_of_another_caller_carry_theirs(api: Api, span_exporter) -> None:  # type: ignore[no-untyped-def]
+async def test_spans_of_another_caller_carry_theirs(api: Api, span_exporter) -> None:
     """Two callers one after another: each request's spans name its own caller,
     not the previous one's."""
     first, first_org = await api.admin_of_new_org()

@@ -21,7 +21,7 @@ async def _run(url: str, query: str, headers: dict[str, str]) -> dict:  # type: 
         return json.loads(await ws.recv())
 
 
-async def test_websocket_operations_are_authenticated(live_server, api) -> None:  # type: ignore[no-untyped-def]
+async def test_websocket_operations_are_authenticated(live_server, api) -> None:
     caller, org = await api.admin_of_new_org()
     message = await _run(live_server, "{ viewer { activeOrganization { id } } }", {"Authorization": f"Bearer {caller.token}"})
     assert message["payload"]["data"]["viewer"]["activeOrganization"]["id"] == org
@@ -31,7 +31,7 @@ async def test_websocket_operations_are_authenticated(live_server, api) -> None:
     assert refused["type"] == "error" or refused["payload"].get("errors"), refused
 
 
-async def test_websocket_with_a_bad_token_is_refused(live_server) -> None:  # type: ignore[no-untyped-def]
+async def test_websocket_with_a_bad_token_is_refused(live_server) -> None:
     with pytest.raises(InvalidStatus) as refused:
         await _run(live_server, "{ viewer { principalKind } }", {"Authorization": "Bearer nope"})
     assert refused.value.response.status_code == 403

@@ -8,7 +8,7 @@ import uuid
 from tests.associations.community import ASSOCIATION
 
 
-async def test_create_read_update_and_audit(api) -> None:  # type: ignore[no-untyped-def]
+async def test_create_read_update_and_audit(api) -> None:
     admin, org = await api.admin_of_new_org()
     created = await api.call("association/v1/create", ASSOCIATION, admin)
     assert created["id"].startswith("asn_") and created["organizationId"] == org
@@ -28,7 +28,7 @@ async def test_create_read_update_and_audit(api) -> None:  # type: ignore[no-unt
     assert body["data"]["associations"] == {"nodes": [{"code": "MGV", "kind": "HOA", "accountingBasis": "ACCRUAL"}], "pageInfo": {"hasNextPage": False}}
 
 
-async def test_a_management_company_runs_many_and_pages_through_them(api) -> None:  # type: ignore[no-untyped-def]
+async def test_a_management_company_runs_many_and_pages_through_them(api) -> None:
     admin, _ = await api.admin_of_new_org("management_company")
     codes = [f"A{i:02d}" for i in range(7)]
     for code in reversed(codes):
@@ -43,7 +43,7 @@ async def test_a_management_company_runs_many_and_pages_through_them(api) -> Non
     assert seen == codes
 
 
-async def test_master_links_and_cycles(api) -> None:  # type: ignore[no-untyped-def]
+async def test_master_links_and_cycles(api) -> None:
     admin, _ = await api.admin_of_new_org("management_company")
     master = await api.call("association/v1/create", ASSOCIATION | {"code": "M", "kind": "master"}, admin)
     sub = await api.call("association/v1/create", ASSOCIATION | {"code": "S", "masterAssociationId": master["id"]}, admin)
@@ -57,7 +57,7 @@ async def test_master_links_and_cycles(api) -> None:  # type: ignore[no-untyped-
     assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE", r.text
 
 
-async def test_managing_organization_must_be_a_management_company(api) -> None:  # type: ignore[no-untyped-def]
+async def test_managing_organization_must_be_a_management_company(api) -> None:
     admin, _ = await api.admin_of_new_org()
     company = await api.register()
     company_org = await api.create_org(company, "management_company")
@@ -75,13 +75,13 @@ async def test_managing_organization_must_be_a_management_company(api) -> None: 
     assert ok["managingOrganizationId"] == company_org
 
 
-async def test_only_associations_and_management_companies_hold_associations(api) -> None:  # type: ignore[no-untyped-def]
+async def test_only_associations_and_management_companies_hold_associations(api) -> None:
     admin, _ = await api.admin_of_new_org("service_provider")
     r = await api.rpc("association/v1/create", ASSOCIATION, token=admin.token, key="x")
     assert r.status_code == 422 and r.json()["error"]["code"] == "ASSOCIATIONS_NOT_ALLOWED"
 
 
-async def test_bad_input_is_refused_and_nothing_is_written(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_is_refused_and_nothing_is_written(api) -> None:
     admin, _ = await api.admin_of_new_org()
     bad_inputs = [
         ASSOCIATION | {"fiscalYearStartMonth": 13},
@@ -102,7 +102,7 @@ async def test_bad_input_is_refused_and_nothing_is_written(api) -> None:  # type
     assert len((await api.call("association/v1/list", {}, admin))["nodes"]) == 1
 
 
-async def test_unknown_and_foreign_ids_are_not_found(api) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_and_foreign_ids_are_not_found(api) -> None:
     admin, _ = await api.admin_of_new_org()
     other, _ = await api.admin_of_new_org()
     theirs = await api.call("association/v1/create", ASSOCIATION, other)

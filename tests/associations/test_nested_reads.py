@@ -24,7 +24,7 @@ SETUP = 2
 LEVELS = 6
 
 
-async def _association(api, platform, admin, org: str, units: int) -> str:  # type: ignore[no-untyped-def]
+async def _association(api, platform, admin, org: str, units: int) -> str:
     """An association of `units` units, each with an owner who lives there and has
     two contact points; rows beyond the units go in through the app role (RLS on)."""
     association = (await api.call("association/v1/create", ASSOCIATION | {"code": f"N{units}"}, admin))["id"]
@@ -55,14 +55,14 @@ def _dates(row: dict[str, Any]) -> dict[str, Any]:
     return {k: date.fromisoformat(v) if k in ("starts_on", "moved_in_on") else v for k, v in row.items()}
 
 
-async def _count(statements: list[str], api, token: str, association: str, first: int):  # type: ignore[no-untyped-def]
+async def _count(statements: list[str], api, token: str, association: str, first: int):
     statements.clear()
     body = await api.gql(TREE, {"id": association, "first": first}, token=token)
     assert "errors" not in body, body
     return len(statements), body
 
 
-async def test_three_levels_cost_the_same_for_10_and_100_units(api, platform, statements) -> None:  # type: ignore[no-untyped-def]
+async def test_three_levels_cost_the_same_for_10_and_100_units(api, platform, statements) -> None:
     admin, org = await api.admin_of_new_org()
     small = await _association(api, platform, admin, org, 10)
     large = await _association(api, platform, admin, org, 100)
@@ -75,7 +75,7 @@ async def test_three_levels_cost_the_same_for_10_and_100_units(api, platform, st
     assert n10 == n100 == SETUP + LEVELS, statements
 
 
-async def test_a_list_of_associations_pages_their_units_in_one_statement(api, platform, statements) -> None:  # type: ignore[no-untyped-def]
+async def test_a_list_of_associations_pages_their_units_in_one_statement(api, platform, statements) -> None:
     admin, org = await api.admin_of_new_org("management_company")
     for units in (3, 4, 5):
         await _association(api, platform, admin, org, units)

@@ -11,7 +11,7 @@ HISTORY = """query($id: ID!) { unit(id: $id) {
   ownershipHistory { startsOn endsOn party { name } } } }"""
 
 
-async def test_party_contact_points_and_delivery_consent(api) -> None:  # type: ignore[no-untyped-def]
+async def test_party_contact_points_and_delivery_consent(api) -> None:
     admin, _ = await api.admin_of_new_org()
     party = {"kind": "company", "name": "Doe Family Trust", "deliveryPreference": "electronic"}
     r = await api.rpc("party/v1/create", party, token=admin.token, key="no-consent")
@@ -33,7 +33,7 @@ async def test_party_contact_points_and_delivery_consent(api) -> None:  # type: 
     assert [n["name"] for n in page["nodes"]] == ["Doe Family Trust"]
 
 
-async def test_linking_a_user_needs_a_member_once(api) -> None:  # type: ignore[no-untyped-def]
+async def test_linking_a_user_needs_a_member_once(api) -> None:
     admin, _ = await api.admin_of_new_org()
     outsider = await api.register()
     base = {"kind": "person", "name": "Jo", "deliveryPreference": "postal"}
@@ -45,7 +45,7 @@ async def test_linking_a_user_needs_a_member_once(api) -> None:  # type: ignore[
     assert r.status_code == 409 and r.json()["error"]["code"] == "PARTY_USER_TAKEN"
 
 
-async def test_transfer_keeps_history(api) -> None:  # type: ignore[no-untyped-def]
+async def test_transfer_keeps_history(api) -> None:
     c = await build(api, 1)
     unit = c.units[0]
     buyers = [
@@ -85,7 +85,7 @@ async def test_transfer_keeps_history(api) -> None:  # type: ignore[no-untyped-d
     assert {n["partyId"] for n in current["nodes"]} == set(buyers)
 
 
-async def test_co_owner_interests_and_primary(api) -> None:  # type: ignore[no-untyped-def]
+async def test_co_owner_interests_and_primary(api) -> None:
     c = await build(api, 1)
     extra = (await api.call("party/v1/create", {"kind": "person", "name": "Co Owner", "deliveryPreference": "postal"}, c.admin))["id"]
     r = await api.rpc(
@@ -107,7 +107,7 @@ async def test_co_owner_interests_and_primary(api) -> None:  # type: ignore[no-u
     assert body["data"]["unit"]["currentOwners"] == [{"interest": "1.0000", "isPrimary": True, "party": {"name": "Co Owner"}}]
 
 
-async def test_residents_move_in_and_out(api) -> None:  # type: ignore[no-untyped-def]
+async def test_residents_move_in_and_out(api) -> None:
     c = await build(api, 1)
     tenant = (await api.call("party/v1/create", {"kind": "person", "name": "Tenant", "deliveryPreference": "postal"}, c.admin))["id"]
     stay = await api.call("resident/v1/create", {"unitId": c.units[0], "partyId": tenant, "kind": "tenant", "movedInOn": "2025-02-01"}, c.admin)
@@ -125,7 +125,7 @@ async def test_residents_move_in_and_out(api) -> None:  # type: ignore[no-untype
     assert len(everyone["nodes"]) == 2
 
 
-async def test_references_into_another_tenant_are_refused(api) -> None:  # type: ignore[no-untyped-def]
+async def test_references_into_another_tenant_are_refused(api) -> None:
     ours = await build(api, 1)
     theirs = await build(api, 1)
     for name, body in (

@@ -8,12 +8,12 @@ import uuid
 from tests.associations.community import ASSOCIATION, build, unit_fields
 
 
-async def _association(api):  # type: ignore[no-untyped-def]
+async def _association(api):
     admin, _ = await api.admin_of_new_org()
     return admin, (await api.call("association/v1/create", ASSOCIATION, admin))["id"]
 
 
-async def test_create_update_and_emergency_contacts(api) -> None:  # type: ignore[no-untyped-def]
+async def test_create_update_and_emergency_contacts(api) -> None:
     admin, association = await _association(api)
     contacts = [{"name": "Ann Neighbor", "relationship": "neighbor", "phone": "+1 916 555 0101"}, {"name": "Sis", "phone": "9165550102"}]
     unit = await api.call("unit/v1/create", {"associationId": association, **unit_fields("12B"), "emergencyContacts": contacts}, admin)
@@ -33,7 +33,7 @@ async def test_create_update_and_emergency_contacts(api) -> None:  # type: ignor
     assert r.status_code == 409 and r.json()["error"]["code"] == "UNIT_NUMBER_TAKEN"
 
 
-async def test_shares_may_not_exceed_one_and_inactive_units_free_theirs(api) -> None:  # type: ignore[no-untyped-def]
+async def test_shares_may_not_exceed_one_and_inactive_units_free_theirs(api) -> None:
     admin, association = await _association(api)
     first = await api.call("unit/v1/create", {"associationId": association, **unit_fields("1", "0.6")}, admin)
     r = await api.rpc("unit/v1/create", {"associationId": association, **unit_fields("2", "0.5")}, token=admin.token, key="over")
@@ -53,7 +53,7 @@ async def test_shares_may_not_exceed_one_and_inactive_units_free_theirs(api) -> 
     assert body["data"]["association"]["shareTotals"] == {"unitCount": 1, "votingWeight": "0.50000000", "assessmentShare": "0.50000000"}
 
 
-async def test_bad_unit_input(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_unit_input(api) -> None:
     admin, association = await _association(api)
     for bad in (
         {"assessmentShare": "0.123456789"},  # more than 8 decimals
@@ -70,7 +70,7 @@ async def test_bad_unit_input(api) -> None:  # type: ignore[no-untyped-def]
     assert (await api.call("unit/v1/list", {}, admin))["nodes"] == []
 
 
-async def test_filters_search_sorting_and_pages(api) -> None:  # type: ignore[no-untyped-def]
+async def test_filters_search_sorting_and_pages(api) -> None:
     c = await build(api, 5)
     await api.call("unit/v1/update", {"id": c.units[3], "unitType": "parking", "status": "inactive"}, c.admin)
     listing = await api.call("unit/v1/list", {"associationId": c.association, "unitType": "parking"}, c.admin)
@@ -100,7 +100,7 @@ async def test_filters_search_sorting_and_pages(api) -> None:  # type: ignore[no
     assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED"
 
 
-async def test_bulk_import_json_and_csv(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bulk_import_json_and_csv(api) -> None:
     admin, association = await _association(api)
     rows = [unit_fields(str(n), "0.1") for n in range(1, 4)]
     result = await api.call("unit/v1/bulkImport", {"associationId": association, "rows": rows}, admin)
@@ -113,7 +113,7 @@ async def test_bulk_import_json_and_csv(api) -> None:  # type: ignore[no-untyped
     assert units["nodes"][0]["squareFeet"] == 80
 
 
-async def test_bulk_import_is_all_or_nothing_with_a_report_per_row(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bulk_import_is_all_or_nothing_with_a_report_per_row(api) -> None:
     admin, association = await _association(api)
     await api.call("unit/v1/create", {"associationId": association, **unit_fields("1")}, admin)
     rows = [
@@ -140,7 +140,7 @@ async def test_bulk_import_is_all_or_nothing_with_a_report_per_row(api) -> None:
     assert len((await api.call("unit/v1/list", {}, admin))["nodes"]) == 1
 
 
-async def test_unit_numbers_sort_the_way_people_count(api) -> None:  # type: ignore[no-untyped-def]
+async def test_unit_numbers_sort_the_way_people_count(api) -> None:
     admin, association = await _association(api)
     numbers = ["10", "2", "12B", "1", "12A", "B-3", "100"]
     rows = [unit_fields(n, "0.001") for n in numbers]

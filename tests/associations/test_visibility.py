@@ -15,7 +15,7 @@ MINE = "{ viewer { myUnits { unitNumber currentOwners { party { name } } } } }"
 
 
 @pytest.fixture
-async def people(api):  # type: ignore[no-untyped-def]
+async def people(api):
     c = await build(api, 3)
     owner, _ = await api.add_member(c.admin, ["member"])
     tenant, _ = await api.add_member(c.admin, ["member"])
@@ -29,12 +29,12 @@ async def people(api):  # type: ignore[no-untyped-def]
     return c
 
 
-async def test_staff_see_everything(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_staff_see_everything(api, people) -> None:
     body = await api.gql(NESTED, {"id": people.association}, token=people.admin.token)
     assert [u["unitNumber"] for u in body["data"]["association"]["units"]["nodes"]] == ["1", "2", "3"]
 
 
-async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:
     c = people
     body = await api.gql(NESTED, {"id": c.association}, token=c.owner.token)
     assert body["data"]["association"]["units"]["nodes"] == [
@@ -61,7 +61,7 @@ async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:  #
     assert r.status_code == 404
 
 
-async def test_tenant_sees_their_unit_only(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_tenant_sees_their_unit_only(api, people) -> None:
     c = people
     body = await api.gql(NESTED, {"id": c.association}, token=c.tenant.token)
     assert body["data"]["association"]["units"]["nodes"] == [
@@ -73,7 +73,7 @@ async def test_tenant_sees_their_unit_only(api, people) -> None:  # type: ignore
     assert r.status_code == 404
 
 
-async def test_member_without_a_unit_sees_no_units(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_member_without_a_unit_sees_no_units(api, people) -> None:
     c = people
     body = await api.gql(NESTED, {"id": c.association}, token=c.nobody.token)
     assert body["data"]["association"] == {"code": "MGV", "units": {"nodes": []}}
@@ -85,7 +85,7 @@ async def test_member_without_a_unit_sees_no_units(api, people) -> None:  # type
     assert [n["id"] for n in body["data"]["nodes"]] == ids
 
 
-async def test_access_follows_a_transfer_on_the_next_request(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_access_follows_a_transfer_on_the_next_request(api, people) -> None:
     c = people
     buyer = await api.call("party/v1/create", {"kind": "person", "name": "New Owner", "deliveryPreference": "postal"}, c.admin)
     await api.call("ownership/v1/transfer", {"unitId": c.units[0], "transferOn": "2025-06-01", "buyers": [{"partyId": buyer["id"], "interest": "1"}]}, c.admin)

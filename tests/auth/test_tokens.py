@@ -80,7 +80,7 @@ def _service(
 
 
 def header(**overrides: Any) -> dict[str, Any]:
-    base = {"alg": "EdDSA", "kid": "k1", "typ": "at+jwt"}
+    base: dict[str, Any] = {"alg": "EdDSA", "kid": "k1", "typ": "at+jwt"}
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -223,7 +223,7 @@ def test_attacker_key_embedded_in_jwk_header_is_rejected(service: TokenService) 
 def test_expiry_honours_leeway_and_no_more(service: TokenService) -> None:
     token = service.issue_access("user-1", SESSION_ID, "user", now=NOW)
 
-    assert service.verify_access(token, now=NOW + TTL + LEEWAY - 1)
+    assert service.verify_access(token, now=NOW + TTL + LEEWAY - 1).subject == "user-1"
     with pytest.raises(TokenInvalid):
         service.verify_access(token, now=NOW + TTL + LEEWAY + 1)
 
@@ -233,9 +233,7 @@ def test_future_nbf_is_rejected(
 ) -> None:
     sign = ed25519_signer(private_jwk)
 
-    assert service.verify_access(
-        forge(header(), claims(nbf=NOW + LEEWAY), sign), now=NOW
-    )
+    assert service.verify_access(forge(header(), claims(nbf=NOW + LEEWAY), sign), now=NOW).subject == "user-1"
     assert_rejected(service, forge(header(), claims(nbf=NOW + LEEWAY + 60), sign))
 
 
@@ -323,16 +321,16 @@ def test_key_rotation_without_downtime() -> None:
     during = _service(KeySet(both, active_kid="new"))
     new_token = during.issue_access("user-1", SESSION_ID, "user", now=NOW)
     assert json.loads(_unb64(new_token.split(".")[0]))["kid"] == "new"
-    assert during.verify_access(old_token, now=NOW)
-    assert during.verify_access(new_token, now=NOW)
+    assert during.verify_access(old_token, now=NOW).subject == "user-1"
+    assert during.verify_access(new_token, now=NOW).subject == "user-1"
     # An instance still holding only the old key can't verify the new tokens,
     # so in a fleet the new key is first deployed verifying-only (active "old").
     assert_rejected(before, new_token)
-    assert _service(KeySet(both, active_kid="old")).verify_access(new_token, now=NOW)
+    assert _service(KeySet(both, active_kid="old")).verify_access(new_token, now=NOW).subject == "user-1"
 
     # Step 2: the old key is retired.
     after = _service(KeySet(new_jwks))
-    assert after.verify_access(new_token, now=NOW)
+    assert after.verify_access(new_token, now=NOW).subject == "user-1"
     assert_rejected(after, old_token)
 
 
@@ -435,7 +433,7 @@ class TestLoadKeyset:
         second = load_keyset(settings, dev_keys_path=path)
 
         assert second.kids == first.kids
-        assert _service(second).verify_access(token, now=NOW)
+        assert _service(second).verify_access(token, now=NOW).subject == "user-1"
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert list(path.parent.iterdir()) == [path]
 

@@ -17,7 +17,7 @@ from google.protobuf import json_format
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import Column, ColumnElement, MetaData, String, Table, create_engine, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 import domains.associations.access  # noqa: F401  (registers owner_of, resident_of, party_ids)
@@ -367,7 +367,7 @@ class CallCounter:
         self.calls: list[int] = []
         real = authz.client.check_resources
 
-        async def counting(principal, resources, *args, **kwargs):  # type: ignore[no-untyped-def]
+        async def counting(principal, resources, *args, **kwargs):
             self.calls.append(len(resources))
             return await real(principal, resources, *args, **kwargs)
 
@@ -518,11 +518,11 @@ PARTY_MAP = {
 UNIT_PARTY_MAP = UNIT_MAP | PARTY_MAP
 
 
-def sql(clause: object) -> str:
+def sql(clause: ColumnElement[bool]) -> str:
     return str(
         select(memberships.c.id)
         .where(clause)
-        .compile(  # type: ignore[arg-type]
+        .compile(
             compile_kwargs={"literal_binds": True}
         )
     )
@@ -752,7 +752,7 @@ async def _visible(
 
 async def test_owner_of_plan_admits_exactly_their_unit(
     authorizer: Authorizer,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
     database,
 ) -> None:
     """owner_of=[X] becomes a filter on `units` (the mapped model, through

@@ -109,6 +109,7 @@ async def test_enforce_per_principal_and_per_organization(
     assert org_limited.value.details["scope"] == "org"
     # All-or-nothing: bob's refused call did not spend his own token.
     bob = await redis.hget(limiter.key("principal", "bob"), "tokens")
+    assert bob is not None
     assert float(bob) == pytest.approx(1, abs=0.01)
 
     # Another organization and a principal without one are unaffected.

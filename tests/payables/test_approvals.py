@@ -21,7 +21,7 @@ from tests.payables.desk import (
 )
 
 
-async def test_below_the_threshold_the_manager_alone_approves(api) -> None:  # type: ignore[no-untyped-def]
+async def test_below_the_threshold_the_manager_alone_approves(api) -> None:
     d = await open_desk(api, threshold="1000.00")
     invoice = await enter(api, d, lines=[d.line(amount="1000.00")])  # at the threshold, not above it
     assert invoice["boardApprovalRequired"] is False
@@ -34,7 +34,7 @@ async def test_below_the_threshold_the_manager_alone_approves(api) -> None:  # t
     assert code(r) == (409, "INVOICE_NOT_PENDING")
 
 
-async def test_above_the_threshold_the_board_approves_after_the_manager(api) -> None:  # type: ignore[no-untyped-def]
+async def test_above_the_threshold_the_board_approves_after_the_manager(api) -> None:
     d = await open_desk(api, threshold="1000.00")
     invoice = await enter(api, d, lines=[d.line(amount="1000.01")])
     assert (invoice["boardApprovalRequired"], invoice["status"]) == (True, "awaiting_manager")
@@ -58,7 +58,7 @@ async def test_above_the_threshold_the_board_approves_after_the_manager(api) -> 
     await wait_workflow(api, d.admin, invoice["workflowId"], "SUCCESS")
 
 
-async def test_one_person_never_approves_both_steps(api) -> None:  # type: ignore[no-untyped-def]
+async def test_one_person_never_approves_both_steps(api) -> None:
     d = await open_desk(api, threshold="0")
     both = await member(api, d.admin, d.b.c.org, ["manager", "board_member"])
     invoice = await enter(api, d)
@@ -69,7 +69,7 @@ async def test_one_person_never_approves_both_steps(api) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("step", ["manager", "board"])
-async def test_a_rejection_reverses_the_posting(api, step) -> None:  # type: ignore[no-untyped-def]
+async def test_a_rejection_reverses_the_posting(api, step) -> None:
     d = await open_desk(api, threshold="0")
     invoice = await enter(api, d, lines=[d.line("5300", "480.00")])
     decider = d.manager
@@ -89,7 +89,7 @@ async def test_a_rejection_reverses_the_posting(api, step) -> None:  # type: ign
         assert code(r) == (409, "INVOICE_NOT_PENDING")
 
 
-async def test_the_board_sets_the_threshold_for_invoices_entered_afterwards(api) -> None:  # type: ignore[no-untyped-def]
+async def test_the_board_sets_the_threshold_for_invoices_entered_afterwards(api) -> None:
     d = await open_desk(api, threshold="1000.00")
     before = await enter(api, d, lines=[d.line(amount="2000.00")])
     r = await api.rpc("payablesSettings/v1/set", {"associationId": d.association, "boardApprovalThreshold": "5000.00"},
@@ -110,14 +110,14 @@ async def test_the_board_sets_the_threshold_for_invoices_entered_afterwards(api)
 
 
 @pytest.fixture
-def quick_reminders(platform):  # type: ignore[no-untyped-def]
+def quick_reminders(platform):
     before = platform.settings.invoice_approval_reminder_seconds
     platform.settings.invoice_approval_reminder_seconds = 0.3
     yield
     platform.settings.invoice_approval_reminder_seconds = before
 
 
-async def test_a_waiting_step_gets_reminders_until_decided(api, quick_reminders) -> None:  # type: ignore[no-untyped-def]
+async def test_a_waiting_step_gets_reminders_until_decided(api, quick_reminders) -> None:
     import asyncio
 
     d = await open_desk(api)

@@ -16,7 +16,7 @@ from tests.associations.community import ASSOCIATION
 from tests.payables.desk import balances, code, enter, entries, open_desk
 
 
-async def test_an_invoice_posts_expense_and_payable_in_the_accrual_view(api) -> None:  # type: ignore[no-untyped-def]
+async def test_an_invoice_posts_expense_and_payable_in_the_accrual_view(api) -> None:
     d = await open_desk(api)
     invoice = await enter(api, d, number="INV-1", lines=[d.line("5100", "200.00", memo="Mowing"), d.line("6000", "100.00", "RESV")])
     assert (invoice["total"], invoice["amountPaid"], invoice["status"]) == ("300.00", "0.00", "awaiting_manager")
@@ -39,7 +39,7 @@ async def test_an_invoice_posts_expense_and_payable_in_the_accrual_view(api) -> 
     assert got["vendor"]["name"].startswith("Vendor") and got["journalEntry"]["number"] == entry["number"]
 
 
-async def test_duplicates_are_caught(api) -> None:  # type: ignore[no-untyped-def]
+async def test_duplicates_are_caught(api) -> None:
     d = await open_desk(api)
     first = await enter(api, d, number="INV-7")
     r = await api.rpc("invoice/v1/create", d.invoice("inv-7", lines=[d.line(amount="99.00")]), token=d.admin.token, key="same-number")
@@ -58,7 +58,7 @@ async def test_duplicates_are_caught(api) -> None:  # type: ignore[no-untyped-de
     await balances(api, d)
 
 
-async def test_bad_input_gets_a_clear_code_and_posts_nothing(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_gets_a_clear_code_and_posts_nothing(api) -> None:
     d = await open_desk(api)
     await api.call("fiscalPeriod/v1/close", {"associationId": d.association, "month": "2026-02-01"}, d.admin)
     other = await api.call("association/v1/create", ASSOCIATION | {"code": "OTHER"}, d.admin)
@@ -86,7 +86,7 @@ async def test_bad_input_gets_a_clear_code_and_posts_nothing(api) -> None:  # ty
     assert (await api.call("invoice/v1/list", {"associationId": d.association}, d.admin))["nodes"] == []
 
 
-async def test_another_tenants_vendor_or_account_cannot_be_referenced(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_another_tenants_vendor_or_account_cannot_be_referenced(api, platform) -> None:
     d = await open_desk(api)
     stranger = await open_desk(api)
     r = await api.rpc("invoice/v1/create", d.invoice(vendorId=stranger.vendor), token=d.admin.token, key="their-vendor")
@@ -112,7 +112,7 @@ async def test_another_tenants_vendor_or_account_cannot_be_referenced(api, platf
     assert getattr(info.value.orig, "sqlstate", None) == "23503"
 
 
-async def test_an_invoice_total_always_equals_its_lines(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_an_invoice_total_always_equals_its_lines(api, platform) -> None:
     d = await open_desk(api)
     invoice = await enter(api, d)
     org, association = decode(d.b.c.org)[1], decode(d.association)[1]
@@ -133,7 +133,7 @@ async def test_an_invoice_total_always_equals_its_lines(api, platform) -> None: 
     assert getattr(info.value.orig, "sqlstate", None) == "42501"
 
 
-async def test_nested_reads_cost_the_same_for_two_or_ten_invoices(api, statements) -> None:  # type: ignore[no-untyped-def]
+async def test_nested_reads_cost_the_same_for_two_or_ten_invoices(api, statements) -> None:
     d = await open_desk(api)
     query = """query($a: ID!) { invoices(associationId: $a, first: 50) { nodes {
         invoiceNumber vendor { name insuranceCertificates { kind } } lines { amount account { number } fund { code } }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -25,11 +26,11 @@ from tests.payables.desk import (
 )
 
 
-def _payment(invoice: dict, amount: str, paid_on: str = "2026-03-20", **more: object) -> dict:
+def _payment(invoice: dict[str, Any], amount: str, paid_on: str = "2026-03-20", **more: object) -> dict[str, Any]:
     return {"invoiceId": invoice["id"], "paidOn": paid_on, "amount": amount, "method": "check", "reference": "10231"} | more
 
 
-async def test_partial_payments_settle_the_lines_in_order(api) -> None:  # type: ignore[no-untyped-def]
+async def test_partial_payments_settle_the_lines_in_order(api) -> None:
     d = await open_desk(api)
     invoice = await approved(api, d, lines=[d.line("5100", "200.00"), d.line("6000", "100.00", "RESV")])
     first = await api.call("vendorPayment/v1/create", _payment(invoice, "150.00"), d.admin)
@@ -60,7 +61,7 @@ async def test_partial_payments_settle_the_lines_in_order(api) -> None:  # type:
     assert [p["paidOn"] for p in listed["nodes"]] == ["2026-03-25", "2026-03-20"]
 
 
-async def test_a_vendor_on_hold_or_without_insurance_is_not_paid(api) -> None:  # type: ignore[no-untyped-def]
+async def test_a_vendor_on_hold_or_without_insurance_is_not_paid(api) -> None:
     d = await open_desk(api)
     invoice = await approved(api, d)
     await api.call("vendor/v1/placeHold", {"id": d.vendor, "reason": "Disputed bill"}, d.board)
@@ -87,7 +88,7 @@ async def test_a_vendor_on_hold_or_without_insurance_is_not_paid(api) -> None:  
     await balances(api, d)
 
 
-async def test_bad_payments_get_a_clear_code_and_post_nothing(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_payments_get_a_clear_code_and_post_nothing(api) -> None:
     d = await open_desk(api)
     invoice = await approved(api, d)
     pending = await enter(api, d, lines=[d.line(amount="50.00")])
@@ -110,7 +111,7 @@ async def test_bad_payments_get_a_clear_code_and_post_nothing(api) -> None:  # t
     assert (await api.call("invoice/v1/get", {"id": invoice["id"]}, d.admin))["amountPaid"] == "0.00"
 
 
-async def test_racing_payments_never_overpay(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_racing_payments_never_overpay(api, platform) -> None:
     d = await open_desk(api)
     invoice = await approved(api, d)
     results = await asyncio.gather(

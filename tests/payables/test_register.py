@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.payables.desk import approved, code, enter, new_vendor, open_desk
 
 
-async def test_register_shows_paid_and_open_as_of_the_range_end(api, statements) -> None:  # type: ignore[no-untyped-def]
+async def test_register_shows_paid_and_open_as_of_the_range_end(api, statements) -> None:
     d = await open_desk(api)
     acme = await new_vendor(api, d.admin, name="Acme Pools")
     mowing = await approved(api, d, number="M-1", lines=[d.line(amount="400.00")], invoiceDate="2026-03-02", dueDate="2026-04-01")

@@ -108,7 +108,7 @@ async def _step(api: Any, d: Desk, model: Model, invoice: dict[str, Any], action
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(plan=stories)
-async def test_subledger_agrees_with_the_ledger(api, plan) -> None:  # type: ignore[no-untyped-def]
+async def test_subledger_agrees_with_the_ledger(api, plan) -> None:
     if "d" not in _desk:
         _desk["d"], _desk["invoices"] = await open_desk(api, threshold=str(THRESHOLD)), []
     d = _desk["d"]

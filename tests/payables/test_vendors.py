@@ -10,7 +10,7 @@ from tests.payables.desk import code, new_vendor
 AUDIT = 'query($op: String!) { auditEvents(first: 10, operation: $op) { nodes { summary targetIds } } }'
 
 
-async def test_new_vendor_is_held_and_its_tax_id_never_shown(api) -> None:  # type: ignore[no-untyped-def]
+async def test_new_vendor_is_held_and_its_tax_id_never_shown(api) -> None:
     admin, _ = await api.admin_of_new_org()
     r = await api.rpc(
         "vendor/v1/create",
@@ -45,7 +45,7 @@ async def test_new_vendor_is_held_and_its_tax_id_never_shown(api) -> None:  # ty
     assert "7654321" not in str(events)
 
 
-async def test_1099_vendors_need_a_well_formed_tax_id(api) -> None:  # type: ignore[no-untyped-def]
+async def test_1099_vendors_need_a_well_formed_tax_id(api) -> None:
     admin, _ = await api.admin_of_new_org()
     cases = [
         ({"name": "Jane Handyman", "is1099": True}, 422, "TAX_ID_REQUIRED"),
@@ -62,7 +62,7 @@ async def test_1099_vendors_need_a_well_formed_tax_id(api) -> None:  # type: ign
     assert code(r) == (422, "TAX_ID_REQUIRED")
 
 
-async def test_a_vendor_links_only_to_a_service_provider(api) -> None:  # type: ignore[no-untyped-def]
+async def test_a_vendor_links_only_to_a_service_provider(api) -> None:
     admin, _ = await api.admin_of_new_org()
     provider = await api.create_org(await api.register(), "service_provider", "Evergreen Landscaping")
     company = await api.create_org(await api.register(), "management_company")
@@ -79,7 +79,7 @@ async def test_a_vendor_links_only_to_a_service_provider(api) -> None:  # type: 
         assert code(r) == (422, "INVALID_VENDOR_ORGANIZATION"), r.text
 
 
-async def test_insurance_certificates_are_recorded_and_listed(api) -> None:  # type: ignore[no-untyped-def]
+async def test_insurance_certificates_are_recorded_and_listed(api) -> None:
     admin, _ = await api.admin_of_new_org()
     vendor = await new_vendor(api, admin)
     base = {"vendorId": vendor, "kind": "general_liability", "carrier": "Acme Mutual", "policyNumber": "GL-1", "coverageAmount": "1000000.00"}

@@ -57,7 +57,7 @@ async def levy(api: Api, r: Receivables, period: str, schedule: str | None = Non
 
 async def pay(api: Api, r: Receivables, unit: int, amount: str, on: str, **more: Any) -> dict[str, Any]:
     body = {"unitId": r.c.units[unit], "receivedOn": on, "amount": amount, "method": "check", **more}
-    return await api.call("payment/v1/record", body, r.c.admin)  # type: ignore[no-any-return]
+    return await api.call("payment/v1/record", body, r.c.admin)
 
 
 async def balances(api: Api, r: Receivables, as_of: str) -> dict[str, Decimal]:

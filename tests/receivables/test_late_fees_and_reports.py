@@ -22,12 +22,12 @@ STATEMENT = """query($id: ID!, $from: Date!, $to: Date!) { ownerStatement(id: $i
   unitNumber ownerNames openingBalance closingBalance lines { entryDate kind amount balance } } }"""
 
 
-async def _fees(api, r: Receivables) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+async def _fees(api, r: Receivables) -> list[tuple[str, str]]:
     rows = await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "late_fee"}, r.c.admin)
     return sorted((e["unitId"], e["amount"]) for e in rows["nodes"])
 
 
-async def test_late_fees_once_per_charge(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_late_fees_once_per_charge(api, platform) -> None:
     from domains.receivables.service.late_fees import (
         LATE_FEE_SCHEDULE,
         apply_late_fees_workflow,
@@ -64,7 +64,7 @@ async def test_late_fees_once_per_charge(api, platform) -> None:  # type: ignore
     await check_books(platform, r)
 
 
-async def test_reports(api, platform, statements) -> None:  # type: ignore[no-untyped-def]
+async def test_reports(api, platform, statements) -> None:
     r = await open_receivables(api, 3, method="fixed", amount="100.00")
     for month in ("2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"):
         await levy(api, r, month)

@@ -16,7 +16,7 @@ from domains.receivables.service.assessments import (
 from tests.receivables.books import check_books, levy, open_receivables, raw
 
 
-async def test_preview_rounds_by_largest_remainder(api) -> None:  # type: ignore[no-untyped-def]
+async def test_preview_rounds_by_largest_remainder(api) -> None:
     r = await open_receivables(api, 3, amount="100.00")
     preview = await api.call("levy/v1/preview", {"scheduleId": r.schedule, "period": "2026-03-01"}, r.c.admin)
     assert [(ln["unitNumber"], ln["amount"]) for ln in preview["lines"]] == [("1", "33.34"), ("2", "33.33"), ("3", "33.33")]
@@ -26,7 +26,7 @@ async def test_preview_rounds_by_largest_remainder(api) -> None:  # type: ignore
     assert (await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association}, r.c.admin))["nodes"] == []
 
 
-async def test_levy_posts_each_unit_once_and_agrees_with_the_gl(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_levy_posts_each_unit_once_and_agrees_with_the_gl(api, platform) -> None:
     r = await open_receivables(api, 3, amount="100.00")
     done = await levy(api, r, "2026-03-01")
     assert (done["total"], done["unitCount"], done["remainderCents"]) == ("100.00", 3, 1)
@@ -52,7 +52,7 @@ async def test_levy_posts_each_unit_once_and_agrees_with_the_gl(api, platform) -
     assert reversal.status_code == 422 and reversal.json()["error"]["code"] == "ENTRY_NOT_REVERSIBLE"
 
 
-async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -> None:
     r = await open_receivables(api, 4, method="fixed", amount="250.00")
     body = {"scheduleId": r.schedule, "period": "2026-04-01"}
     responses = await asyncio.gather(*(api.rpc("levy/v1/post", body, token=r.c.admin.token, key=uuid.uuid4().hex) for _ in range(4)))
@@ -75,7 +75,7 @@ async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -
     assert set((await check_books(platform, r)).values()) == {Decimal("250.00")}
 
 
-async def test_bad_periods_and_schedules(api) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_periods_and_schedules(api) -> None:
     r = await open_receivables(api, 2)
     token = r.c.admin.token
     for period, code in (("2025-12-01", "INVALID_PERIOD"), ("2026-03-15", "INVALID_PERIOD")):

@@ -29,7 +29,7 @@ from tests.receivables.books import check_books, open_receivables, raw
 pytestmark = pytest.mark.slow
 
 
-async def test_levy_killed_half_way_and_recovered_charges_each_unit_once(api, platform, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_levy_killed_half_way_and_recovered_charges_each_unit_once(api, platform, settings) -> None:
     r = await open_receivables(api, 4, method="fixed", amount="100.00")
     third_unit = raw(r.c.units[2])  # units 1–2 are the first batch, 3–4 the second
     owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))

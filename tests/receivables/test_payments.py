@@ -18,7 +18,7 @@ from tests.receivables.books import (
 )
 
 
-async def _charges(api, r: Receivables, unit: int) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+async def _charges(api, r: Receivables, unit: int) -> dict[str, dict[str, Any]]:
     """The unit's charges by due date."""
     rows = await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "unitId": r.c.units[unit]}, r.c.admin)
     return {e["dueDate"]: e for e in rows["nodes"] if e["kind"] in ("charge", "adjustment", "late_fee", "nsf_fee")}
@@ -28,7 +28,7 @@ def _applied(entry: dict[str, Any]) -> list[tuple[str, str]]:
     return [(a["chargeEntryId"], a["amount"]) for a in entry["allocations"]]
 
 
-async def test_oldest_first_overpayment_credit_and_explicit_allocation(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_oldest_first_overpayment_credit_and_explicit_allocation(api, platform) -> None:
     r = await open_receivables(api, 2, method="fixed", amount="100.00")
     await levy(api, r, "2026-01-01")
     await levy(api, r, "2026-02-01")
@@ -58,7 +58,7 @@ async def test_oldest_first_overpayment_credit_and_explicit_allocation(api, plat
     assert sorted(owed.values()) == [Decimal("50.00"), Decimal("120.00")]
 
 
-async def test_backdated_payment_applies_no_earlier_than_the_charge(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_backdated_payment_applies_no_earlier_than_the_charge(api, platform) -> None:
     r = await open_receivables(api, 1, method="fixed", amount="100.00")
     await levy(api, r, "2026-03-01")
     paid = await pay(api, r, 0, "100.00", "2026-02-20")  # received before March was levied, recorded after
@@ -68,7 +68,7 @@ async def test_backdated_payment_applies_no_earlier_than_the_charge(api, platfor
     await check_books(platform, r)
 
 
-async def test_returned_payment_reopens_charges_and_charges_a_fee(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_returned_payment_reopens_charges_and_charges_a_fee(api, platform) -> None:
     r = await open_receivables(api, 1, method="fixed", amount="100.00")
     await levy(api, r, "2026-01-01")
     bounced = await pay(api, r, 0, "140.00", "2026-01-05")
@@ -93,7 +93,7 @@ async def test_returned_payment_reopens_charges_and_charges_a_fee(api, platform)
     await check_books(platform, r)
 
 
-async def test_credits_and_one_off_charges(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_credits_and_one_off_charges(api, platform) -> None:
     r = await open_receivables(api, 1, method="fixed", amount="100.00")
     await levy(api, r, "2026-01-01")
     jan = (await _charges(api, r, 0))["2026-01-01"]
@@ -124,13 +124,13 @@ async def test_credits_and_one_off_charges(api, platform) -> None:  # type: igno
     await check_books(platform, r)
 
 
-async def _posted(api, r: Receivables) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+async def _posted(api, r: Receivables) -> tuple[int, int]:
     rows = await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "first": 100}, r.c.admin)
     entries = await api.call("journalEntry/v1/list", {"associationId": r.c.association, "first": 100}, r.c.admin)
     return len(rows["nodes"]), len(entries["nodes"])
 
 
-async def test_bad_input_posts_nothing(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_posts_nothing(api, platform) -> None:
     r = await open_receivables(api, 2, method="fixed", amount="100.00")
     await levy(api, r, "2026-01-01")
     other = await open_receivables(api, 1)

@@ -57,7 +57,7 @@ OPS = st.one_of(
 
 
 @pytest.fixture(scope="module")
-async def world(app) -> Any:  # type: ignore[no-untyped-def]
+async def world(app) -> Any:
     """Three units; a monthly operating assessment by share, a quarterly reserve
     one fixed per unit (so payments move cash between funds), a late-fee rule."""
     import httpx
@@ -165,7 +165,7 @@ class Driver:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=st.lists(OPS, min_size=1, max_size=12))
-async def test_any_sequence_keeps_the_books(platform, world, ops) -> None:  # type: ignore[no-untyped-def]
+async def test_any_sequence_keeps_the_books(platform, world, ops) -> None:
     r, schedules = world
     async with platform.sessions() as session:
         await session.begin()

@@ -18,7 +18,7 @@ from graph.db import create_engine, scoped_transaction, session_factory
 
 
 @pytest.fixture(scope="session")
-async def app_sessions(settings, database) -> AsyncIterator[async_sessionmaker[AsyncSession]]:  # type: ignore[no-untyped-def]
+async def app_sessions(settings, database) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     engine = create_engine(settings.app_url(), settings, pool_size=4)
     yield session_factory(engine)
     await engine.dispose()
@@ -59,48 +59,48 @@ async def new_org(sessions: async_sessionmaker[AsyncSession], kind: str = "assoc
 Factory = Callable[[async_sessionmaker[AsyncSession], Tenant, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
-async def _membership(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _membership(sessions, tenant, shared):
     return {"id": uuid.uuid4(), "organization_id": tenant.org, "user_id": await new_user(sessions), "roles": ["member"]}
 
 
-async def _management_link(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _management_link(sessions, tenant, shared):
     manager = await new_org(sessions, "management_company")
     return {"id": uuid.uuid4(), "organization_id": tenant.org, "manager_organization_id": manager.org}
 
 
-async def _service_account(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _service_account(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "name": "sa", "roles": ["integration"],
         "key_hash": "0" * 64, "key_hint": "abcd", "created_by_membership_id": tenant.membership,
     }
 
 
-async def _audit_event(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _audit_event(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "actor_kind": "user", "actor_id": tenant.user,
         "operation": "test/v1/x", "target_ids": [], "summary": json.dumps({}),
     }
 
 
-async def _idempotency_key(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _idempotency_key(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "principal": f"user:{tenant.user}",
         "operation": "test/v1/x", "key": uuid.uuid4().hex, "fingerprint": "f" * 64, "workflow_id": "wf",
     }
 
 
-async def _join_request(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _join_request(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "user_id": await new_user(sessions),
         "message": "let me in", "status": "pending", "workflow_id": uuid.uuid4().hex,
     }
 
 
-async def _workflow_run(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _workflow_run(sessions, tenant, shared):
     return {"id": uuid.uuid4(), "organization_id": tenant.org, "workflow_id": uuid.uuid4().hex, "name": "wf"}
 
 
-async def _association(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _association(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "code": f"T{uuid.uuid4().hex[:8]}", "legal_name": "HOA Inc.",
         "kind": "hoa", "status": "active", "region": "CA", "country": "US", "fiscal_year_start_month": 1,
@@ -108,7 +108,7 @@ async def _association(sessions, tenant, shared):  # type: ignore[no-untyped-def
     }
 
 
-async def _unit(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _unit(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "unit_number": uuid.uuid4().hex[:8], "unit_type": "condo", "status": "active", "street": "1 Main St",
@@ -117,25 +117,25 @@ async def _unit(sessions, tenant, shared):  # type: ignore[no-untyped-def]
     }
 
 
-async def _emergency_contact(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _emergency_contact(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
         "name": "Neighbor", "phone": "+14155550123", "priority": 1,
     }
 
 
-async def _party(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _party(sessions, tenant, shared):
     return {"id": uuid.uuid4(), "organization_id": tenant.org, "kind": "person", "name": "Jane Doe", "delivery_preference": "postal"}
 
 
-async def _contact_point(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _contact_point(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "party_id": await parent(sessions, tenant, shared, "parties"),
         "kind": "email", "value": "jane@example.org", "is_primary": True,
     }
 
 
-async def _ownership(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _ownership(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
         "party_id": await parent(sessions, tenant, shared, "parties"), "interest": Decimal("0.5"),
@@ -143,7 +143,7 @@ async def _ownership(sessions, tenant, shared):  # type: ignore[no-untyped-def]
     }
 
 
-async def _resident(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _resident(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
         "party_id": await parent(sessions, tenant, shared, "parties"), "kind": "owner", "moved_in_on": date(2020, 1, 1),
@@ -159,14 +159,14 @@ def _n() -> int:
     return uuid.uuid4().int
 
 
-async def _fund(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _fund(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "code": f"F{_n() % 10**8}", "name": "Operating", "kind": "operating",
     }
 
 
-async def _gl_account(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _gl_account(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "number": f"1{_n() % 10**5:05d}", "name": "Cash", "type": "asset",
@@ -174,14 +174,14 @@ async def _gl_account(sessions, tenant, shared):  # type: ignore[no-untyped-def]
     }
 
 
-async def _fiscal_period_close(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _fiscal_period_close(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1), "closed_by": tenant.user,
     }
 
 
-async def _line(sessions, tenant, shared, entry_id, side: str, entry_date: date) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def _line(sessions, tenant, shared, entry_id, side: str, entry_date: date) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "entry_id": entry_id, "line_no": 1 + _n() % 1000, "entry_date": entry_date,
@@ -191,7 +191,7 @@ async def _line(sessions, tenant, shared, entry_id, side: str, entry_date: date)
     }
 
 
-async def _journal_entry(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _journal_entry(sessions, tenant, shared):
     row = {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "entry_date": date(2026, 1, 15), "memo": "test", "source": "manual",
@@ -202,14 +202,14 @@ async def _journal_entry(sessions, tenant, shared):  # type: ignore[no-untyped-d
     return row
 
 
-async def _journal_line(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _journal_line(sessions, tenant, shared):
     entry = await parent(sessions, tenant, shared, "journal_entries")
     row = await _line(sessions, tenant, shared, entry, "debit", date(2026, 1, 15))
     COMPANIONS[row["id"]] = [("journal_lines", await _line(sessions, tenant, shared, entry, "credit", date(2026, 1, 15)))]
     return row
 
 
-async def _budget_amount(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _budget_amount(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "fiscal_year": 2000 + _n() % 100, "period": 1, "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
@@ -217,7 +217,7 @@ async def _budget_amount(sessions, tenant, shared):  # type: ignore[no-untyped-d
     }
 
 
-async def _assessment_schedule(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _assessment_schedule(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "name": "Regular", "kind": "regular", "frequency": "monthly", "method": "fixed", "amount": Decimal("10.00"),
@@ -226,7 +226,7 @@ async def _assessment_schedule(sessions, tenant, shared):  # type: ignore[no-unt
     }
 
 
-async def _levy(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _levy(sessions, tenant, shared):
     month = date(1900 + _n() % 1000, 1 + _n() % 12, 1)
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
@@ -235,14 +235,14 @@ async def _levy(sessions, tenant, shared):  # type: ignore[no-untyped-def]
     }
 
 
-async def _late_fee_rule(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _late_fee_rule(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "grace_days": 10, "method": "flat", "amount": Decimal("25.00"), "is_active": True,
     }
 
 
-async def _control(sessions, tenant, shared, role: str) -> uuid.UUID:  # type: ignore[no-untyped-def]
+async def _control(sessions, tenant, shared, role: str) -> uuid.UUID:
     """The association's receivable or prepaid account in the shared fund."""
     key = f"control:{role}"
     if key not in shared:
@@ -260,10 +260,10 @@ async def _control(sessions, tenant, shared, role: str) -> uuid.UUID:  # type: i
                 row,
             )
         shared[key] = row["id"]
-    return shared[key]  # type: ignore[no-any-return]
+    return shared[key]
 
 
-async def _booked_by(sessions, tenant, shared, row_id, on: date, lines: list[tuple[uuid.UUID, str, str, str]]) -> uuid.UUID:  # type: ignore[no-untyped-def]
+async def _booked_by(sessions, tenant, shared, row_id, on: date, lines: list[tuple[uuid.UUID, str, str, uuid.UUID | str]]) -> uuid.UUID:
     """A journal entry written beside row `row_id`, with (account, debit|credit, basis, unit|'') lines of 1.00."""
     association, fund = await parent(sessions, tenant, shared, "associations"), await parent(sessions, tenant, shared, "funds")
     entry = {"id": uuid.uuid4(), "organization_id": tenant.org, "association_id": association, "entry_date": on, "memo": "t", "source": "credit"}
@@ -278,10 +278,10 @@ async def _booked_by(sessions, tenant, shared, row_id, on: date, lines: list[tup
             },
         ))
     COMPANIONS[row_id] = companions
-    return entry["id"]  # type: ignore[no-any-return]
+    return entry["id"]
 
 
-async def _ledger_row(sessions, tenant, shared, kind: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def _ledger_row(sessions, tenant, shared, kind: str) -> dict[str, Any]:
     """A 1.00 adjustment (receivable) or credit (prepaid) and the entry booking it."""
     unit, income = await parent(sessions, tenant, shared, "units"), await parent(sessions, tenant, shared, "gl_accounts")
     on = date(2026, 1, 15)
@@ -291,6 +291,7 @@ async def _ledger_row(sessions, tenant, shared, kind: str) -> dict[str, Any]:  #
         "amount": Decimal("1.00") if kind == "adjustment" else Decimal("-1.00"), "fund_id": await parent(sessions, tenant, shared, "funds"),
         "account_id": income, "memo": "t",
     }
+    lines: list[tuple[uuid.UUID, str, str, uuid.UUID | str]]
     if kind == "adjustment":
         lines = [(await _control(sessions, tenant, shared, "accounts_receivable"), "debit", "accrual", unit), (income, "credit", "accrual", "")]
     else:
@@ -299,11 +300,11 @@ async def _ledger_row(sessions, tenant, shared, kind: str) -> dict[str, Any]:  #
     return row
 
 
-async def _owner_ledger_entry(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _owner_ledger_entry(sessions, tenant, shared):
     return await _ledger_row(sessions, tenant, shared, "adjustment")
 
 
-async def _owner_ledger_allocation(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _owner_ledger_allocation(sessions, tenant, shared):
     """1.00 of a credit applied to a charge of the same unit."""
     charge = await parent(sessions, tenant, shared, "owner_ledger_entries")
     if "lot" not in shared:
@@ -326,14 +327,14 @@ async def _owner_ledger_allocation(sessions, tenant, shared):  # type: ignore[no
     return row
 
 
-async def _vendor(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _vendor(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "name": "Evergreen Landscaping", "tax_id": "12-3456789",
         "tax_id_kind": "ein", "is_1099": True, "payment_hold": True, "hold_reason": "new",
     }
 
 
-async def _insurance_certificate(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _insurance_certificate(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "vendor_id": await parent(sessions, tenant, shared, "vendors"),
         "kind": "general_liability", "carrier": "Acme Mutual", "policy_number": "GL-1", "coverage_amount": Decimal("1000000.00"),
@@ -341,7 +342,7 @@ async def _insurance_certificate(sessions, tenant, shared):  # type: ignore[no-u
     }
 
 
-async def _payables_settings(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _payables_settings(sessions, tenant, shared):
     # One row per association: a fresh association each time.
     association = (await insert(sessions, tenant, "associations"))["id"]
     return {
@@ -350,7 +351,7 @@ async def _payables_settings(sessions, tenant, shared):  # type: ignore[no-untyp
     }
 
 
-async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "invoice_id": invoice_id, "line_no": 1 + _n() % 1000, "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
@@ -358,7 +359,7 @@ async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, A
     }
 
 
-async def _invoice_row(sessions, tenant, shared) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def _invoice_row(sessions, tenant, shared) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "vendor_id": await parent(sessions, tenant, shared, "vendors"), "invoice_number": uuid.uuid4().hex[:12],
@@ -368,13 +369,13 @@ async def _invoice_row(sessions, tenant, shared) -> dict[str, Any]:  # type: ign
     }
 
 
-async def _invoice(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _invoice(sessions, tenant, shared):
     row = await _invoice_row(sessions, tenant, shared)
     COMPANIONS[row["id"]] = [("invoice_lines", await _invoice_line_row(sessions, tenant, shared, row["id"]))]
     return row
 
 
-async def _invoice_line(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _invoice_line(sessions, tenant, shared):
     # Its own invoice, written after it in the same transaction (the key to the
     # invoice is checked at commit), so the invoice's total matches its lines.
     invoice = await _invoice_row(sessions, tenant, shared)
@@ -383,7 +384,7 @@ async def _invoice_line(sessions, tenant, shared):  # type: ignore[no-untyped-de
     return row
 
 
-async def _invoice_approval(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _invoice_approval(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "invoice_id": await parent(sessions, tenant, shared, "invoices"), "step": "manager", "decision": "approved",
@@ -391,7 +392,7 @@ async def _invoice_approval(sessions, tenant, shared):  # type: ignore[no-untype
     }
 
 
-async def _vendor_payment(sessions, tenant, shared):  # type: ignore[no-untyped-def]
+async def _vendor_payment(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
         "invoice_id": await parent(sessions, tenant, shared, "invoices"), "paid_on": date(2026, 1, 20),

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from graph.db import scoped_transaction
@@ -28,17 +28,17 @@ HISTORY = ("associations", "units", "parties", "ownerships", "residents")
 
 
 @pytest.fixture(scope="module")
-async def tenant(app_sessions) -> Tenant:  # type: ignore[no-untyped-def]
+async def tenant(app_sessions) -> Tenant:
     return await new_org(app_sessions)
 
 
-async def _count(app_sessions, tenant: Tenant, table: str, row_id: Any) -> int:  # type: ignore[no-untyped-def]
+async def _count(app_sessions, tenant: Tenant, table: str, row_id: Any) -> int:
     async with scoped_transaction(app_sessions, tenant.org, tenant.user) as s:
         return (await s.execute(text(f"SELECT count(*) FROM {table} WHERE id = :id"), {"id": row_id})).scalar_one()
 
 
 @pytest.mark.parametrize("table", HISTORY)
-async def test_app_role_cannot_delete_history(app_sessions, tenant, table) -> None:  # type: ignore[no-untyped-def]
+async def test_app_role_cannot_delete_history(app_sessions, tenant, table) -> None:
     assert "DELETE" in REVOKED[table]
     row = await insert(app_sessions, tenant, table)
     for statement in (f"DELETE FROM {table} WHERE id = :id", f"DELETE FROM {table}"):
@@ -50,7 +50,7 @@ async def test_app_role_cannot_delete_history(app_sessions, tenant, table) -> No
     assert await _count(app_sessions, tenant, table, row["id"]) == 1
 
 
-async def _refused(app_sessions, tenant: Tenant, table: str, row_id: Any, assignments: str, params: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+async def _refused(app_sessions, tenant: Tenant, table: str, row_id: Any, assignments: str, params: dict[str, Any]) -> None:
     with pytest.raises(DBAPIError) as info:
         async with scoped_transaction(app_sessions, tenant.org, tenant.user) as s:
             await s.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), {"id": row_id, **params})
@@ -59,9 +59,9 @@ async def _refused(app_sessions, tenant: Tenant, table: str, row_id: Any, assign
     assert "keep their history" in str(info.value), assignments
 
 
-async def _updated(app_sessions, tenant: Tenant, table: str, row_id: Any, assignments: str, params: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+async def _updated(app_sessions, tenant: Tenant, table: str, row_id: Any, assignments: str, params: dict[str, Any]) -> None:
     async with scoped_transaction(app_sessions, tenant.org, tenant.user) as s:
-        result = await s.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), {"id": row_id, **params})
+        result = cast(CursorResult[Any], await s.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), {"id": row_id, **params}))
         assert result.rowcount == 1, assignments
 
 
@@ -73,7 +73,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 @pytest.mark.parametrize("table", sorted(CASES))
-async def test_only_an_open_end_date_may_be_set_once(app_sessions, tenant, table) -> None:  # type: ignore[no-untyped-def]
+async def test_only_an_open_end_date_may_be_set_once(app_sessions, tenant, table) -> None:
     end, changes = CASES[table]
     shared: dict[str, Any] = {}
     row = await insert(app_sessions, tenant, table, shared)

@@ -30,24 +30,24 @@ OWNER_LEDGER_DISAGREES = "HA003"
 
 
 @pytest.fixture(scope="module")
-async def tenants(app_sessions) -> tuple[Tenant, Tenant]:  # type: ignore[no-untyped-def]
+async def tenants(app_sessions) -> tuple[Tenant, Tenant]:
     return await new_org(app_sessions), await new_org(app_sessions)
 
 
-async def _write(app_sessions, tenant: Tenant, table: str, row: dict[str, Any], *, companions: bool = True) -> None:  # type: ignore[no-untyped-def]
+async def _write(app_sessions, tenant: Tenant, table: str, row: dict[str, Any], *, companions: bool = True) -> None:
     async with scoped_transaction(app_sessions, tenant.org, tenant.user) as s:
         await s.execute(insert_sql(table, row), row)
         if companions:
             await complete(s, row)
 
 
-async def _refused(app_sessions, tenant: Tenant, table: str, row: dict[str, Any], state: str, **kw: Any) -> None:  # type: ignore[no-untyped-def]
+async def _refused(app_sessions, tenant: Tenant, table: str, row: dict[str, Any], state: str, **kw: Any) -> None:
     with pytest.raises(DBAPIError) as info:
         await _write(app_sessions, tenant, table, row, **kw)
     assert sqlstate(info.value) == state, info.value
 
 
-async def test_rows_cannot_name_a_unit_outside_their_association(app_sessions, tenants) -> None:  # type: ignore[no-untyped-def]
+async def test_rows_cannot_name_a_unit_outside_their_association(app_sessions, tenants) -> None:
     a, b = tenants
     other_org_unit = (await insert(app_sessions, b, "units"))["id"]
     other_association_unit = (await insert(app_sessions, a, "units"))["id"]  # same organization, another association
@@ -57,7 +57,7 @@ async def test_rows_cannot_name_a_unit_outside_their_association(app_sessions, t
         await _refused(app_sessions, a, "owner_ledger_entries", row | {"unit_id": unit}, FOREIGN_KEY_VIOLATION)
 
 
-async def test_a_credit_applies_only_to_its_own_units_charges(app_sessions, tenants) -> None:  # type: ignore[no-untyped-def]
+async def test_a_credit_applies_only_to_its_own_units_charges(app_sessions, tenants) -> None:
     a, _ = tenants
     shared: dict[str, Any] = {}
     row = await FACTORIES["owner_ledger_allocations"](app_sessions, a, shared)
@@ -68,7 +68,7 @@ async def test_a_credit_applies_only_to_its_own_units_charges(app_sessions, tena
     await _write(app_sessions, a, "owner_ledger_allocations", row)  # as made: fine
 
 
-async def test_owner_ledger_is_append_only(app_sessions, tenants) -> None:  # type: ignore[no-untyped-def]
+async def test_owner_ledger_is_append_only(app_sessions, tenants) -> None:
     a, _ = tenants
     for table in ("owner_ledger_entries", "owner_ledger_allocations", "levies"):
         row = await insert(app_sessions, a, table)
@@ -80,7 +80,7 @@ async def test_owner_ledger_is_append_only(app_sessions, tenants) -> None:  # ty
             assert sqlstate(info.value) == INSUFFICIENT_PRIVILEGE, statement
 
 
-async def test_receivable_postings_need_their_owner_ledger_rows(app_sessions, tenants) -> None:  # type: ignore[no-untyped-def]
+async def test_receivable_postings_need_their_owner_ledger_rows(app_sessions, tenants) -> None:
     a, _ = tenants
     row = await FACTORIES["owner_ledger_entries"](app_sessions, a, {})
     # The journal entry alone (its receivable line with no owner-ledger row): refused at commit.

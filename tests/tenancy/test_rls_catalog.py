@@ -31,7 +31,7 @@ CROSS_TENANT_FKS = {
 
 
 @pytest.fixture
-async def owner(settings, database):  # type: ignore[no-untyped-def]
+async def owner(settings, database):
     conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
     yield conn
     await conn.close()
@@ -47,13 +47,13 @@ async def _tables(conn: asyncpg.Connection) -> dict[str, set[str]]:
     return {r["relname"]: set(r["cols"]) for r in rows}
 
 
-async def test_every_table_is_tenant_or_declared_global(owner) -> None:  # type: ignore[no-untyped-def]
+async def test_every_table_is_tenant_or_declared_global(owner) -> None:
     tables = await _tables(owner)
     undeclared = {t for t, cols in tables.items() if "organization_id" not in cols} - set(GLOBAL_TABLES)
     assert not undeclared, f"tables without organization_id must be declared global: {undeclared}"
 
 
-async def test_tenant_tables_have_forced_rls_and_a_policy(owner) -> None:  # type: ignore[no-untyped-def]
+async def test_tenant_tables_have_forced_rls_and_a_policy(owner) -> None:
     rows = await owner.fetch(
         """SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
                   (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
@@ -65,7 +65,7 @@ async def test_tenant_tables_have_forced_rls_and_a_policy(owner) -> None:  # typ
     assert not bad, f"RLS not enabled+forced with a policy on: {bad}"
 
 
-async def test_policies_use_the_fail_closed_setting(owner) -> None:  # type: ignore[no-untyped-def]
+async def test_policies_use_the_fail_closed_setting(owner) -> None:
     body = await owner.fetchval("SELECT prosrc FROM pg_proc WHERE proname = 'app_current_org'")
     assert "NULLIF(current_setting('app.org_id', true), '')" in body
     quals = await owner.fetch("SELECT polrelid::regclass::text AS t, pg_get_expr(polqual, polrelid) AS q FROM pg_policy")
@@ -73,7 +73,7 @@ async def test_policies_use_the_fail_closed_setting(owner) -> None:  # type: ign
         assert "app_current_org()" in row["q"] or row["t"] == "users", row
 
 
-async def test_tenant_foreign_keys_are_composite(owner) -> None:  # type: ignore[no-untyped-def]
+async def test_tenant_foreign_keys_are_composite(owner) -> None:
     tables = await _tables(owner)
     tenant = {t for t, cols in tables.items() if "organization_id" in cols}
     fks = await owner.fetch(
@@ -94,7 +94,7 @@ async def test_tenant_foreign_keys_are_composite(owner) -> None:  # type: ignore
             )
 
 
-async def test_unique_indexes_on_tenant_tables_lead_with_organization(owner) -> None:  # type: ignore[no-untyped-def]
+async def test_unique_indexes_on_tenant_tables_lead_with_organization(owner) -> None:
     rows = await owner.fetch(
         """SELECT t.relname AS tbl, i.relname AS idx, a.attname AS first_col, ix.indisprimary
            FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
@@ -108,7 +108,7 @@ async def test_unique_indexes_on_tenant_tables_lead_with_organization(owner) -> 
             assert r["first_col"] == "organization_id", f"{r['idx']} must lead with organization_id"
 
 
-async def test_app_role_cannot_bypass_or_own(owner, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_app_role_cannot_bypass_or_own(owner, settings) -> None:
     role = settings.app_db_role
     attrs = await owner.fetchrow("SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1", role)
     assert attrs is not None and not any(attrs.values()), dict(attrs)

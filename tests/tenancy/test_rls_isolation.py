@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any, cast
 
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from graph.database_setup import _plain
@@ -29,7 +30,7 @@ from tests.tenancy.conftest import (
 DENIED = (DBAPIError, ProgrammingError)
 
 
-async def tenant_tables(settings) -> set[str]:  # type: ignore[no-untyped-def]
+async def tenant_tables(settings) -> set[str]:
     conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
     try:
         rows = await conn.fetch(
@@ -40,14 +41,14 @@ async def tenant_tables(settings) -> set[str]:  # type: ignore[no-untyped-def]
     return {r["table_name"] for r in rows}
 
 
-async def test_every_tenant_table_has_a_factory(settings, database) -> None:  # type: ignore[no-untyped-def]
+async def test_every_tenant_table_has_a_factory(settings, database) -> None:
     assert await tenant_tables(settings) == set(FACTORIES), "add a row factory for each new tenant table"
 
 
 @pytest.fixture(scope="module")
-async def two(app_sessions):  # type: ignore[no-untyped-def]
+async def two(app_sessions):
     a, b = await new_org(app_sessions), await new_org(app_sessions)
-    rows: dict[str, dict[str, dict]] = {}
+    rows: dict[str, dict[str, dict[str, Any]]] = {}
     for table, factory in FACTORIES.items():
         rows[table] = {}
         for name, tenant in (("a", a), ("b", b)):
@@ -60,7 +61,7 @@ async def two(app_sessions):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("table", sorted(FACTORIES))
-async def test_a_cannot_read_b(app_sessions, two, table) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cannot_read_b(app_sessions, two, table) -> None:
     a, b, _ = two
     async with scoped_transaction(app_sessions, a.org, a.user) as s:
         orgs = set((await s.execute(text(f"SELECT DISTINCT organization_id FROM {table}"))).scalars())
@@ -68,7 +69,7 @@ async def test_a_cannot_read_b(app_sessions, two, table) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("table", sorted(FACTORIES))
-async def test_a_cannot_insert_into_b(app_sessions, two, table) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cannot_insert_into_b(app_sessions, two, table) -> None:
     a, b, _ = two
     row = await FACTORIES[table](app_sessions, b, {})
     with pytest.raises(DENIED):
@@ -77,7 +78,7 @@ async def test_a_cannot_insert_into_b(app_sessions, two, table) -> None:  # type
 
 
 @pytest.mark.parametrize("table", sorted(FACTORIES))
-async def test_a_cannot_update_or_delete_b(app_sessions, two, table) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cannot_update_or_delete_b(app_sessions, two, table) -> None:
     a, b, rows = two
     target = rows[table]["b"]["id"]
     for privilege, statement in (
@@ -92,14 +93,14 @@ async def test_a_cannot_update_or_delete_b(app_sessions, two, table) -> None:  #
             assert sqlstate(info.value) == INSUFFICIENT_PRIVILEGE, statement
         else:
             async with scoped_transaction(app_sessions, a.org, a.user) as s:
-                result = await s.execute(text(statement), {"id": target})
+                result = cast(CursorResult[Any], await s.execute(text(statement), {"id": target}))
                 assert result.rowcount == 0, statement
     async with scoped_transaction(app_sessions, b.org, b.user) as s:
         assert (await s.execute(text(f"SELECT count(*) FROM {table} WHERE id = :id"), {"id": target})).scalar() == 1
 
 
 @pytest.mark.parametrize("table", sorted(FACTORIES))
-async def test_a_cannot_move_a_row_into_b(app_sessions, two, table) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cannot_move_a_row_into_b(app_sessions, two, table) -> None:
     a, b, rows = two
     with pytest.raises(DENIED):
         async with scoped_transaction(app_sessions, a.org, a.user) as s:
@@ -107,7 +108,7 @@ async def test_a_cannot_move_a_row_into_b(app_sessions, two, table) -> None:  # 
 
 
 @pytest.mark.parametrize("table", sorted(FACTORIES))
-async def test_a_cannot_upsert_over_b(app_sessions, two, table) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cannot_upsert_over_b(app_sessions, two, table) -> None:
     a, b, rows = two
     row = await FACTORIES[table](app_sessions, a, {})
     row["id"] = rows[table]["b"]["id"]  # collide with B's row
@@ -119,7 +120,7 @@ async def test_a_cannot_upsert_over_b(app_sessions, two, table) -> None:  # type
     assert org == b.org
 
 
-async def test_duplicate_natural_key_in_other_tenant_is_fine_and_fk_into_other_tenant_fails(app_sessions, two) -> None:  # type: ignore[no-untyped-def]
+async def test_duplicate_natural_key_in_other_tenant_is_fine_and_fk_into_other_tenant_fails(app_sessions, two) -> None:
     a, b, _ = two
     # The same user may be a member of both (unique is per organization) ...
     async with scoped_transaction(app_sessions, b.org, b.user) as s:
@@ -158,7 +159,7 @@ PARENT_KEYS = [
 
 
 @pytest.mark.parametrize(("table", "column", "parent"), PARENT_KEYS)
-async def test_child_row_cannot_name_a_parent_in_b(app_sessions, two, table, column, parent) -> None:  # type: ignore[no-untyped-def]
+async def test_child_row_cannot_name_a_parent_in_b(app_sessions, two, table, column, parent) -> None:
     a, _, rows = two
     row = await FACTORIES[table](app_sessions, a, {})
     row[column] = rows[parent]["b"]["id"]  # exists, but in B: the composite key finds no (A, id)
@@ -169,7 +170,7 @@ async def test_child_row_cannot_name_a_parent_in_b(app_sessions, two, table, col
 
 
 @pytest.mark.parametrize("setting", [None, "", "not-a-uuid"])
-async def test_scope_fails_closed(app_sessions, two, setting) -> None:  # type: ignore[no-untyped-def]
+async def test_scope_fails_closed(app_sessions, two, setting) -> None:
     for table in [*FACTORIES, "organizations", "users"]:
         async with app_sessions() as s, s.begin():
             if setting is not None:
@@ -181,13 +182,13 @@ async def test_scope_fails_closed(app_sessions, two, setting) -> None:  # type: 
             assert count == 0, (table, setting)
 
 
-async def test_empty_setting_left_by_earlier_transaction(settings, database, two) -> None:  # type: ignore[no-untyped-def]
+async def test_empty_setting_left_by_earlier_transaction(settings, database, two) -> None:
     a, _, _ = two
     engine = create_engine(settings.app_url(), settings, pool_size=1)
     sessions = session_factory(engine)
     try:
         async with scoped_transaction(sessions, a.org, a.user) as s:
-            assert (await s.execute(text("SELECT count(*) FROM memberships"))).scalar() > 0
+            assert (await s.execute(text("SELECT count(*) FROM memberships"))).scalar_one() > 0
         async with sessions() as s, s.begin():  # same pooled connection, no scope
             assert (await s.execute(text("SELECT current_setting('app.org_id', true)"))).scalar() == ""
             assert (await s.execute(text("SELECT count(*) FROM memberships"))).scalar() == 0
@@ -195,14 +196,14 @@ async def test_empty_setting_left_by_earlier_transaction(settings, database, two
         await engine.dispose()
 
 
-async def test_pool_of_one_never_bleeds(settings, database, two) -> None:  # type: ignore[no-untyped-def]
+async def test_pool_of_one_never_bleeds(settings, database, two) -> None:
     a, b, _ = two
     engine = create_engine(settings.app_url(), settings, pool_size=1)
     engine.pool._max_overflow = 0  # type: ignore[attr-defined]
     sessions = session_factory(engine)
     leaks = 0
 
-    async def request(tenant) -> None:  # type: ignore[no-untyped-def]
+    async def request(tenant) -> None:
         nonlocal leaks
         async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
             orgs = (await s.execute(text("SELECT organization_id FROM service_accounts"))).scalars().all()
