@@ -671,11 +671,13 @@ def render(rows: list[Row], args: argparse.Namespace, levies: list[float]) -> st
         )
     lines.append("")
     lines.append(
-        f"levy: {len(levies)} runs, one per month after the data, each charging {args.units} units through the API and its durable "
+        f"levy: {len(levies)} runs, one per month after the data, "
+        f"each charging {args.units} units through the API and its durable "
         "workflow (commit-time triggers on); its p95 column is the max, its ratios p50/base p50 and max/base p95."
     )
     lines.append(
-        f"n={args.n} rounds of one sequential call per row, after {args.warmup} warm-up rounds; one association of {args.associations} "
+        f"n={args.n} rounds of one sequential call per row, after {args.warmup} warm-up rounds; "
+        f"one association of {args.associations} "
         f"({args.units} units, {args.months} months); times in ms; ratios against the baseline of this run."
     )
     return "\n".join(lines)
@@ -712,7 +714,8 @@ async def main(args: argparse.Namespace) -> int:
             books = world.books[len(world.books) // 2]
             total = {k: sum(getattr(b, k) for b in world.books) for k in ("lines", "entries", "owner_rows", "allocations")}
             print(
-                f"loaded {total['lines']:,} journal lines in {total['entries']:,} entries, {total['owner_rows']:,} owner-ledger rows, "
+                f"loaded {total['lines']:,} journal lines in {total['entries']:,} entries, "
+                f"{total['owner_rows']:,} owner-ledger rows, "
                 f"{total['allocations']:,} allocations, {args.associations * args.months:,} levies; "
                 + "; ".join(f"{k} {v:.1f} s" for k, v in timings.items()),
                 flush=True,
@@ -721,7 +724,8 @@ async def main(args: argparse.Namespace) -> int:
             sc = Scenarios(platform, client, caller.token, world, books, as_of)
             print(
                 f"measuring association #{books.index} ({books.basis} basis, fiscal year from month {books.start_month}, "
-                f"{books.lines:,} journal lines, {books.owner_rows:,} owner-ledger rows, {books.allocations:,} allocations) as of {as_of} ...",
+                f"{books.lines:,} journal lines, {books.owner_rows:,} owner-ledger rows, "
+                f"{books.allocations:,} allocations) as of {as_of} ...",
                 flush=True,
             )
             print(await check(sc), flush=True)

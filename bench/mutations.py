@@ -355,7 +355,8 @@ def render(
     head = (
         f"{'scenario':38} | {'seq p50':>7} {'p95':>7} {'req/s':>6} | "
         f"{'c' + str(c) + ' p50':>7} {'p95':>7} {'req/s':>6} | "
-        f"{'app SQL':>9} {'DBOS SQL':>9} {'CPU ms':>6} | {'p50/base':>8} {'rps/base':>8} {'c' + str(c) + ' p50/b':>8} {'rps/b':>6}"
+        f"{'app SQL':>9} {'DBOS SQL':>9} {'CPU ms':>6} | "
+        f"{'p50/base':>8} {'rps/base':>8} {'c' + str(c) + ' p50/b':>8} {'rps/b':>6}"
     )
     lines.append(head)
     lines.append("-" * len(head))
@@ -471,7 +472,8 @@ async def span_breakdown(
         f"span breakdown over {k} sequential {what} ({wall / k * 1000:.2f} ms each incl. span export):"
     ]
     out.append(
-        f"{'span (dbos-sysdb = DBOS statement, no span; idle pollers included)':82} {'per req':>7} {'p50 ms':>7} {'mean ms':>8} {'ms/req':>7}"
+        f"{'span (dbos-sysdb = DBOS statement, no span; idle pollers included)':82} "
+        f"{'per req':>7} {'p50 ms':>7} {'mean ms':>8} {'ms/req':>7}"
     )
     for name, durs in rows[:40]:
         out.append(

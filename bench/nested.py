@@ -147,7 +147,8 @@ class Floor:
             residents = await q(
                 conn, "fetch",
                 f"""SELECT unit_id, party_id, upper(kind::text) AS kind, moved_in_on FROM residents
-                     WHERE organization_id = $1 AND unit_id = ANY($2::uuid[]) AND {_CURRENT.format(s="moved_in_on", e="moved_out_on")}
+                     WHERE organization_id = $1 AND unit_id = ANY($2::uuid[])
+                       AND {_CURRENT.format(s="moved_in_on", e="moved_out_on")}
                      ORDER BY moved_in_on, id""",
                 org, unit_ids,
             )
@@ -369,7 +370,8 @@ def render(results: dict[str, Result], args: argparse.Namespace, scaling: dict[s
         out.append(
             f"{r.label:44} | {r.seq.p50_ms:7.2f} {r.seq.p95_ms:7.2f} {r.seq.rps:6.1f} | "
             f"{r.conc.p50_ms:7.2f} {r.conc.p95_ms:7.2f} {r.conc.rps:6.1f} | "
-            f"{r.statements:7.1f} {r.transactions:4.1f} {r.db_ms:6.1f} {r.cerbos:6.1f} {r.cpu_ms:6.1f} {r.gc_ms:6.1f} {r.bytes / 1024:5.1f}"
+            f"{r.statements:7.1f} {r.transactions:4.1f} {r.db_ms:6.1f} {r.cerbos:6.1f} "
+            f"{r.cpu_ms:6.1f} {r.gc_ms:6.1f} {r.bytes / 1024:5.1f}"
         )
     out.append("")
 
@@ -401,7 +403,8 @@ def render(results: dict[str, Result], args: argparse.Namespace, scaling: dict[s
     out.append(
         f"data: {rows['associations']} associations × {rows['units'] // max(rows['associations'], 1)} units "
         f"({', '.join(f'{v:,} {k}' for k, v in rows.items() if k not in ('associations',))}); "
-        f"query: association(id) {{ units(first: {args.first}) {{ … currentOwners {{ party {{ contactPoints }} }} residents {{ party }} }} }}, "
+        f"query: association(id) {{ units(first: {args.first}) {{ … "
+        "currentOwners { party { contactPoints } } residents { party } } }, "
         f"cycling through the associations."
     )
     out.append(

@@ -207,7 +207,8 @@ async def reverse(
         raise NotReversible("This entry is a reversal; post a new entry instead of reversing it.", field=["id"])
     if entry.source in OWNER_LEDGER_SOURCES:
         raise NotReversible(
-            "This entry was posted by receivables; correct it there (a credit, a returned payment), which keeps the owner ledger in step.",
+            "This entry was posted by receivables; correct it there (a credit, a returned payment), "
+            "which keeps the owner ledger in step.",
             field=["id"],
         )
     if on < entry.entry_date:

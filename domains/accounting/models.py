@@ -139,7 +139,8 @@ class GlAccount(TimestampMixin, _Booked, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The account's id.")
     number: Mapped[str] = mapped_column(
-        String(10), doc="Account number, unique in the association; its first digit follows the type (1 asset, 2 liability, 3 equity, 4 income, 5–9 expense)."
+        String(10), doc="Account number, unique in the association; its first digit follows the type "
+        "(1 asset, 2 liability, 3 equity, 4 income, 5–9 expense)."
     )
     name: Mapped[str] = mapped_column(String(100), doc="Name on reports.")
     type: Mapped[AccountType] = mapped_column(pg_enum(AccountType, "account_type"), doc="Asset, liability, equity, income or expense.")

@@ -286,7 +286,8 @@ class _ReportHeader(ApiModel):
     association_id: AssociationId = Field(description="The association.")
     basis: AccountingBasis = Field(description="The view of the books reported (cash or accrual).")
     fiscal_year_start: date = Field(
-        description="First day of the fiscal year of the report's last day: income and expenses before it are closed into fund balances."
+        description="First day of the fiscal year of the report's last day: "
+        "income and expenses before it are closed into fund balances."
     )
 
 
@@ -298,7 +299,8 @@ class TrialBalanceLine(ApiModel):
     """The balance of one account in one fund: a debit or a credit."""
 
     account_id: GlAccountId | None = Field(
-        None, description="The account; null on the line that carries earlier years' net income of a fund without a fund-balance account."
+        None, description="The account; null on the line that carries earlier years' net income "
+        "of a fund without a fund-balance account."
     )
     account_number: str | None = Field(description="The account's number (null as for accountId).")
     account_name: str = Field(description="The account's name.")
@@ -325,7 +327,8 @@ class BalanceSheetLine(ApiModel):
     """One account's balance on the balance sheet, positive in its normal direction."""
 
     account_id: GlAccountId | None = Field(
-        None, description="The account; null on the line that carries earlier years' net income of a fund without a fund-balance account."
+        None, description="The account; null on the line that carries earlier years' net income "
+        "of a fund without a fund-balance account."
     )
     account_number: str | None = Field(description="The account's number (null as for accountId).")
     account_name: str = Field(description="The account's name.")

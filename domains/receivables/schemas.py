@@ -179,7 +179,8 @@ class LateFeeRuleApplyInput(ApiModel):
     """Charge late fees now, as of a date."""
 
     association_id: AssociationId = Field(description="The association.")
-    as_of: date = Field(description="Fees go on assessment charges still open on this date and due more than the grace days before it; they are dated this day.")
+    as_of: date = Field(description="Fees go on assessment charges still open on this date and due more than the grace days before it; "
+        "they are dated this day.")
 
 
 # --- owner ledger -----------------------------------------------------------

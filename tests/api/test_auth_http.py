@@ -789,7 +789,8 @@ async def test_service_account_key_lifecycle(api: Api) -> None:
     )
     assert _gql_code(body) == "FORBIDDEN", body
     body = await api.gql(
-        'mutation { organizationCreate(input: {type: ASSOCIATION, name: "Rogue"}, idempotencyKey: "sa-new") { organization { id } } }',
+        'mutation { organizationCreate(input: {type: ASSOCIATION, name: "Rogue"}, idempotencyKey: "sa-new") '
+        "{ organization { id } } }",
         token=api_key,
     )
     assert _gql_code(body) == "FORBIDDEN", body

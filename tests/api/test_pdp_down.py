@@ -25,7 +25,8 @@ async def test_operations_fail_closed_when_the_pdp_is_unreachable(api, pdp_down)
     r = await api.rpc("organization/v1/create", {"type": "association", "name": "X"}, token=caller.token, key=uuid.uuid4().hex)
     assert r.status_code == 503 and r.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
     body = await api.gql(
-        'mutation($k: String!) { organizationCreate(input: {type: ASSOCIATION, name: "X"}, idempotencyKey: $k) { organization { id } } }',
+        'mutation($k: String!) { organizationCreate(input: {type: ASSOCIATION, name: "X"}, idempotencyKey: $k) '
+        "{ organization { id } } }",
         {"k": uuid.uuid4().hex},
         token=caller.token,
     )

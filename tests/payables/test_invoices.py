@@ -31,7 +31,8 @@ async def test_an_invoice_posts_expense_and_payable_in_the_accrual_view(api) -> 
     }
     assert views["cash"] == {}  # nothing until it is paid
     body = await api.gql(
-        "query($id: ID!) { invoice(id: $id) { vendor { name } lines { amount account { number } fund { code } } journalEntry { number } } }",
+        "query($id: ID!) { invoice(id: $id) { vendor { name } lines { amount account { number } fund { code } } "
+        "journalEntry { number } } }",
         {"id": invoice["id"]}, token=d.admin.token,
     )
     got = body["data"]["invoice"]
@@ -104,7 +105,8 @@ async def test_another_tenants_vendor_or_account_cannot_be_referenced(api, platf
     with pytest.raises(DBAPIError) as info:
         async with scoped_transaction(platform.sessions, org, None) as s:
             await s.execute(
-                text("INSERT INTO invoice_lines (id, organization_id, association_id, invoice_id, line_no, account_id, fund_id, amount) "
+                text("INSERT INTO invoice_lines "
+                "(id, organization_id, association_id, invoice_id, line_no, account_id, fund_id, amount) "
                      "VALUES (:id, :o, :a, :i, 9, :acc, :f, 1)"),
                 {"id": uuid.uuid4(), "o": org, "a": association, "i": decode(invoice["id"])[1],
                  "acc": decode(next(a["id"] for a in foreign if a["number"] == "5100"))[1], "f": decode(d.b.funds["OPER"])[1]},
@@ -120,7 +122,8 @@ async def test_an_invoice_total_always_equals_its_lines(api, platform) -> None:
     with pytest.raises(DBAPIError) as info:
         async with scoped_transaction(platform.sessions, org, None) as s:
             await s.execute(
-                text("INSERT INTO invoice_lines (id, organization_id, association_id, invoice_id, line_no, account_id, fund_id, amount) "
+                text("INSERT INTO invoice_lines "
+                "(id, organization_id, association_id, invoice_id, line_no, account_id, fund_id, amount) "
                      "VALUES (:id, :o, :a, :i, 9, :acc, :f, 1)"),
                 {"id": uuid.uuid4(), "o": org, "a": association, "i": decode(invoice["id"])[1],
                  "acc": decode(d.b.accounts["5100"])[1], "f": decode(d.b.funds["OPER"])[1]},

@@ -86,7 +86,8 @@ _AGREEMENT = text(
        sub AS (
          SELECT unit_id, fund_id, control, sum(amount) AS amount FROM (
            SELECT e.unit_id, e.fund_id,
-                  CASE WHEN e.kind IN ('charge', 'late_fee', 'nsf_fee', 'adjustment') THEN 'accounts_receivable' ELSE 'prepaid_assessments' END AS control,
+                  CASE WHEN e.kind IN ('charge', 'late_fee', 'nsf_fee', 'adjustment') THEN 'accounts_receivable'
+                       ELSE 'prepaid_assessments' END AS control,
                   CASE WHEN e.kind IN ('charge', 'late_fee', 'nsf_fee', 'adjustment') THEN e.amount ELSE -e.amount END AS amount
              FROM owner_ledger_entries e WHERE e.association_id = :a
            UNION ALL
@@ -98,7 +99,8 @@ _AGREEMENT = text(
          GROUP BY 1, 2, 3)
      SELECT coalesce(gl.unit_id, sub.unit_id) AS unit_id, coalesce(gl.control, sub.control) AS control,
             coalesce(gl.amount, 0) AS gl, coalesce(sub.amount, 0) AS sub
-       FROM gl FULL JOIN sub ON gl.unit_id IS NOT DISTINCT FROM sub.unit_id AND gl.fund_id = sub.fund_id AND gl.control = sub.control"""
+       FROM gl FULL JOIN sub
+         ON gl.unit_id IS NOT DISTINCT FROM sub.unit_id AND gl.fund_id = sub.fund_id AND gl.control = sub.control"""
 )
 _NEGATIVE = text(
     """SELECT e.id, e.kind FROM owner_ledger_entries e

@@ -254,7 +254,8 @@ async def _control(sessions, tenant, shared, role: str) -> uuid.UUID:
         }
         async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
             await s.execute(
-                text("INSERT INTO gl_accounts (id, organization_id, association_id, number, name, type, fund_id, control, is_active) "
+                text("INSERT INTO gl_accounts "
+                    "(id, organization_id, association_id, number, name, type, fund_id, control, is_active) "
                      "VALUES (:id, :organization_id, :association_id, :number, :name, CAST(:type AS account_type), :fund_id, "
                      "CAST(:control AS control_role), :is_active)"),
                 row,
