@@ -49,8 +49,9 @@ async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:  #
     assert [n["unitNumber"] for n in (await api.call("unit/v1/list", {}, c.owner))["nodes"]] == ["1"]
     assert len((await api.call("ownership/v1/list", {}, c.owner))["nodes"]) == 1
     assert [n["id"] for n in (await api.call("party/v1/list", {}, c.owner))["nodes"]] == [c.parties[0]]
-    # The association's public facts are for every member.
-    assert (await api.call("association/v1/get", {"id": c.association}, c.owner))["code"] == "MGV"
+    # Their association's facts, but not its tax id (tests/associations/test_resident_associations.py).
+    mine = await api.call("association/v1/get", {"id": c.association}, c.owner)
+    assert (mine["code"], mine["taxId"]) == ("MGV", None)
     # Their own phone number, yes; linking accounts or writing units, no.
     await api.call("party/v1/update", {"id": c.parties[0], "contactPoints": [{"kind": "phone", "value": "+19165550199", "isPrimary": True}]}, c.owner)
     r = await api.rpc("party/v1/update", {"id": c.parties[0], "userId": c.nobody.user_id}, token=c.owner.token, key=uuid.uuid4().hex)
@@ -75,8 +76,10 @@ async def test_tenant_sees_their_unit_only(api, people) -> None:  # type: ignore
 
 async def test_member_without_a_unit_sees_no_units(api, people) -> None:  # type: ignore[no-untyped-def]
     c = people
+    # Nor the association itself: it is none of theirs.
     body = await api.gql(NESTED, {"id": c.association}, token=c.nobody.token)
-    assert body["data"]["association"] == {"code": "MGV", "units": {"nodes": []}}
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND", body
+    assert (await api.call("unit/v1/list", {}, c.nobody))["nodes"] == []
     assert (await api.gql(MINE, token=c.nobody.token))["data"]["viewer"]["myUnits"] == []
     ids = [c.units[0], c.parties[0]]
     body = await api.gql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}, token=c.nobody.token)
