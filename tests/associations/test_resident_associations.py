@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.associations.community import ASSOCIATION, Community, build
+from tests.associations.community import ASSOCIATION, Community, add_people, build
 
 LIST = "{ associations(first: 100) { nodes { code taxId } } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Association { code taxId } } }"
@@ -33,18 +33,10 @@ async def portfolio(api):  # type: ignore[no-untyped-def]
     )
     await api.call("association/v1/update", {"id": c.association, "masterAssociationId": master["id"]}, c.admin)
     other = await build(api, 1, code="OTH", admin=c.admin, org=c.org)
-    owner, _ = await api.add_member(c.admin, ["member"])
-    tenant, _ = await api.add_member(c.admin, ["member"])
-    nobody, _ = await api.add_member(c.admin, ["member"])
-    board, _ = await api.add_member(c.admin, ["board_member"])
-    await api.call("party/v1/update", {"id": c.parties[0], "userId": owner.user_id}, c.admin)
-    tenant_party = await api.call("party/v1/create", {"kind": "person", "name": "Tess Tenant", "deliveryPreference": "postal", "userId": tenant.user_id}, c.admin)
-    await api.call("resident/v1/create", {"unitId": c.units[1], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": "2025-01-01"}, c.admin)
-    for caller in (owner, tenant, nobody, board):
-        await api.select(caller, c.org)
     c.top, c.master, c.other = top["id"], master["id"], other.association
-    c.owner, c.tenant, c.nobody, c.board = owner, tenant, nobody, board
-    return c
+    c.board, _ = await api.add_member(c.admin, ["board_member"])
+    await api.select(c.board, c.org)
+    return await add_people(api, c)
 
 
 def _codes(nodes: list[dict[str, Any]]) -> list[tuple[str, str | None]]:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.associations.community import build
+from tests.associations.community import add_people, build
 
 NESTED = """query($id: ID!) { association(id: $id) { code units(first: 100) { nodes {
   unitNumber currentOwners { party { name } } residents { kind party { name } } } } } }"""
@@ -16,17 +16,7 @@ MINE = "{ viewer { myUnits { unitNumber currentOwners { party { name } } } } }"
 
 @pytest.fixture
 async def people(api):  # type: ignore[no-untyped-def]
-    c = await build(api, 3)
-    owner, _ = await api.add_member(c.admin, ["member"])
-    tenant, _ = await api.add_member(c.admin, ["member"])
-    nobody, _ = await api.add_member(c.admin, ["member"])
-    await api.call("party/v1/update", {"id": c.parties[0], "userId": owner.user_id}, c.admin)
-    tenant_party = await api.call("party/v1/create", {"kind": "person", "name": "Tess Tenant", "deliveryPreference": "postal", "userId": tenant.user_id}, c.admin)
-    await api.call("resident/v1/create", {"unitId": c.units[1], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": "2025-01-01"}, c.admin)
-    for caller in (owner, tenant, nobody):
-        await api.select(caller, c.org)
-    c.owner, c.tenant, c.nobody, c.tenant_party = owner, tenant, nobody, tenant_party["id"]
-    return c
+    return await add_people(api, await build(api, 3))
 
 
 async def test_staff_see_everything(api, people) -> None:  # type: ignore[no-untyped-def]
