@@ -89,6 +89,6 @@ async def tax_id_readable(authorizer: Authorizer, principal: Principal, rows: Se
 
 async def shown(authorizer: Authorizer, principal: Principal, rows: Sequence[Association]) -> list[AssociationRead]:
     """Rows as the caller may see them: the tax id is null where they may not read it."""
-    readable = await tax_id_readable(authorizer, principal, rows) if rows else []
+    readable = await tax_id_readable(authorizer, principal, rows)
     out = [AssociationRead.model_validate(r) for r in rows]
     return [o if ok else o.model_copy(update={"tax_id": None}) for o, ok in zip(out, readable, strict=True)]

@@ -93,7 +93,8 @@ class AssociationRelations:
     @strawberry.field(description=Association.tax_id.doc)
     async def tax_id(self, root: strawberry.Parent[Any], info: strawberry.Info) -> str | None:
         if not isinstance(root, Association):
-            # An operation's output (association/v1/get, list): already shown to this caller.
+            # An operation's output: get and list masked it for this caller; create and
+            # update are open only to roles that may read it.
             return root.tax_id
         return root.tax_id if await loaders.tax_ids_readable(info.context).load(root) else None
 
