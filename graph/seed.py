@@ -178,37 +178,31 @@ async def ensure_demo_logins(settings: Settings, owner: asyncpg.Connection) -> t
     return users, org_ids, added
 
 
-async def ensure_demo_world(settings: Settings, org_ids: dict[str, UUID], rng_seed: int) -> int:
+async def ensure_demo_world(settings: Settings, owner: asyncpg.Connection, org_ids: dict[str, UUID], rng_seed: int) -> int:
     """What the demo logins find once they select their organization (see the module
     docstring). Returns how many things were added."""
+    from graph.db import create_engine, scoped_transaction, session_factory
+
     added = 0
     for name, named in OWN_ASSOCIATION.items():
         added += (await seed_associations(settings, org_ids[name], 1, DEMO_UNITS, rng_seed=rng_seed, named=named)).created
     booked = [
         (org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], i)) for i in range(DEMO_ASSOCIATIONS)
     ] + [(org_ids[name], association_code(rng_seed, org_ids[name], 0, named)) for name, named in OWN_ASSOCIATION.items()]
-    owner = await _owner_connection(settings)
-    try:
-        unbooked = await owner.fetch(
-            """SELECT a.organization_id, a.id, (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
-                      AND u.association_id = a.id) AS units
-                 FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
-                   ON a.organization_id = b.org AND a.code = b.code
-                WHERE NOT EXISTS (SELECT 1 FROM gl_accounts g WHERE g.organization_id = a.organization_id
-                                     AND g.association_id = a.id)""",
-            [o for o, _ in booked],
-            [c for _, c in booked],
-        )
-        vendors = {
-            r["organization_id"]
-            for r in await owner.fetch(
-                "SELECT organization_id FROM vendors WHERE provider_organization_id = $1", org_ids[VENDOR]
-            )
-        }
-    finally:
-        await owner.close()
-    from graph.db import create_engine, scoped_transaction, session_factory
-
+    unbooked = await owner.fetch(
+        """SELECT a.organization_id, a.id, (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
+                  AND u.association_id = a.id) AS units
+             FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
+               ON a.organization_id = b.org AND a.code = b.code
+            WHERE NOT EXISTS (SELECT 1 FROM gl_accounts g WHERE g.organization_id = a.organization_id
+                                 AND g.association_id = a.id)""",
+        [o for o, _ in booked],
+        [c for _, c in booked],
+    )
+    vendors = {
+        r["organization_id"]
+        for r in await owner.fetch("SELECT organization_id FROM vendors WHERE provider_organization_id = $1", org_ids[VENDOR])
+    }
     engine = create_engine(settings.app_url(), settings, pool_size=2)
     sessions = session_factory(engine)
     try:
@@ -831,7 +825,7 @@ async def seed(
                 + "."
             )
         # After the management company's associations: their books are part of it.
-        world = await ensure_demo_world(settings, org_ids, rng_seed)
+        world = await ensure_demo_world(settings, owner, org_ids, rng_seed)
         print(f"Demo world (own associations, books, vendor): {world} added." if world else "Demo world already there.")
         mine = await owner.fetch(
             """SELECT u.email, a.code, un.unit_number, x.how FROM (
