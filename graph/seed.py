@@ -254,7 +254,10 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
     certificate of insurance, hold released."""
     from domains.payables import vendors
     from domains.payables.models import InsuranceKind
-    from domains.payables.schemas import InsuranceCertificateCreateInput, VendorCreateInput
+    from domains.payables.schemas import (
+        InsuranceCertificateCreateInput,
+        VendorCreateInput,
+    )
 
     vendor = await vendors.create(
         session,

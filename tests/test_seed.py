@@ -118,8 +118,11 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         (theirs,) = (await _call(api, "association/v1/list", {}, token))["nodes"]
         assert theirs["id"] == mine[0]["association"]["id"] and theirs["taxId"] is None
 
+    # A provider has no view of its customers' books yet: it finds its organization,
+    # and that organization in the vendor lists of the management company and Maple Grove.
     vendor = await _login(api, VENDOR_LOGIN, VENDOR)
-    body = await api.gql("{ viewer { activeOrganization { id name type } } }", token=vendor)
+    body = await api.gql("{ viewer { memberships { roles } activeOrganization { id name type } } }", token=vendor)
+    assert body["data"]["viewer"]["memberships"] == [{"roles": ["admin"]}]
     active = body["data"]["viewer"]["activeOrganization"]
     assert (active["name"], active["type"]) == (VENDOR, "SERVICE_PROVIDER")
     # The vendor relationship lives in each customer's books: their managers see this organization there.
