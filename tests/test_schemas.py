@@ -7,7 +7,8 @@ name and key designate, in both transports."""
 from __future__ import annotations
 
 import re
-from typing import Any, get_args
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from sqlalchemy import inspect
@@ -15,6 +16,7 @@ from sqlalchemy.sql.schema import Column
 
 from graph.db import Base
 from graph.gqltypes import field_id_prefix
+from graph.ids import IdPrefix
 from graph.operations import REGISTRY
 from graph.registry import load_domains
 from graph.schemas import NODES
@@ -29,8 +31,13 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
 def api_models() -> list[type[BaseModel]]:
     """Every pydantic model an operation takes or returns, nested ones included."""
     load_domains()
+    return api_models_of(*(m for op in REGISTRY.values() for m in (op.input, op.output)))
+
+
+def api_models_of(*models: type[BaseModel]) -> list[type[BaseModel]]:
+    """These models and every model nested in them."""
     seen: list[type[BaseModel]] = []
-    todo = [m for op in REGISTRY.values() for m in (op.input, op.output)]
+    todo = list(models)
     while todo:
         model = todo.pop()
         if model in seen:
@@ -92,3 +99,49 @@ def test_a_column_in_several_composite_keys_takes_the_type_its_own_key_names() -
     column = inspect(OwnerLedgerEntry).columns["association_id"]
     assert len(column.foreign_keys) > 1
     assert field_id_prefix(_column_type(column), []) == "asn"
+
+
+def declared_prefix(annotation: Any, metadata: list[Any]) -> str | None:
+    """The prefix a field's type declares anywhere inside it (Optional, list,
+    Annotated), found without the code under test."""
+    found = next((m for m in metadata if isinstance(m, IdPrefix)), None)
+    if found is None and get_origin(annotation) is Annotated:
+        return declared_prefix(get_args(annotation)[0], list(annotation.__metadata__))
+    for arg in get_args(annotation) if found is None else ():
+        found = found or declared_prefix(arg, [])
+    return found
+
+
+def _unwrap(annotation: Any) -> Any:
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    return args[0] if get_origin(annotation) in (Union, UnionType) and len(args) == 1 else annotation
+
+
+def test_graphql_encodes_every_id_field_with_its_prefix() -> None:
+    """Every output id field, lists of ids included, leaves GraphQL as `<prefix>_…`,
+    as it leaves RPC — not as a bare UUID."""
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    from graph.gqltypes import output_type
+    from graph.ids import encode
+
+    outputs = {m for op in REGISTRY.values() for m in api_models_of(op.output)}
+    checked, wrong = 0, []
+    for model in outputs:
+        fields = {f.python_name: f for f in output_type(model).__strawberry_definition__.fields}
+        for name, info in model.model_fields.items():
+            prefix = declared_prefix(info.annotation, list(info.metadata))
+            resolver = fields[name].base_resolver
+            if prefix is None or (resolver is not None and resolver.wrapped_func.__name__ != name):
+                continue  # not an id, or resolved by a relation field of its own
+            value = uuid4()
+            many = get_origin(_unwrap(info.annotation)) is list
+            root = SimpleNamespace(**{name: [value] if many else value})
+            # A field without a resolver of its own answers the attribute as it is.
+            got = resolver.wrapped_func(root) if resolver is not None else getattr(root, name)
+            checked += 1
+            if got != ([encode(prefix, value)] if many else encode(prefix, value)):
+                wrong.append(f"{model.__name__}.{name}: {got}")
+    assert wrong == [], wrong
+    assert checked > 100, checked
