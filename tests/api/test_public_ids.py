@@ -206,7 +206,6 @@ async def _rich_data(api: RecordingApi) -> None:
 async def _crawl(api: RecordingApi, seen: Seen) -> None:
     """Every read, for every caller, with ids of the caller's own data."""
     for token, calls in list(seen.calls.items()):
-        caller = seen.callers[token]
         known: dict[str, list[str]] = defaultdict(list)
         for op, _body, result in calls:
             found: list[tuple[str, str, str]] = []
