@@ -8,6 +8,15 @@ transaction that sets the organization itself from the workflow's inputs — a
 workflow recovered after a crash has no request around it. The step first looks
 at the key's stored response, so a re-run step (steps are at-least-once) never
 applies twice.
+
+Which outcomes a key keeps: a success (2xx) and a refusal (an AppError: invalid
+input, a business rule, not found) are stored with the key and replayed byte for
+byte. An infrastructure failure is not an outcome: a transient database failure
+is retried inside the step (graph/transient.py) and the client is told 503 with
+Retry-After while it lasts; a workflow that still ended without a result (the
+retry budget ran out, or an unexpected error answered 500) stored nothing, since
+the response is written in the effect's own transaction, so the key's next
+request runs the operation under a fresh workflow — exactly once.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from graph.ids import encode
 from graph.operations import REGISTRY, Operation, Scope
 from graph.platform import Platform, current_platform
 from graph.telemetry import set_scope
+from graph.transient import database_unavailable, failing_for, retry_transient
 
 if TYPE_CHECKING:
     from graph.context import RequestContext
@@ -312,53 +322,72 @@ async def _pause_for_crash_test(platform: Platform) -> None:
             await asyncio.sleep(3600)
 
 
-@DBOS.step(name="apply_operation_step")
-async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
-    op = REGISTRY[call["operation"]]
-    platform = current_platform()
+async def _apply_and_store(op: Operation, call: dict[str, Any], platform: Platform) -> dict[str, Any]:
+    """One transaction: the effect, its audit row and the key's stored response —
+    or, if a previous attempt committed them already, that stored response."""
     org = UUID(call["organization"]) if call["organization"] else None
     user = _principal_from_call(call["principal"]).user_id  # type: ignore[union-attr]
-    try:
-        async with scoped_transaction(platform.sessions, org, user) as session:
-            stored = (
-                await session.execute(
-                    select(
-                        IdempotencyRecord.response_status,
-                        IdempotencyRecord.response_body,
-                        IdempotencyRecord.after_actions,
-                    )
-                    .where(*_record_scope(call))
-                    .with_for_update()
-                )
-            ).one()
-            if stored.response_status is not None:
-                return {"status": stored.response_status, "body": stored.response_body, "after": stored.after_actions or []}
-            outcome = await _apply(op, call, session)
-            # Secrets in the response are sealed before they are stored (here and in
-            # DBOS's checkpoint of this step's result); `_outcome` unseals them.
-            outcome.body = platform.sealer.seal_body(op.output, outcome.body)
+    async with scoped_transaction(platform.sessions, org, user) as session:
+        stored = (
             await session.execute(
-                update(IdempotencyRecord)
+                select(
+                    IdempotencyRecord.response_status,
+                    IdempotencyRecord.response_body,
+                    IdempotencyRecord.after_actions,
+                )
                 .where(*_record_scope(call))
-                .values(
-                    response_status=outcome.status,
-                    response_body=outcome.body,
-                    after_actions=outcome.after_commit or None,
-                    completed_at=func.now(),
-                )
+                .with_for_update()
             )
-        await _pause_for_crash_test(platform)
-        return {"status": outcome.status, "body": outcome.body, "after": outcome.after_commit}
+        ).one()
+        if stored.response_status is not None:
+            return {"status": stored.response_status, "body": stored.response_body, "after": stored.after_actions or []}
+        outcome = await _apply(op, call, session)
+        # Secrets in the response are sealed before they are stored (here and in
+        # DBOS's checkpoint of this step's result); `_outcome` unseals them.
+        outcome.body = platform.sealer.seal_body(op.output, outcome.body)
+        await session.execute(
+            update(IdempotencyRecord)
+            .where(*_record_scope(call))
+            .values(
+                response_status=outcome.status,
+                response_body=outcome.body,
+                after_actions=outcome.after_commit or None,
+                completed_at=func.now(),
+            )
+        )
+    return {"status": outcome.status, "body": outcome.body, "after": outcome.after_commit}
+
+
+async def _store_refusal(call: dict[str, Any], platform: Platform, status: int, body: dict[str, Any]) -> None:
+    org = UUID(call["organization"]) if call["organization"] else None
+    user = _principal_from_call(call["principal"]).user_id  # type: ignore[union-attr]
+    async with scoped_transaction(platform.sessions, org, user) as session:
+        await session.execute(
+            update(IdempotencyRecord)
+            .where(*_record_scope(call), IdempotencyRecord.response_status.is_(None))
+            .values(response_status=status, response_body=body, completed_at=func.now())
+        )
+
+
+@DBOS.step(name="apply_operation_step")
+async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
+    """Apply the operation once. A transaction the database broke off (restart,
+    failover) rolled back whole and runs again here, so the workflow — and with it
+    the key — does not end in an infrastructure error; if one committed but its
+    acknowledgement was lost, the retry finds the stored response instead."""
+    op = REGISTRY[call["operation"]]
+    platform = current_platform()
+    budget = platform.settings.durable_retry_seconds
+    key = DBOS.workflow_id or call["operation"]
+    try:
+        result = await retry_transient(lambda: _apply_and_store(op, call, platform), budget=budget, key=key)
     except AppError as err:
-        # The effect rolled back; the error is the key's response from now on (Stripe keeps 4xx too).
+        # The effect rolled back; the refusal is the key's response from now on (Stripe keeps 4xx too).
         body = error_body(err, call.get("trace_id"))
-        async with scoped_transaction(platform.sessions, org, user) as session:
-            await session.execute(
-                update(IdempotencyRecord)
-                .where(*_record_scope(call), IdempotencyRecord.response_status.is_(None))
-                .values(response_status=err.status, response_body=body, completed_at=func.now())
-            )
+        await retry_transient(lambda: _store_refusal(call, platform, err.status, body), budget=budget, key=key)
         return {"status": err.status, "body": body}
+    await _pause_for_crash_test(platform)
+    return result
 
 
 @DBOS.workflow(name="operation_workflow")
@@ -441,6 +470,7 @@ async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, 
         platform, org, principal, op, key, fp, claim, workflow_id(org, principal, op, key, claim), authorize
     )
     wf_id = record.workflow_id
+    replayed = not claimed
     if not claimed:
         if record.fingerprint != fp:
             raise AppError(
@@ -458,6 +488,14 @@ async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, 
                 status=409,
                 headers={"Retry-After": "1"},
             )
+        if status is not None and status.status in FAILED:
+            # The response is stored in the effect's own transaction, so a failed
+            # workflow with no response changed nothing: the key runs again, once,
+            # under a workflow of its own (DBOS would replay the old one's error).
+            stored, wf_id = await _rearm(platform, org, principal, record, workflow_id(org, principal, op, key, uuid4()))
+            if stored is not None:
+                return _outcome(op, stored[0], stored[1] or {}, replayed=True)
+            replayed = False
     call = {
         "operation": op.name,
         "organization": str(org) if org else None,
@@ -469,8 +507,56 @@ async def _run_idempotent(op: Operation, rctx: RequestContext, data: BaseModel, 
     }
     with SetWorkflowID(wf_id):
         handle = await DBOS.start_workflow_async(operation_workflow, call)
-    result = await handle.get_result()
-    return _outcome(op, result["status"], result["body"], replayed=not claimed)
+    result = await _await_result(handle, wf_id, platform.settings.database_unavailable_after_seconds)
+    return _outcome(op, result["status"], result["body"], replayed=replayed)
+
+
+# Workflow states that end without a result; a key whose workflow ended so
+# stored no response and may run again.
+FAILED = ("ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED")
+
+
+async def _rearm(
+    platform: Platform, org: UUID | None, principal: Principal, record: IdempotencyRecord, new_id: str
+) -> tuple[tuple[int, Any] | None, str]:
+    """Point the key at a new workflow, unless a concurrent retry did first (then
+    join theirs) or its response is stored by now (then replay it)."""
+    async with scoped_transaction(platform.sessions, org, principal.user_id) as session:
+        moved = await session.scalar(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == record.id,
+                IdempotencyRecord.workflow_id == record.workflow_id,
+                IdempotencyRecord.response_status.is_(None),
+            )
+            .values(workflow_id=new_id)
+            .returning(IdempotencyRecord.workflow_id)
+        )
+        if moved is not None:
+            return None, moved
+        now = (
+            await session.execute(
+                select(
+                    IdempotencyRecord.workflow_id, IdempotencyRecord.response_status, IdempotencyRecord.response_body
+                ).where(IdempotencyRecord.id == record.id)
+            )
+        ).one()
+    stored = (now.response_status, now.response_body) if now.response_status is not None else None
+    return stored, now.workflow_id
+
+
+async def _await_result(handle: Any, wf_id: str, answer_after: float) -> dict[str, Any]:
+    """The workflow's result; or 503 once its step has been retrying a failing
+    database for `answer_after` seconds. The workflow goes on without us: the
+    client's retry with the same key then joins or replays it."""
+    result = asyncio.ensure_future(handle.get_result())
+    while True:
+        done, _ = await asyncio.wait({result}, timeout=0.1)
+        if done:
+            return result.result()  # type: ignore[no-any-return]
+        if failing_for(wf_id) > answer_after:
+            result.cancel()  # only our wait: DBOS shields the workflow's own task
+            raise database_unavailable()
 
 
 async def _run_direct(op: Operation, rctx: RequestContext, data: BaseModel, pinned: Any = None) -> Outcome:

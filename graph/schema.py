@@ -24,6 +24,7 @@ from graph.limits import guard_extensions
 from graph.operations import REGISTRY
 from graph.registry import load_domains
 from graph.settings import Settings
+from graph.transient import database_unavailable, is_transient
 from resolvers.node import NodeQuery
 
 log = logging.getLogger("hestami.graphql")
@@ -65,6 +66,14 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         trace_id = format(trace.get_current_span().get_span_context().trace_id, "032x")
+        if error.original_error is not None and is_transient(error.original_error):
+            unavailable = database_unavailable()
+            return GraphQLError(
+                unavailable.message,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": str(unavailable.code), "traceId": trace_id},
+            )
         return GraphQLError(
             f"Internal server error. Quote trace id {trace_id} when reporting it.",
             nodes=error.nodes,
