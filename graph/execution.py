@@ -383,9 +383,9 @@ async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
         result = await retry_transient(lambda: _apply_and_store(op, call, platform), budget=budget, key=key)
     except AppError as err:
         # The effect rolled back; the refusal is the key's response from now on (Stripe keeps 4xx too).
-        body = error_body(err, call.get("trace_id"))
-        await retry_transient(lambda: _store_refusal(call, platform, err.status, body), budget=budget, key=key)
-        return {"status": err.status, "body": body}
+        body, status = error_body(err, call.get("trace_id")), err.status
+        await retry_transient(lambda: _store_refusal(call, platform, status, body), budget=budget, key=key)
+        return {"status": status, "body": body}
     await _pause_for_crash_test(platform)
     return result
 

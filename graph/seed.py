@@ -266,7 +266,7 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
             name=VENDOR, provider_organization_id=provider, is_1099=True, tax_id="47-2019384",
             remittance_address="1180 Delta Way\nSacramento, CA 95814",
         ),
-    )  # fmt: skip
+    )
     year = date.today().year
     await vendors.add_certificate(
         session,
@@ -276,7 +276,7 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
             policy_number="GL-88213", coverage_amount=Decimal("1000000.00"),
             effective_on=date(year, 1, 1), expires_on=date(year + 1, 12, 31),
         ),
-    )  # fmt: skip
+    )
     await vendors.set_hold(session, vendor, None)
 
 
@@ -401,7 +401,7 @@ def _association_name(rng: random.Random, named: tuple[str, str] | None = None) 
     a, b = rng.choice(PLACE), rng.choice(PLACE_END)
     if named is not None:
         place, kind = named
-        a, b = (place.split() + [""])[:2]
+        a, b = [*place.split(), ""][:2]
         return kind, place, a[0] + b[:1]
     return kind, f"{a} {b}", a[0] + b[0]
 
@@ -422,7 +422,7 @@ class AssociationGenerator:
     def __init__(
         self, batch: Batch, org: UUID, managing: UUID | None, index: int, units: int, rng_seed: int, today: date,
         named: tuple[str, str] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.named = named
         self.rows = batch.rows
         self.org = org
@@ -636,7 +636,7 @@ class AssociationGenerator:
 def generate_batch(
     org: UUID, managing: UUID | None, indexes: list[int], units: int, rng_seed: int, today: date, demo: Demo,
     named: tuple[str, str] | None = None,
-) -> Batch:  # fmt: skip
+) -> Batch:
     batch = Batch()
     masters: dict[int, UUID] = {}
     for i in indexes:

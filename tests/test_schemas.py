@@ -62,7 +62,7 @@ def designated_table(column: Column[Any]) -> str:
     assert len(direct) <= 1, (column, direct)
     if direct:
         return direct.pop()
-    by_name = {_snake(m.class_.__name__) + "_id": m.local_table.name for m in Base.registry.mappers}
+    by_name = {_snake(m.class_.__name__) + "_id": m.class_.__tablename__ for m in Base.registry.mappers}
     return by_name[column.name]
 
 
@@ -104,7 +104,7 @@ def test_a_column_in_several_composite_keys_takes_the_type_its_own_key_names() -
 def declared_prefix(annotation: Any, metadata: list[Any]) -> str | None:
     """The prefix a field's type declares anywhere inside it (Optional, list,
     Annotated), found without the code under test."""
-    found = next((m for m in metadata if isinstance(m, IdPrefix)), None)
+    found: str | None = next((m for m in metadata if isinstance(m, IdPrefix)), None)
     if found is None and get_origin(annotation) is Annotated:
         return declared_prefix(get_args(annotation)[0], list(annotation.__metadata__))
     for arg in get_args(annotation) if found is None else ():

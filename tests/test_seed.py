@@ -66,7 +66,7 @@ async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, 
             raise AssertionError(f"{login} finds no unit of theirs in any organization")
 
 
-async def _login(api, email: str, organization: str) -> str:  # type: ignore[no-untyped-def]
+async def _login(api, email: str, organization: str) -> str:
     """Log in as a demo user and select their organization by name, as a new user would."""
     token = (await api.rpc("auth/v1/login", {"email": email, "password": PASSWORD})).json()["accessToken"]
     memberships = (await api.gql("{ viewer { memberships { organization { id name } } } }", token=token))["data"]["viewer"]["memberships"]
@@ -76,13 +76,13 @@ async def _login(api, email: str, organization: str) -> str:  # type: ignore[no-
     return token
 
 
-async def _call(api, name: str, body: dict[str, Any], token: str) -> Any:  # type: ignore[no-untyped-def]
+async def _call(api, name: str, body: dict[str, Any], token: str) -> Any:
     r = await api.rpc(name, body, token=token)
     assert r.status_code == 200, (name, r.text)
     return r.json()
 
 
-async def test_each_demo_login_finds_its_world(settings, database, api, capsys) -> None:  # type: ignore[no-untyped-def]
+async def test_each_demo_login_finds_its_world(settings, database, api, capsys) -> None:
     """Issue 9 item 11: every demo login, once its organization is selected, finds
     non-empty lists — a manager their associations, units, vendors and books; the
     board member their association, its units and books; the homeowner and tenant

@@ -45,7 +45,7 @@ def _org(ctx: OperationContext) -> UUID:
     return ctx.organization_id
 
 
-async def _with_organization(ctx: OperationContext, membership: Membership) -> MembershipRead:  # type: ignore[valid-type]
+async def _with_organization(ctx: OperationContext, membership: Membership) -> MembershipRead:
     organization = await ctx.session.get(Organization, membership.organization_id)
     assert organization is not None  # a member sees their organization (RLS)
     return membership_read(membership, organization)

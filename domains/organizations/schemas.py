@@ -40,7 +40,7 @@ MembershipRead = derive(
 )
 
 
-def membership_read(membership: Membership, organization: Organization) -> MembershipRead:  # type: ignore[valid-type]
+def membership_read(membership: Membership, organization: Organization) -> MembershipRead:
     """A membership with its organization, read with it by the caller."""
     fields = {name: getattr(membership, name) for name in MembershipRead.model_fields if name != "organization"}
     return MembershipRead.model_validate({**fields, "organization": organization})

@@ -92,6 +92,7 @@ async def _create_until_done(api: Api, caller: Caller, key: str, seen: dict[int,
 async def test_keys_complete_exactly_once_across_postgres_restarts(own_postgres: Any) -> None:
     paths, admin_url = own_postgres
     port = make_url(admin_url).port
+    assert port is not None
     owner_url = make_url(admin_url).set(username="hestami_owner", database=DATABASE)
     env = {
         "HESTAMI_ADMIN_DATABASE_URL": admin_url,
@@ -165,7 +166,7 @@ async def test_keys_complete_exactly_once_across_postgres_restarts(own_postgres:
                 )
 
             deadline = time.monotonic() + 30
-            while (left := await unfinished()) and time.monotonic() < deadline:
+            while (left := await unfinished()) and time.monotonic() < deadline:  # noqa: ASYNC110 - polls the database
                 await asyncio.sleep(0.2)
             assert left == [], left
         finally:

@@ -229,7 +229,7 @@ async def test_business_error_is_stored_and_replayed(api, owner) -> None:
     assert await owner.fetchval("SELECT count(*) FROM audit_events WHERE idempotency_key = $1", key) == 0
 
 
-async def test_unexpected_failure_is_not_the_keys_outcome(api, owner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_unexpected_failure_is_not_the_keys_outcome(api, owner, monkeypatch) -> None:
     from dataclasses import replace
 
     from dbos import DBOS
@@ -240,7 +240,7 @@ async def test_unexpected_failure_is_not_the_keys_outcome(api, owner, monkeypatc
     original = REGISTRY[SA_CREATE]
     calls = 0
 
-    async def fails_once(ctx, data):  # type: ignore[no-untyped-def]
+    async def fails_once(ctx, data):
         nonlocal calls
         calls += 1
         if calls == 1:
@@ -255,7 +255,8 @@ async def test_unexpected_failure_is_not_the_keys_outcome(api, owner, monkeypatc
     assert first.json()["error"]["code"] == "INTERNAL_ERROR"
     failed = await owner.fetchrow("SELECT workflow_id, response_status FROM idempotency_keys WHERE key = $1", key)
     assert failed["response_status"] is None
-    assert (await DBOS.get_workflow_status_async(failed["workflow_id"])).status == "ERROR"
+    status = await DBOS.get_workflow_status_async(failed["workflow_id"])
+    assert status is not None and status.status == "ERROR"
 
     second = await api.rpc(SA_CREATE, body, token=caller.token, key=key)
     assert second.status_code == 200, second.text

@@ -78,15 +78,14 @@ def _ids_in(model: type[BaseModel], data: Any, found: list[tuple[str, str, str]]
         if value is None:
             continue
         if key in ids:
-            for one in value if isinstance(value, list) else [value]:
-                found.append((ids[key], one, f"{model.__name__}.{key}"))
+            found.extend((ids[key], one, f"{model.__name__}.{key}") for one in (value if isinstance(value, list) else [value]))
         for nested in _models(info.annotation):
             _ids_in(nested, value, found, seen)
 
 
 def _get_operations() -> dict[str, Operation]:
     """prefix → the read that takes just an id of that prefix."""
-    gets = {}
+    gets: dict[str, Operation] = {}
     for op in REGISTRY.values():
         required = {n: i for n, i in op.input.model_fields.items() if i.is_required()}
         if op.verb == "get" and not op.mutates and list(required) == ["id"]:
@@ -173,7 +172,7 @@ async def _rich_data(api: RecordingApi) -> None:
         {"associationId": c.association, "entryDate": "2026-02-03", "memo": "Reclass",
          "lines": [r.b.line("5100", debit="12.00"), r.b.line("1010", credit="12.00")]},
         admin,
-    )  # fmt: skip
+    )
     await api.call("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-02-04"}, admin)
     await api.call("fiscalPeriod/v1/close", {"associationId": c.association, "month": "2025-12-01"}, admin)
     buyer = await api.call("party/v1/create", {"kind": "person", "name": "Buyer", "deliveryPreference": "postal"}, admin)
@@ -195,7 +194,7 @@ async def _rich_data(api: RecordingApi) -> None:
         {"vendorId": d.vendor, "kind": "general_liability", "carrier": "Acme Mutual", "policyNumber": "GL-1",
          "coverageAmount": "1000000.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31"},
         d.admin,
-    )  # fmt: skip
+    )
     invoice = await approved(api, d)
     await api.call("vendorPayment/v1/create", {"invoiceId": invoice["id"], "paidOn": "2026-03-20", "amount": "300.00", "method": "check"}, d.admin)
     big = await enter(api, d, lines=[d.line("5100", "5000.00")])
@@ -228,7 +227,7 @@ def seen() -> Seen:
 
 
 @pytest.fixture
-async def explored(client, seen: Seen) -> Seen:  # type: ignore[no-untyped-def]
+async def explored(client, seen: Seen) -> Seen:
     """The rich data and every read over it, built once for this module's tests."""
     if not seen.complete:
         if seen.calls:
@@ -359,7 +358,10 @@ async def _over_graphql(api: Api, op: Operation, body: dict[str, Any], key: str 
     name = input_type(op.input).__strawberry_definition__.name
     params = (f"$input: {name}!, " if op.input.model_fields else "") + "$key: String!"
     args = ("input: $input, " if op.input.model_fields else "") + "idempotencyKey: $key"
-    query = f"mutation({params}) {{ {op.graphql_name}({args}) {{ {op.result_field} {{ {selection} }} userErrors {{ code message }} }} }}"
+    query = (
+        f"mutation({params}) {{ {op.graphql_name}({args}) "
+        f"{{ {op.result_field} {{ {selection} }} userErrors {{ code message }} }} }}"
+    )
     answer = await api.gql(query, {"input": _as_graphql(op.input, body), "key": key}, token=token)
     assert "errors" not in answer and not answer["data"][op.graphql_name]["userErrors"], (op.name, answer)
     return answer["data"][op.graphql_name][op.result_field]
@@ -369,7 +371,8 @@ async def test_every_id_field_in_graphql_resolves_through_node_to_its_type(api: 
     """Every call again over GraphQL (reads run again, mutations replay under
     their idempotency key): the same ids as over RPC, and `node(id:)` on each one
     answers an object of the type its prefix names."""
-    wrong, checked, elsewhere, types = [], set(), set(), set()
+    wrong, checked, elsewhere = [], set(), set()
+    types: set[type[BaseModel]] = set()
     for token, calls in explored.calls.items():
         caller = explored.callers[token]
         for op, body, rpc_result in list(calls):

@@ -20,7 +20,7 @@ UNITS = "{ units(first: 100) { nodes { unitNumber association { code taxId } } }
 
 
 @pytest.fixture
-async def portfolio(api):  # type: ignore[no-untyped-def]
+async def portfolio(api):
     """A management company's three associations: MGV (three units) under master
     MSTR, itself under TOP, and OTH (one unit). The owner owns MGV unit 1, the
     tenant rents MGV unit 2; `nobody` is a member with no unit."""
@@ -43,7 +43,7 @@ def _codes(nodes: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
     return [(n["code"], n["taxId"]) for n in nodes]
 
 
-async def test_staff_and_the_board_see_every_association_and_its_tax_id(api, portfolio) -> None:  # type: ignore[no-untyped-def]
+async def test_staff_and_the_board_see_every_association_and_its_tax_id(api, portfolio) -> None:
     c: Community = portfolio
     every = [("MGV", "12-3456789"), ("MSTR", "98-7654321"), ("OTH", "12-3456789"), ("TOP", "11-1111111")]
     for caller in (c.admin, c.board):
@@ -55,7 +55,7 @@ async def test_staff_and_the_board_see_every_association_and_its_tax_id(api, por
 
 
 @pytest.mark.parametrize("who", ["owner", "tenant"])
-async def test_owner_and_tenant_see_their_association_and_its_master_without_tax_ids(api, portfolio, who) -> None:  # type: ignore[no-untyped-def]
+async def test_owner_and_tenant_see_their_association_and_its_master_without_tax_ids(api, portfolio, who) -> None:
     c: Community = portfolio
     caller = getattr(c, who)
     theirs = [("MGV", None), ("MSTR", None)]
@@ -82,7 +82,7 @@ async def test_owner_and_tenant_see_their_association_and_its_master_without_tax
     assert [u["association"] for u in units] == [{"code": "MGV", "taxId": None}]
 
 
-async def test_member_without_a_unit_sees_no_association(api, portfolio) -> None:  # type: ignore[no-untyped-def]
+async def test_member_without_a_unit_sees_no_association(api, portfolio) -> None:
     c: Community = portfolio
     assert (await api.call("association/v1/list", {}, c.nobody))["nodes"] == []
     assert (await api.gql(LIST, token=c.nobody.token))["data"]["associations"]["nodes"] == []
@@ -92,7 +92,7 @@ async def test_member_without_a_unit_sees_no_association(api, portfolio) -> None
     assert body["data"]["nodes"] == [None, None]
 
 
-async def test_a_tenant_who_moved_out_no_longer_sees_the_association(api, portfolio) -> None:  # type: ignore[no-untyped-def]
+async def test_a_tenant_who_moved_out_no_longer_sees_the_association(api, portfolio) -> None:
     c: Community = portfolio
     resident = (await api.call("resident/v1/list", {"unitId": c.units[1]}, c.admin))["nodes"]
     tess = next(r["id"] for r in resident if r["kind"] == "tenant")

@@ -15,16 +15,16 @@ MINE = "{ viewer { myUnits { unitNumber currentOwners { party { name } } } } }"
 
 
 @pytest.fixture
-async def people(api):  # type: ignore[no-untyped-def]
+async def people(api):
     return await add_people(api, await build(api, 3))
 
 
-async def test_staff_see_everything(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_staff_see_everything(api, people) -> None:
     body = await api.gql(NESTED, {"id": people.association}, token=people.admin.token)
     assert [u["unitNumber"] for u in body["data"]["association"]["units"]["nodes"]] == ["1", "2", "3"]
 
 
-async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:
     c = people
     body = await api.gql(NESTED, {"id": c.association}, token=c.owner.token)
     assert body["data"]["association"]["units"]["nodes"] == [
@@ -52,7 +52,7 @@ async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:  #
     assert r.status_code == 404
 
 
-async def test_tenant_sees_their_unit_only(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_tenant_sees_their_unit_only(api, people) -> None:
     c = people
     body = await api.gql(NESTED, {"id": c.association}, token=c.tenant.token)
     assert body["data"]["association"]["units"]["nodes"] == [
@@ -64,7 +64,7 @@ async def test_tenant_sees_their_unit_only(api, people) -> None:  # type: ignore
     assert r.status_code == 404
 
 
-async def test_member_without_a_unit_sees_no_units(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_member_without_a_unit_sees_no_units(api, people) -> None:
     c = people
     # Nor the association itself: it is none of theirs.
     body = await api.gql(NESTED, {"id": c.association}, token=c.nobody.token)
@@ -78,7 +78,7 @@ async def test_member_without_a_unit_sees_no_units(api, people) -> None:  # type
     assert [n["id"] for n in body["data"]["nodes"]] == ids
 
 
-async def test_access_follows_a_transfer_on_the_next_request(api, people) -> None:  # type: ignore[no-untyped-def]
+async def test_access_follows_a_transfer_on_the_next_request(api, people) -> None:
     c = people
     buyer = await api.call("party/v1/create", {"kind": "person", "name": "New Owner", "deliveryPreference": "postal"}, c.admin)
     await api.call("ownership/v1/transfer", {"unitId": c.units[0], "transferOn": "2025-06-01", "buyers": [{"partyId": buyer["id"], "interest": "1"}]}, c.admin)
