@@ -40,7 +40,7 @@ from typing import Any
 from uuid import UUID
 
 from bench.harness import Op, Phase, drop_redis_prefix, summarize
-from graph import sandbox
+from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
 BENCH_DB = f"hestami_bench_{RUN_ID}"
@@ -355,7 +355,7 @@ async def load(settings: Any, world: World, months: int) -> dict[str, float]:
     import asyncpg
     from sqlalchemy.engine import make_url
 
-    from graph.database_setup import _plain
+    from devtools.database_setup import _plain
 
     url = make_url(settings.admin_database_url.get_secret_value()).set(database=BENCH_DB)
     conn = await asyncpg.connect(_plain(url.render_as_string(hide_password=False)))
@@ -686,7 +686,7 @@ async def main(args: argparse.Namespace) -> int:
     import httpx
     from dbos import DBOS
 
-    from graph.database_setup import bootstrap, drop_databases, migrate
+    from devtools.database_setup import bootstrap, drop_databases, migrate
     from graph.ids import decode
     from graph.platform import Platform
     from graph.server import create_app

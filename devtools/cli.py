@@ -30,19 +30,19 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _bootstrap(_: argparse.Namespace) -> None:
-    from graph.database_setup import run_bootstrap
+    from devtools.database_setup import run_bootstrap
 
     run_bootstrap(get_settings())
 
 
 def _migrate(_: argparse.Namespace) -> None:
-    from graph.database_setup import migrate
+    from devtools.database_setup import migrate
 
     migrate(get_settings())
 
 
 def _seed(args: argparse.Namespace) -> None:
-    from graph.seed import seed
+    from devtools.seed import seed
 
     if args.associations < 0 or args.units < 1:
         raise SystemExit("--associations must be >= 0 and --units >= 1")
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("bootstrap", help="Create roles and databases (needs HESTAMI_ADMIN_DATABASE_URL).").set_defaults(fn=_bootstrap)
     sub.add_parser("migrate", help="Apply migrations as the owner role.").set_defaults(fn=_migrate)
-    from graph.seed import DEMO_ASSOCIATIONS, DEMO_UNITS, RANDOM_SEED
+    from devtools.seed import DEMO_ASSOCIATIONS, DEMO_UNITS, RANDOM_SEED
 
     seed = sub.add_parser(
         "seed",

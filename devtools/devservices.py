@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m graph.devservices up --for run|test   # start/reuse, write .hestami/env.<mode>
-    python -m graph.devservices down                # stop what we started, keep data
+    python -m devtools.devservices up --for run|test   # start/reuse, write .hestami/env.<mode>
+    python -m devtools.devservices down                # stop what we started, keep data
 
 ``up`` prints ``export NAME=value`` lines on stdout (and writes the same lines
 to ``.hestami/env.<mode>``); progress and errors go to stderr.
@@ -678,7 +678,7 @@ def down(paths: Paths | None = None, mode: str | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graph.devservices", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m devtools.devservices", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     p_up = sub.add_parser("up", help="start or reuse Postgres, Redis and Cerbos; print env lines")

@@ -1,5 +1,5 @@
 """A throwaway environment for the test suite and the benchmarks: the services
-`graph.devservices` provides, and everything else of its own — a fresh
+`devtools.devservices` provides, and everything else of its own — a fresh
 database, a Redis key prefix, signing keys and a DBOS application version —
 so a run never touches the demo data or another run."""
 
@@ -22,7 +22,7 @@ def load_services_env() -> None:
     if all(name in os.environ for name in SERVICES):
         return
     subprocess.run(
-        [sys.executable, "-m", "graph.devservices", "up", "--for", "test"],
+        [sys.executable, "-m", "devtools.devservices", "up", "--for", "test"],
         cwd=ROOT,
         check=True,
         capture_output=True,

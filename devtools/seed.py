@@ -512,7 +512,7 @@ class SeedReport:
 async def _owner_connection(settings: Settings) -> asyncpg.Connection:
     import asyncpg
 
-    from graph.database_setup import _plain
+    from devtools.database_setup import _plain
 
     return await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from graph import sandbox
+from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
 TEST_DB = f"hestami_test_{RUN_ID}"
@@ -51,7 +51,7 @@ def span_exporter(settings: Settings):  # type: ignore[no-untyped-def]
 async def database(settings: Settings) -> AsyncIterator[str]:
     import asyncio
 
-    from graph.database_setup import bootstrap, drop_databases, migrate
+    from devtools.database_setup import bootstrap, drop_databases, migrate
 
     await bootstrap(settings)
     await asyncio.to_thread(migrate, settings)

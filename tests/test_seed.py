@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncpg
 
-from graph.database_setup import _plain
-from graph.seed import MANAGER, OWNER_LOGIN, PASSWORD, TENANT_LOGIN, seed
+from devtools.database_setup import _plain
+from devtools.seed import MANAGER, OWNER_LOGIN, PASSWORD, TENANT_LOGIN, seed
 
 
 async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -46,7 +46,7 @@ from dbos import DBOS
 from sqlalchemy import select
 
 from domains.organizations.models import ServiceAccount
-from graph.database_setup import _plain
+from devtools.database_setup import _plain
 from graph.db import scoped_transaction
 from graph.ids import decode
 from graph.telemetry import set_scope
