@@ -18,9 +18,9 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from app.schema import build_schema
 from graph.context import RequestContext
 from graph.errors import AppError, ErrorCode, NotFound
-from graph.execution import run
 from graph.graphql_fields import graphql_error
 from graph.http import (
     authenticate,
@@ -33,8 +33,8 @@ from graph.http import (
 )
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY
+from graph.pipeline import run
 from graph.platform import Platform
-from graph.schema import build_schema
 from graph.settings import Settings
 from graph.telemetry import current_trace_id, setup_tracing
 

@@ -474,7 +474,7 @@ class Scenarios:
     async def _sql(self, report: str) -> dict[str, Any]:
         from domains.accounting import reports
         from domains.associations.models import Association
-        from domains.associations.service import require
+        from graph.handlers import require
 
         async with self.scoped() as session:
             association = await require(session, Association, self.books.id, "associationId")
@@ -686,10 +686,11 @@ async def main(args: argparse.Namespace) -> int:
     import httpx
     from dbos import DBOS
 
+    from app.discovery import load_domains
+    from app.server import create_app
     from devtools.database_setup import bootstrap, drop_databases, migrate
     from graph.ids import decode
     from graph.platform import Platform
-    from graph.server import create_app
     from graph.settings import Settings
     from tests.helpers import Api
 
@@ -699,6 +700,7 @@ async def main(args: argparse.Namespace) -> int:
     platform = None
     try:
         await asyncio.to_thread(migrate, settings)
+        load_domains()  # before the platform starts: hooks and workflows register on import
         platform = await Platform.start(settings)
         app = create_app(settings, platform=platform)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=120) as client:

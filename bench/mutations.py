@@ -517,9 +517,10 @@ async def main(args: argparse.Namespace) -> int:
     sandbox.configure("bench", RUN_ID, BENCH_DB, rate_limit_capacity=10_000_000)
     import httpx
 
+    from app.discovery import load_domains
+    from app.server import create_app
     from devtools.database_setup import bootstrap, drop_databases, migrate
     from graph.platform import Platform
-    from graph.server import create_app
     from graph.settings import Settings
     from tests.helpers import Api
 
@@ -533,6 +534,7 @@ async def main(args: argparse.Namespace) -> int:
         if args.preload_audit:
             print(f"preloading {args.preload_audit} audit rows ...", flush=True)
             await preload_audit(settings, args.preload_audit)
+        load_domains()  # before the platform starts: hooks and workflows register on import
         platform = await Platform.start(settings)
         app = create_app(settings, platform=platform)
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from graph.server import create_app
+    from app.server import create_app
 
     settings = get_settings()
     uvicorn.run(
@@ -58,15 +58,17 @@ def _seed(args: argparse.Namespace) -> None:
 
 
 def _export_schema(args: argparse.Namespace) -> None:
-    from graph.schema import build_schema
+    from app.schema import build_schema
 
     text = build_schema(get_settings()).as_str() + "\n"
     _write(args.output, text)
 
 
 def _export_openapi(args: argparse.Namespace) -> None:
+    from app.discovery import load_domains
     from graph.openapi import build_openapi
 
+    load_domains()
     _write(args.output, json.dumps(build_openapi(get_settings()), indent=2, sort_keys=False) + "\n")
 
 

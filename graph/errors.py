@@ -97,6 +97,13 @@ class NotFound(AppError):
     status = 404
 
 
+class InvalidReference(AppError):
+    """An id in the input names nothing visible in this organization (or the wrong association)."""
+
+    code = "INVALID_REFERENCE"
+    status = 422
+
+
 class Conflict(AppError):
     code = ErrorCode.CONFLICT
     status = 409

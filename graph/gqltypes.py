@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from strawberry.scalars import JSON
 
 from graph.ids import IdPrefix, encode
+from graph.relay import Node, load_nodes
 
 _OUTPUTS: dict[type[BaseModel], Any] = {}
 _INPUTS: dict[type[BaseModel], Any] = {}
@@ -117,8 +118,6 @@ def _id_resolver(attr: str, prefix: str, optional: bool) -> Any:
 
 async def _resolve_reference(cls: type, info: strawberry.Info, id: strawberry.ID) -> Any:
     """Federation: a gateway fetching this entity by key goes through `node` rules."""
-    from resolvers.node import load_nodes
-
     return (await load_nodes(info, [id]))[0]
 
 
@@ -159,8 +158,6 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
     bases: tuple[type, ...] = tuple(_EXTENSIONS.get(model, ())) if not is_input else ()
     orm = getattr(model, "__hestami_node__", None)
     if not is_input and orm is not None:
-        from resolvers.node import Node
-
         bases = (*bases, Node)
         runtime = (model, orm)
         namespace["is_type_of"] = classmethod(

@@ -11,7 +11,6 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from graph.operations import REGISTRY, Operation, Scope
-from graph.registry import load_domains
 from graph.settings import Settings
 
 ERROR_STATUSES = {
@@ -117,7 +116,7 @@ def _path_item(op: Operation, retention_hours: int) -> dict[str, Any]:
 
 
 def build_openapi(settings: Settings) -> dict[str, Any]:
-    load_domains()
+    """The document for every registered operation (load the domains first)."""
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
     models = {(o.input, "validation") for o in ops} | {(o.output, "serialization") for o in ops}
     _, defs = models_json_schema(

@@ -63,8 +63,10 @@ async def database(settings: Settings) -> AsyncIterator[str]:
 async def platform(database: str, settings: Settings, span_exporter):  # type: ignore[no-untyped-def]
     from dbos import DBOS
 
+    from app.discovery import load_domains
     from graph.platform import Platform
 
+    load_domains()  # before the platform starts: hooks and workflows register on import
     platform = await Platform.start(settings)
     yield platform
     await platform.close()
@@ -73,7 +75,7 @@ async def platform(database: str, settings: Settings, span_exporter):  # type: i
 
 @pytest.fixture(scope="session")
 def app(platform, settings: Settings):  # type: ignore[no-untyped-def]
-    from graph.server import create_app
+    from app.server import create_app
 
     return create_app(settings, platform=platform)
 

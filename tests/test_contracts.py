@@ -17,9 +17,9 @@ from graphql import (
     GraphQLUnionType,
 )
 
+from app.schema import build_schema
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY, Scope
-from graph.schema import build_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECIFIED = {"String", "Int", "Float", "Boolean", "ID"}

@@ -16,8 +16,8 @@ from domains.accounting import fiscal
 from domains.accounting.errors import InvalidBudget, UnknownAccount, UnknownFund
 from domains.accounting.models import AccountType, BudgetAmount, Fund, GlAccount
 from domains.associations.models import Association
-from domains.associations.service import require
 from graph.db import new_id
+from graph.handlers import require
 
 INCOME_STATEMENT = (AccountType.INCOME, AccountType.EXPENSE)
 

@@ -23,8 +23,8 @@ from domains.accounting.models import (
     GlAccount,
 )
 from domains.associations.models import Association
-from domains.associations.service import require
 from graph.db import add_or_raise, flush_or_raise
+from graph.handlers import require
 
 # (code, name, kind)
 STANDARD_FUNDS = [("OPER", "Operating Fund", FundKind.OPERATING), ("RESV", "Reserve Fund", FundKind.RESERVE)]

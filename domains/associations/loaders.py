@@ -14,7 +14,6 @@ from uuid import UUID
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
-from dataloaders.pages import Connection, connection, group
 from domains.associations.access import current
 from domains.associations.models import (
     ContactPoint,
@@ -26,13 +25,14 @@ from domains.associations.models import (
 from domains.associations.schemas import ShareTotals, UnitFilter
 from domains.associations.service import units
 from domains.associations.service.associations import share_totals_statement
+from graph.pages import Connection, connection, group
 
 
 def units_page(ctx: Any, data: UnitFilter) -> DataLoader[UUID, Connection]:
     """`UnitsPageByAssociation`: one page of units per association, one statement per level."""
 
     async def load(association_ids: list[UUID]) -> list[Connection]:
-        visible = await ctx.list_filter("unit", "read", Unit)
+        visible = await ctx.visible("unit", "read", Unit)
         rows = await ctx.scalars(units.by_association(data, visible, association_ids))
         page = units.page_of(data)
         return [connection(r, page) for r in group(rows, "association_id", association_ids)]
@@ -42,7 +42,7 @@ def units_page(ctx: Any, data: UnitFilter) -> DataLoader[UUID, Connection]:
 
 def _current_of(ctx: Any, model: Any, kind: str, starts: Any, ends: Any, order: Any) -> DataLoader[UUID, list[Any]]:
     async def load(unit_ids: list[UUID]) -> list[list[Any]]:
-        visible = await ctx.list_filter(kind, "read", model)
+        visible = await ctx.visible(kind, "read", model)
         rows = await ctx.scalars(
             select(model).where(model.unit_id.in_(unit_ids), current(starts, ends), visible).order_by(*order)
         )
@@ -67,7 +67,7 @@ def ownership_history(ctx: Any) -> DataLoader[UUID, list[Ownership]]:
     """`OwnershipsByUnit`: every ownership of each unit, latest first."""
 
     async def load(unit_ids: list[UUID]) -> list[list[Ownership]]:
-        visible = await ctx.list_filter("ownership", "read", Ownership)
+        visible = await ctx.visible("ownership", "read", Ownership)
         rows = await ctx.scalars(
             select(Ownership)
             .where(Ownership.unit_id.in_(unit_ids), visible)

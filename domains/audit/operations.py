@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from domains.audit.schemas import AuditChainStatus, AuditChainVerifyInput
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 from graph.operations import operation
 
 

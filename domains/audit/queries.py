@@ -5,16 +5,30 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select, tuple_
 
 from domains.audit.models import AuditEvent
 from domains.audit.schemas import AuditEventRead
 from graph.errors import ValidationFailed
-from graph.execution import unstorable_text
 from graph.gqltypes import output_type
-from resolvers.connection import Connection, build, decode_cursor
+from graph.pages import Page, connection, page_statement
+from graph.pipeline import unstorable_text
+from graph.schemas import PageInfo
 
 AuditEventType = output_type(AuditEventRead)
+PageInfoType = output_type(PageInfo)
+
+
+@strawberry.type(description="One item of a page, with its cursor.")
+class AuditEventEdge:
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: AuditEventType = strawberry.field(description="The item.")  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A page of items.")
+class AuditEventConnection:
+    edges: list[AuditEventEdge] = strawberry.field(description="Items with their cursors.")
+    nodes: list[AuditEventType] = strawberry.field(description="The items alone.")  # type: ignore[valid-type]
+    page_info: PageInfoType = strawberry.field(description="Pagination state.")  # type: ignore[valid-type]
 
 
 @strawberry.type
@@ -26,18 +40,15 @@ class AuditQuery:
         first: Annotated[int, strawberry.argument(description="Page size, 1–100.")],
         after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
         operation: Annotated[str | None, strawberry.argument(description="Only events of this operation, e.g. organization/v1/create.")] = None,
-    ) -> Connection[AuditEventType]:  # type: ignore[valid-type]
+    ) -> AuditEventConnection:
         ctx = info.context
-        where = await ctx.list_filter("audit_event", "read", AuditEvent)
-        stmt = select(AuditEvent).where(where, AuditEvent.organization_id == ctx.require_organization())
+        where = [await ctx.visible("audit_event", "read", AuditEvent), AuditEvent.organization_id == ctx.require_organization()]
         if operation:
             if unstorable_text(operation, ["operation"]) is not None:
                 raise ValidationFailed(
                     "`operation` may not contain NUL characters or unpaired surrogates.", field=["operation"]
                 )
-            stmt = stmt.where(AuditEvent.operation == operation)
-        if after:
-            at, row_id = decode_cursor(after)
-            stmt = stmt.where(tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(at, row_id))
-        stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(first + 1)
-        return build(await ctx.scalars(stmt), first, "occurred_at")
+            where.append(AuditEvent.operation == operation)
+        page = Page(first=first, after=after, sort="occurred_at", descending=True)
+        # A plain `graph.pages.Connection`: strawberry reads it through its attributes.
+        return connection(await ctx.scalars(page_statement(AuditEvent, page, where)), page)  # type: ignore[return-value]

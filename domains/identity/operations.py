@@ -16,7 +16,7 @@ from domains.identity.schemas import (
 from graph.auth.principal import PrincipalKind
 from graph.db import new_id
 from graph.errors import Forbidden
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 from graph.operations import Scope, operation
 
 

@@ -1,5 +1,5 @@
 """Use cases of the identity domain. Services never commit: the caller's
-transaction does (see graph.execution)."""
+transaction does (see graph/runner.py)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from domains.organizations.schemas import (
 from graph.auth.principal import PrincipalKind
 from graph.db import new_id
 from graph.errors import Forbidden
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 from graph.operations import Scope, operation
 
 

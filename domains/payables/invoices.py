@@ -35,7 +35,6 @@ from domains.accounting.models import (
     GlAccount,
 )
 from domains.associations.models import Association
-from domains.associations.service import require
 from domains.payables import approvals
 from domains.payables.errors import (
     DuplicateInvoice,
@@ -52,6 +51,7 @@ from domains.payables.models import (
 )
 from graph.db import add_or_raise, new_id
 from graph.errors import ValidationFailed
+from graph.handlers import require
 from graph.ids import encode
 
 MAX_TOTAL = Decimal("999999999999.99")  # NUMERIC(14,2)

@@ -9,7 +9,6 @@ import strawberry
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
-from dataloaders.pages import group
 from domains.accounting.models import Fund, GlAccount, JournalEntry
 from domains.accounting.types import FundType, GlAccountType, JournalEntryType
 from domains.payables.models import (
@@ -30,6 +29,7 @@ from domains.payables.schemas import (
     VendorRead,
 )
 from graph.gqltypes import extend, output_type
+from graph.pages import group
 
 
 def _certificates(info: strawberry.Info) -> DataLoader[UUID, list[InsuranceCertificate]]:

@@ -12,7 +12,6 @@ from uuid import UUID
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.associations.service import require
 from domains.organizations.models import OrganizationType
 from domains.payables.errors import (
     InvalidDates,
@@ -27,6 +26,7 @@ from domains.payables.models import (
     Vendor,
 )
 from graph.db import add_or_raise
+from graph.handlers import require
 
 HOLD_NEW = "New vendor: verify the tax id and insurance, then release the hold."
 HOLD_CHANGED = "Payee details changed: verify them, then release the hold."

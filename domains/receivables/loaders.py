@@ -18,7 +18,7 @@ def allocations(ctx: Any) -> DataLoader[UUID, list[OwnerLedgerAllocation]]:
 
     async def load(ids: list[UUID]) -> list[list[OwnerLedgerAllocation]]:
         A = OwnerLedgerAllocation
-        visible = await ctx.list_filter("owner_ledger_entry", "read", A)
+        visible = await ctx.visible("owner_ledger_entry", "read", A)
         rows = await ctx.scalars(
             select(A).where(or_(A.credit_entry_id.in_(ids), A.charge_entry_id.in_(ids)), visible).order_by(A.applied_on, A.created_at, A.id)
         )

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from dbos import DBOS
 from sqlalchemy import select, union_all
 
+from domains.workflows.models import WorkflowRun
 from domains.workflows.schemas import Workflow, WorkflowGetInput, WorkflowState
 from graph.errors import NotFound
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 from graph.idempotency_models import IdempotencyRecord
 from graph.operations import operation
-from graph.workflow_runs import WorkflowRun
 
 
 def _time(ms: int | None) -> datetime | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page, page_statement
 from domains.accounting import chart
 from domains.accounting.models import Fund, GlAccount
 from domains.accounting.schemas import (
@@ -18,9 +17,9 @@ from domains.accounting.schemas import (
     GlAccountRead,
     GlAccountUpdateInput,
 )
-from domains.associations.operations import as_connection, org
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 
 @operation("fund/v1/create", input=FundCreateInput, output=FundRead, kind="fund", action="create", summary="Create a fund")

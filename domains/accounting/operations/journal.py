@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from dataloaders.pages import Page, page_statement
 from domains.accounting import ledger
 from domains.accounting.errors import NotReversible
 from domains.accounting.ledger import Posting
@@ -21,10 +20,9 @@ from domains.accounting.schemas import (
     JournalLineRead,
 )
 from domains.associations.models import Association
-from domains.associations.operations import as_connection, org
-from domains.associations.service import require
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 MANUALLY_REVERSIBLE = {EntrySource.MANUAL, EntrySource.OPENING_BALANCE}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page, page_statement
 from domains.accounting.errors import PeriodAlreadyClosed
 from domains.accounting.models import FiscalPeriodClose
 from domains.accounting.schemas import (
@@ -12,11 +11,10 @@ from domains.accounting.schemas import (
     FiscalPeriodListInput,
 )
 from domains.associations.models import Association
-from domains.associations.operations import as_connection, org
-from domains.associations.service import require
 from graph.db import add_or_raise
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 
 @operation(

@@ -14,9 +14,7 @@ from domains.accounting.schemas import (
     TrialBalance,
 )
 from domains.associations.models import Association
-from domains.associations.operations import org
-from domains.associations.service import require
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, org, require
 from graph.operations import operation
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Ownership
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     OwnershipConnection,
     OwnershipCreateInput,
@@ -15,7 +14,7 @@ from domains.associations.schemas import (
     OwnershipUpdateInput,
 )
 from domains.associations.service import ownerships
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.ids import encode
 from graph.operations import operation
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Resident
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     ResidentConnection,
     ResidentCreateInput,
@@ -13,7 +12,7 @@ from domains.associations.schemas import (
     ResidentUpdateInput,
 )
 from domains.associations.service import residents
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Unit
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     UnitBulkImportInput,
     UnitBulkImportResult,
@@ -15,7 +14,7 @@ from domains.associations.schemas import (
     UnitUpdateInput,
 )
 from domains.associations.service import units
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 

@@ -8,16 +8,16 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dataloaders.pages import Page, page_statement
 from domains.associations.errors import (
     AssociationsNotAllowed,
     DuplicateCode,
-    InvalidReference,
 )
 from domains.associations.models import Association, Unit, UnitStatus
-from domains.associations.service import changes, require
 from domains.organizations.models import Organization, OrganizationType
 from graph.db import add_or_raise, flush_or_raise
+from graph.errors import InvalidReference
+from graph.handlers import changes, require
+from graph.pages import Page, page_statement
 
 HOLDERS = (OrganizationType.ASSOCIATION, OrganizationType.MANAGEMENT_COMPANY)
 

@@ -11,7 +11,6 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dataloaders.pages import Page, page_statement
 from domains.associations.access import current
 from domains.associations.errors import (
     HistoryImmutable,
@@ -19,7 +18,8 @@ from domains.associations.errors import (
     InvalidTransfer,
 )
 from domains.associations.models import Ownership, Party, Unit
-from domains.associations.service import require
+from graph.handlers import require
+from graph.pages import Page, page_statement
 
 
 def _open(unit_id: UUID) -> list[ColumnElement[bool]]:

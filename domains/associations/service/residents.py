@@ -8,11 +8,11 @@ from uuid import UUID
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dataloaders.pages import Page, page_statement
 from domains.associations.access import current
 from domains.associations.errors import HistoryImmutable
 from domains.associations.models import Party, Resident, Unit
-from domains.associations.service import require
+from graph.handlers import require
+from graph.pages import Page, page_statement
 
 
 async def create(session: AsyncSession, organization_id: UUID, data: Any) -> Resident:

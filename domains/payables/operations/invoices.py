@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
 from domains.payables import approvals, invoices
 from domains.payables.models import Decision, Invoice
 from domains.payables.operations import actor, with_nodes
@@ -21,8 +19,9 @@ from domains.payables.schemas import (
     InvoiceRead,
     InvoiceRejectInput,
 )
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 
 async def with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[Any]:

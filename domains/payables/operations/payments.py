@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
 from domains.payables import payments
 from domains.payables.models import VendorPayment
 from domains.payables.operations import actor
@@ -13,8 +11,9 @@ from domains.payables.schemas import (
     VendorPaymentListInput,
     VendorPaymentRead,
 )
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 
 @operation(

@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domains.associations.models import Association
-from domains.associations.operations import org
-from domains.associations.service import require
 from domains.payables import approvals
 from domains.payables.operations import actor
 from domains.payables.schemas import (
@@ -14,7 +12,7 @@ from domains.payables.schemas import (
     PayablesSettingsRead,
     PayablesSettingsSetInput,
 )
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, org, require
 from graph.operations import operation
 
 

@@ -6,8 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
 from domains.payables import vendors
 from domains.payables.models import Vendor
 from domains.payables.operations import with_nodes
@@ -23,8 +21,9 @@ from domains.payables.schemas import (
     VendorReleaseInput,
     VendorUpdateInput,
 )
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 
 async def with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> list[Any]:

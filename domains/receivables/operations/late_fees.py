@@ -5,8 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from domains.associations.models import Association
-from domains.associations.operations import org
-from domains.associations.service import require
 from domains.receivables.models import LateFeeRule
 from domains.receivables.operations import entry_reads
 from domains.receivables.schemas import (
@@ -17,7 +15,7 @@ from domains.receivables.schemas import (
     LateFeeRun,
 )
 from domains.receivables.service import late_fees
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, org, require
 from graph.operations import operation
 
 

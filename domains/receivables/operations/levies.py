@@ -7,9 +7,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
-from domains.associations.service import require
 from domains.receivables.models import AssessmentSchedule, Levy, OwnerLedgerEntry
 from domains.receivables.schemas import (
     LevyConnection,
@@ -21,8 +18,9 @@ from domains.receivables.schemas import (
     LevyRead,
 )
 from domains.receivables.service import assessments
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 
 async def with_progress(ctx: OperationContext, levies: Sequence[Levy]) -> list[Any]:

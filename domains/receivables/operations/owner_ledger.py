@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
 from domains.receivables.models import OwnerLedgerEntry
 from domains.receivables.operations import entry_reads
 from domains.receivables.schemas import (
@@ -18,8 +16,9 @@ from domains.receivables.schemas import (
     PaymentReturnResult,
 )
 from domains.receivables.service import owner_ledger
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.pages import Page, page_statement
 
 
 def _actor(ctx: OperationContext) -> object:

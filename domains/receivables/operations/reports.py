@@ -18,7 +18,7 @@ from domains.receivables.schemas import (
     StatementLine,
 )
 from domains.receivables.service import reports
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 from graph.operations import operation
 
 

@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.accounting import ledger
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Association, Unit, UnitStatus
-from domains.associations.service import changes, require
 from domains.receivables.book import Book
 from domains.receivables.errors import (
     InvalidPeriod,
@@ -50,6 +49,7 @@ from domains.receivables.models import (
 from domains.receivables.service import fund_of, income_account
 from graph.db import new_id, scoped_transaction
 from graph.durable import long_running
+from graph.handlers import changes, require
 from graph.platform import current_platform
 from graph.telemetry import set_scope
 

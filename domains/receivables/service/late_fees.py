@@ -20,7 +20,6 @@ from sqlalchemy.orm import aliased
 from domains.accounting import ledger
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Association
-from domains.associations.service import require
 from domains.audit.models import AuditEvent
 from domains.receivables.book import Book
 from domains.receivables.errors import LateFeeRuleMissing
@@ -33,6 +32,7 @@ from domains.receivables.models import (
 )
 from graph.db import new_id, scoped_transaction
 from graph.errors import AppError, ValidationFailed
+from graph.handlers import require
 from graph.ids import encode
 from graph.maintenance import scheduled
 from graph.platform import current_platform

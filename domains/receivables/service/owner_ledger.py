@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Unit
-from domains.associations.service import require
 from domains.receivables.book import Book, Charge
 from domains.receivables.errors import (
     AllocationTooLarge,
@@ -26,6 +25,7 @@ from domains.receivables.models import (
 )
 from domains.receivables.service import fund_of, income_account
 from graph.errors import ValidationFailed
+from graph.handlers import require
 
 Posted = tuple[list[OwnerLedgerEntry], list[OwnerLedgerAllocation]]
 
