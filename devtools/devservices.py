@@ -313,9 +313,9 @@ def _chown_for_pg(path: Path) -> None:
     os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
-def _pg_socket_dir(paths: Paths) -> Path:
+def _pg_socket_dir(paths: Paths, port: int) -> Path:
     # Unix socket paths are limited to ~107 bytes.
-    if len(str(paths.pgdata / f".s.PGSQL.{PG_PORT}.lock")) < 100:
+    if len(str(paths.pgdata / f".s.PGSQL.{port}.lock")) < 100:
         return paths.pgdata
     digest = hashlib.sha256(str(paths.pgdata).encode()).hexdigest()[:12]
     d = Path("/tmp") / f"hestami-pg-{digest}"
@@ -365,9 +365,10 @@ def _pg_initdb(paths: Paths, user_kwargs: dict) -> None:
     tmp.rename(pgdata)
 
 
-def ensure_postgres(paths: Paths) -> str:
-    """Embedded Postgres on 127.0.0.1:PG_PORT; returns the superuser URL."""
-    url = f"postgresql+asyncpg://{PG_SUPERUSER}@127.0.0.1:{PG_PORT}/postgres"
+def ensure_postgres(paths: Paths, port: int = PG_PORT) -> str:
+    """Embedded Postgres on 127.0.0.1:`port`; returns the superuser URL. (Tests
+    that restart Postgres start one of their own on another port and state dir.)"""
+    url = f"postgresql+asyncpg://{PG_SUPERUSER}@127.0.0.1:{port}/postgres"
     pidfile, logfile = paths.pidfile("postgres"), paths.logfile("postgres")
 
     def current_pid() -> int | None:
@@ -379,32 +380,32 @@ def ensure_postgres(paths: Paths) -> str:
                 pidfile.write_text(f"{pid}\n")
         return pid
 
-    if current_pid() is not None and postgres_accepts("127.0.0.1", PG_PORT, PG_SUPERUSER):
+    if current_pid() is not None and postgres_accepts("127.0.0.1", port, PG_SUPERUSER):
         return url
     if current_pid() is not None:
         # Running but not answering yet (e.g. just started by a concurrent `up`).
-        wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", PG_PORT, PG_SUPERUSER),
+        wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", port, PG_SUPERUSER),
                    logfile, current_pid)
         return url
 
     user_kwargs = _pg_user_kwargs()
     if not (paths.pgdata / "PG_VERSION").exists():
         _pg_initdb(paths, user_kwargs)
-    if port_open("127.0.0.1", PG_PORT):
+    if port_open("127.0.0.1", port):
         raise DevServicesError(
-            f"port {PG_PORT} is taken by a process that is not our Postgres "
+            f"port {port} is taken by a process that is not our Postgres "
             f"({paths.pgdata}); stop it or set HESTAMI_ADMIN_DATABASE_URL"
         )
-    sockdir = _pg_socket_dir(paths)
+    sockdir = _pg_socket_dir(paths, port)
     argv = [
         str(_pg_bin("postgres")), "-D", str(paths.pgdata),
-        "-p", str(PG_PORT), "-k", str(sockdir),
+        "-p", str(port), "-k", str(sockdir),
         "-c", "listen_addresses=127.0.0.1",
         "-c", "max_connections=200",
     ]
-    log(f"starting embedded Postgres on 127.0.0.1:{PG_PORT} (log {logfile})")
+    log(f"starting embedded Postgres on 127.0.0.1:{port} (log {logfile})")
     spawn(argv, logfile, pidfile, cwd=str(paths.pgdata), **user_kwargs)
-    wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", PG_PORT, PG_SUPERUSER),
+    wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", port, PG_SUPERUSER),
                logfile, current_pid)
     return url
 
@@ -469,6 +470,18 @@ def ensure_redis(paths: Paths) -> str:
         wait_ready("redis", lambda: current_pid() is not None, logfile)
     wait_ready("redis", lambda: redis_pings("127.0.0.1", REDIS_PORT), logfile, current_pid)
     return url
+
+
+def pg_ctl(paths: Paths, action: str, mode: str = "fast") -> None:
+    """`pg_ctl restart|stop -m fast` on the embedded Postgres: what a managed
+    database's failover or minor-version upgrade does to its clients."""
+    rc = subprocess.run(
+        [str(_pg_bin("pg_ctl")), action, "-D", str(paths.pgdata), "-m", mode, "-w", "-s"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=str(paths.pgdata), **_pg_user_kwargs(),
+    )
+    if rc.returncode != 0:
+        raise DevServicesError(f"pg_ctl {action} failed (exit {rc.returncode}): {rc.stderr.decode(errors='replace')}")
 
 
 # --------------------------------------------------------------------------- cerbos

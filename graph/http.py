@@ -15,6 +15,7 @@ from graph.auth.principal import Principal, PrincipalKind
 from graph.errors import AppError, ErrorCode, Unauthenticated, error_body
 from graph.platform import Platform
 from graph.telemetry import set_scope
+from graph.transient import database_unavailable, is_transient
 
 log = logging.getLogger("hestami.http")
 
@@ -91,6 +92,9 @@ def error_response(err: AppError, trace_id: str | None) -> JSONResponse:
 
 
 def internal_error(exc: BaseException, trace_id: str | None) -> AppError:
+    if is_transient(exc):
+        log.warning("database unavailable (trace %s): %s", trace_id, exc)
+        return database_unavailable()
     log.error("unexpected error (trace %s)", trace_id, exc_info=exc)
     return AppError(
         f"Internal server error. Quote trace id {trace_id} when reporting it.",

@@ -107,6 +107,37 @@ async def claim(
         return False, record
 
 
+async def rearm(
+    platform: Platform, org: UUID | None, principal: Principal, record: IdempotencyRecord, operation: str, key: str
+) -> tuple[tuple[int, Any] | None, str]:
+    """Point the key at a new workflow, unless a concurrent retry did first (then
+    join theirs) or its response is stored by now (then replay it). Returns
+    (the stored (status, body) if any, the workflow to join or start)."""
+    new_id = workflow_id(org, principal.cerbos_id, operation, key, uuid4())
+    async with scoped_transaction(platform.sessions, org, principal.user_id) as session:
+        moved = await session.scalar(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == record.id,
+                IdempotencyRecord.workflow_id == record.workflow_id,
+                IdempotencyRecord.response_status.is_(None),
+            )
+            .values(workflow_id=new_id)
+            .returning(IdempotencyRecord.workflow_id)
+        )
+        if moved is not None:
+            return None, moved
+        now = (
+            await session.execute(
+                select(
+                    IdempotencyRecord.workflow_id, IdempotencyRecord.response_status, IdempotencyRecord.response_body
+                ).where(IdempotencyRecord.id == record.id)
+            )
+        ).one()
+    stored = (now.response_status, now.response_body) if now.response_status is not None else None
+    return stored, now.workflow_id
+
+
 async def stored_response(session: AsyncSession, where: tuple[ColumnElement[bool], ...]) -> dict[str, Any] | None:
     """The record's response if it has one, locking the record until `session` ends
     (a re-run step waits for, then replays, the one that got there first)."""

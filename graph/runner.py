@@ -8,6 +8,15 @@ workflow's inputs — a workflow recovered after a crash has no request around i
 The step first looks at the key's stored response, so a re-run step (steps are
 at-least-once) never applies twice. What the handler asked to happen after the
 commit (start or signal a long-running workflow) runs as further durable steps.
+
+Which outcomes a key keeps: a success (2xx) and a refusal (an AppError: invalid
+input, a business rule, not found) are stored with the key and replayed byte for
+byte. An infrastructure failure is not an outcome: a transient database failure
+is retried inside the step (graph/transient.py) and the client is told 503 with
+Retry-After while it lasts; a workflow that still ended without a result (the
+retry budget ran out, or an unexpected error answered 500) stored nothing, since
+the response is written in the effect's own transaction, so the key's next
+request runs the operation under a fresh workflow — exactly once.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from graph.ids import encode
 from graph.operations import REGISTRY, Operation
 from graph.platform import Platform, current_platform
 from graph.telemetry import set_scope
+from graph.transient import database_unavailable, failing_for, retry_transient
 
 _UNSET: Any = object()
 
@@ -130,43 +140,62 @@ async def _pause_for_crash_test(platform: Platform) -> None:
             await asyncio.sleep(3600)
 
 
-@DBOS.step(name="apply_operation_step")
-async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
-    op = REGISTRY[call["operation"]]
-    platform = current_platform()
+async def _apply_and_store(op: Operation, call: dict[str, Any], platform: Platform) -> dict[str, Any]:
+    """One transaction: the effect, its audit row and the key's stored response —
+    or, if a previous attempt committed them already, that stored response."""
     org = UUID(call["organization"]) if call["organization"] else None
     principal = _principal_from_call(call["principal"])
     record = idempotency.record_of(org, call["principal_key"], call["operation"], call["key"])
+    async with scoped_transaction(platform.sessions, org, principal.user_id) as session:
+        stored = await idempotency.stored_response(session, record)
+        if stored is not None:
+            return stored
+        ctx = OperationContext(
+            session=session,
+            principal=principal,
+            organization_id=org,
+            platform=platform,
+            filters=ListFilters(platform.authorizer),
+            idempotency_key=call["key"],
+            trace_id=call.get("trace_id"),
+        )
+        # The input travels without its unset fields, so a patch still knows which
+        # fields it names (`model_fields_set`) after the round trip through DBOS.
+        applied = await apply(op, ctx, op.input.model_validate(call["input"]))
+        body = applied.output.model_dump(mode="json", by_alias=True) if applied.output is not None else None
+        # Secrets in the response are sealed before they are stored (here and in
+        # DBOS's checkpoint of this step's result); `_outcome` unseals them.
+        body = platform.sealer.seal_body(op.output, body)
+        await idempotency.store_response(session, record, 200, body, applied.after_commit)
+    return {"status": 200, "body": body, "after": applied.after_commit}
+
+
+async def _store_refusal(call: dict[str, Any], platform: Platform, status: int, body: dict[str, Any]) -> None:
+    org = UUID(call["organization"]) if call["organization"] else None
+    record = idempotency.record_of(org, call["principal_key"], call["operation"], call["key"])
+    async with scoped_transaction(platform.sessions, org, _principal_from_call(call["principal"]).user_id) as session:
+        await idempotency.store_response(session, record, status, body, only_if_empty=True)
+
+
+@DBOS.step(name="apply_operation_step")
+async def apply_operation_step(call: dict[str, Any]) -> dict[str, Any]:
+    """Apply the operation once. A transaction the database broke off (restart,
+    failover) rolled back whole and runs again here, so the workflow — and with it
+    the key — does not end in an infrastructure error; if one committed but its
+    acknowledgement was lost, the retry finds the stored response instead."""
+    op = REGISTRY[call["operation"]]
+    platform = current_platform()
+    budget = platform.settings.durable_retry_seconds
+    key = DBOS.workflow_id or call["operation"]
     try:
-        async with scoped_transaction(platform.sessions, org, principal.user_id) as session:
-            stored = await idempotency.stored_response(session, record)
-            if stored is not None:
-                return stored
-            ctx = OperationContext(
-                session=session,
-                principal=principal,
-                organization_id=org,
-                platform=platform,
-                filters=ListFilters(platform.authorizer),
-                idempotency_key=call["key"],
-                trace_id=call.get("trace_id"),
-            )
-            # The input travels without its unset fields, so a patch still knows which
-            # fields it names (`model_fields_set`) after the round trip through DBOS.
-            applied = await apply(op, ctx, op.input.model_validate(call["input"]))
-            body = applied.output.model_dump(mode="json", by_alias=True) if applied.output is not None else None
-            # Secrets in the response are sealed before they are stored (here and in
-            # DBOS's checkpoint of this step's result); `_outcome` unseals them.
-            body = platform.sealer.seal_body(op.output, body)
-            await idempotency.store_response(session, record, 200, body, applied.after_commit)
-        await _pause_for_crash_test(platform)
-        return {"status": 200, "body": body, "after": applied.after_commit}
+        result = await retry_transient(lambda: _apply_and_store(op, call, platform), budget=budget, key=key)
     except AppError as err:
-        # The effect rolled back; the error is the key's response from now on (Stripe keeps 4xx too).
-        body = error_body(err, call.get("trace_id"))
-        async with scoped_transaction(platform.sessions, org, principal.user_id) as session:
-            await idempotency.store_response(session, record, err.status, body, only_if_empty=True)
-        return {"status": err.status, "body": body}
+        # The effect rolled back; the refusal is the key's response from now on (Stripe keeps 4xx too).
+        status, body = err.status, error_body(err, call.get("trace_id"))
+        await retry_transient(lambda: _store_refusal(call, platform, status, body), budget=budget, key=key)
+        return {"status": status, "body": body}
+    await _pause_for_crash_test(platform)
+    return result
 
 
 @DBOS.workflow(name="operation_workflow")
@@ -208,6 +237,8 @@ async def run_durable(
     the operation's workflow, or replay what the key already answered."""
     fp = idempotency.fingerprint(data)
     claimed, record = await idempotency.claim(platform, org, principal, op.name, key, fp, authorize)
+    wf_id = record.workflow_id
+    replayed = not claimed
     if not claimed:
         if record.fingerprint != fp:
             raise AppError(
@@ -225,6 +256,14 @@ async def run_durable(
                 status=409,
                 headers={"Retry-After": "1"},
             )
+        if status is not None and status.status in FAILED:
+            # The response is stored in the effect's own transaction, so a failed
+            # workflow with no response changed nothing: the key runs again, once,
+            # under a workflow of its own (DBOS would replay the old one's error).
+            stored, wf_id = await idempotency.rearm(platform, org, principal, record, op.name, key)
+            if stored is not None:
+                return _outcome(platform, op, stored[0], stored[1] or {}, replayed=True)
+            replayed = False
     call = {
         "operation": op.name,
         "organization": str(org) if org else None,
@@ -234,7 +273,26 @@ async def run_durable(
         "input": data.model_dump(mode="json", by_alias=True, exclude_unset=True),
         "trace_id": trace_id,
     }
-    with SetWorkflowID(record.workflow_id):
+    with SetWorkflowID(wf_id):
         handle = await DBOS.start_workflow_async(operation_workflow, call)
-    result = await handle.get_result()
-    return _outcome(platform, op, result["status"], result["body"], replayed=not claimed)
+    result = await _await_result(handle, wf_id, platform.settings.database_unavailable_after_seconds)
+    return _outcome(platform, op, result["status"], result["body"], replayed=replayed)
+
+
+# Workflow states that end without a result; a key whose workflow ended so
+# stored no response and may run again.
+FAILED = ("ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED")
+
+
+async def _await_result(handle: Any, wf_id: str, answer_after: float) -> dict[str, Any]:
+    """The workflow's result; or 503 once its step has been retrying a failing
+    database for `answer_after` seconds. The workflow goes on without us: the
+    client's retry with the same key then joins or replays it."""
+    result = asyncio.ensure_future(handle.get_result())
+    while True:
+        done, _ = await asyncio.wait({result}, timeout=0.1)
+        if done:
+            return result.result()  # type: ignore[no-any-return]
+        if failing_for(wf_id) > answer_after:
+            result.cancel()  # only our wait: DBOS shields the workflow's own task
+            raise database_unavailable()

@@ -22,6 +22,7 @@ from graph.graphql_fields import graphql_error, mutation_field, query_field
 from graph.limits import guard_extensions
 from graph.operations import REGISTRY
 from graph.settings import Settings
+from graph.transient import database_unavailable, is_transient
 
 log = logging.getLogger("hestami.graphql")
 tracer = trace.get_tracer("hestami.graphql")
@@ -62,6 +63,14 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         trace_id = format(trace.get_current_span().get_span_context().trace_id, "032x")
+        if error.original_error is not None and is_transient(error.original_error):
+            unavailable = database_unavailable()
+            return GraphQLError(
+                unavailable.message,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": str(unavailable.code), "traceId": trace_id},
+            )
         return GraphQLError(
             f"Internal server error. Quote trace id {trace_id} when reporting it.",
             nodes=error.nodes,

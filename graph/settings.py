@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     dbos_system_database_url: SecretStr | None = None
     db_pool_size: int = 10
     db_max_overflow: int = 5
+    # A durable step whose database fails transiently (restart, failover, too many
+    # connections) retries for this long before the operation fails; its key then
+    # runs again on the client's next try (graph/transient.py).
+    durable_retry_seconds: float = 60.0
+    # A request whose step has been retrying that long answers 503 with Retry-After
+    # instead of holding the client; the step goes on, and the key's retry replays it.
+    database_unavailable_after_seconds: float = 2.0
 
     redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
     # Every Redis key starts with this, so parallel test runs never collide.

@@ -14,6 +14,10 @@ What each test proves:
   or from the same admin in another organization, is an independent request.
 - test_business_error_is_stored_and_replayed: a 404 USER_NOT_FOUND is the key's stored
   response; the retry replays the same body; no membership and no audit row were written.
+- test_unexpected_failure_is_not_the_keys_outcome: a handler that fails unexpectedly
+  (not a refusal) answers 500 and stores nothing; the same key sent again runs the
+  operation — once — instead of replaying the failure, and is replayed from then on.
+  (Transient database failures are retried inside the step: test_database_restart.py.)
 - test_fifty_concurrent_requests_one_effect: 50 simultaneous identical requests with one
   key against the real server process give one service account and one audit row; every
   answer is the same 200 body or a 409 IDEMPOTENCY_KEY_IN_FLIGHT.
@@ -223,6 +227,46 @@ async def test_business_error_is_stored_and_replayed(api, owner) -> None:  # typ
     assert stored["response_status"] == 404 and stored["completed_at"] is not None
     assert await owner.fetchval("SELECT count(*) FROM memberships WHERE organization_id = $1", _uuid(org)) == 1
     assert await owner.fetchval("SELECT count(*) FROM audit_events WHERE idempotency_key = $1", key) == 0
+
+
+async def test_unexpected_failure_is_not_the_keys_outcome(api, owner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from dbos import DBOS
+
+    from graph.operations import REGISTRY
+
+    caller, org = await api.admin_of_new_org()
+    original = REGISTRY[SA_CREATE]
+    calls = 0
+
+    async def fails_once(ctx, data):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("the disk is on fire")
+        return await original.handler(ctx, data)
+
+    monkeypatch.setitem(REGISTRY, SA_CREATE, replace(original, handler=fails_once))
+    key, body = _key(), {"name": "Lockbox feed", "roles": ["integration"]}
+
+    first = await api.rpc(SA_CREATE, body, token=caller.token, key=key)
+    assert first.status_code == 500, first.text
+    assert first.json()["error"]["code"] == "INTERNAL_ERROR"
+    failed = await owner.fetchrow("SELECT workflow_id, response_status FROM idempotency_keys WHERE key = $1", key)
+    assert failed["response_status"] is None
+    assert (await DBOS.get_workflow_status_async(failed["workflow_id"])).status == "ERROR"
+
+    second = await api.rpc(SA_CREATE, body, token=caller.token, key=key)
+    assert second.status_code == 200, second.text
+    assert second.headers.get("Idempotent-Replayed", "false") == "false"
+    third = await api.rpc(SA_CREATE, body, token=caller.token, key=key)
+    assert third.status_code == 200 and third.headers["Idempotent-Replayed"] == "true"
+    assert third.json() == second.json()
+
+    assert calls == 2
+    assert await owner.fetchval("SELECT count(*) FROM service_accounts WHERE organization_id = $1", _uuid(org)) == 1
+    assert await owner.fetchval("SELECT count(*) FROM audit_events WHERE idempotency_key = $1", key) == 1
 
 
 # --- concurrency, against the real server ---------------------------------------------
