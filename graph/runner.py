@@ -58,6 +58,7 @@ class Outcome:
     output: BaseModel | None = None
     error: AppError | None = None
     replayed: bool = False
+    # The body as it came back from the key's record or the workflow, when it did.
     stored: Any = _UNSET
 
     @property
