@@ -48,7 +48,7 @@ async def perform(actions: list[dict[str, Any]]) -> None:
 
 def audit(session: AsyncSession, organization_id: UUID, operation: str, target_ids: list[str], summary: dict[str, Any]) -> None:
     """An audit row for what a long-running workflow did by itself (a request
-    expired, a reminder fell due), written in the workflow step's transaction."""
+    expired, late fees fell due), written in the workflow step's transaction."""
     hooks.audit_row.call(
         session,
         organization_id=organization_id,

@@ -20,7 +20,6 @@ from sqlalchemy.orm import aliased
 from domains.accounting import ledger
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Association
-from domains.audit.models import AuditEvent
 from domains.receivables.book import Book
 from domains.receivables.errors import LateFeeRuleMissing
 from domains.receivables.models import (
@@ -30,6 +29,7 @@ from domains.receivables.models import (
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
 )
+from graph import durable
 from graph.db import new_id, scoped_transaction
 from graph.errors import AppError, ValidationFailed
 from graph.handlers import require
@@ -42,8 +42,6 @@ log = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 LATE_FEE_SCHEDULE = "apply-late-fees"
-# Scheduled runs act as the system, as the join-request workflow does.
-SYSTEM_ACTOR = UUID(int=0)
 
 
 async def set_rule(session: AsyncSession, organization_id: UUID, data: Any) -> LateFeeRule:
@@ -144,15 +142,12 @@ async def apply_late_fees_step(organization_id: str, association_id: str, as_of:
         async with scoped_transaction(current_platform().sessions, org, None) as session:
             fees = await apply(session, org, association, date.fromisoformat(as_of), None, required=False)
             if fees:
-                session.add(
-                    AuditEvent(
-                        organization_id=org,
-                        actor_kind="workflow",
-                        actor_id=SYSTEM_ACTOR,
-                        operation="lateFeeRule/apply",
-                        target_ids=[encode("ole", f.id) for f in fees],
-                        summary={"associationId": encode("asn", association), "asOf": as_of, "count": len(fees)},
-                    )
+                durable.audit(
+                    session,
+                    org,
+                    "lateFeeRule/apply",
+                    [encode("ole", f.id) for f in fees],
+                    {"associationId": encode("asn", association), "asOf": as_of, "count": len(fees)},
                 )
     except AppError as err:  # e.g. the month is closed, or the chart lacks an account: skip this association
         log.warning("late fees not applied for association %s on %s: %s", association_id, as_of, err.code)
