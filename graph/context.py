@@ -36,11 +36,11 @@ class RequestContext:
         self.principal = principal
         self.trace_id = trace_id
         self.loaders = Loaders(self)
+        self.filters = ListFilters(platform.authorizer)
         self.replayed = False
         self.response_headers: dict[str, str] = {}
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
-        self.filters = ListFilters(platform.authorizer)
         self._roles_loaded = principal is None or principal.kind is PrincipalKind.SERVICE_ACCOUNT
 
     @property
