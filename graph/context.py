@@ -3,7 +3,7 @@
 It holds the principal, opens the request's one RLS-scoped read transaction
 lazily (set_config for organization and user in the same round trip as BEGIN's
 first statement), loads the principal's roles in the active organization, and
-owns the request's dataloaders. The session is guarded by a lock because GraphQL
+owns the request's dataloaders and Cerbos list filters. The session is guarded by a lock because GraphQL
 resolves sibling fields concurrently and one connection runs one statement at a
 time.
 """
