@@ -40,6 +40,7 @@ from graph.idempotency_models import IdempotencyRecord
 from graph.ids import encode
 from graph.operations import REGISTRY, Operation, Scope
 from graph.platform import Platform, current_platform
+from graph.references import resolve_references
 from graph.telemetry import set_scope
 
 if TYPE_CHECKING:
@@ -283,6 +284,7 @@ async def _apply(op: Operation, call: dict[str, Any], session: AsyncSession, pin
     # The input travels without its unset fields, so a patch still knows which
     # fields it names (`model_fields_set`) after the round trip through DBOS.
     data = op.input.model_validate(call["input"])
+    await resolve_references(session, data)
     output = await op.handler(ctx, data)
     if op.mutates:
         await write_audit(ctx, op, output)

@@ -22,7 +22,6 @@ from domains.accounting import ledger
 from domains.accounting.errors import PeriodClosed
 from domains.accounting.ledger import Posting
 from domains.accounting.models import Basis, ControlRole, EntrySource
-from domains.associations.errors import InvalidReference
 from domains.payables import approvals, vendors
 from domains.payables.errors import (
     InvoiceNotApproved,
@@ -39,6 +38,7 @@ from domains.payables.models import (
     VendorPayment,
 )
 from graph.db import add_or_raise, new_id
+from graph.errors import InvalidReference
 
 
 def settled(lines: Sequence[InvoiceLine], already_paid: Decimal, amount: Decimal) -> dict[tuple[UUID, UUID], Decimal]:

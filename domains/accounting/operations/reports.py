@@ -15,13 +15,12 @@ from domains.accounting.schemas import (
 )
 from domains.associations.models import Association
 from domains.associations.operations import org
-from domains.associations.service import require
 from graph.execution import OperationContext
 from graph.operations import operation
 
 
 async def _scope(ctx: OperationContext, data: Any) -> reports.ReportScope:
-    association = await require(ctx.session, Association, data.association_id, "associationId")
+    association = await ctx.session.get(Association, data.association_id)  # resolved by the pipeline: no query
     return reports.ReportScope.of(org(ctx), association, data.basis)
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.associations.errors import InvalidReference
+from graph.errors import InvalidReference
 
 
 def changes(row: Any, data: BaseModel, *, skip: tuple[str, ...] = ("id",)) -> dict[str, dict[str, str | None]]:

@@ -12,12 +12,12 @@ from dataloaders.pages import Page, page_statement
 from domains.associations.errors import (
     AssociationsNotAllowed,
     DuplicateCode,
-    InvalidReference,
 )
 from domains.associations.models import Association, Unit, UnitStatus
 from domains.associations.service import changes, require
 from domains.organizations.models import Organization, OrganizationType
 from graph.db import add_or_raise, flush_or_raise
+from graph.errors import InvalidReference
 
 HOLDERS = (OrganizationType.ASSOCIATION, OrganizationType.MANAGEMENT_COMPANY)
 
