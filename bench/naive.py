@@ -22,7 +22,6 @@ import strawberry
 from sqlalchemy import select
 
 from dataloaders.pages import connection, page_statement
-from domains.associations.access import current
 from domains.associations.models import (
     ContactPoint,
     ContactPointKind,
@@ -37,6 +36,7 @@ from domains.associations.models import (
 )
 from domains.associations.schemas import UnitFilter
 from domains.associations.service import units as unit_service
+from domains.associations.service.access import current
 from graph.errors import AppError
 from graph.execution import run
 from graph.gqltypes import enum_type

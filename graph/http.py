@@ -63,7 +63,7 @@ async def authenticate(platform: Platform, request: Request) -> Principal | None
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Use `Authorization: Bearer <token>`.", code=ErrorCode.TOKEN_INVALID)
     token = token.strip()
-    from domains.organizations import api_keys
+    from domains.organizations.service import api_keys
 
     if token.startswith(api_keys.PREFIX):
         principal = await api_keys.authenticate(platform.sessions, token)

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from dataloaders.pages import Connection, connection, group
-from domains.associations.access import current
 from domains.associations.models import (
     ContactPoint,
     EmergencyContact,
@@ -25,6 +24,7 @@ from domains.associations.models import (
 )
 from domains.associations.schemas import ShareTotals, UnitFilter
 from domains.associations.service import units
+from domains.associations.service.access import current
 from domains.associations.service.associations import share_totals_statement
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataloaders.pages import Page, page_statement
-from domains.accounting import chart
 from domains.accounting.models import Fund, GlAccount
 from domains.accounting.schemas import (
     ChartInstallInput,
@@ -18,6 +17,7 @@ from domains.accounting.schemas import (
     GlAccountRead,
     GlAccountUpdateInput,
 )
+from domains.accounting.service import chart
 from domains.associations.operations import as_connection, org
 from graph.execution import OperationContext
 from graph.operations import operation

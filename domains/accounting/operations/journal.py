@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dataloaders.pages import Page, page_statement
-from domains.accounting import ledger
 from domains.accounting.errors import NotReversible
-from domains.accounting.ledger import Posting
 from domains.accounting.models import EntrySource, JournalEntry
 from domains.accounting.schemas import (
     JournalEntryConnection,
@@ -20,6 +18,8 @@ from domains.accounting.schemas import (
     JournalEntryReverseInput,
     JournalLineRead,
 )
+from domains.accounting.service import ledger
+from domains.accounting.service.ledger import Posting
 from domains.associations.models import Association
 from domains.associations.operations import as_connection, org
 from domains.associations.service import require

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from domains.accounting import reports
 from domains.accounting.schemas import (
     AsOfReportInput,
     BalanceSheet,
@@ -13,6 +12,7 @@ from domains.accounting.schemas import (
     IncomeStatementInput,
     TrialBalance,
 )
+from domains.accounting.service import reports
 from domains.associations.models import Association
 from domains.associations.operations import org
 from graph.execution import OperationContext

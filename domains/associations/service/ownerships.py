@@ -12,7 +12,6 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dataloaders.pages import Page, page_statement
-from domains.associations.access import current
 from domains.associations.errors import (
     HistoryImmutable,
     InterestExceeded,
@@ -20,6 +19,7 @@ from domains.associations.errors import (
 )
 from domains.associations.models import Ownership, Party, Unit
 from domains.associations.service import require
+from domains.associations.service.access import current
 
 
 def _open(unit_id: UUID) -> list[ColumnElement[bool]]:

@@ -9,10 +9,10 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dataloaders.pages import Page, page_statement
-from domains.associations.access import current
 from domains.associations.errors import HistoryImmutable
 from domains.associations.models import Party, Resident, Unit
 from domains.associations.service import require
+from domains.associations.service.access import current
 
 
 async def create(session: AsyncSession, organization_id: UUID, data: Any) -> Resident:

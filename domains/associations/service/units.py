@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dataloaders.pages import Page, page_statement
-from domains.associations.access import current
 from domains.associations.errors import (
     DuplicateUnitNumber,
     ImportRejected,
@@ -31,6 +30,7 @@ from domains.associations.models import (
 )
 from domains.associations.schemas import UnitImportRow, UnitOrder
 from domains.associations.service import changes, require
+from domains.associations.service.access import current
 from graph.db import add_or_raise, flush_or_raise
 
 _SHARES = ("voting_weight", "assessment_share")

@@ -7,7 +7,6 @@ from typing import Any
 
 from dataloaders.pages import Page, page_statement
 from domains.associations.operations import as_connection, org
-from domains.payables import approvals, invoices
 from domains.payables.models import Decision, Invoice
 from domains.payables.operations import actor, with_nodes
 from domains.payables.schemas import (
@@ -21,6 +20,7 @@ from domains.payables.schemas import (
     InvoiceRead,
     InvoiceRejectInput,
 )
+from domains.payables.service import approvals, invoices
 from graph.execution import OperationContext
 from graph.operations import operation
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataloaders.pages import Page, page_statement
 from domains.associations.operations import as_connection, org
-from domains.payables import payments
 from domains.payables.models import VendorPayment
 from domains.payables.operations import actor
 from domains.payables.schemas import (
@@ -13,6 +12,7 @@ from domains.payables.schemas import (
     VendorPaymentListInput,
     VendorPaymentRead,
 )
+from domains.payables.service import payments
 from graph.execution import OperationContext
 from graph.operations import operation
 

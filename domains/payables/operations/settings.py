@@ -7,13 +7,13 @@ from decimal import Decimal
 from domains.associations.models import Association
 from domains.associations.operations import org
 from domains.associations.service import require
-from domains.payables import approvals
 from domains.payables.operations import actor
 from domains.payables.schemas import (
     PayablesSettingsGetInput,
     PayablesSettingsRead,
     PayablesSettingsSetInput,
 )
+from domains.payables.service import approvals
 from graph.execution import OperationContext
 from graph.operations import operation
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from dataloaders.pages import Page, page_statement
 from domains.associations.operations import as_connection, org
-from domains.payables import vendors
 from domains.payables.models import Vendor
 from domains.payables.operations import with_nodes
 from domains.payables.schemas import (
@@ -23,6 +22,7 @@ from domains.payables.schemas import (
     VendorReleaseInput,
     VendorUpdateInput,
 )
+from domains.payables.service import vendors
 from graph.execution import OperationContext
 from graph.operations import operation
 

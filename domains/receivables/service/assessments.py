@@ -27,11 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import ledger
 from domains.accounting.models import ControlRole, EntrySource
+from domains.accounting.service import ledger
 from domains.associations.models import Association, Unit, UnitStatus
 from domains.associations.service import changes, require
-from domains.receivables.book import Book
 from domains.receivables.errors import (
     InvalidPeriod,
     InvalidSchedule,
@@ -48,6 +47,7 @@ from domains.receivables.models import (
     OwnerLedgerEntry,
 )
 from domains.receivables.service import fund_of, income_account
+from domains.receivables.service.book import Book
 from graph.db import new_id, scoped_transaction
 from graph.durable import long_running
 from graph.platform import current_platform

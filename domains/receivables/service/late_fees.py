@@ -17,12 +17,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domains.accounting import ledger
 from domains.accounting.models import ControlRole, EntrySource
+from domains.accounting.service import ledger
 from domains.associations.models import Association
 from domains.associations.service import require
 from domains.audit.models import AuditEvent
-from domains.receivables.book import Book
 from domains.receivables.errors import LateFeeRuleMissing
 from domains.receivables.models import (
     EntryKind,
@@ -31,6 +30,7 @@ from domains.receivables.models import (
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
 )
+from domains.receivables.service.book import Book
 from graph.db import new_id, scoped_transaction
 from graph.errors import AppError, ValidationFailed
 from graph.ids import encode

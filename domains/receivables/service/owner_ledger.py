@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Unit
 from domains.associations.service import require
-from domains.receivables.book import Book, Charge
 from domains.receivables.errors import (
     AllocationTooLarge,
     NotAPayment,
@@ -25,6 +24,7 @@ from domains.receivables.models import (
     OwnerLedgerEntry,
 )
 from domains.receivables.service import fund_of, income_account
+from domains.receivables.service.book import Book, Charge
 from graph.errors import ValidationFailed
 
 Posted = tuple[list[OwnerLedgerEntry], list[OwnerLedgerAllocation]]

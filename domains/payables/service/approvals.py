@@ -28,8 +28,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import ledger
 from domains.accounting.models import JournalEntry
+from domains.accounting.service import ledger
 from domains.payables.errors import InvoiceNotPending, SameApprover
 from domains.payables.models import (
     PENDING,
