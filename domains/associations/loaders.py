@@ -14,7 +14,6 @@ from uuid import UUID
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
-from domains.associations.access import current
 from domains.associations.models import (
     ContactPoint,
     EmergencyContact,
@@ -24,6 +23,7 @@ from domains.associations.models import (
 )
 from domains.associations.schemas import ShareTotals, UnitFilter
 from domains.associations.service import units
+from domains.associations.service.access import current
 from domains.associations.service.associations import share_totals_statement
 from graph.pages import Connection, connection, group
 

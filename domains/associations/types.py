@@ -12,7 +12,6 @@ from typing import Any
 import strawberry
 
 from domains.associations import loaders
-from domains.associations.models import Association, Party, Unit
 from domains.associations.schemas import (
     AssociationRead,
     ContactPointRead,
@@ -25,15 +24,13 @@ from domains.associations.schemas import (
     UnitFilter,
     UnitRead,
 )
-from graph.gqltypes import extend, output_type
+from graph.gqltypes import extend, output_type, to_one
 from graph.graphql_fields import relation_field
 
 
 @extend(UnitRead)
 class UnitRelations:
-    @strawberry.field(description="The association the unit belongs to.")
-    def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        return info.context.loaders.by_id(Association).load(root.association_id)
+    association = to_one("The association the unit belongs to.")
 
     @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
     def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
@@ -52,15 +49,9 @@ class UnitRelations:
         return loaders.emergency_contacts(info.context).load(root.id)
 
 
-@strawberry.type
 class PartyAndUnit:
-    @strawberry.field(description="The party (person or company).")
-    def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> PartyType | None:
-        return info.context.loaders.by_id(Party).load(root.party_id)
-
-    @strawberry.field(description="The unit.")
-    def unit(self, root: strawberry.Parent[Any], info: strawberry.Info) -> UnitType | None:
-        return info.context.loaders.by_id(Unit).load(root.unit_id)
+    party = to_one("The party (person or company).")
+    unit = to_one("The unit.")
 
 
 extend(OwnershipRead)(PartyAndUnit)
@@ -84,11 +75,7 @@ class AssociationRelations:
     def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
         return loaders.share_totals(info.context).load(root.id)
 
-    @strawberry.field(description="The master association this one belongs to, if any.")
-    async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        if root.master_association_id is None:
-            return None
-        return await info.context.loaders.by_id(Association).load(root.master_association_id)
+    master_association = to_one("The master association this one belongs to, if any.")
 
 
 # Built after every extension: return annotations above name these lazily.

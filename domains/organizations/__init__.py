@@ -5,6 +5,6 @@ from graph.registry import Domain
 domain = Domain(
     name="organizations",
     description=__doc__ or "",
-    modules=("access", "operations", "types"),
+    modules=("service.access", "operations.organizations", "types", "workflows"),
     types=("types:ServiceAccountType", "types:ManagementLinkType"),
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domains.accounting import chart
 from domains.accounting.models import Fund, GlAccount
 from domains.accounting.schemas import (
     ChartInstallInput,
@@ -17,6 +16,7 @@ from domains.accounting.schemas import (
     GlAccountRead,
     GlAccountUpdateInput,
 )
+from domains.accounting.service import chart
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 from graph.pages import Page, page_statement

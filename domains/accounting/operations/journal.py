@@ -6,9 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from domains.accounting import ledger
 from domains.accounting.errors import NotReversible
-from domains.accounting.ledger import Posting
 from domains.accounting.models import EntrySource, JournalEntry
 from domains.accounting.schemas import (
     JournalEntryConnection,
@@ -19,6 +17,8 @@ from domains.accounting.schemas import (
     JournalEntryReverseInput,
     JournalLineRead,
 )
+from domains.accounting.service import ledger
+from domains.accounting.service.ledger import Posting
 from domains.associations.models import Association
 from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation

@@ -11,13 +11,13 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.associations.access import current
 from domains.associations.errors import (
     HistoryImmutable,
     InterestExceeded,
     InvalidTransfer,
 )
 from domains.associations.models import Ownership, Party, Unit
+from domains.associations.service.access import current
 from graph.handlers import require
 from graph.pages import Page, page_statement
 

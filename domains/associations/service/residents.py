@@ -8,9 +8,9 @@ from uuid import UUID
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.associations.access import current
 from domains.associations.errors import HistoryImmutable
 from domains.associations.models import Party, Resident, Unit
+from domains.associations.service.access import current
 from graph.handlers import require
 from graph.pages import Page, page_statement
 

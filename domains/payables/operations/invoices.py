@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domains.payables import approvals, invoices
 from domains.payables.models import Decision, Invoice
 from domains.payables.operations import actor, with_nodes
 from domains.payables.schemas import (
@@ -19,6 +18,7 @@ from domains.payables.schemas import (
     InvoiceRead,
     InvoiceRejectInput,
 )
+from domains.payables.service import approvals, invoices
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 from graph.pages import Page, page_statement

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domains.payables import payments
 from domains.payables.models import VendorPayment
 from domains.payables.operations import actor
 from domains.payables.schemas import (
@@ -11,6 +10,7 @@ from domains.payables.schemas import (
     VendorPaymentListInput,
     VendorPaymentRead,
 )
+from domains.payables.service import payments
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 from graph.pages import Page, page_statement

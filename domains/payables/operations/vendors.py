@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from domains.payables import vendors
 from domains.payables.models import Vendor
 from domains.payables.operations import with_nodes
 from domains.payables.schemas import (
@@ -21,6 +20,7 @@ from domains.payables.schemas import (
     VendorReleaseInput,
     VendorUpdateInput,
 )
+from domains.payables.service import vendors
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 from graph.pages import Page, page_statement

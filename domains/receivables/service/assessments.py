@@ -22,15 +22,13 @@ from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Any
 from uuid import UUID
 
-from dbos import DBOS
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import ledger
 from domains.accounting.models import ControlRole, EntrySource
+from domains.accounting.service import ledger
 from domains.associations.models import Association, Unit, UnitStatus
-from domains.receivables.book import Book
 from domains.receivables.errors import (
     InvalidPeriod,
     InvalidSchedule,
@@ -47,11 +45,9 @@ from domains.receivables.models import (
     OwnerLedgerEntry,
 )
 from domains.receivables.service import fund_of, income_account
-from graph.db import new_id, scoped_transaction
-from graph.durable import long_running
+from domains.receivables.service.book import Book
+from graph.db import new_id
 from graph.handlers import changes, require
-from graph.platform import current_platform
-from graph.telemetry import set_scope
 
 CENT = Decimal("0.01")
 LEVY_WORKFLOW = "post_levy_workflow"
@@ -245,19 +241,3 @@ async def post_batch(session: AsyncSession, organization_id: UUID, levy_id: UUID
         book.settle(unit, levy.period)
     await book.post(source=EntrySource.ASSESSMENT, source_id=levy.id, memo=f"Levy: {memo}")
     return len(todo)
-
-
-@DBOS.step(name="post_levy_batch_step")
-async def post_levy_batch_step(organization_id: str, levy_id: str, batch: list[list[str]]) -> int:
-    org = UUID(organization_id)
-    async with scoped_transaction(current_platform().sessions, org, None) as session:
-        return await post_batch(session, org, UUID(levy_id), [(UUID(u), Decimal(a)) for u, a in batch])
-
-
-@long_running(LEVY_WORKFLOW)
-async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: list[list[list[str]]]) -> int:
-    set_scope(UUID(organization_id), None)
-    posted = 0
-    for batch in plan_batches:
-        posted += await post_levy_batch_step(organization_id, levy_id, batch)
-    return posted

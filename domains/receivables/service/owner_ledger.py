@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Unit
-from domains.receivables.book import Book, Charge
 from domains.receivables.errors import (
     AllocationTooLarge,
     NotAPayment,
@@ -24,6 +23,7 @@ from domains.receivables.models import (
     OwnerLedgerEntry,
 )
 from domains.receivables.service import fund_of, income_account
+from domains.receivables.service.book import Book, Charge
 from graph.errors import ValidationFailed
 from graph.handlers import require
 

@@ -23,13 +23,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from dbos import DBOS
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import ledger
 from domains.accounting.models import JournalEntry
+from domains.accounting.service import ledger
 from domains.payables.errors import InvoiceNotPending, SameApprover
 from domains.payables.models import (
     PENDING,
@@ -41,10 +40,8 @@ from domains.payables.models import (
     PayablesSettings,
 )
 from graph import durable
-from graph.db import add_or_raise, scoped_transaction
+from graph.db import add_or_raise
 from graph.ids import encode
-from graph.platform import current_platform
-from graph.telemetry import set_scope
 
 WORKFLOW = "approve_invoice_workflow"
 TOPIC = "decision"
@@ -136,30 +133,15 @@ async def decide(session: AsyncSession, invoice: Invoice, decision: Decision, by
     return approval
 
 
-@DBOS.step(name="settle_invoice_approval_step")
-async def settle_invoice_approval_step(organization_id: str, invoice_id: str, overdue: bool) -> str:
-    org, iid = UUID(organization_id), UUID(invoice_id)
-    async with scoped_transaction(current_platform().sessions, org, None) as session:
-        invoice = await session.get(Invoice, iid)
-        if invoice is None:
-            return "gone"
-        if overdue and invoice.status in PENDING:
-            durable.audit(
-                session, org, "invoice/approvalOverdue", [encode("inv", iid)],
-                {"status": invoice.status.value, "workflowId": invoice.workflow_id},
-            )  # fmt: skip
-        return invoice.status.value
-
-
-@durable.long_running(WORKFLOW)
-async def approve_invoice_workflow(organization_id: str, invoice_id: str, remind_after_seconds: float) -> str:
-    """Wait for the decisions, step by step, until the invoice is approved or
-    rejected; remind (audit row) whenever a step has waited too long."""
-    set_scope(UUID(organization_id), None)
-    pending = {s.value for s in PENDING}
-    while True:
-        # A durable wait: the timer survives restarts; a decision event ends it early.
-        event = await DBOS.recv_async(topic=TOPIC, timeout_seconds=remind_after_seconds)
-        status = await settle_invoice_approval_step(organization_id, invoice_id, event is None)
-        if status not in pending:
-            return status
+async def settle(session: AsyncSession, organization_id: UUID, invoice_id: UUID, overdue: bool) -> str:
+    """The invoice's status for its workflow (`gone` if it no longer exists), and a
+    reminder in the audit log when the step it waits on is overdue."""
+    invoice = await session.get(Invoice, invoice_id)
+    if invoice is None:
+        return "gone"
+    if overdue and invoice.status in PENDING:
+        durable.audit(
+            session, organization_id, "invoice/approvalOverdue", [encode("inv", invoice_id)],
+            {"status": invoice.status.value, "workflowId": invoice.workflow_id},
+        )  # fmt: skip
+    return invoice.status.value

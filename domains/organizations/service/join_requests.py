@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from dbos import DBOS
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,11 +25,8 @@ from domains.organizations.models import (
     OrganizationRole,
 )
 from graph import durable
-from graph.db import add_or_raise, new_id, scoped_transaction
-from graph.durable import long_running
+from graph.db import add_or_raise, new_id
 from graph.ids import encode
-from graph.platform import current_platform
-from graph.telemetry import set_scope
 
 WORKFLOW = "review_join_request_workflow"
 
@@ -84,40 +80,31 @@ async def decide(session: AsyncSession, organization_id: UUID, request_id: UUID,
     return request
 
 
-@DBOS.step(name="settle_join_request_step")
-async def settle_join_request_step(organization_id: str, request_id: str) -> str:
-    org, rid = UUID(organization_id), UUID(request_id)
-    async with scoped_transaction(current_platform().sessions, org, None) as session:
-        request = await session.scalar(
-            select(JoinRequest).where(JoinRequest.organization_id == org, JoinRequest.id == rid).with_for_update()
+async def settle(session: AsyncSession, org: UUID, rid: UUID) -> str:
+    """Admit the user of an approved request (once: a re-run finds the membership)
+    or expire a request still pending; its status for the workflow."""
+    request = await session.scalar(
+        select(JoinRequest).where(JoinRequest.organization_id == org, JoinRequest.id == rid).with_for_update()
+    )
+    if request is None:
+        return "gone"
+    if request.status is JoinRequestStatus.PENDING:
+        request.status = JoinRequestStatus.EXPIRED
+        request.decided_at = datetime.now(UTC)
+        _audit(session, request, "joinRequest/expire", {"status": "expired"})
+    elif request.status is JoinRequestStatus.APPROVED:
+        admitted = await session.scalar(
+            select(Membership.id).where(Membership.organization_id == org, Membership.user_id == request.user_id)
         )
-        if request is None:
-            return "gone"
-        if request.status is JoinRequestStatus.PENDING:
-            request.status = JoinRequestStatus.EXPIRED
-            request.decided_at = datetime.now(UTC)
-            _audit(session, request, "joinRequest/expire", {"status": "expired"})
-        elif request.status is JoinRequestStatus.APPROVED:
-            admitted = await session.scalar(
-                select(Membership.id).where(Membership.organization_id == org, Membership.user_id == request.user_id)
-            )
-            if admitted is None:  # a re-run step finds the membership and adds nothing
-                membership = Membership(organization_id=org, user_id=request.user_id, roles=[OrganizationRole.MEMBER.value])
-                session.add(membership)
-                await session.flush()
-                _audit(session, request, "joinRequest/admit", {"membership": encode("mem", membership.id)})
-        return request.status.value
+        if admitted is None:  # a re-run step finds the membership and adds nothing
+            membership = Membership(organization_id=org, user_id=request.user_id, roles=[OrganizationRole.MEMBER.value])
+            session.add(membership)
+            await session.flush()
+            _audit(session, request, "joinRequest/admit", {"membership": encode("mem", membership.id)})
+    return request.status.value
 
 
 def _audit(session: AsyncSession, request: JoinRequest, operation: str, summary: dict[str, str]) -> None:
     durable.audit(
         session, request.organization_id, operation, [encode("jrq", request.id)], summary | {"workflowId": request.workflow_id}
     )
-
-
-@long_running(WORKFLOW)
-async def review_join_request_workflow(organization_id: str, request_id: str, ttl_seconds: float) -> str:
-    set_scope(UUID(organization_id), None)
-    # A durable wait: the deadline survives restarts; the event only wakes us.
-    await DBOS.recv_async(topic="decision", timeout_seconds=ttl_seconds)
-    return await settle_join_request_step(organization_id, request_id)

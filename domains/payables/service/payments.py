@@ -18,11 +18,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import ledger
 from domains.accounting.errors import PeriodClosed
-from domains.accounting.ledger import Posting
 from domains.accounting.models import Basis, ControlRole, EntrySource
-from domains.payables import approvals, vendors
+from domains.accounting.service import ledger
+from domains.accounting.service.ledger import Posting
 from domains.payables.errors import (
     InvoiceNotApproved,
     Overpayment,
@@ -37,6 +36,7 @@ from domains.payables.models import (
     Vendor,
     VendorPayment,
 )
+from domains.payables.service import approvals, vendors
 from graph.db import add_or_raise, new_id
 from graph.errors import InvalidReference
 

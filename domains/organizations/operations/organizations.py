@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domains.organizations import join_requests, service
+from domains.organizations import service
 from domains.organizations.schemas import (
     JoinRequestCreateInput,
     JoinRequestDecideInput,
@@ -23,6 +23,7 @@ from domains.organizations.schemas import (
     ServiceAccountRead,
     ServiceAccountRevokeInput,
 )
+from domains.organizations.service import join_requests
 from graph.auth.principal import PrincipalKind
 from graph.db import new_id
 from graph.errors import Forbidden

@@ -9,7 +9,6 @@ from sqlalchemy import any_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.identity.service import find_by_email
-from domains.organizations import api_keys
 from domains.organizations.errors import (
     AlreadyMember,
     InvalidManagementLink,
@@ -27,6 +26,7 @@ from domains.organizations.models import (
     OrganizationType,
     ServiceAccount,
 )
+from domains.organizations.service import api_keys
 from graph.db import add_or_raise, new_id
 
 

@@ -28,8 +28,8 @@ from uuid import UUID
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import fiscal
 from domains.accounting.models import AccountType
+from domains.accounting.service import fiscal
 from domains.associations.models import AccountingBasis, Association
 
 ZERO = Decimal("0.00")

@@ -23,9 +23,7 @@ from uuid import UUID
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import ledger
 from domains.accounting.errors import PeriodClosed, UnknownAccount, UnknownFund
-from domains.accounting.ledger import Posting
 from domains.accounting.models import (
     AccountType,
     Basis,
@@ -34,8 +32,9 @@ from domains.accounting.models import (
     Fund,
     GlAccount,
 )
+from domains.accounting.service import ledger
+from domains.accounting.service.ledger import Posting
 from domains.associations.models import Association
-from domains.payables import approvals
 from domains.payables.errors import (
     DuplicateInvoice,
     ExpenseAccountRequired,
@@ -49,6 +48,7 @@ from domains.payables.models import (
     InvoiceStatus,
     Vendor,
 )
+from domains.payables.service import approvals
 from graph.db import add_or_raise, new_id
 from graph.errors import ValidationFailed
 from graph.handlers import require

@@ -45,7 +45,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domains.accounting import ledger
 from domains.accounting.errors import ControlAccountMissing
 from domains.accounting.models import (
     Basis,
@@ -56,6 +55,7 @@ from domains.accounting.models import (
     GlAccount,
     JournalEntry,
 )
+from domains.accounting.service import ledger
 from domains.associations.models import Unit
 from domains.receivables.models import (
     DEBIT_KINDS,

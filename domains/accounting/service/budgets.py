@@ -12,9 +12,9 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import fiscal
 from domains.accounting.errors import InvalidBudget, UnknownAccount, UnknownFund
 from domains.accounting.models import AccountType, BudgetAmount, Fund, GlAccount
+from domains.accounting.service import fiscal
 from domains.associations.models import Association
 from graph.db import new_id
 from graph.handlers import require

@@ -1,0 +1,1 @@
+"""Operations of the organizations domain, one module per resource."""
