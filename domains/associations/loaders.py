@@ -15,6 +15,7 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from domains.associations.models import (
+    Association,
     ContactPoint,
     EmergencyContact,
     Ownership,
@@ -23,9 +24,30 @@ from domains.associations.models import (
 )
 from domains.associations.schemas import ShareTotals, UnitFilter
 from domains.associations.service import units
-from domains.associations.service.access import current
+from domains.associations.service.access import current, tax_id_readable
 from domains.associations.service.associations import share_totals_statement
 from graph.pages import Connection, connection, group
+
+
+def associations(ctx: Any) -> DataLoader[UUID, Association | None]:
+    """`AssociationById` for relations (a unit's association, a master association):
+    None where the caller may not read it, as `node` answers."""
+
+    async def load(ids: list[UUID]) -> list[Association | None]:
+        visible = await ctx.list_filter("association", "read", Association)
+        found = {r.id: r for r in await ctx.scalars(select(Association).where(Association.id.in_(ids), visible))}
+        return [found.get(i) for i in ids]
+
+    return ctx.loaders.keyed(("visible", Association), load)
+
+
+def tax_ids_readable(ctx: Any) -> DataLoader[Association, bool]:
+    """Whether the caller may read each association row's tax id: one Cerbos call per batch."""
+
+    async def load(rows: list[Association]) -> list[bool]:
+        return await tax_id_readable(ctx.platform.authorizer, await ctx.ensure_roles(), rows)
+
+    return ctx.loaders.keyed(("read_tax_id", Association), load)
 
 
 def units_page(ctx: Any, data: UnitFilter) -> DataLoader[UUID, Connection]:

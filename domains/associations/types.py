@@ -30,7 +30,9 @@ from graph.graphql_fields import relation_field
 
 @extend(UnitRead)
 class UnitRelations:
-    association = to_one("The association the unit belongs to.")
+    @strawberry.field(description="The association the unit belongs to.")
+    def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
+        return loaders.associations(info.context).load(root.association_id)
 
     @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
     def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
@@ -75,7 +77,19 @@ class AssociationRelations:
     def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
         return loaders.share_totals(info.context).load(root.id)
 
-    master_association = to_one("The master association this one belongs to, if any.")
+    @strawberry.field(description="The master association this one belongs to, if any (null if you may not see it).")
+    async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
+        if root.master_association_id is None:
+            return None
+        return await loaders.associations(info.context).load(root.master_association_id)
+
+    @strawberry.field(description=Association.tax_id.doc)
+    async def tax_id(self, root: strawberry.Parent[Any], info: strawberry.Info) -> str | None:
+        if not isinstance(root, Association):
+            # An operation's output: get and list masked it for this caller; create and
+            # update are open only to roles that may read it.
+            return root.tax_id
+        return root.tax_id if await loaders.tax_ids_readable(info.context).load(root) else None
 
 
 # Built after every extension: return annotations above name these lazily.
