@@ -34,7 +34,7 @@ def associations(ctx: Any) -> DataLoader[UUID, Association | None]:
     None where the caller may not read it, as `node` answers."""
 
     async def load(ids: list[UUID]) -> list[Association | None]:
-        visible = await ctx.list_filter("association", "read", Association)
+        visible = await ctx.visible("association", "read", Association)
         found = {r.id: r for r in await ctx.scalars(select(Association).where(Association.id.in_(ids), visible))}
         return [found.get(i) for i in ids]
 

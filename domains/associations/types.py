@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 
 from domains.associations import loaders
+from domains.associations.models import Association
 from domains.associations.schemas import (
     AssociationRead,
     ContactPointRead,
