@@ -118,11 +118,14 @@ def _id_prefix(metadata: list[Any]) -> str | None:
 
 
 def field_id_prefix(annotation: Any, metadata: list[Any]) -> str | None:
-    """The public-id prefix of a field, looking through Optional[Annotated[...]]."""
+    """The public-id prefix of a field holding an id or a list of ids, looking
+    through Optional[...] and Annotated[...]."""
     found = _id_prefix(metadata)
     inner, _ = _unwrap_optional(annotation)
     if found is None and get_origin(inner) is typing.Annotated:
         found = _id_prefix(list(get_args(inner)[1:]))
+    if found is None and get_origin(inner) is list:
+        found = field_id_prefix(get_args(inner)[0], [])
     return found
 
 
@@ -150,14 +153,14 @@ def _gql(annotation: Any, metadata: list[Any], *, is_input: bool) -> Any:
     raise TypeError(f"No GraphQL mapping for {annotation!r}")
 
 
-def _id_resolver(attr: str, prefix: str, optional: bool) -> Any:
+def _id_resolver(attr: str, prefix: str, returns: Any) -> Any:
     def resolve(root: strawberry.Parent[Any]) -> Any:
         value = getattr(root, attr)
+        if isinstance(value, list):
+            return [encode(prefix, v) for v in value]
         return None if value is None else encode(prefix, value)
 
-    resolve.__annotations__["return"] = (
-        typing.Optional[strawberry.ID] if optional else strawberry.ID  # noqa: UP045
-    )
+    resolve.__annotations__["return"] = returns
     resolve.__name__ = attr
     return resolve
 
@@ -185,7 +188,7 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
         prefix = field_id_prefix(info.annotation, list(info.metadata))
         if prefix and not is_input:
             namespace[field_name] = strawberry.field(
-                resolver=_id_resolver(field_name, prefix, not info.is_required()),
+                resolver=_id_resolver(field_name, prefix, gql_type),
                 description=description,
             )
             continue

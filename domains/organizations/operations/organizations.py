@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domains.organizations import service
+from domains.organizations.models import Membership, Organization
 from domains.organizations.schemas import (
     JoinRequestCreateInput,
     JoinRequestDecideInput,
@@ -22,6 +23,7 @@ from domains.organizations.schemas import (
     ServiceAccountCreateInput,
     ServiceAccountRead,
     ServiceAccountRevokeInput,
+    membership_read,
 )
 from domains.organizations.service import join_requests
 from graph.auth.principal import PrincipalKind
@@ -40,6 +42,12 @@ def _user(ctx: OperationContext):  # type: ignore[no-untyped-def]
 def _org(ctx: OperationContext):  # type: ignore[no-untyped-def]
     assert ctx.organization_id is not None
     return ctx.organization_id
+
+
+async def _with_organization(ctx: OperationContext, membership: Membership) -> MembershipRead:  # type: ignore[valid-type]
+    organization = await ctx.session.get(Organization, membership.organization_id)
+    assert organization is not None  # a member sees their organization (RLS)
+    return membership_read(membership, organization)
 
 
 @operation(
@@ -84,7 +92,7 @@ async def select_organization(ctx: OperationContext, data: OrganizationSelectInp
         raise Forbidden("This principal has no session to switch.")
     await ctx.enter_organization(data.organization_id)
     await ctx.platform.session_store.set_active_organization(principal.session_id, data.organization_id)
-    return MembershipRead.model_validate(membership)
+    return await _with_organization(ctx, membership)
 
 
 @operation(
@@ -99,9 +107,10 @@ async def select_organization(ctx: OperationContext, data: OrganizationSelectInp
     graphql_name="myMemberships",
 )
 async def list_organizations(ctx: OperationContext, data: OrganizationListInput) -> MembershipList:
-    """The organizations you belong to, with your roles in each. Needs no active organization."""
+    """The organizations you belong to, each with its name and type and your roles
+    in it. Needs no active organization."""
     rows = await service.memberships_of_user(ctx.session, _user(ctx))
-    return MembershipList(items=[MembershipRead.model_validate(m) for m in rows])
+    return MembershipList(items=[membership_read(m, org) for m, org in rows])
 
 
 @operation(
@@ -116,7 +125,7 @@ async def add_membership(ctx: OperationContext, data: MembershipAddInput) -> Mem
     """Add an existing user to the active organization with the given roles."""
     m = await service.add_member(ctx.session, _org(ctx), data.email, [r.value for r in data.roles])
     ctx.audit_summary = {"roles": m.roles}
-    return MembershipRead.model_validate(m)
+    return await _with_organization(ctx, m)
 
 
 @operation(
@@ -132,7 +141,7 @@ async def update_membership(ctx: OperationContext, data: MembershipUpdateInput) 
     admin cannot lose the admin role."""
     m = await service.update_roles(ctx.session, _org(ctx), data.id, [r.value for r in data.roles])
     ctx.audit_summary = {"roles": m.roles}
-    return MembershipRead.model_validate(m)
+    return await _with_organization(ctx, m)
 
 
 @operation(
@@ -147,7 +156,7 @@ async def remove_membership(ctx: OperationContext, data: MembershipRemoveInput) 
     """Remove a membership; the user loses access to the organization at their
     next request. The last admin cannot be removed."""
     m = await service.remove_member(ctx.session, _org(ctx), data.id)
-    return MembershipRead.model_validate(m)
+    return await _with_organization(ctx, m)
 
 
 @operation(

@@ -49,11 +49,15 @@ async def membership_of(session: AsyncSession, organization_id: UUID, user_id: U
     return membership
 
 
-async def memberships_of_user(session: AsyncSession, user_id: UUID) -> list[Membership]:
-    rows = await session.scalars(
-        select(Membership).where(Membership.user_id == user_id).order_by(Membership.created_at, Membership.id)
+async def memberships_of_user(session: AsyncSession, user_id: UUID) -> list[tuple[Membership, Organization]]:
+    """The user's memberships with their organizations, in one statement."""
+    rows = await session.execute(
+        select(Membership, Organization)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.created_at, Membership.id)
     )
-    return list(rows)
+    return [(m, org) for m, org in rows]
 
 
 async def add_member(session: AsyncSession, organization_id: UUID, email: str, roles: list[str]) -> Membership:
