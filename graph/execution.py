@@ -67,6 +67,12 @@ class OperationContext:
     pinned: Any = None
 
     @property
+    def target(self) -> Any:
+        """The row `input.id` names, for an operation declaring a `target` model:
+        found and authorized by the pipeline, in this transaction."""
+        return self.pinned
+
+    @property
     def user_id(self) -> UUID | None:
         return self.principal.user_id if self.principal is not None else None
 
@@ -284,7 +290,7 @@ async def _apply(op: Operation, call: dict[str, Any], session: AsyncSession, pin
     # The input travels without its unset fields, so a patch still knows which
     # fields it names (`model_fields_set`) after the round trip through DBOS.
     data = op.input.model_validate(call["input"])
-    await resolve_references(session, data)
+    ctx.pinned = await resolve_references(session, data, op.target, pinned)
     output = await op.handler(ctx, data)
     if op.mutates:
         await write_audit(ctx, op, output)

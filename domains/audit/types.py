@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select, tuple_
 
 from domains.audit.models import AuditEvent
 from domains.audit.schemas import AuditEventRead
+from domains.audit.service import events
 from graph.errors import ValidationFailed
 from graph.execution import unstorable_text
 from graph.gqltypes import output_type
@@ -29,15 +29,10 @@ class AuditQuery:
     ) -> Connection[AuditEventType]:  # type: ignore[valid-type]
         ctx = info.context
         where = await ctx.list_filter("audit_event", "read", AuditEvent)
-        stmt = select(AuditEvent).where(where, AuditEvent.organization_id == ctx.require_organization())
-        if operation:
-            if unstorable_text(operation, ["operation"]) is not None:
-                raise ValidationFailed(
-                    "`operation` may not contain NUL characters or unpaired surrogates.", field=["operation"]
-                )
-            stmt = stmt.where(AuditEvent.operation == operation)
-        if after:
-            at, row_id = decode_cursor(after)
-            stmt = stmt.where(tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(at, row_id))
-        stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(first + 1)
-        return build(await ctx.scalars(stmt), first, "occurred_at")
+        organization = ctx.require_organization()
+        if operation and unstorable_text(operation, ["operation"]) is not None:
+            raise ValidationFailed("`operation` may not contain NUL characters or unpaired surrogates.", field=["operation"])
+        position = decode_cursor(after) if after else None
+        async with ctx.read_session() as session:
+            rows = await events.page(session, where, organization, first, position, operation)
+        return build(rows, first, "occurred_at")

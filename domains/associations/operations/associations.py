@@ -46,7 +46,7 @@ async def create_association(ctx: OperationContext, data: AssociationCreateInput
 async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:  # type: ignore[valid-type]
     """Change an association's legal, accounting or structural facts; only the
     fields given change. Admins, managers and board members."""
-    row = await ctx.session.get(Association, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await associations.update(ctx.session, row, data)}
     return AssociationRead.model_validate(row)
 
@@ -64,7 +64,7 @@ async def update_association(ctx: OperationContext, data: AssociationUpdateInput
 async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:  # type: ignore[valid-type]
     """One association of the active organization. Every member may read its
     public facts; NOT_FOUND when the id names nothing visible."""
-    return AssociationRead.model_validate(await ctx.session.get(Association, data.id))
+    return AssociationRead.model_validate(ctx.target)
 
 
 @operation(

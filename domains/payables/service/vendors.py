@@ -5,13 +5,15 @@ payment. Insurance certificates are evidence and are only ever added."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dataloaders.pages import Page, page_statement
 from domains.associations.service import require
 from domains.organizations.models import OrganizationType
 from domains.payables.errors import (
@@ -155,3 +157,14 @@ async def lapsed_coverage(session: AsyncSession, vendor_id: UUID, on: date) -> l
         .order_by(InsuranceCertificate.kind)
     )
     return [(kind, expiry) for kind, expiry in rows.all()]
+
+
+async def vendor_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Vendor], Page]:
+    """The organization's vendors by name, optionally only those on hold (or: the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "name")
+    where = [visible]
+    if data.payment_hold is not None:
+        where.append(Vendor.payment_hold.is_(data.payment_hold))
+    if data.is_1099 is not None:
+        where.append(Vendor.is_1099.is_(data.is_1099))
+    return (await session.scalars(page_statement(Vendor, page, where))).all(), page
