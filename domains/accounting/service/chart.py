@@ -132,14 +132,16 @@ async def install(session: AsyncSession, organization_id: UUID, association_id: 
 
 
 async def fund_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Fund], Page]:
-    """An association's funds, by code: the page `data` asks for, of the rows `visible` admits."""
+    """An association's funds, by code:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "code")
     where = [visible, Fund.association_id == data.association_id]
     return (await session.scalars(page_statement(Fund, page, where))).all(), page
 
 
 async def account_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[GlAccount], Page]:
-    """An association's chart of accounts, by number: the page `data` asks for, of the rows `visible` admits."""
+    """An association's chart of accounts, by number:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "number")
     where = [visible, GlAccount.association_id == data.association_id]
     if data.type is not None:

@@ -40,7 +40,8 @@ def spread(annual: Decimal) -> list[Decimal]:
 
 
 async def closed_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[FiscalPeriodClose], Page]:
-    """An association's closed months, latest first: the page `data` asks for, of the rows `visible` admits."""
+    """An association's closed months, latest first:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "month", descending=True)
     where = [visible, FiscalPeriodClose.association_id == data.association_id]
     return (await session.scalars(page_statement(FiscalPeriodClose, page, where))).all(), page

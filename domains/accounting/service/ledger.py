@@ -256,7 +256,8 @@ def control(accounts: dict[tuple[ControlRole, UUID | None], GlAccount], role: Co
 
 
 async def entry_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[JournalEntry], Page]:
-    """An association's journal, newest posting first, with each entry's lines: the page `data` asks for, of the rows `visible` admits."""
+    """An association's journal entries, newest posting first:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "number", descending=True)
     where = [visible, JournalEntry.association_id == data.association_id]
     if data.from_date is not None:

@@ -212,7 +212,8 @@ async def details(session: AsyncSession, invoice_ids: Sequence[UUID]) -> tuple[d
 
 
 async def invoice_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Invoice], Page]:
-    """An association's invoices, latest invoice date first, with their lines: the page `data` asks for, of the rows `visible` admits."""
+    """An association's invoices, latest invoice date first:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "invoice_date", descending=True)
     where = [visible, Invoice.association_id == data.association_id]
     if data.status is not None:

@@ -145,7 +145,8 @@ async def pay(session: AsyncSession, organization_id: UUID, data: Any, paid_by: 
 
 
 async def payment_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[VendorPayment], Page]:
-    """An association's vendor payments, latest payment date first; optionally one invoice's: the page `data` asks for, of the rows `visible` admits."""
+    """An association's vendor payments, latest payment date first:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "paid_on", descending=True)
     where = [visible, VendorPayment.association_id == data.association_id]
     if data.invoice_id is not None:

@@ -160,7 +160,8 @@ async def lapsed_coverage(session: AsyncSession, vendor_id: UUID, on: date) -> l
 
 
 async def vendor_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Vendor], Page]:
-    """The organization's vendors by name, optionally only those on hold (or: the page `data` asks for, of the rows `visible` admits."""
+    """The organization's vendors by name, filtered by hold and 1099 status:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "name")
     where = [visible]
     if data.payment_hold is not None:

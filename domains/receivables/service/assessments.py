@@ -247,7 +247,8 @@ async def post_batch(session: AsyncSession, organization_id: UUID, levy_id: UUID
 
 
 async def levy_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Levy], Page]:
-    """An association's levies, latest period first: the page `data` asks for, of the rows `visible` admits."""
+    """An association's levies, latest period first:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "period", descending=True)
     where = [visible, Levy.association_id == data.association_id]
     if data.schedule_id is not None:
@@ -256,7 +257,8 @@ async def levy_page(session: AsyncSession, data: Any, visible: ColumnElement[boo
 
 
 async def schedule_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[AssessmentSchedule], Page]:
-    """An association's assessment schedules, by name: the page `data` asks for, of the rows `visible` admits."""
+    """An association's assessment schedules, by name:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "name")
     where = [
         visible,

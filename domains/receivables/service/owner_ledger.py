@@ -136,7 +136,8 @@ async def return_payment(
 
 
 async def entry_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[OwnerLedgerEntry], Page]:
-    """Owner-ledger rows of an association or one unit, newest first, with their: the page `data` asks for, of the rows `visible` admits."""
+    """Owner-ledger rows of an association or one unit, newest first:
+    the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "seq", descending=True)
     where = [visible, OwnerLedgerEntry.association_id == data.association_id]
     if data.unit_id is not None:
