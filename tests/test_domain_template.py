@@ -61,10 +61,8 @@ def test_every_domain_has_the_template_rooms_and_no_others() -> None:
             problems += [f"{domain.name}/{package}/{e}: nested" for e in sorted(inside) if not e.endswith(".py")]
             if "__init__.py" not in inside:
                 problems.append(f"{domain.name}/{package}/__init__.py: missing")
-        if "operations" in entries:
-            problems += [
-                f"{domain.name}/operations: no operation module" for _ in [0] if _entries(domain / "operations") <= {"__init__.py"}
-            ]
+        if "operations" in entries and _entries(domain / "operations") <= {"__init__.py"}:
+            problems.append(f"{domain.name}/operations: no operation module")
     assert problems == [], "\n".join(problems)
 
 
@@ -101,8 +99,12 @@ def test_operations_modules_hold_handlers_only() -> None:
             module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
             if path.name == "__init__.py":
                 module = module.removesuffix(".__init__")
-            for node in ast.parse(path.read_text()).body:
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
-                    if (module, node.name) not in handlers and f"{module}.{node.name}" not in HANDLER_API_PENDING:
-                        strays.append(f"{module}.{node.name}")
+            strays += [
+                f"{module}.{node.name}"
+                for node in ast.parse(path.read_text()).body
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not node.name.startswith("_")
+                and (module, node.name) not in handlers
+                and f"{module}.{node.name}" not in HANDLER_API_PENDING
+            ]
     assert strays == [], "move these to the service or the platform:\n" + "\n".join(strays)
