@@ -158,7 +158,7 @@ async def _query(op: Operation, rctx: RequestContext, data: BaseModel) -> Outcom
             trace_id=rctx.trace_id,
             pinned=pinned,
         )
-        await resolve_references(session, data)
+        ctx.pinned = await resolve_references(session, data, op.target, pinned)
         return Outcome(200, output=await op.handler(ctx, data))
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from graph.errors import InvalidReference
+from graph.errors import InvalidReference, NotFound
 from graph.gqltypes import field_id_prefix
 from graph.schemas import NODES
 
@@ -41,16 +41,23 @@ def reference_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]
     return tuple(found)
 
 
-async def resolve_references(session: AsyncSession, data: BaseModel) -> None:
+async def resolve_references(session: AsyncSession, data: BaseModel, target: Any = None, pinned: Any = None) -> Any:
     """Load every row `data` references, in one statement under the session's RLS
     scope, or raise INVALID_REFERENCE naming the first field that names nothing.
     The rows stay in the session (`info`, as its identity map holds them only
-    weakly), so a handler's `session.get` of one costs no query."""
+    weakly), so a handler's `session.get` of one costs no query.
+
+    For an operation with a `target` model, returns the row `data.id` names: the
+    one the pipeline authorized (`pinned`), or — in a mutation's own transaction —
+    read in the same statement (NOT_FOUND if it went away since)."""
     named = [(wire, orm, getattr(data, attr)) for attr, wire, orm in reference_fields(type(data))]
     named = [(wire, orm, value) for wire, orm, value in named if value is not None]
-    if not named:
-        return
-    rows = dict.fromkeys((orm, value) for _, orm, value in named)
+    wanted = [(orm, value) for _, orm, value in named]
+    if target is not None and pinned is None:
+        wanted.append((target, data.id))  # type: ignore[attr-defined]
+    if not wanted:
+        return pinned
+    rows = dict.fromkeys(wanted)
     entities = [aliased(orm) for orm, _ in rows]
     # One row, each entity outer-joined to it by id (None where nothing matched). The
     # leading constant keeps the ORM from dropping the row when a lone entity is None.
@@ -63,3 +70,8 @@ async def resolve_references(session: AsyncSession, data: BaseModel) -> None:
         if found[orm, value] is None:
             raise InvalidReference(f"`{wire}` names no {orm.__name__.lower()} in this organization.", field=[wire])
     session.info.setdefault("references", []).extend(found.values())
+    if pinned is None and target is not None:
+        pinned = found[target, data.id]  # type: ignore[attr-defined]
+        if pinned is None:
+            raise NotFound(f"No {target.__name__.lower()} with this id is visible to you.", field=["id"])
+    return pinned

@@ -89,7 +89,7 @@ def output_targets(output: BaseModel) -> list[str]:
 async def apply(op: Operation, ctx: OperationContext, data: BaseModel) -> Applied:
     """A mutation's effect and its audit row, inside `ctx.session`'s transaction.
     Raises AppError to roll back."""
-    await resolve_references(ctx.session, data)
+    ctx.pinned = await resolve_references(ctx.session, data, op.target, ctx.pinned)
     output = await op.handler(ctx, data)
     principal = ctx.principal
     assert principal is not None, "every audited change has an actor"

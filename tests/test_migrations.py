@@ -46,5 +46,5 @@ def test_each_migration_docstring_names_its_parent() -> None:
             for node in tree.body
             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant)
         }
-        assert re.search(rf"^Revision ID: {values['revision']}$", doc, re.M), path.name
-        assert re.search(rf"^Revises:[ ]?{values['down_revision'] or ''}$", doc, re.M), path.name
+        assert re.search(rf"^Revision ID: {values['revision']}$", doc, re.MULTILINE), path.name
+        assert re.search(rf"^Revises:[ ]?{values['down_revision'] or ''}$", doc, re.MULTILINE), path.name

@@ -33,7 +33,7 @@ from graph.graphql_fields import relation_field
 class UnitRelations:
     @strawberry.field(description="The association the unit belongs to.")
     def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        return loaders.associations(info.context).load(root.association_id)
+        return loaders.associations_visible(info.context).load(root.association_id)
 
     @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
     def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
@@ -82,7 +82,7 @@ class AssociationRelations:
     async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
         if root.master_association_id is None:
             return None
-        return await loaders.associations(info.context).load(root.master_association_id)
+        return await loaders.associations_visible(info.context).load(root.master_association_id)
 
     @strawberry.field(description=Association.tax_id.doc)
     async def tax_id(self, root: strawberry.Parent[Any], info: strawberry.Info) -> str | None:

@@ -8,9 +8,10 @@ import strawberry
 
 from domains.audit.models import AuditEvent
 from domains.audit.schemas import AuditEventRead
+from domains.audit.service import events
 from graph.errors import ValidationFailed
 from graph.gqltypes import output_type
-from graph.pages import Page, connection, page_statement
+from graph.pages import Page, connection
 from graph.pipeline import unstorable_text
 from graph.schemas import PageInfo
 
@@ -50,5 +51,7 @@ class AuditQuery:
                 )
             where.append(AuditEvent.operation == operation)
         page = Page(first=first, after=after, sort="occurred_at", descending=True)
+        async with ctx.read_session() as session:
+            rows = await events.page(session, page, where)
         # A plain `graph.pages.Connection`: strawberry reads it through its attributes.
-        return connection(await ctx.scalars(page_statement(AuditEvent, page, where)), page)  # type: ignore[return-value]
+        return connection(rows, page)  # type: ignore[return-value]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 import strawberry
-from sqlalchemy import select
-from strawberry.dataloader import DataLoader
 
+from domains.payables import loaders
 from domains.payables.models import (
-    InsuranceCertificate,
     InvoiceApproval,
     InvoiceLine,
     VendorPayment,
@@ -25,22 +22,6 @@ from domains.payables.schemas import (
     VendorRead,
 )
 from graph.gqltypes import extend, output_type, to_one
-from graph.pages import group
-
-
-def _certificates(info: strawberry.Info) -> DataLoader[UUID, list[InsuranceCertificate]]:
-    """`InsuranceCertificatesByVendor`, latest expiry first."""
-    ctx = info.context
-
-    async def load(vendor_ids: list[UUID]) -> list[list[InsuranceCertificate]]:
-        rows = await ctx.scalars(
-            select(InsuranceCertificate)
-            .where(InsuranceCertificate.vendor_id.in_(vendor_ids))
-            .order_by(InsuranceCertificate.expires_on.desc(), InsuranceCertificate.id)
-        )
-        return group(rows, "vendor_id", vendor_ids)
-
-    return ctx.loaders.keyed(("certificates_by_vendor",), load)
 
 
 @extend(VendorRead)
@@ -49,7 +30,7 @@ class VendorRelations:
     async def insurance_certificates(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[InsuranceCertificateType]:
         if getattr(root, "insurance_certificates", None) is not None:  # an operation's result carries them
             return root.insurance_certificates
-        return await _certificates(info).load(root.id)
+        return await loaders.certificates(info.context).load(root.id)
 
 
 @extend(InvoiceRead)

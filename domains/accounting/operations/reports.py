@@ -13,14 +13,12 @@ from domains.accounting.schemas import (
     TrialBalance,
 )
 from domains.accounting.service import reports
-from domains.associations.models import Association
 from graph.handlers import OperationContext, org
 from graph.operations import operation
 
 
 async def _scope(ctx: OperationContext, data: Any) -> reports.ReportScope:
-    association = await ctx.session.get(Association, data.association_id)  # resolved by the pipeline: no query
-    return reports.ReportScope.of(org(ctx), association, data.basis)
+    return await reports.ReportScope.read(ctx.session, org(ctx), data.association_id, data.basis)
 
 
 @operation(

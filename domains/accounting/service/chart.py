@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graph.pages import Page, page_statement
 from domains.accounting.errors import (
     AccountNumberTaken,
     FundCodeTaken,
@@ -127,3 +129,23 @@ async def install(session: AsyncSession, organization_id: UUID, association_id: 
     session.add_all(accounts)
     await session.flush()
     return list(funds.values()), accounts
+
+
+async def fund_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Fund], Page]:
+    """An association's funds, by code:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "code")
+    where = [visible, Fund.association_id == data.association_id]
+    return (await session.scalars(page_statement(Fund, page, where))).all(), page
+
+
+async def account_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[GlAccount], Page]:
+    """An association's chart of accounts, by number:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "number")
+    where = [visible, GlAccount.association_id == data.association_id]
+    if data.type is not None:
+        where.append(GlAccount.type == data.type)
+    if not data.include_inactive:
+        where.append(GlAccount.is_active.is_(True))
+    return (await session.scalars(page_statement(GlAccount, page, where))).all(), page

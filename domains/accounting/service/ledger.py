@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graph.pages import Page, page_statement
 from domains.accounting.errors import (
     AlreadyReversed,
     ControlAccountMissing,
@@ -252,3 +254,16 @@ def control(accounts: dict[tuple[ControlRole, UUID | None], GlAccount], role: Co
         )
     return account
 
+
+async def entry_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[JournalEntry], Page]:
+    """An association's journal entries, newest posting first:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "number", descending=True)
+    where = [visible, JournalEntry.association_id == data.association_id]
+    if data.from_date is not None:
+        where.append(JournalEntry.entry_date >= data.from_date)
+    if data.to_date is not None:
+        where.append(JournalEntry.entry_date <= data.to_date)
+    if data.source is not None:
+        where.append(JournalEntry.source == data.source)
+    return (await session.scalars(page_statement(JournalEntry, page, where))).all(), page

@@ -128,6 +128,16 @@ class ReportScope:
     def of(cls, organization_id: UUID, association: Association, basis: AccountingBasis | None) -> ReportScope:
         return cls(organization_id, association, basis or association.accounting_basis)
 
+    @classmethod
+    async def read(
+        cls, session: AsyncSession, organization_id: UUID, association_id: UUID, basis: AccountingBasis | None
+    ) -> ReportScope:
+        """The scope of a report on an association the pipeline has already found
+        (it is in the session: no query)."""
+        association = await session.get(Association, association_id)
+        assert association is not None
+        return cls.of(organization_id, association, basis)
+
     def params(self, **more: Any) -> dict[str, Any]:
         return {"org": self.organization_id, "association": self.association.id, "view": self.basis.value, **more}
 

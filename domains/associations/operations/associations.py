@@ -46,7 +46,7 @@ async def create_association(ctx: OperationContext, data: AssociationCreateInput
 async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:  # type: ignore[valid-type]
     """Change an association's legal, accounting or structural facts; only the
     fields given change. Admins, managers and board members."""
-    row = await ctx.session.get(Association, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await associations.update(ctx.session, row, data)}
     return AssociationRead.model_validate(row)
 
@@ -66,8 +66,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     read any, an owner or tenant theirs (and its master association), without the
     tax id; NOT_FOUND when the id names nothing visible."""
     assert ctx.principal is not None
-    row = await ctx.session.get(Association, data.id)
-    return (await shown(ctx.platform.authorizer, ctx.principal, [row]))[0]
+    return (await shown(ctx.platform.authorizer, ctx.principal, [ctx.target]))[0]
 
 
 @operation(

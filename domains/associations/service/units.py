@@ -194,3 +194,6 @@ def by_association(data: Any, visible: ColumnElement[bool], association_ids: lis
     return page_statement(Unit, page_of(data), where, partition=Unit.association_id)
 
 
+async def pages_by_association(session: AsyncSession, data: Any, visible: ColumnElement[bool], association_ids: list[UUID]) -> Sequence[Unit]:
+    """A page of units per association (`by_association`)."""
+    return (await session.scalars(by_association(data, visible, association_ids))).all()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from domains.audit.schemas import AuditChainStatus, AuditChainVerifyInput
+from domains.audit.service import events
 from graph.handlers import OperationContext
 from graph.operations import operation
 
@@ -23,5 +22,5 @@ async def verify_chain(ctx: OperationContext, data: AuditChainVerifyInput) -> Au
     """Recompute the active organization's audit hash chain (every event is
     hashed with the one before it) and report the first event that was edited,
     removed or reordered, if any. Admins and auditors."""
-    row = (await ctx.session.execute(text("SELECT * FROM verify_audit_chain(:org)"), {"org": ctx.organization_id})).one()
+    row = await events.verify_chain(ctx.session, ctx.organization_id)
     return AuditChainStatus(checked=row.checked, intact=row.first_broken is None, first_broken_at=row.first_broken)

@@ -159,3 +159,10 @@ async def link_manager(session: AsyncSession, association_id: UUID, manager_id: 
     return link
 
 
+
+
+async def organization_of(session: AsyncSession, membership: Membership) -> Organization:
+    """The organization a membership belongs to (a member sees it under RLS)."""
+    organization = await session.get(Organization, membership.organization_id)
+    assert organization is not None
+    return organization

@@ -20,9 +20,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graph.pages import Page, page_statement
 from domains.accounting.errors import PeriodClosed, UnknownAccount, UnknownFund
 from domains.accounting.models import (
     AccountType,
@@ -208,3 +209,15 @@ async def details(session: AsyncSession, invoice_ids: Sequence[UUID]) -> tuple[d
     ):
         decisions[approval.invoice_id].append(approval)
     return lines, decisions
+
+
+async def invoice_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Invoice], Page]:
+    """An association's invoices, latest invoice date first:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "invoice_date", descending=True)
+    where = [visible, Invoice.association_id == data.association_id]
+    if data.status is not None:
+        where.append(Invoice.status == data.status)
+    if data.vendor_id is not None:
+        where.append(Invoice.vendor_id == data.vendor_id)
+    return (await session.scalars(page_statement(Invoice, page, where))).all(), page

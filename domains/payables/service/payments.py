@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graph.pages import Page, page_statement
 from domains.accounting.errors import PeriodClosed
 from domains.accounting.models import Basis, ControlRole, EntrySource
 from domains.accounting.service import ledger
@@ -141,3 +142,13 @@ async def pay(session: AsyncSession, organization_id: UUID, data: Any, paid_by: 
     await session.flush()
     await session.refresh(invoice)
     return payment, invoice
+
+
+async def payment_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[VendorPayment], Page]:
+    """An association's vendor payments, latest payment date first:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "paid_on", descending=True)
+    where = [visible, VendorPayment.association_id == data.association_id]
+    if data.invoice_id is not None:
+        where.append(VendorPayment.invoice_id == data.invoice_id)
+    return (await session.scalars(page_statement(VendorPayment, page, where))).all(), page

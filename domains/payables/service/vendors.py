@@ -5,13 +5,16 @@ payment. Insurance certificates are evidence and are only ever added."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graph.pages import Page, page_statement
+from graph.handlers import require
 from domains.organizations.models import OrganizationType
 from domains.payables.errors import (
     InvalidDates,
@@ -26,7 +29,6 @@ from domains.payables.models import (
     Vendor,
 )
 from graph.db import add_or_raise
-from graph.handlers import require
 
 HOLD_NEW = "New vendor: verify the tax id and insurance, then release the hold."
 HOLD_CHANGED = "Payee details changed: verify them, then release the hold."
@@ -155,3 +157,15 @@ async def lapsed_coverage(session: AsyncSession, vendor_id: UUID, on: date) -> l
         .order_by(InsuranceCertificate.kind)
     )
     return [(kind, expiry) for kind, expiry in rows.all()]
+
+
+async def vendor_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Vendor], Page]:
+    """The organization's vendors by name, filtered by hold and 1099 status:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "name")
+    where = [visible]
+    if data.payment_hold is not None:
+        where.append(Vendor.payment_hold.is_(data.payment_hold))
+    if data.is_1099 is not None:
+        where.append(Vendor.is_1099.is_(data.is_1099))
+    return (await session.scalars(page_statement(Vendor, page, where))).all(), page

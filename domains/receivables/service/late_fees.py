@@ -40,6 +40,10 @@ CENT = Decimal("0.01")
 LATE_FEE_SCHEDULE = "apply-late-fees"
 
 
+async def rule_of(session: AsyncSession, association_id: UUID) -> LateFeeRule | None:
+    return await session.scalar(select(LateFeeRule).where(LateFeeRule.association_id == association_id))
+
+
 async def set_rule(session: AsyncSession, organization_id: UUID, data: Any) -> LateFeeRule:
     await require(session, Association, data.association_id, "associationId")
     if data.method is LateFeeMethod.PERCENT and data.amount > 100:

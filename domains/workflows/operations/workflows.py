@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dbos import DBOS
-from sqlalchemy import select, union_all
 
-from domains.workflows.models import WorkflowRun
 from domains.workflows.schemas import Workflow, WorkflowGetInput, WorkflowState
+from domains.workflows.service import workflows
 from graph.errors import NotFound
 from graph.handlers import OperationContext
-from graph.idempotency_models import IdempotencyRecord
 from graph.operations import operation
 
 
@@ -33,12 +31,7 @@ async def get_workflow(ctx: OperationContext, data: WorkflowGetInput) -> Workflo
     """The state of a durable workflow of the active organization: a long-running
     process (e.g. a join request awaiting review) or a mutation's own workflow.
     Null for ids of other organizations or unknown ids alike."""
-    # RLS decides visibility: DBOS's tables know nothing of organizations.
-    owned = union_all(
-        select(WorkflowRun.name).where(WorkflowRun.workflow_id == data.id),
-        select(IdempotencyRecord.operation).where(IdempotencyRecord.workflow_id == data.id),
-    )
-    name = (await ctx.session.execute(owned)).scalars().first()
+    name = await workflows.name_of(ctx.session, data.id)
     if name is None:
         return None
     status = await DBOS.get_workflow_status_async(data.id)
