@@ -19,9 +19,9 @@ from pydantic import BaseModel
 from strawberry.parent import StrawberryParent
 
 from graph.errors import AppError, ErrorCode
-from graph.execution import run, validate_input
 from graph.gqltypes import input_type, output_type, to_plain
 from graph.operations import Operation
+from graph.pipeline import run, validate_input
 
 # Codes that concern the request rather than its input: raised as GraphQL errors.
 REQUEST_ERRORS = {

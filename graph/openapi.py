@@ -12,7 +12,6 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from graph.operations import REGISTRY, Operation, Scope
-from graph.registry import load_domains
 from graph.settings import Settings
 
 ERROR_STATUSES = {
@@ -118,7 +117,7 @@ def _path_item(op: Operation, retention_hours: int) -> dict[str, Any]:
 
 
 def build_openapi(settings: Settings) -> dict[str, Any]:
-    load_domains()
+    """The document for every registered operation (load the domains first)."""
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
     models: set[tuple[type[BaseModel], JsonSchemaMode]] = {(o.input, "validation") for o in ops}
     models |= {(o.output, "serialization") for o in ops}

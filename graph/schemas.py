@@ -23,6 +23,7 @@ from graph.ids import public_id
 
 _ID_TYPES: dict[str, Any] = {}  # table name → pydantic public-id type
 NODES: dict[str, tuple[type[DeclarativeBase], str]] = {}  # prefix → (ORM model, Cerbos kind)
+ROW_TYPES: dict[type[DeclarativeBase], type[BaseModel]] = {}  # ORM model → its API model (named like it)
 
 
 class ApiModel(BaseModel):
@@ -149,6 +150,10 @@ def derive(
     model.__hestami_columns__ = columns  # type: ignore[attr-defined]
     if node:
         model.__hestami_node__ = orm  # type: ignore[attr-defined]
+    if name == orm.__name__:  # the row's own type (`Unit`), which relations to its rows show
+        if orm in ROW_TYPES:
+            raise ValueError(f"{name} derived twice")
+        ROW_TYPES[orm] = model
     if config:
         model.model_config.update(config)  # type: ignore[typeddict-item]
         model.model_rebuild(force=True)

@@ -15,8 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from graph import sandbox
-from graph.settings import Settings
+from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
 TEST_DB = f"hestami_test_{RUN_ID}"
@@ -26,6 +25,8 @@ TEST_DB = f"hestami_test_{RUN_ID}"
 # the limiter's own tests use tight ones.
 sandbox.configure("test", RUN_ID, TEST_DB, rate_limit_capacity=100_000)
 
+from graph.settings import Settings
+
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
@@ -33,7 +34,7 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def span_exporter(settings: Settings):
+def span_exporter(settings: Settings):  # type: ignore[no-untyped-def]
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
         InMemorySpanExporter,
@@ -50,7 +51,7 @@ def span_exporter(settings: Settings):
 async def database(settings: Settings) -> AsyncIterator[str]:
     import asyncio
 
-    from graph.database_setup import bootstrap, drop_databases, migrate
+    from devtools.database_setup import bootstrap, drop_databases, migrate
 
     await bootstrap(settings)
     await asyncio.to_thread(migrate, settings)
@@ -59,11 +60,13 @@ async def database(settings: Settings) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def platform(database: str, settings: Settings, span_exporter):
+async def platform(database: str, settings: Settings, span_exporter):  # type: ignore[no-untyped-def]
     from dbos import DBOS
 
+    from app.discovery import load_domains
     from graph.platform import Platform
 
+    load_domains()  # before the platform starts: hooks and workflows register on import
     platform = await Platform.start(settings)
     yield platform
     await platform.close()
@@ -71,33 +74,33 @@ async def platform(database: str, settings: Settings, span_exporter):
 
 
 @pytest.fixture(scope="session")
-def app(platform, settings: Settings):
-    from graph.server import create_app
+def app(platform, settings: Settings):  # type: ignore[no-untyped-def]
+    from app.server import create_app
 
     return create_app(settings, platform=platform)
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
 
 
 @pytest.fixture
-async def api(client: httpx.AsyncClient):
+async def api(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
     from tests.helpers import Api
 
     return Api(client)
 
 
 @pytest.fixture
-def statements(platform):
+def statements(platform):  # type: ignore[no-untyped-def]
     """Every SQL statement the application engine sends while the test runs."""
     seen: list[str] = []
     sync_engine = platform.engine.sync_engine
 
-    def record(conn, cursor, statement, parameters, context, executemany):
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         seen.append(statement)
 
     event.listen(sync_engine, "before_cursor_execute", record)

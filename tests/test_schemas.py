@@ -18,7 +18,7 @@ from graph.db import Base
 from graph.gqltypes import field_id_prefix
 from graph.ids import IdPrefix
 from graph.operations import REGISTRY
-from graph.registry import load_domains
+from app.discovery import load_domains
 from graph.schemas import NODES
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import asyncpg
 
-from graph.database_setup import _plain
-from graph.seed import (
+from devtools.database_setup import _plain
+from devtools.seed import (
     BOARD_LOGIN,
     MANAGER,
     MANAGER_LOGIN,

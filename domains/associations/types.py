@@ -12,7 +12,7 @@ from typing import Any
 import strawberry
 
 from domains.associations import loaders
-from domains.associations.models import Association, Party, Unit
+from domains.associations.models import Association
 from domains.associations.schemas import (
     AssociationRead,
     ContactPointRead,
@@ -25,7 +25,7 @@ from domains.associations.schemas import (
     UnitFilter,
     UnitRead,
 )
-from graph.gqltypes import extend, output_type
+from graph.gqltypes import extend, output_type, to_one
 from graph.graphql_fields import relation_field
 
 
@@ -33,7 +33,7 @@ from graph.graphql_fields import relation_field
 class UnitRelations:
     @strawberry.field(description="The association the unit belongs to.")
     def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        return loaders.associations(info.context).load(root.association_id)
+        return loaders.associations_visible(info.context).load(root.association_id)
 
     @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
     async def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
@@ -52,15 +52,9 @@ class UnitRelations:
         return await loaders.emergency_contacts(info.context).load(root.id)
 
 
-@strawberry.type
 class PartyAndUnit:
-    @strawberry.field(description="The party (person or company).")
-    def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> PartyType | None:
-        return info.context.loaders.by_id(Party).load(root.party_id)
-
-    @strawberry.field(description="The unit.")
-    def unit(self, root: strawberry.Parent[Any], info: strawberry.Info) -> UnitType | None:
-        return info.context.loaders.by_id(Unit).load(root.unit_id)
+    party = to_one("The party (person or company).")
+    unit = to_one("The unit.")
 
 
 extend(OwnershipRead)(PartyAndUnit)
@@ -88,7 +82,7 @@ class AssociationRelations:
     async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
         if root.master_association_id is None:
             return None
-        return await loaders.associations(info.context).load(root.master_association_id)
+        return await loaders.associations_visible(info.context).load(root.master_association_id)
 
     @strawberry.field(description=Association.tax_id.doc)
     async def tax_id(self, root: strawberry.Parent[Any], info: strawberry.Info) -> str | None:

@@ -370,7 +370,7 @@ async def _const(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_org_scoped_operation_is_in_the_matrix() -> None:
-    from graph.registry import load_domains
+    from app.discovery import load_domains
 
     load_domains()
     org_scoped = {op.name for op in REGISTRY.values() if op.scope is Scope.ORGANIZATION}

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from graph.gqltypes import input_type
 from graph.operations import REGISTRY, Operation
-from graph.registry import load_domains
+from app.discovery import load_domains
 from graph.schemas import NODES, ApiModel
 from tests.accounting.books import sample_budget
 from tests.helpers import PASSWORD, Api, Caller

@@ -20,7 +20,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy import Column, ColumnElement, MetaData, String, Table, create_engine, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-import domains.associations.access  # noqa: F401  (registers owner_of, resident_of, party_ids, association_ids)
+import domains.associations.service.access  # noqa: F401  (registers owner_of, resident_of, party_ids, association_ids)
 import graph.authz as authz_module
 from domains.associations.models import (
     AccountingBasis,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page, page_statement
-from domains.accounting import chart
 from domains.accounting.models import Fund, GlAccount
 from domains.accounting.schemas import (
     ChartInstallInput,
@@ -18,14 +16,13 @@ from domains.accounting.schemas import (
     GlAccountRead,
     GlAccountUpdateInput,
 )
-from domains.associations.operations import as_connection, org
-from graph.execution import OperationContext
+from domains.accounting.service import chart
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
-from graph.targets import target_row
 
 
 @operation("fund/v1/create", input=FundCreateInput, output=FundRead, kind="fund", action="create", summary="Create a fund")
-async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
+async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:  # type: ignore[valid-type]
     """Add a fund to an association — e.g. one per special assessment, so its
     money and spending are reported apart."""
     return FundRead.model_validate(await chart.create_fund(ctx.session, org(ctx), data.model_dump()))
@@ -34,20 +31,18 @@ async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
 @operation(
     "fund/v1/list", input=FundListInput, output=FundConnection, kind="fund", action="list", mutates=False,
     graphql_name="funds", summary="List funds",
-)
-async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:
+)  # fmt: skip
+async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:  # type: ignore[valid-type]
     """An association's funds, by code."""
-    page = Page(data.first, data.after, "code")
-    where = [await ctx.visible("fund", "read", Fund), Fund.association_id == data.association_id]
-    rows = (await ctx.session.scalars(page_statement(Fund, page, where))).all()
+    rows, page = await chart.fund_page(ctx.session, data, await ctx.visible("fund", "read", Fund))
     return as_connection(FundConnection, rows, page)
 
 
 @operation(
     "glAccount/v1/create", input=GlAccountCreateInput, output=GlAccountRead, kind="gl_account", action="create",
     summary="Create an account",
-)
-async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:
+)  # fmt: skip
+async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:  # type: ignore[valid-type]
     """Add an account to an association's chart. Numbers follow the type (1xxx
     assets, 2xxx liabilities, 3xxx equity, 4xxx income, 5xxx–9xxx expenses);
     balance-sheet accounts belong to a fund, income and expense accounts don't."""
@@ -57,11 +52,11 @@ async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> G
 @operation(
     "glAccount/v1/update", input=GlAccountUpdateInput, output=GlAccountRead, kind="gl_account", action="update",
     target=GlAccount, summary="Change an account",
-)
-async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:
+)  # fmt: skip
+async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:  # type: ignore[valid-type]
     """Rename or (de)activate an account. Its number, type and fund are fixed,
     since posted history refers to them."""
-    account = await target_row(ctx.session, GlAccount, data.id)
+    account = ctx.target
     ctx.audit_summary = {"changed": await chart.update_account(ctx.session, account, data)}
     return GlAccountRead.model_validate(account)
 
@@ -69,23 +64,17 @@ async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> G
 @operation(
     "glAccount/v1/list", input=GlAccountListInput, output=GlAccountConnection, kind="gl_account", action="list",
     mutates=False, graphql_name="glAccounts", summary="List the chart of accounts",
-)
-async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:
+)  # fmt: skip
+async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:  # type: ignore[valid-type]
     """An association's chart of accounts, by number."""
-    page = Page(data.first, data.after, "number")
-    where = [await ctx.visible("gl_account", "read", GlAccount), GlAccount.association_id == data.association_id]
-    if data.type is not None:
-        where.append(GlAccount.type == data.type)
-    if not data.include_inactive:
-        where.append(GlAccount.is_active.is_(True))
-    rows = (await ctx.session.scalars(page_statement(GlAccount, page, where))).all()
+    rows, page = await chart.account_page(ctx.session, data, await ctx.visible("gl_account", "read", GlAccount))
     return as_connection(GlAccountConnection, rows, page)
 
 
 @operation(
     "chartOfAccounts/v1/install", input=ChartInstallInput, output=ChartInstallResult, kind="gl_account",
     action="create", result_field="result", summary="Install the standard chart of accounts",
-)
+)  # fmt: skip
 async def install_chart(ctx: OperationContext, data: ChartInstallInput) -> ChartInstallResult:
     """Give a new association operating and reserve funds and a standard chart
     of accounts (cash, receivables, prepaid assessments, payables, fund

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from domains.associations.access import shown
+from domains.associations.service.access import shown
 from domains.associations.models import Association
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     AssociationConnection,
     AssociationCreateInput,
@@ -14,9 +13,8 @@ from domains.associations.schemas import (
     AssociationUpdateInput,
 )
 from domains.associations.service import associations
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
-from graph.targets import target_row
 
 
 @operation(
@@ -27,7 +25,7 @@ from graph.targets import target_row
     action="create",
     summary="Create an association",
 )
-async def create_association(ctx: OperationContext, data: AssociationCreateInput) -> AssociationRead:
+async def create_association(ctx: OperationContext, data: AssociationCreateInput) -> AssociationRead:  # type: ignore[valid-type]
     """Add an association (HOA, condominium, co-op or master association) to the
     active organization — a self-managed association's own organization, or a
     management company's. Admins and managers only."""
@@ -45,10 +43,10 @@ async def create_association(ctx: OperationContext, data: AssociationCreateInput
     target=Association,
     summary="Change an association",
 )
-async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:
+async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:  # type: ignore[valid-type]
     """Change an association's legal, accounting or structural facts; only the
     fields given change. Admins, managers and board members."""
-    row = await target_row(ctx.session, Association, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await associations.update(ctx.session, row, data)}
     return AssociationRead.model_validate(row)
 
@@ -63,13 +61,12 @@ async def update_association(ctx: OperationContext, data: AssociationUpdateInput
     mutates=False,
     summary="Read an association",
 )
-async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:
+async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:  # type: ignore[valid-type]
     """One association of the active organization: staff, the board and auditors
     read any, an owner or tenant theirs (and its master association), without the
     tax id; NOT_FOUND when the id names nothing visible."""
     assert ctx.principal is not None
-    row = await target_row(ctx.session, Association, data.id)
-    return (await shown(ctx.platform.authorizer, ctx.principal, [row]))[0]
+    return (await shown(ctx.platform.authorizer, ctx.principal, [ctx.target]))[0]
 
 
 @operation(
@@ -82,7 +79,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     graphql_name="associations",
     summary="List associations",
 )
-async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:
+async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:  # type: ignore[valid-type]
     """The active organization's associations you may see, sorted by code, a page
     at a time: all of them for staff, the board and auditors; for an owner or
     tenant, theirs and its master association, without tax ids."""

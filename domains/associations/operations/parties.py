@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Party
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     PartyConnection,
     PartyCreateInput,
@@ -13,13 +12,12 @@ from domains.associations.schemas import (
     PartyUpdateInput,
 )
 from domains.associations.service import parties
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
-from graph.targets import target_row
 
 
 @operation("party/v1/create", input=PartyCreateInput, output=PartyRead, kind="party", action="create", summary="Create a party")
-async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRead:
+async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRead:  # type: ignore[valid-type]
     """Add a person or company who owns, rents or lives in units, with their
     contact points and delivery preference. Electronic delivery needs the
     consent time on record."""
@@ -31,12 +29,12 @@ async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRe
 @operation(
     "party/v1/update", input=PartyUpdateInput, output=PartyRead, kind="party", action="update", target=Party,
     summary="Change a party",
-)
-async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRead:
+)  # fmt: skip
+async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRead:  # type: ignore[valid-type]
     """Change a party's name, delivery preference or contact points; only the
     fields given change. Owners may change their own party, but linking a user
     account (`userId`) is for staff."""
-    row = await target_row(ctx.session, Party, data.id)
+    row = ctx.target
     if "user_id" in data.model_fields_set and data.user_id != row.user_id:
         await ctx.authorize("party", "link_user", row)
     ctx.audit_summary = {"changed": await parties.update(ctx.session, row, data)}
@@ -46,17 +44,17 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
 @operation(
     "party/v1/get", input=PartyGetInput, output=PartyRead, kind="party", action="read", target=Party, mutates=False,
     summary="Read a party",
-)
-async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:
+)  # fmt: skip
+async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  # type: ignore[valid-type]
     """One party. Staff see every party; an owner or tenant sees their own."""
-    return PartyRead.model_validate(await target_row(ctx.session, Party, data.id))
+    return PartyRead.model_validate(ctx.target)
 
 
 @operation(
     "party/v1/list", input=PartyListInput, output=PartyConnection, kind="party", action="list", mutates=False,
     graphql_name="parties", summary="List parties",
-)
-async def list_parties(ctx: OperationContext, data: PartyListInput) -> PartyConnection:
+)  # fmt: skip
+async def list_parties(ctx: OperationContext, data: PartyListInput) -> PartyConnection:  # type: ignore[valid-type]
     """Parties visible to you, by name, optionally those whose name starts with `search`."""
     rows = await parties.page(ctx.session, data, await ctx.visible("party", "read", Party))
     return as_connection(PartyConnection, rows, parties.page_of(data))

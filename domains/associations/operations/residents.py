@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Resident
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     ResidentConnection,
     ResidentCreateInput,
@@ -13,16 +12,15 @@ from domains.associations.schemas import (
     ResidentUpdateInput,
 )
 from domains.associations.service import residents
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
-from graph.targets import target_row
 
 
 @operation(
     "resident/v1/create", input=ResidentCreateInput, output=ResidentRead, kind="resident", action="create",
     summary="Record a move-in",
-)
-async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:
+)  # fmt: skip
+async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:  # type: ignore[valid-type]
     """Record that a party lives in a unit from a date, as owner-occupant, tenant
     or household member."""
     return ResidentRead.model_validate(await residents.create(ctx.session, org(ctx), data))
@@ -31,10 +29,10 @@ async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> R
 @operation(
     "resident/v1/update", input=ResidentUpdateInput, output=ResidentRead, kind="resident", action="update",
     target=Resident, summary="Record a move-out",
-)
-async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:
+)  # fmt: skip
+async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:  # type: ignore[valid-type]
     """Record a move-out date. A residency that has ended never changes."""
-    row = await target_row(ctx.session, Resident, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await residents.move_out(ctx.session, row, data)}
     return ResidentRead.model_validate(row)
 
@@ -42,18 +40,18 @@ async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> R
 @operation(
     "resident/v1/get", input=ResidentGetInput, output=ResidentRead, kind="resident", action="read",
     target=Resident, mutates=False, summary="Read a residency",
-)
-async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:
+)  # fmt: skip
+async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:  # type: ignore[valid-type]
     """One residency. Staff see all; an owner sees their unit's household; a
     tenant sees their own residency."""
-    return ResidentRead.model_validate(await target_row(ctx.session, Resident, data.id))
+    return ResidentRead.model_validate(ctx.target)
 
 
 @operation(
     "resident/v1/list", input=ResidentListInput, output=ResidentConnection, kind="resident", action="list",
     mutates=False, graphql_name="residents", summary="List residents",
-)
-async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:
+)  # fmt: skip
+async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:  # type: ignore[valid-type]
     """Residents visible to you, latest move-in first; current ones only unless `currentOnly` is false."""
     rows = await residents.page(ctx.session, data, await ctx.visible("resident", "read", Resident))
     return as_connection(ResidentConnection, rows, residents.page_of(data))

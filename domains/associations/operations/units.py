@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Unit
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     UnitBulkImportInput,
     UnitBulkImportResult,
@@ -15,13 +14,12 @@ from domains.associations.schemas import (
     UnitUpdateInput,
 )
 from domains.associations.service import units
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
-from graph.targets import target_row
 
 
 @operation("unit/v1/create", input=UnitCreateInput, output=UnitRead, kind="unit", action="create", summary="Create a unit")
-async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
+async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:  # type: ignore[valid-type]
     """Add a unit to an association. Unit numbers are unique per association;
     active units' voting weights and assessment shares may not sum above 1
     (SHARES_EXCEED_TOTAL). Admins, managers and integrations."""
@@ -33,11 +31,11 @@ async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
 @operation(
     "unit/v1/update", input=UnitUpdateInput, output=UnitRead, kind="unit", action="update", target=Unit,
     summary="Change a unit",
-)
-async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
+)  # fmt: skip
+async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:  # type: ignore[valid-type]
     """Change a unit's facts or emergency contacts; only the fields given change.
     A unit is never deleted: make it inactive."""
-    row = await target_row(ctx.session, Unit, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await units.update(ctx.session, row, data)}
     return UnitRead.model_validate(row)
 
@@ -45,18 +43,18 @@ async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
 @operation(
     "unit/v1/get", input=UnitGetInput, output=UnitRead, kind="unit", action="read", target=Unit, mutates=False,
     summary="Read a unit",
-)
-async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:
+)  # fmt: skip
+async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:  # type: ignore[valid-type]
     """One unit. Staff and the board see every unit; owners and tenants their own;
     NOT_FOUND otherwise."""
-    return UnitRead.model_validate(await target_row(ctx.session, Unit, data.id))
+    return UnitRead.model_validate(ctx.target)
 
 
 @operation(
     "unit/v1/list", input=UnitListInput, output=UnitConnection, kind="unit", action="list", mutates=False,
     graphql_name="units", summary="List units",
-)
-async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnection:
+)  # fmt: skip
+async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnection:  # type: ignore[valid-type]
     """Units visible to you, filtered by association, type, status or text
     (unit number or current owner's name), sorted stably, a page at a time."""
     rows = await units.page(ctx.session, data, await ctx.visible("unit", "read", Unit))
@@ -66,7 +64,7 @@ async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnecti
 @operation(
     "unit/v1/bulkImport", input=UnitBulkImportInput, output=UnitBulkImportResult, kind="unit", action="import",
     result_field="result", summary="Import units in bulk",
-)
+)  # fmt: skip
 async def bulk_import_units(ctx: OperationContext, data: UnitBulkImportInput) -> UnitBulkImportResult:
     """Add up to 5,000 units to one association from JSON rows or CSV text. The
     import is validated as a whole and applied all or nothing: with any wrong row,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
-from domains.payables import approvals, invoices
+from graph.handlers import as_connection, org
 from domains.payables.models import Decision, Invoice
 from domains.payables.operations import actor, with_nodes
 from domains.payables.schemas import (
@@ -21,12 +19,12 @@ from domains.payables.schemas import (
     InvoiceRead,
     InvoiceRejectInput,
 )
-from graph.execution import OperationContext
+from domains.payables.service import approvals, invoices
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.targets import target_row
 
 
-async def with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[Any]:
+async def _with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[Any]:
     """Invoices as API models with their lines and decisions (two statements)."""
     lines, decisions = await invoices.details(ctx.session, [i.id for i in rows])
     return [
@@ -41,7 +39,7 @@ async def with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[A
 
 
 @operation("invoice/v1/create", input=InvoiceCreateInput, output=InvoiceRead, kind="invoice", action="create", summary="Enter a vendor invoice")
-async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> InvoiceRead:
+async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> InvoiceRead:  # type: ignore[valid-type]
     """Enter a vendor invoice with its lines coded to expense accounts and funds.
     It posts at once (Dr expense / Cr accounts payable, accrual view) on the
     invoice date, which must be in an open month (PERIOD_CLOSED), and starts its
@@ -63,7 +61,7 @@ async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> Inv
         "total": str(invoice.total),
         "boardApprovalRequired": invoice.board_approval_required,
     } | ({"acknowledgedPossibleDuplicate": True} if invoice.possible_duplicate_of_id else {})
-    return (await with_details(ctx, [invoice]))[0]
+    return (await _with_details(ctx, [invoice]))[0]
 
 
 async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, note: str | None, action: str) -> Any:
@@ -78,14 +76,14 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
     ctx.audit_summary = {"step": step.value, "decision": decision.value, "status": invoice.status.value} | (
         {"note": note} if note else {}
     )
-    return (await with_details(ctx, [invoice]))[0]
+    return (await _with_details(ctx, [invoice]))[0]
 
 
 @operation(
     "invoice/v1/approve", input=InvoiceApproveInput, output=InvoiceRead, kind="invoice", action="approve",
     target=Invoice, summary="Approve an invoice's pending step",
-)
-async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:
+)  # fmt: skip
+async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:  # type: ignore[valid-type]
     """Approve the invoice at its pending step: the manager step (managers and
     admins), then, for an invoice above the board threshold, the board step
     (board members; not the person who approved the manager step, SAME_APPROVER).
@@ -96,8 +94,8 @@ async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> I
 @operation(
     "invoice/v1/reject", input=InvoiceRejectInput, output=InvoiceRead, kind="invoice", action="reject",
     target=Invoice, summary="Reject an invoice",
-)
-async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:
+)  # fmt: skip
+async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:  # type: ignore[valid-type]
     """Reject the invoice at its pending step (the same people who may approve
     it). Its posting is reversed in the same transaction, dated today (or the
     invoice date if later), and the vendor's invoice number may be entered again."""
@@ -107,26 +105,20 @@ async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> Inv
 @operation(
     "invoice/v1/get", input=InvoiceGetInput, output=InvoiceRead, kind="invoice", action="read", target=Invoice,
     mutates=False, summary="Read an invoice",
-)
-async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:
+)  # fmt: skip
+async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:  # type: ignore[valid-type]
     """One invoice with its lines and approval decisions."""
-    invoice = await target_row(ctx.session, Invoice, data.id)
+    invoice = ctx.target
     assert invoice is not None
-    return (await with_details(ctx, [invoice]))[0]
+    return (await _with_details(ctx, [invoice]))[0]
 
 
 @operation(
     "invoice/v1/list", input=InvoiceListInput, output=InvoiceConnection, kind="invoice", action="list",
     mutates=False, graphql_name="invoices", summary="List invoices",
-)
-async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:
+)  # fmt: skip
+async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:  # type: ignore[valid-type]
     """An association's invoices, latest invoice date first, with their lines
     and decisions; optionally of one status or one vendor."""
-    page = Page(data.first, data.after, "invoice_date", descending=True)
-    where = [await ctx.visible("invoice", "read", Invoice), Invoice.association_id == data.association_id]
-    if data.status is not None:
-        where.append(Invoice.status == data.status)
-    if data.vendor_id is not None:
-        where.append(Invoice.vendor_id == data.vendor_id)
-    rows = (await ctx.session.scalars(page_statement(Invoice, page, where))).all()
-    return with_nodes(as_connection(InvoiceConnection, rows, page), await with_details(ctx, rows[: page.first]))
+    rows, page = await invoices.invoice_page(ctx.session, data, await ctx.visible("invoice", "read", Invoice))
+    return with_nodes(as_connection(InvoiceConnection, rows, page), await _with_details(ctx, rows[: page.first]))

@@ -6,9 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
-from domains.payables import vendors
+from graph.handlers import as_connection, org
 from domains.payables.models import Vendor
 from domains.payables.operations import with_nodes
 from domains.payables.schemas import (
@@ -23,12 +21,12 @@ from domains.payables.schemas import (
     VendorReleaseInput,
     VendorUpdateInput,
 )
-from graph.execution import OperationContext
+from domains.payables.service import vendors
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.targets import target_row
 
 
-async def with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> list[Any]:
+async def _with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> list[Any]:
     """Vendors as API models with their certificates, read in one statement."""
     by_vendor: dict[Any, list[Any]] = defaultdict(list)
     for certificate in await vendors.certificates_of(ctx.session, [v.id for v in rows]):
@@ -37,7 +35,7 @@ async def with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> li
 
 
 @operation("vendor/v1/create", input=VendorCreateInput, output=VendorRead, kind="vendor", action="create", summary="Create a vendor")
-async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> VendorRead:
+async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> VendorRead:  # type: ignore[valid-type]
     """Add a vendor: a service-provider organization on the platform
     (`providerOrganizationId`, INVALID_VENDOR_ORGANIZATION for any other kind)
     or a plain payee. The tax id is stored but only its last four digits are
@@ -51,33 +49,33 @@ async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> Vendo
 @operation(
     "vendor/v1/update", input=VendorUpdateInput, output=VendorRead, kind="vendor", action="update", target=Vendor,
     summary="Change a vendor",
-)
-async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> VendorRead:
+)  # fmt: skip
+async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> VendorRead:  # type: ignore[valid-type]
     """Change a vendor's name, 1099 flag, remittance address or tax id; only the
     fields given change. A new tax id or remittance address puts the vendor
     back on payment hold, so a changed payee is verified before money goes out."""
     vendor = await vendors.lock(ctx.session, data.id)
     ctx.audit_summary = {"changed": await vendors.update(ctx.session, vendor, data)}
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
     "vendor/v1/placeHold", input=VendorHoldInput, output=VendorRead, kind="vendor", action="place_hold", target=Vendor,
     summary="Stop payments to a vendor",
-)
+)  # fmt: skip
 async def place_hold(ctx: OperationContext, data: VendorHoldInput) -> VendorRead:
     """Put a vendor's payments on hold, with the reason payers will see
     (VENDOR_ON_HOLD) until the hold is released."""
     vendor = await vendors.lock(ctx.session, data.id)
     changed = await vendors.set_hold(ctx.session, vendor, data.reason)
     ctx.audit_summary = {"hold": True, "reason": data.reason, "changed": changed}
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
     "vendor/v1/releaseHold", input=VendorReleaseInput, output=VendorRead, kind="vendor", action="release_hold",
     target=Vendor, summary="Allow payments to a vendor",
-)
+)  # fmt: skip
 async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> VendorRead:
     """Release a vendor's payment hold once its tax id, remittance details and
     insurance are verified. The audit log keeps who released it and the note."""
@@ -85,42 +83,36 @@ async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> Vendo
     previous = vendor.hold_reason
     changed = await vendors.set_hold(ctx.session, vendor, None)
     ctx.audit_summary = {"hold": False, "released": previous, "note": data.note, "changed": changed}
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
     "vendor/v1/get", input=VendorGetInput, output=VendorRead, kind="vendor", action="read", target=Vendor,
     mutates=False, summary="Read a vendor",
-)
-async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
+)  # fmt: skip
+async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:  # type: ignore[valid-type]
     """One vendor with its insurance certificates (the tax id shows its last four digits only)."""
-    vendor = await target_row(ctx.session, Vendor, data.id)
+    vendor = ctx.target
     assert vendor is not None
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
     "vendor/v1/list", input=VendorListInput, output=VendorConnection, kind="vendor", action="list", mutates=False,
     graphql_name="vendors", summary="List vendors",
-)
-async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:
+)  # fmt: skip
+async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:  # type: ignore[valid-type]
     """The organization's vendors by name, optionally only those on hold (or
     not) or only 1099 vendors (or not)."""
-    page = Page(data.first, data.after, "name")
-    where = [await ctx.visible("vendor", "read", Vendor)]
-    if data.payment_hold is not None:
-        where.append(Vendor.payment_hold.is_(data.payment_hold))
-    if data.is_1099 is not None:
-        where.append(Vendor.is_1099.is_(data.is_1099))
-    rows = (await ctx.session.scalars(page_statement(Vendor, page, where))).all()
-    return with_nodes(as_connection(VendorConnection, rows, page), await with_certificates(ctx, rows[: page.first]))
+    rows, page = await vendors.vendor_page(ctx.session, data, await ctx.visible("vendor", "read", Vendor))
+    return with_nodes(as_connection(VendorConnection, rows, page), await _with_certificates(ctx, rows[: page.first]))
 
 
 @operation(
     "insuranceCertificate/v1/create", input=InsuranceCertificateCreateInput, output=InsuranceCertificateRead,
     kind="vendor", action="update", summary="Record a vendor's certificate of insurance",
-)
-async def create_certificate(ctx: OperationContext, data: InsuranceCertificateCreateInput) -> InsuranceCertificateRead:
+)  # fmt: skip
+async def create_certificate(ctx: OperationContext, data: InsuranceCertificateCreateInput) -> InsuranceCertificateRead:  # type: ignore[valid-type]
     """Record a certificate of insurance a vendor sent. Certificates are never
     changed: a renewal is a new certificate. From then on the vendor is paid
     only on dates when each kind of coverage it has on file is in force

@@ -18,15 +18,14 @@ from domains.receivables.schemas import (
     StatementLine,
 )
 from domains.receivables.service import reports
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.targets import target_row
 
 
 @operation(
     "arAging/v1/get", input=ArAgingInput, output=ArAging, kind="owner_ledger_entry", action="report", mutates=False,
     summary="Accounts receivable aging",
-)
+)  # fmt: skip
 async def ar_aging(ctx: OperationContext, data: ArAgingInput) -> ArAging:
     """Each unit's open charges as of a date in buckets by days past due
     (current, 1–30, 31–60, 61–90, over 90), its unapplied credit and its
@@ -43,7 +42,7 @@ async def ar_aging(ctx: OperationContext, data: ArAgingInput) -> ArAging:
 @operation(
     "delinquencyList/v1/get", input=DelinquencyListInput, output=DelinquencyList, kind="owner_ledger_entry",
     action="report", mutates=False, summary="Delinquent units",
-)
+)  # fmt: skip
 async def delinquency_list(ctx: OperationContext, data: DelinquencyListInput) -> DelinquencyList:
     """Units owing at least `minAmount` on charges more than `minDaysPastDue`
     days past due on a date, with their owners' names, most overdue first."""
@@ -60,12 +59,12 @@ async def delinquency_list(ctx: OperationContext, data: DelinquencyListInput) ->
 @operation(
     "ownerStatement/v1/get", input=OwnerStatementInput, output=OwnerStatement, kind="owner_ledger_entry", action="read",
     target=Unit, mutates=False, summary="A unit's owner statement",
-)
+)  # fmt: skip
 async def owner_statement(ctx: OperationContext, data: OwnerStatementInput) -> OwnerStatement:
     """A unit's statement for a date range: the balance before it, every charge,
     payment and credit in it with the running balance, and the closing balance.
     Owners get their own units' statements; NOT_FOUND for any other unit."""
-    unit = await target_row(ctx.session, Unit, data.id)
+    unit = ctx.target
     names, opening, lines = await reports.statement(ctx.session, unit.association_id, unit.id, data.from_date, data.to_date)
     amounts = [line["amount"] for line in lines]
     return OwnerStatement(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataloaders.pages import Page, page_statement
-from domains.associations.operations import as_connection, org
+from graph.handlers import as_connection, org
 from domains.receivables.models import AssessmentSchedule
 from domains.receivables.schemas import (
     AssessmentScheduleConnection,
@@ -13,16 +12,15 @@ from domains.receivables.schemas import (
     AssessmentScheduleUpdateInput,
 )
 from domains.receivables.service import assessments
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.targets import target_row
 
 
 @operation(
     "assessmentSchedule/v1/create", input=AssessmentScheduleCreateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="create", summary="Create an assessment schedule",
-)
-async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:
+)  # fmt: skip
+async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
     """Set up a regular (monthly, quarterly, annual) or special assessment: the
     amount (a period total split by assessment share, or a fixed amount per
     unit), the income account and fund it goes to, and its dates. Levy each
@@ -35,11 +33,11 @@ async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateI
 @operation(
     "assessmentSchedule/v1/update", input=AssessmentScheduleUpdateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="update", target=AssessmentSchedule, summary="Change an assessment schedule",
-)
-async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:
+)  # fmt: skip
+async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
     """Rename a schedule, change its amount, due day or end date, or stop it.
     Levies already started keep what they charged."""
-    schedule = await target_row(ctx.session, AssessmentSchedule, data.id)
+    schedule = ctx.target
     ctx.audit_summary = {"changed": await assessments.update_schedule(ctx.session, schedule, data)}
     return AssessmentScheduleRead.model_validate(schedule)
 
@@ -48,15 +46,8 @@ async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateI
     "assessmentSchedule/v1/list", input=AssessmentScheduleListInput, output=AssessmentScheduleConnection,
     kind="assessment_schedule", action="list", mutates=False, graphql_name="assessmentSchedules",
     summary="List assessment schedules",
-)
-async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:
+)  # fmt: skip
+async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:  # type: ignore[valid-type]
     """An association's assessment schedules, by name."""
-    page = Page(data.first, data.after, "name")
-    where = [
-        await ctx.visible("assessment_schedule", "read", AssessmentSchedule),
-        AssessmentSchedule.association_id == data.association_id,
-    ]
-    if not data.include_inactive:
-        where.append(AssessmentSchedule.is_active.is_(True))
-    rows = (await ctx.session.scalars(page_statement(AssessmentSchedule, page, where))).all()
+    rows, page = await assessments.schedule_page(ctx.session, data, await ctx.visible("assessment_schedule", "read", AssessmentSchedule))
     return as_connection(AssessmentScheduleConnection, rows, page)
