@@ -224,8 +224,8 @@ async def ensure_demo_world(settings: Settings, owner: asyncpg.Connection, org_i
 async def _open_books(session: Any, organization_id: UUID, association_id: UUID, units: int) -> None:
     """The standard funds and chart of accounts, and cash brought forward into both
     funds on the first of this year (about what a year of dues leaves)."""
-    from domains.accounting.service import chart, ledger
     from domains.accounting.models import EntrySource
+    from domains.accounting.service import chart, ledger
 
     funds, accounts = await chart.install(session, organization_id, association_id)
     fund = {f.code: f.id for f in funds}
@@ -252,12 +252,12 @@ async def _open_books(session: Any, organization_id: UUID, association_id: UUID,
 async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:
     """The demo vendor, as a manager would enter it: on file with its W-9 and a
     certificate of insurance, hold released."""
-    from domains.payables.service import vendors
     from domains.payables.models import InsuranceKind
     from domains.payables.schemas import (
         InsuranceCertificateCreateInput,
         VendorCreateInput,
     )
+    from domains.payables.service import vendors
 
     vendor = await vendors.create(
         session,

@@ -19,6 +19,7 @@ from uuid import UUID
 import strawberry
 from pydantic import BaseModel
 from strawberry.scalars import JSON
+from strawberry.types.base import get_object_definition
 from strawberry.types.lazy_type import LazyType
 
 from graph.ids import IdPrefix, encode
@@ -176,7 +177,7 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
     # An extension may resolve a model field itself (e.g. through a loader, for
     # rows that don't carry it): its field replaces the model's.
     shadowed = (
-        {f.python_name for ext in _EXTENSIONS.get(model, ()) for f in ext.__strawberry_definition__.fields}
+        {f.python_name for ext in _EXTENSIONS.get(model, ()) for f in get_object_definition(ext, strict=True).fields}
         if not is_input
         else set()
     )

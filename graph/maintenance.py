@@ -4,13 +4,13 @@ They run as DBOS workflows so a missed run is not lost to a restart."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
 from dbos import DBOS
 
-ScheduledWorkflow = Callable[[datetime, Any], Awaitable[Any]]
+ScheduledWorkflow = Callable[[datetime, Any], Coroutine[Any, Any, Any]]
 # schedule name → (workflow, cron), created once in DBOS's system database.
 SCHEDULES: dict[str, tuple[ScheduledWorkflow, str]] = {}
 

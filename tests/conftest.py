@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import event
 
 from devtools import sandbox
+from graph.settings import Settings
 
 RUN_ID = uuid.uuid4().hex[:10]
 TEST_DB = f"hestami_test_{RUN_ID}"
@@ -25,7 +26,6 @@ TEST_DB = f"hestami_test_{RUN_ID}"
 # the limiter's own tests use tight ones.
 sandbox.configure("test", RUN_ID, TEST_DB, rate_limit_capacity=100_000)
 
-from graph.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def span_exporter(settings: Settings):  # type: ignore[no-untyped-def]
+def span_exporter(settings: Settings):
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
         InMemorySpanExporter,
@@ -60,7 +60,7 @@ async def database(settings: Settings) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def platform(database: str, settings: Settings, span_exporter):  # type: ignore[no-untyped-def]
+async def platform(database: str, settings: Settings, span_exporter):
     from dbos import DBOS
 
     from app.discovery import load_domains
@@ -74,33 +74,33 @@ async def platform(database: str, settings: Settings, span_exporter):  # type: i
 
 
 @pytest.fixture(scope="session")
-def app(platform, settings: Settings):  # type: ignore[no-untyped-def]
+def app(platform, settings: Settings):
     from app.server import create_app
 
     return create_app(settings, platform=platform)
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
 
 
 @pytest.fixture
-async def api(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+async def api(client: httpx.AsyncClient):
     from tests.helpers import Api
 
     return Api(client)
 
 
 @pytest.fixture
-def statements(platform):  # type: ignore[no-untyped-def]
+def statements(platform):
     """Every SQL statement the application engine sends while the test runs."""
     seen: list[str] = []
     sync_engine = platform.engine.sync_engine
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def record(conn, cursor, statement, parameters, context, executemany):
         seen.append(statement)
 
     event.listen(sync_engine, "before_cursor_execute", record)

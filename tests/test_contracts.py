@@ -19,10 +19,10 @@ from graphql import (
     GraphQLUnionType,
 )
 
+from app.discovery import load_domains
 from app.schema import build_schema
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY, Scope
-from app.discovery import load_domains
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECIFIED = {"String", "Int", "Float", "Boolean", "ID"}
@@ -35,17 +35,17 @@ def _registry() -> None:
     load_domains()
 
 
-def test_schema_graphql_is_current(settings) -> None:  # type: ignore[no-untyped-def]
+def test_schema_graphql_is_current(settings) -> None:
     live = build_schema(settings).as_str() + "\n"
     assert (ROOT / "schema.graphql").read_text() == live, "schema.graphql is stale: run `hestami export-schema`"
 
 
-def test_openapi_json_is_current(settings) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_json_is_current(settings) -> None:
     live = build_openapi(settings)
     assert json.loads((ROOT / "openapi.json").read_text()) == live, "openapi.json is stale: run `hestami export-openapi`"
 
 
-def test_every_type_field_and_argument_is_described(settings) -> None:  # type: ignore[no-untyped-def]
+def test_every_type_field_and_argument_is_described(settings) -> None:
     schema = build_schema(settings)._schema
     missing = []
     for name, gql_type in schema.type_map.items():
@@ -67,9 +67,10 @@ def test_every_type_field_and_argument_is_described(settings) -> None:  # type: 
     assert not missing, f"undocumented: {missing}"
 
 
-def test_every_mutation_comes_from_the_registry(settings) -> None:  # type: ignore[no-untyped-def]
+def test_every_mutation_comes_from_the_registry(settings) -> None:
     schema = build_schema(settings)._schema
     expected = {op.graphql_name for op in REGISTRY.values() if op.mutates}
+    assert schema.mutation_type is not None
     assert set(schema.mutation_type.fields) == expected
 
 

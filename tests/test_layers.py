@@ -43,13 +43,15 @@ def _function_local(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
 
 
 def test_platform_imports_nothing_above_it() -> None:
-    offenders = []
-    for name, path, tree in _modules():
+    offenders: list[str] = []
+    for _name, path, tree in _modules():
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                for target in _imported(node):
-                    if target.split(".")[0] in ABOVE:
-                        offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {target}")
+                offenders.extend(
+                    f"{path.relative_to(ROOT)}:{node.lineno} imports {target}"
+                    for target in _imported(node)
+                    if target.split(".")[0] in ABOVE
+                )
             # Importing by name at run time is importing all the same.
             if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
                 "import_module",

@@ -41,7 +41,7 @@ def test_each_migration_docstring_names_its_parent() -> None:
     for path in sorted((MIGRATIONS / "versions").glob("*.py")):
         tree = ast.parse(path.read_text())
         doc = ast.get_docstring(tree) or ""
-        values = {
+        values: dict[str, object] = {
             node.targets[0].id: node.value.value
             for node in tree.body
             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant)

@@ -14,11 +14,11 @@ from pydantic import BaseModel
 from sqlalchemy import inspect
 from sqlalchemy.sql.schema import Column
 
+from app.discovery import load_domains
 from graph.db import Base
 from graph.gqltypes import field_id_prefix
 from graph.ids import IdPrefix
 from graph.operations import REGISTRY
-from app.discovery import load_domains
 from graph.schemas import NODES
 
 

@@ -22,14 +22,14 @@ PageInfoType = output_type(PageInfo)
 @strawberry.type(description="One item of a page, with its cursor.")
 class AuditEventEdge:
     cursor: str = strawberry.field(description="Opaque position of this item.")
-    node: AuditEventType = strawberry.field(description="The item.")  # type: ignore[valid-type]
+    node: AuditEventType = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of items.")
 class AuditEventConnection:
     edges: list[AuditEventEdge] = strawberry.field(description="Items with their cursors.")
-    nodes: list[AuditEventType] = strawberry.field(description="The items alone.")  # type: ignore[valid-type]
-    page_info: PageInfoType = strawberry.field(description="Pagination state.")  # type: ignore[valid-type]
+    nodes: list[AuditEventType] = strawberry.field(description="The items alone.")
+    page_info: PageInfoType = strawberry.field(description="Pagination state.")
 
 
 @strawberry.type

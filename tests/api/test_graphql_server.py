@@ -57,7 +57,7 @@ async def _membership_count(api: Api, caller: Caller) -> int:
 
 
 @pytest.fixture
-async def app_with(platform) -> AsyncIterator[Callable[..., Any]]:  # type: ignore[no-untyped-def]
+async def app_with(platform) -> AsyncIterator[Callable[..., Any]]:
     """`async with app_with(**settings) as client`: the real app built from
     tighter settings. It gets its own Platform object (sharing the engine, Redis,
     Cerbos and DBOS of the session one) so `platform.settings` - which the rate
@@ -121,7 +121,7 @@ fragment O on Organization { name }
 """
 
 
-async def test_depth_attack_through_fragments_refused(api: Api, app_with) -> None:  # type: ignore[no-untyped-def]
+async def test_depth_attack_through_fragments_refused(api: Api, app_with) -> None:
     """The app installs the depth rule from its settings, and fragments (named or
     inline) add no escape: depth 3 passes, the same shape one level deeper through
     fragments is QUERY_TOO_COMPLEX before any resolver runs."""
@@ -230,7 +230,7 @@ async def test_normal_query_reports_cost(api: Api, settings: Settings) -> None:
     assert body["extensions"]["cost"]["requestedQueryCost"] == 16
 
 
-async def test_over_cost_refused_before_execution(api: Api, app_with) -> None:  # type: ignore[no-untyped-def]
+async def test_over_cost_refused_before_execution(api: Api, app_with) -> None:
     caller, _ = await api.admin_of_new_org()
     async with app_with(max_query_cost=50) as client:
         body = (await _post_gql(client, AUDIT_PAGE, caller.token, first=20)).json()
@@ -249,7 +249,7 @@ async def test_over_cost_refused_before_execution(api: Api, app_with) -> None:  
 VIEWER_KIND = "{ viewer { principalKind } }"
 
 
-async def test_rate_limit_per_principal(api: Api, app_with) -> None:  # type: ignore[no-untyped-def]
+async def test_rate_limit_per_principal(api: Api, app_with) -> None:
     alice, bob = await api.register(), await api.register()
     async with app_with(
         rate_limit_capacity=3,
@@ -285,7 +285,7 @@ async def test_rate_limit_per_principal(api: Api, app_with) -> None:  # type: ig
         assert again.status_code == 200, again.text
 
 
-async def test_rate_limit_per_organization(api: Api, app_with) -> None:  # type: ignore[no-untyped-def]
+async def test_rate_limit_per_organization(api: Api, app_with) -> None:
     admin, org = await api.admin_of_new_org()
     member, _ = await api.add_member(admin, ["member"])
     await api.select(member, org)
@@ -323,7 +323,7 @@ def _assert_masked_text(text: str) -> None:
 
 async def test_unexpected_resolver_error_is_masked(
     api: Api, monkeypatch, span_exporter, caplog
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from domains.organizations.models import Organization
     from graph.loaders import Loaders
 
@@ -331,11 +331,11 @@ async def test_unexpected_resolver_error_is_masked(
     await api.create_org(caller)
     original = Loaders.by_id
 
-    def by_id(self, model):  # type: ignore[no-untyped-def]
+    def by_id(self, model):
         if model is not Organization:
             return original(self, model)
 
-        async def load(keys):  # type: ignore[no-untyped-def]
+        async def load(keys):
             raise RuntimeError(
                 "secret SQL: SELECT password_hash FROM users WHERE id = ANY($1)"
             )
@@ -378,10 +378,10 @@ async def test_unexpected_resolver_error_is_masked(
     )
 
 
-async def test_unexpected_rpc_error_is_masked(api: Api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_unexpected_rpc_error_is_masked(api: Api, monkeypatch) -> None:
     caller = await api.register()
 
-    async def boom(ctx, data):  # type: ignore[no-untyped-def]
+    async def boom(ctx, data):
         raise RuntimeError("secret SQL: SELECT password_hash FROM users")
 
     op = REGISTRY["organization/v1/list"]
@@ -397,12 +397,12 @@ async def test_unexpected_rpc_error_is_masked(api: Api, monkeypatch) -> None:  #
 
 async def test_unexpected_error_in_durable_mutation_is_masked(
     api: Api, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """A mutation's handler runs inside a DBOS workflow step; its failure still
     reaches the client masked, on both transports, and changes nothing."""
     caller, _ = await api.admin_of_new_org()
 
-    async def boom(ctx, data):  # type: ignore[no-untyped-def]
+    async def boom(ctx, data):
         raise RuntimeError("secret SQL: DELETE FROM memberships")
 
     op = REGISTRY["serviceAccount/v1/create"]
@@ -480,7 +480,7 @@ async def test_non_json_post_refused_on_rpc(api: Api, content_type: str) -> None
     caller = await api.register()
     body = json.dumps({"type": "association", "name": "CSRF"}).encode()
 
-    async def chunked():  # type: ignore[no-untyped-def]
+    async def chunked():
         yield body
 
     for content in (body, chunked()):  # with Content-Length, and chunked without
@@ -505,7 +505,7 @@ async def test_body_over_limit_refused(api: Api, settings: Settings) -> None:
     ).encode()
     assert len(big) > settings.max_body_bytes
 
-    async def chunked():  # type: ignore[no-untyped-def]
+    async def chunked():
         for i in range(0, len(big), 65536):
             yield big[i : i + 65536]
 

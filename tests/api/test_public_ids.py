@@ -24,9 +24,9 @@ import pytest
 from dbos import DBOS
 from pydantic import BaseModel
 
+from app.discovery import load_domains
 from graph.gqltypes import input_type
 from graph.operations import REGISTRY, Operation
-from app.discovery import load_domains
 from graph.schemas import NODES, ApiModel
 from tests.accounting.books import sample_budget
 from tests.helpers import PASSWORD, Api, Caller

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from app.discovery import load_domains
 from graph.operations import REGISTRY
 from graph.references import reference_fields
-from app.discovery import load_domains
 from tests.associations.community import ASSOCIATION
 from tests.helpers import Api
 

@@ -22,12 +22,12 @@ STATEMENT = """query($id: ID!, $from: Date!, $to: Date!) { ownerStatement(id: $i
   unitNumber ownerNames openingBalance closingBalance lines { entryDate kind amount balance } } }"""
 
 
-async def _fees(api, r: Receivables) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+async def _fees(api, r: Receivables) -> list[tuple[str, str]]:
     rows = await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "late_fee"}, r.c.admin)
     return sorted((e["unitId"], e["amount"]) for e in rows["nodes"])
 
 
-async def test_late_fees_once_per_charge(api, platform) -> None:  # type: ignore[no-untyped-def]
+async def test_late_fees_once_per_charge(api, platform) -> None:
     from domains.receivables.service.late_fees import LATE_FEE_SCHEDULE
     from domains.receivables.workflows import apply_late_fees_workflow
 
@@ -62,7 +62,7 @@ async def test_late_fees_once_per_charge(api, platform) -> None:  # type: ignore
     await check_books(platform, r)
 
 
-async def test_reports(api, platform, statements) -> None:  # type: ignore[no-untyped-def]
+async def test_reports(api, platform, statements) -> None:
     r = await open_receivables(api, 3, method="fixed", amount="100.00")
     for month in ("2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"):
         await levy(api, r, month)
@@ -75,7 +75,7 @@ async def test_reports(api, platform, statements) -> None:  # type: ignore[no-un
     two = by_unit["2"]
     assert (two["current"], two["days1To30"], two["days31To60"], two["days61To90"], two["over90"]) == (
         "0.00", "100.00", "100.00", "50.00", "0.00"
-    )  # fmt: skip
+    )
     assert two["ownerNames"] == ["Owner MGV 2"] and two["balance"] == "250.00"
     assert (by_unit["3"]["credit"], by_unit["3"]["balance"]) == ("100.00", "-100.00")
     assert (aging["totals"]["balance"], aging["totals"]["credit"]) == ("150.00", "100.00")

@@ -22,7 +22,7 @@ from graph.operations import operation
 
 
 @operation("fund/v1/create", input=FundCreateInput, output=FundRead, kind="fund", action="create", summary="Create a fund")
-async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:  # type: ignore[valid-type]
+async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
     """Add a fund to an association — e.g. one per special assessment, so its
     money and spending are reported apart."""
     return FundRead.model_validate(await chart.create_fund(ctx.session, org(ctx), data.model_dump()))
@@ -31,8 +31,8 @@ async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
 @operation(
     "fund/v1/list", input=FundListInput, output=FundConnection, kind="fund", action="list", mutates=False,
     graphql_name="funds", summary="List funds",
-)  # fmt: skip
-async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:  # type: ignore[valid-type]
+)
+async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:
     """An association's funds, by code."""
     rows, page = await chart.fund_page(ctx.session, data, await ctx.visible("fund", "read", Fund))
     return as_connection(FundConnection, rows, page)
@@ -41,8 +41,8 @@ async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnecti
 @operation(
     "glAccount/v1/create", input=GlAccountCreateInput, output=GlAccountRead, kind="gl_account", action="create",
     summary="Create an account",
-)  # fmt: skip
-async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:  # type: ignore[valid-type]
+)
+async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:
     """Add an account to an association's chart. Numbers follow the type (1xxx
     assets, 2xxx liabilities, 3xxx equity, 4xxx income, 5xxx–9xxx expenses);
     balance-sheet accounts belong to a fund, income and expense accounts don't."""
@@ -52,8 +52,8 @@ async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> G
 @operation(
     "glAccount/v1/update", input=GlAccountUpdateInput, output=GlAccountRead, kind="gl_account", action="update",
     target=GlAccount, summary="Change an account",
-)  # fmt: skip
-async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:  # type: ignore[valid-type]
+)
+async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:
     """Rename or (de)activate an account. Its number, type and fund are fixed,
     since posted history refers to them."""
     account = ctx.target
@@ -64,8 +64,8 @@ async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> G
 @operation(
     "glAccount/v1/list", input=GlAccountListInput, output=GlAccountConnection, kind="gl_account", action="list",
     mutates=False, graphql_name="glAccounts", summary="List the chart of accounts",
-)  # fmt: skip
-async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:  # type: ignore[valid-type]
+)
+async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:
     """An association's chart of accounts, by number."""
     rows, page = await chart.account_page(ctx.session, data, await ctx.visible("gl_account", "read", GlAccount))
     return as_connection(GlAccountConnection, rows, page)
@@ -74,7 +74,7 @@ async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAc
 @operation(
     "chartOfAccounts/v1/install", input=ChartInstallInput, output=ChartInstallResult, kind="gl_account",
     action="create", result_field="result", summary="Install the standard chart of accounts",
-)  # fmt: skip
+)
 async def install_chart(ctx: OperationContext, data: ChartInstallInput) -> ChartInstallResult:
     """Give a new association operating and reserve funds and a standard chart
     of accounts (cash, receivables, prepaid assessments, payables, fund

@@ -37,8 +37,8 @@ async def _with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) ->
 @operation(
     "journalEntry/v1/post", input=JournalEntryPostInput, output=JournalEntryRead, kind="journal_entry",
     action="create", summary="Post a journal entry",
-)  # fmt: skip
-async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> JournalEntryRead:  # type: ignore[valid-type]
+)
+async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> JournalEntryRead:
     """Post a manual journal entry (an adjustment, an opening balance, an
     interfund transfer). It must balance in every fund (UNBALANCED_ENTRY), name
     active accounts of the association (UNKNOWN_ACCOUNT) and fall in an open
@@ -51,18 +51,18 @@ async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> Jour
         entry_date=data.entry_date,
         memo=data.memo,
         source=EntrySource.MANUAL,
-        lines=[Posting(l.account_id, l.fund_id, l.debit, l.credit, unit_id=l.unit_id, memo=l.memo) for l in data.lines],
+        lines=[Posting(ln.account_id, ln.fund_id, ln.debit, ln.credit, unit_id=ln.unit_id, memo=ln.memo) for ln in data.lines],
         posted_by=ctx.principal.id if ctx.principal else None,
     )
-    ctx.audit_summary = {"number": entry.number, "total": str(sum(l.debit for l in data.lines))}
+    ctx.audit_summary = {"number": entry.number, "total": str(sum(ln.debit for ln in data.lines))}
     return (await _with_lines(ctx, [entry]))[0]
 
 
 @operation(
     "journalEntry/v1/reverse", input=JournalEntryReverseInput, output=JournalEntryRead, kind="journal_entry",
     action="reverse", target=JournalEntry, summary="Reverse a journal entry",
-)  # fmt: skip
-async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -> JournalEntryRead:  # type: ignore[valid-type]
+)
+async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -> JournalEntryRead:
     """Correct a posted entry by posting its mirror image, linked to it, on a
     date in an open month. An entry is reversed at most once (ENTRY_ALREADY_REVERSED)."""
     original = ctx.target
@@ -83,8 +83,8 @@ async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -
 @operation(
     "journalEntry/v1/get", input=JournalEntryGetInput, output=JournalEntryRead, kind="journal_entry",
     action="read", target=JournalEntry, mutates=False, summary="Read a journal entry",
-)  # fmt: skip
-async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> JournalEntryRead:  # type: ignore[valid-type]
+)
+async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> JournalEntryRead:
     """One journal entry with its lines."""
     return (await _with_lines(ctx, [ctx.target]))[0]
 
@@ -92,8 +92,8 @@ async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> Journa
 @operation(
     "journalEntry/v1/list", input=JournalEntryListInput, output=JournalEntryConnection, kind="journal_entry",
     action="list", mutates=False, graphql_name="journalEntries", summary="List journal entries",
-)  # fmt: skip
-async def list_entries(ctx: OperationContext, data: JournalEntryListInput) -> JournalEntryConnection:  # type: ignore[valid-type]
+)
+async def list_entries(ctx: OperationContext, data: JournalEntryListInput) -> JournalEntryConnection:
     """An association's journal, newest posting first, with each entry's lines."""
     rows, page = await ledger.entry_page(ctx.session, data, await ctx.visible("journal_entry", "read", JournalEntry))
     connection = as_connection(JournalEntryConnection, rows, page)

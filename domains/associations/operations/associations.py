@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domains.associations.service.access import shown
 from domains.associations.models import Association
 from domains.associations.schemas import (
     AssociationConnection,
@@ -13,6 +12,7 @@ from domains.associations.schemas import (
     AssociationUpdateInput,
 )
 from domains.associations.service import associations
+from domains.associations.service.access import shown
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
@@ -25,7 +25,7 @@ from graph.operations import operation
     action="create",
     summary="Create an association",
 )
-async def create_association(ctx: OperationContext, data: AssociationCreateInput) -> AssociationRead:  # type: ignore[valid-type]
+async def create_association(ctx: OperationContext, data: AssociationCreateInput) -> AssociationRead:
     """Add an association (HOA, condominium, co-op or master association) to the
     active organization — a self-managed association's own organization, or a
     management company's. Admins and managers only."""
@@ -43,7 +43,7 @@ async def create_association(ctx: OperationContext, data: AssociationCreateInput
     target=Association,
     summary="Change an association",
 )
-async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:  # type: ignore[valid-type]
+async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:
     """Change an association's legal, accounting or structural facts; only the
     fields given change. Admins, managers and board members."""
     row = ctx.target
@@ -61,7 +61,7 @@ async def update_association(ctx: OperationContext, data: AssociationUpdateInput
     mutates=False,
     summary="Read an association",
 )
-async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:  # type: ignore[valid-type]
+async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:
     """One association of the active organization: staff, the board and auditors
     read any, an owner or tenant theirs (and its master association), without the
     tax id; NOT_FOUND when the id names nothing visible."""
@@ -79,7 +79,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     graphql_name="associations",
     summary="List associations",
 )
-async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:  # type: ignore[valid-type]
+async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:
     """The active organization's associations you may see, sorted by code, a page
     at a time: all of them for staff, the board and auditors; for an owner or
     tenant, theirs and its master association, without tax ids."""

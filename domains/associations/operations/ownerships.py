@@ -22,8 +22,8 @@ from graph.operations import operation
 @operation(
     "ownership/v1/create", input=OwnershipCreateInput, output=OwnershipRead, kind="ownership", action="create",
     summary="Record an ownership",
-)  # fmt: skip
-async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) -> OwnershipRead:  # type: ignore[valid-type]
+)
+async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) -> OwnershipRead:
     """Record that a party owns (part of) a unit from a date — for onboarding
     existing owners or adding a co-owner. Current co-owners' interests may not
     exceed 1 (OWNERSHIP_INTEREST_EXCEEDED); a change of owner is a transfer."""
@@ -34,8 +34,8 @@ async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) ->
 @operation(
     "ownership/v1/update", input=OwnershipUpdateInput, output=OwnershipRead, kind="ownership", action="update",
     target=Ownership, summary="Change an ownership",
-)  # fmt: skip
-async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) -> OwnershipRead:  # type: ignore[valid-type]
+)
+async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) -> OwnershipRead:
     """Make an owner primary, or end a current ownership without a buyer (e.g.
     a co-owner leaves). Ended ownerships never change (HISTORY_IMMUTABLE)."""
     row = ctx.target
@@ -46,8 +46,8 @@ async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) ->
 @operation(
     "ownership/v1/get", input=OwnershipGetInput, output=OwnershipRead, kind="ownership", action="read",
     target=Ownership, mutates=False, summary="Read an ownership",
-)  # fmt: skip
-async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> OwnershipRead:  # type: ignore[valid-type]
+)
+async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> OwnershipRead:
     """One ownership. Staff see all; an owner sees the ownerships of their units."""
     return OwnershipRead.model_validate(ctx.target)
 
@@ -55,8 +55,8 @@ async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> Owner
 @operation(
     "ownership/v1/list", input=OwnershipListInput, output=OwnershipConnection, kind="ownership", action="list",
     mutates=False, graphql_name="ownerships", summary="List ownerships",
-)  # fmt: skip
-async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> OwnershipConnection:  # type: ignore[valid-type]
+)
+async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> OwnershipConnection:
     """Ownerships visible to you, latest start first: a unit's ownership history
     with `unitId`, a party's holdings with `partyId`."""
     rows = await ownerships.page(ctx.session, data, await ctx.visible("ownership", "read", Ownership))
@@ -66,7 +66,7 @@ async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> Ow
 @operation(
     "ownership/v1/transfer", input=OwnershipTransferInput, output=OwnershipTransferResult, kind="ownership",
     action="transfer", result_field="result", summary="Transfer a unit to new owners",
-)  # fmt: skip
+)
 async def transfer_ownership(ctx: OperationContext, data: OwnershipTransferInput) -> OwnershipTransferResult:
     """Convey a unit (sale, inheritance): on `transferOn` every current ownership
     ends and the buyers' start, interests summing to exactly 1. History is kept;

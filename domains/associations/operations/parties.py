@@ -17,7 +17,7 @@ from graph.operations import operation
 
 
 @operation("party/v1/create", input=PartyCreateInput, output=PartyRead, kind="party", action="create", summary="Create a party")
-async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRead:  # type: ignore[valid-type]
+async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRead:
     """Add a person or company who owns, rents or lives in units, with their
     contact points and delivery preference. Electronic delivery needs the
     consent time on record."""
@@ -29,8 +29,8 @@ async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRe
 @operation(
     "party/v1/update", input=PartyUpdateInput, output=PartyRead, kind="party", action="update", target=Party,
     summary="Change a party",
-)  # fmt: skip
-async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRead:  # type: ignore[valid-type]
+)
+async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRead:
     """Change a party's name, delivery preference or contact points; only the
     fields given change. Owners may change their own party, but linking a user
     account (`userId`) is for staff."""
@@ -44,8 +44,8 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
 @operation(
     "party/v1/get", input=PartyGetInput, output=PartyRead, kind="party", action="read", target=Party, mutates=False,
     summary="Read a party",
-)  # fmt: skip
-async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  # type: ignore[valid-type]
+)
+async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:
     """One party. Staff see every party; an owner or tenant sees their own."""
     return PartyRead.model_validate(ctx.target)
 
@@ -53,8 +53,8 @@ async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  #
 @operation(
     "party/v1/list", input=PartyListInput, output=PartyConnection, kind="party", action="list", mutates=False,
     graphql_name="parties", summary="List parties",
-)  # fmt: skip
-async def list_parties(ctx: OperationContext, data: PartyListInput) -> PartyConnection:  # type: ignore[valid-type]
+)
+async def list_parties(ctx: OperationContext, data: PartyListInput) -> PartyConnection:
     """Parties visible to you, by name, optionally those whose name starts with `search`."""
     rows = await parties.page(ctx.session, data, await ctx.visible("party", "read", Party))
     return as_connection(PartyConnection, rows, parties.page_of(data))

@@ -19,8 +19,8 @@ from graph.operations import operation
 @operation(
     "resident/v1/create", input=ResidentCreateInput, output=ResidentRead, kind="resident", action="create",
     summary="Record a move-in",
-)  # fmt: skip
-async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:  # type: ignore[valid-type]
+)
+async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:
     """Record that a party lives in a unit from a date, as owner-occupant, tenant
     or household member."""
     return ResidentRead.model_validate(await residents.create(ctx.session, org(ctx), data))
@@ -29,8 +29,8 @@ async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> R
 @operation(
     "resident/v1/update", input=ResidentUpdateInput, output=ResidentRead, kind="resident", action="update",
     target=Resident, summary="Record a move-out",
-)  # fmt: skip
-async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:  # type: ignore[valid-type]
+)
+async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:
     """Record a move-out date. A residency that has ended never changes."""
     row = ctx.target
     ctx.audit_summary = {"changed": await residents.move_out(ctx.session, row, data)}
@@ -40,8 +40,8 @@ async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> R
 @operation(
     "resident/v1/get", input=ResidentGetInput, output=ResidentRead, kind="resident", action="read",
     target=Resident, mutates=False, summary="Read a residency",
-)  # fmt: skip
-async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:  # type: ignore[valid-type]
+)
+async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:
     """One residency. Staff see all; an owner sees their unit's household; a
     tenant sees their own residency."""
     return ResidentRead.model_validate(ctx.target)
@@ -50,8 +50,8 @@ async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> Residen
 @operation(
     "resident/v1/list", input=ResidentListInput, output=ResidentConnection, kind="resident", action="list",
     mutates=False, graphql_name="residents", summary="List residents",
-)  # fmt: skip
-async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:  # type: ignore[valid-type]
+)
+async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:
     """Residents visible to you, latest move-in first; current ones only unless `currentOnly` is false."""
     rows = await residents.page(ctx.session, data, await ctx.visible("resident", "read", Resident))
     return as_connection(ResidentConnection, rows, residents.page_of(data))

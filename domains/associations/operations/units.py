@@ -19,7 +19,7 @@ from graph.operations import operation
 
 
 @operation("unit/v1/create", input=UnitCreateInput, output=UnitRead, kind="unit", action="create", summary="Create a unit")
-async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:  # type: ignore[valid-type]
+async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
     """Add a unit to an association. Unit numbers are unique per association;
     active units' voting weights and assessment shares may not sum above 1
     (SHARES_EXCEED_TOTAL). Admins, managers and integrations."""
@@ -31,8 +31,8 @@ async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
 @operation(
     "unit/v1/update", input=UnitUpdateInput, output=UnitRead, kind="unit", action="update", target=Unit,
     summary="Change a unit",
-)  # fmt: skip
-async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:  # type: ignore[valid-type]
+)
+async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
     """Change a unit's facts or emergency contacts; only the fields given change.
     A unit is never deleted: make it inactive."""
     row = ctx.target
@@ -43,8 +43,8 @@ async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
 @operation(
     "unit/v1/get", input=UnitGetInput, output=UnitRead, kind="unit", action="read", target=Unit, mutates=False,
     summary="Read a unit",
-)  # fmt: skip
-async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:  # type: ignore[valid-type]
+)
+async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:
     """One unit. Staff and the board see every unit; owners and tenants their own;
     NOT_FOUND otherwise."""
     return UnitRead.model_validate(ctx.target)
@@ -53,8 +53,8 @@ async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:  # ty
 @operation(
     "unit/v1/list", input=UnitListInput, output=UnitConnection, kind="unit", action="list", mutates=False,
     graphql_name="units", summary="List units",
-)  # fmt: skip
-async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnection:  # type: ignore[valid-type]
+)
+async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnection:
     """Units visible to you, filtered by association, type, status or text
     (unit number or current owner's name), sorted stably, a page at a time."""
     rows = await units.page(ctx.session, data, await ctx.visible("unit", "read", Unit))
@@ -64,7 +64,7 @@ async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnecti
 @operation(
     "unit/v1/bulkImport", input=UnitBulkImportInput, output=UnitBulkImportResult, kind="unit", action="import",
     result_field="result", summary="Import units in bulk",
-)  # fmt: skip
+)
 async def bulk_import_units(ctx: OperationContext, data: UnitBulkImportInput) -> UnitBulkImportResult:
     """Add up to 5,000 units to one association from JSON rows or CSV text. The
     import is validated as a whole and applied all or nothing: with any wrong row,

@@ -22,7 +22,7 @@ from graph.operations import Scope, operation
     scope=Scope.ACCOUNT,
     summary="Ask to join an organization",
 )
-async def create_join_request(ctx: OperationContext, data: JoinRequestCreateInput) -> JoinRequestRead:  # type: ignore[valid-type]
+async def create_join_request(ctx: OperationContext, data: JoinRequestCreateInput) -> JoinRequestRead:
     """Ask to join an organization. Its admins approve or decline with
     joinRequestDecide; a request nobody decides expires after the organization's
     review period. Follow it with `workflow(id: workflowId)`."""
@@ -47,7 +47,7 @@ async def create_join_request(ctx: OperationContext, data: JoinRequestCreateInpu
     action="decide",
     summary="Approve or decline a join request",
 )
-async def decide_join_request(ctx: OperationContext, data: JoinRequestDecideInput) -> JoinRequestRead:  # type: ignore[valid-type]
+async def decide_join_request(ctx: OperationContext, data: JoinRequestDecideInput) -> JoinRequestRead:
     """Approve or decline a pending join request of the active organization. The
     review workflow then admits the user (as a member) or closes the request."""
     request = await join_requests.decide(ctx.session, org(ctx), data.id, data.approve, ctx.user_id)

@@ -20,7 +20,7 @@ from graph.operations import operation
     action="link_manager",
     summary="Link a management company to this association",
 )
-async def create_management_link(ctx: OperationContext, data: ManagementLinkCreateInput) -> ManagementLinkRead:  # type: ignore[valid-type]
+async def create_management_link(ctx: OperationContext, data: ManagementLinkCreateInput) -> ManagementLinkRead:
     """Record that a management company manages the active association. The
     company's staff still act here only through memberships of their own."""
     link = await service.link_manager(ctx.session, org(ctx), data.manager_organization_id)

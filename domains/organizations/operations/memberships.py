@@ -23,7 +23,7 @@ from graph.operations import operation
     action="create",
     summary="Add a member",
 )
-async def add_membership(ctx: OperationContext, data: MembershipAddInput) -> MembershipRead:  # type: ignore[valid-type]
+async def add_membership(ctx: OperationContext, data: MembershipAddInput) -> MembershipRead:
     """Add an existing user to the active organization with the given roles."""
     m = await service.add_member(ctx.session, org(ctx), data.email, [r.value for r in data.roles])
     ctx.audit_summary = {"roles": m.roles}

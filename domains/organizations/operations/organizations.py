@@ -29,7 +29,7 @@ from graph.operations import Scope, operation
     scope=Scope.ACCOUNT,
     summary="Create an organization",
 )
-async def create_organization(ctx: OperationContext, data: OrganizationCreateInput) -> OrganizationRead:  # type: ignore[valid-type]
+async def create_organization(ctx: OperationContext, data: OrganizationCreateInput) -> OrganizationRead:
     """Create an organization (association, management company, service provider,
     individual or commercial client). You become its admin. It does not become
     active: call organizationSelect to act in it."""
@@ -50,7 +50,7 @@ async def create_organization(ctx: OperationContext, data: OrganizationCreateInp
     scope=Scope.ACCOUNT,
     summary="Choose the active organization",
 )
-async def select_organization(ctx: OperationContext, data: OrganizationSelectInput) -> MembershipRead:  # type: ignore[valid-type]
+async def select_organization(ctx: OperationContext, data: OrganizationSelectInput) -> MembershipRead:
     """Make an organization you belong to the active one for this session. Every
     org-scoped operation acts in it, with the roles you hold there, until you
     select another or log out."""

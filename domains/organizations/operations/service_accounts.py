@@ -22,7 +22,7 @@ from graph.operations import operation
     action="create",
     summary="Create a service account and API key",
 )
-async def create_service_account(ctx: OperationContext, data: ServiceAccountCreateInput) -> ServiceAccountCreated:  # type: ignore[valid-type]
+async def create_service_account(ctx: OperationContext, data: ServiceAccountCreateInput) -> ServiceAccountCreated:
     """Create a service account for an integration or an AI agent, bound to the
     active organization, and return its API key (shown once)."""
     account, key = await service.create_service_account(
@@ -41,7 +41,7 @@ async def create_service_account(ctx: OperationContext, data: ServiceAccountCrea
     action="revoke",
     summary="Revoke a service account's API key",
 )
-async def revoke_service_account(ctx: OperationContext, data: ServiceAccountRevokeInput) -> ServiceAccountRead:  # type: ignore[valid-type]
+async def revoke_service_account(ctx: OperationContext, data: ServiceAccountRevokeInput) -> ServiceAccountRead:
     """Revoke a service account: its API key stops working at once."""
     account = await service.revoke_service_account(ctx.session, org(ctx), data.id)
     return ServiceAccountRead.model_validate(account)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from graph.handlers import as_connection, org
 from domains.payables.models import VendorPayment
 from domains.payables.operations import actor
 from domains.payables.schemas import (
@@ -12,7 +11,7 @@ from domains.payables.schemas import (
     VendorPaymentRead,
 )
 from domains.payables.service import payments
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 

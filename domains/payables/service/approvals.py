@@ -143,5 +143,5 @@ async def settle(session: AsyncSession, organization_id: UUID, invoice_id: UUID,
         durable.audit(
             session, organization_id, "invoice/approvalOverdue", [encode("inv", invoice_id)],
             {"status": invoice.status.value, "workflowId": invoice.workflow_id},
-        )  # fmt: skip
+        )
     return invoice.status.value

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from domains.receivables.models import AssessmentSchedule, Levy
-from graph.handlers import as_connection, org
-from graph.handlers import require
 from domains.receivables.schemas import (
     LevyConnection,
     LevyGetInput,
@@ -15,14 +13,14 @@ from domains.receivables.schemas import (
     LevyRead,
 )
 from domains.receivables.service import assessments
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation
 
 
 @operation(
     "levy/v1/preview", input=LevyInput, output=LevyPreview, kind="assessment_schedule", action="preview",
     mutates=False, summary="Preview a levy",
-)  # fmt: skip
+)
 async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
     """What levying one period of a schedule would charge each active unit, the
     total and how the cents were rounded — posting nothing. Says so if the
@@ -50,8 +48,8 @@ async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
 @operation(
     "levy/v1/post", input=LevyInput, output=LevyRead, kind="assessment_schedule", action="levy",
     summary="Levy one period of a schedule",
-)  # fmt: skip
-async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type: ignore[valid-type]
+)
+async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:
     """Charge one period of a schedule to every active unit, exactly once: a
     durable workflow posts the charges (`workflowId`; `postedUnits` counts
     them), using any credit a unit has. Levying a period again — even
@@ -76,8 +74,8 @@ async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type
 @operation(
     "levy/v1/get", input=LevyGetInput, output=LevyRead, kind="assessment_schedule", action="read", target=Levy,
     mutates=False, summary="Read a levy",
-)  # fmt: skip
-async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:  # type: ignore[valid-type]
+)
+async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:
     """One levy, with how many of its units are charged so far."""
     return (await assessments.levy_reads(ctx.session, [ctx.target]))[0]
 
@@ -85,8 +83,8 @@ async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:  # ty
 @operation(
     "levy/v1/list", input=LevyListInput, output=LevyConnection, kind="assessment_schedule", action="list",
     mutates=False, graphql_name="levies", summary="List levies",
-)  # fmt: skip
-async def list_levies(ctx: OperationContext, data: LevyListInput) -> LevyConnection:  # type: ignore[valid-type]
+)
+async def list_levies(ctx: OperationContext, data: LevyListInput) -> LevyConnection:
     """An association's levies, latest period first."""
     rows, page = await assessments.levy_page(ctx.session, data, await ctx.visible("assessment_schedule", "read", Levy))
     connection = as_connection(LevyConnection, rows, page)

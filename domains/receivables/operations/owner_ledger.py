@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from graph.handlers import as_connection, org
 from domains.receivables.models import OwnerLedgerEntry
 from domains.receivables.schemas import (
     OwnerLedgerEntryChargeInput,
@@ -16,7 +15,7 @@ from domains.receivables.schemas import (
     PaymentReturnResult,
 )
 from domains.receivables.service import owner_ledger
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 
@@ -27,8 +26,8 @@ def _actor(ctx: OperationContext) -> object:
 @operation(
     "payment/v1/record", input=PaymentRecordInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Record an owner's payment",
-)  # fmt: skip
-async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+)
+async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> OwnerLedgerEntryRead:
     """Record a payment received for a unit. It pays the oldest open charges
     first (by due date) unless `allocations` name charges to pay first; what is
     left stays as a credit that later charges use. The amount is positive with
@@ -44,7 +43,7 @@ async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> Own
 @operation(
     "payment/v1/return", input=PaymentReturnInput, output=PaymentReturnResult, kind="owner_ledger_entry",
     action="return", target=OwnerLedgerEntry, result_field="result", summary="Return a bounced payment",
-)  # fmt: skip
+)
 async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> PaymentReturnResult:
     """Record that the bank returned a payment (NSF): the charges it paid are
     open again — undone by new rows, nothing is edited — the money leaves cash,
@@ -60,8 +59,8 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
 @operation(
     "ownerLedgerEntry/v1/charge", input=OwnerLedgerEntryChargeInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Charge a unit",
-)  # fmt: skip
-async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+)
+async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> OwnerLedgerEntryRead:
     """Charge one unit a one-off amount (a fine, a repair charged back, a
     correction), credited to an income account; any credit the owner has pays it."""
     rows, allocations = await owner_ledger.charge(ctx.session, org(ctx), data, _actor(ctx))  # type: ignore[arg-type]
@@ -72,8 +71,8 @@ async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> Ow
 @operation(
     "ownerLedgerEntry/v1/credit", input=OwnerLedgerEntryCreditInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="create", summary="Credit a unit",
-)  # fmt: skip
-async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+)
+async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> OwnerLedgerEntryRead:
     """Credit one unit (a waived fee, a concession): it reduces the income it
     gives back and pays the named charge, or the oldest open charges of its fund;
     any rest stays as credit."""
@@ -85,8 +84,8 @@ async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> Ow
 @operation(
     "ownerLedgerEntry/v1/get", input=OwnerLedgerEntryGetInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
     action="read", target=OwnerLedgerEntry, mutates=False, summary="Read an owner-ledger row",
-)  # fmt: skip
-async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
+)
+async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> OwnerLedgerEntryRead:
     """One row of a unit's ledger with its allocations. Owners read their own units' rows."""
     return (await owner_ledger.entry_reads(ctx.session, [ctx.target]))[0]
 
@@ -94,8 +93,8 @@ async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> Ow
 @operation(
     "ownerLedgerEntry/v1/list", input=OwnerLedgerEntryListInput, output=OwnerLedgerEntryConnection, kind="owner_ledger_entry",
     action="list", mutates=False, graphql_name="ownerLedgerEntries", summary="List owner-ledger rows",
-)  # fmt: skip
-async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:  # type: ignore[valid-type]
+)
+async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:
     """Owner-ledger rows of an association or one unit, newest first, with their
     allocations. Owners see their own units' rows only."""
     rows, page = await owner_ledger.entry_page(ctx.session, data, await ctx.visible("owner_ledger_entry", "read", OwnerLedgerEntry))

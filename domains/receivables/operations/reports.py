@@ -25,7 +25,7 @@ from graph.operations import operation
 @operation(
     "arAging/v1/get", input=ArAgingInput, output=ArAging, kind="owner_ledger_entry", action="report", mutates=False,
     summary="Accounts receivable aging",
-)  # fmt: skip
+)
 async def ar_aging(ctx: OperationContext, data: ArAgingInput) -> ArAging:
     """Each unit's open charges as of a date in buckets by days past due
     (current, 1–30, 31–60, 61–90, over 90), its unapplied credit and its
@@ -42,7 +42,7 @@ async def ar_aging(ctx: OperationContext, data: ArAgingInput) -> ArAging:
 @operation(
     "delinquencyList/v1/get", input=DelinquencyListInput, output=DelinquencyList, kind="owner_ledger_entry",
     action="report", mutates=False, summary="Delinquent units",
-)  # fmt: skip
+)
 async def delinquency_list(ctx: OperationContext, data: DelinquencyListInput) -> DelinquencyList:
     """Units owing at least `minAmount` on charges more than `minDaysPastDue`
     days past due on a date, with their owners' names, most overdue first."""
@@ -59,7 +59,7 @@ async def delinquency_list(ctx: OperationContext, data: DelinquencyListInput) ->
 @operation(
     "ownerStatement/v1/get", input=OwnerStatementInput, output=OwnerStatement, kind="owner_ledger_entry", action="read",
     target=Unit, mutates=False, summary="A unit's owner statement",
-)  # fmt: skip
+)
 async def owner_statement(ctx: OperationContext, data: OwnerStatementInput) -> OwnerStatement:
     """A unit's statement for a date range: the balance before it, every charge,
     payment and credit in it with the running balance, and the closing balance.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from graph.handlers import as_connection, org
 from domains.receivables.models import AssessmentSchedule
 from domains.receivables.schemas import (
     AssessmentScheduleConnection,
@@ -12,15 +11,15 @@ from domains.receivables.schemas import (
     AssessmentScheduleUpdateInput,
 )
 from domains.receivables.service import assessments
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 
 @operation(
     "assessmentSchedule/v1/create", input=AssessmentScheduleCreateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="create", summary="Create an assessment schedule",
-)  # fmt: skip
-async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
+)
+async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:
     """Set up a regular (monthly, quarterly, annual) or special assessment: the
     amount (a period total split by assessment share, or a fixed amount per
     unit), the income account and fund it goes to, and its dates. Levy each
@@ -33,8 +32,8 @@ async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateI
 @operation(
     "assessmentSchedule/v1/update", input=AssessmentScheduleUpdateInput, output=AssessmentScheduleRead,
     kind="assessment_schedule", action="update", target=AssessmentSchedule, summary="Change an assessment schedule",
-)  # fmt: skip
-async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
+)
+async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:
     """Rename a schedule, change its amount, due day or end date, or stop it.
     Levies already started keep what they charged."""
     schedule = ctx.target
@@ -46,8 +45,8 @@ async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateI
     "assessmentSchedule/v1/list", input=AssessmentScheduleListInput, output=AssessmentScheduleConnection,
     kind="assessment_schedule", action="list", mutates=False, graphql_name="assessmentSchedules",
     summary="List assessment schedules",
-)  # fmt: skip
-async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:  # type: ignore[valid-type]
+)
+async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:
     """An association's assessment schedules, by name."""
     rows, page = await assessments.schedule_page(ctx.session, data, await ctx.visible("assessment_schedule", "read", AssessmentSchedule))
     return as_connection(AssessmentScheduleConnection, rows, page)

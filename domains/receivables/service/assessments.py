@@ -27,7 +27,6 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.models import ControlRole, EntrySource
 from domains.accounting.service import ledger
 from domains.associations.models import Association, Unit, UnitStatus
@@ -51,6 +50,7 @@ from domains.receivables.service import fund_of, income_account
 from domains.receivables.service.book import Book
 from graph.db import new_id
 from graph.handlers import changes, require
+from graph.pages import Page, page_statement
 
 CENT = Decimal("0.01")
 LEVY_WORKFLOW = "post_levy_workflow"
@@ -278,4 +278,5 @@ async def levy_reads(session: AsyncSession, levies: Sequence[Levy]) -> list[Any]
 async def posted_counts(session: AsyncSession, levy_ids: list[UUID]) -> dict[UUID, int]:
     """How many units each levy has charged so far (levies with none are absent)."""
     E = OwnerLedgerEntry
-    return dict((await session.execute(select(E.levy_id, func.count()).where(E.levy_id.in_(levy_ids)).group_by(E.levy_id))).all())
+    rows = (await session.execute(select(E.levy_id, func.count()).where(E.levy_id.in_(levy_ids)).group_by(E.levy_id))).all()
+    return {levy_id: count for levy_id, count in rows if levy_id is not None}
