@@ -19,15 +19,25 @@ from graphql import (
 
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY, Scope
-from graph.schema import build_schema
+from graph.schema import build_schema, sdl
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECIFIED = {"String", "Int", "Float", "Boolean", "ID"}
 
 
 def test_schema_graphql_is_current(settings) -> None:  # type: ignore[no-untyped-def]
-    live = build_schema(settings).as_str() + "\n"
+    live = sdl(build_schema(settings))
     assert (ROOT / "schema.graphql").read_text() == live, "schema.graphql is stale: run `hestami export-schema`"
+
+
+def test_schema_graphql_loads_in_plain_graphql_tools() -> None:
+    """A client's codegen or an agent reads the committed SDL with graphql-core,
+    which refuses directives it was not given; the federation ones are declared."""
+    from graphql import build_schema as plain_build_schema
+
+    schema = plain_build_schema((ROOT / "schema.graphql").read_text())
+    assert schema.get_type("Association") is not None
+    assert "key" in {d.name for d in schema.directives}
 
 
 def test_openapi_json_is_current(settings) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,8 @@
 """The OpenAPI document as served by the real server, and a client generated from it.
 
 What each test proves:
+- test_document_is_what_sdk_generators_expect: the tidying graph/openapi.py does for
+  generators holds everywhere (see the test's docstring).
 - test_served_document_is_valid_and_complete: GET /api/v1/openapi.json validates as
   OpenAPI 3.1 (openapi-spec-validator); it has exactly one POST path per registered
   operation, each `/api/v1/rpc/<resource>/v<n>/<action>`, with a unique operationId,
@@ -47,6 +49,53 @@ def spec(live_server: str) -> dict[str, Any]:
     return r.json()
 
 
+def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        where: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            where = where[part]
+        node = where
+    return node
+
+
+def _nodes(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+def test_document_is_what_sdk_generators_expect(spec: dict[str, Any]) -> None:
+    """What outside generators tripped over: no `default: null` (strict TypeScript
+    reads it as required), no pydantic-only keywords, no property titles (wrapper
+    classes), decimals as one named string schema, ids as one named schema per
+    type, and error responses and the Idempotency-Key parameter defined once."""
+    schemas = spec["components"]["schemas"]
+    for name, schema in schemas.items():
+        for node in _nodes(schema):
+            assert node.get("default", 0) is not None, (name, node)
+            assert not {"decimal_places", "max_digits", "gt", "ge", "lt", "le"} & set(node), (name, node)
+            assert "x-hestami-decimal" not in node, (name, node)
+            if node.get("type") == "number":
+                raise AssertionError(f"{name}: a decimal travels as a string, not a JSON number: {node}")
+        for field in schema.get("properties", {}).values():
+            assert "title" not in field, (name, field)
+    assert schemas["Decimal"]["type"] == "string"
+    amount = schemas["InvoiceLineInput"]["properties"]["amount"]
+    assert amount["$ref"] == "#/components/schemas/Decimal" and "> 0" in amount["description"]
+    assert schemas["AssociationId"]["pattern"] == "^asn_[a-z2-7]{26}$"
+    assert schemas["Unit"]["properties"]["associationId"]["$ref"] == "#/components/schemas/AssociationId"
+    id_like = [n for n in _nodes(schemas) if str(n.get("pattern", "")).endswith("_[a-z2-7]{26}$")]
+    assert len(id_like) == sum(name.endswith("Id") for name in schemas if name != "ErrorEnvelope"), "ids are defined once"
+    for item in spec["paths"].values():
+        assert all("$ref" in p for p in item["post"]["parameters"]), "parameters are components"
+        assert all("$ref" in r for status, r in item["post"]["responses"].items() if status != "200")
+    assert spec["info"]["license"]["name"]
+
+
 def test_served_document_is_valid_and_complete(spec: dict[str, Any]) -> None:
     validate(spec)
     load_domains()
@@ -71,17 +120,22 @@ def test_served_document_is_valid_and_complete(spec: dict[str, Any]) -> None:
         expected_security: list[Any] = [] if name in PUBLIC else [{"bearer": []}]
         assert op["security"] == expected_security, path
 
-        key_params = [p for p in op.get("parameters", []) if p["in"] == "header" and p["name"].lower() == "idempotency-key"]
+        parameters = [_resolve(spec, p) for p in op.get("parameters", [])]
+        key_params = [p for p in parameters if p["in"] == "header" and p["name"].lower() == "idempotency-key"]
         if REGISTRY[name].idempotent:
             assert len(key_params) == 1 and key_params[0]["required"] is True, path
             assert key_params[0]["schema"]["maxLength"] == 255
         else:
             assert key_params == [], path
 
+        assert op["requestBody"]["required"] is True, path
         assert "200" in op["responses"]
         for status, response in op["responses"].items():
             if status[0] in "45":
+                response = _resolve(spec, response)
                 assert response["content"]["application/json"]["schema"] == {"$ref": ENVELOPE}, (path, status)
+                if status in ("409", "429", "503"):
+                    assert "Retry-After" in response["headers"], (path, status)
     assert len(operation_ids) == len(set(operation_ids)), "operationIds are unique"
     # Every mutating operation is idempotent except the auth ones, which mint sessions.
     assert {op.name for op in REGISTRY.values() if op.mutates and not op.idempotent} <= PUBLIC | {"auth/v1/logout"}
