@@ -8,6 +8,7 @@ ids (`org_…`). Operations add their own fields only where a model has none.
 from __future__ import annotations
 
 import inspect as pyinspect
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 from uuid import UUID
@@ -18,7 +19,7 @@ from sqlalchemy import String, inspect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.schema import Column
 
-from graph.ids import public_id
+from graph.ids import PREFIXES, id_json_schema, public_id
 
 _ID_TYPES: dict[str, Any] = {}  # table name → pydantic public-id type
 NODES: dict[str, tuple[type[DeclarativeBase], str]] = {}  # prefix → (ORM model, Cerbos kind)
@@ -103,7 +104,8 @@ def derive(
             # read back: 0.01 and 0.01000000 are one value, but clients diff strings.
             annotation = Annotated[Decimal, AfterValidator(_quantizer(scale))]
             constraints["decimal_places"] = scale
-        if isinstance(column.type, String) and column.type.length and not _is_id(annotation):
+        is_enum = getattr(column.type, "enum_class", None) is not None
+        if isinstance(column.type, String) and column.type.length and not _is_id(annotation) and not is_enum:
             constraints["max_length"] = column.type.length
             if not column.nullable:
                 constraints["min_length"] = 1
@@ -121,6 +123,7 @@ def derive(
         definitions[field_name] = spec
     config: dict[str, Any] = {}
     if examples:
+        examples = [_concrete(example) for example in examples]
         config["json_schema_extra"] = {"examples": examples}
     model = create_model(  # type: ignore[call-overload]
         name,
@@ -134,7 +137,24 @@ def derive(
     if config:
         model.model_config.update(config)  # type: ignore[typeddict-item]
         model.model_rebuild(force=True)
+    for example in examples or ():
+        model.model_validate(example)  # an example clients copy must be a request we accept
     return model
+
+
+_PLACEHOLDER = re.compile(r"^([a-z]+)_…$")
+
+
+def _concrete(value: Any) -> Any:
+    """An example with each id placeholder (`asn_…`, readable in the source) made
+    a well-formed id of that type, so the published example validates."""
+    if isinstance(value, str) and (match := _PLACEHOLDER.match(value)) and match[1] in PREFIXES:
+        return id_json_schema(match[1])["examples"][0]
+    if isinstance(value, dict):
+        return {k: _concrete(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_concrete(v) for v in value]
+    return value
 
 
 def _quantizer(scale: int) -> Any:

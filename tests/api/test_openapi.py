@@ -96,6 +96,29 @@ def test_document_is_what_sdk_generators_expect(spec: dict[str, Any]) -> None:
     assert spec["info"]["license"]["name"]
 
 
+def test_every_example_validates_against_its_schema(spec: dict[str, Any]) -> None:
+    """Examples are copied into requests by people and agents: each one, in the
+    schemas and in the operations, is a value its own schema accepts."""
+    from jsonschema import Draft202012Validator
+
+    def check(ref: str, example: Any, where: str) -> None:
+        validator = Draft202012Validator({"$ref": ref, "components": spec["components"]})
+        errors = [e.message for e in validator.iter_errors(example)]
+        assert not errors, (where, example, errors)
+
+    checked = 0
+    for name, schema in spec["components"]["schemas"].items():
+        for example in schema.get("examples", []):
+            check(f"#/components/schemas/{name}", example, name)
+            checked += 1
+    for path, item in spec["paths"].items():
+        media = item["post"]["requestBody"]["content"]["application/json"]
+        if "example" in media:
+            check(media["schema"]["$ref"], media["example"], path)
+            checked += 1
+    assert checked > 36, checked
+
+
 def test_served_document_is_valid_and_complete(spec: dict[str, Any]) -> None:
     validate(spec)
     load_domains()
