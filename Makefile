@@ -17,7 +17,7 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 CERBOS := node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64
 NPM_STAMP := node_modules/.installed
-DEVSERVICES := $(PY) -m graph.devservices
+DEVSERVICES := $(PY) -m devtools.devservices
 PYTEST_ARGS ?=
 
 .PHONY: help venv node_modules services-run services-test run policy-test test contracts bench bench-nested bench-accounting stop clean FORCE
@@ -82,7 +82,7 @@ contracts: venv
 	$(VENV)/bin/hestami export-schema && $(VENV)/bin/hestami export-openapi
 
 stop:
-	if [[ -d .hestami ]]; then $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m graph.devservices down; fi
+	if [[ -d .hestami ]]; then $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m devtools.devservices down; fi
 
 clean: stop
 	rm -rf .hestami

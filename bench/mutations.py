@@ -42,7 +42,7 @@ from bench.harness import (
     run_sequential,
     start_uvicorn,
 )
-from graph import sandbox
+from devtools import sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -517,9 +517,10 @@ async def main(args: argparse.Namespace) -> int:
     sandbox.configure("bench", RUN_ID, BENCH_DB, rate_limit_capacity=10_000_000)
     import httpx
 
-    from graph.database_setup import bootstrap, drop_databases, migrate
+    from app.discovery import load_domains
+    from app.server import create_app
+    from devtools.database_setup import bootstrap, drop_databases, migrate
     from graph.platform import Platform
-    from graph.server import create_app
     from graph.settings import Settings
     from tests.helpers import Api
 
@@ -533,6 +534,7 @@ async def main(args: argparse.Namespace) -> int:
         if args.preload_audit:
             print(f"preloading {args.preload_audit} audit rows ...", flush=True)
             await preload_audit(settings, args.preload_audit)
+        load_domains()  # before the platform starts: hooks and workflows register on import
         platform = await Platform.start(settings)
         app = create_app(settings, platform=platform)
 
@@ -675,7 +677,7 @@ async def preload_audit(settings: Any, rows: int) -> None:
     off: shows how the audit-chain trigger's lookup scales with the table."""
     import asyncpg
 
-    from graph.database_setup import _plain
+    from devtools.database_setup import _plain
 
     conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
     try:

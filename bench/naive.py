@@ -2,7 +2,7 @@
 association query, with resolvers that each run their own query per parent.
 
 Everything but the relation resolvers is the API's: the same root resolver
-(`association/v1/get` through `graph.execution.run`: scope, roles, Cerbos check),
+(`association/v1/get` through `graph.pipeline.run`: scope, roles, Cerbos check),
 the same request context (one RLS-scoped read transaction per request, whose lock
 makes the per-parent queries sequential), the same Cerbos list filters, the same
 guards and extensions, served by the same `GraphQLEndpoint` (authentication, rate
@@ -21,8 +21,6 @@ from typing import Any
 import strawberry
 from sqlalchemy import select
 
-from dataloaders.pages import connection, page_statement
-from domains.associations.access import current
 from domains.associations.models import (
     ContactPoint,
     ContactPointKind,
@@ -37,12 +35,14 @@ from domains.associations.models import (
 )
 from domains.associations.schemas import UnitFilter
 from domains.associations.service import units as unit_service
+from domains.associations.service.access import current
 from graph.errors import AppError
-from graph.execution import run
 from graph.gqltypes import enum_type
 from graph.graphql_fields import graphql_error
 from graph.ids import encode
 from graph.operations import REGISTRY
+from graph.pages import connection, page_statement
+from graph.pipeline import run
 from graph.settings import Settings
 
 
@@ -54,12 +54,12 @@ def _id(prefix: str) -> Any:
 
 
 async def _visible(ctx: Any, kind: str, model: Any) -> Any:
-    """`ctx.list_filter`, one PlanResources per kind per request: a hundred sibling
+    """`ctx.visible`, one PlanResources per kind per request: a hundred sibling
     resolvers asking at once would otherwise each send one (the context's plan memo
     is filled only after the first answer arrives), which is not what is measured here."""
     lock = ctx.__dict__.setdefault("_bench_plan_lock", asyncio.Lock())
     async with lock:
-        return await ctx.list_filter(kind, "read", model)
+        return await ctx.visible(kind, "read", model)
 
 
 async def _one(info: strawberry.Info, statement: Any) -> Any:

@@ -7,7 +7,7 @@ points) and residents — the API vs a naive resolver set vs hand-written SQL.
 Sets up like bench/mutations.py: a fresh database `hestami_bench_<id>` (+ its DBOS
 system database), bootstrap + migrate as the owner, `Platform.start`, `create_app`.
 A registered user creates a management company through the API, and
-`graph.seed.seed_associations` fills it (COPY as the owner role) with
+`devtools.seed.seed_associations` fills it (COPY as the owner role) with
 `--associations` × `--units`. The same process then serves, next to the API:
 
 * `/bench/naive` — `bench.naive`: the same field shape, resolvers without dataloaders,
@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from app.server import tune_gc
 from bench.harness import (
     Phase,
     SqlCounter,
@@ -47,8 +48,7 @@ from bench.harness import (
     run_sequential,
     start_uvicorn,
 )
-from graph import sandbox
-from graph.server import tune_gc
+from devtools import sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -437,13 +437,14 @@ async def main(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
     from starlette.routing import Route
 
+    from app.discovery import load_domains
+    from app.server import GraphQLEndpoint, _GraphQL, create_app
     from bench.naive import build_naive_schema
-    from graph.database_setup import _plain, bootstrap, drop_databases, migrate
+    from devtools.database_setup import _plain, bootstrap, drop_databases, migrate
+    from devtools.seed import seed_associations
     from graph.db import create_engine, session_factory
     from graph.ids import decode
     from graph.platform import Platform
-    from graph.seed import seed_associations
-    from graph.server import GraphQLEndpoint, _GraphQL, create_app
     from graph.settings import Settings
     from graph.telemetry import instrument_engine
     from tests.helpers import Api
@@ -458,6 +459,7 @@ async def main(args: argparse.Namespace) -> int:
     su_engine = None
     try:
         await asyncio.to_thread(migrate, settings)
+        load_domains()  # before the platform starts: hooks and workflows register on import
         platform = await Platform.start(settings)
         app = create_app(settings, platform=platform)
         sql = SqlCounter()

@@ -350,3 +350,25 @@ def plan_filter(
     if not isinstance(clause, ColumnElement):
         raise Forbidden("Not allowed to list these records")
     return clause
+
+
+class ListFilters:
+    """WHERE clauses admitting exactly the rows Cerbos would allow (PlanResources),
+    so pagination counts are right: one plan per kind and action per request,
+    however many lists and nested levels ask for it. RLS still applies underneath."""
+
+    def __init__(self, authorizer: Authorizer) -> None:
+        self._authorizer = authorizer
+        self._plans: dict[tuple[str, str], asyncio.Future[response_pb2.PlanResourcesResponse]] = {}
+
+    async def where(self, principal: Principal, kind: str, action: str, model: Any) -> ColumnElement[bool]:
+        key = (kind, action)
+        if key not in self._plans:
+            # Shared while in flight: sibling loaders asking at once make one call.
+            self._plans[key] = asyncio.ensure_future(self._authorizer.plan(principal, kind, action))
+        try:
+            plan = await asyncio.shield(self._plans[key])
+        except BaseException:
+            self._plans.pop(key, None)
+            raise
+        return plan_filter(plan, model, resource_columns(model))

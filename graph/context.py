@@ -3,7 +3,7 @@
 It holds the principal, opens the request's one RLS-scoped read transaction
 lazily (set_config for organization and user in the same round trip as BEGIN's
 first statement), loads the principal's roles in the active organization, and
-owns the request's dataloaders. The session is guarded by a lock because GraphQL
+owns the request's dataloaders and Cerbos list filters. The session is guarded by a lock because GraphQL
 resolves sibling fields concurrently and one connection runs one statement at a
 time.
 """
@@ -16,37 +16,18 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dataloaders import Loaders
-from graph.auth.principal import RELATIONS, Principal, PrincipalKind
+from graph import hooks
+from graph.auth.principal import Principal, PrincipalKind
+from graph.authz import ListFilters
 from graph.db import apply_scope
-from graph.errors import Forbidden, OrganizationNotSelected, Unauthenticated
+from graph.errors import OrganizationNotSelected, Unauthenticated
+from graph.loaders import Loaders
 
 if TYPE_CHECKING:
     from graph.platform import Platform
-
-
-async def load_roles(session: AsyncSession, principal: Principal, organization_id: UUID) -> None:
-    """Set a user's roles from their membership in `organization_id` (a service
-    account's roles come with its key). No membership: FORBIDDEN."""
-    if principal.kind is PrincipalKind.SERVICE_ACCOUNT:
-        return
-    from domains.organizations.models import Membership
-
-    relations = list(RELATIONS.items())
-    row = (
-        await session.execute(
-            select(Membership.roles, *(fn(principal.id).label(name) for name, fn in relations)).where(
-                Membership.organization_id == organization_id, Membership.user_id == principal.id
-            )
-        )
-    ).first()
-    if row is None:
-        raise Forbidden("You are not a member of the active organization.")
-    principal.roles = list(row[0])
-    principal.relations = {name: [str(v) for v in row[i + 1] or ()] for i, (name, _) in enumerate(relations)}
 
 
 class RequestContext:
@@ -55,11 +36,11 @@ class RequestContext:
         self.principal = principal
         self.trace_id = trace_id
         self.loaders = Loaders(self)
+        self.filters = ListFilters(platform.authorizer)
         self.replayed = False
         self.response_headers: dict[str, str] = {}
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
-        self._plans: dict[tuple[str, str], asyncio.Future[Any]] = {}
         self._roles_loaded = principal is None or principal.kind is PrincipalKind.SERVICE_ACCOUNT
 
     @property
@@ -113,28 +94,15 @@ class RequestContext:
             async with self.read_session() as session:
                 # Sibling root fields wait on the same lock: only the first reads.
                 if not self._roles_loaded:
-                    await load_roles(session, principal, organization_id)
+                    await hooks.principal_roles.call(session, principal, organization_id)
                     self._roles_loaded = True
         return principal
 
-    async def list_filter(self, kind: str, action: str, model: Any) -> Any:
-        """A WHERE clause admitting exactly the rows of `model` Cerbos would allow
-        (PlanResources), so pagination counts are right. One plan per kind and
-        action per request, however many lists and nested levels use it. RLS
-        still applies underneath."""
+    async def visible(self, kind: str, action: str, model: Any) -> ColumnElement[bool]:
+        """A WHERE clause admitting exactly the rows of `model` Cerbos would allow,
+        for loaders and list fields (`ListFilters`: one plan per kind and action per request)."""
         principal = await self.ensure_roles()
-        from graph.authz import plan_filter, resource_columns
-
-        key = (kind, action)
-        if key not in self._plans:
-            # Shared while in flight: sibling loaders asking at once make one call.
-            self._plans[key] = asyncio.ensure_future(self.platform.authorizer.plan(principal, kind, action))
-        try:
-            plan = await asyncio.shield(self._plans[key])
-        except BaseException:
-            self._plans.pop(key, None)
-            raise
-        return plan_filter(plan, model, resource_columns(model))
+        return await self.filters.where(principal, kind, action, model)
 
     async def release(self) -> None:
         """End the read transaction now (a later read opens a fresh one). A mutation

@@ -16,7 +16,7 @@ from uuid import UUID
 from dbos import DBOS, SetWorkflowID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.audit.models import AuditEvent
+from graph import hooks
 
 WORKFLOWS: dict[str, Callable[..., Awaitable[Any]]] = {}
 # Actor of the audit rows a workflow writes on its own (no user is acting).
@@ -48,14 +48,13 @@ async def perform(actions: list[dict[str, Any]]) -> None:
 
 def audit(session: AsyncSession, organization_id: UUID, operation: str, target_ids: list[str], summary: dict[str, Any]) -> None:
     """An audit row for what a long-running workflow did by itself (a request
-    expired, a reminder fell due), written in the workflow step's transaction."""
-    session.add(
-        AuditEvent(
-            organization_id=organization_id,
-            actor_kind="workflow",
-            actor_id=SYSTEM_ACTOR,
-            operation=operation,
-            target_ids=target_ids,
-            summary=summary,
-        )
+    expired, late fees fell due), written in the workflow step's transaction."""
+    hooks.audit_row.call(
+        session,
+        organization_id=organization_id,
+        actor_kind="workflow",
+        actor_id=SYSTEM_ACTOR,
+        operation=operation,
+        target_ids=target_ids,
+        summary=summary,
     )

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     ORGANIZATION_NOT_SELECTED = "ORGANIZATION_NOT_SELECTED"
     NOT_FOUND = "NOT_FOUND"
+    INVALID_REFERENCE = "INVALID_REFERENCE"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
@@ -95,6 +96,13 @@ class OrganizationNotSelected(AppError):
 class NotFound(AppError):
     code = ErrorCode.NOT_FOUND
     status = 404
+
+
+class InvalidReference(AppError):
+    """An id in the input names nothing visible in this organization (or the wrong association)."""
+
+    code = ErrorCode.INVALID_REFERENCE
+    status = 422
 
 
 class Conflict(AppError):

@@ -18,9 +18,9 @@ from graphql import GraphQLError
 from pydantic import BaseModel
 
 from graph.errors import AppError, ErrorCode
-from graph.execution import run, validate_input
 from graph.gqltypes import input_type, output_type, to_plain
 from graph.operations import Operation
+from graph.pipeline import run, validate_input
 
 # Codes that concern the request rather than its input: raised as GraphQL errors.
 REQUEST_ERRORS = {

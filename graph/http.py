@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from graph import hooks
 from graph.auth.principal import Principal, PrincipalKind
 from graph.errors import AppError, ErrorCode, Unauthenticated, error_body
 from graph.platform import Platform
@@ -64,11 +65,8 @@ async def authenticate(platform: Platform, request: Request) -> Principal | None
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Use `Authorization: Bearer <token>`.", code=ErrorCode.TOKEN_INVALID)
     token = token.strip()
-    from domains.organizations import api_keys
-
-    if token.startswith(api_keys.PREFIX):
-        principal = await api_keys.authenticate(platform.sessions, token)
-    else:
+    principal = await hooks.api_key_principal.call(platform.sessions, token)
+    if principal is None:
         claims = platform.tokens.verify_access(token)
         session = await platform.session_store.get(claims.session_id)
         if session is None or str(session.user_id) != claims.subject:

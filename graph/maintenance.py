@@ -1,7 +1,6 @@
-"""Scheduled workflows: housekeeping here, and any a domain declares with
-`scheduled` (late fees). They run as DBOS workflows so a missed run is not lost
-to a restart. Idempotency keys are pruned once they are past their retention
-(never before 24 hours; the SQL function enforces the floor too)."""
+"""Scheduled workflows: the platform's housekeeping (pruning idempotency keys,
+graph/idempotency.py) and any a domain declares with `scheduled` (late fees).
+They run as DBOS workflows so a missed run is not lost to a restart."""
 
 from __future__ import annotations
 
@@ -10,11 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from dbos import DBOS
-from sqlalchemy import text
 
-from graph.platform import current_platform
-
-PRUNE_SCHEDULE = "prune-idempotency-keys"
 ScheduledWorkflow = Callable[[datetime, Any], Awaitable[Any]]
 # schedule name → (workflow, cron), created once in DBOS's system database.
 SCHEDULES: dict[str, tuple[ScheduledWorkflow, str]] = {}
@@ -29,22 +24,6 @@ def scheduled(schedule_name: str, cron: str, *, name: str) -> Callable[[Schedule
         return workflow
 
     return register
-
-
-@DBOS.step(name="prune_idempotency_keys_step")
-async def prune_idempotency_keys_step() -> int:
-    platform = current_platform()
-    async with platform.sessions() as session, session.begin():
-        pruned = await session.scalar(
-            text("SELECT prune_idempotency_keys(make_interval(hours => :hours))"),
-            {"hours": platform.settings.idempotency_retention_hours},
-        )
-    return int(pruned or 0)
-
-
-@scheduled(PRUNE_SCHEDULE, "17 * * * *", name="prune_idempotency_keys_workflow")
-async def prune_idempotency_keys_workflow(scheduled_at: datetime, context: Any) -> int:
-    return await prune_idempotency_keys_step()
 
 
 async def ensure_schedules() -> None:

@@ -20,7 +20,6 @@ from pydantic_core import core_schema
 
 from graph.ids import PREFIXES, id_json_schema
 from graph.operations import REGISTRY, Operation, Scope
-from graph.registry import load_domains
 from graph.settings import Settings
 
 # status → (component name, description, whether it carries Retry-After)
@@ -222,7 +221,7 @@ def _field(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_openapi(settings: Settings) -> dict[str, Any]:
-    load_domains()
+    """The document for every registered operation (load the domains first)."""
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
     models = {(o.input, "validation") for o in ops} | {(o.output, "serialization") for o in ops}
     _, defs = models_json_schema(

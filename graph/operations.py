@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from graph.execution import OperationContext
+    from graph.handlers import OperationContext
 
 NAME = re.compile(r"^([a-z][a-zA-Z0-9]*)/v([1-9][0-9]*)/([a-z][a-zA-Z0-9]*)$")
 

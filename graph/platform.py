@@ -9,27 +9,23 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dbos import DBOS
-from pydantic import BaseModel
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from graph.auth.principal import Principal
+from graph import hooks
 from graph.auth.sealing import Sealer
 from graph.auth.sessions import SessionStore
 from graph.auth.tokens import TokenService, load_keyset
-from graph.authz import Authorizer, ResourceRef, resource_attrs
+from graph.authz import Authorizer
 from graph.db import create_engine, session_factory
-from graph.errors import Forbidden, NotFound
-from graph.operations import Scope
+from graph.maintenance import ensure_schedules
 from graph.ratelimit import RateLimiter
 from graph.settings import Settings
-
-if TYPE_CHECKING:
-    from graph.operations import Operation
+from graph.telemetry import instrument_engine, setup_tracing
 
 _CURRENT: Platform | None = None
 
@@ -54,14 +50,14 @@ class Platform:
 
     @classmethod
     async def start(cls, settings: Settings, *, launch_dbos: bool = True) -> Platform:
+        """Start the shared services, then DBOS. The domains must be loaded first
+        (`app.discovery.load_domains`): their hooks, and every DBOS workflow, must
+        exist before DBOS launches and recovers what an earlier process left."""
         global _CURRENT
-        from graph.registry import load_domains
-        from graph.telemetry import instrument_engine, setup_tracing
-
+        missing = hooks.missing()
+        if missing:
+            raise RuntimeError(f"Load the domains before starting the platform; nothing provides {', '.join(missing)}")
         setup_tracing(settings)  # before DBOS launches: it looks for a provider then
-
-        load_domains()
-        import graph.maintenance  # noqa: F401  (its workflows must exist before DBOS launches)
 
         engine = create_engine(settings.app_url(), settings)
         instrument_engine(engine)
@@ -92,8 +88,6 @@ class Platform:
         )
         _CURRENT = platform
         if launch_dbos:
-            from graph.maintenance import ensure_schedules
-
             # On this thread, not via to_thread: DBOS adopts the event loop running
             # where launch() is called, and runs queued and recovered async workflows
             # on it. Launched from a worker thread, it ran them on a private loop, where
@@ -109,42 +103,6 @@ class Platform:
         await self.engine.dispose()
         if _CURRENT is self:
             _CURRENT = None
-
-    async def authorize_operation(
-        self, op: Operation, principal: Principal | None, data: BaseModel, session: AsyncSession | None = None
-    ) -> Any:
-        """One Cerbos check for the operation's kind and action. Operations that run
-        before anyone is authenticated (register, login, refresh) have no principal
-        to check. An operation with a `target` is checked against that row, read in
-        `session` (RLS-scoped): a row that is hidden, absent or not readable is
-        NOT_FOUND, so ids reveal nothing. Returns that row (None without a target)."""
-        if principal is None:
-            return
-        # Org-scoped operations act on rows of the active organization; an
-        # account-level one may name its target organization in its input.
-        org = principal.active_organization_id if op.scope is Scope.ORGANIZATION else getattr(data, "organization_id", None)
-        if op.target is not None:
-            assert session is not None, f"{op.name} names a target row: authorize it inside a transaction"
-            row = await session.get(op.target, data.id)  # type: ignore[attr-defined]
-            missing = NotFound(f"No {op.kind.replace('_', ' ')} with this id is visible to you.", field=["id"])
-            if row is None:
-                raise missing
-            ref = ResourceRef(id=str(row.id), attrs=resource_attrs(row))
-            actions = {op.action, "read"}
-            decisions = (await self.authorizer.check(principal, op.kind, [ref], actions))[ref.id]
-            if not decisions["read"]:
-                raise missing
-            if not decisions[op.action]:
-                raise Forbidden(f"Not allowed to {op.action} this {op.kind.replace('_', ' ')}")
-            return row
-        resource_id = getattr(data, "id", None) or org or "new"
-        await self.authorizer.require(
-            principal,
-            op.kind,
-            op.action,
-            ResourceRef(id=str(resource_id), attrs={"organization_id": str(org)} if org else {}),
-        )
-        return None
 
     async def readiness(self) -> dict[str, bool]:
         async def db() -> bool:

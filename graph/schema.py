@@ -1,11 +1,12 @@
-"""The composed GraphQL schema: every domain's reads, every registered operation,
-Relay's `node`/`nodes`, and the guards. An Apollo Federation 2 subgraph.
+"""Composing the GraphQL schema from root query types, every registered
+operation, and the guards. An Apollo Federation 2 subgraph (the assembly,
+app/schema.py, says which query types and extra types).
 """
 
 from __future__ import annotations
 
-import logging
 import decimal
+import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -21,10 +22,8 @@ from graph.errors import AppError, ErrorCode
 from graph.graphql_fields import graphql_error, mutation_field, query_field
 from graph.limits import guard_extensions
 from graph.operations import REGISTRY
-from graph.registry import load_domains
 from graph.settings import Settings
 from graph.transient import database_unavailable, is_transient
-from resolvers.node import NodeQuery
 
 log = logging.getLogger("hestami.graphql")
 tracer = trace.get_tracer("hestami.graphql")
@@ -132,12 +131,10 @@ class OperationSpan(SchemaExtension):
         return results
 
 
-def build_schema(settings: Settings) -> strawberry.federation.Schema:
-    domains = load_domains()
-    from resolvers.viewer import (
-        ViewerQuery,  # after the domains: it uses their extended types
-    )
-    query_types: list[type] = [ViewerQuery, NodeQuery, *(q for d in domains for q in d.query_types())]
+def compose_schema(settings: Settings, *, queries: list[type], types: list[Any]) -> strawberry.federation.Schema:
+    """`queries`' fields and the read operations make Query; the mutating operations
+    make Mutation; `types` are included though only reachable through `node`."""
+    query_types = list(queries)
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
     op_queries = {op.graphql_name: query_field(op) for op in ops if not op.mutates}
     if op_queries:
@@ -171,7 +168,7 @@ def build_schema(settings: Settings) -> strawberry.federation.Schema:
         config=StrawberryConfig(scalar_map={uuid.UUID: uuid_scalar, decimal.Decimal: decimal_scalar}),
         query=query,
         mutation=mutation,
-        types=[t for d in domains for t in d.extra_types()],
+        types=types,
         extensions=[OperationSpan, *guard_extensions(settings), MaskUnexpectedErrors],
     )
 
@@ -209,4 +206,4 @@ def sdl(schema: strawberry.federation.Schema) -> str:
     return FEDERATION_DEFINITIONS + schema.as_str() + "\n"
 
 
-__all__ = ["DuplicateFieldError", "build_schema", "graphql_error", "sdl"]
+__all__ = ["DuplicateFieldError", "compose_schema", "graphql_error", "sdl"]

@@ -65,6 +65,7 @@ def setup_tracing(settings: Settings, processors: list[SpanProcessor] | None = N
         return current
     processors = list(processors or [])
     if settings.otlp_endpoint:
+        # Local: the exporter (and `requests` under it) loads only when traces are shipped.
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
             OTLPSpanExporter,
         )

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from graph import sandbox
+from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
 TEST_DB = f"hestami_test_{RUN_ID}"
@@ -51,7 +51,7 @@ def span_exporter(settings: Settings):  # type: ignore[no-untyped-def]
 async def database(settings: Settings) -> AsyncIterator[str]:
     import asyncio
 
-    from graph.database_setup import bootstrap, drop_databases, migrate
+    from devtools.database_setup import bootstrap, drop_databases, migrate
 
     await bootstrap(settings)
     await asyncio.to_thread(migrate, settings)
@@ -63,8 +63,10 @@ async def database(settings: Settings) -> AsyncIterator[str]:
 async def platform(database: str, settings: Settings, span_exporter):  # type: ignore[no-untyped-def]
     from dbos import DBOS
 
+    from app.discovery import load_domains
     from graph.platform import Platform
 
+    load_domains()  # before the platform starts: hooks and workflows register on import
     platform = await Platform.start(settings)
     yield platform
     await platform.close()
@@ -73,7 +75,7 @@ async def platform(database: str, settings: Settings, span_exporter):  # type: i
 
 @pytest.fixture(scope="session")
 def app(platform, settings: Settings):  # type: ignore[no-untyped-def]
-    from graph.server import create_app
+    from app.server import create_app
 
     return create_app(settings, platform=platform)
 

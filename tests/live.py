@@ -124,7 +124,7 @@ def start_server(
     port: int | None = None,
     timeout: float = 30.0,
 ) -> LiveServer:
-    """Start `python -m graph.cli serve` and wait for /readyz to answer 200.
+    """Start `python -m devtools.cli serve` and wait for /readyz to answer 200.
 
     `executor_id` becomes the child's DBOS executor id (DBOS__VMID). Each server
     gets a fresh one unless told otherwise: at launch DBOS recovers the PENDING
@@ -140,7 +140,7 @@ def start_server(
     log_path = Path(name)
     log_file = log_path.open("wb")
     process = subprocess.Popen(
-        [PYTHON, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [PYTHON, "-m", "devtools.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log_file,

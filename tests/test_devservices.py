@@ -1,4 +1,4 @@
-"""`python -m graph.devservices up --for test` is idempotent and reuses the running PDP."""
+"""`python -m devtools.devservices up --for test` is idempotent and reuses the running PDP."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from graph import devservices
+from devtools import devservices
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _up(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "graph.devservices", "up", "--for", "test"],
+        [sys.executable, "-m", "devtools.devservices", "up", "--for", "test"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
 
@@ -83,7 +83,7 @@ def test_a_second_checkout_runs_its_own_pdp_and_down_stops_it(tmp_path: Path) ->
     pid = int(other_paths.pidfile("cerbos-test").read_text())
 
     down = subprocess.run(
-        [sys.executable, "-m", "graph.devservices", "down", "--for", "test"],
+        [sys.executable, "-m", "devtools.devservices", "down", "--for", "test"],
         cwd=ROOT, env=other_env, capture_output=True, text=True, timeout=30,
     )
     assert down.returncode == 0, down.stderr
@@ -101,7 +101,7 @@ def test_run_mode_passes_given_services_through(tmp_path: Path) -> None:
     }
     env = {**os.environ, **given, "HESTAMI_STATE_DIR": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "graph.devservices", "up", "--for", "run"],
+        [sys.executable, "-m", "devtools.devservices", "up", "--for", "run"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=30,
     )
     assert proc.returncode == 0, proc.stderr

@@ -4,8 +4,8 @@ hidden N+1 (and would do IO outside the request's RLS-scoped transaction)."""
 
 from __future__ import annotations
 
+from app.discovery import load_domains
 from graph.db import Base
-from graph.registry import load_domains
 
 
 def test_no_relationship_loads_lazily() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from app.discovery import load_domains
+from app.schema import build_schema
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY, operation
-from graph.registry import load_domains
-from graph.schema import build_schema
 
 
 def test_v2_beside_deprecated_v1(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -55,7 +55,9 @@ MONEY = Numeric(14, 2)
 
 
 
-class _Booked:
+class Booked:
+    """A row of an association's books; receivables and payables keep theirs in the same shape."""
+
     organization_id: Mapped[UUID] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), doc="The organization that holds the books."
     )
@@ -70,7 +72,7 @@ class FundKind(StrEnum):
     SPECIAL_ASSESSMENT = "special_assessment"
 
 
-class Fund(TimestampMixin, _Booked, Base):
+class Fund(TimestampMixin, Booked, Base):
     """A self-balancing set of accounts: operating, reserve or special-assessment money."""
 
     __tablename__ = "funds"
@@ -122,7 +124,7 @@ class ControlRole(StrEnum):
     NSF_FEE_INCOME = "nsf_fee_income"
 
 
-class GlAccount(TimestampMixin, _Booked, Base):
+class GlAccount(TimestampMixin, Booked, Base):
     """An account of the association's chart of accounts. Balance-sheet accounts
     belong to one fund; income and expense accounts are shared and each posting
     names its fund."""
@@ -150,7 +152,7 @@ class GlAccount(TimestampMixin, _Booked, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, doc="Inactive accounts keep their history but take no new postings.")
 
 
-class FiscalPeriodClose(_Booked, Base):
+class FiscalPeriodClose(Booked, Base):
     """A closed month: nothing more posts into it. Closing is final."""
 
     __tablename__ = "fiscal_period_closes"
@@ -190,7 +192,7 @@ class Basis(StrEnum):
     CASH = "cash"
 
 
-class JournalEntry(_Booked, Base):
+class JournalEntry(Booked, Base):
     """A posted, balanced journal entry. Never changed: a correction is a
     reversing entry that points at it."""
 
@@ -214,7 +216,7 @@ class JournalEntry(_Booked, Base):
     posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it; null for system postings.")
 
 
-class JournalLine(_Booked, Base):
+class JournalLine(Booked, Base):
     """One debit or credit of a journal entry, to one account in one fund."""
 
     __tablename__ = "journal_lines"
@@ -240,7 +242,7 @@ class JournalLine(_Booked, Base):
     memo: Mapped[str | None] = mapped_column(String(200), doc="Line memo.")
 
 
-class BudgetAmount(_Booked, Base):
+class BudgetAmount(Booked, Base):
     """The budget of one account and fund for one month of a fiscal year."""
 
     __tablename__ = "budget_amounts"

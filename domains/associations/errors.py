@@ -64,13 +64,6 @@ class ImportRejected(AppError):
     status = 422
 
 
-class InvalidReference(AppError):
-    """An id in the input names nothing visible in this organization (or the wrong association)."""
-
-    code = "INVALID_REFERENCE"
-    status = 422
-
-
 class ElectronicConsentRequired(AppError):
     """Electronic delivery of notices needs the owner's consent on record (e.g. California Civil Code §4040(b))."""
 

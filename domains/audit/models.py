@@ -8,9 +8,11 @@ from uuid import UUID
 
 from sqlalchemy import ARRAY, BigInteger, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.organizations import models as _organizations  # noqa: F401  (FK target)
+from graph import hooks
 from graph.db import Base, new_id
 from graph.schemas import register_id
 
@@ -48,3 +50,9 @@ class AuditEvent(Base):
 
 
 AuditEventId = register_id(AuditEvent, "aud", "audit_event")
+
+
+@hooks.audit_row.provide
+def add_audit_row(session: AsyncSession, **fields: Any) -> None:
+    """The audit row of a change, added to the change's own transaction."""
+    session.add(AuditEvent(**fields))

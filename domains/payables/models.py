@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from domains.accounting.models import MONEY, _Booked
+from domains.accounting.models import MONEY, Booked
 from domains.associations import models as _associations  # noqa: F401  (FK targets)
 from graph.db import (
     Base,
@@ -129,7 +129,7 @@ class InsuranceCertificate(TimestampMixin, TenantMixin, Base):
 # --- settings ---------------------------------------------------------------
 
 
-class PayablesSettings(_Booked, Base):
+class PayablesSettings(Booked, Base):
     """How an association approves invoices: above the threshold, the board
     approves after the manager. Without settings every invoice goes to the board."""
 
@@ -169,7 +169,7 @@ class InvoiceStatus(StrEnum):
 PENDING = (InvoiceStatus.AWAITING_MANAGER, InvoiceStatus.AWAITING_BOARD)
 
 
-class Invoice(TimestampMixin, _Booked, Base):
+class Invoice(TimestampMixin, Booked, Base):
     """A vendor's bill to an association, posted to the books when entered
     (expense and payable, accrual view) and paid once approved."""
 
@@ -207,7 +207,7 @@ class Invoice(TimestampMixin, _Booked, Base):
     entered_by: Mapped[UUID] = mapped_column(doc="User or service account that entered it.")
 
 
-class InvoiceLine(_Booked, Base):
+class InvoiceLine(Booked, Base):
     """One charge of an invoice, coded to an expense account and a fund."""
 
     __tablename__ = "invoice_lines"
@@ -243,7 +243,7 @@ class Decision(StrEnum):
     REJECTED = "rejected"
 
 
-class InvoiceApproval(_Booked, Base):
+class InvoiceApproval(Booked, Base):
     """One decision on an invoice at one step, kept for good: who approved or
     rejected it, when and why. A step is decided once."""
 
@@ -276,7 +276,7 @@ class VendorPaymentMethod(StrEnum):
     CARD = "card"
 
 
-class VendorPayment(TimestampMixin, _Booked, Base):
+class VendorPayment(TimestampMixin, Booked, Base):
     """A payment of an approved invoice, in full or in part. It settles the
     invoice's lines in order and posts: payable and expense (cash view) debited,
     cash credited."""

@@ -42,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domains.accounting.models import MONEY, _Booked
+from domains.accounting.models import MONEY, Booked
 from graph.db import (
     Base,
     TimestampMixin,
@@ -99,7 +99,7 @@ class AssessmentMethod(StrEnum):
     FIXED = "fixed"
 
 
-class AssessmentSchedule(TimestampMixin, _Booked, Base):
+class AssessmentSchedule(TimestampMixin, Booked, Base):
     """A recurring or special assessment of an association: what each active unit
     is charged per period, into which income account and fund, from when to when."""
 
@@ -134,7 +134,7 @@ class AssessmentSchedule(TimestampMixin, _Booked, Base):
     )
 
 
-class Levy(_Booked, Base):
+class Levy(Booked, Base):
     """One period of a schedule, charged to every active unit exactly once. The row
     is written when the levy is started; a durable workflow posts the charges."""
 
@@ -169,7 +169,7 @@ class LateFeeMethod(StrEnum):
     PERCENT = "percent"
 
 
-class LateFeeRule(TimestampMixin, _Booked, Base):
+class LateFeeRule(TimestampMixin, Booked, Base):
     """An association's late-fee rule: how long after the due date, and how much."""
 
     __tablename__ = "late_fee_rules"
@@ -221,7 +221,7 @@ class PaymentMethod(StrEnum):
     OTHER = "other"
 
 
-class OwnerLedgerEntry(_Booked, Base):
+class OwnerLedgerEntry(Booked, Base):
     """One line of a unit's owner ledger: a charge, fee, payment, credit,
     adjustment or returned payment, booked by the journal entry it names."""
 
@@ -261,7 +261,7 @@ class OwnerLedgerEntry(_Booked, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
 
 
-class OwnerLedgerAllocation(_Booked, Base):
+class OwnerLedgerAllocation(Booked, Base):
     """Part of a payment or credit applied to a charge of the same unit (a
     negative amount undoes an earlier application, e.g. when a payment bounces)."""
 

@@ -45,8 +45,8 @@ import pytest
 from dbos import DBOS
 from sqlalchemy import select
 
+from devtools.database_setup import _plain
 from domains.organizations.models import ServiceAccount
-from graph.database_setup import _plain
 from graph.db import scoped_transaction
 from graph.ids import decode
 from graph.telemetry import set_scope

@@ -63,7 +63,7 @@ async def app_with(platform) -> AsyncIterator[Callable[..., Any]]:  # type: igno
     Cerbos and DBOS of the session one) so `platform.settings` - which the rate
     limiter and body limit read - is the tight one, and a rate-limit prefix of its
     own so draining its buckets never throttles the rest of the suite."""
-    from graph.server import create_app
+    from app.server import create_app
 
     prefixes: list[str] = []
 
@@ -324,8 +324,8 @@ def _assert_masked_text(text: str) -> None:
 async def test_unexpected_resolver_error_is_masked(
     api: Api, monkeypatch, span_exporter, caplog
 ) -> None:  # type: ignore[no-untyped-def]
-    from dataloaders import Loaders
     from domains.organizations.models import Organization
+    from graph.loaders import Loaders
 
     caller = await api.register()
     await api.create_org(caller)

@@ -89,7 +89,7 @@ async def _audit_for_key(api: Api, caller: Caller, op: str, key: str) -> list[di
 @pytest.fixture(scope="module")
 async def owner(settings) -> Any:  # type: ignore[no-untyped-def]
     """The owner role (BYPASSRLS) on the test database: counts across tenants, moves the clock."""
-    from graph.database_setup import _plain
+    from devtools.database_setup import _plain
 
     conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
     yield conn

@@ -8,7 +8,7 @@ from dbos import DBOS
 from sqlalchemy import text
 
 from graph.db import create_engine, session_factory
-from graph.maintenance import PRUNE_SCHEDULE, prune_idempotency_keys_workflow
+from graph.idempotency import PRUNE_SCHEDULE, prune_idempotency_keys_workflow
 
 
 async def test_hourly_prune_schedule_exists(platform) -> None:  # type: ignore[no-untyped-def]

@@ -31,8 +31,8 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 
+from app.discovery import load_domains
 from graph.operations import REGISTRY
-from graph.registry import load_domains
 from tests.helpers import PASSWORD
 from tests.live import ROOT
 

@@ -27,8 +27,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from app.discovery import load_domains
 from graph.operations import REGISTRY
-from graph.registry import load_domains
 from tests.helpers import PASSWORD
 
 CHECKS = [not_a_server_error, response_schema_conformance]

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from dbos import DBOS
 
-from graph.database_setup import _plain
+from devtools.database_setup import _plain
 from graph.telemetry import set_scope
 from tests import live
 from tests.api.test_crash_recovery import _status, _until, _wf_done

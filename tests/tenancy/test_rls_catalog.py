@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from graph.database_setup import _plain
+from devtools.database_setup import _plain
 from tests.tenancy.conftest import REVOKED
 
 GLOBAL_TABLES = {

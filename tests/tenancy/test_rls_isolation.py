@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from graph.database_setup import _plain
+from devtools.database_setup import _plain
 from graph.db import create_engine, scoped_transaction, session_factory
 from tests.tenancy.conftest import (
     FACTORIES,

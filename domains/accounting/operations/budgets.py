@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from domains.accounting import budgets
 from domains.accounting.schemas import Budget, BudgetGetInput, BudgetSetInput
+from domains.accounting.service import budgets
 from domains.associations.models import Association
-from domains.associations.operations import org
-from domains.associations.service import require
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, org, require
 from graph.operations import operation
 
 

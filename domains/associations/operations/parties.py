@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Party
-from domains.associations.operations import as_connection, org
 from domains.associations.schemas import (
     PartyConnection,
     PartyCreateInput,
@@ -13,7 +12,7 @@ from domains.associations.schemas import (
     PartyUpdateInput,
 )
 from domains.associations.service import parties
-from graph.execution import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 
@@ -35,7 +34,7 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
     """Change a party's name, delivery preference or contact points; only the
     fields given change. Owners may change their own party, but linking a user
     account (`userId`) is for staff."""
-    row = await ctx.session.get(Party, data.id)
+    row = ctx.target
     if "user_id" in data.model_fields_set and data.user_id != row.user_id:
         await ctx.authorize("party", "link_user", row)
     ctx.audit_summary = {"changed": await parties.update(ctx.session, row, data)}
@@ -48,7 +47,7 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
 )  # fmt: skip
 async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  # type: ignore[valid-type]
     """One party. Staff see every party; an owner or tenant sees their own."""
-    return PartyRead.model_validate(await ctx.session.get(Party, data.id))
+    return PartyRead.model_validate(ctx.target)
 
 
 @operation(

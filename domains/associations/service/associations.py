@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dataloaders.pages import Page, page_statement
 from domains.associations.errors import (
     AssociationsNotAllowed,
     DuplicateCode,
-    InvalidReference,
 )
 from domains.associations.models import Association, Unit, UnitStatus
-from domains.associations.service import changes, require
 from domains.organizations.models import Organization, OrganizationType
 from graph.db import add_or_raise, flush_or_raise
+from graph.errors import InvalidReference
+from graph.handlers import changes, require
+from graph.pages import Page, page_statement
 
 HOLDERS = (OrganizationType.ASSOCIATION, OrganizationType.MANAGEMENT_COMPANY)
 
@@ -86,3 +87,13 @@ def share_totals_statement(association_ids: list[UUID]) -> Any:
         .where(Unit.association_id.in_(association_ids), Unit.status == UnitStatus.ACTIVE)
         .group_by(Unit.association_id)
     )
+
+
+async def share_totals(session: AsyncSession, association_ids: list[UUID]) -> Sequence[Any]:
+    """(association id, unit count, voting weight, assessment share) per association with active units."""
+    return (await session.execute(share_totals_statement(association_ids))).all()
+
+
+async def by_ids(session: AsyncSession, ids: list[UUID], visible: ColumnElement[bool]) -> Sequence[Association]:
+    """The associations among `ids` the caller may read (`visible`: its list filter)."""
+    return (await session.scalars(select(Association).where(Association.id.in_(ids), visible))).all()

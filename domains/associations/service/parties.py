@@ -9,16 +9,16 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dataloaders.pages import Page, page_statement
 from domains.associations.errors import (
     ElectronicConsentRequired,
     PartyUserTaken,
     UserNotMember,
 )
 from domains.associations.models import ContactPoint, DeliveryPreference, Party
-from domains.associations.service import changes
 from domains.organizations.models import Membership
 from graph.db import add_or_raise, flush_or_raise
+from graph.handlers import changes
+from graph.pages import Page, page_statement
 
 
 async def _check_user(session: AsyncSession, organization_id: UUID, user_id: UUID | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from graph.execution import OperationContext
+from graph.handlers import OperationContext
 
 
 def actor(ctx: OperationContext) -> UUID:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from domains.associations.models import Association
-from domains.associations.service import require
-from domains.payables import register
 from domains.payables.models import Invoice
 from domains.payables.schemas import ApRegister, ApRegisterInput
-from graph.execution import OperationContext
+from domains.payables.service import register
+from graph.handlers import OperationContext, require
 from graph.operations import operation
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domains.associations.models import Association
-from domains.associations.operations import org
-from domains.associations.service import require
-from domains.payables import approvals
 from domains.payables.operations import actor
 from domains.payables.schemas import (
     PayablesSettingsGetInput,
     PayablesSettingsRead,
     PayablesSettingsSetInput,
 )
-from graph.execution import OperationContext
+from domains.payables.service import approvals
+from graph.handlers import OperationContext, org, require
 from graph.operations import operation
 
 

@@ -1,0 +1,865 @@
+"""Demo data, and association data at scale: `hestami seed` (what `make run` runs).
+
+Two parts, both idempotent (a second run changes nothing):
+
+* **Demo logins** — a management company running two self-managed associations, a board
+  member, a homeowner, a tenant and a vendor — through the domain services as the
+  application role, as the API would create them. Missing users, organizations and
+  memberships are added, and a demo membership's roles are set back to the demo's;
+  nothing else is changed.
+* **Their world** — each self-managed association organization holds its own association
+  (named after it, units and owners generated as below), so its board member finds units;
+  the vendor's service-provider organization is a released payables vendor (with a
+  certificate of insurance) of the management company and of Maple Grove; and the demo
+  associations have books: the standard funds and chart of accounts and an opening-balance
+  entry. Each piece is added once; a second run finds it and moves on.
+* **Associations at scale** — `--associations N` associations of `--units M` units each in
+  ONE organization (the demo management company unless `--organization` names another
+  association or management-company organization): codes, legal names, kinds, regions;
+  units with addresses, types, areas and shares (voting weights and assessment shares sum
+  to exactly 1 per association); one or two owners per unit (some units a company), each
+  party with one or two contact points; title history on about a fifth of the units;
+  owner-occupants, tenants in about a quarter of the units, some household members; a few
+  emergency contacts. The demo homeowner owns two units of the first association (living
+  in one, renting the other to the demo tenant), linked through `parties.user_id`, so
+  `viewer { myUnits }` lists them.
+
+  Every row of association `i` derives from (random seed, organization, i), codes included;
+  associations whose code already exists are skipped, so `--associations 10` after a run of
+  3 adds 7. Rows are written a batch of whole associations at a time, each batch one
+  transaction of COPYs (asyncpg `copy_records_to_table`) through the **owner** role, which
+  bypasses RLS — COPY is refused on RLS tables for any role RLS applies to. That is for
+  seeding only; nothing else writes as the owner. If the owner role cannot bypass RLS the
+  batches fall back to INSERTs under the organization's transaction-local scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:  # imported where used: `hestami --help` reads this module's defaults
+    import asyncpg
+
+    from graph.settings import Settings
+
+PASSWORD = "hestami-demo-2026"
+MANAGER = "Summit Property Management"
+OWNER_LOGIN = "harper.homeowner@demo.hestami.app"
+TENANT_LOGIN = "terry.tenant@demo.hestami.app"
+
+MANAGER_LOGIN = "morgan.manager@demo.hestami.app"
+BOARD_LOGIN = "bailey.board@demo.hestami.app"
+VENDOR_LOGIN = "val.vendor@demo.hestami.app"
+MAPLE_GROVE = "Maple Grove HOA"
+CEDAR_POINT = "Cedar Point Condominiums"
+VENDOR = "Ace Plumbing & Drain"
+
+# A plain `member` of the management company sees only the associations they own or
+# live in: the manager is a manager there, the homeowner and tenant members.
+PEOPLE = [
+    ("alex.admin@demo.hestami.app", "Alex Admin", {MANAGER: ["admin"], MAPLE_GROVE: ["admin"], CEDAR_POINT: ["admin"]}),
+    (MANAGER_LOGIN, "Morgan Manager", {MANAGER: ["manager"], MAPLE_GROVE: ["manager"], CEDAR_POINT: ["manager"]}),
+    (BOARD_LOGIN, "Bailey Board", {MAPLE_GROVE: ["board_member"]}),
+    (OWNER_LOGIN, "Harper Homeowner", {MANAGER: ["member"]}),
+    (TENANT_LOGIN, "Terry Tenant", {MANAGER: ["member"]}),
+    (VENDOR_LOGIN, "Val Vendor", {VENDOR: ["admin"]}),
+]
+# What each login finds once it selects its organization (printed by `hestami seed`, and
+# in the README).
+TRY = {
+    "alex.admin@demo.hestami.app": "admin everywhere: memberships, service accounts, the audit log",
+    MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations",
+    BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors",
+    OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs",
+    TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs",
+    VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
+}
+ORGANIZATIONS = [
+    (MANAGER, "management_company"),
+    (MAPLE_GROVE, "association"),
+    (CEDAR_POINT, "association"),
+    (VENDOR, "service_provider"),
+]
+# The association a self-managed association organization holds: (place name, kind).
+OWN_ASSOCIATION = {MAPLE_GROVE: ("Maple Grove", "hoa"), CEDAR_POINT: ("Cedar Point", "condominium")}
+# Organizations whose vendor list holds the demo vendor.
+VENDOR_CUSTOMERS = (MANAGER, MAPLE_GROVE)
+DEMO_ASSOCIATIONS = 3
+DEMO_UNITS = 40
+RANDOM_SEED = 2026
+BATCH_UNITS = 2500  # rows of about this many units per transaction
+WRITERS = 2  # owner connections writing batches concurrently
+
+
+# --------------------------------------------------------------------------------------
+# Demo logins (application role, domain services)
+# --------------------------------------------------------------------------------------
+
+
+async def ensure_demo_logins(settings: Settings, owner: asyncpg.Connection) -> tuple[dict[str, UUID], dict[str, UUID], int]:
+    """Users, organizations and memberships of the demo, added where missing.
+    Returns users by email, organizations by name, and how many things were added."""
+    from sqlalchemy import update
+
+    from domains.identity import service as identity
+    from domains.organizations import service as orgs
+    from domains.organizations.models import Membership, OrganizationType
+    from graph.db import create_engine, new_id, scoped_transaction, session_factory
+
+    engine = create_engine(settings.app_url(), settings, pool_size=2)
+    sessions = session_factory(engine)
+    added = 0
+    try:
+        users: dict[str, UUID] = {}
+        for email, name, _ in PEOPLE:
+            async with scoped_transaction(sessions, None, None) as session:
+                user = await identity.find_by_email(session, email)
+            if user is None:
+                user_id = new_id()
+                async with scoped_transaction(sessions, None, user_id) as session:
+                    user = await identity.register(session, email, name, PASSWORD, user_id=user_id)
+                added += 1
+            users[email] = user.id
+        # Looked up as the owner: an organization is the demo's if a demo user belongs to it.
+        rows = await owner.fetch(
+            """SELECT DISTINCT ON (o.name) o.name, o.id FROM organizations o
+                 JOIN memberships m ON m.organization_id = o.id
+                WHERE o.name = ANY($1::text[]) AND m.user_id = ANY($2::uuid[])
+                ORDER BY o.name, o.created_at""",
+            [n for n, _ in ORGANIZATIONS],
+            list(users.values()),
+        )
+        org_ids: dict[str, UUID] = {r["name"]: r["id"] for r in rows}
+        created: list[str] = []
+        for name, kind in ORGANIZATIONS:
+            if name in org_ids:
+                continue
+            org_id = new_id()
+            founder = next(users[e] for e, _, roles in PEOPLE if "admin" in roles.get(name, []))
+            async with scoped_transaction(sessions, org_id, founder) as session:
+                await orgs.create_organization(session, org_id, OrganizationType(kind), name, founder)
+            org_ids[name] = org_id
+            created.append(name)
+            added += 1
+        members = {
+            (r["organization_id"], r["user_id"]): list(r["roles"])
+            for r in await owner.fetch(
+                "SELECT organization_id, user_id, roles FROM memberships WHERE user_id = ANY($1::uuid[])", list(users.values())
+            )
+        }
+        for email, _, roles in PEOPLE:
+            for org_name, held in roles.items():
+                org_id, user_id = org_ids[org_name], users[email]
+                if members.get((org_id, user_id)) == held:
+                    continue
+                async with scoped_transaction(sessions, org_id, None) as session:
+                    if (org_id, user_id) in members:
+                        await session.execute(
+                            update(Membership)
+                            .where(Membership.organization_id == org_id, Membership.user_id == user_id)
+                            .values(roles=held)
+                        )
+                    else:
+                        session.add(Membership(organization_id=org_id, user_id=user_id, roles=held))
+                added += 1
+        for name in created:
+            if dict(ORGANIZATIONS)[name] == "association":
+                async with scoped_transaction(sessions, org_ids[name], None) as session:
+                    await orgs.link_manager(session, org_ids[name], org_ids[MANAGER])
+    finally:
+        await engine.dispose()
+    return users, org_ids, added
+
+
+async def ensure_demo_world(settings: Settings, owner: asyncpg.Connection, org_ids: dict[str, UUID], rng_seed: int) -> int:
+    """What the demo logins find once they select their organization (see the module
+    docstring). Returns how many things were added."""
+    from graph.db import create_engine, scoped_transaction, session_factory
+
+    added = 0
+    for name, named in OWN_ASSOCIATION.items():
+        added += (await seed_associations(settings, org_ids[name], 1, DEMO_UNITS, rng_seed=rng_seed, named=named)).created
+    booked = [
+        (org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], i)) for i in range(DEMO_ASSOCIATIONS)
+    ] + [(org_ids[name], association_code(rng_seed, org_ids[name], 0, named)) for name, named in OWN_ASSOCIATION.items()]
+    unbooked = await owner.fetch(
+        """SELECT a.organization_id, a.id, (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
+                  AND u.association_id = a.id) AS units
+             FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
+               ON a.organization_id = b.org AND a.code = b.code
+            WHERE NOT EXISTS (SELECT 1 FROM gl_accounts g WHERE g.organization_id = a.organization_id
+                                 AND g.association_id = a.id)""",
+        [o for o, _ in booked],
+        [c for _, c in booked],
+    )
+    vendors = {
+        r["organization_id"]
+        for r in await owner.fetch("SELECT organization_id FROM vendors WHERE provider_organization_id = $1", org_ids[VENDOR])
+    }
+    engine = create_engine(settings.app_url(), settings, pool_size=2)
+    sessions = session_factory(engine)
+    try:
+        for r in unbooked:
+            async with scoped_transaction(sessions, r["organization_id"], None) as session:
+                await _open_books(session, r["organization_id"], r["id"], r["units"])
+            added += 1
+        for name in VENDOR_CUSTOMERS:
+            if org_ids[name] in vendors:
+                continue
+            async with scoped_transaction(sessions, org_ids[name], None) as session:
+                await _add_vendor(session, org_ids[name], org_ids[VENDOR])
+            added += 1
+    finally:
+        await engine.dispose()
+    return added
+
+
+async def _open_books(session: Any, organization_id: UUID, association_id: UUID, units: int) -> None:
+    """The standard funds and chart of accounts, and cash brought forward into both
+    funds on the first of this year (about what a year of dues leaves)."""
+    from domains.accounting.service import chart, ledger
+    from domains.accounting.models import EntrySource
+
+    funds, accounts = await chart.install(session, organization_id, association_id)
+    fund = {f.code: f.id for f in funds}
+    account = {a.number: a.id for a in accounts}
+    opening = [("OPER", "1010", "3000", Decimal(180) * units), ("RESV", "1020", "3100", Decimal(1250) * units)]
+    await ledger.post(
+        session,
+        organization_id=organization_id,
+        association_id=association_id,
+        entry_date=date(date.today().year, 1, 1),
+        memo="Opening balances brought forward",
+        source=EntrySource.OPENING_BALANCE,
+        lines=[
+            line
+            for code, cash, balance, amount in opening
+            for line in (
+                ledger.Posting(account_id=account[cash], fund_id=fund[code], debit=amount),
+                ledger.Posting(account_id=account[balance], fund_id=fund[code], credit=amount),
+            )
+        ],
+    )
+
+
+async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:
+    """The demo vendor, as a manager would enter it: on file with its W-9 and a
+    certificate of insurance, hold released."""
+    from domains.payables.service import vendors
+    from domains.payables.models import InsuranceKind
+    from domains.payables.schemas import (
+        InsuranceCertificateCreateInput,
+        VendorCreateInput,
+    )
+
+    vendor = await vendors.create(
+        session,
+        organization_id,
+        VendorCreateInput(
+            name=VENDOR, provider_organization_id=provider, is_1099=True, tax_id="47-2019384",
+            remittance_address="1180 Delta Way\nSacramento, CA 95814",
+        ),
+    )  # fmt: skip
+    year = date.today().year
+    await vendors.add_certificate(
+        session,
+        organization_id,
+        InsuranceCertificateCreateInput(
+            vendor_id=vendor.id, kind=InsuranceKind.GENERAL_LIABILITY, carrier="Golden State Mutual",
+            policy_number="GL-88213", coverage_amount=Decimal("1000000.00"),
+            effective_on=date(year, 1, 1), expires_on=date(year + 1, 12, 31),
+        ),
+    )  # fmt: skip
+    await vendors.set_hold(session, vendor, None)
+
+
+# --------------------------------------------------------------------------------------
+# Associations at scale: row generation (pure Python, deterministic per association)
+# --------------------------------------------------------------------------------------
+
+COLUMNS: dict[str, tuple[str, ...]] = {  # in foreign-key order
+    "associations": (
+        "id", "organization_id", "code", "legal_name", "kind", "status", "region", "country", "tax_id",
+        "fiscal_year_start_month", "accounting_basis", "master_association_id", "managing_organization_id",
+    ),
+    "units": (
+        "id", "organization_id", "association_id", "unit_number", "building", "unit_type", "status", "street",
+        "city", "region", "postal_code", "country", "square_feet", "voting_weight", "assessment_share",
+    ),
+    "emergency_contacts": ("id", "organization_id", "unit_id", "name", "relationship", "phone", "priority"),
+    "parties": (
+        "id", "organization_id", "kind", "name", "user_id", "delivery_preference", "electronic_consent_at", "mailing_address",
+    ),
+    "contact_points": ("id", "organization_id", "party_id", "kind", "value", "label", "is_primary"),
+    "ownerships": ("id", "organization_id", "unit_id", "party_id", "interest", "starts_on", "ends_on", "is_primary"),
+    "residents": ("id", "organization_id", "unit_id", "party_id", "kind", "moved_in_on", "moved_out_on"),
+}  # fmt: skip
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+PLACE = _words(
+    "Maple Aspen Birch Cedar Willow Oak Pine Magnolia Sycamore Juniper Cypress Hawthorn Laurel Alder Elm Spruce "
+    "Chestnut Sage Heather Harbor Lake River Meadow Stone Silver Golden Eagle Falcon Fox Deer Quail Sunset Sunrise "
+    "Highland Bay Canyon Mesa Prairie Coral Palm Mission Vista Brook Spring Cobble Windsor Hampton Kingston Ashford "
+    "Bristol Chelsea Lexington Preston Waverly Carlisle Briar Heron Osprey Pelican Tamarack Linden Poplar Redwood"
+)
+PLACE_END = _words(
+    "Grove Point Creek Ridge Park Commons Estates Village Heights Landing Crossing Hills Glen Hollow Terrace "
+    "Gardens Place Square Shores Meadows Run Trace Woods Springs Bluff Court Harbor Station Vista Pointe"
+)
+STREET = _words(
+    "Maple Oak Elm Cedar Birch Willow Aspen Hickory Walnut Laurel Magnolia Dogwood Juniper Spruce Poplar Hawthorn "
+    "Sparrow Robin Cardinal Bluebird Finch Lark Wren Heron Meadowlark Ridge Valley Summit Canyon Brook Creek Spring "
+    "Lakeview Hillcrest Sunset Sunrise Orchard Vineyard Harvest Prairie Meadow Stone Granite Slate Amber Copper"
+)
+STREET_SUFFIX = _words("Ln Dr Ct Way Cir Pl Trl Rd Loop Pass")
+METROS = [  # city, region, ZIP prefix, area code
+    ("Sacramento", "CA", "958", "916"), ("San Diego", "CA", "921", "619"), ("Irvine", "CA", "926", "949"),
+    ("San Jose", "CA", "951", "408"), ("Phoenix", "AZ", "850", "602"), ("Scottsdale", "AZ", "852", "480"),
+    ("Las Vegas", "NV", "891", "702"), ("Henderson", "NV", "890", "702"), ("Denver", "CO", "802", "303"),
+    ("Aurora", "CO", "800", "720"), ("Austin", "TX", "787", "512"), ("Houston", "TX", "770", "713"),
+    ("Plano", "TX", "750", "972"), ("Orlando", "FL", "328", "407"), ("Tampa", "FL", "336", "813"),
+    ("Naples", "FL", "341", "239"), ("Boca Raton", "FL", "334", "561"), ("Atlanta", "GA", "303", "404"),
+    ("Charlotte", "NC", "282", "704"), ("Raleigh", "NC", "276", "919"), ("Nashville", "TN", "372", "615"),
+    ("Seattle", "WA", "981", "206"), ("Bellevue", "WA", "980", "425"), ("Portland", "OR", "972", "503"),
+    ("Boise", "ID", "837", "208"), ("Salt Lake City", "UT", "841", "801"), ("Naperville", "IL", "605", "630"),
+    ("Minneapolis", "MN", "554", "612"), ("Columbus", "OH", "432", "614"), ("Alexandria", "VA", "223", "703"),
+    ("Richmond", "VA", "232", "804"), ("Boston", "MA", "021", "617"), ("Hoboken", "NJ", "070", "201"),
+]  # fmt: skip
+FIRST = _words(
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph "
+    "Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra Mark Margaret "
+    "Donald Ashley Steven Kimberly Andrew Emily Paul Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa "
+    "George Deborah Timothy Stephanie Ronald Rebecca Jason Sharon Edward Laura Jeffrey Cynthia Ryan Dorothy Jacob "
+    "Amy Gary Kathleen Nicholas Angela Eric Shirley Jonathan Emma Stephen Brenda Larry Pamela Justin Nicole Scott "
+    "Anna Brandon Samantha Benjamin Katherine Samuel Christine Gregory Debra Alexander Rachel Priya Wei Mei Hiroshi "
+    "Yuki Aisha Omar Fatima Carlos Sofia Diego Lucia Mateo Valentina Ahmed Leila Arjun Ananya Kwame Amara Nguyen Linh"
+)
+LAST = _words(
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson "
+    "Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis "
+    "Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera "
+    "Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart "
+    "Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly Howard Ramos Kim "
+    "Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo "
+    "Sanders Patel Myers Long Ross Foster Jimenez Chen Wang Zhang Singh Kumar Okafor Haddad Kowalski Novak Schmidt"
+)
+COMPANY = ("Holdings LLC", "Properties LLC", "Investments LLC", "Realty Trust", "Family Trust", "Living Trust", "Capital Partners LP")
+MAIL = ("example.com", "example.net", "example.org", "mail.example.com")
+RELATIONSHIPS = ("neighbor", "sister", "brother", "daughter", "son", "friend", "parent", "caretaker")
+KINDS = (("hoa", 0.55), ("condominium", 0.33), ("cooperative", 0.07), ("master", 0.05))
+Q = 10**8  # NUMERIC(9,8): shares in hundred-millionths
+
+
+def split_shares(weights: list[int]) -> list[Decimal]:
+    """Fractions proportional to `weights`, each to 8 decimals, summing to exactly 1:
+    every share is rounded down and the remainder goes to the last one."""
+    total = sum(weights)
+    parts = [w * Q // total for w in weights[:-1]]
+    parts.append(Q - sum(parts))
+    return [Decimal(p).scaleb(-8) for p in parts]
+
+
+@dataclass
+class Demo:
+    """Users to link to parties of the first association generated."""
+
+    owner: tuple[UUID, str, str] | None = None  # user id, display name, email
+    tenant: tuple[UUID, str, str] | None = None
+    index: int = -1  # the association they live in
+
+
+@dataclass
+class Batch:
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
+    codes: list[str] = field(default_factory=list)
+
+
+def _weighted(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
+    x, acc = rng.random(), 0.0
+    for value, weight in choices:
+        acc += weight
+        if x < acc:
+            return value
+    return choices[-1][0]
+
+
+def _association_name(rng: random.Random, named: tuple[str, str] | None = None) -> tuple[str, str, str]:
+    """(kind, place name, code initials) of association i, from its own random stream,
+    unless `named` gives (place name, kind)."""
+    kind = _weighted(rng, KINDS)
+    a, b = rng.choice(PLACE), rng.choice(PLACE_END)
+    if named is not None:
+        place, kind = named
+        a, b = (place.split() + [""])[:2]
+        return kind, place, a[0] + b[:1]
+    return kind, f"{a} {b}", a[0] + b[0]
+
+
+def association_code(rng_seed: int, organization_id: UUID, index: int, named: tuple[str, str] | None = None) -> str:
+    rng = _rng(rng_seed, organization_id, index)
+    _kind, _place, initials = _association_name(rng, named)
+    return f"{initials}{index + 1:03d}"
+
+
+def _rng(rng_seed: int, organization_id: UUID, index: int) -> random.Random:
+    return random.Random(f"{rng_seed}:{organization_id}:{index}")
+
+
+class AssociationGenerator:
+    """All rows of one association, appended to a batch."""
+
+    def __init__(
+        self, batch: Batch, org: UUID, managing: UUID | None, index: int, units: int, rng_seed: int, today: date,
+        named: tuple[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        self.named = named
+        self.rows = batch.rows
+        self.org = org
+        self.managing = managing
+        self.index = index
+        self.units = units
+        self.rng = _rng(rng_seed, org, index)
+        self.today = today
+        self.batch = batch
+
+    def uid(self) -> UUID:
+        return UUID(int=self.rng.getrandbits(128), version=4)
+
+    def day_between(self, start: date, end: date) -> date:
+        span = (end - start).days
+        return start + timedelta(days=self.rng.randint(0, max(span, 0)))
+
+    # ---- parties --------------------------------------------------------------------
+
+    def phone(self) -> str:
+        return f"+1{self.area}555{self.rng.randint(100, 199):04d}"
+
+    def party(
+        self,
+        name: str,
+        *,
+        kind: str = "person",
+        user_id: UUID | None = None,
+        email: str | None = None,
+        mailing: str | None = None,
+    ) -> UUID:
+        rng = self.rng
+        pid = self.uid()
+        pref = _weighted(rng, (("electronic", 0.45), ("both", 0.2), ("postal", 0.35)))
+        consent = None
+        if pref != "postal":
+            consent = datetime(2015, 1, 1, 9, tzinfo=UTC) + timedelta(minutes=rng.randint(0, 5_500_000))
+        self.rows["parties"].append((pid, self.org, kind, name, user_id, pref, consent, mailing))
+        slug = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
+        email = email or f"{slug}{rng.randint(1, 99)}@{rng.choice(MAIL)}"
+        which = rng.random()
+        points = []
+        if which < 0.9 or user_id is not None:
+            points.append(("email", email, rng.choice(("home", "work", None)) if kind == "person" else "office"))
+        if which >= 0.3 or not points:
+            points.append(("phone", self.phone(), rng.choice(("mobile", "home", "mobile")) if kind == "person" else "office"))
+        for cp_kind, value, label in points:
+            self.rows["contact_points"].append((self.uid(), self.org, pid, cp_kind, value, label, True))
+        return pid
+
+    def person(self, last: str | None = None, **kw: Any) -> tuple[UUID, str]:
+        last = last or self.rng.choice(LAST)
+        return self.party(f"{self.rng.choice(FIRST)} {last}", **kw), last
+
+    def mailing_address(self) -> str:
+        city, region, zip3, _area = self.rng.choice(METROS)
+        street = f"{self.rng.randint(10, 9899)} {self.rng.choice(STREET)} {self.rng.choice(STREET_SUFFIX)}"
+        return f"{street}\n{city}, {region} {zip3}{self.rng.randint(0, 99):02d}"
+
+    # ---- the association ------------------------------------------------------------
+
+    def generate(self, demo: Demo, masters: dict[int, UUID]) -> str:
+        rng = self.rng
+        kind, place, initials = _association_name(rng, self.named)
+        code = f"{initials}{self.index + 1:03d}"
+        city, region, zip3, area = rng.choice(METROS)
+        self.area = area
+        suffix = {
+            "hoa": rng.choice(("Homeowners Association, Inc.", "Community Association, Inc.", "Owners Association")),
+            "condominium": rng.choice(("Condominium Association, Inc.", "Condominium Owners Association")),
+            "cooperative": rng.choice(("Housing Cooperative, Inc.", "Owners Corp.")),
+            "master": "Master Association, Inc.",
+        }[kind]
+        aid = self.uid()
+        # A master association takes the next few HOAs of the same batch under it.
+        master = next((m for i, m in masters.items() if 0 < self.index - i <= 3), None) if kind == "hoa" else None
+        if kind == "master":
+            masters[self.index] = aid
+        status = "onboarding" if rng.random() < 0.03 else "active"
+        tax_id = f"{rng.randint(10, 99)}-{rng.randint(0, 9_999_999):07d}" if rng.random() < 0.9 else None
+        self.rows["associations"].append(
+            (
+                aid, self.org, code, f"{place} {suffix}", kind, status, region, "US", tax_id,
+                rng.choice((1, 1, 1, 1, 7, 10)), "cash" if rng.random() < 0.2 else "accrual", master, self.managing,
+            )
+        )  # fmt: skip
+        self.batch.codes.append(code)
+        units = self.units_of(kind, place, city, region, zip3)
+        areas = [u[4] for u in units]
+        assessment = split_shares(areas)
+        voting = split_shares([1] * len(units)) if kind in ("hoa", "master") else assessment
+        for k, (number, building, utype, street, sqft) in enumerate(units):
+            uid = self.uid()
+            self.rows["units"].append(
+                (
+                    uid, self.org, aid, number, building, utype, "active", street, city, region,
+                    f"{zip3}{rng.randint(0, 99):02d}", "US", sqft, voting[k], assessment[k],
+                )
+            )  # fmt: skip
+            self.people_of(uid, k, utype, demo if self.index == demo.index else None)
+        return code
+
+    def units_of(self, kind: str, place: str, city: str, region: str, zip3: str) -> list[tuple[str, str | None, str, str, int]]:
+        """(number, building, type, street, square feet) of each unit."""
+        rng, n = self.rng, self.units
+        out: list[tuple[str, str | None, str, str, int]] = []
+        if kind in ("hoa", "master"):
+            streets = [f"{s} {rng.choice(STREET_SUFFIX)}" for s in rng.sample(STREET, min(len(STREET), max(1, n // 25 + 1)))]
+            townhomes = rng.random() < 0.25
+            house: dict[str, int] = {s: rng.randint(1, 40) * 10 for s in streets}
+            for k in range(n):
+                street = streets[k % len(streets)]
+                house[street] += rng.choice((2, 4, 6))
+                utype = "townhome" if townhomes and rng.random() < 0.6 else "single_family"
+                sqft = int(rng.gauss(2400, 550)) if utype == "single_family" else int(rng.gauss(1600, 250))
+                out.append((str(k + 1), None, utype, f"{house[street]} {street}", max(sqft, 700)))
+            return out
+        # Condominiums and co-ops: buildings with floors; condos also sell parking and storage.
+        base = f"{rng.randint(100, 9800)} {rng.choice(STREET)} {rng.choice(('St', 'Ave', 'Blvd', 'Way'))}"
+        extras = 0 if kind == "cooperative" or n < 20 else n // 12
+        commercial = 1 if kind == "condominium" and n >= 30 and rng.random() < 0.3 else 0
+        homes = n - extras - commercial
+        buildings = max(1, -(-homes // 48))
+        per_floor = rng.randint(6, 10)
+        for k in range(homes):
+            b, j = divmod(k, -(-homes // buildings))
+            floor, slot = divmod(j, per_floor)
+            letter = chr(ord("A") + b)
+            apartment = f"{floor + 2}{chr(ord('A') + slot)}" if kind == "cooperative" else f"{floor + 1}{slot + 1:02d}"
+            number = f"{letter}-{apartment}" if buildings > 1 else apartment
+            sqft = max(420, int(rng.gauss(1050, 260)))
+            out.append((number, f"Building {letter}" if buildings > 1 else None, "condo", f"{base}, Unit {number}", sqft))
+        for c in range(commercial):
+            out.append((f"C-{c + 1}", None, "commercial", f"{base}, Suite C-{c + 1}", rng.randint(900, 3500)))
+        for e in range(extras):
+            if e % 3 == 2:
+                out.append((f"S-{e // 3 + 1}", None, "storage", f"{base}, Storage S-{e // 3 + 1}", rng.randint(40, 120)))
+            else:
+                out.append((f"P-{e - e // 3 + 1}", None, "parking", f"{base}, Parking P-{e - e // 3 + 1}", rng.randint(150, 200)))
+        return out
+
+    # ---- owners, residents, emergency contacts of one unit -----------------------------
+
+    def own(self, unit: UUID, party: UUID, interest: Decimal, starts: date, ends: date | None, primary: bool) -> None:
+        self.rows["ownerships"].append((self.uid(), self.org, unit, party, interest, starts, ends, primary))
+
+    def live(self, unit: UUID, party: UUID, kind: str, moved_in: date, moved_out: date | None = None) -> None:
+        self.rows["residents"].append((self.uid(), self.org, unit, party, kind, moved_in, moved_out))
+
+    def people_of(self, unit: UUID, k: int, utype: str, demo: Demo | None) -> None:
+        rng, today = self.rng, self.today
+        if demo is not None and demo.owner is not None and k < 2:
+            self.demo_unit(unit, k, demo)
+            return
+        starts = self.day_between(date(1996, 1, 1), today - timedelta(days=45))
+        history = rng.random() < 0.2 and starts > date(2001, 1, 1)
+        company = rng.random() < (0.04 if utype not in ("parking", "storage", "commercial") else 0.3)
+        lived_in = not company and utype not in ("parking", "storage", "commercial")
+        occupied_by_owner = lived_in and rng.random() < 0.75
+        mailing = None if occupied_by_owner else self.mailing_address()
+        if company:
+            owners = [self.party(f"{rng.choice(PLACE)} {rng.choice(LAST)} {rng.choice(COMPANY)}", kind="company", mailing=mailing)]
+        else:
+            first, last = self.person(mailing=mailing)
+            owners = [first]
+            if rng.random() < 0.5:  # a couple; usually one family name
+                owners.append(self.person(last if rng.random() < 0.7 else None, mailing=mailing)[0])
+        share = Decimal(1) if len(owners) == 1 else Decimal("0.5")
+        for i, party in enumerate(owners):
+            self.own(unit, party, share, starts, None, i == 0)
+        if history:  # the seller(s): an ownership that ended the day the current one started
+            before = self.day_between(max(date(1985, 1, 1), starts - timedelta(days=365 * 15)), starts - timedelta(days=400))
+            sellers = [self.person()[0] for _ in range(1 if rng.random() < 0.6 else 2)]
+            for i, party in enumerate(sellers):
+                self.own(unit, party, Decimal(1) / len(sellers), before, starts, i == 0)
+                if lived_in and rng.random() < 0.6:
+                    self.live(unit, party, "owner", before, starts)
+        if occupied_by_owner:
+            for party in owners:
+                self.live(unit, party, "owner", starts)
+            if rng.random() < 0.15:
+                self.live(unit, self.person()[0], "household_member", self.day_between(starts, today))
+        elif lived_in:
+            lease = self.day_between(max(starts, today - timedelta(days=5 * 365)), today - timedelta(days=1))
+            tenant, last = self.person()
+            self.live(unit, tenant, "tenant", lease)
+            if rng.random() < 0.3:
+                self.live(unit, self.person(last)[0], "tenant", lease)
+        if lived_in and rng.random() < 0.08:
+            for priority in range(1, rng.choice((2, 3))):
+                self.rows["emergency_contacts"].append(
+                    (self.uid(), self.org, unit, f"{rng.choice(FIRST)} {rng.choice(LAST)}", rng.choice(RELATIONSHIPS), self.phone(), priority)
+                )
+
+    def demo_unit(self, unit: UUID, k: int, demo: Demo) -> None:
+        """The demo homeowner lives in the first unit and rents the second to the demo tenant."""
+        assert demo.owner is not None
+        starts = date(2019, 6, 14)
+        if k == 0:
+            user_id, name, email = demo.owner
+            self.demo_owner_party = self.party(name, user_id=user_id, email=email)
+            self.own(unit, self.demo_owner_party, Decimal(1), starts, None, True)
+            self.live(unit, self.demo_owner_party, "owner", starts)
+            self.rows["emergency_contacts"].append((self.uid(), self.org, unit, "Jordan Homeowner", "sister", self.phone(), 1))
+            return
+        self.own(unit, self.demo_owner_party, Decimal(1), date(2021, 3, 1), None, True)
+        if demo.tenant is not None:
+            user_id, name, email = demo.tenant
+            self.live(unit, self.party(name, user_id=user_id, email=email), "tenant", date(2024, 8, 1))
+
+
+def generate_batch(
+    org: UUID, managing: UUID | None, indexes: list[int], units: int, rng_seed: int, today: date, demo: Demo,
+    named: tuple[str, str] | None = None,
+) -> Batch:  # fmt: skip
+    batch = Batch()
+    masters: dict[int, UUID] = {}
+    for i in indexes:
+        AssociationGenerator(batch, org, managing, i, units, rng_seed, today, named).generate(demo, masters)
+    return batch
+
+
+# --------------------------------------------------------------------------------------
+# Associations at scale: writing (owner role)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SeedReport:
+    organization_id: UUID
+    organization_name: str
+    requested: int
+    created: int
+    skipped: int
+    rows: dict[str, int]
+    seconds: float
+    method: str
+
+
+async def _owner_connection(settings: Settings) -> asyncpg.Connection:
+    import asyncpg
+
+    from devtools.database_setup import _plain
+
+    return await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+
+
+async def _write(conn: asyncpg.Connection, batch: Batch, org: UUID, copy: bool) -> None:
+    async with conn.transaction():
+        if not copy:  # RLS applies to this role: state the scope, as the application does
+            await conn.execute("SELECT set_config('app.org_id', $1, true)", str(org))
+        for table, cols in COLUMNS.items():
+            rows = batch.rows[table]
+            if not rows:
+                continue
+            if copy:
+                await conn.copy_records_to_table(table, records=rows, columns=cols)
+            else:
+                marks = ", ".join(f"${i + 1}" for i in range(len(cols)))
+                await conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+
+
+async def seed_associations(
+    settings: Settings,
+    organization_id: UUID,
+    associations: int,
+    units: int,
+    *,
+    rng_seed: int = RANDOM_SEED,
+    demo: Demo | None = None,
+    progress: bool = False,
+    named: tuple[str, str] | None = None,
+) -> SeedReport:
+    """`associations` × `units` into the organization (see the module docstring);
+    `named` = (place name, kind) names them all alike (one association, in practice)."""
+    started = time.perf_counter()
+    conn = await _owner_connection(settings)
+    try:
+        org = await conn.fetchrow("SELECT name, type::text AS type FROM organizations WHERE id = $1", organization_id)
+        if org is None:
+            raise SystemExit(f"No organization {organization_id}.")
+        if org["type"] not in ("association", "management_company"):
+            raise SystemExit(f"{org['name']} is a {org['type']}: only association and management-company organizations hold associations.")
+        managing = organization_id if org["type"] == "management_company" else None
+        copy = bool(await conn.fetchval("SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user"))
+        existing = {r["code"] for r in await conn.fetch("SELECT code FROM associations WHERE organization_id = $1", organization_id)}
+        todo = [i for i in range(associations) if association_code(rng_seed, organization_id, i, named) not in existing]
+        demo = demo or Demo()
+        linked = {
+            r["user_id"]
+            for r in await conn.fetch(
+                "SELECT user_id FROM parties WHERE organization_id = $1 AND user_id IS NOT NULL", organization_id
+            )
+        }
+        if demo.owner is not None and (demo.owner[0] in linked or units < 1 or not todo):
+            demo.owner = None
+        if demo.tenant is not None and (demo.tenant[0] in linked or demo.owner is None or units < 2):
+            demo.tenant = None
+        demo.index = todo[0] if todo else -1
+        per_batch = max(1, BATCH_UNITS // max(units, 1))
+        chunks = [todo[i : i + per_batch] for i in range(0, len(todo), per_batch)]
+        today = date.today()
+        totals = dict.fromkeys(COLUMNS, 0)
+
+        def make(chunk: list[int]) -> Batch:
+            return generate_batch(organization_id, managing, chunk, units, rng_seed, today, demo, named)
+
+        # One thread generates batches in order while WRITERS connections write them:
+        # Postgres (index and foreign-key checks) gets both cores of a small machine.
+        queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=WRITERS)
+        done = 0
+
+        async def produce() -> None:
+            for chunk in chunks:
+                await queue.put(await asyncio.to_thread(make, chunk))
+            for _ in range(WRITERS):
+                await queue.put(None)
+
+        async def write(writer: asyncpg.Connection) -> None:
+            nonlocal done
+            while (batch := await queue.get()) is not None:
+                await _write(writer, batch, organization_id, copy)
+                for t in COLUMNS:
+                    totals[t] += len(batch.rows[t])
+                done += len(batch.codes)
+                if progress and len(chunks) > 1:
+                    print(f"\r  {done}/{len(todo)} associations, {time.perf_counter() - started:.1f} s", end="", flush=True)
+
+        writers = [conn, *[await _owner_connection(settings) for _ in range(min(WRITERS, len(chunks)) - 1)]]
+        try:
+            tasks = [asyncio.ensure_future(produce()), *(asyncio.ensure_future(write(w)) for w in writers)]
+            try:
+                await asyncio.gather(*tasks)
+            except BaseException:
+                for task in tasks:
+                    task.cancel()
+                raise
+        finally:
+            for w in writers[1:]:
+                await w.close()
+        if progress and len(chunks) > 1:
+            print()
+        if todo:
+            await conn.execute(f"ANALYZE {', '.join(COLUMNS)}")
+        return SeedReport(
+            organization_id, org["name"], associations, len(todo), associations - len(todo), totals,
+            time.perf_counter() - started, "COPY" if copy else "INSERT",
+        )  # fmt: skip
+    finally:
+        await conn.close()
+
+
+# --------------------------------------------------------------------------------------
+# `hestami seed`
+# --------------------------------------------------------------------------------------
+
+
+def parse_organization(value: str) -> UUID:
+    """A public id (`org_…`) or a raw UUID."""
+    from graph.ids import decode_as
+
+    try:
+        return decode_as("org", value) if value.startswith("org_") else UUID(value)
+    except ValueError:
+        raise SystemExit(f"--organization: {value!r} is neither an org_… id nor a UUID.") from None
+
+
+async def seed(
+    settings: Settings,
+    *,
+    associations: int = DEMO_ASSOCIATIONS,
+    units: int = DEMO_UNITS,
+    organization: str | None = None,
+    rng_seed: int = RANDOM_SEED,
+) -> SeedReport | None:
+    from graph.ids import encode
+
+    owner = await _owner_connection(settings)
+    try:
+        users, org_ids, added = await ensure_demo_logins(settings, owner)
+        print("Demo logins loaded." if added else "Demo logins already loaded.")
+        target = parse_organization(organization) if organization else org_ids[MANAGER]
+        target_name = await owner.fetchval("SELECT name FROM organizations WHERE id = $1", target)
+        if target_name is None:
+            raise SystemExit(f"--organization: no organization {organization}.")
+        members = {
+            r["user_id"]
+            for r in await owner.fetch("SELECT user_id FROM memberships WHERE organization_id = $1", target)
+        }
+        names = {email: name for email, name, _ in PEOPLE}
+        demo = Demo(
+            owner=(users[OWNER_LOGIN], names[OWNER_LOGIN], OWNER_LOGIN) if users[OWNER_LOGIN] in members else None,
+            tenant=(users[TENANT_LOGIN], names[TENANT_LOGIN], TENANT_LOGIN) if users[TENANT_LOGIN] in members else None,
+        )
+        report = None
+        if associations > 0:
+            report = await seed_associations(settings, target, associations, units, rng_seed=rng_seed, demo=demo, progress=True)
+            rows = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in report.rows.items())
+            print(
+                f"Associations in {report.organization_name} ({encode('org', target)}): "
+                f"{report.created} of {report.requested} × {units} units added, {report.skipped} already there"
+                + (f"; {rows}; {report.seconds:.1f} s ({report.method})" if report.created else "")
+                + "."
+            )
+        # After the management company's associations: their books are part of it.
+        world = await ensure_demo_world(settings, owner, org_ids, rng_seed)
+        print(f"Demo world (own associations, books, vendor): {world} added." if world else "Demo world already there.")
+        mine = await owner.fetch(
+            """SELECT u.email, a.code, un.unit_number, x.how FROM (
+                   SELECT p.user_id, o.unit_id, 'owns' AS how FROM parties p JOIN ownerships o
+                     ON o.organization_id = p.organization_id AND o.party_id = p.id
+                    WHERE o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on > current_date)
+                      AND p.organization_id = $1 AND p.user_id IS NOT NULL
+                   UNION ALL
+                   SELECT p.user_id, r.unit_id, 'rents' FROM parties p JOIN residents r
+                     ON r.organization_id = p.organization_id AND r.party_id = p.id
+                    WHERE r.kind = 'tenant' AND r.moved_in_on <= current_date
+                      AND (r.moved_out_on IS NULL OR r.moved_out_on > current_date)
+                      AND p.organization_id = $1 AND p.user_id IS NOT NULL) x
+                 JOIN users u ON u.id = x.user_id
+                 JOIN units un ON un.organization_id = $1 AND un.id = x.unit_id
+                 JOIN associations a ON a.organization_id = $1 AND a.id = un.association_id
+                ORDER BY u.email, a.code, un.unit_number""",
+            target,
+        )
+    finally:
+        await owner.close()
+    units_of: dict[str, list[str]] = {}
+    for r in mine:
+        units_of.setdefault(r["email"], []).append(f"{r['how']} {r['code']} unit {r['unit_number']}")
+    print(f"\nDemo logins (password for all: {PASSWORD}):")
+    for email, _, roles in PEOPLE:
+        where = ", ".join(f"{org} ({'/'.join(r)})" for org, r in roles.items())
+        print(f"  {email:<36} {where}")
+        print(f"  {'':<36}   try: {TRY[email]}")
+        if email in units_of:
+            print(f"  {'':<36}   {'; '.join(units_of[email])} — viewer {{ myUnits }} after selecting {target_name}")
+    print(f"\nGraphiQL: http://{settings.host}:{settings.port}/graphql  ·  OpenAPI: /api/v1/openapi.json\n")
+    return report
+
