@@ -4,7 +4,8 @@ Request and response schemas come from the operations' pydantic models, which
 come from the SQLAlchemy models: nothing here restates a type. What pydantic's
 JSON Schema says in ways SDK generators trip over is tidied here, once, for every
 operation: decimals become one named `Decimal` schema (a string), optional fields
-drop `default: null` (strict TypeScript generators read it as required),
+say their default in words instead of `default` (strict TypeScript generators
+read a default as "required"),
 property titles go (generators turn them into wrapper classes), and the error
 responses, the Idempotency-Key parameter and their headers are components
 referenced by each operation rather than copies.
@@ -12,6 +13,7 @@ referenced by each operation rather than copies.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -207,7 +209,8 @@ def _tidy(node: Any) -> Any:
         if key in _PYDANTIC_ONLY or key == _DECIMAL_MARK or (key == "default" and value is None):
             continue
         if key == "properties":
-            out[key] = {name: _field(_tidy(v)) for name, v in value.items()}
+            required = set(node.get("required", ()))
+            out[key] = {name: _field(_tidy(v), name in required) for name, v in value.items()}
         else:
             out[key] = _tidy(value)
     if limits:
@@ -215,8 +218,14 @@ def _tidy(node: Any) -> Any:
     return out
 
 
-def _field(schema: dict[str, Any]) -> dict[str, Any]:
+def _field(schema: dict[str, Any], required: bool) -> dict[str, Any]:
     schema.pop("title", None)  # pydantic's "Amountpaid": generators make wrapper classes of it
+    if not required and "default" in schema:
+        # The server fills an omitted field in; said in words, because generators read
+        # `default` as "always present" and make callers send it.
+        default = schema.pop("default")
+        said = f"Default: `{json.dumps(default)}`."
+        schema["description"] = f"{schema['description']} {said}" if schema.get("description") else said
     return schema
 
 
@@ -231,7 +240,8 @@ def build_openapi(settings: Settings) -> dict[str, Any]:
         schema_generator=_GeneratorFriendly,
     )
     schemas = {name: _tidy(schema) for name, schema in sorted(defs.get("$defs", {}).items())}
-    schemas.update(id_schemas())
+    used = json.dumps(schemas)
+    schemas.update((name, schema) for name, schema in id_schemas().items() if f'"#/components/schemas/{name}"' in used)
     schemas = dict(sorted(schemas.items()))
     schemas["ErrorEnvelope"] = ERROR_ENVELOPE
     schemas["Decimal"] = DECIMAL

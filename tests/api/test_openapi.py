@@ -13,11 +13,14 @@ What each test proves:
   that document without warnings, and the generated code (not our test helpers)
   registers, creates an organization with an Idempotency-Key, selects it and reads
   it back from organization/v1/list against the live server; a retry of the create
-  with the same key through the generated client returns the same organization.
+  with the same key through the generated client returns the same organization;
+  then creates an association, installs its chart, creates a unit and reads it
+  back, and records a payment with a decimal string, which comes back exact.
 """
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import re
@@ -230,6 +233,52 @@ async def test_generated_client_round_trip(spec: dict[str, Any], live_server: st
         assert listed.status_code == 200, listed.content
         assert isinstance(listed.parsed, models.MembershipList)
         assert [m.organization_id for m in listed.parsed.items] == [org.id]
+
+        # The books: an association, its chart, a unit read back, and money as a decimal string.
+        def api(resource: str, action: str) -> Any:
+            return importlib.import_module(f"{package}.api.{resource}.{action}")
+
+        def key_() -> str:
+            return f"gen-{uuid.uuid4().hex}"
+
+        association = (
+            await api("association", "association_create_v1").asyncio_detailed(
+                client=client,
+                body=models.AssociationCreateInput(
+                    code="GEN", legal_name="Generated HOA, Inc.", kind=models.AssociationKind.HOA,
+                    status=models.AssociationStatus.ACTIVE, region="CA", country="US",
+                    fiscal_year_start_month=1, accounting_basis=models.AccountingBasis.ACCRUAL,
+                ),
+                idempotency_key=key_(),
+            )
+        ).parsed
+        assert isinstance(association, models.Association) and association.id.startswith("asn_")
+        installed = await api("chart_of_accounts", "chart_of_accounts_install_v1").asyncio_detailed(
+            client=client, body=models.ChartInstallInput(association_id=association.id), idempotency_key=key_()
+        )
+        assert installed.status_code == 200, installed.content
+        unit = (
+            await api("unit", "unit_create_v1").asyncio_detailed(
+                client=client,
+                body=models.UnitCreateInput(
+                    association_id=association.id, unit_number="7", unit_type=models.UnitType.CONDO,
+                    status=models.UnitStatus.ACTIVE, street="7 Generated Way", city="Sacramento", region="CA",
+                    postal_code="95814", country="US", voting_weight="1", assessment_share="0.0125",
+                ),
+                idempotency_key=key_(),
+            )
+        ).parsed
+        read = (await api("unit", "unit_get_v1").asyncio_detailed(client=client, body=models.UnitGetInput(id=unit.id))).parsed
+        assert read.id == unit.id and read.association_id == association.id and read.assessment_share == "0.01250000"  # the column's scale, exact
+        payment = await api("payment", "payment_record_v1").asyncio_detailed(
+            client=client,
+            body=models.PaymentRecordInput(
+                unit_id=unit.id, received_on=datetime.date(2026, 3, 1), amount="125.50", method=models.PaymentMethod.CHECK
+            ),
+            idempotency_key=key_(),
+        )
+        assert payment.status_code == 200, payment.content
+        assert payment.parsed.amount == "-125.50" and payment.parsed.memo  # the server's default memo
 
         # An error comes back as the generated ErrorEnvelope model.
         missing_key = await create.asyncio_detailed(client=client, body=body, idempotency_key="has space")
