@@ -35,7 +35,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from graph import devservices
+from devtools import devservices
 from tests import live
 from tests.helpers import Api, Caller
 
@@ -100,7 +100,7 @@ async def test_keys_complete_exactly_once_across_postgres_restarts(own_postgres:
     }
     for command in (["db", "bootstrap"], ["migrate"]):
         proc = await asyncio.create_subprocess_exec(
-            live.PYTHON, "-m", "graph.cli", *command, env={**os.environ, **env}, cwd=live.ROOT,
+            live.PYTHON, "-m", "devtools.cli", *command, env={**os.environ, **env}, cwd=live.ROOT,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
         out, _ = await proc.communicate()
