@@ -10,7 +10,7 @@ Setup as bench/mutations.py: a fresh database `hestami_bench_<id>`, bootstrap +
 migrate, `Platform.start`, the app over an in-process ASGI client; one user
 and organization made through the API. The books are not posted through the
 API (millions of lines would take hours): rows are generated here — the
-receivables side by `domains.receivables.book.Book` itself, so every levy,
+receivables side by `domains.receivables.service.book.Book` itself, so every levy,
 charge, payment, allocation and journal line is the one receivables would
 write — and COPYed in by the Postgres superuser of HESTAMI_ADMIN_DATABASE_URL,
 with `session_replication_role = replica` so that no trigger fires — not the
@@ -121,7 +121,7 @@ def plan(org: UUID, user: UUID, associations: int, units: int) -> World:
     assessment share, so each unit's charge is what `levy/v1/preview` computes."""
     from types import SimpleNamespace
 
-    from domains.accounting.chart import STANDARD_ACCOUNTS, STANDARD_FUNDS
+    from domains.accounting.service.chart import STANDARD_ACCOUNTS, STANDARD_FUNDS
     from domains.receivables.service.assessments import split_by_share
 
     world = World(org, user)
@@ -170,7 +170,7 @@ def unit_rows(world: World) -> Iterator[tuple[Any, ...]]:
 
 
 def fund_rows(world: World) -> Iterator[tuple[Any, ...]]:
-    from domains.accounting.chart import STANDARD_FUNDS
+    from domains.accounting.service.chart import STANDARD_FUNDS
 
     for b in world.books:
         for code, name, kind in STANDARD_FUNDS:
@@ -178,7 +178,7 @@ def fund_rows(world: World) -> Iterator[tuple[Any, ...]]:
 
 
 def account_rows(world: World) -> Iterator[tuple[Any, ...]]:
-    from domains.accounting.chart import STANDARD_ACCOUNTS
+    from domains.accounting.service.chart import STANDARD_ACCOUNTS
 
     for b in world.books:
         for number, name, type_, fund, role in STANDARD_ACCOUNTS:
@@ -231,7 +231,7 @@ class Month:
 class Ledger:
     """Month by month, association by association (so that an association's lines
     spread over the table as they would in production): the levy and every
-    unit's payment as receivables books them — through `domains.receivables.book.Book`
+    unit's payment as receivables books them — through `domains.receivables.service.book.Book`
     itself, so each journal entry, owner-ledger row and allocation is the one the
     levy workflow and `payment/v1/record` would write — then five vendor invoices
     and their payments, and a reserve contribution. Each entry balances per fund
@@ -258,7 +258,7 @@ class Ledger:
 
     def _book(self, b: Books, units: list[int]) -> Any:
         """A receivables Book over these units' open charges and lots (what `load_open` would read)."""
-        from domains.receivables.book import Book
+        from domains.receivables.service.book import Book
 
         book = Book(None, self.world.org, b.id, b.controls, b.funds["OPER"], self.world.user)  # type: ignore[arg-type]
         for u in units:
@@ -472,7 +472,7 @@ class Scenarios:
             )
 
     async def _sql(self, report: str) -> dict[str, Any]:
-        from domains.accounting import reports
+        from domains.accounting.service import reports
         from domains.associations.models import Association
         from graph.handlers import require
 
@@ -627,7 +627,7 @@ async def explain(sc: Scenarios) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of each report's statement, for the chosen association."""
     from sqlalchemy import text
 
-    from domains.accounting import reports
+    from domains.accounting.service import reports
     from domains.associations.models import Association
     from domains.receivables.service import reports as receivables
 

@@ -21,7 +21,6 @@ from typing import Any
 import strawberry
 from sqlalchemy import select
 
-from domains.associations.access import current
 from domains.associations.models import (
     ContactPoint,
     ContactPointKind,
@@ -36,6 +35,7 @@ from domains.associations.models import (
 )
 from domains.associations.schemas import UnitFilter
 from domains.associations.service import units as unit_service
+from domains.associations.service.access import current
 from graph.errors import AppError
 from graph.gqltypes import enum_type
 from graph.graphql_fields import graphql_error

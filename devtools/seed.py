@@ -5,7 +5,14 @@ Two parts, both idempotent (a second run changes nothing):
 * **Demo logins** — a management company running two self-managed associations, a board
   member, a homeowner, a tenant and a vendor — through the domain services as the
   application role, as the API would create them. Missing users, organizations and
-  memberships are added; existing ones are left alone.
+  memberships are added, and a demo membership's roles are set back to the demo's;
+  nothing else is changed.
+* **Their world** — each self-managed association organization holds its own association
+  (named after it, units and owners generated as below), so its board member finds units;
+  the vendor's service-provider organization is a released payables vendor (with a
+  certificate of insurance) of the management company and of Maple Grove; and the demo
+  associations have books: the standard funds and chart of accounts and an opening-balance
+  entry. Each piece is added once; a second run finds it and moves on.
 * **Associations at scale** — `--associations N` associations of `--units M` units each in
   ONE organization (the demo management company unless `--organization` names another
   association or management-company organization): codes, legal names, kinds, regions;
@@ -47,20 +54,43 @@ MANAGER = "Summit Property Management"
 OWNER_LOGIN = "harper.homeowner@demo.hestami.app"
 TENANT_LOGIN = "terry.tenant@demo.hestami.app"
 
+MANAGER_LOGIN = "morgan.manager@demo.hestami.app"
+BOARD_LOGIN = "bailey.board@demo.hestami.app"
+VENDOR_LOGIN = "val.vendor@demo.hestami.app"
+MAPLE_GROVE = "Maple Grove HOA"
+CEDAR_POINT = "Cedar Point Condominiums"
+VENDOR = "Ace Plumbing & Drain"
+
+# A plain `member` of the management company sees only the associations they own or
+# live in: the manager is a manager there, the homeowner and tenant members.
 PEOPLE = [
-    ("alex.admin@demo.hestami.app", "Alex Admin", {MANAGER: ["admin"], "Maple Grove HOA": ["admin"], "Cedar Point Condominiums": ["admin"]}),
-    ("morgan.manager@demo.hestami.app", "Morgan Manager", {MANAGER: ["member"], "Maple Grove HOA": ["manager"], "Cedar Point Condominiums": ["manager"]}),
-    ("bailey.board@demo.hestami.app", "Bailey Board", {"Maple Grove HOA": ["board_member"]}),
-    (OWNER_LOGIN, "Harper Homeowner", {"Maple Grove HOA": ["member"], MANAGER: ["member"]}),
+    ("alex.admin@demo.hestami.app", "Alex Admin", {MANAGER: ["admin"], MAPLE_GROVE: ["admin"], CEDAR_POINT: ["admin"]}),
+    (MANAGER_LOGIN, "Morgan Manager", {MANAGER: ["manager"], MAPLE_GROVE: ["manager"], CEDAR_POINT: ["manager"]}),
+    (BOARD_LOGIN, "Bailey Board", {MAPLE_GROVE: ["board_member"]}),
+    (OWNER_LOGIN, "Harper Homeowner", {MANAGER: ["member"]}),
     (TENANT_LOGIN, "Terry Tenant", {MANAGER: ["member"]}),
-    ("val.vendor@demo.hestami.app", "Val Vendor", {"Ace Plumbing & Drain": ["admin"]}),
+    (VENDOR_LOGIN, "Val Vendor", {VENDOR: ["admin"]}),
 ]
+# What each login finds once it selects its organization (printed by `hestami seed`, and
+# in the README).
+TRY = {
+    "alex.admin@demo.hestami.app": "admin everywhere: memberships, service accounts, the audit log",
+    MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations",
+    BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors",
+    OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs",
+    TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs",
+    VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
+}
 ORGANIZATIONS = [
     (MANAGER, "management_company"),
-    ("Maple Grove HOA", "association"),
-    ("Cedar Point Condominiums", "association"),
-    ("Ace Plumbing & Drain", "service_provider"),
+    (MAPLE_GROVE, "association"),
+    (CEDAR_POINT, "association"),
+    (VENDOR, "service_provider"),
 ]
+# The association a self-managed association organization holds: (place name, kind).
+OWN_ASSOCIATION = {MAPLE_GROVE: ("Maple Grove", "hoa"), CEDAR_POINT: ("Cedar Point", "condominium")}
+# Organizations whose vendor list holds the demo vendor.
+VENDOR_CUSTOMERS = (MANAGER, MAPLE_GROVE)
 DEMO_ASSOCIATIONS = 3
 DEMO_UNITS = 40
 RANDOM_SEED = 2026
@@ -76,6 +106,8 @@ WRITERS = 2  # owner connections writing batches concurrently
 async def ensure_demo_logins(settings: Settings, owner: asyncpg.Connection) -> tuple[dict[str, UUID], dict[str, UUID], int]:
     """Users, organizations and memberships of the demo, added where missing.
     Returns users by email, organizations by name, and how many things were added."""
+    from sqlalchemy import update
+
     from domains.identity import service as identity
     from domains.organizations import service as orgs
     from domains.organizations.models import Membership, OrganizationType
@@ -117,18 +149,25 @@ async def ensure_demo_logins(settings: Settings, owner: asyncpg.Connection) -> t
             created.append(name)
             added += 1
         members = {
-            (r["organization_id"], r["user_id"])
+            (r["organization_id"], r["user_id"]): list(r["roles"])
             for r in await owner.fetch(
-                "SELECT organization_id, user_id FROM memberships WHERE user_id = ANY($1::uuid[])", list(users.values())
+                "SELECT organization_id, user_id, roles FROM memberships WHERE user_id = ANY($1::uuid[])", list(users.values())
             )
         }
         for email, _, roles in PEOPLE:
             for org_name, held in roles.items():
                 org_id, user_id = org_ids[org_name], users[email]
-                if (org_id, user_id) in members:
+                if members.get((org_id, user_id)) == held:
                     continue
                 async with scoped_transaction(sessions, org_id, None) as session:
-                    session.add(Membership(organization_id=org_id, user_id=user_id, roles=held))
+                    if (org_id, user_id) in members:
+                        await session.execute(
+                            update(Membership)
+                            .where(Membership.organization_id == org_id, Membership.user_id == user_id)
+                            .values(roles=held)
+                        )
+                    else:
+                        session.add(Membership(organization_id=org_id, user_id=user_id, roles=held))
                 added += 1
         for name in created:
             if dict(ORGANIZATIONS)[name] == "association":
@@ -137,6 +176,108 @@ async def ensure_demo_logins(settings: Settings, owner: asyncpg.Connection) -> t
     finally:
         await engine.dispose()
     return users, org_ids, added
+
+
+async def ensure_demo_world(settings: Settings, owner: asyncpg.Connection, org_ids: dict[str, UUID], rng_seed: int) -> int:
+    """What the demo logins find once they select their organization (see the module
+    docstring). Returns how many things were added."""
+    from graph.db import create_engine, scoped_transaction, session_factory
+
+    added = 0
+    for name, named in OWN_ASSOCIATION.items():
+        added += (await seed_associations(settings, org_ids[name], 1, DEMO_UNITS, rng_seed=rng_seed, named=named)).created
+    booked = [
+        (org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], i)) for i in range(DEMO_ASSOCIATIONS)
+    ] + [(org_ids[name], association_code(rng_seed, org_ids[name], 0, named)) for name, named in OWN_ASSOCIATION.items()]
+    unbooked = await owner.fetch(
+        """SELECT a.organization_id, a.id, (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
+                  AND u.association_id = a.id) AS units
+             FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
+               ON a.organization_id = b.org AND a.code = b.code
+            WHERE NOT EXISTS (SELECT 1 FROM gl_accounts g WHERE g.organization_id = a.organization_id
+                                 AND g.association_id = a.id)""",
+        [o for o, _ in booked],
+        [c for _, c in booked],
+    )
+    vendors = {
+        r["organization_id"]
+        for r in await owner.fetch("SELECT organization_id FROM vendors WHERE provider_organization_id = $1", org_ids[VENDOR])
+    }
+    engine = create_engine(settings.app_url(), settings, pool_size=2)
+    sessions = session_factory(engine)
+    try:
+        for r in unbooked:
+            async with scoped_transaction(sessions, r["organization_id"], None) as session:
+                await _open_books(session, r["organization_id"], r["id"], r["units"])
+            added += 1
+        for name in VENDOR_CUSTOMERS:
+            if org_ids[name] in vendors:
+                continue
+            async with scoped_transaction(sessions, org_ids[name], None) as session:
+                await _add_vendor(session, org_ids[name], org_ids[VENDOR])
+            added += 1
+    finally:
+        await engine.dispose()
+    return added
+
+
+async def _open_books(session: Any, organization_id: UUID, association_id: UUID, units: int) -> None:
+    """The standard funds and chart of accounts, and cash brought forward into both
+    funds on the first of this year (about what a year of dues leaves)."""
+    from domains.accounting.service import chart, ledger
+    from domains.accounting.models import EntrySource
+
+    funds, accounts = await chart.install(session, organization_id, association_id)
+    fund = {f.code: f.id for f in funds}
+    account = {a.number: a.id for a in accounts}
+    opening = [("OPER", "1010", "3000", Decimal(180) * units), ("RESV", "1020", "3100", Decimal(1250) * units)]
+    await ledger.post(
+        session,
+        organization_id=organization_id,
+        association_id=association_id,
+        entry_date=date(date.today().year, 1, 1),
+        memo="Opening balances brought forward",
+        source=EntrySource.OPENING_BALANCE,
+        lines=[
+            line
+            for code, cash, balance, amount in opening
+            for line in (
+                ledger.Posting(account_id=account[cash], fund_id=fund[code], debit=amount),
+                ledger.Posting(account_id=account[balance], fund_id=fund[code], credit=amount),
+            )
+        ],
+    )
+
+
+async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:
+    """The demo vendor, as a manager would enter it: on file with its W-9 and a
+    certificate of insurance, hold released."""
+    from domains.payables.service import vendors
+    from domains.payables.models import InsuranceKind
+    from domains.payables.schemas import (
+        InsuranceCertificateCreateInput,
+        VendorCreateInput,
+    )
+
+    vendor = await vendors.create(
+        session,
+        organization_id,
+        VendorCreateInput(
+            name=VENDOR, provider_organization_id=provider, is_1099=True, tax_id="47-2019384",
+            remittance_address="1180 Delta Way\nSacramento, CA 95814",
+        ),
+    )  # fmt: skip
+    year = date.today().year
+    await vendors.add_certificate(
+        session,
+        organization_id,
+        InsuranceCertificateCreateInput(
+            vendor_id=vendor.id, kind=InsuranceKind.GENERAL_LIABILITY, carrier="Golden State Mutual",
+            policy_number="GL-88213", coverage_amount=Decimal("1000000.00"),
+            effective_on=date(year, 1, 1), expires_on=date(year + 1, 12, 31),
+        ),
+    )  # fmt: skip
+    await vendors.set_hold(session, vendor, None)
 
 
 # --------------------------------------------------------------------------------------
@@ -253,16 +394,21 @@ def _weighted(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str
     return choices[-1][0]
 
 
-def _association_name(rng: random.Random) -> tuple[str, str, str]:
-    """(kind, place name, code initials) of association i, from its own random stream."""
+def _association_name(rng: random.Random, named: tuple[str, str] | None = None) -> tuple[str, str, str]:
+    """(kind, place name, code initials) of association i, from its own random stream,
+    unless `named` gives (place name, kind)."""
     kind = _weighted(rng, KINDS)
     a, b = rng.choice(PLACE), rng.choice(PLACE_END)
+    if named is not None:
+        place, kind = named
+        a, b = (place.split() + [""])[:2]
+        return kind, place, a[0] + b[:1]
     return kind, f"{a} {b}", a[0] + b[0]
 
 
-def association_code(rng_seed: int, organization_id: UUID, index: int) -> str:
+def association_code(rng_seed: int, organization_id: UUID, index: int, named: tuple[str, str] | None = None) -> str:
     rng = _rng(rng_seed, organization_id, index)
-    _kind, _place, initials = _association_name(rng)
+    _kind, _place, initials = _association_name(rng, named)
     return f"{initials}{index + 1:03d}"
 
 
@@ -273,7 +419,11 @@ def _rng(rng_seed: int, organization_id: UUID, index: int) -> random.Random:
 class AssociationGenerator:
     """All rows of one association, appended to a batch."""
 
-    def __init__(self, batch: Batch, org: UUID, managing: UUID | None, index: int, units: int, rng_seed: int, today: date) -> None:
+    def __init__(
+        self, batch: Batch, org: UUID, managing: UUID | None, index: int, units: int, rng_seed: int, today: date,
+        named: tuple[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        self.named = named
         self.rows = batch.rows
         self.org = org
         self.managing = managing
@@ -336,7 +486,7 @@ class AssociationGenerator:
 
     def generate(self, demo: Demo, masters: dict[int, UUID]) -> str:
         rng = self.rng
-        kind, place, initials = _association_name(rng)
+        kind, place, initials = _association_name(rng, self.named)
         code = f"{initials}{self.index + 1:03d}"
         city, region, zip3, area = rng.choice(METROS)
         self.area = area
@@ -484,11 +634,14 @@ class AssociationGenerator:
             self.live(unit, self.party(name, user_id=user_id, email=email), "tenant", date(2024, 8, 1))
 
 
-def generate_batch(org: UUID, managing: UUID | None, indexes: list[int], units: int, rng_seed: int, today: date, demo: Demo) -> Batch:
+def generate_batch(
+    org: UUID, managing: UUID | None, indexes: list[int], units: int, rng_seed: int, today: date, demo: Demo,
+    named: tuple[str, str] | None = None,
+) -> Batch:  # fmt: skip
     batch = Batch()
     masters: dict[int, UUID] = {}
     for i in indexes:
-        AssociationGenerator(batch, org, managing, i, units, rng_seed, today).generate(demo, masters)
+        AssociationGenerator(batch, org, managing, i, units, rng_seed, today, named).generate(demo, masters)
     return batch
 
 
@@ -541,8 +694,10 @@ async def seed_associations(
     rng_seed: int = RANDOM_SEED,
     demo: Demo | None = None,
     progress: bool = False,
+    named: tuple[str, str] | None = None,
 ) -> SeedReport:
-    """`associations` × `units` into the organization (see the module docstring)."""
+    """`associations` × `units` into the organization (see the module docstring);
+    `named` = (place name, kind) names them all alike (one association, in practice)."""
     started = time.perf_counter()
     conn = await _owner_connection(settings)
     try:
@@ -554,7 +709,7 @@ async def seed_associations(
         managing = organization_id if org["type"] == "management_company" else None
         copy = bool(await conn.fetchval("SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user"))
         existing = {r["code"] for r in await conn.fetch("SELECT code FROM associations WHERE organization_id = $1", organization_id)}
-        todo = [i for i in range(associations) if association_code(rng_seed, organization_id, i) not in existing]
+        todo = [i for i in range(associations) if association_code(rng_seed, organization_id, i, named) not in existing]
         demo = demo or Demo()
         linked = {
             r["user_id"]
@@ -573,7 +728,7 @@ async def seed_associations(
         totals = dict.fromkeys(COLUMNS, 0)
 
         def make(chunk: list[int]) -> Batch:
-            return generate_batch(organization_id, managing, chunk, units, rng_seed, today, demo)
+            return generate_batch(organization_id, managing, chunk, units, rng_seed, today, demo, named)
 
         # One thread generates batches in order while WRITERS connections write them:
         # Postgres (index and foreign-key checks) gets both cores of a small machine.
@@ -672,6 +827,9 @@ async def seed(
                 + (f"; {rows}; {report.seconds:.1f} s ({report.method})" if report.created else "")
                 + "."
             )
+        # After the management company's associations: their books are part of it.
+        world = await ensure_demo_world(settings, owner, org_ids, rng_seed)
+        print(f"Demo world (own associations, books, vendor): {world} added." if world else "Demo world already there.")
         mine = await owner.fetch(
             """SELECT u.email, a.code, un.unit_number, x.how FROM (
                    SELECT p.user_id, o.unit_id, 'owns' AS how FROM parties p JOIN ownerships o
@@ -699,6 +857,7 @@ async def seed(
     for email, _, roles in PEOPLE:
         where = ", ".join(f"{org} ({'/'.join(r)})" for org, r in roles.items())
         print(f"  {email:<36} {where}")
+        print(f"  {'':<36}   try: {TRY[email]}")
         if email in units_of:
             print(f"  {'':<36}   {'; '.join(units_of[email])} — viewer {{ myUnits }} after selecting {target_name}")
     print(f"\nGraphiQL: http://{settings.host}:{settings.port}/graphql  ·  OpenAPI: /api/v1/openapi.json\n")

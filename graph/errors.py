@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     ORGANIZATION_NOT_SELECTED = "ORGANIZATION_NOT_SELECTED"
     NOT_FOUND = "NOT_FOUND"
+    INVALID_REFERENCE = "INVALID_REFERENCE"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
@@ -100,7 +101,7 @@ class NotFound(AppError):
 class InvalidReference(AppError):
     """An id in the input names nothing visible in this organization (or the wrong association)."""
 
-    code = "INVALID_REFERENCE"
+    code = ErrorCode.INVALID_REFERENCE
     status = 422
 
 

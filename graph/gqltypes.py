@@ -19,9 +19,11 @@ from uuid import UUID
 import strawberry
 from pydantic import BaseModel
 from strawberry.scalars import JSON
+from strawberry.types.lazy_type import LazyType
 
 from graph.ids import IdPrefix, encode
 from graph.relay import Node, load_nodes
+from graph.schemas import NODES, ROW_TYPES
 
 _OUTPUTS: dict[type[BaseModel], Any] = {}
 _INPUTS: dict[type[BaseModel], Any] = {}
@@ -39,12 +41,56 @@ _SCALARS: dict[Any, Any] = {
 }
 
 
+class _ToOne:
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+
+def to_one(description: str) -> Any:
+    """A relation field of an `extend` class, derived rather than written: field
+    `x` is the row `x_id` names, read through that table's by-id loader, typed as
+    the type of the rows the id's type names (the foreign key gave the id its
+    type); null when `x_id` is. Hand-write a relation only where it adds
+    something (a filter, a computed value)."""
+    return _ToOne(description)
+
+
+class _RowOf(LazyType[str, str]):
+    """The GraphQL type of the rows an id prefix names, looked up when the schema
+    is built: a relation may point at a type built later, or at its own."""
+
+    def resolve_type(self) -> type[Any]:
+        return output_type(ROW_TYPES[NODES[self.type_name][0]])  # type: ignore[no-any-return]
+
+
+def _to_one_field(model: type[BaseModel], name: str, description: str) -> Any:
+    key = f"{name}_id"
+    info = model.model_fields[key]
+    prefix = field_id_prefix(info.annotation, list(info.metadata))
+    if prefix is None:
+        raise TypeError(f"{model.__name__}.{key} is not a row's id: `{name}` can't be derived")
+    target = NODES[prefix][0]
+
+    def resolve(root: strawberry.Parent[Any], info: strawberry.Info) -> Any:
+        value = getattr(root, key)
+        # The loader's future, not a coroutine: graphql-core awaits it, and a page of
+        # rows then costs no coroutine per relation.
+        return None if value is None else info.context.loaders.by_id(target).load(value)
+
+    resolve.__annotations__["return"] = typing.Optional[_RowOf(prefix, __name__)]  # noqa: UP045
+    resolve.__name__ = name
+    return strawberry.field(resolver=resolve, description=description)
+
+
 def extend(model: type[BaseModel]) -> typing.Callable[[type], type]:
     """Add the strawberry fields of the decorated class to `model`'s GraphQL type."""
 
     def register(cls: type) -> type:
         if model in _OUTPUTS:
             raise RuntimeError(f"extend({model.__name__}) after its GraphQL type was built: import order")
+        for name, value in list(vars(cls).items()):
+            if isinstance(value, _ToOne):  # replaced in place: the field keeps its position
+                setattr(cls, name, _to_one_field(model, name, value.description))
         # A strawberry type itself, so the type built from `model` inherits its fields.
         typed = cls if hasattr(cls, "__strawberry_definition__") else strawberry.type(cls)
         _EXTENSIONS.setdefault(model, []).append(typed)
@@ -72,11 +118,14 @@ def _id_prefix(metadata: list[Any]) -> str | None:
 
 
 def field_id_prefix(annotation: Any, metadata: list[Any]) -> str | None:
-    """The public-id prefix of a field, looking through Optional[Annotated[...]]."""
+    """The public-id prefix of a field holding an id or a list of ids, looking
+    through Optional[...] and Annotated[...]."""
     found = _id_prefix(metadata)
     inner, _ = _unwrap_optional(annotation)
     if found is None and get_origin(inner) is typing.Annotated:
         found = _id_prefix(list(get_args(inner)[1:]))
+    if found is None and get_origin(inner) is list:
+        found = field_id_prefix(get_args(inner)[0], [])
     return found
 
 
@@ -104,14 +153,14 @@ def _gql(annotation: Any, metadata: list[Any], *, is_input: bool) -> Any:
     raise TypeError(f"No GraphQL mapping for {annotation!r}")
 
 
-def _id_resolver(attr: str, prefix: str, optional: bool) -> Any:
+def _id_resolver(attr: str, prefix: str, returns: Any) -> Any:
     def resolve(root: strawberry.Parent[Any]) -> Any:
         value = getattr(root, attr)
+        if isinstance(value, list):
+            return [encode(prefix, v) for v in value]
         return None if value is None else encode(prefix, value)
 
-    resolve.__annotations__["return"] = (
-        typing.Optional[strawberry.ID] if optional else strawberry.ID  # noqa: UP045
-    )
+    resolve.__annotations__["return"] = returns
     resolve.__name__ = attr
     return resolve
 
@@ -139,7 +188,7 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
         prefix = field_id_prefix(info.annotation, list(info.metadata))
         if prefix and not is_input:
             namespace[field_name] = strawberry.field(
-                resolver=_id_resolver(field_name, prefix, not info.is_required()),
+                resolver=_id_resolver(field_name, prefix, gql_type),
                 description=description,
             )
             continue

@@ -55,6 +55,12 @@ class OperationContext:
     pinned: Any = None
 
     @property
+    def target(self) -> Any:
+        """The row `input.id` names, for an operation declaring a `target` model:
+        found and authorized by the pipeline, in this transaction."""
+        return self.pinned
+
+    @property
     def user_id(self) -> UUID | None:
         return self.principal.user_id if self.principal is not None else None
 

@@ -26,6 +26,7 @@ from graph.handlers import OperationContext
 from graph.idempotency import check_key
 from graph.operations import Operation, Scope
 from graph.platform import Platform
+from graph.references import resolve_references
 from graph.runner import Outcome, apply, run_durable
 
 
@@ -157,6 +158,7 @@ async def _query(op: Operation, rctx: RequestContext, data: BaseModel) -> Outcom
             trace_id=rctx.trace_id,
             pinned=pinned,
         )
+        ctx.pinned = await resolve_references(session, data, op.target, pinned)
         return Outcome(200, output=await op.handler(ctx, data))
 
 

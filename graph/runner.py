@@ -43,6 +43,7 @@ from graph.handlers import OperationContext
 from graph.ids import encode
 from graph.operations import REGISTRY, Operation
 from graph.platform import Platform, current_platform
+from graph.references import resolve_references
 from graph.telemetry import set_scope
 from graph.transient import database_unavailable, failing_for, retry_transient
 
@@ -88,6 +89,7 @@ def output_targets(output: BaseModel) -> list[str]:
 async def apply(op: Operation, ctx: OperationContext, data: BaseModel) -> Applied:
     """A mutation's effect and its audit row, inside `ctx.session`'s transaction.
     Raises AppError to roll back."""
+    ctx.pinned = await resolve_references(ctx.session, data, op.target, ctx.pinned)
     output = await op.handler(ctx, data)
     principal = ctx.principal
     assert principal is not None, "every audited change has an actor"

@@ -22,6 +22,7 @@ from graph.ids import public_id
 
 _ID_TYPES: dict[str, Any] = {}  # table name → pydantic public-id type
 NODES: dict[str, tuple[type[DeclarativeBase], str]] = {}  # prefix → (ORM model, Cerbos kind)
+ROW_TYPES: dict[type[DeclarativeBase], type[BaseModel]] = {}  # ORM model → its API model (named like it)
 
 
 class ApiModel(BaseModel):
@@ -44,18 +45,34 @@ def register_id(model: type[DeclarativeBase], prefix: str, kind: str) -> Any:
     return id_type
 
 
+def _id_table(column: Column[Any], seen: frozenset[Column[Any]] = frozenset()) -> str | None:
+    """The registered table whose row id `column` holds: its own table's for the
+    primary key, else the table of whatever it references, followed through
+    composite keys. `association_id` in (organization_id, association_id, fund_id)
+    → funds(organization_id, association_id, id) references funds.association_id,
+    which holds an association's id: that, not the fund's, is its type. Every key
+    a column sits in must agree, so the answer never depends on which is read first."""
+    table = column.table.name
+    if column.primary_key and table in _ID_TYPES:
+        return table
+    found: set[str] = set()
+    for fk in column.foreign_keys:
+        target = fk.column
+        if target in seen or target is column:  # a key back into its own table, e.g. (unit_id, related_entry_id)
+            continue
+        held = _id_table(target, seen | {column})
+        if held is None:
+            raise LookupError(f"{table}.{column.name} points at {fk.target_fullname}, which holds no registered row id yet")
+        found.add(held)
+    if len(found) > 1:
+        raise TypeError(f"{table}.{column.name} references rows of several tables: {sorted(found)}")
+    return found.pop() if found else None
+
+
 def _column_type(column: Column[Any]) -> Any:
-    if column.primary_key and column.table.name in _ID_TYPES:
-        return _ID_TYPES[column.table.name]
-    # A column may also sit in a composite key, e.g. service_accounts'
-    # (organization_id, created_by_membership_id) → memberships: its id type is
-    # that of the table whose `id` it references. `foreign_keys` is a set, so
-    # the choice must not depend on its order.
-    for fk in sorted(column.foreign_keys, key=lambda fk: (not fk.target_fullname.endswith(".id"), fk.target_fullname)):
-        target = fk.target_fullname.split(".")[0]
-        if target not in _ID_TYPES:
-            raise LookupError(f"{column.table.name}.{column.name} points at {target}, whose model isn't registered yet")
-        return _ID_TYPES[target]
+    id_table = _id_table(column)
+    if id_table is not None:
+        return _ID_TYPES[id_table]
     enum_class = getattr(column.type, "enum_class", None)
     if enum_class is not None:
         return enum_class
@@ -92,9 +109,10 @@ def derive(
     mapper = inspect(orm)
     constraints_by_field = constraints
     definitions: dict[str, Any] = {}
+    columns: dict[str, Column[Any]] = {}
     for field_name in fields:
         attr = mapper.attrs[field_name]
-        column = attr.columns[0]
+        column = columns[field_name] = attr.columns[0]
         annotation = _column_type(column)
         constraints: dict[str, Any] = {}
         scale = getattr(column.type, "scale", None)
@@ -129,8 +147,14 @@ def derive(
         __module__=orm.__module__,
         **definitions,
     )
+    # Which column each field shows, so a test can check every id's type against its keys.
+    model.__hestami_columns__ = columns  # type: ignore[attr-defined]
     if node:
         model.__hestami_node__ = orm  # type: ignore[attr-defined]
+    if name == orm.__name__:  # the row's own type (`Unit`), which relations to its rows show
+        if orm in ROW_TYPES:
+            raise ValueError(f"{name} derived twice")
+        ROW_TYPES[orm] = model
     if config:
         model.model_config.update(config)  # type: ignore[typeddict-item]
         model.model_rebuild(force=True)

@@ -17,6 +17,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _main() -> None:
+    context.config.attributes.setdefault("app_role", get_settings().app_db_role)
     url = context.config.get_main_option("sqlalchemy.url") or (
         get_settings().database_url.get_secret_value()
     )

@@ -6,11 +6,11 @@ Postgres then evaluates it once per statement (an InitPlan) instead of per row.
 
 from __future__ import annotations
 
-from alembic import op
+from alembic import context, op
 
-from graph.settings import get_settings
-
-APP_ROLE = get_settings().app_db_role
+# The application role is configuration, handed over by env.py: migrations import
+# nothing from the application.
+APP_ROLE = context.config.attributes["app_role"]
 CURRENT_ORG = "(SELECT app_current_org())"
 CURRENT_USER = "(SELECT app_current_user())"
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
+import pytest
 import yaml
 from graphql import (
     GraphQLEnumType,
@@ -20,9 +22,17 @@ from graphql import (
 from app.schema import build_schema
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY, Scope
+from app.discovery import load_domains
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECIFIED = {"String", "Int", "Float", "Boolean", "ID"}
+
+
+@pytest.fixture(autouse=True)
+def _registry() -> None:
+    """The operations register when their domains load: load them here rather
+    than count on another test having done it first."""
+    load_domains()
 
 
 def test_schema_graphql_is_current(settings) -> None:  # type: ignore[no-untyped-def]
@@ -92,6 +102,18 @@ def test_operation_names_and_ids_are_unique_and_consistent() -> None:
     ids = [op.operation_id for op in REGISTRY.values()]
     assert len(ids) == len(set(ids))
     for op in REGISTRY.values():
-        assert op.path == f"/api/v1/rpc/{op.resource}/v{op.version}/{op.verb}"
         if op.mutates:
             assert op.graphql_name.startswith(op.resource), op.graphql_name
+
+
+async def test_every_published_path_reaches_its_operation(client: httpx.AsyncClient) -> None:
+    """Each path openapi.json publishes is routed to an operation (an anonymous call
+    is refused or found invalid, never answered "no such operation"), and a path
+    it doesn't publish is not."""
+    paths = json.loads((ROOT / "openapi.json").read_text())["paths"]
+    assert set(paths) == {op.path for op in REGISTRY.values()}
+    for path in paths:
+        r = await client.post(path, json={})
+        assert r.json()["error"]["code"] != "NOT_FOUND", (path, r.text)
+    r = await client.post("/api/v1/rpc/organization/v1/explode", json={})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND", r.text

@@ -4,10 +4,25 @@ their units through the API."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 import asyncpg
 
 from devtools.database_setup import _plain
-from devtools.seed import MANAGER, OWNER_LOGIN, PASSWORD, TENANT_LOGIN, seed
+from devtools.seed import (
+    BOARD_LOGIN,
+    MANAGER,
+    MANAGER_LOGIN,
+    MAPLE_GROVE,
+    OWNER_LOGIN,
+    PASSWORD,
+    TENANT_LOGIN,
+    VENDOR,
+    VENDOR_LOGIN,
+    seed,
+)
 
 
 async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -49,3 +64,66 @@ async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, 
                 break
         else:
             raise AssertionError(f"{login} finds no unit of theirs in any organization")
+
+
+async def _login(api, email: str, organization: str) -> str:  # type: ignore[no-untyped-def]
+    """Log in as a demo user and select their organization by name, as a new user would."""
+    token = (await api.rpc("auth/v1/login", {"email": email, "password": PASSWORD})).json()["accessToken"]
+    memberships = (await api.gql("{ viewer { memberships { organization { id name } } } }", token=token))["data"]["viewer"]["memberships"]
+    org = next(m["organization"]["id"] for m in memberships if m["organization"]["name"] == organization)
+    r = await api.rpc("organization/v1/select", {"organizationId": org}, token=token, key=f"select-{email}-{org}")
+    assert r.status_code == 200, r.text
+    return token
+
+
+async def _call(api, name: str, body: dict[str, Any], token: str) -> Any:  # type: ignore[no-untyped-def]
+    r = await api.rpc(name, body, token=token)
+    assert r.status_code == 200, (name, r.text)
+    return r.json()
+
+
+async def test_each_demo_login_finds_its_world(settings, database, api, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9 item 11: every demo login, once its organization is selected, finds
+    non-empty lists — a manager their associations, units, vendors and books; the
+    board member their association, its units and books; the homeowner and tenant
+    their units and only their association; the vendor its place in its customers'
+    vendor lists."""
+    await seed(settings, associations=2, units=15)  # idempotent: whatever ran before
+    capsys.readouterr()
+
+    manager = await _login(api, MANAGER_LOGIN, MANAGER)
+    associations = (await _call(api, "association/v1/list", {}, manager))["nodes"]
+    assert len(associations) >= 2
+    assert (await _call(api, "unit/v1/list", {}, manager))["nodes"]
+    ace = [v for v in (await _call(api, "vendor/v1/list", {}, manager))["nodes"] if v["name"] == VENDOR]
+    assert len(ace) == 1 and not ace[0]["paymentHold"] and ace[0]["providerOrganizationId"]
+    booked = [a for a in associations if (await _call(api, "fund/v1/list", {"associationId": a["id"]}, manager))["nodes"]]
+    assert booked, "no association of the management company has books"
+    entries = await _call(api, "journalEntry/v1/list", {"associationId": booked[0]["id"]}, manager)
+    assert entries["nodes"], "the books hold no entry"
+
+    board = await _login(api, BOARD_LOGIN, MAPLE_GROVE)
+    (own,) = (await _call(api, "association/v1/list", {}, board))["nodes"]
+    assert own["legalName"].startswith("Maple Grove") and own["taxId"] is not None
+    assert (await _call(api, "unit/v1/list", {"associationId": own["id"]}, board))["nodes"]
+    assert (await _call(api, "fund/v1/list", {"associationId": own["id"]}, board))["nodes"]
+    balance = await _call(api, "financialReport/v1/trialBalance", {"associationId": own["id"], "asOf": str(date.today())}, board)
+    assert any(Decimal(line["debit"]) > 0 for line in balance["lines"]), balance
+    assert [v["name"] for v in (await _call(api, "vendor/v1/list", {}, board))["nodes"]] == [VENDOR]
+
+    for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
+        token = await _login(api, login, MANAGER)
+        mine = (await api.gql("{ viewer { myUnits { unitNumber association { id } } } }", token=token))["data"]["viewer"]["myUnits"]
+        assert len(mine) == units, (login, mine)
+        (theirs,) = (await _call(api, "association/v1/list", {}, token))["nodes"]
+        assert theirs["id"] == mine[0]["association"]["id"] and theirs["taxId"] is None
+
+    # A provider has no view of its customers' books yet: it finds its organization,
+    # and that organization in the vendor lists of the management company and Maple Grove.
+    vendor = await _login(api, VENDOR_LOGIN, VENDOR)
+    body = await api.gql("{ viewer { memberships { roles } activeOrganization { id name type } } }", token=vendor)
+    assert body["data"]["viewer"]["memberships"] == [{"roles": ["admin"]}]
+    active = body["data"]["viewer"]["activeOrganization"]
+    assert (active["name"], active["type"]) == (VENDOR, "SERVICE_PROVIDER")
+    # The vendor relationship lives in each customer's books: their managers see this organization there.
+    assert ace[0]["providerOrganizationId"] == active["id"]

@@ -6,14 +6,14 @@ from typing import Any
 
 import strawberry
 
-from domains.accounting.models import Fund, GlAccount, JournalLine
+from domains.accounting.models import JournalLine
 from domains.accounting.schemas import (
     FundRead,
     GlAccountRead,
     JournalEntryRead,
     JournalLineRead,
 )
-from graph.gqltypes import extend, output_type
+from graph.gqltypes import extend, output_type, to_one
 
 
 @extend(JournalEntryRead)
@@ -27,20 +27,13 @@ class JournalEntryRelations:
 
 @extend(JournalLineRead)
 class JournalLineRelations:
-    @strawberry.field(description="The account.")
-    def account(self, root: strawberry.Parent[Any], info: strawberry.Info) -> GlAccountType | None:
-        return info.context.loaders.by_id(GlAccount).load(root.account_id)
-
-    @strawberry.field(description="The fund.")
-    def fund(self, root: strawberry.Parent[Any], info: strawberry.Info) -> FundType | None:
-        return info.context.loaders.by_id(Fund).load(root.fund_id)
+    account = to_one("The account.")
+    fund = to_one("The fund.")
 
 
 @extend(GlAccountRead)
 class GlAccountRelations:
-    @strawberry.field(description="The fund of a balance-sheet account; null for income and expense accounts.")
-    async def fund(self, root: strawberry.Parent[Any], info: strawberry.Info) -> FundType | None:
-        return None if root.fund_id is None else await info.context.loaders.by_id(Fund).load(root.fund_id)
+    fund = to_one("The fund of a balance-sheet account; null for income and expense accounts.")
 
 
 # Built after every extension: return annotations above name these lazily.

@@ -7,7 +7,7 @@ domain = Domain(
     name="associations",
     description=__doc__ or "",
     modules=(
-        "access",
+        "service.access",
         "types",
         "operations.associations",
         "operations.units",

@@ -107,7 +107,7 @@ class Association(TimestampMixin, _Updated, TenantMixin, Base):
     )
     region: Mapped[str] = mapped_column(String(3), doc="State or province of incorporation (ISO 3166-2 subdivision code, e.g. CA).")
     country: Mapped[str] = mapped_column(String(2), doc="Country of incorporation (ISO 3166-1 alpha-2, e.g. US).")
-    tax_id: Mapped[str | None] = mapped_column(String(20), doc="Employer identification number (EIN), if any.")
+    tax_id: Mapped[str | None] = mapped_column(String(20), doc="Employer identification number (EIN), if any. Only staff, the board, auditors and integrations read it (owners and tenants read null).")
     fiscal_year_start_month: Mapped[int] = mapped_column(SmallInteger, doc="Month the fiscal year starts, 1–12.")
     accounting_basis: Mapped[AccountingBasis] = mapped_column(
         pg_enum(AccountingBasis, "accounting_basis"), doc="Cash or accrual basis."

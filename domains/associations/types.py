@@ -12,7 +12,7 @@ from typing import Any
 import strawberry
 
 from domains.associations import loaders
-from domains.associations.models import Association, Party, Unit
+from domains.associations.models import Association
 from domains.associations.schemas import (
     AssociationRead,
     ContactPointRead,
@@ -25,7 +25,7 @@ from domains.associations.schemas import (
     UnitFilter,
     UnitRead,
 )
-from graph.gqltypes import extend, output_type
+from graph.gqltypes import extend, output_type, to_one
 from graph.graphql_fields import relation_field
 
 
@@ -33,7 +33,7 @@ from graph.graphql_fields import relation_field
 class UnitRelations:
     @strawberry.field(description="The association the unit belongs to.")
     def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        return info.context.loaders.by_id(Association).load(root.association_id)
+        return loaders.associations_visible(info.context).load(root.association_id)
 
     @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
     def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
@@ -52,15 +52,9 @@ class UnitRelations:
         return loaders.emergency_contacts(info.context).load(root.id)
 
 
-@strawberry.type
 class PartyAndUnit:
-    @strawberry.field(description="The party (person or company).")
-    def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> PartyType | None:
-        return info.context.loaders.by_id(Party).load(root.party_id)
-
-    @strawberry.field(description="The unit.")
-    def unit(self, root: strawberry.Parent[Any], info: strawberry.Info) -> UnitType | None:
-        return info.context.loaders.by_id(Unit).load(root.unit_id)
+    party = to_one("The party (person or company).")
+    unit = to_one("The unit.")
 
 
 extend(OwnershipRead)(PartyAndUnit)
@@ -84,11 +78,19 @@ class AssociationRelations:
     def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
         return loaders.share_totals(info.context).load(root.id)
 
-    @strawberry.field(description="The master association this one belongs to, if any.")
+    @strawberry.field(description="The master association this one belongs to, if any (null if you may not see it).")
     async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
         if root.master_association_id is None:
             return None
-        return await info.context.loaders.by_id(Association).load(root.master_association_id)
+        return await loaders.associations_visible(info.context).load(root.master_association_id)
+
+    @strawberry.field(description=Association.tax_id.doc)
+    async def tax_id(self, root: strawberry.Parent[Any], info: strawberry.Info) -> str | None:
+        if not isinstance(root, Association):
+            # An operation's output: get and list masked it for this caller; create and
+            # update are open only to roles that may read it.
+            return root.tax_id
+        return root.tax_id if await loaders.tax_ids_readable(info.context).load(root) else None
 
 
 # Built after every extension: return annotations above name these lazily.

@@ -2,4 +2,4 @@
 
 from graph.registry import Domain
 
-domain = Domain(name="audit", description=__doc__ or "", modules=("queries", "operations"), queries=("queries:AuditQuery",))
+domain = Domain(name="audit", description=__doc__ or "", modules=("types", "operations.audit"), queries=("types:AuditQuery",))

@@ -2,4 +2,4 @@
 
 from graph.registry import Domain
 
-domain = Domain(name="identity", description=__doc__ or "")
+domain = Domain(name="identity", description=__doc__ or "", modules=("operations.auth",))

@@ -5,6 +5,15 @@ from graph.registry import Domain
 domain = Domain(
     name="organizations",
     description=__doc__ or "",
-    modules=("access", "operations", "types"),
+    modules=(
+        "service.access",
+        "operations.organizations",
+        "operations.memberships",
+        "operations.service_accounts",
+        "operations.management_links",
+        "operations.join_requests",
+        "types",
+        "workflows",
+    ),
     types=("types:ServiceAccountType", "types:ManagementLinkType"),
 )

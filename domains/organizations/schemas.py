@@ -26,7 +26,26 @@ from graph.schemas import ApiModel, derive
 _ROLES = (list[OrganizationRole], Field(min_length=1, max_length=6, description="Roles to hold in the organization."))
 
 OrganizationRead = derive(Organization, "Organization", ["id", "type", "name", "created_at"], node=True)
-MembershipRead = derive(Membership, "Membership", ["id", "organization_id", "user_id", "roles", "created_at"], node=True)
+MembershipRead = derive(
+    Membership,
+    "Membership",
+    ["id", "organization_id", "user_id", "roles", "created_at"],
+    node=True,
+    extra={
+        "organization": (
+            OrganizationRead,
+            Field(description="The organization, with the name and type a person recognizes it by when choosing which to select."),
+        )
+    },
+)
+
+
+def membership_read(membership: Membership, organization: Organization) -> MembershipRead:  # type: ignore[valid-type]
+    """A membership with its organization, read with it by the caller."""
+    fields = {name: getattr(membership, name) for name in MembershipRead.model_fields if name != "organization"}
+    return MembershipRead.model_validate({**fields, "organization": organization})
+
+
 ServiceAccountRead = derive(
     ServiceAccount,
     "ServiceAccount",

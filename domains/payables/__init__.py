@@ -14,5 +14,6 @@ domain = Domain(
         "operations.payments",
         "operations.settings",
         "operations.register",
+        "workflows",
     ),
 )

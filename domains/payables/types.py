@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 import strawberry
-from sqlalchemy import select
-from strawberry.dataloader import DataLoader
 
-from domains.accounting.models import Fund, GlAccount, JournalEntry
-from domains.accounting.types import FundType, GlAccountType, JournalEntryType
+from domains.payables import loaders
 from domains.payables.models import (
-    InsuranceCertificate,
-    Invoice,
     InvoiceApproval,
     InvoiceLine,
-    Vendor,
     VendorPayment,
 )
 from domains.payables.schemas import (
@@ -28,23 +21,7 @@ from domains.payables.schemas import (
     VendorPaymentRead,
     VendorRead,
 )
-from graph.gqltypes import extend, output_type
-from graph.pages import group
-
-
-def _certificates(info: strawberry.Info) -> DataLoader[UUID, list[InsuranceCertificate]]:
-    """`InsuranceCertificatesByVendor`, latest expiry first."""
-    ctx = info.context
-
-    async def load(vendor_ids: list[UUID]) -> list[list[InsuranceCertificate]]:
-        rows = await ctx.scalars(
-            select(InsuranceCertificate)
-            .where(InsuranceCertificate.vendor_id.in_(vendor_ids))
-            .order_by(InsuranceCertificate.expires_on.desc(), InsuranceCertificate.id)
-        )
-        return group(rows, "vendor_id", vendor_ids)
-
-    return ctx.loaders.keyed(("certificates_by_vendor",), load)
+from graph.gqltypes import extend, output_type, to_one
 
 
 @extend(VendorRead)
@@ -53,14 +30,12 @@ class VendorRelations:
     async def insurance_certificates(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[InsuranceCertificateType]:
         if getattr(root, "insurance_certificates", None) is not None:  # an operation's result carries them
             return root.insurance_certificates
-        return await _certificates(info).load(root.id)
+        return await loaders.certificates(info.context).load(root.id)
 
 
 @extend(InvoiceRead)
 class InvoiceRelations:
-    @strawberry.field(description="The vendor who billed.")
-    async def vendor(self, root: strawberry.Parent[Any], info: strawberry.Info) -> VendorType | None:
-        return await info.context.loaders.by_id(Vendor).load(root.vendor_id)
+    vendor = to_one("The vendor who billed.")
 
     @strawberry.field(description="The charges, in order.")
     async def lines(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[InvoiceLineType]:
@@ -78,27 +53,17 @@ class InvoiceRelations:
     async def payments(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[VendorPaymentType]:
         return await info.context.loaders.by_column(VendorPayment, "invoice_id", order_by="paid_on").load(root.id)
 
-    @strawberry.field(description="The entry that posted the expense and the payable.")
-    async def journal_entry(self, root: strawberry.Parent[Any], info: strawberry.Info) -> JournalEntryType | None:
-        return await info.context.loaders.by_id(JournalEntry).load(root.journal_entry_id)
+    journal_entry = to_one("The entry that posted the expense and the payable.")
 
 
 @extend(InvoiceLineRead)
 class InvoiceLineRelations:
-    @strawberry.field(description="The expense account charged.")
-    async def account(self, root: strawberry.Parent[Any], info: strawberry.Info) -> GlAccountType | None:
-        return await info.context.loaders.by_id(GlAccount).load(root.account_id)
-
-    @strawberry.field(description="The fund that bears the expense.")
-    async def fund(self, root: strawberry.Parent[Any], info: strawberry.Info) -> FundType | None:
-        return await info.context.loaders.by_id(Fund).load(root.fund_id)
+    account = to_one("The expense account charged.")
+    fund = to_one("The fund that bears the expense.")
 
 
-@strawberry.type
 class OfInvoice:
-    @strawberry.field(description="The invoice.")
-    async def invoice(self, root: strawberry.Parent[Any], info: strawberry.Info) -> InvoiceType | None:
-        return await info.context.loaders.by_id(Invoice).load(root.invoice_id)
+    invoice = to_one("The invoice.")
 
 
 extend(VendorPaymentRead)(OfInvoice)

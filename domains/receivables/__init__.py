@@ -16,5 +16,6 @@ domain = Domain(
         "operations.late_fees",
         "operations.owner_ledger",
         "operations.reports",
+        "workflows",
     ),
 )

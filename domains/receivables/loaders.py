@@ -7,21 +7,19 @@ from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
 from strawberry.dataloader import DataLoader
 
-from domains.receivables.models import OwnerLedgerAllocation, OwnerLedgerEntry
+from domains.receivables.models import OwnerLedgerAllocation
+from domains.receivables.service import assessments, owner_ledger
 
 
 def allocations(ctx: Any) -> DataLoader[UUID, list[OwnerLedgerAllocation]]:
     """`AllocationsByEntry`: what paid a charge, or what a payment or credit paid."""
 
     async def load(ids: list[UUID]) -> list[list[OwnerLedgerAllocation]]:
-        A = OwnerLedgerAllocation
-        visible = await ctx.visible("owner_ledger_entry", "read", A)
-        rows = await ctx.scalars(
-            select(A).where(or_(A.credit_entry_id.in_(ids), A.charge_entry_id.in_(ids)), visible).order_by(A.applied_on, A.created_at, A.id)
-        )
+        visible = await ctx.visible("owner_ledger_entry", "read", OwnerLedgerAllocation)
+        async with ctx.read_session() as session:
+            rows = await owner_ledger.allocations_of(session, ids, visible)
         grouped: dict[UUID, list[OwnerLedgerAllocation]] = defaultdict(list)
         for row in rows:
             grouped[row.credit_entry_id].append(row)
@@ -36,8 +34,7 @@ def posted_units(ctx: Any) -> DataLoader[UUID, int]:
 
     async def load(ids: list[UUID]) -> list[int]:
         async with ctx.read_session() as session:
-            E = OwnerLedgerEntry
-            counts = dict((await session.execute(select(E.levy_id, func.count()).where(E.levy_id.in_(ids)).group_by(E.levy_id))).all())
+            counts = await assessments.posted_counts(session, ids)
         return [counts.get(i, 0) for i in ids]
 
     return ctx.loaders.keyed(("posted_units",), load)

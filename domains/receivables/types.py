@@ -6,12 +6,7 @@ from typing import Any
 
 import strawberry
 
-from domains.accounting.models import Fund, GlAccount
-from domains.accounting.types import FundType, GlAccountType
-from domains.associations.models import Unit
-from domains.associations.types import UnitType
 from domains.receivables import loaders
-from domains.receivables.models import AssessmentSchedule, OwnerLedgerEntry
 from domains.receivables.schemas import (
     AssessmentScheduleRead,
     LateFeeRuleRead,
@@ -19,7 +14,7 @@ from domains.receivables.schemas import (
     OwnerLedgerAllocationRead,
     OwnerLedgerEntryRead,
 )
-from graph.gqltypes import extend, output_type
+from graph.gqltypes import extend, output_type, to_one
 
 
 @extend(OwnerLedgerEntryRead)
@@ -30,20 +25,13 @@ class OwnerLedgerEntryRelations:
             return root.allocations
         return await loaders.allocations(info.context).load(root.id)
 
-    @strawberry.field(description="The unit.")
-    async def unit(self, root: strawberry.Parent[Any], info: strawberry.Info) -> UnitType | None:
-        return await info.context.loaders.by_id(Unit).load(root.unit_id)
+    unit = to_one("The unit.")
 
 
 @extend(OwnerLedgerAllocationRead)
 class OwnerLedgerAllocationRelations:
-    @strawberry.field(description="The payment or credit applied.")
-    async def credit_entry(self, root: strawberry.Parent[Any], info: strawberry.Info) -> OwnerLedgerEntryType | None:
-        return await info.context.loaders.by_id(OwnerLedgerEntry).load(root.credit_entry_id)
-
-    @strawberry.field(description="The charge it paid.")
-    async def charge_entry(self, root: strawberry.Parent[Any], info: strawberry.Info) -> OwnerLedgerEntryType | None:
-        return await info.context.loaders.by_id(OwnerLedgerEntry).load(root.charge_entry_id)
+    credit_entry = to_one("The payment or credit applied.")
+    charge_entry = to_one("The charge it paid.")
 
 
 @extend(LevyRead)
@@ -54,20 +42,13 @@ class LevyRelations:
             return root.posted_units
         return await loaders.posted_units(info.context).load(root.id)
 
-    @strawberry.field(description="The assessment schedule levied.")
-    async def schedule(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssessmentScheduleType | None:
-        return await info.context.loaders.by_id(AssessmentSchedule).load(root.schedule_id)
+    schedule = to_one("The assessment schedule levied.")
 
 
 @extend(AssessmentScheduleRead)
 class AssessmentScheduleRelations:
-    @strawberry.field(description="The income account the charges credit.")
-    async def income_account(self, root: strawberry.Parent[Any], info: strawberry.Info) -> GlAccountType | None:
-        return await info.context.loaders.by_id(GlAccount).load(root.income_account_id)
-
-    @strawberry.field(description="The fund the charges belong to.")
-    async def fund(self, root: strawberry.Parent[Any], info: strawberry.Info) -> FundType | None:
-        return await info.context.loaders.by_id(Fund).load(root.fund_id)
+    income_account = to_one("The income account the charges credit.")
+    fund = to_one("The fund the charges belong to.")
 
 
 # Built after every extension: return annotations above name these lazily.

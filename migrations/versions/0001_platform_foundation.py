@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
+from migrations.columns import created_at, id_column
 from migrations.rls import APP_ROLE, CURRENT_ORG, CURRENT_USER, grant, tenant_table
 
 revision = "0001"
@@ -17,14 +18,6 @@ branch_labels = None
 depends_on = None
 
 ORG_TYPES = ("association", "management_company", "service_provider", "individual", "commercial_client")
-
-
-def _id() -> sa.Column:
-    return sa.Column("id", sa.Uuid, primary_key=True)
-
-
-def _created() -> sa.Column:
-    return sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
 
 
 def _org_fk(nullable: bool = False, ondelete: str = "CASCADE") -> sa.Column:
@@ -49,36 +42,36 @@ def upgrade() -> None:
 
     op.create_table(
         "users",
-        _id(),
+        id_column(),
         sa.Column("email", sa.String(254), nullable=False),
         sa.Column("display_name", sa.String(120), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=False),
-        _created(),
+        created_at(),
     )
     op.create_index("uq_users_email_lower", "users", [sa.text("lower(email)")], unique=True)
 
     org_type = pg.ENUM(*ORG_TYPES, name="organization_type")
     op.create_table(
         "organizations",
-        _id(),
+        id_column(),
         sa.Column("type", org_type, nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
-        _created(),
+        created_at(),
     )
     op.create_table(
         "memberships",
-        _id(),
+        id_column(),
         _org_fk(),
         sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
         sa.Column("roles", pg.ARRAY(sa.String(32)), nullable=False),
-        _created(),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.UniqueConstraint("organization_id", "user_id"),
     )
     op.create_index("ix_memberships_user_id", "memberships", ["user_id"])
     op.create_table(
         "management_links",
-        _id(),
+        id_column(),
         _org_fk(),
         sa.Column(
             "manager_organization_id",
@@ -86,7 +79,7 @@ def upgrade() -> None:
             sa.ForeignKey("organizations.id", ondelete="CASCADE"),
             nullable=False,
         ),
-        _created(),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.UniqueConstraint("organization_id", "manager_organization_id"),
         sa.CheckConstraint("organization_id <> manager_organization_id", name="not_self"),
@@ -94,7 +87,7 @@ def upgrade() -> None:
     op.create_index("ix_management_links_manager", "management_links", ["manager_organization_id"])
     op.create_table(
         "service_accounts",
-        _id(),
+        id_column(),
         _org_fk(),
         sa.Column("name", sa.String(120), nullable=False),
         sa.Column("roles", pg.ARRAY(sa.String(32)), nullable=False),
@@ -102,7 +95,7 @@ def upgrade() -> None:
         sa.Column("key_hint", sa.String(16), nullable=False),
         sa.Column("created_by_membership_id", sa.Uuid, nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        _created(),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.ForeignKeyConstraint(
             ["organization_id", "created_by_membership_id"],
@@ -111,7 +104,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "audit_events",
-        _id(),
+        id_column(),
         _org_fk(nullable=True, ondelete="RESTRICT"),
         sa.Column("actor_kind", sa.String(24), nullable=False),
         sa.Column("actor_id", sa.Uuid, nullable=False),
@@ -125,7 +118,7 @@ def upgrade() -> None:
     op.create_index("ix_audit_events_org_time", "audit_events", ["organization_id", "occurred_at"])
     op.create_table(
         "idempotency_keys",
-        _id(),
+        id_column(),
         _org_fk(nullable=True),
         sa.Column("principal", sa.String(80), nullable=False),
         sa.Column("operation", sa.String(120), nullable=False),
@@ -134,7 +127,7 @@ def upgrade() -> None:
         sa.Column("workflow_id", sa.String(80), nullable=False),
         sa.Column("response_status", sa.SmallInteger),
         sa.Column("response_body", pg.JSONB),
-        _created(),
+        created_at(),
         sa.Column("completed_at", sa.DateTime(timezone=True)),
     )
     op.create_index(

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
+from migrations.columns import org_column
 from migrations.rls import CURRENT_ORG, CURRENT_USER, tenant_table
 
 revision = "0002"
@@ -16,16 +17,12 @@ branch_labels = None
 depends_on = None
 
 
-def _org() -> sa.Column:
-    return sa.Column("organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False)
-
-
 def upgrade() -> None:
     basis = pg.ENUM("cash", "accrual", name="accounting_basis")
     op.create_table(
         "association_profiles",
         sa.Column("id", sa.Uuid, primary_key=True),
-        _org(),
+        org_column(),
         sa.Column("legal_name", sa.String(200), nullable=False),
         sa.Column("tax_id", sa.String(20)),
         sa.Column("fiscal_year_start_month", sa.SmallInteger, nullable=False),
@@ -41,7 +38,7 @@ def upgrade() -> None:
     op.create_table(
         "join_requests",
         sa.Column("id", sa.Uuid, primary_key=True),
-        _org(),
+        org_column(),
         sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
         sa.Column("message", sa.String(500), nullable=False),
         sa.Column("status", status, nullable=False),
@@ -62,7 +59,7 @@ def upgrade() -> None:
     op.create_table(
         "workflow_runs",
         sa.Column("id", sa.Uuid, primary_key=True),
-        _org(),
+        org_column(),
         sa.Column("workflow_id", sa.String(80), nullable=False),
         sa.Column("name", sa.String(120), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),

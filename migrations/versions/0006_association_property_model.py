@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
+from migrations.columns import created_at, id_column, in_organization, org_column, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0006"
@@ -30,25 +31,6 @@ UNIT_SORT = (
 )
 
 
-def _id() -> sa.Column:
-    return sa.Column("id", sa.Uuid, primary_key=True)
-
-
-def _org() -> sa.Column:
-    return sa.Column("organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False)
-
-
-def _times(updated: bool = True) -> list[sa.Column]:
-    cols = [sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)]
-    if updated:
-        cols.append(sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False))
-    return cols
-
-
-def _ref(column: str, table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(["organization_id", column], [f"{table}.organization_id", f"{table}.id"])
-
-
 def _address() -> list[sa.Column]:
     return [
         sa.Column("region", sa.String(3), nullable=False),
@@ -61,8 +43,8 @@ def upgrade() -> None:
 
     op.create_table(
         "associations",
-        _id(),
-        _org(),
+        id_column(),
+        org_column(),
         sa.Column("code", sa.String(12), nullable=False),
         sa.Column("legal_name", sa.String(200), nullable=False),
         sa.Column("kind", pg.ENUM("hoa", "condominium", "cooperative", "master", name="association_kind"), nullable=False),
@@ -75,10 +57,11 @@ def upgrade() -> None:
         sa.Column(
             "managing_organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="SET NULL")
         ),
-        *_times(),
+        created_at(),
+        updated_at(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.UniqueConstraint("organization_id", "code"),
-        _ref("master_association_id", "associations"),
+        in_organization("master_association_id", "associations"),
         sa.CheckConstraint("fiscal_year_start_month BETWEEN 1 AND 12", name="month"),
         sa.CheckConstraint("master_association_id IS DISTINCT FROM id", name="not_own_master"),
         sa.CheckConstraint("country ~ '^[A-Z]{2}$' AND region ~ '^[A-Z0-9]{1,3}$'", name="jurisdiction"),
@@ -88,8 +71,8 @@ def upgrade() -> None:
 
     op.create_table(
         "units",
-        _id(),
-        _org(),
+        id_column(),
+        org_column(),
         sa.Column("association_id", sa.Uuid, nullable=False),
         sa.Column("unit_number", sa.String(20), nullable=False),
         sa.Column("unit_sort", sa.String(40), sa.Computed(UNIT_SORT, persisted=True), nullable=False),
@@ -107,10 +90,11 @@ def upgrade() -> None:
         sa.Column("square_feet", sa.Integer),
         sa.Column("voting_weight", sa.Numeric(9, 8), nullable=False),
         sa.Column("assessment_share", sa.Numeric(9, 8), nullable=False),
-        *_times(),
+        created_at(),
+        updated_at(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.UniqueConstraint("organization_id", "association_id", "unit_number"),
-        _ref("association_id", "associations"),
+        in_organization("association_id", "associations"),
         sa.CheckConstraint("voting_weight BETWEEN 0 AND 1 AND assessment_share BETWEEN 0 AND 1", name="shares"),
         sa.CheckConstraint("square_feet IS NULL OR square_feet > 0", name="area"),
     )
@@ -119,24 +103,24 @@ def upgrade() -> None:
 
     op.create_table(
         "emergency_contacts",
-        _id(),
-        _org(),
+        id_column(),
+        org_column(),
         sa.Column("unit_id", sa.Uuid, nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("relationship", sa.String(60)),
         sa.Column("phone", sa.String(32), nullable=False),
         sa.Column("priority", sa.SmallInteger, nullable=False),
-        *_times(updated=False),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
-        _ref("unit_id", "units"),
+        in_organization("unit_id", "units"),
     )
     op.create_index("ix_emergency_contacts_unit", "emergency_contacts", ["organization_id", "unit_id"])
     tenant_table("emergency_contacts")
 
     op.create_table(
         "parties",
-        _id(),
-        _org(),
+        id_column(),
+        org_column(),
         sa.Column("kind", pg.ENUM("person", "company", name="party_kind"), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id", ondelete="SET NULL")),
@@ -145,7 +129,8 @@ def upgrade() -> None:
         ),
         sa.Column("electronic_consent_at", sa.DateTime(timezone=True)),
         sa.Column("mailing_address", sa.String(400)),
-        *_times(),
+        created_at(),
+        updated_at(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.UniqueConstraint("organization_id", "user_id"),
         # E-delivery of association notices needs the member's consent on record
@@ -159,34 +144,34 @@ def upgrade() -> None:
 
     op.create_table(
         "contact_points",
-        _id(),
-        _org(),
+        id_column(),
+        org_column(),
         sa.Column("party_id", sa.Uuid, nullable=False),
         sa.Column("kind", pg.ENUM("email", "phone", name="contact_point_kind"), nullable=False),
         sa.Column("value", sa.String(254), nullable=False),
         sa.Column("label", sa.String(30)),
         sa.Column("is_primary", sa.Boolean, nullable=False),
-        *_times(updated=False),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
-        _ref("party_id", "parties"),
+        in_organization("party_id", "parties"),
     )
     op.create_index("ix_contact_points_party", "contact_points", ["organization_id", "party_id"])
     tenant_table("contact_points")
 
     op.create_table(
         "ownerships",
-        _id(),
-        _org(),
+        id_column(),
+        org_column(),
         sa.Column("unit_id", sa.Uuid, nullable=False),
         sa.Column("party_id", sa.Uuid, nullable=False),
         sa.Column("interest", sa.Numeric(5, 4), nullable=False),
         sa.Column("starts_on", sa.Date, nullable=False),
         sa.Column("ends_on", sa.Date),
         sa.Column("is_primary", sa.Boolean, nullable=False),
-        *_times(updated=False),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
-        _ref("unit_id", "units"),
-        _ref("party_id", "parties"),
+        in_organization("unit_id", "units"),
+        in_organization("party_id", "parties"),
         sa.CheckConstraint("interest > 0 AND interest <= 1", name="interest"),
         sa.CheckConstraint("ends_on IS NULL OR ends_on > starts_on", name="range"),
     )
@@ -195,17 +180,17 @@ def upgrade() -> None:
 
     op.create_table(
         "residents",
-        _id(),
-        _org(),
+        id_column(),
+        org_column(),
         sa.Column("unit_id", sa.Uuid, nullable=False),
         sa.Column("party_id", sa.Uuid, nullable=False),
         sa.Column("kind", pg.ENUM("owner", "tenant", "household_member", name="resident_kind"), nullable=False),
         sa.Column("moved_in_on", sa.Date, nullable=False),
         sa.Column("moved_out_on", sa.Date),
-        *_times(updated=False),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
-        _ref("unit_id", "units"),
-        _ref("party_id", "parties"),
+        in_organization("unit_id", "units"),
+        in_organization("party_id", "parties"),
         sa.CheckConstraint("moved_out_on IS NULL OR moved_out_on >= moved_in_on", name="range"),
     )
     op.create_index("ix_residents_unit", "residents", ["organization_id", "unit_id", "moved_in_on"])

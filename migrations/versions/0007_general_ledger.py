@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from graph.db import association_fk
+from migrations.columns import association_fk, booked, created_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0007"
@@ -22,35 +22,16 @@ depends_on = None
 MONEY = sa.Numeric(14, 2)
 
 
-def _org() -> sa.Column:
-    return sa.Column("organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False)
-
-
-def _booked() -> list:
-    return [
-        sa.Column("id", sa.Uuid, primary_key=True),
-        _org(),
-        sa.Column("association_id", sa.Uuid, nullable=False),
-        sa.UniqueConstraint("organization_id", "id"),
-        sa.ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
-    ]
-
-
-
-def _created() -> sa.Column:
-    return sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
-
-
 def upgrade() -> None:
     op.create_unique_constraint("uq_units_organization_id_association_id_id", "units", ["organization_id", "association_id", "id"])
 
     op.create_table(
         "funds",
-        *_booked(),
+        *booked(),
         sa.Column("code", sa.String(10), nullable=False),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("kind", pg.ENUM("operating", "reserve", "special_assessment", name="fund_kind"), nullable=False),
-        _created(),
+        created_at(),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
         sa.UniqueConstraint("organization_id", "association_id", "code"),
     )
@@ -63,14 +44,14 @@ def upgrade() -> None:
     )  # fmt: skip
     op.create_table(
         "gl_accounts",
-        *_booked(),
+        *booked(),
         sa.Column("number", sa.String(10), nullable=False),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("type", account_type, nullable=False),
         sa.Column("fund_id", sa.Uuid),
         sa.Column("control", control),
         sa.Column("is_active", sa.Boolean, nullable=False),
-        _created(),
+        created_at(),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
         sa.UniqueConstraint("organization_id", "association_id", "number"),
         association_fk("fund_id", "funds"),
@@ -91,7 +72,7 @@ def upgrade() -> None:
 
     op.create_table(
         "fiscal_period_closes",
-        *_booked(),
+        *booked(),
         sa.Column("month", sa.Date, nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("closed_by", sa.Uuid, nullable=False),
@@ -106,7 +87,7 @@ def upgrade() -> None:
     )  # fmt: skip
     op.create_table(
         "journal_entries",
-        *_booked(),
+        *booked(),
         sa.Column("number", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("entry_date", sa.Date, nullable=False),
         sa.Column("memo", sa.String(500), nullable=False),
@@ -128,7 +109,7 @@ def upgrade() -> None:
 
     op.create_table(
         "journal_lines",
-        *_booked(),
+        *booked(),
         sa.Column("entry_id", sa.Uuid, nullable=False),
         sa.Column("line_no", sa.SmallInteger, nullable=False),
         sa.Column("entry_date", sa.Date, nullable=False),
@@ -158,7 +139,7 @@ def upgrade() -> None:
 
     op.create_table(
         "budget_amounts",
-        *_booked(),
+        *booked(),
         sa.Column("fiscal_year", sa.SmallInteger, nullable=False),
         sa.Column("period", sa.SmallInteger, nullable=False),
         sa.Column("account_id", sa.Uuid, nullable=False),

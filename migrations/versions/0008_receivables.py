@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from graph.db import association_fk
+from migrations.columns import association_fk, booked, created_at, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0008"
@@ -23,16 +23,6 @@ MONEY = sa.Numeric(14, 2)
 DEBIT_KINDS = "('charge', 'late_fee', 'nsf_fee', 'adjustment')"
 
 
-def _booked() -> list:
-    return [
-        sa.Column("id", sa.Uuid, primary_key=True),
-        sa.Column("organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("association_id", sa.Uuid, nullable=False),
-        sa.UniqueConstraint("organization_id", "id"),
-    ]
-
-
-
 def _same_unit(column: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
         ["organization_id", "unit_id", column],
@@ -40,21 +30,10 @@ def _same_unit(column: str) -> sa.ForeignKeyConstraint:
     )
 
 
-def _association_fk() -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"])
-
-
-def _timestamps() -> list[sa.Column]:
-    return [
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-    ]
-
-
 def upgrade() -> None:
     op.create_table(
         "assessment_schedules",
-        *_booked(),
+        *booked(),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("kind", pg.ENUM("regular", "special", name="assessment_kind"), nullable=False),
         sa.Column("frequency", pg.ENUM("monthly", "quarterly", "annual", "once", name="assessment_frequency"), nullable=False),
@@ -66,9 +45,9 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date),
         sa.Column("due_day", sa.SmallInteger, nullable=False),
         sa.Column("is_active", sa.Boolean, nullable=False),
-        *_timestamps(),
+        created_at(),
+        updated_at(),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
-        _association_fk(),
         association_fk("income_account_id", "gl_accounts"),
         association_fk("fund_id", "funds"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
@@ -80,7 +59,7 @@ def upgrade() -> None:
 
     op.create_table(
         "levies",
-        *_booked(),
+        *booked(in_its_association=False),
         sa.Column("schedule_id", sa.Uuid, nullable=False),
         sa.Column("period", sa.Date, nullable=False),
         sa.Column("due_date", sa.Date, nullable=False),
@@ -101,15 +80,15 @@ def upgrade() -> None:
 
     op.create_table(
         "late_fee_rules",
-        *_booked(),
+        *booked(),
         sa.Column("grace_days", sa.SmallInteger, nullable=False),
         sa.Column("method", pg.ENUM("flat", "percent", name="late_fee_method"), nullable=False),
         sa.Column("amount", MONEY, nullable=False),
         sa.Column("cap", MONEY),
         sa.Column("is_active", sa.Boolean, nullable=False),
-        *_timestamps(),
+        created_at(),
+        updated_at(),
         sa.UniqueConstraint("organization_id", "association_id"),
-        _association_fk(),
         sa.CheckConstraint("grace_days BETWEEN 0 AND 365", name="grace_days"),
         sa.CheckConstraint("amount > 0 AND (method = 'flat' OR amount <= 100)", name="amount"),
         sa.CheckConstraint("cap IS NULL OR cap > 0", name="cap_positive"),
@@ -121,7 +100,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "owner_ledger_entries",
-        *_booked(),
+        *booked(in_its_association=False),
         sa.Column("seq", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("unit_id", sa.Uuid, nullable=False),
         sa.Column("kind", kinds, nullable=False),
@@ -180,7 +159,7 @@ def upgrade() -> None:
 
     op.create_table(
         "owner_ledger_allocations",
-        *_booked(),
+        *booked(in_its_association=False),
         sa.Column("unit_id", sa.Uuid, nullable=False),
         sa.Column("credit_entry_id", sa.Uuid, nullable=False),
         sa.Column("charge_entry_id", sa.Uuid, nullable=False),

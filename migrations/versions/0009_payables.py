@@ -7,14 +7,14 @@ check keeps it within the total, lines/decisions/payments/certificates are
 append-only and of an invoice only the status can change.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from graph.db import association_fk
+from migrations.columns import association_fk, booked, created_at, in_organization, org_column, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0009"
@@ -25,38 +25,11 @@ depends_on = None
 MONEY = sa.Numeric(14, 2)
 
 
-def _org() -> sa.Column:
-    return sa.Column("organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False)
-
-
-def _booked() -> list:
-    return [
-        sa.Column("id", sa.Uuid, primary_key=True),
-        _org(),
-        sa.Column("association_id", sa.Uuid, nullable=False),
-        sa.UniqueConstraint("organization_id", "id"),
-        sa.ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
-    ]
-
-
-def _in_organization(column: str, table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(["organization_id", column], [f"{table}.organization_id", f"{table}.id"])
-
-
-
-def _created() -> sa.Column:
-    return sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
-
-
-def _updated() -> sa.Column:
-    return sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
-
-
 def upgrade() -> None:
     op.create_table(
         "vendors",
         sa.Column("id", sa.Uuid, primary_key=True),
-        _org(),
+        org_column(),
         sa.Column("name", sa.String(200), nullable=False),
         # Cross-tenant on purpose, like associations.managing_organization_id:
         # the service accepts only a service-provider organization.
@@ -68,8 +41,8 @@ def upgrade() -> None:
         sa.Column("remittance_address", sa.String(400)),
         sa.Column("payment_hold", sa.Boolean, nullable=False, server_default=sa.true()),
         sa.Column("hold_reason", sa.String(200)),
-        _created(),
-        _updated(),
+        created_at(),
+        updated_at(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.CheckConstraint(
             r"(tax_id_kind = 'ein' AND tax_id ~ '^\d{2}-\d{7}$') OR (tax_id_kind = 'ssn' AND tax_id ~ '^\d{3}-\d{2}-\d{4}$') "
@@ -89,7 +62,7 @@ def upgrade() -> None:
     op.create_table(
         "insurance_certificates",
         sa.Column("id", sa.Uuid, primary_key=True),
-        _org(),
+        org_column(),
         sa.Column("vendor_id", sa.Uuid, nullable=False),
         sa.Column(
             "kind",
@@ -104,9 +77,9 @@ def upgrade() -> None:
         sa.Column("coverage_amount", MONEY, nullable=False),
         sa.Column("effective_on", sa.Date, nullable=False),
         sa.Column("expires_on", sa.Date, nullable=False),
-        _created(),
+        created_at(),
         sa.UniqueConstraint("organization_id", "id"),
-        _in_organization("vendor_id", "vendors"),
+        in_organization("vendor_id", "vendors"),
         sa.CheckConstraint("coverage_amount > 0", name="coverage_positive"),
         sa.CheckConstraint("expires_on >= effective_on", name="dates_ordered"),
     )
@@ -115,9 +88,9 @@ def upgrade() -> None:
 
     op.create_table(
         "payables_settings",
-        *_booked(),
+        *booked(),
         sa.Column("board_approval_threshold", MONEY, nullable=False),
-        _updated(),
+        updated_at(),
         sa.Column("updated_by", sa.Uuid, nullable=False),
         sa.UniqueConstraint("organization_id", "association_id"),
         sa.CheckConstraint("board_approval_threshold >= 0", name="threshold_not_negative"),
@@ -127,7 +100,7 @@ def upgrade() -> None:
     status = pg.ENUM("awaiting_manager", "awaiting_board", "approved", "paid", "rejected", name="invoice_status")
     op.create_table(
         "invoices",
-        *_booked(),
+        *booked(),
         sa.Column("vendor_id", sa.Uuid, nullable=False),
         sa.Column("invoice_number", sa.String(40), nullable=False),
         sa.Column("invoice_date", sa.Date, nullable=False),
@@ -141,9 +114,9 @@ def upgrade() -> None:
         sa.Column("journal_entry_id", sa.Uuid, nullable=False),
         sa.Column("workflow_id", sa.String(80), nullable=False),
         sa.Column("entered_by", sa.Uuid, nullable=False),
-        _created(),
+        created_at(),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
-        _in_organization("vendor_id", "vendors"),
+        in_organization("vendor_id", "vendors"),
         association_fk("journal_entry_id", "journal_entries"),
         association_fk("possible_duplicate_of_id", "invoices"),
         sa.CheckConstraint("total > 0", name="total_positive"),
@@ -165,7 +138,7 @@ def upgrade() -> None:
 
     op.create_table(
         "invoice_lines",
-        *_booked(),
+        *booked(),
         sa.Column("invoice_id", sa.Uuid, nullable=False),
         sa.Column("line_no", sa.SmallInteger, nullable=False),
         sa.Column("account_id", sa.Uuid, nullable=False),
@@ -183,7 +156,7 @@ def upgrade() -> None:
 
     op.create_table(
         "invoice_approvals",
-        *_booked(),
+        *booked(),
         sa.Column("invoice_id", sa.Uuid, nullable=False),
         sa.Column("step", pg.ENUM("manager", "board", name="approval_step"), nullable=False),
         sa.Column("decision", pg.ENUM("approved", "rejected", name="approval_decision"), nullable=False),
@@ -197,7 +170,7 @@ def upgrade() -> None:
 
     op.create_table(
         "vendor_payments",
-        *_booked(),
+        *booked(),
         sa.Column("invoice_id", sa.Uuid, nullable=False),
         sa.Column("paid_on", sa.Date, nullable=False),
         sa.Column("amount", MONEY, nullable=False),
@@ -205,7 +178,7 @@ def upgrade() -> None:
         sa.Column("reference", sa.String(60)),
         sa.Column("journal_entry_id", sa.Uuid, nullable=False),
         sa.Column("paid_by", sa.Uuid, nullable=False),
-        _created(),
+        created_at(),
         association_fk("invoice_id", "invoices"),
         association_fk("journal_entry_id", "journal_entries"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),

@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from domains.accounting import fiscal
+from domains.accounting.service import fiscal
 from tests.accounting.books import open_books, sample_budget
 from tests.associations.community import ASSOCIATION
 

@@ -31,8 +31,8 @@ from typing import Any
 
 import pytest
 
-from domains.accounting import ledger
 from domains.accounting.models import Basis, EntrySource
+from domains.accounting.service import ledger
 from graph.db import scoped_transaction
 from graph.ids import decode
 from tests.accounting.books import Books, open_books, sample_budget

@@ -287,7 +287,7 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "joinRequest/v1/decide": (_join_request, ADMIN),
     "association/v1/create": (_association, WRITERS),
     "association/v1/update": (_id_of("association"), {"admin", "manager", "board_member"}),
-    "association/v1/get": (_id_of("association"), ANY_ROLE),
+    "association/v1/get": (_id_of("association"), STAFF),
     "association/v1/list": (_none, ANY_ROLE),
     "unit/v1/create": (_unit, WRITERS),
     "unit/v1/update": (_id_of("unit"), WRITERS),
@@ -404,7 +404,7 @@ async def test_roles(world, name) -> None:  # type: ignore[no-untyped-def]
         code = r.json()["error"]["code"] if r.status_code >= 400 and r.json() else None
         if role in allowed:
             assert code not in ("FORBIDDEN", "NOT_FOUND"), (name, role, r.text)
-        elif REGISTRY[name].target is not None and role in HIDDEN_FROM_MEMBER and REGISTRY[name].kind != "association":
+        elif REGISTRY[name].target is not None and role in HIDDEN_FROM_MEMBER:
             assert r.status_code == 404 and code == "NOT_FOUND", (name, role, r.text)
         else:
             assert r.status_code == 403 and code == "FORBIDDEN", (name, role, r.text)

@@ -77,3 +77,18 @@ async def build(api: Api, units: int = 3, *, code: str = "MGV", admin: Caller | 
         )
         await api.call("resident/v1/create", {"unitId": unit, "partyId": party, "kind": "owner", "movedInOn": "2020-01-01"}, admin)
     return c
+
+
+async def add_people(api: Api, c: Community) -> Community:
+    """Three members with the organization selected: `owner` (linked to the owner of
+    unit 1), `tenant` (renting unit 2 as Tess Tenant) and `nobody` (no unit)."""
+    owner, _ = await api.add_member(c.admin, ["member"])
+    tenant, _ = await api.add_member(c.admin, ["member"])
+    nobody, _ = await api.add_member(c.admin, ["member"])
+    await api.call("party/v1/update", {"id": c.parties[0], "userId": owner.user_id}, c.admin)
+    tenant_party = await api.call("party/v1/create", {"kind": "person", "name": "Tess Tenant", "deliveryPreference": "postal", "userId": tenant.user_id}, c.admin)
+    await api.call("resident/v1/create", {"unitId": c.units[1], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": "2025-01-01"}, c.admin)
+    for caller in (owner, tenant, nobody):
+        await api.select(caller, c.org)
+    c.owner, c.tenant, c.nobody, c.tenant_party = owner, tenant, nobody, tenant_party["id"]
+    return c

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.associations.community import build
+from tests.associations.community import add_people, build
 
 NESTED = """query($id: ID!) { association(id: $id) { code units(first: 100) { nodes {
   unitNumber currentOwners { party { name } } residents { kind party { name } } } } } }"""
@@ -16,17 +16,7 @@ MINE = "{ viewer { myUnits { unitNumber currentOwners { party { name } } } } }"
 
 @pytest.fixture
 async def people(api):  # type: ignore[no-untyped-def]
-    c = await build(api, 3)
-    owner, _ = await api.add_member(c.admin, ["member"])
-    tenant, _ = await api.add_member(c.admin, ["member"])
-    nobody, _ = await api.add_member(c.admin, ["member"])
-    await api.call("party/v1/update", {"id": c.parties[0], "userId": owner.user_id}, c.admin)
-    tenant_party = await api.call("party/v1/create", {"kind": "person", "name": "Tess Tenant", "deliveryPreference": "postal", "userId": tenant.user_id}, c.admin)
-    await api.call("resident/v1/create", {"unitId": c.units[1], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": "2025-01-01"}, c.admin)
-    for caller in (owner, tenant, nobody):
-        await api.select(caller, c.org)
-    c.owner, c.tenant, c.nobody, c.tenant_party = owner, tenant, nobody, tenant_party["id"]
-    return c
+    return await add_people(api, await build(api, 3))
 
 
 async def test_staff_see_everything(api, people) -> None:  # type: ignore[no-untyped-def]
@@ -49,8 +39,9 @@ async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:  #
     assert [n["unitNumber"] for n in (await api.call("unit/v1/list", {}, c.owner))["nodes"]] == ["1"]
     assert len((await api.call("ownership/v1/list", {}, c.owner))["nodes"]) == 1
     assert [n["id"] for n in (await api.call("party/v1/list", {}, c.owner))["nodes"]] == [c.parties[0]]
-    # The association's public facts are for every member.
-    assert (await api.call("association/v1/get", {"id": c.association}, c.owner))["code"] == "MGV"
+    # Their association's facts, but not its tax id (tests/associations/test_resident_associations.py).
+    mine = await api.call("association/v1/get", {"id": c.association}, c.owner)
+    assert (mine["code"], mine["taxId"]) == ("MGV", None)
     # Their own phone number, yes; linking accounts or writing units, no.
     await api.call("party/v1/update", {"id": c.parties[0], "contactPoints": [{"kind": "phone", "value": "+19165550199", "isPrimary": True}]}, c.owner)
     r = await api.rpc("party/v1/update", {"id": c.parties[0], "userId": c.nobody.user_id}, token=c.owner.token, key=uuid.uuid4().hex)
@@ -75,8 +66,10 @@ async def test_tenant_sees_their_unit_only(api, people) -> None:  # type: ignore
 
 async def test_member_without_a_unit_sees_no_units(api, people) -> None:  # type: ignore[no-untyped-def]
     c = people
+    # Nor the association itself: it is none of theirs.
     body = await api.gql(NESTED, {"id": c.association}, token=c.nobody.token)
-    assert body["data"]["association"] == {"code": "MGV", "units": {"nodes": []}}
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND", body
+    assert (await api.call("unit/v1/list", {}, c.nobody))["nodes"] == []
     assert (await api.gql(MINE, token=c.nobody.token))["data"]["viewer"]["myUnits"] == []
     ids = [c.units[0], c.parties[0]]
     body = await api.gql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}, token=c.nobody.token)

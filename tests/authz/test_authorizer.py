@@ -20,7 +20,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-import domains.associations.access  # noqa: F401  (registers owner_of, resident_of, party_ids)
+import domains.associations.service.access  # noqa: F401  (registers owner_of, resident_of, party_ids, association_ids)
 import graph.authz as authz_module
 from domains.associations.models import (
     AccountingBasis,
@@ -59,6 +59,9 @@ UNIT_3 = UUID("aaaaaaaa-0b17-4000-8000-000000000003")
 PARTY_1 = UUID("aaaaaaaa-9a27-4000-8000-000000000001")
 PARTY_2 = UUID("aaaaaaaa-9a27-4000-8000-000000000002")
 PARTY_3 = UUID("aaaaaaaa-9a27-4000-8000-000000000003")
+# UNIT_1 and UNIT_2 are in association 1; association 2 is nobody's here.
+ASSOCIATION_1 = UUID("aaaaaaaa-a550-4000-8000-000000000001")
+ASSOCIATION_2 = UUID("aaaaaaaa-a550-4000-8000-000000000002")
 
 
 def uid(n: int) -> UUID:
@@ -97,10 +100,12 @@ PRINCIPALS: dict[str, Principal] = {
     "removed_a": user(8, ORG_A),
     "no_org": user(9, None),
     "owner_a": user(
-        10, ORG_A, "member", owner_of=[UNIT_1], resident_of=[UNIT_1], party_ids=[PARTY_1]
+        10, ORG_A, "member", owner_of=[UNIT_1], resident_of=[UNIT_1], party_ids=[PARTY_1],
+        association_ids=[ASSOCIATION_1],
     ),
     "tenant_a": user(
-        11, ORG_A, "member", owner_of=[], resident_of=[UNIT_2], party_ids=[PARTY_2]
+        11, ORG_A, "member", owner_of=[], resident_of=[UNIT_2], party_ids=[PARTY_2],
+        association_ids=[ASSOCIATION_1],
     ),
 }
 ROLE_OF = {
@@ -137,11 +142,13 @@ SPEC: dict[str, dict[str, frozenset[str]]] = {
     },
     "workflow": {"read": ANY_ROLE},
     "audit_event": {"read": frozenset({"admin", "auditor"})},
+    # Rows here carry no association id: an owner or tenant reads none of them.
     "association": {
-        "read": ANY_ROLE,
+        "read": STAFF,
         "list": ANY_ROLE,
         "create": frozenset({"admin", "manager"}),
         "update": frozenset({"admin", "manager", "board_member"}),
+        "read_tax_id": STAFF,
     },
     # Rows here carry no unit or party: an owner's or tenant's relations reach
     # none of them (see the plan tests below for rows they do reach).
@@ -210,13 +217,14 @@ def _relations(p: Principal) -> dict[str, list[str]]:
 
 
 def test_relations_mapping() -> None:
-    assert set(RELATIONS) == {"owner_of", "resident_of", "party_ids"}
+    assert set(RELATIONS) == {"owner_of", "resident_of", "party_ids", "association_ids"}
     # Every relation is always sent: empty when unknown, never missing.
     assert _relations(PRINCIPALS["member_a"]) == {name: [] for name in RELATIONS}
     assert _relations(PRINCIPALS["owner_a"]) == {
         "owner_of": [str(UNIT_1)],
         "resident_of": [str(UNIT_1)],
         "party_ids": [str(PARTY_1)],
+        "association_ids": [str(ASSOCIATION_1)],
     }
     # Without an active organization, relations (which belong to one) are not sent.
     stale = user(10, None, "member", owner_of=[UNIT_1], party_ids=[PARTY_1])
@@ -328,6 +336,19 @@ async def test_owner_and_tenant_reach_their_own_rows_only(
     assert {rid for rid, d in got.items() if d["read"]} == {"owner-home", "household"}
     got = await authorizer.check(tenant, "resident", residents, {"read"})
     assert {rid for rid, d in got.items() if d["read"]} == {"tenancy"}
+
+    associations_ = [
+        row("association", "theirs", ORG_A, association_id=ASSOCIATION_1),
+        row("association", "other", ORG_A, association_id=ASSOCIATION_2),
+        row("association", "theirs-in-b", ORG_B, association_id=ASSOCIATION_1),
+    ]
+    for p in (owner, tenant):
+        got = await authorizer.check(p, "association", associations_, {"read", "read_tax_id", "update"})
+        assert got == {
+            "theirs": {"read": True, "read_tax_id": False, "update": False},
+            "other": {"read": False, "read_tax_id": False, "update": False},
+            "theirs-in-b": {"read": False, "read_tax_id": False, "update": False},
+        }
 
     parties = [
         row("party", "p1", ORG_A, party_id=PARTY_1),
@@ -491,6 +512,7 @@ associations = Table(
     metadata,
     Column("id", String, primary_key=True),
     Column("organization_id", String, nullable=True),
+    Column("association_id", String, nullable=True),
 )
 # One table standing in for units, ownerships, residents and parties: the
 # attributes those policies read, each nullable.
@@ -507,6 +529,7 @@ MEMBERSHIP_MAP = {
     "user_id": memberships.c.user_id,
 }
 ASSOCIATION_MAP = {"organization_id": associations.c.organization_id}
+ASSOCIATION_ROW_MAP = ASSOCIATION_MAP | {"association_id": associations.c.association_id}
 UNIT_MAP = {
     "organization_id": related.c.organization_id,
     "unit_id": related.c.unit_id,
@@ -647,7 +670,7 @@ def _related_rows() -> list[dict[str, str | None]]:
     ("kind", "table", "attr_map", "actions"),
     [
         ("membership", memberships, MEMBERSHIP_MAP, ("read", "update", "delete")),
-        ("association", associations, ASSOCIATION_MAP, ("read", "create", "update")),
+        ("association", associations, ASSOCIATION_ROW_MAP, ("read", "create", "update", "read_tax_id")),
         ("audit_event", associations, ASSOCIATION_MAP, ("read",)),
         ("unit", related, UNIT_MAP, ("read", "list", "update")),
         ("party", related, PARTY_MAP, ("read", "update", "link_user")),
@@ -666,7 +689,8 @@ async def test_plan_matches_check(
     and action, including rows whose organization_id is NULL."""
     data = _related_rows() if table is related else _membership_rows()
     if table is associations:
-        data = [{"id": r["id"], "organization_id": r["organization_id"]} for r in data]
+        ids = [str(ASSOCIATION_1), str(ASSOCIATION_2), None]
+        data = [{"id": r["id"], "organization_id": r["organization_id"], "association_id": ids[i % 3]} for i, r in enumerate(data)]
     engine = create_engine("sqlite://")
     metadata.create_all(engine, tables=[table])
     with engine.begin() as conn:
@@ -773,8 +797,9 @@ async def test_owner_of_plan_admits_exactly_their_unit(
                 ]
             )
             await session.flush()
-            in_a, in_b = _association(org_a), _association(org_b)
-            session.add_all([in_a, in_b])
+            in_a, in_b, other_a = _association(org_a), _association(org_b), _association(org_a)
+            other_a.code = "U"
+            session.add_all([in_a, in_b, other_a])
             await session.flush()
             x, y, z = _unit(uuid4(), in_a), _unit(uuid4(), in_a), _unit(uuid4(), in_b)
             mine, other = _party(org_a), _party(org_a)
@@ -800,7 +825,12 @@ async def test_owner_of_plan_admits_exactly_their_unit(
             assert await ownerships(tenant) == set()
             nobody = user(22, org_a, "member", owner_of=[], resident_of=[], party_ids=[])
             assert await units(nobody) == set()
+            # association_ids=[A] becomes `id IN (...)` on associations, B's row out.
+            resident = user(24, org_a, "member", association_ids=[in_a.id, in_b.id])
+            assert await _visible(authorizer, session, resident, "association", Association) == {in_a.id}
+            assert await _visible(authorizer, session, nobody, "association", Association) == set()
             manager = user(23, org_a, "manager")
+            assert await _visible(authorizer, session, manager, "association", Association) == {in_a.id, other_a.id}
             assert await units(manager) == {x.id, y.id}
             assert await ownerships(manager) == {own_x.id, co_own_x.id, own_y.id}
             await session.close()

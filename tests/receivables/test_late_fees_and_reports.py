@@ -28,10 +28,8 @@ async def _fees(api, r: Receivables) -> list[tuple[str, str]]:  # type: ignore[n
 
 
 async def test_late_fees_once_per_charge(api, platform) -> None:  # type: ignore[no-untyped-def]
-    from domains.receivables.service.late_fees import (
-        LATE_FEE_SCHEDULE,
-        apply_late_fees_workflow,
-    )
+    from domains.receivables.service.late_fees import LATE_FEE_SCHEDULE
+    from domains.receivables.workflows import apply_late_fees_workflow
 
     schedule = await DBOS.get_schedule_async(LATE_FEE_SCHEDULE)
     assert schedule is not None and schedule["schedule"] == "30 6 * * *"

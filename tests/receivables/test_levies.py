@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from dbos import DBOS, SetWorkflowID
 
-from domains.receivables.service.assessments import (
+from domains.receivables.workflows import (
     post_levy_batch_step,
     post_levy_workflow,
 )

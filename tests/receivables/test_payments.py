@@ -160,7 +160,7 @@ async def test_bad_input_posts_nothing(api, platform) -> None:  # type: ignore[n
     charge = {"unitId": r.c.units[0], "amount": "5.00", "entryDate": "2026-02-01", "memo": "x"}
     for change, status, code in (
         ({"accountId": r.b.accounts["1010"]}, 422, "UNKNOWN_ACCOUNT"),
-        ({"fundId": other.b.funds["OPER"]}, 422, "UNKNOWN_FUND"),
+        ({"fundId": other.b.funds["OPER"]}, 422, "INVALID_REFERENCE"),  # another organization's: names nothing
         ({"entryDate": "2026-01-15"}, 422, "PERIOD_CLOSED"),
         ({"amount": "5.555"}, 400, "VALIDATION_FAILED"),
     ):

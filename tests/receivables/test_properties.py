@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from domains.accounting import ledger
 from domains.accounting.errors import NotReversible, OwnerLedgerAccount
 from domains.accounting.models import EntrySource, JournalEntry
+from domains.accounting.service import ledger
 from domains.receivables.errors import UnknownCharge
 from domains.receivables.models import AssessmentSchedule, EntryKind, OwnerLedgerEntry
 from domains.receivables.schemas import (

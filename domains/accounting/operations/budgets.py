@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domains.accounting import budgets
 from domains.accounting.schemas import Budget, BudgetGetInput, BudgetSetInput
+from domains.accounting.service import budgets
 from domains.associations.models import Association
 from graph.handlers import OperationContext, org, require
 from graph.operations import operation

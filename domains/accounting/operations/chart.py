@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domains.accounting import chart
 from domains.accounting.models import Fund, GlAccount
 from domains.accounting.schemas import (
     ChartInstallInput,
@@ -17,9 +16,9 @@ from domains.accounting.schemas import (
     GlAccountRead,
     GlAccountUpdateInput,
 )
+from domains.accounting.service import chart
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 
 @operation("fund/v1/create", input=FundCreateInput, output=FundRead, kind="fund", action="create", summary="Create a fund")
@@ -35,9 +34,7 @@ async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
 )  # fmt: skip
 async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:  # type: ignore[valid-type]
     """An association's funds, by code."""
-    page = Page(data.first, data.after, "code")
-    where = [await ctx.visible("fund", "read", Fund), Fund.association_id == data.association_id]
-    rows = (await ctx.session.scalars(page_statement(Fund, page, where))).all()
+    rows, page = await chart.fund_page(ctx.session, data, await ctx.visible("fund", "read", Fund))
     return as_connection(FundConnection, rows, page)
 
 
@@ -59,7 +56,7 @@ async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> G
 async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:  # type: ignore[valid-type]
     """Rename or (de)activate an account. Its number, type and fund are fixed,
     since posted history refers to them."""
-    account = await ctx.session.get(GlAccount, data.id)
+    account = ctx.target
     ctx.audit_summary = {"changed": await chart.update_account(ctx.session, account, data)}
     return GlAccountRead.model_validate(account)
 
@@ -70,13 +67,7 @@ async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> G
 )  # fmt: skip
 async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:  # type: ignore[valid-type]
     """An association's chart of accounts, by number."""
-    page = Page(data.first, data.after, "number")
-    where = [await ctx.visible("gl_account", "read", GlAccount), GlAccount.association_id == data.association_id]
-    if data.type is not None:
-        where.append(GlAccount.type == data.type)
-    if not data.include_inactive:
-        where.append(GlAccount.is_active.is_(True))
-    rows = (await ctx.session.scalars(page_statement(GlAccount, page, where))).all()
+    rows, page = await chart.account_page(ctx.session, data, await ctx.visible("gl_account", "read", GlAccount))
     return as_connection(GlAccountConnection, rows, page)
 
 

@@ -6,9 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from domains.accounting import ledger
 from domains.accounting.errors import NotReversible
-from domains.accounting.ledger import Posting
 from domains.accounting.models import EntrySource, JournalEntry
 from domains.accounting.schemas import (
     JournalEntryConnection,
@@ -19,15 +17,16 @@ from domains.accounting.schemas import (
     JournalEntryReverseInput,
     JournalLineRead,
 )
+from domains.accounting.service import ledger
+from domains.accounting.service.ledger import Posting
 from domains.associations.models import Association
 from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 MANUALLY_REVERSIBLE = {EntrySource.MANUAL, EntrySource.OPENING_BALANCE}
 
 
-async def with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) -> list[Any]:
+async def _with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) -> list[Any]:
     """Entries as API models with their lines, read in one statement."""
     by_entry: dict[Any, list[Any]] = defaultdict(list)
     for line in await ledger.lines_of(ctx.session, [e.id for e in entries]):
@@ -56,7 +55,7 @@ async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> Jour
         posted_by=ctx.principal.id if ctx.principal else None,
     )
     ctx.audit_summary = {"number": entry.number, "total": str(sum(l.debit for l in data.lines))}
-    return (await with_lines(ctx, [entry]))[0]
+    return (await _with_lines(ctx, [entry]))[0]
 
 
 @operation(
@@ -66,7 +65,7 @@ async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> Jour
 async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -> JournalEntryRead:  # type: ignore[valid-type]
     """Correct a posted entry by posting its mirror image, linked to it, on a
     date in an open month. An entry is reversed at most once (ENTRY_ALREADY_REVERSED)."""
-    original = await ctx.session.get(JournalEntry, data.id)
+    original = ctx.target
     if original.source not in MANUALLY_REVERSIBLE:
         # A subledger's entry is corrected in its subledger (a rejected invoice, a
         # returned payment), which keeps the subledger and the GL in step.
@@ -78,7 +77,7 @@ async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -
         ctx.session, original, on=data.entry_date, memo=data.memo, posted_by=ctx.principal.id if ctx.principal else None
     )
     ctx.audit_summary = {"reverses": original.number, "number": entry.number}
-    return (await with_lines(ctx, [entry]))[0]
+    return (await _with_lines(ctx, [entry]))[0]
 
 
 @operation(
@@ -87,7 +86,7 @@ async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -
 )  # fmt: skip
 async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> JournalEntryRead:  # type: ignore[valid-type]
     """One journal entry with its lines."""
-    return (await with_lines(ctx, [await ctx.session.get(JournalEntry, data.id)]))[0]
+    return (await _with_lines(ctx, [ctx.target]))[0]
 
 
 @operation(
@@ -96,17 +95,9 @@ async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> Journa
 )  # fmt: skip
 async def list_entries(ctx: OperationContext, data: JournalEntryListInput) -> JournalEntryConnection:  # type: ignore[valid-type]
     """An association's journal, newest posting first, with each entry's lines."""
-    page = Page(data.first, data.after, "number", descending=True)
-    where = [await ctx.visible("journal_entry", "read", JournalEntry), JournalEntry.association_id == data.association_id]
-    if data.from_date is not None:
-        where.append(JournalEntry.entry_date >= data.from_date)
-    if data.to_date is not None:
-        where.append(JournalEntry.entry_date <= data.to_date)
-    if data.source is not None:
-        where.append(JournalEntry.source == data.source)
-    rows = (await ctx.session.scalars(page_statement(JournalEntry, page, where))).all()
+    rows, page = await ledger.entry_page(ctx.session, data, await ctx.visible("journal_entry", "read", JournalEntry))
     connection = as_connection(JournalEntryConnection, rows, page)
-    nodes = await with_lines(ctx, rows[: page.first])
+    nodes = await _with_lines(ctx, rows[: page.first])
     return connection.model_copy(
         update={"nodes": nodes, "edges": [e.model_copy(update={"node": n}) for e, n in zip(connection.edges, nodes, strict=True)]}
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domains.accounting.errors import PeriodAlreadyClosed
 from domains.accounting.models import FiscalPeriodClose
 from domains.accounting.schemas import (
     FiscalPeriodCloseConnection,
@@ -10,11 +9,9 @@ from domains.accounting.schemas import (
     FiscalPeriodCloseRead,
     FiscalPeriodListInput,
 )
-from domains.associations.models import Association
-from graph.db import add_or_raise
-from graph.handlers import OperationContext, as_connection, org, require
+from graph.handlers import OperationContext, as_connection, org
+from domains.accounting.service import fiscal
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 
 @operation(
@@ -25,13 +22,8 @@ async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> F
     """Close a month of an association's books once it is reconciled and
     reported: from then on nothing posts into it (PERIOD_CLOSED), so the board's
     reports for it never change. Closing is final."""
-    await require(ctx.session, Association, data.association_id, "associationId")
     assert ctx.principal is not None
-    row = FiscalPeriodClose(
-        organization_id=org(ctx), association_id=data.association_id, month=data.month.replace(day=1), closed_by=ctx.principal.id
-    )
-    await add_or_raise(ctx.session, row, PeriodAlreadyClosed(f"{data.month:%B %Y} is already closed.", field=["month"]))
-    await ctx.session.refresh(row)
+    row = await fiscal.close(ctx.session, org(ctx), data.association_id, data.month, ctx.principal.id)
     return FiscalPeriodCloseRead.model_validate(row)
 
 
@@ -41,7 +33,5 @@ async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> F
 )  # fmt: skip
 async def list_periods(ctx: OperationContext, data: FiscalPeriodListInput) -> FiscalPeriodCloseConnection:  # type: ignore[valid-type]
     """An association's closed months, latest first."""
-    page = Page(data.first, data.after, "month", descending=True)
-    where = [await ctx.visible("fiscal_period", "read", FiscalPeriodClose), FiscalPeriodClose.association_id == data.association_id]
-    rows = (await ctx.session.scalars(page_statement(FiscalPeriodClose, page, where))).all()
+    rows, page = await fiscal.closed_page(ctx.session, data, await ctx.visible("fiscal_period", "read", FiscalPeriodClose))
     return as_connection(FiscalPeriodCloseConnection, rows, page)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from domains.accounting import reports
 from domains.accounting.schemas import (
     AsOfReportInput,
     BalanceSheet,
@@ -13,14 +12,13 @@ from domains.accounting.schemas import (
     IncomeStatementInput,
     TrialBalance,
 )
-from domains.associations.models import Association
-from graph.handlers import OperationContext, org, require
+from domains.accounting.service import reports
+from graph.handlers import OperationContext, org
 from graph.operations import operation
 
 
 async def _scope(ctx: OperationContext, data: Any) -> reports.ReportScope:
-    association = await require(ctx.session, Association, data.association_id, "associationId")
-    return reports.ReportScope.of(org(ctx), association, data.basis)
+    return await reports.ReportScope.read(ctx.session, org(ctx), data.association_id, data.basis)
 
 
 @operation(

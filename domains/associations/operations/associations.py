@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domains.associations.service.access import shown
 from domains.associations.models import Association
 from domains.associations.schemas import (
     AssociationConnection,
@@ -45,7 +46,7 @@ async def create_association(ctx: OperationContext, data: AssociationCreateInput
 async def update_association(ctx: OperationContext, data: AssociationUpdateInput) -> AssociationRead:  # type: ignore[valid-type]
     """Change an association's legal, accounting or structural facts; only the
     fields given change. Admins, managers and board members."""
-    row = await ctx.session.get(Association, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await associations.update(ctx.session, row, data)}
     return AssociationRead.model_validate(row)
 
@@ -61,9 +62,11 @@ async def update_association(ctx: OperationContext, data: AssociationUpdateInput
     summary="Read an association",
 )
 async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:  # type: ignore[valid-type]
-    """One association of the active organization. Every member may read its
-    public facts; NOT_FOUND when the id names nothing visible."""
-    return AssociationRead.model_validate(await ctx.session.get(Association, data.id))
+    """One association of the active organization: staff, the board and auditors
+    read any, an owner or tenant theirs (and its master association), without the
+    tax id; NOT_FOUND when the id names nothing visible."""
+    assert ctx.principal is not None
+    return (await shown(ctx.platform.authorizer, ctx.principal, [ctx.target]))[0]
 
 
 @operation(
@@ -77,7 +80,10 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     summary="List associations",
 )
 async def list_associations(ctx: OperationContext, data: AssociationListInput) -> AssociationConnection:  # type: ignore[valid-type]
-    """The active organization's associations, sorted by code, a page at a time."""
+    """The active organization's associations you may see, sorted by code, a page
+    at a time: all of them for staff, the board and auditors; for an owner or
+    tenant, theirs and its master association, without tax ids."""
+    assert ctx.principal is not None
     visible = await ctx.visible("association", "read", Association)
     rows = await associations.page(ctx.session, data, visible)
-    return as_connection(AssociationConnection, rows, associations.page_of(data))
+    return as_connection(AssociationConnection, await shown(ctx.platform.authorizer, ctx.principal, rows), associations.page_of(data))

@@ -38,7 +38,7 @@ async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) ->
 async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) -> OwnershipRead:  # type: ignore[valid-type]
     """Make an owner primary, or end a current ownership without a buyer (e.g.
     a co-owner leaves). Ended ownerships never change (HISTORY_IMMUTABLE)."""
-    row = await ctx.session.get(Ownership, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await ownerships.update(ctx.session, row, data)}
     return OwnershipRead.model_validate(row)
 
@@ -49,7 +49,7 @@ async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) ->
 )  # fmt: skip
 async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> OwnershipRead:  # type: ignore[valid-type]
     """One ownership. Staff see all; an owner sees the ownerships of their units."""
-    return OwnershipRead.model_validate(await ctx.session.get(Ownership, data.id))
+    return OwnershipRead.model_validate(ctx.target)
 
 
 @operation(

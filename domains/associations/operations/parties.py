@@ -34,7 +34,7 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
     """Change a party's name, delivery preference or contact points; only the
     fields given change. Owners may change their own party, but linking a user
     account (`userId`) is for staff."""
-    row = await ctx.session.get(Party, data.id)
+    row = ctx.target
     if "user_id" in data.model_fields_set and data.user_id != row.user_id:
         await ctx.authorize("party", "link_user", row)
     ctx.audit_summary = {"changed": await parties.update(ctx.session, row, data)}
@@ -47,7 +47,7 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
 )  # fmt: skip
 async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:  # type: ignore[valid-type]
     """One party. Staff see every party; an owner or tenant sees their own."""
-    return PartyRead.model_validate(await ctx.session.get(Party, data.id))
+    return PartyRead.model_validate(ctx.target)
 
 
 @operation(

@@ -32,7 +32,7 @@ async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> R
 )  # fmt: skip
 async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:  # type: ignore[valid-type]
     """Record a move-out date. A residency that has ended never changes."""
-    row = await ctx.session.get(Resident, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await residents.move_out(ctx.session, row, data)}
     return ResidentRead.model_validate(row)
 
@@ -44,7 +44,7 @@ async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> R
 async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:  # type: ignore[valid-type]
     """One residency. Staff see all; an owner sees their unit's household; a
     tenant sees their own residency."""
-    return ResidentRead.model_validate(await ctx.session.get(Resident, data.id))
+    return ResidentRead.model_validate(ctx.target)
 
 
 @operation(

@@ -35,7 +35,7 @@ async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
 async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:  # type: ignore[valid-type]
     """Change a unit's facts or emergency contacts; only the fields given change.
     A unit is never deleted: make it inactive."""
-    row = await ctx.session.get(Unit, data.id)
+    row = ctx.target
     ctx.audit_summary = {"changed": await units.update(ctx.session, row, data)}
     return UnitRead.model_validate(row)
 
@@ -47,7 +47,7 @@ async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
 async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:  # type: ignore[valid-type]
     """One unit. Staff and the board see every unit; owners and tenants their own;
     NOT_FOUND otherwise."""
-    return UnitRead.model_validate(await ctx.session.get(Unit, data.id))
+    return UnitRead.model_validate(ctx.target)
 
 
 @operation(

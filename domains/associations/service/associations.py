@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -86,3 +87,13 @@ def share_totals_statement(association_ids: list[UUID]) -> Any:
         .where(Unit.association_id.in_(association_ids), Unit.status == UnitStatus.ACTIVE)
         .group_by(Unit.association_id)
     )
+
+
+async def share_totals(session: AsyncSession, association_ids: list[UUID]) -> Sequence[Any]:
+    """(association id, unit count, voting weight, assessment share) per association with active units."""
+    return (await session.execute(share_totals_statement(association_ids))).all()
+
+
+async def by_ids(session: AsyncSession, ids: list[UUID], visible: ColumnElement[bool]) -> Sequence[Association]:
+    """The associations among `ids` the caller may read (`visible`: its list filter)."""
+    return (await session.scalars(select(Association).where(Association.id.in_(ids), visible))).all()

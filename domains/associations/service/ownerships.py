@@ -3,6 +3,7 @@ current ones and starts new ones on the same day."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -11,13 +12,13 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.associations.access import current
 from domains.associations.errors import (
     HistoryImmutable,
     InterestExceeded,
     InvalidTransfer,
 )
 from domains.associations.models import Ownership, Party, Unit
+from domains.associations.service.access import current
 from graph.handlers import require
 from graph.pages import Page, page_statement
 
@@ -118,3 +119,13 @@ async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -
     return list((await session.scalars(stmt)).all())
 
 
+async def current_of(session: AsyncSession, unit_ids: list[UUID], visible: ColumnElement[bool]) -> Sequence[Ownership]:
+    """The units' ownerships current today, primary owner first."""
+    stmt = select(Ownership).where(Ownership.unit_id.in_(unit_ids), current(Ownership.starts_on, Ownership.ends_on), visible)
+    return (await session.scalars(stmt.order_by(Ownership.is_primary.desc(), Ownership.starts_on, Ownership.id))).all()
+
+
+async def history_of(session: AsyncSession, unit_ids: list[UUID], visible: ColumnElement[bool]) -> Sequence[Ownership]:
+    """Every ownership of the units, latest first."""
+    stmt = select(Ownership).where(Ownership.unit_id.in_(unit_ids), visible)
+    return (await session.scalars(stmt.order_by(Ownership.starts_on.desc(), Ownership.id))).all()

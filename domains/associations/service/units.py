@@ -14,7 +14,6 @@ from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.associations.access import current
 from domains.associations.errors import (
     DuplicateUnitNumber,
     ImportRejected,
@@ -29,6 +28,7 @@ from domains.associations.models import (
     UnitStatus,
 )
 from domains.associations.schemas import UnitImportRow, UnitOrder
+from domains.associations.service.access import current
 from graph.db import add_or_raise, flush_or_raise
 from graph.handlers import changes, require
 from graph.pages import Page, page_statement
@@ -194,3 +194,6 @@ def by_association(data: Any, visible: ColumnElement[bool], association_ids: lis
     return page_statement(Unit, page_of(data), where, partition=Unit.association_id)
 
 
+async def pages_by_association(session: AsyncSession, data: Any, visible: ColumnElement[bool], association_ids: list[UUID]) -> Sequence[Unit]:
+    """A page of units per association (`by_association`)."""
+    return (await session.scalars(by_association(data, visible, association_ids))).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domains.payables import approvals, invoices
+from graph.handlers import as_connection, org
 from domains.payables.models import Decision, Invoice
 from domains.payables.operations import actor, with_nodes
 from domains.payables.schemas import (
@@ -19,12 +19,12 @@ from domains.payables.schemas import (
     InvoiceRead,
     InvoiceRejectInput,
 )
-from graph.handlers import OperationContext, as_connection, org
+from domains.payables.service import approvals, invoices
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 
-async def with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[Any]:
+async def _with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[Any]:
     """Invoices as API models with their lines and decisions (two statements)."""
     lines, decisions = await invoices.details(ctx.session, [i.id for i in rows])
     return [
@@ -61,7 +61,7 @@ async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> Inv
         "total": str(invoice.total),
         "boardApprovalRequired": invoice.board_approval_required,
     } | ({"acknowledgedPossibleDuplicate": True} if invoice.possible_duplicate_of_id else {})
-    return (await with_details(ctx, [invoice]))[0]
+    return (await _with_details(ctx, [invoice]))[0]
 
 
 async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, note: str | None, action: str) -> Any:
@@ -76,7 +76,7 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
     ctx.audit_summary = {"step": step.value, "decision": decision.value, "status": invoice.status.value} | (
         {"note": note} if note else {}
     )
-    return (await with_details(ctx, [invoice]))[0]
+    return (await _with_details(ctx, [invoice]))[0]
 
 
 @operation(
@@ -108,9 +108,9 @@ async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> Inv
 )  # fmt: skip
 async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:  # type: ignore[valid-type]
     """One invoice with its lines and approval decisions."""
-    invoice = await ctx.session.get(Invoice, data.id)
+    invoice = ctx.target
     assert invoice is not None
-    return (await with_details(ctx, [invoice]))[0]
+    return (await _with_details(ctx, [invoice]))[0]
 
 
 @operation(
@@ -120,11 +120,5 @@ async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRe
 async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:  # type: ignore[valid-type]
     """An association's invoices, latest invoice date first, with their lines
     and decisions; optionally of one status or one vendor."""
-    page = Page(data.first, data.after, "invoice_date", descending=True)
-    where = [await ctx.visible("invoice", "read", Invoice), Invoice.association_id == data.association_id]
-    if data.status is not None:
-        where.append(Invoice.status == data.status)
-    if data.vendor_id is not None:
-        where.append(Invoice.vendor_id == data.vendor_id)
-    rows = (await ctx.session.scalars(page_statement(Invoice, page, where))).all()
-    return with_nodes(as_connection(InvoiceConnection, rows, page), await with_details(ctx, rows[: page.first]))
+    rows, page = await invoices.invoice_page(ctx.session, data, await ctx.visible("invoice", "read", Invoice))
+    return with_nodes(as_connection(InvoiceConnection, rows, page), await _with_details(ctx, rows[: page.first]))

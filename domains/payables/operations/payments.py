@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domains.payables import payments
+from graph.handlers import as_connection, org
 from domains.payables.models import VendorPayment
 from domains.payables.operations import actor
 from domains.payables.schemas import (
@@ -11,9 +11,9 @@ from domains.payables.schemas import (
     VendorPaymentListInput,
     VendorPaymentRead,
 )
-from graph.handlers import OperationContext, as_connection, org
+from domains.payables.service import payments
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 
 @operation(
@@ -39,9 +39,5 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
 )  # fmt: skip
 async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:  # type: ignore[valid-type]
     """An association's vendor payments, latest payment date first; optionally one invoice's."""
-    page = Page(data.first, data.after, "paid_on", descending=True)
-    where = [await ctx.visible("vendor_payment", "read", VendorPayment), VendorPayment.association_id == data.association_id]
-    if data.invoice_id is not None:
-        where.append(VendorPayment.invoice_id == data.invoice_id)
-    rows = (await ctx.session.scalars(page_statement(VendorPayment, page, where))).all()
+    rows, page = await payments.payment_page(ctx.session, data, await ctx.visible("vendor_payment", "read", VendorPayment))
     return as_connection(VendorPaymentConnection, rows, page)

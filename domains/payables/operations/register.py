@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from domains.associations.models import Association
-from domains.payables import register
 from domains.payables.models import Invoice
 from domains.payables.schemas import ApRegister, ApRegisterInput
+from domains.payables.service import register
 from graph.handlers import OperationContext, require
 from graph.operations import operation
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from domains.payables import vendors
+from graph.handlers import as_connection, org
 from domains.payables.models import Vendor
 from domains.payables.operations import with_nodes
 from domains.payables.schemas import (
@@ -21,12 +21,12 @@ from domains.payables.schemas import (
     VendorReleaseInput,
     VendorUpdateInput,
 )
-from graph.handlers import OperationContext, as_connection, org
+from domains.payables.service import vendors
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 
-async def with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> list[Any]:
+async def _with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> list[Any]:
     """Vendors as API models with their certificates, read in one statement."""
     by_vendor: dict[Any, list[Any]] = defaultdict(list)
     for certificate in await vendors.certificates_of(ctx.session, [v.id for v in rows]):
@@ -56,7 +56,7 @@ async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> Vendo
     back on payment hold, so a changed payee is verified before money goes out."""
     vendor = await vendors.lock(ctx.session, data.id)
     ctx.audit_summary = {"changed": await vendors.update(ctx.session, vendor, data)}
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
@@ -69,7 +69,7 @@ async def place_hold(ctx: OperationContext, data: VendorHoldInput) -> VendorRead
     vendor = await vendors.lock(ctx.session, data.id)
     changed = await vendors.set_hold(ctx.session, vendor, data.reason)
     ctx.audit_summary = {"hold": True, "reason": data.reason, "changed": changed}
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
@@ -83,7 +83,7 @@ async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> Vendo
     previous = vendor.hold_reason
     changed = await vendors.set_hold(ctx.session, vendor, None)
     ctx.audit_summary = {"hold": False, "released": previous, "note": data.note, "changed": changed}
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
@@ -92,9 +92,9 @@ async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> Vendo
 )  # fmt: skip
 async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:  # type: ignore[valid-type]
     """One vendor with its insurance certificates (the tax id shows its last four digits only)."""
-    vendor = await ctx.session.get(Vendor, data.id)
+    vendor = ctx.target
     assert vendor is not None
-    return (await with_certificates(ctx, [vendor]))[0]
+    return (await _with_certificates(ctx, [vendor]))[0]
 
 
 @operation(
@@ -104,14 +104,8 @@ async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
 async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:  # type: ignore[valid-type]
     """The organization's vendors by name, optionally only those on hold (or
     not) or only 1099 vendors (or not)."""
-    page = Page(data.first, data.after, "name")
-    where = [await ctx.visible("vendor", "read", Vendor)]
-    if data.payment_hold is not None:
-        where.append(Vendor.payment_hold.is_(data.payment_hold))
-    if data.is_1099 is not None:
-        where.append(Vendor.is_1099.is_(data.is_1099))
-    rows = (await ctx.session.scalars(page_statement(Vendor, page, where))).all()
-    return with_nodes(as_connection(VendorConnection, rows, page), await with_certificates(ctx, rows[: page.first]))
+    rows, page = await vendors.vendor_page(ctx.session, data, await ctx.visible("vendor", "read", Vendor))
+    return with_nodes(as_connection(VendorConnection, rows, page), await _with_certificates(ctx, rows[: page.first]))
 
 
 @operation(

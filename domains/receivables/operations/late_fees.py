@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domains.associations.models import Association
-from domains.receivables.models import LateFeeRule
-from domains.receivables.operations import entry_reads
+from graph.handlers import org
+from graph.handlers import require
 from domains.receivables.schemas import (
     LateFeeRuleApplyInput,
     LateFeeRuleGetInput,
@@ -15,7 +13,8 @@ from domains.receivables.schemas import (
     LateFeeRun,
 )
 from domains.receivables.service import late_fees
-from graph.handlers import OperationContext, org, require
+from graph.handlers import OperationContext
+from domains.receivables.service import owner_ledger
 from graph.operations import operation
 
 
@@ -39,7 +38,7 @@ async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeR
 )  # fmt: skip
 async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeRuleRead | None:  # type: ignore[valid-type]
     """The association's late-fee rule; null if it has none."""
-    rule = await ctx.session.scalar(select(LateFeeRule).where(LateFeeRule.association_id == data.association_id))
+    rule = await late_fees.rule_of(ctx.session, data.association_id)
     return LateFeeRuleRead.model_validate(rule) if rule else None
 
 
@@ -57,5 +56,5 @@ async def apply_rule(ctx: OperationContext, data: LateFeeRuleApplyInput) -> Late
     total = sum((f.amount for f in fees), start=0)
     ctx.audit_summary = {"asOf": str(data.as_of), "count": len(fees), "total": str(total)}
     return LateFeeRun(
-        association_id=data.association_id, as_of=data.as_of, count=len(fees), total=total, fees=await entry_reads(ctx.session, fees)
+        association_id=data.association_id, as_of=data.as_of, count=len(fees), total=total, fees=await owner_ledger.entry_reads(ctx.session, fees)
     )

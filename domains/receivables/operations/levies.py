@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy import func, select
-
-from domains.receivables.models import AssessmentSchedule, Levy, OwnerLedgerEntry
+from domains.receivables.models import AssessmentSchedule, Levy
+from graph.handlers import as_connection, org
+from graph.handlers import require
 from domains.receivables.schemas import (
     LevyConnection,
     LevyGetInput,
@@ -18,18 +15,8 @@ from domains.receivables.schemas import (
     LevyRead,
 )
 from domains.receivables.service import assessments
-from graph.handlers import OperationContext, as_connection, org, require
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.pages import Page, page_statement
-
-
-async def with_progress(ctx: OperationContext, levies: Sequence[Levy]) -> list[Any]:
-    """Levies as API models with how many units are charged so far (one statement)."""
-    E = OwnerLedgerEntry
-    counts = dict(
-        (await ctx.session.execute(select(E.levy_id, func.count()).where(E.levy_id.in_([lv.id for lv in levies])).group_by(E.levy_id))).all()
-    )
-    return [LevyRead.model_validate(lv).model_copy(update={"posted_units": counts.get(lv.id, 0)}) for lv in levies]
 
 
 @operation(
@@ -83,7 +70,7 @@ async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type
                 assessments.LEVY_WORKFLOW, levy.workflow_id, str(org(ctx)), str(levy.id), assessments.batches(plan, size)
             )
     ctx.audit_summary = {"period": str(levy.period), "total": str(levy.total), "units": levy.unit_count, "started": started}
-    return (await with_progress(ctx, [levy]))[0]
+    return (await assessments.levy_reads(ctx.session, [levy]))[0]
 
 
 @operation(
@@ -92,7 +79,7 @@ async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:  # type
 )  # fmt: skip
 async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:  # type: ignore[valid-type]
     """One levy, with how many of its units are charged so far."""
-    return (await with_progress(ctx, [await ctx.session.get(Levy, data.id)]))[0]
+    return (await assessments.levy_reads(ctx.session, [ctx.target]))[0]
 
 
 @operation(
@@ -101,13 +88,9 @@ async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:  # ty
 )  # fmt: skip
 async def list_levies(ctx: OperationContext, data: LevyListInput) -> LevyConnection:  # type: ignore[valid-type]
     """An association's levies, latest period first."""
-    page = Page(data.first, data.after, "period", descending=True)
-    where = [await ctx.visible("assessment_schedule", "read", Levy), Levy.association_id == data.association_id]
-    if data.schedule_id is not None:
-        where.append(Levy.schedule_id == data.schedule_id)
-    rows = (await ctx.session.scalars(page_statement(Levy, page, where))).all()
+    rows, page = await assessments.levy_page(ctx.session, data, await ctx.visible("assessment_schedule", "read", Levy))
     connection = as_connection(LevyConnection, rows, page)
-    nodes = await with_progress(ctx, rows[: page.first])
+    nodes = await assessments.levy_reads(ctx.session, rows[: page.first])
     return connection.model_copy(
         update={"nodes": nodes, "edges": [e.model_copy(update={"node": n}) for e, n in zip(connection.edges, nodes, strict=True)]}
     )

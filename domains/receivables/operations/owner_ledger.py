@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from graph.handlers import as_connection, org
 from domains.receivables.models import OwnerLedgerEntry
-from domains.receivables.operations import entry_reads
 from domains.receivables.schemas import (
     OwnerLedgerEntryChargeInput,
     OwnerLedgerEntryConnection,
@@ -16,9 +16,8 @@ from domains.receivables.schemas import (
     PaymentReturnResult,
 )
 from domains.receivables.service import owner_ledger
-from graph.handlers import OperationContext, as_connection, org
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 
 def _actor(ctx: OperationContext) -> object:
@@ -36,7 +35,7 @@ async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> Own
     at most two decimals (VALIDATION_FAILED otherwise); its month must be open
     (PERIOD_CLOSED)."""
     rows, allocations = await owner_ledger.record_payment(ctx.session, org(ctx), data, _actor(ctx))  # type: ignore[arg-type]
-    [payment] = await entry_reads(ctx.session, rows, allocations)
+    [payment] = await owner_ledger.entry_reads(ctx.session, rows, allocations)
     applied = sum(a.amount for a in allocations)
     ctx.audit_summary = {"amount": str(data.amount), "applied": str(applied), "credit": str(data.amount - applied)}
     return payment
@@ -51,9 +50,9 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
     open again — undone by new rows, nothing is edited — the money leaves cash,
     and `fee` is charged. A payment is returned at most once
     (PAYMENT_ALREADY_RETURNED)."""
-    payment = await ctx.session.get(OwnerLedgerEntry, data.id)
+    payment = ctx.target
     returned, fee, allocations = await owner_ledger.return_payment(ctx.session, org(ctx), payment, data, _actor(ctx))  # type: ignore[arg-type]
-    reads = await entry_reads(ctx.session, [returned, *([fee] if fee else [])], allocations)
+    reads = await owner_ledger.entry_reads(ctx.session, [returned, *([fee] if fee else [])], allocations)
     ctx.audit_summary = {"amount": str(returned.amount), "fee": str(data.fee)}
     return PaymentReturnResult(returned=reads[0], fee=reads[1] if fee else None)
 
@@ -67,7 +66,7 @@ async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> Ow
     correction), credited to an income account; any credit the owner has pays it."""
     rows, allocations = await owner_ledger.charge(ctx.session, org(ctx), data, _actor(ctx))  # type: ignore[arg-type]
     ctx.audit_summary = {"amount": str(data.amount), "memo": data.memo}
-    return (await entry_reads(ctx.session, rows, allocations))[0]
+    return (await owner_ledger.entry_reads(ctx.session, rows, allocations))[0]
 
 
 @operation(
@@ -80,7 +79,7 @@ async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> Ow
     any rest stays as credit."""
     rows, allocations = await owner_ledger.credit(ctx.session, org(ctx), data, _actor(ctx))  # type: ignore[arg-type]
     ctx.audit_summary = {"amount": str(data.amount), "memo": data.memo}
-    return (await entry_reads(ctx.session, rows, allocations))[0]
+    return (await owner_ledger.entry_reads(ctx.session, rows, allocations))[0]
 
 
 @operation(
@@ -89,7 +88,7 @@ async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> Ow
 )  # fmt: skip
 async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> OwnerLedgerEntryRead:  # type: ignore[valid-type]
     """One row of a unit's ledger with its allocations. Owners read their own units' rows."""
-    return (await entry_reads(ctx.session, [await ctx.session.get(OwnerLedgerEntry, data.id)]))[0]
+    return (await owner_ledger.entry_reads(ctx.session, [ctx.target]))[0]
 
 
 @operation(
@@ -99,15 +98,9 @@ async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> Ow
 async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:  # type: ignore[valid-type]
     """Owner-ledger rows of an association or one unit, newest first, with their
     allocations. Owners see their own units' rows only."""
-    page = Page(data.first, data.after, "seq", descending=True)
-    where = [await ctx.visible("owner_ledger_entry", "read", OwnerLedgerEntry), OwnerLedgerEntry.association_id == data.association_id]
-    if data.unit_id is not None:
-        where.append(OwnerLedgerEntry.unit_id == data.unit_id)
-    if data.kind is not None:
-        where.append(OwnerLedgerEntry.kind == data.kind)
-    rows = (await ctx.session.scalars(page_statement(OwnerLedgerEntry, page, where))).all()
+    rows, page = await owner_ledger.entry_page(ctx.session, data, await ctx.visible("owner_ledger_entry", "read", OwnerLedgerEntry))
     connection = as_connection(OwnerLedgerEntryConnection, rows, page)
-    nodes = await entry_reads(ctx.session, rows[: page.first])
+    nodes = await owner_ledger.entry_reads(ctx.session, rows[: page.first])
     return connection.model_copy(
         update={"nodes": nodes, "edges": [e.model_copy(update={"node": n}) for e, n in zip(connection.edges, nodes, strict=True)]}
     )

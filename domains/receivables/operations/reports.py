@@ -64,7 +64,7 @@ async def owner_statement(ctx: OperationContext, data: OwnerStatementInput) -> O
     """A unit's statement for a date range: the balance before it, every charge,
     payment and credit in it with the running balance, and the closing balance.
     Owners get their own units' statements; NOT_FOUND for any other unit."""
-    unit = await ctx.session.get(Unit, data.id)
+    unit = ctx.target
     names, opening, lines = await reports.statement(ctx.session, unit.association_id, unit.id, data.from_date, data.to_date)
     amounts = [line["amount"] for line in lines]
     return OwnerStatement(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.handlers import as_connection, org
 from domains.receivables.models import AssessmentSchedule
 from domains.receivables.schemas import (
     AssessmentScheduleConnection,
@@ -11,9 +12,8 @@ from domains.receivables.schemas import (
     AssessmentScheduleUpdateInput,
 )
 from domains.receivables.service import assessments
-from graph.handlers import OperationContext, as_connection, org
+from graph.handlers import OperationContext
 from graph.operations import operation
-from graph.pages import Page, page_statement
 
 
 @operation(
@@ -37,7 +37,7 @@ async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateI
 async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:  # type: ignore[valid-type]
     """Rename a schedule, change its amount, due day or end date, or stop it.
     Levies already started keep what they charged."""
-    schedule = await ctx.session.get(AssessmentSchedule, data.id)
+    schedule = ctx.target
     ctx.audit_summary = {"changed": await assessments.update_schedule(ctx.session, schedule, data)}
     return AssessmentScheduleRead.model_validate(schedule)
 
@@ -49,12 +49,5 @@ async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateI
 )  # fmt: skip
 async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:  # type: ignore[valid-type]
     """An association's assessment schedules, by name."""
-    page = Page(data.first, data.after, "name")
-    where = [
-        await ctx.visible("assessment_schedule", "read", AssessmentSchedule),
-        AssessmentSchedule.association_id == data.association_id,
-    ]
-    if not data.include_inactive:
-        where.append(AssessmentSchedule.is_active.is_(True))
-    rows = (await ctx.session.scalars(page_statement(AssessmentSchedule, page, where))).all()
+    rows, page = await assessments.schedule_page(ctx.session, data, await ctx.visible("assessment_schedule", "read", AssessmentSchedule))
     return as_connection(AssessmentScheduleConnection, rows, page)

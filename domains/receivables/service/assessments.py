@@ -16,21 +16,21 @@ the workflow's inputs, so a recovered run posts exactly what was previewed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Any
 from uuid import UUID
 
-from dbos import DBOS
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting import ledger
+from graph.pages import Page, page_statement
 from domains.accounting.models import ControlRole, EntrySource
+from domains.accounting.service import ledger
 from domains.associations.models import Association, Unit, UnitStatus
-from domains.receivables.book import Book
 from domains.receivables.errors import (
     InvalidPeriod,
     InvalidSchedule,
@@ -46,12 +46,11 @@ from domains.receivables.models import (
     Levy,
     OwnerLedgerEntry,
 )
+from domains.receivables.schemas import LevyRead
 from domains.receivables.service import fund_of, income_account
-from graph.db import new_id, scoped_transaction
-from graph.durable import long_running
+from domains.receivables.service.book import Book
+from graph.db import new_id
 from graph.handlers import changes, require
-from graph.platform import current_platform
-from graph.telemetry import set_scope
 
 CENT = Decimal("0.01")
 LEVY_WORKFLOW = "post_levy_workflow"
@@ -247,17 +246,36 @@ async def post_batch(session: AsyncSession, organization_id: UUID, levy_id: UUID
     return len(todo)
 
 
-@DBOS.step(name="post_levy_batch_step")
-async def post_levy_batch_step(organization_id: str, levy_id: str, batch: list[list[str]]) -> int:
-    org = UUID(organization_id)
-    async with scoped_transaction(current_platform().sessions, org, None) as session:
-        return await post_batch(session, org, UUID(levy_id), [(UUID(u), Decimal(a)) for u, a in batch])
+async def levy_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Levy], Page]:
+    """An association's levies, latest period first:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "period", descending=True)
+    where = [visible, Levy.association_id == data.association_id]
+    if data.schedule_id is not None:
+        where.append(Levy.schedule_id == data.schedule_id)
+    return (await session.scalars(page_statement(Levy, page, where))).all(), page
 
 
-@long_running(LEVY_WORKFLOW)
-async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: list[list[list[str]]]) -> int:
-    set_scope(UUID(organization_id), None)
-    posted = 0
-    for batch in plan_batches:
-        posted += await post_levy_batch_step(organization_id, levy_id, batch)
-    return posted
+async def schedule_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[AssessmentSchedule], Page]:
+    """An association's assessment schedules, by name:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "name")
+    where = [
+        visible,
+        AssessmentSchedule.association_id == data.association_id,
+    ]
+    if not data.include_inactive:
+        where.append(AssessmentSchedule.is_active.is_(True))
+    return (await session.scalars(page_statement(AssessmentSchedule, page, where))).all(), page
+
+
+async def levy_reads(session: AsyncSession, levies: Sequence[Levy]) -> list[Any]:
+    """Levies as API models with how many units are charged so far (one statement)."""
+    counts = await posted_counts(session, [lv.id for lv in levies])
+    return [LevyRead.model_validate(lv).model_copy(update={"posted_units": counts.get(lv.id, 0)}) for lv in levies]
+
+
+async def posted_counts(session: AsyncSession, levy_ids: list[UUID]) -> dict[UUID, int]:
+    """How many units each levy has charged so far (levies with none are absent)."""
+    E = OwnerLedgerEntry
+    return dict((await session.execute(select(E.levy_id, func.count()).where(E.levy_id.in_(levy_ids)).group_by(E.levy_id))).all())

@@ -6,21 +6,19 @@ charge never gets two, whoever runs when."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
-from dbos import DBOS
 from sqlalchemy import exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domains.accounting import ledger
 from domains.accounting.models import ControlRole, EntrySource
+from domains.accounting.service import ledger
 from domains.associations.models import Association
-from domains.receivables.book import Book
 from domains.receivables.errors import LateFeeRuleMissing
 from domains.receivables.models import (
     EntryKind,
@@ -29,19 +27,21 @@ from domains.receivables.models import (
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
 )
+from domains.receivables.service.book import Book
 from graph import durable
-from graph.db import new_id, scoped_transaction
-from graph.errors import AppError, ValidationFailed
+from graph.db import new_id
+from graph.errors import ValidationFailed
 from graph.handlers import require
 from graph.ids import encode
-from graph.maintenance import scheduled
-from graph.platform import current_platform
-from graph.telemetry import set_scope
 
 log = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 LATE_FEE_SCHEDULE = "apply-late-fees"
+
+
+async def rule_of(session: AsyncSession, association_id: UUID) -> LateFeeRule | None:
+    return await session.scalar(select(LateFeeRule).where(LateFeeRule.association_id == association_id))
 
 
 async def set_rule(session: AsyncSession, organization_id: UUID, data: Any) -> LateFeeRule:
@@ -125,41 +125,24 @@ async def apply(
     return rows
 
 
-# --- the daily run ------------------------------------------------------------
+async def targets(session: AsyncSession) -> list[tuple[UUID, UUID]]:
+    """(organization, association) of every active late-fee rule, across
+    organizations (a SECURITY DEFINER function: the daily run has no organization
+    yet, and learns nothing else)."""
+    rows = (await session.execute(text("SELECT organization_id, association_id FROM late_fee_rule_targets()"))).all()
+    return [(org, association) for org, association in rows]
 
 
-@DBOS.step(name="late_fee_targets_step")
-async def late_fee_targets_step() -> list[list[str]]:
-    async with current_platform().sessions() as session, session.begin():
-        rows = (await session.execute(text("SELECT organization_id, association_id FROM late_fee_rule_targets()"))).all()
-    return [[str(org), str(association)] for org, association in rows]
-
-
-@DBOS.step(name="apply_late_fees_step")
-async def apply_late_fees_step(organization_id: str, association_id: str, as_of: str) -> int:
-    org, association = UUID(organization_id), UUID(association_id)
-    try:
-        async with scoped_transaction(current_platform().sessions, org, None) as session:
-            fees = await apply(session, org, association, date.fromisoformat(as_of), None, required=False)
-            if fees:
-                durable.audit(
-                    session,
-                    org,
-                    "lateFeeRule/apply",
-                    [encode("ole", f.id) for f in fees],
-                    {"associationId": encode("asn", association), "asOf": as_of, "count": len(fees)},
-                )
-    except AppError as err:  # e.g. the month is closed, or the chart lacks an account: skip this association
-        log.warning("late fees not applied for association %s on %s: %s", association_id, as_of, err.code)
-        return 0
+async def apply_daily(session: AsyncSession, org: UUID, association: UUID, as_of: date) -> int:
+    """The daily run's fees for one association, with their audit row (the
+    system acts); how many."""
+    fees = await apply(session, org, association, as_of, None, required=False)
+    if fees:
+        durable.audit(
+            session,
+            org,
+            "lateFeeRule/apply",
+            [encode("ole", f.id) for f in fees],
+            {"associationId": encode("asn", association), "asOf": as_of.isoformat(), "count": len(fees)},
+        )
     return len(fees)
-
-
-@scheduled(LATE_FEE_SCHEDULE, "30 6 * * *", name="apply_late_fees_workflow")
-async def apply_late_fees_workflow(scheduled_at: datetime, context: Any) -> int:
-    as_of = scheduled_at.date().isoformat()
-    charged = 0
-    for organization_id, association_id in await late_fee_targets_step():
-        set_scope(UUID(organization_id), None)
-        charged += await apply_late_fees_step(organization_id, association_id, as_of)
-    return charged

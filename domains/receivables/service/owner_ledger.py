@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graph.pages import Page, page_statement
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Unit
-from domains.receivables.book import Book, Charge
 from domains.receivables.errors import (
     AllocationTooLarge,
     NotAPayment,
@@ -23,7 +25,9 @@ from domains.receivables.models import (
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
 )
+from domains.receivables.schemas import OwnerLedgerAllocationRead, OwnerLedgerEntryRead
 from domains.receivables.service import fund_of, income_account
+from domains.receivables.service.book import Book, Charge
 from graph.errors import ValidationFailed
 from graph.handlers import require
 
@@ -129,3 +133,43 @@ async def return_payment(
     rows, allocations = await book.post(source=EntrySource.PAYMENT_RETURN, source_id=payment.id, memo="Returned payment")
     by_kind = {r.kind: r for r in rows}
     return by_kind[EntryKind.PAYMENT_RETURN], by_kind.get(EntryKind.NSF_FEE), allocations
+
+
+async def entry_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[OwnerLedgerEntry], Page]:
+    """Owner-ledger rows of an association or one unit, newest first:
+    the page `data` asks for, of the rows `visible` admits."""
+    page = Page(data.first, data.after, "seq", descending=True)
+    where = [visible, OwnerLedgerEntry.association_id == data.association_id]
+    if data.unit_id is not None:
+        where.append(OwnerLedgerEntry.unit_id == data.unit_id)
+    if data.kind is not None:
+        where.append(OwnerLedgerEntry.kind == data.kind)
+    return (await session.scalars(page_statement(OwnerLedgerEntry, page, where))).all(), page
+
+
+async def entry_reads(
+    session: AsyncSession, rows: Sequence[OwnerLedgerEntry], allocations: Sequence[OwnerLedgerAllocation] | None = None
+) -> list[Any]:
+    """Rows as API models with the allocations touching each (paid by, or paid
+    with, them): the ones given — an operation's own, for rows it just wrote —
+    or read in one statement."""
+    ids = [r.id for r in rows]
+    if allocations is None:
+        allocations = await allocations_of(session, ids)
+    by_entry: dict[Any, list[Any]] = defaultdict(list)
+    for a in allocations:
+        read = OwnerLedgerAllocationRead.model_validate(a)
+        by_entry[a.credit_entry_id].append(read)
+        by_entry[a.charge_entry_id].append(read)
+    return [OwnerLedgerEntryRead.model_validate(r).model_copy(update={"allocations": by_entry[r.id]}) for r in rows]
+
+
+async def allocations_of(
+    session: AsyncSession, entry_ids: list[UUID], visible: ColumnElement[bool] | None = None
+) -> Sequence[OwnerLedgerAllocation]:
+    """The allocations touching the entries (paid by, or paid with, them), oldest first."""
+    A = OwnerLedgerAllocation
+    where = [or_(A.credit_entry_id.in_(entry_ids), A.charge_entry_id.in_(entry_ids))]
+    if visible is not None:
+        where.append(visible)
+    return (await session.scalars(select(A).where(*where).order_by(A.applied_on, A.created_at, A.id))).all()

@@ -1,0 +1,1 @@
+"""Operations of the audit domain, one module per resource."""

@@ -1,0 +1,1 @@
+"""Operations of the identity domain, one module per resource."""

@@ -1,0 +1,66 @@
+"""The receivables domain's durable processes: a levy's posting, in batches, and
+the daily late-fee run (service/assessments.py and service/late_fees.py say what
+they post)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from dbos import DBOS
+
+from domains.receivables.service import assessments, late_fees
+from graph.db import scoped_transaction
+from graph.durable import long_running
+from graph.errors import AppError
+from graph.maintenance import scheduled
+from graph.platform import current_platform
+from graph.telemetry import set_scope
+
+log = logging.getLogger(__name__)
+
+
+@DBOS.step(name="post_levy_batch_step")
+async def post_levy_batch_step(organization_id: str, levy_id: str, batch: list[list[str]]) -> int:
+    org = UUID(organization_id)
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        return await assessments.post_batch(session, org, UUID(levy_id), [(UUID(u), Decimal(a)) for u, a in batch])
+
+
+@long_running(assessments.LEVY_WORKFLOW)
+async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: list[list[list[str]]]) -> int:
+    set_scope(UUID(organization_id), None)
+    posted = 0
+    for batch in plan_batches:
+        posted += await post_levy_batch_step(organization_id, levy_id, batch)
+    return posted
+
+
+@DBOS.step(name="late_fee_targets_step")
+async def late_fee_targets_step() -> list[list[str]]:
+    async with current_platform().sessions() as session, session.begin():
+        return [[str(org), str(association)] for org, association in await late_fees.targets(session)]
+
+
+@DBOS.step(name="apply_late_fees_step")
+async def apply_late_fees_step(organization_id: str, association_id: str, as_of: str) -> int:
+    org, association = UUID(organization_id), UUID(association_id)
+    try:
+        async with scoped_transaction(current_platform().sessions, org, None) as session:
+            return await late_fees.apply_daily(session, org, association, date.fromisoformat(as_of))
+    except AppError as err:  # e.g. the month is closed, or the chart lacks an account: skip this association
+        log.warning("late fees not applied for association %s on %s: %s", association_id, as_of, err.code)
+        return 0
+
+
+@scheduled(late_fees.LATE_FEE_SCHEDULE, "30 6 * * *", name="apply_late_fees_workflow")
+async def apply_late_fees_workflow(scheduled_at: datetime, context: Any) -> int:
+    as_of = scheduled_at.date().isoformat()
+    charged = 0
+    for organization_id, association_id in await late_fee_targets_step():
+        set_scope(UUID(organization_id), None)
+        charged += await apply_late_fees_step(organization_id, association_id, as_of)
+    return charged

@@ -1,0 +1,1 @@
+"""Operations of the workflows domain, one module per resource."""

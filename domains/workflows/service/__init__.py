@@ -1,0 +1,1 @@
+"""Which workflows belong to the organization; all the domain's SQL."""

@@ -1,0 +1,403 @@
+"""Every id the API hands out can be handed back: over rich data (an association
+with units, owners, books, levies, owner payments and returns, late fees,
+budgets, closed months; another with vendors, invoices and vendor payments),
+each id in every operation's output is accepted by the `get` operation of its
+type, or by `node(id:)`, and names an object of that type — over RPC and over
+GraphQL alike.
+
+Nothing here is a hand list of types: the operations come from the registry,
+the id fields from the models, the `get` operation of a prefix is the read
+whose only required input is an `id` of that prefix, and the GraphQL type of a
+prefix is the node type derived from its table."""
+
+from __future__ import annotations
+
+import enum
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, get_args
+
+import pytest
+from dbos import DBOS
+from pydantic import BaseModel
+
+from graph.gqltypes import input_type
+from graph.operations import REGISTRY, Operation
+from app.discovery import load_domains
+from graph.schemas import NODES, ApiModel
+from tests.accounting.books import sample_budget
+from tests.helpers import PASSWORD, Api, Caller
+from tests.payables.desk import approved, enter, open_desk
+from tests.receivables.books import levy, open_receivables, pay
+from tests.test_schemas import declared_prefix
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models(arg)]
+
+
+def _id_fields(model: type[BaseModel]) -> dict[str, str]:
+    """alias → prefix of the model's public-id fields."""
+    found = {}
+    for name, info in model.model_fields.items():
+        prefix = declared_prefix(info.annotation, list(info.metadata))
+        if prefix is not None:
+            found[info.alias or name] = prefix
+    return found
+
+
+def _reachable(model: type[BaseModel]) -> list[type[BaseModel]]:
+    seen: list[type[BaseModel]] = []
+    todo = [model]
+    while todo:
+        m = todo.pop()
+        if m not in seen:
+            seen.append(m)
+            todo.extend(n for info in m.model_fields.values() for n in _models(info.annotation))
+    return seen
+
+
+def _ids_in(model: type[BaseModel], data: Any, found: list[tuple[str, str, str]], seen: set[type[BaseModel]]) -> None:
+    """Collect (prefix, id, Model.field) from `data`, which answers with `model`."""
+    if isinstance(data, list):
+        for item in data:
+            _ids_in(model, item, found, seen)
+        return
+    if not isinstance(data, dict):
+        return
+    seen.add(model)
+    ids = _id_fields(model)
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        value = data.get(key)
+        if value is None:
+            continue
+        if key in ids:
+            for one in value if isinstance(value, list) else [value]:
+                found.append((ids[key], one, f"{model.__name__}.{key}"))
+        for nested in _models(info.annotation):
+            _ids_in(nested, value, found, seen)
+
+
+def _get_operations() -> dict[str, Operation]:
+    """prefix → the read that takes just an id of that prefix."""
+    gets = {}
+    for op in REGISTRY.values():
+        required = {n: i for n, i in op.input.model_fields.items() if i.is_required()}
+        if op.verb == "get" and not op.mutates and list(required) == ["id"]:
+            prefix = declared_prefix(required["id"].annotation, list(required["id"].metadata))
+            if prefix is not None:
+                assert prefix not in gets, (prefix, gets[prefix].name, op.name)
+                gets[prefix] = op
+    return gets
+
+
+def _node_types() -> dict[str, str]:
+    """prefix → the GraphQL type its rows resolve to through `node`."""
+    by_orm = {m.__dict__["__hestami_node__"]: m.__name__ for m in ApiModel.__subclasses__() if "__hestami_node__" in m.__dict__}
+    return {prefix: by_orm[orm] for prefix, (orm, _kind) in NODES.items() if orm in by_orm}
+
+
+@dataclass
+class Seen:
+    """What the API answered, per caller: (operation, input, output)."""
+
+    calls: dict[str, list[tuple[Operation, dict[str, Any], Any]]] = field(default_factory=lambda: defaultdict(list))
+    keys: dict[int, str] = field(default_factory=dict)  # id(answer) → the idempotency key it was made with
+    callers: dict[str, Caller] = field(default_factory=dict)
+    complete: bool = False
+
+
+class RecordingApi(Api):
+    """The test helpers' client, remembering every successful answer."""
+
+    def __init__(self, client: Any, seen: Seen) -> None:
+        super().__init__(client)
+        self.seen = seen
+
+    async def call(self, name: str, body: Any, caller: Caller) -> Any:
+        key = uuid.uuid4().hex
+        r = await self.rpc(name, body, token=caller.token, key=key)
+        assert r.status_code == 200, (name, r.text)
+        result = r.json()
+        self.seen.callers[caller.token] = caller
+        self.seen.calls[caller.token].append((REGISTRY[name], body, result))
+        self.seen.keys[id(result)] = key
+        return result
+
+
+def _scalar(name: str, annotation: Any) -> Any:
+    """A plausible value for a required non-id input of a read, or None."""
+    if annotation is date:
+        return "2026-01-01" if name.startswith("from") else "2026-03-01" if name == "period" else "2026-12-31"
+    if annotation is int and name == "fiscal_year":
+        return 2025
+    return None
+
+
+def _read_inputs(op: Operation, known: dict[str, list[str]]) -> dict[str, Any] | None:
+    body = {}
+    for name, info in op.input.model_fields.items():
+        if not info.is_required():
+            continue
+        prefix = declared_prefix(info.annotation, list(info.metadata))
+        value = known[prefix][0] if prefix and known.get(prefix) else None if prefix else _scalar(name, info.annotation)
+        if value is None:
+            return None
+        body[info.alias or name] = value
+    return body
+
+
+async def _rich_data(api: RecordingApi) -> None:
+    """Two organizations' worth of everything, through the operations themselves."""
+    r = await open_receivables(api, units=3)
+    c, admin = r.c, r.c.admin
+    await levy(api, r, "2026-01-01")
+    await levy(api, r, "2026-02-01")
+    paid = await pay(api, r, 0, "450.00", "2026-01-05")
+    await pay(api, r, 1, "100.00", "2026-01-06")
+    await api.call("payment/v1/return", {"id": paid["id"], "returnedOn": "2026-02-10", "fee": "25.00"}, admin)
+    unit = {"unitId": c.units[2], "amount": "10.00", "entryDate": "2026-02-02"}
+    await api.call("ownerLedgerEntry/v1/charge", unit | {"memo": "Key fob", "accountId": r.b.accounts["4000"]}, admin)
+    await api.call("ownerLedgerEntry/v1/credit", unit | {"memo": "Refund", "accountId": r.b.accounts["4000"]}, admin)
+    await api.call("lateFeeRule/v1/set", {"associationId": c.association, "graceDays": 5, "method": "flat", "amount": "10.00"}, admin)
+    await api.call("lateFeeRule/v1/apply", {"associationId": c.association, "asOf": "2026-02-20"}, admin)
+    await api.call("budget/v1/set", sample_budget(r.b), admin)
+    entry = await api.call(
+        "journalEntry/v1/post",
+        {"associationId": c.association, "entryDate": "2026-02-03", "memo": "Reclass",
+         "lines": [r.b.line("5100", debit="12.00"), r.b.line("1010", credit="12.00")]},
+        admin,
+    )  # fmt: skip
+    await api.call("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-02-04"}, admin)
+    await api.call("fiscalPeriod/v1/close", {"associationId": c.association, "month": "2025-12-01"}, admin)
+    buyer = await api.call("party/v1/create", {"kind": "person", "name": "Buyer", "deliveryPreference": "postal"}, admin)
+    await api.call("ownership/v1/transfer", {"unitId": c.units[1], "transferOn": "2026-03-01", "buyers": [{"partyId": buyer["id"], "interest": "1"}]}, admin)
+    await api.call("serviceAccount/v1/create", {"name": "Bank feed"}, admin)
+    company, _ = await api.admin_of_new_org("management_company")
+    await api.call("managementLink/v1/create", {"managerOrganizationId": (await api.call("organization/v1/list", {}, company))["items"][0]["organizationId"]}, admin)
+    applicant = await api.register()
+    request = await api.call("joinRequest/v1/create", {"organizationId": c.org, "message": "Unit 3"}, applicant)
+    await api.call("joinRequest/v1/decide", {"id": request["id"], "approve": True}, admin)
+    await (await DBOS.retrieve_workflow_async(request["workflowId"])).get_result(polling_interval_sec=0.02)
+    anonymous = Caller("", "", applicant.user_id, applicant.email)
+    await api.call("auth/v1/login", {"email": applicant.email, "password": PASSWORD}, anonymous)
+    await api.call("organization/v1/list", {}, applicant)
+
+    d = await open_desk(api)
+    await api.call(
+        "insuranceCertificate/v1/create",
+        {"vendorId": d.vendor, "kind": "general_liability", "carrier": "Acme Mutual", "policyNumber": "GL-1",
+         "coverageAmount": "1000000.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31"},
+        d.admin,
+    )  # fmt: skip
+    invoice = await approved(api, d)
+    await api.call("vendorPayment/v1/create", {"invoiceId": invoice["id"], "paidOn": "2026-03-20", "amount": "300.00", "method": "check"}, d.admin)
+    big = await enter(api, d, lines=[d.line("5100", "5000.00")])
+    await api.call("invoice/v1/approve", {"id": big["id"]}, d.manager)
+    await api.call("invoice/v1/reject", {"id": big["id"], "reason": "Not ours"}, d.board)
+
+
+async def _crawl(api: RecordingApi, seen: Seen) -> None:
+    """Every read, for every caller, with ids of the caller's own data."""
+    for token, calls in list(seen.calls.items()):
+        known: dict[str, list[str]] = defaultdict(list)
+        for op, _body, result in calls:
+            found: list[tuple[str, str, str]] = []
+            _ids_in(op.output, result, found, set())
+            for prefix, value, _where in found:
+                if value not in known[prefix]:
+                    known[prefix].append(value)
+        for op in REGISTRY.values():
+            body = None if op.mutates else _read_inputs(op, known)
+            if body is None:
+                continue
+            r = await api.rpc(op.name, body, token=token)
+            if r.status_code == 200:
+                calls.append((op, body, r.json()))
+
+
+@pytest.fixture(scope="module")
+def seen() -> Seen:
+    return Seen()
+
+
+@pytest.fixture
+async def explored(client, seen: Seen) -> Seen:  # type: ignore[no-untyped-def]
+    """The rich data and every read over it, built once for this module's tests."""
+    if not seen.complete:
+        if seen.calls:
+            pytest.fail("building the data failed in an earlier test", pytrace=False)
+        load_domains()
+        api = RecordingApi(client, seen)
+        await _rich_data(api)
+        await _crawl(api, seen)
+        seen.complete = True
+    return seen
+
+
+# Kinds with neither a `get` by id nor a GraphQL node type: their ids can't be
+# passed back anywhere (a user is read through `viewer`; a budget amount through
+# its budget; payables settings through their association).
+UNFETCHABLE = {"usr", "bud", "pys"}
+
+
+def _answers(seen: Seen) -> list[tuple[Caller, str, str, str]]:
+    """Every (caller, prefix, id, Model.field) in every answer, each once per caller."""
+    out, done = [], set()
+    for token, calls in seen.calls.items():
+        for op, _body, result in calls:
+            found: list[tuple[str, str, str]] = []
+            _ids_in(op.output, result, found, set())
+            for prefix, value, where in found:
+                if (token, value) not in done:
+                    done.add((token, value))
+                    out.append((seen.callers[token], prefix, value, where))
+    return out
+
+
+async def test_every_output_type_carrying_ids_is_exercised(explored: Seen) -> None:
+    with_ids = {m for op in REGISTRY.values() for m in _reachable(op.output) if _id_fields(m)}
+    exercised: set[type[BaseModel]] = set()
+    for calls in explored.calls.values():
+        for op, _body, result in calls:
+            _ids_in(op.output, result, [], exercised)
+    assert sorted(m.__name__ for m in with_ids - exercised) == []
+
+
+async def _fetch(api: Api, prefix: str, value: str, caller: Caller) -> str | None:
+    """Fetch `value` as `caller` through its `get`, else `node`; None when it
+    answers that object, else what it answered."""
+    gets = _get_operations()
+    if prefix in gets:
+        r = await api.rpc(gets[prefix].name, {"id": value}, token=caller.token)
+        ok = r.status_code == 200 and r.json().get("id") == value
+        return None if ok else f"{gets[prefix].name}: {r.status_code} {r.text[:200]}"
+    return await _node(api, prefix, value, caller)
+
+
+# Ids that name another organization's rows, or rows of the caller's own
+# organization read in account scope (no organization selected), come back to
+# a caller who may not read them: those must resolve for some caller of the data.
+ELSEWHERE = {
+    "ManagementLink.managerOrganizationId",
+    "JoinRequest.id",
+    "JoinRequest.organizationId",
+    "Membership.id",
+    "Membership.organizationId",
+}
+
+
+async def test_every_id_returned_over_rpc_is_accepted_by_its_get(api: Api, explored: Seen) -> None:
+    gets, nodes = _get_operations(), _node_types()
+    assert set(NODES) - set(gets) - set(nodes) == UNFETCHABLE
+    wrong, unfetchable, elsewhere = [], set(), set()
+    for caller, prefix, value, where in _answers(explored):
+        if prefix not in gets and prefix not in nodes:
+            unfetchable.add(prefix)
+            continue
+        problem = await _fetch(api, prefix, value, caller)
+        if problem is None:
+            continue
+        for other in explored.callers.values():
+            if await _fetch(api, prefix, value, other) is None:
+                elsewhere.add(where)
+                break
+        else:
+            wrong.append(f"{where} {value} → {problem}")
+    assert wrong == [], "\n".join(wrong)
+    assert unfetchable <= UNFETCHABLE
+    assert elsewhere <= ELSEWHERE, elsewhere
+
+
+def _selection(model: type[BaseModel]) -> str:
+    parts = []
+    for name, info in model.model_fields.items():
+        nested = _models(info.annotation)
+        parts.append(f"{info.alias or name} {{ {_selection(nested[0])} }}" if nested else info.alias or name)
+    return " ".join(parts)
+
+
+async def _node(api: Api, prefix: str, value: str, caller: Caller) -> str | None:
+    body = await api.gql("query($id: ID!) { node(id: $id) { __typename id } }", {"id": value}, token=caller.token)
+    node = (body.get("data") or {}).get("node")
+    return None if node == {"__typename": _node_types()[prefix], "id": value} else f"{node} {body.get('errors')}"
+
+
+def _as_graphql(model: type[BaseModel], data: Any) -> Any:
+    """An RPC input as GraphQL variables: the same, with enum values as their names."""
+    if isinstance(data, list):
+        return [_as_graphql(model, item) for item in data]
+    out = dict(data)
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if out.get(key) is None:
+            continue
+        for arg in [info.annotation, *get_args(info.annotation), *(a for g in get_args(info.annotation) for a in get_args(g))]:
+            if isinstance(arg, type) and issubclass(arg, enum.Enum):
+                out[key] = [arg(v).name for v in out[key]] if isinstance(out[key], list) else arg(out[key]).name
+                break
+        for nested in _models(info.annotation):
+            out[key] = _as_graphql(nested, out[key])
+    return out
+
+
+async def _over_graphql(api: Api, op: Operation, body: dict[str, Any], key: str | None, token: str) -> Any:
+    """The same call over GraphQL: a read runs again; a mutation replays its
+    stored result under the idempotency key the RPC call used."""
+    selection = _selection(op.output)
+    if not op.mutates:
+        args = ", ".join(f"{k}: {json.dumps(v)}" for k, v in body.items())
+        answer = await api.gql(f"{{ {op.graphql_name}{f'({args})' if args else ''} {{ {selection} }} }}", token=token)
+        assert "errors" not in answer, (op.name, answer)
+        return answer["data"][op.graphql_name]
+    name = input_type(op.input).__strawberry_definition__.name
+    params = (f"$input: {name}!, " if op.input.model_fields else "") + "$key: String!"
+    args = ("input: $input, " if op.input.model_fields else "") + "idempotencyKey: $key"
+    query = f"mutation({params}) {{ {op.graphql_name}({args}) {{ {op.result_field} {{ {selection} }} userErrors {{ code message }} }} }}"
+    answer = await api.gql(query, {"input": _as_graphql(op.input, body), "key": key}, token=token)
+    assert "errors" not in answer and not answer["data"][op.graphql_name]["userErrors"], (op.name, answer)
+    return answer["data"][op.graphql_name][op.result_field]
+
+
+async def test_every_id_field_in_graphql_resolves_through_node_to_its_type(api: Api, explored: Seen) -> None:
+    """Every call again over GraphQL (reads run again, mutations replay under
+    their idempotency key): the same ids as over RPC, and `node(id:)` on each one
+    answers an object of the type its prefix names."""
+    wrong, checked, elsewhere, types = [], set(), set(), set()
+    for token, calls in explored.calls.items():
+        caller = explored.callers[token]
+        for op, body, rpc_result in list(calls):
+            if op.mutates and not op.idempotent:
+                continue
+            answer = await _over_graphql(api, op, body, explored.keys.get(id(rpc_result)), token)
+            # A read runs again over RPC at the same moment: the data may have moved since.
+            over_rpc = rpc_result if op.mutates else (await api.rpc(op.name, body, token=token)).json()
+            found: list[tuple[str, str, str]] = []
+            _ids_in(op.output, answer, found, types)
+            from_rpc: list[tuple[str, str, str]] = []
+            _ids_in(op.output, over_rpc, from_rpc, set())
+            assert sorted(found) == sorted(from_rpc), op.name
+            for prefix, value, where in found:
+                if prefix in UNFETCHABLE or (token, value) in checked:
+                    continue
+                checked.add((token, value))
+                problem = await _node(api, prefix, value, caller)
+                if problem is None:
+                    continue
+                for other in explored.callers.values():
+                    if await _node(api, prefix, value, other) is None:
+                        elsewhere.add(where)
+                        break
+                else:
+                    wrong.append(f"{op.graphql_name}: {where} {value} → {problem}")
+    assert wrong == [], "\n".join(wrong)
+    assert elsewhere <= ELSEWHERE, elsewhere
+    # Every type carrying ids that an idempotent operation or a read returns was seen.
+    with_ids = {m for op in REGISTRY.values() if op.idempotent or not op.mutates for m in _reachable(op.output) if _id_fields(m)}
+    assert sorted(m.__name__ for m in with_ids - types) == []
