@@ -7,9 +7,9 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from graph.pages import group
 from domains.payables.models import InsuranceCertificate
 from domains.payables.service import vendors
+from graph.pages import group
 
 
 def certificates(ctx: Any) -> DataLoader[UUID, list[InsuranceCertificate]]:

@@ -9,8 +9,8 @@ from domains.accounting.schemas import (
     FiscalPeriodCloseRead,
     FiscalPeriodListInput,
 )
-from graph.handlers import OperationContext, as_connection, org
 from domains.accounting.service import fiscal
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 

@@ -9,7 +9,6 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.errors import (
     AccountNumberTaken,
     FundCodeTaken,
@@ -28,6 +27,7 @@ from domains.accounting.models import (
 from domains.associations.models import Association
 from graph.db import add_or_raise, flush_or_raise
 from graph.handlers import require
+from graph.pages import Page, page_statement
 
 # (code, name, kind)
 STANDARD_FUNDS = [("OPER", "Operating Fund", FundKind.OPERATING), ("RESV", "Reserve Fund", FundKind.RESERVE)]

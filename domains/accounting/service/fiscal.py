@@ -14,10 +14,10 @@ from uuid import UUID
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.errors import PeriodAlreadyClosed
 from domains.accounting.models import FiscalPeriodClose
 from graph.db import add_or_raise
+from graph.pages import Page, page_statement
 
 CENT = Decimal("0.01")
 

@@ -20,7 +20,6 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.errors import (
     AlreadyReversed,
     ControlAccountMissing,
@@ -43,6 +42,7 @@ from domains.accounting.models import (
     JournalLine,
 )
 from graph.db import new_id
+from graph.pages import Page, page_statement
 
 CENT = Decimal("0.01")
 # Receivables keeps each unit's owner ledger equal to these accounts (the

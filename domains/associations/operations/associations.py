@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domains.associations.service.access import shown
 from domains.associations.models import Association
 from domains.associations.schemas import (
     AssociationConnection,
@@ -13,6 +12,7 @@ from domains.associations.schemas import (
     AssociationUpdateInput,
 )
 from domains.associations.service import associations
+from domains.associations.service.access import shown
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 

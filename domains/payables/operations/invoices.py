@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph.handlers import as_connection, org
 from domains.payables.models import Decision, Invoice
-from domains.payables.operations import actor, with_nodes
 from domains.payables.schemas import (
     InvoiceApprovalRead,
     InvoiceApproveInput,
@@ -20,7 +18,7 @@ from domains.payables.schemas import (
     InvoiceRejectInput,
 )
 from domains.payables.service import approvals, invoices
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, actor, as_connection, org, with_nodes
 from graph.operations import operation
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from graph.handlers import as_connection, org
 from domains.payables.models import VendorPayment
-from domains.payables.operations import actor
 from domains.payables.schemas import (
     VendorPaymentConnection,
     VendorPaymentCreateInput,
@@ -12,7 +10,7 @@ from domains.payables.schemas import (
     VendorPaymentRead,
 )
 from domains.payables.service import payments
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, actor, as_connection, org
 from graph.operations import operation
 
 

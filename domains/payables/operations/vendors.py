@@ -6,9 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from graph.handlers import as_connection, org
 from domains.payables.models import Vendor
-from domains.payables.operations import with_nodes
 from domains.payables.schemas import (
     InsuranceCertificateCreateInput,
     InsuranceCertificateRead,
@@ -22,7 +20,7 @@ from domains.payables.schemas import (
     VendorUpdateInput,
 )
 from domains.payables.service import vendors
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org, with_nodes
 from graph.operations import operation
 
 

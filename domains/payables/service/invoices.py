@@ -23,7 +23,6 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.errors import PeriodClosed
 from domains.accounting.models import (
     AccountType,
@@ -52,6 +51,7 @@ from graph.db import add_or_raise, new_id
 from graph.errors import ValidationFailed
 from graph.handlers import require
 from graph.ids import encode
+from graph.pages import Page, page_statement
 
 MAX_TOTAL = Decimal("999999999999.99")  # NUMERIC(14,2)
 

@@ -18,7 +18,6 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.errors import PeriodClosed
 from domains.accounting.models import Basis, ControlRole, EntrySource
 from domains.accounting.service import ledger
@@ -40,6 +39,7 @@ from domains.payables.models import (
 from domains.payables.service import approvals, vendors
 from graph.db import add_or_raise, new_id
 from graph.errors import InvalidReference
+from graph.pages import Page, page_statement
 
 
 def settled(lines: Sequence[InvoiceLine], already_paid: Decimal, amount: Decimal) -> dict[tuple[UUID, UUID], Decimal]:

@@ -13,8 +13,6 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
-from graph.handlers import require
 from domains.organizations.models import OrganizationType
 from domains.payables.errors import (
     InvalidDates,
@@ -29,6 +27,8 @@ from domains.payables.models import (
     Vendor,
 )
 from graph.db import add_or_raise
+from graph.handlers import require
+from graph.pages import Page, page_statement
 
 HOLD_NEW = "New vendor: verify the tax id and insurance, then release the hold."
 HOLD_CHANGED = "Payee details changed: verify them, then release the hold."

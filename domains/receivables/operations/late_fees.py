@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from domains.associations.models import Association
-from graph.handlers import org
-from graph.handlers import require
 from domains.receivables.schemas import (
     LateFeeRuleApplyInput,
     LateFeeRuleGetInput,
@@ -12,9 +10,8 @@ from domains.receivables.schemas import (
     LateFeeRuleSetInput,
     LateFeeRun,
 )
-from domains.receivables.service import late_fees
-from graph.handlers import OperationContext
-from domains.receivables.service import owner_ledger
+from domains.receivables.service import late_fees, owner_ledger
+from graph.handlers import OperationContext, org, require
 from graph.operations import operation
 
 

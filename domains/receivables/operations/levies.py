@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from domains.receivables.models import AssessmentSchedule, Levy
-from graph.handlers import as_connection, org
-from graph.handlers import require
 from domains.receivables.schemas import (
     LevyConnection,
     LevyGetInput,
@@ -15,7 +13,7 @@ from domains.receivables.schemas import (
     LevyRead,
 )
 from domains.receivables.service import assessments
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation
 
 

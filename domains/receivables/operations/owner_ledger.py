@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from graph.handlers import as_connection, org
 from domains.receivables.models import OwnerLedgerEntry
 from domains.receivables.schemas import (
     OwnerLedgerEntryChargeInput,
@@ -16,7 +15,7 @@ from domains.receivables.schemas import (
     PaymentReturnResult,
 )
 from domains.receivables.service import owner_ledger
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from graph.handlers import as_connection, org
 from domains.receivables.models import AssessmentSchedule
 from domains.receivables.schemas import (
     AssessmentScheduleConnection,
@@ -12,7 +11,7 @@ from domains.receivables.schemas import (
     AssessmentScheduleUpdateInput,
 )
 from domains.receivables.service import assessments
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
 

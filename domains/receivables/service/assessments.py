@@ -27,7 +27,6 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.models import ControlRole, EntrySource
 from domains.accounting.service import ledger
 from domains.associations.models import Association, Unit, UnitStatus
@@ -51,6 +50,7 @@ from domains.receivables.service import fund_of, income_account
 from domains.receivables.service.book import Book
 from graph.db import new_id
 from graph.handlers import changes, require
+from graph.pages import Page, page_statement
 
 CENT = Decimal("0.01")
 LEVY_WORKFLOW = "post_levy_workflow"

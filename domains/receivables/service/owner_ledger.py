@@ -11,7 +11,6 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.pages import Page, page_statement
 from domains.accounting.models import ControlRole, EntrySource
 from domains.associations.models import Unit
 from domains.receivables.errors import (
@@ -30,6 +29,7 @@ from domains.receivables.service import fund_of, income_account
 from domains.receivables.service.book import Book, Charge
 from graph.errors import ValidationFailed
 from graph.handlers import require
+from graph.pages import Page, page_statement
 
 Posted = tuple[list[OwnerLedgerEntry], list[OwnerLedgerAllocation]]
 

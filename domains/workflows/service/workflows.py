@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.idempotency_models import IdempotencyRecord
 from domains.workflows.models import WorkflowRun
+from graph.idempotency_models import IdempotencyRecord
 
 
 async def name_of(session: AsyncSession, workflow_id: str) -> str | None:
