@@ -59,9 +59,9 @@ def _seed(args: argparse.Namespace) -> None:
 
 def _export_schema(args: argparse.Namespace) -> None:
     from app.schema import build_schema
+    from graph.schema import sdl
 
-    text = build_schema(get_settings()).as_str() + "\n"
-    _write(args.output, text)
+    _write(args.output, sdl(build_schema(get_settings())))
 
 
 def _export_openapi(args: argparse.Namespace) -> None:

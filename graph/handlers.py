@@ -26,7 +26,7 @@ from graph.auth.principal import Principal, PrincipalKind
 from graph.authz import ListFilters, ResourceRef, resource_attrs
 from graph.db import apply_scope
 from graph.durable import WORKFLOWS
-from graph.errors import InvalidReference
+from graph.errors import Forbidden, InvalidReference
 from graph.pages import Page, connection
 from graph.schemas import ApiModel
 
@@ -108,9 +108,28 @@ def org(ctx: OperationContext) -> UUID:
     return ctx.organization_id
 
 
+def acting_user(ctx: OperationContext) -> UUID:
+    """The acting user; FORBIDDEN for a service account."""
+    if ctx.user_id is None:
+        raise Forbidden("Only a user (not a service account) can do this.")
+    return ctx.user_id
+
+
+def actor(ctx: OperationContext) -> UUID:
+    """The user or service account acting, recorded on postings and decisions."""
+    assert ctx.principal is not None
+    return ctx.principal.id
+
+
 def as_connection(model: type[ApiModel], rows: Sequence[Any], page: Page) -> Any:
     """A list operation's output (`connection_model(...)`) from up to `page.first + 1` rows."""
     return model.model_validate(connection(rows, page), from_attributes=True)
+
+
+def with_nodes(connection: Any, nodes: list[Any]) -> Any:
+    """`connection` with its nodes replaced by richer models of the same rows."""
+    edges = [edge.model_copy(update={"node": node}) for edge, node in zip(connection.edges, nodes, strict=True)]
+    return connection.model_copy(update={"nodes": nodes, "edges": edges})
 
 
 def changes(row: Any, data: BaseModel, *, skip: tuple[str, ...] = ("id",)) -> dict[str, dict[str, str | None]]:

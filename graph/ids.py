@@ -40,22 +40,24 @@ def decode_as(prefix: str, public_id: Any) -> UUID:
     return value
 
 
+def id_json_schema(prefix: str) -> dict[str, Any]:
+    """The JSON Schema of a public id with `prefix` (OpenAPI names one per type)."""
+    return {
+        "type": "string",
+        "pattern": f"^{prefix}_[a-z2-7]{{26}}$",
+        "description": f"Id of a {PREFIXES[prefix]}.",
+        "examples": [encode(prefix, UUID("0193a6f0-7c1e-7d2a-9b4e-2f5c8d1e3a70"))],
+    }
+
+
 def public_id(prefix: str, type_name: str) -> Any:
     """A pydantic type: UUID inside, `<prefix>_…` on the wire and in JSON Schema."""
     PREFIXES[prefix] = type_name
-    example = encode(prefix, UUID("0193a6f0-7c1e-7d2a-9b4e-2f5c8d1e3a70"))
     return Annotated[
         UUID,
         BeforeValidator(lambda v: decode_as(prefix, v)),
         PlainSerializer(lambda v: encode(prefix, v), return_type=str, when_used="json"),
-        WithJsonSchema(
-            {
-                "type": "string",
-                "pattern": f"^{prefix}_[a-z2-7]{{26}}$",
-                "description": f"Id of a {type_name}.",
-                "examples": [example],
-            }
-        ),
+        WithJsonSchema(id_json_schema(prefix)),
         IdPrefix(prefix),
     ]
 

@@ -5,6 +5,7 @@ app/schema.py, says which query types and extra types).
 
 from __future__ import annotations
 
+import decimal
 import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -155,8 +156,18 @@ def compose_schema(settings: Settings, *, queries: list[type], types: list[Any])
         serialize=str,
         parse_value=uuid.UUID,
     )
+    decimal_scalar = strawberry.scalar(
+        name="Decimal",
+        description=(
+            'An exact decimal number. It travels as a string, e.g. "1450.00" (never a float, so no '
+            "cent is lost); inputs also accept a number. Money has two decimals; shares and rates "
+            "say their scale in the field's description."
+        ),
+        serialize=str,
+        parse_value=lambda value: decimal.Decimal(str(value)),
+    )
     return strawberry.federation.Schema(
-        config=StrawberryConfig(scalar_map={uuid.UUID: uuid_scalar}),
+        config=StrawberryConfig(scalar_map={uuid.UUID: uuid_scalar, decimal.Decimal: decimal_scalar}),
         query=query,
         mutation=mutation,
         types=types,
@@ -164,4 +175,37 @@ def compose_schema(settings: Settings, *, queries: list[type], types: list[Any])
     )
 
 
-__all__ = ["DuplicateFieldError", "compose_schema", "graphql_error"]
+# The Federation v2 definitions the subgraph SDL uses, so that plain GraphQL tools
+# (graphql-core's build_schema, graphql-inspector, codegen) load the same file a
+# gateway composes.
+FEDERATION_DEFINITIONS = '''"""Federation v2: links a specification (Apollo Federation) into this schema."""
+directive @link(url: String!, as: String, import: [link__Import], for: link__Purpose) repeatable on SCHEMA
+
+"""Federation v2: the fields that identify an entity across subgraphs."""
+directive @key(fields: federation__FieldSet!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+
+"""Federation v2: a name (or a name and its alias) imported by @link."""
+scalar link__Import
+
+"""Federation v2: a selection of fields, as a string."""
+scalar federation__FieldSet
+
+"""Federation v2: what a linked specification is for."""
+enum link__Purpose {
+  """It secures the schema."""
+  SECURITY
+
+  """It changes how the schema executes."""
+  EXECUTION
+}
+
+'''
+
+
+def sdl(schema: strawberry.federation.Schema) -> str:
+    """The committed `schema.graphql`: the subgraph SDL with the federation
+    definitions it uses."""
+    return FEDERATION_DEFINITIONS + schema.as_str() + "\n"
+
+
+__all__ = ["DuplicateFieldError", "compose_schema", "graphql_error", "sdl"]

@@ -8,18 +8,18 @@ ids (`org_…`). Operations add their own fields only where a model has none.
 from __future__ import annotations
 
 import inspect as pyinspect
+import re
 from decimal import Decimal
-from types import GenericAlias
 from typing import Annotated, Any, Optional
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
-from sqlalchemy import ARRAY, String, inspect
+from sqlalchemy import String, inspect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.schema import Column
 
-from graph.ids import public_id
+from graph.ids import PREFIXES, id_json_schema, public_id
 
 _ID_TYPES: dict[str, Any] = {}  # table name → pydantic public-id type
 NODES: dict[str, tuple[type[DeclarativeBase], str]] = {}  # prefix → (ORM model, Cerbos kind)
@@ -77,12 +77,12 @@ def _column_type(column: Column[Any]) -> Any:
     enum_class = getattr(column.type, "enum_class", None)
     if enum_class is not None:
         return enum_class
-    if isinstance(column.type, ARRAY):
-        return GenericAlias(list, column.type.item_type.python_type)
     try:
         python_type = column.type.python_type
     except NotImplementedError:
         python_type = object
+    if python_type is list:
+        return list[column.type.item_type.python_type]  # type: ignore[attr-defined]
     if python_type in (dict, object):  # JSON / JSONB
         return dict[str, Any]
     return python_type
@@ -108,38 +108,42 @@ def derive(
     Field constraints the column type can't express (ranges, patterns).
     """
     mapper = inspect(orm)
+    constraints_by_field = constraints
     definitions: dict[str, Any] = {}
     columns: dict[str, Column[Any]] = {}
     for field_name in fields:
         attr = mapper.attrs[field_name]
         column = columns[field_name] = attr.columns[0]
         annotation = _column_type(column)
-        limits: dict[str, Any] = {}
+        constraints: dict[str, Any] = {}
         scale = getattr(column.type, "scale", None)
         if annotation is Decimal and scale is not None:
             # Answer with the column's scale whether the row was just written or
             # read back: 0.01 and 0.01000000 are one value, but clients diff strings.
             annotation = Annotated[Decimal, AfterValidator(_quantizer(scale))]
-            limits["decimal_places"] = scale
-        if isinstance(column.type, String) and column.type.length and not _is_id(annotation):
-            limits["max_length"] = column.type.length
+            constraints["decimal_places"] = scale
+        is_enum = getattr(column.type, "enum_class", None) is not None
+        if isinstance(column.type, String) and column.type.length and not _is_id(annotation) and not is_enum:
+            constraints["max_length"] = column.type.length
             if not column.nullable:
-                limits["min_length"] = 1
-        limits.update((constraints or {}).get(field_name, {}))
+                constraints["min_length"] = 1
+        constraints.update((constraints_by_field or {}).get(field_name, {}))
         description = attr.doc or column.doc
         if column.nullable or field_name in optional:
             annotation = Optional[annotation]  # noqa: UP045 - runtime construction
             definitions[field_name] = (
                 annotation,
-                Field(None, description=description, **limits),
+                Field(None, description=description, **constraints),
             )
         else:
-            definitions[field_name] = (annotation, Field(description=description, **limits))
-    definitions.update(extra or {})
+            definitions[field_name] = (annotation, Field(description=description, **constraints))
+    for field_name, spec in (extra or {}).items():
+        definitions[field_name] = spec
     config: dict[str, Any] = {}
     if examples:
+        examples = [_concrete(example) for example in examples]
         config["json_schema_extra"] = {"examples": examples}
-    model = create_model(
+    model = create_model(  # type: ignore[call-overload]
         name,
         __base__=ApiModel,
         __doc__=inspect_doc(doc or orm.__doc__),
@@ -157,7 +161,24 @@ def derive(
     if config:
         model.model_config.update(config)  # type: ignore[typeddict-item]
         model.model_rebuild(force=True)
+    for example in examples or ():
+        model.model_validate(example)  # an example clients copy must be a request we accept
     return model
+
+
+_PLACEHOLDER = re.compile(r"^([a-z]+)_…$")
+
+
+def _concrete(value: Any) -> Any:
+    """An example with each id placeholder (`asn_…`, readable in the source) made
+    a well-formed id of that type, so the published example validates."""
+    if isinstance(value, str) and (match := _PLACEHOLDER.match(value)) and match[1] in PREFIXES:
+        return id_json_schema(match[1])["examples"][0]
+    if isinstance(value, dict):
+        return {k: _concrete(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_concrete(v) for v in value]
+    return value
 
 
 def _quantizer(scale: int) -> Any:
@@ -184,7 +205,7 @@ def connection_model(item: type[ApiModel]) -> type[ApiModel]:
     """`<Item>Connection { edges { cursor node } nodes pageInfo }`: one page of a
     list, the same shape over RPC and GraphQL (Relay's, so clients page alike)."""
     name = item.__name__
-    edge = create_model(
+    edge = create_model(  # type: ignore[call-overload]
         f"{name}Edge",
         __base__=ApiModel,
         __doc__=f"One {name} of a page, with its cursor.",
@@ -192,13 +213,12 @@ def connection_model(item: type[ApiModel]) -> type[ApiModel]:
         cursor=(str, Field(description="Opaque position of this item; pass as `after` to continue after it.")),
         node=(item, Field(description="The item.")),
     )
-    return create_model(
+    return create_model(  # type: ignore[call-overload]
         f"{name}Connection",
         __base__=ApiModel,
         __doc__=f"A page of {name} items.",
         __module__=item.__module__,
         edges=(list[edge], Field(description="Items with their cursors.")),
-        # `item` is a class known at run time only: mypy can't take it as a type, pydantic can.
-        nodes=(list[item], Field(description="The items alone.")),  # type: ignore[valid-type]
+        nodes=(list[item], Field(description="The items alone.")),
         page_info=(PageInfo, Field(description="Pagination state.")),
     )

@@ -14,17 +14,6 @@ PACKAGES = {"service", "operations"}
 REQUIRED = {"__init__.py", "schemas.py", "operations"}
 # Where SQL may be written: the tables, and the domain's service.
 SQL_HOMES = {"models.py", "service"}
-# A session (or the request context) running a statement or its unit of work.
-# Handler helpers still in a domain's operations/__init__.py until the platform's
-# handler API takes them (issue 9 item 4): remove them here when it does.
-HANDLER_API_PENDING = {
-    "domains.associations.operations.org",
-    "domains.associations.operations.as_connection",
-    "domains.payables.operations.actor",
-    "domains.payables.operations.with_nodes",
-    "domains.organizations.operations.org",
-    "domains.organizations.operations.acting_user",
-}
 RUNS = {"execute", "scalar", "scalars", "stream", "stream_scalars", "refresh", "flush", "add", "add_all", "delete", "merge"}
 
 
@@ -105,6 +94,5 @@ def test_operations_modules_hold_handlers_only() -> None:
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
                 and not node.name.startswith("_")
                 and (module, node.name) not in handlers
-                and f"{module}.{node.name}" not in HANDLER_API_PENDING
             ]
     assert strays == [], "move these to the service or the platform:\n" + "\n".join(strays)

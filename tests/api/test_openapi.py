@@ -1,6 +1,8 @@
 """The OpenAPI document as served by the real server, and a client generated from it.
 
 What each test proves:
+- test_document_is_what_sdk_generators_expect: the tidying graph/openapi.py does for
+  generators holds everywhere (see the test's docstring).
 - test_served_document_is_valid_and_complete: GET /api/v1/openapi.json validates as
   OpenAPI 3.1 (openapi-spec-validator); it has exactly one POST path per registered
   operation, each `/api/v1/rpc/<resource>/v<n>/<action>`, with a unique operationId,
@@ -11,11 +13,14 @@ What each test proves:
   that document without warnings, and the generated code (not our test helpers)
   registers, creates an organization with an Idempotency-Key, selects it and reads
   it back from organization/v1/list against the live server; a retry of the create
-  with the same key through the generated client returns the same organization.
+  with the same key through the generated client returns the same organization;
+  then creates an association, installs its chart, creates a unit and reads it
+  back, and records a payment with a decimal string, which comes back exact.
 """
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import re
@@ -47,6 +52,76 @@ def spec(live_server: str) -> dict[str, Any]:
     return r.json()
 
 
+def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        where: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            where = where[part]
+        node = where
+    return node
+
+
+def _nodes(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+def test_document_is_what_sdk_generators_expect(spec: dict[str, Any]) -> None:
+    """What outside generators tripped over: no `default: null` (strict TypeScript
+    reads it as required), no pydantic-only keywords, no property titles (wrapper
+    classes), decimals as one named string schema, ids as one named schema per
+    type, and error responses and the Idempotency-Key parameter defined once."""
+    schemas = spec["components"]["schemas"]
+    for name, schema in schemas.items():
+        for node in _nodes(schema):
+            assert node.get("default", 0) is not None, (name, node)
+            assert not {"decimal_places", "max_digits", "gt", "ge", "lt", "le"} & set(node), (name, node)
+            assert "x-hestami-decimal" not in node, (name, node)
+            if node.get("type") == "number":
+                raise AssertionError(f"{name}: a decimal travels as a string, not a JSON number: {node}")
+        for field in schema.get("properties", {}).values():
+            assert "title" not in field, (name, field)
+    assert schemas["Decimal"]["type"] == "string"
+    amount = schemas["InvoiceLineInput"]["properties"]["amount"]
+    assert amount["$ref"] == "#/components/schemas/Decimal" and "> 0" in amount["description"]
+    assert schemas["AssociationId"]["pattern"] == "^asn_[a-z2-7]{26}$"
+    assert schemas["Unit"]["properties"]["associationId"]["$ref"] == "#/components/schemas/AssociationId"
+    id_like = [n for n in _nodes(schemas) if str(n.get("pattern", "")).endswith("_[a-z2-7]{26}$")]
+    assert len(id_like) == sum(name.endswith("Id") for name in schemas if name != "ErrorEnvelope"), "ids are defined once"
+    for item in spec["paths"].values():
+        assert all("$ref" in p for p in item["post"]["parameters"]), "parameters are components"
+        assert all("$ref" in r for status, r in item["post"]["responses"].items() if status != "200")
+    assert spec["info"]["license"]["name"]
+
+
+def test_every_example_validates_against_its_schema(spec: dict[str, Any]) -> None:
+    """Examples are copied into requests by people and agents: each one, in the
+    schemas and in the operations, is a value its own schema accepts."""
+    from jsonschema import Draft202012Validator
+
+    def check(ref: str, example: Any, where: str) -> None:
+        validator = Draft202012Validator({"$ref": ref, "components": spec["components"]})
+        errors = [e.message for e in validator.iter_errors(example)]
+        assert not errors, (where, example, errors)
+
+    checked = 0
+    for name, schema in spec["components"]["schemas"].items():
+        for example in schema.get("examples", []):
+            check(f"#/components/schemas/{name}", example, name)
+            checked += 1
+    for path, item in spec["paths"].items():
+        media = item["post"]["requestBody"]["content"]["application/json"]
+        if "example" in media:
+            check(media["schema"]["$ref"], media["example"], path)
+            checked += 1
+    assert checked > 36, checked
+
+
 def test_served_document_is_valid_and_complete(spec: dict[str, Any]) -> None:
     validate(spec)
     load_domains()
@@ -71,17 +146,22 @@ def test_served_document_is_valid_and_complete(spec: dict[str, Any]) -> None:
         expected_security: list[Any] = [] if name in PUBLIC else [{"bearer": []}]
         assert op["security"] == expected_security, path
 
-        key_params = [p for p in op.get("parameters", []) if p["in"] == "header" and p["name"].lower() == "idempotency-key"]
+        parameters = [_resolve(spec, p) for p in op.get("parameters", [])]
+        key_params = [p for p in parameters if p["in"] == "header" and p["name"].lower() == "idempotency-key"]
         if REGISTRY[name].idempotent:
             assert len(key_params) == 1 and key_params[0]["required"] is True, path
             assert key_params[0]["schema"]["maxLength"] == 255
         else:
             assert key_params == [], path
 
+        assert op["requestBody"]["required"] is True, path
         assert "200" in op["responses"]
         for status, response in op["responses"].items():
             if status[0] in "45":
+                response = _resolve(spec, response)
                 assert response["content"]["application/json"]["schema"] == {"$ref": ENVELOPE}, (path, status)
+                if status in ("409", "429", "503"):
+                    assert "Retry-After" in response["headers"], (path, status)
     assert len(operation_ids) == len(set(operation_ids)), "operationIds are unique"
     # Every mutating operation is idempotent except the auth ones, which mint sessions.
     assert {op.name for op in REGISTRY.values() if op.mutates and not op.idempotent} <= PUBLIC | {"auth/v1/logout"}
@@ -153,6 +233,52 @@ async def test_generated_client_round_trip(spec: dict[str, Any], live_server: st
         assert listed.status_code == 200, listed.content
         assert isinstance(listed.parsed, models.MembershipList)
         assert [m.organization_id for m in listed.parsed.items] == [org.id]
+
+        # The books: an association, its chart, a unit read back, and money as a decimal string.
+        def api(resource: str, action: str) -> Any:
+            return importlib.import_module(f"{package}.api.{resource}.{action}")
+
+        def key_() -> str:
+            return f"gen-{uuid.uuid4().hex}"
+
+        association = (
+            await api("association", "association_create_v1").asyncio_detailed(
+                client=client,
+                body=models.AssociationCreateInput(
+                    code="GEN", legal_name="Generated HOA, Inc.", kind=models.AssociationKind.HOA,
+                    status=models.AssociationStatus.ACTIVE, region="CA", country="US",
+                    fiscal_year_start_month=1, accounting_basis=models.AccountingBasis.ACCRUAL,
+                ),
+                idempotency_key=key_(),
+            )
+        ).parsed
+        assert isinstance(association, models.Association) and association.id.startswith("asn_")
+        installed = await api("chart_of_accounts", "chart_of_accounts_install_v1").asyncio_detailed(
+            client=client, body=models.ChartInstallInput(association_id=association.id), idempotency_key=key_()
+        )
+        assert installed.status_code == 200, installed.content
+        unit = (
+            await api("unit", "unit_create_v1").asyncio_detailed(
+                client=client,
+                body=models.UnitCreateInput(
+                    association_id=association.id, unit_number="7", unit_type=models.UnitType.CONDO,
+                    status=models.UnitStatus.ACTIVE, street="7 Generated Way", city="Sacramento", region="CA",
+                    postal_code="95814", country="US", voting_weight="1", assessment_share="0.0125",
+                ),
+                idempotency_key=key_(),
+            )
+        ).parsed
+        read = (await api("unit", "unit_get_v1").asyncio_detailed(client=client, body=models.UnitGetInput(id=unit.id))).parsed
+        assert read.id == unit.id and read.association_id == association.id and read.assessment_share == "0.01250000"  # the column's scale, exact
+        payment = await api("payment", "payment_record_v1").asyncio_detailed(
+            client=client,
+            body=models.PaymentRecordInput(
+                unit_id=unit.id, received_on=datetime.date(2026, 3, 1), amount="125.50", method=models.PaymentMethod.CHECK
+            ),
+            idempotency_key=key_(),
+        )
+        assert payment.status_code == 200, payment.content
+        assert payment.parsed.amount == "-125.50" and payment.parsed.memo  # the server's default memo
 
         # An error comes back as the generated ErrorEnvelope model.
         missing_key = await create.asyncio_detailed(client=client, body=body, idempotency_key="has space")

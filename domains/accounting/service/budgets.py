@@ -12,9 +12,9 @@ from sqlalchemy import CursorResult, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting.errors import InvalidBudget, UnknownAccount, UnknownFund
+from domains.accounting.errors import InvalidBudget
 from domains.accounting.models import AccountType, BudgetAmount, Fund, GlAccount
-from domains.accounting.service import fiscal
+from domains.accounting.service import chart, fiscal
 from domains.associations.models import Association
 from graph.db import new_id
 from graph.handlers import require
@@ -23,35 +23,13 @@ INCOME_STATEMENT = (AccountType.INCOME, AccountType.EXPENSE)
 
 
 async def _check_lines(session: AsyncSession, association_id: UUID, lines: Sequence[Any]) -> None:
-    accounts = {
-        a.id: a
-        for a in (
-            await session.scalars(
-                select(GlAccount).where(
-                    GlAccount.association_id == association_id, GlAccount.id.in_({line.account_id for line in lines})
-                )
-            )
-        ).all()
-    }
-    funds = set(
-        (
-            await session.scalars(
-                select(Fund.id).where(Fund.association_id == association_id, Fund.id.in_({line.fund_id for line in lines}))
-            )
-        ).all()
-    )
     seen: set[tuple[UUID, UUID]] = set()
-    for i, line in enumerate(lines):
-        account = accounts.get(line.account_id)
-        if account is None or not account.is_active:
-            raise UnknownAccount("No active account of this association has this id.", field=["lines", str(i), "accountId"])
+    for i, (line, account) in enumerate(zip(lines, await chart.coded_accounts(session, association_id, lines), strict=True)):
         if account.type not in INCOME_STATEMENT:
             raise InvalidBudget(
                 f"Account {account.number} is a {account.type.value} account; budgets are for income and expense accounts.",
                 field=["lines", str(i), "accountId"],
             )
-        if line.fund_id not in funds:
-            raise UnknownFund("No fund of this association has this id.", field=["lines", str(i), "fundId"])
         if (line.account_id, line.fund_id) in seen:
             raise InvalidBudget(
                 f"Account {account.number} appears twice for the same fund; give one line per account and fund.",

@@ -13,6 +13,7 @@ from domains.accounting.errors import (
     AccountNumberTaken,
     FundCodeTaken,
     InvalidAccount,
+    UnknownAccount,
     UnknownFund,
 )
 from domains.accounting.models import (
@@ -149,3 +150,29 @@ async def account_page(session: AsyncSession, data: Any, visible: ColumnElement[
     if not data.include_inactive:
         where.append(GlAccount.is_active.is_(True))
     return (await session.scalars(page_statement(GlAccount, page, where))).all(), page
+
+
+async def coded_accounts(session: AsyncSession, association_id: UUID, lines: Sequence[Any]) -> list[GlAccount]:
+    """The account each line (`account_id`, `fund_id`) is coded to, in line order,
+    once both are checked to be this association's: an active account
+    (UNKNOWN_ACCOUNT) and a fund (UNKNOWN_FUND), naming the line at fault. What
+    kind of account a line may use is the caller's rule."""
+    account_ids, fund_ids = {line.account_id for line in lines}, {line.fund_id for line in lines}
+    accounts = {
+        a.id: a
+        for a in await session.scalars(
+            select(GlAccount).where(GlAccount.association_id == association_id, GlAccount.id.in_(account_ids))
+        )
+    }
+    funds = set(
+        await session.scalars(select(Fund.id).where(Fund.association_id == association_id, Fund.id.in_(fund_ids)))
+    )
+    coded = []
+    for i, line in enumerate(lines):
+        account = accounts.get(line.account_id)
+        if account is None or not account.is_active:
+            raise UnknownAccount("No active account of this association has this id.", field=["lines", str(i), "accountId"])
+        if line.fund_id not in funds:
+            raise UnknownFund("No fund of this association has this id.", field=["lines", str(i), "fundId"])
+        coded.append(account)
+    return coded

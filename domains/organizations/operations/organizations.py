@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.organizations import service
-from domains.organizations.operations import acting_user
 from domains.organizations.schemas import (
     MembershipList,
     MembershipRead,
@@ -16,7 +15,7 @@ from domains.organizations.schemas import (
 from graph.auth.principal import PrincipalKind
 from graph.db import new_id
 from graph.errors import Forbidden
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, acting_user
 from graph.operations import Scope, operation
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.payables.models import VendorPayment
-from domains.payables.operations import actor
 from domains.payables.schemas import (
     VendorPaymentConnection,
     VendorPaymentCreateInput,
@@ -11,15 +10,15 @@ from domains.payables.schemas import (
     VendorPaymentRead,
 )
 from domains.payables.service import payments
-from graph.handlers import OperationContext, as_connection, org
+from graph.handlers import OperationContext, actor, as_connection, org
 from graph.operations import operation
 
 
 @operation(
     "vendorPayment/v1/create", input=VendorPaymentCreateInput, output=VendorPaymentRead, kind="vendor_payment",
     action="create", summary="Pay an invoice",
-)
-async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:
+)  # fmt: skip
+async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:  # type: ignore[valid-type]
     """Pay an approved invoice in full or in part (INVOICE_NOT_APPROVED before
     approval; OVERPAYMENT above what is open). Refused while the vendor is on
     hold (VENDOR_ON_HOLD) or a kind of coverage it has on file is not in force on
@@ -35,8 +34,8 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
 @operation(
     "vendorPayment/v1/list", input=VendorPaymentListInput, output=VendorPaymentConnection, kind="vendor_payment",
     action="list", mutates=False, graphql_name="vendorPayments", summary="List vendor payments",
-)
-async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:
+)  # fmt: skip
+async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:  # type: ignore[valid-type]
     """An association's vendor payments, latest payment date first; optionally one invoice's."""
     rows, page = await payments.payment_page(ctx.session, data, await ctx.visible("vendor_payment", "read", VendorPayment))
     return as_connection(VendorPaymentConnection, rows, page)

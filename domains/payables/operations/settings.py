@@ -5,14 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domains.associations.models import Association
-from domains.payables.operations import actor
 from domains.payables.schemas import (
     PayablesSettingsGetInput,
     PayablesSettingsRead,
     PayablesSettingsSetInput,
 )
 from domains.payables.service import approvals
-from graph.handlers import OperationContext, org, require
+from graph.handlers import OperationContext, actor, org, require
 from graph.operations import operation
 
 

@@ -23,16 +23,14 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.accounting.errors import PeriodClosed, UnknownAccount, UnknownFund
+from domains.accounting.errors import PeriodClosed
 from domains.accounting.models import (
     AccountType,
     Basis,
     ControlRole,
     EntrySource,
-    Fund,
-    GlAccount,
 )
-from domains.accounting.service import ledger
+from domains.accounting.service import chart, ledger
 from domains.accounting.service.ledger import Posting
 from domains.associations.models import Association
 from domains.payables.errors import (
@@ -60,33 +58,11 @@ MAX_TOTAL = Decimal("999999999999.99")  # NUMERIC(14,2)
 
 async def _check_lines(session: AsyncSession, association_id: UUID, lines: Sequence[Any]) -> None:
     """Every line names an active expense account and a fund of this association."""
-    accounts = {
-        a.id: a
-        for a in (
-            await session.scalars(
-                select(GlAccount).where(
-                    GlAccount.association_id == association_id, GlAccount.id.in_({line.account_id for line in lines})
-                )
-            )
-        ).all()
-    }
-    funds = set(
-        (
-            await session.scalars(
-                select(Fund.id).where(Fund.association_id == association_id, Fund.id.in_({line.fund_id for line in lines}))
-            )
-        ).all()
-    )
-    for i, line in enumerate(lines):
-        account = accounts.get(line.account_id)
-        if account is None or not account.is_active:
-            raise UnknownAccount("No active account of this association has this id.", field=["lines", str(i), "accountId"])
+    for i, account in enumerate(await chart.coded_accounts(session, association_id, lines)):
         if account.type is not AccountType.EXPENSE:
             raise ExpenseAccountRequired(
                 f"Account {account.number} is not an expense account.", field=["lines", str(i), "accountId"]
             )
-        if line.fund_id not in funds:
-            raise UnknownFund("No fund of this association has this id.", field=["lines", str(i), "fundId"])
 
 
 async def _possible_duplicate(session: AsyncSession, data: Any, total: Decimal) -> UUID | None:
@@ -190,7 +166,7 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
             }
             for n, line in enumerate(data.lines, start=1)
         ],
-    )
+    )  # fmt: skip
     return invoice
 
 
