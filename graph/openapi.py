@@ -17,7 +17,8 @@ import json
 import re
 from typing import Any
 
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
 from graph.ids import PREFIXES, id_json_schema
@@ -232,7 +233,8 @@ def _field(schema: dict[str, Any], required: bool) -> dict[str, Any]:
 def build_openapi(settings: Settings) -> dict[str, Any]:
     """The document for every registered operation (load the domains first)."""
     ops = sorted(REGISTRY.values(), key=lambda o: o.name)
-    models = {(o.input, "validation") for o in ops} | {(o.output, "serialization") for o in ops}
+    models: set[tuple[type[BaseModel], JsonSchemaMode]] = {(o.input, "validation") for o in ops}
+    models |= {(o.output, "serialization") for o in ops}
     _, defs = models_json_schema(
         sorted(models, key=lambda m: (m[0].__name__, m[1])),
         by_alias=True,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import inspect as pyinspect
 import re
 from decimal import Decimal
+from types import GenericAlias
 from typing import Annotated, Any, Optional
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
-from sqlalchemy import String, inspect
+from sqlalchemy import ARRAY, String, inspect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.schema import Column
 
@@ -77,12 +78,12 @@ def _column_type(column: Column[Any]) -> Any:
     enum_class = getattr(column.type, "enum_class", None)
     if enum_class is not None:
         return enum_class
+    if isinstance(column.type, ARRAY):
+        return GenericAlias(list, column.type.item_type.python_type)
     try:
         python_type = column.type.python_type
     except NotImplementedError:
         python_type = object
-    if python_type is list:
-        return list[column.type.item_type.python_type]  # type: ignore[attr-defined]
     if python_type in (dict, object):  # JSON / JSONB
         return dict[str, Any]
     return python_type
@@ -108,42 +109,40 @@ def derive(
     Field constraints the column type can't express (ranges, patterns).
     """
     mapper = inspect(orm)
-    constraints_by_field = constraints
     definitions: dict[str, Any] = {}
     columns: dict[str, Column[Any]] = {}
     for field_name in fields:
         attr = mapper.attrs[field_name]
         column = columns[field_name] = attr.columns[0]
         annotation = _column_type(column)
-        constraints: dict[str, Any] = {}
+        limits: dict[str, Any] = {}
         scale = getattr(column.type, "scale", None)
         if annotation is Decimal and scale is not None:
             # Answer with the column's scale whether the row was just written or
             # read back: 0.01 and 0.01000000 are one value, but clients diff strings.
             annotation = Annotated[Decimal, AfterValidator(_quantizer(scale))]
-            constraints["decimal_places"] = scale
+            limits["decimal_places"] = scale
         is_enum = getattr(column.type, "enum_class", None) is not None
         if isinstance(column.type, String) and column.type.length and not _is_id(annotation) and not is_enum:
-            constraints["max_length"] = column.type.length
+            limits["max_length"] = column.type.length
             if not column.nullable:
-                constraints["min_length"] = 1
-        constraints.update((constraints_by_field or {}).get(field_name, {}))
+                limits["min_length"] = 1
+        limits.update((constraints or {}).get(field_name, {}))
         description = attr.doc or column.doc
         if column.nullable or field_name in optional:
             annotation = Optional[annotation]  # noqa: UP045 - runtime construction
             definitions[field_name] = (
                 annotation,
-                Field(None, description=description, **constraints),
+                Field(None, description=description, **limits),
             )
         else:
-            definitions[field_name] = (annotation, Field(description=description, **constraints))
-    for field_name, spec in (extra or {}).items():
-        definitions[field_name] = spec
+            definitions[field_name] = (annotation, Field(description=description, **limits))
+    definitions.update(extra or {})
     config: dict[str, Any] = {}
     if examples:
         examples = [_concrete(example) for example in examples]
         config["json_schema_extra"] = {"examples": examples}
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         name,
         __base__=ApiModel,
         __doc__=inspect_doc(doc or orm.__doc__),
@@ -205,7 +204,7 @@ def connection_model(item: type[ApiModel]) -> type[ApiModel]:
     """`<Item>Connection { edges { cursor node } nodes pageInfo }`: one page of a
     list, the same shape over RPC and GraphQL (Relay's, so clients page alike)."""
     name = item.__name__
-    edge = create_model(  # type: ignore[call-overload]
+    edge = create_model(
         f"{name}Edge",
         __base__=ApiModel,
         __doc__=f"One {name} of a page, with its cursor.",
@@ -213,12 +212,13 @@ def connection_model(item: type[ApiModel]) -> type[ApiModel]:
         cursor=(str, Field(description="Opaque position of this item; pass as `after` to continue after it.")),
         node=(item, Field(description="The item.")),
     )
-    return create_model(  # type: ignore[call-overload]
+    return create_model(
         f"{name}Connection",
         __base__=ApiModel,
         __doc__=f"A page of {name} items.",
         __module__=item.__module__,
         edges=(list[edge], Field(description="Items with their cursors.")),
-        nodes=(list[item], Field(description="The items alone.")),
+        # `item` is a class known at run time only: mypy can't take it as a type, pydantic can.
+        nodes=(list[item], Field(description="The items alone.")),  # type: ignore[valid-type]
         page_info=(PageInfo, Field(description="Pagination state.")),
     )

@@ -37,7 +37,7 @@ async def _with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[
 
 
 @operation("invoice/v1/create", input=InvoiceCreateInput, output=InvoiceRead, kind="invoice", action="create", summary="Enter a vendor invoice")
-async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> InvoiceRead:  # type: ignore[valid-type]
+async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> InvoiceRead:
     """Enter a vendor invoice with its lines coded to expense accounts and funds.
     It posts at once (Dr expense / Cr accounts payable, accrual view) on the
     invoice date, which must be in an open month (PERIOD_CLOSED), and starts its
@@ -80,8 +80,8 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
 @operation(
     "invoice/v1/approve", input=InvoiceApproveInput, output=InvoiceRead, kind="invoice", action="approve",
     target=Invoice, summary="Approve an invoice's pending step",
-)  # fmt: skip
-async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:  # type: ignore[valid-type]
+)
+async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:
     """Approve the invoice at its pending step: the manager step (managers and
     admins), then, for an invoice above the board threshold, the board step
     (board members; not the person who approved the manager step, SAME_APPROVER).
@@ -92,8 +92,8 @@ async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> I
 @operation(
     "invoice/v1/reject", input=InvoiceRejectInput, output=InvoiceRead, kind="invoice", action="reject",
     target=Invoice, summary="Reject an invoice",
-)  # fmt: skip
-async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:  # type: ignore[valid-type]
+)
+async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:
     """Reject the invoice at its pending step (the same people who may approve
     it). Its posting is reversed in the same transaction, dated today (or the
     invoice date if later), and the vendor's invoice number may be entered again."""
@@ -103,8 +103,8 @@ async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> Inv
 @operation(
     "invoice/v1/get", input=InvoiceGetInput, output=InvoiceRead, kind="invoice", action="read", target=Invoice,
     mutates=False, summary="Read an invoice",
-)  # fmt: skip
-async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:  # type: ignore[valid-type]
+)
+async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:
     """One invoice with its lines and approval decisions."""
     invoice = ctx.target
     assert invoice is not None
@@ -114,8 +114,8 @@ async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRe
 @operation(
     "invoice/v1/list", input=InvoiceListInput, output=InvoiceConnection, kind="invoice", action="list",
     mutates=False, graphql_name="invoices", summary="List invoices",
-)  # fmt: skip
-async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:  # type: ignore[valid-type]
+)
+async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:
     """An association's invoices, latest invoice date first, with their lines
     and decisions; optionally of one status or one vendor."""
     rows, page = await invoices.invoice_page(ctx.session, data, await ctx.visible("invoice", "read", Invoice))

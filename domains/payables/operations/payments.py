@@ -17,8 +17,8 @@ from graph.operations import operation
 @operation(
     "vendorPayment/v1/create", input=VendorPaymentCreateInput, output=VendorPaymentRead, kind="vendor_payment",
     action="create", summary="Pay an invoice",
-)  # fmt: skip
-async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:  # type: ignore[valid-type]
+)
+async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:
     """Pay an approved invoice in full or in part (INVOICE_NOT_APPROVED before
     approval; OVERPAYMENT above what is open). Refused while the vendor is on
     hold (VENDOR_ON_HOLD) or a kind of coverage it has on file is not in force on
@@ -34,8 +34,8 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
 @operation(
     "vendorPayment/v1/list", input=VendorPaymentListInput, output=VendorPaymentConnection, kind="vendor_payment",
     action="list", mutates=False, graphql_name="vendorPayments", summary="List vendor payments",
-)  # fmt: skip
-async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:  # type: ignore[valid-type]
+)
+async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:
     """An association's vendor payments, latest payment date first; optionally one invoice's."""
     rows, page = await payments.payment_page(ctx.session, data, await ctx.visible("vendor_payment", "read", VendorPayment))
     return as_connection(VendorPaymentConnection, rows, page)

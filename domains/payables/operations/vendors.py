@@ -33,7 +33,7 @@ async def _with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> l
 
 
 @operation("vendor/v1/create", input=VendorCreateInput, output=VendorRead, kind="vendor", action="create", summary="Create a vendor")
-async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> VendorRead:  # type: ignore[valid-type]
+async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> VendorRead:
     """Add a vendor: a service-provider organization on the platform
     (`providerOrganizationId`, INVALID_VENDOR_ORGANIZATION for any other kind)
     or a plain payee. The tax id is stored but only its last four digits are
@@ -47,8 +47,8 @@ async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> Vendo
 @operation(
     "vendor/v1/update", input=VendorUpdateInput, output=VendorRead, kind="vendor", action="update", target=Vendor,
     summary="Change a vendor",
-)  # fmt: skip
-async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> VendorRead:  # type: ignore[valid-type]
+)
+async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> VendorRead:
     """Change a vendor's name, 1099 flag, remittance address or tax id; only the
     fields given change. A new tax id or remittance address puts the vendor
     back on payment hold, so a changed payee is verified before money goes out."""
@@ -60,7 +60,7 @@ async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> Vendo
 @operation(
     "vendor/v1/placeHold", input=VendorHoldInput, output=VendorRead, kind="vendor", action="place_hold", target=Vendor,
     summary="Stop payments to a vendor",
-)  # fmt: skip
+)
 async def place_hold(ctx: OperationContext, data: VendorHoldInput) -> VendorRead:
     """Put a vendor's payments on hold, with the reason payers will see
     (VENDOR_ON_HOLD) until the hold is released."""
@@ -73,7 +73,7 @@ async def place_hold(ctx: OperationContext, data: VendorHoldInput) -> VendorRead
 @operation(
     "vendor/v1/releaseHold", input=VendorReleaseInput, output=VendorRead, kind="vendor", action="release_hold",
     target=Vendor, summary="Allow payments to a vendor",
-)  # fmt: skip
+)
 async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> VendorRead:
     """Release a vendor's payment hold once its tax id, remittance details and
     insurance are verified. The audit log keeps who released it and the note."""
@@ -87,8 +87,8 @@ async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> Vendo
 @operation(
     "vendor/v1/get", input=VendorGetInput, output=VendorRead, kind="vendor", action="read", target=Vendor,
     mutates=False, summary="Read a vendor",
-)  # fmt: skip
-async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:  # type: ignore[valid-type]
+)
+async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
     """One vendor with its insurance certificates (the tax id shows its last four digits only)."""
     vendor = ctx.target
     assert vendor is not None
@@ -98,8 +98,8 @@ async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
 @operation(
     "vendor/v1/list", input=VendorListInput, output=VendorConnection, kind="vendor", action="list", mutates=False,
     graphql_name="vendors", summary="List vendors",
-)  # fmt: skip
-async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:  # type: ignore[valid-type]
+)
+async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:
     """The organization's vendors by name, optionally only those on hold (or
     not) or only 1099 vendors (or not)."""
     rows, page = await vendors.vendor_page(ctx.session, data, await ctx.visible("vendor", "read", Vendor))
@@ -109,8 +109,8 @@ async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorCo
 @operation(
     "insuranceCertificate/v1/create", input=InsuranceCertificateCreateInput, output=InsuranceCertificateRead,
     kind="vendor", action="update", summary="Record a vendor's certificate of insurance",
-)  # fmt: skip
-async def create_certificate(ctx: OperationContext, data: InsuranceCertificateCreateInput) -> InsuranceCertificateRead:  # type: ignore[valid-type]
+)
+async def create_certificate(ctx: OperationContext, data: InsuranceCertificateCreateInput) -> InsuranceCertificateRead:
     """Record a certificate of insurance a vendor sent. Certificates are never
     changed: a renewal is a new certificate. From then on the vendor is paid
     only on dates when each kind of coverage it has on file is in force

@@ -166,7 +166,7 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
             }
             for n, line in enumerate(data.lines, start=1)
         ],
-    )  # fmt: skip
+    )
     return invoice
 
 
