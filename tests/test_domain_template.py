@@ -88,8 +88,8 @@ def test_only_service_talks_to_the_database() -> None:
 def test_operations_modules_hold_handlers_only() -> None:
     """An operations module's public functions are operations; what they share
     lives in the platform or the service."""
-    from graph.operations import REGISTRY
     from app.discovery import load_domains
+    from graph.operations import REGISTRY
 
     load_domains()
     handlers = {(op.handler.__module__, op.handler.__name__) for op in REGISTRY.values()}
