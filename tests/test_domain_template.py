@@ -18,8 +18,6 @@ SQL_HOMES = {"models.py", "service"}
 # Handler helpers still in a domain's operations/__init__.py until the platform's
 # handler API takes them (issue 9 item 4): remove them here when it does.
 HANDLER_API_PENDING = {
-    "domains.associations.operations.org",
-    "domains.associations.operations.as_connection",
     "domains.payables.operations.actor",
     "domains.payables.operations.with_nodes",
     "domains.organizations.operations.org",
