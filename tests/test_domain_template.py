@@ -20,7 +20,6 @@ SQL_HOMES = {"models.py", "service"}
 HANDLER_API_PENDING = {
     "domains.payables.operations.actor",
     "domains.payables.operations.with_nodes",
-    "domains.organizations.operations.org",
     "domains.organizations.operations.acting_user",
 }
 RUNS = {"execute", "scalar", "scalars", "stream", "stream_scalars", "refresh", "flush", "add", "add_all", "delete", "merge"}

@@ -13,8 +13,3 @@ def acting_user(ctx: OperationContext) -> UUID:
     if ctx.user_id is None:
         raise Forbidden("Only a user (not a service account) can do this.")
     return ctx.user_id
-
-
-def org(ctx: OperationContext) -> UUID:
-    assert ctx.organization_id is not None
-    return ctx.organization_id

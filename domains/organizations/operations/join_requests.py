@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from domains.organizations.operations import acting_user, org
+from domains.organizations.operations import acting_user
 from domains.organizations.schemas import (
     JoinRequestCreateInput,
     JoinRequestDecideInput,
     JoinRequestRead,
 )
 from domains.organizations.service import join_requests
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, org
 from graph.operations import Scope, operation
 
 

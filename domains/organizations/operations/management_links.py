@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from domains.organizations import service
-from domains.organizations.operations import org
 from domains.organizations.schemas import (
     ManagementLinkCreateInput,
     ManagementLinkRead,
 )
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, org
 from graph.operations import operation
 
 

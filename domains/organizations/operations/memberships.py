@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.organizations import service
-from domains.organizations.operations import org
 from domains.organizations.schemas import (
     MembershipAddInput,
     MembershipRead,
@@ -11,7 +10,7 @@ from domains.organizations.schemas import (
     MembershipUpdateInput,
     membership_read,
 )
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, org
 from graph.operations import operation
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from domains.organizations import service
-from domains.organizations.operations import org
 from domains.organizations.schemas import (
     ServiceAccountCreated,
     ServiceAccountCreateInput,
     ServiceAccountRead,
     ServiceAccountRevokeInput,
 )
-from graph.handlers import OperationContext
+from graph.handlers import OperationContext, org
 from graph.operations import operation
 
 

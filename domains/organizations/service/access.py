@@ -9,8 +9,8 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domains.organizations.service import api_keys
 from domains.organizations.models import Membership
+from domains.organizations.service import api_keys
 from graph import hooks
 from graph.auth.principal import RELATIONS, Principal, PrincipalKind
 from graph.errors import Forbidden
