@@ -146,11 +146,13 @@ def changes(row: Any, data: BaseModel, *, skip: tuple[str, ...] = ("id",)) -> di
 
 
 async def require(session: AsyncSession, model: Any, row_id: Any, field: str, *, lock: bool = False) -> Any:
-    """The row `row_id` of `model` in this organization, or INVALID_REFERENCE on `field`."""
-    stmt = select(model).where(model.id == row_id)
+    """The row `row_id` of `model` in this organization, or INVALID_REFERENCE on `field`.
+    Unlocked, a row already in the session costs no query: the pipeline has loaded
+    every row the input names (graph/references.py)."""
     if lock:
-        stmt = stmt.with_for_update()
-    row = await session.scalar(stmt)
+        row = await session.scalar(select(model).where(model.id == row_id).with_for_update())
+    else:
+        row = await session.get(model, row_id)
     if row is None:
         raise InvalidReference(f"`{field}` names no {model.__name__.lower()} in this organization.", field=[field])
     return row

@@ -96,3 +96,17 @@ def test_operations_modules_hold_handlers_only() -> None:
                 and (module, node.name) not in handlers
             ]
     assert strays == [], "move these to the service or the platform:\n" + "\n".join(strays)
+
+
+def test_every_room_that_registers_something_is_imported_at_startup() -> None:
+    """Operations, type extensions and workflows register themselves when imported:
+    a module the domain doesn't name in `Domain.modules` would silently serve nothing."""
+    from app.discovery import load_domains
+
+    missing = []
+    for domain in load_domains():
+        root = ROOT / "domains" / domain.name
+        rooms = [f"operations.{p.stem}" for p in sorted((root / "operations").glob("*.py")) if p.stem != "__init__"]
+        rooms += [name for name in ("types", "workflows") if (root / f"{name}.py").exists()]
+        missing += [f"{domain.name}: {room}" for room in rooms if room not in domain.modules]
+    assert missing == [], "add them to the domain's `modules`"
