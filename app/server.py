@@ -58,9 +58,7 @@ def _is_mutation(query: str | None) -> bool:
         document = parse(query, max_tokens=10_000)
     except GraphQLError:
         return False  # strawberry answers the syntax error
-    return any(
-        isinstance(d, OperationDefinitionNode) and d.operation is OperationType.MUTATION for d in document.definitions
-    )
+    return any(isinstance(d, OperationDefinitionNode) and d.operation is OperationType.MUTATION for d in document.definitions)
 
 
 class GraphQLEndpoint:

@@ -141,10 +141,22 @@ def plan(org: UUID, user: UUID, associations: int, units: int) -> World:
         }
         world.books.append(
             Books(
-                id=new_id(), index=i, start_month=(1, 4, 7, 10)[i % 4], basis=("accrual", "cash")[i % 2], funds=funds,
-                accounts=accounts, units=[new_id() for _ in range(units)], dues=dues, schedule=new_id(), levy_total=total,
-                remainder_cents=left, plan_order=order, controls=controls, open=[[] for _ in range(units)],
-                lots=[[] for _ in range(units)], payments=[0] * units,
+                id=new_id(),
+                index=i,
+                start_month=(1, 4, 7, 10)[i % 4],
+                basis=("accrual", "cash")[i % 2],
+                funds=funds,
+                accounts=accounts,
+                units=[new_id() for _ in range(units)],
+                dues=dues,
+                schedule=new_id(),
+                levy_total=total,
+                remainder_cents=left,
+                plan_order=order,
+                controls=controls,
+                open=[[] for _ in range(units)],
+                lots=[[] for _ in range(units)],
+                payments=[0] * units,
             )
         )
     return world
@@ -152,14 +164,47 @@ def plan(org: UUID, user: UUID, associations: int, units: int) -> World:
 
 def association_rows(world: World) -> Iterator[tuple[Any, ...]]:
     for b in world.books:
-        yield (b.id, world.org, f"B{b.index:05d}", f"Bench Association {b.index}", "hoa", "active", "CA", "US",
-               b.start_month, b.basis)
+        yield (
+            b.id,
+            world.org,
+            f"B{b.index:05d}",
+            f"Bench Association {b.index}",
+            "hoa",
+            "active",
+            "CA",
+            "US",
+            b.start_month,
+            b.basis,
+        )
 
 
-ASSOCIATION_COLUMNS = ["id", "organization_id", "code", "legal_name", "kind", "status", "region", "country",
-                       "fiscal_year_start_month", "accounting_basis"]
-UNIT_COLUMNS = ["id", "organization_id", "association_id", "unit_number", "unit_type", "status", "street", "city",
-                "postal_code", "region", "country", "voting_weight", "assessment_share"]
+ASSOCIATION_COLUMNS = [
+    "id",
+    "organization_id",
+    "code",
+    "legal_name",
+    "kind",
+    "status",
+    "region",
+    "country",
+    "fiscal_year_start_month",
+    "accounting_basis",
+]
+UNIT_COLUMNS = [
+    "id",
+    "organization_id",
+    "association_id",
+    "unit_number",
+    "unit_type",
+    "status",
+    "street",
+    "city",
+    "postal_code",
+    "region",
+    "country",
+    "voting_weight",
+    "assessment_share",
+]
 
 
 def unit_rows(world: World) -> Iterator[tuple[Any, ...]]:
@@ -182,8 +227,17 @@ def account_rows(world: World) -> Iterator[tuple[Any, ...]]:
 
     for b in world.books:
         for number, name, type_, fund, role in STANDARD_ACCOUNTS:
-            yield (b.accounts[number], world.org, b.id, number, name, type_.value,
-                   b.funds[fund] if fund else None, role.value if role else None, True)
+            yield (
+                b.accounts[number],
+                world.org,
+                b.id,
+                number,
+                name,
+                type_.value,
+                b.funds[fund] if fund else None,
+                role.value if role else None,
+                True,
+            )
 
 
 def budget_rows(world: World, months: int) -> Iterator[tuple[Any, ...]]:
@@ -198,23 +252,97 @@ def budget_rows(world: World, months: int) -> Iterator[tuple[Any, ...]]:
 
 
 ENTRY_COLUMNS = ["id", "organization_id", "association_id", "entry_date", "memo", "source", "source_id", "posted_by"]
-LINE_COLUMNS = ["id", "organization_id", "association_id", "entry_id", "line_no", "entry_date", "account_id",
-                "fund_id", "debit", "credit", "basis", "unit_id"]
-SCHEDULE_COLUMNS = ["id", "organization_id", "association_id", "name", "kind", "frequency", "method", "amount",
-                    "income_account_id", "fund_id", "starts_on", "due_day", "is_active"]
-LEVY_COLUMNS = ["id", "organization_id", "association_id", "schedule_id", "period", "due_date", "total", "unit_count",
-                "remainder_cents", "workflow_id", "created_by"]
-OWNER_LEDGER_COLUMNS = ["id", "organization_id", "association_id", "unit_id", "kind", "entry_date", "due_date", "amount",
-                        "fund_id", "account_id", "journal_entry_id", "levy_id", "related_entry_id", "method", "reference",
-                        "memo", "posted_by"]
-ALLOCATION_COLUMNS = ["id", "organization_id", "association_id", "unit_id", "credit_entry_id", "charge_entry_id", "amount",
-                      "applied_on", "journal_entry_id"]
+LINE_COLUMNS = [
+    "id",
+    "organization_id",
+    "association_id",
+    "entry_id",
+    "line_no",
+    "entry_date",
+    "account_id",
+    "fund_id",
+    "debit",
+    "credit",
+    "basis",
+    "unit_id",
+]
+SCHEDULE_COLUMNS = [
+    "id",
+    "organization_id",
+    "association_id",
+    "name",
+    "kind",
+    "frequency",
+    "method",
+    "amount",
+    "income_account_id",
+    "fund_id",
+    "starts_on",
+    "due_day",
+    "is_active",
+]
+LEVY_COLUMNS = [
+    "id",
+    "organization_id",
+    "association_id",
+    "schedule_id",
+    "period",
+    "due_date",
+    "total",
+    "unit_count",
+    "remainder_cents",
+    "workflow_id",
+    "created_by",
+]
+OWNER_LEDGER_COLUMNS = [
+    "id",
+    "organization_id",
+    "association_id",
+    "unit_id",
+    "kind",
+    "entry_date",
+    "due_date",
+    "amount",
+    "fund_id",
+    "account_id",
+    "journal_entry_id",
+    "levy_id",
+    "related_entry_id",
+    "method",
+    "reference",
+    "memo",
+    "posted_by",
+]
+ALLOCATION_COLUMNS = [
+    "id",
+    "organization_id",
+    "association_id",
+    "unit_id",
+    "credit_entry_id",
+    "charge_entry_id",
+    "amount",
+    "applied_on",
+    "journal_entry_id",
+]
 
 
 def schedule_rows(world: World) -> Iterator[tuple[Any, ...]]:
     for b in world.books:
-        yield (b.schedule, world.org, b.id, "Regular Assessment", "regular", "monthly", "share", b.levy_total,
-               b.accounts["4000"], b.funds["OPER"], month(0), DUE_DAY, True)
+        yield (
+            b.schedule,
+            world.org,
+            b.id,
+            "Regular Assessment",
+            "regular",
+            "monthly",
+            "share",
+            b.levy_total,
+            b.accounts["4000"],
+            b.funds["OPER"],
+            month(0),
+            DUE_DAY,
+            True,
+        )
 
 
 @dataclass
@@ -247,7 +375,9 @@ class Ledger:
                 self._month(out, b, m, month(m))
             yield out
 
-    def _entry(self, out: Month, b: Books, on: date, memo: str, source: str, lines: list[tuple[Any, ...]], source_id: UUID | None = None) -> UUID:
+    def _entry(
+        self, out: Month, b: Books, on: date, memo: str, source: str, lines: list[tuple[Any, ...]], source_id: UUID | None = None
+    ) -> UUID:
         entry = new_id()
         out.entries.append((entry, self.world.org, b.id, on, memo, source, source_id, self.world.user))
         b.entries += 1
@@ -270,12 +400,18 @@ class Ledger:
         """What `Book.post` writes: one journal entry per date, then the rows and allocations naming it."""
         entries = {}
         for on in sorted(book.amounts):
-            lines = [(p.account_id, p.fund_id, p.debit, p.credit, p.basis.value, p.unit_id) for p in book._lines(book.amounts[on])]
+            lines = [
+                (p.account_id, p.fund_id, p.debit, p.credit, p.basis.value, p.unit_id) for p in book._lines(book.amounts[on])
+            ]
             entries[on] = self._entry(out, b, on, memo, source, lines, source_id)
         for r in book.rows:
-            out.owner_ledger.append(tuple(entries[r["entry_date"]] if c == "journal_entry_id" else r[c] for c in OWNER_LEDGER_COLUMNS))
+            out.owner_ledger.append(
+                tuple(entries[r["entry_date"]] if c == "journal_entry_id" else r[c] for c in OWNER_LEDGER_COLUMNS)
+            )
         for a in book.allocations:
-            out.allocations.append(tuple(entries[a["applied_on"]] if c == "journal_entry_id" else a[c] for c in ALLOCATION_COLUMNS))
+            out.allocations.append(
+                tuple(entries[a["applied_on"]] if c == "journal_entry_id" else a[c] for c in ALLOCATION_COLUMNS)
+            )
         b.owner_rows += len(book.rows)
         b.allocations += len(book.allocations)
         by_unit: dict[UUID, tuple[list[Any], list[Any]]] = {b.units[u]: ([], []) for u in units}
@@ -295,14 +431,36 @@ class Ledger:
 
         levy = new_id()
         due = period.replace(day=DUE_DAY)
-        out.levies.append((levy, self.world.org, b.id, b.schedule, period, due, b.levy_total, len(b.units), b.remainder_cents,
-                           levy_workflow_id(self.world.org, b.schedule, period), self.world.user))
+        out.levies.append(
+            (
+                levy,
+                self.world.org,
+                b.id,
+                b.schedule,
+                period,
+                due,
+                b.levy_total,
+                len(b.units),
+                b.remainder_cents,
+                levy_workflow_id(self.world.org, b.schedule, period),
+                self.world.user,
+            )
+        )
         units = list(range(len(b.units)))
         book = self._book(b, units)
         memo = f"Regular Assessment, {period:%B %Y}"
         for u in b.plan_order:
-            book.debit(b.units[u], EntryKind.CHARGE, b.dues[u], on=period, due=due, fund_id=b.funds["OPER"],
-                       account_id=b.accounts["4000"], memo=memo, levy_id=levy)
+            book.debit(
+                b.units[u],
+                EntryKind.CHARGE,
+                b.dues[u],
+                on=period,
+                due=due,
+                fund_id=b.funds["OPER"],
+                account_id=b.accounts["4000"],
+                memo=memo,
+                levy_id=levy,
+            )
             if b.lots[u]:
                 book.settle(b.units[u], period)
         self._post(out, b, book, units, "assessment", levy, f"Levy: {memo}")
@@ -312,8 +470,16 @@ class Ledger:
         from domains.receivables.models import EntryKind, PaymentMethod
 
         book = self._book(b, [u])
-        lot = book.lot(b.units[u], EntryKind.PAYMENT, amount, on=on, fund_id=b.funds["OPER"], memo="Payment received",
-                       method=PaymentMethod.CHECK, reference=f"{1000 + b.payments[u]}")
+        lot = book.lot(
+            b.units[u],
+            EntryKind.PAYMENT,
+            amount,
+            on=on,
+            fund_id=b.funds["OPER"],
+            memo="Payment received",
+            method=PaymentMethod.CHECK,
+            reference=f"{1000 + b.payments[u]}",
+        )
         b.payments[u] += 1
         book.settle(b.units[u], on)
         self._post(out, b, book, [u], "payment", lot.id, f"Payment, unit {u + 1}")
@@ -336,15 +502,29 @@ class Ledger:
             amount = Decimal(300 + 100 * k + (m * 7 + b.index) % 50) + Decimal("0.25")
             e, ap, cash = b.accounts[expense], b.accounts["2000"], b.accounts["1010"]
             oper = b.funds["OPER"]
-            self._entry(out, b, first + timedelta(days=9), f"Invoice {expense}", "invoice",
-                        [(e, oper, amount, ZERO, "accrual", None), (ap, oper, ZERO, amount, "accrual", None)])
+            self._entry(
+                out,
+                b,
+                first + timedelta(days=9),
+                f"Invoice {expense}",
+                "invoice",
+                [(e, oper, amount, ZERO, "accrual", None), (ap, oper, ZERO, amount, "accrual", None)],
+            )
             self._entry(out, b, first + timedelta(days=24), f"Payment {expense}", "vendor_payment",
                         [(ap, oper, amount, ZERO, "accrual", None), (e, oper, amount, ZERO, "cash", None),
                          (cash, oper, ZERO, amount, "both", None)])  # fmt: skip
         resv = b.funds["RESV"]
-        self._entry(out, b, first + timedelta(days=27), "Reserve contribution", "manual",
-                    [(b.accounts["1020"], resv, Decimal("1500.00"), ZERO, "both", None),
-                     (b.accounts["4000"], resv, ZERO, Decimal("1500.00"), "both", None)])
+        self._entry(
+            out,
+            b,
+            first + timedelta(days=27),
+            "Reserve contribution",
+            "manual",
+            [
+                (b.accounts["1020"], resv, Decimal("1500.00"), ZERO, "both", None),
+                (b.accounts["4000"], resv, ZERO, Decimal("1500.00"), "both", None),
+            ],
+        )
 
 
 BIG_TABLES = ("journal_entries", "journal_lines", "levies", "owner_ledger_entries", "owner_ledger_allocations")
@@ -389,10 +569,16 @@ async def load(settings: Any, world: World, months: int) -> dict[str, float]:
             ("associations", ASSOCIATION_COLUMNS, association_rows(world)),
             ("units", UNIT_COLUMNS, unit_rows(world)),
             ("funds", ["id", "organization_id", "association_id", "code", "name", "kind"], fund_rows(world)),
-            ("gl_accounts", ["id", "organization_id", "association_id", "number", "name", "type", "fund_id", "control", "is_active"],
-             account_rows(world)),
-            ("budget_amounts", ["id", "organization_id", "association_id", "fiscal_year", "period", "account_id", "fund_id", "amount"],
-             budget_rows(world, months)),
+            (
+                "gl_accounts",
+                ["id", "organization_id", "association_id", "number", "name", "type", "fund_id", "control", "is_active"],
+                account_rows(world),
+            ),
+            (
+                "budget_amounts",
+                ["id", "organization_id", "association_id", "fiscal_year", "period", "account_id", "fund_id", "amount"],
+                budget_rows(world, months),
+            ),
             ("assessment_schedules", SCHEDULE_COLUMNS, schedule_rows(world)),
         ]:
             await conn.copy_records_to_table(table, records=rows, columns=columns)
@@ -598,7 +784,9 @@ async def check(sc: Scenarios) -> str:
     assert accrual["totalDebit"] == accrual["totalCredit"], accrual
 
     def balance(number: str) -> Decimal:
-        return sum((Decimal(x["debit"]) - Decimal(x["credit"]) for x in accrual["lines"] if x["accountNumber"] == number), Decimal(0))
+        return sum(
+            (Decimal(x["debit"]) - Decimal(x["credit"]) for x in accrual["lines"] if x["accountNumber"] == number), Decimal(0)
+        )
 
     receivable, prepaid = balance("1200") + balance("1210"), -(balance("2100") + balance("2110"))
     aging = (await sc.rpc("arAging/v1/get", body))["totals"]
@@ -640,8 +828,10 @@ async def explain(sc: Scenarios) -> str:
             "income statement": reports.income_query(scope, sc.month_start, sc.as_of),
             "AR aging": (receivables._AGING, {"association": sc.books.id, "as_of": sc.as_of}),
             **{
-                f"owner statement ({part})": (statement, {"association": sc.books.id, "unit": sc.books.units[sc.unit_index],
-                                                          "from_date": month(0), "as_of": sc.as_of})
+                f"owner statement ({part})": (
+                    statement,
+                    {"association": sc.books.id, "unit": sc.books.units[sc.unit_index], "from_date": month(0), "as_of": sc.as_of},
+                )
                 for part, statement in (("opening balance", receivables._STATEMENT_HEAD), ("lines", receivables._STATEMENT_LINES))
             },
         }
@@ -711,7 +901,10 @@ async def main(args: argparse.Namespace) -> int:
             org = await api.create_org(caller, "management_company")
             await api.select(caller, org)
             world = plan(decode(org)[1], decode(caller.user_id)[1], args.associations, args.units)
-            print(f"generating and loading {args.associations} associations x {args.units} units x {args.months} months ...", flush=True)
+            print(
+                f"generating and loading {args.associations} associations x {args.units} units x {args.months} months ...",
+                flush=True,
+            )
             timings = await load(settings, world, args.months)
             books = world.books[len(world.books) // 2]
             total = {k: sum(getattr(b, k) for b in world.books) for k in ("lines", "entries", "owner_rows", "allocations")}
@@ -736,7 +929,10 @@ async def main(args: argparse.Namespace) -> int:
             for k in range(args.levies):
                 elapsed, done = await sc.levy(month(args.months + k))
                 levies.append(elapsed)
-                print(f"levy {done['period']}: {done['postedUnits']} units, total {done['total']}, {elapsed * 1000:.0f} ms", flush=True)
+                print(
+                    f"levy {done['period']}: {done['postedUnits']} units, total {done['total']}, {elapsed * 1000:.0f} ms",
+                    flush=True,
+                )
             print()
             print(render(rows, args, levies))
             if args.explain:

@@ -49,18 +49,14 @@ class SqlCounter:
             if self.timing and starts:
                 elapsed = time.perf_counter() - starts.pop()
                 with self._lock:
-                    self.timed.append(
-                        (label, " ".join(statement.split())[:70], elapsed)
-                    )
+                    self.timed.append((label, " ".join(statement.split())[:70], elapsed))
 
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)
         event.listen(engine, "begin", lambda conn: self._bump(f"{label}.begin"))
         event.listen(engine, "commit", lambda conn: self._bump(f"{label}.commit"))
         event.listen(engine, "rollback", lambda conn: self._bump(f"{label}.rollback"))
-        event.listen(
-            engine.pool, "checkout", lambda *a: self._bump(f"{label}.checkout")
-        )
+        event.listen(engine.pool, "checkout", lambda *a: self._bump(f"{label}.checkout"))
 
     def snapshot(self) -> Counter[str]:
         with self._lock:
@@ -164,12 +160,7 @@ async def drop_redis_prefix(settings: Any) -> None:
 
     redis = Redis.from_url(settings.redis_url.get_secret_value())
     try:
-        keys = [
-            k
-            async for k in redis.scan_iter(
-                match=f"{settings.redis_prefix}*", count=1000
-            )
-        ]
+        keys = [k async for k in redis.scan_iter(match=f"{settings.redis_prefix}*", count=1000)]
         if keys:
             await redis.delete(*keys)
     finally:
@@ -187,9 +178,7 @@ def _package(filename: str) -> str:
         rel = path.resolve().relative_to(ROOT)
         return f"hestami:{rel.parts[0]}"
     except ValueError:
-        return "stdlib:" + (
-            path.parent.name if path.parent.name != "python3.11" else path.stem
-        )
+        return "stdlib:" + (path.parent.name if path.parent.name != "python3.11" else path.stem)
 
 
 async def cpu_profile(op: Op, what: str, k: int, start: int, cumulative: int = 0) -> str:
@@ -212,9 +201,7 @@ async def cpu_profile(op: Op, what: str, k: int, start: int, cumulative: int = 0
     by_fn: list[tuple[float, str]] = []
     for (filename, line, fn), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         by_pkg[_package(filename)] += tottime
-        by_fn.append(
-            (tottime, f"{_package(filename)} {Path(filename).name}:{line} {fn}")
-        )
+        by_fn.append((tottime, f"{_package(filename)} {Path(filename).name}:{line} {fn}"))
     total = sum(by_pkg.values()) or 1.0
     out = [
         (
@@ -230,7 +217,10 @@ async def cpu_profile(op: Op, what: str, k: int, start: int, cumulative: int = 0
         out.append(f"  {t / k * 1000:6.2f} ms/req  {name[:100]}")
     if cumulative:
         out.append("top functions by cumulative CPU (including callees):")
-        rows = sorted(((ct, f"{_package(f)} {Path(f).name}:{line} {fn}") for (f, line, fn), (_cc, _nc, _tt, ct, _c) in stats.stats.items()), reverse=True)  # type: ignore[attr-defined]
+        rows = sorted(
+            ((ct, f"{_package(f)} {Path(f).name}:{line} {fn}") for (f, line, fn), (_cc, _nc, _tt, ct, _c) in stats.stats.items()),
+            reverse=True,
+        )  # type: ignore[attr-defined]
         for t, name in rows[:cumulative]:
             out.append(f"  {t / k * 1000:7.2f} ms/req  {name[:100]}")
     return "\n".join(out)

@@ -54,15 +54,11 @@ BENCH_DB = f"hestami_bench_{RUN_ID}"
 # --------------------------------------------------------------------------------------
 
 
-async def _insert_service_account(
-    session: Any, org: UUID, user: UUID, name: str
-) -> UUID:
+async def _insert_service_account(session: Any, org: UUID, user: UUID, name: str) -> UUID:
     from domains.organizations import service
     from domains.organizations.models import OrganizationRole
 
-    account, _key = await service.create_service_account(
-        session, org, name, [OrganizationRole.INTEGRATION.value], user
-    )
+    account, _key = await service.create_service_account(session, org, name, [OrganizationRole.INTEGRATION.value], user)
     return account.id
 
 
@@ -87,9 +83,7 @@ async def bench_insert_service_account_step(org: str, user: str, name: str) -> s
     from graph.db import scoped_transaction
     from graph.platform import current_platform
 
-    async with scoped_transaction(
-        current_platform().sessions, UUID(org), UUID(user)
-    ) as session:
+    async with scoped_transaction(current_platform().sessions, UUID(org), UUID(user)) as session:
         account_id = await _insert_service_account(session, UUID(org), UUID(user), name)
     return str(account_id)
 
@@ -100,16 +94,12 @@ async def bench_insert_audit_step(org: str, user: str, key: str, target: str) ->
     from graph.db import scoped_transaction
     from graph.platform import current_platform
 
-    async with scoped_transaction(
-        current_platform().sessions, UUID(org), UUID(user)
-    ) as session:
+    async with scoped_transaction(current_platform().sessions, UUID(org), UUID(user)) as session:
         session.add(_audit_row(UUID(org), UUID(user), key, UUID(target)))
 
 
 @DBOS.workflow(name="bench_baseline_workflow")
-async def bench_baseline_workflow(
-    org: str, user: str, name: str, key: str
-) -> dict[str, Any]:
+async def bench_baseline_workflow(org: str, user: str, name: str, key: str) -> dict[str, Any]:
     account_id = await bench_insert_service_account_step(org, user, name)
     await bench_insert_audit_step(org, user, key, account_id)
     return {"id": account_id}
@@ -121,26 +111,20 @@ async def bench_one_txn_step(org: str, user: str, name: str, key: str) -> str:
     from graph.db import scoped_transaction
     from graph.platform import current_platform
 
-    async with scoped_transaction(
-        current_platform().sessions, UUID(org), UUID(user)
-    ) as session:
+    async with scoped_transaction(current_platform().sessions, UUID(org), UUID(user)) as session:
         account_id = await _insert_service_account(session, UUID(org), UUID(user), name)
         session.add(_audit_row(UUID(org), UUID(user), key, account_id))
     return str(account_id)
 
 
 @DBOS.workflow(name="bench_one_step_workflow")
-async def bench_one_step_workflow(
-    org: str, user: str, name: str, key: str
-) -> dict[str, Any]:
+async def bench_one_step_workflow(org: str, user: str, name: str, key: str) -> dict[str, Any]:
     return {"id": await bench_one_txn_step(org, user, name, key)}
 
 
 # --------------------------------------------------------------------------------------
 # SQL statement counting.
 # --------------------------------------------------------------------------------------
-
-
 
 
 def dbos_system_engine() -> Any | None:
@@ -161,8 +145,6 @@ def dbos_system_engine() -> Any | None:
 # --------------------------------------------------------------------------------------
 
 
-
-
 @dataclass
 class Result:
     name: str
@@ -170,19 +152,7 @@ class Result:
     seq: Phase | None = None
     conc: Phase | None = None
     sql: dict[str, float] = field(default_factory=dict)
-    cpu_ms_per_req: float = (
-        0.0  # this process (app + client + DBOS threads), sequential phase
-    )
-
-
-
-
-
-
-
-
-
-
+    cpu_ms_per_req: float = 0.0  # this process (app + client + DBOS threads), sequential phase
 
 
 # --------------------------------------------------------------------------------------
@@ -217,12 +187,7 @@ class Scenarios:
         )
         body = r.json()
         payload = (body.get("data") or {}).get("serviceAccountCreate") or {}
-        if (
-            r.status_code != 200
-            or body.get("errors")
-            or payload.get("userErrors")
-            or not payload.get("serviceAccountCreated")
-        ):
+        if r.status_code != 200 or body.get("errors") or payload.get("userErrors") or not payload.get("serviceAccountCreated"):
             raise RuntimeError(f"GraphQL mutation failed: {r.status_code} {body}")
 
     async def rpc(self, i: int) -> None:
@@ -241,9 +206,7 @@ class Scenarios:
             headers=self.headers | {"Idempotency-Key": self.replay_key},
         )
         if r.status_code != 200 or r.headers.get("idempotent-replayed") != "true":
-            raise RuntimeError(
-                f"RPC replay not replayed: {r.status_code} {dict(r.headers)} {r.text}"
-            )
+            raise RuntimeError(f"RPC replay not replayed: {r.status_code} {dict(r.headers)} {r.text}")
 
     async def baseline(self, i: int) -> None:
         with SetWorkflowID(str(uuid.uuid4())):
@@ -273,12 +236,8 @@ class Scenarios:
         from graph.db import scoped_transaction
         from graph.platform import current_platform
 
-        async with scoped_transaction(
-            current_platform().sessions, self.org, self.user
-        ) as session:
-            account_id = await _insert_service_account(
-                session, self.org, self.user, f"txn {i}"
-            )
+        async with scoped_transaction(current_platform().sessions, self.org, self.user) as session:
+            account_id = await _insert_service_account(session, self.org, self.user, f"txn {i}")
             session.add(_audit_row(self.org, self.user, f"t-{RUN_ID}-{i}", account_id))
 
 
@@ -378,25 +337,17 @@ def render(
     lines.append(
         "SQL columns = statements/transactions/pool checkouts per request (sequential phase), "
         "cursor executions only (asyncpg BEGIN/COMMIT and pre-ping are extra round trips not in 'statements'), "
-        "idle background subtracted: "
-        + ", ".join(f"{k}={v:.1f}/s" for k, v in sorted(idle.items()) if v)
-        + "."
+        "idle background subtracted: " + ", ".join(f"{k}={v:.1f}/s" for k, v in sorted(idle.items()) if v) + "."
     )
     if not sys_counted:
-        lines.append(
-            "DBOS system-database statements could not be counted (DBOS internals not found)."
-        )
+        lines.append("DBOS system-database statements could not be counted (DBOS internals not found).")
     lines.append(
         "CPU ms = this process's CPU time per request in the sequential phase (server + client + DBOS threads; "
         "Postgres, Redis and Cerbos not included)."
     )
     if args.preload_audit:
-        lines.append(
-            f"audit_events preloaded with {args.preload_audit} filler rows (organization NULL) before measuring."
-        )
-    lines.append(
-        "Ratios: >1.00x in p50 columns = slower than baseline; <1.00x in rps columns = less throughput."
-    )
+        lines.append(f"audit_events preloaded with {args.preload_audit} filler rows (organization NULL) before measuring.")
+    lines.append("Ratios: >1.00x in p50 columns = slower than baseline; <1.00x in rps columns = less throughput.")
     return "\n".join(lines)
 
 
@@ -434,9 +385,7 @@ def _span_collector() -> Any:
     return _COLLECTOR
 
 
-async def span_breakdown(
-    op: Op, what: str, k: int, start: int, counter: SqlCounter
-) -> str:
+async def span_breakdown(op: Op, what: str, k: int, start: int, counter: SqlCounter) -> str:
     """Mean/median duration and count of each span name per operation (the OpenTelemetry
     spans the app already emits: HTTP, SQL, Cerbos, DBOS workflow/step)."""
     collector = _span_collector()
@@ -468,9 +417,7 @@ async def span_breakdown(
         if label == "dbos":
             agg.setdefault(f"dbos-sysdb {stmt}", []).append(secs * 1000)
     rows = sorted(agg.items(), key=lambda kv: -sum(kv[1]))
-    out = [
-        f"span breakdown over {k} sequential {what} ({wall / k * 1000:.2f} ms each incl. span export):"
-    ]
+    out = [f"span breakdown over {k} sequential {what} ({wall / k * 1000:.2f} ms each incl. span export):"]
     out.append(
         f"{'span (dbos-sysdb = DBOS statement, no span; idle pollers included)':82} "
         f"{'per req':>7} {'p50 ms':>7} {'mean ms':>8} {'ms/req':>7}"
@@ -565,11 +512,7 @@ async def main(args: argparse.Namespace) -> int:
             from graph.ids import decode
 
             org = UUID(org_id) if _is_uuid(org_id) else decode(org_id)[1]
-            user = (
-                UUID(caller.user_id)
-                if _is_uuid(caller.user_id)
-                else decode(caller.user_id)[1]
-            )
+            user = UUID(caller.user_id) if _is_uuid(caller.user_id) else decode(caller.user_id)[1]
             sc = Scenarios(client, caller.token, org, user)
             await sc.rpc(-1)  # first call also checks the wiring
             r = await client.post(
@@ -593,9 +536,7 @@ async def main(args: argparse.Namespace) -> int:
                 if args.only and name not in args.only and name != "baseline":
                     continue
                 print(f"  {label} ...", flush=True)
-                results.append(
-                    await measure(name, label, ops[name], args, counter, idle)
-                )
+                results.append(await measure(name, label, ops[name], args, counter, idle))
 
             table = render(results, args, sys_counted, idle)
             print()
@@ -609,9 +550,7 @@ async def main(args: argparse.Namespace) -> int:
                     ("RPC mutations", sc.rpc),
                     ("baseline workflows", sc.baseline),
                 ):
-                    extra.append(
-                        await span_breakdown(op, what, args.breakdown, offset, counter)
-                    )
+                    extra.append(await span_breakdown(op, what, args.breakdown, offset, counter))
                     offset += args.breakdown
             if args.cpu_profile:
                 for what, op in (
@@ -684,9 +623,7 @@ async def preload_audit(settings: Any, rows: int) -> None:
     conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
     try:
         async with conn.transaction():
-            await conn.execute(
-                "ALTER TABLE audit_events DISABLE TRIGGER audit_chain_link"
-            )
+            await conn.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_chain_link")
             await conn.execute(
                 """INSERT INTO audit_events (id, organization_id, actor_kind, actor_id, operation, target_ids,
                                              summary, chain_seq, prev_hash, hash)
@@ -695,25 +632,15 @@ async def preload_audit(settings: Any, rows: int) -> None:
                      FROM generate_series(1, $1::int) g""",
                 rows,
             )
-            await conn.execute(
-                "ALTER TABLE audit_events ENABLE TRIGGER audit_chain_link"
-            )
+            await conn.execute("ALTER TABLE audit_events ENABLE TRIGGER audit_chain_link")
         await conn.execute("ANALYZE audit_events")
     finally:
         await conn.close()
 
 
-
-
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    p.add_argument(
-        "--n", type=int, default=200, help="measured operations per phase (default 200)"
-    )
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=200, help="measured operations per phase (default 200)")
     p.add_argument(
         "--warmup",
         type=int,
@@ -771,9 +698,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="ROWS",
         help="filler audit_events rows loaded before measuring",
     )
-    p.add_argument(
-        "--keep-db", action="store_true", help="don't drop the database at the end"
-    )
+    p.add_argument("--keep-db", action="store_true", help="don't drop the database at the end")
     return p.parse_args(argv)
 
 

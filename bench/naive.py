@@ -86,9 +86,7 @@ class NaiveParty:
     async def contact_points(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[NaiveContactPoint]:
         return list(
             await info.context.scalars(
-                select(ContactPoint)
-                .where(ContactPoint.party_id == root.id)
-                .order_by(ContactPoint.created_at, ContactPoint.id)
+                select(ContactPoint).where(ContactPoint.party_id == root.id).order_by(ContactPoint.created_at, ContactPoint.id)
             )
         )
 

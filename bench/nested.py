@@ -119,49 +119,67 @@ class Floor:
         async with self.pool.acquire() as conn, conn.transaction():
             self.transactions += 1
             await q(
-                conn, "execute", "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
-                str(org), str(self.user),
+                conn,
+                "execute",
+                "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
+                str(org),
+                str(self.user),
             )
             association = await q(
-                conn, "fetchrow", "SELECT id, code, legal_name FROM associations WHERE organization_id = $1 AND id = $2",
-                org, association_id,
+                conn,
+                "fetchrow",
+                "SELECT id, code, legal_name FROM associations WHERE organization_id = $1 AND id = $2",
+                org,
+                association_id,
             )
             if association is None:
                 return None
             units = await q(
-                conn, "fetch",
+                conn,
+                "fetch",
                 """SELECT id, unit_number, unit_sort, upper(unit_type::text) AS unit_type, square_feet, assessment_share
                      FROM units WHERE organization_id = $1 AND association_id = $2
                     ORDER BY unit_sort, id LIMIT $3""",
-                org, association_id, first + 1,
+                org,
+                association_id,
+                first + 1,
             )
             has_next, units = len(units) > first, units[:first]
             unit_ids = [u["id"] for u in units]
             owners = await q(
-                conn, "fetch",
+                conn,
+                "fetch",
                 f"""SELECT unit_id, party_id, interest, is_primary, starts_on FROM ownerships
                      WHERE organization_id = $1 AND unit_id = ANY($2::uuid[]) AND {_CURRENT.format(s="starts_on", e="ends_on")}
                      ORDER BY is_primary DESC, starts_on, id""",
-                org, unit_ids,
+                org,
+                unit_ids,
             )
             residents = await q(
-                conn, "fetch",
+                conn,
+                "fetch",
                 f"""SELECT unit_id, party_id, upper(kind::text) AS kind, moved_in_on FROM residents
                      WHERE organization_id = $1 AND unit_id = ANY($2::uuid[])
                        AND {_CURRENT.format(s="moved_in_on", e="moved_out_on")}
                      ORDER BY moved_in_on, id""",
-                org, unit_ids,
+                org,
+                unit_ids,
             )
             owner_ids = list({o["party_id"] for o in owners})
             parties = await q(
-                conn, "fetch", "SELECT id, name FROM parties WHERE organization_id = $1 AND id = ANY($2::uuid[])",
-                org, list({*owner_ids, *(r["party_id"] for r in residents)}),
+                conn,
+                "fetch",
+                "SELECT id, name FROM parties WHERE organization_id = $1 AND id = ANY($2::uuid[])",
+                org,
+                list({*owner_ids, *(r["party_id"] for r in residents)}),
             )
             points = await q(
-                conn, "fetch",
+                conn,
+                "fetch",
                 """SELECT party_id, upper(kind::text) AS kind, value, label, is_primary FROM contact_points
                     WHERE organization_id = $1 AND party_id = ANY($2::uuid[]) ORDER BY created_at, id""",
-                org, owner_ids,
+                org,
+                owner_ids,
             )
         contact: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
         for p in points:
@@ -174,7 +192,12 @@ class Floor:
             pid = o["party_id"]
             party = {"id": _b32("pty", pid), "name": names[pid], "contactPoints": contact.get(pid, [])} if pid in names else None
             owned[o["unit_id"]].append(
-                {"interest": str(o["interest"]), "isPrimary": o["is_primary"], "startsOn": o["starts_on"].isoformat(), "party": party}
+                {
+                    "interest": str(o["interest"]),
+                    "isPrimary": o["is_primary"],
+                    "startsOn": o["starts_on"].isoformat(),
+                    "party": party,
+                }
             )
         lived: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
         for r in residents:
@@ -342,7 +365,9 @@ async def measure(
         sql.timing = False
     res.cpu_ms = (time.process_time() - cpu0) * 1000 / args.n
     res.gc_ms = (gct.seconds - gc0) * 1000 / args.n
-    res.db_ms = (sum(t for _, _, t in sql.timed) + sum(f.db_seconds - d for f, (_, _, d) in zip(floors, f0, strict=True))) * 1000 / args.n
+    res.db_ms = (
+        (sum(t for _, _, t in sql.timed) + sum(f.db_seconds - d for f, (_, _, d) in zip(floors, f0, strict=True))) * 1000 / args.n
+    )
     after = sql.snapshot()
     n = args.n
     res.statements = sum(after[k] - before[k] for k in after if k.endswith(".stmt")) / n
@@ -358,7 +383,9 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:6.2f}x" if b else "    n/a"
 
 
-def render(results: dict[str, Result], args: argparse.Namespace, scaling: dict[str, dict[int, float]], rows: dict[str, int]) -> str:
+def render(
+    results: dict[str, Result], args: argparse.Namespace, scaling: dict[str, dict[int, float]], rows: dict[str, int]
+) -> str:
     c = args.concurrency
     head = (
         f"{'scenario':44} | {'seq p50':>7} {'p95':>7} {'req/s':>6} | {'c' + str(c) + ' p50':>7} {'p95':>7} {'req/s':>6} | "
@@ -409,7 +436,11 @@ def render(results: dict[str, Result], args: argparse.Namespace, scaling: dict[s
     )
     out.append(
         f"n={args.n} per phase after {args.warmup} warm-up; concurrency {c}; ms; transport: "
-        + ("uvicorn (HTTP/1.1 over loopback, same process)" if args.transport == "uvicorn" else "httpx.ASGITransport (in-process)")
+        + (
+            "uvicorn (HTTP/1.1 over loopback, same process)"
+            if args.transport == "uvicorn"
+            else "httpx.ASGITransport (in-process)"
+        )
         + f"; {os.cpu_count()} CPUs."
     )
     out.append(
@@ -498,7 +529,9 @@ async def main(args: argparse.Namespace) -> int:
             assert len(ids) == min(args.associations, 100), listing
 
             floor_pool = await asyncpg.create_pool(_plain(settings.app_url()), min_size=2, max_size=settings.db_pool_size)
-            su_pool = await asyncpg.create_pool(_plain(su_url.render_as_string(hide_password=False)), min_size=2, max_size=settings.db_pool_size)
+            su_pool = await asyncpg.create_pool(
+                _plain(su_url.render_as_string(hide_password=False)), min_size=2, max_size=settings.db_pool_size
+            )
             pools += [floor_pool, su_pool]
             floor, floor_su = Floor(floor_pool, org, user), Floor(su_pool, org, user)
             naive = GraphQLEndpoint(app, _GraphQL(build_naive_schema(settings)))
@@ -651,10 +684,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--n", type=int, default=100, help="measured requests per phase (default 100)")
     p.add_argument("--warmup", type=int, default=10, help="unmeasured requests first (default 10)")
     p.add_argument("--concurrency", type=int, default=8, help="in flight in the concurrent phase (default 8)")
-    p.add_argument("--transport", choices=("uvicorn", "asgi"), default="uvicorn", help="real HTTP on loopback (default) or in-process ASGI")
+    p.add_argument(
+        "--transport", choices=("uvicorn", "asgi"), default="uvicorn", help="real HTTP on loopback (default) or in-process ASGI"
+    )
     p.add_argument("--only", nargs="*", choices=["api", "naive", "floor", "api_su", "floor_su"], help="scenarios to measure")
-    p.add_argument("--default-gc", action="store_true", help="keep Python's default GC settings instead of the server's tune_gc()")
-    p.add_argument("--cpu-profile", type=int, default=0, metavar="K", help="cProfile K API and K floor requests (CPU by package and function)")
+    p.add_argument(
+        "--default-gc", action="store_true", help="keep Python's default GC settings instead of the server's tune_gc()"
+    )
+    p.add_argument(
+        "--cpu-profile",
+        type=int,
+        default=0,
+        metavar="K",
+        help="cProfile K API and K floor requests (CPU by package and function)",
+    )
     p.add_argument("--keep-db", action="store_true", help="don't drop the database at the end")
     return p.parse_args(argv)
 

@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.set_defaults(fn=_serve)
     db = sub.add_parser("db", help="Database administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("bootstrap", help="Create roles and databases (needs HESTAMI_ADMIN_DATABASE_URL).").set_defaults(fn=_bootstrap)
+    db_sub.add_parser("bootstrap", help="Create roles and databases (needs HESTAMI_ADMIN_DATABASE_URL).").set_defaults(
+        fn=_bootstrap
+    )
     sub.add_parser("migrate", help="Apply migrations as the owner role.").set_defaults(fn=_migrate)
     from devtools.seed import DEMO_ASSOCIATIONS, DEMO_UNITS, RANDOM_SEED
 
@@ -102,7 +104,9 @@ def main(argv: list[str] | None = None) -> None:
         "residents, contact points, history) in one organization, written with COPY as the owner role. "
         "Idempotent: associations whose code exists are skipped.",
     )
-    seed.add_argument("--associations", type=int, default=DEMO_ASSOCIATIONS, metavar="N", help=f"associations (default {DEMO_ASSOCIATIONS})")
+    seed.add_argument(
+        "--associations", type=int, default=DEMO_ASSOCIATIONS, metavar="N", help=f"associations (default {DEMO_ASSOCIATIONS})"
+    )
     seed.add_argument("--units", type=int, default=DEMO_UNITS, metavar="M", help=f"units per association (default {DEMO_UNITS})")
     seed.add_argument(
         "--organization",

@@ -46,9 +46,7 @@ async def bootstrap(settings: Settings, *, database: str | None = None) -> None:
     db_name = database or owner.database
     admin = await asyncpg.connect(_plain(settings.admin_database_url.get_secret_value()))
     try:
-        await _ensure_role(
-            admin, owner.username, "LOGIN NOSUPERUSER BYPASSRLS CREATEDB", owner.password
-        )
+        await _ensure_role(admin, owner.username, "LOGIN NOSUPERUSER BYPASSRLS CREATEDB", owner.password)
         app_pw = settings.app_db_password.get_secret_value() if settings.app_db_password else None
         await _ensure_role(
             admin,
@@ -76,9 +74,7 @@ async def drop_databases(settings: Settings, database: str) -> None:
 def migrate(settings: Settings) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option(
-        "sqlalchemy.url", settings.database_url.get_secret_value().replace("%", "%%")
-    )
+    cfg.set_main_option("sqlalchemy.url", settings.database_url.get_secret_value().replace("%", "%%"))
     command.upgrade(cfg, "head")
     from dbos import DBOS
 

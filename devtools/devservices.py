@@ -146,8 +146,13 @@ def postgres_accepts(host: str, port: int, user: str, timeout: float = 1.0) -> b
 
     async def probe() -> bool:
         conn = await asyncpg.connect(
-            host=host, port=port, user=user, database="postgres",
-            password="", timeout=timeout, ssl=False,
+            host=host,
+            port=port,
+            user=user,
+            database="postgres",
+            password="",
+            timeout=timeout,
+            ssl=False,
         )
         try:
             await conn.fetchval("SELECT 1")
@@ -191,9 +196,7 @@ def pid_alive(pid: int) -> bool:
 
 def cmdline_of(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(
-            errors="replace"
-        )
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
 
@@ -224,13 +227,9 @@ def wait_ready(
         if ready():
             return
         if pid_fn is not None and pid_fn() is None:
-            raise DevServicesError(
-                f"{name} exited during startup; see {logfile}\n{tail(logfile)}"
-            )
+            raise DevServicesError(f"{name} exited during startup; see {logfile}\n{tail(logfile)}")
         time.sleep(0.1)
-    raise DevServicesError(
-        f"{name} did not become ready within {timeout:.0f}s; see {logfile}\n{tail(logfile)}"
-    )
+    raise DevServicesError(f"{name} did not become ready within {timeout:.0f}s; see {logfile}\n{tail(logfile)}")
 
 
 def tail(path: Path, lines: int = 15) -> str:
@@ -363,11 +362,21 @@ def _pg_initdb(paths: Paths, user_kwargs: dict[str, Any]) -> None:
     with open(logfile, "wb") as out:
         rc = subprocess.run(
             [
-                str(_pg_bin("initdb")), "-D", str(tmp), "-U", PG_SUPERUSER,
-                "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync",
+                str(_pg_bin("initdb")),
+                "-D",
+                str(tmp),
+                "-U",
+                PG_SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
             ],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            cwd=str(tmp), **user_kwargs,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=str(tmp),
+            **user_kwargs,
         ).returncode
     if rc != 0:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -394,8 +403,7 @@ def ensure_postgres(paths: Paths, port: int = PG_PORT) -> str:
         return url
     if current_pid() is not None:
         # Running but not answering yet (e.g. just started by a concurrent `up`).
-        wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", port, PG_SUPERUSER),
-                   logfile, current_pid)
+        wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", port, PG_SUPERUSER), logfile, current_pid)
         return url
 
     user_kwargs = _pg_user_kwargs()
@@ -408,15 +416,21 @@ def ensure_postgres(paths: Paths, port: int = PG_PORT) -> str:
         )
     sockdir = _pg_socket_dir(paths, port)
     argv = [
-        str(_pg_bin("postgres")), "-D", str(paths.pgdata),
-        "-p", str(port), "-k", str(sockdir),
-        "-c", "listen_addresses=127.0.0.1",
-        "-c", "max_connections=200",
+        str(_pg_bin("postgres")),
+        "-D",
+        str(paths.pgdata),
+        "-p",
+        str(port),
+        "-k",
+        str(sockdir),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "max_connections=200",
     ]
     log(f"starting embedded Postgres on 127.0.0.1:{port} (log {logfile})")
     spawn(argv, logfile, pidfile, cwd=str(paths.pgdata), **user_kwargs)
-    wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", port, PG_SUPERUSER),
-               logfile, current_pid)
+    wait_ready("postgres", lambda: postgres_accepts("127.0.0.1", port, PG_SUPERUSER), logfile, current_pid)
     return url
 
 
@@ -451,28 +465,40 @@ def ensure_redis(paths: Paths) -> str:
     if current_pid() is not None and redis_pings("127.0.0.1", REDIS_PORT):
         return url
     if current_pid() is None and port_open("127.0.0.1", REDIS_PORT):
-        raise DevServicesError(
-            f"port {REDIS_PORT} is taken by a process we did not start; stop it or set HESTAMI_REDIS_URL"
-        )
+        raise DevServicesError(f"port {REDIS_PORT} is taken by a process we did not start; stop it or set HESTAMI_REDIS_URL")
     if current_pid() is None:
         paths.redis_dir.mkdir(parents=True, exist_ok=True)
         paths.logs.mkdir(parents=True, exist_ok=True)
         pidfile.unlink(missing_ok=True)
         argv = [
             _redis_server_bin(),
-            "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
-            "--dir", str(paths.redis_dir),
-            "--daemonize", "yes",
-            "--pidfile", str(pidfile),
-            "--logfile", str(logfile),
-            "--save", "", "--appendonly", "no",
+            "--port",
+            str(REDIS_PORT),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(paths.redis_dir),
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(pidfile),
+            "--logfile",
+            str(logfile),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ]
         log(f"starting embedded Redis on 127.0.0.1:{REDIS_PORT} (log {logfile})")
         with open(logfile, "ab") as out:
             # --daemonize: the parent exits once the server has forked.
             rc = subprocess.run(
-                argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True, timeout=START_TIMEOUT,
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                timeout=START_TIMEOUT,
             ).returncode
         if rc != 0:
             raise DevServicesError(f"redis-server failed (exit {rc}); see {logfile}\n{tail(logfile)}")
@@ -487,8 +513,11 @@ def pg_ctl(paths: Paths, action: str, mode: str = "fast") -> None:
     database's failover or minor-version upgrade does to its clients."""
     rc = subprocess.run(
         [str(_pg_bin("pg_ctl")), action, "-D", str(paths.pgdata), "-m", mode, "-w", "-s"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        cwd=str(paths.pgdata), **_pg_user_kwargs(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=str(paths.pgdata),
+        **_pg_user_kwargs(),
     )
     if rc.returncode != 0:
         raise DevServicesError(f"pg_ctl {action} failed (exit {rc.returncode}): {rc.stderr.decode(errors='replace')}")
@@ -587,8 +616,7 @@ def ensure_cerbos(paths: Paths, mode: str) -> str:
         for port in (http, grpc):
             if port_open("127.0.0.1", port):
                 raise DevServicesError(
-                    f"port {port} is taken by a process we did not start ({name}); "
-                    "stop it or set HESTAMI_CERBOS_ADDRESS"
+                    f"port {port} is taken by a process we did not start ({name}); stop it or set HESTAMI_CERBOS_ADDRESS"
                 )
         log(f"starting Cerbos ({mode}) grpc 127.0.0.1:{grpc} http 127.0.0.1:{http} (log {logfile})")
         spawn([str(CERBOS_BIN), "server", f"--config={config}"], logfile, pidfile, cwd=str(ROOT))
@@ -624,10 +652,16 @@ def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None 
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     paths = paths or default_paths()
     env = os.environ if environ is None else environ
-    given = {k: env[k] for k in (
-        "HESTAMI_DATABASE_URL", "HESTAMI_ADMIN_DATABASE_URL",
-        "HESTAMI_REDIS_URL", "HESTAMI_CERBOS_ADDRESS",
-    ) if env.get(k)}
+    given = {
+        k: env[k]
+        for k in (
+            "HESTAMI_DATABASE_URL",
+            "HESTAMI_ADMIN_DATABASE_URL",
+            "HESTAMI_REDIS_URL",
+            "HESTAMI_CERBOS_ADDRESS",
+        )
+        if env.get(k)
+    }
     out: dict[str, str] = {}
 
     with state_lock(paths):
@@ -648,9 +682,9 @@ def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None 
                 admin = ensure_postgres(paths)
             out["HESTAMI_ADMIN_DATABASE_URL"] = admin
             if mode == "run":
-                out["HESTAMI_DATABASE_URL"] = admin.replace(
-                    f"//{PG_SUPERUSER}@", "//hestami_owner@", 1
-                ).rsplit("/", 1)[0] + "/hestami"
+                out["HESTAMI_DATABASE_URL"] = (
+                    admin.replace(f"//{PG_SUPERUSER}@", "//hestami_owner@", 1).rsplit("/", 1)[0] + "/hestami"
+                )
 
         # Redis
         if "HESTAMI_REDIS_URL" in given:
@@ -689,8 +723,10 @@ def down(paths: Paths | None = None, mode: str | None = None) -> None:
         modes = [mode] if mode else MODES
         targets = [(f"cerbos-{m}", "cerbos", signal.SIGTERM) for m in modes]
         if mode is None:
-            targets += [("redis", "redis-server", signal.SIGTERM),
-                        ("postgres", "postgres", signal.SIGINT)]  # SIGINT = fast shutdown
+            targets += [
+                ("redis", "redis-server", signal.SIGTERM),
+                ("postgres", "postgres", signal.SIGINT),
+            ]  # SIGINT = fast shutdown
         for name, expect, sig in targets:
             pidfile = paths.pidfile(name)
             pid = read_pid(pidfile, expect)
@@ -702,14 +738,16 @@ def down(paths: Paths | None = None, mode: str | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devtools.devservices", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m devtools.devservices", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_up = sub.add_parser("up", help="start or reuse Postgres, Redis and Cerbos; print env lines")
     p_up.add_argument("--for", dest="mode", choices=MODES, default="run")
     p_down = sub.add_parser("down", help="stop the services we started (data is kept)")
-    p_down.add_argument("--for", dest="mode", choices=MODES, default=None,
-                        help="stop only that mode's own services (test: its Cerbos PDP)")
+    p_down.add_argument(
+        "--for", dest="mode", choices=MODES, default=None, help="stop only that mode's own services (test: its Cerbos PDP)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "up":

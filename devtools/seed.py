@@ -186,9 +186,9 @@ async def ensure_demo_world(settings: Settings, owner: asyncpg.Connection, org_i
     added = 0
     for name, named in OWN_ASSOCIATION.items():
         added += (await seed_associations(settings, org_ids[name], 1, DEMO_UNITS, rng_seed=rng_seed, named=named)).created
-    booked = [
-        (org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], i)) for i in range(DEMO_ASSOCIATIONS)
-    ] + [(org_ids[name], association_code(rng_seed, org_ids[name], 0, named)) for name, named in OWN_ASSOCIATION.items()]
+    booked = [(org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], i)) for i in range(DEMO_ASSOCIATIONS)] + [
+        (org_ids[name], association_code(rng_seed, org_ids[name], 0, named)) for name, named in OWN_ASSOCIATION.items()
+    ]
     unbooked = await owner.fetch(
         """SELECT a.organization_id, a.id, (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
                   AND u.association_id = a.id) AS units
@@ -263,7 +263,10 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
         session,
         organization_id,
         VendorCreateInput(
-            name=VENDOR, provider_organization_id=provider, is_1099=True, tax_id="47-2019384",
+            name=VENDOR,
+            provider_organization_id=provider,
+            is_1099=True,
+            tax_id="47-2019384",
             remittance_address="1180 Delta Way\nSacramento, CA 95814",
         ),
     )
@@ -272,9 +275,13 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
         session,
         organization_id,
         InsuranceCertificateCreateInput(
-            vendor_id=vendor.id, kind=InsuranceKind.GENERAL_LIABILITY, carrier="Golden State Mutual",
-            policy_number="GL-88213", coverage_amount=Decimal("1000000.00"),
-            effective_on=date(year, 1, 1), expires_on=date(year + 1, 12, 31),
+            vendor_id=vendor.id,
+            kind=InsuranceKind.GENERAL_LIABILITY,
+            carrier="Golden State Mutual",
+            policy_number="GL-88213",
+            coverage_amount=Decimal("1000000.00"),
+            effective_on=date(year, 1, 1),
+            expires_on=date(year + 1, 12, 31),
         ),
     )
     await vendors.set_hold(session, vendor, None)
@@ -354,7 +361,15 @@ LAST = _words(
     "Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo "
     "Sanders Patel Myers Long Ross Foster Jimenez Chen Wang Zhang Singh Kumar Okafor Haddad Kowalski Novak Schmidt"
 )
-COMPANY = ("Holdings LLC", "Properties LLC", "Investments LLC", "Realty Trust", "Family Trust", "Living Trust", "Capital Partners LP")
+COMPANY = (
+    "Holdings LLC",
+    "Properties LLC",
+    "Investments LLC",
+    "Realty Trust",
+    "Family Trust",
+    "Living Trust",
+    "Capital Partners LP",
+)
 MAIL = ("example.com", "example.net", "example.org", "mail.example.com")
 RELATIONSHIPS = ("neighbor", "sister", "brother", "daughter", "son", "friend", "parent", "caretaker")
 KINDS = (("hoa", 0.55), ("condominium", 0.33), ("cooperative", 0.07), ("master", 0.05))
@@ -420,7 +435,14 @@ class AssociationGenerator:
     """All rows of one association, appended to a batch."""
 
     def __init__(
-        self, batch: Batch, org: UUID, managing: UUID | None, index: int, units: int, rng_seed: int, today: date,
+        self,
+        batch: Batch,
+        org: UUID,
+        managing: UUID | None,
+        index: int,
+        units: int,
+        rng_seed: int,
+        today: date,
         named: tuple[str, str] | None = None,
     ) -> None:
         self.named = named
@@ -505,8 +527,19 @@ class AssociationGenerator:
         tax_id = f"{rng.randint(10, 99)}-{rng.randint(0, 9_999_999):07d}" if rng.random() < 0.9 else None
         self.rows["associations"].append(
             (
-                aid, self.org, code, f"{place} {suffix}", kind, status, region, "US", tax_id,
-                rng.choice((1, 1, 1, 1, 7, 10)), "cash" if rng.random() < 0.2 else "accrual", master, self.managing,
+                aid,
+                self.org,
+                code,
+                f"{place} {suffix}",
+                kind,
+                status,
+                region,
+                "US",
+                tax_id,
+                rng.choice((1, 1, 1, 1, 7, 10)),
+                "cash" if rng.random() < 0.2 else "accrual",
+                master,
+                self.managing,
             )
         )
         self.batch.codes.append(code)
@@ -518,8 +551,21 @@ class AssociationGenerator:
             uid = self.uid()
             self.rows["units"].append(
                 (
-                    uid, self.org, aid, number, building, utype, "active", street, city, region,
-                    f"{zip3}{rng.randint(0, 99):02d}", "US", sqft, voting[k], assessment[k],
+                    uid,
+                    self.org,
+                    aid,
+                    number,
+                    building,
+                    utype,
+                    "active",
+                    street,
+                    city,
+                    region,
+                    f"{zip3}{rng.randint(0, 99):02d}",
+                    "US",
+                    sqft,
+                    voting[k],
+                    assessment[k],
                 )
             )
             self.people_of(uid, k, utype, demo if self.index == demo.index else None)
@@ -555,7 +601,9 @@ class AssociationGenerator:
             number = f"{letter}-{apartment}" if buildings > 1 else apartment
             sqft = max(420, int(rng.gauss(1050, 260)))
             out.append((number, f"Building {letter}" if buildings > 1 else None, "condo", f"{base}, Unit {number}", sqft))
-        out.extend((f"C-{c + 1}", None, "commercial", f"{base}, Suite C-{c + 1}", rng.randint(900, 3500)) for c in range(commercial))
+        out.extend(
+            (f"C-{c + 1}", None, "commercial", f"{base}, Suite C-{c + 1}", rng.randint(900, 3500)) for c in range(commercial)
+        )
         for e in range(extras):
             if e % 3 == 2:
                 out.append((f"S-{e // 3 + 1}", None, "storage", f"{base}, Storage S-{e // 3 + 1}", rng.randint(40, 120)))
@@ -583,7 +631,9 @@ class AssociationGenerator:
         occupied_by_owner = lived_in and rng.random() < 0.75
         mailing = None if occupied_by_owner else self.mailing_address()
         if company:
-            owners = [self.party(f"{rng.choice(PLACE)} {rng.choice(LAST)} {rng.choice(COMPANY)}", kind="company", mailing=mailing)]
+            owners = [
+                self.party(f"{rng.choice(PLACE)} {rng.choice(LAST)} {rng.choice(COMPANY)}", kind="company", mailing=mailing)
+            ]
         else:
             first, last = self.person(mailing=mailing)
             owners = [first]
@@ -613,7 +663,15 @@ class AssociationGenerator:
         if lived_in and rng.random() < 0.08:
             for priority in range(1, rng.choice((2, 3))):
                 self.rows["emergency_contacts"].append(
-                    (self.uid(), self.org, unit, f"{rng.choice(FIRST)} {rng.choice(LAST)}", rng.choice(RELATIONSHIPS), self.phone(), priority)
+                    (
+                        self.uid(),
+                        self.org,
+                        unit,
+                        f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        rng.choice(RELATIONSHIPS),
+                        self.phone(),
+                        priority,
+                    )
                 )
 
     def demo_unit(self, unit: UUID, k: int, demo: Demo) -> None:
@@ -634,7 +692,13 @@ class AssociationGenerator:
 
 
 def generate_batch(
-    org: UUID, managing: UUID | None, indexes: list[int], units: int, rng_seed: int, today: date, demo: Demo,
+    org: UUID,
+    managing: UUID | None,
+    indexes: list[int],
+    units: int,
+    rng_seed: int,
+    today: date,
+    demo: Demo,
     named: tuple[str, str] | None = None,
 ) -> Batch:
     batch = Batch()
@@ -704,10 +768,14 @@ async def seed_associations(
         if org is None:
             raise SystemExit(f"No organization {organization_id}.")
         if org["type"] not in ("association", "management_company"):
-            raise SystemExit(f"{org['name']} is a {org['type']}: only association and management-company organizations hold associations.")
+            raise SystemExit(
+                f"{org['name']} is a {org['type']}: only association and management-company organizations hold associations."
+            )
         managing = organization_id if org["type"] == "management_company" else None
         copy = bool(await conn.fetchval("SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user"))
-        existing = {r["code"] for r in await conn.fetch("SELECT code FROM associations WHERE organization_id = $1", organization_id)}
+        existing = {
+            r["code"] for r in await conn.fetch("SELECT code FROM associations WHERE organization_id = $1", organization_id)
+        }
         todo = [i for i in range(associations) if association_code(rng_seed, organization_id, i, named) not in existing]
         demo = demo or Demo()
         linked = {
@@ -767,8 +835,14 @@ async def seed_associations(
         if todo:
             await conn.execute(f"ANALYZE {', '.join(COLUMNS)}")
         return SeedReport(
-            organization_id, org["name"], associations, len(todo), associations - len(todo), totals,
-            time.perf_counter() - started, "COPY" if copy else "INSERT",
+            organization_id,
+            org["name"],
+            associations,
+            len(todo),
+            associations - len(todo),
+            totals,
+            time.perf_counter() - started,
+            "COPY" if copy else "INSERT",
         )
     finally:
         await conn.close()
@@ -807,10 +881,7 @@ async def seed(
         target_name = await owner.fetchval("SELECT name FROM organizations WHERE id = $1", target)
         if target_name is None:
             raise SystemExit(f"--organization: no organization {organization}.")
-        members = {
-            r["user_id"]
-            for r in await owner.fetch("SELECT user_id FROM memberships WHERE organization_id = $1", target)
-        }
+        members = {r["user_id"] for r in await owner.fetch("SELECT user_id FROM memberships WHERE organization_id = $1", target)}
         names = {email: name for email, name, _ in PEOPLE}
         demo = Demo(
             owner=(users[OWNER_LOGIN], names[OWNER_LOGIN], OWNER_LOGIN) if users[OWNER_LOGIN] in members else None,
@@ -861,4 +932,3 @@ async def seed(
             print(f"  {'':<36}   {'; '.join(units_of[email])} — viewer {{ myUnits }} after selecting {target_name}")
     print(f"\nGraphiQL: http://{settings.host}:{settings.port}/graphql  ·  OpenAPI: /api/v1/openapi.json\n")
     return report
-

@@ -217,10 +217,7 @@ class Authorizer:
         with self._span("cerbos.check", principal, kind, action_list, len(entries)):
             responses = await self._call(
                 asyncio.gather(
-                    *(
-                        self.client.check_resources(cerbos_principal, list(chunk))
-                        for chunk in _chunks(entries, self._max_batch)
-                    )
+                    *(self.client.check_resources(cerbos_principal, list(chunk)) for chunk in _chunks(entries, self._max_batch))
                 )
             )
         # Anything the PDP did not answer for stays denied.
@@ -241,24 +238,16 @@ class Authorizer:
                     row[action] = result.actions.get(action) == effect_pb2.EFFECT_ALLOW
         return decisions
 
-    async def require(
-        self, principal: Principal, kind: str, action: str, resource: ResourceRef
-    ) -> None:
+    async def require(self, principal: Principal, kind: str, action: str, resource: ResourceRef) -> None:
         decisions = await self.check(principal, kind, [resource], {action})
         if not decisions[resource.id][action]:
             raise Forbidden(f"Not allowed to {action} this {kind.replace('_', ' ')}")
 
-    async def plan(
-        self, principal: Principal, kind: str, action: str
-    ) -> response_pb2.PlanResourcesResponse:
-        resource = engine_pb2.PlanResourcesInput.Resource(
-            kind=kind, policy_version=POLICY_VERSION
-        )
+    async def plan(self, principal: Principal, kind: str, action: str) -> response_pb2.PlanResourcesResponse:
+        resource = engine_pb2.PlanResourcesInput.Resource(kind=kind, policy_version=POLICY_VERSION)
         with self._span("cerbos.plan", principal, kind, [action], 0):
             response: response_pb2.PlanResourcesResponse = await self._call(
-                self.client.plan_resources(
-                    action, principal_to_cerbos(principal), resource
-                )
+                self.client.plan_resources(action, principal_to_cerbos(principal), resource)
             )
         if response.validation_errors:
             log.warning(
@@ -337,10 +326,7 @@ def plan_filter(
     if kind != engine_pb2.PlanResourcesFilter.KIND_CONDITIONAL:
         log.error("cerbos plan with unknown filter kind %s", kind)
         raise Forbidden("Not allowed to list these records")
-    variables = {
-        (key if key.startswith("request.") else _RESOURCE_ATTR_PREFIX + key): column
-        for key, column in attr_map.items()
-    }
+    variables = {(key if key.startswith("request.") else _RESOURCE_ATTR_PREFIX + key): column for key, column in attr_map.items()}
     try:
         clause = get_query(plan, model, variables, operator_override_fns={"in": _in}).whereclause
     except (ValueError, KeyError, TypeError) as exc:

@@ -55,9 +55,7 @@ class RequestContext:
     def require_organization(self) -> UUID:
         principal = self.require_principal()
         if principal.active_organization_id is None:
-            raise OrganizationNotSelected(
-                "No active organization: call organizationSelect (RPC organization/v1/select) first."
-            )
+            raise OrganizationNotSelected("No active organization: call organizationSelect (RPC organization/v1/select) first.")
         return principal.active_organization_id
 
     async def _open(self) -> AsyncSession:

@@ -86,9 +86,7 @@ def association_fk(column: str, table: str, **options: Any) -> ForeignKeyConstra
     )
 
 
-_SCOPE_SQL = text(
-    "SELECT set_config('app.org_id', :org, true), set_config('app.user_id', :user, true)"
-)
+_SCOPE_SQL = text("SELECT set_config('app.org_id', :org, true), set_config('app.user_id', :user, true)")
 
 
 def create_engine(url: str, settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
@@ -105,9 +103,7 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-async def apply_scope(
-    session: AsyncSession, organization_id: UUID | None, user_id: UUID | None
-) -> None:
+async def apply_scope(session: AsyncSession, organization_id: UUID | None, user_id: UUID | None) -> None:
     """Tell the policies who is asking, for this transaction only."""
     await session.execute(
         _SCOPE_SQL,

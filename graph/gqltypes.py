@@ -210,9 +210,7 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
     if not is_input and orm is not None:
         bases = (*bases, Node)
         runtime = (model, orm)
-        namespace["is_type_of"] = classmethod(
-            lambda cls, obj, _info: isinstance(obj, runtime)
-        )
+        namespace["is_type_of"] = classmethod(lambda cls, obj, _info: isinstance(obj, runtime))
         namespace["resolve_reference"] = classmethod(_resolve_reference)
     namespace["__annotations__"] = annotations
     cls = type(name, bases, namespace)
@@ -246,11 +244,7 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if hasattr(value, "__strawberry_definition__"):
-        return {
-            k: to_plain(v)
-            for k, v in vars(value).items()
-            if v is not strawberry.UNSET
-        }
+        return {k: to_plain(v) for k, v in vars(value).items() if v is not strawberry.UNSET}
     if isinstance(value, enum.Enum):
         return value.value
     return value

@@ -68,9 +68,7 @@ def _payload_type(op: Operation) -> Any:
         {
             "__annotations__": {op.result_field: Optional[out], "user_errors": list[UserError]},  # noqa: UP045
             op.result_field: strawberry.field(default=None, description="The result; null when userErrors is not empty."),
-            "user_errors": strawberry.field(
-                default_factory=list, description="Problems with the input; empty on success."
-            ),
+            "user_errors": strawberry.field(default_factory=list, description="Problems with the input; empty on success."),
         },
     )
     return strawberry.type(cls, name=name, description=f"Result of `{op.graphql_name}` ({op.name}).")
@@ -90,9 +88,7 @@ def _signature(params: list[inspect.Parameter], returns: Any) -> inspect.Signatu
 
 def _attach(fn: Any, signature: inspect.Signature, name: str) -> Any:
     fn.__signature__ = signature
-    fn.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()} | {
-        "return": signature.return_annotation
-    }
+    fn.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()} | {"return": signature.return_annotation}
     fn.__name__ = name
     return fn
 
@@ -115,9 +111,7 @@ def mutation_field(op: Operation) -> Any:
                 inspect.Parameter.KEYWORD_ONLY,
                 annotation=Annotated[
                     str,
-                    strawberry.argument(
-                        description="1–255 printable characters, unique per intended change; kept 24 hours."
-                    ),
+                    strawberry.argument(description="1–255 printable characters, unique per intended change; kept 24 hours."),
                 ],
             )
         )

@@ -37,9 +37,7 @@ def require_json(request: Request) -> None:
     # Refusing form and text/plain bodies also closes the "simple request" CSRF path.
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise AppError(
-            "Send the body as application/json.", code=ErrorCode.UNSUPPORTED_MEDIA_TYPE, status=415
-        )
+        raise AppError("Send the body as application/json.", code=ErrorCode.UNSUPPORTED_MEDIA_TYPE, status=415)
 
 
 def parse_json(body: bytes) -> Any:

@@ -129,9 +129,9 @@ async def rearm(
             return None, moved
         now = (
             await session.execute(
-                select(
-                    IdempotencyRecord.workflow_id, IdempotencyRecord.response_status, IdempotencyRecord.response_body
-                ).where(IdempotencyRecord.id == record.id)
+                select(IdempotencyRecord.workflow_id, IdempotencyRecord.response_status, IdempotencyRecord.response_body).where(
+                    IdempotencyRecord.id == record.id
+                )
             )
         ).one()
     stored = (now.response_status, now.response_body) if now.response_status is not None else None

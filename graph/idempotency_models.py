@@ -33,9 +33,7 @@ class IdempotencyRecord(Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id)
     # Null for account-level operations (creating an organization), which belong
     # to the principal alone.
-    organization_id: Mapped[UUID | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE")
-    )
+    organization_id: Mapped[UUID | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     principal: Mapped[str] = mapped_column(String(80))
     operation: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(255))

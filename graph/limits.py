@@ -91,9 +91,7 @@ class _ShapeRule(ValidationRule):
     def _error(self, value: int, node: OperationDefinitionNode) -> GraphQLError:
         raise NotImplementedError
 
-    def enter_operation_definition(
-        self, node: OperationDefinitionNode, *_args: Any
-    ) -> Any:
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> Any:
         self._fragment_memo: dict[str, int] = {}
         self._visiting: set[str] = set()
         try:
@@ -203,9 +201,7 @@ class MaxAliasesRule(_ShapeRule):
 
 
 @functools.cache
-def document_limit_rules(
-    max_depth: int, max_aliases: int
-) -> tuple[type[ASTValidationRule], ...]:
+def document_limit_rules(max_depth: int, max_aliases: int) -> tuple[type[ASTValidationRule], ...]:
     """The rule classes for these limits; the same objects on every call.
 
     Stable identities matter: ``ValidationCache`` keys on the rule tuple, so a
@@ -226,9 +222,7 @@ class SingleCredentialAttempt(ValidationRule):
         if node.operation is not OperationType.MUTATION:
             return
         hits = [
-            sel
-            for sel in node.selection_set.selections
-            if isinstance(sel, FieldNode) and sel.name.value in CREDENTIAL_MUTATIONS
+            sel for sel in node.selection_set.selections if isinstance(sel, FieldNode) and sel.name.value in CREDENTIAL_MUTATIONS
         ]
         if len(hits) > 1 or any(sel.alias is not None for sel in hits):
             self.report_error(
@@ -291,9 +285,7 @@ def _is_list(field_type: Any) -> bool:
 
 
 def _is_connection(named: GraphQLNamedType) -> bool:
-    return isinstance(
-        named, (GraphQLObjectType, GraphQLInterfaceType)
-    ) and named.name.endswith("Connection")
+    return isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)) and named.name.endswith("Connection")
 
 
 class _CostWalker:
@@ -350,9 +342,7 @@ class _CostWalker:
         self._memo[name] = cost
         return cost
 
-    def _field_def(
-        self, node: FieldNode, parent: GraphQLNamedType
-    ) -> GraphQLField | None:
+    def _field_def(self, node: FieldNode, parent: GraphQLNamedType) -> GraphQLField | None:
         name = node.name.value
         if name == "__typename":
             return TypeNameMetaFieldDef
@@ -378,9 +368,7 @@ class _CostWalker:
             return 1
         return 1 + multiplier * self.selection_set(sub, named)
 
-    def _multiplier(
-        self, node: FieldNode, field_def: GraphQLField, named: GraphQLNamedType
-    ) -> int:
+    def _multiplier(self, node: FieldNode, field_def: GraphQLField, named: GraphQLNamedType) -> int:
         connection = _is_connection(named)
         if not connection and not _is_list(field_def.type):
             return 1
@@ -393,9 +381,7 @@ class _CostWalker:
             try:
                 args = get_argument_values(field_def, node, self.variables)
             except GraphQLError as error:
-                raise GraphQLError(
-                    error.message, node, extensions={"code": _BAD_REQUEST}
-                ) from error
+                raise GraphQLError(error.message, node, extensions={"code": _BAD_REQUEST}) from error
         given = [v for a in wanted if isinstance(v := args.get(a), int)]
         if not connection:
             return max(given[0], 0) if given else 1
@@ -403,8 +389,7 @@ class _CostWalker:
             name = node.name.value
             self.errors.append(
                 GraphQLError(
-                    f"Connection field '{name}' needs `first` between 1 and "
-                    f"{self.max_page_size}",
+                    f"Connection field '{name}' needs `first` between 1 and {self.max_page_size}",
                     node,
                     extensions={"code": _BAD_REQUEST, "field": name},
                 )
@@ -440,9 +425,7 @@ class QueryCost(SchemaExtension):
         if operation is None:
             return  # ambiguous/unknown operation: the executor refuses it
         schema = ctx.schema._schema
-        variables = get_variable_values(
-            schema, operation.variable_definitions or (), ctx.variables or {}
-        )
+        variables = get_variable_values(schema, operation.variable_definitions or (), ctx.variables or {})
         if isinstance(variables, list):
             # Invalid variables: the executor refuses the whole operation
             # before any resolver runs, with graphql's own messages.
@@ -450,11 +433,7 @@ class QueryCost(SchemaExtension):
         root = schema.get_root_type(operation.operation)
         if root is None:
             return
-        fragments = {
-            d.name.value: d
-            for d in document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         walker = _CostWalker(schema, fragments, variables, self.max_page_size)
         try:
             self.cost = walker.selection_set(operation.selection_set, root)

@@ -67,7 +67,7 @@ DECIMAL = {
     "type": "string",
     "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
     "description": (
-        "An exact decimal number written as a string, e.g. \"1450.00\" (never a float). Money has two "
+        'An exact decimal number written as a string, e.g. "1450.00" (never a float). Money has two '
         "decimals; shares and rates say their scale in the field's description. Inputs also accept a JSON number."
     ),
     "examples": ["1450.00"],
@@ -266,9 +266,7 @@ def build_openapi(settings: Settings) -> dict[str, Any]:
         "paths": {op.path: {"post": _path_item(op, settings.idempotency_retention_hours)} for op in ops},
         "components": {
             "schemas": schemas,
-            "responses": {
-                name: _error_response(text, retry_after) for name, text, retry_after in ERROR_RESPONSES.values()
-            },
+            "responses": {name: _error_response(text, retry_after) for name, text, retry_after in ERROR_RESPONSES.values()},
             "parameters": {"IdempotencyKey": IDEMPOTENCY_KEY},
             "headers": {"IdempotentReplayed": IDEMPOTENT_REPLAYED, "RetryAfter": RETRY_AFTER},
             "securitySchemes": {

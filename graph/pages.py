@@ -66,9 +66,7 @@ def _decode(cursor: str, columns: Sequence[Any]) -> list[Any]:
         raise ValidationFailed("`after` is not a cursor from this list with this order.", field=["after"]) from None
 
 
-def page_statement(
-    model: Any, page: Page, where: Sequence[ColumnElement[bool]], partition: Any = None
-) -> Select[Any]:
+def page_statement(model: Any, page: Page, where: Sequence[ColumnElement[bool]], partition: Any = None) -> Select[Any]:
     """Rows of `model` matching `where`, the page `page` of each `partition` value."""
     sort, key = getattr(model, page.sort), model.id
     order = [sort.desc(), key.desc()] if page.descending else [sort.asc(), key.asc()]

@@ -123,9 +123,7 @@ class Platform:
             "cerbos": self.authorizer.ready(),
             "dbos": dbos(),
         }
-        results = await asyncio.gather(
-            *(asyncio.wait_for(c, 3) for c in checks.values()), return_exceptions=True
-        )
+        results = await asyncio.gather(*(asyncio.wait_for(c, 3) for c in checks.values()), return_exceptions=True)
         return {name: r is True for name, r in zip(checks, results, strict=True)}
 
 

@@ -113,9 +113,7 @@ class RateLimiter:
         refill_per_second: float,
         cost: int = 1,
     ) -> RateDecision:
-        return await self.take_all(
-            [Bucket(scope, ident, capacity, refill_per_second)], cost
-        )
+        return await self.take_all([Bucket(scope, ident, capacity, refill_per_second)], cost)
 
     async def take_all(self, buckets: list[Bucket], cost: int = 1) -> RateDecision:
         """Charge ``cost`` to every bucket, or to none if any lacks the tokens."""
@@ -133,9 +131,7 @@ class RateLimiter:
         for b in buckets:
             args += [b.capacity, b.refill_per_second]
         try:
-            raw = await self._script(
-                keys=[self.key(b.scope, b.ident) for b in buckets], args=args
-            )
+            raw = await self._script(keys=[self.key(b.scope, b.ident) for b in buckets], args=args)
         except (TimeoutError, RedisError, OSError) as error:
             # Fail closed: without the limiter we cannot tell abuse apart.
             raise ServiceUnavailable("Rate limiting is unavailable.") from error
@@ -147,9 +143,7 @@ class RateLimiter:
             denied_scope=buckets[int(denied) - 1].scope if int(denied) else None,
         )
 
-    async def enforce(
-        self, principal_id: str, org_id: str | None, settings: Settings
-    ) -> RateDecision:
+    async def enforce(self, principal_id: str, org_id: str | None, settings: Settings) -> RateDecision:
         """Charge one request to the principal and, if any, the organization.
 
         Raises ``RateLimited`` (429, Retry-After) or ``ServiceUnavailable``.

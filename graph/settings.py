@@ -19,9 +19,7 @@ class Settings(BaseSettings):
 
     # Postgres. `database_url` is the owner role (migrations); the application
     # connects as `app_db_role`, which owns nothing and cannot bypass RLS.
-    database_url: SecretStr = SecretStr(
-        "postgresql+asyncpg://hestami_owner@127.0.0.1:5432/hestami"
-    )
+    database_url: SecretStr = SecretStr("postgresql+asyncpg://hestami_owner@127.0.0.1:5432/hestami")
     app_database_url: SecretStr | None = None
     app_db_role: str = "hestami_app"
     app_db_password: SecretStr | None = None
@@ -99,9 +97,7 @@ class Settings(BaseSettings):
             return self.app_database_url.get_secret_value()
         url = make_url(self.database_url.get_secret_value()).set(
             username=self.app_db_role,
-            password=(
-                self.app_db_password.get_secret_value() if self.app_db_password else None
-            ),
+            password=(self.app_db_password.get_secret_value() if self.app_db_password else None),
         )
         return url.render_as_string(hide_password=False)
 
@@ -111,9 +107,7 @@ class Settings(BaseSettings):
         if self.dbos_system_database_url is not None and not owner:
             return self.dbos_system_database_url.get_secret_value()
         url = make_url(self.database_url.get_secret_value() if owner else self.app_url())
-        return url.set(
-            drivername="postgresql+psycopg", database=f"{url.database}_dbos"
-        ).render_as_string(hide_password=False)
+        return url.set(drivername="postgresql+psycopg", database=f"{url.database}_dbos").render_as_string(hide_password=False)
 
 
 @lru_cache

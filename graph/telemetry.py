@@ -76,9 +76,7 @@ def setup_tracing(settings: Settings, processors: list[SpanProcessor] | None = N
         processors.append(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     _recording = bool(processors)
     sampler = ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)) if _recording else ALWAYS_OFF
-    provider = TracerProvider(
-        resource=Resource.create({"service.name": settings.service_name}), sampler=sampler
-    )
+    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}), sampler=sampler)
     for processor in [ScopeAttributes(), *processors]:
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)

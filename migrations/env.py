@@ -19,9 +19,7 @@ def _run(connection: Connection) -> None:
 
 async def _main() -> None:
     context.config.attributes.setdefault("app_role", get_settings().app_db_role)
-    url = context.config.get_main_option("sqlalchemy.url") or (
-        get_settings().database_url.get_secret_value()
-    )
+    url = context.config.get_main_option("sqlalchemy.url") or (get_settings().database_url.get_secret_value())
     engine = create_async_engine(url)
     async with engine.connect() as conn:
         await conn.run_sync(_run)

@@ -22,9 +22,7 @@ def tenant_table(table: str, *, using: str | None = None, check: str | None = No
     check = check or f"organization_id = {CURRENT_ORG}"
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(
-        f"CREATE POLICY tenant_isolation ON {table} USING ({using}) WITH CHECK ({check})"
-    )
+    op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({using}) WITH CHECK ({check})")
     grant(table)
 
 

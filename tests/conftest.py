@@ -27,7 +27,6 @@ TEST_DB = f"hestami_test_{RUN_ID}"
 sandbox.configure("test", RUN_ID, TEST_DB, rate_limit_capacity=100_000)
 
 
-
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings()

@@ -35,7 +35,13 @@ class Api:
         return body
 
     async def rpc(
-        self, name: str, body: Any = None, *, token: str | None = None, key: str | None = None, headers: dict[str, str] | None = None
+        self,
+        name: str,
+        body: Any = None,
+        *,
+        token: str | None = None,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         h = dict(headers or {})
         if token:
@@ -77,9 +83,7 @@ class Api:
         """Register a user (unless given) and add them to the admin's active
         organization; returns them and their membership id."""
         member = member or await self.register()
-        r = await self.rpc(
-            "membership/v1/add", {"email": member.email, "roles": roles}, token=admin.token, key=uuid.uuid4().hex
-        )
+        r = await self.rpc("membership/v1/add", {"email": member.email, "roles": roles}, token=admin.token, key=uuid.uuid4().hex)
         assert r.status_code == 200, r.text
         return member, r.json()["id"]
 

@@ -73,9 +73,7 @@ class LiveServer:
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise ServerFailed(
-                        f"server exited with {self.process.returncode} before it was ready; log:\n{self.log()}"
-                    )
+                    raise ServerFailed(f"server exited with {self.process.returncode} before it was ready; log:\n{self.log()}")
                 try:
                     r = client.get(self.url + "/readyz")
                     if r.status_code == 200:

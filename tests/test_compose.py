@@ -28,9 +28,7 @@ def _compose_command() -> list[str]:
 
 def test_compose_file_validates() -> None:
     cmd = _compose_command()
-    proc = subprocess.run(
-        [*cmd, "config", "-q"], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    proc = subprocess.run([*cmd, "config", "-q"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr or proc.stdout
 
 

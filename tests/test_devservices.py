@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def _up(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "devtools.devservices", "up", "--for", "test"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -26,7 +30,7 @@ def _env_file_vars(path: Path) -> dict[str, str]:
     out = {}
     for line in path.read_text().splitlines():
         assert line.startswith("export "), line
-        name, _, value = line[len("export "):].partition("=")
+        name, _, value = line[len("export ") :].partition("=")
         out[name] = value
     return out
 
@@ -86,7 +90,11 @@ def test_a_second_checkout_runs_its_own_pdp_and_down_stops_it(tmp_path: Path) ->
 
     down = subprocess.run(
         [sys.executable, "-m", "devtools.devservices", "down", "--for", "test"],
-        cwd=ROOT, env=other_env, capture_output=True, text=True, timeout=30,
+        cwd=ROOT,
+        env=other_env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert down.returncode == 0, down.stderr
     assert not devservices.pid_alive(pid)
@@ -104,7 +112,11 @@ def test_run_mode_passes_given_services_through(tmp_path: Path) -> None:
     env = {**os.environ, **given, "HESTAMI_STATE_DIR": str(tmp_path)}
     proc = subprocess.run(
         [sys.executable, "-m", "devtools.devservices", "up", "--for", "run"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=30,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert proc.returncode == 0, proc.stderr
     assert _env_file_vars(tmp_path / "env.run") == given

@@ -69,7 +69,9 @@ async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, 
 async def _login(api, email: str, organization: str) -> str:
     """Log in as a demo user and select their organization by name, as a new user would."""
     token = (await api.rpc("auth/v1/login", {"email": email, "password": PASSWORD})).json()["accessToken"]
-    memberships = (await api.gql("{ viewer { memberships { organization { id name } } } }", token=token))["data"]["viewer"]["memberships"]
+    memberships = (await api.gql("{ viewer { memberships { organization { id name } } } }", token=token))["data"]["viewer"][
+        "memberships"
+    ]
     org = next(m["organization"]["id"] for m in memberships if m["organization"]["name"] == organization)
     r = await api.rpc("organization/v1/select", {"organizationId": org}, token=token, key=f"select-{email}-{org}")
     assert r.status_code == 200, r.text
@@ -113,7 +115,9 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
 
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)
-        mine = (await api.gql("{ viewer { myUnits { unitNumber association { id } } } }", token=token))["data"]["viewer"]["myUnits"]
+        mine = (await api.gql("{ viewer { myUnits { unitNumber association { id } } } }", token=token))["data"]["viewer"][
+            "myUnits"
+        ]
         assert len(mine) == units, (login, mine)
         (theirs,) = (await _call(api, "association/v1/list", {}, token))["nodes"]
         assert theirs["id"] == mine[0]["association"]["id"] and theirs["taxId"] is None

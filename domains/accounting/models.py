@@ -53,8 +53,6 @@ from graph.schemas import register_id
 MONEY = Numeric(14, 2)
 
 
-
-
 class Booked:
     """A row of an association's books; receivables and payables keep theirs in the same shape."""
 
@@ -141,11 +139,14 @@ class GlAccount(TimestampMixin, Booked, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The account's id.")
     number: Mapped[str] = mapped_column(
-        String(10), doc="Account number, unique in the association; its first digit follows the type "
-        "(1 asset, 2 liability, 3 equity, 4 income, 5–9 expense)."
+        String(10),
+        doc="Account number, unique in the association; its first digit follows the type "
+        "(1 asset, 2 liability, 3 equity, 4 income, 5–9 expense).",
     )
     name: Mapped[str] = mapped_column(String(100), doc="Name on reports.")
-    type: Mapped[AccountType] = mapped_column(pg_enum(AccountType, "account_type"), doc="Asset, liability, equity, income or expense.")
+    type: Mapped[AccountType] = mapped_column(
+        pg_enum(AccountType, "account_type"), doc="Asset, liability, equity, income or expense."
+    )
     fund_id: Mapped[UUID | None] = mapped_column(doc="The fund of a balance-sheet account; null for income and expense accounts.")
     control: Mapped[ControlRole | None] = mapped_column(
         pg_enum(ControlRole, "control_role"), doc="The subledger job this account does (receivable, cash…), if any."
@@ -166,7 +167,9 @@ class FiscalPeriodClose(Booked, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The close's id.")
     month: Mapped[date] = mapped_column(Date, doc="First day of the closed month.")
-    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was closed (UTC).")
+    closed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was closed (UTC)."
+    )
     closed_by: Mapped[UUID] = mapped_column(doc="User or service account that closed it.")
 
 
@@ -213,7 +216,9 @@ class JournalEntry(Booked, Base):
     source: Mapped[EntrySource] = mapped_column(pg_enum(EntrySource, "entry_source"), doc="What produced it.")
     source_id: Mapped[UUID | None] = mapped_column(doc="The record it came from (levy, payment, invoice…), if any.")
     reverses_entry_id: Mapped[UUID | None] = mapped_column(doc="The entry this one reverses, if it is a reversal.")
-    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
+    posted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC)."
+    )
     posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it; null for system postings.")
 
 
@@ -238,7 +243,9 @@ class JournalLine(Booked, Base):
     fund_id: Mapped[UUID] = mapped_column(doc="The fund.")
     debit: Mapped[Decimal] = mapped_column(MONEY, doc="Debit amount (0 on a credit line).")
     credit: Mapped[Decimal] = mapped_column(MONEY, doc="Credit amount (0 on a debit line).")
-    basis: Mapped[Basis] = mapped_column(pg_enum(Basis, "ledger_basis"), doc="Both views of the books, accrual only, or cash only.")
+    basis: Mapped[Basis] = mapped_column(
+        pg_enum(Basis, "ledger_basis"), doc="Both views of the books, accrual only, or cash only."
+    )
     unit_id: Mapped[UUID | None] = mapped_column(doc="The unit, on receivable and owner-income lines.")
     memo: Mapped[str | None] = mapped_column(String(200), doc="Line memo.")
 

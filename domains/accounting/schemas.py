@@ -103,9 +103,23 @@ JournalLineRead = derive(
 JournalEntryRead = derive(
     JournalEntry,
     "JournalEntry",
-    ["id", "organization_id", "association_id", "number", "entry_date", "memo", "source", "source_id", "reverses_entry_id", "posted_at", "posted_by"],
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "number",
+        "entry_date",
+        "memo",
+        "source",
+        "source_id",
+        "reverses_entry_id",
+        "posted_at",
+        "posted_by",
+    ],
     node=True,
-    extra={"lines": (list[JournalLineRead], Field(default_factory=list, description="The entry's debits and credits, in order."))},
+    extra={
+        "lines": (list[JournalLineRead], Field(default_factory=list, description="The entry's debits and credits, in order."))
+    },
 )
 
 
@@ -194,9 +208,14 @@ class BudgetLineInput(ApiModel):
     account_id: GlAccountId = Field(description="An active income or expense account of the association.")
     fund_id: FundId = Field(description="The fund whose budget this is.")
     months: list[Money] | None = Field(
-        None, min_length=12, max_length=12, description="Amounts for periods 1–12 (month 1 = the fiscal year's first month). Give this or `annual`."
+        None,
+        min_length=12,
+        max_length=12,
+        description="Amounts for periods 1–12 (month 1 = the fiscal year's first month). Give this or `annual`.",
     )
-    annual: Money | None = Field(None, description="Amount for the whole year, spread over the twelve months. Give this or `months`.")
+    annual: Money | None = Field(
+        None, description="Amount for the whole year, spread over the twelve months. Give this or `months`."
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> BudgetLineInput:
@@ -211,9 +230,13 @@ class BudgetSetInput(ApiModel):
 
     association_id: AssociationId = Field(description="The association.")
     fiscal_year: int = Field(
-        ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in (the association's fiscalYearStartMonth)."
+        ge=1900,
+        le=2999,
+        description="The fiscal year, named by the calendar year it starts in (the association's fiscalYearStartMonth).",
     )
-    lines: list[BudgetLineInput] = Field(max_length=1000, description="One line per account and fund; empty clears the year's budget.")
+    lines: list[BudgetLineInput] = Field(
+        max_length=1000, description="One line per account and fund; empty clears the year's budget."
+    )
 
 
 class BudgetGetInput(ApiModel):
@@ -299,8 +322,9 @@ class TrialBalanceLine(ApiModel):
     """The balance of one account in one fund: a debit or a credit."""
 
     account_id: GlAccountId | None = Field(
-        None, description="The account; null on the line that carries earlier years' net income "
-        "of a fund without a fund-balance account."
+        None,
+        description="The account; null on the line that carries earlier years' net income "
+        "of a fund without a fund-balance account.",
     )
     account_number: str | None = Field(description="The account's number (null as for accountId).")
     account_name: str = Field(description="The account's name.")
@@ -327,8 +351,9 @@ class BalanceSheetLine(ApiModel):
     """One account's balance on the balance sheet, positive in its normal direction."""
 
     account_id: GlAccountId | None = Field(
-        None, description="The account; null on the line that carries earlier years' net income "
-        "of a fund without a fund-balance account."
+        None,
+        description="The account; null on the line that carries earlier years' net income "
+        "of a fund without a fund-balance account.",
     )
     account_number: str | None = Field(description="The account's number (null as for accountId).")
     account_name: str = Field(description="The account's name.")
@@ -343,8 +368,12 @@ class BalanceSheetFund(ApiModel):
     fund_name: str = Field(description="The fund's name.")
     assets: list[BalanceSheetLine] = Field(description="Asset accounts with a balance, by number.")
     liabilities: list[BalanceSheetLine] = Field(description="Liability accounts with a balance, by number.")
-    equity: list[BalanceSheetLine] = Field(description="Equity accounts with a balance (fund balances include earlier years' net income).")
-    current_year_net_income: Amount = Field(description="The fund's income minus expenses from the start of the fiscal year to the day.")
+    equity: list[BalanceSheetLine] = Field(
+        description="Equity accounts with a balance (fund balances include earlier years' net income)."
+    )
+    current_year_net_income: Amount = Field(
+        description="The fund's income minus expenses from the start of the fiscal year to the day."
+    )
     total_assets: Amount = Field(description="Sum of the assets.")
     total_liabilities: Amount = Field(description="Sum of the liabilities.")
     total_equity: Amount = Field(description="Sum of the equity lines plus the current year's net income.")
@@ -365,7 +394,9 @@ class BudgetComparison(ApiModel):
     above budget, expenses below (actual − budget for income, budget − actual
     for expenses; for net income, actual − budget)."""
 
-    actual: Amount = Field(description="Posted amount, in the account's normal direction (income credit − debit, expense debit − credit).")
+    actual: Amount = Field(
+        description="Posted amount, in the account's normal direction (income credit − debit, expense debit − credit)."
+    )
     budget: Amount = Field(description="Budgeted amount of the months the span touches.")
     variance: Amount = Field(description="Favourable when positive.")
 
@@ -400,5 +431,7 @@ class IncomeStatement(_ReportHeader):
 
     from_date: date = Field(description="First day included.")
     to_date: date = Field(description="Last day included.")
-    lines: list[IncomeStatementLine] = Field(description="Income accounts, then expense accounts, by number and fund code: those with postings or a budget.")
+    lines: list[IncomeStatementLine] = Field(
+        description="Income accounts, then expense accounts, by number and fund code: those with postings or a budget."
+    )
     totals: list[IncomeStatementTotal] = Field(description="Per fund by code, then all funds together (fundId null).")

@@ -105,10 +105,15 @@ class Association(TimestampMixin, _Updated, TenantMixin, Base):
     status: Mapped[AssociationStatus] = mapped_column(
         pg_enum(AssociationStatus, "association_status"), doc="Onboarding, active or inactive."
     )
-    region: Mapped[str] = mapped_column(String(3), doc="State or province of incorporation (ISO 3166-2 subdivision code, e.g. CA).")
+    region: Mapped[str] = mapped_column(
+        String(3), doc="State or province of incorporation (ISO 3166-2 subdivision code, e.g. CA)."
+    )
     country: Mapped[str] = mapped_column(String(2), doc="Country of incorporation (ISO 3166-1 alpha-2, e.g. US).")
-    tax_id: Mapped[str | None] = mapped_column(String(20), doc="Employer identification number (EIN), if any. "
-        "Only staff, the board, auditors and integrations read it (owners and tenants read null).")
+    tax_id: Mapped[str | None] = mapped_column(
+        String(20),
+        doc="Employer identification number (EIN), if any. "
+        "Only staff, the board, auditors and integrations read it (owners and tenants read null).",
+    )
     fiscal_year_start_month: Mapped[int] = mapped_column(SmallInteger, doc="Month the fiscal year starts, 1–12.")
     accounting_basis: Mapped[AccountingBasis] = mapped_column(
         pg_enum(AccountingBasis, "accounting_basis"), doc="Cash or accrual basis."
@@ -127,8 +132,7 @@ class Association(TimestampMixin, _Updated, TenantMixin, Base):
 
 # Kept in step with migration 0006's generated column.
 UNIT_SORT = (
-    "coalesce(lpad(substring(unit_number from '^[0-9]+'), 10, '0') "
-    "|| substring(unit_number from '^[0-9]+(.*)$'), unit_number)"
+    "coalesce(lpad(substring(unit_number from '^[0-9]+'), 10, '0') || substring(unit_number from '^[0-9]+(.*)$'), unit_number)"
 )
 
 
@@ -155,7 +159,10 @@ class Unit(TimestampMixin, _Updated, TenantMixin, Base):
     """A lot, home, apartment or other space of an association, with its address
     and its share of votes and assessments."""
 
-    __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "id", "association_id": "association_id"}  # what policies read about a row
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {
+        "unit_id": "id",
+        "association_id": "association_id",
+    }  # what policies read about a row
     __tablename__ = "units"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
@@ -234,7 +241,9 @@ class Party(TimestampMixin, _Updated, TenantMixin, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The party's id.")
     kind: Mapped[PartyKind] = mapped_column(pg_enum(PartyKind, "party_kind"), doc="Person or company.")
-    name: Mapped[str] = mapped_column(String(200), doc="Full name as it appears on statements (e.g. Jane Q. Doe, Doe Family Trust).")
+    name: Mapped[str] = mapped_column(
+        String(200), doc="Full name as it appears on statements (e.g. Jane Q. Doe, Doe Family Trust)."
+    )
     user_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"),
         doc="The user account of this party, if they have one; at most one party per user in an organization.",

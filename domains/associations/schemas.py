@@ -57,8 +57,17 @@ def _limits(info: Any) -> dict[str, Any]:
 # --- associations -----------------------------------------------------------
 
 _ASSOCIATION_FIELDS = [
-    "code", "legal_name", "kind", "status", "region", "country", "tax_id",
-    "fiscal_year_start_month", "accounting_basis", "master_association_id", "managing_organization_id",
+    "code",
+    "legal_name",
+    "kind",
+    "status",
+    "region",
+    "country",
+    "tax_id",
+    "fiscal_year_start_month",
+    "accounting_basis",
+    "master_association_id",
+    "managing_organization_id",
 ]
 _ASSOCIATION_RULES: dict[str, dict[str, Any]] = {
     "code": {"pattern": r"^[A-Z0-9][A-Z0-9-]{0,11}$"},
@@ -79,9 +88,15 @@ AssociationCreateInput = derive(
     constraints=_ASSOCIATION_RULES,
     examples=[
         {
-            "code": "MGV", "legalName": "Maple Grove Homeowners Association, Inc.", "kind": "hoa",
-            "status": "active", "region": "CA", "country": "US", "taxId": "12-3456789",
-            "fiscalYearStartMonth": 1, "accountingBasis": "accrual",
+            "code": "MGV",
+            "legalName": "Maple Grove Homeowners Association, Inc.",
+            "kind": "hoa",
+            "status": "active",
+            "region": "CA",
+            "country": "US",
+            "taxId": "12-3456789",
+            "fiscalYearStartMonth": 1,
+            "accountingBasis": "accrual",
         }
     ],
 )
@@ -107,9 +122,7 @@ class AssociationListInput(ApiModel):
     after: str | None = Field(None, description="Cursor of the last item seen.")
     status: AssociationStatus | None = Field(None, description="Only associations in this status.")
     kind: AssociationKind | None = Field(None, description="Only associations of this kind.")
-    master_association_id: AssociationId | None = Field(
-        None, description="Only the sub-associations of this master association."
-    )
+    master_association_id: AssociationId | None = Field(None, description="Only the sub-associations of this master association.")
 
 
 AssociationConnection = connection_model(AssociationRead)
@@ -126,8 +139,18 @@ class ShareTotals(ApiModel):
 # --- units ------------------------------------------------------------------
 
 _UNIT_FIELDS = [
-    "unit_number", "building", "unit_type", "status", "street", "city", "region", "postal_code",
-    "country", "square_feet", "voting_weight", "assessment_share",
+    "unit_number",
+    "building",
+    "unit_type",
+    "status",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "square_feet",
+    "voting_weight",
+    "assessment_share",
 ]
 _UNIT_RULES: dict[str, dict[str, Any]] = {
     "unit_number": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9 ./#-]{0,19}$"},
@@ -138,9 +161,7 @@ _UNIT_RULES: dict[str, dict[str, Any]] = {
     "assessment_share": _SHARE,
 }
 
-UnitRead = derive(
-    Unit, "Unit", ["id", "organization_id", "association_id", *_UNIT_FIELDS, "created_at", "updated_at"], node=True
-)
+UnitRead = derive(Unit, "Unit", ["id", "organization_id", "association_id", *_UNIT_FIELDS, "created_at", "updated_at"], node=True)
 EmergencyContactRead = derive(
     EmergencyContact, "EmergencyContact", ["id", "unit_id", "name", "relationship", "phone", "priority"], node=True
 )
@@ -156,9 +177,17 @@ _EMERGENCY_CONTACTS = (
     Field(None, max_length=5, description="Emergency contacts in call order (at most 5); replaces the current list when given."),
 )
 _UNIT_EXAMPLE = {
-    "unitNumber": "12B", "unitType": "condo", "status": "active", "street": "12 Maple Grove Ln, Unit B",
-    "city": "Sacramento", "region": "CA", "postalCode": "95814", "country": "US", "squareFeet": 1180,
-    "votingWeight": "0.01", "assessmentShare": "0.0125",
+    "unitNumber": "12B",
+    "unitType": "condo",
+    "status": "active",
+    "street": "12 Maple Grove Ln, Unit B",
+    "city": "Sacramento",
+    "region": "CA",
+    "postalCode": "95814",
+    "country": "US",
+    "squareFeet": 1180,
+    "votingWeight": "0.01",
+    "assessmentShare": "0.0125",
 }
 UnitFields = derive(Unit, "UnitFields", _UNIT_FIELDS, doc="A unit's own facts.", constraints=_UNIT_RULES)
 UnitCreateInput = derive(
@@ -200,7 +229,9 @@ class UnitFilter(ApiModel):
     unit_type: UnitType | None = Field(None, description="Only units of this type.")
     status: UnitStatus | None = Field(None, description="Only units in this status.")
     search: str | None = Field(
-        None, min_length=1, max_length=100,
+        None,
+        min_length=1,
+        max_length=100,
         description="Case-insensitive text in the unit number or in a current owner's name.",
     )
     order_by: UnitOrder = Field(UnitOrder.UNIT_NUMBER, description="Sort key; ties are broken by id, so order is stable.")
@@ -229,7 +260,8 @@ class UnitBulkImportInput(ApiModel):
         None, max_length=5000, description="Rows as objects with UnitFields' camelCase keys. Give rows or csv."
     )
     csv: str | None = Field(
-        None, max_length=2_000_000,
+        None,
+        max_length=2_000_000,
         description="CSV with a header row of UnitFields' camelCase names (unitNumber,unitType,...). Give rows or csv.",
     )
 
@@ -253,7 +285,9 @@ ContactPointInput = derive(
 )
 _CONTACT_POINTS = (
     list[ContactPointInput] | None,
-    Field(None, max_length=10, description="Email addresses and phone numbers (at most 10); replaces the current list when given."),
+    Field(
+        None, max_length=10, description="Email addresses and phone numbers (at most 10); replaces the current list when given."
+    ),
 )
 _PARTY_FIELDS = ["kind", "name", "user_id", "delivery_preference", "electronic_consent_at", "mailing_address"]
 PartyRead = derive(Party, "Party", ["id", "organization_id", *_PARTY_FIELDS, "created_at", "updated_at"], node=True)
@@ -266,7 +300,9 @@ PartyCreateInput = derive(
     extra={"contact_points": _CONTACT_POINTS},
     examples=[
         {
-            "kind": "person", "name": "Jane Q. Doe", "deliveryPreference": "electronic",
+            "kind": "person",
+            "name": "Jane Q. Doe",
+            "deliveryPreference": "electronic",
             "electronicConsentAt": "2026-01-15T17:00:00Z",
             "contactPoints": [{"kind": "email", "value": "jane@example.org", "isPrimary": True}],
         }
@@ -292,7 +328,9 @@ class PartyListInput(ApiModel):
 
     first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
-    search: str | None = Field(None, min_length=1, max_length=100, description="Names starting with this text (case-insensitive).")
+    search: str | None = Field(
+        None, min_length=1, max_length=100, description="Names starting with this text (case-insensitive)."
+    )
 
 
 PartyConnection = connection_model(PartyRead)

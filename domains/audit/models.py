@@ -42,9 +42,7 @@ class AuditEvent(Base):
         DateTime(timezone=True), server_default=func.now(), doc="When it happened (UTC)."
     )
     # Set by the database (trigger audit_chain_link), never by the application.
-    chain_seq: Mapped[int | None] = mapped_column(
-        BigInteger, doc="Position in the organization's hash chain (1, 2, …)."
-    )
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, doc="Position in the organization's hash chain (1, 2, …).")
     prev_hash: Mapped[str | None] = mapped_column(String(64), doc="Hash of the previous event in the chain.")
     hash: Mapped[str | None] = mapped_column(String(64), doc="SHA-256 over this event and the previous hash.")
 

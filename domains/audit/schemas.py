@@ -10,7 +10,20 @@ from graph.schemas import ApiModel, derive
 AuditEventRead = derive(
     AuditEvent,
     "AuditEvent",
-    ["id", "organization_id", "actor_kind", "actor_id", "operation", "target_ids", "idempotency_key", "trace_id", "summary", "occurred_at", "chain_seq", "hash"],
+    [
+        "id",
+        "organization_id",
+        "actor_kind",
+        "actor_id",
+        "operation",
+        "target_ids",
+        "idempotency_key",
+        "trace_id",
+        "summary",
+        "occurred_at",
+        "chain_seq",
+        "hash",
+    ],
     node=True,
 )
 

@@ -40,15 +40,15 @@ class AuditQuery:
         info: strawberry.Info,
         first: Annotated[int, strawberry.argument(description="Page size, 1–100.")],
         after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
-        operation: Annotated[str | None, strawberry.argument(description="Only events of this operation, e.g. organization/v1/create.")] = None,
+        operation: Annotated[
+            str | None, strawberry.argument(description="Only events of this operation, e.g. organization/v1/create.")
+        ] = None,
     ) -> AuditEventConnection:
         ctx = info.context
         where = [await ctx.visible("audit_event", "read", AuditEvent), AuditEvent.organization_id == ctx.require_organization()]
         if operation:
             if unstorable_text(operation, ["operation"]) is not None:
-                raise ValidationFailed(
-                    "`operation` may not contain NUL characters or unpaired surrogates.", field=["operation"]
-                )
+                raise ValidationFailed("`operation` may not contain NUL characters or unpaired surrogates.", field=["operation"])
             where.append(AuditEvent.operation == operation)
         page = Page(first=first, after=after, sort="occurred_at", descending=True)
         async with ctx.read_session() as session:

@@ -48,7 +48,6 @@ class OrganizationRole(StrEnum):
     INTEGRATION = "integration"
 
 
-
 class Organization(TimestampMixin, Base):
     """A tenant: an association, a management company, a service provider, an
     individual or a commercial client. Its id is the tenant key every row carries."""
@@ -56,9 +55,7 @@ class Organization(TimestampMixin, Base):
     __tablename__ = "organizations"
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The organization's id.")
-    type: Mapped[OrganizationType] = mapped_column(
-        pg_enum(OrganizationType, "organization_type"), doc="Kind of organization."
-    )
+    type: Mapped[OrganizationType] = mapped_column(pg_enum(OrganizationType, "organization_type"), doc="Kind of organization.")
     name: Mapped[str] = mapped_column(String(200), doc="Display name.")
 
 
@@ -75,12 +72,8 @@ class Membership(TimestampMixin, Base):
     organization_id: Mapped[UUID] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), doc="Organization the user belongs to."
     )
-    user_id: Mapped[UUID] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), doc="The member."
-    )
-    roles: Mapped[list[str]] = mapped_column(
-        ARRAY(String(32)), doc="Roles held in this organization."
-    )
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), doc="The member.")
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), doc="Roles held in this organization.")
 
 
 class ManagementLink(TimestampMixin, Base):
@@ -123,9 +116,7 @@ class ServiceAccount(TimestampMixin, Base):
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), doc="Roles in its organization.")
     key_hash: Mapped[str] = mapped_column(String(64), doc="SHA-256 of the API key secret.")
     key_hint: Mapped[str] = mapped_column(String(16), doc="Last characters of the key, to recognise it.")
-    created_by_membership_id: Mapped[UUID | None] = mapped_column(
-        doc="Membership of the admin who created it."
-    )
+    created_by_membership_id: Mapped[UUID | None] = mapped_column(doc="Membership of the admin who created it.")
     revoked_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), doc="When the key was revoked; null while active."
     )

@@ -34,7 +34,9 @@ MembershipRead = derive(
     extra={
         "organization": (
             OrganizationRead,
-            Field(description="The organization, with the name and type a person recognizes it by when choosing which to select."),
+            Field(
+                description="The organization, with the name and type a person recognizes it by when choosing which to select."
+            ),
         )
     },
 )
@@ -110,7 +112,12 @@ ServiceAccountCreateInput = derive(
     "ServiceAccountCreateInput",
     ["name"],
     doc="A service account for an integration or AI agent, bound to the active organization.",
-    extra={"roles": (list[OrganizationRole], Field(default=[OrganizationRole.INTEGRATION], min_length=1, description="Roles; default integration."))},
+    extra={
+        "roles": (
+            list[OrganizationRole],
+            Field(default=[OrganizationRole.INTEGRATION], min_length=1, description="Roles; default integration."),
+        )
+    },
     examples=[{"name": "Accounting sync", "roles": ["integration"]}],
 )
 

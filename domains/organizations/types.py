@@ -15,5 +15,6 @@ class MembershipRelations:
     organization = to_one("The organization of this membership.")
     user = to_one("The member.")
 
+
 ServiceAccountType = output_type(ServiceAccountRead)
 ManagementLinkType = output_type(ManagementLinkRead)

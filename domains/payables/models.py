@@ -83,7 +83,9 @@ class Vendor(TimestampMixin, TenantMixin, Base):
     tax_id: Mapped[str | None] = deferred(
         mapped_column(String(11), doc="Taxpayer identification number (EIN or SSN); never shown in full.")
     )
-    tax_id_kind: Mapped[TaxIdKind | None] = mapped_column(pg_enum(TaxIdKind, "tax_id_kind"), doc="EIN or SSN, if a tax id is on file.")
+    tax_id_kind: Mapped[TaxIdKind | None] = mapped_column(
+        pg_enum(TaxIdKind, "tax_id_kind"), doc="EIN or SSN, if a tax id is on file."
+    )
     tax_id_last4: Mapped[str | None] = mapped_column(
         String(4), Computed("right(tax_id, 4)", persisted=True), doc="Last four digits of the tax id, the only part ever shown."
     )
@@ -188,13 +190,16 @@ class Invoice(TimestampMixin, Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The invoice's id.")
     vendor_id: Mapped[UUID] = mapped_column(doc="The vendor who billed.")
     invoice_number: Mapped[str] = mapped_column(
-        String(40), doc="The vendor's invoice number; unique per vendor in the association (ignoring case), rejected invoices aside."
+        String(40),
+        doc="The vendor's invoice number; unique per vendor in the association (ignoring case), rejected invoices aside.",
     )
     invoice_date: Mapped[date] = mapped_column(Date, doc="Date on the invoice; the expense is posted on it (accrual view).")
     due_date: Mapped[date] = mapped_column(Date, doc="When payment is due.")
     memo: Mapped[str | None] = mapped_column(String(500), doc="What the invoice is for.")
     total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the lines.")
-    amount_paid: Mapped[Decimal] = mapped_column(MONEY, server_default="0", doc="Sum of the payments so far (never above the total).")
+    amount_paid: Mapped[Decimal] = mapped_column(
+        MONEY, server_default="0", doc="Sum of the payments so far (never above the total)."
+    )
     status: Mapped[InvoiceStatus] = mapped_column(pg_enum(InvoiceStatus, "invoice_status"), doc="Approval and payment state.")
     board_approval_required: Mapped[bool] = mapped_column(
         Boolean, doc="True when the total was above the association's board threshold at entry."
@@ -222,7 +227,9 @@ class InvoiceLine(Booked, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
     invoice_id: Mapped[UUID] = mapped_column(doc="The invoice.")
-    line_no: Mapped[int] = mapped_column(SmallInteger, doc="Position on the invoice, from 1; payments settle lines in this order.")
+    line_no: Mapped[int] = mapped_column(
+        SmallInteger, doc="Position on the invoice, from 1; payments settle lines in this order."
+    )
     account_id: Mapped[UUID] = mapped_column(doc="Expense account charged.")
     fund_id: Mapped[UUID] = mapped_column(doc="Fund that bears the expense.")
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount, positive, at most two decimals.")
@@ -293,7 +300,9 @@ class VendorPayment(TimestampMixin, Booked, Base):
     invoice_id: Mapped[UUID] = mapped_column(doc="The invoice paid.")
     paid_on: Mapped[date] = mapped_column(Date, doc="Payment date; the cash leaves the books on it.")
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount paid, positive, at most the invoice's open amount.")
-    method: Mapped[VendorPaymentMethod] = mapped_column(pg_enum(VendorPaymentMethod, "vendor_payment_method"), doc="Check, ACH, wire or card.")
+    method: Mapped[VendorPaymentMethod] = mapped_column(
+        pg_enum(VendorPaymentMethod, "vendor_payment_method"), doc="Check, ACH, wire or card."
+    )
     reference: Mapped[str | None] = mapped_column(String(60), doc="Check number or bank reference.")
     journal_entry_id: Mapped[UUID] = mapped_column(doc="The entry that posted the payment.")
     paid_by: Mapped[UUID] = mapped_column(doc="User or service account that recorded it.")

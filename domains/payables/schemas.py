@@ -49,8 +49,13 @@ InsuranceCertificateCreateInput = derive(
     constraints={"coverage_amount": _AMOUNT, "carrier": _TRIMMED, "policy_number": _TRIMMED},
     examples=[
         {
-            "vendorId": "vnd_…", "kind": "general_liability", "carrier": "Acme Mutual", "policyNumber": "GL-2291-77",
-            "coverageAmount": "1000000.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31",
+            "vendorId": "vnd_…",
+            "kind": "general_liability",
+            "carrier": "Acme Mutual",
+            "policyNumber": "GL-2291-77",
+            "coverageAmount": "1000000.00",
+            "effectiveOn": "2026-01-01",
+            "expiresOn": "2026-12-31",
         }
     ],
 )
@@ -76,7 +81,9 @@ VendorCreateInput = derive(
     constraints={"name": _TRIMMED, "tax_id": _TAX_ID},
     examples=[
         {
-            "name": "Evergreen Landscaping LLC", "taxId": "12-3456789", "is1099": True,
+            "name": "Evergreen Landscaping LLC",
+            "taxId": "12-3456789",
+            "is1099": True,
             "remittanceAddress": "PO Box 42\nSacramento, CA 95814",
         }
     ],
@@ -159,9 +166,23 @@ InvoiceRead = derive(
     Invoice,
     "Invoice",
     [
-        "id", "organization_id", "association_id", "vendor_id", "invoice_number", "invoice_date", "due_date", "memo",
-        "total", "amount_paid", "status", "board_approval_required", "possible_duplicate_of_id", "journal_entry_id",
-        "workflow_id", "entered_by", "created_at",
+        "id",
+        "organization_id",
+        "association_id",
+        "vendor_id",
+        "invoice_number",
+        "invoice_date",
+        "due_date",
+        "memo",
+        "total",
+        "amount_paid",
+        "status",
+        "board_approval_required",
+        "possible_duplicate_of_id",
+        "journal_entry_id",
+        "workflow_id",
+        "entered_by",
+        "created_at",
     ],
     node=True,
     extra={
@@ -202,8 +223,12 @@ InvoiceCreateInput = derive(
     },
     examples=[
         {
-            "associationId": "asn_…", "vendorId": "vnd_…", "invoiceNumber": "INV-1042", "invoiceDate": "2026-03-02",
-            "dueDate": "2026-04-01", "memo": "March grounds maintenance",
+            "associationId": "asn_…",
+            "vendorId": "vnd_…",
+            "invoiceNumber": "INV-1042",
+            "invoiceDate": "2026-03-02",
+            "dueDate": "2026-04-01",
+            "memo": "March grounds maintenance",
             "lines": [{"accountId": "gla_…", "fundId": "fnd_…", "amount": "1450.00"}],
         }
     ],
@@ -247,7 +272,18 @@ InvoiceConnection = connection_model(InvoiceRead)
 VendorPaymentRead = derive(
     VendorPayment,
     "VendorPayment",
-    ["id", "association_id", "invoice_id", "paid_on", "amount", "method", "reference", "journal_entry_id", "paid_by", "created_at"],
+    [
+        "id",
+        "association_id",
+        "invoice_id",
+        "paid_on",
+        "amount",
+        "method",
+        "reference",
+        "journal_entry_id",
+        "paid_by",
+        "created_at",
+    ],
     node=True,
 )
 VendorPaymentCreateInput = derive(
@@ -259,6 +295,8 @@ VendorPaymentCreateInput = derive(
     constraints={"amount": _AMOUNT},
     examples=[{"invoiceId": "inv_…", "paidOn": "2026-03-20", "amount": "1450.00", "method": "check", "reference": "10231"}],
 )
+
+
 class VendorPaymentListInput(ApiModel):
     """An association's vendor payments, latest first."""
 

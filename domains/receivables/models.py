@@ -116,11 +116,16 @@ class AssessmentSchedule(TimestampMixin, Booked, Base):
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The schedule's id.")
-    name: Mapped[str] = mapped_column(String(100), doc="Name on statements (e.g. Regular Assessment 2026, Roof Special Assessment).")
+    name: Mapped[str] = mapped_column(
+        String(100), doc="Name on statements (e.g. Regular Assessment 2026, Roof Special Assessment)."
+    )
     kind: Mapped[AssessmentKind] = mapped_column(pg_enum(AssessmentKind, "assessment_kind"), doc="Regular or special.")
-    frequency: Mapped[Frequency] = mapped_column(pg_enum(Frequency, "assessment_frequency"), doc="Monthly, quarterly, annual or once.")
+    frequency: Mapped[Frequency] = mapped_column(
+        pg_enum(Frequency, "assessment_frequency"), doc="Monthly, quarterly, annual or once."
+    )
     method: Mapped[AssessmentMethod] = mapped_column(
-        pg_enum(AssessmentMethod, "assessment_method"), doc="`share`: `amount` is the period total, split by assessment share; `fixed`: `amount` is each unit's charge."
+        pg_enum(AssessmentMethod, "assessment_method"),
+        doc="`share`: `amount` is the period total, split by assessment share; `fixed`: `amount` is each unit's charge.",
     )
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Period total (method `share`) or per-unit charge (method `fixed`).")
     income_account_id: Mapped[UUID] = mapped_column(doc="Income account the charges credit (usually Assessment Income).")
@@ -157,9 +162,13 @@ class Levy(Booked, Base):
     remainder_cents: Mapped[int] = mapped_column(
         Integer, doc="Cents handed out by largest remainder so the share-based charges add up to the total exactly (0 for fixed)."
     )
-    workflow_id: Mapped[str] = mapped_column(String(80), doc="The durable workflow posting the charges (readable with `workflow(id:)`).")
+    workflow_id: Mapped[str] = mapped_column(
+        String(80), doc="The durable workflow posting the charges (readable with `workflow(id:)`)."
+    )
     created_by: Mapped[UUID] = mapped_column(doc="User or service account that started the levy.")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When the levy was started (UTC).")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When the levy was started (UTC)."
+    )
 
 
 class LateFeeMethod(StrEnum):
@@ -241,9 +250,13 @@ class OwnerLedgerEntry(Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The row's id.")
     seq: Mapped[int] = mapped_column(BigInteger, Identity(), doc="Posting order, for a stable statement.")
     unit_id: Mapped[UUID] = mapped_column(doc="The unit whose ledger this is.")
-    kind: Mapped[EntryKind] = mapped_column(pg_enum(EntryKind, "owner_ledger_kind"), doc="Charge, fee, payment, credit, adjustment or returned payment.")
+    kind: Mapped[EntryKind] = mapped_column(
+        pg_enum(EntryKind, "owner_ledger_kind"), doc="Charge, fee, payment, credit, adjustment or returned payment."
+    )
     entry_date: Mapped[date] = mapped_column(Date, doc="Accounting date.")
-    due_date: Mapped[date | None] = mapped_column(Date, doc="When a charge is due (aging counts from it); null for payments and credits.")
+    due_date: Mapped[date | None] = mapped_column(
+        Date, doc="When a charge is due (aging counts from it); null for payments and credits."
+    )
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Signed: positive adds to what the owner owes, negative reduces it.")
     fund_id: Mapped[UUID] = mapped_column(doc="The fund of a charge, or the fund a payment or credit is held in until applied.")
     account_id: Mapped[UUID | None] = mapped_column(
@@ -258,7 +271,9 @@ class OwnerLedgerEntry(Booked, Base):
     reference: Mapped[str | None] = mapped_column(String(60), doc="Check number or processor reference of a payment.")
     memo: Mapped[str] = mapped_column(String(200), doc="Text on the owner's statement.")
     posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it; null for scheduled postings.")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC)."
+    )
 
 
 class OwnerLedgerAllocation(Booked, Base):
@@ -280,9 +295,13 @@ class OwnerLedgerAllocation(Booked, Base):
     credit_entry_id: Mapped[UUID] = mapped_column(doc="The payment or credit applied.")
     charge_entry_id: Mapped[UUID] = mapped_column(doc="The charge it paid.")
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount applied; negative when an application is undone.")
-    applied_on: Mapped[date] = mapped_column(Date, doc="Accounting date of the application (aging as of a date counts it from then).")
+    applied_on: Mapped[date] = mapped_column(
+        Date, doc="Accounting date of the application (aging as of a date counts it from then)."
+    )
     journal_entry_id: Mapped[UUID] = mapped_column(doc="The journal entry that moved the money from prepaid to receivable.")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC).")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC)."
+    )
 
 
 AssessmentScheduleId = register_id(AssessmentSchedule, "sch", "assessment_schedule")

@@ -54,9 +54,16 @@ AssessmentScheduleCreateInput = derive(
     constraints={"amount": _MONEY, "due_day": {"ge": 1, "le": 28}},
     examples=[
         {
-            "associationId": "asn_…", "name": "Regular Assessment", "kind": "regular", "frequency": "monthly",
-            "method": "share", "amount": "25000.00", "incomeAccountId": "gla_…", "fundId": "fnd_…",
-            "startsOn": "2026-01-01", "dueDay": 1,
+            "associationId": "asn_…",
+            "name": "Regular Assessment",
+            "kind": "regular",
+            "frequency": "monthly",
+            "method": "share",
+            "amount": "25000.00",
+            "incomeAccountId": "gla_…",
+            "fundId": "fnd_…",
+            "startsOn": "2026-01-01",
+            "dueDay": 1,
         }
     ],
 )
@@ -91,9 +98,27 @@ AssessmentScheduleConnection = connection_model(AssessmentScheduleRead)
 LevyRead = derive(
     Levy,
     "Levy",
-    ["id", "organization_id", "association_id", "schedule_id", "period", "due_date", "total", "unit_count", "remainder_cents", "workflow_id", "created_by", "created_at"],
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "schedule_id",
+        "period",
+        "due_date",
+        "total",
+        "unit_count",
+        "remainder_cents",
+        "workflow_id",
+        "created_by",
+        "created_at",
+    ],
     node=True,
-    extra={"posted_units": (int, Field(0, description="Units whose charge is posted so far; equals `unitCount` when the levy is complete."))},
+    extra={
+        "posted_units": (
+            int,
+            Field(0, description="Units whose charge is posted so far; equals `unitCount` when the levy is complete."),
+        )
+    },
 )
 
 
@@ -179,8 +204,10 @@ class LateFeeRuleApplyInput(ApiModel):
     """Charge late fees now, as of a date."""
 
     association_id: AssociationId = Field(description="The association.")
-    as_of: date = Field(description="Fees go on assessment charges still open on this date and due more than the grace days before it; "
-        "they are dated this day.")
+    as_of: date = Field(
+        description="Fees go on assessment charges still open on this date and due more than the grace days before it; "
+        "they are dated this day."
+    )
 
 
 # --- owner ledger -----------------------------------------------------------
@@ -195,8 +222,24 @@ OwnerLedgerEntryRead = derive(
     OwnerLedgerEntry,
     "OwnerLedgerEntry",
     [
-        "id", "organization_id", "association_id", "unit_id", "kind", "entry_date", "due_date", "amount", "fund_id", "account_id",
-        "journal_entry_id", "levy_id", "related_entry_id", "method", "reference", "memo", "posted_by", "created_at",
+        "id",
+        "organization_id",
+        "association_id",
+        "unit_id",
+        "kind",
+        "entry_date",
+        "due_date",
+        "amount",
+        "fund_id",
+        "account_id",
+        "journal_entry_id",
+        "levy_id",
+        "related_entry_id",
+        "method",
+        "reference",
+        "memo",
+        "posted_by",
+        "created_at",
     ],
     node=True,
     extra={
@@ -236,7 +279,9 @@ class PaymentRecordInput(ApiModel):
     method: PaymentMethod = Field(description="Check, ACH, card, cash or other.")
     reference: str | None = Field(None, max_length=60, description="Check number or processor reference.")
     memo: str = Field("Payment received", min_length=1, max_length=200, description="Text on the owner's statement.")
-    allocations: list[AllocationInput] = Field(default_factory=list, max_length=100, description="Charges to pay first, with amounts.")
+    allocations: list[AllocationInput] = Field(
+        default_factory=list, max_length=100, description="Charges to pay first, with amounts."
+    )
 
 
 class PaymentReturnInput(ApiModel):
@@ -244,7 +289,9 @@ class PaymentReturnInput(ApiModel):
 
     id: OwnerLedgerEntryId = Field(description="The payment.")
     returned_on: date = Field(description="Date of the return, not before the payment.")
-    fee: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="Returned-payment fee to charge the owner (0 for none).")
+    fee: Decimal = Field(
+        ge=0, max_digits=14, decimal_places=2, description="Returned-payment fee to charge the owner (0 for none)."
+    )
     memo: str = Field("Returned payment", min_length=1, max_length=200, description="Text on the owner's statement.")
 
 
@@ -275,7 +322,9 @@ class OwnerLedgerEntryCreditInput(ApiModel):
     amount: Decimal = _money("Amount, positive, at most two decimals.")
     entry_date: date = Field(description="Accounting date.")
     charge_id: OwnerLedgerEntryId | None = Field(None, description="An open charge of the unit to credit first.")
-    account_id: GlAccountId | None = Field(None, description="Income account given back; defaults to the charge's, or assessment income.")
+    account_id: GlAccountId | None = Field(
+        None, description="Income account given back; defaults to the charge's, or assessment income."
+    )
     fund_id: FundId | None = Field(None, description="Fund; defaults to the charge's, or the operating fund.")
     memo: str = Field(min_length=1, max_length=200, description="Text on the owner's statement.")
 
@@ -389,8 +438,12 @@ class DelinquencyListInput(ApiModel):
 
     association_id: AssociationId = Field(description="The association.")
     as_of: date = Field(description="Date to measure at.")
-    min_days_past_due: int = Field(30, ge=0, le=3650, description="List units owing on charges more than this many days past due (default 30).")
-    min_amount: Decimal = Field(Decimal("0.01"), gt=0, decimal_places=2, description="…of at least this much in total (default 0.01).")
+    min_days_past_due: int = Field(
+        30, ge=0, le=3650, description="List units owing on charges more than this many days past due (default 30)."
+    )
+    min_amount: Decimal = Field(
+        Decimal("0.01"), gt=0, decimal_places=2, description="…of at least this much in total (default 0.01)."
+    )
 
 
 class DelinquentUnit(ApiModel):

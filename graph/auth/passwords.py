@@ -52,8 +52,7 @@ def check_password_policy(password: str) -> None:
     """Raise `ValidationFailed` unless the password is 10–256 characters long."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"Password must be between {MIN_PASSWORD_LENGTH} and "
-            f"{MAX_PASSWORD_LENGTH} characters",
+            f"Password must be between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters",
             field=["password"],
         )
 

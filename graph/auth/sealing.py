@@ -71,7 +71,9 @@ def _walk(model: type[BaseModel], body: Any, transform: Any) -> Any:
         nested = _model_of(info.annotation)
         if nested is not None:
             value = out[key]
-            out[key] = [_walk(nested, v, transform) for v in value] if isinstance(value, list) else _walk(nested, value, transform)
+            out[key] = (
+                [_walk(nested, v, transform) for v in value] if isinstance(value, list) else _walk(nested, value, transform)
+            )
     return out
 
 

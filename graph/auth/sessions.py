@@ -117,9 +117,7 @@ class SessionStore:
             fields = await self._redis.hgetall(self._session_key(session_id))
         return _session(session_id, fields) if fields else None
 
-    async def set_active_organization(
-        self, session_id: str, org_id: UUID | None
-    ) -> None:
+    async def set_active_organization(self, session_id: str, org_id: UUID | None) -> None:
         """Switch the session's organization; `SESSION_REVOKED` if the session is gone."""
         async with _store_errors():
             found = await self._set_organization(
@@ -220,12 +218,7 @@ def _refresh_token(session_id: str, secret: str) -> str:
 
 def _parse_refresh_token(token: str) -> tuple[str, str]:
     session_id, dot, secret = token.removeprefix(REFRESH_TOKEN_PREFIX).partition(".")
-    if (
-        not token.startswith(REFRESH_TOKEN_PREFIX)
-        or not dot
-        or not secret
-        or not _SESSION_ID.fullmatch(session_id)
-    ):
+    if not token.startswith(REFRESH_TOKEN_PREFIX) or not dot or not secret or not _SESSION_ID.fullmatch(session_id):
         raise _invalid_refresh_token()
     return session_id, secret
 

@@ -143,9 +143,7 @@ class TokenService:
         self._ttl = ttl_seconds
         self._leeway = leeway_seconds
 
-    def issue_access(
-        self, subject: str, session_id: str, principal_kind: str, now: int | None = None
-    ) -> str:
+    def issue_access(self, subject: str, session_id: str, principal_kind: str, now: int | None = None) -> str:
         issued_at = int(time.time()) if now is None else now
         header = {
             "alg": ALGORITHM,
@@ -224,9 +222,7 @@ def generate_jwks(kids: list[str]) -> dict[str, Any]:
     """A private JWKS with one fresh Ed25519 key per kid."""
     return {
         "keys": [
-            OKPKey.generate_key(
-                CURVE, parameters={"kid": kid, "alg": ALGORITHM, "use": "sig"}
-            ).as_dict(private=True)
+            OKPKey.generate_key(CURVE, parameters={"kid": kid, "alg": ALGORITHM, "use": "sig"}).as_dict(private=True)
             for kid in kids
         ]
     }
@@ -240,8 +236,7 @@ def load_keyset(settings: Settings, dev_keys_path: Path = DEV_KEYS_PATH) -> KeyS
         jwks = json.loads(Path(settings.jwt_keys_file).read_text())
     elif settings.environment == "production":
         raise RuntimeError(
-            "No JWT signing keys: set HESTAMI_JWT_KEYS or HESTAMI_JWT_KEYS_FILE "
-            "(a private Ed25519 JWKS) in production"
+            "No JWT signing keys: set HESTAMI_JWT_KEYS or HESTAMI_JWT_KEYS_FILE (a private Ed25519 JWKS) in production"
         )
     else:
         jwks = _dev_jwks(dev_keys_path)

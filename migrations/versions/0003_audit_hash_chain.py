@@ -21,13 +21,15 @@ branch_labels = None
 depends_on = None
 
 
-
 def upgrade() -> None:
     op.add_column("audit_events", sa.Column("chain_seq", sa.BigInteger))
     op.add_column("audit_events", sa.Column("prev_hash", sa.String(64)))
     op.add_column("audit_events", sa.Column("hash", sa.String(64)))
     op.create_index(
-        "uq_audit_events_chain", "audit_events", ["organization_id", "chain_seq"], unique=True,
+        "uq_audit_events_chain",
+        "audit_events",
+        ["organization_id", "chain_seq"],
+        unique=True,
         postgresql_nulls_not_distinct=True,
     )
     # SECURITY DEFINER: the previous link may be a row the caller's RLS hides
@@ -47,9 +49,7 @@ def upgrade() -> None:
           RETURN NEW;
         END $$"""
     )
-    op.execute(
-        "CREATE TRIGGER audit_chain_link BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_chain_link()"
-    )
+    op.execute("CREATE TRIGGER audit_chain_link BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_chain_link()")
     # SECURITY INVOKER: an organization verifies the chain it can see (its own).
     op.execute(
         f"""CREATE FUNCTION verify_audit_chain(org uuid) RETURNS TABLE (checked bigint, first_broken bigint)

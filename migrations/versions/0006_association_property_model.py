@@ -26,8 +26,7 @@ depends_on = None
 # Units sort the way people count: 2 before 10, 12A before 12B (a leading number
 # is zero-padded; anything else sorts as written).
 UNIT_SORT = (
-    "coalesce(lpad(substring(unit_number from '^[0-9]+'), 10, '0') "
-    "|| substring(unit_number from '^[0-9]+(.*)$'), unit_number)"
+    "coalesce(lpad(substring(unit_number from '^[0-9]+'), 10, '0') || substring(unit_number from '^[0-9]+(.*)$'), unit_number)"
 )
 
 
@@ -54,9 +53,7 @@ def upgrade() -> None:
         sa.Column("fiscal_year_start_month", sa.SmallInteger, nullable=False),
         sa.Column("accounting_basis", pg.ENUM(name="accounting_basis", create_type=False), nullable=False),
         sa.Column("master_association_id", sa.Uuid),
-        sa.Column(
-            "managing_organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="SET NULL")
-        ),
+        sa.Column("managing_organization_id", sa.Uuid, sa.ForeignKey("organizations.id", ondelete="SET NULL")),
         created_at(),
         updated_at(),
         sa.UniqueConstraint("organization_id", "id"),
@@ -124,9 +121,7 @@ def upgrade() -> None:
         sa.Column("kind", pg.ENUM("person", "company", name="party_kind"), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("user_id", sa.Uuid, sa.ForeignKey("users.id", ondelete="SET NULL")),
-        sa.Column(
-            "delivery_preference", pg.ENUM("postal", "electronic", "both", name="delivery_preference"), nullable=False
-        ),
+        sa.Column("delivery_preference", pg.ENUM("postal", "electronic", "both", name="delivery_preference"), nullable=False),
         sa.Column("electronic_consent_at", sa.DateTime(timezone=True)),
         sa.Column("mailing_address", sa.String(400)),
         created_at(),
@@ -135,9 +130,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("organization_id", "user_id"),
         # E-delivery of association notices needs the member's consent on record
         # (e.g. California Civil Code §4040(b)).
-        sa.CheckConstraint(
-            "delivery_preference = 'postal' OR electronic_consent_at IS NOT NULL", name="electronic_consent"
-        ),
+        sa.CheckConstraint("delivery_preference = 'postal' OR electronic_consent_at IS NOT NULL", name="electronic_consent"),
     )
     op.execute("CREATE INDEX ix_parties_name ON parties (organization_id, lower(name) text_pattern_ops)")
     tenant_table("parties")
@@ -216,8 +209,7 @@ def upgrade() -> None:
             END $$"""
         )
         op.execute(
-            f"CREATE TRIGGER {table}_keep_history BEFORE UPDATE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_keep_history()"
+            f"CREATE TRIGGER {table}_keep_history BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_keep_history()"
         )
     # Units become inactive, parties and associations stay for their history.
     op.execute(f"REVOKE DELETE ON units, parties, associations FROM {APP_ROLE}")

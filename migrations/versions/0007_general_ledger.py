@@ -23,7 +23,9 @@ MONEY = sa.Numeric(14, 2)
 
 
 def upgrade() -> None:
-    op.create_unique_constraint("uq_units_organization_id_association_id_id", "units", ["organization_id", "association_id", "id"])
+    op.create_unique_constraint(
+        "uq_units_organization_id_association_id_id", "units", ["organization_id", "association_id", "id"]
+    )
 
     op.create_table(
         "funds",
@@ -39,8 +41,15 @@ def upgrade() -> None:
 
     account_type = pg.ENUM("asset", "liability", "equity", "income", "expense", name="account_type")
     control = pg.ENUM(
-        "cash", "accounts_receivable", "prepaid_assessments", "accounts_payable", "fund_balance",
-        "assessment_income", "late_fee_income", "nsf_fee_income", name="control_role",
+        "cash",
+        "accounts_receivable",
+        "prepaid_assessments",
+        "accounts_payable",
+        "fund_balance",
+        "assessment_income",
+        "late_fee_income",
+        "nsf_fee_income",
+        name="control_role",
     )
     op.create_table(
         "gl_accounts",
@@ -82,8 +91,17 @@ def upgrade() -> None:
     tenant_table("fiscal_period_closes")
 
     source = pg.ENUM(
-        "manual", "reversal", "opening_balance", "assessment", "late_fee", "payment", "payment_return",
-        "credit", "invoice", "vendor_payment", name="entry_source",
+        "manual",
+        "reversal",
+        "opening_balance",
+        "assessment",
+        "late_fee",
+        "payment",
+        "payment_return",
+        "credit",
+        "invoice",
+        "vendor_payment",
+        name="entry_source",
     )
     op.create_table(
         "journal_entries",

@@ -132,7 +132,9 @@ def upgrade() -> None:
         sa.CheckConstraint(f"(kind IN {DEBIT_KINDS}) = (due_date IS NOT NULL)", name="due_date_on_charges"),
         sa.CheckConstraint("(kind IN ('payment', 'payment_return')) = (account_id IS NULL)", name="account"),
         sa.CheckConstraint("(kind = 'payment') = (method IS NOT NULL)", name="payment_method"),
-        sa.CheckConstraint("(kind IN ('late_fee', 'nsf_fee', 'payment_return')) = (related_entry_id IS NOT NULL)", name="related"),
+        sa.CheckConstraint(
+            "(kind IN ('late_fee', 'nsf_fee', 'payment_return')) = (related_entry_id IS NOT NULL)", name="related"
+        ),
         sa.CheckConstraint("levy_id IS NULL OR kind = 'charge'", name="levy_charges"),
     )
     # Statements and per-unit balances: a unit's rows in posting order.

@@ -67,7 +67,11 @@ def upgrade() -> None:
         sa.Column(
             "kind",
             pg.ENUM(
-                "general_liability", "workers_compensation", "auto_liability", "umbrella", "professional_liability",
+                "general_liability",
+                "workers_compensation",
+                "auto_liability",
+                "umbrella",
+                "professional_liability",
                 name="insurance_kind",
             ),
             nullable=False,
@@ -83,7 +87,9 @@ def upgrade() -> None:
         sa.CheckConstraint("coverage_amount > 0", name="coverage_positive"),
         sa.CheckConstraint("expires_on >= effective_on", name="dates_ordered"),
     )
-    op.create_index("ix_insurance_certificates_vendor", "insurance_certificates", ["organization_id", "vendor_id", "kind", "expires_on"])
+    op.create_index(
+        "ix_insurance_certificates_vendor", "insurance_certificates", ["organization_id", "vendor_id", "kind", "expires_on"]
+    )
     tenant_table("insurance_certificates")
 
     op.create_table(

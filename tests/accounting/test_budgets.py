@@ -36,8 +36,11 @@ async def test_budgets_are_set_read_and_replaced(api) -> None:
     await api.call("budget/v1/set", {"associationId": b.c.association, "fiscalYear": 2026, "lines": []}, b.c.admin)
     only = await api.call(
         "budget/v1/set",
-        {"associationId": b.c.association, "fiscalYear": 2025,
-         "lines": [{"accountId": b.accounts["5100"], "fundId": b.funds["OPER"], "annual": "12.00"}]},
+        {
+            "associationId": b.c.association,
+            "fiscalYear": 2025,
+            "lines": [{"accountId": b.accounts["5100"], "fundId": b.funds["OPER"], "annual": "12.00"}],
+        },
         b.c.admin,
     )
     assert [ln["accountNumber"] for ln in only["lines"]] == ["5100"] and only["lines"][0]["months"] == ["1.00"] * 12
@@ -45,9 +48,13 @@ async def test_budgets_are_set_read_and_replaced(api) -> None:
     assert empty["lines"] == [] and empty["totalIncome"] == "0.00" and empty["startsOn"] == "2024-07-01"
     body = await api.gql(
         "query($a: ID!) { budget(associationId: $a, fiscalYear: 2025) { lines { accountName months annual } totalExpense } }",
-        {"a": b.c.association}, token=b.c.admin.token,
+        {"a": b.c.association},
+        token=b.c.admin.token,
     )
-    assert body["data"]["budget"] == {"lines": [{"accountName": "Landscaping", "months": ["1.00"] * 12, "annual": "12.00"}], "totalExpense": "12.00"}
+    assert body["data"]["budget"] == {
+        "lines": [{"accountName": "Landscaping", "months": ["1.00"] * 12, "annual": "12.00"}],
+        "totalExpense": "12.00",
+    }
 
 
 async def test_bad_budgets_change_nothing(api) -> None:
@@ -69,7 +76,10 @@ async def test_bad_budgets_change_nothing(api) -> None:
     ]
     for lines, status, code in cases:
         r = await api.rpc(
-            "budget/v1/set", {"associationId": b.c.association, "fiscalYear": 2026, "lines": lines}, token=b.c.admin.token, key=uuid.uuid4().hex
+            "budget/v1/set",
+            {"associationId": b.c.association, "fiscalYear": 2026, "lines": lines},
+            token=b.c.admin.token,
+            key=uuid.uuid4().hex,
         )
         assert r.status_code == status and r.json()["error"]["code"] == code, (lines, r.text)
     kept = await api.call("budget/v1/get", {"associationId": b.c.association, "fiscalYear": 2026}, b.c.admin)

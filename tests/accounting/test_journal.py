@@ -16,8 +16,12 @@ async def test_post_read_and_reverse(api) -> None:
     b = await open_books(api)
     entry = await api.call(
         "journalEntry/v1/post",
-        {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "Opening balance",
-         "lines": [b.line("1010", debit="12500.00"), b.line("3000", credit="12500.00")]},
+        {
+            "associationId": b.c.association,
+            "entryDate": "2026-03-31",
+            "memo": "Opening balance",
+            "lines": [b.line("1010", debit="12500.00"), b.line("3000", credit="12500.00")],
+        },
         b.c.admin,
     )
     assert [(ln["debit"], ln["credit"]) for ln in entry["lines"]] == [("12500.00", "0.00"), ("0.00", "12500.00")]
@@ -26,11 +30,17 @@ async def test_post_read_and_reverse(api) -> None:
         {"id": entry["id"]},
         token=b.c.admin.token,
     )
-    assert body["data"]["journalEntry"]["lines"][0] == {"debit": "12500.00", "account": {"number": "1010", "name": "Operating Cash"}, "fund": {"code": "OPER"}}
+    assert body["data"]["journalEntry"]["lines"][0] == {
+        "debit": "12500.00",
+        "account": {"number": "1010", "name": "Operating Cash"},
+        "fund": {"code": "OPER"},
+    }
     reversal = await api.call("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-04-01"}, b.c.admin)
     assert reversal["reversesEntryId"] == entry["id"] and reversal["source"] == "reversal"
     assert [(ln["debit"], ln["credit"]) for ln in reversal["lines"]] == [("0.00", "12500.00"), ("12500.00", "0.00")]
-    again = await api.rpc("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-04-02"}, token=b.c.admin.token, key="again")
+    again = await api.rpc(
+        "journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-04-02"}, token=b.c.admin.token, key="again"
+    )
     assert again.status_code == 409 and again.json()["error"]["code"] == "ENTRY_ALREADY_REVERSED"
 
 
@@ -44,7 +54,11 @@ async def test_bad_entries_post_nothing(api) -> None:
         ([b.line("1010", debit="100.005"), b.line("3000", credit="100.005")], 400, "VALIDATION_FAILED"),
         ([b.line("1010", debit="-100"), b.line("3000", credit="-100")], 400, "VALIDATION_FAILED"),
         ([b.line("1010", debit="100", credit="100"), b.line("3000", credit="0")], 422, "UNBALANCED_ENTRY"),
-        ([b.line("1010", debit="100.00") | {"accountId": "gla_" + "a" * 26}, b.line("3000", credit="100.00")], 422, "UNKNOWN_ACCOUNT"),
+        (
+            [b.line("1010", debit="100.00") | {"accountId": "gla_" + "a" * 26}, b.line("3000", credit="100.00")],
+            422,
+            "UNKNOWN_ACCOUNT",
+        ),
         ([b.line("1020", "OPER", debit="100.00"), b.line("3000", credit="100.00")], 422, "FUND_MISMATCH"),
         ([b.line("1010", debit="100.00")], 400, "VALIDATION_FAILED"),
     ]
@@ -58,12 +72,16 @@ async def test_closed_months_take_no_postings(api) -> None:
     b = await open_books(api)
     closed = await api.call("fiscalPeriod/v1/close", {"associationId": b.c.association, "month": "2026-02-14"}, b.c.admin)
     assert closed["month"] == "2026-02-01"
-    r = await api.rpc("fiscalPeriod/v1/close", {"associationId": b.c.association, "month": "2026-02-01"}, token=b.c.admin.token, key="twice")
+    r = await api.rpc(
+        "fiscalPeriod/v1/close", {"associationId": b.c.association, "month": "2026-02-01"}, token=b.c.admin.token, key="twice"
+    )
     assert r.status_code == 409 and r.json()["error"]["code"] == "PERIOD_ALREADY_CLOSED"
     lines = [b.line("1010", debit="5.00"), b.line("3000", credit="5.00")]
     r = await api.rpc(
-        "journalEntry/v1/post", {"associationId": b.c.association, "entryDate": "2026-02-28", "memo": "late", "lines": lines},
-        token=b.c.admin.token, key="late",
+        "journalEntry/v1/post",
+        {"associationId": b.c.association, "entryDate": "2026-02-28", "memo": "late", "lines": lines},
+        token=b.c.admin.token,
+        key="late",
     )
     assert r.status_code == 422 and r.json()["error"]["code"] == "PERIOD_CLOSED"
     assert await _count(api, b) == 0
@@ -88,7 +106,13 @@ async def test_amounts_beyond_the_column_are_refused_not_a_500(api) -> None:
     huge = "1000000000000.00"  # 13 integer digits: NUMERIC(14,2) holds 12
     r = await api.rpc(
         "journalEntry/v1/post",
-        {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x", "lines": [b.line("1010", debit=huge), b.line("3000", credit=huge)]},
-        token=b.c.admin.token, key="huge",
+        {
+            "associationId": b.c.association,
+            "entryDate": "2026-03-31",
+            "memo": "x",
+            "lines": [b.line("1010", debit=huge), b.line("3000", credit=huge)],
+        },
+        token=b.c.admin.token,
+        key="huge",
     )
     assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED", r.text

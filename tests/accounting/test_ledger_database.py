@@ -26,8 +26,12 @@ async def _posted(api):
     b = await open_books(api)
     entry = await api.call(
         "journalEntry/v1/post",
-        {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x",
-         "lines": [b.line("1010", debit="10.00"), b.line("3000", credit="10.00")]},
+        {
+            "associationId": b.c.association,
+            "entryDate": "2026-03-31",
+            "memo": "x",
+            "lines": [b.line("1010", debit="10.00"), b.line("3000", credit="10.00")],
+        },
         b.c.admin,
     )
     return b, entry
@@ -55,16 +59,30 @@ async def _raw_entry(platform, b, lines: list[tuple[str, str, Decimal, Decimal]]
     entry = uuid.uuid4()
     async with scoped_transaction(platform.sessions, org, None) as s:
         await s.execute(
-            text("INSERT INTO journal_entries (id, organization_id, association_id, entry_date, memo, source) "
-                 "VALUES (:id, :o, :a, :d, 'raw', 'manual')"),
+            text(
+                "INSERT INTO journal_entries (id, organization_id, association_id, entry_date, memo, source) "
+                "VALUES (:id, :o, :a, :d, 'raw', 'manual')"
+            ),
             {"id": entry, "o": org, "a": association, "d": on},
         )
         for n, (number, fund, debit, credit) in enumerate(lines, start=1):
             await s.execute(
-                text("INSERT INTO journal_lines (id, organization_id, association_id, entry_id, line_no, entry_date, "
-                     "account_id, fund_id, debit, credit, basis) VALUES (:id, :o, :a, :e, :n, :d, :acc, :f, :dr, :cr, 'both')"),
-                {"id": uuid.uuid4(), "o": org, "a": association, "e": entry, "n": n, "d": on,
-                 "acc": decode(b.accounts[number])[1], "f": decode(b.funds[fund])[1], "dr": debit, "cr": credit},
+                text(
+                    "INSERT INTO journal_lines (id, organization_id, association_id, entry_id, line_no, entry_date, "
+                    "account_id, fund_id, debit, credit, basis) VALUES (:id, :o, :a, :e, :n, :d, :acc, :f, :dr, :cr, 'both')"
+                ),
+                {
+                    "id": uuid.uuid4(),
+                    "o": org,
+                    "a": association,
+                    "e": entry,
+                    "n": n,
+                    "d": on,
+                    "acc": decode(b.accounts[number])[1],
+                    "f": decode(b.funds[fund])[1],
+                    "dr": debit,
+                    "cr": credit,
+                },
             )
 
 
@@ -97,12 +115,19 @@ async def test_lines_cannot_reach_another_associations_accounts(api, platform) -
     foreign = {a["number"]: a["id"] for a in chart["accounts"]}
     r = await api.rpc(
         "journalEntry/v1/post",
-        {"associationId": b.c.association, "entryDate": "2026-03-31", "memo": "x",
-         "lines": [b.line("1010", debit="1.00") | {"accountId": foreign["1010"]}, b.line("3000", credit="1.00")]},
-        token=b.c.admin.token, key="foreign",
+        {
+            "associationId": b.c.association,
+            "entryDate": "2026-03-31",
+            "memo": "x",
+            "lines": [b.line("1010", debit="1.00") | {"accountId": foreign["1010"]}, b.line("3000", credit="1.00")],
+        },
+        token=b.c.admin.token,
+        key="foreign",
     )
     assert r.status_code == 422 and r.json()["error"]["code"] == "UNKNOWN_ACCOUNT"
     b.accounts["9999"] = foreign["1010"]
     with pytest.raises(DBAPIError) as info:
-        await _raw_entry(platform, b, [("9999", "OPER", Decimal("1.00"), Decimal(0)), ("3000", "OPER", Decimal(0), Decimal("1.00"))])
+        await _raw_entry(
+            platform, b, [("9999", "OPER", Decimal("1.00"), Decimal(0)), ("3000", "OPER", Decimal(0), Decimal("1.00"))]
+        )
     assert _state(info.value) == "23503"  # foreign_key_violation: (org, association, account) doesn't exist

@@ -58,11 +58,21 @@ async def post(platform, b: Books, on: str, lines: list[tuple[str, str, str, str
     unit = decode(b.c.units[0])[1]
     async with scoped_transaction(platform.sessions, org, None) as s:
         await ledger.post(
-            s, organization_id=org, association_id=association, entry_date=date.fromisoformat(on), memo="test",
+            s,
+            organization_id=org,
+            association_id=association,
+            entry_date=date.fromisoformat(on),
+            memo="test",
             source=EntrySource.MANUAL,
             lines=[
-                ledger.Posting(decode(b.accounts[number])[1], decode(b.funds[fund])[1], Decimal(dr), Decimal(cr), basis,
-                               unit_id=unit if number in ("1300", "4000") else None)
+                ledger.Posting(
+                    decode(b.accounts[number])[1],
+                    decode(b.funds[fund])[1],
+                    Decimal(dr),
+                    Decimal(cr),
+                    basis,
+                    unit_id=unit if number in ("1300", "4000") else None,
+                )
                 for number, fund, dr, cr, basis in lines
             ],
         )
@@ -87,7 +97,9 @@ def rows(report: dict[str, Any]) -> dict[tuple[str | None, str], tuple[str, str]
 
 async def test_trial_balance_in_both_views(api, platform) -> None:
     b = await ledger_books(api, platform)
-    accrual = await api.call("financialReport/v1/trialBalance", {"associationId": b.c.association, "asOf": "2025-08-31"}, b.c.admin)
+    accrual = await api.call(
+        "financialReport/v1/trialBalance", {"associationId": b.c.association, "asOf": "2025-08-31"}, b.c.admin
+    )
     assert accrual["basis"] == "accrual" and accrual["fiscalYearStart"] == "2025-07-01"
     # 1300 nets to zero and is left out; 3000 holds last year's accrual net income (300 − 150).
     assert rows(accrual) == {
@@ -155,7 +167,10 @@ async def test_balance_sheet_balances_per_fund(api, platform) -> None:
     assert lines(oper, "equity") == {"3000": "1150.00"}
     assert oper["currentYearNetIncome"] == "220.00"  # 300 assessments − 80 utilities
     assert (oper["totalAssets"], oper["totalLiabilities"], oper["totalEquity"], oper["totalLiabilitiesAndEquity"]) == (
-        "1500.00", "130.00", "1370.00", "1500.00",
+        "1500.00",
+        "130.00",
+        "1370.00",
+        "1500.00",
     )
     assert lines(resv, "assets") == {"1020": "380.00"} and resv["equity"] == [] and resv["liabilities"] == []
     assert resv["currentYearNetIncome"] == "380.00" and resv["totalLiabilitiesAndEquity"] == "380.00"
@@ -171,17 +186,22 @@ async def test_balance_sheet_balances_per_fund(api, platform) -> None:
 async def test_a_fund_without_a_fund_balance_account_shows_earlier_years_on_a_line_of_its_own(api, platform) -> None:
     b = await ledger_books(api, platform)
     roof = await api.call(
-        "fund/v1/create", {"associationId": b.c.association, "code": "ROOF", "name": "Roof", "kind": "special_assessment"}, b.c.admin
+        "fund/v1/create",
+        {"associationId": b.c.association, "code": "ROOF", "name": "Roof", "kind": "special_assessment"},
+        b.c.admin,
     )
     b.funds["ROOF"] = roof["id"]
     cash = await api.call(
-        "glAccount/v1/create", {"associationId": b.c.association, "number": "1030", "name": "Roof Cash", "type": "asset", "fundId": roof["id"]},
+        "glAccount/v1/create",
+        {"associationId": b.c.association, "number": "1030", "name": "Roof Cash", "type": "asset", "fundId": roof["id"]},
         b.c.admin,
     )
     b.accounts["1030"] = cash["id"]
     await post(platform, b, "2025-02-01", [("1030", "ROOF", "900", "0", BOTH), ("4000", "ROOF", "0", "900", BOTH)])
     await post(platform, b, "2025-08-01", [("5300", "ROOF", "100", "0", BOTH), ("1030", "ROOF", "0", "100", BOTH)])
-    report = await api.call("financialReport/v1/balanceSheet", {"associationId": b.c.association, "asOf": "2025-08-31"}, b.c.admin)
+    report = await api.call(
+        "financialReport/v1/balanceSheet", {"associationId": b.c.association, "asOf": "2025-08-31"}, b.c.admin
+    )
     roof_sheet = next(f for f in report["funds"] if f["fundCode"] == "ROOF")
     assert roof_sheet["equity"] == [
         {"accountId": None, "accountNumber": None, "accountName": "Net income of earlier fiscal years", "amount": "900.00"}
@@ -240,7 +260,8 @@ async def test_income_statement_against_budget(api, platform) -> None:
     assert by_line[("4000", "OPER")] == (("300.00", "300.00", "0.00"), ("300.00", "300.00", "0.00"))
     assert by_line[("5200", "OPER")] == (("0.00", "83.33", "83.33"), ("0.00", "83.33", "83.33"))
     r = await api.rpc(
-        "financialReport/v1/incomeStatement", {"associationId": b.c.association, "fromDate": "2025-09-01", "toDate": "2025-08-01"},
+        "financialReport/v1/incomeStatement",
+        {"associationId": b.c.association, "fromDate": "2025-09-01", "toDate": "2025-08-01"},
         token=b.c.admin.token,
     )
     assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED"
@@ -285,9 +306,9 @@ async def test_reports_cost_the_same_statements_however_big_the_books(api, platf
     for on, lines in ENTRIES:
         await post(platform, big, on.replace("2025", "2024"), lines)
     queries = {
-        "trialBalance": "trialBalance(associationId: $a, asOf: \"2025-08-31\") { totalDebit lines { accountNumber debit } }",
-        "balanceSheet": "balanceSheet(associationId: $a, asOf: \"2025-08-31\") { funds { assets { amount } totalEquity } }",
-        "incomeStatement": "incomeStatement(associationId: $a, fromDate: \"2025-08-01\", toDate: \"2025-08-31\") "
+        "trialBalance": 'trialBalance(associationId: $a, asOf: "2025-08-31") { totalDebit lines { accountNumber debit } }',
+        "balanceSheet": 'balanceSheet(associationId: $a, asOf: "2025-08-31") { funds { assets { amount } totalEquity } }',
+        "incomeStatement": 'incomeStatement(associationId: $a, fromDate: "2025-08-01", toDate: "2025-08-31") '
         "{ lines { period { variance } } totals { netIncome { yearToDate { actual } } } }",
     }
     for field, query in queries.items():

@@ -520,9 +520,7 @@ async def test_removed_member_is_denied_on_next_request(api: Api, first_transpor
     assert r.status_code == 200, r.text
     assert all(m["organizationId"] != org for m in r.json()["items"]), r.text
     # The admin's view: nothing was created by the removed member's attempts.
-    body = await api.gql(
-        '{ auditEvents(first: 20, operation: "serviceAccount/v1/create") { nodes { id } } }', token=admin.token
-    )
+    body = await api.gql('{ auditEvents(first: 20, operation: "serviceAccount/v1/create") { nodes { id } } }', token=admin.token)
     assert body["data"]["auditEvents"]["nodes"] == [], body
 
 
@@ -547,7 +545,9 @@ async def test_org_scoped_ops_need_an_active_organization(api: Api) -> None:
     assert _gql_code(body) == "ORGANIZATION_NOT_SELECTED", body
 
     # Account-level operations need none.
-    body = await api.gql("{ viewer { user { id } activeOrganization { id } } myMemberships { items { id } } }", token=caller.token)
+    body = await api.gql(
+        "{ viewer { user { id } activeOrganization { id } } myMemberships { items { id } } }", token=caller.token
+    )
     assert "errors" not in body, body
     assert body["data"]["viewer"] == {"user": {"id": caller.user_id}, "activeOrganization": None}
     r = await api.rpc("organization/v1/list", {}, token=caller.token)
@@ -730,9 +730,7 @@ async def test_redis_down_fails_closed_with_503_then_recovers(api: Api, live_cre
     assert body["data"]["viewer"] == {"principalKind": "service_account", "activeOrganization": {"id": org}}, body
     r = await _refresh(api, admin.refresh)
     assert r.status_code == 200, r.text
-    body = await api.gql(
-        '{ auditEvents(first: 20, operation: "serviceAccount/v1/create") { nodes { id } } }', token=admin.token
-    )
+    body = await api.gql('{ auditEvents(first: 20, operation: "serviceAccount/v1/create") { nodes { id } } }', token=admin.token)
     assert len(body["data"]["auditEvents"]["nodes"]) == 1, body  # only the fixture's
 
 

@@ -71,7 +71,9 @@ async def _link(w: World) -> dict[str, Any]:
 
 async def _join_request(w: World) -> dict[str, Any]:
     applicant = await w.api.register()
-    r = await w.api.rpc("joinRequest/v1/create", {"organizationId": w.org, "message": "hi"}, token=applicant.token, key=uuid.uuid4().hex)
+    r = await w.api.rpc(
+        "joinRequest/v1/create", {"organizationId": w.org, "message": "hi"}, token=applicant.token, key=uuid.uuid4().hex
+    )
     return {"id": r.json()["id"], "approve": False}
 
 
@@ -191,8 +193,16 @@ async def _receivables(w: World) -> Any:
 async def _schedule(w: World) -> dict[str, Any]:
     c = await _books(w)
     return {
-        "associationId": c.association, "name": "Dues", "kind": "regular", "frequency": "monthly", "method": "fixed",
-        "amount": "100.00", "incomeAccountId": c.accounts["4000"], "fundId": c.funds["OPER"], "startsOn": "2026-01-01", "dueDay": 1,
+        "associationId": c.association,
+        "name": "Dues",
+        "kind": "regular",
+        "frequency": "monthly",
+        "method": "fixed",
+        "amount": "100.00",
+        "incomeAccountId": c.accounts["4000"],
+        "fundId": c.funds["OPER"],
+        "startsOn": "2026-01-01",
+        "dueDay": 1,
     }
 
 
@@ -228,11 +238,15 @@ def _ar(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
 
 async def _as_of(w: World, **more: Any) -> dict[str, Any]:
     return {"associationId": (await _receivables(w)).association, "asOf": "2026-02-15", **more}
+
+
 async def _payables(w: World) -> Any:
     """The matrix association's books with a payable vendor; the manager alone approves."""
     c = await _books(w)
     if "vendor" not in c.extra:
-        await w.api.call("payablesSettings/v1/set", {"associationId": c.association, "boardApprovalThreshold": "1000000.00"}, w.admin)
+        await w.api.call(
+            "payablesSettings/v1/set", {"associationId": c.association, "boardApprovalThreshold": "1000000.00"}, w.admin
+        )
         c.vendor = (await _fresh_vendor(w))["id"]
         await w.api.call("vendor/v1/releaseHold", {"id": c.vendor}, w.admin)
     return c
@@ -248,16 +262,25 @@ async def _fresh_vendor(w: World, **more: Any) -> dict[str, Any]:
 
 async def _certificate(w: World) -> dict[str, Any]:
     return {
-        "vendorId": (await _payables(w)).vendor, "kind": "umbrella", "carrier": "Acme", "policyNumber": "U-1",
-        "coverageAmount": "1.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31",
+        "vendorId": (await _payables(w)).vendor,
+        "kind": "umbrella",
+        "carrier": "Acme",
+        "policyNumber": "U-1",
+        "coverageAmount": "1.00",
+        "effectiveOn": "2026-01-01",
+        "expiresOn": "2026-12-31",
     }
 
 
 async def _invoice_input(w: World) -> dict[str, Any]:
     c = await _payables(w)
     return {
-        "associationId": c.association, "vendorId": c.vendor, "invoiceNumber": _unique("I"), "invoiceDate": "2026-01-20",
-        "dueDate": "2026-02-20", "acknowledgePossibleDuplicate": True,
+        "associationId": c.association,
+        "vendorId": c.vendor,
+        "invoiceNumber": _unique("I"),
+        "invoiceDate": "2026-01-20",
+        "dueDate": "2026-02-20",
+        "acknowledgePossibleDuplicate": True,
         "lines": [{"accountId": c.accounts["5100"], "fundId": c.funds["OPER"], "amount": "1.00"}],
     }
 
@@ -310,14 +333,20 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "chartOfAccounts/v1/install": (_by_association, WRITERS),
     "fund/v1/create": (lambda w: _by_association(w, code=_unique("F")[:10], name="Roof", kind="special_assessment"), WRITERS),
     "fund/v1/list": (_by_association, BOOKS),
-    "glAccount/v1/create": (lambda w: _by_association(w, number=f"5{uuid.uuid4().int % 10**5:05d}", name="Pool", type="expense"), WRITERS),
+    "glAccount/v1/create": (
+        lambda w: _by_association(w, number=f"5{uuid.uuid4().int % 10**5:05d}", name="Pool", type="expense"),
+        WRITERS,
+    ),
     "glAccount/v1/update": (_account, WRITERS),
     "glAccount/v1/list": (_by_association, BOOKS),
     "journalEntry/v1/post": (_posting, WRITERS),
     "journalEntry/v1/reverse": (_reversal, WRITERS),
     "journalEntry/v1/get": (_entry_id, BOOKS),
     "journalEntry/v1/list": (_by_association, BOOKS),
-    "fiscalPeriod/v1/close": (lambda w: _by_association(w, month=f"19{uuid.uuid4().int % 100:02d}-0{1 + uuid.uuid4().int % 9}-01"), {"admin", "manager", "board_member"}),
+    "fiscalPeriod/v1/close": (
+        lambda w: _by_association(w, month=f"19{uuid.uuid4().int % 100:02d}-0{1 + uuid.uuid4().int % 9}-01"),
+        {"admin", "manager", "board_member"},
+    ),
     "fiscalPeriod/v1/list": (_by_association, BOOKS),
     "budget/v1/set": (lambda w: _by_association(w, fiscalYear=2026, lines=[]), {"admin", "manager", "board_member"}),
     "budget/v1/get": (lambda w: _by_association(w, fiscalYear=2026), BOOKS),

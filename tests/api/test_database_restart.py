@@ -101,8 +101,14 @@ async def test_keys_complete_exactly_once_across_postgres_restarts(own_postgres:
     }
     for command in (["db", "bootstrap"], ["migrate"]):
         proc = await asyncio.create_subprocess_exec(
-            live.PYTHON, "-m", "devtools.cli", *command, env={**os.environ, **env}, cwd=live.ROOT,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            live.PYTHON,
+            "-m",
+            "devtools.cli",
+            *command,
+            env={**os.environ, **env},
+            cwd=live.ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         out, _ = await proc.communicate()
         assert proc.returncode == 0, out.decode(errors="replace")

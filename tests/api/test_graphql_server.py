@@ -24,9 +24,7 @@ from graph.settings import Settings
 from tests.helpers import Api, Caller
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
-INTERNAL_MESSAGE = re.compile(
-    r"^Internal server error\. Quote trace id ([0-9a-f]{32}) when reporting it\.$"
-)
+INTERNAL_MESSAGE = re.compile(r"^Internal server error\. Quote trace id ([0-9a-f]{32}) when reporting it\.$")
 SECRET_MARKERS = (
     "secret",
     "SELECT",
@@ -79,9 +77,7 @@ async def app_with(platform) -> AsyncIterator[Callable[..., Any]]:
         )
         app = create_app(settings, platform=tight)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver"
-        ) as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
 
     yield build
@@ -91,13 +87,9 @@ async def app_with(platform) -> AsyncIterator[Callable[..., Any]]:
             await platform.redis.delete(*keys)
 
 
-async def _post_gql(
-    client: httpx.AsyncClient, query: str, token: str | None = None, **variables: Any
-) -> httpx.Response:
+async def _post_gql(client: httpx.AsyncClient, query: str, token: str | None = None, **variables: Any) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=headers
-    )
+    return await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
 
 
 # ---------------------------------------------------------------------------
@@ -142,11 +134,7 @@ async def test_depth_attack_through_fragments_refused(api: Api, app_with) -> Non
             assert body["errors"][0]["extensions"]["maximumDepth"] == 3
             assert body.get("data") is None
         # The refused mutation never ran: no organization became active.
-        viewer = (
-            await _post_gql(
-                client, "{ viewer { activeOrganization { id } } }", caller.token
-            )
-        ).json()
+        viewer = (await _post_gql(client, "{ viewer { activeOrganization { id } } }", caller.token)).json()
         assert viewer["data"]["viewer"]["activeOrganization"] is None, viewer
 
 
@@ -157,25 +145,14 @@ async def test_depth_attack_through_fragments_refused_at_default_limit(
     fragments is refused with QUERY_TOO_COMPLEX (the schema has no cycles, so the
     document is necessarily also invalid; the depth rule still reports it)."""
     caller = await api.register()
-    fragments = "\n".join(
-        f"fragment F{i} on Viewer {{ memberships {{ ...F{i + 1} }} }}"
-        for i in range(12)
-    )
-    query = (
-        "{ viewer { ...F0 } }\n"
-        + fragments
-        + "\nfragment F12 on Viewer { principalKind }"
-    )
+    fragments = "\n".join(f"fragment F{i} on Viewer {{ memberships {{ ...F{i + 1} }} }}" for i in range(12))
+    query = "{ viewer { ...F0 } }\n" + fragments + "\nfragment F12 on Viewer { principalKind }"
     body = await api.gql(query, token=caller.token)
     assert "QUERY_TOO_COMPLEX" in _codes(body), body
     assert body.get("data") is None
 
 
-ALIASES_10 = (
-    "fragment A on Viewer { "
-    + " ".join(f"a{i}: principalKind" for i in range(10))
-    + " }"
-)
+ALIASES_10 = "fragment A on Viewer { " + " ".join(f"a{i}: principalKind" for i in range(10)) + " }"
 
 
 async def test_alias_bomb_via_repeated_fragment_spread_refused(api: Api) -> None:
@@ -184,9 +161,7 @@ async def test_alias_bomb_via_repeated_fragment_spread_refused(api: Api) -> None
     assert "errors" not in once, once
     assert once["data"]["viewer"]["a9"] == "user"
     # Ten aliases, spread four times: 40 > 30, though the document has only ten.
-    bomb = await api.gql(
-        "{ viewer { ...A ...A ...A ...A } }\n" + ALIASES_10, token=caller.token
-    )
+    bomb = await api.gql("{ viewer { ...A ...A ...A ...A } }\n" + ALIASES_10, token=caller.token)
     assert _codes(bomb) == ["QUERY_TOO_COMPLEX"], bomb
     assert bomb["errors"][0]["extensions"]["maximumAliases"] == 30
     assert bomb.get("data") is None
@@ -199,9 +174,7 @@ AUDIT_PAGE = """query ($first: Int!, $after: String) {
 
 async def test_connection_page_size_required_and_bounded(api: Api) -> None:
     caller, _ = await api.admin_of_new_org()
-    missing = await api.gql(
-        "{ auditEvents { edges { node { id } } } }", token=caller.token
-    )
+    missing = await api.gql("{ auditEvents { edges { node { id } } } }", token=caller.token)
     assert missing.get("data") is None and missing["errors"], missing
     assert "first" in missing["errors"][0]["message"]
     for first in (1000, 101, 0, -1):
@@ -222,9 +195,7 @@ async def test_normal_query_reports_cost(api: Api, settings: Settings) -> None:
         "requestedQueryCost": 2,
         "maximumAvailable": settings.max_query_cost,
     }
-    body = await api.gql(
-        "{ auditEvents(first: 5) { edges { node { id } } } }", token=caller.token
-    )
+    body = await api.gql("{ auditEvents(first: 5) { edges { node { id } } } }", token=caller.token)
     assert "errors" not in body, body
     # auditEvents: 1 + 5 * edges(1 + node(1 + id(1)))
     assert body["extensions"]["cost"]["requestedQueryCost"] == 16
@@ -266,19 +237,14 @@ async def test_rate_limit_per_principal(api: Api, app_with) -> None:
         retry_after = int(refused.headers["Retry-After"])
         assert 1 <= retry_after <= 2  # one token at 0.5/s
         # The same bucket covers the RPC mirror.
-        rpc = await client.post(
-            "/api/v1/rpc/organization/v1/list", json={}, headers=alice.headers
-        )
+        rpc = await client.post("/api/v1/rpc/organization/v1/list", json={}, headers=alice.headers)
         assert rpc.status_code == 429
         assert rpc.json()["error"]["code"] == "RATE_LIMITED"
         assert rpc.json()["error"]["details"]["scope"] == "principal"
         assert "Retry-After" in rpc.headers
         # Another principal has a bucket of its own.
         other = await _post_gql(client, VIEWER_KIND, bob.token)
-        assert (
-            other.status_code == 200
-            and other.json()["data"]["viewer"]["principalKind"] == "user"
-        )
+        assert other.status_code == 200 and other.json()["data"]["viewer"]["principalKind"] == "user"
         # Refills: after Retry-After, one more request goes through.
         await asyncio.sleep(retry_after + 0.1)
         again = await _post_gql(client, VIEWER_KIND, alice.token)
@@ -297,17 +263,11 @@ async def test_rate_limit_per_organization(api: Api, app_with) -> None:
         org_rate_limit_refill_per_second=0.01,
     ) as client:
         for caller in (admin, admin, member, member):
-            assert (
-                await _post_gql(client, VIEWER_KIND, caller.token)
-            ).status_code == 200
+            assert (await _post_gql(client, VIEWER_KIND, caller.token)).status_code == 200
         refused = await _post_gql(client, VIEWER_KIND, admin.token)
         assert refused.status_code == 429
-        rpc = await client.post(
-            "/api/v1/rpc/organization/v1/list", json={}, headers=member.headers
-        )
-        assert (
-            rpc.status_code == 429 and rpc.json()["error"]["details"]["scope"] == "org"
-        )
+        rpc = await client.post("/api/v1/rpc/organization/v1/list", json={}, headers=member.headers)
+        assert rpc.status_code == 429 and rpc.json()["error"]["details"]["scope"] == "org"
         assert (await _post_gql(client, VIEWER_KIND, outsider.token)).status_code == 200
 
 
@@ -321,9 +281,7 @@ def _assert_masked_text(text: str) -> None:
         assert marker not in text, f"{marker!r} leaked: {text}"
 
 
-async def test_unexpected_resolver_error_is_masked(
-    api: Api, monkeypatch, span_exporter, caplog
-) -> None:
+async def test_unexpected_resolver_error_is_masked(api: Api, monkeypatch, span_exporter, caplog) -> None:
     from domains.organizations.models import Organization
     from graph.loaders import Loaders
 
@@ -336,9 +294,7 @@ async def test_unexpected_resolver_error_is_masked(
             return original(self, model)
 
         async def load(keys):
-            raise RuntimeError(
-                "secret SQL: SELECT password_hash FROM users WHERE id = ANY($1)"
-            )
+            raise RuntimeError("secret SQL: SELECT password_hash FROM users WHERE id = ANY($1)")
 
         return self.keyed(("boom", model), load)
 
@@ -346,9 +302,7 @@ async def test_unexpected_resolver_error_is_masked(
     span_exporter.clear()
     r = await api.client.post(
         "/graphql",
-        json={
-            "query": "{ viewer { principalKind memberships { roles organization { name } } } }"
-        },
+        json={"query": "{ viewer { principalKind memberships { roles organization { name } } } }"},
         headers=caller.headers,
     )
     assert r.status_code == 200
@@ -367,15 +321,9 @@ async def test_unexpected_resolver_error_is_masked(
     assert error["extensions"] == {"code": "INTERNAL_ERROR", "traceId": match.group(1)}
     assert error["path"] == ["viewer", "memberships", 0, "organization"]
     # The trace id is the request's: an operator can find its spans and the log line.
-    trace_ids = {
-        format(s.context.trace_id, "032x")
-        for s in span_exporter.get_finished_spans()
-        if s.name == "graphql.operation"
-    }
+    trace_ids = {format(s.context.trace_id, "032x") for s in span_exporter.get_finished_spans() if s.name == "graphql.operation"}
     assert trace_ids == {match.group(1)}
-    assert any(
-        "secret SQL" in (rec.exc_text or repr(rec.exc_info)) for rec in caplog.records
-    )
+    assert any("secret SQL" in (rec.exc_text or repr(rec.exc_info)) for rec in caplog.records)
 
 
 async def test_unexpected_rpc_error_is_masked(api: Api, monkeypatch) -> None:
@@ -395,9 +343,7 @@ async def test_unexpected_rpc_error_is_masked(api: Api, monkeypatch) -> None:
     assert INTERNAL_MESSAGE.match(error["message"]).group(1) == error["traceId"]  # type: ignore[union-attr]
 
 
-async def test_unexpected_error_in_durable_mutation_is_masked(
-    api: Api, monkeypatch
-) -> None:
+async def test_unexpected_error_in_durable_mutation_is_masked(api: Api, monkeypatch) -> None:
     """A mutation's handler runs inside a DBOS workflow step; its failure still
     reaches the client masked, on both transports, and changes nothing."""
     caller, _ = await api.admin_of_new_org()
@@ -425,24 +371,20 @@ async def test_unexpected_error_in_durable_mutation_is_masked(
 # 4. Transport rules
 # ---------------------------------------------------------------------------
 
-CREATE_MUTATION = 'mutation { organizationCreate(input: {type: ASSOCIATION, name: "CSRF"}, idempotencyKey: "%s") { organization { id } } }'
+CREATE_MUTATION = (
+    'mutation { organizationCreate(input: {type: ASSOCIATION, name: "CSRF"}, idempotencyKey: "%s") { organization { id } } }'
+)
 
 
 async def test_mutation_over_get_refused_and_not_executed(api: Api) -> None:
     caller = await api.register()
-    r = await api.client.get(
-        "/graphql", params={"query": CREATE_MUTATION % _key()}, headers=caller.headers
-    )
+    r = await api.client.get("/graphql", params={"query": CREATE_MUTATION % _key()}, headers=caller.headers)
     assert r.status_code == 405 and r.headers["allow"] == "POST", r.text
     assert r.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
     assert await _membership_count(api, caller) == 0
     # Queries over GET still work.
-    ok = await api.client.get(
-        "/graphql", params={"query": VIEWER_KIND}, headers=caller.headers
-    )
-    assert (
-        ok.status_code == 200 and ok.json()["data"]["viewer"]["principalKind"] == "user"
-    )
+    ok = await api.client.get("/graphql", params={"query": VIEWER_KIND}, headers=caller.headers)
+    assert ok.status_code == 200 and ok.json()["data"]["viewer"]["principalKind"] == "user"
 
 
 @pytest.mark.parametrize(
@@ -458,11 +400,7 @@ async def test_non_json_post_refused_on_graphql(api: Api, content_type: str) -> 
     caller = await api.register()
     payload = json.dumps({"query": CREATE_MUTATION % _key()})
     if content_type.startswith("multipart"):
-        payload = (
-            '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
-            + payload
-            + "\r\n--x--\r\n"
-        )
+        payload = '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n' + payload + "\r\n--x--\r\n"
     r = await api.client.post(
         "/graphql",
         content=payload,
@@ -473,9 +411,7 @@ async def test_non_json_post_refused_on_graphql(api: Api, content_type: str) -> 
     assert await _membership_count(api, caller) == 0
 
 
-@pytest.mark.parametrize(
-    "content_type", ["text/plain", "multipart/form-data; boundary=x"]
-)
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x"])
 async def test_non_json_post_refused_on_rpc(api: Api, content_type: str) -> None:
     caller = await api.register()
     body = json.dumps({"type": "association", "name": "CSRF"}).encode()
@@ -500,9 +436,7 @@ async def test_non_json_post_refused_on_rpc(api: Api, content_type: str) -> None
 
 async def test_body_over_limit_refused(api: Api, settings: Settings) -> None:
     caller = await api.register()
-    big = json.dumps(
-        {"query": VIEWER_KIND, "variables": {"pad": "x" * settings.max_body_bytes}}
-    ).encode()
+    big = json.dumps({"query": VIEWER_KIND, "variables": {"pad": "x" * settings.max_body_bytes}}).encode()
     assert len(big) > settings.max_body_bytes
 
     async def chunked():
@@ -538,9 +472,7 @@ async def test_rpc_malformed_json(api: Api) -> None:
 async def test_rpc_wrong_types_validation_failed_and_nothing_created(api: Api) -> None:
     caller = await api.register()
     key = _key()
-    r = await api.rpc(
-        "organization/v1/create", {"type": 5, "name": []}, token=caller.token, key=key
-    )
+    r = await api.rpc("organization/v1/create", {"type": 5, "name": []}, token=caller.token, key=key)
     assert r.status_code == 400, r.text
     error = r.json()["error"]
     assert error["code"] == "VALIDATION_FAILED"
@@ -594,9 +526,7 @@ async def test_health_and_readiness(api: Api) -> None:
 # 6. Relay and pagination, federation
 # ---------------------------------------------------------------------------
 
-NODE = (
-    "query ($id: ID!) { node(id: $id) { __typename id ... on Organization { name } } }"
-)
+NODE = "query ($id: ID!) { node(id: $id) { __typename id ... on Organization { name } } }"
 NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
 
 
@@ -607,10 +537,7 @@ async def test_node_answers_null_alike_for_foreign_malformed_and_missing(
     _, foreign_org = await api.admin_of_new_org()
     own = await api.gql(NODE, {"id": org}, token=admin.token)
     assert "errors" not in own, own
-    assert (
-        own["data"]["node"]["id"] == org
-        and own["data"]["node"]["__typename"] == "Organization"
-    )
+    assert own["data"]["node"]["id"] == org and own["data"]["node"]["__typename"] == "Organization"
 
     missing = encode("org", uuid.uuid4())
     answers = []
@@ -624,18 +551,14 @@ async def test_node_answers_null_alike_for_foreign_malformed_and_missing(
         body = await api.gql(NODE, {"id": candidate}, token=admin.token)
         body.pop("_status")
         answers.append(body)
-    assert answers[0]["data"] == {"node": None} and "errors" not in answers[0], answers[
-        0
-    ]
+    assert answers[0]["data"] == {"node": None} and "errors" not in answers[0], answers[0]
     assert all(a == answers[0] for a in answers), answers
 
 
 async def test_nodes_keeps_order_and_caps_count(api: Api) -> None:
     admin, org = await api.admin_of_new_org()
     _, foreign_org = await api.admin_of_new_org()
-    memberships = (await api.rpc("organization/v1/list", {}, token=admin.token)).json()[
-        "items"
-    ]
+    memberships = (await api.rpc("organization/v1/list", {}, token=admin.token)).json()["items"]
     membership = memberships[0]["id"]
     ids = [org, foreign_org, "bogus", membership, encode("org", uuid.uuid4()), org]
     body = await api.gql(NODES, {"ids": ids}, token=admin.token)
@@ -665,22 +588,15 @@ async def test_audit_events_pagination_walks_everything_once(api: Api) -> None:
     everything = await api.gql(AUDIT_PAGE, {"first": 100}, token=admin.token)
     assert "errors" not in everything, everything
     expected = [e["node"]["id"] for e in everything["data"]["auditEvents"]["edges"]]
-    operations = [
-        e["node"]["operation"] for e in everything["data"]["auditEvents"]["edges"]
-    ]
+    operations = [e["node"]["operation"] for e in everything["data"]["auditEvents"]["edges"]]
     assert len(expected) == 7  # create, select, 2 adds, 3 service accounts
-    assert (
-        operations[-1] == "organization/v1/create"
-        and operations.count("serviceAccount/v1/create") == 3
-    )
+    assert operations[-1] == "organization/v1/create" and operations.count("serviceAccount/v1/create") == 3
 
     walked: list[str] = []
     after = None
     pages = 0
     while True:
-        body = await api.gql(
-            AUDIT_PAGE, {"first": 2, "after": after}, token=admin.token
-        )
+        body = await api.gql(AUDIT_PAGE, {"first": 2, "after": after}, token=admin.token)
         assert "errors" not in body, body
         conn = body["data"]["auditEvents"]
         assert len(conn["edges"]) <= 2
@@ -695,9 +611,7 @@ async def test_audit_events_pagination_walks_everything_once(api: Api) -> None:
     assert walked == expected
     assert len(set(walked)) == len(walked)
 
-    bad = await api.gql(
-        AUDIT_PAGE, {"first": 2, "after": "not-a-cursor"}, token=admin.token
-    )
+    bad = await api.gql(AUDIT_PAGE, {"first": 2, "after": "not-a-cursor"}, token=admin.token)
     assert _codes(bad) == ["VALIDATION_FAILED"], bad
 
 
@@ -711,9 +625,7 @@ async def test_federation_service_sdl(api: Api) -> None:
     body = await api.gql("{ _service { sdl } }")
     assert "errors" not in body, body
     sdl = body["data"]["_service"]["sdl"]
-    assert (
-        "@key" in sdl and 'type Organization implements Node @key(fields: "id")' in sdl
-    )
+    assert "@key" in sdl and 'type Organization implements Node @key(fields: "id")' in sdl
 
 
 # ---------------------------------------------------------------------------
@@ -730,9 +642,7 @@ async def _count(statements: list[str], call: Any) -> tuple[int, Any]:
 VIEWER_TREE = "{ viewer { memberships { id organization { name } user { email } } } }"
 
 
-async def test_viewer_memberships_cost_constant_statements(
-    api: Api, statements: list[str]
-) -> None:
+async def test_viewer_memberships_cost_constant_statements(api: Api, statements: list[str]) -> None:
     one = await api.register()
     await api.create_org(one)
     eight = await api.register()
@@ -744,10 +654,7 @@ async def test_viewer_memberships_cost_constant_statements(
     assert "errors" not in body1 and "errors" not in body8, (body1, body8)
     assert len(body1["data"]["viewer"]["memberships"]) == 1
     assert len(body8["data"]["viewer"]["memberships"]) == 8
-    assert all(
-        m["organization"]["name"] and m["user"]["email"] == eight.email
-        for m in body8["data"]["viewer"]["memberships"]
-    )
+    assert all(m["organization"]["name"] and m["user"]["email"] == eight.email for m in body8["data"]["viewer"]["memberships"])
     assert n1 == n8, (n1, n8, statements)
     # set_config, user, memberships, organizations.
     assert n8 <= 4, statements
@@ -765,23 +672,13 @@ async def test_nodes_cost_constant_statements(api: Api, statements: list[str]) -
         "{ auditEvents(first: 100) { nodes { operation targetIds } } }",
         token=admin.token,
     )
-    ids = [
-        e["targetIds"][0]
-        for e in listing["data"]["auditEvents"]["nodes"]
-        if e["operation"] == "membership/v1/add"
-    ]
+    ids = [e["targetIds"][0] for e in listing["data"]["auditEvents"]["nodes"] if e["operation"] == "membership/v1/add"]
     assert len(ids) == 9 and all(i.startswith("mem_") for i in ids)
-    own = (await api.rpc("organization/v1/list", {}, token=admin.token)).json()[
-        "items"
-    ][0]["id"]
+    own = (await api.rpc("organization/v1/list", {}, token=admin.token)).json()["items"][0]["id"]
     ids = [own, *ids]
 
-    n2, small = await _count(
-        statements, api.gql(NODES_TREE, {"ids": ids[:2]}, token=admin.token)
-    )
-    n10, large = await _count(
-        statements, api.gql(NODES_TREE, {"ids": ids}, token=admin.token)
-    )
+    n2, small = await _count(statements, api.gql(NODES_TREE, {"ids": ids[:2]}, token=admin.token))
+    n10, large = await _count(statements, api.gql(NODES_TREE, {"ids": ids}, token=admin.token))
     assert "errors" not in small and "errors" not in large, (small, large)
     assert [n["id"] for n in large["data"]["nodes"]] == ids
     assert all(n["organization"]["name"] for n in large["data"]["nodes"])
@@ -818,9 +715,7 @@ def test_duplicate_root_fields_are_refused() -> None:
             return 3
 
     _check_unique([BillingQuery, OtherQuery], "Query")
-    with pytest.raises(
-        DuplicateFieldError, match=r"Query\.invoices.*BillingQuery.*LedgerQuery"
-    ):
+    with pytest.raises(DuplicateFieldError, match=r"Query\.invoices.*BillingQuery.*LedgerQuery"):
         _check_unique([BillingQuery, OtherQuery, LedgerQuery], "Query")
 
 

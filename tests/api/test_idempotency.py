@@ -171,9 +171,7 @@ async def test_same_key_different_body_is_422(api, owner) -> None:
     assert other.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert "Idempotent-Replayed" not in other.headers
 
-    gql = await api.gql(
-        GQL_ORG_CREATE, {"input": {"type": "ASSOCIATION", "name": "Other"}, "key": key}, token=caller.token
-    )
+    gql = await api.gql(GQL_ORG_CREATE, {"input": {"type": "ASSOCIATION", "name": "Other"}, "key": key}, token=caller.token)
     # A different operation is a different key space: not a reuse.
     assert "errors" not in gql, gql
 

@@ -25,7 +25,9 @@ async def _wait_state(api, token: str, workflow_id: str, state: str, timeout: fl
 
 async def _request(api, org: str):
     applicant = await api.register()
-    r = await api.rpc("joinRequest/v1/create", {"organizationId": org, "message": "Unit 12B"}, token=applicant.token, key=uuid.uuid4().hex)
+    r = await api.rpc(
+        "joinRequest/v1/create", {"organizationId": org, "message": "Unit 12B"}, token=applicant.token, key=uuid.uuid4().hex
+    )
     assert r.status_code == 200, r.text
     return applicant, r.json()
 
@@ -43,7 +45,9 @@ async def test_approval_admits_the_user(api) -> None:
     memberships = (await api.rpc("organization/v1/list", token=applicant.token)).json()["items"]
     assert [(m["organizationId"], m["roles"]) for m in memberships] == [(org, ["member"])]
     # Deciding twice is refused with a stable code.
-    again = await api.rpc("joinRequest/v1/decide", {"id": request["id"], "approve": False}, token=admin.token, key=uuid.uuid4().hex)
+    again = await api.rpc(
+        "joinRequest/v1/decide", {"id": request["id"], "approve": False}, token=admin.token, key=uuid.uuid4().hex
+    )
     assert again.status_code == 409 and again.json()["error"]["code"] == "JOIN_REQUEST_NOT_PENDING"
 
 
@@ -70,7 +74,9 @@ async def test_undecided_request_expires_on_its_durable_timer(api, short_review)
     await _wait_state(api, admin.token, request["workflowId"], "SUCCESS")
     late = await api.rpc("joinRequest/v1/decide", {"id": request["id"], "approve": True}, token=admin.token, key=uuid.uuid4().hex)
     assert late.json()["error"]["code"] == "JOIN_REQUEST_NOT_PENDING"
-    events = await api.gql('{ auditEvents(first: 10, operation: "joinRequest/expire") { nodes { actorKind targetIds } } }', token=admin.token)
+    events = await api.gql(
+        '{ auditEvents(first: 10, operation: "joinRequest/expire") { nodes { actorKind targetIds } } }', token=admin.token
+    )
     assert events["data"]["auditEvents"]["nodes"][0]["actorKind"] == "workflow"
 
 
@@ -90,5 +96,7 @@ async def test_members_and_service_accounts_cannot_join_again(api) -> None:
     assert r.status_code == 409 and r.json()["error"]["code"] == "ALREADY_MEMBER"
     unknown = "org_" + "a" * 26
     applicant = await api.register()
-    r = await api.rpc("joinRequest/v1/create", {"organizationId": unknown, "message": "hi"}, token=applicant.token, key=uuid.uuid4().hex)
+    r = await api.rpc(
+        "joinRequest/v1/create", {"organizationId": unknown, "message": "hi"}, token=applicant.token, key=uuid.uuid4().hex
+    )
     assert r.status_code == 404 and r.json()["error"]["code"] == "ORGANIZATION_NOT_FOUND"

@@ -28,8 +28,12 @@ async def test_prune_workflow_removes_only_expired_keys(api, platform, settings)
     owner = create_engine(settings.database_url.get_secret_value(), settings, pool_size=1)
     try:
         async with session_factory(owner)() as s, s.begin():
-            await s.execute(text("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = :k"), {"k": keys[0]})
-            await s.execute(text("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = :k"), {"k": keys[1]})
+            await s.execute(
+                text("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = :k"), {"k": keys[0]}
+            )
+            await s.execute(
+                text("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = :k"), {"k": keys[1]}
+            )
         await prune_idempotency_keys_workflow(datetime.now(UTC), None)
         async with session_factory(owner)() as s:
             left = set((await s.execute(text("SELECT key FROM idempotency_keys WHERE key = ANY(:k)"), {"k": keys})).scalars())

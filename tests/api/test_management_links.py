@@ -29,7 +29,9 @@ async def test_link_grants_no_access_without_membership(api) -> None:
 async def test_only_an_association_links_only_a_management_company(api) -> None:
     board, _ = await api.admin_of_new_org("association")
     other, not_a_company = await api.admin_of_new_org("service_provider")
-    r = await api.rpc("managementLink/v1/create", {"managerOrganizationId": not_a_company}, token=board.token, key=uuid.uuid4().hex)
+    r = await api.rpc(
+        "managementLink/v1/create", {"managerOrganizationId": not_a_company}, token=board.token, key=uuid.uuid4().hex
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_MANAGEMENT_LINK"
     unknown = "org_" + "b" * 26
     r = await api.rpc("managementLink/v1/create", {"managerOrganizationId": unknown}, token=board.token, key=uuid.uuid4().hex)

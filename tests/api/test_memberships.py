@@ -39,4 +39,7 @@ async def test_organization_list_names_each_organization_in_constant_statements(
 
     # GraphQL answers the same question through the same field.
     body = await api.gql("{ myMemberships { items { organizationId organization { name type } } } }", token=many.token)
-    assert {m["organizationId"]: (m["organization"]["name"], m["organization"]["type"].lower()) for m in body["data"]["myMemberships"]["items"]} == made
+    assert {
+        m["organizationId"]: (m["organization"]["name"], m["organization"]["type"].lower())
+        for m in body["data"]["myMemberships"]["items"]
+    } == made

@@ -176,9 +176,23 @@ def _generate(spec: dict[str, Any], tmp: Path) -> str:
     package = f"hestami_client_{uuid.uuid4().hex[:8]}"
     generator = Path(sys.executable).parent / "openapi-python-client"
     result = subprocess.run(
-        [str(generator), "generate", "--path", str(spec_file), "--output-path", str(tmp / package),
-         "--meta", "none", "--config", str(config), "--fail-on-warning"],
-        cwd=tmp, capture_output=True, text=True, timeout=60,
+        [
+            str(generator),
+            "generate",
+            "--path",
+            str(spec_file),
+            "--output-path",
+            str(tmp / package),
+            "--meta",
+            "none",
+            "--config",
+            str(config),
+            "--fail-on-warning",
+        ],
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stdout, result.stdout
@@ -245,9 +259,14 @@ async def test_generated_client_round_trip(spec: dict[str, Any], live_server: st
             await api("association", "association_create_v1").asyncio_detailed(
                 client=client,
                 body=models.AssociationCreateInput(
-                    code="GEN", legal_name="Generated HOA, Inc.", kind=models.AssociationKind.HOA,
-                    status=models.AssociationStatus.ACTIVE, region="CA", country="US",
-                    fiscal_year_start_month=1, accounting_basis=models.AccountingBasis.ACCRUAL,
+                    code="GEN",
+                    legal_name="Generated HOA, Inc.",
+                    kind=models.AssociationKind.HOA,
+                    status=models.AssociationStatus.ACTIVE,
+                    region="CA",
+                    country="US",
+                    fiscal_year_start_month=1,
+                    accounting_basis=models.AccountingBasis.ACCRUAL,
                 ),
                 idempotency_key=key_(),
             )
@@ -261,15 +280,25 @@ async def test_generated_client_round_trip(spec: dict[str, Any], live_server: st
             await api("unit", "unit_create_v1").asyncio_detailed(
                 client=client,
                 body=models.UnitCreateInput(
-                    association_id=association.id, unit_number="7", unit_type=models.UnitType.CONDO,
-                    status=models.UnitStatus.ACTIVE, street="7 Generated Way", city="Sacramento", region="CA",
-                    postal_code="95814", country="US", voting_weight="1", assessment_share="0.0125",
+                    association_id=association.id,
+                    unit_number="7",
+                    unit_type=models.UnitType.CONDO,
+                    status=models.UnitStatus.ACTIVE,
+                    street="7 Generated Way",
+                    city="Sacramento",
+                    region="CA",
+                    postal_code="95814",
+                    country="US",
+                    voting_weight="1",
+                    assessment_share="0.0125",
                 ),
                 idempotency_key=key_(),
             )
         ).parsed
         read = (await api("unit", "unit_get_v1").asyncio_detailed(client=client, body=models.UnitGetInput(id=unit.id))).parsed
-        assert read.id == unit.id and read.association_id == association.id and read.assessment_share == "0.01250000"  # the column's scale, exact
+        assert (
+            read.id == unit.id and read.association_id == association.id and read.assessment_share == "0.01250000"
+        )  # the column's scale, exact
         payment = await api("payment", "payment_record_v1").asyncio_detailed(
             client=client,
             body=models.PaymentRecordInput(

@@ -164,22 +164,36 @@ async def _rich_data(api: RecordingApi) -> None:
     unit = {"unitId": c.units[2], "amount": "10.00", "entryDate": "2026-02-02"}
     await api.call("ownerLedgerEntry/v1/charge", unit | {"memo": "Key fob", "accountId": r.b.accounts["4000"]}, admin)
     await api.call("ownerLedgerEntry/v1/credit", unit | {"memo": "Refund", "accountId": r.b.accounts["4000"]}, admin)
-    await api.call("lateFeeRule/v1/set", {"associationId": c.association, "graceDays": 5, "method": "flat", "amount": "10.00"}, admin)
+    await api.call(
+        "lateFeeRule/v1/set", {"associationId": c.association, "graceDays": 5, "method": "flat", "amount": "10.00"}, admin
+    )
     await api.call("lateFeeRule/v1/apply", {"associationId": c.association, "asOf": "2026-02-20"}, admin)
     await api.call("budget/v1/set", sample_budget(r.b), admin)
     entry = await api.call(
         "journalEntry/v1/post",
-        {"associationId": c.association, "entryDate": "2026-02-03", "memo": "Reclass",
-         "lines": [r.b.line("5100", debit="12.00"), r.b.line("1010", credit="12.00")]},
+        {
+            "associationId": c.association,
+            "entryDate": "2026-02-03",
+            "memo": "Reclass",
+            "lines": [r.b.line("5100", debit="12.00"), r.b.line("1010", credit="12.00")],
+        },
         admin,
     )
     await api.call("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-02-04"}, admin)
     await api.call("fiscalPeriod/v1/close", {"associationId": c.association, "month": "2025-12-01"}, admin)
     buyer = await api.call("party/v1/create", {"kind": "person", "name": "Buyer", "deliveryPreference": "postal"}, admin)
-    await api.call("ownership/v1/transfer", {"unitId": c.units[1], "transferOn": "2026-03-01", "buyers": [{"partyId": buyer["id"], "interest": "1"}]}, admin)
+    await api.call(
+        "ownership/v1/transfer",
+        {"unitId": c.units[1], "transferOn": "2026-03-01", "buyers": [{"partyId": buyer["id"], "interest": "1"}]},
+        admin,
+    )
     await api.call("serviceAccount/v1/create", {"name": "Bank feed"}, admin)
     company, _ = await api.admin_of_new_org("management_company")
-    await api.call("managementLink/v1/create", {"managerOrganizationId": (await api.call("organization/v1/list", {}, company))["items"][0]["organizationId"]}, admin)
+    await api.call(
+        "managementLink/v1/create",
+        {"managerOrganizationId": (await api.call("organization/v1/list", {}, company))["items"][0]["organizationId"]},
+        admin,
+    )
     applicant = await api.register()
     request = await api.call("joinRequest/v1/create", {"organizationId": c.org, "message": "Unit 3"}, applicant)
     await api.call("joinRequest/v1/decide", {"id": request["id"], "approve": True}, admin)
@@ -191,12 +205,23 @@ async def _rich_data(api: RecordingApi) -> None:
     d = await open_desk(api)
     await api.call(
         "insuranceCertificate/v1/create",
-        {"vendorId": d.vendor, "kind": "general_liability", "carrier": "Acme Mutual", "policyNumber": "GL-1",
-         "coverageAmount": "1000000.00", "effectiveOn": "2026-01-01", "expiresOn": "2026-12-31"},
+        {
+            "vendorId": d.vendor,
+            "kind": "general_liability",
+            "carrier": "Acme Mutual",
+            "policyNumber": "GL-1",
+            "coverageAmount": "1000000.00",
+            "effectiveOn": "2026-01-01",
+            "expiresOn": "2026-12-31",
+        },
         d.admin,
     )
     invoice = await approved(api, d)
-    await api.call("vendorPayment/v1/create", {"invoiceId": invoice["id"], "paidOn": "2026-03-20", "amount": "300.00", "method": "check"}, d.admin)
+    await api.call(
+        "vendorPayment/v1/create",
+        {"invoiceId": invoice["id"], "paidOn": "2026-03-20", "amount": "300.00", "method": "check"},
+        d.admin,
+    )
     big = await enter(api, d, lines=[d.line("5100", "5000.00")])
     await api.call("invoice/v1/approve", {"id": big["id"]}, d.manager)
     await api.call("invoice/v1/reject", {"id": big["id"], "reason": "Not ours"}, d.board)

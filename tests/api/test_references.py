@@ -34,11 +34,15 @@ def _sample(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object":
-        return {name: _sample(sub, defs) for name, sub in schema.get("properties", {}).items() if name in schema.get("required", [])}
+        return {
+            name: _sample(sub, defs) for name, sub in schema.get("properties", {}).items() if name in schema.get("required", [])
+        }
     if kind == "array":
         return [_sample(schema["items"], defs) for _ in range(schema.get("minItems", 0))]
     if kind == "string":
-        return {"date": "2026-01-31", "date-time": "2026-01-31T00:00:00Z"}.get(schema.get("format", ""), "x" * schema.get("minLength", 1))
+        return {"date": "2026-01-31", "date-time": "2026-01-31T00:00:00Z"}.get(
+            schema.get("format", ""), "x" * schema.get("minLength", 1)
+        )
     if kind == "integer":
         return schema.get("minimum", 1)
     if kind == "number":
@@ -50,11 +54,15 @@ def _sample(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
 
 def _taking_an_association() -> list[str]:
     load_domains()
-    return sorted(op.name for op in REGISTRY.values() if any(wire == "associationId" for _, wire, _ in reference_fields(op.input)))
+    return sorted(
+        op.name for op in REGISTRY.values() if any(wire == "associationId" for _, wire, _ in reference_fields(op.input))
+    )
 
 
 def test_the_reports_of_the_issue_are_among_them() -> None:
-    assert {"arAging/v1/get", "delinquencyList/v1/get", "financialReport/v1/trialBalance", "unit/v1/list"} <= set(_taking_an_association())
+    assert {"arAging/v1/get", "delinquencyList/v1/get", "financialReport/v1/trialBalance", "unit/v1/list"} <= set(
+        _taking_an_association()
+    )
     assert len(_taking_an_association()) >= 30
 
 

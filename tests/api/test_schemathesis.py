@@ -139,5 +139,7 @@ async def test_unstorable_text_is_a_400_not_a_500(api) -> None:
         )
         assert gql["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED", gql
 
-    body = await api.gql('{ auditEvents(first: 100, operation: "serviceAccount/v1/create") { nodes { id } } }', token=caller.token)
+    body = await api.gql(
+        '{ auditEvents(first: 100, operation: "serviceAccount/v1/create") { nodes { id } } }', token=caller.token
+    )
     assert body["data"]["auditEvents"]["nodes"] == []

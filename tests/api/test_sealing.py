@@ -26,7 +26,9 @@ async def test_api_key_is_sealed_at_rest(api, settings) -> None:
     try:
         async with session_factory(owner)() as s:
             row = (
-                await s.execute(text("SELECT workflow_id, response_body::text AS body FROM idempotency_keys WHERE key = :k"), {"k": key})
+                await s.execute(
+                    text("SELECT workflow_id, response_body::text AS body FROM idempotency_keys WHERE key = :k"), {"k": key}
+                )
             ).one()
     finally:
         await owner.dispose()

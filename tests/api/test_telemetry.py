@@ -26,9 +26,7 @@ def _describe(spans: Sequence[ReadableSpan]) -> list[tuple[str, object, object]]
     return [(s.name, *_scope_of(s)) for s in spans]
 
 
-async def test_request_spans_carry_organization_and_user(
-    api: Api, span_exporter
-) -> None:
+async def test_request_spans_carry_organization_and_user(api: Api, span_exporter) -> None:
     caller, org = await api.admin_of_new_org()
     org_uuid, user_uuid = str(decode(org)[1]), str(decode(caller.user_id)[1])
     expected = (org_uuid, user_uuid)
@@ -51,9 +49,7 @@ async def test_request_spans_carry_organization_and_user(
     servers = [
         s
         for s in spans
-        if s.kind is SpanKind.SERVER
-        and s.instrumentation_scope is not None
-        and s.instrumentation_scope.name == STARLETTE_SCOPE
+        if s.kind is SpanKind.SERVER and s.instrumentation_scope is not None and s.instrumentation_scope.name == STARLETTE_SCOPE
     ]
     routes = sorted(str((s.attributes or {}).get("http.route")) for s in servers)
     assert routes == ["/api/v1/rpc/{name:path}", "/graphql"], _describe(spans)
@@ -81,15 +77,9 @@ async def test_spans_of_another_caller_carry_theirs(api: Api, span_exporter) -> 
     telemetry._scope.set(("", ""))
     for caller, org in ((first, first_org), (second, second_org)):
         span_exporter.clear()
-        body = await api.gql(
-            "{ viewer { activeOrganization { id } } }", token=caller.token
-        )
+        body = await api.gql("{ viewer { activeOrganization { id } } }", token=caller.token)
         assert "errors" not in body, body
         expected = (str(decode(org)[1]), str(decode(caller.user_id)[1]))
-        spans = [
-            s
-            for s in span_exporter.get_finished_spans()
-            if s.name == "graphql.operation" or s.name.startswith("sql ")
-        ]
+        spans = [s for s in span_exporter.get_finished_spans() if s.name == "graphql.operation" or s.name.startswith("sql ")]
         assert spans
         assert all(_scope_of(s) == expected for s in spans), _describe(spans)

@@ -27,7 +27,9 @@ async def test_websocket_operations_are_authenticated(live_server, api) -> None:
     assert message["payload"]["data"]["viewer"]["activeOrganization"]["id"] == org
     anonymous = await _run(live_server, "{ viewer { principalKind } }", {})
     assert anonymous["payload"]["data"]["viewer"] is None
-    refused = await _run(live_server, "{ auditEvents(first: 1000) { nodes { id } } }", {"Authorization": f"Bearer {caller.token}"})
+    refused = await _run(
+        live_server, "{ auditEvents(first: 1000) { nodes { id } } }", {"Authorization": f"Bearer {caller.token}"}
+    )
     assert refused["type"] == "error" or refused["payload"].get("errors"), refused
 
 

@@ -9,16 +9,31 @@ from typing import Any
 from tests.helpers import Api, Caller
 
 ASSOCIATION = {
-    "code": "MGV", "legalName": "Maple Grove Homeowners Association, Inc.", "kind": "hoa", "status": "active",
-    "region": "CA", "country": "US", "taxId": "12-3456789", "fiscalYearStartMonth": 1, "accountingBasis": "accrual",
+    "code": "MGV",
+    "legalName": "Maple Grove Homeowners Association, Inc.",
+    "kind": "hoa",
+    "status": "active",
+    "region": "CA",
+    "country": "US",
+    "taxId": "12-3456789",
+    "fiscalYearStartMonth": 1,
+    "accountingBasis": "accrual",
 }
 
 
 def unit_fields(number: str, share: str = "0.01") -> dict[str, Any]:
     return {
-        "unitNumber": number, "unitType": "condo", "status": "active", "street": f"{number} Maple Grove Ln",
-        "city": "Sacramento", "region": "CA", "postalCode": "95814", "country": "US", "squareFeet": 1000,
-        "votingWeight": share, "assessmentShare": share,
+        "unitNumber": number,
+        "unitType": "condo",
+        "status": "active",
+        "street": f"{number} Maple Grove Ln",
+        "city": "Sacramento",
+        "region": "CA",
+        "postalCode": "95814",
+        "country": "US",
+        "squareFeet": 1000,
+        "votingWeight": share,
+        "assessmentShare": share,
     }
 
 
@@ -60,7 +75,9 @@ async def build(api: Api, units: int = 3, *, code: str = "MGV", admin: Caller | 
             await api.call(
                 "party/v1/create",
                 {
-                    "kind": "person", "name": f"Owner {code} {i + 1}", "deliveryPreference": "postal",
+                    "kind": "person",
+                    "name": f"Owner {code} {i + 1}",
+                    "deliveryPreference": "postal",
                     "contactPoints": [
                         {"kind": "email", "value": f"owner{i + 1}@example.org", "isPrimary": True},
                         {"kind": "phone", "value": "+14155550100", "isPrimary": True},
@@ -75,7 +92,9 @@ async def build(api: Api, units: int = 3, *, code: str = "MGV", admin: Caller | 
             {"unitId": unit, "partyId": party, "interest": "1", "startsOn": "2020-01-01", "isPrimary": True},
             admin,
         )
-        await api.call("resident/v1/create", {"unitId": unit, "partyId": party, "kind": "owner", "movedInOn": "2020-01-01"}, admin)
+        await api.call(
+            "resident/v1/create", {"unitId": unit, "partyId": party, "kind": "owner", "movedInOn": "2020-01-01"}, admin
+        )
     return c
 
 
@@ -86,8 +105,16 @@ async def add_people(api: Api, c: Community) -> Community:
     tenant, _ = await api.add_member(c.admin, ["member"])
     nobody, _ = await api.add_member(c.admin, ["member"])
     await api.call("party/v1/update", {"id": c.parties[0], "userId": owner.user_id}, c.admin)
-    tenant_party = await api.call("party/v1/create", {"kind": "person", "name": "Tess Tenant", "deliveryPreference": "postal", "userId": tenant.user_id}, c.admin)
-    await api.call("resident/v1/create", {"unitId": c.units[1], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": "2025-01-01"}, c.admin)
+    tenant_party = await api.call(
+        "party/v1/create",
+        {"kind": "person", "name": "Tess Tenant", "deliveryPreference": "postal", "userId": tenant.user_id},
+        c.admin,
+    )
+    await api.call(
+        "resident/v1/create",
+        {"unitId": c.units[1], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": "2025-01-01"},
+        c.admin,
+    )
     for caller in (owner, tenant, nobody):
         await api.select(caller, c.org)
     c.owner, c.tenant, c.nobody, c.tenant_party = owner, tenant, nobody, tenant_party["id"]

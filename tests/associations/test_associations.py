@@ -17,15 +17,22 @@ async def test_create_read_update_and_audit(api) -> None:
     assert got == created
     changed = await api.call("association/v1/update", {"id": created["id"], "fiscalYearStartMonth": 7, "taxId": None}, admin)
     assert changed["fiscalYearStartMonth"] == 7 and changed["taxId"] is None and changed["legalName"] == ASSOCIATION["legalName"]
-    audit = await api.gql('{ auditEvents(first: 1, operation: "association/v1/update") { nodes { summary targetIds } } }', token=admin.token)
+    audit = await api.gql(
+        '{ auditEvents(first: 1, operation: "association/v1/update") { nodes { summary targetIds } } }', token=admin.token
+    )
     event = audit["data"]["auditEvents"]["nodes"][0]
     assert event["summary"]["changed"] == {
         "fiscal_year_start_month": {"from": "1", "to": "7"},
         "tax_id": {"from": "12-3456789", "to": None},
     }
     assert created["id"] in event["targetIds"]
-    body = await api.gql("{ associations(first: 5) { nodes { code kind accountingBasis } pageInfo { hasNextPage } } }", token=admin.token)
-    assert body["data"]["associations"] == {"nodes": [{"code": "MGV", "kind": "HOA", "accountingBasis": "ACCRUAL"}], "pageInfo": {"hasNextPage": False}}
+    body = await api.gql(
+        "{ associations(first: 5) { nodes { code kind accountingBasis } pageInfo { hasNextPage } } }", token=admin.token
+    )
+    assert body["data"]["associations"] == {
+        "nodes": [{"code": "MGV", "kind": "HOA", "accountingBasis": "ACCRUAL"}],
+        "pageInfo": {"hasNextPage": False},
+    }
 
 
 async def test_a_management_company_runs_many_and_pages_through_them(api) -> None:
@@ -53,7 +60,9 @@ async def test_master_links_and_cycles(api) -> None:
     assert body["data"]["association"]["masterAssociation"] == {"code": "M"}
     subs = await api.call("association/v1/list", {"masterAssociationId": master["id"]}, admin)
     assert [n["code"] for n in subs["nodes"]] == ["S"]
-    r = await api.rpc("association/v1/update", {"id": master["id"], "masterAssociationId": sub["id"]}, token=admin.token, key="cycle")
+    r = await api.rpc(
+        "association/v1/update", {"id": master["id"], "masterAssociationId": sub["id"]}, token=admin.token, key="cycle"
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE", r.text
 
 
@@ -64,7 +73,9 @@ async def test_managing_organization_must_be_a_management_company(api) -> None:
     await api.rpc("organization/v1/select", {"organizationId": company_org}, token=company.token, key=uuid.uuid4().hex)
     provider_org = await api.create_org(admin, "service_provider")
     # The admin can see its own service provider, but it is no management company.
-    r = await api.rpc("association/v1/create", ASSOCIATION | {"managingOrganizationId": provider_org}, token=admin.token, key="sp")
+    r = await api.rpc(
+        "association/v1/create", ASSOCIATION | {"managingOrganizationId": provider_org}, token=admin.token, key="sp"
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE", r.text
     # A company the association has no link to is invisible (RLS), hence the same answer.
     r = await api.rpc("association/v1/create", ASSOCIATION | {"managingOrganizationId": company_org}, token=admin.token, key="co")

@@ -38,11 +38,22 @@ async def _association(api, platform, admin, org: str, units: int) -> str:
     for n, unit in enumerate(ids):
         party = uuid.uuid4()
         base = {"organization_id": org_id, "unit_id": decode(unit)[1], "party_id": party}
-        parties.append({"id": party, "organization_id": org_id, "kind": "person", "name": f"Owner {n}", "delivery_preference": "postal"})
+        parties.append(
+            {"id": party, "organization_id": org_id, "kind": "person", "name": f"Owner {n}", "delivery_preference": "postal"}
+        )
         owned.append(base | {"id": uuid.uuid4(), "interest": 1, "starts_on": "2020-01-01", "is_primary": True})
         lived.append(base | {"id": uuid.uuid4(), "kind": "owner", "moved_in_on": "2020-01-01"})
         for kind, value in (("email", f"o{n}@example.org"), ("phone", "+14155550100")):
-            points.append({"id": uuid.uuid4(), "organization_id": org_id, "party_id": party, "kind": kind, "value": value, "is_primary": True})
+            points.append(
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": org_id,
+                    "party_id": party,
+                    "kind": kind,
+                    "value": value,
+                    "is_primary": True,
+                }
+            )
     async with scoped_transaction(platform.sessions, org_id, None) as session:
         for model, values in ((Party, parties), (Ownership, owned), (Resident, lived), (ContactPoint, points)):
             await session.execute(insert(model), [_dates(v) for v in values])
@@ -82,8 +93,9 @@ async def test_a_list_of_associations_pages_their_units_in_one_statement(api, pl
     query = "{ associations(first: 10) { nodes { code units(first: 2) { nodes { unitNumber } pageInfo { hasNextPage } } } } }"
     statements.clear()
     body = await api.gql(query, token=admin.token)
-    assert [(a["code"], [u["unitNumber"] for u in a["units"]["nodes"]], a["units"]["pageInfo"]["hasNextPage"])
-            for a in body["data"]["associations"]["nodes"]] == [("N3", ["1", "2"], True), ("N4", ["1", "2"], True), ("N5", ["1", "2"], True)]
+    assert [
+        (a["code"], [u["unitNumber"] for u in a["units"]["nodes"]], a["units"]["pageInfo"]["hasNextPage"])
+        for a in body["data"]["associations"]["nodes"]
+    ] == [("N3", ["1", "2"], True), ("N4", ["1", "2"], True), ("N5", ["1", "2"], True)]
     # set_config, roles, associations, every association's first page of units.
     assert len(statements) == 4, statements
-

@@ -18,7 +18,11 @@ async def test_party_contact_points_and_delivery_consent(api) -> None:
     assert r.status_code == 422 and r.json()["error"]["code"] == "ELECTRONIC_CONSENT_REQUIRED", r.text
     created = await api.call(
         "party/v1/create",
-        party | {"electronicConsentAt": "2026-01-15T17:00:00Z", "contactPoints": [{"kind": "email", "value": "trust@example.org", "isPrimary": True}]},
+        party
+        | {
+            "electronicConsentAt": "2026-01-15T17:00:00Z",
+            "contactPoints": [{"kind": "email", "value": "trust@example.org", "isPrimary": True}],
+        },
         admin,
     )
     query = "query($id: ID!) { party(id: $id) { name contactPoints { kind value isPrimary } } }"
@@ -63,8 +67,11 @@ async def test_transfer_keeps_history(api) -> None:
         assert r.status_code == 422 and r.json()["error"]["code"] in ("INVALID_TRANSFER", "INVALID_REFERENCE"), (body, r.text)
     result = await api.call(
         "ownership/v1/transfer",
-        {"unitId": unit, "transferOn": "2026-06-01", "buyers": [
-            {"partyId": buyers[0], "interest": "0.5"}, {"partyId": buyers[1], "interest": "0.5", "isPrimary": True}]},
+        {
+            "unitId": unit,
+            "transferOn": "2026-06-01",
+            "buyers": [{"partyId": buyers[0], "interest": "0.5"}, {"partyId": buyers[1], "interest": "0.5", "isPrimary": True}],
+        },
         c.admin,
     )
     assert [o["endsOn"] for o in result["ended"]] == ["2026-06-01"]
@@ -75,7 +82,11 @@ async def test_transfer_keeps_history(api) -> None:
         {"interest": "0.5000", "isPrimary": True, "party": {"name": "Buyer Two"}},
         {"interest": "0.5000", "isPrimary": False, "party": {"name": "Buyer One"}},
     ]
-    assert [(h["party"]["name"], h["startsOn"], h["endsOn"]) for h in unit_view["ownershipHistory"]][-1] == ("Owner MGV 1", "2020-01-01", "2026-06-01")
+    assert [(h["party"]["name"], h["startsOn"], h["endsOn"]) for h in unit_view["ownershipHistory"]][-1] == (
+        "Owner MGV 1",
+        "2020-01-01",
+        "2026-06-01",
+    )
     ended = result["ended"][0]["id"]
     r = await api.rpc("ownership/v1/update", {"id": ended, "isPrimary": True}, token=c.admin.token, key="old")
     assert r.status_code == 422 and r.json()["error"]["code"] == "HISTORY_IMMUTABLE"
@@ -87,11 +98,14 @@ async def test_transfer_keeps_history(api) -> None:
 
 async def test_co_owner_interests_and_primary(api) -> None:
     c = await build(api, 1)
-    extra = (await api.call("party/v1/create", {"kind": "person", "name": "Co Owner", "deliveryPreference": "postal"}, c.admin))["id"]
+    extra = (await api.call("party/v1/create", {"kind": "person", "name": "Co Owner", "deliveryPreference": "postal"}, c.admin))[
+        "id"
+    ]
     r = await api.rpc(
         "ownership/v1/create",
         {"unitId": c.units[0], "partyId": extra, "interest": "0.1", "startsOn": "2024-01-01", "isPrimary": False},
-        token=c.admin.token, key="over",
+        token=c.admin.token,
+        key="over",
     )
     assert r.status_code == 422 and r.json()["error"]["code"] == "OWNERSHIP_INTEREST_EXCEEDED"
     current = (await api.call("ownership/v1/list", {"unitId": c.units[0]}, c.admin))["nodes"][0]
@@ -109,8 +123,12 @@ async def test_co_owner_interests_and_primary(api) -> None:
 
 async def test_residents_move_in_and_out(api) -> None:
     c = await build(api, 1)
-    tenant = (await api.call("party/v1/create", {"kind": "person", "name": "Tenant", "deliveryPreference": "postal"}, c.admin))["id"]
-    stay = await api.call("resident/v1/create", {"unitId": c.units[0], "partyId": tenant, "kind": "tenant", "movedInOn": "2025-02-01"}, c.admin)
+    tenant = (await api.call("party/v1/create", {"kind": "person", "name": "Tenant", "deliveryPreference": "postal"}, c.admin))[
+        "id"
+    ]
+    stay = await api.call(
+        "resident/v1/create", {"unitId": c.units[0], "partyId": tenant, "kind": "tenant", "movedInOn": "2025-02-01"}, c.admin
+    )
     query = "query($id: ID!) { unit(id: $id) { residents { kind party { name } } } }"
     body = await api.gql(query, {"id": c.units[0]}, token=c.admin.token)
     assert [r["kind"] for r in body["data"]["unit"]["residents"]] == ["OWNER", "TENANT"]
@@ -129,12 +147,46 @@ async def test_references_into_another_tenant_are_refused(api) -> None:
     ours = await build(api, 1)
     theirs = await build(api, 1)
     for name, body in (
-        ("ownership/v1/create", {"unitId": theirs.units[0], "partyId": ours.parties[0], "interest": "0.1", "startsOn": "2024-01-01", "isPrimary": False}),
-        ("ownership/v1/create", {"unitId": ours.units[0], "partyId": theirs.parties[0], "interest": "0.1", "startsOn": "2024-01-01", "isPrimary": False}),
-        ("resident/v1/create", {"unitId": theirs.units[0], "partyId": ours.parties[0], "kind": "tenant", "movedInOn": "2024-01-01"}),
-        ("unit/v1/create", {"associationId": theirs.association, "unitNumber": "X", "unitType": "condo", "status": "active",
-                            "street": "x", "city": "x", "region": "CA", "postalCode": "1", "country": "US",
-                            "votingWeight": "0", "assessmentShare": "0"}),
+        (
+            "ownership/v1/create",
+            {
+                "unitId": theirs.units[0],
+                "partyId": ours.parties[0],
+                "interest": "0.1",
+                "startsOn": "2024-01-01",
+                "isPrimary": False,
+            },
+        ),
+        (
+            "ownership/v1/create",
+            {
+                "unitId": ours.units[0],
+                "partyId": theirs.parties[0],
+                "interest": "0.1",
+                "startsOn": "2024-01-01",
+                "isPrimary": False,
+            },
+        ),
+        (
+            "resident/v1/create",
+            {"unitId": theirs.units[0], "partyId": ours.parties[0], "kind": "tenant", "movedInOn": "2024-01-01"},
+        ),
+        (
+            "unit/v1/create",
+            {
+                "associationId": theirs.association,
+                "unitNumber": "X",
+                "unitType": "condo",
+                "status": "active",
+                "street": "x",
+                "city": "x",
+                "region": "CA",
+                "postalCode": "1",
+                "country": "US",
+                "votingWeight": "0",
+                "assessmentShare": "0",
+            },
+        ),
     ):
         r = await api.rpc(name, body, token=ours.admin.token, key=uuid.uuid4().hex)
         assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE", (name, r.text)

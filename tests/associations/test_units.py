@@ -15,8 +15,13 @@ async def _association(api):
 
 async def test_create_update_and_emergency_contacts(api) -> None:
     admin, association = await _association(api)
-    contacts = [{"name": "Ann Neighbor", "relationship": "neighbor", "phone": "+1 916 555 0101"}, {"name": "Sis", "phone": "9165550102"}]
-    unit = await api.call("unit/v1/create", {"associationId": association, **unit_fields("12B"), "emergencyContacts": contacts}, admin)
+    contacts = [
+        {"name": "Ann Neighbor", "relationship": "neighbor", "phone": "+1 916 555 0101"},
+        {"name": "Sis", "phone": "9165550102"},
+    ]
+    unit = await api.call(
+        "unit/v1/create", {"associationId": association, **unit_fields("12B"), "emergencyContacts": contacts}, admin
+    )
     assert unit["unitNumber"] == "12B" and unit["assessmentShare"] == "0.01000000"
     query = "query($id: ID!) { unit(id: $id) { building emergencyContacts { name phone priority } association { code } } }"
     body = await api.gql(query, {"id": unit["id"]}, token=admin.token)
@@ -50,7 +55,11 @@ async def test_shares_may_not_exceed_one_and_inactive_units_free_theirs(api) -> 
         {"id": association},
         token=admin.token,
     )
-    assert body["data"]["association"]["shareTotals"] == {"unitCount": 1, "votingWeight": "0.50000000", "assessmentShare": "0.50000000"}
+    assert body["data"]["association"]["shareTotals"] == {
+        "unitCount": 1,
+        "votingWeight": "0.50000000",
+        "assessmentShare": "0.50000000",
+    }
 
 
 async def test_bad_unit_input(api) -> None:
@@ -63,7 +72,9 @@ async def test_bad_unit_input(api) -> None:
         {"unitNumber": ""},
         {"country": "us"},
     ):
-        r = await api.rpc("unit/v1/create", {"associationId": association, **unit_fields("9"), **bad}, token=admin.token, key=uuid.uuid4().hex)
+        r = await api.rpc(
+            "unit/v1/create", {"associationId": association, **unit_fields("9"), **bad}, token=admin.token, key=uuid.uuid4().hex
+        )
         assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED", (bad, r.text)
     r = await api.rpc("unit/v1/create", {"associationId": "asn_" + "a" * 26, **unit_fields("9")}, token=admin.token, key="nope")
     assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_REFERENCE"

@@ -28,7 +28,11 @@ async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:
     c = people
     body = await api.gql(NESTED, {"id": c.association}, token=c.owner.token)
     assert body["data"]["association"]["units"]["nodes"] == [
-        {"unitNumber": "1", "currentOwners": [{"party": {"name": "Owner MGV 1"}}], "residents": [{"kind": "OWNER", "party": {"name": "Owner MGV 1"}}]}
+        {
+            "unitNumber": "1",
+            "currentOwners": [{"party": {"name": "Owner MGV 1"}}],
+            "residents": [{"kind": "OWNER", "party": {"name": "Owner MGV 1"}}],
+        }
     ]
     assert (await api.gql(MINE, token=c.owner.token))["data"]["viewer"]["myUnits"] == [
         {"unitNumber": "1", "currentOwners": [{"party": {"name": "Owner MGV 1"}}]}
@@ -43,8 +47,14 @@ async def test_owner_sees_own_unit_owners_and_household(api, people) -> None:
     mine = await api.call("association/v1/get", {"id": c.association}, c.owner)
     assert (mine["code"], mine["taxId"]) == ("MGV", None)
     # Their own phone number, yes; linking accounts or writing units, no.
-    await api.call("party/v1/update", {"id": c.parties[0], "contactPoints": [{"kind": "phone", "value": "+19165550199", "isPrimary": True}]}, c.owner)
-    r = await api.rpc("party/v1/update", {"id": c.parties[0], "userId": c.nobody.user_id}, token=c.owner.token, key=uuid.uuid4().hex)
+    await api.call(
+        "party/v1/update",
+        {"id": c.parties[0], "contactPoints": [{"kind": "phone", "value": "+19165550199", "isPrimary": True}]},
+        c.owner,
+    )
+    r = await api.rpc(
+        "party/v1/update", {"id": c.parties[0], "userId": c.nobody.user_id}, token=c.owner.token, key=uuid.uuid4().hex
+    )
     assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN"
     r = await api.rpc("unit/v1/update", {"id": c.units[0], "building": "mine"}, token=c.owner.token, key=uuid.uuid4().hex)
     assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN"
@@ -81,7 +91,11 @@ async def test_member_without_a_unit_sees_no_units(api, people) -> None:
 async def test_access_follows_a_transfer_on_the_next_request(api, people) -> None:
     c = people
     buyer = await api.call("party/v1/create", {"kind": "person", "name": "New Owner", "deliveryPreference": "postal"}, c.admin)
-    await api.call("ownership/v1/transfer", {"unitId": c.units[0], "transferOn": "2025-06-01", "buyers": [{"partyId": buyer["id"], "interest": "1"}]}, c.admin)
+    await api.call(
+        "ownership/v1/transfer",
+        {"unitId": c.units[0], "transferOn": "2025-06-01", "buyers": [{"partyId": buyer["id"], "interest": "1"}]},
+        c.admin,
+    )
     # Still living there as the old owner-occupant, no longer an owner: the unit
     # stays visible (resident), its ownerships don't.
     assert (await api.call("ownership/v1/list", {"unitId": c.units[0]}, c.owner))["nodes"] == []

@@ -33,9 +33,7 @@ async def expect_auth_error(code: ErrorCode, call: Awaitable[object]) -> None:
     assert caught.value.status == 401
 
 
-async def test_create_then_get(
-    store: SessionStore, redis_client: Redis, redis_prefix: str
-) -> None:
+async def test_create_then_get(store: SessionStore, redis_client: Redis, redis_prefix: str) -> None:
     user_id = uuid4()
     before = datetime.now(UTC)
 
@@ -61,9 +59,7 @@ async def test_create_then_get(
 
 
 @pytest.mark.parametrize("session_id", ["x" * 24, "nope", "a:b", ""])
-async def test_get_unknown_or_malformed_is_none(
-    store: SessionStore, session_id: str
-) -> None:
+async def test_get_unknown_or_malformed_is_none(store: SessionStore, session_id: str) -> None:
     assert await store.get(session_id) is None
 
 
@@ -84,9 +80,7 @@ async def test_rotate_issues_a_new_token_for_the_same_session(
     assert third.startswith(f"rt_{session.id}.")
 
 
-async def test_rotate_slides_the_expiry(
-    store: SessionStore, redis_client: Redis, redis_prefix: str
-) -> None:
+async def test_rotate_slides_the_expiry(store: SessionStore, redis_client: Redis, redis_prefix: str) -> None:
     user_id = uuid4()
     session, token = await store.create(user_id, "user")
     session_key = f"{redis_prefix}:sess:{session.id}"
@@ -100,9 +94,7 @@ async def test_rotate_slides_the_expiry(
         assert TTL - 5 <= await redis_client.ttl(key) <= TTL
 
 
-async def test_reusing_a_rotated_token_kills_the_session(
-    store: SessionStore, redis_client: Redis, redis_prefix: str
-) -> None:
+async def test_reusing_a_rotated_token_kills_the_session(store: SessionStore, redis_client: Redis, redis_prefix: str) -> None:
     user_id = uuid4()
     session, first = await store.create(user_id, "user")
     _, second = await store.rotate(first)
@@ -113,9 +105,7 @@ async def test_reusing_a_rotated_token_kills_the_session(
     # The legitimate holder is logged out too: the token leaked, so both sides lose it.
     await expect_auth_error(ErrorCode.SESSION_REVOKED, store.rotate(second))
     assert await redis_client.exists(f"{redis_prefix}:sess:{session.id}:used") == 0
-    assert (
-        await redis_client.smembers(f"{redis_prefix}:user-sessions:{user_id}") == set()
-    )
+    assert await redis_client.smembers(f"{redis_prefix}:user-sessions:{user_id}") == set()
 
 
 async def test_never_issued_secret_is_invalid_and_leaves_the_session(
@@ -123,9 +113,7 @@ async def test_never_issued_secret_is_invalid_and_leaves_the_session(
 ) -> None:
     session, token = await store.create(uuid4(), "user")
 
-    await expect_auth_error(
-        ErrorCode.TOKEN_INVALID, store.rotate(f"rt_{session.id}.made-up-secret")
-    )
+    await expect_auth_error(ErrorCode.TOKEN_INVALID, store.rotate(f"rt_{session.id}.made-up-secret"))
 
     assert await store.get(session.id) == session
     assert await store.rotate(token)
@@ -145,27 +133,19 @@ async def test_never_issued_secret_is_invalid_and_leaves_the_session(
         "not a token at all",
     ],
 )
-async def test_malformed_refresh_token_is_invalid(
-    store: SessionStore, token: str
-) -> None:
+async def test_malformed_refresh_token_is_invalid(store: SessionStore, token: str) -> None:
     await expect_auth_error(ErrorCode.TOKEN_INVALID, store.rotate(token))
 
 
 async def test_unknown_session_is_revoked(store: SessionStore) -> None:
-    await expect_auth_error(
-        ErrorCode.SESSION_REVOKED, store.rotate(f"rt_{'a' * 24}.secret")
-    )
+    await expect_auth_error(ErrorCode.SESSION_REVOKED, store.rotate(f"rt_{'a' * 24}.secret"))
 
 
 @pytest.mark.parametrize("racers", [2, 10])
-async def test_parallel_rotation_lets_one_win_and_kills_the_session(
-    store: SessionStore, racers: int
-) -> None:
+async def test_parallel_rotation_lets_one_win_and_kills_the_session(store: SessionStore, racers: int) -> None:
     session, token = await store.create(uuid4(), "user")
 
-    results = await asyncio.gather(
-        *(store.rotate(token) for _ in range(racers)), return_exceptions=True
-    )
+    results = await asyncio.gather(*(store.rotate(token) for _ in range(racers)), return_exceptions=True)
 
     winners = [r for r in results if isinstance(r, tuple)]
     errors = [r for r in results if isinstance(r, BaseException)]
@@ -179,9 +159,7 @@ async def test_parallel_rotation_lets_one_win_and_kills_the_session(
     await expect_auth_error(ErrorCode.SESSION_REVOKED, store.rotate(winners[0][1]))
 
 
-async def test_revoke(
-    store: SessionStore, redis_client: Redis, redis_prefix: str
-) -> None:
+async def test_revoke(store: SessionStore, redis_client: Redis, redis_prefix: str) -> None:
     user_id = uuid4()
     session, token = await store.create(user_id, "user")
     other, _ = await store.create(user_id, "user")
@@ -190,9 +168,7 @@ async def test_revoke(
 
     assert await store.get(session.id) is None
     await expect_auth_error(ErrorCode.SESSION_REVOKED, store.rotate(token))
-    assert await redis_client.smembers(f"{redis_prefix}:user-sessions:{user_id}") == {
-        other.id
-    }
+    assert await redis_client.smembers(f"{redis_prefix}:user-sessions:{user_id}") == {other.id}
     assert await store.get(other.id) == other
 
 
@@ -200,9 +176,7 @@ async def test_revoke_unknown_session_is_a_no_op(store: SessionStore) -> None:
     await store.revoke("x" * 24)
 
 
-async def test_revoke_all_for_user(
-    store: SessionStore, redis_client: Redis, redis_prefix: str
-) -> None:
+async def test_revoke_all_for_user(store: SessionStore, redis_client: Redis, redis_prefix: str) -> None:
     user_id = uuid4()
     mine = [await store.create(user_id, "user") for _ in range(3)]
     _, first_token = mine[0]
@@ -239,17 +213,13 @@ async def test_set_active_organization_does_not_resurrect_a_revoked_session(
     session, _ = await store.create(uuid4(), "user")
     await store.revoke(session.id)
 
-    await expect_auth_error(
-        ErrorCode.SESSION_REVOKED, store.set_active_organization(session.id, uuid4())
-    )
+    await expect_auth_error(ErrorCode.SESSION_REVOKED, store.set_active_organization(session.id, uuid4()))
 
     assert await redis_client.exists(f"{redis_prefix}:sess:{session.id}") == 0
     assert await store.get(session.id) is None
 
 
-async def test_works_with_a_client_that_returns_bytes(
-    redis_url: str, redis_prefix: str
-) -> None:
+async def test_works_with_a_client_that_returns_bytes(redis_url: str, redis_prefix: str) -> None:
     async with Redis.from_url(redis_url, decode_responses=False) as raw_client:
         store = SessionStore(raw_client, redis_prefix, refresh_ttl_seconds=TTL)
         user_id = uuid4()
@@ -285,9 +255,7 @@ async def unreachable_store() -> AsyncIterator[SessionStore]:
         "set_active_organization",
     ],
 )
-async def test_redis_down_fails_closed_with_503(
-    unreachable_store: SessionStore, operation: str
-) -> None:
+async def test_redis_down_fails_closed_with_503(unreachable_store: SessionStore, operation: str) -> None:
     session_id = "a" * 24
     calls = {
         "create": lambda: unreachable_store.create(uuid4(), "user"),
@@ -295,9 +263,7 @@ async def test_redis_down_fails_closed_with_503(
         "rotate": lambda: unreachable_store.rotate(f"rt_{session_id}.secret"),
         "revoke": lambda: unreachable_store.revoke(session_id),
         "revoke_all_for_user": lambda: unreachable_store.revoke_all_for_user(uuid4()),
-        "set_active_organization": lambda: unreachable_store.set_active_organization(
-            session_id, uuid4()
-        ),
+        "set_active_organization": lambda: unreachable_store.set_active_organization(session_id, uuid4()),
     }
     started = time.monotonic()
 

@@ -40,6 +40,7 @@ ISSUER = "https://hestami.test"
 AUDIENCE = "hestami-api"
 SESSION_ID = "s" * 24
 
+
 def claims(**overrides: Any) -> dict[str, Any]:
     base = {
         "iss": ISSUER,
@@ -71,12 +72,8 @@ def service(jwks: dict[str, Any]) -> TokenService:
     return _service(KeySet(jwks))
 
 
-def _service(
-    keyset: KeySet, issuer: str = ISSUER, audience: str = AUDIENCE
-) -> TokenService:
-    return TokenService(
-        keyset, issuer, audience, ttl_seconds=TTL, leeway_seconds=LEEWAY
-    )
+def _service(keyset: KeySet, issuer: str = ISSUER, audience: str = AUDIENCE) -> TokenService:
+    return TokenService(keyset, issuer, audience, ttl_seconds=TTL, leeway_seconds=LEEWAY)
 
 
 def header(**overrides: Any) -> dict[str, Any]:
@@ -111,18 +108,12 @@ def test_issued_token_round_trips(service: TokenService) -> None:
 
 
 def test_token_ids_are_unique(service: TokenService) -> None:
-    first = service.verify_access(
-        service.issue_access("u", SESSION_ID, "user", now=NOW), now=NOW
-    )
-    second = service.verify_access(
-        service.issue_access("u", SESSION_ID, "user", now=NOW), now=NOW
-    )
+    first = service.verify_access(service.issue_access("u", SESSION_ID, "user", now=NOW), now=NOW)
+    second = service.verify_access(service.issue_access("u", SESSION_ID, "user", now=NOW), now=NOW)
     assert first.token_id != second.token_id
 
 
-def test_hand_forged_token_with_our_key_verifies(
-    service: TokenService, private_jwk: dict[str, Any]
-) -> None:
+def test_hand_forged_token_with_our_key_verifies(service: TokenService, private_jwk: dict[str, Any]) -> None:
     # Proves the forging helpers are right, so each rejection below is caused
     # by the one defect that test introduces.
     token = forge(header(), claims(), ed25519_signer(private_jwk))
@@ -141,9 +132,7 @@ def test_alg_none_is_rejected(service: TokenService, alg: str) -> None:
     assert_rejected(service, forge(header(alg=alg), claims(), lambda _: b""))
 
 
-@pytest.mark.parametrize(
-    ("alg", "digest"), [("HS256", "sha256"), ("HS384", "sha384"), ("HS512", "sha512")]
-)
+@pytest.mark.parametrize(("alg", "digest"), [("HS256", "sha256"), ("HS384", "sha384"), ("HS512", "sha512")])
 @pytest.mark.parametrize("encoding", ["raw", "pem", "jwk"])
 def test_hmac_signed_with_the_public_key_is_rejected(
     service: TokenService,
@@ -156,24 +145,18 @@ def test_hmac_signed_with_the_public_key_is_rejected(
     raw = _unb64(public_jwk["x"])
     secret = {
         "raw": raw,
-        "pem": Ed25519PublicKey.from_public_bytes(raw).public_bytes(
-            Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
-        ),
+        "pem": Ed25519PublicKey.from_public_bytes(raw).public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo),
         "jwk": json.dumps(public_jwk).encode(),
     }[encoding]
     token = forge(header(alg=alg), claims(), hmac_signer(secret, digest))
     assert_rejected(service, token)
 
 
-@pytest.mark.parametrize(
-    "alg", ["RS256", "ES256", "PS256", "Ed25519", "Ed448", "eddsa"]
-)
+@pytest.mark.parametrize("alg", ["RS256", "ES256", "PS256", "Ed25519", "Ed448", "eddsa"])
 def test_any_other_algorithm_is_rejected_even_with_a_valid_signature(
     service: TokenService, private_jwk: dict[str, Any], alg: str
 ) -> None:
-    assert_rejected(
-        service, forge(header(alg=alg), claims(), ed25519_signer(private_jwk))
-    )
+    assert_rejected(service, forge(header(alg=alg), claims(), ed25519_signer(private_jwk)))
 
 
 def test_unknown_kid_is_rejected(service: TokenService) -> None:
@@ -182,12 +165,8 @@ def test_unknown_kid_is_rejected(service: TokenService) -> None:
     assert_rejected(service, token)
 
 
-def test_missing_kid_is_rejected(
-    service: TokenService, private_jwk: dict[str, Any]
-) -> None:
-    assert_rejected(
-        service, forge(header(kid=None), claims(), ed25519_signer(private_jwk))
-    )
+def test_missing_kid_is_rejected(service: TokenService, private_jwk: dict[str, Any]) -> None:
+    assert_rejected(service, forge(header(kid=None), claims(), ed25519_signer(private_jwk)))
 
 
 def test_known_kid_signed_by_another_key_is_rejected(service: TokenService) -> None:
@@ -228,28 +207,20 @@ def test_expiry_honours_leeway_and_no_more(service: TokenService) -> None:
         service.verify_access(token, now=NOW + TTL + LEEWAY + 1)
 
 
-def test_future_nbf_is_rejected(
-    service: TokenService, private_jwk: dict[str, Any]
-) -> None:
+def test_future_nbf_is_rejected(service: TokenService, private_jwk: dict[str, Any]) -> None:
     sign = ed25519_signer(private_jwk)
 
     assert service.verify_access(forge(header(), claims(nbf=NOW + LEEWAY), sign), now=NOW).subject == "user-1"
     assert_rejected(service, forge(header(), claims(nbf=NOW + LEEWAY + 60), sign))
 
 
-def test_future_iat_is_rejected(
-    service: TokenService, private_jwk: dict[str, Any]
-) -> None:
+def test_future_iat_is_rejected(service: TokenService, private_jwk: dict[str, Any]) -> None:
     token = forge(header(), claims(iat=NOW + LEEWAY + 60), ed25519_signer(private_jwk))
     assert_rejected(service, token)
 
 
-@pytest.mark.parametrize(
-    "missing", ["exp", "iss", "aud", "iat", "nbf", "sub", "sid", "jti", "pk"]
-)
-def test_missing_required_claim_is_rejected(
-    service: TokenService, private_jwk: dict[str, Any], missing: str
-) -> None:
+@pytest.mark.parametrize("missing", ["exp", "iss", "aud", "iat", "nbf", "sub", "sid", "jti", "pk"])
+def test_missing_required_claim_is_rejected(service: TokenService, private_jwk: dict[str, Any], missing: str) -> None:
     token = forge(header(), claims(**{missing: None}), ed25519_signer(private_jwk))
     assert_rejected(service, token)
 
@@ -267,12 +238,8 @@ def test_missing_required_claim_is_rejected(
         {"pk": "admin"},
     ],
 )
-def test_wrong_claim_values_are_rejected(
-    service: TokenService, private_jwk: dict[str, Any], bad: dict[str, Any]
-) -> None:
-    assert_rejected(
-        service, forge(header(), claims(**bad), ed25519_signer(private_jwk))
-    )
+def test_wrong_claim_values_are_rejected(service: TokenService, private_jwk: dict[str, Any], bad: dict[str, Any]) -> None:
+    assert_rejected(service, forge(header(), claims(**bad), ed25519_signer(private_jwk)))
 
 
 def test_token_for_another_audience_or_issuer_is_rejected(jwks: dict[str, Any]) -> None:
@@ -286,25 +253,17 @@ def test_token_for_another_audience_or_issuer_is_rejected(jwks: dict[str, Any]) 
 
 
 @pytest.mark.parametrize("typ", ["rt+jwt", "JWT", "jwt", "AT+JWT", None])
-def test_wrong_typ_is_rejected(
-    service: TokenService, private_jwk: dict[str, Any], typ: str | None
-) -> None:
-    assert_rejected(
-        service, forge(header(typ=typ), claims(), ed25519_signer(private_jwk))
-    )
+def test_wrong_typ_is_rejected(service: TokenService, private_jwk: dict[str, Any], typ: str | None) -> None:
+    assert_rejected(service, forge(header(typ=typ), claims(), ed25519_signer(private_jwk)))
 
 
 def test_tampered_payload_is_rejected(service: TokenService) -> None:
-    head, _, signature = service.issue_access(
-        "user-1", SESSION_ID, "user", now=NOW
-    ).split(".")
+    head, _, signature = service.issue_access("user-1", SESSION_ID, "user", now=NOW).split(".")
     tampered = f"{head}.{_segment(claims(sub='admin-user'))}.{signature}"
     assert_rejected(service, tampered)
 
 
-@pytest.mark.parametrize(
-    "token", ["", "abc", "a.b", "a.b.c", "a.b.c.d", "..", "e30.e30.", "rt_x.y"]
-)
+@pytest.mark.parametrize("token", ["", "abc", "a.b", "a.b.c", "a.b.c.d", "..", "e30.e30.", "rt_x.y"])
 def test_garbage_is_rejected(service: TokenService, token: str) -> None:
     assert_rejected(service, token)
 
@@ -358,16 +317,8 @@ class TestKeySet:
             {},
             {"keys": ["not-a-key"]},
             {"keys": [OKPKey.generate_key("Ed25519").as_dict(private=True)]},  # no kid
-            {
-                "keys": [
-                    OKPKey.generate_key("Ed25519", {"kid": "a"}).as_dict(private=False)
-                ]
-            },
-            {
-                "keys": [
-                    OKPKey.generate_key("Ed448", {"kid": "a"}).as_dict(private=True)
-                ]
-            },
+            {"keys": [OKPKey.generate_key("Ed25519", {"kid": "a"}).as_dict(private=False)]},
+            {"keys": [OKPKey.generate_key("Ed448", {"kid": "a"}).as_dict(private=True)]},
             {"keys": [ECKey.generate_key("P-256", {"kid": "a"}).as_dict(private=True)]},
             {"keys": [{**generate_jwks(["a"])["keys"][0], "alg": "HS256"}]},
             {"keys": generate_jwks(["a"])["keys"] + generate_jwks(["a"])["keys"]},
@@ -415,9 +366,7 @@ class TestLoadKeyset:
         path.write_text(json.dumps(generate_jwks(["file-key"])))
         settings = Settings(jwt_keys=None, jwt_keys_file=str(path), jwt_active_kid=None)
 
-        assert load_keyset(settings, dev_keys_path=tmp_path / "dev.json").kids == [
-            "file-key"
-        ]
+        assert load_keyset(settings, dev_keys_path=tmp_path / "dev.json").kids == ["file-key"]
 
     def test_development_generates_once_and_persists(self, tmp_path: Path) -> None:
         settings = Settings(

@@ -68,9 +68,7 @@ def uid(n: int) -> UUID:
     return UUID(f"00000000-0000-4000-8000-{n:012d}")
 
 
-def user(
-    n: int, org: UUID | None, *roles: str, **relations: list[UUID]
-) -> Principal:
+def user(n: int, org: UUID | None, *roles: str, **relations: list[UUID]) -> Principal:
     return Principal(
         kind=PrincipalKind.USER,
         id=uid(n),
@@ -100,11 +98,21 @@ PRINCIPALS: dict[str, Principal] = {
     "removed_a": user(8, ORG_A),
     "no_org": user(9, None),
     "owner_a": user(
-        10, ORG_A, "member", owner_of=[UNIT_1], resident_of=[UNIT_1], party_ids=[PARTY_1],
+        10,
+        ORG_A,
+        "member",
+        owner_of=[UNIT_1],
+        resident_of=[UNIT_1],
+        party_ids=[PARTY_1],
         association_ids=[ASSOCIATION_1],
     ),
     "tenant_a": user(
-        11, ORG_A, "member", owner_of=[], resident_of=[UNIT_2], party_ids=[PARTY_2],
+        11,
+        ORG_A,
+        "member",
+        owner_of=[],
+        resident_of=[UNIT_2],
+        party_ids=[PARTY_2],
         association_ids=[ASSOCIATION_1],
     ),
 }
@@ -210,10 +218,7 @@ def test_principal_mapping() -> None:
 
 def _relations(p: Principal) -> dict[str, list[str]]:
     attr = principal_to_cerbos(p).attr
-    return {
-        name: [v.string_value for v in attr[name].list_value.values]
-        for name in RELATIONS
-    }
+    return {name: [v.string_value for v in attr[name].list_value.values] for name in RELATIONS}
 
 
 def test_relations_mapping() -> None:
@@ -253,14 +258,10 @@ async def test_role_matrix(authorizer: Authorizer, kind: str, name: str) -> None
 async def test_organization_create_and_select(authorizer: Authorizer) -> None:
     org = [row("organization", "org", ORG_B)]
     for name in ("no_org", "removed_a", "member_a", "admin_b"):
-        got = await authorizer.check(
-            PRINCIPALS[name], "organization", org, {"create", "select"}
-        )
+        got = await authorizer.check(PRINCIPALS[name], "organization", org, {"create", "select"})
         assert got["org"] == {"create": True, "select": True}, name
     # A service account is bound to its organization: it makes no new ones.
-    got = await authorizer.check(
-        PRINCIPALS["integration_a"], "organization", org, {"create", "select"}
-    )
+    got = await authorizer.check(PRINCIPALS["integration_a"], "organization", org, {"create", "select"})
     assert got["org"] == {"create": False, "select": False}
 
 
@@ -288,14 +289,10 @@ async def test_admin_of_a_denied_on_b(authorizer: Authorizer) -> None:
     assert info.value.status == 403
     assert info.value.message == "Not allowed to update this association"
     # ...while the same call on A's own row passes.
-    await authorizer.require(
-        admin_a, "association", "update", row("association", "a", ORG_A)
-    )
+    await authorizer.require(admin_a, "association", "update", row("association", "a", ORG_A))
     # A kind's underscores read as words in the message.
     with pytest.raises(Forbidden) as info:
-        await authorizer.require(
-            admin_a, "service_account", "revoke", row("service_account", "sa", ORG_B)
-        )
+        await authorizer.require(admin_a, "service_account", "revoke", row("service_account", "sa", ORG_B))
     assert info.value.message == "Not allowed to revoke this service account"
 
 
@@ -354,9 +351,7 @@ async def test_owner_and_tenant_reach_their_own_rows_only(
         row("party", "p1", ORG_A, party_id=PARTY_1),
         row("party", "p3", ORG_A, party_id=PARTY_3),
     ]
-    got = await authorizer.check(
-        owner, "party", parties, {"read", "update", "link_user"}
-    )
+    got = await authorizer.check(owner, "party", parties, {"read", "update", "link_user"})
     assert got == {
         "p1": {"read": True, "update": True, "link_user": False},
         "p3": {"read": False, "update": False, "link_user": False},
@@ -395,9 +390,7 @@ class CallCounter:
         monkeypatch.setattr(authz.client, "check_resources", counting)
 
 
-async def test_batch_of_50_is_one_call(
-    authorizer: Authorizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_batch_of_50_is_one_call(authorizer: Authorizer, monkeypatch: pytest.MonkeyPatch) -> None:
     counter = CallCounter(authorizer, monkeypatch)
     rows = [row("workflow", f"w{i}", ORG_A if i % 2 else ORG_B) for i in range(50)]
     got = await authorizer.check(PRINCIPALS["member_a"], "workflow", rows, {"read"})
@@ -405,9 +398,7 @@ async def test_batch_of_50_is_one_call(
     assert [got[f"w{i}"]["read"] for i in range(50)] == [i % 2 == 1 for i in range(50)]
 
 
-async def test_over_pdp_limit_is_chunked_not_per_row(
-    authorizer: Authorizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_over_pdp_limit_is_chunked_not_per_row(authorizer: Authorizer, monkeypatch: pytest.MonkeyPatch) -> None:
     # The PDP refuses more than 50 resources per request by default.
     counter = CallCounter(authorizer, monkeypatch)
     rows = [row("workflow", f"w{i}", ORG_A) for i in range(120)]
@@ -416,9 +407,7 @@ async def test_over_pdp_limit_is_chunked_not_per_row(
     assert all(d["read"] for d in got.values()) and len(got) == 120
 
 
-async def test_empty_batch_makes_no_call(
-    authorizer: Authorizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_empty_batch_makes_no_call(authorizer: Authorizer, monkeypatch: pytest.MonkeyPatch) -> None:
     counter = CallCounter(authorizer, monkeypatch)
     assert await authorizer.check(PRINCIPALS["admin_a"], "workflow", [], {"read"}) == {}
     assert counter.calls == []
@@ -542,13 +531,7 @@ UNIT_PARTY_MAP = UNIT_MAP | PARTY_MAP
 
 
 def sql(clause: ColumnElement[bool]) -> str:
-    return str(
-        select(memberships.c.id)
-        .where(clause)
-        .compile(
-            compile_kwargs={"literal_binds": True}
-        )
-    )
+    return str(select(memberships.c.id).where(clause).compile(compile_kwargs={"literal_binds": True}))
 
 
 async def test_plan_always_allowed(authorizer: Authorizer) -> None:
@@ -566,9 +549,7 @@ async def test_plan_always_allowed(authorizer: Authorizer) -> None:
         ("integration_a", "organization", "create"),
     ],
 )
-async def test_plan_always_denied(
-    authorizer: Authorizer, name: str, kind: str, action: str
-) -> None:
+async def test_plan_always_denied(authorizer: Authorizer, name: str, kind: str, action: str) -> None:
     plan = await authorizer.plan(PRINCIPALS[name], kind, action)
     assert plan.filter.kind == engine_pb2.PlanResourcesFilter.KIND_ALWAYS_DENIED
     assert sql(plan_filter(plan, memberships, MEMBERSHIP_MAP)).endswith("WHERE false")
@@ -690,20 +671,17 @@ async def test_plan_matches_check(
     data = _related_rows() if table is related else _membership_rows()
     if table is associations:
         ids = [str(ASSOCIATION_1), str(ASSOCIATION_2), None]
-        data = [{"id": r["id"], "organization_id": r["organization_id"], "association_id": ids[i % 3]} for i, r in enumerate(data)]
+        data = [
+            {"id": r["id"], "organization_id": r["organization_id"], "association_id": ids[i % 3]} for i, r in enumerate(data)
+        ]
     engine = create_engine("sqlite://")
     metadata.create_all(engine, tables=[table])
     with engine.begin() as conn:
         conn.execute(insert(table), data)
     # Each row as the app would send it: the kind's attributes only (the
     # schemas refuse others), a NULL column as a missing attribute.
-    names = {
-        name: getattr(column, "name", name) for name, column in attr_map.items()
-    }
-    refs = [
-        ResourceRef(str(r["id"]), {name: r[col] for name, col in names.items()})
-        for r in data
-    ]
+    names = {name: getattr(column, "name", name) for name, column in attr_map.items()}
+    refs = [ResourceRef(str(r["id"]), {name: r[col] for name, col in names.items()}) for r in data]
     sizes: set[int] = set()
     try:
         for name, principal in PRINCIPALS.items():
@@ -722,46 +700,65 @@ async def test_plan_matches_check(
         engine.dispose()
 
 
-
 # ------------------------------------- plan on the real models, in Postgres
 
 
 def _association(org: UUID) -> Association:
     return Association(
-        id=uuid4(), organization_id=org, code="T", legal_name="HOA",
-        kind=AssociationKind.HOA, status=AssociationStatus.ACTIVE, region="CA",
-        country="US", fiscal_year_start_month=1, accounting_basis=AccountingBasis.CASH,
+        id=uuid4(),
+        organization_id=org,
+        code="T",
+        legal_name="HOA",
+        kind=AssociationKind.HOA,
+        status=AssociationStatus.ACTIVE,
+        region="CA",
+        country="US",
+        fiscal_year_start_month=1,
+        accounting_basis=AccountingBasis.CASH,
     )
 
 
 def _unit(unit_id: UUID, association: Association) -> Unit:
     return Unit(
-        id=unit_id, organization_id=association.organization_id,
-        association_id=association.id, unit_number=str(unit_id)[:8],
-        unit_type=UnitType.CONDO, status=UnitStatus.ACTIVE, street="1 Main St",
-        city="Springfield", region="CA", postal_code="90000", country="US",
-        voting_weight=Decimal("0.1"), assessment_share=Decimal("0.1"),
+        id=unit_id,
+        organization_id=association.organization_id,
+        association_id=association.id,
+        unit_number=str(unit_id)[:8],
+        unit_type=UnitType.CONDO,
+        status=UnitStatus.ACTIVE,
+        street="1 Main St",
+        city="Springfield",
+        region="CA",
+        postal_code="90000",
+        country="US",
+        voting_weight=Decimal("0.1"),
+        assessment_share=Decimal("0.1"),
     )
 
 
 def _party(org: UUID) -> Party:
     return Party(
-        id=uuid4(), organization_id=org, kind=PartyKind.PERSON, name="P",
+        id=uuid4(),
+        organization_id=org,
+        kind=PartyKind.PERSON,
+        name="P",
         delivery_preference=DeliveryPreference.POSTAL,
     )
 
 
 def _ownership(unit: Unit, party: Party) -> Ownership:
     return Ownership(
-        id=uuid4(), organization_id=unit.organization_id, unit_id=unit.id,
-        party_id=party.id, interest=Decimal("0.5"), starts_on=date(2020, 1, 1),
+        id=uuid4(),
+        organization_id=unit.organization_id,
+        unit_id=unit.id,
+        party_id=party.id,
+        interest=Decimal("0.5"),
+        starts_on=date(2020, 1, 1),
         is_primary=False,
     )
 
 
-async def _visible(
-    authorizer: Authorizer, session: AsyncSession, principal: Principal, kind: str, model: Any
-) -> set[UUID]:
+async def _visible(authorizer: Authorizer, session: AsyncSession, principal: Principal, kind: str, model: Any) -> set[UUID]:
     """Ids the plan's SQL filter admits, checked against CheckResources on
     the same rows (with the attributes the app sends for them)."""
     plan = await authorizer.plan(principal, kind, "read")

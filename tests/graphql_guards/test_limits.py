@@ -40,9 +40,7 @@ class User:
         return User(id=strawberry.ID(f"{self.id}b"), name="friend")
 
     @strawberry.field
-    def friends(
-        self, first: int | None = None, after: str | None = None
-    ) -> UserConnection:
+    def friends(self, first: int | None = None, after: str | None = None) -> UserConnection:
         CALLS.append("friends")
         return _page(first)
 
@@ -66,10 +64,7 @@ class UserConnection:
 def _page(first: int | None) -> UserConnection:
     n = min(first or 0, 3)
     return UserConnection(
-        edges=[
-            UserEdge(cursor=str(i), node=User(id=strawberry.ID(str(i)), name=f"u{i}"))
-            for i in range(n)
-        ],
+        edges=[UserEdge(cursor=str(i), node=User(id=strawberry.ID(str(i)), name=f"u{i}")) for i in range(n)],
         page_info=PageInfo(has_next_page=False),
     )
 
@@ -120,10 +115,7 @@ def codes(result: Any) -> list[str]:
 def _nested_fragments(levels: int) -> str:
     # me { ...F0 }, F_i = bestFriend { ...F_{i+1} }: the depth lives only in
     # fragments, each adding one level.
-    frags = [
-        f"fragment F{i} on User {{ bestFriend {{ ...F{i + 1} }} }}"
-        for i in range(levels)
-    ]
+    frags = [f"fragment F{i} on User {{ bestFriend {{ ...F{i + 1} }} }}" for i in range(levels)]
     frags.append(f"fragment F{levels} on User {{ name }}")
     return "query { me { ...F0 } }\n" + "\n".join(frags)
 
@@ -223,9 +215,7 @@ USERS = "query($n: Int) { users(first: $n) { edges { node { name } } } }"
 async def test_query_within_limits_passes_and_reports_cost() -> None:
     result = await run("query { users(first: 2) { edges { node { name } } } }")
     assert result.errors is None
-    assert result.data == {
-        "users": {"edges": [{"node": {"name": "u0"}}, {"node": {"name": "u1"}}]}
-    }
+    assert result.data == {"users": {"edges": [{"node": {"name": "u0"}}, {"node": {"name": "u1"}}]}}
     # users: 1 + 2 x (edges 1 + node 1 + name 1)
     assert result.extensions["cost"] == {
         "requestedQueryCost": 7,
@@ -236,9 +226,7 @@ async def test_query_within_limits_passes_and_reports_cost() -> None:
 async def test_connection_without_first_refused() -> None:
     result = await run("query { users { edges { node { name } } } }")
     assert codes(result) == ["BAD_REQUEST"]
-    assert result.errors[0].message == (
-        "Connection field 'users' needs `first` between 1 and 100"
-    )
+    assert result.errors[0].message == ("Connection field 'users' needs `first` between 1 and 100")
     assert CALLS == []
 
 
@@ -250,9 +238,7 @@ async def test_connection_first_out_of_range_refused(first: int) -> None:
 
 
 async def test_nested_connection_without_first_refused() -> None:
-    result = await run(
-        "query { users(first: 2) { edges { node { friends { edges { cursor } } } } } }"
-    )
+    result = await run("query { users(first: 2) { edges { node { friends { edges { cursor } } } } } }")
     assert codes(result) == ["BAD_REQUEST"]
     assert "'friends'" in result.errors[0].message
     assert CALLS == []
@@ -345,10 +331,7 @@ def test_sync_execution_is_guarded_too() -> None:
 
 
 async def test_introspection_bomb_refused() -> None:
-    query = (
-        "{ __schema { types { fields { type { fields { type { fields {"
-        " type { fields { name } } } } } } } } } }"
-    )
+    query = "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }"
     result = await run(query)
     assert result.errors
     assert "introspection" in result.errors[0].message.lower()
@@ -357,9 +340,7 @@ async def test_introspection_bomb_refused() -> None:
 async def test_token_limit_coded_without_parser_cache() -> None:
     bare = strawberry.Schema(
         Query,
-        extensions=[
-            ext for ext in guard_extensions(SETTINGS) if ext is not ParserCache
-        ],
+        extensions=[ext for ext in guard_extensions(SETTINGS) if ext is not ParserCache],
     )
     names = " ".join(["name"] * 4100)
     result = await bare.execute(f"query {{ me {{ {names} }} }}")

@@ -37,9 +37,7 @@ async def limiter(redis: Redis) -> AsyncIterator[RateLimiter]:
 
 async def test_burst_is_throttled_then_refills(limiter: RateLimiter) -> None:
     for expected_remaining in (2, 1, 0):
-        decision = await limiter.take(
-            "principal", "p1", capacity=3, refill_per_second=50
-        )
+        decision = await limiter.take("principal", "p1", capacity=3, refill_per_second=50)
         assert decision.allowed
         assert decision.remaining == expected_remaining
     denied = await limiter.take("principal", "p1", capacity=3, refill_per_second=50)
@@ -61,10 +59,7 @@ async def test_key_layout_and_expiry(limiter: RateLimiter, redis: Redis) -> None
 
 async def test_concurrent_takes_never_exceed_capacity(limiter: RateLimiter) -> None:
     decisions = await asyncio.gather(
-        *(
-            limiter.take("principal", "burst", capacity=10, refill_per_second=0.001)
-            for _ in range(50)
-        )
+        *(limiter.take("principal", "burst", capacity=10, refill_per_second=0.001) for _ in range(50))
     )
     assert sum(d.allowed for d in decisions) == 10
 
@@ -73,9 +68,7 @@ async def test_script_reloaded_after_noscript(limiter: RateLimiter) -> None:
     # Simulates a Redis restart losing the script cache, without flushing the
     # shared server's scripts.
     limiter._script.sha = "0" * 40
-    decision = await limiter.take(
-        "principal", "reload", capacity=2, refill_per_second=1
-    )
+    decision = await limiter.take("principal", "reload", capacity=2, refill_per_second=1)
     assert decision.allowed
 
 
@@ -88,9 +81,7 @@ def _settings() -> Settings:
     )
 
 
-async def test_enforce_per_principal_and_per_organization(
-    limiter: RateLimiter, redis: Redis
-) -> None:
+async def test_enforce_per_principal_and_per_organization(limiter: RateLimiter, redis: Redis) -> None:
     settings = _settings()
     await limiter.enforce("alice", "org1", settings)
     await limiter.enforce("alice", "org1", settings)
@@ -118,9 +109,7 @@ async def test_enforce_per_principal_and_per_organization(
 
 
 async def test_redis_unreachable_fails_closed() -> None:
-    client = Redis.from_url(
-        "redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2
-    )
+    client = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2)
     limiter = RateLimiter(client, "test-rl-down")
     started = time.monotonic()
     with pytest.raises(ServiceUnavailable) as error:

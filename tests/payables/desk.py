@@ -36,8 +36,12 @@ class Desk:
 
     def invoice(self, number: str | None = None, lines: list[dict[str, Any]] | None = None, **more: Any) -> dict[str, Any]:
         return {
-            "associationId": self.association, "vendorId": self.vendor, "invoiceNumber": number or uuid.uuid4().hex[:10],
-            "invoiceDate": "2026-03-02", "dueDate": "2026-04-01", "memo": "Grounds maintenance",
+            "associationId": self.association,
+            "vendorId": self.vendor,
+            "invoiceNumber": number or uuid.uuid4().hex[:10],
+            "invoiceDate": "2026-03-02",
+            "dueDate": "2026-04-01",
+            "memo": "Grounds maintenance",
             "lines": [self.line()] if lines is None else lines,
         } | more
 
@@ -118,7 +122,9 @@ async def balances(api: Api, d: Desk) -> dict[str, dict[tuple[str, str], Decimal
         for line in entry["lines"]:
             for view, totals in views.items():
                 if line["basis"] in ("both", view):
-                    totals[(numbers[line["accountId"]], codes[line["fundId"]])] += Decimal(line["debit"]) - Decimal(line["credit"])
+                    totals[(numbers[line["accountId"]], codes[line["fundId"]])] += Decimal(line["debit"]) - Decimal(
+                        line["credit"]
+                    )
     for view, totals in views.items():
         for fund in codes.values():
             assert sum(v for (_, f), v in totals.items() if f == fund) == 0, (view, fund, dict(totals))

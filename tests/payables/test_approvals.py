@@ -48,8 +48,12 @@ async def test_above_the_threshold_the_board_approves_after_the_manager(api) -> 
     assert step["status"] == "awaiting_board"
     r = await api.rpc("invoice/v1/approve", {"id": invoice["id"]}, token=d.manager.token, key="manager-again")
     assert code(r) == (403, "FORBIDDEN")
-    r = await api.rpc("vendorPayment/v1/create", {"invoiceId": invoice["id"], "paidOn": "2026-03-10", "amount": "1.00", "method": "check"},
-                      token=d.admin.token, key="too-early")
+    r = await api.rpc(
+        "vendorPayment/v1/create",
+        {"invoiceId": invoice["id"], "paidOn": "2026-03-10", "amount": "1.00", "method": "check"},
+        token=d.admin.token,
+        key="too-early",
+    )
     assert code(r) == (422, "INVOICE_NOT_APPROVED")
     await wait_workflow(api, d.admin, invoice["workflowId"], "PENDING")
     approved = await api.call("invoice/v1/approve", {"id": invoice["id"], "note": "Board meeting 2026-03-10"}, d.board)
@@ -78,13 +82,18 @@ async def test_a_rejection_reverses_the_posting(api, step) -> None:
         decider = d.board
     rejected = await api.call("invoice/v1/reject", {"id": invoice["id"], "reason": "Work not done"}, decider)
     assert rejected["status"] == "rejected" and rejected["approvals"][-1] == rejected["approvals"][-1] | {
-        "step": step, "decision": "rejected", "note": "Work not done"
+        "step": step,
+        "decision": "rejected",
+        "note": "Work not done",
     }
     [reversal] = await entries(api, d, "reversal")
     assert reversal["reversesEntryId"] == invoice["journalEntryId"]
     assert (await balances(api, d)) == {"accrual": {}, "cash": {}}
     await wait_workflow(api, d.admin, invoice["workflowId"], "SUCCESS")
-    for name, body in (("invoice/v1/approve", {"id": invoice["id"]}), ("invoice/v1/reject", {"id": invoice["id"], "reason": "x"})):
+    for name, body in (
+        ("invoice/v1/approve", {"id": invoice["id"]}),
+        ("invoice/v1/reject", {"id": invoice["id"], "reason": "x"}),
+    ):
         r = await api.rpc(name, body, token=d.manager.token, key=uuid.uuid4().hex)
         assert code(r) == (409, "INVOICE_NOT_PENDING")
 
@@ -92,10 +101,16 @@ async def test_a_rejection_reverses_the_posting(api, step) -> None:
 async def test_the_board_sets_the_threshold_for_invoices_entered_afterwards(api) -> None:
     d = await open_desk(api, threshold="1000.00")
     before = await enter(api, d, lines=[d.line(amount="2000.00")])
-    r = await api.rpc("payablesSettings/v1/set", {"associationId": d.association, "boardApprovalThreshold": "5000.00"},
-                      token=d.manager.token, key="manager")
+    r = await api.rpc(
+        "payablesSettings/v1/set",
+        {"associationId": d.association, "boardApprovalThreshold": "5000.00"},
+        token=d.manager.token,
+        key="manager",
+    )
     assert code(r) == (403, "FORBIDDEN")
-    settings = await api.call("payablesSettings/v1/set", {"associationId": d.association, "boardApprovalThreshold": "5000.00"}, d.board)
+    settings = await api.call(
+        "payablesSettings/v1/set", {"associationId": d.association, "boardApprovalThreshold": "5000.00"}, d.board
+    )
     assert Decimal(settings["boardApprovalThreshold"]) == Decimal("5000.00") and settings["updatedAt"]
     after = await enter(api, d, lines=[d.line(amount="2000.00")], invoiceDate="2026-03-05")
     assert (before["boardApprovalRequired"], after["boardApprovalRequired"]) == (True, False)
@@ -105,7 +120,12 @@ async def test_the_board_sets_the_threshold_for_invoices_entered_afterwards(api)
     other = await api.call("association/v1/create", ASSOCIATION | {"code": "NEW"}, d.admin)
     unset = await api.call("payablesSettings/v1/get", {"associationId": other["id"]}, d.admin)
     assert (unset["boardApprovalThreshold"], unset["updatedAt"]) == ("0.00", None)
-    r = await api.rpc("payablesSettings/v1/set", {"associationId": d.association, "boardApprovalThreshold": "-1"}, token=d.board.token, key="neg")
+    r = await api.rpc(
+        "payablesSettings/v1/set",
+        {"associationId": d.association, "boardApprovalThreshold": "-1"},
+        token=d.board.token,
+        key="neg",
+    )
     assert code(r) == (400, "VALIDATION_FAILED")
 
 

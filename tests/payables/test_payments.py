@@ -45,8 +45,10 @@ async def test_partial_payments_settle_the_lines_in_order(api) -> None:
     await api.call("vendorPayment/v1/create", _payment(invoice, "150.00", "2026-03-25"), d.admin)
     views = await balances(api, d)
     assert views["cash"] == {
-        ("5100", "OPER"): Decimal("200.00"), ("6000", "RESV"): Decimal("100.00"),
-        ("1010", "OPER"): Decimal("-200.00"), ("1020", "RESV"): Decimal("-100.00"),
+        ("5100", "OPER"): Decimal("200.00"),
+        ("6000", "RESV"): Decimal("100.00"),
+        ("1010", "OPER"): Decimal("-200.00"),
+        ("1020", "RESV"): Decimal("-100.00"),
     }
     assert views["accrual"] == views["cash"]  # the payables are cleared
     got = await api.call("invoice/v1/get", {"id": invoice["id"]}, d.admin)
@@ -54,7 +56,9 @@ async def test_partial_payments_settle_the_lines_in_order(api) -> None:
     r = await api.rpc("vendorPayment/v1/create", _payment(invoice, "0.01"), token=d.admin.token, key="more")
     assert code(r) == (422, "OVERPAYMENT")
     body = await api.gql(
-        "query($id: ID!) { invoice(id: $id) { payments { amount paidOn invoice { status } } } }", {"id": invoice["id"]}, token=d.admin.token
+        "query($id: ID!) { invoice(id: $id) { payments { amount paidOn invoice { status } } } }",
+        {"id": invoice["id"]},
+        token=d.admin.token,
     )
     assert [p["amount"] for p in body["data"]["invoice"]["payments"]] == ["150.00", "150.00"]
     listed = await api.call("vendorPayment/v1/list", {"associationId": d.association, "invoiceId": invoice["id"]}, d.admin)
@@ -69,13 +73,23 @@ async def test_a_vendor_on_hold_or_without_insurance_is_not_paid(api) -> None:
     assert code(r) == (422, "VENDOR_ON_HOLD") and r.json()["error"]["details"]["reason"] == "Disputed bill"
     await api.call("vendor/v1/releaseHold", {"id": d.vendor, "note": "Resolved"}, d.manager)
 
-    certificate = {"vendorId": d.vendor, "kind": "general_liability", "carrier": "Acme", "policyNumber": "GL-1", "coverageAmount": "1000000.00"}
-    await api.call("insuranceCertificate/v1/create", certificate | {"effectiveOn": "2025-03-01", "expiresOn": "2026-02-28"}, d.admin)
+    certificate = {
+        "vendorId": d.vendor,
+        "kind": "general_liability",
+        "carrier": "Acme",
+        "policyNumber": "GL-1",
+        "coverageAmount": "1000000.00",
+    }
+    await api.call(
+        "insuranceCertificate/v1/create", certificate | {"effectiveOn": "2025-03-01", "expiresOn": "2026-02-28"}, d.admin
+    )
     r = await api.rpc("vendorPayment/v1/create", _payment(invoice, "300.00"), token=d.admin.token, key="lapsed")
     assert code(r) == (422, "VENDOR_INSURANCE_EXPIRED")
     assert r.json()["error"]["details"]["lapsed"] == [{"kind": "general_liability", "expiredOn": "2026-02-28"}]
     # Coverage counts as of the payment date; a renewal makes it payable again.
-    await api.call("insuranceCertificate/v1/create", certificate | {"effectiveOn": "2026-03-01", "expiresOn": "2027-02-28"}, d.admin)
+    await api.call(
+        "insuranceCertificate/v1/create", certificate | {"effectiveOn": "2026-03-01", "expiresOn": "2027-02-28"}, d.admin
+    )
     paid = await api.call("vendorPayment/v1/create", _payment(invoice, "300.00"), d.admin)
     assert paid["amount"] == "300.00"
 
@@ -115,7 +129,10 @@ async def test_racing_payments_never_overpay(api, platform) -> None:
     d = await open_desk(api)
     invoice = await approved(api, d)
     results = await asyncio.gather(
-        *(api.rpc("vendorPayment/v1/create", _payment(invoice, "200.00"), token=d.admin.token, key=uuid.uuid4().hex) for _ in range(4))
+        *(
+            api.rpc("vendorPayment/v1/create", _payment(invoice, "200.00"), token=d.admin.token, key=uuid.uuid4().hex)
+            for _ in range(4)
+        )
     )
     assert sorted(code(r) for r in results) == [(200, None)] + [(422, "OVERPAYMENT")] * 3
     # And beneath the service: the database refuses a payment above what is open.
@@ -123,9 +140,17 @@ async def test_racing_payments_never_overpay(api, platform) -> None:
     with pytest.raises(DBAPIError) as info:
         async with scoped_transaction(platform.sessions, org, None) as s:
             await s.execute(
-                text("INSERT INTO vendor_payments (id, organization_id, association_id, invoice_id, paid_on, amount, method, "
-                     "journal_entry_id, paid_by) VALUES (:id, :o, :a, :i, '2026-03-20', 100.01, 'check', :e, :o)"),
-                {"id": uuid.uuid4(), "o": org, "a": association, "i": decode(invoice["id"])[1], "e": decode(invoice["journalEntryId"])[1]},
+                text(
+                    "INSERT INTO vendor_payments (id, organization_id, association_id, invoice_id, paid_on, amount, method, "
+                    "journal_entry_id, paid_by) VALUES (:id, :o, :a, :i, '2026-03-20', 100.01, 'check', :e, :o)"
+                ),
+                {
+                    "id": uuid.uuid4(),
+                    "o": org,
+                    "a": association,
+                    "i": decode(invoice["id"])[1],
+                    "e": decode(invoice["journalEntryId"])[1],
+                },
             )
     assert getattr(info.value.orig, "sqlstate", None) == "23514"  # check_violation: paid within total
     assert (await api.call("invoice/v1/get", {"id": invoice["id"]}, d.admin))["amountPaid"] == "200.00"

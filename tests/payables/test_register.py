@@ -10,15 +10,23 @@ async def test_register_shows_paid_and_open_as_of_the_range_end(api, statements)
     d = await open_desk(api)
     acme = await new_vendor(api, d.admin, name="Acme Pools")
     mowing = await approved(api, d, number="M-1", lines=[d.line(amount="400.00")], invoiceDate="2026-03-02", dueDate="2026-04-01")
-    pool = await approved(api, d, number="P-1", vendorId=acme, lines=[d.line("5300", "250.00")], invoiceDate="2026-03-15", dueDate="2026-03-30")
+    pool = await approved(
+        api, d, number="P-1", vendorId=acme, lines=[d.line("5300", "250.00")], invoiceDate="2026-03-15", dueDate="2026-03-30"
+    )
     waiting = await enter(api, d, number="M-2", lines=[d.line(amount="120.00")], invoiceDate="2026-03-20", dueDate="2026-04-20")
     rejected = await enter(api, d, number="M-3", lines=[d.line(amount="999.00")], invoiceDate="2026-03-21", dueDate="2026-04-21")
     await api.call("invoice/v1/reject", {"id": rejected["id"], "reason": "Not ours"}, d.manager)
     await enter(api, d, number="M-4", invoiceDate="2026-04-02", dueDate="2026-05-01")  # April: outside
     payment = {"method": "ach", "reference": "x"}
-    await api.call("vendorPayment/v1/create", payment | {"invoiceId": mowing["id"], "paidOn": "2026-03-25", "amount": "150.00"}, d.admin)
-    await api.call("vendorPayment/v1/create", payment | {"invoiceId": mowing["id"], "paidOn": "2026-04-05", "amount": "250.00"}, d.admin)
-    await api.call("vendorPayment/v1/create", payment | {"invoiceId": pool["id"], "paidOn": "2026-03-31", "amount": "250.00"}, d.admin)
+    await api.call(
+        "vendorPayment/v1/create", payment | {"invoiceId": mowing["id"], "paidOn": "2026-03-25", "amount": "150.00"}, d.admin
+    )
+    await api.call(
+        "vendorPayment/v1/create", payment | {"invoiceId": mowing["id"], "paidOn": "2026-04-05", "amount": "250.00"}, d.admin
+    )
+    await api.call(
+        "vendorPayment/v1/create", payment | {"invoiceId": pool["id"], "paidOn": "2026-03-31", "amount": "250.00"}, d.admin
+    )
 
     march = {"associationId": d.association, "fromDate": "2026-03-01", "toDate": "2026-03-31"}
     statements.clear()
@@ -45,9 +53,13 @@ async def test_register_shows_paid_and_open_as_of_the_range_end(api, statements)
     body = await api.gql(
         """query($a: ID!) { apRegister(associationId: $a, fromDate: "2026-03-01", toDate: "2026-03-31") {
              open rows { invoiceNumber open invoice { vendor { name } approvals { step } } } } }""",
-        {"a": d.association}, token=d.admin.token,
+        {"a": d.association},
+        token=d.admin.token,
     )
-    assert body["data"]["apRegister"]["rows"][1]["invoice"] == {"vendor": {"name": "Acme Pools"}, "approvals": [{"step": "MANAGER"}]}
+    assert body["data"]["apRegister"]["rows"][1]["invoice"] == {
+        "vendor": {"name": "Acme Pools"},
+        "approvals": [{"step": "MANAGER"}],
+    }
 
     for bad, expected in (({"toDate": "2026-02-01"}, "INVALID_DATES"), ({"toDate": "2027-03-02"}, "REPORT_RANGE_TOO_LONG")):
         r = await api.rpc("apRegister/v1/get", march | bad, token=d.admin.token)

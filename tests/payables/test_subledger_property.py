@@ -71,13 +71,20 @@ async def _run(api: Any, d: Desk, vendor: str, plan: list[tuple[Any, ...]]) -> M
     model = Model()
     for number, (lines, _) in enumerate(plan):
         body = d.invoice(
-            f"P-{number}-{uuid.uuid4().hex[:6]}", vendorId=vendor, acknowledgePossibleDuplicate=True,
+            f"P-{number}-{uuid.uuid4().hex[:6]}",
+            vendorId=vendor,
+            acknowledgePossibleDuplicate=True,
             lines=[d.line(account, str(Decimal(cents) * CENT), fund) for (account, fund), cents in lines],
         )
         created = await api.call("invoice/v1/create", body, d.admin)
         model.invoices.append(
-            {"id": created["id"], "total": Decimal(created["total"]), "paid": Decimal(0), "status": created["status"],
-             "lines": [(account, fund, Decimal(cents) * CENT) for (account, fund), cents in lines]}
+            {
+                "id": created["id"],
+                "total": Decimal(created["total"]),
+                "paid": Decimal(0),
+                "status": created["status"],
+                "lines": [(account, fund, Decimal(cents) * CENT) for (account, fund), cents in lines],
+            }
         )
         _desk["invoices"].append(model.invoices[-1])  # tracked from the moment it is in the books
     rounds = max(len(actions) for _, actions in plan)

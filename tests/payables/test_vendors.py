@@ -7,15 +7,21 @@ import uuid
 
 from tests.payables.desk import code, new_vendor
 
-AUDIT = 'query($op: String!) { auditEvents(first: 10, operation: $op) { nodes { summary targetIds } } }'
+AUDIT = "query($op: String!) { auditEvents(first: 10, operation: $op) { nodes { summary targetIds } } }"
 
 
 async def test_new_vendor_is_held_and_its_tax_id_never_shown(api) -> None:
     admin, _ = await api.admin_of_new_org()
     r = await api.rpc(
         "vendor/v1/create",
-        {"name": "Evergreen Landscaping LLC", "taxId": "12-3456789", "is1099": True, "remittanceAddress": "PO Box 42\nSacramento, CA"},
-        token=admin.token, key=uuid.uuid4().hex,
+        {
+            "name": "Evergreen Landscaping LLC",
+            "taxId": "12-3456789",
+            "is1099": True,
+            "remittanceAddress": "PO Box 42\nSacramento, CA",
+        },
+        token=admin.token,
+        key=uuid.uuid4().hex,
     )
     assert r.status_code == 200, r.text
     vendor = r.json()
@@ -74,7 +80,10 @@ async def test_a_vendor_links_only_to_a_service_provider(api) -> None:
     assert code(r) == (409, "VENDOR_EXISTS")
     for other in (company, "org_" + "a" * 26):
         r = await api.rpc(
-            "vendor/v1/create", {"name": "X", "is1099": False, "providerOrganizationId": other}, token=admin.token, key=uuid.uuid4().hex
+            "vendor/v1/create",
+            {"name": "X", "is1099": False, "providerOrganizationId": other},
+            token=admin.token,
+            key=uuid.uuid4().hex,
         )
         assert code(r) == (422, "INVALID_VENDOR_ORGANIZATION"), r.text
 
@@ -82,21 +91,33 @@ async def test_a_vendor_links_only_to_a_service_provider(api) -> None:
 async def test_insurance_certificates_are_recorded_and_listed(api) -> None:
     admin, _ = await api.admin_of_new_org()
     vendor = await new_vendor(api, admin)
-    base = {"vendorId": vendor, "kind": "general_liability", "carrier": "Acme Mutual", "policyNumber": "GL-1", "coverageAmount": "1000000.00"}
+    base = {
+        "vendorId": vendor,
+        "kind": "general_liability",
+        "carrier": "Acme Mutual",
+        "policyNumber": "GL-1",
+        "coverageAmount": "1000000.00",
+    }
     await api.call("insuranceCertificate/v1/create", base | {"effectiveOn": "2025-01-01", "expiresOn": "2025-12-31"}, admin)
     await api.call("insuranceCertificate/v1/create", base | {"effectiveOn": "2026-01-01", "expiresOn": "2026-12-31"}, admin)
     r = await api.rpc(
-        "insuranceCertificate/v1/create", base | {"effectiveOn": "2026-01-01", "expiresOn": "2025-12-31"}, token=admin.token, key="backwards"
+        "insuranceCertificate/v1/create",
+        base | {"effectiveOn": "2026-01-01", "expiresOn": "2025-12-31"},
+        token=admin.token,
+        key="backwards",
     )
     assert code(r) == (422, "INVALID_DATES")
     r = await api.rpc(
-        "insuranceCertificate/v1/create", base | {"effectiveOn": "2026-01-01", "expiresOn": "2026-12-31", "coverageAmount": "-1"},
-        token=admin.token, key="negative",
+        "insuranceCertificate/v1/create",
+        base | {"effectiveOn": "2026-01-01", "expiresOn": "2026-12-31", "coverageAmount": "-1"},
+        token=admin.token,
+        key="negative",
     )
     assert code(r) == (400, "VALIDATION_FAILED")
     got = await api.call("vendor/v1/get", {"id": vendor}, admin)
     assert [c["expiresOn"] for c in got["insuranceCertificates"]] == ["2026-12-31", "2025-12-31"]
-    body = await api.gql(
-        "{ vendors(first: 10) { nodes { name insuranceCertificates { kind expiresOn } } } }", token=admin.token
-    )
-    assert body["data"]["vendors"]["nodes"][0]["insuranceCertificates"][0] == {"kind": "GENERAL_LIABILITY", "expiresOn": "2026-12-31"}
+    body = await api.gql("{ vendors(first: 10) { nodes { name insuranceCertificates { kind expiresOn } } } }", token=admin.token)
+    assert body["data"]["vendors"]["nodes"][0]["insuranceCertificates"][0] == {
+        "kind": "GENERAL_LIABILITY",
+        "expiresOn": "2026-12-31",
+    }

@@ -74,7 +74,11 @@ async def test_reports(api, platform, statements) -> None:
     assert set(by_unit) == {"2", "3"}
     two = by_unit["2"]
     assert (two["current"], two["days1To30"], two["days31To60"], two["days61To90"], two["over90"]) == (
-        "0.00", "100.00", "100.00", "50.00", "0.00"
+        "0.00",
+        "100.00",
+        "100.00",
+        "50.00",
+        "0.00",
     )
     assert two["ownerNames"] == ["Owner MGV 2"] and two["balance"] == "250.00"
     assert (by_unit["3"]["credit"], by_unit["3"]["balance"]) == ("100.00", "-100.00")
@@ -82,13 +86,17 @@ async def test_reports(api, platform, statements) -> None:
     # As of an earlier date, the books as they were then.
     march = await api.call("arAging/v1/get", {"associationId": r.c.association, "asOf": "2026-03-05"}, r.c.admin)
     assert {row["unitNumber"]: row["balance"] for row in march["rows"]} == {"1": "300.00", "2": "300.00", "3": "-300.00"}
-    late = await api.call("delinquencyList/v1/get", {"associationId": r.c.association, "asOf": "2026-05-15", "minDaysPastDue": 30}, r.c.admin)
+    late = await api.call(
+        "delinquencyList/v1/get", {"associationId": r.c.association, "asOf": "2026-05-15", "minDaysPastDue": 30}, r.c.admin
+    )
     assert [(u["unitNumber"], u["pastDue"], u["oldestDueDate"], u["daysPastDue"], u["ownerNames"]) for u in late["rows"]] == [
         ("2", "150.00", "2026-03-01", 75, ["Owner MGV 2"])
     ]
     assert late["totalPastDue"] == "150.00"
 
-    statement = await api.call("ownerStatement/v1/get", {"id": r.c.units[1], "fromDate": "2026-03-01", "toDate": "2026-04-30"}, r.c.admin)
+    statement = await api.call(
+        "ownerStatement/v1/get", {"id": r.c.units[1], "fromDate": "2026-03-01", "toDate": "2026-04-30"}, r.c.admin
+    )
     assert (statement["openingBalance"], statement["closingBalance"]) == ("200.00", "150.00")
     assert [(ln["entryDate"], ln["kind"], ln["amount"], ln["balance"]) for ln in statement["lines"]] == [
         ("2026-03-01", "charge", "100.00", "300.00"), ("2026-03-10", "payment", "-250.00", "50.00"),

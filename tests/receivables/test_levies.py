@@ -48,14 +48,18 @@ async def test_levy_posts_each_unit_once_and_agrees_with_the_gl(api, platform) -
     owed = await check_books(platform, r)
     assert sorted(owed.values()) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
     # The GL's own reversal refuses entries that belong to the owner ledger.
-    reversal = await api.rpc("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-03-02"}, token=r.c.admin.token, key="rev")
+    reversal = await api.rpc(
+        "journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-03-02"}, token=r.c.admin.token, key="rev"
+    )
     assert reversal.status_code == 422 and reversal.json()["error"]["code"] == "ENTRY_NOT_REVERSIBLE"
 
 
 async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -> None:
     r = await open_receivables(api, 4, method="fixed", amount="250.00")
     body = {"scheduleId": r.schedule, "period": "2026-04-01"}
-    responses = await asyncio.gather(*(api.rpc("levy/v1/post", body, token=r.c.admin.token, key=uuid.uuid4().hex) for _ in range(4)))
+    responses = await asyncio.gather(
+        *(api.rpc("levy/v1/post", body, token=r.c.admin.token, key=uuid.uuid4().hex) for _ in range(4))
+    )
     assert [x.status_code for x in responses] == [200] * 4, [x.text for x in responses]
     [levy_id] = {x.json()["id"] for x in responses}
     workflow = responses[0].json()["workflowId"]
@@ -68,7 +72,9 @@ async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -
     # And a step re-run after a crash skips the units it finds charged.
     assert await post_levy_batch_step(str(raw(r.c.org)), str(raw(levy_id)), batch) == 0
     assert (await api.call("levy/v1/get", {"id": levy_id}, r.c.admin))["postedUnits"] == 4
-    charges = (await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "charge"}, r.c.admin))["nodes"]
+    charges = (await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "charge"}, r.c.admin))[
+        "nodes"
+    ]
     assert sorted(c["unitId"] for c in charges) == sorted(r.c.units)
     levies = await api.call("levy/v1/list", {"associationId": r.c.association}, r.c.admin)
     assert [lv["id"] for lv in levies["nodes"]] == [levy_id]
@@ -86,8 +92,15 @@ async def test_bad_periods_and_schedules(api) -> None:
     assert x.status_code == 422 and x.json()["error"]["code"] == "PERIOD_CLOSED"
     assert (await api.call("levy/v1/list", {"associationId": r.c.association}, r.c.admin))["nodes"] == []
     bad = {
-        "associationId": r.c.association, "name": "x", "kind": "special", "frequency": "once", "method": "fixed",
-        "amount": "10.00", "fundId": r.b.funds["OPER"], "startsOn": "2026-01-01", "dueDay": 1,
+        "associationId": r.c.association,
+        "name": "x",
+        "kind": "special",
+        "frequency": "once",
+        "method": "fixed",
+        "amount": "10.00",
+        "fundId": r.b.funds["OPER"],
+        "startsOn": "2026-01-01",
+        "dueDay": 1,
     }
     for extra, status, code in (
         ({"incomeAccountId": r.b.accounts["1010"]}, 422, "UNKNOWN_ACCOUNT"),
@@ -98,8 +111,17 @@ async def test_bad_periods_and_schedules(api) -> None:
         x = await api.rpc("assessmentSchedule/v1/create", bad | extra, token=token, key=uuid.uuid4().hex)
         assert x.status_code == status and x.json()["error"]["code"] == code, (extra, x.text)
     # A fund with no receivable account can't be assessed.
-    roof = await api.call("fund/v1/create", {"associationId": r.c.association, "code": "ROOF", "name": "Roof", "kind": "special_assessment"}, r.c.admin)
-    x = await api.rpc("assessmentSchedule/v1/create", bad | {"incomeAccountId": r.b.accounts["4000"], "fundId": roof["id"]}, token=token, key=uuid.uuid4().hex)
+    roof = await api.call(
+        "fund/v1/create",
+        {"associationId": r.c.association, "code": "ROOF", "name": "Roof", "kind": "special_assessment"},
+        r.c.admin,
+    )
+    x = await api.rpc(
+        "assessmentSchedule/v1/create",
+        bad | {"incomeAccountId": r.b.accounts["4000"], "fundId": roof["id"]},
+        token=token,
+        key=uuid.uuid4().hex,
+    )
     assert x.status_code == 422 and x.json()["error"]["code"] == "CONTROL_ACCOUNT_MISSING", x.text
     # A one-off special assessment levies once; deactivated, not at all.
     special = await api.call("assessmentSchedule/v1/create", bad | {"incomeAccountId": r.b.accounts["4000"]}, r.c.admin)

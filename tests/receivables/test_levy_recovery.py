@@ -89,7 +89,9 @@ async def test_levy_killed_half_way_and_recovered_charges_each_unit_once(api, pl
         set_scope(None, None)
     assert await _status(levy["workflowId"]) == "SUCCESS"
     assert await charges() == 4
-    per_unit = await owner.fetch("SELECT unit_id, count(*) AS n FROM owner_ledger_entries WHERE levy_id = $1 GROUP BY unit_id", raw(levy["id"]))
+    per_unit = await owner.fetch(
+        "SELECT unit_id, count(*) AS n FROM owner_ledger_entries WHERE levy_id = $1 GROUP BY unit_id", raw(levy["id"])
+    )
     assert sorted((row["unit_id"], row["n"]) for row in per_unit) == sorted((raw(u), 1) for u in r.c.units)
     await owner.close()
     # Asked again, the levy is the same and charges nothing more.

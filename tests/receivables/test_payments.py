@@ -48,7 +48,9 @@ async def test_oldest_first_overpayment_credit_and_explicit_allocation(api, plat
     # March takes unit 2's credit first.
     await levy(api, r, "2026-03-01")
     march = (await _charges(api, r, 1))["2026-03-01"]
-    assert [(a["creditEntryId"], a["amount"], a["appliedOn"]) for a in march["allocations"]] == [(over["id"], "50.00", "2026-03-01")]
+    assert [(a["creditEntryId"], a["amount"], a["appliedOn"]) for a in march["allocations"]] == [
+        (over["id"], "50.00", "2026-03-01")
+    ]
     # Unit 1 pays March explicitly, ahead of February's open 50.
     mine = (await _charges(api, r, 0))["2026-03-01"]
     explicit = await pay(api, r, 0, "30.00", "2026-03-05", allocations=[{"chargeId": mine["id"], "amount": "30.00"}])
@@ -77,7 +79,11 @@ async def test_returned_payment_reopens_charges_and_charges_a_fee(api, platform)
     assert await balances(api, r, "2026-02-09") == {}
     result = await api.call("payment/v1/return", {"id": bounced["id"], "returnedOn": "2026-02-10", "fee": "25.00"}, r.c.admin)
     assert (result["returned"]["kind"], result["returned"]["amount"]) == ("payment_return", "140.00")
-    assert (result["fee"]["kind"], result["fee"]["amount"], result["fee"]["relatedEntryId"]) == ("nsf_fee", "25.00", bounced["id"])
+    assert (result["fee"]["kind"], result["fee"]["amount"], result["fee"]["relatedEntryId"]) == (
+        "nsf_fee",
+        "25.00",
+        bounced["id"],
+    )
     charges = await _charges(api, r, 0)
     # The payment's applications are undone by new (negative) rows; nothing was edited.
     jan = charges["2026-01-01"]
@@ -86,9 +92,13 @@ async def test_returned_payment_reopens_charges_and_charges_a_fee(api, platform)
     aging = await api.call("arAging/v1/get", {"associationId": r.c.association, "asOf": "2026-02-10"}, r.c.admin)
     [row] = aging["rows"]
     assert (row["current"], row["days1To30"], row["days31To60"]) == ("25.00", "40.00", "100.00")
-    again = await api.rpc("payment/v1/return", {"id": bounced["id"], "returnedOn": "2026-02-11", "fee": "0"}, token=r.c.admin.token, key="x")
+    again = await api.rpc(
+        "payment/v1/return", {"id": bounced["id"], "returnedOn": "2026-02-11", "fee": "0"}, token=r.c.admin.token, key="x"
+    )
     assert again.status_code == 409 and again.json()["error"]["code"] == "PAYMENT_ALREADY_RETURNED"
-    not_payment = await api.rpc("payment/v1/return", {"id": jan["id"], "returnedOn": "2026-02-11", "fee": "0"}, token=r.c.admin.token, key="y")
+    not_payment = await api.rpc(
+        "payment/v1/return", {"id": jan["id"], "returnedOn": "2026-02-11", "fee": "0"}, token=r.c.admin.token, key="y"
+    )
     assert not_payment.status_code == 422 and not_payment.json()["error"]["code"] == "NOT_A_PAYMENT"
     await check_books(platform, r)
 
@@ -105,18 +115,32 @@ async def test_credits_and_one_off_charges(api, platform) -> None:
     assert _applied(waived) == [(jan["id"], "30.00")]
     # A credit on a charge gives back that charge's income: receivable and income, accrual view only.
     entry = await api.call("journalEntry/v1/get", {"id": waived["journalEntryId"]}, r.c.admin)
-    assert sorted((ln["accountId"], ln["basis"], ln["debit"], ln["credit"]) for ln in entry["lines"]) == sorted([
-        (r.b.accounts["4000"], "accrual", "30.00", "0.00"), (r.b.accounts["1200"], "accrual", "0.00", "30.00"),
-    ])
+    assert sorted((ln["accountId"], ln["basis"], ln["debit"], ln["credit"]) for ln in entry["lines"]) == sorted(
+        [
+            (r.b.accounts["4000"], "accrual", "30.00", "0.00"),
+            (r.b.accounts["1200"], "accrual", "0.00", "30.00"),
+        ]
+    )
     fine = await api.call(
         "ownerLedgerEntry/v1/charge",
-        {"unitId": r.c.units[0], "amount": "75.00", "entryDate": "2026-01-20", "dueDate": "2026-02-15", "memo": "Fine: trash cans", "accountId": r.b.accounts["4200"]},
+        {
+            "unitId": r.c.units[0],
+            "amount": "75.00",
+            "entryDate": "2026-01-20",
+            "dueDate": "2026-02-15",
+            "memo": "Fine: trash cans",
+            "accountId": r.b.accounts["4200"],
+        },
         r.c.admin,
     )
     assert (fine["kind"], fine["dueDate"], fine["accountId"]) == ("adjustment", "2026-02-15", r.b.accounts["4200"])
     assert await balances(api, r, "2026-01-31") == {"1": Decimal("145.00")}
     await pay(api, r, 0, "200.00", "2026-02-01")
-    extra = await api.call("ownerLedgerEntry/v1/credit", {"unitId": r.c.units[0], "amount": "10.00", "entryDate": "2026-02-02", "memo": "Refund"}, r.c.admin)
+    extra = await api.call(
+        "ownerLedgerEntry/v1/credit",
+        {"unitId": r.c.units[0], "amount": "10.00", "entryDate": "2026-02-02", "memo": "Refund"},
+        r.c.admin,
+    )
     assert extra["allocations"] == []
     assert await balances(api, r, "2026-02-28") == {"1": Decimal("-65.00")}
     await levy(api, r, "2026-03-01")
@@ -153,8 +177,10 @@ async def test_bad_input_posts_nothing(api, platform) -> None:
         assert x.status_code == status and x.json()["error"]["code"] == code, (change, x.text)
     own = (await _charges(api, r, 0))["2026-01-01"]
     x = await api.rpc(
-        "payment/v1/record", base | {"allocations": [{"chargeId": own["id"], "amount": "100.01"}], "amount": "200.00"},
-        token=r.c.admin.token, key=uuid.uuid4().hex,
+        "payment/v1/record",
+        base | {"allocations": [{"chargeId": own["id"], "amount": "100.01"}], "amount": "200.00"},
+        token=r.c.admin.token,
+        key=uuid.uuid4().hex,
     )
     assert x.status_code == 422 and x.json()["error"]["code"] == "ALLOCATION_TOO_LARGE", x.text
     charge = {"unitId": r.c.units[0], "amount": "5.00", "entryDate": "2026-02-01", "memo": "x"}
@@ -169,8 +195,10 @@ async def test_bad_input_posts_nothing(api, platform) -> None:
     # The GL's manual entries can't touch the accounts the owner ledger keeps.
     lines = [r.b.line("1200", debit="5.00", unitId=r.c.units[0]), r.b.line("4000", credit="5.00")]
     x = await api.rpc(
-        "journalEntry/v1/post", {"associationId": r.c.association, "entryDate": "2026-02-01", "memo": "x", "lines": lines},
-        token=r.c.admin.token, key=uuid.uuid4().hex,
+        "journalEntry/v1/post",
+        {"associationId": r.c.association, "entryDate": "2026-02-01", "memo": "x", "lines": lines},
+        token=r.c.admin.token,
+        key=uuid.uuid4().hex,
     )
     assert x.status_code == 422 and x.json()["error"]["code"] == "OWNER_LEDGER_ACCOUNT", x.text
     assert await _posted(api, r) == before

@@ -70,13 +70,24 @@ async def world(app) -> Any:
         reserve = await api.call(
             "assessmentSchedule/v1/create",
             {
-                "associationId": r.c.association, "name": "Reserve Contribution", "kind": "regular", "frequency": "quarterly",
-                "method": "fixed", "amount": "50.00", "incomeAccountId": r.b.accounts["4000"], "fundId": r.b.funds["RESV"],
-                "startsOn": "2026-01-01", "dueDay": 10,
+                "associationId": r.c.association,
+                "name": "Reserve Contribution",
+                "kind": "regular",
+                "frequency": "quarterly",
+                "method": "fixed",
+                "amount": "50.00",
+                "incomeAccountId": r.b.accounts["4000"],
+                "fundId": r.b.funds["RESV"],
+                "startsOn": "2026-01-01",
+                "dueDay": 10,
             },
             r.c.admin,
         )
-        await api.call("lateFeeRule/v1/set", {"associationId": r.c.association, "graceDays": 5, "method": "flat", "amount": "10.00"}, r.c.admin)
+        await api.call(
+            "lateFeeRule/v1/set",
+            {"associationId": r.c.association, "graceDays": 5, "method": "flat", "amount": "10.00"},
+            r.c.admin,
+        )
         return r, [raw(r.schedule), raw(reserve["id"])]
 
 
@@ -109,15 +120,21 @@ class Driver:
             return
         payment = self.payments.pop(k % len(self.payments))  # each payment bounces at most once here
         on = max(payment.entry_date, date(2026, payment.entry_date.month, d))
-        await owner_ledger.return_payment(self.s, self.org, payment, PaymentReturnInput(id=payment.id, returned_on=on, fee=Decimal(fee)), None)
+        await owner_ledger.return_payment(
+            self.s, self.org, payment, PaymentReturnInput(id=payment.id, returned_on=on, fee=Decimal(fee)), None
+        )
 
     async def credit(self, u: int, amount: Decimal, m: int, on_charge: bool) -> None:
         charge = None
         if on_charge:
             charge = await self.s.scalar(
-                select(OwnerLedgerEntry.id).where(OwnerLedgerEntry.unit_id == self.units[u], OwnerLedgerEntry.kind == EntryKind.CHARGE).limit(1)
+                select(OwnerLedgerEntry.id)
+                .where(OwnerLedgerEntry.unit_id == self.units[u], OwnerLedgerEntry.kind == EntryKind.CHARGE)
+                .limit(1)
             )
-        data = OwnerLedgerEntryCreditInput(unit_id=self.units[u], amount=amount, entry_date=date(2026, m, 15), charge_id=charge, memo="credit")
+        data = OwnerLedgerEntryCreditInput(
+            unit_id=self.units[u], amount=amount, entry_date=date(2026, m, 15), charge_id=charge, memo="credit"
+        )
         with suppress(UnknownCharge):  # a charge already paid in full is no longer open
             await owner_ledger.credit(self.s, self.org, data, None)
 
@@ -129,10 +146,18 @@ class Driver:
         accounts, funds = self.r.b.accounts, self.r.b.funds
         fund = funds["RESV" if number == "1020" else "OPER"]
         offset = "3100" if number == "1020" else ("1010" if number == "5100" else "3000")
-        lines = [ledger.Posting(raw(accounts[number]), raw(fund), debit=amount), ledger.Posting(raw(accounts[offset]), raw(fund), credit=amount)]
+        lines = [
+            ledger.Posting(raw(accounts[number]), raw(fund), debit=amount),
+            ledger.Posting(raw(accounts[offset]), raw(fund), credit=amount),
+        ]
         entry = await ledger.post(
-            self.s, organization_id=self.org, association_id=self.association, entry_date=date(2026, m, 5), memo="manual",
-            source=EntrySource.MANUAL, lines=lines,
+            self.s,
+            organization_id=self.org,
+            association_id=self.association,
+            entry_date=date(2026, m, 5),
+            memo="manual",
+            source=EntrySource.MANUAL,
+            lines=lines,
         )
         self.manual_entries.append(entry)
         # Never into the owner ledger's accounts.
@@ -142,8 +167,13 @@ class Driver:
         ]
         with pytest.raises(OwnerLedgerAccount):
             await ledger.post(
-                self.s, organization_id=self.org, association_id=self.association, entry_date=date(2026, m, 5), memo="x",
-                source=EntrySource.MANUAL, lines=bad,
+                self.s,
+                organization_id=self.org,
+                association_id=self.association,
+                entry_date=date(2026, m, 5),
+                memo="x",
+                source=EntrySource.MANUAL,
+                lines=bad,
             )
 
     async def reverse(self, k: int, m: int) -> None:

@@ -70,29 +70,48 @@ async def _management_link(sessions, tenant, shared):
 
 async def _service_account(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "name": "sa", "roles": ["integration"],
-        "key_hash": "0" * 64, "key_hint": "abcd", "created_by_membership_id": tenant.membership,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "name": "sa",
+        "roles": ["integration"],
+        "key_hash": "0" * 64,
+        "key_hint": "abcd",
+        "created_by_membership_id": tenant.membership,
     }
 
 
 async def _audit_event(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "actor_kind": "user", "actor_id": tenant.user,
-        "operation": "test/v1/x", "target_ids": [], "summary": json.dumps({}),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "actor_kind": "user",
+        "actor_id": tenant.user,
+        "operation": "test/v1/x",
+        "target_ids": [],
+        "summary": json.dumps({}),
     }
 
 
 async def _idempotency_key(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "principal": f"user:{tenant.user}",
-        "operation": "test/v1/x", "key": uuid.uuid4().hex, "fingerprint": "f" * 64, "workflow_id": "wf",
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "principal": f"user:{tenant.user}",
+        "operation": "test/v1/x",
+        "key": uuid.uuid4().hex,
+        "fingerprint": "f" * 64,
+        "workflow_id": "wf",
     }
 
 
 async def _join_request(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "user_id": await new_user(sessions),
-        "message": "let me in", "status": "pending", "workflow_id": uuid.uuid4().hex,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "user_id": await new_user(sessions),
+        "message": "let me in",
+        "status": "pending",
+        "workflow_id": uuid.uuid4().hex,
     }
 
 
@@ -102,51 +121,89 @@ async def _workflow_run(sessions, tenant, shared):
 
 async def _association(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "code": f"T{uuid.uuid4().hex[:8]}", "legal_name": "HOA Inc.",
-        "kind": "hoa", "status": "active", "region": "CA", "country": "US", "fiscal_year_start_month": 1,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "code": f"T{uuid.uuid4().hex[:8]}",
+        "legal_name": "HOA Inc.",
+        "kind": "hoa",
+        "status": "active",
+        "region": "CA",
+        "country": "US",
+        "fiscal_year_start_month": 1,
         "accounting_basis": "cash",
     }
 
 
 async def _unit(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "unit_number": uuid.uuid4().hex[:8], "unit_type": "condo", "status": "active", "street": "1 Main St",
-        "city": "Springfield", "region": "CA", "postal_code": "90000", "country": "US",
-        "voting_weight": Decimal("0.01"), "assessment_share": Decimal("0.01"),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_number": uuid.uuid4().hex[:8],
+        "unit_type": "condo",
+        "status": "active",
+        "street": "1 Main St",
+        "city": "Springfield",
+        "region": "CA",
+        "postal_code": "90000",
+        "country": "US",
+        "voting_weight": Decimal("0.01"),
+        "assessment_share": Decimal("0.01"),
     }
 
 
 async def _emergency_contact(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
-        "name": "Neighbor", "phone": "+14155550123", "priority": 1,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "name": "Neighbor",
+        "phone": "+14155550123",
+        "priority": 1,
     }
 
 
 async def _party(sessions, tenant, shared):
-    return {"id": uuid.uuid4(), "organization_id": tenant.org, "kind": "person", "name": "Jane Doe", "delivery_preference": "postal"}
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "kind": "person",
+        "name": "Jane Doe",
+        "delivery_preference": "postal",
+    }
 
 
 async def _contact_point(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "party_id": await parent(sessions, tenant, shared, "parties"),
-        "kind": "email", "value": "jane@example.org", "is_primary": True,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "kind": "email",
+        "value": "jane@example.org",
+        "is_primary": True,
     }
 
 
 async def _ownership(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
-        "party_id": await parent(sessions, tenant, shared, "parties"), "interest": Decimal("0.5"),
-        "starts_on": date(2020, 1, 1), "is_primary": True,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "interest": Decimal("0.5"),
+        "starts_on": date(2020, 1, 1),
+        "is_primary": True,
     }
 
 
 async def _resident(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "unit_id": await parent(sessions, tenant, shared, "units"),
-        "party_id": await parent(sessions, tenant, shared, "parties"), "kind": "owner", "moved_in_on": date(2020, 1, 1),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "kind": "owner",
+        "moved_in_on": date(2020, 1, 1),
     }
 
 
@@ -161,43 +218,66 @@ def _n() -> int:
 
 async def _fund(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "code": f"F{_n() % 10**8}", "name": "Operating", "kind": "operating",
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "code": f"F{_n() % 10**8}",
+        "name": "Operating",
+        "kind": "operating",
     }
 
 
 async def _gl_account(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "number": f"1{_n() % 10**5:05d}", "name": "Cash", "type": "asset",
-        "fund_id": await parent(sessions, tenant, shared, "funds"), "is_active": True,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "number": f"1{_n() % 10**5:05d}",
+        "name": "Cash",
+        "type": "asset",
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "is_active": True,
     }
 
 
 async def _fiscal_period_close(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1), "closed_by": tenant.user,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1),
+        "closed_by": tenant.user,
     }
 
 
 async def _line(sessions, tenant, shared, entry_id, side: str, entry_date: date) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "entry_id": entry_id, "line_no": 1 + _n() % 1000, "entry_date": entry_date,
-        "account_id": await parent(sessions, tenant, shared, "gl_accounts"), "fund_id": await parent(sessions, tenant, shared, "funds"),
-        "debit": Decimal("1.00") if side == "debit" else Decimal(0), "credit": Decimal("1.00") if side == "credit" else Decimal(0),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "entry_id": entry_id,
+        "line_no": 1 + _n() % 1000,
+        "entry_date": entry_date,
+        "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "debit": Decimal("1.00") if side == "debit" else Decimal(0),
+        "credit": Decimal("1.00") if side == "credit" else Decimal(0),
         "basis": "both",
     }
 
 
 async def _journal_entry(sessions, tenant, shared):
     row = {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "entry_date": date(2026, 1, 15), "memo": "test", "source": "manual",
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "entry_date": date(2026, 1, 15),
+        "memo": "test",
+        "source": "manual",
     }
     COMPANIONS[row["id"]] = [
-        ("journal_lines", await _line(sessions, tenant, shared, row["id"], side, row["entry_date"])) for side in ("debit", "credit")
+        ("journal_lines", await _line(sessions, tenant, shared, row["id"], side, row["entry_date"]))
+        for side in ("debit", "credit")
     ]
     return row
 
@@ -211,34 +291,61 @@ async def _journal_line(sessions, tenant, shared):
 
 async def _budget_amount(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "fiscal_year": 2000 + _n() % 100, "period": 1, "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
-        "fund_id": await parent(sessions, tenant, shared, "funds"), "amount": Decimal("100.00"),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "fiscal_year": 2000 + _n() % 100,
+        "period": 1,
+        "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "amount": Decimal("100.00"),
     }
 
 
 async def _assessment_schedule(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "name": "Regular", "kind": "regular", "frequency": "monthly", "method": "fixed", "amount": Decimal("10.00"),
-        "income_account_id": await parent(sessions, tenant, shared, "gl_accounts"), "fund_id": await parent(sessions, tenant, shared, "funds"),
-        "starts_on": date(2026, 1, 1), "due_day": 1, "is_active": True,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "name": "Regular",
+        "kind": "regular",
+        "frequency": "monthly",
+        "method": "fixed",
+        "amount": Decimal("10.00"),
+        "income_account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "starts_on": date(2026, 1, 1),
+        "due_day": 1,
+        "is_active": True,
     }
 
 
 async def _levy(sessions, tenant, shared):
     month = date(1900 + _n() % 1000, 1 + _n() % 12, 1)
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "schedule_id": await parent(sessions, tenant, shared, "assessment_schedules"), "period": month, "due_date": month,
-        "total": Decimal("10.00"), "unit_count": 1, "remainder_cents": 0, "workflow_id": uuid.uuid4().hex, "created_by": tenant.user,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "schedule_id": await parent(sessions, tenant, shared, "assessment_schedules"),
+        "period": month,
+        "due_date": month,
+        "total": Decimal("10.00"),
+        "unit_count": 1,
+        "remainder_cents": 0,
+        "workflow_id": uuid.uuid4().hex,
+        "created_by": tenant.user,
     }
 
 
 async def _late_fee_rule(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "grace_days": 10, "method": "flat", "amount": Decimal("25.00"), "is_active": True,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "grace_days": 10,
+        "method": "flat",
+        "amount": Decimal("25.00"),
+        "is_active": True,
     }
 
 
@@ -248,36 +355,64 @@ async def _control(sessions, tenant, shared, role: str) -> uuid.UUID:
     if key not in shared:
         number = "1200" if role == "accounts_receivable" else "2100"
         row = {
-            "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-            "number": number, "name": role, "type": "asset" if number == "1200" else "liability",
-            "fund_id": await parent(sessions, tenant, shared, "funds"), "control": role, "is_active": True,
+            "id": uuid.uuid4(),
+            "organization_id": tenant.org,
+            "association_id": await parent(sessions, tenant, shared, "associations"),
+            "number": number,
+            "name": role,
+            "type": "asset" if number == "1200" else "liability",
+            "fund_id": await parent(sessions, tenant, shared, "funds"),
+            "control": role,
+            "is_active": True,
         }
         async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
             await s.execute(
-                text("INSERT INTO gl_accounts "
+                text(
+                    "INSERT INTO gl_accounts "
                     "(id, organization_id, association_id, number, name, type, fund_id, control, is_active) "
-                     "VALUES (:id, :organization_id, :association_id, :number, :name, CAST(:type AS account_type), :fund_id, "
-                     "CAST(:control AS control_role), :is_active)"),
+                    "VALUES (:id, :organization_id, :association_id, :number, :name, CAST(:type AS account_type), :fund_id, "
+                    "CAST(:control AS control_role), :is_active)"
+                ),
                 row,
             )
         shared[key] = row["id"]
     return shared[key]
 
 
-async def _booked_by(sessions, tenant, shared, row_id, on: date, lines: list[tuple[uuid.UUID, str, str, uuid.UUID | str]]) -> uuid.UUID:
+async def _booked_by(
+    sessions, tenant, shared, row_id, on: date, lines: list[tuple[uuid.UUID, str, str, uuid.UUID | str]]
+) -> uuid.UUID:
     """A journal entry written beside row `row_id`, with (account, debit|credit, basis, unit|'') lines of 1.00."""
     association, fund = await parent(sessions, tenant, shared, "associations"), await parent(sessions, tenant, shared, "funds")
-    entry = {"id": uuid.uuid4(), "organization_id": tenant.org, "association_id": association, "entry_date": on, "memo": "t", "source": "credit"}
+    entry = {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": association,
+        "entry_date": on,
+        "memo": "t",
+        "source": "credit",
+    }
     companions: list[tuple[str, dict[str, Any]]] = [("journal_entries", entry)]
     for n, (account, side, basis, unit) in enumerate(lines, start=1):
-        companions.append((
-            "journal_lines",
-            {
-                "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": association, "entry_id": entry["id"], "line_no": n,
-                "entry_date": on, "account_id": account, "fund_id": fund, "debit": Decimal("1.00") if side == "debit" else Decimal(0),
-                "credit": Decimal("1.00") if side == "credit" else Decimal(0), "basis": basis, "unit_id": unit or None,
-            },
-        ))
+        companions.append(
+            (
+                "journal_lines",
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": tenant.org,
+                    "association_id": association,
+                    "entry_id": entry["id"],
+                    "line_no": n,
+                    "entry_date": on,
+                    "account_id": account,
+                    "fund_id": fund,
+                    "debit": Decimal("1.00") if side == "debit" else Decimal(0),
+                    "credit": Decimal("1.00") if side == "credit" else Decimal(0),
+                    "basis": basis,
+                    "unit_id": unit or None,
+                },
+            )
+        )
     COMPANIONS[row_id] = companions
     return entry["id"]
 
@@ -287,16 +422,29 @@ async def _ledger_row(sessions, tenant, shared, kind: str) -> dict[str, Any]:
     unit, income = await parent(sessions, tenant, shared, "units"), await parent(sessions, tenant, shared, "gl_accounts")
     on = date(2026, 1, 15)
     row = {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "unit_id": unit, "kind": kind, "entry_date": on, "due_date": on if kind == "adjustment" else None,
-        "amount": Decimal("1.00") if kind == "adjustment" else Decimal("-1.00"), "fund_id": await parent(sessions, tenant, shared, "funds"),
-        "account_id": income, "memo": "t",
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": unit,
+        "kind": kind,
+        "entry_date": on,
+        "due_date": on if kind == "adjustment" else None,
+        "amount": Decimal("1.00") if kind == "adjustment" else Decimal("-1.00"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "account_id": income,
+        "memo": "t",
     }
     lines: list[tuple[uuid.UUID, str, str, uuid.UUID | str]]
     if kind == "adjustment":
-        lines = [(await _control(sessions, tenant, shared, "accounts_receivable"), "debit", "accrual", unit), (income, "credit", "accrual", "")]
+        lines = [
+            (await _control(sessions, tenant, shared, "accounts_receivable"), "debit", "accrual", unit),
+            (income, "credit", "accrual", ""),
+        ]
     else:
-        lines = [(income, "debit", "both", ""), (await _control(sessions, tenant, shared, "prepaid_assessments"), "credit", "both", unit)]
+        lines = [
+            (income, "debit", "both", ""),
+            (await _control(sessions, tenant, shared, "prepaid_assessments"), "credit", "both", unit),
+        ]
     row["journal_entry_id"] = await _booked_by(sessions, tenant, shared, row["id"], on, lines)
     return row
 
@@ -316,8 +464,14 @@ async def _owner_ledger_allocation(sessions, tenant, shared):
         shared["lot"] = lot["id"]
     unit, income, on = shared["units"], shared["gl_accounts"], date(2026, 1, 20)
     row = {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": shared["associations"], "unit_id": unit,
-        "credit_entry_id": shared["lot"], "charge_entry_id": charge, "amount": Decimal("1.00"), "applied_on": on,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": shared["associations"],
+        "unit_id": unit,
+        "credit_entry_id": shared["lot"],
+        "charge_entry_id": charge,
+        "amount": Decimal("1.00"),
+        "applied_on": on,
     }
     lines = [
         (await _control(sessions, tenant, shared, "prepaid_assessments"), "debit", "both", unit),
@@ -330,16 +484,28 @@ async def _owner_ledger_allocation(sessions, tenant, shared):
 
 async def _vendor(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "name": "Evergreen Landscaping", "tax_id": "12-3456789",
-        "tax_id_kind": "ein", "is_1099": True, "payment_hold": True, "hold_reason": "new",
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "name": "Evergreen Landscaping",
+        "tax_id": "12-3456789",
+        "tax_id_kind": "ein",
+        "is_1099": True,
+        "payment_hold": True,
+        "hold_reason": "new",
     }
 
 
 async def _insurance_certificate(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "vendor_id": await parent(sessions, tenant, shared, "vendors"),
-        "kind": "general_liability", "carrier": "Acme Mutual", "policy_number": "GL-1", "coverage_amount": Decimal("1000000.00"),
-        "effective_on": date(2026, 1, 1), "expires_on": date(2026, 12, 31),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "vendor_id": await parent(sessions, tenant, shared, "vendors"),
+        "kind": "general_liability",
+        "carrier": "Acme Mutual",
+        "policy_number": "GL-1",
+        "coverage_amount": Decimal("1000000.00"),
+        "effective_on": date(2026, 1, 1),
+        "expires_on": date(2026, 12, 31),
     }
 
 
@@ -347,26 +513,42 @@ async def _payables_settings(sessions, tenant, shared):
     # One row per association: a fresh association each time.
     association = (await insert(sessions, tenant, "associations"))["id"]
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": association,
-        "board_approval_threshold": Decimal("5000.00"), "updated_by": tenant.user,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": association,
+        "board_approval_threshold": Decimal("5000.00"),
+        "updated_by": tenant.user,
     }
 
 
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "invoice_id": invoice_id, "line_no": 1 + _n() % 1000, "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
-        "fund_id": await parent(sessions, tenant, shared, "funds"), "amount": Decimal("1.00"),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "invoice_id": invoice_id,
+        "line_no": 1 + _n() % 1000,
+        "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "amount": Decimal("1.00"),
     }
 
 
 async def _invoice_row(sessions, tenant, shared) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "vendor_id": await parent(sessions, tenant, shared, "vendors"), "invoice_number": uuid.uuid4().hex[:12],
-        "invoice_date": date(2026, 1, 15), "due_date": date(2026, 2, 15), "total": Decimal("1.00"), "status": "approved",
-        "board_approval_required": False, "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
-        "workflow_id": uuid.uuid4().hex, "entered_by": tenant.user,
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "vendor_id": await parent(sessions, tenant, shared, "vendors"),
+        "invoice_number": uuid.uuid4().hex[:12],
+        "invoice_date": date(2026, 1, 15),
+        "due_date": date(2026, 2, 15),
+        "total": Decimal("1.00"),
+        "status": "approved",
+        "board_approval_required": False,
+        "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "workflow_id": uuid.uuid4().hex,
+        "entered_by": tenant.user,
     }
 
 
@@ -387,17 +569,26 @@ async def _invoice_line(sessions, tenant, shared):
 
 async def _invoice_approval(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "invoice_id": await parent(sessions, tenant, shared, "invoices"), "step": "manager", "decision": "approved",
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "invoice_id": await parent(sessions, tenant, shared, "invoices"),
+        "step": "manager",
+        "decision": "approved",
         "decided_by": tenant.user,
     }
 
 
 async def _vendor_payment(sessions, tenant, shared):
     return {
-        "id": uuid.uuid4(), "organization_id": tenant.org, "association_id": await parent(sessions, tenant, shared, "associations"),
-        "invoice_id": await parent(sessions, tenant, shared, "invoices"), "paid_on": date(2026, 1, 20),
-        "amount": Decimal("0.50"), "method": "check", "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "invoice_id": await parent(sessions, tenant, shared, "invoices"),
+        "paid_on": date(2026, 1, 20),
+        "amount": Decimal("0.50"),
+        "method": "check",
+        "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
         "paid_by": tenant.user,
     }
 
@@ -506,7 +697,9 @@ def insert_sql(table: str, row: dict[str, Any], suffix: str = "") -> Any:
     return text(f"INSERT INTO {table} ({cols}) VALUES ({values}) {suffix}")
 
 
-async def insert(sessions: async_sessionmaker[AsyncSession], tenant: Tenant, table: str, shared: dict[str, Any] | None = None) -> dict[str, Any]:
+async def insert(
+    sessions: async_sessionmaker[AsyncSession], tenant: Tenant, table: str, shared: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A fresh row of `table` in `tenant`, written as the application role."""
     row = await FACTORIES[table](sessions, tenant, {} if shared is None else shared)
     async with scoped_transaction(sessions, tenant.org, tenant.user) as s:

@@ -61,7 +61,9 @@ async def _refused(app_sessions, tenant: Tenant, table: str, row_id: Any, assign
 
 async def _updated(app_sessions, tenant: Tenant, table: str, row_id: Any, assignments: str, params: dict[str, Any]) -> None:
     async with scoped_transaction(app_sessions, tenant.org, tenant.user) as s:
-        result = cast(CursorResult[Any], await s.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), {"id": row_id, **params}))
+        result = cast(
+            CursorResult[Any], await s.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), {"id": row_id, **params})
+        )
         assert result.rowcount == 1, assignments
 
 
@@ -86,7 +88,9 @@ async def test_only_an_open_end_date_may_be_set_once(app_sessions, tenant, table
         await _refused(app_sessions, tenant, table, row["id"], f"{column} = {casts.get(column, ':v')}", {"v": value})
     await _refused(app_sessions, tenant, table, row["id"], "created_at = created_at - interval '1 day'", {})
     # An end date can't carry another change in with it.
-    await _refused(app_sessions, tenant, table, row["id"], f"{end} = :e, party_id = :v", {"e": date(2024, 6, 1), "v": other_party})
+    await _refused(
+        app_sessions, tenant, table, row["id"], f"{end} = :e, party_id = :v", {"e": date(2024, 6, 1), "v": other_party}
+    )
 
     # Ending the open row is the one change allowed ...
     await _updated(app_sessions, tenant, table, row["id"], f"{end} = :e", {"e": date(2024, 6, 1)})

@@ -72,8 +72,12 @@ async def test_owner_ledger_is_append_only(app_sessions, tenants) -> None:
     a, _ = tenants
     for table in ("owner_ledger_entries", "owner_ledger_allocations", "levies"):
         row = await insert(app_sessions, a, table)
-        for statement in (f"UPDATE {table} SET amount = amount WHERE id = :id" if table != "levies" else
-                          f"UPDATE {table} SET total = total WHERE id = :id", f"DELETE FROM {table} WHERE id = :id"):
+        for statement in (
+            f"UPDATE {table} SET amount = amount WHERE id = :id"
+            if table != "levies"
+            else f"UPDATE {table} SET total = total WHERE id = :id",
+            f"DELETE FROM {table} WHERE id = :id",
+        ):
             with pytest.raises(ProgrammingError) as info:
                 async with scoped_transaction(app_sessions, a.org, a.user) as s:
                     await s.execute(text(statement), {"id": row["id"]})
@@ -99,5 +103,10 @@ async def test_receivable_postings_need_their_owner_ledger_rows(app_sessions, te
     booked = await insert(app_sessions, a, "owner_ledger_entries", shared)
     late = await FACTORIES["owner_ledger_entries"](app_sessions, a, shared)
     await _refused(
-        app_sessions, a, "owner_ledger_entries", late | {"journal_entry_id": booked["journal_entry_id"]}, OWNER_LEDGER_DISAGREES, companions=False
+        app_sessions,
+        a,
+        "owner_ledger_entries",
+        late | {"journal_entry_id": booked["journal_entry_id"]},
+        OWNER_LEDGER_DISAGREES,
+        companions=False,
     )

@@ -110,17 +110,26 @@ async def test_unique_indexes_on_tenant_tables_lead_with_organization(owner) -> 
 
 async def test_app_role_cannot_bypass_or_own(owner, settings) -> None:
     role = settings.app_db_role
-    attrs = await owner.fetchrow("SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1", role)
+    attrs = await owner.fetchrow(
+        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1", role
+    )
     assert attrs is not None and not any(attrs.values()), dict(attrs)
     owned = await owner.fetchval(
         """SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = $1""", role
     )
-    owned += await owner.fetchval("SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE r.rolname = $1", role)
-    owned += await owner.fetchval("SELECT count(*) FROM pg_namespace s JOIN pg_roles r ON r.oid = s.nspowner WHERE r.rolname = $1", role)
+    owned += await owner.fetchval(
+        "SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE r.rolname = $1", role
+    )
+    owned += await owner.fetchval(
+        "SELECT count(*) FROM pg_namespace s JOIN pg_roles r ON r.oid = s.nspowner WHERE r.rolname = $1", role
+    )
     assert owned == 0
-    for table in (await _tables(owner)):
+    for table in await _tables(owner):
         for privilege in ("TRUNCATE", "REFERENCES"):
-            assert not await owner.fetchval("SELECT has_table_privilege($1, $2, $3)", role, f"public.{table}", privilege), (table, privilege)
+            assert not await owner.fetchval("SELECT has_table_privilege($1, $2, $3)", role, f"public.{table}", privilege), (
+                table,
+                privilege,
+            )
     # Plain DML on every tenant table, minus what is revoked on purpose (REVOKED):
     # nothing more, and nothing less by accident.
     tenant = {t for t, cols in (await _tables(owner)).items() if "organization_id" in cols}

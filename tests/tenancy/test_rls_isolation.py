@@ -104,7 +104,9 @@ async def test_a_cannot_move_a_row_into_b(app_sessions, two, table) -> None:
     a, b, rows = two
     with pytest.raises(DENIED):
         async with scoped_transaction(app_sessions, a.org, a.user) as s:
-            await s.execute(text(f"UPDATE {table} SET organization_id = :b WHERE id = :id"), {"b": b.org, "id": rows[table]["a"]["id"]})
+            await s.execute(
+                text(f"UPDATE {table} SET organization_id = :b WHERE id = :id"), {"b": b.org, "id": rows[table]["a"]["id"]}
+            )
 
 
 @pytest.mark.parametrize("table", sorted(FACTORIES))
@@ -114,7 +116,9 @@ async def test_a_cannot_upsert_over_b(app_sessions, two, table) -> None:
     row["id"] = rows[table]["b"]["id"]  # collide with B's row
     with pytest.raises(DENIED):
         async with scoped_transaction(app_sessions, a.org, a.user) as s:
-            await s.execute(insert_sql(table, row, "ON CONFLICT (id) DO UPDATE SET organization_id = EXCLUDED.organization_id"), row)
+            await s.execute(
+                insert_sql(table, row, "ON CONFLICT (id) DO UPDATE SET organization_id = EXCLUDED.organization_id"), row
+            )
     async with scoped_transaction(app_sessions, b.org, b.user) as s:
         org = (await s.execute(text(f"SELECT organization_id FROM {table} WHERE id = :id"), {"id": row["id"]})).scalar()
     assert org == b.org
@@ -174,7 +178,9 @@ async def test_scope_fails_closed(app_sessions, two, setting) -> None:
     for table in [*FACTORIES, "organizations", "users"]:
         async with app_sessions() as s, s.begin():
             if setting is not None:
-                await s.execute(text("SELECT set_config('app.org_id', :v, true), set_config('app.user_id', :v, true)"), {"v": setting})
+                await s.execute(
+                    text("SELECT set_config('app.org_id', :v, true), set_config('app.user_id', :v, true)"), {"v": setting}
+                )
             try:
                 count = (await s.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
             except DENIED:

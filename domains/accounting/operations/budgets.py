@@ -9,7 +9,9 @@ from graph.handlers import OperationContext, org, require
 from graph.operations import operation
 
 
-@operation("budget/v1/set", input=BudgetSetInput, output=Budget, kind="budget", action="set", summary="Set a fiscal year's budget")
+@operation(
+    "budget/v1/set", input=BudgetSetInput, output=Budget, kind="budget", action="set", summary="Set a fiscal year's budget"
+)
 async def set_budget(ctx: OperationContext, data: BudgetSetInput) -> Budget:
     """Set an association's budget for one fiscal year, replacing the year's
     previous budget: per income or expense account and fund, twelve monthly
@@ -23,7 +25,12 @@ async def set_budget(ctx: OperationContext, data: BudgetSetInput) -> Budget:
 
 
 @operation(
-    "budget/v1/get", input=BudgetGetInput, output=Budget, kind="budget", action="read", mutates=False,
+    "budget/v1/get",
+    input=BudgetGetInput,
+    output=Budget,
+    kind="budget",
+    action="read",
+    mutates=False,
     summary="Read a fiscal year's budget",
 )
 async def get_budget(ctx: OperationContext, data: BudgetGetInput) -> Budget:

@@ -29,8 +29,14 @@ async def create_fund(ctx: OperationContext, data: FundCreateInput) -> FundRead:
 
 
 @operation(
-    "fund/v1/list", input=FundListInput, output=FundConnection, kind="fund", action="list", mutates=False,
-    graphql_name="funds", summary="List funds",
+    "fund/v1/list",
+    input=FundListInput,
+    output=FundConnection,
+    kind="fund",
+    action="list",
+    mutates=False,
+    graphql_name="funds",
+    summary="List funds",
 )
 async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnection:
     """An association's funds, by code."""
@@ -39,7 +45,11 @@ async def list_funds(ctx: OperationContext, data: FundListInput) -> FundConnecti
 
 
 @operation(
-    "glAccount/v1/create", input=GlAccountCreateInput, output=GlAccountRead, kind="gl_account", action="create",
+    "glAccount/v1/create",
+    input=GlAccountCreateInput,
+    output=GlAccountRead,
+    kind="gl_account",
+    action="create",
     summary="Create an account",
 )
 async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> GlAccountRead:
@@ -50,8 +60,13 @@ async def create_account(ctx: OperationContext, data: GlAccountCreateInput) -> G
 
 
 @operation(
-    "glAccount/v1/update", input=GlAccountUpdateInput, output=GlAccountRead, kind="gl_account", action="update",
-    target=GlAccount, summary="Change an account",
+    "glAccount/v1/update",
+    input=GlAccountUpdateInput,
+    output=GlAccountRead,
+    kind="gl_account",
+    action="update",
+    target=GlAccount,
+    summary="Change an account",
 )
 async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> GlAccountRead:
     """Rename or (de)activate an account. Its number, type and fund are fixed,
@@ -62,8 +77,14 @@ async def update_account(ctx: OperationContext, data: GlAccountUpdateInput) -> G
 
 
 @operation(
-    "glAccount/v1/list", input=GlAccountListInput, output=GlAccountConnection, kind="gl_account", action="list",
-    mutates=False, graphql_name="glAccounts", summary="List the chart of accounts",
+    "glAccount/v1/list",
+    input=GlAccountListInput,
+    output=GlAccountConnection,
+    kind="gl_account",
+    action="list",
+    mutates=False,
+    graphql_name="glAccounts",
+    summary="List the chart of accounts",
 )
 async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAccountConnection:
     """An association's chart of accounts, by number."""
@@ -72,8 +93,13 @@ async def list_accounts(ctx: OperationContext, data: GlAccountListInput) -> GlAc
 
 
 @operation(
-    "chartOfAccounts/v1/install", input=ChartInstallInput, output=ChartInstallResult, kind="gl_account",
-    action="create", result_field="result", summary="Install the standard chart of accounts",
+    "chartOfAccounts/v1/install",
+    input=ChartInstallInput,
+    output=ChartInstallResult,
+    kind="gl_account",
+    action="create",
+    result_field="result",
+    summary="Install the standard chart of accounts",
 )
 async def install_chart(ctx: OperationContext, data: ChartInstallInput) -> ChartInstallResult:
     """Give a new association operating and reserve funds and a standard chart

@@ -35,8 +35,12 @@ async def _with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) ->
 
 
 @operation(
-    "journalEntry/v1/post", input=JournalEntryPostInput, output=JournalEntryRead, kind="journal_entry",
-    action="create", summary="Post a journal entry",
+    "journalEntry/v1/post",
+    input=JournalEntryPostInput,
+    output=JournalEntryRead,
+    kind="journal_entry",
+    action="create",
+    summary="Post a journal entry",
 )
 async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> JournalEntryRead:
     """Post a manual journal entry (an adjustment, an opening balance, an
@@ -59,8 +63,13 @@ async def post_entry(ctx: OperationContext, data: JournalEntryPostInput) -> Jour
 
 
 @operation(
-    "journalEntry/v1/reverse", input=JournalEntryReverseInput, output=JournalEntryRead, kind="journal_entry",
-    action="reverse", target=JournalEntry, summary="Reverse a journal entry",
+    "journalEntry/v1/reverse",
+    input=JournalEntryReverseInput,
+    output=JournalEntryRead,
+    kind="journal_entry",
+    action="reverse",
+    target=JournalEntry,
+    summary="Reverse a journal entry",
 )
 async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -> JournalEntryRead:
     """Correct a posted entry by posting its mirror image, linked to it, on a
@@ -81,8 +90,14 @@ async def reverse_entry(ctx: OperationContext, data: JournalEntryReverseInput) -
 
 
 @operation(
-    "journalEntry/v1/get", input=JournalEntryGetInput, output=JournalEntryRead, kind="journal_entry",
-    action="read", target=JournalEntry, mutates=False, summary="Read a journal entry",
+    "journalEntry/v1/get",
+    input=JournalEntryGetInput,
+    output=JournalEntryRead,
+    kind="journal_entry",
+    action="read",
+    target=JournalEntry,
+    mutates=False,
+    summary="Read a journal entry",
 )
 async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> JournalEntryRead:
     """One journal entry with its lines."""
@@ -90,8 +105,14 @@ async def get_entry(ctx: OperationContext, data: JournalEntryGetInput) -> Journa
 
 
 @operation(
-    "journalEntry/v1/list", input=JournalEntryListInput, output=JournalEntryConnection, kind="journal_entry",
-    action="list", mutates=False, graphql_name="journalEntries", summary="List journal entries",
+    "journalEntry/v1/list",
+    input=JournalEntryListInput,
+    output=JournalEntryConnection,
+    kind="journal_entry",
+    action="list",
+    mutates=False,
+    graphql_name="journalEntries",
+    summary="List journal entries",
 )
 async def list_entries(ctx: OperationContext, data: JournalEntryListInput) -> JournalEntryConnection:
     """An association's journal, newest posting first, with each entry's lines."""

@@ -15,8 +15,12 @@ from graph.operations import operation
 
 
 @operation(
-    "fiscalPeriod/v1/close", input=FiscalPeriodCloseInput, output=FiscalPeriodCloseRead, kind="fiscal_period",
-    action="close", summary="Close a month",
+    "fiscalPeriod/v1/close",
+    input=FiscalPeriodCloseInput,
+    output=FiscalPeriodCloseRead,
+    kind="fiscal_period",
+    action="close",
+    summary="Close a month",
 )
 async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> FiscalPeriodCloseRead:
     """Close a month of an association's books once it is reconciled and
@@ -28,8 +32,14 @@ async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> F
 
 
 @operation(
-    "fiscalPeriod/v1/list", input=FiscalPeriodListInput, output=FiscalPeriodCloseConnection, kind="fiscal_period",
-    action="list", mutates=False, graphql_name="closedPeriods", summary="List closed months",
+    "fiscalPeriod/v1/list",
+    input=FiscalPeriodListInput,
+    output=FiscalPeriodCloseConnection,
+    kind="fiscal_period",
+    action="list",
+    mutates=False,
+    graphql_name="closedPeriods",
+    summary="List closed months",
 )
 async def list_periods(ctx: OperationContext, data: FiscalPeriodListInput) -> FiscalPeriodCloseConnection:
     """An association's closed months, latest first."""

@@ -22,8 +22,14 @@ async def _scope(ctx: OperationContext, data: Any) -> reports.ReportScope:
 
 
 @operation(
-    "financialReport/v1/trialBalance", input=AsOfReportInput, output=TrialBalance, kind="financial_report",
-    action="read", mutates=False, graphql_name="trialBalance", summary="Trial balance",
+    "financialReport/v1/trialBalance",
+    input=AsOfReportInput,
+    output=TrialBalance,
+    kind="financial_report",
+    action="read",
+    mutates=False,
+    graphql_name="trialBalance",
+    summary="Trial balance",
 )
 async def trial_balance(ctx: OperationContext, data: AsOfReportInput) -> TrialBalance:
     """Every account × fund with its debit or credit balance as of a day, in the
@@ -35,8 +41,14 @@ async def trial_balance(ctx: OperationContext, data: AsOfReportInput) -> TrialBa
 
 
 @operation(
-    "financialReport/v1/balanceSheet", input=AsOfReportInput, output=BalanceSheet, kind="financial_report",
-    action="read", mutates=False, graphql_name="balanceSheet", summary="Balance sheet by fund",
+    "financialReport/v1/balanceSheet",
+    input=AsOfReportInput,
+    output=BalanceSheet,
+    kind="financial_report",
+    action="read",
+    mutates=False,
+    graphql_name="balanceSheet",
+    summary="Balance sheet by fund",
 )
 async def balance_sheet(ctx: OperationContext, data: AsOfReportInput) -> BalanceSheet:
     """Assets, liabilities and equity of each fund as of a day, with the current
@@ -47,8 +59,14 @@ async def balance_sheet(ctx: OperationContext, data: AsOfReportInput) -> Balance
 
 
 @operation(
-    "financialReport/v1/incomeStatement", input=IncomeStatementInput, output=IncomeStatement, kind="financial_report",
-    action="read", mutates=False, graphql_name="incomeStatement", summary="Income statement with budget versus actual",
+    "financialReport/v1/incomeStatement",
+    input=IncomeStatementInput,
+    output=IncomeStatement,
+    kind="financial_report",
+    action="read",
+    mutates=False,
+    graphql_name="incomeStatement",
+    summary="Income statement with budget versus actual",
 )
 async def income_statement(ctx: OperationContext, data: IncomeStatementInput) -> IncomeStatement:
     """Income and expenses per account and fund over a range of days, each

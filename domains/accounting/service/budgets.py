@@ -46,11 +46,14 @@ async def set_budget(session: AsyncSession, organization_id: UUID, data: Any) ->
     if data.lines:
         await _check_lines(session, data.association_id, data.lines)
     # A DELETE answers a CursorResult (with its rowcount); execute() is typed for any statement.
-    replaced = cast(CursorResult[Any], await session.execute(
-        delete(BudgetAmount).where(
-            BudgetAmount.association_id == data.association_id, BudgetAmount.fiscal_year == data.fiscal_year
-        )
-    ))
+    replaced = cast(
+        CursorResult[Any],
+        await session.execute(
+            delete(BudgetAmount).where(
+                BudgetAmount.association_id == data.association_id, BudgetAmount.fiscal_year == data.fiscal_year
+            )
+        ),
+    )
     rows = [
         {
             "id": new_id(),
@@ -88,7 +91,9 @@ async def read_budget(session: AsyncSession, association: Association, fiscal_ye
                 Fund.code,
                 func.array_agg(aggregate_order_by(BudgetAmount.amount, BudgetAmount.period)),
             )
-            .join(GlAccount, (GlAccount.organization_id == BudgetAmount.organization_id) & (GlAccount.id == BudgetAmount.account_id))
+            .join(
+                GlAccount, (GlAccount.organization_id == BudgetAmount.organization_id) & (GlAccount.id == BudgetAmount.account_id)
+            )
             .join(Fund, (Fund.organization_id == BudgetAmount.organization_id) & (Fund.id == BudgetAmount.fund_id))
             .where(BudgetAmount.association_id == association.id, BudgetAmount.fiscal_year == fiscal_year)
             .group_by(BudgetAmount.account_id, GlAccount.number, GlAccount.name, GlAccount.type, BudgetAmount.fund_id, Fund.code)

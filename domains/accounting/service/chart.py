@@ -66,7 +66,9 @@ def check_account(number: str, type_: AccountType, fund_id: UUID | None) -> None
     if balance_sheet and fund_id is None:
         raise InvalidAccount("Asset, liability and equity accounts belong to a fund.", field=["fundId"])
     if not balance_sheet and fund_id is not None:
-        raise InvalidAccount("Income and expense accounts are shared by the funds; each posting names its fund.", field=["fundId"])
+        raise InvalidAccount(
+            "Income and expense accounts are shared by the funds; each posting names its fund.", field=["fundId"]
+        )
 
 
 async def create_fund(session: AsyncSession, organization_id: UUID, values: dict[str, Any]) -> Fund:
@@ -85,7 +87,9 @@ async def create_account(session: AsyncSession, organization_id: UUID, values: d
             raise UnknownFund("No fund of this association has this id.", field=["fundId"])
     account = GlAccount(organization_id=organization_id, is_active=True, **values)
     await add_or_raise(
-        session, account, AccountNumberTaken(f"Account {values['number']} exists, or its control role is taken for this fund.", field=["number"])
+        session,
+        account,
+        AccountNumberTaken(f"Account {values['number']} exists, or its control role is taken for this fund.", field=["number"]),
     )
     return account
 
@@ -164,9 +168,7 @@ async def coded_accounts(session: AsyncSession, association_id: UUID, lines: Seq
             select(GlAccount).where(GlAccount.association_id == association_id, GlAccount.id.in_(account_ids))
         )
     }
-    funds = set(
-        await session.scalars(select(Fund.id).where(Fund.association_id == association_id, Fund.id.in_(fund_ids)))
-    )
+    funds = set(await session.scalars(select(Fund.id).where(Fund.association_id == association_id, Fund.id.in_(fund_ids))))
     coded = []
     for i, line in enumerate(lines):
         account = accounts.get(line.account_id)

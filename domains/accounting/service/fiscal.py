@@ -49,7 +49,9 @@ async def closed_page(session: AsyncSession, data: Any, visible: ColumnElement[b
 
 async def close(session: AsyncSession, organization_id: UUID, association_id: UUID, month: date, by: UUID) -> FiscalPeriodClose:
     """Close `month` of the association's books (PERIOD_ALREADY_CLOSED if it is)."""
-    row = FiscalPeriodClose(organization_id=organization_id, association_id=association_id, month=month.replace(day=1), closed_by=by)
+    row = FiscalPeriodClose(
+        organization_id=organization_id, association_id=association_id, month=month.replace(day=1), closed_by=by
+    )
     await add_or_raise(session, row, PeriodAlreadyClosed(f"{month:%B %Y} is already closed.", field=["month"]))
     await session.refresh(row)
     return row

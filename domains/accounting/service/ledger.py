@@ -98,7 +98,9 @@ async def check_open(session: AsyncSession, association_id: UUID, on: date) -> N
         )
     )
     if closed is not None:
-        raise PeriodClosed(f"{on:%B %Y} is closed; post into an open month (a correction goes in the current one).", field=["entryDate"])
+        raise PeriodClosed(
+            f"{on:%B %Y} is closed; post into an open month (a correction goes in the current one).", field=["entryDate"]
+        )
 
 
 async def _check_references(session: AsyncSession, association_id: UUID, lines: Sequence[Posting], source: EntrySource) -> None:
@@ -128,9 +130,7 @@ async def _check_references(session: AsyncSession, association_id: UUID, lines: 
         if line.fund_id not in funds:
             raise UnknownFund("No fund of this association has this id.", field=["lines", str(i), "fundId"])
         if account.fund_id is not None and account.fund_id != line.fund_id:
-            raise FundMismatch(
-                f"Account {account.number} belongs to another fund.", field=["lines", str(i), "fundId"]
-            )
+            raise FundMismatch(f"Account {account.number} belongs to another fund.", field=["lines", str(i), "fundId"])
 
 
 async def post(
@@ -238,19 +238,18 @@ async def reverse(
 async def control_accounts(session: AsyncSession, association_id: UUID) -> dict[tuple[ControlRole, UUID | None], GlAccount]:
     """The association's control accounts by (role, fund) — fund None for income roles."""
     rows = (
-        await session.scalars(
-            select(GlAccount).where(GlAccount.association_id == association_id, GlAccount.control.is_not(None))
-        )
+        await session.scalars(select(GlAccount).where(GlAccount.association_id == association_id, GlAccount.control.is_not(None)))
     ).all()
     return {(a.control, a.fund_id): a for a in rows}  # type: ignore[misc]
 
 
-def control(accounts: dict[tuple[ControlRole, UUID | None], GlAccount], role: ControlRole, fund_id: UUID | None = None) -> GlAccount:
+def control(
+    accounts: dict[tuple[ControlRole, UUID | None], GlAccount], role: ControlRole, fund_id: UUID | None = None
+) -> GlAccount:
     account = accounts.get((role, fund_id))
     if account is None or not account.is_active:
         raise ControlAccountMissing(
-            f"The association has no active {role.value.replace('_', ' ')} account"
-            + (" for this fund." if fund_id else "."),
+            f"The association has no active {role.value.replace('_', ' ')} account" + (" for this fund." if fund_id else "."),
             details={"control": role.value, "fundId": str(fund_id) if fund_id else None},
         )
     return account

@@ -202,8 +202,15 @@ async def balance_sheet(session: AsyncSession, scope: ReportScope, as_of: date) 
     for row in await _balances(session, scope, as_of):
         fund = funds.setdefault(
             row["fund_id"],
-            {"fund_id": row["fund_id"], "fund_code": row["fund_code"], "fund_name": row["fund_name"],
-             "assets": [], "liabilities": [], "equity": [], "current_year_net_income": ZERO},
+            {
+                "fund_id": row["fund_id"],
+                "fund_code": row["fund_code"],
+                "fund_name": row["fund_name"],
+                "assets": [],
+                "liabilities": [],
+                "equity": [],
+                "current_year_net_income": ZERO,
+            },
         )
         if row["net"] is None:
             continue
@@ -265,7 +272,8 @@ async def income_statement(session: AsyncSession, scope: ReportScope, from_date:
         }
         lines.append(line)
         fund = by_fund.setdefault(
-            row["fund_id"], {"fund_id": row["fund_id"], "fund_code": row["fund_code"], "income": _figures(), "expense": _figures()}
+            row["fund_id"],
+            {"fund_id": row["fund_id"], "fund_code": row["fund_code"], "income": _figures(), "expense": _figures()},
         )
         for into in (fund, overall):
             _add(into[type_.value], line)

@@ -86,4 +86,6 @@ async def list_associations(ctx: OperationContext, data: AssociationListInput) -
     assert ctx.principal is not None
     visible = await ctx.visible("association", "read", Association)
     rows = await associations.page(ctx.session, data, visible)
-    return as_connection(AssociationConnection, await shown(ctx.platform.authorizer, ctx.principal, rows), associations.page_of(data))
+    return as_connection(
+        AssociationConnection, await shown(ctx.platform.authorizer, ctx.principal, rows), associations.page_of(data)
+    )

@@ -20,7 +20,11 @@ from graph.operations import operation
 
 
 @operation(
-    "ownership/v1/create", input=OwnershipCreateInput, output=OwnershipRead, kind="ownership", action="create",
+    "ownership/v1/create",
+    input=OwnershipCreateInput,
+    output=OwnershipRead,
+    kind="ownership",
+    action="create",
     summary="Record an ownership",
 )
 async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) -> OwnershipRead:
@@ -32,8 +36,13 @@ async def create_ownership(ctx: OperationContext, data: OwnershipCreateInput) ->
 
 
 @operation(
-    "ownership/v1/update", input=OwnershipUpdateInput, output=OwnershipRead, kind="ownership", action="update",
-    target=Ownership, summary="Change an ownership",
+    "ownership/v1/update",
+    input=OwnershipUpdateInput,
+    output=OwnershipRead,
+    kind="ownership",
+    action="update",
+    target=Ownership,
+    summary="Change an ownership",
 )
 async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) -> OwnershipRead:
     """Make an owner primary, or end a current ownership without a buyer (e.g.
@@ -44,8 +53,14 @@ async def update_ownership(ctx: OperationContext, data: OwnershipUpdateInput) ->
 
 
 @operation(
-    "ownership/v1/get", input=OwnershipGetInput, output=OwnershipRead, kind="ownership", action="read",
-    target=Ownership, mutates=False, summary="Read an ownership",
+    "ownership/v1/get",
+    input=OwnershipGetInput,
+    output=OwnershipRead,
+    kind="ownership",
+    action="read",
+    target=Ownership,
+    mutates=False,
+    summary="Read an ownership",
 )
 async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> OwnershipRead:
     """One ownership. Staff see all; an owner sees the ownerships of their units."""
@@ -53,8 +68,14 @@ async def get_ownership(ctx: OperationContext, data: OwnershipGetInput) -> Owner
 
 
 @operation(
-    "ownership/v1/list", input=OwnershipListInput, output=OwnershipConnection, kind="ownership", action="list",
-    mutates=False, graphql_name="ownerships", summary="List ownerships",
+    "ownership/v1/list",
+    input=OwnershipListInput,
+    output=OwnershipConnection,
+    kind="ownership",
+    action="list",
+    mutates=False,
+    graphql_name="ownerships",
+    summary="List ownerships",
 )
 async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> OwnershipConnection:
     """Ownerships visible to you, latest start first: a unit's ownership history
@@ -64,8 +85,13 @@ async def list_ownerships(ctx: OperationContext, data: OwnershipListInput) -> Ow
 
 
 @operation(
-    "ownership/v1/transfer", input=OwnershipTransferInput, output=OwnershipTransferResult, kind="ownership",
-    action="transfer", result_field="result", summary="Transfer a unit to new owners",
+    "ownership/v1/transfer",
+    input=OwnershipTransferInput,
+    output=OwnershipTransferResult,
+    kind="ownership",
+    action="transfer",
+    result_field="result",
+    summary="Transfer a unit to new owners",
 )
 async def transfer_ownership(ctx: OperationContext, data: OwnershipTransferInput) -> OwnershipTransferResult:
     """Convey a unit (sale, inheritance): on `transferOn` every current ownership

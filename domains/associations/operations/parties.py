@@ -27,7 +27,12 @@ async def create_party(ctx: OperationContext, data: PartyCreateInput) -> PartyRe
 
 
 @operation(
-    "party/v1/update", input=PartyUpdateInput, output=PartyRead, kind="party", action="update", target=Party,
+    "party/v1/update",
+    input=PartyUpdateInput,
+    output=PartyRead,
+    kind="party",
+    action="update",
+    target=Party,
     summary="Change a party",
 )
 async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRead:
@@ -42,7 +47,13 @@ async def update_party(ctx: OperationContext, data: PartyUpdateInput) -> PartyRe
 
 
 @operation(
-    "party/v1/get", input=PartyGetInput, output=PartyRead, kind="party", action="read", target=Party, mutates=False,
+    "party/v1/get",
+    input=PartyGetInput,
+    output=PartyRead,
+    kind="party",
+    action="read",
+    target=Party,
+    mutates=False,
     summary="Read a party",
 )
 async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:
@@ -51,8 +62,14 @@ async def get_party(ctx: OperationContext, data: PartyGetInput) -> PartyRead:
 
 
 @operation(
-    "party/v1/list", input=PartyListInput, output=PartyConnection, kind="party", action="list", mutates=False,
-    graphql_name="parties", summary="List parties",
+    "party/v1/list",
+    input=PartyListInput,
+    output=PartyConnection,
+    kind="party",
+    action="list",
+    mutates=False,
+    graphql_name="parties",
+    summary="List parties",
 )
 async def list_parties(ctx: OperationContext, data: PartyListInput) -> PartyConnection:
     """Parties visible to you, by name, optionally those whose name starts with `search`."""

@@ -17,7 +17,11 @@ from graph.operations import operation
 
 
 @operation(
-    "resident/v1/create", input=ResidentCreateInput, output=ResidentRead, kind="resident", action="create",
+    "resident/v1/create",
+    input=ResidentCreateInput,
+    output=ResidentRead,
+    kind="resident",
+    action="create",
     summary="Record a move-in",
 )
 async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> ResidentRead:
@@ -27,8 +31,13 @@ async def create_resident(ctx: OperationContext, data: ResidentCreateInput) -> R
 
 
 @operation(
-    "resident/v1/update", input=ResidentUpdateInput, output=ResidentRead, kind="resident", action="update",
-    target=Resident, summary="Record a move-out",
+    "resident/v1/update",
+    input=ResidentUpdateInput,
+    output=ResidentRead,
+    kind="resident",
+    action="update",
+    target=Resident,
+    summary="Record a move-out",
 )
 async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> ResidentRead:
     """Record a move-out date. A residency that has ended never changes."""
@@ -38,8 +47,14 @@ async def update_resident(ctx: OperationContext, data: ResidentUpdateInput) -> R
 
 
 @operation(
-    "resident/v1/get", input=ResidentGetInput, output=ResidentRead, kind="resident", action="read",
-    target=Resident, mutates=False, summary="Read a residency",
+    "resident/v1/get",
+    input=ResidentGetInput,
+    output=ResidentRead,
+    kind="resident",
+    action="read",
+    target=Resident,
+    mutates=False,
+    summary="Read a residency",
 )
 async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> ResidentRead:
     """One residency. Staff see all; an owner sees their unit's household; a
@@ -48,8 +63,14 @@ async def get_resident(ctx: OperationContext, data: ResidentGetInput) -> Residen
 
 
 @operation(
-    "resident/v1/list", input=ResidentListInput, output=ResidentConnection, kind="resident", action="list",
-    mutates=False, graphql_name="residents", summary="List residents",
+    "resident/v1/list",
+    input=ResidentListInput,
+    output=ResidentConnection,
+    kind="resident",
+    action="list",
+    mutates=False,
+    graphql_name="residents",
+    summary="List residents",
 )
 async def list_residents(ctx: OperationContext, data: ResidentListInput) -> ResidentConnection:
     """Residents visible to you, latest move-in first; current ones only unless `currentOnly` is false."""

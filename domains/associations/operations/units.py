@@ -29,7 +29,12 @@ async def create_unit(ctx: OperationContext, data: UnitCreateInput) -> UnitRead:
 
 
 @operation(
-    "unit/v1/update", input=UnitUpdateInput, output=UnitRead, kind="unit", action="update", target=Unit,
+    "unit/v1/update",
+    input=UnitUpdateInput,
+    output=UnitRead,
+    kind="unit",
+    action="update",
+    target=Unit,
     summary="Change a unit",
 )
 async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
@@ -41,7 +46,13 @@ async def update_unit(ctx: OperationContext, data: UnitUpdateInput) -> UnitRead:
 
 
 @operation(
-    "unit/v1/get", input=UnitGetInput, output=UnitRead, kind="unit", action="read", target=Unit, mutates=False,
+    "unit/v1/get",
+    input=UnitGetInput,
+    output=UnitRead,
+    kind="unit",
+    action="read",
+    target=Unit,
+    mutates=False,
     summary="Read a unit",
 )
 async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:
@@ -51,8 +62,14 @@ async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:
 
 
 @operation(
-    "unit/v1/list", input=UnitListInput, output=UnitConnection, kind="unit", action="list", mutates=False,
-    graphql_name="units", summary="List units",
+    "unit/v1/list",
+    input=UnitListInput,
+    output=UnitConnection,
+    kind="unit",
+    action="list",
+    mutates=False,
+    graphql_name="units",
+    summary="List units",
 )
 async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnection:
     """Units visible to you, filtered by association, type, status or text
@@ -62,8 +79,13 @@ async def list_units(ctx: OperationContext, data: UnitListInput) -> UnitConnecti
 
 
 @operation(
-    "unit/v1/bulkImport", input=UnitBulkImportInput, output=UnitBulkImportResult, kind="unit", action="import",
-    result_field="result", summary="Import units in bulk",
+    "unit/v1/bulkImport",
+    input=UnitBulkImportInput,
+    output=UnitBulkImportResult,
+    kind="unit",
+    action="import",
+    result_field="result",
+    summary="Import units in bulk",
 )
 async def bulk_import_units(ctx: OperationContext, data: UnitBulkImportInput) -> UnitBulkImportResult:
     """Add up to 5,000 units to one association from JSON rows or CSV text. The

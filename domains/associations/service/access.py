@@ -60,9 +60,11 @@ def association_ids(user_id: UUID) -> Any:
     master associations: what an owner or tenant may see of the organization's
     associations (one level up, as a resident belongs to the master through
     their own association)."""
-    theirs = select(Association.id, Association.master_association_id).where(
-        Association.id.in_(select(Unit.association_id).where(Unit.id.in_(union(_owned(user_id), _lived_in(user_id)))))
-    ).subquery()
+    theirs = (
+        select(Association.id, Association.master_association_id)
+        .where(Association.id.in_(select(Unit.association_id).where(Unit.id.in_(union(_owned(user_id), _lived_in(user_id))))))
+        .subquery()
+    )
     return func.array(
         union(
             select(theirs.c.id),

@@ -30,7 +30,9 @@ async def _check_links(session: AsyncSession, association_id: UUID | None, value
         seen, current = set(), master_id
         while current is not None and current not in seen:
             if current == association_id:
-                raise InvalidReference("An association can't be its own master, directly or through others.", field=["masterAssociationId"])
+                raise InvalidReference(
+                    "An association can't be its own master, directly or through others.", field=["masterAssociationId"]
+                )
             seen.add(current)
             current = (await require(session, Association, current, "masterAssociationId")).master_association_id
     manager_id = values.get("managing_organization_id")
@@ -49,7 +51,9 @@ async def create(session: AsyncSession, organization_id: UUID, values: dict[str,
         raise AssociationsNotAllowed("Only association and management-company organizations hold associations.")
     await _check_links(session, None, values)
     row = Association(organization_id=organization_id, **values)
-    await add_or_raise(session, row, DuplicateCode(f"Code {values['code']} is already used in this organization.", field=["code"]))
+    await add_or_raise(
+        session, row, DuplicateCode(f"Code {values['code']} is already used in this organization.", field=["code"])
+    )
     return row
 
 

@@ -47,9 +47,7 @@ async def set_contact_points(session: AsyncSession, party: Party, points: Sequen
     if points is None:
         return
     await session.execute(delete(ContactPoint).where(ContactPoint.party_id == party.id))
-    session.add_all(
-        ContactPoint(organization_id=party.organization_id, party_id=party.id, **p.model_dump()) for p in points
-    )
+    session.add_all(ContactPoint(organization_id=party.organization_id, party_id=party.id, **p.model_dump()) for p in points)
 
 
 async def create(session: AsyncSession, organization_id: UUID, data: Any) -> Party:

@@ -41,13 +41,13 @@ async def lock_association(session: AsyncSession, association_id: UUID, field: s
     return await require(session, Association, association_id, field, lock=True)
 
 
-async def _check_shares(session: AsyncSession, association_id: UUID, adding: dict[str, Decimal], excluding: UUID | None = None) -> None:
+async def _check_shares(
+    session: AsyncSession, association_id: UUID, adding: dict[str, Decimal], excluding: UUID | None = None
+) -> None:
     where = [Unit.association_id == association_id, Unit.status == UnitStatus.ACTIVE]
     if excluding is not None:
         where.append(Unit.id != excluding)
-    totals = (
-        await session.execute(select(*(func.coalesce(func.sum(getattr(Unit, s)), 0) for s in _SHARES)).where(*where))
-    ).one()
+    totals = (await session.execute(select(*(func.coalesce(func.sum(getattr(Unit, s)), 0) for s in _SHARES)).where(*where))).one()
     for name, total in zip(_SHARES, totals, strict=True):
         if total + adding[name] > 1:
             raise SharesExceeded(
@@ -125,7 +125,11 @@ async def bulk_import(session: AsyncSession, organization_id: UUID, data: Any) -
     rows = [row for _, row in numbered]
     numbers = [r.unit_number for r in rows]
     existing = set(
-        (await session.scalars(select(Unit.unit_number).where(Unit.association_id == data.association_id, Unit.unit_number.in_(numbers)))).all()
+        (
+            await session.scalars(
+                select(Unit.unit_number).where(Unit.association_id == data.association_id, Unit.unit_number.in_(numbers))
+            )
+        ).all()
     )
     seen: set[str] = set()
     for number, row in numbered:
@@ -135,7 +139,9 @@ async def bulk_import(session: AsyncSession, organization_id: UUID, data: Any) -
     if not problems:
         active = [r for r in rows if r.status is UnitStatus.ACTIVE]
         try:
-            await _check_shares(session, data.association_id, {s: sum((getattr(r, s) for r in active), Decimal(0)) for s in _SHARES})
+            await _check_shares(
+                session, data.association_id, {s: sum((getattr(r, s) for r in active), Decimal(0)) for s in _SHARES}
+            )
         except SharesExceeded as exc:
             problems.append({"row": None, "field": exc.field[0] if exc.field else None, "message": exc.message})
     if problems:
@@ -194,6 +200,8 @@ def by_association(data: Any, visible: ColumnElement[bool], association_ids: lis
     return page_statement(Unit, page_of(data), where, partition=Unit.association_id)
 
 
-async def pages_by_association(session: AsyncSession, data: Any, visible: ColumnElement[bool], association_ids: list[UUID]) -> Sequence[Unit]:
+async def pages_by_association(
+    session: AsyncSession, data: Any, visible: ColumnElement[bool], association_ids: list[UUID]
+) -> Sequence[Unit]:
     """A page of units per association (`by_association`)."""
     return (await session.scalars(by_association(data, visible, association_ids))).all()

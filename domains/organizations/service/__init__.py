@@ -30,7 +30,9 @@ from domains.organizations.service import api_keys
 from graph.db import add_or_raise, new_id
 
 
-async def create_organization(session: AsyncSession, organization_id: UUID, type_: OrganizationType, name: str, creator: UUID) -> Organization:
+async def create_organization(
+    session: AsyncSession, organization_id: UUID, type_: OrganizationType, name: str, creator: UUID
+) -> Organization:
     org = Organization(id=organization_id, type=type_, name=name)
     session.add(org)
     await session.flush()
@@ -71,9 +73,7 @@ async def add_member(session: AsyncSession, organization_id: UUID, email: str, r
 
 async def _membership(session: AsyncSession, organization_id: UUID, membership_id: UUID) -> Membership:
     membership = await session.scalar(
-        select(Membership)
-        .where(Membership.organization_id == organization_id, Membership.id == membership_id)
-        .with_for_update()
+        select(Membership).where(Membership.organization_id == organization_id, Membership.id == membership_id).with_for_update()
     )
     if membership is None:
         raise MembershipNotFound("No such membership in this organization.", field=["input", "id"])
@@ -157,8 +157,6 @@ async def link_manager(session: AsyncSession, association_id: UUID, manager_id: 
     link = ManagementLink(organization_id=association_id, manager_organization_id=manager_id)
     await add_or_raise(session, link, InvalidManagementLink("This company already manages the association.", field=["input"]))
     return link
-
-
 
 
 async def organization_of(session: AsyncSession, membership: Membership) -> Organization:

@@ -45,7 +45,9 @@ async def create(session: AsyncSession, organization_id: UUID, user_id: UUID, me
         )
     )
     if pending is not None:
-        raise JoinRequestNotPending("You already have a pending request for this organization.", field=["input", "organizationId"])
+        raise JoinRequestNotPending(
+            "You already have a pending request for this organization.", field=["input", "organizationId"]
+        )
     request_id = new_id()
     request = JoinRequest(
         id=request_id,
@@ -60,11 +62,11 @@ async def create(session: AsyncSession, organization_id: UUID, user_id: UUID, me
     return request
 
 
-async def decide(session: AsyncSession, organization_id: UUID, request_id: UUID, approve: bool, decider: UUID | None) -> JoinRequest:
+async def decide(
+    session: AsyncSession, organization_id: UUID, request_id: UUID, approve: bool, decider: UUID | None
+) -> JoinRequest:
     request = await session.scalar(
-        select(JoinRequest)
-        .where(JoinRequest.organization_id == organization_id, JoinRequest.id == request_id)
-        .with_for_update()
+        select(JoinRequest).where(JoinRequest.organization_id == organization_id, JoinRequest.id == request_id).with_for_update()
     )
     if request is None:
         raise JoinRequestNotFound("No such join request in this organization.", field=["input", "id"])

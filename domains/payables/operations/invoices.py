@@ -36,7 +36,14 @@ async def _with_details(ctx: OperationContext, rows: Sequence[Invoice]) -> list[
     ]
 
 
-@operation("invoice/v1/create", input=InvoiceCreateInput, output=InvoiceRead, kind="invoice", action="create", summary="Enter a vendor invoice")
+@operation(
+    "invoice/v1/create",
+    input=InvoiceCreateInput,
+    output=InvoiceRead,
+    kind="invoice",
+    action="create",
+    summary="Enter a vendor invoice",
+)
 async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> InvoiceRead:
     """Enter a vendor invoice with its lines coded to expense accounts and funds.
     It posts at once (Dr expense / Cr accounts payable, accrual view) on the
@@ -78,8 +85,13 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
 
 
 @operation(
-    "invoice/v1/approve", input=InvoiceApproveInput, output=InvoiceRead, kind="invoice", action="approve",
-    target=Invoice, summary="Approve an invoice's pending step",
+    "invoice/v1/approve",
+    input=InvoiceApproveInput,
+    output=InvoiceRead,
+    kind="invoice",
+    action="approve",
+    target=Invoice,
+    summary="Approve an invoice's pending step",
 )
 async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> InvoiceRead:
     """Approve the invoice at its pending step: the manager step (managers and
@@ -90,8 +102,13 @@ async def approve_invoice(ctx: OperationContext, data: InvoiceApproveInput) -> I
 
 
 @operation(
-    "invoice/v1/reject", input=InvoiceRejectInput, output=InvoiceRead, kind="invoice", action="reject",
-    target=Invoice, summary="Reject an invoice",
+    "invoice/v1/reject",
+    input=InvoiceRejectInput,
+    output=InvoiceRead,
+    kind="invoice",
+    action="reject",
+    target=Invoice,
+    summary="Reject an invoice",
 )
 async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> InvoiceRead:
     """Reject the invoice at its pending step (the same people who may approve
@@ -101,8 +118,14 @@ async def reject_invoice(ctx: OperationContext, data: InvoiceRejectInput) -> Inv
 
 
 @operation(
-    "invoice/v1/get", input=InvoiceGetInput, output=InvoiceRead, kind="invoice", action="read", target=Invoice,
-    mutates=False, summary="Read an invoice",
+    "invoice/v1/get",
+    input=InvoiceGetInput,
+    output=InvoiceRead,
+    kind="invoice",
+    action="read",
+    target=Invoice,
+    mutates=False,
+    summary="Read an invoice",
 )
 async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRead:
     """One invoice with its lines and approval decisions."""
@@ -112,8 +135,14 @@ async def get_invoice(ctx: OperationContext, data: InvoiceGetInput) -> InvoiceRe
 
 
 @operation(
-    "invoice/v1/list", input=InvoiceListInput, output=InvoiceConnection, kind="invoice", action="list",
-    mutates=False, graphql_name="invoices", summary="List invoices",
+    "invoice/v1/list",
+    input=InvoiceListInput,
+    output=InvoiceConnection,
+    kind="invoice",
+    action="list",
+    mutates=False,
+    graphql_name="invoices",
+    summary="List invoices",
 )
 async def list_invoices(ctx: OperationContext, data: InvoiceListInput) -> InvoiceConnection:
     """An association's invoices, latest invoice date first, with their lines

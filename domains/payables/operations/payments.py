@@ -15,8 +15,12 @@ from graph.operations import operation
 
 
 @operation(
-    "vendorPayment/v1/create", input=VendorPaymentCreateInput, output=VendorPaymentRead, kind="vendor_payment",
-    action="create", summary="Pay an invoice",
+    "vendorPayment/v1/create",
+    input=VendorPaymentCreateInput,
+    output=VendorPaymentRead,
+    kind="vendor_payment",
+    action="create",
+    summary="Pay an invoice",
 )
 async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) -> VendorPaymentRead:
     """Pay an approved invoice in full or in part (INVOICE_NOT_APPROVED before
@@ -27,13 +31,23 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
     per fund, settling the invoice's lines in order. The invoice becomes paid
     when nothing is open."""
     payment, invoice = await payments.pay(ctx.session, org(ctx), data, actor(ctx))
-    ctx.audit_summary = {"amount": str(payment.amount), "invoiceStatus": invoice.status.value, "open": str(invoice.total - invoice.amount_paid)}
+    ctx.audit_summary = {
+        "amount": str(payment.amount),
+        "invoiceStatus": invoice.status.value,
+        "open": str(invoice.total - invoice.amount_paid),
+    }
     return VendorPaymentRead.model_validate(payment)
 
 
 @operation(
-    "vendorPayment/v1/list", input=VendorPaymentListInput, output=VendorPaymentConnection, kind="vendor_payment",
-    action="list", mutates=False, graphql_name="vendorPayments", summary="List vendor payments",
+    "vendorPayment/v1/list",
+    input=VendorPaymentListInput,
+    output=VendorPaymentConnection,
+    kind="vendor_payment",
+    action="list",
+    mutates=False,
+    graphql_name="vendorPayments",
+    summary="List vendor payments",
 )
 async def list_payments(ctx: OperationContext, data: VendorPaymentListInput) -> VendorPaymentConnection:
     """An association's vendor payments, latest payment date first; optionally one invoice's."""

@@ -11,7 +11,12 @@ from graph.operations import operation
 
 
 @operation(
-    "apRegister/v1/get", input=ApRegisterInput, output=ApRegister, kind="invoice", action="list", mutates=False,
+    "apRegister/v1/get",
+    input=ApRegisterInput,
+    output=ApRegister,
+    kind="invoice",
+    action="list",
+    mutates=False,
     summary="Accounts payable register",
 )
 async def get_ap_register(ctx: OperationContext, data: ApRegisterInput) -> ApRegister:

@@ -16,8 +16,12 @@ from graph.operations import operation
 
 
 @operation(
-    "payablesSettings/v1/set", input=PayablesSettingsSetInput, output=PayablesSettingsRead, kind="payables_settings",
-    action="update", summary="Set an association's invoice approval threshold",
+    "payablesSettings/v1/set",
+    input=PayablesSettingsSetInput,
+    output=PayablesSettingsRead,
+    kind="payables_settings",
+    action="update",
+    summary="Set an association's invoice approval threshold",
 )
 async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) -> PayablesSettingsRead:
     """Set the invoice total above which the board approves after the manager.
@@ -31,8 +35,13 @@ async def set_settings(ctx: OperationContext, data: PayablesSettingsSetInput) ->
 
 
 @operation(
-    "payablesSettings/v1/get", input=PayablesSettingsGetInput, output=PayablesSettingsRead, kind="payables_settings",
-    action="read", mutates=False, summary="Read an association's invoice approval settings",
+    "payablesSettings/v1/get",
+    input=PayablesSettingsGetInput,
+    output=PayablesSettingsRead,
+    kind="payables_settings",
+    action="read",
+    mutates=False,
+    summary="Read an association's invoice approval settings",
 )
 async def get_settings(ctx: OperationContext, data: PayablesSettingsGetInput) -> PayablesSettingsRead:
     """The association's board approval threshold (0, every invoice to the

@@ -32,7 +32,9 @@ async def _with_certificates(ctx: OperationContext, rows: Sequence[Vendor]) -> l
     return [VendorRead.model_validate(v).model_copy(update={"insurance_certificates": by_vendor[v.id]}) for v in rows]
 
 
-@operation("vendor/v1/create", input=VendorCreateInput, output=VendorRead, kind="vendor", action="create", summary="Create a vendor")
+@operation(
+    "vendor/v1/create", input=VendorCreateInput, output=VendorRead, kind="vendor", action="create", summary="Create a vendor"
+)
 async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> VendorRead:
     """Add a vendor: a service-provider organization on the platform
     (`providerOrganizationId`, INVALID_VENDOR_ORGANIZATION for any other kind)
@@ -45,7 +47,12 @@ async def create_vendor(ctx: OperationContext, data: VendorCreateInput) -> Vendo
 
 
 @operation(
-    "vendor/v1/update", input=VendorUpdateInput, output=VendorRead, kind="vendor", action="update", target=Vendor,
+    "vendor/v1/update",
+    input=VendorUpdateInput,
+    output=VendorRead,
+    kind="vendor",
+    action="update",
+    target=Vendor,
     summary="Change a vendor",
 )
 async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> VendorRead:
@@ -58,7 +65,12 @@ async def update_vendor(ctx: OperationContext, data: VendorUpdateInput) -> Vendo
 
 
 @operation(
-    "vendor/v1/placeHold", input=VendorHoldInput, output=VendorRead, kind="vendor", action="place_hold", target=Vendor,
+    "vendor/v1/placeHold",
+    input=VendorHoldInput,
+    output=VendorRead,
+    kind="vendor",
+    action="place_hold",
+    target=Vendor,
     summary="Stop payments to a vendor",
 )
 async def place_hold(ctx: OperationContext, data: VendorHoldInput) -> VendorRead:
@@ -71,8 +83,13 @@ async def place_hold(ctx: OperationContext, data: VendorHoldInput) -> VendorRead
 
 
 @operation(
-    "vendor/v1/releaseHold", input=VendorReleaseInput, output=VendorRead, kind="vendor", action="release_hold",
-    target=Vendor, summary="Allow payments to a vendor",
+    "vendor/v1/releaseHold",
+    input=VendorReleaseInput,
+    output=VendorRead,
+    kind="vendor",
+    action="release_hold",
+    target=Vendor,
+    summary="Allow payments to a vendor",
 )
 async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> VendorRead:
     """Release a vendor's payment hold once its tax id, remittance details and
@@ -85,8 +102,14 @@ async def release_hold(ctx: OperationContext, data: VendorReleaseInput) -> Vendo
 
 
 @operation(
-    "vendor/v1/get", input=VendorGetInput, output=VendorRead, kind="vendor", action="read", target=Vendor,
-    mutates=False, summary="Read a vendor",
+    "vendor/v1/get",
+    input=VendorGetInput,
+    output=VendorRead,
+    kind="vendor",
+    action="read",
+    target=Vendor,
+    mutates=False,
+    summary="Read a vendor",
 )
 async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
     """One vendor with its insurance certificates (the tax id shows its last four digits only)."""
@@ -96,8 +119,14 @@ async def get_vendor(ctx: OperationContext, data: VendorGetInput) -> VendorRead:
 
 
 @operation(
-    "vendor/v1/list", input=VendorListInput, output=VendorConnection, kind="vendor", action="list", mutates=False,
-    graphql_name="vendors", summary="List vendors",
+    "vendor/v1/list",
+    input=VendorListInput,
+    output=VendorConnection,
+    kind="vendor",
+    action="list",
+    mutates=False,
+    graphql_name="vendors",
+    summary="List vendors",
 )
 async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorConnection:
     """The organization's vendors by name, optionally only those on hold (or
@@ -107,8 +136,12 @@ async def list_vendors(ctx: OperationContext, data: VendorListInput) -> VendorCo
 
 
 @operation(
-    "insuranceCertificate/v1/create", input=InsuranceCertificateCreateInput, output=InsuranceCertificateRead,
-    kind="vendor", action="update", summary="Record a vendor's certificate of insurance",
+    "insuranceCertificate/v1/create",
+    input=InsuranceCertificateCreateInput,
+    output=InsuranceCertificateRead,
+    kind="vendor",
+    action="update",
+    summary="Record a vendor's certificate of insurance",
 )
 async def create_certificate(ctx: OperationContext, data: InsuranceCertificateCreateInput) -> InsuranceCertificateRead:
     """Record a certificate of insurance a vendor sent. Certificates are never

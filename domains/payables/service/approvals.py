@@ -141,7 +141,10 @@ async def settle(session: AsyncSession, organization_id: UUID, invoice_id: UUID,
         return "gone"
     if overdue and invoice.status in PENDING:
         durable.audit(
-            session, organization_id, "invoice/approvalOverdue", [encode("inv", invoice_id)],
+            session,
+            organization_id,
+            "invoice/approvalOverdue",
+            [encode("inv", invoice_id)],
             {"status": invoice.status.value, "workflowId": invoice.workflow_id},
         )
     return invoice.status.value

@@ -114,7 +114,9 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
     by_fund: dict[UUID, Decimal] = defaultdict(Decimal)
     for line in data.lines:
         by_fund[line.fund_id] += line.amount
-    postings = [Posting(line.account_id, line.fund_id, debit=line.amount, basis=Basis.ACCRUAL, memo=line.memo) for line in data.lines]
+    postings = [
+        Posting(line.account_id, line.fund_id, debit=line.amount, basis=Basis.ACCRUAL, memo=line.memo) for line in data.lines
+    ]
     postings += [
         Posting(ledger.control(controls, ControlRole.ACCOUNTS_PAYABLE, fund).id, fund, credit=amount, basis=Basis.ACCRUAL)
         for fund, amount in by_fund.items()
@@ -154,15 +156,23 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
         entered_by=entered_by,
     )
     await add_or_raise(
-        session, invoice, DuplicateInvoice(f"This vendor's invoice {data.invoice_number} is already entered.", field=["invoiceNumber"])
+        session,
+        invoice,
+        DuplicateInvoice(f"This vendor's invoice {data.invoice_number} is already entered.", field=["invoiceNumber"]),
     )
     await session.execute(
         insert(InvoiceLine),
         [
             {
-                "id": new_id(), "organization_id": organization_id, "association_id": data.association_id,
-                "invoice_id": invoice_id, "line_no": n, "account_id": line.account_id, "fund_id": line.fund_id,
-                "amount": line.amount, "memo": line.memo,
+                "id": new_id(),
+                "organization_id": organization_id,
+                "association_id": data.association_id,
+                "invoice_id": invoice_id,
+                "line_no": n,
+                "account_id": line.account_id,
+                "fund_id": line.fund_id,
+                "amount": line.amount,
+                "memo": line.memo,
             }
             for n, line in enumerate(data.lines, start=1)
         ],
@@ -170,7 +180,9 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
     return invoice
 
 
-async def details(session: AsyncSession, invoice_ids: Sequence[UUID]) -> tuple[dict[UUID, list[InvoiceLine]], dict[UUID, list[InvoiceApproval]]]:
+async def details(
+    session: AsyncSession, invoice_ids: Sequence[UUID]
+) -> tuple[dict[UUID, list[InvoiceLine]], dict[UUID, list[InvoiceApproval]]]:
     """The invoices' lines and decisions, two statements for any number of invoices."""
     lines: dict[UUID, list[InvoiceLine]] = defaultdict(list)
     for line in await session.scalars(

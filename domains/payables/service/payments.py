@@ -69,9 +69,7 @@ async def _check_payable(session: AsyncSession, invoice: Invoice, data: Any) -> 
         raise PaymentBeforeInvoice("A payment can't be dated before the invoice.", field=["paidOn"])
     open_amount = invoice.total - invoice.amount_paid
     if data.amount > open_amount:
-        raise Overpayment(
-            f"Only {open_amount} is open on this invoice.", details={"field": ["amount"], "open": str(open_amount)}
-        )
+        raise Overpayment(f"Only {open_amount} is open on this invoice.", details={"field": ["amount"], "open": str(open_amount)})
     # Shared lock: a hold placed meanwhile waits for this payment, or this payment sees it.
     vendor = await session.scalar(select(Vendor).where(Vendor.id == invoice.vendor_id).with_for_update(read=True))
     assert vendor is not None
@@ -104,7 +102,9 @@ async def pay(session: AsyncSession, organization_id: UUID, data: Any, paid_by: 
         postings.append(Posting(account, fund, debit=amount, basis=Basis.CASH))
         by_fund[fund] += amount
     for fund, amount in by_fund.items():
-        postings.append(Posting(ledger.control(controls, ControlRole.ACCOUNTS_PAYABLE, fund).id, fund, debit=amount, basis=Basis.ACCRUAL))
+        postings.append(
+            Posting(ledger.control(controls, ControlRole.ACCOUNTS_PAYABLE, fund).id, fund, debit=amount, basis=Basis.ACCRUAL)
+        )
         postings.append(Posting(ledger.control(controls, ControlRole.CASH, fund).id, fund, credit=amount, basis=Basis.BOTH))
     payment_id = new_id()
     try:

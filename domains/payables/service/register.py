@@ -48,8 +48,16 @@ async def ap_register(session: AsyncSession, data: Any, visible: ColumnElement[b
         where.append(counted)
     statement = (
         select(
-            Invoice.id.label("invoice_id"), Invoice.vendor_id, Vendor.name.label("vendor_name"), Invoice.invoice_number,
-            Invoice.invoice_date, Invoice.due_date, Invoice.status, Invoice.total, paid.c.paid, open_.label("open"),
+            Invoice.id.label("invoice_id"),
+            Invoice.vendor_id,
+            Vendor.name.label("vendor_name"),
+            Invoice.invoice_number,
+            Invoice.invoice_date,
+            Invoice.due_date,
+            Invoice.status,
+            Invoice.total,
+            paid.c.paid,
+            open_.label("open"),
             func.sum(Invoice.total).filter(counted).over().label("sum_total"),
             func.sum(paid.c.paid).filter(counted).over().label("sum_paid"),
             func.sum(open_).over().label("sum_open"),

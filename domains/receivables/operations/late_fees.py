@@ -16,7 +16,11 @@ from graph.operations import operation
 
 
 @operation(
-    "lateFeeRule/v1/set", input=LateFeeRuleSetInput, output=LateFeeRuleRead, kind="late_fee_rule", action="set",
+    "lateFeeRule/v1/set",
+    input=LateFeeRuleSetInput,
+    output=LateFeeRuleRead,
+    kind="late_fee_rule",
+    action="set",
     summary="Set an association's late-fee rule",
 )
 async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeRuleRead:
@@ -25,13 +29,25 @@ async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeR
     open more than `graceDays` after its due date, at most `cap`. A daily
     workflow applies it; lateFeeRuleApply runs it now."""
     rule = await late_fees.set_rule(ctx.session, org(ctx), data)
-    ctx.audit_summary = {"graceDays": rule.grace_days, "method": rule.method.value, "amount": str(rule.amount), "active": rule.is_active}
+    ctx.audit_summary = {
+        "graceDays": rule.grace_days,
+        "method": rule.method.value,
+        "amount": str(rule.amount),
+        "active": rule.is_active,
+    }
     return LateFeeRuleRead.model_validate(rule)
 
 
 @operation(
-    "lateFeeRule/v1/get", input=LateFeeRuleGetInput, output=LateFeeRuleRead, kind="late_fee_rule", action="read",
-    mutates=False, nullable=True, graphql_name="lateFeeRule", summary="Read an association's late-fee rule",
+    "lateFeeRule/v1/get",
+    input=LateFeeRuleGetInput,
+    output=LateFeeRuleRead,
+    kind="late_fee_rule",
+    action="read",
+    mutates=False,
+    nullable=True,
+    graphql_name="lateFeeRule",
+    summary="Read an association's late-fee rule",
 )
 async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeRuleRead | None:
     """The association's late-fee rule; null if it has none."""
@@ -40,8 +56,13 @@ async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeR
 
 
 @operation(
-    "lateFeeRule/v1/apply", input=LateFeeRuleApplyInput, output=LateFeeRun, kind="late_fee_rule", action="apply",
-    result_field="run", summary="Charge late fees now",
+    "lateFeeRule/v1/apply",
+    input=LateFeeRuleApplyInput,
+    output=LateFeeRun,
+    kind="late_fee_rule",
+    action="apply",
+    result_field="run",
+    summary="Charge late fees now",
 )
 async def apply_rule(ctx: OperationContext, data: LateFeeRuleApplyInput) -> LateFeeRun:
     """Run the association's late-fee rule as of a date, now rather than at the
@@ -49,9 +70,15 @@ async def apply_rule(ctx: OperationContext, data: LateFeeRuleApplyInput) -> Late
     grace days past due gets its fee — once; running again charges nothing
     twice. Fees use any credit the owner has."""
     await require(ctx.session, Association, data.association_id, "associationId")
-    fees = await late_fees.apply(ctx.session, org(ctx), data.association_id, data.as_of, ctx.principal.id if ctx.principal else None)
+    fees = await late_fees.apply(
+        ctx.session, org(ctx), data.association_id, data.as_of, ctx.principal.id if ctx.principal else None
+    )
     total = sum((f.amount for f in fees), start=0)
     ctx.audit_summary = {"asOf": str(data.as_of), "count": len(fees), "total": str(total)}
     return LateFeeRun(
-        association_id=data.association_id, as_of=data.as_of, count=len(fees), total=total, fees=await owner_ledger.entry_reads(ctx.session, fees)
+        association_id=data.association_id,
+        as_of=data.as_of,
+        count=len(fees),
+        total=total,
+        fees=await owner_ledger.entry_reads(ctx.session, fees),
     )

@@ -18,8 +18,13 @@ from graph.operations import operation
 
 
 @operation(
-    "levy/v1/preview", input=LevyInput, output=LevyPreview, kind="assessment_schedule", action="preview",
-    mutates=False, summary="Preview a levy",
+    "levy/v1/preview",
+    input=LevyInput,
+    output=LevyPreview,
+    kind="assessment_schedule",
+    action="preview",
+    mutates=False,
+    summary="Preview a levy",
 )
 async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
     """What levying one period of a schedule would charge each active unit, the
@@ -39,14 +44,20 @@ async def preview_levy(ctx: OperationContext, data: LevyInput) -> LevyPreview:
         remainder_cents=plan.remainder_cents,
         levy_id=existing.id if existing else None,
         lines=[
-            LevyPreviewLine(unit_id=ln.unit_id, unit_number=ln.unit_number, assessment_share=ln.share, exact=ln.exact, amount=ln.amount)
+            LevyPreviewLine(
+                unit_id=ln.unit_id, unit_number=ln.unit_number, assessment_share=ln.share, exact=ln.exact, amount=ln.amount
+            )
             for ln in plan.lines
         ],
     )
 
 
 @operation(
-    "levy/v1/post", input=LevyInput, output=LevyRead, kind="assessment_schedule", action="levy",
+    "levy/v1/post",
+    input=LevyInput,
+    output=LevyRead,
+    kind="assessment_schedule",
+    action="levy",
     summary="Levy one period of a schedule",
 )
 async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:
@@ -72,8 +83,14 @@ async def post_levy(ctx: OperationContext, data: LevyInput) -> LevyRead:
 
 
 @operation(
-    "levy/v1/get", input=LevyGetInput, output=LevyRead, kind="assessment_schedule", action="read", target=Levy,
-    mutates=False, summary="Read a levy",
+    "levy/v1/get",
+    input=LevyGetInput,
+    output=LevyRead,
+    kind="assessment_schedule",
+    action="read",
+    target=Levy,
+    mutates=False,
+    summary="Read a levy",
 )
 async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:
     """One levy, with how many of its units are charged so far."""
@@ -81,8 +98,14 @@ async def get_levy(ctx: OperationContext, data: LevyGetInput) -> LevyRead:
 
 
 @operation(
-    "levy/v1/list", input=LevyListInput, output=LevyConnection, kind="assessment_schedule", action="list",
-    mutates=False, graphql_name="levies", summary="List levies",
+    "levy/v1/list",
+    input=LevyListInput,
+    output=LevyConnection,
+    kind="assessment_schedule",
+    action="list",
+    mutates=False,
+    graphql_name="levies",
+    summary="List levies",
 )
 async def list_levies(ctx: OperationContext, data: LevyListInput) -> LevyConnection:
     """An association's levies, latest period first."""

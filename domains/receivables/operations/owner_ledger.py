@@ -24,8 +24,12 @@ def _actor(ctx: OperationContext) -> object:
 
 
 @operation(
-    "payment/v1/record", input=PaymentRecordInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
-    action="create", summary="Record an owner's payment",
+    "payment/v1/record",
+    input=PaymentRecordInput,
+    output=OwnerLedgerEntryRead,
+    kind="owner_ledger_entry",
+    action="create",
+    summary="Record an owner's payment",
 )
 async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> OwnerLedgerEntryRead:
     """Record a payment received for a unit. It pays the oldest open charges
@@ -41,8 +45,14 @@ async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> Own
 
 
 @operation(
-    "payment/v1/return", input=PaymentReturnInput, output=PaymentReturnResult, kind="owner_ledger_entry",
-    action="return", target=OwnerLedgerEntry, result_field="result", summary="Return a bounced payment",
+    "payment/v1/return",
+    input=PaymentReturnInput,
+    output=PaymentReturnResult,
+    kind="owner_ledger_entry",
+    action="return",
+    target=OwnerLedgerEntry,
+    result_field="result",
+    summary="Return a bounced payment",
 )
 async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> PaymentReturnResult:
     """Record that the bank returned a payment (NSF): the charges it paid are
@@ -57,8 +67,12 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
 
 
 @operation(
-    "ownerLedgerEntry/v1/charge", input=OwnerLedgerEntryChargeInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
-    action="create", summary="Charge a unit",
+    "ownerLedgerEntry/v1/charge",
+    input=OwnerLedgerEntryChargeInput,
+    output=OwnerLedgerEntryRead,
+    kind="owner_ledger_entry",
+    action="create",
+    summary="Charge a unit",
 )
 async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> OwnerLedgerEntryRead:
     """Charge one unit a one-off amount (a fine, a repair charged back, a
@@ -69,8 +83,12 @@ async def charge(ctx: OperationContext, data: OwnerLedgerEntryChargeInput) -> Ow
 
 
 @operation(
-    "ownerLedgerEntry/v1/credit", input=OwnerLedgerEntryCreditInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
-    action="create", summary="Credit a unit",
+    "ownerLedgerEntry/v1/credit",
+    input=OwnerLedgerEntryCreditInput,
+    output=OwnerLedgerEntryRead,
+    kind="owner_ledger_entry",
+    action="create",
+    summary="Credit a unit",
 )
 async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> OwnerLedgerEntryRead:
     """Credit one unit (a waived fee, a concession): it reduces the income it
@@ -82,8 +100,14 @@ async def credit(ctx: OperationContext, data: OwnerLedgerEntryCreditInput) -> Ow
 
 
 @operation(
-    "ownerLedgerEntry/v1/get", input=OwnerLedgerEntryGetInput, output=OwnerLedgerEntryRead, kind="owner_ledger_entry",
-    action="read", target=OwnerLedgerEntry, mutates=False, summary="Read an owner-ledger row",
+    "ownerLedgerEntry/v1/get",
+    input=OwnerLedgerEntryGetInput,
+    output=OwnerLedgerEntryRead,
+    kind="owner_ledger_entry",
+    action="read",
+    target=OwnerLedgerEntry,
+    mutates=False,
+    summary="Read an owner-ledger row",
 )
 async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> OwnerLedgerEntryRead:
     """One row of a unit's ledger with its allocations. Owners read their own units' rows."""
@@ -91,13 +115,21 @@ async def get_entry(ctx: OperationContext, data: OwnerLedgerEntryGetInput) -> Ow
 
 
 @operation(
-    "ownerLedgerEntry/v1/list", input=OwnerLedgerEntryListInput, output=OwnerLedgerEntryConnection, kind="owner_ledger_entry",
-    action="list", mutates=False, graphql_name="ownerLedgerEntries", summary="List owner-ledger rows",
+    "ownerLedgerEntry/v1/list",
+    input=OwnerLedgerEntryListInput,
+    output=OwnerLedgerEntryConnection,
+    kind="owner_ledger_entry",
+    action="list",
+    mutates=False,
+    graphql_name="ownerLedgerEntries",
+    summary="List owner-ledger rows",
 )
 async def list_entries(ctx: OperationContext, data: OwnerLedgerEntryListInput) -> OwnerLedgerEntryConnection:
     """Owner-ledger rows of an association or one unit, newest first, with their
     allocations. Owners see their own units' rows only."""
-    rows, page = await owner_ledger.entry_page(ctx.session, data, await ctx.visible("owner_ledger_entry", "read", OwnerLedgerEntry))
+    rows, page = await owner_ledger.entry_page(
+        ctx.session, data, await ctx.visible("owner_ledger_entry", "read", OwnerLedgerEntry)
+    )
     connection = as_connection(OwnerLedgerEntryConnection, rows, page)
     nodes = await owner_ledger.entry_reads(ctx.session, rows[: page.first])
     return connection.model_copy(

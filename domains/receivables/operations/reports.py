@@ -23,7 +23,12 @@ from graph.operations import operation
 
 
 @operation(
-    "arAging/v1/get", input=ArAgingInput, output=ArAging, kind="owner_ledger_entry", action="report", mutates=False,
+    "arAging/v1/get",
+    input=ArAgingInput,
+    output=ArAging,
+    kind="owner_ledger_entry",
+    action="report",
+    mutates=False,
     summary="Accounts receivable aging",
 )
 async def ar_aging(ctx: OperationContext, data: ArAgingInput) -> ArAging:
@@ -40,8 +45,13 @@ async def ar_aging(ctx: OperationContext, data: ArAgingInput) -> ArAging:
 
 
 @operation(
-    "delinquencyList/v1/get", input=DelinquencyListInput, output=DelinquencyList, kind="owner_ledger_entry",
-    action="report", mutates=False, summary="Delinquent units",
+    "delinquencyList/v1/get",
+    input=DelinquencyListInput,
+    output=DelinquencyList,
+    kind="owner_ledger_entry",
+    action="report",
+    mutates=False,
+    summary="Delinquent units",
 )
 async def delinquency_list(ctx: OperationContext, data: DelinquencyListInput) -> DelinquencyList:
     """Units owing at least `minAmount` on charges more than `minDaysPastDue`
@@ -57,8 +67,14 @@ async def delinquency_list(ctx: OperationContext, data: DelinquencyListInput) ->
 
 
 @operation(
-    "ownerStatement/v1/get", input=OwnerStatementInput, output=OwnerStatement, kind="owner_ledger_entry", action="read",
-    target=Unit, mutates=False, summary="A unit's owner statement",
+    "ownerStatement/v1/get",
+    input=OwnerStatementInput,
+    output=OwnerStatement,
+    kind="owner_ledger_entry",
+    action="read",
+    target=Unit,
+    mutates=False,
+    summary="A unit's owner statement",
 )
 async def owner_statement(ctx: OperationContext, data: OwnerStatementInput) -> OwnerStatement:
     """A unit's statement for a date range: the balance before it, every charge,

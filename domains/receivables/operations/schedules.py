@@ -16,8 +16,12 @@ from graph.operations import operation
 
 
 @operation(
-    "assessmentSchedule/v1/create", input=AssessmentScheduleCreateInput, output=AssessmentScheduleRead,
-    kind="assessment_schedule", action="create", summary="Create an assessment schedule",
+    "assessmentSchedule/v1/create",
+    input=AssessmentScheduleCreateInput,
+    output=AssessmentScheduleRead,
+    kind="assessment_schedule",
+    action="create",
+    summary="Create an assessment schedule",
 )
 async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateInput) -> AssessmentScheduleRead:
     """Set up a regular (monthly, quarterly, annual) or special assessment: the
@@ -30,8 +34,13 @@ async def create_schedule(ctx: OperationContext, data: AssessmentScheduleCreateI
 
 
 @operation(
-    "assessmentSchedule/v1/update", input=AssessmentScheduleUpdateInput, output=AssessmentScheduleRead,
-    kind="assessment_schedule", action="update", target=AssessmentSchedule, summary="Change an assessment schedule",
+    "assessmentSchedule/v1/update",
+    input=AssessmentScheduleUpdateInput,
+    output=AssessmentScheduleRead,
+    kind="assessment_schedule",
+    action="update",
+    target=AssessmentSchedule,
+    summary="Change an assessment schedule",
 )
 async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateInput) -> AssessmentScheduleRead:
     """Rename a schedule, change its amount, due day or end date, or stop it.
@@ -42,11 +51,18 @@ async def update_schedule(ctx: OperationContext, data: AssessmentScheduleUpdateI
 
 
 @operation(
-    "assessmentSchedule/v1/list", input=AssessmentScheduleListInput, output=AssessmentScheduleConnection,
-    kind="assessment_schedule", action="list", mutates=False, graphql_name="assessmentSchedules",
+    "assessmentSchedule/v1/list",
+    input=AssessmentScheduleListInput,
+    output=AssessmentScheduleConnection,
+    kind="assessment_schedule",
+    action="list",
+    mutates=False,
+    graphql_name="assessmentSchedules",
     summary="List assessment schedules",
 )
 async def list_schedules(ctx: OperationContext, data: AssessmentScheduleListInput) -> AssessmentScheduleConnection:
     """An association's assessment schedules, by name."""
-    rows, page = await assessments.schedule_page(ctx.session, data, await ctx.visible("assessment_schedule", "read", AssessmentSchedule))
+    rows, page = await assessments.schedule_page(
+        ctx.session, data, await ctx.visible("assessment_schedule", "read", AssessmentSchedule)
+    )
     return as_connection(AssessmentScheduleConnection, rows, page)

@@ -167,7 +167,9 @@ async def plan(session: AsyncSession, schedule: AssessmentSchedule, period: date
     else:
         exact = amounts = [schedule.amount] * len(units)
         left = 0
-    lines = [PlanLine(u.id, u.unit_number, u.assessment_share, e, a) for u, e, a in zip(units, exact, amounts, strict=True) if a > 0]
+    lines = [
+        PlanLine(u.id, u.unit_number, u.assessment_share, e, a) for u, e, a in zip(units, exact, amounts, strict=True) if a > 0
+    ]
     if not lines:
         raise NoAssessableUnits("This association has no active unit to charge.", field=["scheduleId"])
     return Plan(schedule, period, period.replace(day=schedule.due_day), lines, left)
@@ -206,7 +208,10 @@ async def start(session: AsyncSession, organization_id: UUID, levy_plan: Plan, c
     }
     # A concurrent start waits here for the first one's commit, then finds its row.
     inserted = await session.scalar(
-        insert(Levy).values(**values).on_conflict_do_nothing(index_elements=["organization_id", "schedule_id", "period"]).returning(Levy.id)
+        insert(Levy)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["organization_id", "schedule_id", "period"])
+        .returning(Levy.id)
     )
     levy = await session.get(Levy, inserted) if inserted else await existing_levy(session, schedule.id, levy_plan.period)
     assert levy is not None
@@ -229,7 +234,11 @@ async def post_batch(session: AsyncSession, organization_id: UUID, levy_id: UUID
     book = await Book.open(session, organization_id, levy.association_id, levy.created_by)
     units = await book.lock([unit for unit, _ in batch])
     done = set(
-        (await session.scalars(select(OwnerLedgerEntry.unit_id).where(OwnerLedgerEntry.levy_id == levy.id, OwnerLedgerEntry.unit_id.in_(units)))).all()
+        (
+            await session.scalars(
+                select(OwnerLedgerEntry.unit_id).where(OwnerLedgerEntry.levy_id == levy.id, OwnerLedgerEntry.unit_id.in_(units))
+            )
+        ).all()
     )
     todo = [(unit, amount) for unit, amount in batch if unit in units and unit not in done]
     if not todo:
@@ -238,8 +247,15 @@ async def post_batch(session: AsyncSession, organization_id: UUID, levy_id: UUID
     memo = f"{schedule.name}, {levy.period:%B %Y}"
     for unit, amount in todo:
         book.debit(
-            unit, EntryKind.CHARGE, amount, on=levy.period, due=levy.due_date, fund_id=schedule.fund_id,
-            account_id=schedule.income_account_id, memo=memo, levy_id=levy.id,
+            unit,
+            EntryKind.CHARGE,
+            amount,
+            on=levy.period,
+            due=levy.due_date,
+            fund_id=schedule.fund_id,
+            account_id=schedule.income_account_id,
+            memo=memo,
+            levy_id=levy.id,
         )
         book.settle(unit, levy.period)
     await book.post(source=EntrySource.ASSESSMENT, source_id=levy.id, memo=f"Levy: {memo}")
@@ -256,7 +272,9 @@ async def levy_page(session: AsyncSession, data: Any, visible: ColumnElement[boo
     return (await session.scalars(page_statement(Levy, page, where))).all(), page
 
 
-async def schedule_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[AssessmentSchedule], Page]:
+async def schedule_page(
+    session: AsyncSession, data: Any, visible: ColumnElement[bool]
+) -> tuple[Sequence[AssessmentSchedule], Page]:
     """An association's assessment schedules, by name:
     the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "name")

@@ -202,24 +202,57 @@ class Book:
         if basis is not Basis.ACCRUAL:
             views[1] += debit
 
-    def _row(self, unit_id: UUID, kind: EntryKind, amount: Decimal, on: date, fund_id: UUID, memo: str, **more: Any) -> dict[str, Any]:
+    def _row(
+        self, unit_id: UUID, kind: EntryKind, amount: Decimal, on: date, fund_id: UUID, memo: str, **more: Any
+    ) -> dict[str, Any]:
         row = {
-            "id": new_id(), "organization_id": self.organization_id, "association_id": self.association_id,
-            "unit_id": unit_id, "kind": kind, "entry_date": on, "due_date": None, "amount": amount, "fund_id": fund_id,
-            "account_id": None, "levy_id": None, "related_entry_id": None, "method": None, "reference": None,
-            "memo": memo[:200], "posted_by": self.posted_by,
+            "id": new_id(),
+            "organization_id": self.organization_id,
+            "association_id": self.association_id,
+            "unit_id": unit_id,
+            "kind": kind,
+            "entry_date": on,
+            "due_date": None,
+            "amount": amount,
+            "fund_id": fund_id,
+            "account_id": None,
+            "levy_id": None,
+            "related_entry_id": None,
+            "method": None,
+            "reference": None,
+            "memo": memo[:200],
+            "posted_by": self.posted_by,
         } | more
         self.rows.append(row)
         return row
 
     def debit(
-        self, unit_id: UUID, kind: EntryKind, amount: Decimal, *, on: date, due: date, fund_id: UUID, account_id: UUID, memo: str,
-        levy_id: UUID | None = None, related_entry_id: UUID | None = None,
+        self,
+        unit_id: UUID,
+        kind: EntryKind,
+        amount: Decimal,
+        *,
+        on: date,
+        due: date,
+        fund_id: UUID,
+        account_id: UUID,
+        memo: str,
+        levy_id: UUID | None = None,
+        related_entry_id: UUID | None = None,
     ) -> Charge:
         """A charge, fee or debit adjustment: receivable against income, accrual view."""
         assert kind in DEBIT_KINDS and amount > 0
         row = self._row(
-            unit_id, kind, amount, on, fund_id, memo, due_date=due, account_id=account_id, levy_id=levy_id, related_entry_id=related_entry_id
+            unit_id,
+            kind,
+            amount,
+            on,
+            fund_id,
+            memo,
+            due_date=due,
+            account_id=account_id,
+            levy_id=levy_id,
+            related_entry_id=related_entry_id,
         )
         self._book(on, self.account(ControlRole.ACCOUNTS_RECEIVABLE, fund_id), fund_id, unit_id, amount, Basis.ACCRUAL)
         self._book(on, account_id, fund_id, unit_id, -amount, Basis.ACCRUAL)
@@ -228,8 +261,17 @@ class Book:
         return charge
 
     def lot(
-        self, unit_id: UUID, kind: EntryKind, amount: Decimal, *, on: date, fund_id: UUID, memo: str,
-        account_id: UUID | None = None, method: PaymentMethod | None = None, reference: str | None = None,
+        self,
+        unit_id: UUID,
+        kind: EntryKind,
+        amount: Decimal,
+        *,
+        on: date,
+        fund_id: UUID,
+        memo: str,
+        account_id: UUID | None = None,
+        method: PaymentMethod | None = None,
+        reference: str | None = None,
     ) -> Lot:
         """A payment (cash in) or a credit (income given back), held as prepaid until applied."""
         assert kind in LOT_KINDS and amount > 0
@@ -247,8 +289,13 @@ class Book:
         day = max(on, lot.entry_date, charge.entry_date)
         self.allocations.append(
             {
-                "id": new_id(), "organization_id": self.organization_id, "association_id": self.association_id,
-                "unit_id": lot.unit_id, "credit_entry_id": lot.id, "charge_entry_id": charge.id, "amount": amount,
+                "id": new_id(),
+                "organization_id": self.organization_id,
+                "association_id": self.association_id,
+                "unit_id": lot.unit_id,
+                "credit_entry_id": lot.id,
+                "charge_entry_id": charge.id,
+                "amount": amount,
                 "applied_on": day,
             }
         )
@@ -301,7 +348,14 @@ class Book:
         amount = -payment.amount
         assert lot.remaining == amount, "undo the payment's applications first"
         row = self._row(payment.unit_id, EntryKind.PAYMENT_RETURN, amount, on, payment.fund_id, memo, related_entry_id=payment.id)
-        self._book(on, self.account(ControlRole.PREPAID_ASSESSMENTS, payment.fund_id), payment.fund_id, payment.unit_id, amount, Basis.BOTH)
+        self._book(
+            on,
+            self.account(ControlRole.PREPAID_ASSESSMENTS, payment.fund_id),
+            payment.fund_id,
+            payment.unit_id,
+            amount,
+            Basis.BOTH,
+        )
         self._book(on, self.account(ControlRole.CASH, payment.fund_id), payment.fund_id, payment.unit_id, -amount, Basis.BOTH)
         lot.remaining = Decimal(0)
         return row
@@ -315,12 +369,12 @@ class Book:
             views = [(Basis.BOTH, accrual)] if accrual == cash else [(Basis.ACCRUAL, accrual), (Basis.CASH, cash)]
             for basis, amount in views:
                 if amount:
-                    lines.append(
-                        ledger.Posting(account, fund, max(amount, Decimal(0)), max(-amount, Decimal(0)), basis, unit)
-                    )
+                    lines.append(ledger.Posting(account, fund, max(amount, Decimal(0)), max(-amount, Decimal(0)), basis, unit))
         return lines
 
-    async def post(self, *, source: EntrySource, source_id: UUID | None, memo: str) -> tuple[list[OwnerLedgerEntry], list[OwnerLedgerAllocation]]:
+    async def post(
+        self, *, source: EntrySource, source_id: UUID | None, memo: str
+    ) -> tuple[list[OwnerLedgerEntry], list[OwnerLedgerAllocation]]:
         """One journal entry per date, then the rows and allocations naming them."""
         entries: dict[date, JournalEntry] = {}
         for on in sorted(self.amounts):
@@ -346,6 +400,8 @@ class Book:
             for allocation in self.allocations:
                 allocation["journal_entry_id"] = entries[allocation["applied_on"]].id
             allocations = list(
-                (await self.session.scalars(insert(OwnerLedgerAllocation).returning(OwnerLedgerAllocation), self.allocations)).all()
+                (
+                    await self.session.scalars(insert(OwnerLedgerAllocation).returning(OwnerLedgerAllocation), self.allocations)
+                ).all()
             )
         return rows, allocations

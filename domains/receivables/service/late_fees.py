@@ -91,7 +91,13 @@ def _late_charges(association_id: Any, as_of: date, grace_days: int, unit_ids: l
 
 
 async def apply(
-    session: AsyncSession, organization_id: UUID, association_id: UUID, as_of: date, posted_by: UUID | None, *, required: bool = True
+    session: AsyncSession,
+    organization_id: UUID,
+    association_id: UUID,
+    as_of: date,
+    posted_by: UUID | None,
+    *,
+    required: bool = True,
 ) -> list[OwnerLedgerEntry]:
     """Charge the late fees due on `as_of`; returns the fee rows."""
     # One run per association at a time: the rule's row lock.
@@ -114,8 +120,15 @@ async def apply(
         fee = fee_for(rule, charge.open)
         if fee > 0:
             book.debit(
-                charge.unit_id, EntryKind.LATE_FEE, fee, on=as_of, due=as_of, fund_id=book.home_fund, account_id=account,
-                memo=f"Late fee: {charge.memo}", related_entry_id=charge.id,
+                charge.unit_id,
+                EntryKind.LATE_FEE,
+                fee,
+                on=as_of,
+                due=as_of,
+                fund_id=book.home_fund,
+                account_id=account,
+                memo=f"Late fee: {charge.memo}",
+                related_entry_id=charge.id,
             )
     for unit in units:
         book.settle(unit, as_of)

@@ -56,8 +56,14 @@ async def record_payment(session: AsyncSession, organization_id: UUID, data: Any
     if sum((a.amount for a in data.allocations), Decimal(0)) > data.amount:
         raise AllocationTooLarge("The allocations add up to more than the payment.", field=["allocations"])
     lot = book.lot(
-        unit.id, EntryKind.PAYMENT, data.amount, on=data.received_on, fund_id=book.home_fund, memo=data.memo,
-        method=data.method, reference=data.reference,
+        unit.id,
+        EntryKind.PAYMENT,
+        data.amount,
+        on=data.received_on,
+        fund_id=book.home_fund,
+        memo=data.memo,
+        method=data.method,
+        reference=data.reference,
     )
     for i, allocation in enumerate(data.allocations):
         charge = _open_charge(book, unit.id, allocation.charge_id, ["allocations", str(i), "chargeId"])
@@ -77,8 +83,14 @@ async def charge(session: AsyncSession, organization_id: UUID, data: Any, posted
     )
     fund = (await fund_of(session, unit.association_id, data.fund_id, "fundId")).id if data.fund_id else book.home_fund
     book.debit(
-        unit.id, EntryKind.ADJUSTMENT, data.amount, on=data.entry_date, due=data.due_date or data.entry_date, fund_id=fund,
-        account_id=account, memo=data.memo,
+        unit.id,
+        EntryKind.ADJUSTMENT,
+        data.amount,
+        on=data.entry_date,
+        due=data.due_date or data.entry_date,
+        fund_id=fund,
+        account_id=account,
+        memo=data.memo,
     )
     book.settle(unit.id, data.entry_date)
     return await book.post(source=EntrySource.ASSESSMENT, source_id=None, memo=f"Charge, unit {unit.unit_number}: {data.memo}")
@@ -126,8 +138,15 @@ async def return_payment(
     book.give_back(payment, lot, data.returned_on, data.memo)
     if data.fee > 0:
         book.debit(
-            payment.unit_id, EntryKind.NSF_FEE, data.fee, on=data.returned_on, due=data.returned_on, fund_id=book.home_fund,
-            account_id=book.account(ControlRole.NSF_FEE_INCOME), memo="Returned payment fee", related_entry_id=payment.id,
+            payment.unit_id,
+            EntryKind.NSF_FEE,
+            data.fee,
+            on=data.returned_on,
+            due=data.returned_on,
+            fund_id=book.home_fund,
+            account_id=book.account(ControlRole.NSF_FEE_INCOME),
+            memo="Returned payment fee",
+            related_entry_id=payment.id,
         )
     book.settle(payment.unit_id, data.returned_on)
     rows, allocations = await book.post(source=EntrySource.PAYMENT_RETURN, source_id=payment.id, memo="Returned payment")

@@ -104,7 +104,9 @@ SELECT u.id AS unit_id, u.unit_number, {_OWNERS}, l.past_due, l.oldest_due_date,
 )
 
 
-async def delinquencies(session: AsyncSession, association_id: UUID, as_of: date, days: int, min_amount: Decimal) -> list[dict[str, Any]]:
+async def delinquencies(
+    session: AsyncSession, association_id: UUID, as_of: date, days: int, min_amount: Decimal
+) -> list[dict[str, Any]]:
     params = {"association": association_id, "as_of": as_of, "days": days, "min_amount": min_amount}
     return [dict(r) for r in (await session.execute(_DELINQUENT, params)).mappings()]
 
@@ -126,7 +128,9 @@ _STATEMENT_LINES = text(
 )
 
 
-async def statement(session: AsyncSession, association_id: UUID, unit_id: UUID, from_date: date, to_date: date) -> tuple[list[str], Decimal, list[dict[str, Any]]]:
+async def statement(
+    session: AsyncSession, association_id: UUID, unit_id: UUID, from_date: date, to_date: date
+) -> tuple[list[str], Decimal, list[dict[str, Any]]]:
     """(owner names on the last day, opening balance, the range's rows with running balances)."""
     params = {"association": association_id, "unit": unit_id, "from_date": from_date, "as_of": to_date}
     head = (await session.execute(_STATEMENT_HEAD, params)).one()
