@@ -252,6 +252,10 @@ async def _payables(w: World) -> Any:
     return c
 
 
+async def _association_rules(w: World, **more: Any) -> dict[str, Any]:
+    return {"id": (await w.community()).association, **more}
+
+
 async def _vendor(w: World, **more: Any) -> dict[str, Any]:
     return {"id": (await _payables(w)).vendor, **more}
 
@@ -391,6 +395,13 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "apRegister/v1/get": (_register, BOOKS),
     "workflow/v1/get": (_workflow, ANY_ROLE),
     "auditEvent/v1/verify": (_none, {"admin", "auditor"}),
+    "jurisdictionRule/v1/list": (lambda w: _const({"jurisdiction": "US-CA"}), ANY_ROLE),
+    "jurisdictionRule/v1/effective": (_association_rules, STAFF),
+    "jurisdictionRuleOverride/v1/set": (
+        lambda w: _association_rules(w, key="hearing_notice_days", days=30, documentReference="CC&Rs §7.3"),
+        WRITERS,
+    ),
+    "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
 }
 
 

@@ -521,6 +521,21 @@ async def _payables_settings(sessions, tenant, shared):
     }
 
 
+async def _jurisdiction_rule_override(sessions, tenant, shared):
+    # One row per (association, key): a fresh association each time.
+    association = (await insert(sessions, tenant, "associations"))["id"]
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": association,
+        "key": "hearing_notice_days",
+        "kind": "days",
+        "days": 21,
+        "document_reference": "CC&Rs §7.3",
+        "updated_by": tenant.user,
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -626,6 +641,7 @@ FACTORIES: dict[str, Factory] = {
     "invoice_lines": _invoice_line,
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
+    "jurisdiction_rule_overrides": _jurisdiction_rule_override,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -648,6 +664,7 @@ CASTS: dict[str, dict[str, str]] = {
     "invoices": {"status": "invoice_status"},
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
+    "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
