@@ -30,6 +30,7 @@ from uuid import UUID
 
 from dbos import DBOS, SetWorkflowID
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph import hooks, idempotency
@@ -144,12 +145,17 @@ async def _pause_for_crash_test(platform: Platform) -> None:
             await asyncio.sleep(3600)
 
 
+def _call_scope(call: dict[str, Any]) -> tuple[UUID | None, Principal, tuple[ColumnElement[bool], ...]]:
+    """The organization, principal and idempotency record a workflow's call names."""
+    org = UUID(call["organization"]) if call["organization"] else None
+    record = idempotency.record_of(org, call["principal_key"], call["operation"], call["key"])
+    return org, _principal_from_call(call["principal"]), record
+
+
 async def _apply_and_store(op: Operation, call: dict[str, Any], platform: Platform) -> dict[str, Any]:
     """One transaction: the effect, its audit row and the key's stored response —
     or, if a previous attempt committed them already, that stored response."""
-    org = UUID(call["organization"]) if call["organization"] else None
-    principal = _principal_from_call(call["principal"])
-    record = idempotency.record_of(org, call["principal_key"], call["operation"], call["key"])
+    org, principal, record = _call_scope(call)
     async with scoped_transaction(platform.sessions, org, principal.user_id) as session:
         stored = await idempotency.stored_response(session, record)
         if stored is not None:
@@ -175,9 +181,8 @@ async def _apply_and_store(op: Operation, call: dict[str, Any], platform: Platfo
 
 
 async def _store_refusal(call: dict[str, Any], platform: Platform, status: int, body: dict[str, Any]) -> None:
-    org = UUID(call["organization"]) if call["organization"] else None
-    record = idempotency.record_of(org, call["principal_key"], call["operation"], call["key"])
-    async with scoped_transaction(platform.sessions, org, _principal_from_call(call["principal"]).user_id) as session:
+    org, principal, record = _call_scope(call)
+    async with scoped_transaction(platform.sessions, org, principal.user_id) as session:
         await idempotency.store_response(session, record, status, body, only_if_empty=True)
 
 

@@ -15,15 +15,19 @@ from devtools import devservices
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _up(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _devservices(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "devtools.devservices", "up", "--for", "test"],
+        [sys.executable, "-m", "devtools.devservices", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def _up(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return _devservices(env, "up", "--for", "test")
 
 
 def _env_file_vars(path: Path) -> dict[str, str]:
@@ -88,14 +92,7 @@ def test_a_second_checkout_runs_its_own_pdp_and_down_stops_it(tmp_path: Path) ->
     assert devservices.cerbos_healthy(ports[0])
     pid = int(other_paths.pidfile("cerbos-test").read_text())
 
-    down = subprocess.run(
-        [sys.executable, "-m", "devtools.devservices", "down", "--for", "test"],
-        cwd=ROOT,
-        env=other_env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    down = _devservices(other_env, "down", "--for", "test")
     assert down.returncode == 0, down.stderr
     assert not devservices.pid_alive(pid)
     assert not devservices.port_open("127.0.0.1", ports[0])
@@ -110,14 +107,7 @@ def test_run_mode_passes_given_services_through(tmp_path: Path) -> None:
         "HESTAMI_CERBOS_ADDRESS": "pdp.example:3593",
     }
     env = {**os.environ, **given, "HESTAMI_STATE_DIR": str(tmp_path)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "devtools.devservices", "up", "--for", "run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    proc = _devservices(env, "up", "--for", "run")
     assert proc.returncode == 0, proc.stderr
     assert _env_file_vars(tmp_path / "env.run") == given
     assert not list(tmp_path.glob("*.pid"))
