@@ -41,7 +41,12 @@ def configure(label: str, run_id: str, database: str, *, rate_limit_capacity: in
     admin = make_url(os.environ["HESTAMI_ADMIN_DATABASE_URL"])
     owner = admin.set(username="hestami_owner", password=None, database=database)
     os.environ["HESTAMI_DATABASE_URL"] = owner.render_as_string(hide_password=False)
-    for inherited in ("HESTAMI_APP_DATABASE_URL", "HESTAMI_DBOS_SYSTEM_DATABASE_URL", "HESTAMI_CRASH_PAUSE_FILE"):
+    for inherited in (
+        "HESTAMI_APP_DATABASE_URL",
+        "HESTAMI_DBOS_SYSTEM_DATABASE_URL",
+        "HESTAMI_CRASH_PAUSE_FILE",
+        "HESTAMI_WEBHOOK_CRASH_PAUSE_FILE",
+    ):
         os.environ.pop(inherited, None)
     kid = f"{label}-1"
     os.environ["HESTAMI_ENVIRONMENT"] = "test"

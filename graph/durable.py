@@ -34,6 +34,28 @@ def long_running(name: str) -> Callable[[Callable[..., Coroutine[Any, Any, Any]]
     return register
 
 
+# Actions a service asked for in a transaction, to perform once it commits; kept
+# on the session (`after_commit`), collected by whoever runs the transaction: the
+# mutation's step hands them to its workflow (graph/runner.py), a long-running
+# workflow's step returns them to be performed (`pending`).
+_AFTER_COMMIT = "hestami.after_commit"
+
+
+def start_after_commit(session: AsyncSession, name: str, workflow_id: str, *args: Any) -> None:
+    """Start long-running workflow `name` once `session`'s transaction commits
+    (with no organization's run record: for the platform's own workflows, such as
+    webhook deliveries, that no user reads through `workflow(id:)`)."""
+    if name not in WORKFLOWS:
+        raise ValueError(f"no long-running workflow named {name!r}")
+    actions = session.info.setdefault(_AFTER_COMMIT, [])
+    actions.append({"kind": "start", "name": name, "workflow_id": workflow_id, "args": list(args)})
+
+
+def pending(session: AsyncSession) -> list[dict[str, Any]]:
+    """The after-commit actions asked for in `session`'s transaction (taken: asked once)."""
+    return list(session.info.pop(_AFTER_COMMIT, []))
+
+
 async def perform(actions: list[dict[str, Any]]) -> None:
     """Run the after-commit actions; inside a workflow each call is a durable step."""
     for action in actions:

@@ -37,7 +37,7 @@ from graph import hooks, idempotency
 from graph.auth.principal import Principal, PrincipalKind
 from graph.authz import ListFilters
 from graph.db import scoped_transaction
-from graph.durable import perform
+from graph.durable import pending, perform
 from graph.errors import AppError, ErrorCode, error_body
 from graph.gqltypes import field_id_prefix
 from graph.handlers import OperationContext
@@ -92,6 +92,7 @@ async def apply(op: Operation, ctx: OperationContext, data: BaseModel) -> Applie
     Raises AppError to roll back."""
     ctx.pinned = await resolve_references(ctx.session, data, op.target, ctx.pinned)
     output = await op.handler(ctx, data)
+    ctx.after_commit.extend(pending(ctx.session))
     principal = ctx.principal
     assert principal is not None, "every audited change has an actor"
     hooks.audit_row.call(

@@ -83,10 +83,27 @@ class Settings(BaseSettings):
     # Units charged per transaction (one durable step) when a levy posts.
     levy_batch_units: int = Field(250, ge=1, le=5000)
 
+    # Webhooks (domains/webhooks): outbound requests go only to registered URLs
+    # whose every address is public — private, loopback, link-local, multicast and
+    # reserved ones are refused unless a network here allows them (tests allow
+    # loopback). Plain http is refused unless `webhook_allow_http`.
+    webhook_allowed_networks: list[str] = []
+    webhook_allow_http: bool = False
+    # Waits between attempts (the Standard Webhooks schedule: about 28 hours in all);
+    # after the last, the delivery has failed.
+    webhook_retry_seconds: list[float] = [5, 300, 1800, 7200, 18000, 36000, 36000]
+    webhook_timeout_seconds: float = 10.0
+    # An endpoint failing every delivery for this long is disabled (with an audit row).
+    webhook_disable_after_seconds: float = 5 * 24 * 3600
+    # How long the secret before a rotation still signs (each delivery carries both signatures).
+    webhook_secret_overlap_seconds: float = 24 * 3600
+
     # Test-only fault injection: after a mutation's effect commits, touch this
     # file and hang, so a crash test can SIGKILL the server at exactly that point.
     # Refused outside environment=test.
     crash_pause_file: str | None = None
+    # The same for a webhook delivery: after its POST, before the outcome is recorded.
+    webhook_crash_pause_file: str | None = None
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -8,6 +8,7 @@ owner role; the app connects as the RLS-bound application role.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -25,6 +26,11 @@ TEST_DB = f"hestami_test_{RUN_ID}"
 # Generous limits so functional tests never trip the rate limiter by accident;
 # the limiter's own tests use tight ones.
 sandbox.configure("test", RUN_ID, TEST_DB, rate_limit_capacity=100_000)
+# Webhooks reach the tests' own receivers on loopback over plain http, and retry
+# within a second instead of a day (a child server process inherits these).
+os.environ["HESTAMI_WEBHOOK_ALLOWED_NETWORKS"] = '["127.0.0.0/8"]'
+os.environ["HESTAMI_WEBHOOK_ALLOW_HTTP"] = "true"
+os.environ["HESTAMI_WEBHOOK_RETRY_SECONDS"] = "[0.1, 0.2, 0.3]"
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,15 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from dbos import DBOS
 
 from domains.receivables.service import assessments, late_fees
+from domains.webhooks.models import WebhookEventType
+from domains.webhooks.service import events
 from graph.db import scoped_transaction
-from graph.durable import long_running
+from graph.durable import long_running, pending, perform
 from graph.errors import AppError
 from graph.maintenance import scheduled
 from graph.platform import current_platform
@@ -36,7 +38,20 @@ async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: l
     posted = 0
     for batch in plan_batches:
         posted += await post_levy_batch_step(organization_id, levy_id, batch)
+    await perform(await levy_posted_step(organization_id, levy_id))
     return posted
+
+
+@DBOS.step(name="levy_posted_step")
+async def levy_posted_step(organization_id: str, levy_id: str) -> list[dict[str, Any]]:
+    """The `levy.posted` event (its id derives from the levy: a re-run step emits
+    nothing new); returns its deliveries to start."""
+    org = UUID(organization_id)
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        read = await assessments.levy_read(session, UUID(levy_id))
+        event_id = uuid5(UUID(levy_id), WebhookEventType.LEVY_POSTED.value)
+        await events.emit(session, org, WebhookEventType.LEVY_POSTED, read, event_id=event_id)
+        return pending(session)
 
 
 @DBOS.step(name="late_fee_targets_step")

@@ -26,6 +26,7 @@ class World:
         self.callers: dict[str, Any] = {}
         self._community: Any = None
         self._day = date(2030, 1, 1)
+        self.endpoint: str | None = None
 
     async def community(self) -> Any:
         """An association with two units, their owners and a resident, made once."""
@@ -304,6 +305,27 @@ async def _register(w: World) -> dict[str, Any]:
     return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
+# Deliveries fail fast here (nothing listens on the discard port), so redelivery has one to redo.
+_HOOK = {"url": "http://127.0.0.1:9/hook", "eventTypes": ["membership.added"], "description": "matrix"}
+
+
+async def _endpoint(w: World, **more: Any) -> dict[str, Any]:
+    if w.endpoint is None:
+        w.endpoint = (await w.api.call("webhookEndpoint/v1/create", _HOOK, w.admin))["endpoint"]["id"]
+    return {"id": w.endpoint, **more}
+
+
+async def _endpoint_log(w: World) -> dict[str, Any]:
+    return {"endpointId": (await _endpoint(w))["id"]}
+
+
+async def _delivery(w: World) -> dict[str, Any]:
+    endpoint = (await _endpoint(w))["id"]
+    await w.add(["member"])  # membership.added
+    deliveries = await w.api.call("webhookDelivery/v1/list", {"endpointId": endpoint}, w.admin)
+    return {"id": deliveries["nodes"][0]["id"]}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -402,6 +424,13 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "webhookEndpoint/v1/create": (lambda w: _const(_HOOK), ADMIN),
+    "webhookEndpoint/v1/update": (lambda w: _endpoint(w, description="matrix again"), ADMIN),
+    "webhookEndpoint/v1/rotateSecret": (_endpoint, ADMIN),
+    "webhookEndpoint/v1/get": (_endpoint, STAFF),
+    "webhookEndpoint/v1/list": (_none, STAFF),
+    "webhookDelivery/v1/list": (_endpoint_log, STAFF),
+    "webhookDelivery/v1/redeliver": (_delivery, ADMIN),
 }
 
 

@@ -608,6 +608,34 @@ async def _vendor_payment(sessions, tenant, shared):
     }
 
 
+async def _webhook_endpoint(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "url": "https://hooks.example.com/x",
+        "event_types": ["payment.recorded"],
+        "description": "matrix",
+        "status": "active",
+        "secret": "sealed:v1:test",
+        "created_by": tenant.user,
+    }
+
+
+async def _webhook_event(sessions, tenant, shared):
+    return {"id": uuid.uuid4(), "organization_id": tenant.org, "type": "payment.recorded", "payload": json.dumps({})}
+
+
+async def _webhook_delivery(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "event_id": await parent(sessions, tenant, shared, "webhook_events"),
+        "endpoint_id": await parent(sessions, tenant, shared, "webhook_endpoints"),
+        "status": "pending",
+        "attempts": 0,
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -642,6 +670,9 @@ FACTORIES: dict[str, Factory] = {
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
     "jurisdiction_rule_overrides": _jurisdiction_rule_override,
+    "webhook_endpoints": _webhook_endpoint,
+    "webhook_events": _webhook_event,
+    "webhook_deliveries": _webhook_delivery,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -665,6 +696,9 @@ CASTS: dict[str, dict[str, str]] = {
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
+    "webhook_endpoints": {"status": "webhook_endpoint_status"},
+    "webhook_events": {"payload": "jsonb"},
+    "webhook_deliveries": {"status": "webhook_delivery_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -695,6 +729,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "invoice_lines": frozenset({"UPDATE", "DELETE"}),
     "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
     "vendor_payments": frozenset({"UPDATE", "DELETE"}),
+    # Webhook events are a record; their deliveries keep the log.
+    "webhook_events": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

@@ -14,6 +14,8 @@ from domains.associations.schemas import (
     OwnershipUpdateInput,
 )
 from domains.associations.service import ownerships
+from domains.webhooks.models import WebhookEventType
+from domains.webhooks.service import events
 from graph.handlers import OperationContext, as_connection, org
 from graph.ids import encode
 from graph.operations import operation
@@ -100,7 +102,9 @@ async def transfer_ownership(ctx: OperationContext, data: OwnershipTransferInput
     ended, started = await ownerships.transfer(ctx.session, org(ctx), data)
     ctx.audit_targets = [encode("unt", data.unit_id), *(encode("own", r.id) for r in (*ended, *started))]
     ctx.audit_summary = {"transfer_on": str(data.transfer_on), "ended": len(ended), "started": len(started)}
-    return OwnershipTransferResult(
+    result = OwnershipTransferResult(
         ended=[OwnershipRead.model_validate(r) for r in ended],
         started=[OwnershipRead.model_validate(r) for r in started],
     )
+    await events.emit(ctx.session, org(ctx), WebhookEventType.OWNERSHIP_TRANSFERRED, result)
+    return result

@@ -10,8 +10,15 @@ from domains.organizations.schemas import (
     MembershipUpdateInput,
     membership_read,
 )
+from domains.webhooks.models import WebhookEventType
+from domains.webhooks.service import events
 from graph.handlers import OperationContext, org
 from graph.operations import operation
+
+
+async def _emitted(ctx: OperationContext, type: WebhookEventType, read: MembershipRead) -> MembershipRead:
+    await events.emit(ctx.session, org(ctx), type, read)
+    return read
 
 
 @operation(
@@ -26,7 +33,9 @@ async def add_membership(ctx: OperationContext, data: MembershipAddInput) -> Mem
     """Add an existing user to the active organization with the given roles."""
     m = await service.add_member(ctx.session, org(ctx), data.email, [r.value for r in data.roles])
     ctx.audit_summary = {"roles": m.roles}
-    return membership_read(m, await service.organization_of(ctx.session, m))
+    return await _emitted(
+        ctx, WebhookEventType.MEMBERSHIP_ADDED, membership_read(m, await service.organization_of(ctx.session, m))
+    )
 
 
 @operation(
@@ -42,7 +51,8 @@ async def update_membership(ctx: OperationContext, data: MembershipUpdateInput) 
     admin cannot lose the admin role."""
     m = await service.update_roles(ctx.session, org(ctx), data.id, [r.value for r in data.roles])
     ctx.audit_summary = {"roles": m.roles}
-    return membership_read(m, await service.organization_of(ctx.session, m))
+    read = membership_read(m, await service.organization_of(ctx.session, m))
+    return await _emitted(ctx, WebhookEventType.MEMBERSHIP_UPDATED, read)
 
 
 @operation(
@@ -57,4 +67,5 @@ async def remove_membership(ctx: OperationContext, data: MembershipRemoveInput) 
     """Remove a membership; the user loses access to the organization at their
     next request. The last admin cannot be removed."""
     m = await service.remove_member(ctx.session, org(ctx), data.id)
-    return membership_read(m, await service.organization_of(ctx.session, m))
+    read = membership_read(m, await service.organization_of(ctx.session, m))
+    return await _emitted(ctx, WebhookEventType.MEMBERSHIP_REMOVED, read)

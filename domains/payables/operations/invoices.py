@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domains.payables.models import Decision, Invoice
+from domains.payables.models import Decision, Invoice, InvoiceStatus
 from domains.payables.schemas import (
     InvoiceApprovalRead,
     InvoiceApproveInput,
@@ -18,6 +18,8 @@ from domains.payables.schemas import (
     InvoiceRejectInput,
 )
 from domains.payables.service import approvals, invoices
+from domains.webhooks.models import WebhookEventType
+from domains.webhooks.service import events
 from graph.handlers import OperationContext, actor, as_connection, org, with_nodes
 from graph.operations import operation
 
@@ -81,7 +83,15 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
     ctx.audit_summary = {"step": step.value, "decision": decision.value, "status": invoice.status.value} | (
         {"note": note} if note else {}
     )
-    return (await _with_details(ctx, [invoice]))[0]
+    read = (await _with_details(ctx, [invoice]))[0]
+    decided = _DECIDED.get(invoice.status)
+    if decided is not None:
+        await events.emit(ctx.session, org(ctx), decided, read)
+    return read
+
+
+# The decisions integrators hear of: the last approval, and a rejection.
+_DECIDED = {InvoiceStatus.APPROVED: WebhookEventType.INVOICE_APPROVED, InvoiceStatus.REJECTED: WebhookEventType.INVOICE_REJECTED}
 
 
 @operation(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domains.payables.models import VendorPayment
+from domains.payables.models import InvoiceStatus, VendorPayment
 from domains.payables.schemas import (
     VendorPaymentConnection,
     VendorPaymentCreateInput,
@@ -10,6 +10,8 @@ from domains.payables.schemas import (
     VendorPaymentRead,
 )
 from domains.payables.service import payments
+from domains.webhooks.models import WebhookEventType
+from domains.webhooks.service import events
 from graph.handlers import OperationContext, actor, as_connection, org
 from graph.operations import operation
 
@@ -36,7 +38,10 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
         "invoiceStatus": invoice.status.value,
         "open": str(invoice.total - invoice.amount_paid),
     }
-    return VendorPaymentRead.model_validate(payment)
+    read = VendorPaymentRead.model_validate(payment)
+    if invoice.status is InvoiceStatus.PAID:
+        await events.emit(ctx.session, org(ctx), WebhookEventType.INVOICE_PAID, read)
+    return read
 
 
 @operation(

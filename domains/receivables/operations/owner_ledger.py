@@ -15,6 +15,8 @@ from domains.receivables.schemas import (
     PaymentReturnResult,
 )
 from domains.receivables.service import owner_ledger
+from domains.webhooks.models import WebhookEventType
+from domains.webhooks.service import events
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
@@ -41,6 +43,7 @@ async def record_payment(ctx: OperationContext, data: PaymentRecordInput) -> Own
     [payment] = await owner_ledger.entry_reads(ctx.session, rows, allocations)
     applied = sum(a.amount for a in allocations)
     ctx.audit_summary = {"amount": str(data.amount), "applied": str(applied), "credit": str(data.amount - applied)}
+    await events.emit(ctx.session, org(ctx), WebhookEventType.PAYMENT_RECORDED, payment)
     return payment
 
 
@@ -63,7 +66,9 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
     returned, fee, allocations = await owner_ledger.return_payment(ctx.session, org(ctx), payment, data, _actor(ctx))  # type: ignore[arg-type]
     reads = await owner_ledger.entry_reads(ctx.session, [returned, *([fee] if fee else [])], allocations)
     ctx.audit_summary = {"amount": str(returned.amount), "fee": str(data.fee)}
-    return PaymentReturnResult(returned=reads[0], fee=reads[1] if fee else None)
+    result = PaymentReturnResult(returned=reads[0], fee=reads[1] if fee else None)
+    await events.emit(ctx.session, org(ctx), WebhookEventType.PAYMENT_RETURNED, result)
+    return result
 
 
 @operation(

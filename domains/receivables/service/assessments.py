@@ -287,6 +287,13 @@ async def schedule_page(
     return (await session.scalars(page_statement(AssessmentSchedule, page, where))).all(), page
 
 
+async def levy_read(session: AsyncSession, levy_id: UUID) -> Any:
+    """One levy as the API shows it (its row commits before its workflow starts)."""
+    levy = await session.get(Levy, levy_id)
+    assert levy is not None
+    return (await levy_reads(session, [levy]))[0]
+
+
 async def levy_reads(session: AsyncSession, levies: Sequence[Levy]) -> list[Any]:
     """Levies as API models with how many units are charged so far (one statement)."""
     counts = await posted_counts(session, [lv.id for lv in levies])

@@ -1,0 +1,1 @@
+"""All SQL of the webhooks domain, and the outbound HTTP of a delivery."""
