@@ -1,5 +1,6 @@
 """The Starlette application: GraphQL at /graphql, the RPC mirror under
-/api/v1/rpc, its OpenAPI document, and health endpoints."""
+/api/v1/rpc, its OpenAPI document, the MCP endpoint for agents at /mcp
+(app/mcp.py), and health endpoints."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from app.mcp import Catalog, McpEndpoint
 from app.schema import build_schema
 from graph.context import RequestContext
 from graph.errors import AppError, ErrorCode, NotFound
@@ -189,6 +191,8 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
     """The ASGI app. With `platform` given (tests), the caller owns its lifecycle."""
     setup_tracing(settings)
     schema = build_schema(settings)
+    document = build_openapi(settings)
+    mcp = McpEndpoint(Catalog(document))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -201,6 +205,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
         try:
             yield
         finally:
+            await mcp.close()
             await app.state.platform.close()
 
     graphql = _GraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
@@ -213,12 +218,13 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
             Route("/api/v1/rpc/{name:path}", rpc, methods=["POST"]),
             Route("/api/v1/rpc/{name:path}", method_not_allowed, methods=["GET", "PUT", "PATCH", "DELETE"]),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+            Route("/mcp", mcp, methods=["GET", "POST", "DELETE"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ]
     )
     app.state.schema = schema
-    app.state.openapi = build_openapi(settings)
+    app.state.openapi = document
     if platform is not None:
         app.state.platform = platform
     StarletteInstrumentor.instrument_app(app)

@@ -12,6 +12,7 @@ domain = Domain(
         "operations.service_accounts",
         "operations.management_links",
         "operations.join_requests",
+        "operations.organization_settings",
         "types",
         "workflows",
     ),

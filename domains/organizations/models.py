@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import (
     ARRAY,
+    Boolean,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -159,6 +160,25 @@ class JoinRequest(Base):
         DateTime(timezone=True), server_default=func.now(), doc="When the request was made (UTC)."
     )
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was decided or expired.")
+
+
+class OrganizationSettings(Base):
+    """What an organization allows, set by its admins; an organization without a
+    row has the defaults (everything off)."""
+
+    __tablename__ = "organization_settings"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The settings row's id.")
+    organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), unique=True, doc="The organization."
+    )
+    agent_mutations_allowed: Mapped[bool] = mapped_column(
+        Boolean, default=False, doc="Whether AI agents (the MCP endpoint) may call operations that change data."
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+    updated_by: Mapped[UUID] = mapped_column(doc="User or service account that last changed them.")
 
 
 OrganizationId = register_id(Organization, "org", "organization")

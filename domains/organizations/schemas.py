@@ -17,6 +17,7 @@ from domains.organizations.models import (
     Organization,
     OrganizationId,
     OrganizationRole,
+    OrganizationSettings,
     ServiceAccount,
     ServiceAccountId,
 )
@@ -57,6 +58,24 @@ ServiceAccountRead = derive(
 ManagementLinkRead = derive(
     ManagementLink, "ManagementLink", ["id", "organization_id", "manager_organization_id", "created_at"], node=True
 )
+
+OrganizationSettingsRead = derive(
+    OrganizationSettings, "OrganizationSettings", ["organization_id", "agent_mutations_allowed", "updated_at"]
+)
+
+
+class OrganizationSettingsGetInput(ApiModel):
+    """The active organization's settings."""
+
+
+class OrganizationSettingsSetInput(ApiModel):
+    """What the active organization allows."""
+
+    agent_mutations_allowed: bool = Field(
+        description="Let AI agents (the MCP endpoint at /mcp) call operations that change data, each with an "
+        "idempotency key and under the same authorization as any caller; off by default, when agents only read."
+    )
+
 
 OrganizationCreateInput = derive(
     Organization,

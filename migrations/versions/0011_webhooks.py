@@ -1,5 +1,6 @@
 """Webhooks: endpoints per organization, the events sent to them and their
-deliveries (the outbox: written in the transaction of the change).
+deliveries (the outbox: written in the transaction of the change); and the
+organization's settings (whether AI agents may change data).
 
 Revision ID: 0011
 Revises: 0010
@@ -74,6 +75,17 @@ def upgrade() -> None:
         in_organization("endpoint_id", "webhook_endpoints"),
     )
     tenant_table("webhook_deliveries")
+
+    op.create_table(
+        "organization_settings",
+        id_column(),
+        org_column(),
+        sa.UniqueConstraint("organization_id"),
+        sa.Column("agent_mutations_allowed", sa.Boolean, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_by", sa.Uuid, nullable=False),
+    )
+    tenant_table("organization_settings")
     # The delivery log of an endpoint, latest first.
     op.create_index(
         "ix_webhook_deliveries_organization_id_endpoint_id_created_at",

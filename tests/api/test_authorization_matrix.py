@@ -424,6 +424,8 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "organizationSettings/v1/get": (_none, ANY_ROLE),
+    "organizationSettings/v1/set": (lambda w: _const({"agentMutationsAllowed": False}), ADMIN),
     "webhookEndpoint/v1/create": (lambda w: _const(_HOOK), ADMIN),
     "webhookEndpoint/v1/update": (lambda w: _endpoint(w, description="matrix again"), ADMIN),
     "webhookEndpoint/v1/rotateSecret": (_endpoint, ADMIN),

@@ -636,6 +636,11 @@ async def _webhook_delivery(sessions, tenant, shared):
     }
 
 
+async def _organization_settings(sessions, tenant, shared):
+    # One row per organization: a fresh organization's, inserted in its own scope.
+    return {"id": uuid.uuid4(), "organization_id": tenant.org, "agent_mutations_allowed": True, "updated_by": tenant.user}
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -673,6 +678,7 @@ FACTORIES: dict[str, Factory] = {
     "webhook_endpoints": _webhook_endpoint,
     "webhook_events": _webhook_event,
     "webhook_deliveries": _webhook_delivery,
+    "organization_settings": _organization_settings,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
