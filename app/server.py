@@ -19,7 +19,6 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from app.mcp import Catalog, McpEndpoint
 from app.schema import build_schema
 from graph.context import RequestContext
 from graph.errors import AppError, ErrorCode, NotFound
@@ -176,6 +175,26 @@ async def method_not_allowed(request: Request) -> Response:
     return error_response(err, current_trace_id())
 
 
+class LazyMcp:
+    """The MCP endpoint (app/mcp.py), built on the first request to /mcp: the SDK's
+    imports take about a second, which a server's start need not wait for."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.endpoint: Any = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.endpoint is None:
+            from app.mcp import Catalog, McpEndpoint  # lazy: see the class doc
+
+            self.endpoint = McpEndpoint(Catalog(self.document))
+        await self.endpoint(scope, receive, send)
+
+    async def close(self) -> None:
+        if self.endpoint is not None:
+            await self.endpoint.close()
+
+
 def tune_gc() -> None:
     """Freeze what startup built (schema, models, pools: ~280k objects) out of the
     collector's reach and collect the youngest generation less often. A nested
@@ -192,7 +211,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
     setup_tracing(settings)
     schema = build_schema(settings)
     document = build_openapi(settings)
-    mcp = McpEndpoint(Catalog(document))
+    mcp = LazyMcp(document)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
