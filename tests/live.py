@@ -120,9 +120,10 @@ def start_server(
     *,
     executor_id: str | None = None,
     port: int | None = None,
-    timeout: float = 30.0,
+    timeout: float = 90.0,
 ) -> LiveServer:
-    """Start `python -m devtools.cli serve` and wait for /readyz to answer 200.
+    """Start `python -m devtools.cli serve` and wait for /readyz to answer 200
+    (up to 90 s: on a shared, loaded machine a start has taken over 30).
 
     `executor_id` becomes the child's DBOS executor id (DBOS__VMID). Each server
     gets a fresh one unless told otherwise: at launch DBOS recovers the PENDING
