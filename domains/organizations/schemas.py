@@ -60,7 +60,10 @@ ManagementLinkRead = derive(
 )
 
 OrganizationSettingsRead = derive(
-    OrganizationSettings, "OrganizationSettings", ["organization_id", "agent_mutations_allowed", "updated_at"]
+    OrganizationSettings,
+    "OrganizationSettings",
+    ["organization_id", "agent_mutations_allowed", "updated_at"],
+    optional=("updated_at",),  # null while the defaults were never changed
 )
 
 

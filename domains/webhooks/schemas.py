@@ -49,6 +49,7 @@ WebhookEventRead = derive(
     WebhookEvent,
     "WebhookEvent",
     ["id", "organization_id", "occurred_at"],
+    node=True,
     extra={
         "type": (WebhookEventType, Field(description="What happened.")),
         "payload": (dict[str, Any], Field(description="The JSON body sent: `type`, `timestamp` and `data`.")),

@@ -156,6 +156,10 @@ async def _rich_data(api: RecordingApi) -> None:
     """Two organizations' worth of everything, through the operations themselves."""
     r = await open_receivables(api, units=3)
     c, admin = r.c, r.c.admin
+    await api.call("organizationSettings/v1/set", {"agentMutationsAllowed": True}, admin)
+    # Deliveries fail at once (nothing listens on the discard port): the log still names them.
+    hook = {"url": "http://127.0.0.1:9/hook", "eventTypes": ["payment.recorded"], "description": "Lockbox"}
+    await api.call("webhookEndpoint/v1/create", hook, admin)
     await levy(api, r, "2026-01-01")
     await levy(api, r, "2026-02-01")
     paid = await pay(api, r, 0, "450.00", "2026-01-05")

@@ -46,8 +46,12 @@ def _allowed(address: IPAddress, settings: Settings) -> bool:
 def check_url(url: str, settings: Settings) -> tuple[str, int]:
     """The URL's (host, port), or WEBHOOK_URL_REFUSED for what is never allowed
     whatever the host resolves to."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise WebhookUrlRefused("The URL is malformed.", field=["url"]) from None
+    if parts.scheme not in ("https", "http") or not hostname:
         raise WebhookUrlRefused("A webhook URL is an absolute http(s) URL.", field=["url"])
     if parts.scheme == "http" and not settings.webhook_allow_http:
         raise WebhookUrlRefused("A webhook URL must use https.", field=["url"])
@@ -58,23 +62,23 @@ def check_url(url: str, settings: Settings) -> tuple[str, int]:
     except ValueError:
         raise WebhookUrlRefused("The URL's port is not a number.", field=["url"]) from None
     try:
-        literal: IPAddress | None = ipaddress.ip_address(parts.hostname)
+        literal: IPAddress | None = ipaddress.ip_address(hostname)
     except ValueError:
         literal = None
     if literal is not None and not _allowed(literal, settings):
         raise WebhookUrlRefused(f"{literal} is not a public address.", field=["url"])
-    localhost = parts.hostname == "localhost" or parts.hostname.endswith(".localhost")
+    localhost = hostname == "localhost" or hostname.endswith(".localhost")
     if literal is None and localhost and not _allowed(ipaddress.ip_address("127.0.0.1"), settings):
         raise WebhookUrlRefused("localhost is not a public address.", field=["url"])
-    return parts.hostname, port
+    return hostname, port
 
 
 async def check_resolved(url: str, settings: Settings) -> None:
     """WEBHOOK_URL_REFUSED unless every address the host resolves to is allowed."""
     host, port = check_url(url, settings)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError:
+        infos = await asyncio.wait_for(asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout=5)
+    except (OSError, TimeoutError, UnicodeError):
         raise WebhookUrlRefused(f"{host} does not resolve.", field=["url"]) from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
