@@ -7,7 +7,8 @@ operation answers alike: 422 INVALID_REFERENCE on that field, rather than one
 report answering an empty page and another an error.
 
 Checked here: the input's top-level id fields other than `id` (an operation's
-own subject: absent, it is NOT_FOUND) that name tenant rows. Organizations and
+own subject: absent, it is NOT_FOUND) that name tenant rows, one id each (a list
+of ids is checked by its handler). Organizations and
 users are not tenant rows — selecting, joining or linking one crosses
 organizations by design, and their handlers say what may be named.
 """
@@ -51,7 +52,8 @@ async def resolve_references(session: AsyncSession, data: BaseModel, target: Any
     one the pipeline authorized (`pinned`), or — in a mutation's own transaction —
     read in the same statement (NOT_FOUND if it went away since)."""
     named = [(wire, orm, getattr(data, attr)) for attr, wire, orm in reference_fields(type(data))]
-    named = [(wire, orm, value) for wire, orm, value in named if value is not None]
+    # A list of ids is the handler's to check (it says which item is wrong, and how).
+    named = [(wire, orm, value) for wire, orm, value in named if value is not None and not isinstance(value, list)]
     wanted = [(orm, value) for _, orm, value in named]
     if target is not None and pinned is None:
         wanted.append((target, data.id))  # type: ignore[attr-defined]

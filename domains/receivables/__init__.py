@@ -16,6 +16,7 @@ domain = Domain(
         "operations.late_fees",
         "operations.owner_ledger",
         "operations.reports",
+        "operations.opening_balances",
         "workflows",
     ),
 )

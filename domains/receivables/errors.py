@@ -58,3 +58,22 @@ class LateFeeRuleMissing(NotFound):
     """The association has no active late-fee rule."""
 
     code = "LATE_FEE_RULE_MISSING"
+
+
+class OpeningBalanceExists(Conflict):
+    """An association's opening balances are posted once; correct them with a journal entry."""
+
+    code = "OPENING_BALANCE_EXISTS"
+
+
+class BooksAlreadyStarted(AppError):
+    """Opening balances come before any other entry: the books already hold one on or before the cut-over date."""
+
+    code = "BOOKS_ALREADY_STARTED"
+    status = 422
+
+
+class OpeningBalanceMissing(NotFound):
+    """The association has not moved in through openingBalance/v1/post."""
+
+    code = "OPENING_BALANCE_MISSING"

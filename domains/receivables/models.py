@@ -304,8 +304,40 @@ class OwnerLedgerAllocation(Booked, Base):
     )
 
 
+class OpeningBalance(Booked, Base):
+    """An association's move-in: its opening trial balance and its owners'
+    opening balances as of the cut-over date, posted once as one journal entry
+    (source `opening_balance`) with the owner-ledger rows it implies."""
+
+    __tablename__ = "opening_balances"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        # An association moves in once.
+        UniqueConstraint("organization_id", "association_id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        _entry_fk("journal_entry_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The opening balance's id.")
+    cut_over_date: Mapped[date] = mapped_column(
+        Date, doc="The day the books start from: balances are as of its end, posted on it."
+    )
+    journal_entry_id: Mapped[UUID] = mapped_column(doc="The journal entry that posted the balances.")
+    account_lines: Mapped[int] = mapped_column(Integer, doc="Trial-balance lines (account × fund) imported.")
+    unit_items: Mapped[int] = mapped_column(Integer, doc="Owner opening items (charges and prepaid credits) imported.")
+    total_debit: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the trial balance's debits (equals its credits).")
+    receivable: Mapped[Decimal] = mapped_column(MONEY, doc="Owners' opening charges, all funds.")
+    prepaid: Mapped[Decimal] = mapped_column(MONEY, doc="Owners' opening prepaid credit, all funds.")
+    posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it.")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC)."
+    )
+
+
 AssessmentScheduleId = register_id(AssessmentSchedule, "sch", "assessment_schedule")
 LevyId = register_id(Levy, "lvy", "assessment_schedule")
 LateFeeRuleId = register_id(LateFeeRule, "lfr", "late_fee_rule")
 OwnerLedgerEntryId = register_id(OwnerLedgerEntry, "ole", "owner_ledger_entry")
 OwnerLedgerAllocationId = register_id(OwnerLedgerAllocation, "ola", "owner_ledger_entry")
+OpeningBalanceId = register_id(OpeningBalance, "opb", "opening_balance")

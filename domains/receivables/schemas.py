@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Optional, Self
+from enum import StrEnum
+from typing import Annotated, Any, Optional, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -19,6 +20,7 @@ from domains.receivables.models import (
     LateFeeRule,
     Levy,
     LevyId,
+    OpeningBalance,
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
     OwnerLedgerEntryId,
@@ -466,3 +468,112 @@ class DelinquencyList(ApiModel):
     min_days_past_due: int = Field(description="Threshold used.")
     rows: list[DelinquentUnit] = Field(description="Most days past due first, then by unit number.")
     total_past_due: Money = Field(description="Sum of the rows' past-due amounts.")
+
+
+# --- opening balances ---------------------------------------------------------
+
+OpeningBalanceRead = derive(
+    OpeningBalance,
+    "OpeningBalance",
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "cut_over_date",
+        "journal_entry_id",
+        "account_lines",
+        "unit_items",
+        "total_debit",
+        "receivable",
+        "prepaid",
+        "posted_by",
+        "created_at",
+    ],
+    node=True,
+)
+
+
+class OpeningAccountRow(ApiModel):
+    """One line of the opening trial balance: an account's balance in one fund,
+    as a debit or a credit. Receivable and prepaid-assessment lines must equal the
+    owners' opening items of their fund."""
+
+    account_number: str = Field(min_length=1, max_length=10, description="The account's number in the association's chart.")
+    fund_code: str = Field(min_length=1, max_length=10, description="The fund's code (e.g. OPER, RESV).")
+    debit: Decimal = Field(
+        Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Debit balance (0 or absent on a credit)."
+    )
+    credit: Decimal = Field(
+        Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Credit balance (0 or absent on a debit)."
+    )
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Self:
+        if (self.debit == 0) == (self.credit == 0):
+            raise ValueError("give exactly one of `debit` and `credit`, above zero")
+        return self
+
+
+class OpeningUnitKind(StrEnum):
+    """An amount the owner still owed at cut-over (a charge, aged by its original
+    due date) or money they had paid ahead (prepaid credit)."""
+
+    CHARGE = "charge"
+    PREPAID = "prepaid"
+
+
+class OpeningUnitRow(ApiModel):
+    """One owner opening item of a unit."""
+
+    unit_number: str = Field(min_length=1, max_length=20, description="The unit's number in the association.")
+    kind: OpeningUnitKind = Field(description="`charge` (owed) or `prepaid` (paid ahead).")
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="Amount, positive.")
+    due_date: date | None = Field(
+        None, description="A charge's original due date, on or before the cut-over date (aging counts from it)."
+    )
+    fund_code: str | None = Field(
+        None, max_length=10, description="The fund; defaults to the operating fund that holds owners' credit."
+    )
+    memo: str | None = Field(None, max_length=150, description="What it was in the previous system (e.g. 'Dues 2025-11').")
+
+    @model_validator(mode="after")
+    def _dated(self) -> Self:
+        if self.kind is OpeningUnitKind.CHARGE and self.due_date is None:
+            raise ValueError("a charge needs its original `dueDate`")
+        if self.kind is OpeningUnitKind.PREPAID and self.due_date is not None:
+            raise ValueError("prepaid credit has no `dueDate`")
+        return self
+
+
+class OpeningBalancePostInput(ApiModel):
+    """An association's opening balances as of its cut-over date, posted all or
+    nothing: if any row is wrong nothing is posted and every problem is reported
+    with its section and row number. Give the trial balance as `accounts` (JSON
+    rows) or `accountsCsv`, and the owners' items as `units` or `unitsCsv`."""
+
+    association_id: AssociationId = Field(description="The association moving in; its chart of accounts must be installed.")
+    cut_over_date: date = Field(description="The day the balances are as of (its month must be open).")
+    accounts: list[dict[str, Any]] | None = Field(
+        None,
+        max_length=2000,
+        description="Trial-balance rows as objects with OpeningAccountRow's camelCase keys. Give this or `accountsCsv`.",
+    )
+    accounts_csv: str | None = Field(
+        None, max_length=500_000, description="CSV with the header accountNumber,fundCode,debit,credit. Give this or `accounts`."
+    )
+    units: list[dict[str, Any]] | None = Field(
+        None,
+        max_length=20_000,
+        description="Owner items as objects with OpeningUnitRow's camelCase keys; none when nobody owed or had paid ahead.",
+    )
+    units_csv: str | None = Field(
+        None,
+        max_length=2_000_000,
+        description="CSV with the header unitNumber,kind,amount,dueDate,fundCode,memo. Give this or `units` (or neither).",
+    )
+
+
+class OpeningBalanceGetInput(ApiModel):
+    """Which association's opening balances to read."""
+
+    association_id: AssociationId = Field(description="The association.")

@@ -608,6 +608,90 @@ async def _vendor_payment(sessions, tenant, shared):
     }
 
 
+async def _opening_balance(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "cut_over_date": date(2025, 12, 31),
+        "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "account_lines": 2,
+        "unit_items": 0,
+        "total_debit": Decimal("1.00"),
+        "receivable": Decimal(0),
+        "prepaid": Decimal(0),
+        "posted_by": tenant.user,
+    }
+
+
+async def _bank_account(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "name": "Operating Checking",
+        "institution": "First Community Bank",
+        "kind": "checking",
+        "account_number_last4": "6789",
+        "gl_account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "opened_on": date(2026, 1, 1),
+        "is_active": True,
+    }
+
+
+async def _bank_statement(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "format": "csv",
+        "digest": uuid.uuid4().hex * 2,
+        "transaction_count": 1,
+        "added_count": 1,
+        "imported_by": tenant.user,
+    }
+
+
+async def _bank_transaction(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "statement_id": await parent(sessions, tenant, shared, "bank_statements"),
+        "bank_transaction_id": uuid.uuid4().hex,
+        "posted_on": date(2026, 1, 15),
+        "amount": Decimal("1.00"),
+    }
+
+
+async def _bank_match(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_transaction_id": await parent(sessions, tenant, shared, "bank_transactions"),
+        "journal_line_id": await parent(sessions, tenant, shared, "journal_lines"),
+        "method": "manual",
+        "matched_by": tenant.user,
+    }
+
+
+async def _bank_reconciliation(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1),
+        "statement_ending_balance": Decimal("1.00"),
+        "status": "in_progress",
+        "created_by": tenant.user,
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -642,6 +726,12 @@ FACTORIES: dict[str, Factory] = {
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
     "jurisdiction_rule_overrides": _jurisdiction_rule_override,
+    "opening_balances": _opening_balance,
+    "bank_accounts": _bank_account,
+    "bank_statements": _bank_statement,
+    "bank_transactions": _bank_transaction,
+    "bank_matches": _bank_match,
+    "bank_reconciliations": _bank_reconciliation,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -665,6 +755,10 @@ CASTS: dict[str, dict[str, str]] = {
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
+    "bank_accounts": {"kind": "bank_account_kind"},
+    "bank_statements": {"format": "statement_format"},
+    "bank_matches": {"method": "bank_match_method"},
+    "bank_reconciliations": {"status": "reconciliation_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -695,6 +789,15 @@ REVOKED: dict[str, frozenset[str]] = {
     "invoice_lines": frozenset({"UPDATE", "DELETE"}),
     "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
     "vendor_payments": frozenset({"UPDATE", "DELETE"}),
+    # Opening balances and banking: imports and postings are append-only; a
+    # match is only stamped as undone (a column grant); accounts and
+    # reconciliations are never deleted (a finished one is locked by a trigger).
+    "opening_balances": frozenset({"UPDATE", "DELETE"}),
+    "bank_accounts": frozenset({"DELETE"}),
+    "bank_statements": frozenset({"UPDATE", "DELETE"}),
+    "bank_transactions": frozenset({"UPDATE", "DELETE"}),
+    "bank_matches": frozenset({"UPDATE", "DELETE"}),
+    "bank_reconciliations": frozenset({"DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
