@@ -192,8 +192,9 @@ async def ensure_demo_world(
         (org_ids[name], association_code(rng_seed, org_ids[name], 0, named)) for name, named in OWN_ASSOCIATION.items()
     ]
     unbooked = await owner.fetch(
-        """SELECT a.organization_id, a.id, a.accounting_basis::text = 'accrual' AS accrual, (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
-                  AND u.association_id = a.id) AS units,
+        """SELECT a.organization_id, a.id, a.accounting_basis::text = 'accrual' AS accrual,
+                  (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
+                    AND u.association_id = a.id) AS units,
                   ARRAY(SELECT u.unit_number FROM units u WHERE u.organization_id = a.organization_id
                          AND u.association_id = a.id ORDER BY u.unit_sort LIMIT 2) AS first_units
              FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
