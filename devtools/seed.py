@@ -231,8 +231,8 @@ async def _open_books(
 ) -> None:
     """The standard funds and chart of accounts; the association moved in on the
     last day of last year (openingBalance/v1/post's path): cash in both funds
-    (about what a year of dues leaves), the first unit two months behind, the
-    second paid a month ahead; an operating bank account whose last month is
+    (about what a year of dues leaves), the first unit two months behind (and on a
+    payment plan since last month), the second paid a month ahead; an operating bank account whose last month is
     reconciled (its statement imported, the interest booked from it, finished)."""
     from domains.accounting.service import chart
     from domains.banking.models import BankAccountKind
@@ -243,8 +243,8 @@ async def _open_books(
         CsvMapping,
     )
     from domains.banking.service import accounts, matching, reconciliations, statements
-    from domains.receivables.schemas import OpeningBalancePostInput
-    from domains.receivables.service import opening_balances
+    from domains.receivables.schemas import OpeningBalancePostInput, PaymentPlanCreateInput
+    from domains.receivables.service import opening_balances, payment_plans
 
     _, chart_accounts = await chart.install(session, organization_id, association_id)
     cut_over = date(date.today().year - 1, 12, 31)
@@ -268,6 +268,20 @@ async def _open_books(
     )
     accounts_by_number = {a.number: a.id for a in chart_accounts}
     last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    # The owner behind agreed last month to pay it off in four monthly instalments.
+    [first_unit] = await opening_balances.units_numbered(session, association_id, numbers[:1])
+    await payment_plans.create(
+        session,
+        organization_id,
+        PaymentPlanCreateInput(
+            unit_id=first_unit,
+            starts_on=last_month,
+            instalments=4,
+            first_due_on=date.today().replace(day=1) + timedelta(days=14),
+            memo="Agreed after the late notice",
+        ),
+        by,
+    )
     bank = await accounts.create(
         session,
         organization_id,

@@ -110,6 +110,8 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     (bank,) = (await _call(api, "bankAccount/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     (reconciled,) = (await _call(api, "bankReconciliation/v1/list", {"bankAccountId": bank["id"]}, manager))["nodes"]
     assert reconciled["status"] == "finished"
+    (plan,) = (await _call(api, "paymentPlan/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert plan["status"] == "active" and plan["amount"] == "500.00" and len(plan["instalments"]) == 4
 
     board = await _login(api, BOARD_LOGIN, MAPLE_GROVE)
     (own,) = (await _call(api, "association/v1/list", {}, board))["nodes"]

@@ -17,6 +17,7 @@ domain = Domain(
         "operations.owner_ledger",
         "operations.reports",
         "operations.opening_balances",
+        "operations.payment_plans",
         "workflows",
     ),
 )

@@ -77,3 +77,23 @@ class OpeningBalanceMissing(NotFound):
     """The association has not moved in through openingBalance/v1/post."""
 
     code = "OPENING_BALANCE_MISSING"
+
+
+class NothingOwed(AppError):
+    """A payment plan covers a balance the unit owes; this one owes nothing (or less than the amount asked)."""
+
+    code = "NOTHING_OWED"
+    status = 422
+
+
+class PlanExists(Conflict):
+    """The unit already has an active payment plan."""
+
+    code = "PAYMENT_PLAN_EXISTS"
+
+
+class PlanNotActive(AppError):
+    """Only an active payment plan can be cancelled."""
+
+    code = "PAYMENT_PLAN_NOT_ACTIVE"
+    status = 422

@@ -34,11 +34,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKeyConstraint,
     Identity,
+    Index,
     Integer,
     SmallInteger,
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -335,9 +337,97 @@ class OpeningBalance(Booked, Base):
     )
 
 
+class PlanStatus(StrEnum):
+    """A payment plan is active until paid off (completed), missed (defaulted) or cancelled."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DEFAULTED = "defaulted"
+    CANCELLED = "cancelled"
+
+
+class PaymentPlan(TimestampMixin, Booked, Base):
+    """An agreement with an owner to pay a unit's balance in instalments. Payments
+    on the unit from `starts_on` count toward it, in due-date order; an
+    instalment not covered `grace_days` after its due date defaults the plan."""
+
+    __tablename__ = "payment_plans"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id", "association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        association_fk("unit_id", "units"),
+        # One live plan per unit.
+        Index(
+            "uq_payment_plans_active_unit",
+            "organization_id",
+            "unit_id",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The plan's id.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit whose balance it pays.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="The balance the plan covers: the instalments add up to it.")
+    starts_on: Mapped[date] = mapped_column(Date, doc="The day it was agreed: payments from then on count toward it.")
+    grace_days: Mapped[int] = mapped_column(SmallInteger, doc="Days after an instalment's due date before it counts as missed.")
+    status: Mapped[PlanStatus] = mapped_column(
+        pg_enum(PlanStatus, "payment_plan_status"), doc="Active, completed, defaulted or cancelled."
+    )
+    memo: Mapped[str | None] = mapped_column(String(200), doc="Terms or notes (e.g. 'agreed at the meet-and-confer').")
+    created_by: Mapped[UUID] = mapped_column(doc="User or service account that recorded it.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last status change (UTC)."
+    )
+
+
+class PaymentPlanInstalment(Booked, Base):
+    """One instalment of a payment plan."""
+
+    __tablename__ = "payment_plan_instalments"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "plan_id", "seq"),
+        association_fk("plan_id", "payment_plans"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The instalment's id.")
+    plan_id: Mapped[UUID] = mapped_column(doc="The payment plan.")
+    seq: Mapped[int] = mapped_column(SmallInteger, doc="Its number in the plan, from 1.")
+    due_on: Mapped[date] = mapped_column(Date, doc="When it is due.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount due.")
+
+
+class PaymentPlanTransition(Booked, Base):
+    """A change of a plan's status: who (null for the nightly review), when, from, to, why."""
+
+    __tablename__ = "payment_plan_transitions"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        association_fk("plan_id", "payment_plans"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The transition's id.")
+    plan_id: Mapped[UUID] = mapped_column(doc="The payment plan.")
+    from_status: Mapped[PlanStatus | None] = mapped_column(
+        pg_enum(PlanStatus, "payment_plan_status"), doc="Status before; null when the plan was made."
+    )
+    to_status: Mapped[PlanStatus] = mapped_column(pg_enum(PlanStatus, "payment_plan_status"), doc="Status after.")
+    reason: Mapped[str] = mapped_column(String(200), doc="Why.")
+    changed_by: Mapped[UUID | None] = mapped_column(doc="Who; null for the nightly review.")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
 AssessmentScheduleId = register_id(AssessmentSchedule, "sch", "assessment_schedule")
 LevyId = register_id(Levy, "lvy", "assessment_schedule")
 LateFeeRuleId = register_id(LateFeeRule, "lfr", "late_fee_rule")
 OwnerLedgerEntryId = register_id(OwnerLedgerEntry, "ole", "owner_ledger_entry")
 OwnerLedgerAllocationId = register_id(OwnerLedgerAllocation, "ola", "owner_ledger_entry")
 OpeningBalanceId = register_id(OpeningBalance, "opb", "opening_balance")
+PaymentPlanId = register_id(PaymentPlan, "ppl", "payment_plan")
+PaymentPlanInstalmentId = register_id(PaymentPlanInstalment, "ppi", "payment_plan")
+PaymentPlanTransitionId = register_id(PaymentPlanTransition, "ppt", "payment_plan")

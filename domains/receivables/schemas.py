@@ -25,6 +25,10 @@ from domains.receivables.models import (
     OwnerLedgerEntry,
     OwnerLedgerEntryId,
     PaymentMethod,
+    PaymentPlan,
+    PaymentPlanId,
+    PaymentPlanInstalment,
+    PlanStatus,
 )
 from graph.schemas import ApiModel, connection_model, derive
 
@@ -577,3 +581,114 @@ class OpeningBalanceGetInput(ApiModel):
     """Which association's opening balances to read."""
 
     association_id: AssociationId = Field(description="The association.")
+
+
+# --- payment plans ------------------------------------------------------------
+
+PaymentPlanInstalmentRead = derive(
+    PaymentPlanInstalment, "PaymentPlanInstalment", ["id", "plan_id", "seq", "due_on", "amount"], node=True
+)
+
+
+class InstalmentStanding(ApiModel):
+    """Where one instalment stands on the day asked."""
+
+    seq: int = Field(description="Its number in the plan.")
+    due_on: date = Field(description="When it is due.")
+    amount: Money = Field(description="Amount due.")
+    paid: Money = Field(description="What the unit's payments since the plan began cover of it (in due-date order).")
+    state: str = Field(description="`paid`, `open` (not yet due, or within the grace days) or `missed`.")
+
+
+PaymentPlanRead = derive(
+    PaymentPlan,
+    "PaymentPlan",
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "unit_id",
+        "amount",
+        "starts_on",
+        "grace_days",
+        "status",
+        "memo",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ],
+    node=True,
+    extra={
+        "instalments": (
+            list[InstalmentStanding],
+            Field(default_factory=list, description="The schedule, with where each instalment stands."),
+        ),
+        "paid": (Money, Field(Decimal(0), description="Payments on the unit since the plan began, less returned ones.")),
+        "as_of": (Optional[date], Field(None, description="The day the standing is computed for.")),  # noqa: UP045
+    },
+)
+
+
+class PaymentPlanCreateInput(ApiModel):
+    """An agreement splitting a unit's balance into equal instalments (the last
+    takes the cents left over), due every `intervalMonths` from `firstDueOn`."""
+
+    unit_id: UnitId = Field(description="The unit.")
+    starts_on: date = Field(description="The day it is agreed: payments from then on count toward it.")
+    amount: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2, description="The balance covered; defaults to the unit's whole balance."
+    )
+    instalments: int = Field(ge=2, le=60, description="How many instalments (2–60).")
+    first_due_on: date = Field(description="Due date of the first instalment, on or after `startsOn`.")
+    interval_months: int = Field(1, ge=1, le=3, description="Months between instalments (default 1).")
+    grace_days: int = Field(5, ge=0, le=60, description="Days after a due date before an uncovered instalment defaults the plan.")
+    memo: str | None = Field(None, max_length=200, description="Terms or notes.")
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        if self.first_due_on < self.starts_on:
+            raise ValueError("`firstDueOn` is before `startsOn`")
+        return self
+
+
+class PaymentPlanGetInput(ApiModel):
+    """Which plan, and the day to compute its standing for."""
+
+    id: PaymentPlanId = Field(description="The payment plan.")
+    as_of: date | None = Field(None, description="Standing on this day; defaults to today (UTC).")
+
+
+class PaymentPlanCancelInput(ApiModel):
+    """Cancel an active plan."""
+
+    id: PaymentPlanId = Field(description="The payment plan.")
+    reason: str = Field(min_length=1, max_length=200, description="Why.")
+
+
+class PaymentPlanListInput(ApiModel):
+    """An association's payment plans, newest first."""
+
+    association_id: AssociationId = Field(description="The association.")
+    unit_id: UnitId | None = Field(None, description="Only this unit's plans.")
+    status: PlanStatus | None = Field(None, description="Only plans in this status.")
+    first: int = _FIRST
+    after: str | None = _AFTER
+
+
+PaymentPlanConnection = connection_model(PaymentPlanRead)
+
+
+class PaymentPlanReviewInput(ApiModel):
+    """Review an association's active plans as of a day: paid off → completed, an
+    instalment uncovered past its grace days → defaulted (the nightly run does
+    this every day)."""
+
+    association_id: AssociationId = Field(description="The association.")
+    as_of: date = Field(description="The day to review for.")
+
+
+class PaymentPlanReview(ApiModel):
+    """What a review changed."""
+
+    completed: int = Field(description="Plans paid off, now completed.")
+    defaulted: int = Field(description="Plans with a missed instalment, now defaulted.")

@@ -363,6 +363,22 @@ async def _bank_statement(w: World) -> dict[str, Any]:
     return _statement((await _bank(w)).bank_account)
 
 
+async def _plan(w: World, **more: Any) -> dict[str, Any]:
+    """A payment plan of the first unit, made once."""
+    c = await _receivables(w)
+    if "plan" not in c.extra:
+        charge = {"unitId": c.units[0], "amount": "300.00", "entryDate": "2026-01-10", "memo": "matrix"}
+        await w.api.call("ownerLedgerEntry/v1/charge", charge, w.admin)
+        body = {"unitId": c.units[0], "startsOn": "2026-01-20", "instalments": 3, "firstDueOn": "2026-02-01"}
+        c.plan = (await w.api.call("paymentPlan/v1/create", body, w.admin))["id"]
+    return {"id": c.plan, **more}
+
+
+async def _plan_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {"unitId": c.units[1], "startsOn": "2026-01-20", "instalments": 3, "firstDueOn": "2026-02-01"}
+
+
 async def _bank_entry(w: World) -> dict[str, Any]:
     c = await _bank(w)
     return {"id": c.bank_transaction, "accountId": c.accounts["5300"]}
@@ -504,6 +520,11 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "bankReconciliation/v1/finish": (_bank_id("bank_reconciliation"), {"admin", "manager", "board_member"}),
     "bankReconciliation/v1/get": (_bank_id("bank_reconciliation"), BOOKS),
     "bankReconciliation/v1/list": (_banked("bankAccountId"), BOOKS),
+    "paymentPlan/v1/create": (_plan_input, WRITERS),
+    "paymentPlan/v1/get": (lambda w: _plan(w), BOOKS),
+    "paymentPlan/v1/list": (_by_association, ANY_ROLE),
+    "paymentPlan/v1/cancel": (lambda w: _plan(w, reason="matrix"), WRITERS),
+    "paymentPlan/v1/review": (_as_of, WRITERS),
 }
 
 

@@ -692,6 +692,44 @@ async def _bank_reconciliation(sessions, tenant, shared):
     }
 
 
+async def _payment_plan(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "amount": Decimal("10.00"),
+        "starts_on": date(2026, 1, 1),
+        "grace_days": 5,
+        # Cancelled: a unit has one active plan, and a factory may make two for one unit.
+        "status": "cancelled",
+        "created_by": tenant.user,
+    }
+
+
+async def _payment_plan_instalment(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "seq": 1 + _n() % 30000,
+        "due_on": date(2026, 2, 1),
+        "amount": Decimal("5.00"),
+    }
+
+
+async def _payment_plan_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "to_status": "active",
+        "reason": "agreed",
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -732,6 +770,9 @@ FACTORIES: dict[str, Factory] = {
     "bank_transactions": _bank_transaction,
     "bank_matches": _bank_match,
     "bank_reconciliations": _bank_reconciliation,
+    "payment_plans": _payment_plan,
+    "payment_plan_instalments": _payment_plan_instalment,
+    "payment_plan_transitions": _payment_plan_transition,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -759,6 +800,8 @@ CASTS: dict[str, dict[str, str]] = {
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},
     "bank_reconciliations": {"status": "reconciliation_status"},
+    "payment_plans": {"status": "payment_plan_status"},
+    "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -798,6 +841,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "bank_transactions": frozenset({"UPDATE", "DELETE"}),
     "bank_matches": frozenset({"UPDATE", "DELETE"}),
     "bank_reconciliations": frozenset({"DELETE"}),
+    # Of a payment plan only the status changes (a column grant); its schedule
+    # and transitions are append-only.
+    "payment_plans": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_instalments": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_transitions": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

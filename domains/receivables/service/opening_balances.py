@@ -85,6 +85,18 @@ def _problem(section: str | None, row: int | None, field: str | None, message: s
     return {"section": section, "row": row, "field": field, "message": message}
 
 
+async def units_numbered(session: AsyncSession, association_id: UUID, numbers: list[str]) -> list[UUID]:
+    """The ids of the association's units with these numbers, in the order given."""
+    found = dict(
+        (
+            await session.execute(
+                select(Unit.unit_number, Unit.id).where(Unit.association_id == association_id, Unit.unit_number.in_(numbers))
+            )
+        ).all()
+    )
+    return [found[n] for n in numbers]
+
+
 async def get(session: AsyncSession, association_id: UUID) -> OpeningBalance | None:
     return await session.scalar(select(OpeningBalance).where(OpeningBalance.association_id == association_id))
 
