@@ -18,6 +18,7 @@ domain = Domain(
         "operations.reports",
         "operations.opening_balances",
         "operations.payment_plans",
+        "operations.lockbox",
         "workflows",
     ),
 )

@@ -97,3 +97,10 @@ class PlanNotActive(AppError):
 
     code = "PAYMENT_PLAN_NOT_ACTIVE"
     status = 422
+
+
+class NotAnException(AppError):
+    """Only a lockbox line queued as an exception can be resolved."""
+
+    code = "NOT_A_LOCKBOX_EXCEPTION"
+    status = 422

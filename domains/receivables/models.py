@@ -422,6 +422,73 @@ class PaymentPlanTransition(Booked, Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
 
 
+class LockboxFile(Booked, Base):
+    """A bank's lockbox payment file for an association, imported once (by its digest)."""
+
+    __tablename__ = "lockbox_files"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "digest"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The file's id.")
+    digest: Mapped[str] = mapped_column(String(64), doc="SHA-256 of the file, hex: a file is imported once.")
+    line_count: Mapped[int] = mapped_column(Integer, doc="Payment lines in the file.")
+    posted_count: Mapped[int] = mapped_column(Integer, doc="Lines posted as payments on import.")
+    exception_count: Mapped[int] = mapped_column(Integer, doc="Lines queued for a person on import.")
+    total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the lines' amounts.")
+    imported_by: Mapped[UUID] = mapped_column(doc="User or service account that imported it.")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was imported (UTC)."
+    )
+
+
+class LockboxItemStatus(StrEnum):
+    """A line posted on import, queued as an exception, or posted later by a person."""
+
+    POSTED = "posted"
+    EXCEPTION = "exception"
+    RESOLVED = "resolved"
+
+
+class LockboxItem(Booked, Base):
+    """One line of a lockbox file: a payment posted to a unit's ledger, or an
+    exception (unknown account, unreadable amount) for a person to resolve."""
+
+    __tablename__ = "lockbox_items"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        # Idempotent per line: a file's line is one item.
+        UniqueConstraint("organization_id", "file_id", "line_no"),
+        association_fk("file_id", "lockbox_files"),
+        association_fk("unit_id", "units"),
+        ForeignKeyConstraint(
+            ["organization_id", "payment_entry_id"], ["owner_ledger_entries.organization_id", "owner_ledger_entries.id"]
+        ),
+        Index("ix_lockbox_items_status", "organization_id", "association_id", "status"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The item's id.")
+    file_id: Mapped[UUID] = mapped_column(doc="The lockbox file.")
+    line_no: Mapped[int] = mapped_column(Integer, doc="Line in the file, from 1 (the first data row).")
+    account: Mapped[str | None] = mapped_column(String(40), doc="The coupon or account number on the line (the unit's number).")
+    amount: Mapped[Decimal | None] = mapped_column(MONEY, doc="The amount, when readable.")
+    check_number: Mapped[str | None] = mapped_column(String(20), doc="The check number.")
+    paid_on: Mapped[date | None] = mapped_column(Date, doc="The deposit date, when readable.")
+    status: Mapped[LockboxItemStatus] = mapped_column(
+        pg_enum(LockboxItemStatus, "lockbox_item_status"), doc="Posted, exception or resolved."
+    )
+    problem: Mapped[str | None] = mapped_column(String(200), doc="Why it is an exception.")
+    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit paid for, once known.")
+    payment_entry_id: Mapped[UUID | None] = mapped_column(doc="The payment row on the unit's ledger, once posted.")
+    resolved_by: Mapped[UUID | None] = mapped_column(doc="Who posted an exception.")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was posted (UTC).")
+
+
 AssessmentScheduleId = register_id(AssessmentSchedule, "sch", "assessment_schedule")
 LevyId = register_id(Levy, "lvy", "assessment_schedule")
 LateFeeRuleId = register_id(LateFeeRule, "lfr", "late_fee_rule")
@@ -431,3 +498,5 @@ OpeningBalanceId = register_id(OpeningBalance, "opb", "opening_balance")
 PaymentPlanId = register_id(PaymentPlan, "ppl", "payment_plan")
 PaymentPlanInstalmentId = register_id(PaymentPlanInstalment, "ppi", "payment_plan")
 PaymentPlanTransitionId = register_id(PaymentPlanTransition, "ppt", "payment_plan")
+LockboxFileId = register_id(LockboxFile, "lbf", "lockbox_file")
+LockboxItemId = register_id(LockboxItem, "lbi", "lockbox_file")

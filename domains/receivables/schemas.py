@@ -20,6 +20,11 @@ from domains.receivables.models import (
     LateFeeRule,
     Levy,
     LevyId,
+    LockboxFile,
+    LockboxFileId,
+    LockboxItem,
+    LockboxItemId,
+    LockboxItemStatus,
     OpeningBalance,
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
@@ -692,3 +697,75 @@ class PaymentPlanReview(ApiModel):
 
     completed: int = Field(description="Plans paid off, now completed.")
     defaulted: int = Field(description="Plans with a missed instalment, now defaulted.")
+
+
+# --- lockbox ------------------------------------------------------------------
+
+LockboxFileRead = derive(
+    LockboxFile,
+    "LockboxFile",
+    ["id", "association_id", "digest", "line_count", "posted_count", "exception_count", "total", "imported_by", "created_at"],
+    node=True,
+)
+LockboxItemRead = derive(
+    LockboxItem,
+    "LockboxItem",
+    [
+        "id",
+        "association_id",
+        "file_id",
+        "line_no",
+        "account",
+        "amount",
+        "check_number",
+        "paid_on",
+        "status",
+        "problem",
+        "unit_id",
+        "payment_entry_id",
+        "resolved_by",
+        "resolved_at",
+    ],
+    node=True,
+)
+
+
+class LockboxFileImportInput(ApiModel):
+    """A lockbox file from the association's bank: CSV with the header
+    account,amount,checkNumber,date (account: the coupon's unit number; date:
+    YYYY-MM-DD). Each line that names a unit becomes a payment on its ledger (by
+    check); the others are queued as exceptions. A file is imported once."""
+
+    association_id: AssociationId = Field(description="The association the payments are for.")
+    csv: str = Field(min_length=1, max_length=5_000_000, description="The file's text, with its header row.")
+
+
+class LockboxFileImportResult(ApiModel):
+    """What an import did."""
+
+    file: LockboxFileRead = Field(description="The file (the earlier import, when the same file came before).")
+    already_imported: bool = Field(description="True when this file had been imported before: nothing was posted now.")
+
+
+class LockboxItemListInput(ApiModel):
+    """An association's lockbox lines by line number — the exceptions queue with `status: exception`."""
+
+    association_id: AssociationId = Field(description="The association.")
+    file_id: LockboxFileId | None = Field(None, description="Only this file's lines.")
+    status: LockboxItemStatus | None = Field(None, description="Only lines in this status.")
+    first: int = _FIRST
+    after: str | None = _AFTER
+
+
+LockboxItemConnection = connection_model(LockboxItemRead)
+
+
+class LockboxItemResolveInput(ApiModel):
+    """Post an exception as a payment of the unit a person identified."""
+
+    id: LockboxItemId = Field(description="The exception.")
+    unit_id: UnitId = Field(description="The unit it pays for.")
+    amount: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2, description="The amount, when the line's was unreadable."
+    )
+    paid_on: date | None = Field(None, description="The deposit date, when the line's was unreadable.")

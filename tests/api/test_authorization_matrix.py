@@ -374,6 +374,24 @@ async def _plan(w: World, **more: Any) -> dict[str, Any]:
     return {"id": c.plan, **more}
 
 
+async def _lockbox_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {
+        "associationId": c.association,
+        "csv": f"account,amount,checkNumber,date\nX{uuid.uuid4().hex[:8]},5.00,77,2026-02-01\n",
+    }
+
+
+async def _lockbox_exception(w: World) -> dict[str, Any]:
+    """An exception of a lockbox file, made once."""
+    c = await _receivables(w)
+    if "lockbox_item" not in c.extra:
+        await w.api.call("lockboxFile/v1/import", await _lockbox_input(w), w.admin)
+        items = await w.api.call("lockboxItem/v1/list", {"associationId": c.association, "status": "exception"}, w.admin)
+        c.lockbox_item = items["nodes"][0]["id"]
+    return {"id": c.lockbox_item, "unitId": c.units[1]}
+
+
 async def _plan_input(w: World) -> dict[str, Any]:
     c = await _receivables(w)
     return {"unitId": c.units[1], "startsOn": "2026-01-20", "instalments": 3, "firstDueOn": "2026-02-01"}
@@ -525,6 +543,9 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "paymentPlan/v1/list": (_by_association, ANY_ROLE),
     "paymentPlan/v1/cancel": (lambda w: _plan(w, reason="matrix"), WRITERS),
     "paymentPlan/v1/review": (_as_of, WRITERS),
+    "lockboxFile/v1/import": (_lockbox_input, WRITERS),
+    "lockboxItem/v1/list": (_by_association, BOOKS),
+    "lockboxItem/v1/resolve": (_lockbox_exception, WRITERS),
 }
 
 

@@ -730,6 +730,35 @@ async def _payment_plan_transition(sessions, tenant, shared):
     }
 
 
+async def _lockbox_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "digest": uuid.uuid4().hex * 2,
+        "line_count": 1,
+        "posted_count": 0,
+        "exception_count": 1,
+        "total": Decimal("1.00"),
+        "imported_by": tenant.user,
+    }
+
+
+async def _lockbox_item(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "file_id": await parent(sessions, tenant, shared, "lockbox_files"),
+        "line_no": 1 + _n() % 10**6,
+        "account": "999",
+        "amount": Decimal("1.00"),
+        "status": "exception",
+        "problem": "no unit numbered 999",
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -773,6 +802,8 @@ FACTORIES: dict[str, Factory] = {
     "payment_plans": _payment_plan,
     "payment_plan_instalments": _payment_plan_instalment,
     "payment_plan_transitions": _payment_plan_transition,
+    "lockbox_files": _lockbox_file,
+    "lockbox_items": _lockbox_item,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -802,6 +833,7 @@ CASTS: dict[str, dict[str, str]] = {
     "bank_reconciliations": {"status": "reconciliation_status"},
     "payment_plans": {"status": "payment_plan_status"},
     "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
+    "lockbox_items": {"status": "lockbox_item_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -846,6 +878,9 @@ REVOKED: dict[str, frozenset[str]] = {
     "payment_plans": frozenset({"UPDATE", "DELETE"}),
     "payment_plan_instalments": frozenset({"UPDATE", "DELETE"}),
     "payment_plan_transitions": frozenset({"UPDATE", "DELETE"}),
+    # A lockbox file is evidence; of a line only its resolution changes (a column grant).
+    "lockbox_files": frozenset({"UPDATE", "DELETE"}),
+    "lockbox_items": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
