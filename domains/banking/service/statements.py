@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from ofxtools.Parser import OFXTree
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,6 +55,10 @@ def _clip(value: Any, length: int) -> str | None:
 
 
 def parse_ofx(text: str) -> Parsed:
+    # Imported here, not at the top: ofxtools loads ~2 s of modules, which every
+    # server start would pay for a parser only statement imports use.
+    from ofxtools.Parser import OFXTree
+
     try:
         tree = OFXTree()
         tree.parse(io.BytesIO(text.encode("utf-8")))
