@@ -537,6 +537,7 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     ),
     "bankReconciliation/v1/finish": (_bank_id("bank_reconciliation"), {"admin", "manager", "board_member"}),
     "bankReconciliation/v1/get": (_bank_id("bank_reconciliation"), BOOKS),
+    "bankReconciliation/v1/report": (_bank_id("bank_reconciliation"), BOOKS),
     "bankReconciliation/v1/list": (_banked("bankAccountId"), BOOKS),
     "paymentPlan/v1/create": (_plan_input, WRITERS),
     "paymentPlan/v1/get": (lambda w: _plan(w), BOOKS),

@@ -102,7 +102,8 @@ async def test_import_match_reconcile_and_close(api) -> None:
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "ALREADY_MATCHED"
 
-    report = await api.call("bankReconciliation/v1/get", {"id": rec["id"]}, c.admin)
+    report = await api.call("bankReconciliation/v1/report", {"id": rec["id"]}, c.admin)
+    assert (await api.call("bankReconciliation/v1/get", {"id": rec["id"]}, c.admin))["status"] == "in_progress"
     assert (report["bookBalance"], report["difference"], report["unmatchedTransactions"]) == ("10384.92", "0.00", [])
     done = await api.call("bankReconciliation/v1/finish", {"id": rec["id"]}, c.admin)
     assert done["reconciliation"]["status"] == "finished" and done["reconciliation"]["outstanding"] == "-80.00"

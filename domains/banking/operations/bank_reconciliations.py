@@ -1,4 +1,4 @@
-"""bankReconciliation/v1/{start,finish,get,list}."""
+"""bankReconciliation/v1/{start,finish,get,report,list}."""
 
 from __future__ import annotations
 
@@ -78,14 +78,31 @@ async def finish(ctx: OperationContext, data: BankReconciliationIdInput) -> Bank
 @operation(
     "bankReconciliation/v1/get",
     input=BankReconciliationIdInput,
+    output=BankReconciliationRead,
+    kind="bank_reconciliation",
+    action="read",
+    target=BankReconciliation,
+    mutates=False,
+    summary="Read a bank reconciliation",
+)
+async def get(ctx: OperationContext, data: BankReconciliationIdInput) -> BankReconciliationRead:
+    """One reconciliation: its month, the statement's ending balance, its status
+    and, once finished, the book balance and outstanding total it tied with."""
+    return BankReconciliationRead.model_validate(ctx.target)
+
+
+@operation(
+    "bankReconciliation/v1/report",
+    input=BankReconciliationIdInput,
     output=BankReconciliationReport,
     kind="bank_reconciliation",
     action="read",
     target=BankReconciliation,
     mutates=False,
+    graphql_name="bankReconciliationReport",
     summary="Bank reconciliation report",
 )
-async def get(ctx: OperationContext, data: BankReconciliationIdInput) -> BankReconciliationReport:
+async def report(ctx: OperationContext, data: BankReconciliationIdInput) -> BankReconciliationReport:
     """The reconciliation report: book balance, outstanding deposits and
     payments item by item, the cleared balance, the difference from the
     statement and the bank transactions still unmatched."""
