@@ -158,7 +158,9 @@ class ReserveStudy(TimestampMixin, Booked, Base):
     starting_balance: Mapped[Decimal] = mapped_column(
         MONEY, doc="The reserve funds' balance in the general ledger on the study date (assets less liabilities)."
     )
-    current_annual_contribution: Mapped[Decimal] = mapped_column(MONEY, doc="What the budget contributes to reserves now, per year.")
+    current_annual_contribution: Mapped[Decimal] = mapped_column(
+        MONEY, doc="What the budget contributes to reserves now, per year."
+    )
     contribution_increase_rate: Mapped[Decimal] = mapped_column(
         RATE, doc="Yearly increase of contributions in every scenario (0.0300 is 3% a year)."
     )

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field
 
 from domains.accounting.models import FundId, GlAccountId
 from domains.associations.models import AssociationId
+from domains.receivables.models import AssessmentKind, Frequency
 from domains.reserves.models import (
     ComponentStatus,
     ReserveComponent,
@@ -260,7 +261,9 @@ class ProjectionYear(ApiModel):
     expenditures: Money = Field(description="Replacements due this year, at inflated cost.")
     closing_balance: Money = Field(description="Opening + contribution + interest − expenditures.")
     fully_funded_balance: Money = Field(description="Σ inflated cost × effective age / useful life, at the start of the year.")
-    percent_funded: Decimal | None = Field(description="Opening balance / fully funded balance (0.6500 is 65%); null when that is 0.")
+    percent_funded: Decimal | None = Field(
+        description="Opening balance / fully funded balance (0.6500 is 65%); null when that is 0."
+    )
 
 
 class SuggestedAssessment(ApiModel):
@@ -273,8 +276,8 @@ class SuggestedAssessment(ApiModel):
     due_on: date = Field(description="The first day of that year.")
     amount: Money = Field(description="The total to levy across the association.")
     fund_id: FundId | None = Field(description="The reserve fund to levy it into (assessment schedules' `fundId`).")
-    kind: str = Field("special", description="The assessment kind to schedule: special.")
-    frequency: str = Field("one_time", description="How often: once.")
+    kind: AssessmentKind = Field(AssessmentKind.SPECIAL, description="The assessment kind to schedule: special.")
+    frequency: Frequency = Field(Frequency.ONCE, description="How often: once.")
 
 
 class ScenarioProjection(ApiModel):

@@ -30,17 +30,19 @@ class ReserveStudyComponentRelations:
     component = to_one("The component in the register, as it is now.")
 
 
+async def _account_ids(root: strawberry.Parent[Any], info: strawberry.Info) -> list[strawberry.ID]:
+    ids = getattr(root, "account_ids", None)  # an operation's result carries them; a row read by id doesn't
+    if ids is None:
+        links = await info.context.loaders.by_column(ReserveComponentAccount, "component_id", order_by="account_id").load(root.id)
+        ids = [link.account_id for link in links]
+    return [strawberry.ID(encode("gla", i)) for i in ids]
+
+
 @extend(ReserveComponentRead)
 class ReserveComponentRelations:
-    @strawberry.field(description="Ids of the expense accounts its spending is posted to.")
-    async def account_ids(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[strawberry.ID]:
-        ids = getattr(root, "account_ids", None)  # an operation's result carries them
-        if ids is None:
-            links = await info.context.loaders.by_column(ReserveComponentAccount, "component_id", order_by="account_id").load(
-                root.id
-            )
-            ids = [link.account_id for link in links]
-        return [strawberry.ID(encode("gla", i)) for i in ids]
+    account_ids: list[strawberry.ID] = strawberry.field(
+        resolver=_account_ids, description="Ids of the expense accounts its spending is posted to."
+    )
 
 
 # Built after every extension: return annotations above name these lazily.

@@ -304,6 +304,55 @@ async def _register(w: World) -> dict[str, Any]:
     return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
+async def _reserves(w: World) -> Any:
+    """The matrix association's books with a reserve component and a study, made once."""
+    c = await _books(w)
+    if "reserve_study" not in c.extra:
+        c.reserve_component = (await w.api.call("reserveComponent/v1/create", await _component_input(w), w.admin))["id"]
+        c.reserve_study = (await w.api.call("reserveStudy/v1/create", await _study_input(w), w.admin))["id"]
+    return c
+
+
+async def _component_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "category": "Roofing",
+        "name": _unique("Roof "),
+        "quantity": "1.00",
+        "unit": "lump sum",
+        "unitCost": "100000.00",
+        "usefulLifeYears": 25,
+        "remainingLifeYears": 5,
+        "remainingLifeAsOf": "2026-01-01",
+        "associationResponsibility": True,
+        "limitedUsefulLife": True,
+        "predictableRemainingLife": True,
+        "aboveThreshold": True,
+    }
+
+
+async def _study_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "studyDate": "2026-01-01",
+        "preparedBy": "matrix",
+        "interestRate": "0.0100",
+        "inflationRate": "0.0300",
+        "currentAnnualContribution": "1000.00",
+    }
+
+
+def _reserve(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _reserves(w), attr), **more}
+
+    return make
+
+
+async def _reserve_status(w: World) -> dict[str, Any]:
+    return {"associationId": (await _reserves(w)).association, "asOf": "2026-06-30"}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -402,6 +451,16 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "reserveComponent/v1/create": (_component_input, WRITERS),
+    "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
+    "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),
+    "reserveComponent/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/create": (_study_input, {"admin", "manager", "board_member"}),
+    "reserveStudy/v1/get": (_reserve("reserve_study"), BOOKS),
+    "reserveStudy/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/project": (_reserve("reserve_study", scenarios=["current"]), BOOKS),
+    "reserveStudy/v1/status": (_reserve_status, BOOKS),
+    "reserveFunding/v1/dashboard": (lambda w: _const({"asOf": "2026-06-30"}), BOOKS),
 }
 
 

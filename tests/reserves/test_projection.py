@@ -28,7 +28,7 @@ def dollars(x: Decimal) -> Decimal:
 
 def test_fully_funded_balance_matches_browning_reserve_group_example() -> None:
     """Browning Reserve Group, "Fully Funded Balance" (browningrg.com, Education
-    Resources › Reserve Funding › Fully Funded Balance), "Single Component FFB
+    Resources > Reserve Funding > Fully Funded Balance), "Single Component FFB
     Example": inflation 2.5%, replacement cost $3,000, useful life 3 years,
     remaining life 2. Its table, years 1–7:
 

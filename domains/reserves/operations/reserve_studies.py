@@ -169,9 +169,7 @@ async def project_study(ctx: OperationContext, data: ReserveProjectionInput) -> 
                 contribution_increase_rate=study.contribution_increase_rate,
                 lowest_balance=p.lowest_balance,
                 special_assessments=assessments,
-                years=[
-                    ProjectionYear(starts_on=studies.add_years(study.study_date, y.year - 1), **vars(y)) for y in p.years
-                ],
+                years=[ProjectionYear(starts_on=studies.add_years(study.study_date, y.year - 1), **vars(y)) for y in p.years],
             )
         )
     return ReserveProjection(

@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, func, insert, select, text
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting.models import Fund, FundKind
@@ -192,13 +193,15 @@ async def components_of(session: AsyncSession, study_ids: Sequence[UUID]) -> lis
     )
 
 
-async def latest(session: AsyncSession, association_ids: Sequence[UUID] | None, visible: ColumnElement[bool]) -> list[ReserveStudy]:
+async def latest(
+    session: AsyncSession, association_ids: Sequence[UUID] | None, visible: ColumnElement[bool]
+) -> list[ReserveStudy]:
     """The latest version of each association's study (of all of them, with None)."""
     statement = select(ReserveStudy).where(visible)
     if association_ids is not None:
         statement = statement.where(ReserveStudy.association_id.in_(association_ids))
-    statement = statement.order_by(ReserveStudy.association_id, ReserveStudy.version.desc()).distinct(
-        ReserveStudy.association_id
+    statement = statement.order_by(ReserveStudy.association_id, ReserveStudy.version.desc()).ext(
+        distinct_on(ReserveStudy.association_id)
     )
     return list((await session.scalars(statement)).all())
 
@@ -221,9 +224,7 @@ def as_component(line: ReserveStudyComponent) -> Component:
     return Component(line.replacement_cost, line.useful_life_years, line.remaining_life_years, line.inflation_rate)
 
 
-def live_component(
-    line: ReserveStudyComponent, t: int, spent_by_year: dict[int, Decimal], completion: Decimal
-) -> dict[str, Any]:
+def live_component(line: ReserveStudyComponent, t: int, spent_by_year: dict[int, Decimal], completion: Decimal) -> dict[str, Any]:
     """One component in study year `t`, its age corrected by the books:
 
     - not yet due: the study's effective age, UL − RL(t);
