@@ -103,6 +103,12 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert booked, "no association of the management company has books"
     entries = await _call(api, "journalEntry/v1/list", {"associationId": booked[0]["id"]}, manager)
     assert entries["nodes"], "the books hold no entry"
+    # Each booked association has a reserve study of twenty components; the dashboard reads them all.
+    (study,) = (await _call(api, "reserveStudy/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert len(study["components"]) == 20 and Decimal(study["startingBalance"]) > 0
+    dashboard = await _call(api, "reserveFunding/v1/dashboard", {}, manager)
+    assert {r["associationId"] for r in dashboard["associations"]} >= {a["id"] for a in booked}
+    assert all(r["percentFunded"] is not None for r in dashboard["associations"])
 
     board = await _login(api, BOARD_LOGIN, MAPLE_GROVE)
     (own,) = (await _call(api, "association/v1/list", {}, board))["nodes"]
@@ -112,6 +118,8 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     balance = await _call(api, "financialReport/v1/trialBalance", {"associationId": own["id"], "asOf": str(date.today())}, board)
     assert any(Decimal(line["debit"]) > 0 for line in balance["lines"]), balance
     assert [v["name"] for v in (await _call(api, "vendor/v1/list", {}, board))["nodes"]] == [VENDOR]
+    status = await _call(api, "reserveStudy/v1/status", {"associationId": own["id"]}, board)
+    assert len(status["components"]) == 20 and Decimal(status["reserveBalance"]) > 0
 
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)
