@@ -353,6 +353,18 @@ async def _reserve_status(w: World) -> dict[str, Any]:
     return {"associationId": (await _reserves(w)).association, "asOf": "2026-06-30"}
 
 
+async def _open_task(w: World, **more: Any) -> dict[str, Any]:
+    """An open task each call may close: the calendar of a fresh association, generated
+    whenever the last one's tasks are used up."""
+    c = await w.community()
+    if not c.extra.get("compliance_tasks"):
+        association = (await w.api.call("association/v1/create", await _association(w), w.admin))["id"]
+        await w.api.call("complianceSettings/v1/set", {"associationId": association, "annualMeetingMonth": 1}, w.admin)
+        run = await w.api.call("complianceCalendar/v1/generate", {"associationId": association}, w.admin)
+        c.compliance_tasks = [t["id"] for t in run["created"]]
+    return {"id": c.compliance_tasks.pop(), **more}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -461,6 +473,19 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "reserveStudy/v1/project": (_reserve("reserve_study", scenarios=["current"]), BOOKS),
     "reserveStudy/v1/status": (_reserve_status, BOOKS),
     "reserveFunding/v1/dashboard": (lambda w: _const({"asOf": "2026-06-30"}), BOOKS),
+    "complianceSettings/v1/set": (
+        lambda w: _by_association(w, insuranceRenewsOn="2031-01-01"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceSettings/v1/get": (_by_association, BOOKS),
+    "fidelityBond/v1/check": (_by_association, BOOKS),
+    "complianceCalendar/v1/generate": (_by_association, {"admin", "manager", "board_member"}),
+    "complianceTask/v1/list": (_none, BOOKS),
+    "complianceTask/v1/complete": (
+        lambda w: _open_task(w, evidenceKind="document", evidenceReference="matrix"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceTask/v1/waive": (lambda w: _open_task(w, reason="matrix"), {"admin", "board_member"}),
 }
 
 

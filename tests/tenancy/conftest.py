@@ -626,6 +626,42 @@ async def _reserve_study_component(sessions, tenant, shared):
     }
 
 
+async def _compliance_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": (await insert(sessions, tenant, "associations"))["id"],
+        "annual_meeting_month": 3,
+        "fidelity_bond_assessment_months": 3,
+        "updated_by": tenant.user,
+    }
+
+
+async def _compliance_task(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "requirement": "annual_meeting",
+        "period_start": date(2000 + _n() % 1000, 3, 1),
+        "due_on": date(2026, 3, 31),
+        "assigned_role": "board_member",
+        "title": "Hold the annual meeting",
+        "citation": "default",
+    }
+
+
+async def _compliance_task_event(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "task_id": await parent(sessions, tenant, shared, "compliance_tasks"),
+        "event": "created",
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -736,6 +772,9 @@ FACTORIES: dict[str, Factory] = {
     "reserve_component_accounts": _reserve_component_account,
     "reserve_studies": _reserve_study,
     "reserve_study_components": _reserve_study_component,
+    "compliance_settings": _compliance_settings,
+    "compliance_tasks": _compliance_task,
+    "compliance_task_events": _compliance_task_event,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -761,6 +800,7 @@ CASTS: dict[str, dict[str, str]] = {
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
     "reserve_components": {"status": "reserve_component_status"},
     "reserve_studies": {"level": "reserve_study_level"},
+    "compliance_tasks": {"requirement": "compliance_requirement"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -796,6 +836,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "reserve_components": frozenset({"DELETE"}),
     "reserve_studies": frozenset({"UPDATE", "DELETE"}),
     "reserve_study_components": frozenset({"UPDATE", "DELETE"}),
+    # Compliance: settings and tasks are never deleted (a task is closed or waived);
+    # a task's history is append-only.
+    "compliance_settings": frozenset({"DELETE"}),
+    "compliance_tasks": frozenset({"DELETE"}),
+    "compliance_task_events": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

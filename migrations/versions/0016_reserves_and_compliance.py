@@ -1,12 +1,24 @@
-"""Reserve studies: each association's reserve components (four-part test,
-lives, costs, the general-ledger accounts their spending lands on) and dated,
-versioned studies that freeze their assumptions, their starting balance from the
-ledger and a copy of the components they studied. Studies and their copies are
-append-only for the application role.
+"""Reserve studies and the compliance calendar.
+
+Reserves: each association's reserve components (four-part test, lives, costs,
+the general-ledger accounts their spending lands on) and dated, versioned studies
+that freeze their assumptions, their starting balance from the ledger and a copy
+of the components they studied. Studies and their copies are append-only for the
+application role.
+
+Compliance: the statutory calendar's rules join the jurisdiction rules (rows
+from migrations/data/0016_compliance_rules.json, frozen with this migration);
+each association's compliance settings (annual meeting month, insurance renewal,
+fidelity bond); the tasks the daily run generates, one per requirement and
+period, and their history (append-only).
 
 Revision ID: 0016
 Revises: 0010
 """
+
+import json
+from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -20,6 +32,7 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
+DATA = Path(__file__).parent.parent / "data" / "0016_compliance_rules.json"
 MONEY = sa.Numeric(14, 2)
 RATE = sa.Numeric(6, 4)
 STATUS = pg.ENUM("active", "retired", name="reserve_component_status")
@@ -139,3 +152,115 @@ def upgrade() -> None:
     # A study is a record of what was known on its date: never changed, never deleted.
     for table in ("reserve_studies", "reserve_study_components"):
         op.execute(f"REVOKE UPDATE, DELETE ON {table} FROM {APP_ROLE}")
+
+    _compliance()
+
+
+def _compliance() -> None:
+    # Platform rules: FORCE binds the owner too, and no policy lets anyone write;
+    # lifted for the seeding only.
+    rules = sa.table(
+        "jurisdiction_rules",
+        *(sa.column(c) for c in ("jurisdiction", "key", "days", "flag", "amount", "citation", "effective_on")),
+        sa.column("kind", pg.ENUM(name="rule_value_kind", create_type=False)),
+        sa.column("stricter", pg.ENUM(name="rule_stricter_direction", create_type=False)),
+    )
+    op.execute("ALTER TABLE jurisdiction_rules NO FORCE ROW LEVEL SECURITY")
+    op.bulk_insert(
+        rules,
+        [
+            {
+                "jurisdiction": r["jurisdiction"],
+                "key": r["key"],
+                "kind": r["kind"],
+                "days": r.get("days"),
+                "flag": r.get("flag"),
+                "amount": r.get("amount"),
+                "stricter": r["stricter"],
+                "citation": r["citation"],
+                "effective_on": date.fromisoformat(r["effective_on"]),
+            }
+            for r in json.loads(DATA.read_text())["rules"]
+        ],
+    )
+    op.execute("ALTER TABLE jurisdiction_rules FORCE ROW LEVEL SECURITY")
+
+    op.create_table(
+        "compliance_settings",
+        *booked(),
+        sa.Column("annual_meeting_month", sa.SmallInteger),
+        sa.Column("insurance_renews_on", sa.Date),
+        sa.Column("fidelity_bond_amount", MONEY),
+        sa.Column("fidelity_bond_expires_on", sa.Date),
+        sa.Column("fidelity_bond_assessment_months", sa.SmallInteger, nullable=False),
+        updated_at(),
+        sa.Column("updated_by", sa.Uuid, nullable=False),
+        sa.UniqueConstraint("organization_id", "association_id"),
+        sa.CheckConstraint("annual_meeting_month BETWEEN 1 AND 12", name="meeting_month_in_range"),
+        sa.CheckConstraint("fidelity_bond_amount >= 0", name="bond_not_negative"),
+        sa.CheckConstraint("fidelity_bond_assessment_months BETWEEN 0 AND 24", name="bond_months_in_range"),
+    )
+    tenant_table("compliance_settings")
+    op.execute(f"REVOKE DELETE ON compliance_settings FROM {APP_ROLE}")
+
+    requirement = pg.ENUM(
+        "annual_meeting",
+        "budget_distribution",
+        "financial_review",
+        "reserve_study",
+        "insurance_renewal",
+        "fidelity_bond",
+        name="compliance_requirement",
+    )
+    status = pg.ENUM("open", "done", "waived", name="compliance_task_status")
+    op.create_table(
+        "compliance_tasks",
+        *booked(),
+        sa.UniqueConstraint("organization_id", "association_id", "id"),
+        sa.Column("requirement", requirement, nullable=False),
+        sa.Column("period_start", sa.Date, nullable=False),
+        sa.Column("due_on", sa.Date, nullable=False),
+        sa.Column("assigned_role", sa.String(20), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("citation", sa.String(400), nullable=False),
+        sa.Column("finding", sa.String(500)),
+        sa.Column("status", status, nullable=False, server_default="open"),
+        sa.Column("escalation_level", sa.SmallInteger, nullable=False, server_default="0"),
+        sa.Column("escalated_at", sa.DateTime(timezone=True)),
+        sa.Column("evidence_kind", sa.String(20)),
+        sa.Column("evidence_reference", sa.String(300)),
+        sa.Column("completed_at", sa.DateTime(timezone=True)),
+        sa.Column("completed_by", sa.Uuid),
+        created_at(),
+        sa.UniqueConstraint("organization_id", "association_id", "requirement", "period_start"),
+        sa.CheckConstraint(
+            "(status = 'open') = (completed_at IS NULL) AND (status <> 'done' OR evidence_reference IS NOT NULL)",
+            name="closed_with_evidence",
+        ),
+    )
+    op.create_index("ix_compliance_tasks_due", "compliance_tasks", ["organization_id", "status", "due_on"])
+    tenant_table("compliance_tasks")
+    op.execute(f"REVOKE DELETE ON compliance_tasks FROM {APP_ROLE}")
+
+    op.create_table(
+        "compliance_task_events",
+        *booked(),
+        sa.Column("task_id", sa.Uuid, nullable=False),
+        sa.Column("event", sa.String(20), nullable=False),
+        sa.Column("note", sa.String(500)),
+        sa.Column("actor_id", sa.Uuid),
+        created_at(),
+        association_fk("task_id", "compliance_tasks"),
+    )
+    tenant_table("compliance_task_events")
+    op.execute(f"REVOKE UPDATE, DELETE ON compliance_task_events FROM {APP_ROLE}")
+    # The daily run starts outside any organization: it may learn which
+    # associations keep compliance settings, and nothing else.
+    op.execute(
+        """CREATE FUNCTION compliance_targets() RETURNS TABLE (organization_id uuid, association_id uuid)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+          SELECT s.organization_id, s.association_id FROM compliance_settings s
+           ORDER BY s.organization_id, s.association_id $$"""
+    )
+    op.execute("REVOKE ALL ON FUNCTION compliance_targets() FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION compliance_targets() TO {APP_ROLE}")
