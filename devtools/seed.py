@@ -12,7 +12,9 @@ Two parts, both idempotent (a second run changes nothing):
   the vendor's service-provider organization is a released payables vendor (with a
   certificate of insurance) of the management company and of Maple Grove; and the demo
   associations have books: the standard funds and chart of accounts and an opening-balance
-  entry, and a reserve study (twenty components, version 1 as of the first of the year).
+  entry, a reserve study (twenty components, version 1 as of the first of the year), and a
+  compliance calendar (last month's annual meeting overdue, the policy renewal, the budget,
+  the reserve study and the bond coming up).
   Each piece is added once; a second run finds it and moves on.
 * **Associations at scale** — `--associations N` associations of `--units M` units each in
   ONE organization (the demo management company unless `--organization` names another
@@ -334,6 +336,43 @@ async def _add_reserves(session: Any, organization_id: UUID, association_id: UUI
         threshold_percent_funded=Decimal("0.3000"),
     )
     await studies.create(session, organization_id, study, date.today(), recorder)
+    await _add_compliance(session, organization_id, association_id, recorder)
+
+
+async def _add_compliance(session: Any, organization_id: UUID, association_id: UUID, recorder: UUID) -> None:
+    """Compliance settings and the calendar they generate: the annual meeting was due
+    at the end of last month (overdue), the policy renews in two months, the fidelity
+    bond is on file; the budget, the reserve study and the bond's renewal come up."""
+    from sqlalchemy import select
+
+    from domains.associations.models import Association
+    from domains.compliance.models import ComplianceTask, Requirement, TaskStatus
+    from domains.compliance.schemas import ComplianceSettingsSetInput
+    from domains.compliance.service import calendar
+
+    today = date.today()
+    last_month = (today.replace(day=1) - timedelta(days=1)).month
+    settings = ComplianceSettingsSetInput(
+        association_id=association_id,
+        annual_meeting_month=last_month,
+        insurance_renews_on=today + timedelta(days=60),
+        fidelity_bond_amount=Decimal("500000.00"),
+        fidelity_bond_expires_on=today + timedelta(days=200),
+    )
+    await calendar.set_settings(session, organization_id, settings, recorder)
+    association = (await session.scalars(select(Association).where(Association.id == association_id))).one()
+    await calendar.generate(session, organization_id, association, today)
+    # What fell due before the demo began was done, its records on file; only the meeting is late.
+    earlier = await session.scalars(
+        select(ComplianceTask).where(
+            ComplianceTask.association_id == association_id,
+            ComplianceTask.due_on < today,
+            ComplianceTask.requirement != Requirement.ANNUAL_MEETING,
+        )
+    )
+    for task in earlier.all():
+        await calendar.close(session, task, TaskStatus.DONE, recorder, "document", "Records on file (before Hestami)", None)
+    await calendar.escalate(session, organization_id, association_id, today)
 
 
 async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:

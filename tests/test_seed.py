@@ -120,6 +120,11 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert [v["name"] for v in (await _call(api, "vendor/v1/list", {}, board))["nodes"]] == [VENDOR]
     status = await _call(api, "reserveStudy/v1/status", {"associationId": own["id"]}, board)
     assert len(status["components"]) == 20 and Decimal(status["reserveBalance"]) > 0
+    # The compliance calendar: one overdue task (last month's annual meeting), several upcoming.
+    tasks = (await _call(api, "complianceTask/v1/list", {"associationId": own["id"], "first": 100}, board))["nodes"]
+    overdue = [t for t in tasks if t["status"] == "open" and t["dueOn"] < str(date.today())]
+    assert [t["requirement"] for t in overdue] == ["annual_meeting"], overdue
+    assert len([t for t in tasks if t["dueOn"] >= str(date.today())]) >= 3
 
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)

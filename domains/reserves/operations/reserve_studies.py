@@ -185,7 +185,7 @@ def _percent(balance: Decimal, ffb: Decimal) -> Decimal | None:
 
 
 def _status_rows(
-    study: ReserveStudy, lines: Sequence[ReserveStudyComponent], spent: dict[Any, dict[int, Decimal]], as_of: date
+    study: ReserveStudy, lines: Sequence[Any], spent: dict[Any, dict[int, Decimal]], as_of: date
 ) -> tuple[int, list[dict[str, Any]]]:
     t = studies.years_between(study.study_date, as_of)
     rows = [
@@ -257,9 +257,9 @@ async def dashboard(ctx: OperationContext, data: ReserveDashboardInput) -> Reser
         for s in await studies.latest(ctx.session, None, await ctx.visible("reserve_study", "read", ReserveStudy))
         if s.study_date <= as_of
     ]
-    by_study: dict[Any, list[ReserveStudyComponent]] = defaultdict(list)
+    by_study: dict[Any, list[Any]] = defaultdict(list)
     if latest:
-        for line in await studies.components_of(ctx.session, [s.id for s in latest]):
+        for line in await studies.component_figures(ctx.session, [s.id for s in latest]):
             by_study[line.study_id].append(line)
     balances = await studies.reserve_balances(ctx.session, org(ctx), [s.association_id for s in latest], as_of)
     spent = await studies.spending(ctx.session, org(ctx), [s.id for s in latest], as_of) if latest else {}

@@ -70,9 +70,11 @@ class Scenario(StrEnum):
     FULL = "full"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Component:
-    """A studied component's figures on the study date."""
+    """A studied component's figures on the study date. Compared and hashed by
+    identity: the cache of inflated costs then keys on the object in hand, which
+    costs nothing, instead of hashing its four Decimals on every lookup."""
 
     cost: Decimal
     useful_life: int

@@ -220,11 +220,32 @@ async def study_page(session: AsyncSession, data: Any, visible: ColumnElement[bo
     return (await session.scalars(page_statement(ReserveStudy, page, where))).all(), page
 
 
-def as_component(line: ReserveStudyComponent) -> Component:
+async def component_figures(session: AsyncSession, study_ids: Sequence[UUID]) -> list[Any]:
+    """What the live status needs of each studied component (plain rows, not
+    entities: the dashboard reads twenty thousand of them for a thousand associations)."""
+    c = ReserveStudyComponent
+    return list(
+        (
+            await session.execute(
+                select(
+                    c.study_id,
+                    c.component_id,
+                    c.name,
+                    c.replacement_cost,
+                    c.useful_life_years,
+                    c.remaining_life_years,
+                    c.inflation_rate,
+                ).where(c.study_id.in_(study_ids))
+            )
+        ).all()
+    )
+
+
+def as_component(line: Any) -> Component:
     return Component(line.replacement_cost, line.useful_life_years, line.remaining_life_years, line.inflation_rate)
 
 
-def live_component(line: ReserveStudyComponent, t: int, spent_by_year: dict[int, Decimal], completion: Decimal) -> dict[str, Any]:
+def live_component(line: Any, t: int, spent_by_year: dict[int, Decimal], completion: Decimal) -> dict[str, Any]:
     """One component in study year `t`, its age corrected by the books:
 
     - not yet due: the study's effective age, UL − RL(t);
