@@ -285,3 +285,34 @@ async def test_the_dashboard_reads_every_association_in_the_same_statements(api,
     assert len(rows) == 20 and small == large, statements
     # Roof n costs 10,000 × (n + 1), half its life used.
     assert sorted(D(r["fullyFundedBalance"]) for r in rows) == [D(5000 * (n + 1)) for n in range(20)]
+
+
+NESTED = """query($a: ID!) { reserveStudies(associationId: $a, first: 100) {
+  nodes { version components { name component { name replacementCost accountIds } } } } }"""
+
+
+async def test_nested_study_reads_cost_the_same_for_2_and_20_studies(api, statements) -> None:
+    """Studies with their components, each component's register row and its accounts:
+    the same statements for 2 study versions as for 20."""
+    b = await open_books(api)
+    roof_account = await _account(api, b, "6010", "Roof Replacement")
+    for n in range(3):
+        body = component(b, f"Component {n}", "10000.00", 20, 5 + n, accountIds=[roof_account])
+        await api.call("reserveComponent/v1/create", body, b.c.admin)
+
+    async def count() -> tuple[int, list[dict[str, Any]]]:
+        statements.clear()
+        body = await api.gql(NESTED, {"a": b.c.association}, token=b.c.admin.token)
+        assert "errors" not in body, body
+        return len(statements), body["data"]["reserveStudies"]["nodes"]
+
+    for _ in range(2):
+        await api.call("reserveStudy/v1/create", study(b), b.c.admin)
+    small, nodes = await count()
+    assert len(nodes) == 2 and all(len(n["components"]) == 3 for n in nodes)
+    assert nodes[0]["components"][0]["component"]["accountIds"] == [roof_account]
+    for _ in range(18):
+        await api.call("reserveStudy/v1/create", study(b), b.c.admin)
+    large, nodes = await count()
+    assert len(nodes) == 20 and [n["version"] for n in nodes] == list(range(20, 0, -1))
+    assert small == large, statements
