@@ -125,6 +125,12 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     overdue = [t for t in tasks if t["status"] == "open" and t["dueOn"] < str(date.today())]
     assert [t["requirement"] for t in overdue] == ["annual_meeting"], overdue
     assert len([t for t in tasks if t["dueOn"] >= str(date.today())]) >= 3
+    # Bailey is a plain member of Maple Grove: the board role above comes from their seat.
+    bodies = (await _call(api, "governingBody/v1/list", {"associationId": own["id"]}, board))["nodes"]
+    assert sorted(b["kind"] for b in bodies) == ["board", "committee"]
+    (the_board,) = [b for b in bodies if b["kind"] == "board"]
+    officers = await _call(api, "office/v1/list", {"bodyId": the_board["id"], "currentOn": str(date.today())}, board)
+    assert sorted(o["title"] for o in officers["nodes"]) == ["president", "secretary", "treasurer"]
 
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)

@@ -13,7 +13,7 @@ fidelity bond); the tasks the daily run generates, one per requirement and
 period, and their history (append-only).
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0014
 """
 
 import json
@@ -28,7 +28,7 @@ from migrations.columns import association_fk, booked, created_at, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0016"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
