@@ -4,7 +4,7 @@ tied to a cash account and fund, imported statements and their transactions
 monthly reconciliations (see domains/banking/models.py).
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 """
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from migrations.columns import association_fk, booked, created_at, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
