@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from graph.ids import encode
 from graph.operations import REGISTRY, Scope
 from tests.associations import community
 from tests.associations.community import ASSOCIATION, unit_fields
@@ -305,6 +306,229 @@ async def _register(w: World) -> dict[str, Any]:
     return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
+async def _reserves(w: World) -> Any:
+    """The matrix association's books with a reserve component and a study, made once."""
+    c = await _books(w)
+    if "reserve_study" not in c.extra:
+        c.reserve_component = (await w.api.call("reserveComponent/v1/create", await _component_input(w), w.admin))["id"]
+        c.reserve_study = (await w.api.call("reserveStudy/v1/create", await _study_input(w), w.admin))["id"]
+    return c
+
+
+async def _component_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "category": "Roofing",
+        "name": _unique("Roof "),
+        "quantity": "1.00",
+        "unit": "lump sum",
+        "unitCost": "100000.00",
+        "usefulLifeYears": 25,
+        "remainingLifeYears": 5,
+        "remainingLifeAsOf": "2026-01-01",
+        "associationResponsibility": True,
+        "limitedUsefulLife": True,
+        "predictableRemainingLife": True,
+        "aboveThreshold": True,
+    }
+
+
+async def _study_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "studyDate": "2026-01-01",
+        "preparedBy": "matrix",
+        "interestRate": "0.0100",
+        "inflationRate": "0.0300",
+        "currentAnnualContribution": "1000.00",
+    }
+
+
+def _reserve(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _reserves(w), attr), **more}
+
+    return make
+
+
+async def _reserve_status(w: World) -> dict[str, Any]:
+    return {"associationId": (await _reserves(w)).association, "asOf": "2026-06-30"}
+
+
+async def _open_task(w: World, **more: Any) -> dict[str, Any]:
+    """An open task each call may close: the calendar of a fresh association, generated
+    whenever the last one's tasks are used up."""
+    c = await w.community()
+    if not c.extra.get("compliance_tasks"):
+        association = (await w.api.call("association/v1/create", await _association(w), w.admin))["id"]
+        await w.api.call("complianceSettings/v1/set", {"associationId": association, "annualMeetingMonth": 1}, w.admin)
+        run = await w.api.call("complianceCalendar/v1/generate", {"associationId": association}, w.admin)
+        c.compliance_tasks = [t["id"] for t in run["created"]]
+    return {"id": c.compliance_tasks.pop(), **more}
+
+
+async def _governance(w: World) -> Any:
+    """The matrix association's board with one term on it, made once."""
+    c = await w.community()
+    if "board" not in c.extra:
+        body = {"associationId": c.association, "kind": "board", "name": "Board of Directors", "seatCount": 99}
+        c.board = (await w.api.call("governingBody/v1/create", body, w.admin))["id"]
+    return c
+
+
+async def _body_input(w: World) -> dict[str, Any]:
+    return {"associationId": (await w.community()).association, "kind": "committee", "name": _unique("C"), "seatCount": 3}
+
+
+async def _board(w: World, **more: Any) -> dict[str, Any]:
+    return {"id": (await _governance(w)).board, **more}
+
+
+async def _board_id(w: World, **more: Any) -> dict[str, Any]:
+    return {"bodyId": (await _governance(w)).board, **more}
+
+
+async def _fill(w: World) -> dict[str, Any]:
+    """A term on a fresh committee, so each allowed call has a free seat."""
+    c = await _governance(w)
+    committee = (await w.api.call("governingBody/v1/create", await _body_input(w), w.admin))["id"]
+    today = date.today()
+    return {
+        "bodyId": committee,
+        "partyId": c.parties[0],
+        "filledBy": "appointed",
+        "startsOn": str(today),
+        "endsOn": str(today + timedelta(days=30)),
+    }
+
+
+async def _fresh_seat(w: World) -> str:
+    return str((await w.api.call("seat/v1/fill", await _fill(w), w.admin))["id"])
+
+
+async def _end_seat(w: World) -> dict[str, Any]:
+    return {"id": await _fresh_seat(w), "endsOn": str(date.today() + timedelta(days=1)), "reason": "resigned"}
+
+
+async def _assign_office(w: World) -> dict[str, Any]:
+    return {"seatId": await _fresh_seat(w), "title": "chair", "startsOn": str(date.today())}
+
+
+async def _bank(w: World) -> Any:
+    """A bank account on the matrix association's operating cash, with one imported transaction, made once."""
+    c = await _books(w)
+    if "bank_account" not in c.extra:
+        account = await w.api.call(
+            "bankAccount/v1/create",
+            {
+                "associationId": c.association,
+                "name": "Operating Checking",
+                "institution": "Matrix Bank",
+                "kind": "checking",
+                "accountNumber": "11112222",
+                "glAccountId": c.accounts["1010"],
+                "openedOn": "2026-01-01",
+            },
+            w.admin,
+        )
+        c.bank_account = account["id"]
+        imported = await w.api.call("bankStatement/v1/import", _statement(c.bank_account), w.admin)
+        listed = await w.api.call("bankTransaction/v1/list", {"bankAccountId": c.bank_account}, w.admin)
+        assert imported["added"] == 1
+        c.bank_transaction = listed["nodes"][0]["id"]
+        started = await w.api.call(
+            "bankReconciliation/v1/start",
+            {"bankAccountId": c.bank_account, "month": "2026-01-01", "statementEndingBalance": "0.00"},
+            w.admin,
+        )
+        c.bank_reconciliation = started["reconciliation"]["id"]
+    return c
+
+
+def _statement(account: str) -> dict[str, Any]:
+    return {
+        "bankAccountId": account,
+        "csv": f"Date,Amount,Id\n2026-01-05,-1.00,{uuid.uuid4().hex}\n",
+        "csvMapping": {"date": "Date", "amount": "Amount", "transactionId": "Id"},
+    }
+
+
+def _banked(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        c = await _bank(w)
+        return {attr: getattr(c, "bank_account" if attr == "bankAccountId" else attr), **more}
+
+    return make
+
+
+def _bank_id(row: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _bank(w), row), **more}
+
+    return make
+
+
+async def _bank_statement(w: World) -> dict[str, Any]:
+    return _statement((await _bank(w)).bank_account)
+
+
+async def _plan(w: World, **more: Any) -> dict[str, Any]:
+    """A payment plan of the first unit, made once."""
+    c = await _receivables(w)
+    if "plan" not in c.extra:
+        charge = {"unitId": c.units[0], "amount": "300.00", "entryDate": "2026-01-10", "memo": "matrix"}
+        await w.api.call("ownerLedgerEntry/v1/charge", charge, w.admin)
+        body = {"unitId": c.units[0], "startsOn": "2026-01-20", "instalments": 3, "firstDueOn": "2026-02-01"}
+        c.plan = (await w.api.call("paymentPlan/v1/create", body, w.admin))["id"]
+    return {"id": c.plan, **more}
+
+
+async def _lockbox_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {
+        "associationId": c.association,
+        "csv": f"account,amount,checkNumber,date\nX{uuid.uuid4().hex[:8]},5.00,77,2026-02-01\n",
+    }
+
+
+async def _lockbox_exception(w: World) -> dict[str, Any]:
+    """An exception of a lockbox file, made once."""
+    c = await _receivables(w)
+    if "lockbox_item" not in c.extra:
+        await w.api.call("lockboxFile/v1/import", await _lockbox_input(w), w.admin)
+        items = await w.api.call("lockboxItem/v1/list", {"associationId": c.association, "status": "exception"}, w.admin)
+        c.lockbox_item = items["nodes"][0]["id"]
+    return {"id": c.lockbox_item, "unitId": c.units[1]}
+
+
+async def _plan_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {"unitId": c.units[1], "startsOn": "2026-01-20", "instalments": 3, "firstDueOn": "2026-02-01"}
+
+
+async def _bank_entry(w: World) -> dict[str, Any]:
+    c = await _bank(w)
+    return {"id": c.bank_transaction, "accountId": c.accounts["5300"]}
+
+
+async def _opening(w: World) -> dict[str, Any]:
+    csv = "accountNumber,fundCode,debit,credit\n1010,OPER,1.00,\n3000,OPER,,1.00\n"
+    return await _by_association(w, cutOverDate="2019-12-31", accountsCsv=csv)
+
+
+async def _bank_account_input(w: World) -> dict[str, Any]:
+    c = await _books(w)
+    return {
+        "associationId": c.association,
+        "name": "Reserve",
+        "institution": "Matrix Bank",
+        "kind": "savings",
+        "accountNumber": "33334444",
+        "glAccountId": c.accounts["1020"],
+        "openedOn": "2026-01-01",
+    }
+
+
 # Deliveries fail fast here (nothing listens on the discard port), so redelivery has one to redo.
 _HOOK = {"url": "http://127.0.0.1:9/hook", "eventTypes": ["membership.added"], "description": "matrix"}
 
@@ -424,6 +648,67 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "reserveComponent/v1/create": (_component_input, WRITERS),
+    "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
+    "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),
+    "reserveComponent/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/create": (_study_input, {"admin", "manager", "board_member"}),
+    "reserveStudy/v1/get": (_reserve("reserve_study"), BOOKS),
+    "reserveStudy/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/project": (_reserve("reserve_study", scenarios=["current"]), BOOKS),
+    "reserveStudy/v1/status": (_reserve_status, BOOKS),
+    "reserveFunding/v1/dashboard": (lambda w: _const({"asOf": "2026-06-30"}), BOOKS),
+    "complianceSettings/v1/set": (
+        lambda w: _by_association(w, insuranceRenewsOn="2031-01-01"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceSettings/v1/get": (_by_association, BOOKS),
+    "fidelityBond/v1/check": (_by_association, BOOKS),
+    "complianceCalendar/v1/generate": (_by_association, {"admin", "manager", "board_member"}),
+    "complianceTask/v1/list": (_none, BOOKS),
+    "complianceTask/v1/complete": (
+        lambda w: _open_task(w, evidenceKind="document", evidenceReference="matrix"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceTask/v1/waive": (lambda w: _open_task(w, reason="matrix"), {"admin", "board_member"}),
+    "governingBody/v1/create": (_body_input, WRITERS),
+    "governingBody/v1/update": (lambda w: _board(w, purpose="Runs the association."), WRITERS),
+    "governingBody/v1/get": (_board, STAFF),
+    "governingBody/v1/list": (_none, ANY_ROLE),
+    "seat/v1/fill": (_fill, WRITERS),
+    "seat/v1/end": (_end_seat, WRITERS),
+    "seat/v1/list": (_board_id, ANY_ROLE),
+    "office/v1/assign": (_assign_office, {"admin", "manager", "board_member"}),
+    "office/v1/list": (_board_id, ANY_ROLE),
+    "openingBalance/v1/post": (_opening, WRITERS),
+    "openingBalance/v1/get": (_by_association, BOOKS),
+    "bankAccount/v1/create": (_bank_account_input, WRITERS),
+    "bankAccount/v1/update": (_bank_id("bank_account", name="Operating Checking"), WRITERS),
+    "bankAccount/v1/get": (_bank_id("bank_account"), BOOKS),
+    "bankAccount/v1/list": (_by_association, BOOKS),
+    "bankStatement/v1/import": (_bank_statement, WRITERS),
+    "bankStatement/v1/list": (_banked("bankAccountId"), BOOKS),
+    "bankTransaction/v1/list": (_banked("bankAccountId"), BOOKS),
+    "bankTransaction/v1/autoMatch": (_banked("bankAccountId"), WRITERS),
+    "bankTransaction/v1/match": (_bank_id("bank_transaction", journalLineIds=[encode("jln", uuid.uuid4())]), WRITERS),
+    "bankTransaction/v1/unmatch": (_bank_id("bank_transaction"), WRITERS),
+    "bankTransaction/v1/createEntry": (_bank_entry, WRITERS),
+    "bankReconciliation/v1/start": (
+        _banked("bankAccountId", month=f"20{30 + uuid.uuid4().int % 60}-01-01", statementEndingBalance="0.00"),
+        {"admin", "manager", "board_member"},
+    ),
+    "bankReconciliation/v1/finish": (_bank_id("bank_reconciliation"), {"admin", "manager", "board_member"}),
+    "bankReconciliation/v1/get": (_bank_id("bank_reconciliation"), BOOKS),
+    "bankReconciliation/v1/report": (_bank_id("bank_reconciliation"), BOOKS),
+    "bankReconciliation/v1/list": (_banked("bankAccountId"), BOOKS),
+    "paymentPlan/v1/create": (_plan_input, WRITERS),
+    "paymentPlan/v1/get": (lambda w: _plan(w), BOOKS),
+    "paymentPlan/v1/list": (_by_association, ANY_ROLE),
+    "paymentPlan/v1/cancel": (lambda w: _plan(w, reason="matrix"), WRITERS),
+    "paymentPlan/v1/review": (_as_of, WRITERS),
+    "lockboxFile/v1/import": (_lockbox_input, WRITERS),
+    "lockboxItem/v1/list": (_by_association, BOOKS),
+    "lockboxItem/v1/resolve": (_lockbox_exception, WRITERS),
     "organizationSettings/v1/get": (_none, ANY_ROLE),
     "organizationSettings/v1/set": (lambda w: _const({"agentMutationsAllowed": False}), ADMIN),
     "webhookEndpoint/v1/create": (lambda w: _const(_HOOK), ADMIN),

@@ -536,6 +536,132 @@ async def _jurisdiction_rule_override(sessions, tenant, shared):
     }
 
 
+async def _reserve_component(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "category": "Roofing",
+        "name": "Roof",
+        "quantity": Decimal("1.00"),
+        "unit": "lump sum",
+        "unit_cost": Decimal("100000.00"),
+        "useful_life_years": 25,
+        "remaining_life_years": 5,
+        "remaining_life_as_of": date(2026, 1, 1),
+        "association_responsibility": True,
+        "limited_useful_life": True,
+        "predictable_remaining_life": True,
+        "above_threshold": True,
+        "updated_by": tenant.user,
+    }
+
+
+async def _expense_account(sessions, tenant, shared) -> uuid.UUID:
+    if "expense_account" not in shared:
+        row = {
+            "id": uuid.uuid4(),
+            "organization_id": tenant.org,
+            "association_id": await parent(sessions, tenant, shared, "associations"),
+            "number": f"6{_n() % 10**5:05d}",
+            "name": "Roof Replacement",
+            "type": "expense",
+            "is_active": True,
+        }
+        async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+            await s.execute(insert_sql("gl_accounts", row), row)
+        shared["expense_account"] = row["id"]
+    return shared["expense_account"]
+
+
+async def _reserve_component_account(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "component_id": (await insert(sessions, tenant, "reserve_components", shared))["id"],
+        "account_id": await _expense_account(sessions, tenant, shared),
+    }
+
+
+async def _reserve_study(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "version": 1 + _n() % 30000,
+        "study_date": date(2026, 1, 1),
+        "level": "full",
+        "prepared_by": "Board",
+        "interest_rate": Decimal("0.0100"),
+        "inflation_rate": Decimal("0.0300"),
+        "horizon_years": 30,
+        "starting_balance": Decimal("50000.00"),
+        "current_annual_contribution": Decimal("12000.00"),
+        "contribution_increase_rate": Decimal("0.0300"),
+        "threshold_balance": Decimal("0.00"),
+        "threshold_percent_funded": Decimal("0.0000"),
+        "replacement_completion_ratio": Decimal("0.8000"),
+        "created_by": tenant.user,
+    }
+
+
+async def _reserve_study_component(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "study_id": await parent(sessions, tenant, shared, "reserve_studies"),
+        "component_id": (await insert(sessions, tenant, "reserve_components", shared))["id"],
+        "category": "Roofing",
+        "name": "Roof",
+        "replacement_cost": Decimal("100000.00"),
+        "useful_life_years": 25,
+        "remaining_life_years": 5,
+        "inflation_rate": Decimal("0.0300"),
+        "association_responsibility": True,
+        "limited_useful_life": True,
+        "predictable_remaining_life": True,
+        "above_threshold": True,
+    }
+
+
+async def _compliance_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": (await insert(sessions, tenant, "associations"))["id"],
+        "annual_meeting_month": 3,
+        "fidelity_bond_assessment_months": 3,
+        "updated_by": tenant.user,
+    }
+
+
+async def _compliance_task(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "requirement": "annual_meeting",
+        "period_start": date(2000 + _n() % 1000, 3, 1),
+        "due_on": date(2026, 3, 31),
+        "assigned_role": "board_member",
+        "title": "Hold the annual meeting",
+        "citation": "default",
+    }
+
+
+async def _compliance_task_event(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "task_id": await parent(sessions, tenant, shared, "compliance_tasks"),
+        "event": "created",
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -608,6 +734,196 @@ async def _vendor_payment(sessions, tenant, shared):
     }
 
 
+async def _governing_body(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "board",
+        "name": f"Board {_n()}",
+        "seat_count": 5,
+        "status": "active",
+    }
+
+
+async def _seat(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "body_id": await parent(sessions, tenant, shared, "governing_bodies"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "filled_by": "elected",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2099, 1, 1),
+        "scheduled_ends_on": date(2099, 1, 1),
+    }
+
+
+async def _office(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "body_id": await parent(sessions, tenant, shared, "governing_bodies"),
+        "seat_id": await parent(sessions, tenant, shared, "seats"),
+        "title": "president",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2099, 1, 1),
+    }
+
+
+async def _opening_balance(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "cut_over_date": date(2025, 12, 31),
+        "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "account_lines": 2,
+        "unit_items": 0,
+        "total_debit": Decimal("1.00"),
+        "receivable": Decimal(0),
+        "prepaid": Decimal(0),
+        "posted_by": tenant.user,
+    }
+
+
+async def _bank_account(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "name": "Operating Checking",
+        "institution": "First Community Bank",
+        "kind": "checking",
+        "account_number_last4": "6789",
+        "gl_account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "opened_on": date(2026, 1, 1),
+        "is_active": True,
+    }
+
+
+async def _bank_statement(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "format": "csv",
+        "digest": uuid.uuid4().hex * 2,
+        "transaction_count": 1,
+        "added_count": 1,
+        "imported_by": tenant.user,
+    }
+
+
+async def _bank_transaction(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "statement_id": await parent(sessions, tenant, shared, "bank_statements"),
+        "bank_transaction_id": uuid.uuid4().hex,
+        "posted_on": date(2026, 1, 15),
+        "amount": Decimal("1.00"),
+    }
+
+
+async def _bank_match(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_transaction_id": await parent(sessions, tenant, shared, "bank_transactions"),
+        "journal_line_id": await parent(sessions, tenant, shared, "journal_lines"),
+        "method": "manual",
+        "matched_by": tenant.user,
+    }
+
+
+async def _bank_reconciliation(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1),
+        "statement_ending_balance": Decimal("1.00"),
+        "status": "in_progress",
+        "created_by": tenant.user,
+    }
+
+
+async def _payment_plan(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "amount": Decimal("10.00"),
+        "starts_on": date(2026, 1, 1),
+        "grace_days": 5,
+        # Cancelled: a unit has one active plan, and a factory may make two for one unit.
+        "status": "cancelled",
+        "created_by": tenant.user,
+    }
+
+
+async def _payment_plan_instalment(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "seq": 1 + _n() % 30000,
+        "due_on": date(2026, 2, 1),
+        "amount": Decimal("5.00"),
+    }
+
+
+async def _payment_plan_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "to_status": "active",
+        "reason": "agreed",
+    }
+
+
+async def _lockbox_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "digest": uuid.uuid4().hex * 2,
+        "line_count": 1,
+        "posted_count": 0,
+        "exception_count": 1,
+        "total": Decimal("1.00"),
+        "imported_by": tenant.user,
+    }
+
+
+async def _lockbox_item(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "file_id": await parent(sessions, tenant, shared, "lockbox_files"),
+        "line_no": 1 + _n() % 10**6,
+        "account": "999",
+        "amount": Decimal("1.00"),
+        "status": "exception",
+        "problem": "no unit numbered 999",
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
 async def _webhook_endpoint(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -675,6 +991,27 @@ FACTORIES: dict[str, Factory] = {
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
     "jurisdiction_rule_overrides": _jurisdiction_rule_override,
+    "reserve_components": _reserve_component,
+    "reserve_component_accounts": _reserve_component_account,
+    "reserve_studies": _reserve_study,
+    "reserve_study_components": _reserve_study_component,
+    "compliance_settings": _compliance_settings,
+    "compliance_tasks": _compliance_task,
+    "compliance_task_events": _compliance_task_event,
+    "governing_bodies": _governing_body,
+    "seats": _seat,
+    "offices": _office,
+    "opening_balances": _opening_balance,
+    "bank_accounts": _bank_account,
+    "bank_statements": _bank_statement,
+    "bank_transactions": _bank_transaction,
+    "bank_matches": _bank_match,
+    "bank_reconciliations": _bank_reconciliation,
+    "payment_plans": _payment_plan,
+    "payment_plan_instalments": _payment_plan_instalment,
+    "payment_plan_transitions": _payment_plan_transition,
+    "lockbox_files": _lockbox_file,
+    "lockbox_items": _lockbox_item,
     "webhook_endpoints": _webhook_endpoint,
     "webhook_events": _webhook_event,
     "webhook_deliveries": _webhook_delivery,
@@ -702,6 +1039,19 @@ CASTS: dict[str, dict[str, str]] = {
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
+    "reserve_components": {"status": "reserve_component_status"},
+    "reserve_studies": {"level": "reserve_study_level"},
+    "compliance_tasks": {"requirement": "compliance_requirement"},
+    "governing_bodies": {"kind": "governing_body_kind", "status": "governing_body_status"},
+    "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
+    "offices": {"title": "office_title"},
+    "bank_accounts": {"kind": "bank_account_kind"},
+    "bank_statements": {"format": "statement_format"},
+    "bank_matches": {"method": "bank_match_method"},
+    "bank_reconciliations": {"status": "reconciliation_status"},
+    "payment_plans": {"status": "payment_plan_status"},
+    "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
+    "lockbox_items": {"status": "lockbox_item_status"},
     "webhook_endpoints": {"status": "webhook_endpoint_status"},
     "webhook_events": {"payload": "jsonb"},
     "webhook_deliveries": {"status": "webhook_delivery_status"},
@@ -735,6 +1085,38 @@ REVOKED: dict[str, frozenset[str]] = {
     "invoice_lines": frozenset({"UPDATE", "DELETE"}),
     "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
     "vendor_payments": frozenset({"UPDATE", "DELETE"}),
+    # Reserves: the register is never deleted (retired instead); a study and its
+    # copies of the components are a record of their date.
+    "reserve_components": frozenset({"DELETE"}),
+    "reserve_studies": frozenset({"UPDATE", "DELETE"}),
+    "reserve_study_components": frozenset({"UPDATE", "DELETE"}),
+    # Compliance: settings and tasks are never deleted (a task is closed or waived);
+    # a task's history is append-only.
+    "compliance_settings": frozenset({"DELETE"}),
+    "compliance_tasks": frozenset({"DELETE"}),
+    "compliance_task_events": frozenset({"UPDATE", "DELETE"}),
+    # Governance: bodies are dissolved, not deleted; of a term or an office
+    # holding only the end may change (column grants), and only earlier.
+    "governing_bodies": frozenset({"DELETE"}),
+    "seats": frozenset({"UPDATE", "DELETE"}),
+    "offices": frozenset({"UPDATE", "DELETE"}),
+    # Opening balances and banking: imports and postings are append-only; a
+    # match is only stamped as undone (a column grant); accounts and
+    # reconciliations are never deleted (a finished one is locked by a trigger).
+    "opening_balances": frozenset({"UPDATE", "DELETE"}),
+    "bank_accounts": frozenset({"DELETE"}),
+    "bank_statements": frozenset({"UPDATE", "DELETE"}),
+    "bank_transactions": frozenset({"UPDATE", "DELETE"}),
+    "bank_matches": frozenset({"UPDATE", "DELETE"}),
+    "bank_reconciliations": frozenset({"DELETE"}),
+    # Of a payment plan only the status changes (a column grant); its schedule
+    # and transitions are append-only.
+    "payment_plans": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_instalments": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_transitions": frozenset({"UPDATE", "DELETE"}),
+    # A lockbox file is evidence; of a line only its resolution changes (a column grant).
+    "lockbox_files": frozenset({"UPDATE", "DELETE"}),
+    "lockbox_items": frozenset({"UPDATE", "DELETE"}),
     # Webhook events are a record; their deliveries keep the log.
     "webhook_events": frozenset({"UPDATE", "DELETE"}),
 }
