@@ -38,6 +38,7 @@ class RequestContext:
         self.loaders = Loaders(self)
         self.filters = ListFilters(platform.authorizer)
         self.replayed = False
+        self.compile_reads = platform.settings.compiled_reads
         self.response_headers: dict[str, str] = {}
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()

@@ -83,6 +83,11 @@ def validate_input(model: type[BaseModel], raw: Any) -> BaseModel:
         ) from None
 
 
+def not_visible(op: Operation) -> NotFound:
+    """The answer for a target that is hidden, absent or not readable alike."""
+    return NotFound(f"No {op.kind.replace('_', ' ')} with this id is visible to you.", field=["id"])
+
+
 async def authorize(
     platform: Platform, op: Operation, principal: Principal | None, data: BaseModel, session: AsyncSession | None = None
 ) -> Any:
@@ -99,7 +104,7 @@ async def authorize(
     if op.target is not None:
         assert session is not None, f"{op.name} names a target row: authorize it inside a transaction"
         row = await session.get(op.target, data.id)  # type: ignore[attr-defined]
-        missing = NotFound(f"No {op.kind.replace('_', ' ')} with this id is visible to you.", field=["id"])
+        missing = not_visible(op)
         if row is None:
             raise missing
         ref = ResourceRef(id=str(row.id), attrs=resource_attrs(row))

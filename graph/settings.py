@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     admin_database_url: SecretStr | None = None
     dbos_system_database_url: SecretStr | None = None
     db_pool_size: int = 10
+    # Nested reads compiled to one SQL statement (graph/compiler.py); off, every
+    # field goes through its resolver (the differential tests compare the two).
+    compiled_reads: bool = True
     db_max_overflow: int = 5
     # A durable step whose database fails transiently (restart, failover, too many
     # connections) retries for this long before the operation fails; its key then
