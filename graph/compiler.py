@@ -26,6 +26,7 @@ enums by member name, cursors as graph/pages.py encodes them.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,7 +74,11 @@ class NotCompilable(Exception):
     """The selection needs a resolver somewhere: run it on the resolver path."""
 
 
-_ROW_MODELS = {model: orm for orm, model in ROW_TYPES.items()}
+@functools.cache
+def _table_of(model: type[BaseModel]) -> Any:
+    """The ORM model whose rows `model` shows (`derive(Orm, "Orm", …)`), if any.
+    Asked only while serving, when every domain has derived its types."""
+    return next((orm for orm, shown in ROW_TYPES.items() if shown is model), None)
 
 
 def _adapter(alias: FromClause) -> Any:
@@ -185,7 +190,7 @@ class Planner:
         if not isinstance(gql_type, GraphQLObjectType) or gql_type.name not in OUTPUT_MODELS:
             raise NotCompilable(f"{gql_type} is not a row type")
         model = OUTPUT_MODELS[gql_type.name]
-        orm = _ROW_MODELS.get(model)
+        orm = _table_of(model)
         columns = getattr(model, "__hestami_columns__", None)
         if orm is None or columns is None:
             raise NotCompilable(f"{gql_type.name} is not a table's row")

@@ -16,10 +16,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph import hooks
 from graph.auth.principal import Principal
 from graph.authz import ResourceRef, resource_attrs
-from graph.context import RequestContext
+from graph.context import RequestContext, load_roles
 from graph.db import scoped_transaction
 from graph.errors import Forbidden, NotFound, ValidationFailed
 from graph.handlers import OperationContext
@@ -198,7 +197,7 @@ async def _mutate_durably(op: Operation, rctx: RequestContext, data: BaseModel, 
 
     async def authorize_in(session: AsyncSession) -> None:
         if org is not None:
-            await hooks.principal_roles.call(session, principal, org)
+            await load_roles(session, principal, org)
         await authorize(rctx.platform, op, principal, data, session)
 
     return await run_durable(rctx.platform, op, org, principal, data, key, rctx.trace_id, authorize_in)

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     admin_database_url: SecretStr | None = None
     dbos_system_database_url: SecretStr | None = None
     db_pool_size: int = 10
+    db_pool_recycle_seconds: int = 1800
     # Nested reads compiled to one SQL statement (graph/compiler.py); off, every
     # field goes through its resolver (the differential tests compare the two).
     compiled_reads: bool = True
