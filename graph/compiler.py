@@ -56,6 +56,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -370,7 +371,8 @@ class Builder:
                         last = func.array_agg(aggregate_order_by(cursor, position.desc())).filter(kept)
                         parts.append(last[1])
                 values.append(func.json_build_object(*parts))
-        return select(func.json_build_object(*values)).select_from(rows).scalar_subquery()
+        # One group even over no rows, and even when nothing selected aggregates.
+        return select(func.json_build_object(*values)).select_from(rows).group_by(text("()")).scalar_subquery()
 
     def root(self, plan: ObjectPlan, kind: str, row_id: Any) -> Select[Any]:
         target = plan.orm.__table__.alias()
