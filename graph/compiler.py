@@ -51,6 +51,7 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    bindparam,
     case,
     cast,
     func,
@@ -69,6 +70,8 @@ from graph.pages import Page, decode_cursor
 from graph.pipeline import validate_input
 from graph.relations import Paged, ToMany, ToOne
 from graph.schemas import ROW_TYPES
+
+ROOT_ID = "hestami_root_id"
 
 
 class NotCompilable(Exception):
@@ -139,10 +142,12 @@ class ObjectPlan:
 
 @dataclass
 class Plan:
-    """A root field's plan and the (kind, model) pairs whose Cerbos filters it needs."""
+    """A root field's plan, its cache key and the (kind, model) pairs whose Cerbos
+    filters it needs."""
 
     root: ObjectPlan
     kinds: set[tuple[str, Any]]
+    key: tuple[Any, ...]
 
 
 def _unwrap(gql_type: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
@@ -374,10 +379,43 @@ class Builder:
         # One group even over no rows, and even when nothing selected aggregates.
         return select(func.json_build_object(*values)).select_from(rows).group_by(text("()")).scalar_subquery()
 
-    def root(self, plan: ObjectPlan, kind: str, row_id: Any) -> Select[Any]:
+    def root(self, plan: ObjectPlan, kind: str) -> Select[Any]:
+        """The statement for the row whose id is bound as `ROOT_ID`."""
         target = plan.orm.__table__.alias()
-        where = [target.c.id == row_id, *self._visible(kind, plan.orm, target)]
+        where = [target.c.id == bindparam(ROOT_ID, type_=target.c.id.type), *self._visible(kind, plan.orm, target)]
         return select(cast(self.object(plan, target), Text)).where(*where)
+
+
+def plan_key(plan: ObjectPlan) -> tuple[Any, ...]:
+    """What decides a plan's SQL, hashable: the statement is cached on it (with the
+    Cerbos filters' keys), so a repeated query skips building SQL altogether."""
+    return (plan.orm, tuple((name, _entry_key(entry)) for name, entry in plan.entries))
+
+
+def _entry_key(entry: Any) -> Any:
+    if isinstance(entry, Column):
+        return ("c", entry.name)
+    if isinstance(entry, Typename):
+        return ("t", entry.name)
+    if isinstance(entry, Relation):
+        return ("r", entry.spec, plan_key(entry.target))
+    if isinstance(entry, Page_):
+        return ("p", entry.spec, entry.page, tuple(entry.after or ()), entry.data.model_dump_json(), _nested_key(entry.entries))
+    raise TypeError(entry)
+
+
+def _nested_key(entries: Any) -> Any:
+    out = []
+    for name, what in entries:
+        if isinstance(what, Typename):
+            out.append((name, "t", what.name))
+        elif isinstance(what, tuple) and len(what) == 2 and isinstance(what[1], ObjectPlan):
+            out.append((name, what[0], plan_key(what[1])))
+        elif isinstance(what, tuple) and len(what) == 2:
+            out.append((name, what[0], _nested_key(what[1])))
+        else:
+            out.append((name, *what))
+    return tuple(out)
 
 
 def _agg(value: Any, position: Any, kept: Any) -> Any:
@@ -406,7 +444,7 @@ def compile_root(executor: Any, return_type: GraphQLOutputType, details: Sequenc
     target, _ = _unwrap(return_type)
     root = planner.object(target, details)
     planner.kinds.add((kind, root.orm))
-    return Plan(root=root, kinds=planner.kinds)
+    return Plan(root=root, kinds=planner.kinds, key=plan_key(root))
 
 
-__all__ = ["Builder", "NotCompilable", "Plan", "compile_root"]
+__all__ = ["ROOT_ID", "Builder", "NotCompilable", "Plan", "compile_root"]

@@ -129,6 +129,11 @@ class RequestContext:
         principal = await self.ensure_roles()
         return await self.filters.where(principal, kind, action, model)
 
+    async def visible_keyed(self, kind: str, action: str, model: Any) -> tuple[ColumnElement[bool], Any]:
+        """`visible`, with a key naming the clause (graph/authz.ListFilters.where_keyed)."""
+        principal = await self.ensure_roles()
+        return await self.filters.where_keyed(principal, kind, action, model)
+
     async def release(self) -> None:
         """End the read transaction now (a later read opens a fresh one). A mutation
         calls this before taking its write connections: a request holding one pooled

@@ -12,17 +12,43 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from typing import Any
 
 from graphql.execution.values import get_argument_values
+from sqlalchemy import Select
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graph.compiler import Builder, NotCompilable, Plan, compile_root
+from graph.compiler import ROOT_ID, Builder, NotCompilable, Plan, compile_root
 from graph.errors import AppError
 from graph.gqltypes import to_plain
 from graph.graphql_fields import graphql_error
 from graph.operations import Operation, Scope
 from graph.pipeline import not_visible, validate_input
+
+
+class _Statements:
+    """Compiled statements by (operation, plan, Cerbos filters' keys), least recently
+    used dropped first: a repeated query skips building its SQL."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, Select[Any]] = OrderedDict()
+
+    def get(self, key: Any) -> Select[Any] | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: Any, statement: Select[Any]) -> Select[Any]:
+        self._items[key] = statement
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return statement
+
+
+STATEMENTS = _Statements(1024)
 
 
 def _operation(field_def: Any) -> Operation | None:
@@ -58,10 +84,14 @@ class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 await ctx.ensure_roles()
                 kinds = sorted(plan.kinds, key=lambda k: (k[0], k[1].__name__))
                 # Every plan in one round of concurrent calls, before the statement.
-                wheres = await asyncio.gather(*(ctx.visible(kind, "read", orm) for kind, orm in kinds))
-                statement = Builder(dict(zip(kinds, wheres, strict=True))).root(plan.root, op.kind, data.id)  # type: ignore[attr-defined]
+                wheres = await asyncio.gather(*(ctx.visible_keyed(kind, "read", orm) for kind, orm in kinds))
+                key = (op.name, plan.key, tuple(k for _, k in wheres))
+                statement = STATEMENTS.get(key)
+                if statement is None:
+                    filters = {kind: where for kind, (where, _) in zip(kinds, wheres, strict=True)}
+                    statement = STATEMENTS.put(key, Builder(filters).root(plan.root, op.kind))
                 async with ctx.read_session() as session:
-                    answer = (await session.execute(statement)).scalar()
+                    answer = (await session.execute(statement, {ROOT_ID: data.id})).scalar()  # type: ignore[attr-defined]
                 if answer is None:
                     raise not_visible(op)
                 return json.loads(answer)

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # It is wall time on our event loop, so a CPU-saturated process spends part
     # of it waiting for its own loop.
     cerbos_timeout_seconds: float = 1.0
+    # Query plans reused across requests for the same principal (roles and relations
+    # included) and kind; 0 asks Cerbos every request.
+    cerbos_plan_cache_seconds: float = 30.0
 
     # JWKS (JSON) holding the private signing keys; every key verifies, the
     # one named by `jwt_active_kid` (or the first) signs.
