@@ -816,8 +816,12 @@ async def main(args: argparse.Namespace) -> int:
 
             profiles = []
             if args.cpu_profile:
-                for name, path in (("API requests", "/graphql"), ("floor requests", "/bench/floor")):
-                    profiles.append(await cpu_profile(b.op(path), name, args.cpu_profile, 0, cumulative=30))
+                for name, op in (
+                    ("API requests", b.op("/graphql")),
+                    ("API small-query requests", b.op("/graphql", SMALL)),
+                    ("floor requests", b.op("/bench/floor")),
+                ):
+                    profiles.append(await cpu_profile(op, name, args.cpu_profile, 0, cumulative=30))
                     print()
                     print(profiles[-1])
 

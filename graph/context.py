@@ -43,7 +43,8 @@ async def load_roles(session: AsyncSession, principal: Principal, organization_i
     """`apply_roles` in a transaction already scoped (a service account's roles come with its key)."""
     if principal.kind is PrincipalKind.SERVICE_ACCOUNT:
         return
-    apply_roles(principal, (await session.execute(hooks.principal_roles.call(principal, organization_id))).first())
+    statement = hooks.principal_roles.call(principal.id, organization_id)
+    apply_roles(principal, (await session.execute(statement)).first())
 
 
 class RequestContext:
@@ -85,9 +86,7 @@ class RequestContext:
             if principal is not None and organization_id is not None and not self._roles_loaded:
                 # Most requests need the roles: read them in the scope's own statement.
                 # Applied (and refused without a membership) only when asked for.
-                self._roles_row = await apply_scope_reading(
-                    session, organization_id, principal.user_id, lambda org: hooks.principal_roles.call(principal, org)
-                )
+                self._roles_row = await apply_scope_reading(session, organization_id, principal.id, hooks.principal_roles.call)
                 self._roles_read = True
             else:
                 await apply_scope(session, organization_id, principal.user_id if principal else None)

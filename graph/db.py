@@ -8,6 +8,7 @@ one tenant's scope into the next checkout.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -119,19 +120,26 @@ def _scope_values(organization_id: UUID | None, user_id: UUID | None) -> dict[st
     return {"org": str(organization_id) if organization_id else "", "user": str(user_id) if user_id else ""}
 
 
-async def apply_scope_reading(
-    session: AsyncSession, organization_id: UUID, user_id: UUID | None, read: Callable[[Any], Select[Any]]
-) -> Row[Any] | None:
-    """`apply_scope`, and in the same round trip the row of `read(organization)`
-    (the request's roles), read inside that scope: a LATERAL subquery runs after
-    the row that sets the scope, because it depends on it."""
+@functools.cache
+def _scope_reading(read: Callable[[Any, Any], Select[Any]]) -> Select[Any]:
+    # Built once: a statement object is hashed for SQLAlchemy's compiled cache on
+    # every execution, which costs less when it is the same object.
     scope = select(
         func.set_config("app.org_id", bindparam("org"), True).label("org"),
         func.set_config("app.user_id", bindparam("user"), True).label("usr"),
     ).subquery("scope")
-    row = read(cast(scope.c.org, PgUUID)).lateral("scoped")
-    statement = select(row).select_from(scope.outerjoin(row, true()))
-    return (await session.execute(statement, _scope_values(organization_id, user_id))).first()
+    row = read(bindparam("reader", type_=PgUUID(as_uuid=True)), cast(scope.c.org, PgUUID)).lateral("scoped")
+    return select(row).select_from(scope.outerjoin(row, true()))
+
+
+async def apply_scope_reading(
+    session: AsyncSession, organization_id: UUID, user_id: UUID, read: Callable[[Any, Any], Select[Any]]
+) -> Row[Any] | None:
+    """`apply_scope`, and in the same round trip the row of `read(user, organization)`
+    (the request's roles), read inside that scope: a LATERAL subquery runs after
+    the row that sets the scope, because it depends on it."""
+    values = {**_scope_values(organization_id, user_id), "reader": user_id}
+    return (await session.execute(_scope_reading(read), values)).first()
 
 
 async def apply_scope(session: AsyncSession, organization_id: UUID | None, user_id: UUID | None) -> None:

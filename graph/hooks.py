@@ -3,7 +3,7 @@ imported, never imported by name: the platform sits under the domains.
 
     # domains/organizations/service/access.py
     @hooks.principal_roles.provide
-    def roles_statement(principal, organization_id) -> Select: ...
+    def roles_statement(user_id, organization_id) -> Select: ...
 
 Each hook is provided exactly once; `Platform.start` refuses to start while one
 is missing (domains are imported by discovery, `app.discovery.load_domains`).
@@ -47,11 +47,12 @@ class Hook(Generic[F]):
         return self._fn
 
 
-# The statement reading a user's membership in an organization (given as a SQL
-# expression, so the request can read it in its scope's own statement): one row
-# with `roles` and a column per registered relation (graph/auth/principal.RELATIONS),
-# none without a membership. graph/context.py applies it to the principal.
-principal_roles: Hook[Callable[[Principal, Any], Select[Any]]] = Hook("the roles of a principal in an organization")
+# The statement reading a user's membership in an organization (both given as SQL
+# expressions, so it is built once with parameters and the request reads it in its
+# scope's own statement): one row with `roles` and a column per registered relation
+# (graph/auth/principal.RELATIONS), none without a membership. graph/context.py
+# applies it to the principal.
+principal_roles: Hook[Callable[[Any, Any], Select[Any]]] = Hook("the roles of a user in an organization")
 
 
 # Add one audit row to `session` (keyword arguments: organization_id, actor_kind,

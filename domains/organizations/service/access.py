@@ -16,11 +16,11 @@ from graph.auth.principal import RELATIONS, Principal
 
 
 @hooks.principal_roles.provide
-def roles_statement(principal: Principal, organization_id: Any) -> Select[Any]:
+def roles_statement(user_id: Any, organization_id: Any) -> Select[Any]:
     """A user's roles, and the relations other domains registered, from their
     membership in `organization_id` (a service account's roles come with its key)."""
-    return select(Membership.roles, *(fn(principal.id).label(name) for name, fn in RELATIONS.items())).where(
-        Membership.organization_id == organization_id, Membership.user_id == principal.id
+    return select(Membership.roles, *(fn(user_id).label(name) for name, fn in RELATIONS.items())).where(
+        Membership.organization_id == organization_id, Membership.user_id == user_id
     )
 
 
