@@ -331,8 +331,8 @@ class Builder:
         where = [target.c[spec.key] == row.c.id, *(adapt(c) for c in spec.filters(entry.data, visible))]
         sort, key = target.c[getattr(spec.model, page.sort).key], target.c.id
         if entry.after is not None:
-            position = tuple_(*entry.after)
-            where.append(tuple_(sort, key) < position if page.descending else tuple_(sort, key) > position)
+            seen = tuple_(*entry.after)
+            where.append(tuple_(sort, key) < seen if page.descending else tuple_(sort, key) > seen)
         order = [sort.desc(), key.desc()] if page.descending else [sort.asc(), key.asc()]
         rows = (
             select(target, func.row_number().over(order_by=order).label("hestami_position"))
@@ -405,7 +405,7 @@ def _entry_key(entry: Any) -> Any:
 
 
 def _nested_key(entries: Any) -> Any:
-    out = []
+    out: list[tuple[Any, ...]] = []
     for name, what in entries:
         if isinstance(what, Typename):
             out.append((name, "t", what.name))

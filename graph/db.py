@@ -139,7 +139,8 @@ async def apply_scope_reading(
     (the request's roles), read inside that scope: a LATERAL subquery runs after
     the row that sets the scope, because it depends on it."""
     values = {**_scope_values(organization_id, user_id), "reader": user_id}
-    return (await session.execute(_scope_reading(read), values)).first()
+    row: Row[Any] | None = (await session.execute(_scope_reading(read), values)).first()
+    return row
 
 
 async def apply_scope(session: AsyncSession, organization_id: UUID | None, user_id: UUID | None) -> None:
