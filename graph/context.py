@@ -31,11 +31,15 @@ if TYPE_CHECKING:
 
 
 def apply_roles(principal: Principal, row: Row[Any] | None) -> None:
-    """Set a user's roles and relations from their membership row (`hooks.principal_roles`);
-    FORBIDDEN without one. Read on every request, so removing a member takes effect at once."""
+    """Set a user's roles (the membership's, and those another domain grants while
+    its condition holds, e.g. a current board seat) and relations from their
+    membership row (`hooks.principal_roles`); FORBIDDEN without one. Read on every request, so removing a member takes effect at once."""
     if row is None or row[0] is None:
         raise Forbidden("You are not a member of the active organization.")
-    principal.roles = list(row[0])
+    roles = list(row[0])
+    granted = row[1 + len(RELATIONS) :]
+    roles += [name for name, held in zip(ROLE_GRANTS, granted, strict=True) if held and name not in roles]
+    principal.roles = roles
     principal.relations = {name: [str(v) for v in row[i + 1] or ()] for i, name in enumerate(RELATIONS)}
 
 

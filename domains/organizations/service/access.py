@@ -12,16 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domains.organizations.models import Membership
 from domains.organizations.service import api_keys
 from graph import hooks
-from graph.auth.principal import RELATIONS, Principal
+from graph.auth.principal import RELATIONS, ROLE_GRANTS, Principal
 
 
 @hooks.principal_roles.provide
 def roles_statement(user_id: Any, organization_id: Any) -> Select[Any]:
-    """A user's roles, and the relations other domains registered, from their
+    """A user's roles, the relations other domains registered, and whether each
+    role another domain grants from its own rows (a board seat) holds, from their
     membership in `organization_id` (a service account's roles come with its key)."""
-    return select(Membership.roles, *(fn(user_id).label(name) for name, fn in RELATIONS.items())).where(
-        Membership.organization_id == organization_id, Membership.user_id == user_id
-    )
+    return select(
+        Membership.roles,
+        *(fn(user_id).label(name) for name, fn in RELATIONS.items()),
+        *(fn(user_id).label(f"grant_{name}") for name, fn in ROLE_GRANTS.items()),
+    ).where(Membership.organization_id == organization_id, Membership.user_id == user_id)
 
 
 @hooks.api_key_principal.provide
