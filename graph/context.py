@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph import hooks
-from graph.auth.principal import RELATIONS, Principal, PrincipalKind
+from graph.auth.principal import RELATIONS, ROLE_GRANTS, Principal, PrincipalKind
 from graph.authz import ListFilters
 from graph.db import apply_scope, apply_scope_reading
 from graph.errors import Forbidden, OrganizationNotSelected, Unauthenticated
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 def apply_roles(principal: Principal, row: Row[Any] | None) -> None:
     """Set a user's roles (the membership's, and those another domain grants while
     its condition holds, e.g. a current board seat) and relations from their
-    membership row (`hooks.principal_roles`); FORBIDDEN without one. Read on every request, so removing a member takes effect at once."""
+    membership row (`hooks.principal_roles`); FORBIDDEN without one. Read on every
+    request, so removing a member takes effect at once."""
     if row is None or row[0] is None:
         raise Forbidden("You are not a member of the active organization.")
     roles = list(row[0])
