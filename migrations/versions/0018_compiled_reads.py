@@ -10,13 +10,13 @@ Both are single-expression SQL functions, so the planner inlines them: no
 function call per value.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017b
 """
 
 from alembic import op
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017b"
 branch_labels = None
 depends_on = None
 
