@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     max_concurrent_password_hashes: int = 4
     # Units charged per transaction (one durable step) when a levy posts.
     levy_batch_units: int = Field(250, ge=1, le=5000)
+    # How long a day lasts in the durable timers of violations and ARC requests
+    # (cure periods, decision deadlines, deemed approval): a day, except in tests.
+    workflow_day_seconds: float = Field(86400.0, gt=0)
 
     # Test-only fault injection: after a mutation's effect commits, touch this
     # file and hang, so a crash test can SIGKILL the server at exactly that point.
