@@ -72,8 +72,12 @@ ViolationRuleCreateInput = derive(
     extra={
         "repeat_window_days": (
             int,
-            Field(365, ge=0, le=3650, description="A violation of this rule at the same unit within this many days is a "
-                  "repeat (default 365)."),
+            Field(
+                365,
+                ge=0,
+                le=3650,
+                description="A violation of this rule at the same unit within this many days is a repeat (default 365).",
+            ),
         )
     },
     examples=[
@@ -100,7 +104,7 @@ ViolationRuleUpdateInput = derive(
     ["id", *[f for f in _RULE if f != "code"], "repeat_window_days", "is_active"],
     doc="Changes to a rule; only the fields given change (null clears a fine). Violations already decided keep their "
     "decided fine; retiring a rule (isActive false) stops new notices citing it.",
-    optional=tuple(f for f in _RULE if f != "code") + ("repeat_window_days", "is_active"),
+    optional=(*[f for f in _RULE if f != "code"], "repeat_window_days", "is_active"),
     constraints=_RULE_LIMITS,
 )
 
@@ -179,6 +183,7 @@ ViolationRead = derive(
     },
 )
 
+
 class ViolationObserveInput(ApiModel):
     """A sighting of a rule violated at a unit (a drive-by inspection, a
     complaint). An open violation of the same rule at the same unit takes it
@@ -226,8 +231,10 @@ class ViolationNoticeCheckInput(ApiModel):
 class NoticeCheck(ApiModel):
     """One check before a notice goes out."""
 
-    check: str = Field(description="What is checked: rule_active, status, unit_active, owners_known, mailing_address, "
-                       "email_consent or delivery_method.")
+    check: str = Field(
+        description="What is checked: rule_active, status, unit_active, owners_known, mailing_address, "
+        "email_consent or delivery_method."
+    )
     ok: bool = Field(description="Whether it passes.")
     code: str | None = Field(None, description="The error code sending would be refused with, when it fails.")
     message: str = Field(description="What was found.")
@@ -238,8 +245,11 @@ class NoticeRecipient(ApiModel):
 
     party_id: PartyId = Field(description="The owner.")
     name: str = Field(description="The owner's name.")
-    address: str | None = Field(None, description="Where the notice goes: the owner's mailing address, the unit's "
-                                "address for an owner living there, or the email address; null when unknown.")
+    address: str | None = Field(
+        None,
+        description="Where the notice goes: the owner's mailing address, the unit's "
+        "address for an owner living there, or the email address; null when unknown.",
+    )
 
 
 class NoticeChecks(ApiModel):
@@ -276,8 +286,7 @@ class ViolationHearingInput(ApiModel):
     """A hearing before the board, and its notice to the owners."""
 
     id: ViolationId = Field(description="The violation.")
-    hearing_on: date = Field(description="Day of the hearing; at least the jurisdiction's hearing_notice_days after the "
-                             "notice.")
+    hearing_on: date = Field(description="Day of the hearing; at least the jurisdiction's hearing_notice_days after the notice.")
     notice_sent_on: date = Field(description="Day the hearing notice was sent (not in the future).")
     method: Method = Field(description=_METHOD)
     note: str | None = Field(None, max_length=4000, description="Time, place and anything else the notice says.")
@@ -291,8 +300,7 @@ class ViolationDecideInput(ApiModel):
     outcome: HearingOutcome = Field(description="Fine (the rule's scheduled amount), no fine, or more time to cure.")
     fine_amount: Decimal | None = Field(
         None,
-        description="Only where the jurisdiction does not require a published schedule: an amount other than the "
-        "schedule's.",
+        description="Only where the jurisdiction does not require a published schedule: an amount other than the schedule's.",
         **_FINE,
     )
     cure_days: int | None = Field(None, ge=1, le=365, description="Days to cure from the decision's delivery (more_time).")

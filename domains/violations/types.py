@@ -31,19 +31,19 @@ class ViolationRelations:
     @strawberry.field(description="Every step so far, oldest first.")
     async def events(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ViolationEventType]:
         if isinstance(getattr(root, "events", None), list):  # an operation's result carries them
-            return root.events  # type: ignore[no-any-return]
+            return root.events
         return await info.context.loaders.by_column(ViolationEvent, "violation_id", order_by="seq").load(root.id)
 
     @strawberry.field(description="Every sighting, oldest first.")
     async def observations(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ViolationObservationType]:
         if isinstance(getattr(root, "observations", None), list):
-            return root.observations  # type: ignore[no-any-return]
+            return root.observations
         return await info.context.loaders.by_column(ViolationObservation, "violation_id").load(root.id)
 
     @strawberry.field(description="Fines posted, oldest first.")
     async def fines(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ViolationFineType]:
         if isinstance(getattr(root, "fines", None), list):
-            return root.fines  # type: ignore[no-any-return]
+            return root.fines
         return await info.context.loaders.by_column(ViolationFine, "violation_id", order_by="fined_on").load(root.id)
 
 

@@ -77,4 +77,3 @@ async def violation_lifecycle_workflow(organization_id: str, violation_id: str, 
         event = await DBOS.recv_async(topic=violations.TOPIC, timeout_seconds=days * day_seconds)
         if event is None and plan["action"] is not None:
             await act_violation_step(organization_id, violation_id, plan["action"], plan["due"])
-

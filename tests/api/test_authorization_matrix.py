@@ -304,6 +304,39 @@ async def _register(w: World) -> dict[str, Any]:
     return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
+async def _violation_rule(w: World, **more: Any) -> dict[str, Any]:
+    c = await w.community()
+    if "violation_rule" not in c.extra:
+        body = {
+            "associationId": c.association,
+            "code": "MATRIX-1",
+            "title": "Trash cans",
+            "documentReference": "Rules §3",
+            "noticeText": "Store trash cans out of sight.",
+            "actionToResolve": "Move the cans.",
+            "curable": True,
+            "cureDays": 7,
+            "fineFirst": "50.00",
+        }
+        c.violation_rule = (await w.api.call("violationRule/v1/create", body, w.admin))["id"]
+    return {"id": c.violation_rule, **more}
+
+
+async def _sighting(w: World) -> dict[str, Any]:
+    c = await w.community()
+    rule = (await _violation_rule(w))["id"]
+    return {"unitId": c.unit, "ruleId": rule, "observedOn": "2026-01-10", "description": "Cans at the curb"}
+
+
+async def _violation(w: World, **more: Any) -> dict[str, Any]:
+    """The matrix unit's open violation (every sighting joins it)."""
+    observed = await w.api.call("violation/v1/observe", await _sighting(w), w.admin)
+    return {"id": observed["violation"]["id"], **more}
+
+
+STEP = "2026-01-11"
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -402,6 +435,37 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "violationRule/v1/create": (
+        lambda w: _by_association(
+            w,
+            code=_unique("R")[:12].upper(),
+            title="Noise",
+            documentReference="Rules §5",
+            noticeText="Quiet hours are 10pm to 7am.",
+            actionToResolve="Keep quiet hours.",
+            curable=False,
+        ),
+        {"admin", "manager", "board_member"},
+    ),
+    "violationRule/v1/update": (lambda w: _violation_rule(w, title="Trash cans"), {"admin", "manager", "board_member"}),
+    "violationRule/v1/get": (_violation_rule, STAFF),
+    "violationRule/v1/list": (_by_association, ANY_ROLE),
+    "violation/v1/observe": (_sighting, WRITERS),
+    "violation/v1/checkNotice": (lambda w: _violation(w, method="first_class_mail"), WRITERS),
+    "violation/v1/sendNotice": (lambda w: _violation(w, method="first_class_mail", sentOn=STEP), WRITERS),
+    "violation/v1/reinspect": (lambda w: _violation(w, inspectedOn=STEP, cured=False), WRITERS),
+    "violation/v1/scheduleHearing": (
+        lambda w: _violation(w, hearingOn="2026-02-01", noticeSentOn=STEP, method="first_class_mail"),
+        WRITERS,
+    ),
+    "violation/v1/decide": (lambda w: _violation(w, heldOn=STEP, outcome="no_fine"), {"admin", "board_member"}),
+    "violation/v1/deliverDecision": (lambda w: _violation(w, deliveredOn=STEP, method="first_class_mail"), WRITERS),
+    "violation/v1/respond": (lambda w: _violation(w, text="matrix"), set()),
+    "violation/v1/appeal": (lambda w: _violation(w, reason="matrix"), set()),
+    "violation/v1/decideAppeal": (lambda w: _violation(w, upheld=True), {"admin", "board_member"}),
+    "violation/v1/dismiss": (lambda w: _violation(w, reason="matrix"), {"admin", "manager", "board_member"}),
+    "violation/v1/get": (_violation, STAFF),
+    "violation/v1/list": (_by_association, ANY_ROLE),
 }
 
 

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -536,6 +536,81 @@ async def _jurisdiction_rule_override(sessions, tenant, shared):
     }
 
 
+async def _violation_rule(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "code": f"R{_n() % 10**9}",
+        "title": "Lawn",
+        "document_reference": "CC&Rs §7.3",
+        "notice_text": "Mow the lawn.",
+        "action_to_resolve": "Mow it.",
+        "curable": True,
+        "cure_days": 14,
+        "fine_first": Decimal("100.00"),
+        "repeat_window_days": 365,
+        "is_active": True,
+    }
+
+
+async def _violation(sessions, tenant, shared):
+    violation = uuid.uuid4()
+    return {
+        "id": violation,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "rule_id": await parent(sessions, tenant, shared, "violation_rules"),
+        "status": "observed",
+        "description": "Tall grass",
+        "observed_on": date(2026, 1, 15),
+        "is_repeat": False,
+        "jurisdiction": "US-CA",
+        "rules_used": json.dumps({"jurisdiction": "US-CA", "asOf": "2026-01-15", "rules": {}}),
+        "workflow_id": f"violation-{violation}",
+    }
+
+
+async def _violation_child(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "violation_id": await parent(sessions, tenant, shared, "violations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
+async def _violation_observation(sessions, tenant, shared):
+    return await _violation_child(sessions, tenant, shared) | {
+        "observed_on": date(2026, 1, 15),
+        "observed_by": tenant.user,
+        "description": "Tall grass",
+        "photo_refs": ["photo-1"],
+        "is_duplicate": False,
+    }
+
+
+async def _violation_event(sessions, tenant, shared):
+    return await _violation_child(sessions, tenant, shared) | {
+        "kind": "observed",
+        "to_status": "observed",
+        "occurred_on": date(2026, 1, 15),
+        "actor_id": tenant.user,
+        "details": json.dumps({}),
+    }
+
+
+async def _violation_fine(sessions, tenant, shared):
+    return await _violation_child(sessions, tenant, shared) | {
+        "kind": "first",
+        "fined_on": date(2026, 1, 15) + timedelta(days=_n() % 1000),
+        "amount": Decimal("1.00"),
+        "owner_ledger_entry_id": await parent(sessions, tenant, shared, "owner_ledger_entries"),
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -642,6 +717,11 @@ FACTORIES: dict[str, Factory] = {
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
     "jurisdiction_rule_overrides": _jurisdiction_rule_override,
+    "violation_rules": _violation_rule,
+    "violations": _violation,
+    "violation_observations": _violation_observation,
+    "violation_events": _violation_event,
+    "violation_fines": _violation_fine,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -665,6 +745,15 @@ CASTS: dict[str, dict[str, str]] = {
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
+    "violation_rules": {"continuing_period": "fine_period"},
+    "violations": {"status": "violation_status", "rules_used": "jsonb"},
+    "violation_events": {
+        "kind": "violation_event_kind",
+        "from_status": "violation_status",
+        "to_status": "violation_status",
+        "details": "jsonb",
+    },
+    "violation_fines": {"kind": "fine_kind"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -695,6 +784,12 @@ REVOKED: dict[str, frozenset[str]] = {
     "invoice_lines": frozenset({"UPDATE", "DELETE"}),
     "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
     "vendor_payments": frozenset({"UPDATE", "DELETE"}),
+    # Violations: sightings, steps and fines are history; rules and violations are never deleted.
+    "violation_rules": frozenset({"DELETE"}),
+    "violations": frozenset({"DELETE"}),
+    "violation_observations": frozenset({"UPDATE", "DELETE"}),
+    "violation_events": frozenset({"UPDATE", "DELETE"}),
+    "violation_fines": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

@@ -59,15 +59,13 @@ async def member(api: Api, admin: Caller, org: str, roles: list[str]) -> Caller:
 
 
 async def open_enforcement(
-    api: Api, region: str = "CA", units: int = 2, rule: dict[str, Any] | None = None, overrides: list[dict[str, Any]] = ()
+    api: Api, region: str = "CA", units: int = 2, rule: dict[str, Any] | None = None, overrides: tuple[dict[str, Any], ...] = ()
 ) -> Enforcement:
     """An association in `region` (US) with `units` units, each owned and lived
     in by one party, the standard chart, and rule LND-01 (or `rule`);
     `overrides` are governing-document rules set before anything is observed."""
     admin, org = await api.admin_of_new_org()
-    association = (
-        await api.call("association/v1/create", ASSOCIATION | {"code": "ENF", "region": region}, admin)
-    )["id"]
+    association = (await api.call("association/v1/create", ASSOCIATION | {"code": "ENF", "region": region}, admin))["id"]
     rows = [unit_fields(f"{i + 1}") for i in range(units)]
     unit_ids = (await api.call("unit/v1/bulkImport", {"associationId": association, "rows": rows}, admin))["unitIds"]
     parties = []
@@ -90,7 +88,9 @@ async def open_enforcement(
             {"unitId": unit, "partyId": party, "interest": "1", "startsOn": "2020-01-01", "isPrimary": True},
             admin,
         )
-        await api.call("resident/v1/create", {"unitId": unit, "partyId": party, "kind": "owner", "movedInOn": "2020-01-01"}, admin)
+        await api.call(
+            "resident/v1/create", {"unitId": unit, "partyId": party, "kind": "owner", "movedInOn": "2020-01-01"}, admin
+        )
     chart = await api.call("chartOfAccounts/v1/install", {"associationId": association}, admin)
     for o in overrides:
         await api.call("jurisdictionRuleOverride/v1/set", {"id": association} | o, admin)
@@ -98,7 +98,15 @@ async def open_enforcement(
     board = await member(api, admin, org, ["board_member"])
     created = await api.call("violationRule/v1/create", {"associationId": association} | (rule or LAWN), admin)
     return Enforcement(
-        admin, manager, board, org, association, unit_ids, parties, {a["number"]: a["id"] for a in chart["accounts"]}, created["id"]
+        admin,
+        manager,
+        board,
+        org,
+        association,
+        unit_ids,
+        parties,
+        {a["number"]: a["id"] for a in chart["accounts"]},
+        created["id"],
     )
 
 
@@ -137,7 +145,9 @@ async def wait_status(api: Api, e: Enforcement, violation: str, status: str, tim
 async def noticed(api: Api, e: Enforcement, unit: int = 0, sent: int = -50, **more: Any) -> dict[str, Any]:
     """A violation observed 60 days ago whose notice went out `sent` days from today."""
     v = (await observe(api, e, unit, **more))["violation"]
-    return await api.call("violation/v1/sendNotice", {"id": v["id"], "method": "first_class_mail", "sentOn": day(sent)}, e.manager)
+    return await api.call(
+        "violation/v1/sendNotice", {"id": v["id"], "method": "first_class_mail", "sentOn": day(sent)}, e.manager
+    )
 
 
 async def uncured(api: Api, e: Enforcement, unit: int = 0, **more: Any) -> dict[str, Any]:
@@ -160,5 +170,7 @@ async def fined(api: Api, e: Enforcement, unit: int = 0, **more: Any) -> dict[st
     """A violation fined at yesterday's hearing, decision delivered today, fine posted."""
     v = await heard(api, e, unit, **more)
     await api.call("violation/v1/decide", {"id": v["id"], "heldOn": day(-1), "outcome": "fine"}, e.board)
-    await api.call("violation/v1/deliverDecision", {"id": v["id"], "deliveredOn": day(0), "method": "first_class_mail"}, e.manager)
+    await api.call(
+        "violation/v1/deliverDecision", {"id": v["id"], "deliveredOn": day(0), "method": "first_class_mail"}, e.manager
+    )
     return await wait_status(api, e, v["id"], "fined")

@@ -28,7 +28,12 @@ async def test_hearing_notice_days(api, region, days, citation) -> None:
     r = await api.rpc("violation/v1/scheduleHearing", short, token=e.manager.token, key="short")
     assert code(r) == (422, "HEARING_NOTICE_TOO_SHORT"), r.text
     details = r.json()["error"]["details"]
-    assert (details["key"], details["value"], details["given"], details["source"]) == ("hearing_notice_days", days, days - 1, "statute")
+    assert (details["key"], details["value"], details["given"], details["source"]) == (
+        "hearing_notice_days",
+        days,
+        days - 1,
+        "statute",
+    )
     assert details["citation"].startswith(citation) and citation in r.json()["error"]["message"]
     # Nothing moved: no fine can follow a hearing that was never scheduled.
     assert (await get(api, e, v["id"]))["status"] == "uncured"
@@ -46,7 +51,7 @@ async def _uncured(api, e, method: str):
 
 async def test_hearing_notice_days_stricter_in_the_governing_documents(api) -> None:
     e = await open_enforcement(
-        api, "CA", overrides=[{"key": "hearing_notice_days", "days": 30, "documentReference": "Bylaws §9.2"}]
+        api, "CA", overrides=({"key": "hearing_notice_days", "days": 30, "documentReference": "Bylaws §9.2"},)
     )
     v = await uncured(api, e)
     assert v["rulesUsed"]["rules"]["hearing_notice_days"] | {"citation": None} == {
@@ -131,9 +136,7 @@ async def test_fine_schedule_required(api) -> None:
 async def test_max_fine(api) -> None:
     """No statute here caps a fine; governing documents that set max_fine do,
     and a fine above it is refused (and a continuing fine is cut to it)."""
-    e = await open_enforcement(
-        api, "CA", overrides=[{"key": "max_fine", "amount": "75.00", "documentReference": "CC&Rs §12.1"}]
-    )
+    e = await open_enforcement(api, "CA", overrides=({"key": "max_fine", "amount": "75.00", "documentReference": "CC&Rs §12.1"},))
     v = await heard(api, e)
     r = await api.rpc("violation/v1/decide", {"id": v["id"], "heldOn": day(0), "outcome": "fine"}, token=e.board.token, key="m")
     assert code(r) == (422, "FINE_ABOVE_MAXIMUM")
@@ -161,7 +164,9 @@ async def test_notice_delivery_methods(api, region, refused, allowed) -> None:
 
 async def test_notice_methods_narrowed_by_the_governing_documents(api) -> None:
     e = await open_enforcement(
-        api, "CA", overrides=[{"key": "notice_delivery_methods", "methods": ["personal_delivery"], "documentReference": "Rules §2"}]
+        api,
+        "CA",
+        overrides=({"key": "notice_delivery_methods", "methods": ["personal_delivery"], "documentReference": "Rules §2"},),
     )
     v = (await observe(api, e))["violation"]
     checks = await api.call("violation/v1/checkNotice", {"id": v["id"], "method": "first_class_mail"}, e.manager)

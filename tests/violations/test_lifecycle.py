@@ -121,7 +121,10 @@ async def test_steps_out_of_order_are_refused(api) -> None:
     )
     assert code(r) == (422, "DATE_IN_FUTURE")
     r = await api.rpc(
-        "violation/v1/sendNotice", {"id": v["id"], "method": "first_class_mail", "sentOn": day(-61)}, token=e.manager.token, key="b"
+        "violation/v1/sendNotice",
+        {"id": v["id"], "method": "first_class_mail", "sentOn": day(-61)},
+        token=e.manager.token,
+        key="b",
     )
     assert code(r) == (422, "DATE_OUT_OF_ORDER")
     assert (await get(api, e, v["id"]))["status"] == "observed"
@@ -134,7 +137,9 @@ async def test_steps_out_of_order_are_refused(api) -> None:
 async def test_no_fine_closes_and_more_time_sends_back_to_cure(api) -> None:
     e = await open_enforcement(api, "CA", units=2)
     a = await heard(api, e, 0)
-    await api.call("violation/v1/decide", {"id": a["id"], "heldOn": day(-1), "outcome": "no_fine", "note": "Owner was ill"}, e.board)
+    await api.call(
+        "violation/v1/decide", {"id": a["id"], "heldOn": day(-1), "outcome": "no_fine", "note": "Owner was ill"}, e.board
+    )
     closed = await api.call(
         "violation/v1/deliverDecision", {"id": a["id"], "deliveredOn": day(0), "method": "first_class_mail"}, e.manager
     )
@@ -173,7 +178,10 @@ async def test_a_notice_goes_only_where_it_can_reach(api) -> None:
     failing = {c["check"]: c["code"] for c in checks["checks"] if not c["ok"]}
     assert failing == {"mailing_address": "MAILING_ADDRESS_UNKNOWN"}
     r = await api.rpc(
-        "violation/v1/sendNotice", {"id": other["id"], "method": "first_class_mail", "sentOn": day(0)}, token=e.manager.token, key="m"
+        "violation/v1/sendNotice",
+        {"id": other["id"], "method": "first_class_mail", "sentOn": day(0)},
+        token=e.manager.token,
+        key="m",
     )
     assert code(r) == (422, "MAILING_ADDRESS_UNKNOWN")
     # By email: the owner has an address but never consented to electronic delivery.
@@ -182,12 +190,17 @@ async def test_a_notice_goes_only_where_it_can_reach(api) -> None:
     )
     assert code(r) == (422, "EMAIL_NOT_CONSENTED")
     await api.call("party/v1/update", {"id": e.parties[1], "mailingAddress": "PO Box 9\nReno, NV 89501"}, e.admin)
-    sent = await api.call("violation/v1/sendNotice", {"id": other["id"], "method": "first_class_mail", "sentOn": day(0)}, e.manager)
+    sent = await api.call(
+        "violation/v1/sendNotice", {"id": other["id"], "method": "first_class_mail", "sentOn": day(0)}, e.manager
+    )
     assert sent["events"][-1]["details"]["recipients"][0]["address"] == "PO Box 9\nReno, NV 89501"
     # A retired rule is cited by no new notice.
     await api.call("violationRule/v1/update", {"id": e.rule, "isActive": False}, e.manager)
     found = await api.call("violation/v1/reinspect", {"id": v["id"], "inspectedOn": day(-30), "cured": False}, e.manager)
     r = await api.rpc(
-        "violation/v1/sendNotice", {"id": found["id"], "method": "first_class_mail", "sentOn": day(0)}, token=e.manager.token, key="r"
+        "violation/v1/sendNotice",
+        {"id": found["id"], "method": "first_class_mail", "sentOn": day(0)},
+        token=e.manager.token,
+        key="r",
     )
     assert code(r) == (422, "RULE_INACTIVE")

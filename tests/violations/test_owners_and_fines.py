@@ -27,7 +27,11 @@ async def test_an_owner_sees_their_own_violations_and_answers_them(api) -> None:
     tenant_party = await api.call(
         "party/v1/create", {"kind": "person", "name": "Tess", "deliveryPreference": "postal", "userId": tenant.user_id}, e.admin
     )
-    await api.call("resident/v1/create", {"unitId": e.units[0], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": day(-5)}, e.admin)
+    await api.call(
+        "resident/v1/create",
+        {"unitId": e.units[0], "partyId": tenant_party["id"], "kind": "tenant", "movedInOn": day(-5)},
+        e.admin,
+    )
     await api.select(tenant, e.org)
     mine = (await observe(api, e, 0))["violation"]
     theirs = (await observe(api, e, 1))["violation"]

@@ -223,7 +223,9 @@ async def credit_fine(
     on its own income account and fund, applied to it while it is open."""
     _, book = await _book_for(session, organization_id, entry.unit_id, posted_by)
     assert entry.account_id is not None, "a fine is a charge on an income account"
-    lot = book.lot(entry.unit_id, EntryKind.CREDIT, entry.amount, on=on, fund_id=entry.fund_id, account_id=entry.account_id, memo=memo)
+    lot = book.lot(
+        entry.unit_id, EntryKind.CREDIT, entry.amount, on=on, fund_id=entry.fund_id, account_id=entry.account_id, memo=memo
+    )
     target = book.charges.get(entry.id)
     if target is not None and target.open > 0:
         book.apply(lot, target, min(entry.amount, target.open), on)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domains.violations.models import Violation
+from domains.violations.models import Violation, ViolationEventKind
 from domains.violations.schemas import (
     NoticeChecks,
     ViolationAppealDecideInput,
@@ -37,7 +37,6 @@ from graph.operations import operation
 
 async def _with_details(ctx: OperationContext, rows: Sequence[Violation]) -> list[Any]:
     """Violations as API models with their events, observations and fines (three statements)."""
-    await ctx.session.flush()  # the step's event, written just now
     ids = [v.id for v in rows]
     events, observations = await violations.details_of(ctx.session, ids)
     posted = await fines.of(ctx.session, ids)
@@ -56,11 +55,15 @@ async def _with_details(ctx: OperationContext, rows: Sequence[Violation]) -> lis
 async def _stepped(ctx: OperationContext, violation: Violation, event: Any) -> ViolationRead:
     """After a step: wake the workflow, say what changed in the audit row, answer the violation."""
     ctx.send(violation.workflow_id, TOPIC, {"step": event.kind.value})
-    ctx.audit_summary = {"step": event.kind.value, "from": event.from_status.value if event.from_status else None,
-                         "to": event.to_status.value, "on": event.occurred_on.isoformat()}
+    ctx.audit_summary = {
+        "step": event.kind.value,
+        "from": event.from_status.value if event.from_status else None,
+        "to": event.to_status.value,
+        "on": event.occurred_on.isoformat(),
+    }
     if (rule := event.details.get("rule")) is not None:
         ctx.audit_summary["rule"] = {"key": rule["key"], "value": rule["value"], "citation": rule["citation"]}
-    return (await _with_details(ctx, [violation]))[0]  # type: ignore[no-any-return]
+    return (await _with_details(ctx, [violation]))[0]
 
 
 @operation(
@@ -273,12 +276,12 @@ async def decide_appeal(ctx: OperationContext, data: ViolationAppealDecideInput)
     fines resume; overturned, every fine of the violation is credited back on
     the owner's ledger and the violation closes."""
     violation = await violations.lock(ctx.session, data.id)
-    violations.allowed(violation, violations.ViolationEventKind.APPEAL_DECIDED)
+    violations.allowed(violation, ViolationEventKind.APPEAL_DECIDED)
     if data.upheld:
         event = violations.move(
             ctx.session,
             violation,
-            violations.ViolationEventKind.APPEAL_DECIDED,
+            ViolationEventKind.APPEAL_DECIDED,
             violations.S.FINED,
             today(),
             actor(ctx),
@@ -322,7 +325,7 @@ async def dismiss(ctx: OperationContext, data: ViolationDismissInput) -> Violati
 async def get_violation(ctx: OperationContext, data: ViolationGetInput) -> ViolationRead:
     """One violation with its history (every step: who, when, from and to, why,
     the rules checked), its sightings and its fines. Owners read their own units'."""
-    return (await _with_details(ctx, [ctx.target]))[0]  # type: ignore[no-any-return]
+    return (await _with_details(ctx, [ctx.target]))[0]
 
 
 @operation(
@@ -340,5 +343,4 @@ async def list_violations(ctx: OperationContext, data: ViolationListInput) -> Vi
     sightings and fines; optionally of one unit, one rule, one status, or only
     open or ended ones. An owner sees only their own units' violations."""
     rows, page = await violations.violation_page(ctx.session, data, await ctx.visible("violation", "read", Violation))
-    return with_nodes(as_connection(ViolationConnection, rows, page), await _with_details(ctx, rows[: page.first]))  # type: ignore[no-any-return]
-
+    return with_nodes(as_connection(ViolationConnection, rows, page), await _with_details(ctx, rows[: page.first]))

@@ -99,7 +99,12 @@ async def _post(
         on,
         None,
         None,
-        {"kind": kind.value, "amount": str(amount), "ownerLedgerEntryId": encode("ole", entry.id), "fineId": encode("vfn", fine.id)},
+        {
+            "kind": kind.value,
+            "amount": str(amount),
+            "ownerLedgerEntryId": encode("ole", entry.id),
+            "fineId": encode("vfn", fine.id),
+        },
     )
     durable.audit(
         session,
@@ -158,7 +163,9 @@ async def overturn(session: AsyncSession, violation: Violation, on: date, note: 
         entry = await session.get(OwnerLedgerEntry, fine.owner_ledger_entry_id)
         assert entry is not None
         credits.append(
-            await owner_ledger.credit_fine(session, violation.organization_id, entry, max(on, entry.entry_date), "appeal: fine overturned", by)
+            await owner_ledger.credit_fine(
+                session, violation.organization_id, entry, max(on, entry.entry_date), "appeal: fine overturned", by
+            )
         )
     violation.resolution = Resolution.OVERTURNED
     violations.move(
@@ -178,7 +185,9 @@ async def of(session: AsyncSession, violation_ids: list[UUID]) -> dict[UUID, lis
     """The fines of violations, oldest first (one statement)."""
     found: dict[UUID, list[ViolationFine]] = defaultdict(list)
     for f in await session.scalars(
-        select(ViolationFine).where(ViolationFine.violation_id.in_(violation_ids)).order_by(ViolationFine.fined_on, ViolationFine.id)
+        select(ViolationFine)
+        .where(ViolationFine.violation_id.in_(violation_ids))
+        .order_by(ViolationFine.fined_on, ViolationFine.id)
     ):
         found[f.violation_id].append(f)
     return found

@@ -257,7 +257,9 @@ async def observe(
         window = data.observed_on - timedelta(days=rule_row.repeat_window_days)
         prior = await session.scalar(
             select(Violation.id)
-            .where(same, Violation.status != S.DISMISSED, Violation.observed_on >= window, Violation.observed_on <= data.observed_on)
+            .where(
+                same, Violation.status != S.DISMISSED, Violation.observed_on >= window, Violation.observed_on <= data.observed_on
+            )
             .order_by(Violation.observed_on.desc(), Violation.created_at.desc())
             .limit(1)
         )
@@ -363,7 +365,13 @@ async def notice_checks(
         f"The violation is {violation.status.value}.",
         f"The violation is {violation.status.value}; a notice needs one of: {', '.join(sorted(s.value for s in starts))}.",
     )
-    add("rule_active", rule_row.is_active, RuleInactive.code, f"Rule {rule_row.code} is active.", f"Rule {rule_row.code} is retired.")
+    add(
+        "rule_active",
+        rule_row.is_active,
+        RuleInactive.code,
+        f"Rule {rule_row.code} is active.",
+        f"Rule {rule_row.code} is retired.",
+    )
     add("unit_active", unit.status is UnitStatus.ACTIVE, UnitInactive.code, "The unit is active.", "The unit is inactive.")
     owners = await recipients(session, unit, today())
     add("owners_known", bool(owners), NoCurrentOwner.code, f"{len(owners)} current owner(s).", "The unit has no current owner.")
@@ -567,7 +575,9 @@ async def decide(session: AsyncSession, violation: Violation, data: Any, by: UUI
             if limit is not None and amount > limit:
                 cited = _cited(violation, "max_fine", amount=str(amount)) if key else {"ruleCap": str(limit)}
                 why = rule(violation, "max_fine")["citation"] if key else f"rule {rule_row.code}'s cap"
-                raise FineAboveMaximum(f"A fine of {amount} is above the maximum {limit}: {why}", field=["fineAmount"], details=cited)
+                raise FineAboveMaximum(
+                    f"A fine of {amount} is above the maximum {limit}: {why}", field=["fineAmount"], details=cited
+                )
         violation.fine_amount = amount
         details |= {"fineAmount": str(amount), "schedule": _cited(violation, "fine_schedule_required")}
     if data.outcome is HearingOutcome.MORE_TIME:
@@ -687,7 +697,9 @@ def end_cure_period(session: AsyncSession, violation: Violation) -> ViolationEve
 async def details_of(
     session: AsyncSession, violation_ids: list[UUID]
 ) -> tuple[dict[UUID, list[ViolationEvent]], dict[UUID, list[ViolationObservation]]]:
-    """Events and observations of violations, oldest first (two statements)."""
+    """Events and observations of violations, oldest first (two statements),
+    the step's own event included (flushed first)."""
+    await session.flush()
     events: dict[UUID, list[ViolationEvent]] = defaultdict(list)
     observations: dict[UUID, list[ViolationObservation]] = defaultdict(list)
     for e in await session.scalars(
