@@ -54,6 +54,16 @@ async def _with_details(ctx: OperationContext, rows: Sequence[Violation]) -> lis
 
 async def _stepped(ctx: OperationContext, violation: Violation, event: Any) -> ViolationRead:
     """After a step: wake the workflow, say what changed in the audit row, answer the violation."""
+    # Started if it isn't running (a violation loaded by the demo seed has none
+    # yet); a start with the id of a running or finished workflow changes nothing.
+    ctx.after_commit.append(
+        {
+            "kind": "start",
+            "name": WORKFLOW,
+            "workflow_id": violation.workflow_id,
+            "args": [str(violation.organization_id), str(violation.id), ctx.platform.settings.workflow_day_seconds],
+        }
+    )
     ctx.send(violation.workflow_id, TOPIC, {"step": event.kind.value})
     ctx.audit_summary = {
         "step": event.kind.value,
