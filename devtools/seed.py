@@ -221,8 +221,9 @@ async def ensure_demo_world(settings: Settings, owner: asyncpg.Connection, org_i
             added += 1
         # Violations in the management company's first association (the demo
         # homeowner's) and in Maple Grove's, where none are yet.
-        enforced = [(org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], 0))] + [
-            (org_ids[MAPLE_GROVE], association_code(rng_seed, org_ids[MAPLE_GROVE], 0, OWN_ASSOCIATION[MAPLE_GROVE]))
+        enforced = [
+            (org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], 0)),
+            (org_ids[MAPLE_GROVE], association_code(rng_seed, org_ids[MAPLE_GROVE], 0, OWN_ASSOCIATION[MAPLE_GROVE])),
         ]
         unenforced = await owner.fetch(
             """SELECT a.organization_id, a.id FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
