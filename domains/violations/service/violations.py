@@ -84,24 +84,6 @@ def today() -> date:
 # --- the rules a violation works under ---------------------------------------
 
 
-def snapshot(jurisdiction: str, as_of: date, rules: Sequence[Any]) -> dict[str, Any]:
-    """The effective rules as kept on a violation: the rule-set version it uses."""
-    kept: dict[str, Any] = {}
-    for rule in rules:
-        field = jurisdiction_rules.VALUE_FIELDS[rule.kind]
-        value = getattr(rule, field)
-        kept[rule.key] = {
-            "kind": rule.kind.value,
-            "value": str(value) if isinstance(value, Decimal) else value,
-            "source": rule.source.value,
-            "citation": rule.citation,
-            "documentReference": rule.document_reference,
-            "jurisdiction": rule.statute.jurisdiction,
-            "effectiveOn": rule.statute.effective_on.isoformat(),
-        }
-    return {"jurisdiction": jurisdiction, "asOf": as_of.isoformat(), "rules": kept}
-
-
 def rule(violation: Violation, key: str) -> dict[str, Any]:
     """One of the jurisdiction rules the violation works under."""
     return dict(violation.rules_used["rules"][key])
@@ -279,7 +261,7 @@ async def observe(
             is_repeat=prior is not None,
             repeat_of_id=prior,
             jurisdiction=jurisdiction,
-            rules_used=snapshot(jurisdiction, data.observed_on, effective),
+            rules_used=jurisdiction_rules.snapshot(jurisdiction, data.observed_on, effective),
             workflow_id=workflow_id(vid),
         )
         session.add(violation)
