@@ -76,11 +76,11 @@ PEOPLE = [
 TRY = {
     "alex.admin@demo.hestami.app": "admin everywhere: memberships, service accounts, the audit log",
     MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations; "
-    "violations (and violationRules) of the first, at every stage",
+    "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee)",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors, "
     "violations (a hearing ahead to decide)",
     OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; "
-    "violations: the notice on their lawn (respond to it)",
+    "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
 }
@@ -390,6 +390,53 @@ async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by
     v = await observed(units[4], lawn, 40, "Dead shrubs in the front bed.")
     await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(39)), by)
     await violations.reinspect(session, v, ViolationReinspectInput(id=v.id, inspected_on=ago(20), cured=True), by)
+    await _review(session, organization_id, association_id, by, homeowner, units)
+
+
+async def _review(
+    session: Any, organization_id: UUID, association_id: UUID, manager: UUID, homeowner: UUID | None, units: list[UUID]
+) -> None:
+    """Two architectural requests: one under review (the demo homeowner's,
+    where they own a unit here), one approved with conditions by the committee,
+    on which the manager sits."""
+    from domains.arc_requests.models import ArcProjectType, ArcVoteChoice, CommitteeRole
+    from domains.arc_requests.schemas import ArcRequestSubmitInput, ArcRequestVoteInput, CommitteeMemberAddInput
+    from domains.arc_requests.service import requests
+    from domains.associations.models import Unit
+    from graph import hooks
+
+    seat = CommitteeMemberAddInput(
+        association_id=association_id, user_id=manager, role=CommitteeRole.CHAIR, started_on=date.today()
+    )
+    await requests.add_member(session, organization_id, seat)
+
+    async def submitted(unit_id: UUID, by: UUID, **data: Any) -> Any:
+        unit = await session.get(Unit, unit_id)
+        request = await requests.submit(session, organization_id, unit, ArcRequestSubmitInput(unit_id=unit_id, **data), by)
+        hooks.workflow_run.call(session, organization_id, request.workflow_id, requests.WORKFLOW)
+        await requests.accept(session, request, None, manager)
+        return request
+
+    mine = await submitted(
+        units[0],
+        homeowner or manager,
+        project_type=ArcProjectType.SOLAR,
+        description="Fourteen rooftop solar panels on the south-facing roof, black frames, conduit painted to match.",
+        contractor="Sunward Solar, CSLB #1048821",
+        document_refs=["plans/solar-roof-layout.pdf", "photos/south-roof.jpg"],
+    )
+    assert mine is not None
+    other = await submitted(
+        units[3],
+        manager,
+        project_type=ArcProjectType.FENCE,
+        description="Replace the side-yard fence with 6 ft cedar, gate toward the street.",
+        contractor="Valley Fence Co.",
+    )
+    vote = ArcRequestVoteInput(
+        id=other.id, vote=ArcVoteChoice.APPROVE_WITH_CONDITIONS, conditions="Stain to match the house trim; gate swings inward."
+    )
+    await requests.vote(session, other, vote, manager)
 
 
 async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:

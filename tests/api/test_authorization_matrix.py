@@ -337,6 +337,32 @@ async def _violation(w: World, **more: Any) -> dict[str, Any]:
 STEP = "2026-01-11"
 
 
+async def _committee_input(w: World) -> dict[str, Any]:
+    c = await w.community()
+    user = await w.api.register()
+    await w.api.add_member(w.admin, ["member"], user)
+    return {"associationId": c.association, "userId": user.user_id, "role": "member", "startedOn": "2026-01-01"}
+
+
+async def _unit_of_matrix(w: World, **more: Any) -> dict[str, Any]:
+    return {"unitId": (await w.community()).unit, **more}
+
+
+async def _arc_request(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh request for the matrix unit, submitted by the admin."""
+    c = await w.community()
+    body = {"unitId": c.unit, "projectType": "paint", "description": "Repaint the trim"}
+    return {"id": (await w.api.call("arcRequest/v1/submit", body, w.admin))["id"], **more}
+
+
+async def _seat(w: World, **more: Any) -> dict[str, Any]:
+    c = await w.community()
+    user = await w.api.register()
+    await w.api.add_member(w.admin, ["member"], user)
+    body = {"associationId": c.association, "userId": user.user_id, "role": "member", "startedOn": "2026-01-01"}
+    return {"id": (await w.api.call("committeeMember/v1/add", body, w.admin))["id"], **more}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -466,6 +492,31 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "violation/v1/dismiss": (lambda w: _violation(w, reason="matrix"), {"admin", "manager", "board_member"}),
     "violation/v1/get": (_violation, STAFF),
     "violation/v1/list": (_by_association, ANY_ROLE),
+    # ARC: plain members are neither owners nor committee members here (those are tests/arc_requests).
+    "arcSettings/v1/set": (lambda w: _by_association(w, decisionMode="vote"), {"admin", "manager", "board_member"}),
+    "arcSettings/v1/get": (_by_association, STAFF),
+    "committeeMember/v1/add": (
+        _committee_input,
+        {"admin", "manager", "board_member"},
+    ),
+    "committeeMember/v1/end": (lambda w: _seat(w, endedOn="2026-06-01"), {"admin", "manager", "board_member"}),
+    "committeeMember/v1/list": (_by_association, ANY_ROLE),
+    "arcRequest/v1/submit": (
+        lambda w: _unit_of_matrix(w, projectType="fence", description="Fence"),
+        {"admin", "manager"},
+    ),
+    "arcRequest/v1/accept": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/requestInfo": (lambda w: _arc_request(w, missing="plans"), {"admin", "manager"}),
+    "arcRequest/v1/reply": (lambda w: _arc_request(w, text="here"), set()),
+    "arcRequest/v1/vote": (lambda w: _arc_request(w, vote="approve"), set()),
+    "arcRequest/v1/decide": (lambda w: _arc_request(w, outcome="approve"), set()),
+    "arcRequest/v1/appeal": (lambda w: _arc_request(w, reason="why"), set()),
+    "arcRequest/v1/decideAppeal": (lambda w: _arc_request(w, outcome="approve"), {"admin", "board_member"}),
+    "arcRequest/v1/complete": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/inspect": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/void": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/get": (_arc_request, STAFF),
+    "arcRequest/v1/list": (_by_association, ANY_ROLE),
 }
 
 

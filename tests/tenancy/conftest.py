@@ -611,6 +611,79 @@ async def _violation_fine(sessions, tenant, shared):
     }
 
 
+async def _arc_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": (await insert(sessions, tenant, "associations"))["id"],
+        "decision_mode": "vote",
+        "votes_required": 1,
+        "neighbor_acknowledgements_required": False,
+        "more_info_clock": "pause",
+        "inspection_required": False,
+        "updated_by": tenant.user,
+    }
+
+
+async def _committee_member(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "user_id": await new_user(sessions),
+        "role": "member",
+        "started_on": date(2026, 1, 1),
+    }
+
+
+async def _arc_request(sessions, tenant, shared):
+    request = uuid.uuid4()
+    return {
+        "id": request,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "submitted_by": tenant.user,
+        "project_type": "fence",
+        "description": "Fence",
+        "document_refs": [],
+        "neighbor_acknowledgements": json.dumps([]),
+        "status": "submitted",
+        "jurisdiction": "US-CA",
+        "rules_used": json.dumps({"jurisdiction": "US-CA", "asOf": "2026-01-15", "rules": {}}),
+        "submitted_on": date(2026, 1, 15),
+        "decision_due_by": date(2026, 3, 16),
+        "deemed_approval": False,
+        "review_round": 1,
+        "workflow_id": f"arc-request-{request}",
+    }
+
+
+async def _arc_child(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "arc_request_id": await parent(sessions, tenant, shared, "arc_requests"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
+async def _arc_vote(sessions, tenant, shared):
+    return await _arc_child(sessions, tenant, shared) | {"review_round": 1, "voter_id": uuid.uuid4(), "vote": "approve"}
+
+
+async def _arc_request_event(sessions, tenant, shared):
+    return await _arc_child(sessions, tenant, shared) | {
+        "kind": "submitted",
+        "to_status": "submitted",
+        "occurred_on": date(2026, 1, 15),
+        "actor_id": tenant.user,
+        "details": json.dumps({}),
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -722,6 +795,11 @@ FACTORIES: dict[str, Factory] = {
     "violation_observations": _violation_observation,
     "violation_events": _violation_event,
     "violation_fines": _violation_fine,
+    "arc_settings": _arc_settings,
+    "committee_members": _committee_member,
+    "arc_requests": _arc_request,
+    "arc_votes": _arc_vote,
+    "arc_request_events": _arc_request_event,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -754,6 +832,16 @@ CASTS: dict[str, dict[str, str]] = {
         "details": "jsonb",
     },
     "violation_fines": {"kind": "fine_kind"},
+    "arc_settings": {"decision_mode": "arc_decision_mode", "more_info_clock": "arc_clock"},
+    "committee_members": {"role": "committee_role"},
+    "arc_requests": {
+        "project_type": "arc_project_type",
+        "status": "arc_status",
+        "neighbor_acknowledgements": "jsonb",
+        "rules_used": "jsonb",
+    },
+    "arc_votes": {"vote": "arc_vote_choice"},
+    "arc_request_events": {"kind": "arc_event_kind", "from_status": "arc_status", "to_status": "arc_status", "details": "jsonb"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -790,6 +878,12 @@ REVOKED: dict[str, frozenset[str]] = {
     "violation_observations": frozenset({"UPDATE", "DELETE"}),
     "violation_events": frozenset({"UPDATE", "DELETE"}),
     "violation_fines": frozenset({"UPDATE", "DELETE"}),
+    # ARC requests: votes and steps are history; settings, seats and requests are never deleted.
+    "arc_settings": frozenset({"DELETE"}),
+    "committee_members": frozenset({"DELETE"}),
+    "arc_requests": frozenset({"DELETE"}),
+    "arc_votes": frozenset({"UPDATE", "DELETE"}),
+    "arc_request_events": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
