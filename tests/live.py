@@ -67,7 +67,7 @@ class LiveServer:
         except OSError:
             return "<no log>"
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
         last = "no answer yet"
         with httpx.Client(timeout=2.0) as client:
@@ -120,7 +120,7 @@ def start_server(
     *,
     executor_id: str | None = None,
     port: int | None = None,
-    timeout: float = 30.0,
+    timeout: float = 90.0,
 ) -> LiveServer:
     """Start `python -m devtools.cli serve` and wait for /readyz to answer 200.
 
@@ -152,7 +152,7 @@ def start_server(
 
 @contextmanager
 def live_server(
-    extra_env: Mapping[str, str] | None = None, *, executor_id: str | None = None, timeout: float = 30.0
+    extra_env: Mapping[str, str] | None = None, *, executor_id: str | None = None, timeout: float = 90.0
 ) -> Iterator[LiveServer]:
     server = start_server(extra_env, executor_id=executor_id, timeout=timeout)
     try:
