@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import asyncpg
 import httpx
@@ -53,7 +54,7 @@ async def test_a_crash_between_the_decision_and_the_fine_posts_it_once(api, sett
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
 
-            async def call(name: str, body: dict, token: str) -> dict:
+            async def call(name: str, body: dict[str, Any], token: str) -> dict[str, Any]:
                 r = await client.post(
                     f"/api/v1/rpc/{name}",
                     json=body,
