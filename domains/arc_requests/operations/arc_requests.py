@@ -26,7 +26,7 @@ from domains.arc_requests.schemas import (
 from domains.arc_requests.service import requests
 from domains.arc_requests.service.requests import TOPIC, WORKFLOW
 from domains.associations.models import Unit
-from graph.handlers import OperationContext, actor, as_connection, org, with_nodes
+from graph.handlers import OperationContext, actor, as_connection, org, require, with_nodes
 from graph.operations import operation
 
 
@@ -85,8 +85,7 @@ async def submit(ctx: OperationContext, data: ArcRequestSubmitInput) -> ArcReque
     (arc_decision_days; solar_arc_decision_days for a solar energy system —
     45 days in California) and is kept by a durable workflow that deems the
     request approved if it passes undecided, where the rules say so."""
-    unit = await ctx.session.get(Unit, data.unit_id)
-    assert unit is not None, "the pipeline resolved the unit"
+    unit = await require(ctx.session, Unit, data.unit_id, "unitId")  # resolved by the pipeline: no query
     await ctx.authorize("arc_request", "submit_for_unit", unit)
     request = await requests.submit(ctx.session, org(ctx), unit, data, actor(ctx))
     await ctx.start_workflow(
