@@ -756,6 +756,45 @@ async def _vendor_payment(sessions, tenant, shared):
     }
 
 
+async def _governing_body(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "board",
+        "name": f"Board {_n()}",
+        "seat_count": 5,
+        "status": "active",
+    }
+
+
+async def _seat(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "body_id": await parent(sessions, tenant, shared, "governing_bodies"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "filled_by": "elected",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2099, 1, 1),
+        "scheduled_ends_on": date(2099, 1, 1),
+    }
+
+
+async def _office(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "body_id": await parent(sessions, tenant, shared, "governing_bodies"),
+        "seat_id": await parent(sessions, tenant, shared, "seats"),
+        "title": "president",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2099, 1, 1),
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -800,6 +839,9 @@ FACTORIES: dict[str, Factory] = {
     "arc_requests": _arc_request,
     "arc_votes": _arc_vote,
     "arc_request_events": _arc_request_event,
+    "governing_bodies": _governing_body,
+    "seats": _seat,
+    "offices": _office,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -842,6 +884,9 @@ CASTS: dict[str, dict[str, str]] = {
     },
     "arc_votes": {"vote": "arc_vote_choice"},
     "arc_request_events": {"kind": "arc_event_kind", "from_status": "arc_status", "to_status": "arc_status", "details": "jsonb"},
+    "governing_bodies": {"kind": "governing_body_kind", "status": "governing_body_status"},
+    "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
+    "offices": {"title": "office_title"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -884,6 +929,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "arc_requests": frozenset({"DELETE"}),
     "arc_votes": frozenset({"UPDATE", "DELETE"}),
     "arc_request_events": frozenset({"UPDATE", "DELETE"}),
+    # Governance: bodies are dissolved, not deleted; of a term or an office
+    # holding only the end may change (column grants), and only earlier.
+    "governing_bodies": frozenset({"DELETE"}),
+    "seats": frozenset({"UPDATE", "DELETE"}),
+    "offices": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
