@@ -327,6 +327,8 @@ async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by
     where they own one here), one with a hearing ahead, one fined, one cured."""
     from sqlalchemy import select
 
+    from domains.accounting.models import AccountType, ControlRole, GlAccount
+    from domains.accounting.service import chart
     from domains.associations.models import Ownership, Party, Unit
     from domains.violations.models import HearingOutcome
     from domains.violations.schemas import (
@@ -341,6 +343,13 @@ async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by
     from domains.violations.service import fines, rules, violations
     from graph import hooks
 
+    # Books opened before fines had an income account of their own get one.
+    fine_income = select(GlAccount.id).where(
+        GlAccount.association_id == association_id, GlAccount.control == ControlRole.FINE_INCOME
+    )
+    if await session.scalar(fine_income) is None:
+        values = {"number": "4120", "name": "Violation Fines", "type": AccountType.INCOME, "control": ControlRole.FINE_INCOME}
+        await chart.create_account(session, organization_id, {"association_id": association_id, **values})
     made = [
         await rules.create(session, organization_id, ViolationRuleCreateInput(association_id=association_id, **r))
         for r in DEMO_RULES

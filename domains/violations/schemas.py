@@ -196,21 +196,6 @@ class ViolationObserveInput(ApiModel):
     location: str | None = Field(None, max_length=200, description="Where exactly (front yard, GPS position).")
     photo_refs: list[PhotoRef] = Field(default_factory=list, max_length=20, description=_PHOTOS)
 
-    model_config = {  # noqa: RUF012 - pydantic's own attribute
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "unitId": "unt_…",
-                    "ruleId": "vrl_…",
-                    "observedOn": "2026-03-02",
-                    "description": "Grass about 10 inches high, weeds along the walk.",
-                    "location": "Front yard",
-                    "photoRefs": ["https://files.example.org/inspections/2026-03-02/12.jpg"],
-                }
-            ]
-        }
-    }
-
 
 class ViolationObserveResult(ApiModel):
     """The violation a sighting was logged on, and what the log found."""
