@@ -363,6 +363,67 @@ async def _seat(w: World, **more: Any) -> dict[str, Any]:
     return {"id": (await w.api.call("committeeMember/v1/add", body, w.admin))["id"], **more}
 
 
+async def _reserves(w: World) -> Any:
+    """The matrix association's books with a reserve component and a study, made once."""
+    c = await _books(w)
+    if "reserve_study" not in c.extra:
+        c.reserve_component = (await w.api.call("reserveComponent/v1/create", await _component_input(w), w.admin))["id"]
+        c.reserve_study = (await w.api.call("reserveStudy/v1/create", await _study_input(w), w.admin))["id"]
+    return c
+
+
+async def _component_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "category": "Roofing",
+        "name": _unique("Roof "),
+        "quantity": "1.00",
+        "unit": "lump sum",
+        "unitCost": "100000.00",
+        "usefulLifeYears": 25,
+        "remainingLifeYears": 5,
+        "remainingLifeAsOf": "2026-01-01",
+        "associationResponsibility": True,
+        "limitedUsefulLife": True,
+        "predictableRemainingLife": True,
+        "aboveThreshold": True,
+    }
+
+
+async def _study_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "studyDate": "2026-01-01",
+        "preparedBy": "matrix",
+        "interestRate": "0.0100",
+        "inflationRate": "0.0300",
+        "currentAnnualContribution": "1000.00",
+    }
+
+
+def _reserve(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _reserves(w), attr), **more}
+
+    return make
+
+
+async def _reserve_status(w: World) -> dict[str, Any]:
+    return {"associationId": (await _reserves(w)).association, "asOf": "2026-06-30"}
+
+
+async def _open_task(w: World, **more: Any) -> dict[str, Any]:
+    """An open task each call may close: the calendar of a fresh association, generated
+    whenever the last one's tasks are used up."""
+    c = await w.community()
+    if not c.extra.get("compliance_tasks"):
+        association = (await w.api.call("association/v1/create", await _association(w), w.admin))["id"]
+        await w.api.call("complianceSettings/v1/set", {"associationId": association, "annualMeetingMonth": 1}, w.admin)
+        run = await w.api.call("complianceCalendar/v1/generate", {"associationId": association}, w.admin)
+        c.compliance_tasks = [t["id"] for t in run["created"]]
+    return {"id": c.compliance_tasks.pop(), **more}
+
+
 async def _governance(w: World) -> Any:
     """The matrix association's board with one term on it, made once."""
     c = await w.community()
@@ -564,6 +625,29 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "arcRequest/v1/void": (_arc_request, {"admin", "manager"}),
     "arcRequest/v1/get": (_arc_request, STAFF),
     "arcRequest/v1/list": (_by_association, ANY_ROLE),
+    "reserveComponent/v1/create": (_component_input, WRITERS),
+    "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
+    "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),
+    "reserveComponent/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/create": (_study_input, {"admin", "manager", "board_member"}),
+    "reserveStudy/v1/get": (_reserve("reserve_study"), BOOKS),
+    "reserveStudy/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/project": (_reserve("reserve_study", scenarios=["current"]), BOOKS),
+    "reserveStudy/v1/status": (_reserve_status, BOOKS),
+    "reserveFunding/v1/dashboard": (lambda w: _const({"asOf": "2026-06-30"}), BOOKS),
+    "complianceSettings/v1/set": (
+        lambda w: _by_association(w, insuranceRenewsOn="2031-01-01"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceSettings/v1/get": (_by_association, BOOKS),
+    "fidelityBond/v1/check": (_by_association, BOOKS),
+    "complianceCalendar/v1/generate": (_by_association, {"admin", "manager", "board_member"}),
+    "complianceTask/v1/list": (_none, BOOKS),
+    "complianceTask/v1/complete": (
+        lambda w: _open_task(w, evidenceKind="document", evidenceReference="matrix"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceTask/v1/waive": (lambda w: _open_task(w, reason="matrix"), {"admin", "board_member"}),
     "governingBody/v1/create": (_body_input, WRITERS),
     "governingBody/v1/update": (lambda w: _board(w, purpose="Runs the association."), WRITERS),
     "governingBody/v1/get": (_board, STAFF),
