@@ -188,6 +188,7 @@ class EntrySource(StrEnum):
     INVOICE = "invoice"
     VENDOR_PAYMENT = "vendor_payment"
     VIOLATION_FINE = "violation_fine"
+    BANK = "bank"
 
 
 class Basis(StrEnum):

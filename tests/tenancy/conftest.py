@@ -921,6 +921,157 @@ async def _office(sessions, tenant, shared):
     }
 
 
+async def _opening_balance(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "cut_over_date": date(2025, 12, 31),
+        "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "account_lines": 2,
+        "unit_items": 0,
+        "total_debit": Decimal("1.00"),
+        "receivable": Decimal(0),
+        "prepaid": Decimal(0),
+        "posted_by": tenant.user,
+    }
+
+
+async def _bank_account(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "name": "Operating Checking",
+        "institution": "First Community Bank",
+        "kind": "checking",
+        "account_number_last4": "6789",
+        "gl_account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "opened_on": date(2026, 1, 1),
+        "is_active": True,
+    }
+
+
+async def _bank_statement(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "format": "csv",
+        "digest": uuid.uuid4().hex * 2,
+        "transaction_count": 1,
+        "added_count": 1,
+        "imported_by": tenant.user,
+    }
+
+
+async def _bank_transaction(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "statement_id": await parent(sessions, tenant, shared, "bank_statements"),
+        "bank_transaction_id": uuid.uuid4().hex,
+        "posted_on": date(2026, 1, 15),
+        "amount": Decimal("1.00"),
+    }
+
+
+async def _bank_match(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_transaction_id": await parent(sessions, tenant, shared, "bank_transactions"),
+        "journal_line_id": await parent(sessions, tenant, shared, "journal_lines"),
+        "method": "manual",
+        "matched_by": tenant.user,
+    }
+
+
+async def _bank_reconciliation(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1),
+        "statement_ending_balance": Decimal("1.00"),
+        "status": "in_progress",
+        "created_by": tenant.user,
+    }
+
+
+async def _payment_plan(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "amount": Decimal("10.00"),
+        "starts_on": date(2026, 1, 1),
+        "grace_days": 5,
+        # Cancelled: a unit has one active plan, and a factory may make two for one unit.
+        "status": "cancelled",
+        "created_by": tenant.user,
+    }
+
+
+async def _payment_plan_instalment(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "seq": 1 + _n() % 30000,
+        "due_on": date(2026, 2, 1),
+        "amount": Decimal("5.00"),
+    }
+
+
+async def _payment_plan_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "to_status": "active",
+        "reason": "agreed",
+    }
+
+
+async def _lockbox_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "digest": uuid.uuid4().hex * 2,
+        "line_count": 1,
+        "posted_count": 0,
+        "exception_count": 1,
+        "total": Decimal("1.00"),
+        "imported_by": tenant.user,
+    }
+
+
+async def _lockbox_item(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "file_id": await parent(sessions, tenant, shared, "lockbox_files"),
+        "line_no": 1 + _n() % 10**6,
+        "account": "999",
+        "amount": Decimal("1.00"),
+        "status": "exception",
+        "problem": "no unit numbered 999",
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -975,6 +1126,17 @@ FACTORIES: dict[str, Factory] = {
     "arc_requests": _arc_request,
     "arc_votes": _arc_vote,
     "arc_request_events": _arc_request_event,
+    "opening_balances": _opening_balance,
+    "bank_accounts": _bank_account,
+    "bank_statements": _bank_statement,
+    "bank_transactions": _bank_transaction,
+    "bank_matches": _bank_match,
+    "bank_reconciliations": _bank_reconciliation,
+    "payment_plans": _payment_plan,
+    "payment_plan_instalments": _payment_plan_instalment,
+    "payment_plan_transitions": _payment_plan_transition,
+    "lockbox_files": _lockbox_file,
+    "lockbox_items": _lockbox_item,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -1023,6 +1185,13 @@ CASTS: dict[str, dict[str, str]] = {
     },
     "arc_votes": {"vote": "arc_vote_choice"},
     "arc_request_events": {"kind": "arc_event_kind", "from_status": "arc_status", "to_status": "arc_status", "details": "jsonb"},
+    "bank_accounts": {"kind": "bank_account_kind"},
+    "bank_statements": {"format": "statement_format"},
+    "bank_matches": {"method": "bank_match_method"},
+    "bank_reconciliations": {"status": "reconciliation_status"},
+    "payment_plans": {"status": "payment_plan_status"},
+    "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
+    "lockbox_items": {"status": "lockbox_item_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -1080,6 +1249,23 @@ REVOKED: dict[str, frozenset[str]] = {
     "arc_requests": frozenset({"DELETE"}),
     "arc_votes": frozenset({"UPDATE", "DELETE"}),
     "arc_request_events": frozenset({"UPDATE", "DELETE"}),
+    # Opening balances and banking: imports and postings are append-only; a
+    # match is only stamped as undone (a column grant); accounts and
+    # reconciliations are never deleted (a finished one is locked by a trigger).
+    "opening_balances": frozenset({"UPDATE", "DELETE"}),
+    "bank_accounts": frozenset({"DELETE"}),
+    "bank_statements": frozenset({"UPDATE", "DELETE"}),
+    "bank_transactions": frozenset({"UPDATE", "DELETE"}),
+    "bank_matches": frozenset({"UPDATE", "DELETE"}),
+    "bank_reconciliations": frozenset({"DELETE"}),
+    # Of a payment plan only the status changes (a column grant); its schedule
+    # and transitions are append-only.
+    "payment_plans": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_instalments": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_transitions": frozenset({"UPDATE", "DELETE"}),
+    # A lockbox file is evidence; of a line only its resolution changes (a column grant).
+    "lockbox_files": frozenset({"UPDATE", "DELETE"}),
+    "lockbox_items": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
