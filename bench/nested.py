@@ -77,6 +77,37 @@ query Nested($id: ID!, $first: Int!) {
 """
 
 
+SMALL = "query Small($id: ID!) { association(id: $id) { id code legalName } }"
+
+# The same logical queries in PostGraphile's schema (names from the composite foreign
+# keys; "current" as the connection-filter plugin expresses it; the same orders).
+PG_QUERY = """
+query Nested($id: UUID!, $first: Int!, $today: Date!) {
+  associationById(id: $id) {
+    id code legalName
+    unitsByOrganizationIdAndAssociationId(first: $first, orderBy: [UNIT_SORT_ASC, ID_ASC]) {
+      pageInfo { hasNextPage endCursor }
+      edges { node {
+        id unitNumber unitType squareFeet assessmentShare
+        currentOwners: ownershipsByOrganizationIdAndUnitId(
+          filter: {startsOn: {lessThanOrEqualTo: $today}, or: [{endsOn: {isNull: true}}, {endsOn: {greaterThan: $today}}]}
+          orderBy: [IS_PRIMARY_DESC, STARTS_ON_ASC, ID_ASC]
+        ) { nodes { interest isPrimary startsOn partyByOrganizationIdAndPartyId { id name
+              contactPointsByOrganizationIdAndPartyId(orderBy: [CREATED_AT_ASC, ID_ASC]) {
+                nodes { kind value label isPrimary } } } } }
+        residents: residentsByOrganizationIdAndUnitId(
+          filter: {movedInOn: {lessThanOrEqualTo: $today},
+                   or: [{movedOutOn: {isNull: true}}, {movedOutOn: {greaterThan: $today}}]}
+          orderBy: [MOVED_IN_ON_ASC, ID_ASC]
+        ) { nodes { kind movedInOn partyByOrganizationIdAndPartyId { id name } } }
+      } }
+    }
+  }
+}
+"""
+PG_SMALL = "query Small($id: UUID!) { associationById(id: $id) { id code legalName } }"
+
+
 # --------------------------------------------------------------------------------------
 # The floor: hand-written asyncpg queries, the same JSON.
 # --------------------------------------------------------------------------------------
@@ -300,10 +331,12 @@ class Bench:
         self.associations = associations
         self.first = first
 
-    async def fetch(self, path: str, association: str, first: int | None = None) -> tuple[dict[str, Any], int]:
+    async def fetch(
+        self, path: str, association: str, first: int | None = None, query: str = QUERY
+    ) -> tuple[dict[str, Any], int]:
         r = await self.client.post(
             path,
-            json={"query": QUERY, "variables": {"id": association, "first": first or self.first}},
+            json={"query": query, "variables": {"id": association, "first": first or self.first}},
             headers=self.headers,
         )
         body = r.json()
@@ -311,11 +344,124 @@ class Bench:
             raise RuntimeError(f"{path}: {r.status_code} {str(body)[:600]}")
         return body, len(r.content)
 
-    def op(self, path: str) -> Any:
+    def op(self, path: str, query: str = QUERY) -> Any:
         async def run(i: int) -> None:
-            await self.fetch(path, self.associations[i % len(self.associations)])
+            await self.fetch(path, self.associations[i % len(self.associations)], query=query)
 
         return run
+
+
+class PostGraphile:
+    """PostGraphile 4 (bench/postgraphile.js, from node_modules) in its own Node
+    process on the bench database as the application role; its CPU is read from
+    /proc, since it is not this process."""
+
+    def __init__(self, client: Any, url: str, org: UUID, user: UUID, associations: list[str], first: int) -> None:
+        self.client, self.url, self.org, self.user = client, url, org, user
+        self.associations = [str(_uuid_of(a)) for a in associations]
+        self.first = first
+        self.process: Any = None
+        self.endpoint = ""
+
+    async def start(self) -> None:
+        import socket
+        import subprocess
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.process = subprocess.Popen(  # noqa: ASYNC220 - once, before measuring
+            ["node", str(ROOT / "bench" / "postgraphile.js"), self.url, str(port), str(self.org), str(self.user)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        line = await asyncio.to_thread(self.process.stdout.readline)
+        if not line.startswith("listening"):
+            raise SystemExit(f"PostGraphile did not start: {line}{self.process.stdout.read()}")
+        self.endpoint = f"http://127.0.0.1:{port}/graphql"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def fetch(self, association: str, query: str = PG_QUERY) -> tuple[dict[str, Any], int]:
+        variables = {"id": association, "first": self.first, "today": datetime.now(UTC).date().isoformat()}
+        r = await self.client.post(self.endpoint, json={"query": query, "variables": variables})
+        body = r.json()
+        if r.status_code != 200 or body.get("errors") or not (body.get("data") or {}).get("associationById"):
+            raise RuntimeError(f"PostGraphile: {r.status_code} {str(body)[:600]}")
+        return body, len(r.content)
+
+    def op(self, query: str = PG_QUERY) -> Any:
+        async def run(i: int) -> None:
+            await self.fetch(self.associations[i % len(self.associations)], query)
+
+        return run
+
+
+def _uuid_of(public_id: str) -> UUID:
+    from graph.ids import decode
+
+    return decode(public_id)[1]
+
+
+def as_api(pg: dict[str, Any]) -> dict[str, Any]:
+    """PostGraphile's answer in the API's shape, for the data check: public ids for
+    UUIDs, `nodes` lists unwrapped, relation names mapped. Cursors are each
+    server's own and are left out of the comparison."""
+    from graph.ids import encode
+    from graph.schemas import NODES
+
+    prefix = {model.__tablename__: p for p, (model, _) in NODES.items()}
+
+    def shown(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+        return {**{k: row[k] for k in keys}, "party": party(row["partyByOrganizationIdAndPartyId"])}
+
+    def party(p: dict[str, Any]) -> dict[str, Any]:
+        out = {"id": encode(prefix["parties"], UUID(p["id"])), "name": p["name"]}
+        if "contactPointsByOrganizationIdAndPartyId" in p:
+            out["contactPoints"] = p["contactPointsByOrganizationIdAndPartyId"]["nodes"]
+        return out
+
+    a = pg["associationById"]
+    out: dict[str, Any] = {"id": encode(prefix["associations"], UUID(a["id"])), "code": a["code"], "legalName": a["legalName"]}
+    if "unitsByOrganizationIdAndAssociationId" in a:
+        units = a["unitsByOrganizationIdAndAssociationId"]
+        out["units"] = {
+            "pageInfo": {"hasNextPage": units["pageInfo"]["hasNextPage"]},
+            "edges": [
+                {
+                    "node": {
+                        **{k: v for k, v in e["node"].items() if k not in ("currentOwners", "residents")},
+                        "id": encode(prefix["units"], UUID(e["node"]["id"])),
+                        "currentOwners": [
+                            {
+                                **{k: o[k] for k in ("interest", "isPrimary", "startsOn")},
+                                "party": party(o["partyByOrganizationIdAndPartyId"]),
+                            }
+                            for o in e["node"]["currentOwners"]["nodes"]
+                        ],
+                        "residents": [shown(r, ("kind", "movedInOn")) for r in e["node"]["residents"]["nodes"]],
+                    }
+                }
+                for e in units["edges"]
+            ],
+        }
+    return {"association": out}
+
+
+def without_cursors(data: dict[str, Any]) -> dict[str, Any]:
+    units = data["association"].get("units")
+    if units is None:
+        return data
+    trimmed = {**units, "pageInfo": {"hasNextPage": units["pageInfo"]["hasNextPage"]}}
+    return {"association": {**data["association"], "units": trimmed}}
 
 
 def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
@@ -349,6 +495,7 @@ async def measure(
     cerbos: CallCounter,
     floors: list[Floor],
     gct: GcTimer,
+    peer: PostGraphile | None = None,
 ) -> Result:
     res = Result(name=name, label=label)
     for i in range(args.warmup):
@@ -359,11 +506,14 @@ async def measure(
     sql.timing = True
     gc0 = gct.seconds
     cpu0 = time.process_time()
+    peer0 = peer.cpu_seconds() if peer else 0.0
     try:
         res.seq, _wall = await run_sequential(op, args.n, args.warmup)
     finally:
         sql.timing = False
     res.cpu_ms = (time.process_time() - cpu0) * 1000 / args.n
+    if peer:
+        res.extra["peer_cpu_ms"] = (peer.cpu_seconds() - peer0) * 1000 / args.n
     res.gc_ms = (gct.seconds - gc0) * 1000 / args.n
     res.db_ms = (
         (sum(t for _, _, t in sql.timed) + sum(f.db_seconds - d for f, (_, _, d) in zip(floors, f0, strict=True))) * 1000 / args.n
@@ -416,10 +566,25 @@ def render(
 
     out.append("ratios (seq | concurrent | statements):")
     pair("API / floor", "api", "floor")
+    pair("API / PostGraphile", "api", "pg")
+    pair("API / PostGraphile, small query", "api_small", "pg_small")
+    pair("API compiled / API resolvers", "api", "api_resolvers")
     pair("naive / API", "naive", "api")
     pair("naive / floor", "naive", "floor")
     pair("RLS cost, API: RLS / superuser", "api", "api_su")
     pair("RLS cost, floor: RLS / superuser", "floor", "floor_su")
+    out.append("")
+    # Server CPU: this process runs the API and the client; with PostGraphile it runs
+    # only the client, so the API's server share is its CPU less the client's there.
+    for api_row, pg_row, what in (("api", "pg", "nested"), ("api_small", "pg_small", "small")):
+        if api_row in results and pg_row in results:
+            client = results[pg_row].cpu_ms
+            ours = results[api_row].cpu_ms - client
+            theirs = results[pg_row].extra["peer_cpu_ms"]
+            out.append(
+                f"server CPU per {what} request: API {ours:.2f} ms, PostGraphile {theirs:.2f} ms "
+                f"(ratio {_ratio(ours, theirs).strip()}); the client's {client:.2f} ms taken out of the API's"
+            )
     out.append("")
     for name, counts in scaling.items():
         out.append(
@@ -485,11 +650,13 @@ async def main(args: argparse.Namespace) -> int:
 
     # At concurrency 8 one request waits a second or more for the CPU-bound loop;
     # the default 1 s Cerbos deadline would measure that as an outage, not a latency.
-    settings = Settings(cerbos_timeout_seconds=30)
+    # A run under load outlasts the default 15-minute access token.
+    settings = Settings(cerbos_timeout_seconds=30, access_token_ttl_seconds=6 * 3600)
     print(f"database {BENCH_DB}: bootstrap + migrate ...", flush=True)
     await bootstrap(settings)
     platform = server = server_task = None
     pools: list[Any] = []
+    peers: list[PostGraphile] = []
     su_engine = None
     try:
         await asyncio.to_thread(migrate, settings)
@@ -543,6 +710,9 @@ async def main(args: argparse.Namespace) -> int:
                 ]
             )
             b = Bench(client, caller.token, ids, args.first)
+            pg = PostGraphile(client, _plain(settings.app_url()), org, user, ids, args.first)
+            await pg.start()
+            peers.append(pg)
 
             # Same JSON everywhere, for every association.
             print(f"checking that all variants return the API's JSON for {len(ids)} associations ...", flush=True)
@@ -564,6 +734,13 @@ async def main(args: argparse.Namespace) -> int:
                         dump = RESULTS / f"nested-mismatch-{RUN_ID}.json"
                         dump.write_text(json.dumps({"api": reference["data"], k: body["data"]}, indent=1))
                         raise SystemExit(f"{k} differs from the API for {aid}: {diff} (both in {dump.relative_to(ROOT)})")
+                pg_body, sizes["pg"] = await pg.fetch(str(_uuid_of(aid)))
+                diff = _first_difference(without_cursors(reference["data"]), as_api(pg_body["data"]))
+                small, sizes["api_small"] = await b.fetch("/graphql", aid, query=SMALL)
+                pg_small, sizes["pg_small"] = await pg.fetch(str(_uuid_of(aid)), PG_SMALL)
+                diff = diff or _first_difference(small["data"], as_api(pg_small["data"]))
+                if diff:
+                    raise SystemExit(f"PostGraphile differs from the API for {aid}: {diff}")
             edges = reference["data"]["association"]["units"]["edges"]
             owners = sum(len(e["node"]["currentOwners"]) for e in edges)
             points = sum(len(o["party"]["contactPoints"]) for e in edges for o in e["node"]["currentOwners"])
@@ -599,9 +776,13 @@ async def main(args: argparse.Namespace) -> int:
             # garbage behind, last. A full collection before each row starts them alike.
             plan = [
                 ("api", "(1) API: GraphQL over HTTP", b.op("/graphql")),
-                ("api_su", "(4) API, superuser connection (no RLS)", b.op("/graphql")),
+                ("pg", "(6) PostGraphile 4 (Node), same query", pg.op()),
+                ("api_small", "(8) API: small query", b.op("/graphql", SMALL)),
+                ("pg_small", "(9) PostGraphile 4: small query", pg.op(PG_SMALL)),
                 ("floor", "(3) floor: asyncpg + json, no GraphQL", b.op("/bench/floor")),
+                ("api_su", "(4) API, superuser connection (no RLS)", b.op("/graphql")),
                 ("floor_su", "(5) floor, superuser connection (no RLS)", b.op("/bench/floor-su")),
+                ("api_resolvers", "(7) API, compiled reads off (resolvers)", b.op("/graphql")),
                 ("naive", "(2) naive: same schema, no dataloaders", b.op("/bench/naive")),
             ]
             results: dict[str, Result] = {}
@@ -612,13 +793,17 @@ async def main(args: argparse.Namespace) -> int:
                 gc.collect()
                 if name == "api_su":
                     platform.sessions = su_sessions
+                platform.settings.compiled_reads = name != "api_resolvers"
                 try:
-                    results[name] = await measure(name, label, op, args, sql, cerbos, [floor, floor_su], gct)
+                    results[name] = await measure(
+                        name, label, op, args, sql, cerbos, [floor, floor_su], gct, pg if name.startswith("pg") else None
+                    )
                 finally:
                     platform.sessions = rls_sessions
+                    platform.settings.compiled_reads = True
                 results[name].bytes = sizes.get(name, 0)
                 results[name].extra["gc_objects_after"] = len(gc.get_objects())
-            order = ["api", "naive", "floor", "api_su", "floor_su"]
+            order = ["api", "naive", "floor", "api_su", "floor_su", "pg", "api_resolvers", "api_small", "pg_small"]
             results = {k: results[k] for k in order if k in results}
 
             table = render(results, args, scaling, report.rows) + "\n" + gc_note
@@ -631,8 +816,12 @@ async def main(args: argparse.Namespace) -> int:
 
             profiles = []
             if args.cpu_profile:
-                for name, path in (("API requests", "/graphql"), ("floor requests", "/bench/floor")):
-                    profiles.append(await cpu_profile(b.op(path), name, args.cpu_profile, 0, cumulative=30))
+                for name, op in (
+                    ("API requests", b.op("/graphql")),
+                    ("API small-query requests", b.op("/graphql", SMALL)),
+                    ("floor requests", b.op("/bench/floor")),
+                ):
+                    profiles.append(await cpu_profile(op, name, args.cpu_profile, 0, cumulative=30))
                     print()
                     print(profiles[-1])
 
@@ -660,6 +849,8 @@ async def main(args: argparse.Namespace) -> int:
             )
             print(f"\nwrote {out.relative_to(ROOT)}")
     finally:
+        for peer in peers:
+            peer.stop()
         for pool in pools:
             await pool.close()
         if server is not None:
@@ -687,7 +878,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--transport", choices=("uvicorn", "asgi"), default="uvicorn", help="real HTTP on loopback (default) or in-process ASGI"
     )
-    p.add_argument("--only", nargs="*", choices=["api", "naive", "floor", "api_su", "floor_su"], help="scenarios to measure")
+    p.add_argument(
+        "--only",
+        nargs="*",
+        choices=["api", "naive", "floor", "api_su", "floor_su", "pg", "api_resolvers", "api_small", "pg_small"],
+        help="scenarios to measure",
+    )
     p.add_argument(
         "--default-gc", action="store_true", help="keep Python's default GC settings instead of the server's tune_gc()"
     )

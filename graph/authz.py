@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,6 +120,9 @@ def _chunks(items: Sequence[_T], size: int) -> list[Sequence[_T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+PLAN_CACHE_SIZE = 4096
+
+
 class Authorizer:
     """Async Cerbos client. Create once per process; `start()` inside the loop."""
 
@@ -127,11 +132,17 @@ class Authorizer:
         *,
         timeout_seconds: float = 1.0,
         max_resources_per_request: int = MAX_RESOURCES_PER_REQUEST,
+        plan_cache_seconds: float = 0.0,
     ) -> None:
         self.address = address
         self._timeout = timeout_seconds
         self._max_batch = max_resources_per_request
         self._client: AsyncCerbosClient | None = None
+        # Query plans by (principal as sent, kind, action): policies change only when
+        # the PDP reloads them, and the principal's roles and relations are part of
+        # the key, so a changed membership is a new key.
+        self._plan_ttl = plan_cache_seconds
+        self._plans: OrderedDict[tuple[bytes, str, str], tuple[float, response_pb2.PlanResourcesResponse]] = OrderedDict()
 
     async def start(self) -> None:
         if self._client is not None:
@@ -244,18 +255,33 @@ class Authorizer:
             raise Forbidden(f"Not allowed to {action} this {kind.replace('_', ' ')}")
 
     async def plan(self, principal: Principal, kind: str, action: str) -> response_pb2.PlanResourcesResponse:
+        return (await self.plan_keyed(principal, kind, action))[1]
+
+    async def plan_keyed(
+        self, principal: Principal, kind: str, action: str
+    ) -> tuple[tuple[bytes, str, str], response_pb2.PlanResourcesResponse]:
+        """The plan and a key naming it: equal keys, equal plans (for caching what
+        is built from it)."""
+        sent = principal_to_cerbos(principal)
+        key = (sent.SerializeToString(deterministic=True), kind, action)
+        cached = self._plans.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            self._plans.move_to_end(key)
+            return key, cached[1]
         resource = engine_pb2.PlanResourcesInput.Resource(kind=kind, policy_version=POLICY_VERSION)
         with self._span("cerbos.plan", principal, kind, [action], 0):
-            response: response_pb2.PlanResourcesResponse = await self._call(
-                self.client.plan_resources(action, principal_to_cerbos(principal), resource)
-            )
+            response: response_pb2.PlanResourcesResponse = await self._call(self.client.plan_resources(action, sent, resource))
         if response.validation_errors:
             log.warning(
                 "cerbos schema validation failed for %s plan: %s",
                 kind,
                 [e.message for e in response.validation_errors],
             )
-        return response
+        elif self._plan_ttl > 0:
+            self._plans[key] = (time.monotonic() + self._plan_ttl, response)
+            if len(self._plans) > PLAN_CACHE_SIZE:
+                self._plans.popitem(last=False)
+        return key, response
 
     @contextmanager
     def _span(
@@ -345,16 +371,35 @@ class ListFilters:
 
     def __init__(self, authorizer: Authorizer) -> None:
         self._authorizer = authorizer
-        self._plans: dict[tuple[str, str], asyncio.Future[response_pb2.PlanResourcesResponse]] = {}
+        self._plans: dict[tuple[str, str], asyncio.Future[Any]] = {}
 
     async def where(self, principal: Principal, kind: str, action: str, model: Any) -> ColumnElement[bool]:
+        return (await self.where_keyed(principal, kind, action, model))[0]
+
+    async def where_keyed(self, principal: Principal, kind: str, action: str, model: Any) -> tuple[ColumnElement[bool], Any]:
+        """`where`, and a key naming that clause (the same clause object for the same key)."""
         key = (kind, action)
         if key not in self._plans:
             # Shared while in flight: sibling loaders asking at once make one call.
-            self._plans[key] = asyncio.ensure_future(self._authorizer.plan(principal, kind, action))
+            self._plans[key] = asyncio.ensure_future(self._authorizer.plan_keyed(principal, kind, action))
         try:
-            plan = await asyncio.shield(self._plans[key])
+            plan_key, plan = await asyncio.shield(self._plans[key])
         except BaseException:
             self._plans.pop(key, None)
             raise
-        return plan_filter(plan, model, resource_columns(model))
+        return _filter(plan_key, plan, model), plan_key
+
+
+_FILTERS: dict[tuple[Any, Any], ColumnElement[bool]] = {}
+
+
+def _filter(plan_key: Any, plan: response_pb2.PlanResourcesResponse, model: Any) -> ColumnElement[bool]:
+    """The plan as SQL, built once per plan and model: a cached statement holding
+    it (graph/executor.py) is found again by the plan's key. Policies are fixed
+    while the PDP runs, so equal keys mean equal plans."""
+    clause = _FILTERS.get((plan_key, model))
+    if clause is None:
+        if len(_FILTERS) >= PLAN_CACHE_SIZE:
+            _FILTERS.clear()
+        clause = _FILTERS[(plan_key, model)] = plan_filter(plan, model, resource_columns(model))
+    return clause

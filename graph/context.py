@@ -16,18 +16,40 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph import hooks
-from graph.auth.principal import Principal, PrincipalKind
+from graph.auth.principal import RELATIONS, ROLE_GRANTS, Principal, PrincipalKind
 from graph.authz import ListFilters
-from graph.db import apply_scope
-from graph.errors import OrganizationNotSelected, Unauthenticated
+from graph.db import apply_scope, apply_scope_reading
+from graph.errors import Forbidden, OrganizationNotSelected, Unauthenticated
 from graph.loaders import Loaders
 
 if TYPE_CHECKING:
     from graph.platform import Platform
+
+
+def apply_roles(principal: Principal, row: Row[Any] | None) -> None:
+    """Set a user's roles (the membership's, and those another domain grants while
+    its condition holds, e.g. a current board seat) and relations from their
+    membership row (`hooks.principal_roles`); FORBIDDEN without one. Read on every
+    request, so removing a member takes effect at once."""
+    if row is None or row[0] is None:
+        raise Forbidden("You are not a member of the active organization.")
+    roles = list(row[0])
+    granted = row[1 + len(RELATIONS) :]
+    roles += [name for name, held in zip(ROLE_GRANTS, granted, strict=True) if held and name not in roles]
+    principal.roles = roles
+    principal.relations = {name: [str(v) for v in row[i + 1] or ()] for i, name in enumerate(RELATIONS)}
+
+
+async def load_roles(session: AsyncSession, principal: Principal, organization_id: UUID) -> None:
+    """`apply_roles` in a transaction already scoped (a service account's roles come with its key)."""
+    if principal.kind is PrincipalKind.SERVICE_ACCOUNT:
+        return
+    statement = hooks.principal_roles.call(principal.id, organization_id)
+    apply_roles(principal, (await session.execute(statement)).first())
 
 
 class RequestContext:
@@ -38,10 +60,13 @@ class RequestContext:
         self.loaders = Loaders(self)
         self.filters = ListFilters(platform.authorizer)
         self.replayed = False
+        self.compile_reads = platform.settings.compiled_reads
         self.response_headers: dict[str, str] = {}
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
         self._roles_loaded = principal is None or principal.kind is PrincipalKind.SERVICE_ACCOUNT
+        self._roles_read = False
+        self._roles_row: Row[Any] | None = None
 
     @property
     def organization_id(self) -> UUID | None:
@@ -62,11 +87,14 @@ class RequestContext:
         if self._session is None:
             session = self.platform.sessions()
             await session.begin()
-            await apply_scope(
-                session,
-                self.organization_id,
-                self.principal.user_id if self.principal else None,
-            )
+            principal, organization_id = self.principal, self.organization_id
+            if principal is not None and organization_id is not None and not self._roles_loaded:
+                # Most requests need the roles: read them in the scope's own statement.
+                # Applied (and refused without a membership) only when asked for.
+                self._roles_row = await apply_scope_reading(session, organization_id, principal.id, hooks.principal_roles.call)
+                self._roles_read = True
+            else:
+                await apply_scope(session, organization_id, principal.user_id if principal else None)
             self._session = session
         return self._session
 
@@ -92,7 +120,10 @@ class RequestContext:
             async with self.read_session() as session:
                 # Sibling root fields wait on the same lock: only the first reads.
                 if not self._roles_loaded:
-                    await hooks.principal_roles.call(session, principal, organization_id)
+                    if self._roles_read:
+                        apply_roles(principal, self._roles_row)
+                    else:
+                        await load_roles(session, principal, organization_id)
                     self._roles_loaded = True
         return principal
 
@@ -101,6 +132,11 @@ class RequestContext:
         for loaders and list fields (`ListFilters`: one plan per kind and action per request)."""
         principal = await self.ensure_roles()
         return await self.filters.where(principal, kind, action, model)
+
+    async def visible_keyed(self, kind: str, action: str, model: Any) -> tuple[ColumnElement[bool], Any]:
+        """`visible`, with a key naming the clause (graph/authz.ListFilters.where_keyed)."""
+        principal = await self.ensure_roles()
+        return await self.filters.where_keyed(principal, kind, action, model)
 
     async def release(self) -> None:
         """End the read transaction now (a later read opens a fresh one). A mutation

@@ -8,8 +8,9 @@ one tenant's scope into the next checkout.
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from enum import StrEnum
@@ -22,9 +23,16 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     MetaData,
+    Row,
+    Select,
+    bindparam,
+    cast,
     func,
+    select,
     text,
+    true,
 )
+from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -94,7 +102,12 @@ def create_engine(url: str, settings: Settings, *, pool_size: int | None = None)
         url,
         pool_size=pool_size or settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it cost a round trip per checkout. A connection the server
+        # dropped fails its first statement instead; SQLAlchemy then invalidates it
+        # and every older one in the pool, and that failure is transient
+        # (graph/transient.py): a 503 for reads, a retry inside a durable step.
+        pool_pre_ping=False,
+        pool_recycle=settings.db_pool_recycle_seconds,
         connect_args={"server_settings": {"application_name": settings.service_name}},
     )
 
@@ -103,15 +116,36 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def _scope_values(organization_id: UUID | None, user_id: UUID | None) -> dict[str, str]:
+    return {"org": str(organization_id) if organization_id else "", "user": str(user_id) if user_id else ""}
+
+
+@functools.cache
+def _scope_reading(read: Callable[[Any, Any], Select[Any]]) -> Select[Any]:
+    # Built once: a statement object is hashed for SQLAlchemy's compiled cache on
+    # every execution, which costs less when it is the same object.
+    scope = select(
+        func.set_config("app.org_id", bindparam("org"), True).label("org"),
+        func.set_config("app.user_id", bindparam("user"), True).label("usr"),
+    ).subquery("scope")
+    row = read(bindparam("reader", type_=PgUUID(as_uuid=True)), cast(scope.c.org, PgUUID)).lateral("scoped")
+    return select(row).select_from(scope.outerjoin(row, true()))
+
+
+async def apply_scope_reading(
+    session: AsyncSession, organization_id: UUID, user_id: UUID, read: Callable[[Any, Any], Select[Any]]
+) -> Row[Any] | None:
+    """`apply_scope`, and in the same round trip the row of `read(user, organization)`
+    (the request's roles), read inside that scope: a LATERAL subquery runs after
+    the row that sets the scope, because it depends on it."""
+    values = {**_scope_values(organization_id, user_id), "reader": user_id}
+    row: Row[Any] | None = (await session.execute(_scope_reading(read), values)).first()
+    return row
+
+
 async def apply_scope(session: AsyncSession, organization_id: UUID | None, user_id: UUID | None) -> None:
     """Tell the policies who is asking, for this transaction only."""
-    await session.execute(
-        _SCOPE_SQL,
-        {
-            "org": str(organization_id) if organization_id else "",
-            "user": str(user_id) if user_id else "",
-        },
-    )
+    await session.execute(_SCOPE_SQL, _scope_values(organization_id, user_id))
 
 
 async def add_or_raise(session: AsyncSession, row: object, error: Exception) -> None:

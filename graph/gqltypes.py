@@ -23,10 +23,12 @@ from strawberry.types.base import get_object_definition
 from strawberry.types.lazy_type import LazyType
 
 from graph.ids import IdPrefix, encode
+from graph.relations import ToMany, ToOne
 from graph.relay import Node, load_nodes
 from graph.schemas import NODES, ROW_TYPES
 
 _OUTPUTS: dict[type[BaseModel], Any] = {}
+OUTPUT_MODELS: dict[str, type[BaseModel]] = {}  # GraphQL type name → the pydantic model it shows
 _INPUTS: dict[type[BaseModel], Any] = {}
 _ENUMS: dict[type[enum.Enum], Any] = {}
 _EXTENSIONS: dict[type[BaseModel], list[type]] = {}
@@ -43,17 +45,52 @@ _SCALARS: dict[Any, Any] = {
 
 
 class _ToOne:
-    def __init__(self, description: str) -> None:
+    def __init__(self, description: str, kind: str | None) -> None:
+        self.description = description
+        self.kind = kind
+
+
+class _ToMany:
+    def __init__(self, relation: ToMany, returns: Any, description: str) -> None:
+        self.relation = relation
+        self.returns = returns
         self.description = description
 
 
-def to_one(description: str) -> Any:
+def to_one(description: str, *, kind: str | None = None) -> Any:
     """A relation field of an `extend` class, derived rather than written: field
     `x` is the row `x_id` names, read through that table's by-id loader, typed as
     the type of the rows the id's type names (the foreign key gave the id its
-    type); null when `x_id` is. Hand-write a relation only where it adds
-    something (a filter, a computed value)."""
-    return _ToOne(description)
+    type); null when `x_id` is, or, with a Cerbos `kind`, when the caller may not
+    read that row. Hand-write a relation only where it adds something (a computed
+    value)."""
+    return _ToOne(description, kind)
+
+
+def to_many(
+    model: Any,
+    key: str,
+    returns: Any,
+    description: str,
+    *,
+    order_by: typing.Callable[[], typing.Sequence[Any]],
+    kind: str | None = None,
+    where: typing.Callable[[], typing.Sequence[Any]] | None = None,
+) -> Any:
+    """A list relation of an `extend` class: the rows of `model` whose `key` holds
+    the parent's id (see graph/relations.ToMany), typed `list[returns]` (`returns`
+    may name a type of the declaring module built later)."""
+    return _ToMany(ToMany(model=model, key=key, order_by=order_by, kind=kind, where=where), returns, description)
+
+
+def relation_of(resolver: Any) -> Any:
+    """The declared relation behind a field's resolver, if it has one."""
+    return getattr(resolver, "__hestami_relation__", None)
+
+
+def column_of(resolver: Any) -> str | None:
+    """The model field a derived id field's resolver shows."""
+    return getattr(resolver, "__hestami_column__", None)
 
 
 class _RowOf(LazyType[str, str]):
@@ -64,23 +101,39 @@ class _RowOf(LazyType[str, str]):
         return output_type(ROW_TYPES[NODES[self.type_name][0]])  # type: ignore[no-any-return]
 
 
-def _to_one_field(model: type[BaseModel], name: str, description: str) -> Any:
+def _to_one_field(model: type[BaseModel], name: str, marker: _ToOne) -> Any:
     key = f"{name}_id"
     info = model.model_fields[key]
     prefix = field_id_prefix(info.annotation, list(info.metadata))
     if prefix is None:
         raise TypeError(f"{model.__name__}.{key} is not a row's id: `{name}` can't be derived")
-    target = NODES[prefix][0]
+    relation = ToOne(key=key, target=NODES[prefix][0], kind=marker.kind)
 
     def resolve(root: strawberry.Parent[Any], info: strawberry.Info) -> Any:
         value = getattr(root, key)
         # The loader's future, not a coroutine: graphql-core awaits it, and a page of
         # rows then costs no coroutine per relation.
-        return None if value is None else info.context.loaders.by_id(target).load(value)
+        return None if value is None else relation.loader(info.context).load(value)
 
     resolve.__annotations__["return"] = typing.Optional[_RowOf(prefix, __name__)]  # noqa: UP045
     resolve.__name__ = name
-    return strawberry.field(resolver=resolve, description=description)
+    resolve.__hestami_relation__ = relation  # type: ignore[attr-defined]
+    return strawberry.field(resolver=resolve, description=marker.description)
+
+
+def _to_many_field(cls: type, name: str, marker: _ToMany) -> Any:
+    relation = marker.relation
+
+    def resolve(root: strawberry.Parent[Any], info: strawberry.Info) -> Any:
+        return relation.loader(info.context).load(root.id)
+
+    returns = marker.returns
+    # A string names a type of the declaring module, resolved there when the schema is built.
+    resolve.__annotations__["return"] = f"list[{returns}]" if isinstance(returns, str) else list[returns]  # type: ignore[valid-type]
+    resolve.__module__ = cls.__module__
+    resolve.__name__ = name
+    resolve.__hestami_relation__ = relation  # type: ignore[attr-defined]
+    return strawberry.field(resolver=resolve, description=marker.description)
 
 
 def extend(model: type[BaseModel]) -> typing.Callable[[type], type]:
@@ -90,8 +143,11 @@ def extend(model: type[BaseModel]) -> typing.Callable[[type], type]:
         if model in _OUTPUTS:
             raise RuntimeError(f"extend({model.__name__}) after its GraphQL type was built: import order")
         for name, value in list(vars(cls).items()):
-            if isinstance(value, _ToOne):  # replaced in place: the field keeps its position
-                setattr(cls, name, _to_one_field(model, name, value.description))
+            # Replaced in place: the field keeps its position.
+            if isinstance(value, _ToOne):
+                setattr(cls, name, _to_one_field(model, name, value))
+            elif isinstance(value, _ToMany):
+                setattr(cls, name, _to_many_field(cls, name, value))
         # A strawberry type itself, so the type built from `model` inherits its fields.
         typed = cls if hasattr(cls, "__strawberry_definition__") else strawberry.type(cls)
         _EXTENSIONS.setdefault(model, []).append(typed)
@@ -163,6 +219,7 @@ def _id_resolver(attr: str, prefix: str, returns: Any) -> Any:
 
     resolve.__annotations__["return"] = returns
     resolve.__name__ = attr
+    resolve.__hestami_column__ = attr  # type: ignore[attr-defined]
     return resolve
 
 
@@ -225,6 +282,7 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
 def output_type(model: type[BaseModel]) -> Any:
     if model not in _OUTPUTS:
         _OUTPUTS[model] = _build(model, model.__name__, is_input=False)
+        OUTPUT_MODELS[model.__name__] = model
     return _OUTPUTS[model]
 
 

@@ -22,6 +22,7 @@ from graph.errors import AppError, ErrorCode
 from graph.gqltypes import input_type, output_type, to_plain
 from graph.operations import Operation
 from graph.pipeline import run, validate_input
+from graph.relations import Paged
 
 # Codes that concern the request rather than its input: raised as GraphQL errors.
 REQUEST_ERRORS = {
@@ -168,6 +169,7 @@ def query_field(op: Operation) -> Any:
 
     returns = Optional[out] if op.nullable else out  # noqa: UP045
     resolver = _attach(resolve, _signature(_arguments(op.input), returns), op.graphql_name)
+    resolver.__hestami_operation__ = op
     return strawberry.field(
         resolver=resolver,
         name=op.graphql_name,
@@ -177,7 +179,7 @@ def query_field(op: Operation) -> Any:
 
 
 def relation_field(
-    arguments: type[BaseModel], returns: Any, description: str
+    arguments: type[BaseModel], returns: Any, description: str, *, compiled: Paged | None = None
 ) -> Callable[[Callable[[Any, strawberry.Info, Any], Awaitable[Any]]], Any]:
     """A field of an output type whose arguments are `arguments`' fields, validated
     as that model (the same rules and errors as the operation it mirrors).
@@ -185,6 +187,10 @@ def relation_field(
 
         @relation_field(UnitFilter, UnitConnectionType, "The association's units.")
         async def units(root, info, data: UnitFilter) -> ...
+
+    `compiled` declares which rows the page holds, so the compiled read path can
+    read it in SQL (graph/relations.Paged); the decorated function stays the
+    resolver for selections that path doesn't compile.
     """
 
     def decorate(fn: Callable[[Any, strawberry.Info, Any], Awaitable[Any]]) -> Any:
@@ -200,6 +206,8 @@ def relation_field(
         params = list(signature.parameters.values())
         signature = signature.replace(parameters=[parent, *params])
         resolve.__module__ = fn.__module__  # a string `returns` names a type of that module
+        resolve.__hestami_relation__ = compiled  # type: ignore[attr-defined]
+        resolve.__hestami_arguments__ = arguments  # type: ignore[attr-defined]
         return strawberry.field(resolver=_attach(resolve, signature, fn.__name__), description=description)
 
     return decorate

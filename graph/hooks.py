@@ -1,9 +1,9 @@
 """What the platform needs from some domain, provided by that domain when it is
 imported, never imported by name: the platform sits under the domains.
 
-    # domains/organizations/service.py
+    # domains/organizations/service/access.py
     @hooks.principal_roles.provide
-    async def load_roles(session, principal, organization_id) -> None: ...
+    def roles_statement(user_id, organization_id) -> Select: ...
 
 Each hook is provided exactly once; `Platform.start` refuses to start while one
 is missing (domains are imported by discovery, `app.discovery.load_domains`).
@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
@@ -46,11 +47,12 @@ class Hook(Generic[F]):
         return self._fn
 
 
-# Fill `principal.roles` and `principal.relations` from its membership in an
-# organization; FORBIDDEN without one.
-principal_roles: Hook[Callable[[AsyncSession, Principal, UUID], Awaitable[None]]] = Hook(
-    "the roles of a principal in an organization"
-)
+# The statement reading a user's membership in an organization (both given as SQL
+# expressions, so it is built once with parameters and the request reads it in its
+# scope's own statement): one row with `roles` and a column per registered relation
+# (graph/auth/principal.RELATIONS), none without a membership. graph/context.py
+# applies it to the principal.
+principal_roles: Hook[Callable[[Any, Any], Select[Any]]] = Hook("the roles of a user in an organization")
 
 
 # Add one audit row to `session` (keyword arguments: organization_id, actor_kind,

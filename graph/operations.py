@@ -59,6 +59,7 @@ class Operation:
     graphql_name: str = ""
     result_field: str = ""
     target: Any = None
+    compiles: bool = False
     examples: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -106,15 +107,22 @@ def operation(
     graphql_name: str | None = None,
     result_field: str | None = None,
     target: Any = None,
+    compiles: bool = False,
 ) -> Callable[[H], H]:
     """Declare and register an operation. The handler's docstring is its description.
     `nullable`: a read whose result may be absent (answers null, not an error).
     `target`: the model whose row `input.id` names; the pipeline loads it and
-    asks Cerbos about that row, with its attributes, before the handler runs."""
+    asks Cerbos about that row, with its attributes, before the handler runs.
+    `compiles`: a read by id whose answer is its target row as stored, so GraphQL
+    may read the row and whatever the selection nests under it in one SQL
+    statement (graph/compiler.py) instead of calling the handler."""
     match = NAME.match(name)
     if match is None:
         raise ValueError(f"operation name {name!r} must look like resource/v1/action")
     resource, version, verb = match.groups()
+
+    if compiles and (target is None or mutates or action != "read" or set(input.model_fields) != {"id"}):
+        raise ValueError(f"{name}: only a read of its target row by id compiles")
 
     def register(handler: H) -> H:
         if name in REGISTRY:
@@ -141,6 +149,7 @@ def operation(
             graphql_name=graphql_name or default_gql,
             result_field=result_field or _lower_first(output.__name__),
             target=target,
+            compiles=compiles,
         )
         return handler
 

@@ -53,10 +53,11 @@ class Connection:
 
 def _encode(values: Sequence[Any]) -> str:
     plain = [v.isoformat() if isinstance(v, date | datetime) else str(v) for v in values]
-    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+    # Not ASCII-escaped: the compiled read path builds the same bytes in Postgres.
+    return base64.urlsafe_b64encode(json.dumps(plain, ensure_ascii=False).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, columns: Sequence[Any]) -> list[Any]:
+def decode_cursor(cursor: str, columns: Sequence[Any]) -> list[Any]:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(columns):
@@ -72,7 +73,7 @@ def page_statement(model: Any, page: Page, where: Sequence[ColumnElement[bool]],
     order = [sort.desc(), key.desc()] if page.descending else [sort.asc(), key.asc()]
     conditions = list(where)
     if page.after:
-        position = tuple_(*_decode(page.after, [sort, key]))
+        position = tuple_(*decode_cursor(page.after, [sort, key]))
         conditions.append(tuple_(sort, key) < position if page.descending else tuple_(sort, key) > position)
     if partition is None:
         return select(model).where(*conditions).order_by(*order).limit(page.first + 1)

@@ -16,10 +16,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph import hooks
 from graph.auth.principal import Principal
 from graph.authz import ResourceRef, resource_attrs
-from graph.context import RequestContext
+from graph.context import RequestContext, load_roles
 from graph.db import scoped_transaction
 from graph.errors import Forbidden, NotFound, ValidationFailed
 from graph.handlers import OperationContext
@@ -83,6 +82,11 @@ def validate_input(model: type[BaseModel], raw: Any) -> BaseModel:
         ) from None
 
 
+def not_visible(op: Operation) -> NotFound:
+    """The answer for a target that is hidden, absent or not readable alike."""
+    return NotFound(f"No {op.kind.replace('_', ' ')} with this id is visible to you.", field=["id"])
+
+
 async def authorize(
     platform: Platform, op: Operation, principal: Principal | None, data: BaseModel, session: AsyncSession | None = None
 ) -> Any:
@@ -99,7 +103,7 @@ async def authorize(
     if op.target is not None:
         assert session is not None, f"{op.name} names a target row: authorize it inside a transaction"
         row = await session.get(op.target, data.id)  # type: ignore[attr-defined]
-        missing = NotFound(f"No {op.kind.replace('_', ' ')} with this id is visible to you.", field=["id"])
+        missing = not_visible(op)
         if row is None:
             raise missing
         ref = ResourceRef(id=str(row.id), attrs=resource_attrs(row))
@@ -193,7 +197,7 @@ async def _mutate_durably(op: Operation, rctx: RequestContext, data: BaseModel, 
 
     async def authorize_in(session: AsyncSession) -> None:
         if org is not None:
-            await hooks.principal_roles.call(session, principal, org)
+            await load_roles(session, principal, org)
         await authorize(rctx.platform, op, principal, data, session)
 
     return await run_durable(rctx.platform, op, org, principal, data, key, rctx.trace_id, authorize_in)

@@ -66,7 +66,11 @@ class Platform:
             socket_timeout=2,
             socket_connect_timeout=2,
         )
-        authorizer = Authorizer(settings.cerbos_address, timeout_seconds=settings.cerbos_timeout_seconds)
+        authorizer = Authorizer(
+            settings.cerbos_address,
+            timeout_seconds=settings.cerbos_timeout_seconds,
+            plan_cache_seconds=settings.cerbos_plan_cache_seconds,
+        )
         await authorizer.start()
         keyset = load_keyset(settings)
         platform = cls(

@@ -21,6 +21,7 @@ from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from graph.errors import AppError, ErrorCode
+from graph.executor import CompilingExecutionContext
 from graph.graphql_fields import graphql_error, mutation_field, query_field
 from graph.limits import guard_extensions
 from graph.operations import REGISTRY
@@ -172,6 +173,7 @@ def compose_schema(settings: Settings, *, queries: list[type], types: list[Any])
         mutation=mutation,
         types=types,
         extensions=[OperationSpan, *guard_extensions(settings), MaskUnexpectedErrors],
+        execution_context_class=CompilingExecutionContext,
     )
 
 

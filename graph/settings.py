@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     admin_database_url: SecretStr | None = None
     dbos_system_database_url: SecretStr | None = None
     db_pool_size: int = 10
+    db_pool_recycle_seconds: int = 1800
+    # Nested reads compiled to one SQL statement (graph/compiler.py); off, every
+    # field goes through its resolver (the differential tests compare the two).
+    compiled_reads: bool = True
     db_max_overflow: int = 5
     # A durable step whose database fails transiently (restart, failover, too many
     # connections) retries for this long before the operation fails; its key then
@@ -45,6 +49,9 @@ class Settings(BaseSettings):
     # It is wall time on our event loop, so a CPU-saturated process spends part
     # of it waiting for its own loop.
     cerbos_timeout_seconds: float = 1.0
+    # Query plans reused across requests for the same principal (roles and relations
+    # included) and kind; 0 asks Cerbos every request.
+    cerbos_plan_cache_seconds: float = 30.0
 
     # JWKS (JSON) holding the private signing keys; every key verifies, the
     # one named by `jwt_active_kid` (or the first) signs.

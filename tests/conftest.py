@@ -93,6 +93,15 @@ async def api(client: httpx.AsyncClient):
     return Api(client)
 
 
+@pytest.fixture(params=["compiled", "resolvers"])
+def read_path(request, platform):
+    """Run the test on both read paths: compiled SQL (graph/compiler.py) and the resolvers."""
+    saved = platform.settings.compiled_reads
+    platform.settings.compiled_reads = request.param == "compiled"
+    yield request.param
+    platform.settings.compiled_reads = saved
+
+
 @pytest.fixture
 def statements(platform):
     """Every SQL statement the application engine sends while the test runs."""

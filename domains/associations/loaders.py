@@ -15,29 +15,12 @@ from strawberry.dataloader import DataLoader
 
 from domains.associations.models import (
     Association,
-    ContactPoint,
-    EmergencyContact,
-    Ownership,
-    Resident,
     Unit,
 )
 from domains.associations.schemas import ShareTotals, UnitFilter
-from domains.associations.service import associations, ownerships, residents, units
+from domains.associations.service import associations, units
 from domains.associations.service.access import tax_id_readable
 from graph.pages import Connection, connection, group
-
-
-def associations_visible(ctx: Any) -> DataLoader[UUID, Association | None]:
-    """`AssociationById` for relations (a unit's association, a master association):
-    None where the caller may not read it, as `node` answers."""
-
-    async def load(ids: list[UUID]) -> list[Association | None]:
-        visible = await ctx.visible("association", "read", Association)
-        async with ctx.read_session() as session:
-            found = {r.id: r for r in await associations.by_ids(session, ids, visible)}
-        return [found.get(i) for i in ids]
-
-    return ctx.loaders.keyed(("visible", Association), load)
 
 
 def tax_ids_readable(ctx: Any) -> DataLoader[Association, bool]:
@@ -60,42 +43,6 @@ def units_page(ctx: Any, data: UnitFilter) -> DataLoader[UUID, Connection]:
         return [connection(r, page) for r in group(rows, "association_id", association_ids)]
 
     return ctx.loaders.keyed(("units_page", data.model_dump_json()), load)
-
-
-def _by_unit(ctx: Any, model: Any, kind: str, read: Any) -> DataLoader[UUID, list[Any]]:
-    async def load(unit_ids: list[UUID]) -> list[list[Any]]:
-        visible = await ctx.visible(kind, "read", model)
-        async with ctx.read_session() as session:
-            rows = await read(session, unit_ids, visible)
-        return group(rows, "unit_id", unit_ids)
-
-    return ctx.loaders.keyed((read.__module__, read.__name__), load)
-
-
-def current_owners(ctx: Any) -> DataLoader[UUID, list[Ownership]]:
-    """`CurrentOwnershipsByUnit`, primary owner first."""
-    return _by_unit(ctx, Ownership, "ownership", ownerships.current_of)
-
-
-def current_residents(ctx: Any) -> DataLoader[UUID, list[Resident]]:
-    """`CurrentResidentsByUnit`, earliest move-in first."""
-    return _by_unit(ctx, Resident, "resident", residents.current_of)
-
-
-def ownership_history(ctx: Any) -> DataLoader[UUID, list[Ownership]]:
-    """`OwnershipsByUnit`: every ownership of each unit, latest first."""
-
-    return _by_unit(ctx, Ownership, "ownership", ownerships.history_of)
-
-
-def contact_points(ctx: Any) -> DataLoader[UUID, list[ContactPoint]]:
-    """`ContactPointsByParty`: visible wherever their party is."""
-    return ctx.loaders.by_column(ContactPoint, "party_id")
-
-
-def emergency_contacts(ctx: Any) -> DataLoader[UUID, list[EmergencyContact]]:
-    """`EmergencyContactsByUnit`, in call order: visible wherever their unit is."""
-    return ctx.loaders.by_column(EmergencyContact, "unit_id", order_by="priority")
 
 
 def share_totals(ctx: Any) -> DataLoader[UUID, ShareTotals]:

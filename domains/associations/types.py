@@ -12,7 +12,7 @@ from typing import Any
 import strawberry
 
 from domains.associations import loaders
-from domains.associations.models import Association
+from domains.associations.models import Association, ContactPoint, EmergencyContact, Ownership, Resident, Unit
 from domains.associations.schemas import (
     AssociationRead,
     ContactPointRead,
@@ -25,31 +25,50 @@ from domains.associations.schemas import (
     UnitFilter,
     UnitRead,
 )
-from graph.gqltypes import extend, output_type, to_one
+from domains.associations.service import units
+from domains.associations.service.access import current
+from graph.gqltypes import extend, output_type, to_many, to_one
 from graph.graphql_fields import relation_field
+from graph.relations import Paged
 
 
 @extend(UnitRead)
 class UnitRelations:
-    @strawberry.field(description="The association the unit belongs to.")
-    def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        return loaders.associations_visible(info.context).load(root.association_id)
-
-    @strawberry.field(description="Today's owners, primary first (empty if you may not see ownerships).")
-    async def current_owners(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
-        return await loaders.current_owners(info.context).load(root.id)
-
-    @strawberry.field(description="Every ownership of the unit, latest first: its title history.")
-    async def ownership_history(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OwnershipType]:
-        return await loaders.ownership_history(info.context).load(root.id)
-
-    @strawberry.field(description="People living in the unit today (those you may see).")
-    async def residents(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ResidentType]:
-        return await loaders.current_residents(info.context).load(root.id)
-
-    @strawberry.field(description="Who to call in an emergency, in call order.")
-    async def emergency_contacts(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[EmergencyContactType]:
-        return await loaders.emergency_contacts(info.context).load(root.id)
+    association = to_one("The association the unit belongs to.", kind="association")
+    current_owners = to_many(
+        Ownership,
+        "unit_id",
+        "OwnershipType",
+        "Today's owners, primary first (empty if you may not see ownerships).",
+        kind="ownership",
+        where=lambda: [current(Ownership.starts_on, Ownership.ends_on)],
+        order_by=lambda: [Ownership.is_primary.desc(), Ownership.starts_on],
+    )
+    ownership_history = to_many(
+        Ownership,
+        "unit_id",
+        "OwnershipType",
+        "Every ownership of the unit, latest first: its title history.",
+        kind="ownership",
+        order_by=lambda: [Ownership.starts_on.desc()],
+    )
+    residents = to_many(
+        Resident,
+        "unit_id",
+        "ResidentType",
+        "People living in the unit today (those you may see).",
+        kind="resident",
+        where=lambda: [current(Resident.moved_in_on, Resident.moved_out_on)],
+        order_by=lambda: [Resident.moved_in_on],
+    )
+    # Visible wherever their unit is.
+    emergency_contacts = to_many(
+        EmergencyContact,
+        "unit_id",
+        "EmergencyContactType",
+        "Who to call in an emergency, in call order.",
+        order_by=lambda: [EmergencyContact.priority],
+    )
 
 
 class PartyAndUnit:
@@ -63,14 +82,24 @@ extend(ResidentRead)(PartyAndUnit)
 
 @extend(PartyRead)
 class PartyRelations:
-    @strawberry.field(description="Email addresses and phone numbers.")
-    async def contact_points(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ContactPointType]:
-        return await loaders.contact_points(info.context).load(root.id)
+    # Visible wherever their party is.
+    contact_points = to_many(
+        ContactPoint,
+        "party_id",
+        "ContactPointType",
+        "Email addresses and phone numbers.",
+        order_by=lambda: [ContactPoint.created_at],
+    )
 
 
 @extend(AssociationRead)
 class AssociationRelations:
-    @relation_field(UnitFilter, "UnitConnectionType", "The units of this association you may see, a page at a time.")
+    @relation_field(
+        UnitFilter,
+        "UnitConnectionType",
+        "The units of this association you may see, a page at a time.",
+        compiled=Paged(Unit, "association_id", "unit", units.filters, units.page_of),
+    )
     async def units(root: Any, info: strawberry.Info, data: UnitFilter) -> Any:
         return await loaders.units_page(info.context, data).load(root.id)
 
@@ -78,11 +107,9 @@ class AssociationRelations:
     async def share_totals(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ShareTotalsType:
         return await loaders.share_totals(info.context).load(root.id)
 
-    @strawberry.field(description="The master association this one belongs to, if any (null if you may not see it).")
-    async def master_association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        if root.master_association_id is None:
-            return None
-        return await loaders.associations_visible(info.context).load(root.master_association_id)
+    master_association = to_one(
+        "The master association this one belongs to, if any (null if you may not see it).", kind="association"
+    )
 
     @strawberry.field(description=Association.tax_id.doc)
     async def tax_id(self, root: strawberry.Parent[Any], info: strawberry.Info) -> str | None:

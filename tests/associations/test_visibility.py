@@ -1,5 +1,6 @@
 """What an owner, a tenant and a member with no unit see: staff see every unit;
-an owner their units, ownerships and household; a tenant their unit only."""
+an owner their units, ownerships and household; a tenant their unit only. Each
+test runs on both read paths (compiled SQL and the resolvers)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import uuid
 import pytest
 
 from tests.associations.community import add_people, build
+
+pytestmark = pytest.mark.usefixtures("read_path")
 
 NESTED = """query($id: ID!) { association(id: $id) { code units(first: 100) { nodes {
   unitNumber currentOwners { party { name } } residents { kind party { name } } } } } }"""

@@ -59,6 +59,7 @@ async def update_association(ctx: OperationContext, data: AssociationUpdateInput
     action="read",
     target=Association,
     mutates=False,
+    compiles=True,
     summary="Read an association",
 )
 async def get_association(ctx: OperationContext, data: AssociationGetInput) -> AssociationRead:

@@ -3,7 +3,6 @@ current ones and starts new ones on the same day."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -117,15 +116,3 @@ async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -
         where.append(current(Ownership.starts_on, Ownership.ends_on))
     stmt = page_statement(Ownership, page_of(data), where)
     return list((await session.scalars(stmt)).all())
-
-
-async def current_of(session: AsyncSession, unit_ids: list[UUID], visible: ColumnElement[bool]) -> Sequence[Ownership]:
-    """The units' ownerships current today, primary owner first."""
-    stmt = select(Ownership).where(Ownership.unit_id.in_(unit_ids), current(Ownership.starts_on, Ownership.ends_on), visible)
-    return (await session.scalars(stmt.order_by(Ownership.is_primary.desc(), Ownership.starts_on, Ownership.id))).all()
-
-
-async def history_of(session: AsyncSession, unit_ids: list[UUID], visible: ColumnElement[bool]) -> Sequence[Ownership]:
-    """Every ownership of the units, latest first."""
-    stmt = select(Ownership).where(Ownership.unit_id.in_(unit_ids), visible)
-    return (await session.scalars(stmt.order_by(Ownership.starts_on.desc(), Ownership.id))).all()

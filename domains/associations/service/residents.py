@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.associations.errors import HistoryImmutable
@@ -48,9 +47,3 @@ async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -
         where.append(current(Resident.moved_in_on, Resident.moved_out_on))
     stmt = page_statement(Resident, page_of(data), where)
     return list((await session.scalars(stmt)).all())
-
-
-async def current_of(session: AsyncSession, unit_ids: list[UUID], visible: ColumnElement[bool]) -> Sequence[Resident]:
-    """The units' residents living there today, earliest move-in first."""
-    stmt = select(Resident).where(Resident.unit_id.in_(unit_ids), current(Resident.moved_in_on, Resident.moved_out_on), visible)
-    return (await session.scalars(stmt.order_by(Resident.moved_in_on, Resident.id))).all()

@@ -1,0 +1,102 @@
+"""graphql-core execution with compiled root fields.
+
+A root field backed by an operation declared `compiles=True` (a read of one row
+by id) is planned by graph/compiler.py; when its whole selection compiles, the
+field is answered by one SQL statement and its JSON is taken as the complete
+value: no resolver, no per-field completion runs under it. Otherwise, and for
+every other field, execution is graphql-core's own. The answer, and every error,
+is the one the resolvers would give (tests/api/test_compiled_reads.py checks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from typing import Any
+
+from graphql.execution.values import get_argument_values
+from sqlalchemy import Select
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graph.compiler import ROOT_ID, Builder, NotCompilable, Plan, compile_root
+from graph.errors import AppError
+from graph.gqltypes import to_plain
+from graph.graphql_fields import graphql_error
+from graph.operations import Operation, Scope
+from graph.pipeline import not_visible, validate_input
+
+
+class _Statements:
+    """Compiled statements by (operation, plan, Cerbos filters' keys), least recently
+    used dropped first: a repeated query skips building its SQL."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, Select[Any]] = OrderedDict()
+
+    def get(self, key: Any) -> Select[Any] | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: Any, statement: Select[Any]) -> Select[Any]:
+        self._items[key] = statement
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return statement
+
+
+STATEMENTS = _Statements(1024)
+
+
+def _operation(field_def: Any) -> Operation | None:
+    definition = field_def.extensions.get("strawberry-definition")
+    resolver = definition.base_resolver if definition is not None else None
+    op = getattr(resolver.wrapped_func, "__hestami_operation__", None) if resolver is not None else None
+    return op if op is not None and op.compiles else None
+
+
+class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def execute_field(self, parent_type: Any, source: Any, field_details_list: Any, path: Any, position_context: Any) -> Any:
+        if path.prev is None and getattr(self.context_value, "compile_reads", False):
+            field_def = parent_type.fields.get(field_details_list[0].node.name.value)
+            op = _operation(field_def) if field_def is not None else None
+            if op is not None:
+                try:
+                    plan = compile_root(self, field_def.type, field_details_list, op.kind)
+                except NotCompilable:
+                    pass
+                else:
+                    return self._answer(op, plan, field_def, field_details_list, path)
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    async def _answer(self, op: Operation, plan: Plan, field_def: Any, field_details_list: Any, path: Any) -> Any:
+        ctx = self.context_value
+        details = field_details_list[0]
+        try:
+            try:
+                raw = get_argument_values(field_def, details.node, self.variable_values, details.fragment_variable_values)
+                assert op.scope is Scope.ORGANIZATION
+                ctx.require_organization()
+                data = validate_input(op.input, {k: to_plain(v) for k, v in raw.items()})
+                await ctx.ensure_roles()
+                kinds = sorted(plan.kinds, key=lambda k: (k[0], k[1].__name__))
+                # Every plan in one round of concurrent calls, before the statement.
+                wheres = await asyncio.gather(*(ctx.visible_keyed(kind, "read", orm) for kind, orm in kinds))
+                key = (op.name, plan.key, tuple(k for _, k in wheres))
+                statement = STATEMENTS.get(key)
+                if statement is None:
+                    filters = {kind: where for kind, (where, _) in zip(kinds, wheres, strict=True)}
+                    statement = STATEMENTS.put(key, Builder(filters).root(plan.root, op.kind))
+                async with ctx.read_session() as session:
+                    answer = (await session.execute(statement, {ROOT_ID: data.id})).scalar()  # type: ignore[attr-defined]
+                if answer is None:
+                    raise not_visible(op)
+                return json.loads(answer)
+            except AppError as err:
+                raise graphql_error(err) from None
+        except Exception as error:  # noqa: BLE001 - located and reported as graphql-core does
+            self.handle_field_error(error, field_def.type, field_details_list, path)
+            return None
