@@ -8,7 +8,7 @@ violation, kind and day (a unique key), naming the owner-ledger charge of the
 same unit that posted it.
 
 Revision ID: 0013
-Revises: 0017b
+Revises: 0018
 """
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from migrations.columns import association_fk, booked, created_at, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0013"
-down_revision = "0017b"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
