@@ -79,10 +79,13 @@ PEOPLE = [
 # in the README).
 TRY = {
     "alex.admin@demo.hestami.app": "admin everywhere: memberships, service accounts, the audit log",
-    MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations",
+    MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations; "
+    "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee)",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
-    "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee",
-    OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs",
+    "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
+    "violations (a hearing ahead to decide)",
+    OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; "
+    "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
 }
@@ -254,6 +257,26 @@ async def ensure_demo_world(
             async with scoped_transaction(sessions, org_ids[name], None) as session:
                 await _add_vendor(session, org_ids[name], org_ids[VENDOR])
             added += 1
+        # Violations in the management company's first association (the demo
+        # homeowner's) and in Maple Grove's, where none are yet.
+        enforced = [
+            (org_ids[MANAGER], association_code(rng_seed, org_ids[MANAGER], 0)),
+            (org_ids[MAPLE_GROVE], association_code(rng_seed, org_ids[MAPLE_GROVE], 0, OWN_ASSOCIATION[MAPLE_GROVE])),
+        ]
+        unenforced = await owner.fetch(
+            """SELECT a.organization_id, a.id FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
+                 ON a.organization_id = b.org AND a.code = b.code
+              WHERE NOT EXISTS (SELECT 1 FROM violation_rules r WHERE r.organization_id = a.organization_id
+                                   AND r.association_id = a.id)""",
+            [o for o, _ in enforced],
+            [c for _, c in enforced],
+        )
+        manager = await owner.fetchval("SELECT id FROM users WHERE email = $1", MANAGER_LOGIN)
+        homeowner = await owner.fetchval("SELECT id FROM users WHERE email = $1", OWNER_LOGIN)
+        for r in unenforced:
+            async with scoped_transaction(sessions, r["organization_id"], manager) as session:
+                await _enforce(session, r["organization_id"], r["id"], manager, homeowner)
+            added += 1
     finally:
         await engine.dispose()
     return added
@@ -358,6 +381,182 @@ class _Entry:
 
     account_id: UUID
     memo: str | None = "Interest"
+
+
+DEMO_RULES = [
+    {
+        "code": "LND-01",
+        "title": "Lawn and landscaping",
+        "document_reference": "CC&Rs §7.3",
+        "notice_text": "Lawns and front landscaping must be kept mowed, edged and free of weeds (CC&Rs §7.3).",
+        "action_to_resolve": "Mow and edge the lawn and remove weeds.",
+        "curable": True,
+        "cure_days": 14,
+        "fine_first": Decimal("100.00"),
+        "fine_repeat": Decimal("200.00"),
+        "fine_continuing": Decimal("25.00"),
+        "continuing_period": "week",
+        "fine_cap": Decimal("500.00"),
+    },
+    {
+        "code": "TRS-02",
+        "title": "Trash containers",
+        "document_reference": "Rules and Regulations §4.1",
+        "notice_text": "Trash and recycling containers must be stored out of view except on collection days.",
+        "action_to_resolve": "Store the containers in the garage or behind the side fence.",
+        "curable": True,
+        "cure_days": 7,
+        "fine_first": Decimal("50.00"),
+    },
+    {
+        "code": "ARC-03",
+        "title": "Unapproved exterior change",
+        "document_reference": "CC&Rs §8.1",
+        "notice_text": "No exterior change may be made without the architectural committee's written approval.",
+        "action_to_resolve": "Submit an architectural request or restore the exterior.",
+        "curable": True,
+        "cure_days": 30,
+        "fine_first": Decimal("250.00"),
+    },
+]
+
+
+async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by: UUID, homeowner: UUID | None) -> None:
+    """A rule library and violations at several stages, as a manager would have
+    logged and moved them: one observed, one noticed (the demo homeowner's unit
+    where they own one here), one with a hearing ahead, one fined, one cured."""
+    from sqlalchemy import select
+
+    from domains.accounting.models import AccountType, ControlRole, GlAccount
+    from domains.accounting.service import chart
+    from domains.associations.models import Ownership, Party, Unit
+    from domains.violations.models import HearingOutcome
+    from domains.violations.schemas import (
+        ViolationDecideInput,
+        ViolationDeliverInput,
+        ViolationHearingInput,
+        ViolationNoticeInput,
+        ViolationObserveInput,
+        ViolationReinspectInput,
+        ViolationRuleCreateInput,
+    )
+    from domains.violations.service import fines, rules, violations
+    from graph import hooks
+
+    # Books opened before fines had an income account of their own get one.
+    fine_income = select(GlAccount.id).where(
+        GlAccount.association_id == association_id, GlAccount.control == ControlRole.FINE_INCOME
+    )
+    if await session.scalar(fine_income) is None:
+        values = {"number": "4120", "name": "Violation Fines", "type": AccountType.INCOME, "control": ControlRole.FINE_INCOME}
+        await chart.create_account(session, organization_id, {"association_id": association_id, **values})
+    made = [
+        await rules.create(session, organization_id, ViolationRuleCreateInput(association_id=association_id, **r))
+        for r in DEMO_RULES
+    ]
+    mine = (
+        await session.scalars(
+            select(Ownership.unit_id)
+            .join(Party, (Party.organization_id == Ownership.organization_id) & (Party.id == Ownership.party_id))
+            .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
+            .where(Party.user_id == homeowner, Unit.association_id == association_id, Ownership.ends_on.is_(None))
+            .order_by(Unit.unit_sort)
+        )
+    ).all()
+    others = (
+        await session.scalars(
+            select(Unit.id).where(Unit.association_id == association_id, Unit.id.not_in(mine)).order_by(Unit.unit_sort).limit(5)
+        )
+    ).all()
+    today = date.today()
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    async def observed(unit: UUID, rule: Any, days: int, what: str) -> Any:
+        data = ViolationObserveInput(unit_id=unit, rule_id=rule.id, observed_on=ago(days), description=what, location="Front")
+        violation, _, _ = await violations.observe(session, organization_id, data, by)
+        hooks.workflow_run.call(session, organization_id, violation.workflow_id, violations.WORKFLOW)
+        return violation
+
+    def how(v: Any) -> str:  # a delivery method the association's jurisdiction allows
+        return str(violations.rule(v, "notice_delivery_methods")["value"][0])
+
+    units = [*mine[:1], *others]
+    lawn, trash, exterior = made
+    # Observed on a drive-by, nothing sent yet.
+    await observed(units[1], trash, 2, "Two trash bins at the curb on a non-collection day.")
+    # Noticed, cure date ahead (the homeowner's own unit where they have one here).
+    v = await observed(units[0], lawn, 10, "Lawn about 8 inches high, weeds along the walk.")
+    await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(9)), by)
+    # Uncured after its notice; hearing two weeks ahead.
+    v = await observed(units[2], exterior, 60, "New pergola in the back yard; no ARC approval on file.")
+    await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(58)), by)
+    await violations.reinspect(session, v, ViolationReinspectInput(id=v.id, inspected_on=ago(20), cured=False), by)
+    await violations.schedule_hearing(
+        session, v, ViolationHearingInput(id=v.id, hearing_on=today + timedelta(days=14), notice_sent_on=today, method=how(v)), by
+    )
+    # Heard, fined, decision delivered, fine posted on the owner's ledger.
+    v = await observed(units[3], trash, 75, "Trash bins left in the driveway all week.")
+    await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(74)), by)
+    await violations.reinspect(session, v, ViolationReinspectInput(id=v.id, inspected_on=ago(60), cured=False), by)
+    await violations.schedule_hearing(
+        session, v, ViolationHearingInput(id=v.id, hearing_on=ago(5), notice_sent_on=ago(30), method=how(v)), by
+    )
+    await violations.decide(session, v, ViolationDecideInput(id=v.id, held_on=ago(5), outcome=HearingOutcome.FINE), by)
+    await violations.deliver(session, v, ViolationDeliverInput(id=v.id, delivered_on=ago(3), method=how(v)), by)
+    await fines.post_decided(session, v.id)
+    # Cured after its notice: closed.
+    v = await observed(units[4], lawn, 40, "Dead shrubs in the front bed.")
+    await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(39)), by)
+    await violations.reinspect(session, v, ViolationReinspectInput(id=v.id, inspected_on=ago(20), cured=True), by)
+    await _review(session, organization_id, association_id, by, homeowner, units)
+
+
+async def _review(
+    session: Any, organization_id: UUID, association_id: UUID, manager: UUID, homeowner: UUID | None, units: list[UUID]
+) -> None:
+    """Two architectural requests: one under review (the demo homeowner's,
+    where they own a unit here), one approved with conditions by the committee,
+    on which the manager sits."""
+    from domains.arc_requests.models import ArcProjectType, ArcVoteChoice, CommitteeRole
+    from domains.arc_requests.schemas import ArcRequestSubmitInput, ArcRequestVoteInput, CommitteeMemberAddInput
+    from domains.arc_requests.service import requests
+    from domains.associations.models import Unit
+    from graph import hooks
+
+    seat = CommitteeMemberAddInput(
+        association_id=association_id, user_id=manager, role=CommitteeRole.CHAIR, started_on=date.today()
+    )
+    await requests.add_member(session, organization_id, seat)
+
+    async def submitted(unit_id: UUID, by: UUID, **data: Any) -> Any:
+        unit = await session.get(Unit, unit_id)
+        request = await requests.submit(session, organization_id, unit, ArcRequestSubmitInput(unit_id=unit_id, **data), by)
+        hooks.workflow_run.call(session, organization_id, request.workflow_id, requests.WORKFLOW)
+        await requests.accept(session, request, None, manager)
+        return request
+
+    mine = await submitted(
+        units[0],
+        homeowner or manager,
+        project_type=ArcProjectType.SOLAR,
+        description="Fourteen rooftop solar panels on the south-facing roof, black frames, conduit painted to match.",
+        contractor="Sunward Solar, CSLB #1048821",
+        document_refs=["plans/solar-roof-layout.pdf", "photos/south-roof.jpg"],
+    )
+    assert mine is not None
+    other = await submitted(
+        units[3],
+        manager,
+        project_type=ArcProjectType.FENCE,
+        description="Replace the side-yard fence with 6 ft cedar, gate toward the street.",
+        contractor="Valley Fence Co.",
+    )
+    vote = ArcRequestVoteInput(
+        id=other.id, vote=ArcVoteChoice.APPROVE_WITH_CONDITIONS, conditions="Stain to match the house trim; gate swings inward."
+    )
+    await requests.vote(session, other, vote, manager)
 
 
 # (category, name, quantity, unit, unit cost, useful life, remaining life) — a typical

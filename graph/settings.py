@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     max_concurrent_password_hashes: int = 4
     # Units charged per transaction (one durable step) when a levy posts.
     levy_batch_units: int = Field(250, ge=1, le=5000)
+    # How long a day lasts in the durable timers of violations and ARC requests
+    # (cure periods, decision deadlines, deemed approval): a day, except in tests.
+    workflow_day_seconds: float = Field(86400.0, gt=0)
 
     # Webhooks (domains/webhooks): outbound requests go only to registered URLs
     # whose every address is public — private, loopback, link-local, multicast and

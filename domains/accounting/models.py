@@ -120,6 +120,7 @@ class ControlRole(StrEnum):
     ASSESSMENT_INCOME = "assessment_income"
     LATE_FEE_INCOME = "late_fee_income"
     NSF_FEE_INCOME = "nsf_fee_income"
+    FINE_INCOME = "fine_income"
 
 
 class GlAccount(TimestampMixin, Booked, Base):
@@ -186,6 +187,7 @@ class EntrySource(StrEnum):
     CREDIT = "credit"
     INVOICE = "invoice"
     VENDOR_PAYMENT = "vendor_payment"
+    VIOLATION_FINE = "violation_fine"
     BANK = "bank"
 
 

@@ -3,7 +3,7 @@ deliveries (the outbox: written in the transaction of the change); and the
 organization's settings (whether AI agents may change data).
 
 Revision ID: 0011
-Revises: 0018
+Revises: 0013a
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from migrations.columns import created_at, id_column, in_organization, org_colum
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0011"
-down_revision = "0018"
+down_revision = "0013a"
 branch_labels = None
 depends_on = None
 

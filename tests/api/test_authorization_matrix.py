@@ -306,6 +306,65 @@ async def _register(w: World) -> dict[str, Any]:
     return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
+async def _violation_rule(w: World, **more: Any) -> dict[str, Any]:
+    c = await w.community()
+    if "violation_rule" not in c.extra:
+        body = {
+            "associationId": c.association,
+            "code": "MATRIX-1",
+            "title": "Trash cans",
+            "documentReference": "Rules §3",
+            "noticeText": "Store trash cans out of sight.",
+            "actionToResolve": "Move the cans.",
+            "curable": True,
+            "cureDays": 7,
+            "fineFirst": "50.00",
+        }
+        c.violation_rule = (await w.api.call("violationRule/v1/create", body, w.admin))["id"]
+    return {"id": c.violation_rule, **more}
+
+
+async def _sighting(w: World) -> dict[str, Any]:
+    c = await w.community()
+    rule = (await _violation_rule(w))["id"]
+    return {"unitId": c.unit, "ruleId": rule, "observedOn": "2026-01-10", "description": "Cans at the curb"}
+
+
+async def _violation(w: World, **more: Any) -> dict[str, Any]:
+    """The matrix unit's open violation (every sighting joins it)."""
+    observed = await w.api.call("violation/v1/observe", await _sighting(w), w.admin)
+    return {"id": observed["violation"]["id"], **more}
+
+
+STEP = "2026-01-11"
+
+
+async def _committee_input(w: World) -> dict[str, Any]:
+    c = await w.community()
+    user = await w.api.register()
+    await w.api.add_member(w.admin, ["member"], user)
+    return {"associationId": c.association, "userId": user.user_id, "role": "member", "startedOn": "2026-01-01"}
+
+
+async def _unit_of_matrix(w: World, **more: Any) -> dict[str, Any]:
+    return {"unitId": (await w.community()).unit, **more}
+
+
+async def _arc_request(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh request for the matrix unit, submitted by the admin."""
+    c = await w.community()
+    body = {"unitId": c.unit, "projectType": "paint", "description": "Repaint the trim"}
+    return {"id": (await w.api.call("arcRequest/v1/submit", body, w.admin))["id"], **more}
+
+
+async def _seat(w: World, **more: Any) -> dict[str, Any]:
+    c = await w.community()
+    user = await w.api.register()
+    await w.api.add_member(w.admin, ["member"], user)
+    body = {"associationId": c.association, "userId": user.user_id, "role": "member", "startedOn": "2026-01-01"}
+    return {"id": (await w.api.call("committeeMember/v1/add", body, w.admin))["id"], **more}
+
+
 async def _reserves(w: World) -> Any:
     """The matrix association's books with a reserve component and a study, made once."""
     c = await _books(w)
@@ -648,6 +707,62 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "violationRule/v1/create": (
+        lambda w: _by_association(
+            w,
+            code=_unique("R")[:12].upper(),
+            title="Noise",
+            documentReference="Rules §5",
+            noticeText="Quiet hours are 10pm to 7am.",
+            actionToResolve="Keep quiet hours.",
+            curable=False,
+        ),
+        {"admin", "manager", "board_member"},
+    ),
+    "violationRule/v1/update": (lambda w: _violation_rule(w, title="Trash cans"), {"admin", "manager", "board_member"}),
+    "violationRule/v1/get": (_violation_rule, STAFF),
+    "violationRule/v1/list": (_by_association, ANY_ROLE),
+    "violation/v1/observe": (_sighting, WRITERS),
+    "violation/v1/checkNotice": (lambda w: _violation(w, method="first_class_mail"), WRITERS),
+    "violation/v1/sendNotice": (lambda w: _violation(w, method="first_class_mail", sentOn=STEP), WRITERS),
+    "violation/v1/reinspect": (lambda w: _violation(w, inspectedOn=STEP, cured=False), WRITERS),
+    "violation/v1/scheduleHearing": (
+        lambda w: _violation(w, hearingOn="2026-02-01", noticeSentOn=STEP, method="first_class_mail"),
+        WRITERS,
+    ),
+    "violation/v1/decide": (lambda w: _violation(w, heldOn=STEP, outcome="no_fine"), {"admin", "board_member"}),
+    "violation/v1/deliverDecision": (lambda w: _violation(w, deliveredOn=STEP, method="first_class_mail"), WRITERS),
+    "violation/v1/respond": (lambda w: _violation(w, text="matrix"), set()),
+    "violation/v1/appeal": (lambda w: _violation(w, reason="matrix"), set()),
+    "violation/v1/decideAppeal": (lambda w: _violation(w, upheld=True), {"admin", "board_member"}),
+    "violation/v1/dismiss": (lambda w: _violation(w, reason="matrix"), {"admin", "manager", "board_member"}),
+    "violation/v1/get": (_violation, STAFF),
+    "violation/v1/list": (_by_association, ANY_ROLE),
+    # ARC: plain members are neither owners nor committee members here (those are tests/arc_requests).
+    "arcSettings/v1/set": (lambda w: _by_association(w, decisionMode="vote"), {"admin", "manager", "board_member"}),
+    "arcSettings/v1/get": (_by_association, STAFF),
+    "committeeMember/v1/add": (
+        _committee_input,
+        {"admin", "manager", "board_member"},
+    ),
+    "committeeMember/v1/end": (lambda w: _seat(w, endedOn="2026-06-01"), {"admin", "manager", "board_member"}),
+    "committeeMember/v1/list": (_by_association, ANY_ROLE),
+    "arcRequest/v1/submit": (
+        lambda w: _unit_of_matrix(w, projectType="fence", description="Fence"),
+        {"admin", "manager"},
+    ),
+    "arcRequest/v1/accept": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/requestInfo": (lambda w: _arc_request(w, missing="plans"), {"admin", "manager"}),
+    "arcRequest/v1/reply": (lambda w: _arc_request(w, text="here"), set()),
+    "arcRequest/v1/vote": (lambda w: _arc_request(w, vote="approve"), set()),
+    "arcRequest/v1/decide": (lambda w: _arc_request(w, outcome="approve"), set()),
+    "arcRequest/v1/appeal": (lambda w: _arc_request(w, reason="why"), set()),
+    "arcRequest/v1/decideAppeal": (lambda w: _arc_request(w, outcome="approve"), {"admin", "board_member"}),
+    "arcRequest/v1/complete": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/inspect": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/void": (_arc_request, {"admin", "manager"}),
+    "arcRequest/v1/get": (_arc_request, STAFF),
+    "arcRequest/v1/list": (_by_association, ANY_ROLE),
     "reserveComponent/v1/create": (_component_input, WRITERS),
     "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
     "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),

@@ -12,6 +12,7 @@ prefix is the node type derived from its table."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import json
 import uuid
@@ -33,6 +34,7 @@ from tests.helpers import PASSWORD, Api, Caller
 from tests.payables.desk import approved, enter, open_desk
 from tests.receivables.books import levy, open_receivables, pay
 from tests.test_schemas import declared_prefix
+from tests.violations.enforcement import day
 
 
 def _models(annotation: Any) -> list[type[BaseModel]]:
@@ -254,6 +256,44 @@ async def _rich_data(api: RecordingApi) -> None:
     term = await api.call("seat/v1/fill", fill, admin)
     await api.call("office/v1/assign", {"seatId": term["id"], "title": "president", "startsOn": str(date.today())}, admin)
 
+    # Violations: a rule, a sighting, its checks, notice, hearing, decision and the posted fine.
+    rule = {
+        "associationId": c.association,
+        "code": "LND-01",
+        "title": "Lawn",
+        "documentReference": "CC&Rs §7.3",
+        "noticeText": "Mow the lawn.",
+        "actionToResolve": "Mow it.",
+        "curable": True,
+        "cureDays": 14,
+        "fineFirst": "100.00",
+    }
+    rule_id = (await api.call("violationRule/v1/create", rule, admin))["id"]
+    sighting = {"unitId": c.units[0], "ruleId": rule_id, "observedOn": day(-60), "description": "Tall grass"}
+    violation = (await api.call("violation/v1/observe", sighting, admin))["violation"]["id"]
+    mail = {"method": "first_class_mail"}
+    await api.call("violation/v1/checkNotice", {"id": violation} | mail, admin)
+    await api.call("violation/v1/sendNotice", {"id": violation, "sentOn": day(-50)} | mail, admin)
+    await api.call("violation/v1/reinspect", {"id": violation, "inspectedOn": day(-30), "cured": False}, admin)
+    await api.call(
+        "violation/v1/scheduleHearing", {"id": violation, "hearingOn": day(-1), "noticeSentOn": day(-15)} | mail, admin
+    )
+    await api.call("violation/v1/decide", {"id": violation, "heldOn": day(-1), "outcome": "fine"}, admin)
+    await api.call("violation/v1/deliverDecision", {"id": violation, "deliveredOn": day(0)} | mail, admin)
+    for _ in range(400):
+        if (await api.call("violation/v1/get", {"id": violation}, admin))["fines"]:
+            break
+        await asyncio.sleep(0.05)
+    # ARC: settings, a committee seat, a request voted on.
+    await api.call("arcSettings/v1/set", {"associationId": c.association, "decisionMode": "vote"}, admin)
+    seat = {"associationId": c.association, "userId": admin.user_id, "role": "chair", "startedOn": day(-1)}
+    await api.call("committeeMember/v1/add", seat, admin)
+    arc = {"unitId": c.units[2], "projectType": "fence", "description": "Cedar fence"}
+    arc_id = (await api.call("arcRequest/v1/submit", arc, admin))["id"]
+    await api.call("arcRequest/v1/accept", {"id": arc_id}, admin)
+    await api.call("arcRequest/v1/vote", {"id": arc_id, "vote": "approve"}, admin)
+    await api.call("arcSettings/v1/get", {"associationId": c.association}, admin)
+
     d = await open_desk(api)
     await api.call(
         "insuranceCertificate/v1/create",
@@ -366,8 +406,8 @@ async def explored(client, seen: Seen) -> Seen:
 # its budget; payables and compliance settings through their association; a reserve
 # component's account links through the component; a compliance task's history is
 # not served yet; a bank match through its transaction's journalLineIds; a payment
-# plan's transitions through the audit log).
-UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "bmt", "ppt"}
+# plan's transitions through the audit log; ARC settings through their association).
+UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "bmt", "ppt", "ars"}
 
 
 def _answers(seen: Seen) -> list[tuple[Caller, str, str, str]]:

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -662,6 +662,154 @@ async def _compliance_task_event(sessions, tenant, shared):
     }
 
 
+async def _violation_rule(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "code": f"R{_n() % 10**9}",
+        "title": "Lawn",
+        "document_reference": "CC&Rs §7.3",
+        "notice_text": "Mow the lawn.",
+        "action_to_resolve": "Mow it.",
+        "curable": True,
+        "cure_days": 14,
+        "fine_first": Decimal("100.00"),
+        "repeat_window_days": 365,
+        "is_active": True,
+    }
+
+
+async def _violation(sessions, tenant, shared):
+    violation = uuid.uuid4()
+    return {
+        "id": violation,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "rule_id": await parent(sessions, tenant, shared, "violation_rules"),
+        "status": "observed",
+        "description": "Tall grass",
+        "observed_on": date(2026, 1, 15),
+        "is_repeat": False,
+        "jurisdiction": "US-CA",
+        "rules_used": json.dumps({"jurisdiction": "US-CA", "asOf": "2026-01-15", "rules": {}}),
+        "workflow_id": f"violation-{violation}",
+    }
+
+
+async def _violation_child(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "violation_id": await parent(sessions, tenant, shared, "violations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
+async def _violation_observation(sessions, tenant, shared):
+    return await _violation_child(sessions, tenant, shared) | {
+        "observed_on": date(2026, 1, 15),
+        "observed_by": tenant.user,
+        "description": "Tall grass",
+        "photo_refs": ["photo-1"],
+        "is_duplicate": False,
+    }
+
+
+async def _violation_event(sessions, tenant, shared):
+    return await _violation_child(sessions, tenant, shared) | {
+        "kind": "observed",
+        "to_status": "observed",
+        "occurred_on": date(2026, 1, 15),
+        "actor_id": tenant.user,
+        "details": json.dumps({}),
+    }
+
+
+async def _violation_fine(sessions, tenant, shared):
+    return await _violation_child(sessions, tenant, shared) | {
+        "kind": "first",
+        "fined_on": date(2026, 1, 15) + timedelta(days=_n() % 1000),
+        "amount": Decimal("1.00"),
+        "owner_ledger_entry_id": await parent(sessions, tenant, shared, "owner_ledger_entries"),
+    }
+
+
+async def _arc_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": (await insert(sessions, tenant, "associations"))["id"],
+        "decision_mode": "vote",
+        "votes_required": 1,
+        "neighbor_acknowledgements_required": False,
+        "more_info_clock": "pause",
+        "inspection_required": False,
+        "updated_by": tenant.user,
+    }
+
+
+async def _committee_member(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "user_id": await new_user(sessions),
+        "role": "member",
+        "started_on": date(2026, 1, 1),
+    }
+
+
+async def _arc_request(sessions, tenant, shared):
+    request = uuid.uuid4()
+    return {
+        "id": request,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "submitted_by": tenant.user,
+        "project_type": "fence",
+        "description": "Fence",
+        "document_refs": [],
+        "neighbor_acknowledgements": json.dumps([]),
+        "status": "submitted",
+        "jurisdiction": "US-CA",
+        "rules_used": json.dumps({"jurisdiction": "US-CA", "asOf": "2026-01-15", "rules": {}}),
+        "submitted_on": date(2026, 1, 15),
+        "decision_due_by": date(2026, 3, 16),
+        "deemed_approval": False,
+        "review_round": 1,
+        "workflow_id": f"arc-request-{request}",
+    }
+
+
+async def _arc_child(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "arc_request_id": await parent(sessions, tenant, shared, "arc_requests"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
+async def _arc_vote(sessions, tenant, shared):
+    return await _arc_child(sessions, tenant, shared) | {"review_round": 1, "voter_id": uuid.uuid4(), "vote": "approve"}
+
+
+async def _arc_request_event(sessions, tenant, shared):
+    return await _arc_child(sessions, tenant, shared) | {
+        "kind": "submitted",
+        "to_status": "submitted",
+        "occurred_on": date(2026, 1, 15),
+        "actor_id": tenant.user,
+        "details": json.dumps({}),
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -1001,6 +1149,16 @@ FACTORIES: dict[str, Factory] = {
     "governing_bodies": _governing_body,
     "seats": _seat,
     "offices": _office,
+    "violation_rules": _violation_rule,
+    "violations": _violation,
+    "violation_observations": _violation_observation,
+    "violation_events": _violation_event,
+    "violation_fines": _violation_fine,
+    "arc_settings": _arc_settings,
+    "committee_members": _committee_member,
+    "arc_requests": _arc_request,
+    "arc_votes": _arc_vote,
+    "arc_request_events": _arc_request_event,
     "opening_balances": _opening_balance,
     "bank_accounts": _bank_account,
     "bank_statements": _bank_statement,
@@ -1045,6 +1203,25 @@ CASTS: dict[str, dict[str, str]] = {
     "governing_bodies": {"kind": "governing_body_kind", "status": "governing_body_status"},
     "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
     "offices": {"title": "office_title"},
+    "violation_rules": {"continuing_period": "fine_period"},
+    "violations": {"status": "violation_status", "rules_used": "jsonb"},
+    "violation_events": {
+        "kind": "violation_event_kind",
+        "from_status": "violation_status",
+        "to_status": "violation_status",
+        "details": "jsonb",
+    },
+    "violation_fines": {"kind": "fine_kind"},
+    "arc_settings": {"decision_mode": "arc_decision_mode", "more_info_clock": "arc_clock"},
+    "committee_members": {"role": "committee_role"},
+    "arc_requests": {
+        "project_type": "arc_project_type",
+        "status": "arc_status",
+        "neighbor_acknowledgements": "jsonb",
+        "rules_used": "jsonb",
+    },
+    "arc_votes": {"vote": "arc_vote_choice"},
+    "arc_request_events": {"kind": "arc_event_kind", "from_status": "arc_status", "to_status": "arc_status", "details": "jsonb"},
     "bank_accounts": {"kind": "bank_account_kind"},
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},
@@ -1100,6 +1277,18 @@ REVOKED: dict[str, frozenset[str]] = {
     "governing_bodies": frozenset({"DELETE"}),
     "seats": frozenset({"UPDATE", "DELETE"}),
     "offices": frozenset({"UPDATE", "DELETE"}),
+    # Violations: sightings, steps and fines are history; rules and violations are never deleted.
+    "violation_rules": frozenset({"DELETE"}),
+    "violations": frozenset({"DELETE"}),
+    "violation_observations": frozenset({"UPDATE", "DELETE"}),
+    "violation_events": frozenset({"UPDATE", "DELETE"}),
+    "violation_fines": frozenset({"UPDATE", "DELETE"}),
+    # ARC requests: votes and steps are history; settings, seats and requests are never deleted.
+    "arc_settings": frozenset({"DELETE"}),
+    "committee_members": frozenset({"DELETE"}),
+    "arc_requests": frozenset({"DELETE"}),
+    "arc_votes": frozenset({"UPDATE", "DELETE"}),
+    "arc_request_events": frozenset({"UPDATE", "DELETE"}),
     # Opening balances and banking: imports and postings are append-only; a
     # match is only stamped as undone (a column grant); accounts and
     # reconciliations are never deleted (a finished one is locked by a trigger).

@@ -188,3 +188,22 @@ async def clear_override(session: AsyncSession, association: Association, key: s
 def shown(value: Any) -> Any:
     """A value as the audit summary keeps it (money as a string)."""
     return str(value) if isinstance(value, Decimal) else value
+
+
+def snapshot(jurisdiction: str, as_of: date, effective_rules: Sequence[EffectiveRule]) -> dict[str, Any]:
+    """Effective rules as a workflow keeps them: the rule-set version it works
+    under — each rule's value, where it comes from, its citation, and the
+    statute version (jurisdiction and effective date) in force on `as_of`."""
+    kept: dict[str, Any] = {}
+    for rule in effective_rules:
+        value = getattr(rule, VALUE_FIELDS[rule.kind])
+        kept[rule.key] = {
+            "kind": rule.kind.value,
+            "value": shown(value),
+            "source": rule.source.value,
+            "citation": rule.citation,
+            "documentReference": rule.document_reference,
+            "jurisdiction": rule.statute.jurisdiction,
+            "effectiveOn": rule.statute.effective_on.isoformat(),
+        }
+    return {"jurisdiction": jurisdiction, "asOf": as_of.isoformat(), "rules": kept}

@@ -192,3 +192,43 @@ async def allocations_of(
     if visible is not None:
         where.append(visible)
     return (await session.scalars(select(A).where(*where).order_by(A.applied_on, A.created_at, A.id))).all()
+
+
+async def fine(
+    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+) -> OwnerLedgerEntry:
+    """A violation fine on the unit's ledger: a charge on the fine income account
+    (the FINE_INCOME control account), in the home fund, due the day it is
+    posted; the owner's unapplied credit pays it at once, as with any charge."""
+    unit, book = await _book_for(session, organization_id, unit_id, posted_by)
+    charge = book.debit(
+        unit.id,
+        EntryKind.ADJUSTMENT,
+        amount,
+        on=on,
+        due=on,
+        fund_id=book.home_fund,
+        account_id=book.account(ControlRole.FINE_INCOME),
+        memo=memo,
+    )
+    book.settle(unit.id, on)
+    rows, _ = await book.post(source=EntrySource.VIOLATION_FINE, source_id=None, memo=f"Fine, unit {unit.unit_number}: {memo}")
+    return next(r for r in rows if r.id == charge.id)
+
+
+async def credit_fine(
+    session: AsyncSession, organization_id: UUID, entry: OwnerLedgerEntry, on: Any, memo: str, posted_by: UUID | None
+) -> OwnerLedgerEntry:
+    """Give a fine back (an appeal overturned it): a credit of its whole amount
+    on its own income account and fund, applied to it while it is open."""
+    _, book = await _book_for(session, organization_id, entry.unit_id, posted_by)
+    assert entry.account_id is not None, "a fine is a charge on an income account"
+    lot = book.lot(
+        entry.unit_id, EntryKind.CREDIT, entry.amount, on=on, fund_id=entry.fund_id, account_id=entry.account_id, memo=memo
+    )
+    target = book.charges.get(entry.id)
+    if target is not None and target.open > 0:
+        book.apply(lot, target, min(entry.amount, target.open), on)
+    book.settle(entry.unit_id, on)
+    rows, _ = await book.post(source=EntrySource.VIOLATION_FINE, source_id=entry.id, memo=f"Fine credited: {memo}")
+    return next(r for r in rows if r.id == lot.id)

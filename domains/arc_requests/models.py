@@ -1,0 +1,300 @@
+"""Architectural review: each association's review settings and committee, the
+requests owners submit for their units, the committee's votes and every step of
+a request's lifecycle.
+
+A request keeps the jurisdiction rules in force the day it was submitted
+(`rulesUsed`) and its decision deadline from them (arc_decision_days, or
+solar_arc_decision_days for a solar project); its workflow deems it approved
+when the deadline passes without a decision, where the rules say so. History
+is kept: votes and events are append-only for the application role; of a
+request only its current-state columns change, with the event saying why.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domains.accounting.models import Booked
+from domains.associations import models as _associations  # noqa: F401  (FK targets)
+from graph.db import Base, TimestampMixin, association_fk, new_id, pg_enum
+from graph.schemas import register_id
+
+
+class ArcDecisionMode(StrEnum):
+    """How the committee decides: by its members' votes, or by its chair alone."""
+
+    VOTE = "vote"
+    CHAIR = "chair"
+
+
+class ArcClock(StrEnum):
+    """What a request for more information does to the decision deadline: pause
+    it until the owner replies, or restart it from the reply."""
+
+    PAUSE = "pause"
+    RESTART = "restart"
+
+
+class ArcSettings(Booked, Base):
+    """How an association reviews architectural requests. Never set: votes, one
+    vote decides, no neighbour acknowledgements, the clock pauses, no inspection."""
+
+    __tablename__ = "arc_settings"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The settings' id.")
+    decision_mode: Mapped[ArcDecisionMode] = mapped_column(
+        pg_enum(ArcDecisionMode, "arc_decision_mode"), doc="Committee votes, or the chair decides."
+    )
+    votes_required: Mapped[int] = mapped_column(
+        SmallInteger, doc="Votes that decide a request (mode vote): the majority of them."
+    )
+    neighbor_acknowledgements_required: Mapped[bool] = mapped_column(
+        Boolean, doc="A request needs the neighbours' acknowledgements to be complete."
+    )
+    more_info_clock: Mapped[ArcClock] = mapped_column(
+        pg_enum(ArcClock, "arc_clock"), doc="A request for more information pauses the deadline, or restarts it on the reply."
+    )
+    inspection_required: Mapped[bool] = mapped_column(Boolean, doc="Finished work is inspected before the request is completed.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+    updated_by: Mapped[UUID] = mapped_column(doc="User or service account that last changed them.")
+
+
+class CommitteeRole(StrEnum):
+    """A member's seat on the architectural committee."""
+
+    MEMBER = "member"
+    CHAIR = "chair"
+
+
+class CommitteeMember(TimestampMixin, Booked, Base):
+    """A user's seat on an association's architectural committee, from one day
+    to another (ended seats stay, as history)."""
+
+    __tablename__ = "committee_members"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The seat's id.")
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), doc="The member.")
+    role: Mapped[CommitteeRole] = mapped_column(pg_enum(CommitteeRole, "committee_role"), doc="Member or chair.")
+    started_on: Mapped[date] = mapped_column(Date, doc="First day on the committee.")
+    ended_on: Mapped[date | None] = mapped_column(Date, doc="Day the seat ended (exclusive); null while seated.")
+
+
+class ArcProjectType(StrEnum):
+    """What the owner wants to build or change. Solar energy systems have their own statutory deadline."""
+
+    SOLAR = "solar"
+    ADDITION = "addition"
+    FENCE = "fence"
+    LANDSCAPING = "landscaping"
+    PAINT = "paint"
+    ROOF = "roof"
+    WINDOWS = "windows"
+    OTHER = "other"
+
+
+class ArcStatus(StrEnum):
+    """Where a request is.
+
+    submitted → under_review (complete) | more_info_requested → (owner's reply)
+    under_review → approved | approved_with_conditions | denied (reasons; appeal
+    where offered → appealed → approved | denied) | more_info_requested;
+    undecided past its deadline → deemed_approved where the rules say so;
+    approved → pending_inspection → completed; void from any undecided state."""
+
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    MORE_INFO_REQUESTED = "more_info_requested"
+    APPROVED = "approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions"
+    DENIED = "denied"
+    DEEMED_APPROVED = "deemed_approved"
+    APPEALED = "appealed"
+    PENDING_INSPECTION = "pending_inspection"
+    COMPLETED = "completed"
+    VOID = "void"
+
+
+UNDECIDED = frozenset({ArcStatus.SUBMITTED, ArcStatus.UNDER_REVIEW, ArcStatus.MORE_INFO_REQUESTED})
+APPROVED = frozenset({ArcStatus.APPROVED, ArcStatus.APPROVED_WITH_CONDITIONS, ArcStatus.DEEMED_APPROVED})
+ENDED = frozenset({ArcStatus.COMPLETED, ArcStatus.VOID})
+
+
+class ArcRequest(TimestampMixin, Booked, Base):
+    """An owner's request to change the exterior of their unit, from submission
+    to completion, with the rules and the deadline it is decided under."""
+
+    __tablename__ = "arc_requests"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {
+        "association_id": "association_id",
+        "unit_id": "unit_id",
+        "status": "status",
+    }
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        association_fk("unit_id", "units"),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The request's id.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit the work is on.")
+    submitted_by: Mapped[UUID] = mapped_column(doc="User or service account that submitted it.")
+    project_type: Mapped[ArcProjectType] = mapped_column(pg_enum(ArcProjectType, "arc_project_type"), doc="What kind of work.")
+    description: Mapped[str] = mapped_column(String(4000), doc="The work, as the owner describes it.")
+    starts_on: Mapped[date | None] = mapped_column(Date, doc="Planned start of the work.")
+    ends_on: Mapped[date | None] = mapped_column(Date, doc="Planned end of the work.")
+    contractor: Mapped[str | None] = mapped_column(String(200), doc="Who does the work (name, license number).")
+    document_refs: Mapped[list[str]] = mapped_column(
+        ARRAY(String(400)), doc="References of the plans and photos (document ids or URLs)."
+    )
+    neighbor_acknowledgements: Mapped[list[Any]] = mapped_column(
+        JSONB, doc="Neighbours who acknowledged the plans: name, unit number and day."
+    )
+    status: Mapped[ArcStatus] = mapped_column(pg_enum(ArcStatus, "arc_status"), doc="Where it is now.")
+    jurisdiction: Mapped[str] = mapped_column(String(10), doc="The jurisdiction whose rules apply (e.g. US-CA, default).")
+    rules_used: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The jurisdiction rules applied, by key: value, source, citation, statute version (effective date)."
+    )
+    submitted_on: Mapped[date] = mapped_column(Date, doc="Day it was submitted; the decision deadline runs from it.")
+    decision_due_by: Mapped[date] = mapped_column(
+        Date, doc="Last day to decide (moved by a request for more information as the settings say)."
+    )
+    deemed_approval: Mapped[bool] = mapped_column(
+        Boolean, doc="Whether the request is deemed approved if undecided by its deadline (from the rules)."
+    )
+    paused_on: Mapped[date | None] = mapped_column(Date, doc="Day the clock stopped for more information, while it waits.")
+    review_round: Mapped[int] = mapped_column(
+        Integer, doc="Review round, from 1; a reply to a request for information starts the next."
+    )
+    decided_on: Mapped[date | None] = mapped_column(Date, doc="Day of the decision (or of deemed approval).")
+    conditions: Mapped[str | None] = mapped_column(String(4000), doc="Conditions of an approval with conditions.")
+    reasons: Mapped[str | None] = mapped_column(String(4000), doc="Reasons of a denial (or what information is missing).")
+    appeal_available: Mapped[bool | None] = mapped_column(
+        Boolean, doc="For a denial: whether the owner may appeal (the jurisdiction's appeal_required, or always offered)."
+    )
+    workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of its deadline workflow; see `workflow(id:)`.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class ArcVoteChoice(StrEnum):
+    """A committee member's vote."""
+
+    APPROVE = "approve"
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions"
+    DENY = "deny"
+
+
+class ArcVote(Booked, Base):
+    """One committee member's vote on a request, in one review round."""
+
+    __tablename__ = "arc_votes"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id", "unit_id": "unit_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "arc_request_id", "review_round", "voter_id"),
+        association_fk("arc_request_id", "arc_requests"),
+        association_fk("unit_id", "units"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The vote's id.")
+    arc_request_id: Mapped[UUID] = mapped_column(doc="The request.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The request's unit.")
+    review_round: Mapped[int] = mapped_column(Integer, doc="The review round voted in.")
+    voter_id: Mapped[UUID] = mapped_column(doc="The committee member (user).")
+    vote: Mapped[ArcVoteChoice] = mapped_column(
+        pg_enum(ArcVoteChoice, "arc_vote_choice"), doc="Approve, with conditions, or deny."
+    )
+    conditions: Mapped[str | None] = mapped_column(String(4000), doc="The conditions the member would attach.")
+    note: Mapped[str | None] = mapped_column(String(4000), doc="The member's reasons.")
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
+class ArcEventKind(StrEnum):
+    """What happened to a request."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    MORE_INFO_REQUESTED = "more_info_requested"
+    OWNER_REPLIED = "owner_replied"
+    VOTED = "voted"
+    DECIDED = "decided"
+    DEEMED_APPROVED = "deemed_approved"
+    DEADLINE_PASSED = "deadline_passed"
+    APPEALED = "appealed"
+    APPEAL_DECIDED = "appeal_decided"
+    WORK_COMPLETED = "work_completed"
+    INSPECTED = "inspected"
+    VOIDED = "voided"
+
+
+class ArcRequestEvent(Booked, Base):
+    """One step of a request's lifecycle, kept for good: who (null: the
+    workflow, on the deadline), when, from which status to which, why, and
+    the rule it applied."""
+
+    __tablename__ = "arc_request_events"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id", "unit_id": "unit_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        association_fk("arc_request_id", "arc_requests"),
+        association_fk("unit_id", "units"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The event's id.")
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(), doc="Order of recording, across the organization.")
+    arc_request_id: Mapped[UUID] = mapped_column(doc="The request.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The request's unit.")
+    kind: Mapped[ArcEventKind] = mapped_column(pg_enum(ArcEventKind, "arc_event_kind"), doc="What happened.")
+    from_status: Mapped[ArcStatus | None] = mapped_column(pg_enum(ArcStatus, "arc_status"), doc="Status before (null at first).")
+    to_status: Mapped[ArcStatus] = mapped_column(pg_enum(ArcStatus, "arc_status"), doc="Status after.")
+    occurred_on: Mapped[date] = mapped_column(Date, doc="The day it happened.")
+    actor_id: Mapped[UUID | None] = mapped_column(doc="User or service account; null when the workflow acted on the deadline.")
+    note: Mapped[str | None] = mapped_column(String(4000), doc="Why, or what was said.")
+    details: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The step's particulars: votes, conditions, the deadline and the rule it came from with its citation."
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When recorded (UTC).")
+
+
+ArcSettingsId = register_id(ArcSettings, "ars", "arc_settings")
+CommitteeMemberId = register_id(CommitteeMember, "cmm", "committee_member")
+ArcRequestId = register_id(ArcRequest, "arc", "arc_request")
+ArcVoteId = register_id(ArcVote, "arv", "arc_request")
+ArcRequestEventId = register_id(ArcRequestEvent, "are", "arc_request")

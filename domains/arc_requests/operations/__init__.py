@@ -1,0 +1,1 @@
+"""The arc_requests domain's operations, one module per resource."""

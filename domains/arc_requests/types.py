@@ -1,0 +1,47 @@
+"""GraphQL relation fields of the arc_requests domain, resolved through loaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from domains.arc_requests.models import ArcRequestEvent, ArcVote
+from domains.arc_requests.schemas import (
+    ArcRequestEventRead,
+    ArcRequestRead,
+    ArcSettingsRead,
+    ArcVoteRead,
+    CommitteeMemberRead,
+)
+from graph.gqltypes import extend, output_type, to_one
+
+
+@extend(ArcRequestRead)
+class ArcRequestRelations:
+    unit = to_one("The unit the work is on.")
+
+    @strawberry.field(description="Every step so far, oldest first.")
+    async def events(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ArcRequestEventType]:
+        if isinstance(getattr(root, "events", None), list):  # an operation's result carries them
+            return root.events
+        return await info.context.loaders.by_column(ArcRequestEvent, "arc_request_id", order_by="seq").load(root.id)
+
+    @strawberry.field(description="Every vote cast, oldest first.")
+    async def votes(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ArcVoteType]:
+        if isinstance(getattr(root, "votes", None), list):
+            return root.votes
+        return await info.context.loaders.by_column(ArcVote, "arc_request_id", order_by="cast_at").load(root.id)
+
+
+@extend(CommitteeMemberRead)
+class CommitteeMemberRelations:
+    association = to_one("The association whose committee it is.")
+
+
+# Built after every extension: return annotations above name these lazily.
+ArcSettingsType = output_type(ArcSettingsRead)
+CommitteeMemberType = output_type(CommitteeMemberRead)
+ArcVoteType = output_type(ArcVoteRead)
+ArcRequestEventType = output_type(ArcRequestEventRead)
+ArcRequestType = output_type(ArcRequestRead)

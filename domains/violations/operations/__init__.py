@@ -1,0 +1,1 @@
+"""The violations domain's operations, one module per resource."""
