@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -608,6 +608,93 @@ async def _vendor_payment(sessions, tenant, shared):
     }
 
 
+# --- work orders ----------------------------------------------------------------
+
+_MINUTES = {
+    f"{p}_{d}_minutes": Decimal(60) for p in ("routine", "urgent", "emergency", "warranty") for d in ("response", "completion")
+}
+
+
+async def _work_order_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    association = (await insert(sessions, tenant, "associations"))["id"]
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": association,
+        **_MINUTES,
+        "reopen_window_days": 14,
+    }
+
+
+async def _work_order_category(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "level": "place",
+        "name": f"Place {uuid.uuid4().hex[:8]}",
+    }
+
+
+async def _work_order(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "title": "Leak",
+        "priority": "routine",
+        "status": "received",
+        "requester_kind": "staff",
+        "requester_user_id": tenant.user,
+        "respond_by": datetime(2026, 1, 2, tzinfo=UTC),
+        "complete_by": datetime(2026, 1, 9, tzinfo=UTC),
+        "workflow_id": uuid.uuid4().hex,
+        "created_by": tenant.user,
+    }
+
+
+async def _under_work_order(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "work_order_id": await parent(sessions, tenant, shared, "work_orders"),
+    }
+
+
+async def _work_order_party(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "relation": "owner",
+    }
+
+
+async def _work_order_transition(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "to_status": "received",
+        "actor_kind": "user",
+        "actor_id": tenant.user,
+    }
+
+
+async def _work_order_comment(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "body": "On it",
+        "visibility": "internal",
+        "author_id": tenant.user,
+    }
+
+
+async def _work_order_notice(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "event": "response_overdue",
+        "audience": "staff",
+        "message": "Late",
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -642,6 +729,13 @@ FACTORIES: dict[str, Factory] = {
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
     "jurisdiction_rule_overrides": _jurisdiction_rule_override,
+    "work_order_settings": _work_order_settings,
+    "work_order_categories": _work_order_category,
+    "work_orders": _work_order,
+    "work_order_parties": _work_order_party,
+    "work_order_transitions": _work_order_transition,
+    "work_order_comments": _work_order_comment,
+    "work_order_notices": _work_order_notice,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -665,6 +759,16 @@ CASTS: dict[str, dict[str, str]] = {
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
+    "work_order_categories": {"level": "work_order_classifier_level"},
+    "work_orders": {
+        "priority": "work_order_priority",
+        "status": "work_order_status",
+        "requester_kind": "work_order_requester_kind",
+    },
+    "work_order_parties": {"relation": "work_order_party_relation"},
+    "work_order_transitions": {"to_status": "work_order_status", "actor_kind": "work_order_actor_kind"},
+    "work_order_comments": {"visibility": "work_order_comment_visibility"},
+    "work_order_notices": {"event": "work_order_notice_event", "audience": "work_order_notice_audience"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -695,6 +799,15 @@ REVOKED: dict[str, frozenset[str]] = {
     "invoice_lines": frozenset({"UPDATE", "DELETE"}),
     "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
     "vendor_payments": frozenset({"UPDATE", "DELETE"}),
+    # Work orders: never deleted (canceling is a transition); their history
+    # (transitions, comments, notices, the parties linked at opening) is append-only.
+    "work_order_settings": frozenset({"DELETE"}),
+    "work_order_categories": frozenset({"DELETE"}),
+    "work_orders": frozenset({"DELETE"}),
+    "work_order_parties": frozenset({"UPDATE", "DELETE"}),
+    "work_order_transitions": frozenset({"UPDATE", "DELETE"}),
+    "work_order_comments": frozenset({"UPDATE", "DELETE"}),
+    "work_order_notices": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
