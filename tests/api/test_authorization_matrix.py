@@ -304,6 +304,20 @@ async def _register(w: World) -> dict[str, Any]:
     return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
+async def _work_order_input(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"associationId": c.association, "unitId": c.units[0], "title": "Matrix leak", "priority": "routine"}
+
+
+async def _work_order(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh work order, received, opened by the matrix admin (its requester)."""
+    return {"id": (await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin))["id"], **more}
+
+
+async def _work_order_comment(w: World, **more: Any) -> dict[str, Any]:
+    return {"workOrderId": (await _work_order(w))["id"], **more}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -402,7 +416,30 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "workOrder/v1/create": (_work_order_input, {"admin", "manager", "board_member"}),
+    "workOrder/v1/get": (_work_order, STAFF),
+    "workOrder/v1/list": (_none, ANY_ROLE),
+    "workOrder/v1/transition": (lambda w: _work_order(w, to="review"), WRITERS),
+    # Allowed callers meet ILLEGAL_TRANSITION / WORK_ORDER_NOT_COMPLETED: the work order is new.
+    "workOrder/v1/reopen": (lambda w: _work_order(w, reason="matrix"), WRITERS),
+    "workOrder/v1/feedback": (lambda w: _work_order(w, score=5), ADMIN),  # the requester alone
+    "workOrderComment/v1/create": (
+        lambda w: _work_order_comment(w, body="matrix", visibility="internal"),
+        {"admin", "manager", "board_member"},
+    ),
+    "workOrderComment/v1/list": (_work_order_comment, STAFF),
+    "workOrderCategory/v1/create": (lambda w: _by_association(w, level="place", name=_unique("P")), WRITERS),
+    "workOrderCategory/v1/installDefaults": (_by_association, WRITERS),
+    "workOrderCategory/v1/list": (_by_association, ANY_ROLE),
+    "workOrderSettings/v1/set": (
+        lambda w: _by_association(w, routineResponseMinutes="120"),
+        {"admin", "manager", "board_member"},
+    ),
+    "workOrderSettings/v1/get": (_by_association, STAFF),
 }
+# Operations that name a row in their input other than as their target: a role
+# that may not read that row meets NOT_FOUND too.
+NAMES_A_HIDDEN_ROW = {"workOrderComment/v1/create", "workOrderComment/v1/list"}
 
 
 async def _const(value: dict[str, Any]) -> dict[str, Any]:
@@ -444,7 +481,7 @@ async def test_roles(world, name) -> None:
         code = r.json()["error"]["code"] if r.status_code >= 400 and r.json() else None
         if role in allowed:
             assert code not in ("FORBIDDEN", "NOT_FOUND"), (name, role, r.text)
-        elif REGISTRY[name].target is not None and role in HIDDEN_FROM_MEMBER:
+        elif (REGISTRY[name].target is not None or name in NAMES_A_HIDDEN_ROW) and role in HIDDEN_FROM_MEMBER:
             assert r.status_code == 404 and code == "NOT_FOUND", (name, role, r.text)
         else:
             assert r.status_code == 403 and code == "FORBIDDEN", (name, role, r.text)

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, literal, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.associations.models import Ownership, Party, Resident
@@ -144,7 +144,7 @@ async def last_transitions(session: AsyncSession, ids: Sequence[UUID]) -> Sequen
         await session.scalars(
             select(WorkOrderTransition)
             .where(WorkOrderTransition.work_order_id.in_(ids))
-            .distinct(WorkOrderTransition.work_order_id)
+            .ext(distinct_on(WorkOrderTransition.work_order_id))
             .order_by(WorkOrderTransition.work_order_id, WorkOrderTransition.created_at.desc(), WorkOrderTransition.id.desc())
         )
     ).all()
