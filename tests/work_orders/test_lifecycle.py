@@ -5,6 +5,7 @@ the workflow that follows each work order to its end."""
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 
 import pytest
@@ -57,7 +58,7 @@ async def test_every_arrow_of_the_state_map(api, site) -> None:
             continue
         walk = [*_path(edge[0]), edge[1]]
         wo = await _walk(api, site, walk)
-        covered |= set(zip(walk, walk[1:], strict=False))
+        covered |= set(itertools.pairwise(walk))
         history = await api.gql(
             "query($id: ID!) { node(id: $id) { ... on WorkOrder { transitions { fromStatus toStatus } } } }",
             {"id": wo["id"]},
@@ -65,7 +66,7 @@ async def test_every_arrow_of_the_state_map(api, site) -> None:
         )
         steps = [(t["fromStatus"], t["toStatus"]) for t in history["data"]["node"]["transitions"]]
         # (after not_responsible the workflow's own two moves may already follow)
-        assert steps[: len(walk)] == [(None, "RECEIVED"), *((a.upper(), b.upper()) for a, b in zip(walk, walk[1:], strict=False))]
+        assert steps[: len(walk)] == [(None, "RECEIVED"), *((a.upper(), b.upper()) for a, b in itertools.pairwise(walk))]
     assert covered >= set(EDGES)
 
 
@@ -162,7 +163,7 @@ async def test_reopen_within_the_window_then_feedback(api, site) -> None:
     assert reopened["status"] == "review"
     assert await attempt(api, "workOrder/v1/feedback", body, site.owner) == (409, "WORK_ORDER_NOT_COMPLETED")
     assert await attempt(api, "workOrder/v1/reopen", {"id": wo["id"], "reason": "x"}, site.owner) == (409, "ILLEGAL_TRANSITION")
-    for to in walk[2:-1] + ["completed_no_bill"]:
+    for to in [*walk[2:-1], "completed_no_bill"]:
         wo = await move(api, site.manager, wo["id"], to, **({"vendorId": site.c.vendor} if to == "vendor_chosen" else {}))
     scored = await api.call("workOrder/v1/feedback", body, site.owner)
     assert (scored["feedbackScore"], scored["feedbackNote"]) == (4, "Quick")
