@@ -34,15 +34,15 @@ class Site:
 
     @property
     def owner(self) -> Caller:
-        return self.c.owner  # type: ignore[no-any-return]
+        return self.c.owner
 
     @property
     def tenant(self) -> Caller:
-        return self.c.tenant  # type: ignore[no-any-return]
+        return self.c.tenant
 
     @property
     def nobody(self) -> Caller:
-        return self.c.nobody  # type: ignore[no-any-return]
+        return self.c.nobody
 
     def request(self, unit: int | None = 0, **more: Any) -> dict[str, Any]:
         """A work order for unit `unit` (index) or, with None, a common area."""
@@ -73,7 +73,7 @@ async def attempt(api: Api, name: str, body: dict[str, Any], caller: Caller) -> 
 
 
 async def move(api: Api, caller: Caller, wo: str, to: str, **more: Any) -> dict[str, Any]:
-    return await api.call("workOrder/v1/transition", {"id": wo, "to": to, **more}, caller)  # type: ignore[no-any-return]
+    return await api.call("workOrder/v1/transition", {"id": wo, "to": to, **more}, caller)
 
 
 async def until(probe: Any, timeout: float = 20, what: str = "") -> Any:

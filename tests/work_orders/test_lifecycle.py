@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ async def site(app) -> Site:
         return s
 
 
-async def _walk(api, s: Site, states: list[str]) -> dict:
+async def _walk(api, s: Site, states: list[str]) -> dict[str, Any]:
     wo = await api.call("workOrder/v1/create", s.request(0), s.manager)
     for to in states[1:]:
         wo = await move(api, s.manager, wo["id"], to, **({"vendorId": s.c.vendor} if to == "vendor_chosen" else {}))
@@ -135,7 +136,7 @@ async def test_not_the_associations_responsibility_the_workflow_tells_the_reques
     assert node["notices"] == [{"event": "NOT_RESPONSIBLE", "audience": "REQUESTER"}]
 
 
-async def _ended(api, s: Site, wo: dict) -> bool:
+async def _ended(api, s: Site, wo: dict[str, Any]) -> bool:
     return await workflow_state(api, s.admin, wo["workflowId"]) == "SUCCESS"
 
 
@@ -146,7 +147,7 @@ async def test_cancel_ends_the_workflow(api, site) -> None:
     await until(lambda: _ended(api, site, wo), what="the workflow to end")
 
 
-async def _pending(api, s: Site, wo: dict) -> bool:
+async def _pending(api, s: Site, wo: dict[str, Any]) -> bool:
     return await workflow_state(api, s.admin, wo["workflowId"]) == "PENDING"
 
 

@@ -5,6 +5,7 @@ workflow on a durable timer: an audit row, a notice for staff and the
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from tests.work_orders.site import attempt, move, open_site, until
 
@@ -30,7 +31,7 @@ async def test_missed_deadlines_escalate_once_met_ones_never(api) -> None:
     await move(api, s.manager, answered["id"], "review")
     await move(api, s.manager, answered["id"], "estimates_requested")
 
-    async def escalations() -> list[dict]:
+    async def escalations() -> list[dict[str, Any]]:
         body = await api.gql(
             '{ auditEvents(first: 20, operation: "workOrder/escalated") { nodes { actorKind targetIds summary } } }',
             token=s.admin.token,
