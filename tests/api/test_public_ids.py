@@ -226,6 +226,19 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("invoice/v1/approve", {"id": big["id"]}, d.manager)
     await api.call("invoice/v1/reject", {"id": big["id"], "reason": "Not ours"}, d.board)
 
+    # Work orders: settings, the default classifier and a node of its own, a work order under it, a comment.
+    await api.call("workOrderSettings/v1/set", {"associationId": c.association, "urgentResponseMinutes": "90"}, admin)
+    await api.call("workOrderCategory/v1/installDefaults", {"associationId": c.association}, admin)
+    place = await api.call(
+        "workOrderCategory/v1/create", {"associationId": c.association, "level": "place", "name": "Lobby"}, admin
+    )
+    wo = await api.call(
+        "workOrder/v1/create",
+        {"associationId": c.association, "unitId": c.units[0], "title": "Leak", "priority": "urgent", "categoryId": place["id"]},
+        admin,
+    )
+    await api.call("workOrderComment/v1/create", {"workOrderId": wo["id"], "body": "Booked", "visibility": "requester"}, admin)
+
 
 async def _crawl(api: RecordingApi, seen: Seen) -> None:
     """Every read, for every caller, with ids of the caller's own data."""
@@ -267,8 +280,9 @@ async def explored(client, seen: Seen) -> Seen:
 
 # Kinds with neither a `get` by id nor a GraphQL node type: their ids can't be
 # passed back anywhere (a user is read through `viewer`; a budget amount through
-# its budget; payables settings through their association).
-UNFETCHABLE = {"usr", "bud", "pys"}
+# its budget; payables and work-order settings through their association; the
+# parties linked to a work order when it was opened are not shown yet).
+UNFETCHABLE = {"usr", "bud", "pys", "wos", "wop"}
 
 
 def _answers(seen: Seen) -> list[tuple[Caller, str, str, str]]:
