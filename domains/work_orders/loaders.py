@@ -10,8 +10,8 @@ from strawberry.dataloader import DataLoader
 
 from domains.associations.models import Party
 from domains.payables.models import Vendor
-from domains.work_orders.models import WorkOrderComment, WorkOrderNotice, WorkOrderTransition
-from domains.work_orders.service import work_orders
+from domains.work_orders.models import WorkOrderComment, WorkOrderDispatch, WorkOrderNotice, WorkOrderTransition
+from domains.work_orders.service import dispatches, work_orders
 from graph.pages import group
 
 
@@ -83,3 +83,15 @@ def notices(ctx: Any) -> DataLoader[UUID, list[WorkOrderNotice]]:
         return group(rows, "work_order_id", ids)
 
     return ctx.loaders.keyed(("work_order_notices",), load)
+
+
+def dispatches_of(ctx: Any) -> DataLoader[UUID, list[WorkOrderDispatch]]:
+    """`WorkOrderDispatchesByWorkOrder`, oldest first (staff only)."""
+
+    async def load(ids: list[UUID]) -> list[list[WorkOrderDispatch]]:
+        visible = await ctx.visible("work_order_dispatch", "read", WorkOrderDispatch)
+        async with ctx.read_session() as session:
+            rows = await dispatches.of_work_orders(session, ids, visible)
+        return group(rows, "work_order_id", ids)
+
+    return ctx.loaders.keyed(("work_order_dispatches",), load)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Boolean,
     Computed,
     DateTime,
+    ForeignKey,
     ForeignKeyConstraint,
     Numeric,
     SmallInteger,
@@ -128,6 +129,18 @@ class ActorKind(StrEnum):
     USER = "user"
     SERVICE_ACCOUNT = "service_account"
     WORKFLOW = "workflow"
+
+
+class DispatchStatus(StrEnum):
+    """Where a dispatch to a provider is: sent, then as the provider answers."""
+
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    WORK_DONE = "work_done"
+    CANCELED = "canceled"
 
 
 class WorkOrderSettings(Booked, Base):
@@ -347,6 +360,36 @@ class WorkOrderNotice(_OfWorkOrder, TimestampMixin, Booked, Base):
     message: Mapped[str] = mapped_column(String(500), doc="The text of the notice.")
 
 
+class WorkOrderDispatch(TimestampMixin, Booked, Base):
+    """A work order sent to a vendor that is a service-provider organization: this
+    side's record of the job in the provider's organization (same id) and of the
+    provider's answers."""
+
+    __tablename__ = "work_order_dispatches"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        association_fk("work_order_id", "work_orders"),
+        tenant_fk("vendor_id", "vendors"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The dispatch's id (also its job's).")
+    work_order_id: Mapped[UUID] = mapped_column(doc="The work order.")
+    vendor_id: Mapped[UUID] = mapped_column(doc="The vendor it went to.")
+    provider_organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The vendor's service-provider organization, where the job is."
+    )
+    status: Mapped[DispatchStatus] = mapped_column(
+        pg_enum(DispatchStatus, "work_order_dispatch_status"), doc="Sent, then the provider's latest answer."
+    )
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="The visit the provider scheduled.")
+    provider_note: Mapped[str | None] = mapped_column(String(1000), doc="The provider's latest note (a decline's reason…).")
+    workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of the dispatch workflow; see `workflow(id:)`.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
 OPEN = frozenset(
     {
         WorkOrderStatus.RECEIVED,
@@ -367,4 +410,5 @@ WorkOrderId = register_id(WorkOrder, "wo", "work_order")
 WorkOrderPartyId = register_id(WorkOrderParty, "wop", "work_order")
 WorkOrderTransitionId = register_id(WorkOrderTransition, "wot", "work_order")
 WorkOrderCommentId = register_id(WorkOrderComment, "wcm", "work_order_comment")
+WorkOrderDispatchId = register_id(WorkOrderDispatch, "wod", "work_order_dispatch")
 WorkOrderNoticeId = register_id(WorkOrderNotice, "won", "work_order_notice")

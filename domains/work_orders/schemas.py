@@ -15,6 +15,7 @@ from domains.work_orders.models import (
     WorkOrderCategory,
     WorkOrderCategoryId,
     WorkOrderComment,
+    WorkOrderDispatch,
     WorkOrderId,
     WorkOrderNotice,
     WorkOrderPriority,
@@ -119,6 +120,24 @@ WorkOrderNoticeRead = derive(
     WorkOrderNotice,
     "WorkOrderNotice",
     ["id", "work_order_id", "event", "audience", "message", "created_at"],
+    node=True,
+)
+
+WorkOrderDispatchRead = derive(
+    WorkOrderDispatch,
+    "WorkOrderDispatch",
+    [
+        "id",
+        "work_order_id",
+        "vendor_id",
+        "provider_organization_id",
+        "status",
+        "scheduled_for",
+        "provider_note",
+        "workflow_id",
+        "created_at",
+        "updated_at",
+    ],
     node=True,
 )
 

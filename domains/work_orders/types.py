@@ -13,6 +13,7 @@ from domains.work_orders import loaders
 from domains.work_orders.schemas import (
     WorkOrderCategoryRead,
     WorkOrderCommentRead,
+    WorkOrderDispatchRead,
     WorkOrderNoticeRead,
     WorkOrderRead,
     WorkOrderTransitionRead,
@@ -54,6 +55,15 @@ class WorkOrderRelations:
     def notices(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[WorkOrderNoticeType]:
         return loaders.notices(info.context).load(root.id)  # type: ignore[return-value]
 
+    @strawberry.field(description="Its dispatches to service providers, oldest first (staff only).")
+    def dispatches(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[WorkOrderDispatchType]:
+        return loaders.dispatches_of(info.context).load(root.id)  # type: ignore[return-value]
+
+
+@extend(WorkOrderDispatchRead)
+class WorkOrderDispatchRelations:
+    vendor = to_one("The vendor it went to.")
+
 
 @extend(WorkOrderCategoryRead)
 class WorkOrderCategoryRelations:
@@ -64,5 +74,6 @@ class WorkOrderCategoryRelations:
 WorkOrderTransitionType = output_type(WorkOrderTransitionRead)
 WorkOrderCommentType = output_type(WorkOrderCommentRead)
 WorkOrderNoticeType = output_type(WorkOrderNoticeRead)
+WorkOrderDispatchType = output_type(WorkOrderDispatchRead)
 WorkOrderCategoryType = output_type(WorkOrderCategoryRead)
 WorkOrderType = output_type(WorkOrderRead)

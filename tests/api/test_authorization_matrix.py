@@ -318,6 +318,30 @@ async def _work_order_comment(w: World, **more: Any) -> dict[str, Any]:
     return {"workOrderId": (await _work_order(w))["id"], **more}
 
 
+async def _job(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh job in the matrix organization, as a customer's dispatch would write it
+    (its answers go to a real workflow: a work order's, which ignores them)."""
+    from domains.jobs.service import jobs
+    from graph.db import scoped_transaction
+    from graph.ids import decode, encode
+    from graph.platform import current_platform
+
+    customer = await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin)
+    org, job_id = decode(w.org)[1], uuid.uuid4()
+    values = {
+        "customer_organization_id": org,
+        "customer_name": "Matrix HOA",
+        "customer_workflow_id": customer["workflowId"],
+        "title": "Matrix job",
+        "site": "1 Main St",
+        "contact": "Matrix HOA",
+        "priority": "routine",
+    }
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        await jobs.receive(session, org, job_id, values)
+    return {"id": encode("job", job_id), **more}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -436,6 +460,14 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         {"admin", "manager", "board_member"},
     ),
     "workOrderSettings/v1/get": (_by_association, STAFF),
+    "job/v1/list": (_none, STAFF),
+    "job/v1/get": (_job, STAFF),
+    "job/v1/accept": (_job, WRITERS),
+    "job/v1/decline": (_job, WRITERS),
+    # Allowed callers meet ILLEGAL_JOB_TRANSITION: the job has just arrived.
+    "job/v1/schedule": (lambda w: _job(w, scheduledFor="2030-01-01T09:00:00Z"), WRITERS),
+    "job/v1/start": (_job, WRITERS),
+    "job/v1/complete": (_job, WRITERS),
 }
 # Operations that name a row in their input other than as their target: a role
 # that may not read that row meets NOT_FOUND too.

@@ -12,6 +12,7 @@ prefix is the node type derived from its table."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import json
 import uuid
@@ -238,6 +239,16 @@ async def _rich_data(api: RecordingApi) -> None:
         admin,
     )
     await api.call("workOrderComment/v1/create", {"workOrderId": wo["id"], "body": "Booked", "visibility": "requester"}, admin)
+    # Dispatched to a provider on the platform: a job arrives in its organization.
+    provider, provider_org = await api.admin_of_new_org("service_provider")
+    ace = await api.call("vendor/v1/create", {"name": "Ace", "providerOrganizationId": provider_org, "is1099": False}, admin)
+    await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "review"}, admin)
+    await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "vendor_chosen", "vendorId": ace["id"]}, admin)
+    await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "assigned"}, admin)
+    for _ in range(400):
+        if (await api.call("job/v1/list", {}, provider))["nodes"]:
+            break
+        await asyncio.sleep(0.05)
 
 
 async def _crawl(api: RecordingApi, seen: Seen) -> None:
@@ -328,6 +339,10 @@ ELSEWHERE = {
     "JoinRequest.organizationId",
     "Membership.id",
     "Membership.organizationId",
+    # Dispatch: the association's vendor names the provider's organization, the
+    # provider's job names its customer's.
+    "Vendor.providerOrganizationId",
+    "Job.customerOrganizationId",
 }
 
 

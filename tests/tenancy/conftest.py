@@ -695,6 +695,43 @@ async def _work_order_notice(sessions, tenant, shared):
     }
 
 
+async def _work_order_dispatch(sessions, tenant, shared):
+    provider = await new_org(sessions, "service_provider")
+    return await _under_work_order(sessions, tenant, shared) | {
+        "vendor_id": await parent(sessions, tenant, shared, "vendors"),
+        "provider_organization_id": provider.org,
+        "status": "sent",
+        "workflow_id": uuid.uuid4().hex,
+    }
+
+
+async def _job(sessions, tenant, shared):
+    customer = await new_org(sessions)
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "customer_organization_id": customer.org,
+        "customer_name": "Maple Grove HOA",
+        "customer_workflow_id": uuid.uuid4().hex,
+        "title": "Leak",
+        "site": "1 Main St",
+        "contact": "Maple Grove HOA",
+        "priority": "routine",
+        "status": "received",
+    }
+
+
+async def _job_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "job_id": await parent(sessions, tenant, shared, "jobs"),
+        "to_status": "received",
+        "actor_kind": "platform",
+        "actor_id": uuid.UUID(int=0),
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -736,6 +773,9 @@ FACTORIES: dict[str, Factory] = {
     "work_order_transitions": _work_order_transition,
     "work_order_comments": _work_order_comment,
     "work_order_notices": _work_order_notice,
+    "work_order_dispatches": _work_order_dispatch,
+    "jobs": _job,
+    "job_transitions": _job_transition,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -769,6 +809,9 @@ CASTS: dict[str, dict[str, str]] = {
     "work_order_transitions": {"to_status": "work_order_status", "actor_kind": "work_order_actor_kind"},
     "work_order_comments": {"visibility": "work_order_comment_visibility"},
     "work_order_notices": {"event": "work_order_notice_event", "audience": "work_order_notice_audience"},
+    "work_order_dispatches": {"status": "work_order_dispatch_status"},
+    "jobs": {"status": "job_status"},
+    "job_transitions": {"to_status": "job_status", "actor_kind": "job_actor_kind"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -808,6 +851,9 @@ REVOKED: dict[str, frozenset[str]] = {
     "work_order_transitions": frozenset({"UPDATE", "DELETE"}),
     "work_order_comments": frozenset({"UPDATE", "DELETE"}),
     "work_order_notices": frozenset({"UPDATE", "DELETE"}),
+    "work_order_dispatches": frozenset({"DELETE"}),
+    "jobs": frozenset({"DELETE"}),
+    "job_transitions": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

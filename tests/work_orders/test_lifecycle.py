@@ -52,7 +52,7 @@ async def _walk(api, s: Site, states: list[str]) -> dict[str, Any]:
 
 
 async def test_every_arrow_of_the_state_map(api, site) -> None:
-    assert len(EDGES) == 23  # and the workflow's two: not_responsible → requester_told → closed
+    assert len(EDGES) == 24  # and the workflow's two: not_responsible → requester_told → closed
     covered: set[tuple[str, str]] = set()
     for edge in EDGES:
         if edge in covered:

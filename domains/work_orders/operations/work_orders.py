@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from domains.associations.models import Association, Unit
+from domains.jobs.service.jobs import CUSTOMER_TOPIC
 from domains.work_orders.errors import FeedbackGiven, LocationRequired, NotCompleted
 from domains.work_orders.models import ActorKind, RequesterKind, WorkOrder, WorkOrderCategory, WorkOrderStatus
 from domains.work_orders.schemas import (
@@ -18,7 +19,7 @@ from domains.work_orders.schemas import (
     WorkOrderReopenInput,
     WorkOrderTransitionInput,
 )
-from domains.work_orders.service import lifecycle, work_orders
+from domains.work_orders.service import dispatches, lifecycle, work_orders
 from graph.auth.principal import PrincipalKind
 from graph.errors import InvalidReference
 from graph.handlers import OperationContext, actor, as_connection, org, require
@@ -141,6 +142,17 @@ async def _move(ctx: OperationContext, work_order_id: Any, to: WorkOrderStatus, 
     await lifecycle.move(ctx.session, wo, to, _actor(ctx), note, **more)
     ctx.send(wo.workflow_id, lifecycle.TOPIC, {"from": before.value, "to": to.value})
     ctx.audit_summary = {"from": before.value, "to": to.value} | ({"note": note} if note else {})
+    if to is WorkOrderStatus.ASSIGNED:
+        # A vendor on the platform gets a job in its own organization (the dispatch workflow writes it).
+        dispatch = await dispatches.create(ctx.session, wo)
+        if dispatch is not None:
+            await ctx.start_workflow(dispatches.WORKFLOW, dispatch.workflow_id, str(wo.organization_id), str(dispatch.id))
+            ctx.audit_summary["dispatchId"] = str(dispatch.id)
+    elif to in (WorkOrderStatus.CANCELED, WorkOrderStatus.REVIEW):
+        running = await dispatches.open_of(ctx.session, wo.id)
+        await dispatches.cancel(ctx.session, running)
+        for dispatch in running:
+            ctx.send(dispatch.workflow_id, CUSTOMER_TOPIC, {"status": "canceled"})
     if wo.vendor_id is not None and to is WorkOrderStatus.VENDOR_CHOSEN:
         ctx.audit_summary["vendorId"] = str(wo.vendor_id)
     return WorkOrderRead.model_validate(wo)
@@ -163,7 +175,10 @@ async def transition_work_order(ctx: OperationContext, data: WorkOrderTransition
     through assigned, scheduled, in_progress, work_done to completed or
     completed_no_bill. A move the state map lacks is ILLEGAL_TRANSITION with
     the states allowed from here; reopening a completed work order after the
-    association's window is REOPEN_WINDOW_CLOSED."""
+    association's window is REOPEN_WINDOW_CLOSED. Assigning a vendor that is a
+    service-provider organization sends it a job (its answers then move the
+    work order: scheduled, in progress, work done, or back to review when it
+    declines); canceling, or sending the work order back to review, cancels the job."""
     return await _move(ctx, data.id, data.to, data.note, vendor_id=data.vendor_id)
 
 

@@ -8,7 +8,7 @@ deadline, end once nothing can happen any more).
     estimates_requested → estimates_received | canceled
     estimates_received → vendor_chosen | estimates_requested | canceled
     vendor_chosen → assigned | canceled
-    assigned → scheduled | in_progress | canceled
+    assigned → scheduled | in_progress | review | canceled    (review: the vendor declined or was unassigned)
     scheduled → in_progress | canceled
     in_progress → work_done
     work_done → completed | completed_no_bill
@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.work_orders.errors import IllegalTransition, ReopenWindowClosed, VendorRequired
@@ -62,7 +62,7 @@ STATE_MAP: dict[WorkOrderStatus, frozenset[WorkOrderStatus]] = {
     S.ESTIMATES_REQUESTED: frozenset({S.ESTIMATES_RECEIVED, S.CANCELED}),
     S.ESTIMATES_RECEIVED: frozenset({S.VENDOR_CHOSEN, S.ESTIMATES_REQUESTED, S.CANCELED}),
     S.VENDOR_CHOSEN: frozenset({S.ASSIGNED, S.CANCELED}),
-    S.ASSIGNED: frozenset({S.SCHEDULED, S.IN_PROGRESS, S.CANCELED}),
+    S.ASSIGNED: frozenset({S.SCHEDULED, S.IN_PROGRESS, S.REVIEW, S.CANCELED}),
     S.SCHEDULED: frozenset({S.IN_PROGRESS, S.CANCELED}),
     S.IN_PROGRESS: frozenset({S.WORK_DONE}),
     S.WORK_DONE: frozenset({S.COMPLETED, S.COMPLETED_NO_BILL}),
@@ -130,6 +130,9 @@ def record(
         actor_kind=actor[0],
         actor_id=actor[1],
         note=note,
+        # The time of the move itself, not of its transaction: two moves in one
+        # transaction (the workflow's requester_told → closed) keep their order.
+        created_at=func.clock_timestamp(),
     )
     session.add(row)
     return row
