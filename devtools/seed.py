@@ -67,7 +67,8 @@ VENDOR = "Ace Plumbing & Drain"
 PEOPLE = [
     ("alex.admin@demo.hestami.app", "Alex Admin", {MANAGER: ["admin"], MAPLE_GROVE: ["admin"], CEDAR_POINT: ["admin"]}),
     (MANAGER_LOGIN, "Morgan Manager", {MANAGER: ["manager"], MAPLE_GROVE: ["manager"], CEDAR_POINT: ["manager"]}),
-    (BOARD_LOGIN, "Bailey Board", {MAPLE_GROVE: ["board_member"]}),
+    # A plain member: the board role comes from Bailey's seat on the Maple Grove board.
+    (BOARD_LOGIN, "Bailey Board", {MAPLE_GROVE: ["member"]}),
     (OWNER_LOGIN, "Harper Homeowner", {MANAGER: ["member"]}),
     (TENANT_LOGIN, "Terry Tenant", {MANAGER: ["member"]}),
     (VENDOR_LOGIN, "Val Vendor", {VENDOR: ["admin"]}),
@@ -78,7 +79,8 @@ TRY = {
     "alex.admin@demo.hestami.app": "admin everywhere: memberships, service accounts, the audit log",
     MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations; "
     "workOrders at several states (one escalated: escalated: true)",
-    BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors, workOrders",
+    BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
+    "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; workOrders",
     OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; workOrders: their unit's and "
     "their own (workOrderCreate for their unit or a common area)",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
@@ -209,9 +211,16 @@ async def ensure_demo_world(
         r["organization_id"]
         for r in await owner.fetch("SELECT organization_id FROM vendors WHERE provider_organization_id = $1", org_ids[VENDOR])
     }
+    maple_grove = org_ids[MAPLE_GROVE]
+    governed = await owner.fetchval("SELECT count(*) FROM governing_bodies WHERE organization_id = $1", maple_grove)
     engine = create_engine(settings.app_url(), settings, pool_size=2)
     sessions = session_factory(engine)
     try:
+        if not governed:
+            code = association_code(rng_seed, maple_grove, 0, OWN_ASSOCIATION[MAPLE_GROVE])
+            async with scoped_transaction(sessions, maple_grove, None) as session:
+                await _seat_board(session, maple_grove, code, users[BOARD_LOGIN])
+            added += 1
         for r in unbooked:
             async with scoped_transaction(sessions, r["organization_id"], None) as session:
                 await _open_books(session, r["organization_id"], r["id"], r["units"])
@@ -263,6 +272,87 @@ async def _open_books(session: Any, organization_id: UUID, association_id: UUID,
             )
         ],
     )
+
+
+async def _seat_board(session: Any, organization_id: UUID, code: str, board_user: UUID) -> None:
+    """Maple Grove's board of five with Bailey as president (a seat elected at the
+    last annual meeting, so the board role comes from it), a treasurer and a
+    secretary among the owners, and an architectural review committee."""
+    from sqlalchemy import select
+
+    from domains.associations.models import Association, DeliveryPreference, Ownership, Party, PartyKind, Unit
+    from domains.governance.models import GoverningBodyKind, OfficeTitle, SeatFilledBy
+    from domains.governance.schemas import GoverningBodyCreateInput, OfficeAssignInput, SeatFillInput
+    from domains.governance.service import bodies, seats
+
+    association = await session.scalar(select(Association.id).where(Association.code == code))
+    owners = list(
+        (
+            await session.scalars(
+                select(Ownership.party_id)
+                .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
+                .where(Unit.association_id == association, Ownership.ends_on.is_(None), Ownership.is_primary)
+                .order_by(Unit.unit_sort)
+                .limit(6)
+            )
+        ).all()
+    )
+    bailey = Party(
+        organization_id=organization_id,
+        kind=PartyKind.PERSON,
+        name="Bailey Board",
+        user_id=board_user,
+        delivery_preference=DeliveryPreference.POSTAL,
+    )
+    session.add(bailey)
+    await session.flush()
+    today = date.today()
+    elected = date(today.year, 1, 15) if today >= date(today.year, 1, 15) else date(today.year - 1, 1, 15)
+    board = await bodies.create(
+        session,
+        organization_id,
+        GoverningBodyCreateInput(
+            association_id=association, kind=GoverningBodyKind.BOARD, name="Board of Directors", seat_count=5
+        ),
+    )
+    arc = await bodies.create(
+        session,
+        organization_id,
+        GoverningBodyCreateInput(
+            association_id=association,
+            kind=GoverningBodyKind.COMMITTEE,
+            name="Architectural Review Committee",
+            purpose="Reviews owners' applications for exterior changes against the architectural guidelines.",
+            seat_count=3,
+        ),
+    )
+    terms = {}
+    for party, title in (
+        (bailey.id, OfficeTitle.PRESIDENT),
+        (owners[0], OfficeTitle.TREASURER),
+        (owners[1], OfficeTitle.SECRETARY),
+    ):
+        fill = SeatFillInput(
+            body_id=board.id,
+            party_id=party,
+            filled_by=SeatFilledBy.ELECTED,
+            starts_on=elected,
+            ends_on=date(elected.year + 2, 1, 15),
+        )
+        terms[title] = await seats.fill(session, organization_id, board, fill)
+    for party in owners[2:4]:
+        fill = SeatFillInput(
+            body_id=arc.id,
+            party_id=party,
+            filled_by=SeatFilledBy.APPOINTED,
+            starts_on=elected,
+            ends_on=date(elected.year + 1, 1, 15),
+        )
+        terms.setdefault(OfficeTitle.CHAIR, await seats.fill(session, organization_id, arc, fill))
+    for title, term in terms.items():
+        await seats.assign_office(
+            session, organization_id, term, OfficeAssignInput(seat_id=term.id, title=title, starts_on=today)
+        )
 
 
 async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:

@@ -118,6 +118,12 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     balance = await _call(api, "financialReport/v1/trialBalance", {"associationId": own["id"], "asOf": str(date.today())}, board)
     assert any(Decimal(line["debit"]) > 0 for line in balance["lines"]), balance
     assert [v["name"] for v in (await _call(api, "vendor/v1/list", {}, board))["nodes"]] == [VENDOR]
+    # Bailey is a plain member of Maple Grove: the board role above comes from their seat.
+    bodies = (await _call(api, "governingBody/v1/list", {"associationId": own["id"]}, board))["nodes"]
+    assert sorted(b["kind"] for b in bodies) == ["board", "committee"]
+    (the_board,) = [b for b in bodies if b["kind"] == "board"]
+    officers = await _call(api, "office/v1/list", {"bodyId": the_board["id"], "currentOn": str(date.today())}, board)
+    assert sorted(o["title"] for o in officers["nodes"]) == ["president", "secretary", "treasurer"]
 
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)

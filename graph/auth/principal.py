@@ -23,6 +23,21 @@ def relation(name: str) -> Callable[[Callable[[UUID], Any]], Callable[[UUID], An
     return register
 
 
+# Roles a domain grants from its own rows rather than from the membership —
+# e.g. `board_member` from a current seat on the board, so the role ends the
+# day the term does. Each maps a user id to a boolean SQL expression, read in
+# the same statement as the membership's roles; the role is added when true.
+ROLE_GRANTS: dict[str, Callable[[UUID], Any]] = {}
+
+
+def granted_role(name: str) -> Callable[[Callable[[UUID], Any]], Callable[[UUID], Any]]:
+    def register(fn: Callable[[UUID], Any]) -> Callable[[UUID], Any]:
+        ROLE_GRANTS[name] = fn
+        return fn
+
+    return register
+
+
 class PrincipalKind(StrEnum):
     USER = "user"
     SERVICE_ACCOUNT = "service_account"

@@ -342,6 +342,53 @@ async def _job(w: World, **more: Any) -> dict[str, Any]:
     return {"id": encode("job", job_id), **more}
 
 
+async def _governance(w: World) -> Any:
+    """The matrix association's board with one term on it, made once."""
+    c = await w.community()
+    if "board" not in c.extra:
+        body = {"associationId": c.association, "kind": "board", "name": "Board of Directors", "seatCount": 99}
+        c.board = (await w.api.call("governingBody/v1/create", body, w.admin))["id"]
+    return c
+
+
+async def _body_input(w: World) -> dict[str, Any]:
+    return {"associationId": (await w.community()).association, "kind": "committee", "name": _unique("C"), "seatCount": 3}
+
+
+async def _board(w: World, **more: Any) -> dict[str, Any]:
+    return {"id": (await _governance(w)).board, **more}
+
+
+async def _board_id(w: World, **more: Any) -> dict[str, Any]:
+    return {"bodyId": (await _governance(w)).board, **more}
+
+
+async def _fill(w: World) -> dict[str, Any]:
+    """A term on a fresh committee, so each allowed call has a free seat."""
+    c = await _governance(w)
+    committee = (await w.api.call("governingBody/v1/create", await _body_input(w), w.admin))["id"]
+    today = date.today()
+    return {
+        "bodyId": committee,
+        "partyId": c.parties[0],
+        "filledBy": "appointed",
+        "startsOn": str(today),
+        "endsOn": str(today + timedelta(days=30)),
+    }
+
+
+async def _fresh_seat(w: World) -> str:
+    return str((await w.api.call("seat/v1/fill", await _fill(w), w.admin))["id"])
+
+
+async def _end_seat(w: World) -> dict[str, Any]:
+    return {"id": await _fresh_seat(w), "endsOn": str(date.today() + timedelta(days=1)), "reason": "resigned"}
+
+
+async def _assign_office(w: World) -> dict[str, Any]:
+    return {"seatId": await _fresh_seat(w), "title": "chair", "startsOn": str(date.today())}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -468,6 +515,15 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "job/v1/schedule": (lambda w: _job(w, scheduledFor="2030-01-01T09:00:00Z"), WRITERS),
     "job/v1/start": (_job, WRITERS),
     "job/v1/complete": (_job, WRITERS),
+    "governingBody/v1/create": (_body_input, WRITERS),
+    "governingBody/v1/update": (lambda w: _board(w, purpose="Runs the association."), WRITERS),
+    "governingBody/v1/get": (_board, STAFF),
+    "governingBody/v1/list": (_none, ANY_ROLE),
+    "seat/v1/fill": (_fill, WRITERS),
+    "seat/v1/end": (_end_seat, WRITERS),
+    "seat/v1/list": (_board_id, ANY_ROLE),
+    "office/v1/assign": (_assign_office, {"admin", "manager", "board_member"}),
+    "office/v1/list": (_board_id, ANY_ROLE),
 }
 # Operations that name a row in their input other than as their target: a role
 # that may not read that row meets NOT_FOUND too.

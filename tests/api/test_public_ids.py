@@ -203,6 +203,19 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("auth/v1/login", {"email": applicant.email, "password": PASSWORD}, anonymous)
     await api.call("organization/v1/list", {}, applicant)
 
+    # Governance: a board with a term and an office.
+    body = {"associationId": c.association, "kind": "board", "name": "Board of Directors", "seatCount": 5}
+    board = await api.call("governingBody/v1/create", body, admin)
+    fill = {
+        "bodyId": board["id"],
+        "partyId": c.parties[0],
+        "filledBy": "elected",
+        "startsOn": "2026-01-15",
+        "endsOn": "2099-01-15",
+    }
+    term = await api.call("seat/v1/fill", fill, admin)
+    await api.call("office/v1/assign", {"seatId": term["id"], "title": "president", "startsOn": str(date.today())}, admin)
+
     d = await open_desk(api)
     await api.call(
         "insuranceCertificate/v1/create",

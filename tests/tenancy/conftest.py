@@ -608,6 +608,45 @@ async def _vendor_payment(sessions, tenant, shared):
     }
 
 
+async def _governing_body(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "board",
+        "name": f"Board {_n()}",
+        "seat_count": 5,
+        "status": "active",
+    }
+
+
+async def _seat(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "body_id": await parent(sessions, tenant, shared, "governing_bodies"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "filled_by": "elected",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2099, 1, 1),
+        "scheduled_ends_on": date(2099, 1, 1),
+    }
+
+
+async def _office(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "body_id": await parent(sessions, tenant, shared, "governing_bodies"),
+        "seat_id": await parent(sessions, tenant, shared, "seats"),
+        "title": "president",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2099, 1, 1),
+    }
+
+
 # --- work orders ----------------------------------------------------------------
 
 _MINUTES = {
@@ -766,6 +805,9 @@ FACTORIES: dict[str, Factory] = {
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
     "jurisdiction_rule_overrides": _jurisdiction_rule_override,
+    "governing_bodies": _governing_body,
+    "seats": _seat,
+    "offices": _office,
     "work_order_settings": _work_order_settings,
     "work_order_categories": _work_order_category,
     "work_orders": _work_order,
@@ -799,6 +841,9 @@ CASTS: dict[str, dict[str, str]] = {
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
+    "governing_bodies": {"kind": "governing_body_kind", "status": "governing_body_status"},
+    "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
+    "offices": {"title": "office_title"},
     "work_order_categories": {"level": "work_order_classifier_level"},
     "work_orders": {
         "priority": "work_order_priority",
@@ -842,6 +887,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "invoice_lines": frozenset({"UPDATE", "DELETE"}),
     "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
     "vendor_payments": frozenset({"UPDATE", "DELETE"}),
+    # Governance: bodies are dissolved, not deleted; of a term or an office
+    # holding only the end may change (column grants), and only earlier.
+    "governing_bodies": frozenset({"DELETE"}),
+    "seats": frozenset({"UPDATE", "DELETE"}),
+    "offices": frozenset({"UPDATE", "DELETE"}),
     # Work orders: never deleted (canceling is a transition); their history
     # (transitions, comments, notices, the parties linked at opening) is append-only.
     "work_order_settings": frozenset({"DELETE"}),

@@ -1,0 +1,46 @@
+"""GraphQL relation fields of the governance domain, each resolved through a loader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from domains.governance import loaders
+from domains.governance.schemas import GoverningBodyRead, OfficeRead, SeatRead
+from graph.gqltypes import extend, output_type, to_one
+
+
+@extend(GoverningBodyRead)
+class GoverningBodyRelations:
+    association = to_one("The association the body governs or serves.")
+
+    @strawberry.field(description="Today's members: the terms in force today, earliest start first.")
+    async def current_seats(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[SeatType]:
+        return await loaders.current_seats(info.context).load(root.id)
+
+    @strawberry.field(description="Today's officers, by title.")
+    async def current_offices(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OfficeType]:
+        return await loaders.current_offices_by_body(info.context).load(root.id)
+
+
+@extend(SeatRead)
+class SeatRelations:
+    body = to_one("The board or committee.")
+    party = to_one("Who holds the seat.")
+
+    @strawberry.field(description="The offices the holder holds today through this term, by title.")
+    async def current_offices(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[OfficeType]:
+        return await loaders.current_offices_by_seat(info.context).load(root.id)
+
+
+@extend(OfficeRead)
+class OfficeRelations:
+    body = to_one("The board or committee.")
+    seat = to_one("The term of the holder.")
+
+
+# Built after every extension: return annotations above name these lazily.
+GoverningBodyType = output_type(GoverningBodyRead)
+SeatType = output_type(SeatRead)
+OfficeType = output_type(OfficeRead)
