@@ -22,10 +22,10 @@ NPM_STAMP := node_modules/.installed
 DEVSERVICES := $(PY) -m devtools.devservices
 PYTEST_ARGS ?=
 
-.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting stop clean FORCE
+.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting bench-reserves stop clean FORCE
 
 help:
-	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting stop clean"
+	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting bench-reserves stop clean"
 
 # Rebuilt when pyproject.toml/constraints.txt change, or when the interpreter is gone.
 venv: $(VENV_STAMP)
@@ -91,6 +91,11 @@ bench-nested: venv services-test
 # BENCH_ARGS=--associations 200 --explain ...
 bench-accounting: venv services-test
 	. .hestami/env.test && $(PY) -m bench.accounting $(BENCH_ARGS)
+
+# A 30-year projection of a 200-component reserve study in Decimal vs floats, and the
+# reserve dashboard for 10 and 1,000 associations (bench/README.md).
+bench-reserves: venv services-test
+	. .hestami/env.test && $(PY) -m bench.reserves $(BENCH_ARGS)
 
 # Regenerate the committed contracts after changing the API.
 contracts: venv

@@ -12,7 +12,10 @@ Two parts, both idempotent (a second run changes nothing):
   the vendor's service-provider organization is a released payables vendor (with a
   certificate of insurance) of the management company and of Maple Grove; and the demo
   associations have books: the standard funds and chart of accounts and an opening-balance
-  entry. Each piece is added once; a second run finds it and moves on.
+  entry, a reserve study (twenty components, version 1 as of the first of the year), and a
+  compliance calendar (last month's annual meeting overdue, the policy renewal, the budget,
+  the reserve study and the bond coming up).
+  Each piece is added once; a second run finds it and moves on.
 * **Associations at scale** — `--associations N` associations of `--units M` units each in
   ONE organization (the demo management company unless `--organization` names another
   association or management-company organization): codes, legal names, kinds, regions;
@@ -211,6 +214,15 @@ async def ensure_demo_world(
         r["organization_id"]
         for r in await owner.fetch("SELECT organization_id FROM vendors WHERE provider_organization_id = $1", org_ids[VENDOR])
     }
+    unstudied = await owner.fetch(
+        """SELECT a.organization_id, a.id
+             FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
+               ON a.organization_id = b.org AND a.code = b.code
+            WHERE NOT EXISTS (SELECT 1 FROM reserve_components r WHERE r.organization_id = a.organization_id
+                                 AND r.association_id = a.id)""",
+        [o for o, _ in booked],
+        [c for _, c in booked],
+    )
     maple_grove = org_ids[MAPLE_GROVE]
     governed = await owner.fetchval("SELECT count(*) FROM governing_bodies WHERE organization_id = $1", maple_grove)
     engine = create_engine(settings.app_url(), settings, pool_size=2)
@@ -224,6 +236,16 @@ async def ensure_demo_world(
         for r in unbooked:
             async with scoped_transaction(sessions, r["organization_id"], None) as session:
                 await _open_books(session, r["organization_id"], r["id"], r["units"])
+            added += 1
+        recorders = {
+            r["email"]: r["id"]
+            for r in await owner.fetch("SELECT id, email FROM users WHERE email = ANY($1)", [MANAGER_LOGIN, BOARD_LOGIN])
+        }
+        for r in unstudied:
+            managed = r["organization_id"] == org_ids[MANAGER]
+            recorder = recorders[MANAGER_LOGIN if managed else BOARD_LOGIN]
+            async with scoped_transaction(sessions, r["organization_id"], None) as session:
+                await _add_reserves(session, r["organization_id"], r["id"], managed, recorder)
             added += 1
         for name in VENDOR_CUSTOMERS:
             if org_ids[name] in vendors:
@@ -272,6 +294,110 @@ async def _open_books(session: Any, organization_id: UUID, association_id: UUID,
             )
         ],
     )
+
+
+# (category, name, quantity, unit, unit cost, useful life, remaining life) — a typical
+# townhome community's reserve component list.
+RESERVE_COMPONENTS: list[tuple[str, str, str, str, str, int, int]] = [
+    ("Roofing", "Clubhouse roof, composition shingle", "4200", "sq ft", "9.50", 25, 6),
+    ("Roofing", "Pool house roof", "900", "sq ft", "10.25", 25, 11),
+    ("Roofing", "Gutters and downspouts", "1800", "lin ft", "14.00", 30, 9),
+    ("Paving", "Asphalt streets, overlay", "62000", "sq ft", "2.35", 25, 14),
+    ("Paving", "Asphalt seal coat", "62000", "sq ft", "0.28", 5, 2),
+    ("Paving", "Concrete sidewalk repairs", "1", "allowance", "9500.00", 10, 4),
+    ("Painting", "Clubhouse exterior paint", "1", "lump sum", "14500.00", 10, 3),
+    ("Painting", "Wood fence stain", "2400", "lin ft", "4.10", 6, 1),
+    ("Pool", "Pool plaster", "1", "lump sum", "38000.00", 12, 5),
+    ("Pool", "Pool heater", "1", "each", "6800.00", 10, 2),
+    ("Pool", "Pool furniture", "1", "lump sum", "7200.00", 8, 0),
+    ("Pool", "Pool fence, wrought iron", "420", "lin ft", "62.00", 30, 17),
+    ("Mechanical", "Clubhouse HVAC", "2", "each", "11500.00", 18, 7),
+    ("Mechanical", "Irrigation controllers", "6", "each", "2200.00", 12, 4),
+    ("Mechanical", "Entry gate operators", "2", "each", "8500.00", 12, 8),
+    ("Interior", "Clubhouse flooring", "2600", "sq ft", "8.00", 15, 10),
+    ("Interior", "Fitness equipment", "1", "lump sum", "24000.00", 10, 6),
+    ("Site", "Mailbox kiosks", "8", "each", "3600.00", 20, 12),
+    ("Site", "Monument sign refurbish", "1", "lump sum", "12000.00", 20, 15),
+    ("Site", "Playground equipment", "1", "lump sum", "65000.00", 20, 3),
+]
+
+
+async def _add_reserves(session: Any, organization_id: UUID, association_id: UUID, managed: bool, recorder: UUID) -> None:
+    """Twenty reserve components and a study as of the first of this year (its
+    starting balance is the reserve fund's opening balance), as a manager would
+    record them; the management company's associations on a 3% contribution
+    increase, the self-managed ones on flat contributions (so some dashboards show a
+    special assessment)."""
+    from domains.reserves.schemas import ReserveComponentCreateInput, ReserveStudyCreateInput
+    from domains.reserves.service import components, studies
+
+    year_start = date(date.today().year, 1, 1)
+    for category, name, quantity, unit, unit_cost, useful, remaining in RESERVE_COMPONENTS:
+        data = ReserveComponentCreateInput(
+            association_id=association_id,
+            category=category,
+            name=name,
+            quantity=Decimal(quantity),
+            unit=unit,
+            unit_cost=Decimal(unit_cost),
+            useful_life_years=useful,
+            remaining_life_years=remaining,
+            remaining_life_as_of=year_start,
+            association_responsibility=True,
+            limited_useful_life=True,
+            predictable_remaining_life=True,
+            above_threshold=True,
+        )
+        await components.create(session, organization_id, data, recorder)
+    study = ReserveStudyCreateInput(
+        association_id=association_id,
+        study_date=year_start,
+        prepared_by="Summit Reserve Consultants, RS" if managed else "The board",
+        interest_rate=Decimal("0.0150"),
+        inflation_rate=Decimal("0.0300"),
+        current_annual_contribution=Decimal("36000.00") if managed else Decimal("18000.00"),
+        contribution_increase_rate=Decimal("0.0300") if managed else Decimal(0),
+        threshold_balance=Decimal("25000.00"),
+        threshold_percent_funded=Decimal("0.3000"),
+    )
+    await studies.create(session, organization_id, study, date.today(), recorder)
+    await _add_compliance(session, organization_id, association_id, recorder)
+
+
+async def _add_compliance(session: Any, organization_id: UUID, association_id: UUID, recorder: UUID) -> None:
+    """Compliance settings and the calendar they generate: the annual meeting was due
+    at the end of last month (overdue), the policy renews in two months, the fidelity
+    bond is on file; the budget, the reserve study and the bond's renewal come up."""
+    from sqlalchemy import select
+
+    from domains.associations.models import Association
+    from domains.compliance.models import ComplianceTask, Requirement, TaskStatus
+    from domains.compliance.schemas import ComplianceSettingsSetInput
+    from domains.compliance.service import calendar
+
+    today = date.today()
+    last_month = (today.replace(day=1) - timedelta(days=1)).month
+    settings = ComplianceSettingsSetInput(
+        association_id=association_id,
+        annual_meeting_month=last_month,
+        insurance_renews_on=today + timedelta(days=60),
+        fidelity_bond_amount=Decimal("500000.00"),
+        fidelity_bond_expires_on=today + timedelta(days=200),
+    )
+    await calendar.set_settings(session, organization_id, settings, recorder)
+    association = (await session.scalars(select(Association).where(Association.id == association_id))).one()
+    await calendar.generate(session, organization_id, association, today)
+    # What fell due before the demo began was done, its records on file; only the meeting is late.
+    earlier = await session.scalars(
+        select(ComplianceTask).where(
+            ComplianceTask.association_id == association_id,
+            ComplianceTask.due_on < today,
+            ComplianceTask.requirement != Requirement.ANNUAL_MEETING,
+        )
+    )
+    for task in earlier.all():
+        await calendar.close(session, task, TaskStatus.DONE, recorder, "document", "Records on file (before Hestami)", None)
+    await calendar.escalate(session, organization_id, association_id, today)
 
 
 async def _seat_board(session: Any, organization_id: UUID, code: str, board_user: UUID) -> None:

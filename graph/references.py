@@ -7,7 +7,8 @@ operation answers alike: 422 INVALID_REFERENCE on that field, rather than one
 report answering an empty page and another an error.
 
 Checked here: the input's top-level id fields other than `id` (an operation's
-own subject: absent, it is NOT_FOUND) that name tenant rows. Organizations and
+own subject: absent, it is NOT_FOUND) that name tenant rows, and each id of a
+top-level list of them (the error names its position: `["accountIds", "2"]`). Organizations and
 users are not tenant rows — selecting, joining or linking one crosses
 organizations by design, and their handlers say what may be named.
 """
@@ -50,8 +51,13 @@ async def resolve_references(session: AsyncSession, data: BaseModel, target: Any
     For an operation with a `target` model, returns the row `data.id` names: the
     one the pipeline authorized (`pinned`), or — in a mutation's own transaction —
     read in the same statement (NOT_FOUND if it went away since)."""
-    named = [(wire, orm, getattr(data, attr)) for attr, wire, orm in reference_fields(type(data))]
-    named = [(wire, orm, value) for wire, orm, value in named if value is not None]
+    named: list[tuple[list[str], Any, Any]] = []
+    for attr, wire, orm in reference_fields(type(data)):
+        value = getattr(data, attr)
+        if isinstance(value, list):  # a list of ids: each one, named by its position
+            named += [([wire, str(i)], orm, v) for i, v in enumerate(value)]
+        elif value is not None:
+            named.append(([wire], orm, value))
     wanted = [(orm, value) for _, orm, value in named]
     if target is not None and pinned is None:
         wanted.append((target, data.id))  # type: ignore[attr-defined]
@@ -66,9 +72,9 @@ async def resolve_references(session: AsyncSession, data: BaseModel, target: Any
     for entity, (_, value) in zip(entities, rows, strict=True):
         stmt = stmt.outerjoin(entity, entity.id == value)
     found = dict(zip(rows, (await session.execute(stmt)).one()[1:], strict=True))
-    for wire, orm, value in named:
+    for path, orm, value in named:
         if found[orm, value] is None:
-            raise InvalidReference(f"`{wire}` names no {orm.__name__.lower()} in this organization.", field=[wire])
+            raise InvalidReference(f"`{path[0]}` names no {orm.__name__.lower()} in this organization.", field=path)
     session.info.setdefault("references", []).extend(found.values())
     if pinned is None and target is not None:
         pinned = found[target, data.id]  # type: ignore[attr-defined]

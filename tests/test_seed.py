@@ -103,6 +103,12 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert booked, "no association of the management company has books"
     entries = await _call(api, "journalEntry/v1/list", {"associationId": booked[0]["id"]}, manager)
     assert entries["nodes"], "the books hold no entry"
+    # Each booked association has a reserve study of twenty components; the dashboard reads them all.
+    (study,) = (await _call(api, "reserveStudy/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert len(study["components"]) == 20 and Decimal(study["startingBalance"]) > 0
+    dashboard = await _call(api, "reserveFunding/v1/dashboard", {}, manager)
+    assert {r["associationId"] for r in dashboard["associations"]} >= {a["id"] for a in booked}
+    assert all(r["percentFunded"] is not None for r in dashboard["associations"])
 
     # Work orders at several states, one escalated.
     orders = (await _call(api, "workOrder/v1/list", {"first": 100}, manager))["nodes"]
@@ -118,6 +124,13 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     balance = await _call(api, "financialReport/v1/trialBalance", {"associationId": own["id"], "asOf": str(date.today())}, board)
     assert any(Decimal(line["debit"]) > 0 for line in balance["lines"]), balance
     assert [v["name"] for v in (await _call(api, "vendor/v1/list", {}, board))["nodes"]] == [VENDOR]
+    status = await _call(api, "reserveStudy/v1/status", {"associationId": own["id"]}, board)
+    assert len(status["components"]) == 20 and Decimal(status["reserveBalance"]) > 0
+    # The compliance calendar: one overdue task (last month's annual meeting), several upcoming.
+    tasks = (await _call(api, "complianceTask/v1/list", {"associationId": own["id"], "first": 100}, board))["nodes"]
+    overdue = [t for t in tasks if t["status"] == "open" and t["dueOn"] < str(date.today())]
+    assert [t["requirement"] for t in overdue] == ["annual_meeting"], overdue
+    assert len([t for t in tasks if t["dueOn"] >= str(date.today())]) >= 3
     # Bailey is a plain member of Maple Grove: the board role above comes from their seat.
     bodies = (await _call(api, "governingBody/v1/list", {"associationId": own["id"]}, board))["nodes"]
     assert sorted(b["kind"] for b in bodies) == ["board", "committee"]

@@ -304,42 +304,65 @@ async def _register(w: World) -> dict[str, Any]:
     return {"associationId": (await _payables(w)).association, "fromDate": "2026-01-01", "toDate": "2026-01-31"}
 
 
-async def _work_order_input(w: World) -> dict[str, Any]:
-    c = await w.community()
-    return {"associationId": c.association, "unitId": c.units[0], "title": "Matrix leak", "priority": "routine"}
+async def _reserves(w: World) -> Any:
+    """The matrix association's books with a reserve component and a study, made once."""
+    c = await _books(w)
+    if "reserve_study" not in c.extra:
+        c.reserve_component = (await w.api.call("reserveComponent/v1/create", await _component_input(w), w.admin))["id"]
+        c.reserve_study = (await w.api.call("reserveStudy/v1/create", await _study_input(w), w.admin))["id"]
+    return c
 
 
-async def _work_order(w: World, **more: Any) -> dict[str, Any]:
-    """A fresh work order, received, opened by the matrix admin (its requester)."""
-    return {"id": (await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin))["id"], **more}
-
-
-async def _work_order_comment(w: World, **more: Any) -> dict[str, Any]:
-    return {"workOrderId": (await _work_order(w))["id"], **more}
-
-
-async def _job(w: World, **more: Any) -> dict[str, Any]:
-    """A fresh job in the matrix organization, as a customer's dispatch would write it
-    (its answers go to a real workflow: a work order's, which ignores them)."""
-    from domains.jobs.service import jobs
-    from graph.db import scoped_transaction
-    from graph.ids import decode, encode
-    from graph.platform import current_platform
-
-    customer = await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin)
-    org, job_id = decode(w.org)[1], uuid.uuid4()
-    values = {
-        "customer_organization_id": org,
-        "customer_name": "Matrix HOA",
-        "customer_workflow_id": customer["workflowId"],
-        "title": "Matrix job",
-        "site": "1 Main St",
-        "contact": "Matrix HOA",
-        "priority": "routine",
+async def _component_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "category": "Roofing",
+        "name": _unique("Roof "),
+        "quantity": "1.00",
+        "unit": "lump sum",
+        "unitCost": "100000.00",
+        "usefulLifeYears": 25,
+        "remainingLifeYears": 5,
+        "remainingLifeAsOf": "2026-01-01",
+        "associationResponsibility": True,
+        "limitedUsefulLife": True,
+        "predictableRemainingLife": True,
+        "aboveThreshold": True,
     }
-    async with scoped_transaction(current_platform().sessions, org, None) as session:
-        await jobs.receive(session, org, job_id, values)
-    return {"id": encode("job", job_id), **more}
+
+
+async def _study_input(w: World) -> dict[str, Any]:
+    return {
+        "associationId": (await _books(w)).association,
+        "studyDate": "2026-01-01",
+        "preparedBy": "matrix",
+        "interestRate": "0.0100",
+        "inflationRate": "0.0300",
+        "currentAnnualContribution": "1000.00",
+    }
+
+
+def _reserve(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _reserves(w), attr), **more}
+
+    return make
+
+
+async def _reserve_status(w: World) -> dict[str, Any]:
+    return {"associationId": (await _reserves(w)).association, "asOf": "2026-06-30"}
+
+
+async def _open_task(w: World, **more: Any) -> dict[str, Any]:
+    """An open task each call may close: the calendar of a fresh association, generated
+    whenever the last one's tasks are used up."""
+    c = await w.community()
+    if not c.extra.get("compliance_tasks"):
+        association = (await w.api.call("association/v1/create", await _association(w), w.admin))["id"]
+        await w.api.call("complianceSettings/v1/set", {"associationId": association, "annualMeetingMonth": 1}, w.admin)
+        run = await w.api.call("complianceCalendar/v1/generate", {"associationId": association}, w.admin)
+        c.compliance_tasks = [t["id"] for t in run["created"]]
+    return {"id": c.compliance_tasks.pop(), **more}
 
 
 async def _governance(w: World) -> Any:
@@ -387,6 +410,44 @@ async def _end_seat(w: World) -> dict[str, Any]:
 
 async def _assign_office(w: World) -> dict[str, Any]:
     return {"seatId": await _fresh_seat(w), "title": "chair", "startsOn": str(date.today())}
+
+
+async def _work_order_input(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"associationId": c.association, "unitId": c.units[0], "title": "Matrix leak", "priority": "routine"}
+
+
+async def _work_order(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh work order, received, opened by the matrix admin (its requester)."""
+    return {"id": (await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin))["id"], **more}
+
+
+async def _work_order_comment(w: World, **more: Any) -> dict[str, Any]:
+    return {"workOrderId": (await _work_order(w))["id"], **more}
+
+
+async def _job(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh job in the matrix organization, as a customer's dispatch would write it
+    (its answers go to a real workflow: a work order's, which ignores them)."""
+    from domains.jobs.service import jobs
+    from graph.db import scoped_transaction
+    from graph.ids import decode, encode
+    from graph.platform import current_platform
+
+    customer = await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin)
+    org, job_id = decode(w.org)[1], uuid.uuid4()
+    values = {
+        "customer_organization_id": org,
+        "customer_name": "Matrix HOA",
+        "customer_workflow_id": customer["workflowId"],
+        "title": "Matrix job",
+        "site": "1 Main St",
+        "contact": "Matrix HOA",
+        "priority": "routine",
+    }
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        await jobs.receive(session, org, job_id, values)
+    return {"id": encode("job", job_id), **more}
 
 
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
@@ -487,6 +548,38 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jurisdictionRuleOverride/v1/clear": (lambda w: _association_rules(w, key="hearing_notice_days"), WRITERS),
+    "reserveComponent/v1/create": (_component_input, WRITERS),
+    "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
+    "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),
+    "reserveComponent/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/create": (_study_input, {"admin", "manager", "board_member"}),
+    "reserveStudy/v1/get": (_reserve("reserve_study"), BOOKS),
+    "reserveStudy/v1/list": (_by_association, BOOKS),
+    "reserveStudy/v1/project": (_reserve("reserve_study", scenarios=["current"]), BOOKS),
+    "reserveStudy/v1/status": (_reserve_status, BOOKS),
+    "reserveFunding/v1/dashboard": (lambda w: _const({"asOf": "2026-06-30"}), BOOKS),
+    "complianceSettings/v1/set": (
+        lambda w: _by_association(w, insuranceRenewsOn="2031-01-01"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceSettings/v1/get": (_by_association, BOOKS),
+    "fidelityBond/v1/check": (_by_association, BOOKS),
+    "complianceCalendar/v1/generate": (_by_association, {"admin", "manager", "board_member"}),
+    "complianceTask/v1/list": (_none, BOOKS),
+    "complianceTask/v1/complete": (
+        lambda w: _open_task(w, evidenceKind="document", evidenceReference="matrix"),
+        {"admin", "manager", "board_member"},
+    ),
+    "complianceTask/v1/waive": (lambda w: _open_task(w, reason="matrix"), {"admin", "board_member"}),
+    "governingBody/v1/create": (_body_input, WRITERS),
+    "governingBody/v1/update": (lambda w: _board(w, purpose="Runs the association."), WRITERS),
+    "governingBody/v1/get": (_board, STAFF),
+    "governingBody/v1/list": (_none, ANY_ROLE),
+    "seat/v1/fill": (_fill, WRITERS),
+    "seat/v1/end": (_end_seat, WRITERS),
+    "seat/v1/list": (_board_id, ANY_ROLE),
+    "office/v1/assign": (_assign_office, {"admin", "manager", "board_member"}),
+    "office/v1/list": (_board_id, ANY_ROLE),
     "workOrder/v1/create": (_work_order_input, {"admin", "manager", "board_member"}),
     "workOrder/v1/get": (_work_order, STAFF),
     "workOrder/v1/list": (_none, ANY_ROLE),
@@ -515,15 +608,6 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "job/v1/schedule": (lambda w: _job(w, scheduledFor="2030-01-01T09:00:00Z"), WRITERS),
     "job/v1/start": (_job, WRITERS),
     "job/v1/complete": (_job, WRITERS),
-    "governingBody/v1/create": (_body_input, WRITERS),
-    "governingBody/v1/update": (lambda w: _board(w, purpose="Runs the association."), WRITERS),
-    "governingBody/v1/get": (_board, STAFF),
-    "governingBody/v1/list": (_none, ANY_ROLE),
-    "seat/v1/fill": (_fill, WRITERS),
-    "seat/v1/end": (_end_seat, WRITERS),
-    "seat/v1/list": (_board_id, ANY_ROLE),
-    "office/v1/assign": (_assign_office, {"admin", "manager", "board_member"}),
-    "office/v1/list": (_board_id, ANY_ROLE),
 }
 # Operations that name a row in their input other than as their target: a role
 # that may not read that row meets NOT_FOUND too.

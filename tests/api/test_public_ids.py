@@ -203,6 +203,40 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("auth/v1/login", {"email": applicant.email, "password": PASSWORD}, anonymous)
     await api.call("organization/v1/list", {}, applicant)
 
+    # A reserve study (a component whose spending lands on 6000) and a compliance calendar.
+    component = {
+        "associationId": c.association,
+        "category": "Roofing",
+        "name": "Roof",
+        "quantity": "1.00",
+        "unit": "lump sum",
+        "unitCost": "90000.00",
+        "usefulLifeYears": 20,
+        "remainingLifeYears": 2,
+        "remainingLifeAsOf": "2026-01-01",
+        "associationResponsibility": True,
+        "limitedUsefulLife": True,
+        "predictableRemainingLife": True,
+        "aboveThreshold": True,
+        "accountIds": [r.b.accounts["6000"]],
+    }
+    await api.call("reserveComponent/v1/create", component, admin)
+    study = {
+        "associationId": c.association,
+        "studyDate": "2026-01-01",
+        "preparedBy": "Board",
+        "interestRate": "0.0100",
+        "inflationRate": "0.0300",
+        "currentAnnualContribution": "100.00",
+    }
+    await api.call("reserveStudy/v1/create", study, admin)
+    await api.call("complianceSettings/v1/set", {"associationId": c.association, "annualMeetingMonth": 1}, admin)
+    calendar = await api.call("complianceCalendar/v1/generate", {"associationId": c.association}, admin)
+    await api.call(
+        "complianceTask/v1/complete",
+        {"id": calendar["created"][0]["id"], "evidenceKind": "document", "evidenceReference": "Minutes"},
+        admin,
+    )
     # Governance: a board with a term and an office.
     body = {"associationId": c.association, "kind": "board", "name": "Board of Directors", "seatCount": 5}
     board = await api.call("governingBody/v1/create", body, admin)
@@ -304,9 +338,12 @@ async def explored(client, seen: Seen) -> Seen:
 
 # Kinds with neither a `get` by id nor a GraphQL node type: their ids can't be
 # passed back anywhere (a user is read through `viewer`; a budget amount through
-# its budget; payables and work-order settings through their association; the
-# parties linked to a work order when it was opened are not shown yet).
-UNFETCHABLE = {"usr", "bud", "pys", "wos", "wop"}
+# its budget; payables and compliance settings through their association; a reserve
+# component's account links through the component; a compliance task's history is
+# not served yet).
+UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "wos", "wop"}
+# (work-order settings are read through their association too; the parties linked
+# to a work order when it was opened are not shown yet.)
 
 
 def _answers(seen: Seen) -> list[tuple[Caller, str, str, str]]:

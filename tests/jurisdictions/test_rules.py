@@ -12,7 +12,17 @@ from typing import Any
 from tests.associations import community
 from tests.associations.community import ASSOCIATION
 
-DATA = Path(__file__).parents[2] / "migrations" / "data" / "0010_jurisdiction_rules.json"
+# The statutes seeded by migration 0010, and the compliance calendar's by 0016.
+DATA_FILES = [
+    Path(__file__).parents[2] / "migrations" / "data" / name
+    for name in ("0010_jurisdiction_rules.json", "0016_compliance_rules.json")
+]
+
+
+def seeded_rules() -> list[dict[str, Any]]:
+    return [r for path in DATA_FILES for r in json.loads(path.read_text())["rules"]]
+
+
 AUDIT = "query($op: String!) { auditEvents(first: 10, operation: $op) { nodes { summary targetIds } } }"
 
 
@@ -27,7 +37,7 @@ async def _association(api, admin, region: str, country: str = "US") -> str:
 
 async def test_every_seeded_rule_is_readable_with_its_citation(api) -> None:
     admin, _ = await api.admin_of_new_org()
-    seeded = json.loads(DATA.read_text())["rules"]
+    seeded = seeded_rules()
     read = []
     for jurisdiction in sorted({r["jurisdiction"] for r in seeded}):
         body = {"jurisdiction": jurisdiction, "asOf": "2030-01-01", "includeHistory": True}
@@ -73,7 +83,7 @@ async def test_effective_rules_follow_the_region_and_fall_back_to_the_default(ap
         assert (result["jurisdiction"], result["associationId"]) == (jurisdiction, association)
         assert rules["hearing_notice_days"]["days"] == notice_days, region
         # Every key resolves everywhere: the jurisdiction's own rule or the default's.
-        assert set(rules) == {r["key"] for r in json.loads(DATA.read_text())["rules"] if r["jurisdiction"] == "default"}
+        assert set(rules) == {r["key"] for r in seeded_rules() if r["jurisdiction"] == "default"}
         for rule in rules.values():
             want = "default" if rule["statute"]["jurisdiction"] == "default" else "statute"
             assert rule["source"] == want and rule["citation"] == rule["statute"]["citation"]

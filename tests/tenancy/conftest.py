@@ -536,6 +536,132 @@ async def _jurisdiction_rule_override(sessions, tenant, shared):
     }
 
 
+async def _reserve_component(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "category": "Roofing",
+        "name": "Roof",
+        "quantity": Decimal("1.00"),
+        "unit": "lump sum",
+        "unit_cost": Decimal("100000.00"),
+        "useful_life_years": 25,
+        "remaining_life_years": 5,
+        "remaining_life_as_of": date(2026, 1, 1),
+        "association_responsibility": True,
+        "limited_useful_life": True,
+        "predictable_remaining_life": True,
+        "above_threshold": True,
+        "updated_by": tenant.user,
+    }
+
+
+async def _expense_account(sessions, tenant, shared) -> uuid.UUID:
+    if "expense_account" not in shared:
+        row = {
+            "id": uuid.uuid4(),
+            "organization_id": tenant.org,
+            "association_id": await parent(sessions, tenant, shared, "associations"),
+            "number": f"6{_n() % 10**5:05d}",
+            "name": "Roof Replacement",
+            "type": "expense",
+            "is_active": True,
+        }
+        async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+            await s.execute(insert_sql("gl_accounts", row), row)
+        shared["expense_account"] = row["id"]
+    return shared["expense_account"]
+
+
+async def _reserve_component_account(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "component_id": (await insert(sessions, tenant, "reserve_components", shared))["id"],
+        "account_id": await _expense_account(sessions, tenant, shared),
+    }
+
+
+async def _reserve_study(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "version": 1 + _n() % 30000,
+        "study_date": date(2026, 1, 1),
+        "level": "full",
+        "prepared_by": "Board",
+        "interest_rate": Decimal("0.0100"),
+        "inflation_rate": Decimal("0.0300"),
+        "horizon_years": 30,
+        "starting_balance": Decimal("50000.00"),
+        "current_annual_contribution": Decimal("12000.00"),
+        "contribution_increase_rate": Decimal("0.0300"),
+        "threshold_balance": Decimal("0.00"),
+        "threshold_percent_funded": Decimal("0.0000"),
+        "replacement_completion_ratio": Decimal("0.8000"),
+        "created_by": tenant.user,
+    }
+
+
+async def _reserve_study_component(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "study_id": await parent(sessions, tenant, shared, "reserve_studies"),
+        "component_id": (await insert(sessions, tenant, "reserve_components", shared))["id"],
+        "category": "Roofing",
+        "name": "Roof",
+        "replacement_cost": Decimal("100000.00"),
+        "useful_life_years": 25,
+        "remaining_life_years": 5,
+        "inflation_rate": Decimal("0.0300"),
+        "association_responsibility": True,
+        "limited_useful_life": True,
+        "predictable_remaining_life": True,
+        "above_threshold": True,
+    }
+
+
+async def _compliance_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": (await insert(sessions, tenant, "associations"))["id"],
+        "annual_meeting_month": 3,
+        "fidelity_bond_assessment_months": 3,
+        "updated_by": tenant.user,
+    }
+
+
+async def _compliance_task(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "requirement": "annual_meeting",
+        "period_start": date(2000 + _n() % 1000, 3, 1),
+        "due_on": date(2026, 3, 31),
+        "assigned_role": "board_member",
+        "title": "Hold the annual meeting",
+        "citation": "default",
+    }
+
+
+async def _compliance_task_event(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "task_id": await parent(sessions, tenant, shared, "compliance_tasks"),
+        "event": "created",
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -805,6 +931,13 @@ FACTORIES: dict[str, Factory] = {
     "invoice_approvals": _invoice_approval,
     "vendor_payments": _vendor_payment,
     "jurisdiction_rule_overrides": _jurisdiction_rule_override,
+    "reserve_components": _reserve_component,
+    "reserve_component_accounts": _reserve_component_account,
+    "reserve_studies": _reserve_study,
+    "reserve_study_components": _reserve_study_component,
+    "compliance_settings": _compliance_settings,
+    "compliance_tasks": _compliance_task,
+    "compliance_task_events": _compliance_task_event,
     "governing_bodies": _governing_body,
     "seats": _seat,
     "offices": _office,
@@ -841,6 +974,9 @@ CASTS: dict[str, dict[str, str]] = {
     "invoice_approvals": {"step": "approval_step", "decision": "approval_decision"},
     "vendor_payments": {"method": "vendor_payment_method"},
     "jurisdiction_rule_overrides": {"kind": "rule_value_kind"},
+    "reserve_components": {"status": "reserve_component_status"},
+    "reserve_studies": {"level": "reserve_study_level"},
+    "compliance_tasks": {"requirement": "compliance_requirement"},
     "governing_bodies": {"kind": "governing_body_kind", "status": "governing_body_status"},
     "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
     "offices": {"title": "office_title"},
@@ -887,6 +1023,16 @@ REVOKED: dict[str, frozenset[str]] = {
     "invoice_lines": frozenset({"UPDATE", "DELETE"}),
     "invoice_approvals": frozenset({"UPDATE", "DELETE"}),
     "vendor_payments": frozenset({"UPDATE", "DELETE"}),
+    # Reserves: the register is never deleted (retired instead); a study and its
+    # copies of the components are a record of their date.
+    "reserve_components": frozenset({"DELETE"}),
+    "reserve_studies": frozenset({"UPDATE", "DELETE"}),
+    "reserve_study_components": frozenset({"UPDATE", "DELETE"}),
+    # Compliance: settings and tasks are never deleted (a task is closed or waived);
+    # a task's history is append-only.
+    "compliance_settings": frozenset({"DELETE"}),
+    "compliance_tasks": frozenset({"DELETE"}),
+    "compliance_task_events": frozenset({"UPDATE", "DELETE"}),
     # Governance: bodies are dissolved, not deleted; of a term or an office
     # holding only the end may change (column grants), and only earlier.
     "governing_bodies": frozenset({"DELETE"}),

@@ -1,0 +1,127 @@
+"""The compliance calendar: each association's settings (when it meets, when its
+insurance renews, its fidelity bond), and the tasks the daily run generates from
+them and from the jurisdiction's rules, each with its due date, the role it is
+assigned to, its escalation and the evidence that closed it.
+
+A task is unique per (association, requirement, period), so the daily run can
+generate the calendar any number of times and each obligation appears once.
+What happened to a task (created, escalated, completed, waived) is kept as rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from sqlalchemy import Date, DateTime, ForeignKeyConstraint, SmallInteger, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domains.accounting.models import MONEY, Booked
+from domains.associations import models as _associations  # noqa: F401  (FK targets)
+from graph.db import Base, TimestampMixin, association_fk, new_id, pg_enum
+from graph.schemas import register_id
+
+
+class Requirement(StrEnum):
+    """An obligation on the calendar."""
+
+    ANNUAL_MEETING = "annual_meeting"
+    BUDGET_DISTRIBUTION = "budget_distribution"
+    FINANCIAL_REVIEW = "financial_review"
+    RESERVE_STUDY = "reserve_study"
+    INSURANCE_RENEWAL = "insurance_renewal"
+    FIDELITY_BOND = "fidelity_bond"
+
+
+class TaskStatus(StrEnum):
+    """Open until done (with its evidence) or waived (with the reason)."""
+
+    OPEN = "open"
+    DONE = "done"
+    WAIVED = "waived"
+
+
+class ComplianceSettings(Booked, Base):
+    """What the calendar needs to know about an association beyond its books and its jurisdiction."""
+
+    __tablename__ = "compliance_settings"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The settings' id.")
+    annual_meeting_month: Mapped[int | None] = mapped_column(
+        SmallInteger, doc="Month (1–12) the annual meeting is held by its end; null: not on the calendar."
+    )
+    insurance_renews_on: Mapped[date | None] = mapped_column(Date, doc="When the master insurance policy renews next.")
+    fidelity_bond_amount: Mapped[Decimal | None] = mapped_column(MONEY, doc="Fidelity bond (crime) coverage, in dollars.")
+    fidelity_bond_expires_on: Mapped[date | None] = mapped_column(Date, doc="When the fidelity bond expires.")
+    fidelity_bond_assessment_months: Mapped[int] = mapped_column(
+        SmallInteger, doc="Months of assessments the bond covers besides the reserves (CA Civil Code §5806: 3)."
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+    updated_by: Mapped[UUID] = mapped_column(doc="User or service account that last changed them.")
+
+
+class ComplianceTask(TimestampMixin, Booked, Base):
+    """One obligation of one association for one period, with its due date."""
+
+    __tablename__ = "compliance_tasks"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "requirement", "period_start"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The task's id.")
+    requirement: Mapped[Requirement] = mapped_column(pg_enum(Requirement, "compliance_requirement"), doc="The obligation.")
+    period_start: Mapped[date] = mapped_column(
+        Date, doc="The period it is for (the fiscal year, the meeting month, the policy term)."
+    )
+    due_on: Mapped[date] = mapped_column(Date, doc="The last day to meet it.")
+    assigned_role: Mapped[str] = mapped_column(String(20), doc="The role it is assigned to (manager, board_member).")
+    title: Mapped[str] = mapped_column(String(200), doc="What to do.")
+    citation: Mapped[str] = mapped_column(String(400), doc="The rule it comes from.")
+    finding: Mapped[str | None] = mapped_column(String(500), doc="What a check found wrong (a bond below the required coverage).")
+    status: Mapped[TaskStatus] = mapped_column(
+        pg_enum(TaskStatus, "compliance_task_status"), default=TaskStatus.OPEN, doc="Open, done or waived."
+    )
+    escalation_level: Mapped[int] = mapped_column(
+        SmallInteger, default=0, doc="0 on time; 1 overdue, raised to the board; 2 overdue 30 days more, raised to the admins."
+    )
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was last escalated.")
+    evidence_kind: Mapped[str | None] = mapped_column(String(20), doc="meeting, document or filing.")
+    evidence_reference: Mapped[str | None] = mapped_column(String(300), doc="The minutes, the document or the filing number.")
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was closed.")
+    completed_by: Mapped[UUID | None] = mapped_column(doc="Who closed it.")
+
+
+class ComplianceTaskEvent(TimestampMixin, Booked, Base):
+    """Something that happened to a task: created, escalated, completed, waived."""
+
+    __tablename__ = "compliance_task_events"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (UniqueConstraint("organization_id", "id"), association_fk("task_id", "compliance_tasks"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The event's id.")
+    task_id: Mapped[UUID] = mapped_column(doc="The task.")
+    event: Mapped[str] = mapped_column(String(20), doc="created, escalated, completed or waived.")
+    note: Mapped[str | None] = mapped_column(String(500), doc="What changed, or why.")
+    actor_id: Mapped[UUID | None] = mapped_column(doc="Who did it; null for the daily run.")
+
+
+ComplianceSettingsId = register_id(ComplianceSettings, "cst", "compliance_settings")
+ComplianceTaskId = register_id(ComplianceTask, "ctk", "compliance_task")
+ComplianceTaskEventId = register_id(ComplianceTaskEvent, "cte", "compliance_task")

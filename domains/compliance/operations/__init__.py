@@ -1,0 +1,1 @@
+"""Operations of the compliance domain, one module per resource."""

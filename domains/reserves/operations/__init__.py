@@ -1,0 +1,1 @@
+"""Operations of the reserves domain, one module per resource."""
