@@ -201,8 +201,11 @@ async def ensure_demo_world(
         (org_ids[name], association_code(rng_seed, org_ids[name], 0, named)) for name, named in OWN_ASSOCIATION.items()
     ]
     unbooked = await owner.fetch(
-        """SELECT a.organization_id, a.id, (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
-                  AND u.association_id = a.id) AS units
+        """SELECT a.organization_id, a.id, a.accounting_basis::text = 'accrual' AS accrual,
+                  (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
+                    AND u.association_id = a.id) AS units,
+                  ARRAY(SELECT u.unit_number FROM units u WHERE u.organization_id = a.organization_id
+                         AND u.association_id = a.id ORDER BY u.unit_sort LIMIT 2) AS first_units
              FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
                ON a.organization_id = b.org AND a.code = b.code
             WHERE NOT EXISTS (SELECT 1 FROM gl_accounts g WHERE g.organization_id = a.organization_id
@@ -235,7 +238,9 @@ async def ensure_demo_world(
             added += 1
         for r in unbooked:
             async with scoped_transaction(sessions, r["organization_id"], None) as session:
-                await _open_books(session, r["organization_id"], r["id"], r["units"])
+                await _open_books(
+                    session, r["organization_id"], r["id"], r["units"], r["first_units"], r["accrual"], users[MANAGER_LOGIN]
+                )
             added += 1
         recorders = {
             r["email"]: r["id"]
@@ -268,32 +273,105 @@ async def ensure_demo_world(
     return added
 
 
-async def _open_books(session: Any, organization_id: UUID, association_id: UUID, units: int) -> None:
-    """The standard funds and chart of accounts, and cash brought forward into both
-    funds on the first of this year (about what a year of dues leaves)."""
-    from domains.accounting.models import EntrySource
-    from domains.accounting.service import chart, ledger
-
-    funds, accounts = await chart.install(session, organization_id, association_id)
-    fund = {f.code: f.id for f in funds}
-    account = {a.number: a.id for a in accounts}
-    opening = [("OPER", "1010", "3000", Decimal(180) * units), ("RESV", "1020", "3100", Decimal(1250) * units)]
-    await ledger.post(
-        session,
-        organization_id=organization_id,
-        association_id=association_id,
-        entry_date=date(date.today().year, 1, 1),
-        memo="Opening balances brought forward",
-        source=EntrySource.OPENING_BALANCE,
-        lines=[
-            line
-            for code, cash, balance, amount in opening
-            for line in (
-                ledger.Posting(account_id=account[cash], fund_id=fund[code], debit=amount),
-                ledger.Posting(account_id=account[balance], fund_id=fund[code], credit=amount),
-            )
-        ],
+async def _open_books(
+    session: Any, organization_id: UUID, association_id: UUID, units: int, numbers: list[str], accrual: bool, by: UUID
+) -> None:
+    """The standard funds and chart of accounts; the association moved in on the
+    last day of last year (openingBalance/v1/post's path): cash in both funds
+    (about what a year of dues leaves), the first unit two months behind (and on a
+    payment plan since last month), the second paid a month ahead; an operating bank account whose last month is
+    reconciled (its statement imported, the interest booked from it, finished)."""
+    from domains.accounting.service import chart
+    from domains.banking.models import BankAccountKind
+    from domains.banking.schemas import (
+        BankAccountCreateInput,
+        BankReconciliationStartInput,
+        BankStatementImportInput,
+        CsvMapping,
     )
+    from domains.banking.service import accounts, matching, reconciliations, statements
+    from domains.receivables.schemas import OpeningBalancePostInput, PaymentPlanCreateInput
+    from domains.receivables.service import opening_balances, payment_plans
+
+    _, chart_accounts = await chart.install(session, organization_id, association_id)
+    cut_over = date(date.today().year - 1, 12, 31)
+    cash, reserve = Decimal(180) * units, Decimal(1250) * units
+    # A cash-basis trial balance carries no receivable: the owners' charges go in the accrual view only.
+    receivable = Decimal(500) if accrual else Decimal(0)
+    trial = (
+        f"accountNumber,fundCode,debit,credit\n1010,OPER,{cash},\n"
+        + (f"1200,OPER,{receivable},\n" if accrual else "")
+        + f"2100,OPER,,100.00\n3000,OPER,,{cash + receivable - 100}\n1020,RESV,{reserve},\n3100,RESV,,{reserve}\n"
+    )
+    owners = (
+        f"unitNumber,kind,amount,dueDate,memo\n{numbers[0]},charge,250.00,{cut_over.year}-11-01,Dues {cut_over.year}-11\n"
+        f"{numbers[0]},charge,250.00,{cut_over.year}-12-01,Dues {cut_over.year}-12\n{numbers[1]},prepaid,100.00,,\n"
+    )
+    await opening_balances.post(
+        session,
+        organization_id,
+        OpeningBalancePostInput(association_id=association_id, cut_over_date=cut_over, accounts_csv=trial, units_csv=owners),
+        by,
+    )
+    accounts_by_number = {a.number: a.id for a in chart_accounts}
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    # The owner behind agreed last month to pay it off in four monthly instalments.
+    [first_unit] = await opening_balances.units_numbered(session, association_id, numbers[:1])
+    await payment_plans.create(
+        session,
+        organization_id,
+        PaymentPlanCreateInput(
+            unit_id=first_unit,
+            starts_on=last_month,
+            instalments=4,
+            first_due_on=date.today().replace(day=1) + timedelta(days=14),
+            memo="Agreed after the late notice",
+        ),
+        by,
+    )
+    bank = await accounts.create(
+        session,
+        organization_id,
+        BankAccountCreateInput(
+            association_id=association_id,
+            name="Operating Checking",
+            institution="First Community Bank",
+            kind=BankAccountKind.CHECKING,
+            routing_number="121000358",
+            account_number="4410027781",
+            gl_account_id=accounts_by_number["1010"],
+            opened_on=last_month,
+        ),
+    )
+    interest = Decimal("2.15") if last_month > cut_over else Decimal(0)
+    if interest:
+        day = last_month.replace(day=28)
+        statement = f"Date,Description,Amount,Id\n{day},INTEREST PAID,{interest},INT{day:%Y%m}\n"
+        mapping = CsvMapping(date="Date", amount="Amount", description="Description", transaction_id="Id")
+        await statements.import_statement(
+            session,
+            organization_id,
+            bank,
+            BankStatementImportInput(bank_account_id=bank.id, csv=statement, csv_mapping=mapping, ending_balance=cash + interest),
+            by,
+        )
+        [transaction] = await matching.unmatched_of(session, bank.id)
+        await matching.create_entry(session, organization_id, transaction, _Entry(accounts_by_number["4200"]), by)
+    reconciliation = await reconciliations.start(
+        session,
+        organization_id,
+        BankReconciliationStartInput(bank_account_id=bank.id, month=last_month, statement_ending_balance=cash + interest),
+        by,
+    )
+    await reconciliations.finish(session, reconciliation, by)
+
+
+@dataclass
+class _Entry:
+    """bankTransaction/v1/createEntry's input, as the seed gives it."""
+
+    account_id: UUID
+    memo: str | None = "Interest"
 
 
 # (category, name, quantity, unit, unit cost, useful life, remaining life) — a typical

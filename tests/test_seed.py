@@ -103,6 +103,15 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert booked, "no association of the management company has books"
     entries = await _call(api, "journalEntry/v1/list", {"associationId": booked[0]["id"]}, manager)
     assert entries["nodes"], "the books hold no entry"
+    opening = await _call(api, "openingBalance/v1/get", {"associationId": booked[0]["id"]}, manager)
+    assert opening["unitItems"] == 3 and opening["prepaid"] == "100.00"
+    aging = await _call(api, "arAging/v1/get", {"associationId": booked[0]["id"], "asOf": str(date.today())}, manager)
+    assert Decimal(aging["totals"]["over90"]) >= Decimal("250.00") and Decimal(aging["totals"]["credit"]) > 0
+    (bank,) = (await _call(api, "bankAccount/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    (reconciled,) = (await _call(api, "bankReconciliation/v1/list", {"bankAccountId": bank["id"]}, manager))["nodes"]
+    assert reconciled["status"] == "finished"
+    (plan,) = (await _call(api, "paymentPlan/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert plan["status"] == "active" and plan["amount"] == "500.00" and len(plan["instalments"]) == 4
     # Each booked association has a reserve study of twenty components; the dashboard reads them all.
     (study,) = (await _call(api, "reserveStudy/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert len(study["components"]) == 20 and Decimal(study["startingBalance"]) > 0

@@ -186,6 +186,7 @@ class EntrySource(StrEnum):
     CREDIT = "credit"
     INVOICE = "invoice"
     VENDOR_PAYMENT = "vendor_payment"
+    BANK = "bank"
 
 
 class Basis(StrEnum):

@@ -16,6 +16,9 @@ domain = Domain(
         "operations.late_fees",
         "operations.owner_ledger",
         "operations.reports",
+        "operations.opening_balances",
+        "operations.payment_plans",
+        "operations.lockbox",
         "workflows",
     ),
 )

@@ -58,3 +58,49 @@ class LateFeeRuleMissing(NotFound):
     """The association has no active late-fee rule."""
 
     code = "LATE_FEE_RULE_MISSING"
+
+
+class OpeningBalanceExists(Conflict):
+    """An association's opening balances are posted once; correct them with a journal entry."""
+
+    code = "OPENING_BALANCE_EXISTS"
+
+
+class BooksAlreadyStarted(AppError):
+    """Opening balances come before any other entry: the books already hold one on or before the cut-over date."""
+
+    code = "BOOKS_ALREADY_STARTED"
+    status = 422
+
+
+class OpeningBalanceMissing(NotFound):
+    """The association has not moved in through openingBalance/v1/post."""
+
+    code = "OPENING_BALANCE_MISSING"
+
+
+class NothingOwed(AppError):
+    """A payment plan covers a balance the unit owes; this one owes nothing (or less than the amount asked)."""
+
+    code = "NOTHING_OWED"
+    status = 422
+
+
+class PlanExists(Conflict):
+    """The unit already has an active payment plan."""
+
+    code = "PAYMENT_PLAN_EXISTS"
+
+
+class PlanNotActive(AppError):
+    """Only an active payment plan can be cancelled."""
+
+    code = "PAYMENT_PLAN_NOT_ACTIVE"
+    status = 422
+
+
+class NotAnException(AppError):
+    """Only a lockbox line queued as an exception can be resolved."""
+
+    code = "NOT_A_LOCKBOX_EXCEPTION"
+    status = 422

@@ -34,11 +34,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKeyConstraint,
     Identity,
+    Index,
     Integer,
     SmallInteger,
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -304,8 +306,197 @@ class OwnerLedgerAllocation(Booked, Base):
     )
 
 
+class OpeningBalance(Booked, Base):
+    """An association's move-in: its opening trial balance and its owners'
+    opening balances as of the cut-over date, posted once as one journal entry
+    (source `opening_balance`) with the owner-ledger rows it implies."""
+
+    __tablename__ = "opening_balances"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        # An association moves in once.
+        UniqueConstraint("organization_id", "association_id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        _entry_fk("journal_entry_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The opening balance's id.")
+    cut_over_date: Mapped[date] = mapped_column(
+        Date, doc="The day the books start from: balances are as of its end, posted on it."
+    )
+    journal_entry_id: Mapped[UUID] = mapped_column(doc="The journal entry that posted the balances.")
+    account_lines: Mapped[int] = mapped_column(Integer, doc="Trial-balance lines (account × fund) imported.")
+    unit_items: Mapped[int] = mapped_column(Integer, doc="Owner opening items (charges and prepaid credits) imported.")
+    total_debit: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the trial balance's debits (equals its credits).")
+    receivable: Mapped[Decimal] = mapped_column(MONEY, doc="Owners' opening charges, all funds.")
+    prepaid: Mapped[Decimal] = mapped_column(MONEY, doc="Owners' opening prepaid credit, all funds.")
+    posted_by: Mapped[UUID | None] = mapped_column(doc="User or service account that posted it.")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was posted (UTC)."
+    )
+
+
+class PlanStatus(StrEnum):
+    """A payment plan is active until paid off (completed), missed (defaulted) or cancelled."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DEFAULTED = "defaulted"
+    CANCELLED = "cancelled"
+
+
+class PaymentPlan(TimestampMixin, Booked, Base):
+    """An agreement with an owner to pay a unit's balance in instalments. Payments
+    on the unit from `starts_on` count toward it, in due-date order; an
+    instalment not covered `grace_days` after its due date defaults the plan."""
+
+    __tablename__ = "payment_plans"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id", "association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        association_fk("unit_id", "units"),
+        # One live plan per unit.
+        Index(
+            "uq_payment_plans_active_unit",
+            "organization_id",
+            "unit_id",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The plan's id.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit whose balance it pays.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="The balance the plan covers: the instalments add up to it.")
+    starts_on: Mapped[date] = mapped_column(Date, doc="The day it was agreed: payments from then on count toward it.")
+    grace_days: Mapped[int] = mapped_column(SmallInteger, doc="Days after an instalment's due date before it counts as missed.")
+    status: Mapped[PlanStatus] = mapped_column(
+        pg_enum(PlanStatus, "payment_plan_status"), doc="Active, completed, defaulted or cancelled."
+    )
+    memo: Mapped[str | None] = mapped_column(String(200), doc="Terms or notes (e.g. 'agreed at the meet-and-confer').")
+    created_by: Mapped[UUID] = mapped_column(doc="User or service account that recorded it.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last status change (UTC)."
+    )
+
+
+class PaymentPlanInstalment(Booked, Base):
+    """One instalment of a payment plan."""
+
+    __tablename__ = "payment_plan_instalments"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "plan_id", "seq"),
+        association_fk("plan_id", "payment_plans"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The instalment's id.")
+    plan_id: Mapped[UUID] = mapped_column(doc="The payment plan.")
+    seq: Mapped[int] = mapped_column(SmallInteger, doc="Its number in the plan, from 1.")
+    due_on: Mapped[date] = mapped_column(Date, doc="When it is due.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount due.")
+
+
+class PaymentPlanTransition(Booked, Base):
+    """A change of a plan's status: who (null for the nightly review), when, from, to, why."""
+
+    __tablename__ = "payment_plan_transitions"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        association_fk("plan_id", "payment_plans"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The transition's id.")
+    plan_id: Mapped[UUID] = mapped_column(doc="The payment plan.")
+    from_status: Mapped[PlanStatus | None] = mapped_column(
+        pg_enum(PlanStatus, "payment_plan_status"), doc="Status before; null when the plan was made."
+    )
+    to_status: Mapped[PlanStatus] = mapped_column(pg_enum(PlanStatus, "payment_plan_status"), doc="Status after.")
+    reason: Mapped[str] = mapped_column(String(200), doc="Why.")
+    changed_by: Mapped[UUID | None] = mapped_column(doc="Who; null for the nightly review.")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
+class LockboxFile(Booked, Base):
+    """A bank's lockbox payment file for an association, imported once (by its digest)."""
+
+    __tablename__ = "lockbox_files"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "digest"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The file's id.")
+    digest: Mapped[str] = mapped_column(String(64), doc="SHA-256 of the file, hex: a file is imported once.")
+    line_count: Mapped[int] = mapped_column(Integer, doc="Payment lines in the file.")
+    posted_count: Mapped[int] = mapped_column(Integer, doc="Lines posted as payments on import.")
+    exception_count: Mapped[int] = mapped_column(Integer, doc="Lines queued for a person on import.")
+    total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the lines' amounts.")
+    imported_by: Mapped[UUID] = mapped_column(doc="User or service account that imported it.")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was imported (UTC)."
+    )
+
+
+class LockboxItemStatus(StrEnum):
+    """A line posted on import, queued as an exception, or posted later by a person."""
+
+    POSTED = "posted"
+    EXCEPTION = "exception"
+    RESOLVED = "resolved"
+
+
+class LockboxItem(Booked, Base):
+    """One line of a lockbox file: a payment posted to a unit's ledger, or an
+    exception (unknown account, unreadable amount) for a person to resolve."""
+
+    __tablename__ = "lockbox_items"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        # Idempotent per line: a file's line is one item.
+        UniqueConstraint("organization_id", "file_id", "line_no"),
+        association_fk("file_id", "lockbox_files"),
+        association_fk("unit_id", "units"),
+        ForeignKeyConstraint(
+            ["organization_id", "payment_entry_id"], ["owner_ledger_entries.organization_id", "owner_ledger_entries.id"]
+        ),
+        Index("ix_lockbox_items_status", "organization_id", "association_id", "status"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The item's id.")
+    file_id: Mapped[UUID] = mapped_column(doc="The lockbox file.")
+    line_no: Mapped[int] = mapped_column(Integer, doc="Line in the file, from 1 (the first data row).")
+    account: Mapped[str | None] = mapped_column(String(40), doc="The coupon or account number on the line (the unit's number).")
+    amount: Mapped[Decimal | None] = mapped_column(MONEY, doc="The amount, when readable.")
+    check_number: Mapped[str | None] = mapped_column(String(20), doc="The check number.")
+    paid_on: Mapped[date | None] = mapped_column(Date, doc="The deposit date, when readable.")
+    status: Mapped[LockboxItemStatus] = mapped_column(
+        pg_enum(LockboxItemStatus, "lockbox_item_status"), doc="Posted, exception or resolved."
+    )
+    problem: Mapped[str | None] = mapped_column(String(200), doc="Why it is an exception.")
+    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit paid for, once known.")
+    payment_entry_id: Mapped[UUID | None] = mapped_column(doc="The payment row on the unit's ledger, once posted.")
+    resolved_by: Mapped[UUID | None] = mapped_column(doc="Who posted an exception.")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was posted (UTC).")
+
+
 AssessmentScheduleId = register_id(AssessmentSchedule, "sch", "assessment_schedule")
 LevyId = register_id(Levy, "lvy", "assessment_schedule")
 LateFeeRuleId = register_id(LateFeeRule, "lfr", "late_fee_rule")
 OwnerLedgerEntryId = register_id(OwnerLedgerEntry, "ole", "owner_ledger_entry")
 OwnerLedgerAllocationId = register_id(OwnerLedgerAllocation, "ola", "owner_ledger_entry")
+OpeningBalanceId = register_id(OpeningBalance, "opb", "opening_balance")
+PaymentPlanId = register_id(PaymentPlan, "ppl", "payment_plan")
+PaymentPlanInstalmentId = register_id(PaymentPlanInstalment, "ppi", "payment_plan")
+PaymentPlanTransitionId = register_id(PaymentPlanTransition, "ppt", "payment_plan")
+LockboxFileId = register_id(LockboxFile, "lbf", "lockbox_file")
+LockboxItemId = register_id(LockboxItem, "lbi", "lockbox_file")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Optional, Self
+from enum import StrEnum
+from typing import Annotated, Any, Optional, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -19,10 +20,20 @@ from domains.receivables.models import (
     LateFeeRule,
     Levy,
     LevyId,
+    LockboxFile,
+    LockboxFileId,
+    LockboxItem,
+    LockboxItemId,
+    LockboxItemStatus,
+    OpeningBalance,
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
     OwnerLedgerEntryId,
     PaymentMethod,
+    PaymentPlan,
+    PaymentPlanId,
+    PaymentPlanInstalment,
+    PlanStatus,
 )
 from graph.schemas import ApiModel, connection_model, derive
 
@@ -466,3 +477,295 @@ class DelinquencyList(ApiModel):
     min_days_past_due: int = Field(description="Threshold used.")
     rows: list[DelinquentUnit] = Field(description="Most days past due first, then by unit number.")
     total_past_due: Money = Field(description="Sum of the rows' past-due amounts.")
+
+
+# --- opening balances ---------------------------------------------------------
+
+OpeningBalanceRead = derive(
+    OpeningBalance,
+    "OpeningBalance",
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "cut_over_date",
+        "journal_entry_id",
+        "account_lines",
+        "unit_items",
+        "total_debit",
+        "receivable",
+        "prepaid",
+        "posted_by",
+        "created_at",
+    ],
+    node=True,
+)
+
+
+class OpeningAccountRow(ApiModel):
+    """One line of the opening trial balance: an account's balance in one fund,
+    as a debit or a credit. Receivable and prepaid-assessment lines must equal the
+    owners' opening items of their fund."""
+
+    account_number: str = Field(min_length=1, max_length=10, description="The account's number in the association's chart.")
+    fund_code: str = Field(min_length=1, max_length=10, description="The fund's code (e.g. OPER, RESV).")
+    debit: Decimal = Field(
+        Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Debit balance (0 or absent on a credit)."
+    )
+    credit: Decimal = Field(
+        Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Credit balance (0 or absent on a debit)."
+    )
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Self:
+        if (self.debit == 0) == (self.credit == 0):
+            raise ValueError("give exactly one of `debit` and `credit`, above zero")
+        return self
+
+
+class OpeningUnitKind(StrEnum):
+    """An amount the owner still owed at cut-over (a charge, aged by its original
+    due date) or money they had paid ahead (prepaid credit)."""
+
+    CHARGE = "charge"
+    PREPAID = "prepaid"
+
+
+class OpeningUnitRow(ApiModel):
+    """One owner opening item of a unit."""
+
+    unit_number: str = Field(min_length=1, max_length=20, description="The unit's number in the association.")
+    kind: OpeningUnitKind = Field(description="`charge` (owed) or `prepaid` (paid ahead).")
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="Amount, positive.")
+    due_date: date | None = Field(
+        None, description="A charge's original due date, on or before the cut-over date (aging counts from it)."
+    )
+    fund_code: str | None = Field(
+        None, max_length=10, description="The fund; defaults to the operating fund that holds owners' credit."
+    )
+    memo: str | None = Field(None, max_length=150, description="What it was in the previous system (e.g. 'Dues 2025-11').")
+
+    @model_validator(mode="after")
+    def _dated(self) -> Self:
+        if self.kind is OpeningUnitKind.CHARGE and self.due_date is None:
+            raise ValueError("a charge needs its original `dueDate`")
+        if self.kind is OpeningUnitKind.PREPAID and self.due_date is not None:
+            raise ValueError("prepaid credit has no `dueDate`")
+        return self
+
+
+class OpeningBalancePostInput(ApiModel):
+    """An association's opening balances as of its cut-over date, posted all or
+    nothing: if any row is wrong nothing is posted and every problem is reported
+    with its section and row number. Give the trial balance as `accounts` (JSON
+    rows) or `accountsCsv`, and the owners' items as `units` or `unitsCsv`."""
+
+    association_id: AssociationId = Field(description="The association moving in; its chart of accounts must be installed.")
+    cut_over_date: date = Field(description="The day the balances are as of (its month must be open).")
+    accounts: list[dict[str, Any]] | None = Field(
+        None,
+        max_length=2000,
+        description="Trial-balance rows as objects with OpeningAccountRow's camelCase keys. Give this or `accountsCsv`.",
+    )
+    accounts_csv: str | None = Field(
+        None, max_length=500_000, description="CSV with the header accountNumber,fundCode,debit,credit. Give this or `accounts`."
+    )
+    units: list[dict[str, Any]] | None = Field(
+        None,
+        max_length=20_000,
+        description="Owner items as objects with OpeningUnitRow's camelCase keys; none when nobody owed or had paid ahead.",
+    )
+    units_csv: str | None = Field(
+        None,
+        max_length=2_000_000,
+        description="CSV with the header unitNumber,kind,amount,dueDate,fundCode,memo. Give this or `units` (or neither).",
+    )
+
+
+class OpeningBalanceGetInput(ApiModel):
+    """Which association's opening balances to read."""
+
+    association_id: AssociationId = Field(description="The association.")
+
+
+# --- payment plans ------------------------------------------------------------
+
+PaymentPlanInstalmentRead = derive(
+    PaymentPlanInstalment, "PaymentPlanInstalment", ["id", "plan_id", "seq", "due_on", "amount"], node=True
+)
+
+
+class InstalmentStanding(ApiModel):
+    """Where one instalment stands on the day asked."""
+
+    seq: int = Field(description="Its number in the plan.")
+    due_on: date = Field(description="When it is due.")
+    amount: Money = Field(description="Amount due.")
+    paid: Money = Field(description="What the unit's payments since the plan began cover of it (in due-date order).")
+    state: str = Field(description="`paid`, `open` (not yet due, or within the grace days) or `missed`.")
+
+
+PaymentPlanRead = derive(
+    PaymentPlan,
+    "PaymentPlan",
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "unit_id",
+        "amount",
+        "starts_on",
+        "grace_days",
+        "status",
+        "memo",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ],
+    node=True,
+    extra={
+        "instalments": (
+            list[InstalmentStanding],
+            Field(default_factory=list, description="The schedule, with where each instalment stands."),
+        ),
+        "paid": (Money, Field(Decimal(0), description="Payments on the unit since the plan began, less returned ones.")),
+        "as_of": (Optional[date], Field(None, description="The day the standing is computed for.")),  # noqa: UP045
+    },
+)
+
+
+class PaymentPlanCreateInput(ApiModel):
+    """An agreement splitting a unit's balance into equal instalments (the last
+    takes the cents left over), due every `intervalMonths` from `firstDueOn`."""
+
+    unit_id: UnitId = Field(description="The unit.")
+    starts_on: date = Field(description="The day it is agreed: payments from then on count toward it.")
+    amount: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2, description="The balance covered; defaults to the unit's whole balance."
+    )
+    instalments: int = Field(ge=2, le=60, description="How many instalments (2–60).")
+    first_due_on: date = Field(description="Due date of the first instalment, on or after `startsOn`.")
+    interval_months: int = Field(1, ge=1, le=3, description="Months between instalments (default 1).")
+    grace_days: int = Field(5, ge=0, le=60, description="Days after a due date before an uncovered instalment defaults the plan.")
+    memo: str | None = Field(None, max_length=200, description="Terms or notes.")
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        if self.first_due_on < self.starts_on:
+            raise ValueError("`firstDueOn` is before `startsOn`")
+        return self
+
+
+class PaymentPlanGetInput(ApiModel):
+    """Which plan, and the day to compute its standing for."""
+
+    id: PaymentPlanId = Field(description="The payment plan.")
+    as_of: date | None = Field(None, description="Standing on this day; defaults to today (UTC).")
+
+
+class PaymentPlanCancelInput(ApiModel):
+    """Cancel an active plan."""
+
+    id: PaymentPlanId = Field(description="The payment plan.")
+    reason: str = Field(min_length=1, max_length=200, description="Why.")
+
+
+class PaymentPlanListInput(ApiModel):
+    """An association's payment plans, newest first."""
+
+    association_id: AssociationId = Field(description="The association.")
+    unit_id: UnitId | None = Field(None, description="Only this unit's plans.")
+    status: PlanStatus | None = Field(None, description="Only plans in this status.")
+    first: int = _FIRST
+    after: str | None = _AFTER
+
+
+PaymentPlanConnection = connection_model(PaymentPlanRead)
+
+
+class PaymentPlanReviewInput(ApiModel):
+    """Review an association's active plans as of a day: paid off → completed, an
+    instalment uncovered past its grace days → defaulted (the nightly run does
+    this every day)."""
+
+    association_id: AssociationId = Field(description="The association.")
+    as_of: date = Field(description="The day to review for.")
+
+
+class PaymentPlanReview(ApiModel):
+    """What a review changed."""
+
+    completed: int = Field(description="Plans paid off, now completed.")
+    defaulted: int = Field(description="Plans with a missed instalment, now defaulted.")
+
+
+# --- lockbox ------------------------------------------------------------------
+
+LockboxFileRead = derive(
+    LockboxFile,
+    "LockboxFile",
+    ["id", "association_id", "digest", "line_count", "posted_count", "exception_count", "total", "imported_by", "created_at"],
+    node=True,
+)
+LockboxItemRead = derive(
+    LockboxItem,
+    "LockboxItem",
+    [
+        "id",
+        "association_id",
+        "file_id",
+        "line_no",
+        "account",
+        "amount",
+        "check_number",
+        "paid_on",
+        "status",
+        "problem",
+        "unit_id",
+        "payment_entry_id",
+        "resolved_by",
+        "resolved_at",
+    ],
+    node=True,
+)
+
+
+class LockboxFileImportInput(ApiModel):
+    """A lockbox file from the association's bank: CSV with the header
+    account,amount,checkNumber,date (account: the coupon's unit number; date:
+    YYYY-MM-DD). Each line that names a unit becomes a payment on its ledger (by
+    check); the others are queued as exceptions. A file is imported once."""
+
+    association_id: AssociationId = Field(description="The association the payments are for.")
+    csv: str = Field(min_length=1, max_length=5_000_000, description="The file's text, with its header row.")
+
+
+class LockboxFileImportResult(ApiModel):
+    """What an import did."""
+
+    file: LockboxFileRead = Field(description="The file (the earlier import, when the same file came before).")
+    already_imported: bool = Field(description="True when this file had been imported before: nothing was posted now.")
+
+
+class LockboxItemListInput(ApiModel):
+    """An association's lockbox lines by line number — the exceptions queue with `status: exception`."""
+
+    association_id: AssociationId = Field(description="The association.")
+    file_id: LockboxFileId | None = Field(None, description="Only this file's lines.")
+    status: LockboxItemStatus | None = Field(None, description="Only lines in this status.")
+    first: int = _FIRST
+    after: str | None = _AFTER
+
+
+LockboxItemConnection = connection_model(LockboxItemRead)
+
+
+class LockboxItemResolveInput(ApiModel):
+    """Post an exception as a payment of the unit a person identified."""
+
+    id: LockboxItemId = Field(description="The exception.")
+    unit_id: UnitId = Field(description="The unit it pays for.")
+    amount: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2, description="The amount, when the line's was unreadable."
+    )
+    paid_on: date | None = Field(None, description="The deposit date, when the line's was unreadable.")

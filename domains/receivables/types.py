@@ -13,6 +13,7 @@ from domains.receivables.schemas import (
     LevyRead,
     OwnerLedgerAllocationRead,
     OwnerLedgerEntryRead,
+    PaymentPlanRead,
 )
 from graph.gqltypes import extend, output_type, to_one
 
@@ -51,9 +52,15 @@ class AssessmentScheduleRelations:
     fund = to_one("The fund the charges belong to.")
 
 
+@extend(PaymentPlanRead)
+class PaymentPlanRelations:
+    unit = to_one("The unit whose balance it pays.")
+
+
 # Built after every extension: return annotations above name these lazily.
 OwnerLedgerAllocationType = output_type(OwnerLedgerAllocationRead)
 OwnerLedgerEntryType = output_type(OwnerLedgerEntryRead)
 LevyType = output_type(LevyRead)
 AssessmentScheduleType = output_type(AssessmentScheduleRead)
 LateFeeRuleType = output_type(LateFeeRuleRead)
+PaymentPlanType = output_type(PaymentPlanRead)

@@ -1,6 +1,7 @@
 """The receivables domain's durable processes: a levy's posting, in batches, and
-the daily late-fee run (service/assessments.py and service/late_fees.py say what
-they post)."""
+the daily late-fee run, and the nightly review of payment plans
+(service/assessments.py, service/late_fees.py and service/payment_plans.py say
+what they do)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from uuid import UUID
 
 from dbos import DBOS
 
-from domains.receivables.service import assessments, late_fees
+from domains.receivables.service import assessments, late_fees, payment_plans
 from graph.db import scoped_transaction
 from graph.durable import long_running
 from graph.errors import AppError
@@ -64,3 +65,28 @@ async def apply_late_fees_workflow(scheduled_at: datetime, context: Any) -> int:
         set_scope(UUID(organization_id), None)
         charged += await apply_late_fees_step(organization_id, association_id, as_of)
     return charged
+
+
+@DBOS.step(name="payment_plan_targets_step")
+async def payment_plan_targets_step() -> list[list[str]]:
+    async with current_platform().sessions() as session, session.begin():
+        return [[str(org), str(association)] for org, association in await payment_plans.targets(session)]
+
+
+@DBOS.step(name="review_payment_plans_step")
+async def review_payment_plans_step(organization_id: str, association_id: str, as_of: str) -> list[int]:
+    org, association = UUID(organization_id), UUID(association_id)
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        return list(await payment_plans.review(session, association, date.fromisoformat(as_of), None))
+
+
+@scheduled(payment_plans.PLAN_REVIEW_SCHEDULE, "15 6 * * *", name="review_payment_plans_workflow")
+async def review_payment_plans_workflow(scheduled_at: datetime, context: Any) -> list[int]:
+    """Every night: each association's active plans, completed or defaulted as the day finds them."""
+    as_of = scheduled_at.date().isoformat()
+    totals = [0, 0]
+    for organization_id, association_id in await payment_plan_targets_step():
+        set_scope(UUID(organization_id), None)
+        done, missed = await review_payment_plans_step(organization_id, association_id, as_of)
+        totals = [totals[0] + done, totals[1] + missed]
+    return totals

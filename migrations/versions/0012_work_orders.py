@@ -3,7 +3,7 @@ window) and classifier, work orders with the parties linked at opening, and
 their transitions, comments and notices (append-only).
 
 Revision ID: 0012
-Revises: 0016
+Revises: 0017b
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from migrations.columns import association_fk, booked, created_at, in_organizati
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0012"
-down_revision = "0016"
+down_revision = "0017b"
 branch_labels = None
 depends_on = None
 

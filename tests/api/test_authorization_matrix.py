@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from graph.ids import encode
 from graph.operations import REGISTRY, Scope
 from tests.associations import community
 from tests.associations.community import ASSOCIATION, unit_fields
@@ -412,6 +413,121 @@ async def _assign_office(w: World) -> dict[str, Any]:
     return {"seatId": await _fresh_seat(w), "title": "chair", "startsOn": str(date.today())}
 
 
+async def _bank(w: World) -> Any:
+    """A bank account on the matrix association's operating cash, with one imported transaction, made once."""
+    c = await _books(w)
+    if "bank_account" not in c.extra:
+        account = await w.api.call(
+            "bankAccount/v1/create",
+            {
+                "associationId": c.association,
+                "name": "Operating Checking",
+                "institution": "Matrix Bank",
+                "kind": "checking",
+                "accountNumber": "11112222",
+                "glAccountId": c.accounts["1010"],
+                "openedOn": "2026-01-01",
+            },
+            w.admin,
+        )
+        c.bank_account = account["id"]
+        imported = await w.api.call("bankStatement/v1/import", _statement(c.bank_account), w.admin)
+        listed = await w.api.call("bankTransaction/v1/list", {"bankAccountId": c.bank_account}, w.admin)
+        assert imported["added"] == 1
+        c.bank_transaction = listed["nodes"][0]["id"]
+        started = await w.api.call(
+            "bankReconciliation/v1/start",
+            {"bankAccountId": c.bank_account, "month": "2026-01-01", "statementEndingBalance": "0.00"},
+            w.admin,
+        )
+        c.bank_reconciliation = started["reconciliation"]["id"]
+    return c
+
+
+def _statement(account: str) -> dict[str, Any]:
+    return {
+        "bankAccountId": account,
+        "csv": f"Date,Amount,Id\n2026-01-05,-1.00,{uuid.uuid4().hex}\n",
+        "csvMapping": {"date": "Date", "amount": "Amount", "transactionId": "Id"},
+    }
+
+
+def _banked(attr: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        c = await _bank(w)
+        return {attr: getattr(c, "bank_account" if attr == "bankAccountId" else attr), **more}
+
+    return make
+
+
+def _bank_id(row: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _bank(w), row), **more}
+
+    return make
+
+
+async def _bank_statement(w: World) -> dict[str, Any]:
+    return _statement((await _bank(w)).bank_account)
+
+
+async def _plan(w: World, **more: Any) -> dict[str, Any]:
+    """A payment plan of the first unit, made once."""
+    c = await _receivables(w)
+    if "plan" not in c.extra:
+        charge = {"unitId": c.units[0], "amount": "300.00", "entryDate": "2026-01-10", "memo": "matrix"}
+        await w.api.call("ownerLedgerEntry/v1/charge", charge, w.admin)
+        body = {"unitId": c.units[0], "startsOn": "2026-01-20", "instalments": 3, "firstDueOn": "2026-02-01"}
+        c.plan = (await w.api.call("paymentPlan/v1/create", body, w.admin))["id"]
+    return {"id": c.plan, **more}
+
+
+async def _lockbox_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {
+        "associationId": c.association,
+        "csv": f"account,amount,checkNumber,date\nX{uuid.uuid4().hex[:8]},5.00,77,2026-02-01\n",
+    }
+
+
+async def _lockbox_exception(w: World) -> dict[str, Any]:
+    """An exception of a lockbox file, made once."""
+    c = await _receivables(w)
+    if "lockbox_item" not in c.extra:
+        await w.api.call("lockboxFile/v1/import", await _lockbox_input(w), w.admin)
+        items = await w.api.call("lockboxItem/v1/list", {"associationId": c.association, "status": "exception"}, w.admin)
+        c.lockbox_item = items["nodes"][0]["id"]
+    return {"id": c.lockbox_item, "unitId": c.units[1]}
+
+
+async def _plan_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {"unitId": c.units[1], "startsOn": "2026-01-20", "instalments": 3, "firstDueOn": "2026-02-01"}
+
+
+async def _bank_entry(w: World) -> dict[str, Any]:
+    c = await _bank(w)
+    return {"id": c.bank_transaction, "accountId": c.accounts["5300"]}
+
+
+async def _opening(w: World) -> dict[str, Any]:
+    csv = "accountNumber,fundCode,debit,credit\n1010,OPER,1.00,\n3000,OPER,,1.00\n"
+    return await _by_association(w, cutOverDate="2019-12-31", accountsCsv=csv)
+
+
+async def _bank_account_input(w: World) -> dict[str, Any]:
+    c = await _books(w)
+    return {
+        "associationId": c.association,
+        "name": "Reserve",
+        "institution": "Matrix Bank",
+        "kind": "savings",
+        "accountNumber": "33334444",
+        "glAccountId": c.accounts["1020"],
+        "openedOn": "2026-01-01",
+    }
+
+
 async def _work_order_input(w: World) -> dict[str, Any]:
     c = await w.community()
     return {"associationId": c.association, "unitId": c.units[0], "title": "Matrix leak", "priority": "routine"}
@@ -580,6 +696,35 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "seat/v1/list": (_board_id, ANY_ROLE),
     "office/v1/assign": (_assign_office, {"admin", "manager", "board_member"}),
     "office/v1/list": (_board_id, ANY_ROLE),
+    "openingBalance/v1/post": (_opening, WRITERS),
+    "openingBalance/v1/get": (_by_association, BOOKS),
+    "bankAccount/v1/create": (_bank_account_input, WRITERS),
+    "bankAccount/v1/update": (_bank_id("bank_account", name="Operating Checking"), WRITERS),
+    "bankAccount/v1/get": (_bank_id("bank_account"), BOOKS),
+    "bankAccount/v1/list": (_by_association, BOOKS),
+    "bankStatement/v1/import": (_bank_statement, WRITERS),
+    "bankStatement/v1/list": (_banked("bankAccountId"), BOOKS),
+    "bankTransaction/v1/list": (_banked("bankAccountId"), BOOKS),
+    "bankTransaction/v1/autoMatch": (_banked("bankAccountId"), WRITERS),
+    "bankTransaction/v1/match": (_bank_id("bank_transaction", journalLineIds=[encode("jln", uuid.uuid4())]), WRITERS),
+    "bankTransaction/v1/unmatch": (_bank_id("bank_transaction"), WRITERS),
+    "bankTransaction/v1/createEntry": (_bank_entry, WRITERS),
+    "bankReconciliation/v1/start": (
+        _banked("bankAccountId", month=f"20{30 + uuid.uuid4().int % 60}-01-01", statementEndingBalance="0.00"),
+        {"admin", "manager", "board_member"},
+    ),
+    "bankReconciliation/v1/finish": (_bank_id("bank_reconciliation"), {"admin", "manager", "board_member"}),
+    "bankReconciliation/v1/get": (_bank_id("bank_reconciliation"), BOOKS),
+    "bankReconciliation/v1/report": (_bank_id("bank_reconciliation"), BOOKS),
+    "bankReconciliation/v1/list": (_banked("bankAccountId"), BOOKS),
+    "paymentPlan/v1/create": (_plan_input, WRITERS),
+    "paymentPlan/v1/get": (lambda w: _plan(w), BOOKS),
+    "paymentPlan/v1/list": (_by_association, ANY_ROLE),
+    "paymentPlan/v1/cancel": (lambda w: _plan(w, reason="matrix"), WRITERS),
+    "paymentPlan/v1/review": (_as_of, WRITERS),
+    "lockboxFile/v1/import": (_lockbox_input, WRITERS),
+    "lockboxItem/v1/list": (_by_association, BOOKS),
+    "lockboxItem/v1/resolve": (_lockbox_exception, WRITERS),
     "workOrder/v1/create": (_work_order_input, {"admin", "manager", "board_member"}),
     "workOrder/v1/get": (_work_order, STAFF),
     "workOrder/v1/list": (_none, ANY_ROLE),

@@ -181,6 +181,7 @@ async def _rich_data(api: RecordingApi) -> None:
         admin,
     )
     await api.call("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-02-04"}, admin)
+    await _books_and_bank(api, r)
     await api.call("fiscalPeriod/v1/close", {"associationId": c.association, "month": "2025-12-01"}, admin)
     buyer = await api.call("party/v1/create", {"kind": "person", "name": "Buyer", "deliveryPreference": "postal"}, admin)
     await api.call(
@@ -298,6 +299,50 @@ async def _rich_data(api: RecordingApi) -> None:
         await asyncio.sleep(0.05)
 
 
+async def _books_and_bank(api: RecordingApi, r: Any) -> None:
+    """Issue 17's records: the move-in, a bank account with an imported statement,
+    matches, a created entry and a reconciliation, a payment plan, a lockbox file."""
+    c, admin = r.c, r.c.admin
+    opening = "accountNumber,fundCode,debit,credit\n1010,OPER,1000.00,\n3000,OPER,,1000.00\n"
+    await api.call(
+        "openingBalance/v1/post", {"associationId": c.association, "cutOverDate": "2025-12-31", "accountsCsv": opening}, admin
+    )
+    bank = await api.call(
+        "bankAccount/v1/create",
+        {
+            "associationId": c.association,
+            "name": "Operating Checking",
+            "institution": "First Community Bank",
+            "kind": "checking",
+            "accountNumber": "000123456789",
+            "glAccountId": r.b.accounts["1010"],
+            "openedOn": "2026-01-01",
+        },
+        admin,
+    )
+    statement = "Date,Amount,Id,Description\n2026-01-05,450.00,T1,Deposit\n2026-01-31,-9.00,T2,Service charge\n"
+    mapping = {"date": "Date", "amount": "Amount", "transactionId": "Id", "description": "Description"}
+    await api.call("bankStatement/v1/import", {"bankAccountId": bank["id"], "csv": statement, "csvMapping": mapping}, admin)
+    await api.call("bankTransaction/v1/autoMatch", {"bankAccountId": bank["id"]}, admin)
+    unmatched = await api.call("bankTransaction/v1/list", {"bankAccountId": bank["id"], "unmatchedOnly": True}, admin)
+    await api.call(
+        "bankTransaction/v1/createEntry", {"id": unmatched["nodes"][0]["id"], "accountId": r.b.accounts["5300"]}, admin
+    )
+    await api.call(
+        "bankReconciliation/v1/start",
+        {"bankAccountId": bank["id"], "month": "2026-01-01", "statementEndingBalance": "1441.00"},
+        admin,
+    )
+    body = {"unitId": c.units[2], "startsOn": "2026-02-15", "instalments": 2, "firstDueOn": "2026-03-01"}
+    await api.call("paymentPlan/v1/create", body, admin)
+    lockbox = "account,amount,checkNumber,date\n1,20.00,501,2026-02-20\n99,5.00,502,2026-02-20\n"
+    await api.call("lockboxFile/v1/import", {"associationId": c.association, "csv": lockbox}, admin)
+    # (Reads recorded here go over GraphQL as they were sent: no enum filter.)
+    items = await api.call("lockboxItem/v1/list", {"associationId": c.association}, admin)
+    [exception] = [i for i in items["nodes"] if i["status"] == "exception"]
+    await api.call("lockboxItem/v1/resolve", {"id": exception["id"], "unitId": c.units[0]}, admin)
+
+
 async def _crawl(api: RecordingApi, seen: Seen) -> None:
     """Every read, for every caller, with ids of the caller's own data."""
     for token, calls in list(seen.calls.items()):
@@ -340,8 +385,9 @@ async def explored(client, seen: Seen) -> Seen:
 # passed back anywhere (a user is read through `viewer`; a budget amount through
 # its budget; payables and compliance settings through their association; a reserve
 # component's account links through the component; a compliance task's history is
-# not served yet).
-UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "wos", "wop"}
+# not served yet; a bank match through its transaction's journalLineIds; a payment
+# plan's transitions through the audit log).
+UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "bmt", "ppt", "wos", "wop"}
 # (work-order settings are read through their association too; the parties linked
 # to a work order when it was opened are not shown yet.)
 

@@ -773,6 +773,157 @@ async def _office(sessions, tenant, shared):
     }
 
 
+async def _opening_balance(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "cut_over_date": date(2025, 12, 31),
+        "journal_entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "account_lines": 2,
+        "unit_items": 0,
+        "total_debit": Decimal("1.00"),
+        "receivable": Decimal(0),
+        "prepaid": Decimal(0),
+        "posted_by": tenant.user,
+    }
+
+
+async def _bank_account(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "name": "Operating Checking",
+        "institution": "First Community Bank",
+        "kind": "checking",
+        "account_number_last4": "6789",
+        "gl_account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "opened_on": date(2026, 1, 1),
+        "is_active": True,
+    }
+
+
+async def _bank_statement(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "format": "csv",
+        "digest": uuid.uuid4().hex * 2,
+        "transaction_count": 1,
+        "added_count": 1,
+        "imported_by": tenant.user,
+    }
+
+
+async def _bank_transaction(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "statement_id": await parent(sessions, tenant, shared, "bank_statements"),
+        "bank_transaction_id": uuid.uuid4().hex,
+        "posted_on": date(2026, 1, 15),
+        "amount": Decimal("1.00"),
+    }
+
+
+async def _bank_match(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_transaction_id": await parent(sessions, tenant, shared, "bank_transactions"),
+        "journal_line_id": await parent(sessions, tenant, shared, "journal_lines"),
+        "method": "manual",
+        "matched_by": tenant.user,
+    }
+
+
+async def _bank_reconciliation(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1),
+        "statement_ending_balance": Decimal("1.00"),
+        "status": "in_progress",
+        "created_by": tenant.user,
+    }
+
+
+async def _payment_plan(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "amount": Decimal("10.00"),
+        "starts_on": date(2026, 1, 1),
+        "grace_days": 5,
+        # Cancelled: a unit has one active plan, and a factory may make two for one unit.
+        "status": "cancelled",
+        "created_by": tenant.user,
+    }
+
+
+async def _payment_plan_instalment(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "seq": 1 + _n() % 30000,
+        "due_on": date(2026, 2, 1),
+        "amount": Decimal("5.00"),
+    }
+
+
+async def _payment_plan_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
+        "to_status": "active",
+        "reason": "agreed",
+    }
+
+
+async def _lockbox_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "digest": uuid.uuid4().hex * 2,
+        "line_count": 1,
+        "posted_count": 0,
+        "exception_count": 1,
+        "total": Decimal("1.00"),
+        "imported_by": tenant.user,
+    }
+
+
+async def _lockbox_item(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "file_id": await parent(sessions, tenant, shared, "lockbox_files"),
+        "line_no": 1 + _n() % 10**6,
+        "account": "999",
+        "amount": Decimal("1.00"),
+        "status": "exception",
+        "problem": "no unit numbered 999",
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
 # --- work orders ----------------------------------------------------------------
 
 _MINUTES = {
@@ -941,6 +1092,17 @@ FACTORIES: dict[str, Factory] = {
     "governing_bodies": _governing_body,
     "seats": _seat,
     "offices": _office,
+    "opening_balances": _opening_balance,
+    "bank_accounts": _bank_account,
+    "bank_statements": _bank_statement,
+    "bank_transactions": _bank_transaction,
+    "bank_matches": _bank_match,
+    "bank_reconciliations": _bank_reconciliation,
+    "payment_plans": _payment_plan,
+    "payment_plan_instalments": _payment_plan_instalment,
+    "payment_plan_transitions": _payment_plan_transition,
+    "lockbox_files": _lockbox_file,
+    "lockbox_items": _lockbox_item,
     "work_order_settings": _work_order_settings,
     "work_order_categories": _work_order_category,
     "work_orders": _work_order,
@@ -980,6 +1142,13 @@ CASTS: dict[str, dict[str, str]] = {
     "governing_bodies": {"kind": "governing_body_kind", "status": "governing_body_status"},
     "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
     "offices": {"title": "office_title"},
+    "bank_accounts": {"kind": "bank_account_kind"},
+    "bank_statements": {"format": "statement_format"},
+    "bank_matches": {"method": "bank_match_method"},
+    "bank_reconciliations": {"status": "reconciliation_status"},
+    "payment_plans": {"status": "payment_plan_status"},
+    "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
+    "lockbox_items": {"status": "lockbox_item_status"},
     "work_order_categories": {"level": "work_order_classifier_level"},
     "work_orders": {
         "priority": "work_order_priority",
@@ -1038,6 +1207,23 @@ REVOKED: dict[str, frozenset[str]] = {
     "governing_bodies": frozenset({"DELETE"}),
     "seats": frozenset({"UPDATE", "DELETE"}),
     "offices": frozenset({"UPDATE", "DELETE"}),
+    # Opening balances and banking: imports and postings are append-only; a
+    # match is only stamped as undone (a column grant); accounts and
+    # reconciliations are never deleted (a finished one is locked by a trigger).
+    "opening_balances": frozenset({"UPDATE", "DELETE"}),
+    "bank_accounts": frozenset({"DELETE"}),
+    "bank_statements": frozenset({"UPDATE", "DELETE"}),
+    "bank_transactions": frozenset({"UPDATE", "DELETE"}),
+    "bank_matches": frozenset({"UPDATE", "DELETE"}),
+    "bank_reconciliations": frozenset({"DELETE"}),
+    # Of a payment plan only the status changes (a column grant); its schedule
+    # and transitions are append-only.
+    "payment_plans": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_instalments": frozenset({"UPDATE", "DELETE"}),
+    "payment_plan_transitions": frozenset({"UPDATE", "DELETE"}),
+    # A lockbox file is evidence; of a line only its resolution changes (a column grant).
+    "lockbox_files": frozenset({"UPDATE", "DELETE"}),
+    "lockbox_items": frozenset({"UPDATE", "DELETE"}),
     # Work orders: never deleted (canceling is a transition); their history
     # (transitions, comments, notices, the parties linked at opening) is append-only.
     "work_order_settings": frozenset({"DELETE"}),

@@ -25,7 +25,9 @@ from graph.operations import operation
 async def close_period(ctx: OperationContext, data: FiscalPeriodCloseInput) -> FiscalPeriodCloseRead:
     """Close a month of an association's books once it is reconciled and
     reported: from then on nothing posts into it (PERIOD_CLOSED), so the board's
-    reports for it never change. Closing is final."""
+    reports for it never change. Closing is final. Every bank account of the
+    association open in the month must have a finished reconciliation for it
+    (CASH_NOT_RECONCILED, listing the accounts)."""
     assert ctx.principal is not None
     row = await fiscal.close(ctx.session, org(ctx), data.association_id, data.month, ctx.principal.id)
     return FiscalPeriodCloseRead.model_validate(row)

@@ -5,7 +5,7 @@ starts in (a year starting July 2026 is fiscal year 2026; its period 1 is July
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -20,6 +20,17 @@ from graph.db import add_or_raise
 from graph.pages import Page, page_statement
 
 CENT = Decimal("0.01")
+
+# What else must hold before a month closes, added by the domains that know
+# (banking: every bank account reconciled for the month). Each raises its own
+# error; registered when its module is imported.
+CloseCheck = Callable[[AsyncSession, UUID, date], Awaitable[None]]
+CLOSE_CHECKS: list[CloseCheck] = []
+
+
+def close_check(check: CloseCheck) -> CloseCheck:
+    CLOSE_CHECKS.append(check)
+    return check
 
 
 def year_of(day: date, start_month: int) -> int:
@@ -48,7 +59,10 @@ async def closed_page(session: AsyncSession, data: Any, visible: ColumnElement[b
 
 
 async def close(session: AsyncSession, organization_id: UUID, association_id: UUID, month: date, by: UUID) -> FiscalPeriodClose:
-    """Close `month` of the association's books (PERIOD_ALREADY_CLOSED if it is)."""
+    """Close `month` of the association's books (PERIOD_ALREADY_CLOSED if it is),
+    once every check the domains registered passes."""
+    for check in CLOSE_CHECKS:
+        await check(session, association_id, month.replace(day=1))
     row = FiscalPeriodClose(
         organization_id=organization_id, association_id=association_id, month=month.replace(day=1), closed_by=by
     )

@@ -119,9 +119,11 @@ class Book:
     rows: list[dict[str, Any]] = field(default_factory=list)
     allocations: list[dict[str, Any]] = field(default_factory=list)
     # date → (account, fund, unit) → [accrual view, cash view], debits positive
-    amounts: dict[date, dict[tuple[UUID, UUID, UUID], list[Decimal]]] = field(
+    amounts: dict[date, dict[tuple[UUID, UUID, UUID | None], list[Decimal]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [Decimal(0), Decimal(0)]))
     )
+    # The journal entries `post` wrote, by date.
+    entries: dict[date, JournalEntry] = field(default_factory=dict)
 
     @classmethod
     async def open(cls, session: AsyncSession, organization_id: UUID, association_id: UUID, posted_by: UUID | None) -> Book:
@@ -195,7 +197,7 @@ class Book:
 
     # --- events ---------------------------------------------------------------
 
-    def _book(self, on: date, account_id: UUID, fund_id: UUID, unit_id: UUID, debit: Decimal, basis: Basis) -> None:
+    def _book(self, on: date, account_id: UUID, fund_id: UUID, unit_id: UUID | None, debit: Decimal, basis: Basis) -> None:
         views = self.amounts[on][(account_id, fund_id, unit_id)]
         if basis is not Basis.CASH:
             views[0] += debit
@@ -309,6 +311,42 @@ class Book:
         lot.remaining -= amount
         charge.open -= amount
 
+    # --- opening balances -----------------------------------------------------
+
+    def trial_line(self, on: date, account_id: UUID, fund_id: UUID, debit: Decimal) -> None:
+        """A line of an opening trial balance that no owner ledger keeps (cash,
+        payables, fund balances…), in both views (debits positive)."""
+        self._book(on, account_id, fund_id, None, debit, Basis.BOTH)
+
+    def opening_charge(
+        self, unit_id: UUID, amount: Decimal, *, on: date, due: date, fund_id: UUID, account_id: UUID, memo: str, in_trial: bool
+    ) -> Charge:
+        """What an owner still owed at cut-over, aged from its original due date:
+        receivable in the accrual view. `in_trial`: the (accrual) trial balance
+        carried it, against fund balance in both views, so the cash view — which
+        never counted it as income — has that much less fund balance; otherwise
+        (a cash-basis trial balance) the accrual view adds it to fund balance.
+        Paid later, it becomes income in the cash view (`account_id`)."""
+        row = self._row(unit_id, EntryKind.CHARGE, amount, on, fund_id, memo, due_date=due, account_id=account_id)
+        self._book(on, self.account(ControlRole.ACCOUNTS_RECEIVABLE, fund_id), fund_id, unit_id, amount, Basis.ACCRUAL)
+        balance = self.account(ControlRole.FUND_BALANCE, fund_id)
+        if in_trial:
+            self._book(on, balance, fund_id, None, amount, Basis.CASH)
+        else:
+            self._book(on, balance, fund_id, None, -amount, Basis.ACCRUAL)
+        charge = Charge(row["id"], unit_id, fund_id, account_id, on, due, (1, next(_NEW)), amount)
+        self.charges[charge.id] = charge
+        return charge
+
+    def opening_credit(self, unit_id: UUID, amount: Decimal, *, on: date, fund_id: UUID, account_id: UUID, memo: str) -> Lot:
+        """Money an owner had paid ahead at cut-over: prepaid in both views, its
+        other side (the cash) being in the trial balance."""
+        row = self._row(unit_id, EntryKind.CREDIT, -amount, on, fund_id, memo, account_id=account_id)
+        self._book(on, self.account(ControlRole.PREPAID_ASSESSMENTS, fund_id), fund_id, unit_id, -amount, Basis.BOTH)
+        lot = Lot(row["id"], unit_id, EntryKind.CREDIT, fund_id, on, (1, next(_NEW)), amount)
+        self.lots[lot.id] = lot
+        return lot
+
     def settle(self, unit_id: UUID, on: date) -> None:
         """Apply the unit's unapplied lots to its open charges, oldest first."""
         charges = sorted((c for c in self.charges.values() if c.unit_id == unit_id and c.open > 0), key=Charge.key)
@@ -363,7 +401,7 @@ class Book:
     # --- posting --------------------------------------------------------------
 
     @staticmethod
-    def _lines(amounts: dict[tuple[UUID, UUID, UUID], list[Decimal]]) -> list[ledger.Posting]:
+    def _lines(amounts: dict[tuple[UUID, UUID, UUID | None], list[Decimal]]) -> list[ledger.Posting]:
         lines = []
         for (account, fund, unit), (accrual, cash) in amounts.items():
             views = [(Basis.BOTH, accrual)] if accrual == cash else [(Basis.ACCRUAL, accrual), (Basis.CASH, cash)]
@@ -376,7 +414,7 @@ class Book:
         self, *, source: EntrySource, source_id: UUID | None, memo: str
     ) -> tuple[list[OwnerLedgerEntry], list[OwnerLedgerAllocation]]:
         """One journal entry per date, then the rows and allocations naming them."""
-        entries: dict[date, JournalEntry] = {}
+        entries = self.entries
         for on in sorted(self.amounts):
             entries[on] = await ledger.post(
                 self.session,

@@ -1,0 +1,20 @@
+"""Banking: an association's bank accounts, each tied to one cash account and
+fund of its chart; statements imported from the bank (OFX, or CSV with a
+column mapping), idempotent by the bank's transaction ids; matching bank
+transactions to the books (automatic, manual, or by creating the missing entry
+for a fee or interest); and the monthly reconciliation, which a closed month
+requires."""
+
+from graph.registry import Domain
+
+domain = Domain(
+    name="banking",
+    description=__doc__ or "",
+    modules=(
+        "types",
+        "operations.bank_accounts",
+        "operations.bank_statements",
+        "operations.bank_transactions",
+        "operations.bank_reconciliations",
+    ),
+)

@@ -1,0 +1,1 @@
+"""Operations of the banking domain, one module per resource."""

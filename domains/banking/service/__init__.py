@@ -1,0 +1,2 @@
+"""Use cases of the banking domain. Nothing here commits: each runs inside the
+operation's transaction."""
