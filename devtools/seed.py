@@ -58,6 +58,7 @@ OWNER_LOGIN = "harper.homeowner@demo.hestami.app"
 TENANT_LOGIN = "terry.tenant@demo.hestami.app"
 
 MANAGER_LOGIN = "morgan.manager@demo.hestami.app"
+ADMIN_LOGIN = "alex.admin@demo.hestami.app"
 BOARD_LOGIN = "bailey.board@demo.hestami.app"
 VENDOR_LOGIN = "val.vendor@demo.hestami.app"
 MAPLE_GROVE = "Maple Grove HOA"
@@ -80,13 +81,16 @@ PEOPLE = [
 TRY = {
     "alex.admin@demo.hestami.app": "admin everywhere: memberships, service accounts, the audit log",
     MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations; "
-    "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee)",
+    "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee); "
+    "workOrders at several states (one escalated: escalated: true)",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
     "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
-    "violations (a hearing ahead to decide)",
+    "violations (a hearing ahead to decide); workOrders",
     OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; "
-    "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review",
-    TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs",
+    "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review; "
+    "workOrders: their unit's and their own (workOrderCreate for their unit or a common area)",
+    TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
+    "workOrders: their unit's",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
 }
 ORGANIZATIONS = [
@@ -276,6 +280,15 @@ async def ensure_demo_world(
         for r in unenforced:
             async with scoped_transaction(sessions, r["organization_id"], manager) as session:
                 await _enforce(session, r["organization_id"], r["id"], manager, homeowner)
+        for name in WORK_ORDER_ORGANIZATIONS:
+            org = org_ids[name]
+            if await owner.fetchval("SELECT EXISTS (SELECT 1 FROM work_orders WHERE organization_id = $1)", org):
+                continue
+            people = await _work_order_people(owner, org, users)
+            if people is None:
+                continue
+            async with scoped_transaction(sessions, org, None) as session:
+                await _add_work_orders(session, org, people)
             added += 1
     finally:
         await engine.dispose()
@@ -780,6 +793,160 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
         ),
     )
     await vendors.set_hold(session, vendor, None)
+
+
+# Organizations whose first association gets demo work orders at several states.
+WORK_ORDER_ORGANIZATIONS = (MANAGER, MAPLE_GROVE)
+
+
+async def _work_order_people(owner: asyncpg.Connection, org: UUID, users: dict[str, UUID]) -> dict[str, Any] | None:
+    """Where the demo work orders go: the association the demo homeowner lives in
+    (else the organization's first), its units (the homeowner's and the tenant's
+    first), their parties, and the demo vendor."""
+    mine = await owner.fetch(
+        """SELECT p.user_id, p.id AS party, x.unit_id, un.association_id, x.how FROM parties p
+             JOIN (SELECT organization_id, party_id, unit_id, 'owns' AS how FROM ownerships
+                    WHERE starts_on <= current_date AND (ends_on IS NULL OR ends_on > current_date)
+                   UNION ALL
+                   SELECT organization_id, party_id, unit_id, 'rents' FROM residents
+                    WHERE kind = 'tenant' AND moved_in_on <= current_date
+                      AND (moved_out_on IS NULL OR moved_out_on > current_date)) x
+               ON x.organization_id = p.organization_id AND x.party_id = p.id
+             JOIN units un ON un.organization_id = p.organization_id AND un.id = x.unit_id
+            WHERE p.organization_id = $1 AND p.user_id = ANY($2::uuid[])
+            ORDER BY x.how, un.unit_number""",
+        org,
+        [users[OWNER_LOGIN], users[TENANT_LOGIN]],
+    )
+    owned = [r for r in mine if r["how"] == "owns" and r["user_id"] == users[OWNER_LOGIN]]
+    rented = [r for r in mine if r["how"] == "rents" and r["user_id"] == users[TENANT_LOGIN]]
+    association = (
+        owned[0]["association_id"]
+        if owned
+        else await owner.fetchval("SELECT id FROM associations WHERE organization_id = $1 ORDER BY code LIMIT 1", org)
+    )
+    if association is None:
+        return None
+    units = [
+        r["id"]
+        for r in await owner.fetch(
+            "SELECT id FROM units WHERE organization_id = $1 AND association_id = $2 ORDER BY unit_number LIMIT 3",
+            org,
+            association,
+        )
+    ]
+    vendor = await owner.fetchval("SELECT id FROM vendors WHERE organization_id = $1 AND name = $2", org, VENDOR)
+    return {
+        "association": UUID(str(association)),
+        "units": [UUID(str(u)) for u in units],
+        "owner": (users[OWNER_LOGIN], UUID(str(owned[0]["party"])), UUID(str(owned[0]["unit_id"]))) if owned else None,
+        "tenant": (users[TENANT_LOGIN], UUID(str(rented[0]["party"])), UUID(str(rented[0]["unit_id"]))) if rented else None,
+        "vendor": UUID(str(vendor)) if vendor else None,
+        "staff": users[ADMIN_LOGIN],
+    }
+
+
+async def _add_work_orders(session: Any, org: UUID, people: dict[str, Any]) -> None:
+    """Work orders at several states, as staff, the homeowner and the tenant would
+    have opened and moved them (transitions, notices and deadlines as the API writes
+    them). Seeding runs no workflows: one work order past its response deadline is
+    escalated here the way its workflow would have done it."""
+    from types import SimpleNamespace
+
+    from domains.audit import models as _audit  # noqa: F401  (the audit-row hook the escalation writes through)
+    from domains.work_orders.models import ActorKind, RequesterKind, WorkOrderPriority
+    from domains.work_orders.models import WorkOrderStatus as S
+    from domains.work_orders.service import categories, lifecycle, work_orders
+
+    await categories.install_defaults(session, org, people["association"])
+    staff = (ActorKind.USER, people["staff"])
+    units = people["units"]
+    # (title, unit, location, priority, opened by (user, party) or None for staff, moves)
+    plan: list[tuple[str, Any, str | None, WorkOrderPriority, Any, list[S]]] = [
+        ("Clubhouse lights out", None, "Clubhouse, main hall", WorkOrderPriority.URGENT, None, []),
+        (
+            "Irrigation leak by the entrance",
+            None,
+            "Front entrance median",
+            WorkOrderPriority.ROUTINE,
+            None,
+            [S.REVIEW, S.ESTIMATES_REQUESTED],
+        ),
+        (
+            "Roof leak over the garage",
+            units[-1],
+            None,
+            WorkOrderPriority.EMERGENCY,
+            None,
+            [S.REVIEW, S.VENDOR_CHOSEN, S.ASSIGNED, S.SCHEDULED, S.IN_PROGRESS],
+        ),
+        ("Dryer vent cleaning", units[0], None, WorkOrderPriority.ROUTINE, None, [S.REVIEW, S.NOT_RESPONSIBLE]),
+        (
+            "Gutter cleaning, building B",
+            None,
+            "Building B",
+            WorkOrderPriority.ROUTINE,
+            None,
+            [S.REVIEW, S.VENDOR_CHOSEN, S.ASSIGNED, S.IN_PROGRESS, S.WORK_DONE, S.COMPLETED],
+        ),
+        ("Duplicate: pool light", None, "Pool", WorkOrderPriority.ROUTINE, None, [S.CANCELED]),
+    ]
+    if people["owner"]:
+        user, party, unit = people["owner"]
+        plan += [
+            (
+                "Pool gate does not latch",
+                None,
+                "Pool gate",
+                WorkOrderPriority.URGENT,
+                (user, party, RequesterKind.OWNER),
+                [S.REVIEW],
+            ),
+            (
+                "Leak under the kitchen sink",
+                unit,
+                None,
+                WorkOrderPriority.ROUTINE,
+                (user, party, RequesterKind.OWNER),
+                [S.REVIEW, S.VENDOR_CHOSEN, S.ASSIGNED],
+            ),
+        ]
+    if people["tenant"]:
+        user, party, unit = people["tenant"]
+        plan.append(
+            (
+                "Water stain on the bedroom ceiling",
+                unit,
+                None,
+                WorkOrderPriority.ROUTINE,
+                (user, party, RequesterKind.TENANT),
+                [S.REVIEW, S.ESTIMATES_REQUESTED, S.ESTIMATES_RECEIVED],
+            )
+        )
+    for title, unit, location, priority, requester, moves in plan:
+        if any(m is S.VENDOR_CHOSEN for m in moves) and people["vendor"] is None:
+            continue
+        data = SimpleNamespace(
+            association_id=people["association"],
+            unit_id=unit,
+            location=location,
+            title=title,
+            description=None,
+            category_id=None,
+            priority=priority,
+            attachments=[],
+        )
+        user, party, kind = requester if requester else (None, None, RequesterKind.STAFF)
+        wo = work_orders.draft(org, data, kind, user or people["staff"], party, user or people["staff"])
+        await work_orders.open_(session, wo, (ActorKind.USER, user) if user else staff)
+        for to in moves:
+            await lifecycle.move(session, wo, to, staff, None, vendor_id=people["vendor"])
+        if not moves:  # the one nobody looked at: past its response deadline
+            wo.respond_by = wo.created_at - timedelta(hours=1)
+            await session.flush()
+            await lifecycle.track(session, wo.id)
+        elif moves[-1] is S.NOT_RESPONSIBLE:
+            await lifecycle.track(session, wo.id)
 
 
 # --------------------------------------------------------------------------------------

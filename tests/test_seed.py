@@ -119,7 +119,13 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert {r["associationId"] for r in dashboard["associations"]} >= {a["id"] for a in booked}
     assert all(r["percentFunded"] is not None for r in dashboard["associations"])
 
+    # Work orders at several states, one escalated.
+    orders = (await _call(api, "workOrder/v1/list", {"first": 100}, manager))["nodes"]
+    assert len({o["status"] for o in orders}) >= 6 and any(o["escalated"] for o in orders), orders
+    assert {"closed", "canceled", "completed", "in_progress", "received"} <= {o["status"] for o in orders}
+
     board = await _login(api, BOARD_LOGIN, MAPLE_GROVE)
+    assert (await _call(api, "workOrder/v1/list", {}, board))["nodes"]
     (own,) = (await _call(api, "association/v1/list", {}, board))["nodes"]
     assert own["legalName"].startswith("Maple Grove") and own["taxId"] is not None
     assert (await _call(api, "unit/v1/list", {"associationId": own["id"]}, board))["nodes"]
@@ -149,6 +155,9 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         assert len(mine) == units, (login, mine)
         (theirs,) = (await _call(api, "association/v1/list", {}, token))["nodes"]
         assert theirs["id"] == mine[0]["association"]["id"] and theirs["taxId"] is None
+        # Their own requests and their units' work orders, never all of the company's.
+        visible = (await _call(api, "workOrder/v1/list", {"first": 100}, token))["nodes"]
+        assert visible and len(visible) < len(orders), (login, visible)
 
     # A provider has no view of its customers' books yet: it finds its organization,
     # and that organization in the vendor lists of the management company and Maple Grove.

@@ -609,6 +609,44 @@ async def _delivery(w: World) -> dict[str, Any]:
     return {"id": deliveries["nodes"][0]["id"]}
 
 
+async def _work_order_input(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"associationId": c.association, "unitId": c.units[0], "title": "Matrix leak", "priority": "routine"}
+
+
+async def _work_order(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh work order, received, opened by the matrix admin (its requester)."""
+    return {"id": (await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin))["id"], **more}
+
+
+async def _work_order_comment(w: World, **more: Any) -> dict[str, Any]:
+    return {"workOrderId": (await _work_order(w))["id"], **more}
+
+
+async def _job(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh job in the matrix organization, as a customer's dispatch would write it
+    (its answers go to a real workflow: a work order's, which ignores them)."""
+    from domains.jobs.service import jobs
+    from graph.db import scoped_transaction
+    from graph.ids import decode, encode
+    from graph.platform import current_platform
+
+    customer = await w.api.call("workOrder/v1/create", await _work_order_input(w), w.admin)
+    org, job_id = decode(w.org)[1], uuid.uuid4()
+    values = {
+        "customer_organization_id": org,
+        "customer_name": "Matrix HOA",
+        "customer_workflow_id": customer["workflowId"],
+        "title": "Matrix job",
+        "site": "1 Main St",
+        "contact": "Matrix HOA",
+        "priority": "routine",
+    }
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        await jobs.receive(session, org, job_id, values)
+    return {"id": encode("job", job_id), **more}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -833,7 +871,38 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "webhookEndpoint/v1/list": (_none, STAFF),
     "webhookDelivery/v1/list": (_endpoint_log, STAFF),
     "webhookDelivery/v1/redeliver": (_delivery, ADMIN),
+    "workOrder/v1/create": (_work_order_input, {"admin", "manager", "board_member"}),
+    "workOrder/v1/get": (_work_order, STAFF),
+    "workOrder/v1/list": (_none, ANY_ROLE),
+    "workOrder/v1/transition": (lambda w: _work_order(w, to="review"), WRITERS),
+    # Allowed callers meet ILLEGAL_TRANSITION / WORK_ORDER_NOT_COMPLETED: the work order is new.
+    "workOrder/v1/reopen": (lambda w: _work_order(w, reason="matrix"), WRITERS),
+    "workOrder/v1/feedback": (lambda w: _work_order(w, score=5), ADMIN),  # the requester alone
+    "workOrderComment/v1/create": (
+        lambda w: _work_order_comment(w, body="matrix", visibility="internal"),
+        {"admin", "manager", "board_member"},
+    ),
+    "workOrderComment/v1/list": (_work_order_comment, STAFF),
+    "workOrderCategory/v1/create": (lambda w: _by_association(w, level="place", name=_unique("P")), WRITERS),
+    "workOrderCategory/v1/installDefaults": (_by_association, WRITERS),
+    "workOrderCategory/v1/list": (_by_association, ANY_ROLE),
+    "workOrderSettings/v1/set": (
+        lambda w: _by_association(w, routineResponseMinutes="120"),
+        {"admin", "manager", "board_member"},
+    ),
+    "workOrderSettings/v1/get": (_by_association, STAFF),
+    "job/v1/list": (_none, STAFF),
+    "job/v1/get": (_job, STAFF),
+    "job/v1/accept": (_job, WRITERS),
+    "job/v1/decline": (_job, WRITERS),
+    # Allowed callers meet ILLEGAL_JOB_TRANSITION: the job has just arrived.
+    "job/v1/schedule": (lambda w: _job(w, scheduledFor="2030-01-01T09:00:00Z"), WRITERS),
+    "job/v1/start": (_job, WRITERS),
+    "job/v1/complete": (_job, WRITERS),
 }
+# Operations that name a row in their input other than as their target: a role
+# that may not read that row meets NOT_FOUND too.
+NAMES_A_HIDDEN_ROW = {"workOrderComment/v1/create", "workOrderComment/v1/list"}
 
 
 async def _const(value: dict[str, Any]) -> dict[str, Any]:
@@ -875,7 +944,7 @@ async def test_roles(world, name) -> None:
         code = r.json()["error"]["code"] if r.status_code >= 400 and r.json() else None
         if role in allowed:
             assert code not in ("FORBIDDEN", "NOT_FOUND"), (name, role, r.text)
-        elif REGISTRY[name].target is not None and role in HIDDEN_FROM_MEMBER:
+        elif (REGISTRY[name].target is not None or name in NAMES_A_HIDDEN_ROW) and role in HIDDEN_FROM_MEMBER:
             assert r.status_code == 404 and code == "NOT_FOUND", (name, role, r.text)
         else:
             assert r.status_code == 403 and code == "FORBIDDEN", (name, role, r.text)

@@ -318,6 +318,29 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("invoice/v1/approve", {"id": big["id"]}, d.manager)
     await api.call("invoice/v1/reject", {"id": big["id"], "reason": "Not ours"}, d.board)
 
+    # Work orders: settings, the default classifier and a node of its own, a work order under it, a comment.
+    await api.call("workOrderSettings/v1/set", {"associationId": c.association, "urgentResponseMinutes": "90"}, admin)
+    await api.call("workOrderCategory/v1/installDefaults", {"associationId": c.association}, admin)
+    place = await api.call(
+        "workOrderCategory/v1/create", {"associationId": c.association, "level": "place", "name": "Lobby"}, admin
+    )
+    wo = await api.call(
+        "workOrder/v1/create",
+        {"associationId": c.association, "unitId": c.units[0], "title": "Leak", "priority": "urgent", "categoryId": place["id"]},
+        admin,
+    )
+    await api.call("workOrderComment/v1/create", {"workOrderId": wo["id"], "body": "Booked", "visibility": "requester"}, admin)
+    # Dispatched to a provider on the platform: a job arrives in its organization.
+    provider, provider_org = await api.admin_of_new_org("service_provider")
+    ace = await api.call("vendor/v1/create", {"name": "Ace", "providerOrganizationId": provider_org, "is1099": False}, admin)
+    await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "review"}, admin)
+    await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "vendor_chosen", "vendorId": ace["id"]}, admin)
+    await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "assigned"}, admin)
+    for _ in range(400):
+        if (await api.call("job/v1/list", {}, provider))["nodes"]:
+            break
+        await asyncio.sleep(0.05)
+
 
 async def _books_and_bank(api: RecordingApi, r: Any) -> None:
     """Issue 17's records: the move-in, a bank account with an imported statement,
@@ -406,8 +429,10 @@ async def explored(client, seen: Seen) -> Seen:
 # its budget; payables and compliance settings through their association; a reserve
 # component's account links through the component; a compliance task's history is
 # not served yet; a bank match through its transaction's journalLineIds; a payment
-# plan's transitions through the audit log; ARC settings through their association).
-UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "bmt", "ppt", "ars"}
+# plan's transitions through the audit log; ARC settings through their association;
+# work-order settings through their association too; the parties linked to a work
+# order when it was opened are not shown yet).
+UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "bmt", "ppt", "ars", "wos", "wop"}
 
 
 def _answers(seen: Seen) -> list[tuple[Caller, str, str, str]]:
@@ -453,6 +478,10 @@ ELSEWHERE = {
     "JoinRequest.organizationId",
     "Membership.id",
     "Membership.organizationId",
+    # Dispatch: the association's vendor names the provider's organization, the
+    # provider's job names its customer's.
+    "Vendor.providerOrganizationId",
+    "Job.customerOrganizationId",
 }
 
 

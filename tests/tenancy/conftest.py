@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -1105,6 +1105,130 @@ async def _organization_settings(sessions, tenant, shared):
     return {"id": uuid.uuid4(), "organization_id": tenant.org, "agent_mutations_allowed": True, "updated_by": tenant.user}
 
 
+# --- work orders ----------------------------------------------------------------
+
+_MINUTES = {
+    f"{p}_{d}_minutes": Decimal(60) for p in ("routine", "urgent", "emergency", "warranty") for d in ("response", "completion")
+}
+
+
+async def _work_order_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    association = (await insert(sessions, tenant, "associations"))["id"]
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": association,
+        **_MINUTES,
+        "reopen_window_days": 14,
+    }
+
+
+async def _work_order_category(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "level": "place",
+        "name": f"Place {uuid.uuid4().hex[:8]}",
+    }
+
+
+async def _work_order(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "title": "Leak",
+        "priority": "routine",
+        "status": "received",
+        "requester_kind": "staff",
+        "requester_user_id": tenant.user,
+        "respond_by": datetime(2026, 1, 2, tzinfo=UTC),
+        "complete_by": datetime(2026, 1, 9, tzinfo=UTC),
+        "workflow_id": uuid.uuid4().hex,
+        "created_by": tenant.user,
+    }
+
+
+async def _under_work_order(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "work_order_id": await parent(sessions, tenant, shared, "work_orders"),
+    }
+
+
+async def _work_order_party(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "relation": "owner",
+    }
+
+
+async def _work_order_transition(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "to_status": "received",
+        "actor_kind": "user",
+        "actor_id": tenant.user,
+    }
+
+
+async def _work_order_comment(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "body": "On it",
+        "visibility": "internal",
+        "author_id": tenant.user,
+    }
+
+
+async def _work_order_notice(sessions, tenant, shared):
+    return await _under_work_order(sessions, tenant, shared) | {
+        "event": "response_overdue",
+        "audience": "staff",
+        "message": "Late",
+    }
+
+
+async def _work_order_dispatch(sessions, tenant, shared):
+    provider = await new_org(sessions, "service_provider")
+    return await _under_work_order(sessions, tenant, shared) | {
+        "vendor_id": await parent(sessions, tenant, shared, "vendors"),
+        "provider_organization_id": provider.org,
+        "status": "sent",
+        "workflow_id": uuid.uuid4().hex,
+    }
+
+
+async def _job(sessions, tenant, shared):
+    customer = await new_org(sessions)
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "customer_organization_id": customer.org,
+        "customer_name": "Maple Grove HOA",
+        "customer_workflow_id": uuid.uuid4().hex,
+        "title": "Leak",
+        "site": "1 Main St",
+        "contact": "Maple Grove HOA",
+        "priority": "routine",
+        "status": "received",
+    }
+
+
+async def _job_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "job_id": await parent(sessions, tenant, shared, "jobs"),
+        "to_status": "received",
+        "actor_kind": "platform",
+        "actor_id": uuid.UUID(int=0),
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -1174,6 +1298,16 @@ FACTORIES: dict[str, Factory] = {
     "webhook_events": _webhook_event,
     "webhook_deliveries": _webhook_delivery,
     "organization_settings": _organization_settings,
+    "work_order_settings": _work_order_settings,
+    "work_order_categories": _work_order_category,
+    "work_orders": _work_order,
+    "work_order_parties": _work_order_party,
+    "work_order_transitions": _work_order_transition,
+    "work_order_comments": _work_order_comment,
+    "work_order_notices": _work_order_notice,
+    "work_order_dispatches": _work_order_dispatch,
+    "jobs": _job,
+    "job_transitions": _job_transition,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {

@@ -28,6 +28,10 @@ CROSS_TENANT_FKS = {
     ("associations", "managing_organization_id"),
     # A vendor may be a service-provider organization (the service accepts only that type).
     ("vendors", "provider_organization_id"),
+    # Dispatch: the association's record names the provider organization its job went
+    # to, and the provider's job names its customer — by id only, each row in its own tenant.
+    ("work_order_dispatches", "provider_organization_id"),
+    ("jobs", "customer_organization_id"),
 }
 
 

@@ -1,0 +1,86 @@
+"""Jobs in a service-provider organization, and their transitions (append-only).
+
+A job is written by the customer's dispatch workflow, as the platform, in the
+provider's organization: it carries what the provider needs (scope, site,
+contact, priority) and the customer's name, and nothing else of the customer.
+Its id is the id of the customer's dispatch record, so a re-run of the
+workflow's step finds the job already there instead of writing a second one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from graph.db import Base, TenantMixin, TimestampMixin, new_id, pg_enum, tenant_fk
+from graph.schemas import register_id
+
+
+class JobStatus(StrEnum):
+    """Where a job is on the provider's side."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    WORK_DONE = "work_done"
+    CANCELED = "canceled"
+
+
+class JobActorKind(StrEnum):
+    """Who moved a job: a user or service account of the provider, or the platform (the customer's dispatch)."""
+
+    USER = "user"
+    SERVICE_ACCOUNT = "service_account"
+    PLATFORM = "platform"
+
+
+class Job(TimestampMixin, TenantMixin, Base):
+    """Work a customer sent this provider: what, where, whom to call, how urgent."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("organization_id", "id"),)
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The job's id.")
+    customer_organization_id: Mapped[UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), doc="The customer's organization."
+    )
+    customer_name: Mapped[str] = mapped_column(String(200), doc="The customer (an association's legal name).")
+    customer_workflow_id: Mapped[str] = mapped_column(
+        String(80), doc="The customer's dispatch workflow, which the provider's answers move on."
+    )
+    title: Mapped[str] = mapped_column(String(200), doc="What is to be done.")
+    description: Mapped[str | None] = mapped_column(String(4000), doc="Details of the problem.")
+    site: Mapped[str] = mapped_column(String(400), doc="Where: the unit's address, or the common area and association.")
+    contact: Mapped[str] = mapped_column(String(400), doc="Whom to contact at the customer about this job.")
+    priority: Mapped[str] = mapped_column(String(20), doc="The customer's priority: routine, urgent, emergency or warranty.")
+    status: Mapped[JobStatus] = mapped_column(pg_enum(JobStatus, "job_status"), doc="Where the job is.")
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="The visit, once scheduled.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class JobTransition(TimestampMixin, TenantMixin, Base):
+    """One move of a job, kept for good."""
+
+    __tablename__ = "job_transitions"
+    __table_args__ = (UniqueConstraint("organization_id", "id"), tenant_fk("job_id", "jobs"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The transition's id.")
+    job_id: Mapped[UUID] = mapped_column(doc="The job.")
+    from_status: Mapped[JobStatus | None] = mapped_column(pg_enum(JobStatus, "job_status"), doc="State before (null: arrival).")
+    to_status: Mapped[JobStatus] = mapped_column(pg_enum(JobStatus, "job_status"), doc="State after.")
+    actor_kind: Mapped[JobActorKind] = mapped_column(pg_enum(JobActorKind, "job_actor_kind"), doc="Who moved it.")
+    actor_id: Mapped[UUID] = mapped_column(doc="The user or service account (the nil uuid for the platform).")
+    note: Mapped[str | None] = mapped_column(String(1000), doc="Why, or what was done.")
+
+
+JobId = register_id(Job, "job", "job")
+JobTransitionId = register_id(JobTransition, "jbt", "job")

@@ -1,0 +1,101 @@
+"""job/v1/{list,get,accept,decline,schedule,start,complete}: the provider's side."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domains.jobs.models import Job, JobActorKind, JobStatus
+from domains.jobs.schemas import JobAnswerInput, JobConnection, JobGetInput, JobListInput, JobRead, JobScheduleInput
+from domains.jobs.service import jobs
+from graph.auth.principal import PrincipalKind
+from graph.handlers import OperationContext, actor, as_connection
+from graph.operations import operation
+
+
+async def _answer(
+    ctx: OperationContext, job_id: Any, to: JobStatus, note: str | None, scheduled_for: datetime | None = None
+) -> JobRead:
+    job = await jobs.lock(ctx.session, job_id)
+    assert job is not None, "the pipeline found the job visible a moment ago"
+    assert ctx.principal is not None
+    kind = JobActorKind.SERVICE_ACCOUNT if ctx.principal.kind is PrincipalKind.SERVICE_ACCOUNT else JobActorKind.USER
+    before = job.status
+    await jobs.move(ctx.session, job, to, (kind, actor(ctx)), note, scheduled_for)
+    # The customer's side moves on when this commits: an event, never a shared row.
+    ctx.send(
+        job.customer_workflow_id,
+        jobs.CUSTOMER_TOPIC,
+        {"status": to.value, "note": note, "scheduledFor": scheduled_for.isoformat() if scheduled_for else None},
+    )
+    ctx.audit_summary = {"from": before.value, "to": to.value} | ({"note": note} if note else {})
+    return JobRead.model_validate(job)
+
+
+def _op(name: str, action: str, summary: str) -> Any:
+    return operation(
+        f"job/v1/{name}", input=JobAnswerInput, output=JobRead, kind="job", action=action, target=Job, summary=summary
+    )
+
+
+@operation(
+    "job/v1/list",
+    input=JobListInput,
+    output=JobConnection,
+    kind="job",
+    action="list",
+    mutates=False,
+    graphql_name="jobs",
+    summary="List the provider's jobs",
+)
+async def list_jobs(ctx: OperationContext, data: JobListInput) -> JobConnection:
+    """Jobs from every customer, newest first; optionally of one state."""
+    rows, page = await jobs.page(ctx.session, data, await ctx.visible("job", "read", Job))
+    return as_connection(JobConnection, rows, page)
+
+
+@operation(
+    "job/v1/get", input=JobGetInput, output=JobRead, kind="job", action="read", target=Job, mutates=False, summary="Read a job"
+)
+async def get_job(ctx: OperationContext, data: JobGetInput) -> JobRead:
+    """One job: its scope, site, contact and state."""
+    return JobRead.model_validate(ctx.target)
+
+
+@_op("accept", "answer", "Accept a job")
+async def accept_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
+    """Take the job on (from received). ILLEGAL_JOB_TRANSITION from any other state."""
+    return await _answer(ctx, data.id, JobStatus.ACCEPTED, data.note)
+
+
+@_op("decline", "answer", "Decline a job")
+async def decline_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
+    """Turn the job down (from received); the customer's work order goes back
+    to review so another vendor can be chosen."""
+    return await _answer(ctx, data.id, JobStatus.DECLINED, data.note)
+
+
+@operation(
+    "job/v1/schedule",
+    input=JobScheduleInput,
+    output=JobRead,
+    kind="job",
+    action="answer",
+    target=Job,
+    summary="Schedule a job's visit",
+)
+async def schedule_job(ctx: OperationContext, data: JobScheduleInput) -> JobRead:
+    """Set (or move) the visit of an accepted job; the customer's work order becomes scheduled."""
+    return await _answer(ctx, data.id, JobStatus.SCHEDULED, data.note, data.scheduled_for)
+
+
+@_op("start", "answer", "Start work on a job")
+async def start_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
+    """The technician is on site (from scheduled); the customer's work order is in progress."""
+    return await _answer(ctx, data.id, JobStatus.IN_PROGRESS, data.note)
+
+
+@_op("complete", "answer", "Record a job's work as done")
+async def complete_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
+    """The work is done (from in progress); the customer's work order moves to work done for its staff to complete."""
+    return await _answer(ctx, data.id, JobStatus.WORK_DONE, data.note)

@@ -1,0 +1,1 @@
+"""Use cases of the jobs domain; all its SQL. Nothing here commits."""
