@@ -6,8 +6,7 @@ from typing import Any
 
 import strawberry
 
-from domains.associations import loaders as association_loaders
-from domains.associations.types import AssociationType, PartyType
+from domains.associations.types import PartyType
 from domains.payables.types import VendorType
 from domains.work_orders import loaders
 from domains.work_orders.schemas import (
@@ -26,9 +25,7 @@ class WorkOrderRelations:
     unit = to_one("The unit the work is for; null for a common area.")
     category = to_one("The classifier node it falls under.")
 
-    @strawberry.field(description="The association.")
-    def association(self, root: strawberry.Parent[Any], info: strawberry.Info) -> AssociationType | None:
-        return association_loaders.associations_visible(info.context).load(root.association_id)
+    association = to_one("The association.", kind="association")
 
     @strawberry.field(description="The vendor chosen for the work (null until chosen, or if you may not see vendors).")
     def vendor(self, root: strawberry.Parent[Any], info: strawberry.Info) -> VendorType | None:
