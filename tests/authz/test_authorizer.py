@@ -222,7 +222,7 @@ def _relations(p: Principal) -> dict[str, list[str]]:
 
 
 def test_relations_mapping() -> None:
-    assert set(RELATIONS) == {"owner_of", "resident_of", "party_ids", "association_ids"}
+    assert set(RELATIONS) == {"owner_of", "resident_of", "party_ids", "association_ids", "committee_of"}
     # Every relation is always sent: empty when unknown, never missing.
     assert _relations(PRINCIPALS["member_a"]) == {name: [] for name in RELATIONS}
     assert _relations(PRINCIPALS["owner_a"]) == {
