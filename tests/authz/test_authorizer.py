@@ -230,6 +230,7 @@ def test_relations_mapping() -> None:
         "resident_of": [str(UNIT_1)],
         "party_ids": [str(PARTY_1)],
         "association_ids": [str(ASSOCIATION_1)],
+        "committee_of": [],
     }
     # Without an active organization, relations (which belong to one) are not sent.
     stale = user(10, None, "member", owner_of=[UNIT_1], party_ids=[PARTY_1])
