@@ -1366,6 +1366,19 @@ CASTS: dict[str, dict[str, str]] = {
     "webhook_endpoints": {"status": "webhook_endpoint_status"},
     "webhook_events": {"payload": "jsonb"},
     "webhook_deliveries": {"status": "webhook_delivery_status"},
+    "work_order_categories": {"level": "work_order_classifier_level"},
+    "work_orders": {
+        "priority": "work_order_priority",
+        "status": "work_order_status",
+        "requester_kind": "work_order_requester_kind",
+    },
+    "work_order_parties": {"relation": "work_order_party_relation"},
+    "work_order_transitions": {"to_status": "work_order_status", "actor_kind": "work_order_actor_kind"},
+    "work_order_comments": {"visibility": "work_order_comment_visibility"},
+    "work_order_notices": {"event": "work_order_notice_event", "audience": "work_order_notice_audience"},
+    "work_order_dispatches": {"status": "work_order_dispatch_status"},
+    "jobs": {"status": "job_status"},
+    "job_transitions": {"to_status": "job_status", "actor_kind": "job_actor_kind"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -1442,6 +1455,18 @@ REVOKED: dict[str, frozenset[str]] = {
     "lockbox_items": frozenset({"UPDATE", "DELETE"}),
     # Webhook events are a record; their deliveries keep the log.
     "webhook_events": frozenset({"UPDATE", "DELETE"}),
+    # Work orders: never deleted (canceling is a transition); their history
+    # (transitions, comments, notices, the parties linked at opening) is append-only.
+    "work_order_settings": frozenset({"DELETE"}),
+    "work_order_categories": frozenset({"DELETE"}),
+    "work_orders": frozenset({"DELETE"}),
+    "work_order_parties": frozenset({"UPDATE", "DELETE"}),
+    "work_order_transitions": frozenset({"UPDATE", "DELETE"}),
+    "work_order_comments": frozenset({"UPDATE", "DELETE"}),
+    "work_order_notices": frozenset({"UPDATE", "DELETE"}),
+    "work_order_dispatches": frozenset({"DELETE"}),
+    "jobs": frozenset({"DELETE"}),
+    "job_transitions": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"
