@@ -49,12 +49,21 @@ async def _wait(api, e, request: str, status: str, timeout: float = 20):
 
 
 @pytest.fixture
-def short_days(platform):
-    """A day of the workflows' timers lasts 0.05 s for requests submitted meanwhile."""
+async def short_days(platform):
+    """A day of the workflows' timers lasts 0.05 s for requests submitted meanwhile.
+    Their workflows keep that day for good, so they are canceled afterwards: left
+    running, they look again every 1.5 s for the rest of the suite, and their
+    statements land in other tests' statement counts."""
+    from dbos import DBOS
+
+    from domains.arc_requests.service.requests import WORKFLOW
+
     before = platform.settings.workflow_day_seconds
     platform.settings.workflow_day_seconds = 0.05
     yield
     platform.settings.workflow_day_seconds = before
+    for running in await DBOS.list_workflows_async(name=WORKFLOW, status=["PENDING", "ENQUEUED"]):
+        await DBOS.cancel_workflow_async(running.workflow_id)
 
 
 async def test_the_committee_votes_and_a_member_never_votes_on_their_own_unit(api) -> None:
