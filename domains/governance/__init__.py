@@ -1,7 +1,10 @@
 """Governance: an association's board and committees, the seats on them with
 their terms (elected or appointed) and the offices their members hold. A
 current seat on the board is what makes a user a board member: the role comes
-from the seat, and ends the day its term ends."""
+from the seat, and ends the day its term ends. Meetings of the board, its
+committees and the members: noticed under the jurisdiction's rules, attended
+in person or by proxy, with a live quorum by voting weight, motions, recorded
+votes and minutes that are permanent once approved."""
 
 from graph.registry import Domain
 
@@ -14,5 +17,10 @@ domain = Domain(
         "operations.governing_bodies",
         "operations.seats",
         "operations.offices",
+        "operations.meetings",
+        "operations.meeting_proxies",
+        "operations.meeting_motions",
+        "operations.meeting_minutes",
+        "workflows",
     ),
 )

@@ -65,3 +65,126 @@ class OfficeOutsideTerm(AppError):
 
     code = "OFFICE_OUTSIDE_TERM"
     status = 422
+
+
+# --- meetings -------------------------------------------------------------------
+
+
+class NoticePeriodTooShort(AppError):
+    """The meeting can't get the notice its rules require: it starts too soon, or the last day to send notice has passed."""
+
+    code = "NOTICE_PERIOD_TOO_SHORT"
+    status = 422
+
+
+class NoticeTooEarly(AppError):
+    """A membership meeting's notice can't go out more days ahead than the rules allow."""
+
+    code = "NOTICE_TOO_EARLY"
+    status = 422
+
+
+class IllegalMeetingTransition(AppError):
+    """The meeting's status doesn't allow this step (the state map names the steps allowed)."""
+
+    code = "ILLEGAL_MEETING_TRANSITION"
+    status = 409
+
+
+class MeetingBodyMismatch(AppError):
+    """Board meetings name a board, committee meetings a committee, membership meetings no body."""
+
+    code = "MEETING_BODY_MISMATCH"
+    status = 422
+
+
+class QuorumNotPresent(AppError):
+    """Without a quorum present, no vote is taken and no minutes are approved."""
+
+    code = "QUORUM_NOT_PRESENT"
+    status = 409
+
+
+class NotEntitledToAttend(AppError):
+    """The attendee doesn't bring this vote: not a current owner of the unit, not holding a proxy in force
+    for it, or not a current member of the body."""
+
+    code = "NOT_ENTITLED_TO_ATTEND"
+    status = 422
+
+
+class AlreadyCheckedIn(AppError):
+    """This attendee is already checked in for this unit or seat."""
+
+    code = "ALREADY_CHECKED_IN"
+    status = 409
+
+
+class ProxiesNotAllowed(AppError):
+    """Proxies are given for membership meetings, where the association's settings allow them."""
+
+    code = "PROXIES_NOT_ALLOWED"
+    status = 422
+
+
+class ProxyAlreadyGiven(AppError):
+    """The unit has a proxy in force for this meeting: revoke it first."""
+
+    code = "PROXY_ALREADY_GIVEN"
+    status = 409
+
+
+class ProxyLocked(AppError):
+    """A proxy is given or revoked only until the meeting opens."""
+
+    code = "PROXY_LOCKED"
+    status = 409
+
+
+class InvalidProxyDirections(AppError):
+    """A directed proxy names agenda items of its meeting that require a vote, each once; a general one names none."""
+
+    code = "INVALID_PROXY_DIRECTIONS"
+    status = 422
+
+
+class ProxyDirectionMismatch(AppError):
+    """A unit voting under a directed proxy votes as the proxy directs."""
+
+    code = "PROXY_DIRECTION_MISMATCH"
+    status = 422
+
+
+class MotionNotOpen(AppError):
+    """Votes are taken on a seconded motion whose vote is open."""
+
+    code = "MOTION_NOT_OPEN"
+    status = 409
+
+
+class VoterNotPresent(AppError):
+    """Only a unit (or seat) present at the meeting votes."""
+
+    code = "VOTER_NOT_PRESENT"
+    status = 422
+
+
+class AlreadyVoted(AppError):
+    """A unit (or seat) votes once on a motion."""
+
+    code = "ALREADY_VOTED"
+    status = 409
+
+
+class MinutesLocked(AppError):
+    """The meeting's minutes are approved: they are permanent and take no new version."""
+
+    code = "MINUTES_LOCKED"
+    status = 409
+
+
+class MinutesNotApprovable(AppError):
+    """Minutes are approved at a later meeting of the same body (or of the members), in session, not at their own."""
+
+    code = "MINUTES_NOT_APPROVABLE"
+    status = 422

@@ -13,11 +13,13 @@ seat's holder for part or all of the term.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import Date, DateTime, SmallInteger, String, UniqueConstraint, func
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, SmallInteger, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import Booked
@@ -147,6 +149,399 @@ class Office(TimestampMixin, Booked, Base):
     )
 
 
+# --- meetings -----------------------------------------------------------------
+
+WEIGHT = Numeric(14, 8)
+
+
+class MeetingSettings(TimestampMixin, Booked, Base):
+    """An association's meeting rules from its governing documents: the quorum
+    thresholds and whether proxies may be given. Notice periods are
+    jurisdiction rules (overridable, no looser than the statute)."""
+
+    __tablename__ = "meeting_settings"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id"),
+        tenant_fk("association_id", "associations"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The settings' id.")
+    membership_quorum_share: Mapped[Decimal] = mapped_column(
+        Numeric(5, 4), doc="Quorum of a membership meeting: at least this share of the units' voting weight present (0–1)."
+    )
+    board_quorum_share: Mapped[Decimal] = mapped_column(
+        Numeric(5, 4), doc="Quorum of a board or committee meeting: more than this share of its seats present (0.5: a majority)."
+    )
+    proxies_allowed: Mapped[bool] = mapped_column(Boolean, doc="Whether owners may give proxies for membership meetings.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+    updated_by: Mapped[UUID] = mapped_column(doc="Who last changed them.")
+
+
+class MeetingKind(StrEnum):
+    """What meeting it is: the board's (open to members, or in executive
+    session), the members' (annual or special), or a committee's."""
+
+    BOARD_OPEN = "board_open"
+    BOARD_EXECUTIVE = "board_executive"
+    ANNUAL_MEMBERSHIP = "annual_membership"
+    SPECIAL_MEMBERSHIP = "special_membership"
+    COMMITTEE = "committee"
+
+
+MEMBERSHIP_KINDS = frozenset({MeetingKind.ANNUAL_MEMBERSHIP, MeetingKind.SPECIAL_MEMBERSHIP})
+
+
+class MeetingStatus(StrEnum):
+    """Where a meeting is in its lifecycle.
+
+    scheduled → noticed (the notice went out) | canceled | notice_lapsed (the
+    last day to send notice passed: the workflow); noticed → in_session |
+    canceled | not_held (its day passed unopened: the workflow); in_session →
+    adjourned. Adjourned, canceled, notice_lapsed and not_held are final."""
+
+    SCHEDULED = "scheduled"
+    NOTICED = "noticed"
+    IN_SESSION = "in_session"
+    ADJOURNED = "adjourned"
+    CANCELED = "canceled"
+    NOTICE_LAPSED = "notice_lapsed"
+    NOT_HELD = "not_held"
+
+
+class Meeting(TimestampMixin, Booked, Base):
+    """A meeting of the association's members, its board or a committee: when,
+    where (a place, a video link or both), its notice period (from the
+    jurisdiction rules in force when it was scheduled, kept in `rulesUsed`),
+    and its live quorum tally."""
+
+    __tablename__ = "meetings"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id", "kind": "kind"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        tenant_fk("association_id", "associations"),
+        association_fk("body_id", "governing_bodies"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The meeting's id.")
+    body_id: Mapped[UUID | None] = mapped_column(doc="The board or committee meeting (null for a membership meeting).")
+    kind: Mapped[MeetingKind] = mapped_column(pg_enum(MeetingKind, "meeting_kind"), doc="What meeting it is.")
+    title: Mapped[str] = mapped_column(String(200), doc="Its title (e.g. 2027 Annual Meeting of the Members).")
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), doc="When it starts.")
+    place: Mapped[str | None] = mapped_column(String(300), doc="Where it is held, if in person.")
+    video_link: Mapped[str | None] = mapped_column(String(500), doc="The video-conference link, if any.")
+    status: Mapped[MeetingStatus] = mapped_column(pg_enum(MeetingStatus, "meeting_status"), doc="Where it is now.")
+    notice_days: Mapped[int] = mapped_column(SmallInteger, doc="Days of notice the rules require before it.")
+    notice_by: Mapped[date] = mapped_column(Date, doc="The last day its notice may go out.")
+    notice_not_before: Mapped[date | None] = mapped_column(
+        Date, doc="The first day its notice may go out (membership meetings: the rules' longest notice)."
+    )
+    jurisdiction: Mapped[str] = mapped_column(String(10), doc="The jurisdiction whose rules apply (e.g. US-CA, default).")
+    rules_used: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The notice rules applied, by key: value, source, citation, statute version (effective date)."
+    )
+    quorum_total: Mapped[Decimal] = mapped_column(
+        WEIGHT, doc="The whole of the votes: the active units' voting weight, or the body's seats."
+    )
+    quorum_required: Mapped[Decimal] = mapped_column(WEIGHT, doc="The weight (or seats) present that make a quorum.")
+    present_weight: Mapped[Decimal] = mapped_column(WEIGHT, doc="The weight (or seats) present now, each unit counted once.")
+    present_voters: Mapped[int] = mapped_column(Integer, doc="Units (or seats) present now.")
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was called to order.")
+    adjourned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it adjourned.")
+    called_by: Mapped[UUID] = mapped_column(doc="User or service account that scheduled it.")
+    workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of its lifecycle workflow; see `workflow(id:)`.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class MeetingTransition(Booked, Base):
+    """One change of a meeting's status: who (null: its workflow, on a deadline), when, from what, to what, why."""
+
+    __tablename__ = "meeting_transitions"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (UniqueConstraint("organization_id", "id"), association_fk("meeting_id", "meetings"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The transition's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting.")
+    from_status: Mapped[MeetingStatus | None] = mapped_column(
+        pg_enum(MeetingStatus, "meeting_status"), doc="Status before (null when scheduled)."
+    )
+    to_status: Mapped[MeetingStatus] = mapped_column(pg_enum(MeetingStatus, "meeting_status"), doc="Status after.")
+    actor_id: Mapped[UUID | None] = mapped_column(doc="User or service account; null when the workflow moved it.")
+    note: Mapped[str | None] = mapped_column(String(1000), doc="Why.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
+class MeetingAgendaItem(Booked, Base):
+    """An item of a meeting's agenda, in order."""
+
+    __tablename__ = "meeting_agenda_items"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "meeting_id", "position"),
+        association_fk("meeting_id", "meetings"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The item's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting.")
+    position: Mapped[int] = mapped_column(SmallInteger, doc="Its place on the agenda (1, 2, …).")
+    title: Mapped[str] = mapped_column(String(300), doc="What it is about.")
+    description: Mapped[str | None] = mapped_column(String(4000), doc="More detail, as the notice gives it.")
+    requires_vote: Mapped[bool] = mapped_column(Boolean, doc="Whether a vote is expected on it (directed proxies name these).")
+
+
+class MeetingNotice(Booked, Base):
+    """The notice of a meeting as sent to one recipient: who, how, where to,
+    on which day. Delivery itself is the communications service's; this is
+    the record of what was sent to whom."""
+
+    __tablename__ = "meeting_notices"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "meeting_id", "party_id"),
+        association_fk("meeting_id", "meetings"),
+        association_fk("unit_id", "units"),
+        tenant_fk("party_id", "parties"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The notice's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting.")
+    party_id: Mapped[UUID] = mapped_column(doc="The recipient.")
+    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit the recipient owns (null for a board member noticed as such).")
+    method: Mapped[str] = mapped_column(String(40), doc="How it was sent: email (consent on file) or first_class_mail.")
+    address: Mapped[str] = mapped_column(String(400), doc="Where it was sent: an email address or a mailing address.")
+    sent_on: Mapped[date] = mapped_column(Date, doc="The day it went out.")
+    sent_by: Mapped[UUID] = mapped_column(doc="User or service account that sent it.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When recorded (UTC).")
+
+
+class ProxyKind(StrEnum):
+    """A general proxy lets the holder vote as they see fit; a directed one says how to vote on each item it names."""
+
+    GENERAL = "general"
+    DIRECTED = "directed"
+
+
+class MeetingProxy(Booked, Base):
+    """An owner's proxy for one meeting: who holds the unit's vote (another
+    owner, or a named person), general or directed. Revocable until the
+    meeting opens; one proxy in force per unit and meeting."""
+
+    __tablename__ = "meeting_proxies"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id", "unit_id": "unit_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        association_fk("meeting_id", "meetings"),
+        association_fk("unit_id", "units"),
+        tenant_fk("grantor_party_id", "parties"),
+        tenant_fk("holder_party_id", "parties"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The proxy's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting it is for.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit whose vote it carries.")
+    grantor_party_id: Mapped[UUID] = mapped_column(doc="The owner who gave it.")
+    holder_party_id: Mapped[UUID | None] = mapped_column(doc="The holder, when a party of the association.")
+    holder_name: Mapped[str | None] = mapped_column(String(200), doc="The holder, when a named person not on file.")
+    kind: Mapped[ProxyKind] = mapped_column(pg_enum(ProxyKind, "proxy_kind"), doc="General or directed.")
+    directions: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, doc="A directed proxy's instructions: the agenda item and the vote (yes, no, abstain) for each."
+    )
+    granted_by: Mapped[UUID] = mapped_column(doc="User who recorded it (the owner, or staff from a paper form).")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was revoked, if it was.")
+    revoked_by: Mapped[UUID | None] = mapped_column(doc="Who revoked it.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When given (UTC).")
+
+
+class MeetingAttendance(Booked, Base):
+    """Someone checked in at a meeting: an owner for their unit, a proxy
+    holder for the unit of the proxy, or a member of the body for their seat.
+    `leftAt` is set when they leave; the row stays."""
+
+    __tablename__ = "meeting_attendance"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        association_fk("meeting_id", "meetings"),
+        association_fk("unit_id", "units"),
+        association_fk("seat_id", "seats"),
+        tenant_fk("party_id", "parties"),
+        tenant_fk("proxy_id", "meeting_proxies"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The check-in's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting.")
+    voter_id: Mapped[UUID] = mapped_column(doc="Whose vote the attendee brings: the unit's id, or the seat's.")
+    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit represented (membership meetings).")
+    seat_id: Mapped[UUID | None] = mapped_column(doc="The seat of the body's member (board and committee meetings).")
+    party_id: Mapped[UUID | None] = mapped_column(doc="The attendee, when a party of the association.")
+    proxy_id: Mapped[UUID | None] = mapped_column(doc="The proxy the attendee holds for the unit, if attending by proxy.")
+    attendee_name: Mapped[str] = mapped_column(String(200), doc="The attendee's name.")
+    weight: Mapped[Decimal] = mapped_column(WEIGHT, doc="The vote it brings: the unit's voting weight, or 1 for a seat.")
+    checked_in_by: Mapped[UUID] = mapped_column(doc="Who checked them in.")
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When they left, if they did.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When they checked in.")
+
+
+class MeetingPresence(Booked, Base):
+    """A unit (or seat) present at a meeting now and how many of its people are
+    in the room: its weight counts once in the meeting's tally however many."""
+
+    __tablename__ = "meeting_presence"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "meeting_id", "voter_id"),
+        association_fk("meeting_id", "meetings"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The row's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting.")
+    voter_id: Mapped[UUID] = mapped_column(doc="The unit or seat present.")
+    weight: Mapped[Decimal] = mapped_column(WEIGHT, doc="Its weight.")
+    attendees: Mapped[int] = mapped_column(Integer, doc="Its people in the room.")
+
+
+class MotionStatus(StrEnum):
+    """moved → open (seconded: votes may be cast) → carried | failed; moved or open → withdrawn."""
+
+    MOVED = "moved"
+    OPEN = "open"
+    CARRIED = "carried"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+
+
+class MeetingMotion(Booked, Base):
+    """A motion made at a meeting: its text, who moved and seconded it, the
+    tally (weights at membership meetings, seats at board meetings) and the result."""
+
+    __tablename__ = "meeting_motions"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        association_fk("meeting_id", "meetings"),
+        association_fk("agenda_item_id", "meeting_agenda_items"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The motion's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting.")
+    agenda_item_id: Mapped[UUID | None] = mapped_column(doc="The agenda item it decides, if any.")
+    text: Mapped[str] = mapped_column(String(2000), doc="What is moved.")
+    moved_by: Mapped[str] = mapped_column(String(200), doc="Who moved it.")
+    seconded_by: Mapped[str | None] = mapped_column(String(200), doc="Who seconded it.")
+    status: Mapped[MotionStatus] = mapped_column(pg_enum(MotionStatus, "motion_status"), doc="Where it is.")
+    votes_for: Mapped[Decimal] = mapped_column(WEIGHT, doc="Weight (or seats) voting yes.")
+    votes_against: Mapped[Decimal] = mapped_column(WEIGHT, doc="Weight (or seats) voting no.")
+    abstentions: Mapped[Decimal] = mapped_column(WEIGHT, doc="Weight (or seats) abstaining.")
+    present_at_close: Mapped[Decimal | None] = mapped_column(WEIGHT, doc="Weight (or seats) present when the vote closed.")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When the result was declared.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was moved.")
+
+
+class VoteChoice(StrEnum):
+    """A vote on a motion."""
+
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class MeetingVote(Booked, Base):
+    """One vote on a motion: by name at a board meeting (the seat's holder),
+    by unit with its weight at a membership meeting (the owner's, or the proxy
+    holder's for them). A unit or seat votes once per motion."""
+
+    __tablename__ = "meeting_votes"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "motion_id", "voter_id"),
+        association_fk("motion_id", "meeting_motions"),
+        association_fk("meeting_id", "meetings"),
+        association_fk("unit_id", "units"),
+        association_fk("seat_id", "seats"),
+        tenant_fk("proxy_id", "meeting_proxies"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The vote's id.")
+    motion_id: Mapped[UUID] = mapped_column(doc="The motion.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting.")
+    voter_id: Mapped[UUID] = mapped_column(doc="The unit or seat voting.")
+    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit voting (membership meetings).")
+    seat_id: Mapped[UUID | None] = mapped_column(doc="The seat voting (board and committee meetings).")
+    voter_name: Mapped[str] = mapped_column(String(200), doc="Who cast it (board meetings: the member by name).")
+    proxy_id: Mapped[UUID | None] = mapped_column(doc="The proxy it was cast under, if any.")
+    choice: Mapped[VoteChoice] = mapped_column(pg_enum(VoteChoice, "vote_choice"), doc="Yes, no or abstain.")
+    weight: Mapped[Decimal] = mapped_column(WEIGHT, doc="Its weight: the unit's voting weight, or 1 for a seat.")
+    recorded_by: Mapped[UUID] = mapped_column(doc="Who recorded it.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When cast (UTC).")
+
+
+class MeetingMinutes(Booked, Base):
+    """A version of a meeting's minutes. Drafts follow one another; once one is
+    approved (at a later meeting), it is the minutes for good and no later
+    version can be drafted."""
+
+    __tablename__ = "meeting_minutes"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "meeting_id", "version"),
+        association_fk("meeting_id", "meetings"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The version's id.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting they record.")
+    version: Mapped[int] = mapped_column(Integer, doc="1 for the first draft, then 2, 3…")
+    text: Mapped[str] = mapped_column(Text, doc="The minutes.")
+    drafted_by: Mapped[UUID] = mapped_column(doc="Who drafted this version.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When drafted (UTC).")
+
+
+class MeetingMinutesApproval(Booked, Base):
+    """The approval of a meeting's minutes (one version), at a later meeting."""
+
+    __tablename__ = "meeting_minutes_approvals"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "meeting_id"),
+        association_fk("minutes_id", "meeting_minutes"),
+        association_fk("meeting_id", "meetings"),
+        association_fk("approved_at_meeting_id", "meetings"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The approval's id.")
+    minutes_id: Mapped[UUID] = mapped_column(doc="The version approved.")
+    meeting_id: Mapped[UUID] = mapped_column(doc="The meeting the minutes record.")
+    approved_at_meeting_id: Mapped[UUID] = mapped_column(doc="The later meeting that approved them.")
+    approved_by: Mapped[UUID] = mapped_column(doc="Who recorded the approval.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
 GoverningBodyId = register_id(GoverningBody, "gvb", "governing_body")
 SeatId = register_id(Seat, "sea", "governing_body")
 OfficeId = register_id(Office, "ofc", "governing_body")
+MeetingSettingsId = register_id(MeetingSettings, "mts", "meeting")
+MeetingId = register_id(Meeting, "mtg", "meeting")
+MeetingTransitionId = register_id(MeetingTransition, "mtr", "meeting")
+MeetingAgendaItemId = register_id(MeetingAgendaItem, "agi", "meeting")
+MeetingNoticeId = register_id(MeetingNotice, "mtn", "meeting")
+MeetingProxyId = register_id(MeetingProxy, "prx", "meeting_proxy")
+MeetingAttendanceId = register_id(MeetingAttendance, "att", "meeting")
+MeetingPresenceId = register_id(MeetingPresence, "mpr", "meeting")
+MeetingMotionId = register_id(MeetingMotion, "mot", "meeting_motion")
+MeetingVoteId = register_id(MeetingVote, "mvt", "meeting_motion")
+MeetingMinutesId = register_id(MeetingMinutes, "min", "meeting_minutes")
+MeetingMinutesApprovalId = register_id(MeetingMinutesApproval, "mma", "meeting_minutes")

@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
 
 from pydantic import Field
 
-from domains.associations.models import AssociationId, PartyId
+from domains.associations.models import AssociationId, PartyId, UnitId
 from domains.governance.models import (
     GoverningBody,
     GoverningBodyId,
     GoverningBodyKind,
     GoverningBodyStatus,
+    Meeting,
+    MeetingAgendaItem,
+    MeetingAgendaItemId,
+    MeetingAttendance,
+    MeetingAttendanceId,
+    MeetingId,
+    MeetingKind,
+    MeetingMinutes,
+    MeetingMinutesId,
+    MeetingMotion,
+    MeetingMotionId,
+    MeetingNotice,
+    MeetingProxy,
+    MeetingProxyId,
+    MeetingSettings,
+    MeetingStatus,
+    MeetingTransition,
+    MeetingVote,
     Office,
     OfficeTitle,
+    ProxyKind,
     Seat,
     SeatEndReason,
     SeatId,
+    VoteChoice,
 )
 from graph.schemas import ApiModel, connection_model, derive
 
@@ -157,3 +179,419 @@ class OfficeListInput(ApiModel):
 
 
 OfficeConnection = connection_model(OfficeRead)
+
+# --- meetings -----------------------------------------------------------------
+
+MeetingSettingsRead = derive(
+    MeetingSettings,
+    "MeetingSettings",
+    ["association_id", "membership_quorum_share", "board_quorum_share", "proxies_allowed", "updated_at", "updated_by"],
+)
+
+
+class MeetingSettingsSetInput(ApiModel):
+    """An association's meeting rules from its governing documents; what is not given keeps its value (defaults:
+    membership quorum 25% of the voting weight, board quorum a majority of the seats, proxies allowed)."""
+
+    association_id: AssociationId = Field(description="The association.")
+    membership_quorum_share: Decimal | None = Field(
+        None,
+        gt=0,
+        le=1,
+        decimal_places=4,
+        description="At least this share of the voting weight present makes a quorum of the members.",
+    )
+    board_quorum_share: Decimal | None = Field(
+        None,
+        ge=0,
+        lt=1,
+        decimal_places=4,
+        description="More than this share of the seats present makes a quorum of a board or committee (0.5: a majority).",
+    )
+    proxies_allowed: bool | None = Field(None, description="Whether owners may give proxies for membership meetings.")
+
+
+class MeetingSettingsGetInput(ApiModel):
+    """Which association's meeting rules to read (its defaults if never set)."""
+
+    association_id: AssociationId = Field(description="The association.")
+
+
+MeetingAgendaItemRead = derive(
+    MeetingAgendaItem, "MeetingAgendaItem", ["id", "meeting_id", "position", "title", "description", "requires_vote"], node=True
+)
+
+
+class AgendaItemInput(ApiModel):
+    """An item of the agenda, in the order given."""
+
+    title: str = Field(min_length=1, max_length=300, pattern=r"^\S(.*\S)?$", description="What it is about.")
+    description: str | None = Field(None, max_length=4000, description="More detail, as the notice gives it.")
+    requires_vote: bool = Field(False, description="Whether a vote is expected on it.")
+
+
+MeetingRead = derive(
+    Meeting,
+    "Meeting",
+    [
+        "id",
+        "association_id",
+        "body_id",
+        "kind",
+        "title",
+        "starts_at",
+        "place",
+        "video_link",
+        "status",
+        "notice_days",
+        "notice_by",
+        "notice_not_before",
+        "jurisdiction",
+        "rules_used",
+        "quorum_total",
+        "quorum_required",
+        "present_weight",
+        "present_voters",
+        "opened_at",
+        "adjourned_at",
+        "workflow_id",
+        "created_at",
+        "updated_at",
+    ],
+    node=True,
+)
+
+
+class MeetingScheduleInput(ApiModel):
+    """A meeting to call: what, when, where and its agenda. Its notice period comes from the association's rules."""
+
+    association_id: AssociationId = Field(description="The association.")
+    kind: MeetingKind = Field(description="What meeting it is.")
+    body_id: GoverningBodyId | None = Field(
+        None, description="The board (board meetings) or committee (committee meetings); none for a membership meeting."
+    )
+    title: str = Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$", description="Its title.")
+    starts_at: datetime = Field(description="When it starts (with a time zone).")
+    place: str | None = Field(None, min_length=1, max_length=300, description="Where it is held, if in person.")
+    video_link: str | None = Field(
+        None, max_length=500, pattern=r"^https://\S+$", description="The video-conference link (https), if any."
+    )
+    agenda: list[AgendaItemInput] = Field(min_length=1, max_length=50, description="The agenda, in order.")
+
+    model_config = {  # noqa: RUF012 - pydantic's own attribute
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "associationId": "asn_…",
+                    "kind": "annual_membership",
+                    "title": "2027 Annual Meeting of the Members",
+                    "startsAt": "2027-03-15T18:30:00-08:00",
+                    "place": "Clubhouse, 1 Maple Grove Ln",
+                    "agenda": [{"title": "Election of directors", "requiresVote": True}],
+                }
+            ]
+        }
+    }
+
+
+class MeetingIdInput(ApiModel):
+    """Which meeting."""
+
+    id: MeetingId = Field(description="The meeting.")
+
+
+class MeetingNoticeInput(ApiModel):
+    """Send the meeting's notice: one record per recipient, by email where they consented to it, else by mail."""
+
+    id: MeetingId = Field(description="The meeting.")
+
+
+class MeetingCancelInput(ApiModel):
+    """Cancel a meeting that has not opened."""
+
+    id: MeetingId = Field(description="The meeting.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+class MeetingCheckInInput(ApiModel):
+    """Someone arrives: an owner for their unit, a proxy holder with the proxy, or a member of the body for their seat."""
+
+    id: MeetingId = Field(description="The meeting.")
+    unit_id: UnitId | None = Field(None, description="Membership meetings: the unit the attendee owns.")
+    party_id: PartyId | None = Field(None, description="Membership meetings: the owner attending (with `unitId`).")
+    proxy_id: MeetingProxyId | None = Field(None, description="Membership meetings: the proxy the attendee holds.")
+    seat_id: SeatId | None = Field(None, description="Board and committee meetings: the seat of the member attending.")
+
+
+class MeetingCheckOutInput(ApiModel):
+    """Someone leaves: their unit's (or seat's) weight leaves the tally unless another of its people is still there."""
+
+    id: MeetingId = Field(description="The meeting.")
+    attendance_id: MeetingAttendanceId = Field(description="The check-in of who leaves.")
+
+
+class MeetingListInput(ApiModel):
+    """Meetings you may see, soonest first (or latest first with `descending`)."""
+
+    association_id: AssociationId | None = Field(None, description="Only this association's meetings.")
+    kind: MeetingKind | None = Field(None, description="Only meetings of this kind.")
+    status: MeetingStatus | None = Field(None, description="Only meetings in this status.")
+    upcoming: bool | None = Field(None, description="True: those not yet held (scheduled, noticed); false: the rest.")
+    descending: bool = Field(False, description="Latest first.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+MeetingConnection = connection_model(MeetingRead)
+
+
+class MeetingPageInput(ApiModel):
+    """A page of one meeting's records."""
+
+    id: MeetingId = Field(description="The meeting.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+class Quorum(ApiModel):
+    """A meeting's quorum now: the weight (or seats) present against the weight required."""
+
+    meeting_id: MeetingId = Field(description="The meeting.")
+    present_weight: Decimal = Field(description="Weight (or seats) present, each unit or seat counted once.")
+    present_voters: int = Field(description="Units (or seats) present.")
+    required_weight: Decimal = Field(description="Weight (or seats) that make a quorum.")
+    total_weight: Decimal = Field(description="The whole: the active units' voting weight, or the body's seats.")
+    share_present: Decimal = Field(description="Present weight as a share of the whole (0–1, 4 decimals).")
+    present: bool = Field(description="Whether a quorum is present.")
+
+
+MeetingTransitionRead = derive(
+    MeetingTransition,
+    "MeetingTransition",
+    ["id", "meeting_id", "from_status", "to_status", "actor_id", "note", "created_at"],
+    node=True,
+)
+MeetingNoticeRead = derive(
+    MeetingNotice,
+    "MeetingNotice",
+    ["id", "meeting_id", "party_id", "unit_id", "method", "address", "sent_on", "sent_by", "created_at"],
+    node=True,
+)
+MeetingNoticeConnection = connection_model(MeetingNoticeRead)
+
+
+class MeetingNoticeResult(ApiModel):
+    """The meeting, noticed, and how many notices went out."""
+
+    meeting: MeetingRead = Field(description="The meeting, now noticed.")
+    recipients: int = Field(description="Notices recorded, one per recipient.")
+    by_email: int = Field(description="Of those, sent by email (consent on file).")
+
+
+MeetingAttendanceRead = derive(
+    MeetingAttendance,
+    "MeetingAttendance",
+    [
+        "id",
+        "meeting_id",
+        "voter_id",
+        "unit_id",
+        "seat_id",
+        "party_id",
+        "proxy_id",
+        "attendee_name",
+        "weight",
+        "left_at",
+        "created_at",
+    ],
+    node=True,
+)
+MeetingAttendanceConnection = connection_model(MeetingAttendanceRead)
+
+
+class MeetingCheckInResult(ApiModel):
+    """Who checked in and the quorum after it."""
+
+    attendance: MeetingAttendanceRead = Field(description="The check-in.")
+    counted: bool = Field(description="False when the unit (or seat) was already present: its weight counts once.")
+    quorum: Quorum = Field(description="The quorum now.")
+
+
+class ProxyDirection(ApiModel):
+    """How a directed proxy votes on one agenda item."""
+
+    agenda_item_id: MeetingAgendaItemId = Field(description="The agenda item (one that requires a vote).")
+    choice: VoteChoice = Field(description="The vote the holder must cast.")
+
+
+MeetingProxyRead = derive(
+    MeetingProxy,
+    "MeetingProxy",
+    [
+        "id",
+        "association_id",
+        "meeting_id",
+        "unit_id",
+        "grantor_party_id",
+        "holder_party_id",
+        "holder_name",
+        "kind",
+        "revoked_at",
+        "created_at",
+    ],
+    node=True,
+    extra={"directions": (list[ProxyDirection], Field(description="A directed proxy's instructions, per agenda item."))},
+)
+
+
+class MeetingProxyGrantInput(ApiModel):
+    """An owner gives their unit's vote at one meeting to another owner or a named person."""
+
+    meeting_id: MeetingId = Field(description="The meeting (a membership meeting).")
+    unit_id: UnitId = Field(description="The unit whose vote it carries.")
+    grantor_party_id: PartyId = Field(description="The owner giving it (a current owner of the unit).")
+    holder_party_id: PartyId | None = Field(None, description="The holder, when a party of the association.")
+    holder_name: str | None = Field(
+        None, min_length=1, max_length=200, pattern=r"^\S(.*\S)?$", description="The holder, when a named person not on file."
+    )
+    kind: ProxyKind = Field(description="General or directed.")
+    directions: list[ProxyDirection] = Field(
+        default_factory=list, max_length=50, description="Directed proxies: the vote on each item it names."
+    )
+
+
+class MeetingProxyRevokeInput(ApiModel):
+    """Revoke a proxy before the meeting opens."""
+
+    id: MeetingProxyId = Field(description="The proxy.")
+
+
+class MeetingProxyListInput(ApiModel):
+    """Proxies for a meeting you may see (owners: their units'), latest first."""
+
+    id: MeetingId = Field(description="The meeting.")
+    include_revoked: bool = Field(False, description="Revoked ones too.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+MeetingProxyConnection = connection_model(MeetingProxyRead)
+
+
+def proxy_read(row: MeetingProxy) -> MeetingProxyRead:
+    """A proxy as the API shows it: its directions' agenda items by public id (the row keeps them as uuids)."""
+    directions = [ProxyDirection(agenda_item_id=UUID(d["agendaItemId"]), choice=d["choice"]) for d in row.directions]
+    fields = {name: getattr(row, name) for name in MeetingProxyRead.model_fields if name != "directions"}
+    return MeetingProxyRead.model_validate(fields | {"directions": directions})
+
+
+MeetingVoteRead = derive(
+    MeetingVote,
+    "MeetingVote",
+    ["id", "motion_id", "voter_id", "unit_id", "seat_id", "voter_name", "proxy_id", "choice", "weight", "created_at"],
+    node=True,
+)
+MeetingMotionRead = derive(
+    MeetingMotion,
+    "MeetingMotion",
+    [
+        "id",
+        "association_id",
+        "meeting_id",
+        "agenda_item_id",
+        "text",
+        "moved_by",
+        "seconded_by",
+        "status",
+        "votes_for",
+        "votes_against",
+        "abstentions",
+        "present_at_close",
+        "decided_at",
+        "created_at",
+    ],
+    node=True,
+)
+
+
+class MeetingMotionMoveInput(ApiModel):
+    """A motion made at a meeting in session, by one present; seconded now or later."""
+
+    meeting_id: MeetingId = Field(description="The meeting (in session).")
+    agenda_item_id: MeetingAgendaItemId | None = Field(None, description="The agenda item it decides, if any.")
+    text: str = Field(min_length=1, max_length=2000, description="What is moved.")
+    moved_by: str = Field(min_length=1, max_length=200, description="Who moves it.")
+    seconded_by: str | None = Field(None, min_length=1, max_length=200, description="Who seconds it, if seconded at once.")
+
+
+class MeetingMotionSecondInput(ApiModel):
+    """Second a motion: its vote may then be taken."""
+
+    id: MeetingMotionId = Field(description="The motion.")
+    seconded_by: str = Field(min_length=1, max_length=200, description="Who seconds it.")
+
+
+class MeetingMotionVoteInput(ApiModel):
+    """Record one vote: a board member's by seat (by name), or a unit's (its owner's or its proxy holder's) with its weight."""
+
+    id: MeetingMotionId = Field(description="The motion.")
+    seat_id: SeatId | None = Field(None, description="Board and committee meetings: the voting member's seat.")
+    unit_id: UnitId | None = Field(None, description="Membership meetings: the voting unit (present in the room).")
+    choice: VoteChoice = Field(description="Yes, no or abstain.")
+
+
+class MeetingMotionCloseInput(ApiModel):
+    """Close the vote and declare the result; a motion never seconded can only be withdrawn."""
+
+    id: MeetingMotionId = Field(description="The motion.")
+    withdraw: bool = Field(False, description="Withdraw it instead of declaring a result.")
+
+
+class MeetingMotionListInput(ApiModel):
+    """The motions of a meeting, in the order moved."""
+
+    meeting_id: MeetingId = Field(description="The meeting.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+MeetingMotionConnection = connection_model(MeetingMotionRead)
+
+MeetingMinutesRead = derive(
+    MeetingMinutes,
+    "MeetingMinutes",
+    ["id", "association_id", "meeting_id", "version", "text", "drafted_by", "created_at"],
+    node=True,
+    extra={
+        "approved_at_meeting_id": (
+            MeetingId | None,
+            Field(None, description="The later meeting that approved this version; null while a draft."),
+        ),
+        "approved_at": (datetime | None, Field(None, description="When it was approved.")),
+    },
+)
+
+
+class MeetingMinutesDraftInput(ApiModel):
+    """A new draft of a meeting's minutes (the next version), until a version is approved."""
+
+    meeting_id: MeetingId = Field(description="The meeting (adjourned).")
+    text: str = Field(min_length=1, max_length=200000, description="The minutes.")
+
+
+class MeetingMinutesApproveInput(ApiModel):
+    """Approve a version of minutes at a later meeting in session, with a quorum present."""
+
+    id: MeetingMinutesId = Field(description="The version approved.")
+    at_meeting_id: MeetingId = Field(description="The later meeting (of the same body or the members, in session).")
+
+
+class MeetingMinutesListInput(ApiModel):
+    """A meeting's minutes, latest version first (owners: the approved version only)."""
+
+    meeting_id: MeetingId = Field(description="The meeting.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+MeetingMinutesConnection = connection_model(MeetingMinutesRead)

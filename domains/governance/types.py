@@ -7,8 +7,17 @@ from typing import Any
 import strawberry
 
 from domains.governance import loaders
-from domains.governance.schemas import GoverningBodyRead, OfficeRead, SeatRead
-from graph.gqltypes import extend, output_type, to_one
+from domains.governance.models import MeetingAgendaItem, MeetingMotion, MeetingVote
+from domains.governance.schemas import (
+    GoverningBodyRead,
+    MeetingAgendaItemRead,
+    MeetingMotionRead,
+    MeetingRead,
+    MeetingVoteRead,
+    OfficeRead,
+    SeatRead,
+)
+from graph.gqltypes import extend, output_type, to_many, to_one
 
 
 @extend(GoverningBodyRead)
@@ -40,7 +49,45 @@ class OfficeRelations:
     seat = to_one("The term of the holder.")
 
 
+@extend(MeetingRead)
+class MeetingRelations:
+    association = to_one("The association.", kind="association")
+    body = to_one("The board or committee meeting (null for a membership meeting).")
+    agenda_items = to_many(
+        MeetingAgendaItem,
+        "meeting_id",
+        "MeetingAgendaItemType",
+        "The agenda, in order.",
+        kind="meeting",
+        order_by=lambda: [MeetingAgendaItem.position],
+    )
+    motions = to_many(
+        MeetingMotion,
+        "meeting_id",
+        "MeetingMotionType",
+        "The motions made, in the order moved.",
+        kind="meeting",
+        order_by=lambda: [MeetingMotion.created_at, MeetingMotion.id],
+    )
+
+
+@extend(MeetingMotionRead)
+class MeetingMotionRelations:
+    votes = to_many(
+        MeetingVote,
+        "motion_id",
+        "MeetingVoteType",
+        "The votes recorded, in the order cast (board meetings: each member's by name).",
+        kind="meeting",
+        order_by=lambda: [MeetingVote.created_at, MeetingVote.id],
+    )
+
+
 # Built after every extension: return annotations above name these lazily.
 GoverningBodyType = output_type(GoverningBodyRead)
 SeatType = output_type(SeatRead)
 OfficeType = output_type(OfficeRead)
+MeetingType = output_type(MeetingRead)
+MeetingAgendaItemType = output_type(MeetingAgendaItemRead)
+MeetingMotionType = output_type(MeetingMotionRead)
+MeetingVoteType = output_type(MeetingVoteRead)
