@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -473,6 +473,84 @@ async def _assign_office(w: World) -> dict[str, Any]:
     return {"seatId": await _fresh_seat(w), "title": "chair", "startsOn": str(date.today())}
 
 
+async def _meeting_input(w: World) -> dict[str, Any]:
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
+    return {
+        "associationId": (await w.community()).association,
+        "kind": "annual_membership",
+        "title": _unique("Meeting "),
+        "startsAt": starts.isoformat(),
+        "place": "Clubhouse",
+        "agenda": [{"title": "Budget", "requiresVote": True}],
+    }
+
+
+async def _new_meeting(w: World, *steps: str) -> str:
+    """A fresh membership meeting, taken through `steps` (sendNotice, open, adjourn)."""
+    meeting = (await w.api.call("meeting/v1/schedule", await _meeting_input(w), w.admin))["id"]
+    for step in steps:
+        await w.api.call(f"meeting/v1/{step}", {"id": meeting}, w.admin)
+    return str(meeting)
+
+
+async def _meeting(w: World, *steps: str, **more: Any) -> dict[str, Any]:
+    return {"id": await _new_meeting(w, *steps), **more}
+
+
+async def _in_session(w: World) -> str:
+    """The matrix's meeting in session, with the first unit's owner checked in, made once."""
+    c = await w.community()
+    if "meeting" not in c.extra:
+        c.meeting = await _new_meeting(w, "sendNotice", "open")
+        checked = {"id": c.meeting, "unitId": c.unit, "partyId": c.party}
+        c.attendance = (await w.api.call("meeting/v1/checkIn", checked, w.admin))["attendance"]["id"]
+    return str(c.meeting)
+
+
+async def _check_in(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"id": await _in_session(w), "unitId": c.units[1], "partyId": c.parties[1]}
+
+
+async def _check_out(w: World) -> dict[str, Any]:
+    meeting = await _in_session(w)
+    return {"id": meeting, "attendanceId": (await w.community()).attendance}
+
+
+async def _proxy_input(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {
+        "meetingId": await _new_meeting(w),
+        "unitId": c.unit,
+        "grantorPartyId": c.party,
+        "holderName": "Pat Proxy",
+        "kind": "general",
+    }
+
+
+async def _proxy(w: World) -> dict[str, Any]:
+    return {"id": (await w.api.call("meetingProxy/v1/grant", await _proxy_input(w), w.admin))["id"]}
+
+
+async def _motion(w: World, seconded: bool = True, **more: Any) -> dict[str, Any]:
+    move = {"meetingId": await _in_session(w), "text": "Adopt the budget", "movedBy": "Owner 1"}
+    motion = await w.api.call("meetingMotion/v1/move", move | ({"secondedBy": "Owner 2"} if seconded else {}), w.admin)
+    return {"id": motion["id"], **more}
+
+
+async def _adjourned(w: World) -> str:
+    c = await w.community()
+    if "adjourned" not in c.extra:
+        c.adjourned = await _new_meeting(w, "sendNotice", "open", "adjourn")
+    return str(c.adjourned)
+
+
+async def _minutes(w: World) -> dict[str, Any]:
+    draft = {"meetingId": await _adjourned(w), "text": "Minutes."}
+    minutes = await w.api.call("meetingMinutes/v1/draft", draft, w.admin)
+    return {"id": minutes["id"], "atMeetingId": await _in_session(w)}
+
+
 async def _bank(w: World) -> Any:
     """A bank account on the matrix association's operating cash, with one imported transaction, made once."""
     c = await _books(w)
@@ -833,6 +911,40 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "seat/v1/list": (_board_id, ANY_ROLE),
     "office/v1/assign": (_assign_office, {"admin", "manager", "board_member"}),
     "office/v1/list": (_board_id, ANY_ROLE),
+    "meetingSettings/v1/set": (lambda w: _by_association(w, proxiesAllowed=True), {"admin", "manager", "board_member"}),
+    "meetingSettings/v1/get": (_by_association, STAFF),
+    "meeting/v1/schedule": (_meeting_input, {"admin", "manager", "board_member"}),
+    "meeting/v1/get": (_meeting, STAFF),
+    "meeting/v1/list": (_none, ANY_ROLE),
+    "meeting/v1/sendNotice": (_meeting, {"admin", "manager", "board_member"}),
+    "meeting/v1/cancel": (lambda w: _meeting(w, reason="matrix"), {"admin", "manager", "board_member"}),
+    "meeting/v1/open": (lambda w: _meeting(w, "sendNotice"), {"admin", "manager", "board_member"}),
+    "meeting/v1/adjourn": (lambda w: _meeting(w, "sendNotice", "open"), {"admin", "manager", "board_member"}),
+    "meeting/v1/checkIn": (_check_in, {"admin", "manager", "board_member"}),
+    "meeting/v1/checkOut": (_check_out, {"admin", "manager", "board_member"}),
+    "meeting/v1/quorum": (_meeting, STAFF),
+    "meeting/v1/notices": (_meeting, STAFF),
+    "meeting/v1/attendance": (_meeting, STAFF),
+    "meeting/v1/proxies": (_meeting, STAFF),
+    "meeting/v1/motions": (_meeting, STAFF),
+    "meeting/v1/minutes": (_meeting, STAFF),
+    "meetingProxy/v1/grant": (_proxy_input, {"admin", "manager"}),
+    "meetingProxy/v1/revoke": (_proxy, {"admin", "manager"}),
+    "meetingMotion/v1/move": (
+        lambda w: _const_async(_in_session(w), text="Adopt", movedBy="Owner 1"),
+        {"admin", "manager", "board_member"},
+    ),
+    "meetingMotion/v1/second": (lambda w: _motion(w, False, secondedBy="Owner 2"), {"admin", "manager", "board_member"}),
+    "meetingMotion/v1/vote": (
+        lambda w: _motion(w, choice="yes", unitId=encode("unt", uuid.uuid4())),
+        {"admin", "manager", "board_member"},
+    ),
+    "meetingMotion/v1/close": (_motion, {"admin", "manager", "board_member"}),
+    "meetingMinutes/v1/draft": (
+        lambda w: _const_async(_adjourned(w), text="Minutes.", key="meetingId"),
+        {"admin", "manager", "board_member"},
+    ),
+    "meetingMinutes/v1/approve": (_minutes, {"admin", "manager", "board_member"}),
     "openingBalance/v1/post": (_opening, WRITERS),
     "openingBalance/v1/get": (_by_association, BOOKS),
     "bankAccount/v1/create": (_bank_account_input, WRITERS),
@@ -907,6 +1019,10 @@ NAMES_A_HIDDEN_ROW = {"workOrderComment/v1/create", "workOrderComment/v1/list"}
 
 async def _const(value: dict[str, Any]) -> dict[str, Any]:
     return dict(value)
+
+
+async def _const_async(meeting: Awaitable[str], key: str = "meetingId", **more: Any) -> dict[str, Any]:
+    return {key: await meeting, **more}
 
 
 def test_every_org_scoped_operation_is_in_the_matrix() -> None:

@@ -921,6 +921,135 @@ async def _office(sessions, tenant, shared):
     }
 
 
+async def _meeting_settings(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "membership_quorum_share": Decimal("0.25"),
+        "board_quorum_share": Decimal("0.5"),
+        "proxies_allowed": True,
+        "updated_by": tenant.user,
+    }
+
+
+async def _meeting(sessions, tenant, shared):
+    meeting = uuid.uuid4()
+    return {
+        "id": meeting,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "annual_membership",
+        "title": "Annual meeting",
+        "starts_at": datetime(2030, 3, 1, 18, tzinfo=UTC),
+        "place": "Clubhouse",
+        "status": "scheduled",
+        "notice_days": 10,
+        "notice_by": date(2030, 2, 19),
+        "jurisdiction": "US-CA",
+        "rules_used": json.dumps({"jurisdiction": "US-CA", "asOf": "2030-01-01", "rules": {}}),
+        "quorum_total": Decimal("1"),
+        "quorum_required": Decimal("0.25"),
+        "present_weight": Decimal("0"),
+        "present_voters": 0,
+        "called_by": tenant.user,
+        "workflow_id": f"meeting-{meeting}",
+    }
+
+
+async def _of_meeting(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "meeting_id": await parent(sessions, tenant, shared, "meetings"),
+    }
+
+
+async def _meeting_transition(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {"to_status": "scheduled", "actor_id": tenant.user}
+
+
+async def _meeting_agenda_item(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {"position": _n() % 30000, "title": "Budget", "requires_vote": True}
+
+
+async def _meeting_notice(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "method": "first_class_mail",
+        "address": "1 Main St",
+        "sent_on": date(2030, 2, 1),
+        "sent_by": tenant.user,
+    }
+
+
+async def _meeting_proxy(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "grantor_party_id": await parent(sessions, tenant, shared, "parties"),
+        "holder_name": "Pat Proxy",
+        "kind": "general",
+        "directions": json.dumps([]),
+        "granted_by": tenant.user,
+    }
+
+
+async def _meeting_attendance(sessions, tenant, shared):
+    unit = await parent(sessions, tenant, shared, "units")
+    return await _of_meeting(sessions, tenant, shared) | {
+        "voter_id": unit,
+        "unit_id": unit,
+        "attendee_name": f"Owner {_n()}",
+        "weight": Decimal("0.01"),
+        "checked_in_by": tenant.user,
+    }
+
+
+async def _meeting_presence(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {"voter_id": uuid.uuid4(), "weight": Decimal("0.01"), "attendees": 1}
+
+
+async def _meeting_motion(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {
+        "text": "Adopt the budget",
+        "moved_by": "Owner 1",
+        "status": "moved",
+        "votes_for": Decimal("0"),
+        "votes_against": Decimal("0"),
+        "abstentions": Decimal("0"),
+    }
+
+
+async def _meeting_vote(sessions, tenant, shared):
+    unit = await parent(sessions, tenant, shared, "units")
+    return await _of_meeting(sessions, tenant, shared) | {
+        "motion_id": await parent(sessions, tenant, shared, "meeting_motions"),
+        "voter_id": unit,
+        "unit_id": unit,
+        "voter_name": "Owner 1",
+        "choice": "yes",
+        "weight": Decimal("0.01"),
+        "recorded_by": tenant.user,
+    }
+
+
+async def _meeting_minutes(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {
+        "version": _n() % 1000000,
+        "text": "Minutes.",
+        "drafted_by": tenant.user,
+    }
+
+
+async def _meeting_minutes_approval(sessions, tenant, shared):
+    return await _of_meeting(sessions, tenant, shared) | {
+        "minutes_id": await parent(sessions, tenant, shared, "meeting_minutes"),
+        "approved_at_meeting_id": await parent(sessions, tenant, shared, "meetings"),
+        "approved_by": tenant.user,
+    }
+
+
 async def _opening_balance(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1273,6 +1402,18 @@ FACTORIES: dict[str, Factory] = {
     "governing_bodies": _governing_body,
     "seats": _seat,
     "offices": _office,
+    "meeting_settings": _meeting_settings,
+    "meetings": _meeting,
+    "meeting_transitions": _meeting_transition,
+    "meeting_agenda_items": _meeting_agenda_item,
+    "meeting_notices": _meeting_notice,
+    "meeting_proxies": _meeting_proxy,
+    "meeting_attendance": _meeting_attendance,
+    "meeting_presence": _meeting_presence,
+    "meeting_motions": _meeting_motion,
+    "meeting_votes": _meeting_vote,
+    "meeting_minutes": _meeting_minutes,
+    "meeting_minutes_approvals": _meeting_minutes_approval,
     "violation_rules": _violation_rule,
     "violations": _violation,
     "violation_observations": _violation_observation,
@@ -1337,6 +1478,11 @@ CASTS: dict[str, dict[str, str]] = {
     "governing_bodies": {"kind": "governing_body_kind", "status": "governing_body_status"},
     "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
     "offices": {"title": "office_title"},
+    "meetings": {"kind": "meeting_kind", "status": "meeting_status", "rules_used": "jsonb"},
+    "meeting_transitions": {"from_status": "meeting_status", "to_status": "meeting_status"},
+    "meeting_proxies": {"kind": "proxy_kind", "directions": "jsonb"},
+    "meeting_motions": {"status": "motion_status"},
+    "meeting_votes": {"choice": "vote_choice"},
     "violation_rules": {"continuing_period": "fine_period"},
     "violations": {"status": "violation_status", "rules_used": "jsonb"},
     "violation_events": {
@@ -1424,6 +1570,21 @@ REVOKED: dict[str, frozenset[str]] = {
     "governing_bodies": frozenset({"DELETE"}),
     "seats": frozenset({"UPDATE", "DELETE"}),
     "offices": frozenset({"UPDATE", "DELETE"}),
+    # Meetings: never deleted; their history (transitions, agenda, notices,
+    # votes, minutes and approvals) is append-only; of a proxy only its
+    # revocation, of a check-in only its leaving, of a motion its second and
+    # result change (column grants). The presence tally is a working table.
+    "meeting_settings": frozenset({"DELETE"}),
+    "meetings": frozenset({"DELETE"}),
+    "meeting_transitions": frozenset({"UPDATE", "DELETE"}),
+    "meeting_agenda_items": frozenset({"UPDATE", "DELETE"}),
+    "meeting_notices": frozenset({"UPDATE", "DELETE"}),
+    "meeting_proxies": frozenset({"UPDATE", "DELETE"}),
+    "meeting_attendance": frozenset({"UPDATE", "DELETE"}),
+    "meeting_motions": frozenset({"UPDATE", "DELETE"}),
+    "meeting_votes": frozenset({"UPDATE", "DELETE"}),
+    "meeting_minutes": frozenset({"UPDATE", "DELETE"}),
+    "meeting_minutes_approvals": frozenset({"UPDATE", "DELETE"}),
     # Violations: sightings, steps and fines are history; rules and violations are never deleted.
     "violation_rules": frozenset({"DELETE"}),
     "violations": frozenset({"DELETE"}),

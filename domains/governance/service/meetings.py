@@ -28,7 +28,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.associations.models import (
@@ -362,7 +362,7 @@ async def _recipients(session: AsyncSession, meeting: Meeting) -> list[tuple[Par
             .where(Unit.association_id == meeting.association_id, Unit.status == UnitStatus.ACTIVE)
         )
     # One notice per person, however many units they own.
-    statement = statement.order_by(Party.id, Unit.unit_sort.nulls_last()).distinct(Party.id)
+    statement = statement.order_by(Party.id, Unit.unit_sort.nulls_last()).ext(distinct_on(Party.id))
     return [(r[0], r[1], r[2], r[3]) for r in (await session.execute(statement)).all()]
 
 
