@@ -22,6 +22,7 @@ from domains.governance.models import (
     MeetingId,
     MeetingKind,
     MeetingMinutes,
+    MeetingMinutesApproval,
     MeetingMinutesId,
     MeetingMotion,
     MeetingMotionId,
@@ -186,6 +187,7 @@ MeetingSettingsRead = derive(
     MeetingSettings,
     "MeetingSettings",
     ["association_id", "membership_quorum_share", "board_quorum_share", "proxies_allowed", "updated_at", "updated_by"],
+    optional=("updated_at", "updated_by"),
 )
 
 
@@ -570,6 +572,14 @@ MeetingMinutesRead = derive(
         "approved_at": (datetime | None, Field(None, description="When it was approved.")),
     },
 )
+
+
+def minutes_read(row: MeetingMinutes, approval: MeetingMinutesApproval | None) -> MeetingMinutesRead:
+    """A version of minutes with its approval, if it is the approved one."""
+    read = MeetingMinutesRead.model_validate(row)
+    if approval is None:
+        return read
+    return read.model_copy(update={"approved_at_meeting_id": approval.approved_at_meeting_id, "approved_at": approval.created_at})
 
 
 class MeetingMinutesDraftInput(ApiModel):

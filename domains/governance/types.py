@@ -7,12 +7,13 @@ from typing import Any
 import strawberry
 
 from domains.governance import loaders
-from domains.governance.models import MeetingAgendaItem, MeetingMotion, MeetingVote
+from domains.governance.models import MeetingAgendaItem, MeetingMotion, MeetingTransition, MeetingVote
 from domains.governance.schemas import (
     GoverningBodyRead,
     MeetingAgendaItemRead,
     MeetingMotionRead,
     MeetingRead,
+    MeetingTransitionRead,
     MeetingVoteRead,
     OfficeRead,
     SeatRead,
@@ -61,6 +62,14 @@ class MeetingRelations:
         kind="meeting",
         order_by=lambda: [MeetingAgendaItem.position],
     )
+    transitions = to_many(
+        MeetingTransition,
+        "meeting_id",
+        "MeetingTransitionType",
+        "Its lifecycle so far, oldest first: who moved it (null: its workflow, on a deadline), when, from what, to what.",
+        kind="meeting",
+        order_by=lambda: [MeetingTransition.created_at, MeetingTransition.id],
+    )
     motions = to_many(
         MeetingMotion,
         "meeting_id",
@@ -91,3 +100,4 @@ MeetingType = output_type(MeetingRead)
 MeetingAgendaItemType = output_type(MeetingAgendaItemRead)
 MeetingMotionType = output_type(MeetingMotionRead)
 MeetingVoteType = output_type(MeetingVoteRead)
+MeetingTransitionType = output_type(MeetingTransitionRead)

@@ -30,6 +30,7 @@ from graph.gqltypes import input_type
 from graph.operations import REGISTRY, Operation
 from graph.schemas import NODES, ApiModel
 from tests.accounting.books import sample_budget
+from tests.governance.meetings import at
 from tests.helpers import PASSWORD, Api, Caller
 from tests.payables.desk import approved, enter, open_desk
 from tests.receivables.books import levy, open_receivables, pay
@@ -293,6 +294,32 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("arcRequest/v1/accept", {"id": arc_id}, admin)
     await api.call("arcRequest/v1/vote", {"id": arc_id, "vote": "approve"}, admin)
     await api.call("arcSettings/v1/get", {"associationId": c.association}, admin)
+
+    # Meetings: an annual meeting noticed, a proxy, attendance, a motion voted on,
+    # minutes approved at a later meeting.
+    agenda = [{"title": "Budget", "requiresVote": True}]
+    base = {"associationId": c.association, "kind": "annual_membership", "title": "AGM", "place": "Hall", "agenda": agenda}
+    agm = (await api.call("meeting/v1/schedule", base | {"startsAt": at(20)}, admin))["id"]
+    await api.call("meeting/v1/sendNotice", {"id": agm}, admin)
+    items = "query($id: ID!) { node(id: $id) { ... on Meeting { agendaItems { id } } } }"
+    [item] = (await api.gql(items, {"id": agm}, token=admin.token))["data"]["node"]["agendaItems"]
+    proxy = {"meetingId": agm, "unitId": c.units[2], "grantorPartyId": c.parties[2], "holderName": "Pat", "kind": "directed"}
+    proxy["directions"] = [{"agendaItemId": item["id"], "choice": "yes"}]
+    proxy_id = (await api.call("meetingProxy/v1/grant", proxy, admin))["id"]
+    await api.call("meeting/v1/open", {"id": agm}, admin)
+    await api.call("meeting/v1/checkIn", {"id": agm, "unitId": c.units[0], "partyId": c.parties[0]}, admin)
+    await api.call("meeting/v1/checkIn", {"id": agm, "unitId": c.units[2], "proxyId": proxy_id}, admin)
+    motion = {"meetingId": agm, "text": "Adopt the budget", "movedBy": "Owner 1", "secondedBy": "Pat"}
+    motion_id = (await api.call("meetingMotion/v1/move", motion, admin))["id"]
+    await api.call("meetingMotion/v1/vote", {"id": motion_id, "unitId": c.units[0], "choice": "yes"}, admin)
+    await api.call("meetingMotion/v1/close", {"id": motion_id}, admin)
+    await api.call("meeting/v1/adjourn", {"id": agm}, admin)
+    minutes = (await api.call("meetingMinutes/v1/draft", {"meetingId": agm, "text": "Budget adopted."}, admin))["id"]
+    later = (await api.call("meeting/v1/schedule", base | {"kind": "special_membership", "startsAt": at(30)}, admin))["id"]
+    await api.call("meeting/v1/sendNotice", {"id": later}, admin)
+    await api.call("meeting/v1/open", {"id": later}, admin)
+    await api.call("meeting/v1/checkIn", {"id": later, "unitId": c.units[0], "partyId": c.parties[0]}, admin)
+    await api.call("meetingMinutes/v1/approve", {"id": minutes, "atMeetingId": later}, admin)
 
     d = await open_desk(api)
     await api.call(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from domains.governance.models import Meeting, MeetingMinutes
-from domains.governance.operations.meetings import with_approval
-from domains.governance.schemas import MeetingMinutesApproveInput, MeetingMinutesDraftInput, MeetingMinutesRead
+from domains.governance.schemas import MeetingMinutesApproveInput, MeetingMinutesDraftInput, MeetingMinutesRead, minutes_read
 from domains.governance.service import meetings, minutes
 from graph.handlers import OperationContext, actor, require
 from graph.operations import operation
@@ -50,4 +49,4 @@ async def approve(ctx: OperationContext, data: MeetingMinutesApproveInput) -> Me
     at = await meetings.lock(ctx.session, at.id)
     approval = await minutes.approve(ctx.session, row, meeting, at, actor(ctx))
     ctx.audit_summary = {"version": row.version, "atMeeting": str(at.id)}
-    return with_approval(row, approval)
+    return minutes_read(row, approval)

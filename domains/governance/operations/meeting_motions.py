@@ -48,8 +48,7 @@ async def second(ctx: OperationContext, data: MeetingMotionSecondInput) -> Meeti
     """Second a motion just moved: its vote opens (MOTION_NOT_OPEN if it isn't waiting for a second)."""
     motion = await motions.lock(ctx.session, data.id)
     meeting = await meetings.lock(ctx.session, motion.meeting_id)
-    motions.second(motion, meeting, data.seconded_by)
-    await ctx.session.flush()
+    await motions.second(ctx.session, motion, meeting, data.seconded_by)
     ctx.audit_summary = {"secondedBy": data.seconded_by}
     return MeetingMotionRead.model_validate(motion)
 
@@ -92,7 +91,6 @@ async def close(ctx: OperationContext, data: MeetingMotionCloseInput) -> Meeting
     withdraw a motion not yet decided."""
     motion = await motions.lock(ctx.session, data.id)
     meeting = await meetings.lock(ctx.session, motion.meeting_id)
-    motions.close(motion, meeting, data.withdraw)
-    await ctx.session.flush()
+    await motions.close(ctx.session, motion, meeting, data.withdraw)
     ctx.audit_summary = {"status": motion.status.value, "for": str(motion.votes_for), "against": str(motion.votes_against)}
     return MeetingMotionRead.model_validate(motion)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domains.governance.models import Meeting, MeetingProxy
-from domains.governance.operations.meetings import wake
 from domains.governance.schemas import MeetingProxyGrantInput, MeetingProxyRead, MeetingProxyRevokeInput, proxy_read
 from domains.governance.service import meetings, proxies
 from graph.handlers import OperationContext, acting_user, require
@@ -34,7 +33,6 @@ async def grant(ctx: OperationContext, data: MeetingProxyGrantInput) -> MeetingP
     # The pipeline checked that the caller may give proxies at all; this asks about this unit's.
     await ctx.authorize("meeting_proxy", "grant", proxy)
     await proxies.give(ctx.session, proxy)
-    wake(ctx, meeting, "proxy")
     ctx.audit_summary = {
         "kind": proxy.kind.value,
         "directions": len(proxy.directions),

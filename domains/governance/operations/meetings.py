@@ -23,7 +23,6 @@ from domains.governance.schemas import (
     MeetingIdInput,
     MeetingListInput,
     MeetingMinutesConnection,
-    MeetingMinutesRead,
     MeetingMotionConnection,
     MeetingNoticeConnection,
     MeetingNoticeInput,
@@ -37,6 +36,7 @@ from domains.governance.schemas import (
     MeetingSettingsRead,
     MeetingSettingsSetInput,
     Quorum,
+    minutes_read,
     proxy_read,
 )
 from domains.governance.service import meetings, minutes, proxies
@@ -47,7 +47,7 @@ from graph.operations import operation
 S = MeetingStatus
 
 
-def wake(ctx: OperationContext, meeting: Meeting, step: str) -> None:
+def _wake(ctx: OperationContext, meeting: Meeting, step: str) -> None:
     """Wake the meeting's workflow after a step, starting it if it isn't running
     (a meeting loaded by the demo seed has none yet; a start with the id of a
     running or finished workflow changes nothing)."""
@@ -62,7 +62,7 @@ def wake(ctx: OperationContext, meeting: Meeting, step: str) -> None:
     ctx.send(meeting.workflow_id, meetings.TOPIC, {"step": step})
 
 
-async def may(ctx: OperationContext, kind: str, action: str, row: Any) -> bool:
+async def _may(ctx: OperationContext, kind: str, action: str, row: Any) -> bool:
     """Whether the caller may `action` the row (no error: the answer shapes what they are shown)."""
     assert ctx.principal is not None
     ref = ResourceRef(id=str(row.id), attrs=resource_attrs(row))
@@ -195,7 +195,7 @@ async def send_notice(ctx: OperationContext, data: MeetingNoticeInput) -> Meetin
     sent to whom (`meeting/v1/notices`)."""
     meeting = await meetings.lock(ctx.session, data.id)
     sent = await meetings.send_notice(ctx.session, meeting, actor(ctx))
-    wake(ctx, meeting, "noticed")
+    _wake(ctx, meeting, "noticed")
     by_email = sum(1 for n in sent if n.method == meetings.EMAIL)
     ctx.audit_summary = {"recipients": len(sent), "byEmail": by_email, "noticeBy": meeting.notice_by.isoformat()}
     return MeetingNoticeResult(meeting=MeetingRead.model_validate(meeting), recipients=len(sent), by_email=by_email)
@@ -204,9 +204,8 @@ async def send_notice(ctx: OperationContext, data: MeetingNoticeInput) -> Meetin
 async def _step(ctx: OperationContext, meeting_id: Any, to: MeetingStatus, note: str | None = None) -> MeetingRead:
     meeting = await meetings.lock(ctx.session, meeting_id)
     before = meeting.status
-    meetings.move(ctx.session, meeting, to, actor(ctx), note)
-    await ctx.session.flush()
-    wake(ctx, meeting, to.value)
+    await meetings.step(ctx.session, meeting, to, actor(ctx), note)
+    _wake(ctx, meeting, to.value)
     ctx.audit_summary = {"from": before.value, "to": to.value, **({"reason": note} if note else {})}
     return MeetingRead.model_validate(meeting)
 
@@ -398,13 +397,6 @@ async def list_motions(ctx: OperationContext, data: MeetingPageInput) -> Meeting
 async def list_minutes(ctx: OperationContext, data: MeetingPageInput) -> MeetingMinutesConnection:
     """The meeting's minutes, latest version first, each with its approval if
     it is the approved one; owners and residents see only the approved version."""
-    drafts = await may(ctx, "meeting", "read_draft_minutes", ctx.target)
+    drafts = await _may(ctx, "meeting", "read_draft_minutes", ctx.target)
     rows, page, approvals = await minutes.versions(ctx.session, data.id, data, approved_only=not drafts)
-    return as_connection(MeetingMinutesConnection, [with_approval(m, approvals.get(m.id)) for m in rows], page)
-
-
-def with_approval(row: Any, approval: Any) -> MeetingMinutesRead:
-    read = MeetingMinutesRead.model_validate(row)
-    if approval is None:
-        return read
-    return read.model_copy(update={"approved_at_meeting_id": approval.approved_at_meeting_id, "approved_at": approval.created_at})
+    return as_connection(MeetingMinutesConnection, [minutes_read(m, approvals.get(m.id)) for m in rows], page)

@@ -315,6 +315,12 @@ def move(session: AsyncSession, meeting: Meeting, to: MeetingStatus, actor: UUID
     meeting.status = to
 
 
+async def step(session: AsyncSession, meeting: Meeting, to: MeetingStatus, actor: UUID | None, note: str | None = None) -> None:
+    """A person's move of the meeting, written now."""
+    move(session, meeting, to, actor, note)
+    await session.flush()
+
+
 def next_deadline(meeting: Meeting) -> tuple[MeetingStatus | None, date | None]:
     """What the workflow does by itself next and from which day: a notice not
     sent by its last day lapses; a noticed meeting not opened by the day after

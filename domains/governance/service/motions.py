@@ -73,11 +73,12 @@ async def move_motion(session: AsyncSession, meeting: Meeting, data: Any) -> Mee
     return motion
 
 
-def second(motion: MeetingMotion, meeting: Meeting, by: str) -> None:
+async def second(session: AsyncSession, motion: MeetingMotion, meeting: Meeting, by: str) -> None:
     meetings.require_status(meeting, IN_SESSION, "seconding")
     if motion.status is not M.MOVED:
         raise MotionNotOpen(f"This motion is {motion.status.value}: only a motion just moved is seconded.", field=["id"])
     motion.seconded_by, motion.status = by, M.OPEN
+    await session.flush()
 
 
 async def _voter(session: AsyncSession, meeting: Meeting, motion: MeetingMotion, data: Any) -> dict[str, Any]:
@@ -149,7 +150,7 @@ async def vote(session: AsyncSession, meeting: Meeting, motion: MeetingMotion, d
     return ballot
 
 
-def close(motion: MeetingMotion, meeting: Meeting, withdraw: bool) -> None:
+async def close(session: AsyncSession, motion: MeetingMotion, meeting: Meeting, withdraw: bool) -> None:
     meetings.require_status(meeting, IN_SESSION, "closing a vote")
     if withdraw:
         if motion.status not in (M.MOVED, M.OPEN):
@@ -162,3 +163,4 @@ def close(motion: MeetingMotion, meeting: Meeting, withdraw: bool) -> None:
         motion.status = M.CARRIED if motion.votes_for > motion.votes_against else M.FAILED
         motion.present_at_close = meeting.present_weight
     motion.decided_at = datetime.now(UTC)
+    await session.flush()
