@@ -85,10 +85,12 @@ TRY = {
     "workOrders at several states (one escalated: escalated: true)",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
     "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
-    "violations (a hearing ahead to decide); workOrders",
+    "violations (a hearing ahead to decide); workOrders; meetings: the board's last two (minutes approved) and "
+    "the annual meeting ahead with proxies",
     OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; "
     "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review; "
-    "workOrders: their unit's and their own (workOrderCreate for their unit or a common area)",
+    "workOrders: their unit's and their own (workOrderCreate for their unit or a common area); "
+    "meetings: the annual meeting ahead (meetingProxyGrant for their unit)",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
     "workOrders: their unit's",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
@@ -254,6 +256,19 @@ async def ensure_demo_world(
             recorder = recorders[MANAGER_LOGIN if managed else BOARD_LOGIN]
             async with scoped_transaction(sessions, r["organization_id"], None) as session:
                 await _add_reserves(session, r["organization_id"], r["id"], managed, recorder)
+            added += 1
+        # Meetings in Maple Grove (the board's, and an annual meeting) and in the
+        # demo homeowner's association (an annual meeting they may give a proxy for).
+        for name in (MAPLE_GROVE, MANAGER):
+            org = org_ids[name]
+            if await owner.fetchval("SELECT EXISTS (SELECT 1 FROM meetings WHERE organization_id = $1)", org):
+                continue
+            people = await _work_order_people(owner, org, users)
+            if people is None:
+                continue
+            async with scoped_transaction(sessions, org, None) as session:
+                spare = people["owner"][1] if people["owner"] else None
+                await _hold_meetings(session, org, people["association"], users[ADMIN_LOGIN], name == MAPLE_GROVE, spare)
             added += 1
         for name in VENDOR_CUSTOMERS:
             if org_ids[name] in vendors:
@@ -709,7 +724,9 @@ async def _seat_board(session: Any, organization_id: UUID, code: str, board_user
     session.add(bailey)
     await session.flush()
     today = date.today()
-    elected = date(today.year, 1, 15) if today >= date(today.year, 1, 15) else date(today.year - 1, 1, 15)
+    # Elected at an annual meeting at least two months back, so the board's
+    # recent meetings (the demo's, see _hold_meetings) fall within its terms.
+    elected = date(today.year, 1, 15) if today >= date(today.year, 3, 16) else date(today.year - 1, 1, 15)
     board = await bodies.create(
         session,
         organization_id,
@@ -755,6 +772,167 @@ async def _seat_board(session: Any, organization_id: UUID, code: str, board_user
         await seats.assign_office(
             session, organization_id, term, OfficeAssignInput(seat_id=term.id, title=title, starts_on=today)
         )
+
+
+async def _hold_meetings(
+    session: Any, organization_id: UUID, association_id: UUID, recorder: UUID, board: bool, spare: UUID | None
+) -> None:
+    """An upcoming annual meeting, noticed, with two owners' proxies (one
+    general, one directed; none for party `spare`, the demo homeowner, who
+    gives their own); with `board`, also the board's last two meetings:
+    the first's motion carried by a vote by name and its minutes approved at
+    the second, whose own minutes await the next meeting."""
+    from sqlalchemy import select, true
+
+    from domains.associations.models import Ownership, Unit
+    from domains.governance.models import (
+        GoverningBody,
+        GoverningBodyKind,
+        MeetingAgendaItem,
+        MeetingKind,
+        MeetingStatus,
+        ProxyKind,
+        VoteChoice,
+    )
+    from domains.governance.schemas import (
+        AgendaItemInput,
+        MeetingCheckInInput,
+        MeetingMotionMoveInput,
+        MeetingMotionVoteInput,
+        MeetingProxyGrantInput,
+        MeetingScheduleInput,
+        ProxyDirection,
+    )
+    from domains.governance.service import meetings, minutes, motions, proxies
+    from domains.governance.service import seats as seat_terms
+
+    today = date.today()
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+    def call(kind: MeetingKind, title: str, starts_at: datetime, agenda: list[AgendaItemInput], body: UUID | None = None) -> Any:
+        return MeetingScheduleInput(
+            association_id=association_id,
+            kind=kind,
+            body_id=body,
+            title=title,
+            starts_at=starts_at,
+            place="Clubhouse, community room",
+            video_link="https://meet.example.org/hestami-demo",
+            agenda=agenda,
+        )
+
+    owners = (
+        await session.execute(
+            select(Ownership.unit_id, Ownership.party_id)
+            .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
+            .where(
+                Unit.association_id == association_id,
+                Ownership.ends_on.is_(None),
+                Ownership.is_primary,
+                Ownership.party_id.is_distinct_from(spare),
+            )
+            .order_by(Unit.unit_sort)
+            .limit(12)
+        )
+    ).all()
+    annual_agenda = [
+        AgendaItemInput(title="Election of directors", requires_vote=True),
+        AgendaItemInput(title="Approval of next year's budget", requires_vote=True),
+        AgendaItemInput(title="Owners' forum"),
+    ]
+    annual = await meetings.schedule(
+        session,
+        organization_id,
+        call(
+            MeetingKind.ANNUAL_MEMBERSHIP,
+            f"{today.year} Annual Meeting of the Members",
+            at(today + timedelta(days=25), 18),
+            annual_agenda,
+        ),
+        recorder,
+    )
+    await meetings.send_notice(session, annual, recorder)
+    budget = (await meetings.rows_of(session, MeetingAgendaItem, annual.id, _Page(), "position"))[0][1]
+    general = MeetingProxyGrantInput(
+        meeting_id=annual.id,
+        unit_id=owners[-1][0],
+        grantor_party_id=owners[-1][1],
+        holder_party_id=owners[-2][1],
+        kind=ProxyKind.GENERAL,
+    )
+    directed = MeetingProxyGrantInput(
+        meeting_id=annual.id,
+        unit_id=owners[-3][0],
+        grantor_party_id=owners[-3][1],
+        holder_name="Jordan Rivera (neighbor)",
+        kind=ProxyKind.DIRECTED,
+        directions=[ProxyDirection(agenda_item_id=budget.id, choice=VoteChoice.YES)],
+    )
+    for grant in (general, directed):
+        await proxies.give(session, await proxies.build(session, annual, grant, recorder))
+    if not board:
+        return
+
+    body = await session.scalar(
+        select(GoverningBody).where(GoverningBody.association_id == association_id, GoverningBody.kind == GoverningBodyKind.BOARD)
+    )
+    terms = await seat_terms.current_seats_of(session, [body.id], true())
+    held: list[tuple[Any, Any]] = []
+    for days_ago, title in ((30, "Regular board meeting"), (6, "Regular board meeting")):
+        starts_at = at(today - timedelta(days=days_ago), 19)
+        agenda = [
+            AgendaItemInput(title="Approval of the previous meeting's minutes", requires_vote=True),
+            AgendaItemInput(title="Landscaping contract renewal", requires_vote=True),
+            AgendaItemInput(title="Treasurer's report"),
+        ]
+        meeting = await meetings.schedule(
+            session,
+            organization_id,
+            call(MeetingKind.BOARD_OPEN, title, starts_at, agenda, body.id),
+            recorder,
+            as_of=starts_at.date() - timedelta(days=10),
+        )
+        await meetings.send_notice(session, meeting, recorder, as_of=starts_at.date() - timedelta(days=7))
+        meetings.move(session, meeting, MeetingStatus.IN_SESSION, recorder)
+        meeting.opened_at = starts_at
+        for term in terms:
+            await meetings.check_in(session, meeting, MeetingCheckInInput(id=meeting.id, seat_id=term.id), recorder)
+        if held:
+            await minutes.approve(session, held[-1][1], held[-1][0], meeting, recorder)
+        else:
+            item = (await meetings.rows_of(session, MeetingAgendaItem, meeting.id, _Page(), "position"))[0][1]
+            move = MeetingMotionMoveInput(
+                meeting_id=meeting.id,
+                agenda_item_id=item.id,
+                text="Renew the landscaping contract with Evergreen Grounds for one year at $18,400.",
+                moved_by="Bailey Board",
+                seconded_by="the treasurer",
+            )
+            motion = await motions.move_motion(session, meeting, move)
+            for term, choice in zip(terms, (VoteChoice.YES, VoteChoice.YES, VoteChoice.NO), strict=False):
+                await motions.vote(
+                    session, meeting, motion, MeetingMotionVoteInput(id=motion.id, seat_id=term.id, choice=choice), recorder
+                )
+            await motions.close(session, motion, meeting, withdraw=False)
+        meetings.move(session, meeting, MeetingStatus.ADJOURNED, recorder)
+        meeting.adjourned_at = starts_at + timedelta(hours=1, minutes=30)
+        text = (
+            f"{title}, {starts_at.date():%B %d, %Y}. Called to order at 7:00 pm with {len(terms)} directors present (quorum). "
+            + ("The minutes of the previous meeting were approved. " if held else "")
+            + "The landscaping contract was renewed, 2 to 1. The treasurer reported the operating and reserve balances. "
+            "Adjourned at 8:30 pm."
+        )
+        held.append((meeting, await minutes.draft(session, meeting, text, recorder)))
+
+
+@dataclass
+class _Page:
+    """The first page of a meeting's rows, for the seed."""
+
+    first: int = 100
+    after: str | None = None
 
 
 async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:

@@ -146,6 +146,16 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     (the_board,) = [b for b in bodies if b["kind"] == "board"]
     officers = await _call(api, "office/v1/list", {"bodyId": the_board["id"], "currentOn": str(date.today())}, board)
     assert sorted(o["title"] for o in officers["nodes"]) == ["president", "secretary", "treasurer"]
+    # Meetings: the board's last two (the first's minutes approved at the second) and an annual meeting ahead.
+    held = (await _call(api, "meeting/v1/list", {"associationId": own["id"], "status": "adjourned"}, board))["nodes"]
+    assert [m["kind"] for m in held] == ["board_open", "board_open"]
+    first_minutes = (await _call(api, "meeting/v1/minutes", {"id": held[0]["id"]}, board))["nodes"]
+    assert [(m["version"], m["approvedAtMeetingId"]) for m in first_minutes] == [(1, held[1]["id"])]
+    [motion] = (await _call(api, "meeting/v1/motions", {"id": held[0]["id"]}, board))["nodes"]
+    assert (motion["status"], motion["votesFor"], motion["votesAgainst"]) == ("carried", "2.00000000", "1.00000000")
+    ahead = (await _call(api, "meeting/v1/list", {"associationId": own["id"], "upcoming": True}, board))["nodes"]
+    assert [(m["kind"], m["status"]) for m in ahead] == [("annual_membership", "noticed")]
+    assert len((await _call(api, "meeting/v1/proxies", {"id": ahead[0]["id"]}, board))["nodes"]) == 2
 
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)
@@ -158,6 +168,9 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         # Their own requests and their units' work orders, never all of the company's.
         visible = (await _call(api, "workOrder/v1/list", {"first": 100}, token))["nodes"]
         assert visible and len(visible) < len(orders), (login, visible)
+        # Their association's annual meeting ahead, noticed.
+        [annual] = (await _call(api, "meeting/v1/list", {"upcoming": True}, token))["nodes"]
+        assert (annual["kind"], annual["associationId"]) == ("annual_membership", theirs["id"])
 
     # A provider has no view of its customers' books yet: it finds its organization,
     # and that organization in the vendor lists of the management company and Maple Grove.

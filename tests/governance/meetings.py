@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from dbos import DBOS
+
 from tests.associations.community import Community
 from tests.helpers import Api
 
@@ -56,4 +58,15 @@ async def wait_status(api: Api, c: Community, meeting: str, status: str, timeout
         if m["status"] == status:
             return m
         assert asyncio.get_running_loop().time() < deadline, (status, m["status"])
+        await asyncio.sleep(0.05)
+
+
+async def settled(meeting: dict[str, Any], timeout: float = 30) -> None:
+    """Once the meeting's workflow has planned (its one read of the meeting) and
+    waits: a statement count taken after this is the request's alone."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not any(
+        s["function_name"].endswith("plan_meeting_step") for s in await DBOS.list_workflow_steps_async(meeting["workflowId"])
+    ):
+        assert asyncio.get_running_loop().time() < deadline, meeting["workflowId"]
         await asyncio.sleep(0.05)

@@ -7,6 +7,7 @@ import asyncio
 import time
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 from dbos import DBOS
@@ -88,7 +89,7 @@ async def test_the_2000th_check_in_costs_what_the_first_did(api, settings, state
         # Once open, the meeting's workflow reads it one last time and ends: not part of a check-in.
         await _workflow_ended(m["workflowId"])
 
-        async def arrive(i: int) -> tuple[int, float, dict]:
+        async def arrive(i: int) -> tuple[int, float, dict[str, Any]]:
             body = {"id": m["id"], "unitId": c.units[i], "partyId": c.parties[i]}
             statements.clear()
             started = time.perf_counter()

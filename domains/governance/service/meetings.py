@@ -190,15 +190,16 @@ async def _quorum_basis(
     return seats, Decimal(math.floor(seats * settings.board_quorum_share) + 1)
 
 
-async def schedule(session: AsyncSession, organization_id: UUID, data: Any, actor: UUID) -> Meeting:
-    """Call a meeting whose notice can still go out in time (NOTICE_PERIOD_TOO_SHORT otherwise, citing the rule)."""
+async def schedule(session: AsyncSession, organization_id: UUID, data: Any, actor: UUID, as_of: date | None = None) -> Meeting:
+    """Call a meeting whose notice can still go out in time (NOTICE_PERIOD_TOO_SHORT otherwise, citing the rule),
+    on `as_of` (today; the demo seed records meetings called in the past)."""
     association = await session.get(Association, data.association_id)
     assert association is not None, "the pipeline resolved the association"
     body = await _body_of(session, association, data.kind, data.body_id)
     starts_at = data.starts_at if data.starts_at.tzinfo else data.starts_at.replace(tzinfo=UTC)
     if data.place is None and data.video_link is None:
         raise InvalidReference("A meeting is held somewhere: give a `place`, a `videoLink` or both.", field=["place"])
-    now = today()
+    now = as_of or today()
     jurisdiction, effective = await jurisdiction_rules.effective(session, association, now)
     keys = {NOTICE_RULE[data.kind]} | ({NOTICE_MAX_RULE} if data.kind in MEMBERSHIP_KINDS else set())
     rules_used = jurisdiction_rules.snapshot(jurisdiction, now, [r for r in effective if r.key in keys])
@@ -372,12 +373,12 @@ async def _recipients(session: AsyncSession, meeting: Meeting) -> list[tuple[Par
     return [(r[0], r[1], r[2], r[3]) for r in (await session.execute(statement)).all()]
 
 
-async def send_notice(session: AsyncSession, meeting: Meeting, actor: UUID) -> list[MeetingNotice]:
+async def send_notice(session: AsyncSession, meeting: Meeting, actor: UUID, as_of: date | None = None) -> list[MeetingNotice]:
     """Record the notice sent to each recipient today (email where they
     consented to electronic delivery, else first-class mail) and move the
     meeting to noticed. Refused past the last day to send it
     (NOTICE_PERIOD_TOO_SHORT) or before the first (NOTICE_TOO_EARLY)."""
-    now = today()
+    now = as_of or today()
     rule = _rule(meeting, NOTICE_RULE[meeting.kind])
     if now > meeting.notice_by:
         raise NoticePeriodTooShort(
