@@ -50,6 +50,9 @@ class OfficeRelations:
     seat = to_one("The term of the holder.")
 
 
+# A meeting's agenda, transitions, motions and votes are seen wherever the
+# meeting is (Cerbos decided that on the meeting): these rows don't carry the
+# meeting's kind, which decides whether an owner may see it.
 @extend(MeetingRead)
 class MeetingRelations:
     association = to_one("The association.", kind="association")
@@ -59,7 +62,6 @@ class MeetingRelations:
         "meeting_id",
         "MeetingAgendaItemType",
         "The agenda, in order.",
-        kind="meeting",
         order_by=lambda: [MeetingAgendaItem.position],
     )
     transitions = to_many(
@@ -67,7 +69,6 @@ class MeetingRelations:
         "meeting_id",
         "MeetingTransitionType",
         "Its lifecycle so far, oldest first: who moved it (null: its workflow, on a deadline), when, from what, to what.",
-        kind="meeting",
         order_by=lambda: [MeetingTransition.created_at, MeetingTransition.id],
     )
     motions = to_many(
@@ -75,7 +76,6 @@ class MeetingRelations:
         "meeting_id",
         "MeetingMotionType",
         "The motions made, in the order moved.",
-        kind="meeting",
         order_by=lambda: [MeetingMotion.created_at, MeetingMotion.id],
     )
 
@@ -87,7 +87,6 @@ class MeetingMotionRelations:
         "motion_id",
         "MeetingVoteType",
         "The votes recorded, in the order cast (board meetings: each member's by name).",
-        kind="meeting",
         order_by=lambda: [MeetingVote.created_at, MeetingVote.id],
     )
 

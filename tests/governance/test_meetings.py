@@ -373,6 +373,11 @@ async def test_owners_see_their_meetings_and_proxies_and_give_their_own(api) -> 
     executive = await schedule(api, c, "board_executive", days=5)
     listed = await api.call("meeting/v1/list", {"associationId": c.association}, c.owner)
     assert [x["id"] for x in listed["nodes"]] == [annual["id"]]
+    # The agenda of a meeting they may see comes with it.
+    query = "query($a: ID!) { meetings(associationId: $a) { nodes { id agendaItems { title } motions { text } } } }"
+    body = await api.gql(query, {"a": c.association}, token=c.owner.token)
+    assert "errors" not in body, body
+    assert [(n["id"], len(n["agendaItems"])) for n in body["data"]["meetings"]["nodes"]] == [(annual["id"], 2)]
     assert (await api.call("meeting/v1/list", {}, c.nobody))["nodes"] == []
     assert (await error(api, "meeting/v1/get", {"id": executive["id"]}, c.owner))[:2] == (404, "NOT_FOUND")
     assert (await error(api, "meeting/v1/notices", {"id": annual["id"]}, c.owner))[:2] == (403, "FORBIDDEN")
