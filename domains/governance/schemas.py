@@ -280,21 +280,6 @@ class MeetingScheduleInput(ApiModel):
     )
     agenda: list[AgendaItemInput] = Field(min_length=1, max_length=50, description="The agenda, in order.")
 
-    model_config = {  # noqa: RUF012 - pydantic's own attribute
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "associationId": "asn_…",
-                    "kind": "annual_membership",
-                    "title": "2027 Annual Meeting of the Members",
-                    "startsAt": "2027-03-15T18:30:00-08:00",
-                    "place": "Clubhouse, 1 Maple Grove Ln",
-                    "agenda": [{"title": "Election of directors", "requiresVote": True}],
-                }
-            ]
-        }
-    }
-
 
 class MeetingIdInput(ApiModel):
     """Which meeting."""
