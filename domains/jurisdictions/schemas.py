@@ -19,7 +19,9 @@ _JURISDICTION = r"^(default|[A-Z]{2}-[A-Z0-9]{1,3})$"
 _KEY = "What the rule governs: hearing_notice_days, hearing_decision_delivery_days, fine_schedule_required, max_fine, "
 _KEY += "arc_decision_days, arc_deemed_approval, solar_arc_decision_days, notice_delivery_methods, appeal_required; "
 _KEY += "the compliance calendar's annual_meeting_required, budget_distribution_days, financial_review_revenue_threshold, "
-_KEY += "financial_review_due_days, reserve_study_inspection_days or fidelity_bond_required."
+_KEY += "financial_review_due_days, reserve_study_inspection_days or fidelity_bond_required; the meetings' "
+_KEY += "board_meeting_notice_days, executive_session_notice_days, membership_meeting_notice_days or "
+_KEY += "membership_meeting_notice_max_days."
 _AS_OF = "The day to resolve the rules for (default: today, UTC)."
 
 

@@ -15,7 +15,7 @@ from tests.associations.community import ASSOCIATION
 # The statutes seeded by migration 0010, and the compliance calendar's by 0016.
 DATA_FILES = [
     Path(__file__).parents[2] / "migrations" / "data" / name
-    for name in ("0010_jurisdiction_rules.json", "0016_compliance_rules.json")
+    for name in ("0010_jurisdiction_rules.json", "0016_compliance_rules.json", "0019_meeting_rules.json")
 ]
 
 
