@@ -109,16 +109,30 @@ async def test_the_calendar_generates_its_tasks_once_escalates_and_closes_with_e
     tasks = _by_requirement(run["created"])
     assert set(tasks) == {
         "annual_meeting",
+        "annual_meeting_notice",
         "budget_distribution",
         "financial_review",
         "reserve_study",
         "insurance_renewal",
         "fidelity_bond",
+        "tax_filing",
     }
     for t in run["created"]:
         assert today - timedelta(days=365) <= date.fromisoformat(t["dueOn"]) <= today + timedelta(days=365), t
     (review,) = tasks["financial_review"]
     assert review["dueOn"] == f"{today.year}-04-30" and "§5305" in review["citation"] and "80000.00" in review["finding"]
+    assert review["title"].startswith("Distribute the reviewed financial statement")
+    # Tax returns: the federal one everywhere, California's (Form 100/199) too, 105 days after each fiscal year closes.
+    returns = {(t["subject"], t["periodStart"]): t for t in tasks["tax_filing"]}
+    closed = date(last_year, 12, 31)
+    assert returns[("US", f"{last_year}-01-01")]["dueOn"] == str(closed + timedelta(days=105))
+    assert "§6072" in returns[("US", f"{last_year}-01-01")]["citation"]
+    assert "§18601" in returns[("US-CA", f"{last_year}-01-01")]["citation"]
+    assert {subject for subject, _ in returns} == {"US", "US-CA"}
+    # The annual meeting's notice (CA Corporations Code §7511: 10 days) before the meeting's month begins.
+    notices = {t["periodStart"]: t for t in tasks["annual_meeting_notice"]}
+    this_year = notices[f"{today.year}-{meeting_month:02d}-01"]
+    assert this_year["dueOn"] == str(date(today.year, meeting_month, 1) - timedelta(days=10)) and "§7511" in this_year["citation"]
     budgets = {t["periodStart"]: t["dueOn"] for t in tasks["budget_distribution"]}
     assert budgets[f"{today.year + 1}-01-01"] == str(date(today.year + 1, 1, 1) - timedelta(days=30))
     (study,) = tasks["reserve_study"]
