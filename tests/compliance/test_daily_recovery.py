@@ -33,6 +33,7 @@ from graph.telemetry import set_scope
 from tests import live
 from tests.accounting.books import open_books
 from tests.api.test_crash_recovery import _status, _until, _wf_done
+from tests.compliance.test_obligations import new_association
 from tests.receivables.books import raw
 
 pytestmark = pytest.mark.slow
@@ -57,22 +58,7 @@ def _start_run(workflow_id: str, scheduled_at: datetime, executor: str) -> live.
 
 async def test_the_daily_run_killed_half_way_and_recovered_creates_each_task_once(api, settings) -> None:
     b = await open_books(api)
-    second = (
-        await api.call(
-            "association/v1/create",
-            {
-                "code": "CRASH2",
-                "legalName": "Second HOA",
-                "kind": "hoa",
-                "status": "active",
-                "region": "CA",
-                "country": "US",
-                "fiscalYearStartMonth": 1,
-                "accountingBasis": "cash",
-            },
-            b.c.admin,
-        )
-    )["id"]
+    second, _ = await new_association(api, b.c.admin, "CA")
     today = datetime.now(UTC).date()
     month = (today.replace(day=1) - timedelta(days=1)).month
     for association in (b.c.association, second):

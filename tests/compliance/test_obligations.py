@@ -21,7 +21,7 @@ def _last_month() -> int:
     return (_today().replace(day=1) - timedelta(days=1)).month
 
 
-async def _association(api: Api, admin: Caller, region: str, code: str | None = None) -> tuple[str, dict[str, str]]:
+async def new_association(api: Api, admin: Caller, region: str, code: str | None = None) -> tuple[str, dict[str, str]]:
     """A new association of the admin's organization in `region`, fiscal year from January, with its chart of accounts."""
     body = {
         "code": code or f"A{uuid.uuid4().hex[:6].upper()}",
@@ -155,8 +155,8 @@ async def test_vendors_paid_without_a_w9_or_with_lapsing_insurance_get_tasks_clo
 async def test_a_florida_association_reports_by_revenue_and_gives_fourteen_days_notice(api) -> None:
     b = await open_books(api)
     admin, last_year = b.c.admin, _today().year - 1
-    reviewed, ids = await _association(api, admin, "FL")
-    cash, cash_ids = await _association(api, admin, "FL")
+    reviewed, ids = await new_association(api, admin, "FL")
+    cash, cash_ids = await new_association(api, admin, "FL")
     await _income(api, admin, reviewed, ids, "320000.00", f"{last_year}-06-01")
     await _income(api, admin, cash, cash_ids, "100000.00", f"{last_year}-06-01")
     month = _last_month()
@@ -185,7 +185,7 @@ async def test_a_florida_association_reports_by_revenue_and_gives_fourteen_days_
 async def test_a_texas_association_follows_property_code_209(api) -> None:
     b = await open_books(api)
     admin, last_year = b.c.admin, _today().year - 1
-    texas, ids = await _association(api, admin, "TX")
+    texas, ids = await new_association(api, admin, "TX")
     await _income(api, admin, texas, ids, "100000.00", f"{last_year}-06-01")
     month = _last_month()
     await api.call("complianceSettings/v1/set", {"associationId": texas, "annualMeetingMonth": month}, admin)
@@ -211,7 +211,7 @@ async def test_the_management_companys_overdue_list_costs_the_same_for_2_or_20_a
 
     async def add(n: int) -> None:
         for _ in range(n):
-            association, _ids = await _association(api, admin, "CA")
+            association, _ids = await new_association(api, admin, "CA")
             await api.call("complianceSettings/v1/set", {"associationId": association, "annualMeetingMonth": month}, admin)
             await _generate(api, admin, association)
 
