@@ -12,6 +12,8 @@ from dbos import DBOS
 
 from tests.accounting.books import Books, open_books
 from tests.helpers import Api
+from tests.reserves.test_reserves import component
+from tests.reserves.test_reserves import study as reserve_study
 
 
 def _error(r) -> tuple[int, str]:
@@ -176,6 +178,13 @@ async def test_the_calendar_generates_its_tasks_once_escalates_and_closes_with_e
     )
     assert meeting["id"] not in {t["id"] for t in overdue["nodes"]}
     assert all(t["status"] == "open" and t["dueOn"] < str(today) for t in overdue["nodes"])
+
+    # The reserve study task closes with the study itself: its public id, checked to be this association's.
+    await api.call("reserveComponent/v1/create", component(b, "Roof", "100000.00", 25, 5), b.c.admin)
+    prepared = await api.call("reserveStudy/v1/create", reserve_study(b), b.c.admin)
+    evidence = {"id": study["id"], "evidenceKind": "reserve_study", "evidenceReference": prepared["id"]}
+    closed = await api.call("complianceTask/v1/complete", evidence, b.c.admin)
+    assert (closed["status"], closed["evidenceKind"], closed["evidenceReference"]) == ("done", "reserve_study", prepared["id"])
 
 
 async def test_the_daily_schedule_generates_every_association_and_the_company_sees_all_overdue(api) -> None:

@@ -21,10 +21,10 @@ def _last_month() -> int:
     return (_today().replace(day=1) - timedelta(days=1)).month
 
 
-async def new_association(api: Api, admin: Caller, region: str, code: str | None = None) -> tuple[str, dict[str, str]]:
+async def new_association(api: Api, admin: Caller, region: str) -> tuple[str, dict[str, str]]:
     """A new association of the admin's organization in `region`, fiscal year from January, with its chart of accounts."""
     body = {
-        "code": code or f"A{uuid.uuid4().hex[:6].upper()}",
+        "code": f"A{uuid.uuid4().hex[:6].upper()}",
         "legalName": f"{region} Owners Association",
         "kind": "hoa",
         "status": "active",
