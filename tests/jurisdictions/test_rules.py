@@ -229,9 +229,11 @@ async def test_graphql_reads_and_writes_the_same_rules(api) -> None:
         "source": "STATUTE",
         "statute": {"effectiveOn": "2024-07-01"},
     }
-    assert {r["key"] for r in body["data"]["jurisdictionRules"]["rules"]} == {
-        r["key"] for r in seeded_rules() if r["jurisdiction"] == "US-FL"
-    } >= {"hearing_notice_days", "hearing_decision_delivery_days", "financial_statement_audited_threshold"}
+    assert (
+        {r["key"] for r in body["data"]["jurisdictionRules"]["rules"]}
+        == {r["key"] for r in seeded_rules() if r["jurisdiction"] == "US-FL"}
+        >= {"hearing_notice_days", "hearing_decision_delivery_days", "financial_statement_audited_threshold"}
+    )
     set_ = await api.gql(
         """mutation($id: ID!, $key: String!) {
              jurisdictionRuleOverrideSet(
