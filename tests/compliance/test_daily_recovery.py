@@ -92,9 +92,10 @@ async def test_the_daily_run_killed_half_way_and_recovered_creates_each_task_onc
         async def half_way() -> bool:
             return await tasks(first_id) > 0 and await lock_waits() > 0 and await tasks(blocked_id) == 0
 
-        await _until(
-            half_way, live.READY_TIMEOUT, f"the first association to commit and the second to block; log:\n{run.log()}", 0.2
-        )
+        try:
+            await _until(half_way, live.READY_TIMEOUT, "the first association to commit and the second to block", 0.2)
+        except AssertionError as timed_out:
+            raise AssertionError(f"{timed_out}; the run's log:\n{run.log()}") from None
         run.kill()
         await holding.rollback()
     finally:
@@ -122,21 +123,21 @@ async def test_the_daily_run_killed_half_way_and_recovered_creates_each_task_onc
 
     # Each obligation once; the first association's tasks were not made again; both
     # associations' calendars have the same obligations.
-    for association in (first_id, blocked_id):
+    for raw_id in (first_id, blocked_id):
         rows = await owner.fetch(
             "SELECT requirement::text AS r, subject, period_start, count(*) AS n FROM compliance_tasks "
             "WHERE association_id = $1 GROUP BY 1, 2, 3",
-            association,
+            raw_id,
         )
         assert rows and all(row["n"] == 1 for row in rows), rows
         events = await owner.fetchval(
-            "SELECT count(*) FROM compliance_task_events WHERE association_id = $1 AND event = 'created'", association
+            "SELECT count(*) FROM compliance_task_events WHERE association_id = $1 AND event = 'created'", raw_id
         )
         assert events == len(rows)
         audits = await owner.fetchval(
             "SELECT count(*) FROM audit_events WHERE operation = 'complianceCalendar/generate' "
             "AND summary::jsonb ->> 'associationId' = $1 AND summary::jsonb ->> 'day' = $2",
-            encode("asn", association),
+            encode("asn", raw_id),
             today.isoformat(),
         )
         assert audits == 1
