@@ -223,3 +223,33 @@ async def test_the_daily_schedule_generates_every_association_and_the_company_se
     assert {t["associationId"] for t in overdue["nodes"]} == {first.c.association, second_id}
     # A second run the same day changes nothing.
     assert await generate_compliance_calendar_workflow(datetime.combine(today, datetime.min.time(), UTC), None) == [0, 0]
+
+
+async def test_the_reserve_study_cadence_counts_from_the_studies_on_file(api) -> None:
+    """CA Civil Code §5550(a): an annual review of the study, and a visual inspection
+    at least every three years, counted from the latest study with a site visit (here
+    none: from the first study); a full study every ten years by default, here every
+    700 days as the governing documents say."""
+    b = await open_books(api)
+    today = datetime.now(UTC).date()
+    studied = today - timedelta(days=400)
+    await api.call("reserveComponent/v1/create", component(b, "Roof", "100000.00", 25, 5), b.c.admin)
+    await api.call(
+        "reserveStudy/v1/create", reserve_study(b, studyDate=str(studied), level="update_without_site_visit"), b.c.admin
+    )
+    override = {"id": b.c.association, "key": "reserve_study_full_days", "days": 700, "documentReference": "CC&Rs §9.4"}
+    await api.call("jurisdictionRuleOverride/v1/set", override, b.c.admin)
+
+    run = await api.call("complianceCalendar/v1/generate", {"associationId": b.c.association}, b.c.admin)
+    study = {t["subject"]: t for t in _by_requirement(run["created"])["reserve_study"]}
+    # The inspection falls due after the year ahead: not on the calendar yet.
+    assert set(study) == {"review", "full"}
+    assert (study["review"]["dueOn"], study["review"]["periodStart"]) == (str(studied + timedelta(days=365)), str(studied))
+    assert "§5550(a)" in study["review"]["citation"] and study["review"]["dueOn"] < str(today)
+    assert study["full"]["dueOn"] == str(studied + timedelta(days=700)) and study["full"]["assignedRole"] == "board_member"
+
+    # A study with a site visit today restarts the inspection's and the review's clocks, not the full study's.
+    await api.call("reserveStudy/v1/create", reserve_study(b, studyDate=str(today), level="update_with_site_visit"), b.c.admin)
+    again = await api.call("complianceCalendar/v1/generate", {"associationId": b.c.association}, b.c.admin)
+    renewed = {t["subject"]: t for t in _by_requirement(again["created"]).get("reserve_study", [])}
+    assert set(renewed) == {"review"} and renewed["review"]["dueOn"] == str(today + timedelta(days=365))

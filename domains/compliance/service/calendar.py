@@ -31,8 +31,12 @@ them stricter):
   date; the manager's. The subject is the vendor (and kind); the daily run
   closes such a task itself, its evidence the vendor's W-9 or the renewing
   certificate, once payables has them.
-- reserve_study: `reserve_study_inspection_days` after the latest reserve study
-  (at once when there is none); the board's.
+- reserve_study (at once when there is none; the board's): a visual inspection
+  `reserve_study_inspection_days` after the latest study with a site visit (a
+  full study or an update with one); a full study `reserve_study_full_days`
+  after the latest full one (ten years unless the governing documents say fewer)
+  (subject `full`); the board's review `reserve_study_review_days` after the
+  latest version (subject `review`, CA §5550(a): annually).
 - insurance_renewal: the settings' renewal date; the manager's.
 - fidelity_bond: when `fidelity_bond_required`, by the bond's expiry (or at once
   without one), with a finding when the coverage is below the reserves (the
@@ -53,7 +57,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, insert, literal_column, select, text, true, update
+from sqlalchemy import ColumnElement, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,7 +75,7 @@ from domains.compliance.models import (
 from domains.jurisdictions.schemas import EffectiveRule
 from domains.jurisdictions.service import rules
 from domains.payables.models import InsuranceCertificate, Invoice, InvoiceStatus, Vendor
-from domains.reserves.models import ReserveStudy
+from domains.reserves.models import ReserveStudy, StudyLevel
 from domains.reserves.service import studies
 from graph.db import new_id
 from graph.handlers import changes
@@ -273,31 +277,7 @@ async def obligations(session: AsyncSession, organization_id: UUID, association:
                 )
     found += _tax_filings(rule, association, current)
 
-    inspection = rule.get("reserve_study_inspection_days")
-    if inspection is not None and inspection.days is not None:
-        latest = await studies.latest(session, [association.id], true())
-        if latest:
-            last = latest[0].study_date
-            due = Due(
-                Requirement.RESERVE_STUDY,
-                last,
-                last + timedelta(days=inspection.days),
-                "board_member",
-                "Have the reserve study updated with a visual inspection",
-                inspection.citation,
-            )
-        else:
-            starts = date(today.year, 1, 1)
-            due = Due(
-                Requirement.RESERVE_STUDY,
-                starts,
-                starts,
-                "board_member",
-                "Have a reserve study prepared",
-                inspection.citation,
-                "No reserve study on file.",
-            )
-        found.append(due)
+    found += await _reserve_study_dues(session, rule, association, today)
 
     if settings is not None and settings.insurance_renews_on is not None:
         found.append(
@@ -336,6 +316,67 @@ async def obligations(session: AsyncSession, organization_id: UUID, association:
     low, high = today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=HORIZON_DAYS)
     # A vendor's missing W-9 or certificate is a condition of today, however long ago it began.
     return [d for d in found if low <= d.due_on <= high] + await _vendor_obligations(session, rule, association, today)
+
+
+# A study's cadence: (rule, subject, the levels of study that restart its clock, title).
+STUDY_CADENCE = (
+    (
+        "reserve_study_inspection_days",
+        "",
+        (StudyLevel.FULL, StudyLevel.UPDATE_WITH_SITE_VISIT),
+        "Have the reserve study updated with a visual inspection",
+    ),
+    ("reserve_study_full_days", "full", (StudyLevel.FULL,), "Have a full reserve study prepared"),
+    ("reserve_study_review_days", "review", tuple(StudyLevel), "Review the reserve study and adjust the funding"),
+)
+
+
+async def _reserve_study_dues(
+    session: AsyncSession, rule: dict[str, EffectiveRule], association: Association, today: date
+) -> list[Due]:
+    """The reserve study's cadence from the association's study versions: without
+    any, one at once; else each cadence rule's days after the latest study of a
+    level that restarts its clock (after the first study where none has)."""
+    inspection = rule.get("reserve_study_inspection_days")
+    if inspection is None or inspection.days is None:
+        return []
+    versions = (
+        await session.execute(
+            select(ReserveStudy.study_date, ReserveStudy.level).where(ReserveStudy.association_id == association.id)
+        )
+    ).all()
+    if not versions:
+        starts = date(today.year, 1, 1)
+        return [
+            Due(
+                Requirement.RESERVE_STUDY,
+                starts,
+                starts,
+                "board_member",
+                "Have a reserve study prepared",
+                inspection.citation,
+                "No reserve study on file.",
+            )
+        ]
+    first = min(on for on, _ in versions)
+    found: list[Due] = []
+    for key, subject, levels, title in STUDY_CADENCE:
+        cadence = rule.get(key)
+        if cadence is None or cadence.days is None:
+            continue
+        since = max((on for on, level in versions if level in levels), default=first)
+        found.append(
+            Due(
+                Requirement.RESERVE_STUDY,
+                since,
+                since + timedelta(days=cadence.days),
+                "board_member",
+                title,
+                cadence.citation,
+                subject=subject,
+            )
+        )
+    return found
 
 
 LEVELS = (
