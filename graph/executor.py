@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import OrderedDict
 from typing import Any
 
 from graphql.execution.values import get_argument_values
@@ -23,32 +22,13 @@ from graph.compiler import ROOT_ID, Builder, NotCompilable, Plan, compile_root
 from graph.errors import AppError
 from graph.gqltypes import to_plain
 from graph.graphql_fields import graphql_error
+from graph.lru import LRU
 from graph.operations import Operation, Scope
 from graph.pipeline import not_visible, validate_input
 
-
-class _Statements:
-    """Compiled statements by (operation, plan, Cerbos filters' keys), least recently
-    used dropped first: a repeated query skips building its SQL."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Any, Select[Any]] = OrderedDict()
-
-    def get(self, key: Any) -> Select[Any] | None:
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-        return found
-
-    def put(self, key: Any, statement: Select[Any]) -> Select[Any]:
-        self._items[key] = statement
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return statement
-
-
-STATEMENTS = _Statements(1024)
+# Compiled statements by (operation, plan, Cerbos filters' keys): a repeated query
+# skips building its SQL.
+STATEMENTS: LRU[Any, Select[Any]] = LRU(1024)
 
 
 def _operation(field_def: Any) -> Operation | None:

@@ -67,7 +67,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     read any, an owner or tenant theirs (and its master association), without the
     tax id; NOT_FOUND when the id names nothing visible."""
     assert ctx.principal is not None
-    return (await shown(ctx.platform.authorizer, ctx.principal, [ctx.target]))[0]
+    return (await shown(ctx.decisions, ctx.principal, [ctx.target]))[0]
 
 
 @operation(
@@ -87,6 +87,4 @@ async def list_associations(ctx: OperationContext, data: AssociationListInput) -
     assert ctx.principal is not None
     visible = await ctx.visible("association", "read", Association)
     rows = await associations.page(ctx.session, data, visible)
-    return as_connection(
-        AssociationConnection, await shown(ctx.platform.authorizer, ctx.principal, rows), associations.page_of(data)
-    )
+    return as_connection(AssociationConnection, await shown(ctx.decisions, ctx.principal, rows), associations.page_of(data))
