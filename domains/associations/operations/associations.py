@@ -15,6 +15,7 @@ from domains.associations.service import associations
 from domains.associations.service.access import shown
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.relations import Paged
 
 
 @operation(
@@ -77,6 +78,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     kind="association",
     action="list",
     mutates=False,
+    compiles=Paged(Association, None, "association", associations.filters, associations.page_of),
     graphql_name="associations",
     summary="List associations",
 )
