@@ -10,7 +10,7 @@ trigger), and nothing of an approved version changes (no UPDATE at all).
 The meeting notice periods are jurisdiction rules (migrations/data/0019_meeting_rules.json).
 
 Revision ID: 0019
-Revises: 0012b
+Revises: 0021
 """
 
 import json
@@ -25,7 +25,7 @@ from migrations.columns import association_fk, booked, created_at, in_organizati
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0019"
-down_revision = "0012b"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
