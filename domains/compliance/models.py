@@ -29,19 +29,28 @@ class Requirement(StrEnum):
     """An obligation on the calendar."""
 
     ANNUAL_MEETING = "annual_meeting"
+    """The annual meeting of the members."""
     BUDGET_DISTRIBUTION = "budget_distribution"
+    """Distributing the annual budget to the members."""
     FINANCIAL_REVIEW = "financial_review"
+    """The yearly review (or audit) of the financial statements."""
     RESERVE_STUDY = "reserve_study"
+    """The reserve study or its update."""
     INSURANCE_RENEWAL = "insurance_renewal"
+    """Renewing the association's insurance."""
     FIDELITY_BOND = "fidelity_bond"
+    """Fidelity bond coverage checked against the reserves and assessments."""
 
 
 class TaskStatus(StrEnum):
     """Open until done (with its evidence) or waived (with the reason)."""
 
     OPEN = "open"
+    """To do."""
     DONE = "done"
+    """Done, with its evidence."""
     WAIVED = "waived"
+    """Waived, with the reason."""
 
 
 class ComplianceSettings(Booked, Base):
