@@ -210,7 +210,8 @@ def _error_response(text: str, codes: tuple[str, ...]) -> dict[str, Any]:
 _DECIMAL_MARK = "x-hestami-decimal"
 _BOUNDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 # Constraint keys pydantic copies into the schema verbatim where it can't place
-# them (a constrained Optional[Annotated[...]]); no validator reads them.
+# them (a hand-written Optional with a constrained, validated type; graph/schemas.py
+# puts the derived ones inside the Optional); no JSON Schema validator reads them.
 _PYDANTIC_ONLY = {*_BOUNDS, "decimal_places", "max_digits"}
 
 
@@ -351,7 +352,6 @@ def build_openapi(settings: Settings) -> dict[str, Any]:
     schemas["ErrorDetails"] = ERROR_DETAILS
     schemas["ErrorCode"] = _error_code_schema()
     schemas["Decimal"] = DECIMAL
-    tags = sorted({o.resource for o in ops})
     return {
         "openapi": "3.1.0",
         "info": {
@@ -366,7 +366,6 @@ def build_openapi(settings: Settings) -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/", "description": "The server this document was fetched from."}],
-        "tags": [{"name": t, "description": f"Operations on {t}."} for t in tags],
         "security": [{"bearer": []}],
         "paths": {op.path: {"post": _path_item(op)} for op in ops},
         "components": {

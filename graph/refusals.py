@@ -47,8 +47,8 @@ CLIENT_ERRORS = (
     ErrorCode.RATE_LIMITED,
 )
 SERVER_ERRORS = (ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL_ERROR)
-# Answered by any operation that takes a bearer token: for the token, and for
-# what its holder's roles allow (every such operation is authorized by Cerbos).
+# Answered for a bearer token, and for what its holder's roles allow (Cerbos):
+# by every operation, as a public one checks a token too when one is sent.
 BEARER_ERRORS = (ErrorCode.UNAUTHENTICATED, ErrorCode.TOKEN_INVALID, ErrorCode.SESSION_REVOKED, ErrorCode.FORBIDDEN)
 # Answered by any operation that takes an Idempotency-Key, for the key.
 IDEMPOTENCY_ERRORS = (
@@ -91,9 +91,7 @@ def catalog() -> dict[str, Refusal]:
 
 def codes(op: Operation) -> set[str]:
     """The codes `op` can answer, those of every operation included."""
-    found: set[ErrorCode | str] = {*CLIENT_ERRORS, *SERVER_ERRORS}
-    if op.scope is not Scope.PUBLIC:
-        found.update(BEARER_ERRORS)
+    found: set[ErrorCode | str] = {*CLIENT_ERRORS, *SERVER_ERRORS, *BEARER_ERRORS}
     if op.scope is Scope.ORGANIZATION:
         found.add(ErrorCode.ORGANIZATION_NOT_SELECTED)
     if op.target is not None or op.nullable:
@@ -105,13 +103,45 @@ def codes(op: Operation) -> set[str]:
     return {str(c) for c in found} | _raised(op.handler)
 
 
-@cache
 def _raised(fn: Callable[..., Any]) -> frozenset[str]:
-    walker = _Walker()
-    walker.function(fn, None)
-    return frozenset(walker.codes)
+    return _codes_of(fn, None).codes
 
 
+@dataclass(frozen=True)
+class _Found:
+    codes: frozenset[str]
+    # False when the walk met a call back into a function still being walked
+    # (recursion): its codes are counted where that walk started, so this
+    # partial answer is not remembered for other callers.
+    complete: bool = True
+
+
+# Each function is walked once for all the operations that reach it.
+_WALKED: dict[tuple[Any, Any], _Found] = {}
+_WALKING: set[tuple[Any, Any]] = set()
+_NOTHING = _Found(frozenset())
+
+
+def _codes_of(fn: Any, owner: type | None) -> _Found:
+    fn = _unwrap(fn)
+    if not inspect.isfunction(fn) or not _is_project(fn):
+        return _NOTHING
+    key = (fn, owner)
+    if key in _WALKED:
+        return _WALKED[key]
+    if key in _WALKING:
+        return _Found(frozenset(), complete=False)
+    _WALKING.add(key)
+    try:
+        found = _walk(fn, owner)
+    finally:
+        _WALKING.discard(key)
+    if found.complete:
+        _WALKED[key] = found
+    return found
+
+
+@cache
 def _parse(fn: Any) -> ast.Module | None:
     try:
         source = textwrap.dedent(inspect.getsource(fn))
@@ -136,59 +166,62 @@ def _unwrap(obj: Any) -> Any:
     return inspect.unwrap(obj) if callable(obj) else obj
 
 
-class _Walker:
-    def __init__(self) -> None:
-        self.codes: set[str] = set()
-        self.seen: set[Any] = set()
+def _walk(fn: Any, owner: type | None) -> _Found:
+    tree = _parse(fn)
+    if tree is None:
+        return _NOTHING
+    scope = _Scope(fn, owner)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            scope.assign(node)
+    codes: set[str] = set()
+    complete = True
 
-    def function(self, fn: Any, owner: type | None) -> None:
-        fn = _unwrap(fn)
-        if not inspect.isfunction(fn) or fn in self.seen or not _is_project(fn):
-            return
-        self.seen.add(fn)
-        tree = _parse(fn)
-        if tree is None:
-            return
-        scope = _Scope(fn, owner)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign | ast.AnnAssign):
-                scope.assign(node)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                self.call(node, scope)
-            elif isinstance(node, ast.Raise) and node.exc is not None and not isinstance(node.exc, ast.Call):
-                self.error(scope.resolve(node.exc), None)
-            elif isinstance(node, ast.For | ast.AsyncFor):  # checks registered in a list: `for check in CHECKS`
-                items = scope.resolve(node.iter)
-                for item in items if isinstance(items, list | tuple) else ():
-                    self.function(item, None)
+    def follow(target: Any, target_owner: type | None) -> None:
+        nonlocal complete
+        found = _codes_of(target, target_owner)
+        codes.update(found.codes)
+        complete = complete and found.complete
 
-    def call(self, node: ast.Call, scope: _Scope) -> None:
-        if isinstance(node.func, ast.Subscript):  # a table of error classes: `_ERRORS[code](...)`
-            table = scope.resolve(node.func.value)
-            for value in table.values() if isinstance(table, dict) else ():
-                self.error(value, None)
-            return
-        target = scope.resolve(node.func)
-        if self.error(target, node):
-            return
-        if inspect.isclass(target) and _is_project(target):
-            self.function(vars(target).get("__init__"), target)
-        elif target is not None:
-            self.function(target, scope.owner_of(node.func))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Subscript):  # a table of error classes: `_ERRORS[code](...)`
+                table = scope.resolve(node.func.value)
+                for value in table.values() if isinstance(table, dict) else ():
+                    codes.update(_error_code(value, None))
+                continue
+            target = scope.resolve(node.func)
+            if _is_error(target):
+                codes.update(_error_code(target, node))
+            elif inspect.isclass(target) and _is_project(target):
+                follow(vars(target).get("__init__"), target)
+            elif target is not None:
+                follow(target, scope.owner_of(node.func))
+        elif isinstance(node, ast.Raise) and node.exc is not None and not isinstance(node.exc, ast.Call):
+            codes.update(_error_code(scope.resolve(node.exc), None))
+        elif isinstance(node, ast.For | ast.AsyncFor):  # checks registered in a list: `for check in CHECKS`
+            items = scope.resolve(node.iter)
+            for item in items if isinstance(items, list | tuple) else ():
+                follow(item, None)
+    return _Found(frozenset(codes), complete)
 
-    def error(self, target: Any, node: ast.Call | None) -> bool:
-        if not (inspect.isclass(target) and issubclass(target, AppError)):
-            return False
-        keywords = {k.arg: k.value for k in node.keywords} if node is not None else {}
-        code = keywords.get("code")
-        if code is None:
-            self.codes.add(str(target.code))
-        elif isinstance(code, ast.Constant):
-            self.codes.add(str(code.value))
-        elif isinstance(code, ast.Attribute) and code.attr in ErrorCode.__members__:
-            self.codes.add(code.attr)
-        return True
+
+def _is_error(target: Any) -> bool:
+    return inspect.isclass(target) and issubclass(target, AppError)
+
+
+def _error_code(target: Any, node: ast.Call | None) -> set[str]:
+    """The code an `AppError` class (called as `node`) carries: its own, or the `code=` given."""
+    if not _is_error(target):
+        return set()
+    code = next((k.value for k in node.keywords if k.arg == "code"), None) if node is not None else None
+    if code is None:
+        return {str(target.code)}
+    if isinstance(code, ast.Constant):
+        return {str(code.value)}
+    if isinstance(code, ast.Attribute) and code.attr in ErrorCode.__members__:
+        return {code.attr}
+    return set()
 
 
 class _Scope:
@@ -234,7 +267,7 @@ class _Scope:
             if base is None:
                 return None
             found = getattr(base, node.attr, None)
-            if found is None and inspect.isclass(base) and _is_project(base):
+            if found is None and isinstance(base, type) and _is_project(base):
                 # An instance attribute known by its annotation (a dataclass field).
                 found = _class_of(_hints(base).get(node.attr))
             return found
@@ -248,14 +281,21 @@ class _Scope:
         return None
 
 
+@cache
 def _hints(obj: Any) -> dict[str, Any]:
     """`obj`'s annotations as types, names imported only for type checkers included."""
     module = sys.modules.get(getattr(obj, "__module__", ""))
     if module is None or not (inspect.isclass(obj) or inspect.isfunction(obj)):
         return {}
     try:
-        return typing.get_type_hints(obj, globalns=vars(module) | _type_checking_names(module))
+        return typing.get_type_hints(obj, globalns=vars(module))
+    except NameError:
+        pass  # a name imported for type checkers only: look there (parsing the module costs more)
     except Exception:  # noqa: BLE001 (an annotation only a type checker can read)
+        return {}
+    try:
+        return typing.get_type_hints(obj, globalns=vars(module) | _type_checking_names(module))
+    except Exception:  # noqa: BLE001
         return {}
 
 
