@@ -41,7 +41,7 @@ from domains.organizations.service import settings as organization_settings
 from graph.context import RequestContext
 from graph.db import scoped_transaction
 from graph.errors import AppError, ErrorCode, Forbidden, NotFound, Unauthenticated, ValidationFailed, error_body
-from graph.http import authenticate, error_response, internal_error, rate_limit
+from graph.http import admit, error_response, internal_error
 from graph.operations import REGISTRY, Operation
 from graph.operations import Scope as OperationScope
 from graph.pipeline import run_found
@@ -372,10 +372,9 @@ class McpEndpoint:
         request = Request(scope, receive)
         trace_id = current_trace_id()
         try:
-            principal = await authenticate(platform, request)
-            if principal is None:
+            if "authorization" not in request.headers:
                 raise Unauthenticated("Use `Authorization: Bearer <access token or API key>`.", code=ErrorCode.UNAUTHENTICATED)
-            await rate_limit(platform, request, principal)
+            principal = await admit(platform, request)
         except AppError as err:
             await error_response(err, trace_id)(scope, receive, send)
             return

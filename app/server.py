@@ -24,11 +24,10 @@ from graph.context import RequestContext
 from graph.errors import AppError, ErrorCode, NotFound
 from graph.graphql_fields import graphql_error
 from graph.http import (
-    authenticate,
+    admit,
     error_response,
     internal_error,
     parse_json,
-    rate_limit,
     read_body,
     require_json,
 )
@@ -84,9 +83,7 @@ class GraphQLEndpoint:
                 body = await read_body(request, platform.settings.max_body_bytes)
             elif _is_mutation(request.query_params.get("query")):
                 raise AppError("Mutations need POST.", code=ErrorCode.METHOD_NOT_ALLOWED, status=405, headers={"Allow": "POST"})
-            principal = await authenticate(platform, request)
-            if request.method == "POST" or "query" in request.query_params:
-                await rate_limit(platform, request, principal)
+            principal = await admit(platform, request, charge=request.method == "POST" or "query" in request.query_params)
         except AppError as err:
             payload = {"errors": [graphql_error(err).formatted | {"extensions": {"code": str(err.code), "traceId": trace_id}}]}
             await JSONResponse(payload, status_code=err.status, headers=err.headers)(scope, receive, send)
@@ -113,8 +110,7 @@ class GraphQLEndpoint:
         platform: Platform = self.app.state.platform
         connection = HTTPConnection(scope)
         try:
-            principal = await authenticate(platform, connection)  # type: ignore[arg-type]
-            await rate_limit(platform, connection, principal)  # type: ignore[arg-type]
+            principal = await admit(platform, connection)  # type: ignore[arg-type]
         except AppError as err:
             await _refuse_websocket(scope, receive, send, err)
             return
@@ -139,8 +135,7 @@ async def rpc(request: Request) -> Response:
             # Any body must be JSON, declared length or not (chunked, HTTP/2).
             require_json(request)
         raw = parse_json(body)
-        principal = await authenticate(platform, request)
-        await rate_limit(platform, request, principal)
+        principal = await admit(platform, request)
         ctx = RequestContext(platform, principal, trace_id)
         outcome = await run_found(op, ctx, raw, request.headers.get("idempotency-key"))
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}

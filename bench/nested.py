@@ -77,7 +77,31 @@ query Nested($id: ID!, $first: Int!) {
 """
 
 
+ROWS = [
+    "api",
+    "naive",
+    "floor",
+    "api_su",
+    "floor_su",
+    "pg",
+    "api_resolvers",
+    "api_small",
+    "pg_small",
+    "api_dash",
+    "pg_dash",
+    "api_dash_resolvers",
+]
 SMALL = "query Small($id: ID!) { association(id: $id) { id code legalName } }"
+
+# A manager's dashboard: every association of the management company, each with its
+# active units (what exists to count per association; delinquency and work-order
+# totals are not association fields yet).
+DASHBOARD = """
+{ associations(first: 40) { nodes {
+  id code legalName status
+  units(first: 100, status: ACTIVE) { pageInfo { hasNextPage } nodes { id unitNumber } }
+} } }
+"""
 
 # The same logical queries in PostGraphile's schema (names from the composite foreign
 # keys; "current" as the connection-filter plugin expresses it; the same orders).
@@ -106,6 +130,13 @@ query Nested($id: UUID!, $first: Int!, $today: Date!) {
 }
 """
 PG_SMALL = "query Small($id: UUID!) { associationById(id: $id) { id code legalName } }"
+PG_DASHBOARD = """
+{ allAssociations(first: 40, orderBy: [CODE_ASC, ID_ASC]) { nodes {
+  id code legalName status
+  unitsByOrganizationIdAndAssociationId(first: 100, orderBy: [UNIT_SORT_ASC, ID_ASC], condition: {status: ACTIVE}) {
+    pageInfo { hasNextPage } nodes { id unitNumber } }
+} } }
+"""
 
 
 # --------------------------------------------------------------------------------------
@@ -340,7 +371,7 @@ class Bench:
             headers=self.headers,
         )
         body = r.json()
-        if r.status_code != 200 or body.get("errors") or not (body.get("data") or {}).get("association"):
+        if r.status_code != 200 or body.get("errors") or not any((body.get("data") or {}).values()):
             raise RuntimeError(f"{path}: {r.status_code} {str(body)[:600]}")
         return body, len(r.content)
 
@@ -394,7 +425,7 @@ class PostGraphile:
         variables = {"id": association, "first": self.first, "today": datetime.now(UTC).date().isoformat()}
         r = await self.client.post(self.endpoint, json={"query": query, "variables": variables})
         body = r.json()
-        if r.status_code != 200 or body.get("errors") or not (body.get("data") or {}).get("associationById"):
+        if r.status_code != 200 or body.get("errors") or not any((body.get("data") or {}).values()):
             raise RuntimeError(f"PostGraphile: {r.status_code} {str(body)[:600]}")
         return body, len(r.content)
 
@@ -429,6 +460,25 @@ def as_api(pg: dict[str, Any]) -> dict[str, Any]:
             out["contactPoints"] = p["contactPointsByOrganizationIdAndPartyId"]["nodes"]
         return out
 
+    if "allAssociations" in pg:
+        return {
+            "associations": {
+                "nodes": [
+                    {
+                        **{k: a[k] for k in ("code", "legalName", "status")},
+                        "id": encode(prefix["associations"], UUID(a["id"])),
+                        "units": {
+                            "pageInfo": a["unitsByOrganizationIdAndAssociationId"]["pageInfo"],
+                            "nodes": [
+                                {"id": encode(prefix["units"], UUID(u["id"])), "unitNumber": u["unitNumber"]}
+                                for u in a["unitsByOrganizationIdAndAssociationId"]["nodes"]
+                            ],
+                        },
+                    }
+                    for a in pg["allAssociations"]["nodes"]
+                ]
+            }
+        }
     a = pg["associationById"]
     out: dict[str, Any] = {"id": encode(prefix["associations"], UUID(a["id"])), "code": a["code"], "legalName": a["legalName"]}
     if "unitsByOrganizationIdAndAssociationId" in a:
@@ -568,6 +618,8 @@ def render(
     pair("API / floor", "api", "floor")
     pair("API / PostGraphile", "api", "pg")
     pair("API / PostGraphile, small query", "api_small", "pg_small")
+    pair("API / PostGraphile, dashboard", "api_dash", "pg_dash")
+    pair("dashboard, compiled / resolvers", "api_dash", "api_dash_resolvers")
     pair("API compiled / API resolvers", "api", "api_resolvers")
     pair("naive / API", "naive", "api")
     pair("naive / floor", "naive", "floor")
@@ -576,7 +628,11 @@ def render(
     out.append("")
     # Server CPU: this process runs the API and the client; with PostGraphile it runs
     # only the client, so the API's server share is its CPU less the client's there.
-    for api_row, pg_row, what in (("api", "pg", "nested"), ("api_small", "pg_small", "small")):
+    for api_row, pg_row, what in (
+        ("api", "pg", "nested"),
+        ("api_small", "pg_small", "small"),
+        ("api_dash", "pg_dash", "dashboard"),
+    ):
         if api_row in results and pg_row in results:
             client = results[pg_row].cpu_ms
             ours = results[api_row].cpu_ms - client
@@ -739,6 +795,10 @@ async def main(args: argparse.Namespace) -> int:
                 small, sizes["api_small"] = await b.fetch("/graphql", aid, query=SMALL)
                 pg_small, sizes["pg_small"] = await pg.fetch(str(_uuid_of(aid)), PG_SMALL)
                 diff = diff or _first_difference(small["data"], as_api(pg_small["data"]))
+                dashboard, sizes["api_dash"] = await b.fetch("/graphql", aid, query=DASHBOARD)
+                pg_dashboard, sizes["pg_dash"] = await pg.fetch(str(_uuid_of(aid)), PG_DASHBOARD)
+                diff = diff or _first_difference(dashboard["data"], as_api(pg_dashboard["data"]))
+                sizes["api_dash_resolvers"] = sizes["api_dash"]
                 if diff:
                     raise SystemExit(f"PostGraphile differs from the API for {aid}: {diff}")
             edges = reference["data"]["association"]["units"]["edges"]
@@ -779,6 +839,9 @@ async def main(args: argparse.Namespace) -> int:
                 ("pg", "(6) PostGraphile 4 (Node), same query", pg.op()),
                 ("api_small", "(8) API: small query", b.op("/graphql", SMALL)),
                 ("pg_small", "(9) PostGraphile 4: small query", pg.op(PG_SMALL)),
+                ("api_dash", "(10) API: dashboard (associations list)", b.op("/graphql", DASHBOARD)),
+                ("pg_dash", "(11) PostGraphile 4: dashboard", pg.op(PG_DASHBOARD)),
+                ("api_dash_resolvers", "(12) API: dashboard, resolvers", b.op("/graphql", DASHBOARD)),
                 ("floor", "(3) floor: asyncpg + json, no GraphQL", b.op("/bench/floor")),
                 ("api_su", "(4) API, superuser connection (no RLS)", b.op("/graphql")),
                 ("floor_su", "(5) floor, superuser connection (no RLS)", b.op("/bench/floor-su")),
@@ -793,7 +856,7 @@ async def main(args: argparse.Namespace) -> int:
                 gc.collect()
                 if name == "api_su":
                     platform.sessions = su_sessions
-                platform.settings.compiled_reads = name != "api_resolvers"
+                platform.settings.compiled_reads = not name.endswith("resolvers")
                 try:
                     results[name] = await measure(
                         name, label, op, args, sql, cerbos, [floor, floor_su], gct, pg if name.startswith("pg") else None
@@ -803,7 +866,7 @@ async def main(args: argparse.Namespace) -> int:
                     platform.settings.compiled_reads = True
                 results[name].bytes = sizes.get(name, 0)
                 results[name].extra["gc_objects_after"] = len(gc.get_objects())
-            order = ["api", "naive", "floor", "api_su", "floor_su", "pg", "api_resolvers", "api_small", "pg_small"]
+            order = [*ROWS]
             results = {k: results[k] for k in order if k in results}
 
             table = render(results, args, scaling, report.rows) + "\n" + gc_note
@@ -881,7 +944,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--only",
         nargs="*",
-        choices=["api", "naive", "floor", "api_su", "floor_su", "pg", "api_resolvers", "api_small", "pg_small"],
+        choices=ROWS,
         help="scenarios to measure",
     )
     p.add_argument(

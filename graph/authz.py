@@ -16,9 +16,9 @@ an attribute with `null`: the plan translator turns `x == null` into
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,9 +40,11 @@ from sqlalchemy import ColumnElement, Uuid, false, true
 
 from graph.auth.principal import RELATIONS, Principal
 from graph.errors import Forbidden, ServiceUnavailable
+from graph.lru import LRU
 
 __all__ = [
     "Authorizer",
+    "Decisions",
     "ResourceRef",
     "plan_filter",
     "principal_to_cerbos",
@@ -142,7 +144,7 @@ class Authorizer:
         # the PDP reloads them, and the principal's roles and relations are part of
         # the key, so a changed membership is a new key.
         self._plan_ttl = plan_cache_seconds
-        self._plans: OrderedDict[tuple[bytes, str, str], tuple[float, response_pb2.PlanResourcesResponse]] = OrderedDict()
+        self._plans: LRU[tuple[bytes, str, str], tuple[float, response_pb2.PlanResourcesResponse]] = LRU(PLAN_CACHE_SIZE)
 
     async def start(self) -> None:
         if self._client is not None:
@@ -250,9 +252,8 @@ class Authorizer:
         return decisions
 
     async def require(self, principal: Principal, kind: str, action: str, resource: ResourceRef) -> None:
-        decisions = await self.check(principal, kind, [resource], {action})
-        if not decisions[resource.id][action]:
-            raise Forbidden(f"Not allowed to {action} this {kind.replace('_', ' ')}")
+        if not (await self.check(principal, kind, [resource], {action}))[resource.id][action]:
+            raise not_allowed(kind, action)
 
     async def plan(self, principal: Principal, kind: str, action: str) -> response_pb2.PlanResourcesResponse:
         return (await self.plan_keyed(principal, kind, action))[1]
@@ -266,7 +267,6 @@ class Authorizer:
         key = (sent.SerializeToString(deterministic=True), kind, action)
         cached = self._plans.get(key)
         if cached is not None and cached[0] > time.monotonic():
-            self._plans.move_to_end(key)
             return key, cached[1]
         resource = engine_pb2.PlanResourcesInput.Resource(kind=kind, policy_version=POLICY_VERSION)
         with self._span("cerbos.plan", principal, kind, [action], 0):
@@ -278,9 +278,7 @@ class Authorizer:
                 [e.message for e in response.validation_errors],
             )
         elif self._plan_ttl > 0:
-            self._plans[key] = (time.monotonic() + self._plan_ttl, response)
-            if len(self._plans) > PLAN_CACHE_SIZE:
-                self._plans.popitem(last=False)
+            self._plans.put(key, (time.monotonic() + self._plan_ttl, response))
         return key, response
 
     @contextmanager
@@ -364,14 +362,20 @@ def plan_filter(
     return clause
 
 
-class ListFilters:
-    """WHERE clauses admitting exactly the rows Cerbos would allow (PlanResources),
-    so pagination counts are right: one plan per kind and action per request,
-    however many lists and nested levels ask for it. RLS still applies underneath."""
+class Decisions:
+    """One request's Cerbos answers, each asked for once however many fields need it.
+
+    List filters: WHERE clauses admitting exactly the rows Cerbos would allow
+    (PlanResources), so pagination counts are right: one plan per kind and action
+    per request, however many lists and nested levels ask for it. RLS still
+    applies underneath. Checks: a CheckResources decision for the same principal,
+    resource (id and attributes) and action is reused, e.g. by sibling root
+    fields reading the same row."""
 
     def __init__(self, authorizer: Authorizer) -> None:
         self._authorizer = authorizer
         self._plans: dict[tuple[str, str], asyncio.Future[Any]] = {}
+        self._checks: dict[tuple[bytes, str, str, str, str], asyncio.Future[bool]] = {}
 
     async def where(self, principal: Principal, kind: str, action: str, model: Any) -> ColumnElement[bool]:
         return (await self.where_keyed(principal, kind, action, model))[0]
@@ -389,8 +393,51 @@ class ListFilters:
             raise
         return _filter(plan_key, plan, model), plan_key
 
+    async def check(
+        self,
+        principal: Principal,
+        kind: str,
+        resources: Sequence[ResourceRef],
+        actions: set[str] | frozenset[str],
+    ) -> dict[str, dict[str, bool]]:
+        """`Authorizer.check`, asking the PDP only about the pairs of resource and
+        action this request has not asked about yet (or is asking about now)."""
+        # Roles can change within a request (a mutation scoping to the organization it
+        # created), so the principal as sent is part of the key.
+        sent = principal_to_cerbos(principal).SerializeToString(deterministic=True)
+        keys = {r.id: (sent, kind, r.id, _attrs_key(r.attrs)) for r in resources}
+        asked = [r for r in resources if any((*keys[r.id], a) not in self._checks for a in actions)]
+        loop = asyncio.get_running_loop()
+        mine = {(*keys[r.id], a): loop.create_future() for r in asked for a in actions if (*keys[r.id], a) not in self._checks}
+        self._checks.update(mine)
+        if asked:
+            try:
+                got = await self._authorizer.check(principal, kind, asked, actions)
+            except BaseException as exc:
+                for k, future in mine.items():
+                    del self._checks[k]
+                    future.set_exception(exc)
+                    # Waiters re-raise it; a future no one awaited must not warn.
+                    future.exception()
+                raise
+            for k, future in mine.items():
+                future.set_result(got[k[2]][k[4]])
+        return {r.id: {a: await asyncio.shield(self._checks[(*keys[r.id], a)]) for a in actions} for r in resources}
 
-_FILTERS: dict[tuple[Any, Any], ColumnElement[bool]] = {}
+    async def require(self, principal: Principal, kind: str, action: str, resource: ResourceRef) -> None:
+        if not (await self.check(principal, kind, [resource], {action}))[resource.id][action]:
+            raise not_allowed(kind, action)
+
+
+def not_allowed(kind: str, action: str) -> Forbidden:
+    return Forbidden(f"Not allowed to {action} this {kind.replace('_', ' ')}")
+
+
+def _attrs_key(attrs: Mapping[str, Any]) -> str:
+    return json.dumps(_jsonable(attrs), sort_keys=True, default=str)
+
+
+_FILTERS: LRU[tuple[Any, Any], ColumnElement[bool]] = LRU(PLAN_CACHE_SIZE)
 
 
 def _filter(plan_key: Any, plan: response_pb2.PlanResourcesResponse, model: Any) -> ColumnElement[bool]:
@@ -399,7 +446,5 @@ def _filter(plan_key: Any, plan: response_pb2.PlanResourcesResponse, model: Any)
     while the PDP runs, so equal keys mean equal plans."""
     clause = _FILTERS.get((plan_key, model))
     if clause is None:
-        if len(_FILTERS) >= PLAN_CACHE_SIZE:
-            _FILTERS.clear()
-        clause = _FILTERS[(plan_key, model)] = plan_filter(plan, model, resource_columns(model))
+        clause = _FILTERS.put((plan_key, model), plan_filter(plan, model, resource_columns(model)))
     return clause

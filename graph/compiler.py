@@ -131,7 +131,7 @@ class Page_:
     page: Page
     after: list[Any] | None
     data: Any
-    entries: list[tuple[str, Any]]  # the connection's own selection
+    entries: list[tuple[str, Typename | Nodes | Edges | PageInfo]]  # the connection's own selection
 
 
 @dataclass
@@ -140,12 +140,48 @@ class ObjectPlan:
     entries: list[tuple[str, Any]] = field(default_factory=list)
 
 
+# A connection's parts: its `nodes`, its `edges` (each a cursor and a node), its `pageInfo`.
+
+
+@dataclass
+class Nodes:
+    item: ObjectPlan
+
+
+@dataclass(frozen=True)
+class Cursor:
+    pass
+
+
+@dataclass
+class Edges:
+    entries: list[tuple[str, Typename | Cursor | ObjectPlan]]  # an ObjectPlan is the edge's node
+
+
+@dataclass(frozen=True)
+class HasNextPage:
+    pass
+
+
+@dataclass(frozen=True)
+class EndCursor:
+    pass
+
+
+@dataclass
+class PageInfo:
+    entries: list[tuple[str, Typename | HasNextPage | EndCursor]]
+
+
+_PAGE_INFO: dict[str, HasNextPage | EndCursor] = {"hasNextPage": HasNextPage(), "endCursor": EndCursor()}
+
+
 @dataclass
 class Plan:
-    """A root field's plan, its cache key and the (kind, model) pairs whose Cerbos
-    filters it needs."""
+    """A root field's plan (a row, or a page of rows), its cache key and the (kind,
+    model) pairs whose Cerbos filters it needs."""
 
-    root: ObjectPlan
+    root: ObjectPlan | Page_
     kinds: set[tuple[str, Any]]
     key: tuple[Any, ...]
 
@@ -229,46 +265,55 @@ class Planner:
                 self.kinds.add((spec.kind, spec.model))
             return Relation(spec, self.object(target, details))
         if isinstance(spec, Paged):
-            return self._page(spec, field_def, target, details, resolver)
+            return self.page(spec, self.arguments(field_def, details, resolver.__hestami_arguments__), target, details)
         raise NotCompilable(f"{field_def} has a hand-written resolver")
 
-    def _page(self, spec: Paged, field_def: Any, connection: Any, details: Any, resolver: Any) -> Page_:
-        node = details[0].node
+    def arguments(self, field_def: Any, details: Any, model: type[BaseModel]) -> Any:
+        """The field's arguments as `model`, validated as its resolver would."""
         try:
-            raw = get_argument_values(field_def, node, self.executor.variable_values, details[0].fragment_variable_values)
-            data = validate_input(resolver.__hestami_arguments__, {k: to_plain(v) for k, v in raw.items()})
+            raw = get_argument_values(
+                field_def, details[0].node, self.executor.variable_values, details[0].fragment_variable_values
+            )
+            return validate_input(model, {k: to_plain(v) for k, v in raw.items()})
+        except AppError as err:  # the resolver path reports it, at the same path
+            raise NotCompilable(str(err)) from None
+
+    def page(self, spec: Paged, data: Any, connection: Any, details: Any) -> Page_:
+        try:
             page = spec.page(data)
             model = spec.model
             after = decode_cursor(page.after, [getattr(model, page.sort), model.id]) if page.after else None
         except AppError as err:  # the resolver path reports it, at the same path
             raise NotCompilable(str(err)) from None
         self.kinds.add((spec.kind, model))
-        entries: list[tuple[str, Any]] = []
+        entries: list[tuple[str, Typename | Nodes | Edges | PageInfo]] = []
         for response_name, field_details, name in self._fields(connection, details):
+            part_type, _ = _unwrap(connection.fields[name].type) if name != "__typename" else (connection, False)
             if name == "__typename":
                 entries.append((response_name, Typename(connection.name)))
             elif name == "nodes":
-                item, _ = _unwrap(connection.fields[name].type)
-                entries.append((response_name, ("nodes", self.object(item, field_details))))
+                entries.append((response_name, Nodes(self.object(part_type, field_details))))
             elif name == "edges":
-                edge, _ = _unwrap(connection.fields[name].type)
-                edge_entries: list[tuple[str, Any]] = []
-                for edge_response, edge_details, edge_name in self._fields(edge, field_details):  # type: ignore[arg-type]
+                edges: list[tuple[str, Typename | Cursor | ObjectPlan]] = []
+                for edge_response, edge_details, edge_name in self._fields(part_type, field_details):  # type: ignore[arg-type]
                     if edge_name == "__typename":
-                        edge_entries.append((edge_response, Typename(edge.name)))  # type: ignore[union-attr]
+                        edges.append((edge_response, Typename(part_type.name)))  # type: ignore[union-attr]
                     elif edge_name == "cursor":
-                        edge_entries.append((edge_response, ("cursor",)))
+                        edges.append((edge_response, Cursor()))
                     else:
-                        item, _ = _unwrap(edge.fields[edge_name].type)  # type: ignore[union-attr]
-                        edge_entries.append((edge_response, ("node", self.object(item, edge_details))))
-                entries.append((response_name, ("edges", edge_entries)))
+                        item, _ = _unwrap(part_type.fields[edge_name].type)  # type: ignore[union-attr]
+                        edges.append((edge_response, self.object(item, edge_details)))
+                entries.append((response_name, Edges(edges)))
             elif name == "pageInfo":
-                info_type, _ = _unwrap(connection.fields[name].type)
-                info_entries = [
-                    (r, Typename(info_type.name) if n == "__typename" else (n,))  # type: ignore[union-attr]
-                    for r, _d, n in self._fields(info_type, field_details)  # type: ignore[arg-type]
-                ]
-                entries.append((response_name, ("pageInfo", info_entries)))
+                info: list[tuple[str, Typename | HasNextPage | EndCursor]] = []
+                for info_response, _d, info_name in self._fields(part_type, field_details):  # type: ignore[arg-type]
+                    if info_name == "__typename":
+                        info.append((info_response, Typename(part_type.name)))  # type: ignore[union-attr]
+                    elif info_name in _PAGE_INFO:
+                        info.append((info_response, _PAGE_INFO[info_name]))
+                    else:
+                        raise NotCompilable(f"PageInfo.{info_name}")
+                entries.append((response_name, PageInfo(info)))
             else:
                 raise NotCompilable(f"{connection}.{name}")
         return Page_(spec, page, after, data, entries)
@@ -322,100 +367,84 @@ class Builder:
         items = func.json_agg(aggregate_order_by(self.object(entry.target, target), *order))
         return select(func.coalesce(items, literal_column("'[]'::json"))).where(*where).scalar_subquery()
 
-    def _page(self, entry: Page_, row: FromClause) -> Any:
+    def _page(self, entry: Page_, row: FromClause | None) -> Any:
+        """The connection's JSON, of the rows under `row` (all rows at the root)."""
         spec, page = entry.spec, entry.page
-        table = spec.model.__table__
-        target = table.alias()
+        target = spec.model.__table__.alias()
         adapt = _adapter(target)
         visible = self.filters[(spec.kind, spec.model)]
-        where = [target.c[spec.key] == row.c.id, *(adapt(c) for c in spec.filters(entry.data, visible))]
+        where = [adapt(c) for c in spec.filters(entry.data, visible)]
+        if row is not None:
+            assert spec.key is not None, "a nested page names its parent's key"
+            where.append(target.c[spec.key] == row.c.id)
         sort, key = target.c[getattr(spec.model, page.sort).key], target.c.id
         if entry.after is not None:
             seen = tuple_(*entry.after)
             where.append(tuple_(sort, key) < seen if page.descending else tuple_(sort, key) > seen)
         order = [sort.desc(), key.desc()] if page.descending else [sort.asc(), key.asc()]
-        rows = (
+        numbered = (
             select(target, func.row_number().over(order_by=order).label("hestami_position"))
             .where(*where)
             .order_by(*order)
             .limit(page.first + 1)
-            .correlate(row)
-            .lateral()
         )
+        rows = numbered.correlate(row).lateral() if row is not None else numbered.subquery()
         position = rows.c.hestami_position
         kept = position <= page.first
-        sort_value = rows.c[sort.key]
-        cursor = _cursor(_cursor_text(sort_value), cast(rows.c.id, Text))
+        cursor = _cursor(_cursor_text(rows.c[sort.key]), cast(rows.c.id, Text))
         values: list[Any] = []
-        for response_name, what in entry.entries:
-            values.append(_sql_text(response_name))
-            if isinstance(what, Typename):
-                values.append(_sql_text(what.name))
-            elif what[0] == "nodes":
-                values.append(_agg(self.object(what[1], rows), position, kept))
-            elif what[0] == "edges":
-                parts: list[Any] = []
-                for edge_response, edge_what in what[1]:
-                    parts.append(_sql_text(edge_response))
-                    if isinstance(edge_what, Typename):
-                        parts.append(_sql_text(edge_what.name))
-                    elif edge_what[0] == "cursor":
-                        parts.append(cursor)
-                    else:
-                        parts.append(self.object(edge_what[1], rows))
-                values.append(_agg(func.json_build_object(*parts), position, kept))
-            else:  # pageInfo
-                parts = []
-                for info_response, info_what in what[1]:
-                    parts.append(_sql_text(info_response))
-                    if isinstance(info_what, Typename):
-                        parts.append(_sql_text(info_what.name))
-                    elif info_what[0] == "hasNextPage":
-                        parts.append(func.count() > page.first)
-                    else:
-                        last = func.array_agg(aggregate_order_by(cursor, position.desc())).filter(kept)
-                        parts.append(last[1])
-                values.append(func.json_build_object(*parts))
+        for response_name, part in entry.entries:
+            values += [_sql_text(response_name), self._page_part(part, rows, position, kept, cursor, page)]
         # One group even over no rows, and even when nothing selected aggregates.
         return select(func.json_build_object(*values)).select_from(rows).group_by(text("()")).scalar_subquery()
 
-    def root(self, plan: ObjectPlan, kind: str) -> Select[Any]:
-        """The statement for the row whose id is bound as `ROOT_ID`."""
+    def _page_part(self, part: Any, rows: FromClause, position: Any, kept: Any, cursor: Any, page: Page) -> Any:
+        if isinstance(part, Typename):
+            return _sql_text(part.name)
+        if isinstance(part, Cursor):
+            return cursor
+        if isinstance(part, ObjectPlan):  # an edge's node
+            return self.object(part, rows)
+        if isinstance(part, HasNextPage):
+            return func.count() > page.first
+        if isinstance(part, EndCursor):
+            return func.array_agg(aggregate_order_by(cursor, position.desc())).filter(kept)[1]
+        if isinstance(part, Nodes):
+            return _agg(self.object(part.item, rows), position, kept)
+        children = [(name, self._page_part(child, rows, position, kept, cursor, page)) for name, child in part.entries]
+        built = func.json_build_object(*(x for name, value in children for x in (_sql_text(name), value)))
+        return _agg(built, position, kept) if isinstance(part, Edges) else built
+
+    def root(self, plan: ObjectPlan | Page_, kind: str) -> Select[Any]:
+        """The statement for the row whose id is bound as `ROOT_ID`, or for a page of rows."""
+        if isinstance(plan, Page_):
+            return select(cast(self._page(plan, None), Text))
         target = plan.orm.__table__.alias()
         where = [target.c.id == bindparam(ROOT_ID, type_=target.c.id.type), *self._visible(kind, plan.orm, target)]
         return select(cast(self.object(plan, target), Text)).where(*where)
 
 
-def plan_key(plan: ObjectPlan) -> tuple[Any, ...]:
+def plan_key(plan: Any) -> Any:
     """What decides a plan's SQL, hashable: the statement is cached on it (with the
     Cerbos filters' keys), so a repeated query skips building SQL altogether."""
-    return (plan.orm, tuple((name, _entry_key(entry)) for name, entry in plan.entries))
-
-
-def _entry_key(entry: Any) -> Any:
-    if isinstance(entry, Column):
-        return ("c", entry.name)
-    if isinstance(entry, Typename):
-        return ("t", entry.name)
-    if isinstance(entry, Relation):
-        return ("r", entry.spec, plan_key(entry.target))
-    if isinstance(entry, Page_):
-        return ("p", entry.spec, entry.page, tuple(entry.after or ()), entry.data.model_dump_json(), _nested_key(entry.entries))
-    raise TypeError(entry)
-
-
-def _nested_key(entries: Any) -> Any:
-    out: list[tuple[Any, ...]] = []
-    for name, what in entries:
-        if isinstance(what, Typename):
-            out.append((name, "t", what.name))
-        elif isinstance(what, tuple) and len(what) == 2 and isinstance(what[1], ObjectPlan):
-            out.append((name, what[0], plan_key(what[1])))
-        elif isinstance(what, tuple) and len(what) == 2:
-            out.append((name, what[0], _nested_key(what[1])))
-        else:
-            out.append((name, *what))
-    return tuple(out)
+    if isinstance(plan, ObjectPlan):
+        return (plan.orm, tuple((name, plan_key(entry)) for name, entry in plan.entries))
+    if isinstance(plan, Column):
+        return ("c", plan.name)
+    if isinstance(plan, Typename):
+        return ("t", plan.name)
+    if isinstance(plan, Relation):
+        return ("r", plan.spec, plan_key(plan.target))
+    if isinstance(plan, Page_):
+        parts = tuple((name, plan_key(part)) for name, part in plan.entries)
+        return ("p", plan.spec, plan.page, tuple(plan.after or ()), plan.data.model_dump_json(), parts)
+    if isinstance(plan, Nodes):
+        return ("n", plan_key(plan.item))
+    if isinstance(plan, Edges | PageInfo):
+        return (type(plan).__name__, tuple((name, plan_key(part)) for name, part in plan.entries))
+    if isinstance(plan, Cursor | HasNextPage | EndCursor):
+        return type(plan).__name__
+    raise TypeError(plan)
 
 
 def _agg(value: Any, position: Any, kept: Any) -> Any:
@@ -437,13 +466,18 @@ def _cursor(*parts: Any) -> Any:
     return func.rtrim(func.translate(func.replace(raw, literal_column("E'\\n'"), _sql_text("")), "+/", "-_"), "=")
 
 
-def compile_root(executor: Any, return_type: GraphQLOutputType, details: Sequence[Any], kind: str) -> Plan:
-    """Plan a root field whose answer is one row of its return type; NotCompilable
-    when any part of the selection needs a resolver."""
+def compile_root(executor: Any, field_def: Any, details: Sequence[Any], op: Any) -> Plan:
+    """Plan a root field whose answer is one row of its return type, or (an
+    operation declaring `compiles=Paged(...)`) a page of rows; NotCompilable when
+    any part of the selection needs a resolver."""
     planner = Planner(executor)
-    target, _ = _unwrap(return_type)
-    root = planner.object(target, details)
-    planner.kinds.add((kind, root.orm))
+    target, _ = _unwrap(field_def.type)
+    root: ObjectPlan | Page_
+    if isinstance(op.compiles, Paged):
+        root = planner.page(op.compiles, planner.arguments(field_def, details, op.input), target, details)
+    else:
+        root = planner.object(target, details)
+        planner.kinds.add((op.kind, root.orm))
     return Plan(root=root, kinds=planner.kinds, key=plan_key(root))
 
 

@@ -3,7 +3,7 @@
 It holds the principal, opens the request's one RLS-scoped read transaction
 lazily (set_config for organization and user in the same round trip as BEGIN's
 first statement), loads the principal's roles in the active organization, and
-owns the request's dataloaders and Cerbos list filters. The session is guarded by a lock because GraphQL
+owns the request's dataloaders and Cerbos decisions (list filters and checks). The session is guarded by a lock because GraphQL
 resolves sibling fields concurrently and one connection runs one statement at a
 time.
 """
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph import hooks
 from graph.auth.principal import RELATIONS, ROLE_GRANTS, Principal, PrincipalKind
-from graph.authz import ListFilters
+from graph.authz import Decisions
 from graph.db import apply_scope, apply_scope_reading
 from graph.errors import Forbidden, OrganizationNotSelected, Unauthenticated
 from graph.loaders import Loaders
@@ -58,7 +58,7 @@ class RequestContext:
         self.principal = principal
         self.trace_id = trace_id
         self.loaders = Loaders(self)
-        self.filters = ListFilters(platform.authorizer)
+        self.decisions = Decisions(platform.authorizer)
         self.replayed = False
         self.compile_reads = platform.settings.compiled_reads
         self.response_headers: dict[str, str] = {}
@@ -129,14 +129,14 @@ class RequestContext:
 
     async def visible(self, kind: str, action: str, model: Any) -> ColumnElement[bool]:
         """A WHERE clause admitting exactly the rows of `model` Cerbos would allow,
-        for loaders and list fields (`ListFilters`: one plan per kind and action per request)."""
+        for loaders and list fields (`Decisions`: one plan per kind and action per request)."""
         principal = await self.ensure_roles()
-        return await self.filters.where(principal, kind, action, model)
+        return await self.decisions.where(principal, kind, action, model)
 
     async def visible_keyed(self, kind: str, action: str, model: Any) -> tuple[ColumnElement[bool], Any]:
-        """`visible`, with a key naming the clause (graph/authz.ListFilters.where_keyed)."""
+        """`visible`, with a key naming the clause (graph/authz.Decisions.where_keyed)."""
         principal = await self.ensure_roles()
-        return await self.filters.where_keyed(principal, kind, action, model)
+        return await self.decisions.where_keyed(principal, kind, action, model)
 
     async def release(self) -> None:
         """End the read transaction now (a later read opens a fresh one). A mutation

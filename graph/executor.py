@@ -1,7 +1,7 @@
 """graphql-core execution with compiled root fields.
 
 A root field backed by an operation declared `compiles=True` (a read of one row
-by id) is planned by graph/compiler.py; when its whole selection compiles, the
+by id) or `compiles=Paged(...)` (a list) is planned by graph/compiler.py; when its whole selection compiles, the
 field is answered by one SQL statement and its JSON is taken as the complete
 value: no resolver, no per-field completion runs under it. Otherwise, and for
 every other field, execution is graphql-core's own. The answer, and every error,
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import OrderedDict
 from typing import Any
 
 from graphql.execution.values import get_argument_values
@@ -23,32 +22,14 @@ from graph.compiler import ROOT_ID, Builder, NotCompilable, Plan, compile_root
 from graph.errors import AppError
 from graph.gqltypes import to_plain
 from graph.graphql_fields import graphql_error
+from graph.lru import LRU
 from graph.operations import Operation, Scope
-from graph.pipeline import not_visible, validate_input
+from graph.pipeline import authorize, not_visible, validate_input
+from graph.references import resolve_references
 
-
-class _Statements:
-    """Compiled statements by (operation, plan, Cerbos filters' keys), least recently
-    used dropped first: a repeated query skips building its SQL."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Any, Select[Any]] = OrderedDict()
-
-    def get(self, key: Any) -> Select[Any] | None:
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-        return found
-
-    def put(self, key: Any, statement: Select[Any]) -> Select[Any]:
-        self._items[key] = statement
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return statement
-
-
-STATEMENTS = _Statements(1024)
+# Compiled statements by (operation, plan, Cerbos filters' keys): a repeated query
+# skips building its SQL.
+STATEMENTS: LRU[Any, Select[Any]] = LRU(1024)
 
 
 def _operation(field_def: Any) -> Operation | None:
@@ -65,7 +46,7 @@ class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
             op = _operation(field_def) if field_def is not None else None
             if op is not None:
                 try:
-                    plan = compile_root(self, field_def.type, field_details_list, op.kind)
+                    plan = compile_root(self, field_def, field_details_list, op)
                 except NotCompilable:
                     pass
                 else:
@@ -81,17 +62,25 @@ class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 assert op.scope is Scope.ORGANIZATION
                 ctx.require_organization()
                 data = validate_input(op.input, {k: to_plain(v) for k, v in raw.items()})
-                await ctx.ensure_roles()
+                principal = await ctx.ensure_roles()
                 kinds = sorted(plan.kinds, key=lambda k: (k[0], k[1].__name__))
-                # Every plan in one round of concurrent calls, before the statement.
-                wheres = await asyncio.gather(*(ctx.visible_keyed(kind, "read", orm) for kind, orm in kinds))
+                # Every plan in one round of concurrent calls, before the statement; a
+                # list also asks whether the caller may list at all, as the pipeline does.
+                listing = op.target is None
+                asked = [ctx.visible_keyed(kind, "read", orm) for kind, orm in kinds]
+                answers = await asyncio.gather(*asked, *([authorize(ctx.decisions, op, principal, data)] if listing else []))
+                wheres = answers[: len(kinds)]
                 key = (op.name, plan.key, tuple(k for _, k in wheres))
                 statement = STATEMENTS.get(key)
                 if statement is None:
                     filters = {kind: where for kind, (where, _) in zip(kinds, wheres, strict=True)}
                     statement = STATEMENTS.put(key, Builder(filters).root(plan.root, op.kind))
                 async with ctx.read_session() as session:
-                    answer = (await session.execute(statement, {ROOT_ID: data.id})).scalar()  # type: ignore[attr-defined]
+                    if listing:
+                        # Ids the filters name must name visible rows, as the pipeline checks.
+                        await resolve_references(session, data, None, None)
+                    bound = {} if listing else {ROOT_ID: data.id}  # type: ignore[attr-defined]
+                    answer = (await session.execute(statement, bound)).scalar()
                 if answer is None:
                     raise not_visible(op)
                 return json.loads(answer)

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph import hooks
 from graph.auth.principal import Principal, PrincipalKind
-from graph.authz import ListFilters, ResourceRef, resource_attrs
+from graph.authz import Decisions, ResourceRef, resource_attrs
 from graph.db import apply_scope
 from graph.durable import WORKFLOWS
 from graph.errors import Forbidden, InvalidReference
@@ -42,9 +42,9 @@ class OperationContext:
     principal: Principal | None
     organization_id: UUID | None
     platform: Platform
-    # The request's list filters for a query (shared with its loaders); a fresh
+    # The request's Cerbos decisions for a query (shared with its loaders); a fresh
     # set for a mutation's step, which runs without a request.
-    filters: ListFilters
+    decisions: Decisions
     idempotency_key: str | None = None
     trace_id: str | None = None
     audit_targets: list[str] = field(default_factory=list)
@@ -86,15 +86,13 @@ class OperationContext:
         """A WHERE clause admitting the rows of `model` this principal may `action`
         (Cerbos PlanResources, one plan per kind and action per request), for list handlers."""
         assert self.principal is not None
-        return await self.filters.where(self.principal, kind, action, model)
+        return await self.decisions.where(self.principal, kind, action, model)
 
     async def authorize(self, kind: str, action: str, row: Any) -> None:
         """Ask Cerbos about one more action on a row the handler has in hand (the
         pipeline already checked the operation's own action)."""
         assert self.principal is not None
-        await self.platform.authorizer.require(
-            self.principal, kind, action, ResourceRef(id=str(row.id), attrs=resource_attrs(row))
-        )
+        await self.decisions.require(self.principal, kind, action, ResourceRef(id=str(row.id), attrs=resource_attrs(row)))
 
     async def act_as_user(self, user_id: UUID) -> None:
         """Re-scope to a user created or identified in this transaction (register, login)."""

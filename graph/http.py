@@ -1,5 +1,5 @@
 """What both transports do before an operation: read the body safely,
-authenticate, rate-limit; and how an error becomes a response."""
+authenticate and rate-limit (`admit`); and how an error becomes a response."""
 
 from __future__ import annotations
 
@@ -49,24 +49,29 @@ def parse_json(body: bytes) -> Any:
         raise AppError("The body is not valid JSON.", code=ErrorCode.BAD_REQUEST) from None
 
 
-async def authenticate(platform: Platform, request: Request) -> Principal | None:
-    """The caller, from `Authorization: Bearer <JWT or API key>`; None when absent.
+async def admit(platform: Platform, request: Request, *, charge: bool = True) -> Principal | None:
+    """The caller, from `Authorization: Bearer <JWT or API key>` (None when absent),
+    with the request charged to its rate limits when `charge`: for a session, the
+    session read and the charge are one Redis round trip.
 
     A present but bad credential is a 401 — never silently anonymous. A session
     store outage is a 503: we can't tell a revoked session from a live one.
     """
     set_scope(None, None)  # nothing of an earlier request's caller may tag this one's spans
-    header = request.headers.get("authorization")
-    if header is None:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Use `Authorization: Bearer <token>`.", code=ErrorCode.TOKEN_INVALID)
-    token = token.strip()
-    principal = await hooks.api_key_principal.call(platform.sessions, token)
-    if principal is None:
+    token = _bearer(request)
+    principal = None if token is None else await hooks.api_key_principal.call(platform.sessions, token)
+    if token is not None and principal is None:
         claims = platform.tokens.verify_access(token)
-        session = await platform.session_store.get(claims.session_id)
+        store = platform.session_store
+        key = store.key(claims.session_id)
+        if key is None:
+            session = None
+        elif charge:
+            session = store.parse(
+                claims.session_id, await platform.rate_limiter.enforce_for_session(key, claims.subject, platform.settings)
+            )
+        else:
+            session = await store.get(claims.session_id)
         if session is None or str(session.user_id) != claims.subject:
             raise Unauthenticated("This session has ended; log in again.", code=ErrorCode.SESSION_REVOKED)
         principal = Principal(
@@ -75,14 +80,25 @@ async def authenticate(platform: Platform, request: Request) -> Principal | None
             session_id=session.id,
             active_organization_id=session.active_organization_id,
         )
-    set_scope(principal.active_organization_id, principal.id)
+        set_scope(principal.active_organization_id, principal.id)
+        return principal
+    if principal is not None:
+        set_scope(principal.active_organization_id, principal.id)
+    if charge:
+        ident = principal.cerbos_id if principal else f"ip:{request.client.host if request.client else '-'}"
+        org = principal.active_organization_id if principal else None
+        await platform.rate_limiter.enforce(ident, str(org) if org else None, platform.settings)
     return principal
 
 
-async def rate_limit(platform: Platform, request: Request, principal: Principal | None) -> None:
-    ident = principal.cerbos_id if principal else f"ip:{request.client.host if request.client else '-'}"
-    org = principal.active_organization_id if principal else None
-    await platform.rate_limiter.enforce(ident, str(org) if org else None, platform.settings)
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Use `Authorization: Bearer <token>`.", code=ErrorCode.TOKEN_INVALID)
+    return token.strip()
 
 
 def error_response(err: AppError, trace_id: str | None) -> JSONResponse:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
+from graph.relations import Paged
+
 if TYPE_CHECKING:
     from graph.handlers import OperationContext
 
@@ -59,7 +61,7 @@ class Operation:
     graphql_name: str = ""
     result_field: str = ""
     target: Any = None
-    compiles: bool = False
+    compiles: bool | Paged = False
     examples: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -107,22 +109,26 @@ def operation(
     graphql_name: str | None = None,
     result_field: str | None = None,
     target: Any = None,
-    compiles: bool = False,
+    compiles: bool | Paged = False,
 ) -> Callable[[H], H]:
     """Declare and register an operation. The handler's docstring is its description.
     `nullable`: a read whose result may be absent: null in GraphQL, NOT_FOUND over
     RPC and MCP (graph.pipeline.run_found).
     `target`: the model whose row `input.id` names; the pipeline loads it and
     asks Cerbos about that row, with its attributes, before the handler runs.
-    `compiles`: a read by id whose answer is its target row as stored, so GraphQL
-    may read the row and whatever the selection nests under it in one SQL
-    statement (graph/compiler.py) instead of calling the handler."""
+    `compiles`: True for a read by id whose answer is its target row as stored, so
+    GraphQL may read the row and whatever the selection nests under it in one SQL
+    statement (graph/compiler.py) instead of calling the handler; for a list, the
+    `Paged` page of rows the handler answers (its `key` None), declared once for both."""
     match = NAME.match(name)
     if match is None:
         raise ValueError(f"operation name {name!r} must look like resource/v1/action")
     resource, version, verb = match.groups()
 
-    if compiles and (target is None or mutates or action != "read" or set(input.model_fields) != {"id"}):
+    if isinstance(compiles, Paged):
+        if compiles.key is not None or target is not None or mutates:
+            raise ValueError(f"{name}: a compiled list reads every row its filters admit (no key, no target)")
+    elif compiles and (target is None or mutates or action != "read" or set(input.model_fields) != {"id"}):
         raise ValueError(f"{name}: only a read of its target row by id compiles")
 
     def register(handler: H) -> H:

@@ -17,14 +17,13 @@ from pydantic.alias_generators import to_camel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.auth.principal import Principal
-from graph.authz import ResourceRef, resource_attrs
+from graph.authz import Decisions, ResourceRef, not_allowed, resource_attrs
 from graph.context import RequestContext, load_roles
 from graph.db import scoped_transaction
-from graph.errors import Forbidden, NotFound, ValidationFailed
+from graph.errors import NotFound, ValidationFailed
 from graph.handlers import OperationContext
 from graph.idempotency import check_key
 from graph.operations import Operation, Scope
-from graph.platform import Platform
 from graph.references import resolve_references
 from graph.runner import Outcome, apply, run_durable
 
@@ -88,7 +87,7 @@ def not_visible(op: Operation) -> NotFound:
 
 
 async def authorize(
-    platform: Platform, op: Operation, principal: Principal | None, data: BaseModel, session: AsyncSession | None = None
+    decisions: Decisions, op: Operation, principal: Principal | None, data: BaseModel, session: AsyncSession | None = None
 ) -> Any:
     """One Cerbos check for the operation's kind and action. Operations that run
     before anyone is authenticated (register, login, refresh) have no principal
@@ -108,14 +107,14 @@ async def authorize(
             raise missing
         ref = ResourceRef(id=str(row.id), attrs=resource_attrs(row))
         actions = {op.action, "read"}
-        decisions = (await platform.authorizer.check(principal, op.kind, [ref], actions))[ref.id]
-        if not decisions["read"]:
+        allowed = (await decisions.check(principal, op.kind, [ref], actions))[ref.id]
+        if not allowed["read"]:
             raise missing
-        if not decisions[op.action]:
-            raise Forbidden(f"Not allowed to {op.action} this {op.kind.replace('_', ' ')}")
+        if not allowed[op.action]:
+            raise not_allowed(op.kind, op.action)
         return row
     resource_id = getattr(data, "id", None) or org or "new"
-    await platform.authorizer.require(
+    await decisions.require(
         principal,
         op.kind,
         op.action,
@@ -160,15 +159,15 @@ async def _query(op: Operation, rctx: RequestContext, data: BaseModel) -> Outcom
         await rctx.ensure_roles()
     if op.target is None:
         # Not holding the request's session (sibling fields wait on it) while Cerbos answers.
-        await authorize(rctx.platform, op, rctx.principal, data)
+        await authorize(rctx.decisions, op, rctx.principal, data)
     async with rctx.read_session() as session:
-        pinned = await authorize(rctx.platform, op, rctx.principal, data, session) if op.target is not None else None
+        pinned = await authorize(rctx.decisions, op, rctx.principal, data, session) if op.target is not None else None
         ctx = OperationContext(
             session=session,
             principal=rctx.principal,
             organization_id=_organization(op, rctx),
             platform=rctx.platform,
-            filters=rctx.filters,
+            decisions=rctx.decisions,
             trace_id=rctx.trace_id,
             pinned=pinned,
         )
@@ -180,7 +179,7 @@ async def _mutate_directly(op: Operation, rctx: RequestContext, data: BaseModel)
     """Register, login, refresh, logout: no key to replay by, one write transaction."""
     if op.scope is Scope.ORGANIZATION:
         await rctx.ensure_roles()
-    await authorize(rctx.platform, op, rctx.principal, data)
+    await authorize(rctx.decisions, op, rctx.principal, data)
     await rctx.release()
     principal = rctx.principal
     user = principal.user_id if principal is not None else None
@@ -190,7 +189,7 @@ async def _mutate_directly(op: Operation, rctx: RequestContext, data: BaseModel)
             principal=principal,
             organization_id=_organization(op, rctx),
             platform=rctx.platform,
-            filters=rctx.filters,
+            decisions=rctx.decisions,
             trace_id=rctx.trace_id,
         )
         applied = await apply(op, ctx, data)
@@ -208,6 +207,6 @@ async def _mutate_durably(op: Operation, rctx: RequestContext, data: BaseModel, 
     async def authorize_in(session: AsyncSession) -> None:
         if org is not None:
             await load_roles(session, principal, org)
-        await authorize(rctx.platform, op, principal, data, session)
+        await authorize(rctx.decisions, op, principal, data, session)
 
     return await run_durable(rctx.platform, op, org, principal, data, key, rctx.trace_id, authorize_in)

@@ -77,12 +77,13 @@ class ToMany:
 
 @dataclass(frozen=True)
 class Paged:
-    """A page of `model`'s rows whose `key` holds the parent's id: `filters(data,
-    visible)` are the list's filters (as its own list operation applies them),
-    `page(data)` its size, cursor and order. Cerbos kind `kind` decides visibility."""
+    """A page of `model`'s rows whose `key` holds the parent's id (every row, for a
+    list operation's root page: `key` None): `filters(data, visible)` are the list's
+    filters (as its own list operation applies them), `page(data)` its size,
+    cursor and order. Cerbos kind `kind` decides visibility."""
 
     model: Any
-    key: str
+    key: str | None
     kind: str
     filters: Callable[[Any, ColumnElement[bool]], Sequence[ColumnElement[bool]]]
     page: Callable[[Any], Page]

@@ -50,7 +50,7 @@ async def load_nodes(info: strawberry.Info, ids: list[str]) -> list[Any | None]:
         if principal is None:
             continue
         refs = [ResourceRef(id=str(r.id), attrs=resource_attrs(r)) for r in found]
-        allowed = await ctx.platform.authorizer.check(principal, kind, refs, {"read"})
+        allowed = await ctx.decisions.check(principal, kind, refs, {"read"})
         for row in found:
             if allowed.get(str(row.id), {}).get("read"):
                 rows[(prefix, row.id)] = row

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph import hooks, idempotency
 from graph.auth.principal import Principal, PrincipalKind
-from graph.authz import ListFilters
+from graph.authz import Decisions
 from graph.db import scoped_transaction
 from graph.durable import pending, perform
 from graph.errors import AppError, ErrorCode, error_body
@@ -166,7 +166,7 @@ async def _apply_and_store(op: Operation, call: dict[str, Any], platform: Platfo
             principal=principal,
             organization_id=org,
             platform=platform,
-            filters=ListFilters(platform.authorizer),
+            decisions=Decisions(platform.authorizer),
             idempotency_key=call["key"],
             trace_id=call.get("trace_id"),
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect as pyinspect
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from types import GenericAlias
 from typing import Annotated, Any, Optional
 from uuid import UUID
@@ -121,7 +121,7 @@ def derive(
         if annotation is Decimal and scale is not None:
             # Answer with the column's scale whether the row was just written or
             # read back: 0.01 and 0.01000000 are one value, but clients diff strings.
-            validators.append(AfterValidator(_quantizer(scale)))
+            validators.append(AfterValidator(quantizer(scale)))
             limits["decimal_places"] = scale
         is_enum = getattr(column.type, "enum_class", None) is not None
         if isinstance(column.type, String) and column.type.length and not _is_id(annotation) and not is_enum:
@@ -183,9 +183,22 @@ def _concrete(value: Any) -> Any:
     return value
 
 
-def _quantizer(scale: int) -> Any:
+def quantizer(scale: int) -> Any:
     exponent = Decimal(1).scaleb(-scale)
-    return lambda value: value.quantize(exponent)
+
+    def quantize(value: Decimal) -> Decimal:
+        try:
+            return value.quantize(exponent)
+        except InvalidOperation:
+            # More digits than Decimal's context holds (28): runs before the field's
+            # max_digits check, and must be a validation error, not a 500.
+            raise ValueError(f"too many digits; at most {28 - scale} before the decimal point") from None
+
+    return quantize
+
+
+# An amount of money at cents, as every ledger column keeps it.
+Money = Annotated[Decimal, AfterValidator(quantizer(2))]
 
 
 def inspect_doc(text: str | None) -> str | None:

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from domains.accounting.models import (
     AccountType,
@@ -22,6 +22,7 @@ from domains.accounting.models import (
 )
 from domains.associations.models import AccountingBasis, AssociationId, UnitId
 from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import Money as CentMoney
 
 FundRead = derive(Fund, "Fund", ["id", "organization_id", "association_id", "code", "name", "kind", "created_at"], node=True)
 FundCreateInput = derive(
@@ -197,7 +198,7 @@ FiscalPeriodCloseConnection = connection_model(FiscalPeriodCloseRead)
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 # Answers always carry cents ("0.00", not "0"): clients compare strings.
-Amount = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
+Amount = CentMoney
 
 
 class BudgetLineInput(ApiModel):

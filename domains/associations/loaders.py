@@ -27,7 +27,7 @@ def tax_ids_readable(ctx: Any) -> DataLoader[Association, bool]:
     """Whether the caller may read each association row's tax id: one Cerbos call per batch."""
 
     async def load(rows: list[Association]) -> list[bool]:
-        return await tax_id_readable(ctx.platform.authorizer, await ctx.ensure_roles(), rows)
+        return await tax_id_readable(ctx.decisions, await ctx.ensure_roles(), rows)
 
     return ctx.loaders.keyed(("read_tax_id", Association), load)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Optional, Self
+from typing import Optional, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from domains.accounting.models import GlAccountId, JournalEntryId, JournalLineId
 from domains.associations.models import AssociationId
@@ -19,10 +19,9 @@ from domains.banking.models import (
     BankTransaction,
     BankTransactionId,
 )
-from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import ApiModel, Money, connection_model, derive
 
 # Report amounts, always with their two decimals (clients compare strings).
-Money = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
 _FIRST = Field(50, ge=1, le=100, description="Page size, 1–100 (default 50).")
 _AFTER = Field(None, description="Cursor of the last item seen.")
 

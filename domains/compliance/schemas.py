@@ -16,8 +16,7 @@ from domains.compliance.models import (
     Requirement,
     TaskStatus,
 )
-from domains.reserves.schemas import Money
-from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import ApiModel, Money, connection_model, derive
 
 _SETTINGS = [
     "annual_meeting_month",

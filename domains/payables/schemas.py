@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from domains.accounting.models import FundId, GlAccountId
 from domains.associations.models import AssociationId
@@ -22,11 +22,10 @@ from domains.payables.models import (
     VendorId,
     VendorPayment,
 )
-from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import ApiModel, Money, connection_model, derive
 
 CENT = Decimal("0.01")
 # Sums computed in SQL, answered with two decimals like the columns they add up.
-Money = Annotated[Decimal, AfterValidator(lambda v: v.quantize(CENT))]
 # What NUMERIC(14,2) holds: a larger amount is a 400, not a database error.
 _AMOUNT: dict[str, Any] = {"gt": 0, "max_digits": 14, "decimal_places": 2}
 _TRIMMED = {"pattern": r"^\S(.*\S)?$"}

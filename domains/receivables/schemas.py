@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Optional, Self
+from typing import Any, Optional, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from domains.accounting.models import FundId, GlAccountId
 from domains.associations.models import AssociationId, UnitId
@@ -35,11 +35,10 @@ from domains.receivables.models import (
     PaymentPlanInstalment,
     PlanStatus,
 )
-from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import ApiModel, Money, connection_model, derive
 
 _MONEY = {"gt": 0, "max_digits": 14, "decimal_places": 2}
 # Report amounts, always with their two decimals (clients compare strings).
-Money = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
 _FIRST = Field(50, ge=1, le=100, description="Page size, 1–100 (default 50).")
 _AFTER = Field(None, description="Cursor of the last item seen.")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from domains.accounting.models import FundId, GlAccountId
 from domains.associations.models import AssociationId
@@ -21,10 +21,9 @@ from domains.reserves.models import (
     StudyLevel,
 )
 from domains.reserves.service.projection import Scenario
-from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import ApiModel, Money, connection_model, derive
 
 CENT = Decimal("0.01")
-Money = Annotated[Decimal, AfterValidator(lambda v: v.quantize(CENT))]
 _MONEY: dict[str, Any] = {"ge": 0, "max_digits": 14, "decimal_places": 2}
 _RATE: dict[str, Any] = {"ge": 0, "le": 1, "max_digits": 6, "decimal_places": 4}
 _LIFE: dict[str, Any] = {"ge": 1, "le": 100}

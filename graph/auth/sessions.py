@@ -111,11 +111,22 @@ class SessionStore:
         return session, _refresh_token(session.id, secret)
 
     async def get(self, session_id: str) -> Session | None:
-        if not _SESSION_ID.fullmatch(session_id):
+        key = self.key(session_id)
+        if key is None:
             return None
         async with _store_errors():
-            fields = await self._redis.hgetall(self._session_key(session_id))
+            fields = await self._redis.hgetall(key)
         return _session(session_id, fields) if fields else None
+
+    def key(self, session_id: str) -> str | None:
+        """The session's hash, for a caller reading it in its own script (the rate
+        limiter's); None for an id no session could have."""
+        return self._session_key(session_id) if _SESSION_ID.fullmatch(session_id) else None
+
+    @staticmethod
+    def parse(session_id: str, flat: list[bytes | str]) -> Session | None:
+        """A session from its hash's fields as a script returns them (flat)."""
+        return _session(session_id, _pairs(flat)) if flat else None
 
     async def set_active_organization(self, session_id: str, org_id: UUID | None) -> None:
         """Switch the session's organization; `SESSION_REVOKED` if the session is gone."""

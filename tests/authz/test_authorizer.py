@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import socket
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from domains.organizations.models import Organization, OrganizationType
 from graph.auth.principal import RELATIONS, Principal, PrincipalKind
 from graph.authz import (
     Authorizer,
+    Decisions,
     ResourceRef,
     plan_filter,
     principal_to_cerbos,
@@ -421,6 +423,50 @@ async def test_duplicate_ids_refused(authorizer: Authorizer) -> None:
     rows = [row("workflow", "same", ORG_A), row("workflow", "same", ORG_B)]
     with pytest.raises(ValueError):
         await authorizer.check(PRINCIPALS["admin_a"], "workflow", rows, {"read"})
+
+
+async def test_request_decisions_ask_each_pair_once(authorizer: Authorizer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One request's identical checks cost one PDP call, including sibling fields
+    asking at the same moment; a new attribute, action or set of roles is asked anew."""
+    counter = CallCounter(authorizer, monkeypatch)
+    decisions = Decisions(authorizer)
+    member = PRINCIPALS["member_a"]
+    mine, theirs = row("workflow", "w1", ORG_A), row("workflow", "w2", ORG_B)
+    first, second = await asyncio.gather(
+        decisions.check(member, "workflow", [mine, theirs], {"read"}),
+        decisions.check(member, "workflow", [theirs, mine], {"read"}),
+    )
+    assert first == second == {"w1": {"read": True}, "w2": {"read": False}}
+    assert counter.calls == [2]
+    await decisions.require(member, "workflow", "read", mine)
+    with pytest.raises(Forbidden):
+        await decisions.require(member, "workflow", "read", theirs)
+    assert counter.calls == [2]
+    # The same id with other attributes is another resource to Cerbos.
+    moved = row("workflow", "w2", ORG_A)
+    assert await decisions.check(member, "workflow", [moved], {"read"}) == {"w2": {"read": True}}
+    await decisions.check(member, "workflow", [mine], {"read", "cancel"})
+    admin = PRINCIPALS["admin_a"]
+    await decisions.check(admin, "workflow", [mine], {"read"})
+    assert counter.calls == [2, 1, 1, 1]
+    # A fresh request asks again: nothing outlives the request.
+    await Decisions(authorizer).check(member, "workflow", [mine], {"read"})
+    assert counter.calls == [2, 1, 1, 1, 1]
+
+
+async def test_request_decisions_do_not_keep_a_failure(monkeypatch: pytest.MonkeyPatch, closed_port: int) -> None:
+    down = Authorizer(f"127.0.0.1:{closed_port}", timeout_seconds=0.3)
+    await down.start()
+    counter = CallCounter(down, monkeypatch)
+    decisions = Decisions(down)
+    target = row("workflow", "w1", ORG_A)
+    try:
+        for _ in range(2):
+            with pytest.raises(ServiceUnavailable):
+                await decisions.check(PRINCIPALS["member_a"], "workflow", [target], {"read"})
+        assert counter.calls == [1, 1]
+    finally:
+        await down.close()
 
 
 # ----------------------------------------------------------------- fail closed

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from graph.auth.sessions import SessionStore
 from graph.errors import RateLimited, ServiceUnavailable
 from graph.ratelimit import RateLimiter
 from graph.settings import Settings
@@ -106,6 +107,47 @@ async def test_enforce_per_principal_and_per_organization(limiter: RateLimiter, 
     # Another organization and a principal without one are unaffected.
     await limiter.enforce("bob", "org2", settings)
     await limiter.enforce("carol", None, settings)
+
+
+async def test_session_read_and_charge_in_one_round_trip(
+    limiter: RateLimiter, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings()
+    prefix = limiter.key("", "").removesuffix(":rl::")
+    store = SessionStore(redis, prefix, 600)
+    user, stranger = uuid.uuid4(), uuid.uuid4()
+    session, _ = await store.create(user, "user")
+    await store.set_active_organization(session.id, uuid.UUID(int=7))
+    key = store.key(session.id)
+    assert key is not None
+    # The first call also loads the script into Redis (SCRIPT LOAD); a missing session costs nothing.
+    assert await limiter.enforce_for_session(f"{prefix}:sess:none", str(user), settings) == []
+    commands: list[str] = []
+    real = redis.execute_command
+
+    async def counting(*args: object, **kwargs: object) -> object:
+        commands.append(str(args[0]))
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(redis, "execute_command", counting)
+
+    read = store.parse(session.id, await limiter.enforce_for_session(key, str(user), settings))
+    assert read is not None and read.user_id == user and read.active_organization_id == uuid.UUID(int=7)
+    assert commands == ["EVALSHA"]
+    # Charged as `enforce` charges: the user (capacity 2) and the session's organization (3).
+    assert float(await redis.hget(limiter.key("principal", f"user:{user}"), "tokens") or "nan") == pytest.approx(1, abs=0.01)
+    assert float(await redis.hget(limiter.key("org", str(uuid.UUID(int=7))), "tokens") or "nan") == pytest.approx(2, abs=0.01)
+    await limiter.enforce_for_session(key, str(user), settings)
+    with pytest.raises(RateLimited) as limited:
+        await limiter.enforce_for_session(key, str(user), settings)
+    assert limited.value.details["scope"] == "principal"
+
+    # Someone else's token naming this session, and a session that is gone, are charged nothing.
+    assert store.parse(session.id, await limiter.enforce_for_session(key, str(stranger), settings)) is not None
+    assert await redis.exists(limiter.key("principal", f"user:{stranger}")) == 0
+    await store.revoke(session.id)
+    assert await limiter.enforce_for_session(key, str(user), settings) == []
+    assert store.parse(session.id, []) is None
 
 
 async def test_redis_unreachable_fails_closed() -> None:

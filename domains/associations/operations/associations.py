@@ -15,6 +15,7 @@ from domains.associations.service import associations
 from domains.associations.service.access import shown
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.relations import Paged
 
 
 @operation(
@@ -67,7 +68,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     read any, an owner or tenant theirs (and its master association), without the
     tax id; NOT_FOUND when the id names nothing visible."""
     assert ctx.principal is not None
-    return (await shown(ctx.platform.authorizer, ctx.principal, [ctx.target]))[0]
+    return (await shown(ctx.decisions, ctx.principal, [ctx.target]))[0]
 
 
 @operation(
@@ -77,6 +78,7 @@ async def get_association(ctx: OperationContext, data: AssociationGetInput) -> A
     kind="association",
     action="list",
     mutates=False,
+    compiles=Paged(Association, None, "association", associations.filters, associations.page_of),
     graphql_name="associations",
     summary="List associations",
 )
@@ -87,6 +89,4 @@ async def list_associations(ctx: OperationContext, data: AssociationListInput) -
     assert ctx.principal is not None
     visible = await ctx.visible("association", "read", Association)
     rows = await associations.page(ctx.session, data, visible)
-    return as_connection(
-        AssociationConnection, await shown(ctx.platform.authorizer, ctx.principal, rows), associations.page_of(data)
-    )
+    return as_connection(AssociationConnection, await shown(ctx.decisions, ctx.principal, rows), associations.page_of(data))

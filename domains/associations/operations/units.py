@@ -16,6 +16,7 @@ from domains.associations.schemas import (
 from domains.associations.service import units
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
+from graph.relations import Paged
 
 
 @operation("unit/v1/create", input=UnitCreateInput, output=UnitRead, kind="unit", action="create", summary="Create a unit")
@@ -68,6 +69,7 @@ async def get_unit(ctx: OperationContext, data: UnitGetInput) -> UnitRead:
     kind="unit",
     action="list",
     mutates=False,
+    compiles=Paged(Unit, None, "unit", units.list_filters, units.page_of),
     graphql_name="units",
     summary="List units",
 )

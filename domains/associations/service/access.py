@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
 from domains.associations.models import Association, Ownership, Party, Resident, Unit
 from domains.associations.schemas import AssociationRead
 from graph.auth.principal import Principal, relation
-from graph.authz import Authorizer, ResourceRef, resource_attrs
+from graph.authz import Decisions, ResourceRef, resource_attrs
 
 
 def current(starts: Any, ends: Any) -> ColumnElement[bool]:
@@ -82,15 +82,15 @@ def party_ids(user_id: UUID) -> Any:
 READ_TAX_ID = "read_tax_id"
 
 
-async def tax_id_readable(authorizer: Authorizer, principal: Principal, rows: Sequence[Association]) -> list[bool]:
+async def tax_id_readable(decisions: Decisions, principal: Principal, rows: Sequence[Association]) -> list[bool]:
     """Whether `principal` may read each row's tax id, in one CheckResources call."""
     refs = [ResourceRef(id=str(r.id), attrs=resource_attrs(r)) for r in rows]
-    decisions = await authorizer.check(principal, "association", refs, {READ_TAX_ID})
-    return [decisions[str(r.id)][READ_TAX_ID] for r in rows]
+    allowed = await decisions.check(principal, "association", refs, {READ_TAX_ID})
+    return [allowed[str(r.id)][READ_TAX_ID] for r in rows]
 
 
-async def shown(authorizer: Authorizer, principal: Principal, rows: Sequence[Association]) -> list[AssociationRead]:
+async def shown(decisions: Decisions, principal: Principal, rows: Sequence[Association]) -> list[AssociationRead]:
     """Rows as the caller may see them: the tax id is null where they may not read it."""
-    readable = await tax_id_readable(authorizer, principal, rows)
+    readable = await tax_id_readable(decisions, principal, rows)
     out = [AssociationRead.model_validate(r) for r in rows]
     return [o if ok else o.model_copy(update={"tax_id": None}) for o, ok in zip(out, readable, strict=True)]

@@ -70,15 +70,16 @@ def page_of(data: Any) -> Page:
     return Page(data.first, data.after, "code")
 
 
-async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Association]:
-    where = [visible]
-    where += [
+def filters(data: Any, visible: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    return [visible] + [
         getattr(Association, name) == getattr(data, name)
         for name in ("status", "kind", "master_association_id")
         if getattr(data, name) is not None
     ]
-    stmt = page_statement(Association, page_of(data), where)
-    return list((await session.scalars(stmt)).all())
+
+
+async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Association]:
+    return list((await session.scalars(page_statement(Association, page_of(data), filters(data, visible)))).all())
 
 
 def share_totals_statement(association_ids: list[UUID]) -> Any:

@@ -187,11 +187,16 @@ def page_of(data: Any) -> Page:
     return Page(data.first, data.after, _SORT_COLUMNS[data.order_by], data.descending)
 
 
-async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Unit]:
+def list_filters(data: Any, visible: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    """`unit/v1/list`'s filters: a nested page's, and its association if named."""
     where = filters(data, visible)
     if data.association_id is not None:
         where.append(Unit.association_id == data.association_id)
-    return list((await session.scalars(page_statement(Unit, page_of(data), where))).all())
+    return where
+
+
+async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> list[Unit]:
+    return list((await session.scalars(page_statement(Unit, page_of(data), list_filters(data, visible)))).all())
 
 
 def by_association(data: Any, visible: ColumnElement[bool], association_ids: list[UUID]) -> Any:

@@ -24,7 +24,7 @@ async def _work_order(ctx: OperationContext, work_order_id: Any, *actions: str) 
     assert ctx.principal is not None
     wo = await require(ctx.session, WorkOrder, work_order_id, "workOrderId")
     ref = ResourceRef(id=str(wo.id), attrs=resource_attrs(wo))
-    decisions = (await ctx.platform.authorizer.check(ctx.principal, "work_order", [ref], {"read", *actions}))[ref.id]
+    decisions = (await ctx.decisions.check(ctx.principal, "work_order", [ref], {"read", *actions}))[ref.id]
     if not decisions["read"]:
         raise NotFound("No work order with this id is visible to you.", field=["workOrderId"])
     for action in actions:
