@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from graph.platform import Platform
 
 
+REQUEST_OPTION = "hestami_request"
+
+
 def apply_roles(principal: Principal, row: Row[Any] | None) -> None:
     """Set a user's roles (the membership's, and those another domain grants while
     its condition holds, e.g. a current board seat) and relations from their
@@ -87,6 +90,9 @@ class RequestContext:
         if self._session is None:
             session = self.platform.sessions()
             await session.begin()
+            # Statements sent for a request say so (`REQUEST_OPTION` in their execution
+            # options): what a request costs can be told apart from background workflows'.
+            await session.connection(execution_options={REQUEST_OPTION: self.trace_id or True})
             principal, organization_id = self.principal, self.organization_id
             kept = None
             if principal is not None and organization_id is not None and not self._roles_loaded:
