@@ -647,7 +647,7 @@ async def _add_compliance(session: Any, organization_id: UUID, association_id: U
     from sqlalchemy import select
 
     from domains.associations.models import Association
-    from domains.compliance.models import ComplianceTask, Requirement, TaskStatus
+    from domains.compliance.models import ComplianceTask, EvidenceKind, Requirement, TaskStatus
     from domains.compliance.schemas import ComplianceSettingsSetInput
     from domains.compliance.service import calendar
 
@@ -672,7 +672,9 @@ async def _add_compliance(session: Any, organization_id: UUID, association_id: U
         )
     )
     for task in earlier.all():
-        await calendar.close(session, task, TaskStatus.DONE, recorder, "document", "Records on file (before Hestami)", None)
+        await calendar.close(
+            session, task, TaskStatus.DONE, recorder, EvidenceKind.DOCUMENT, "Records on file (before Hestami)", None
+        )
     await calendar.escalate(session, organization_id, association_id, today)
 
 

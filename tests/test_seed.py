@@ -140,6 +140,7 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     overdue = [t for t in tasks if t["status"] == "open" and t["dueOn"] < str(date.today())]
     assert [t["requirement"] for t in overdue] == ["annual_meeting"], overdue
     assert len([t for t in tasks if t["dueOn"] >= str(date.today())]) >= 3
+    assert any(t["requirement"] == "tax_filing" and t["subject"] == "US" and t["dueOn"] >= str(date.today()) for t in tasks)
     # Bailey is a plain member of Maple Grove: the board role above comes from their seat.
     bodies = (await _call(api, "governingBody/v1/list", {"associationId": own["id"]}, board))["nodes"]
     assert sorted(b["kind"] for b in bodies) == ["board", "committee"]

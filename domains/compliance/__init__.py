@@ -1,9 +1,11 @@
 """The compliance calendar: each association's statutory obligations (annual
-meeting, budget distribution, financial review, reserve study, insurance
-renewal, fidelity bond) generated as tasks with due dates from the jurisdiction's
-rules and the association's settings and books by a daily DBOS schedule,
-assigned to a role, escalated when overdue, closed with their evidence; and the
-fidelity-bond check against the reserves and three months of assessments."""
+meeting and its notice, budget distribution, financial review, reserve study,
+insurance renewal, fidelity bond, tax returns, its vendors' W-9s and
+certificates of insurance) generated as tasks with due dates from the
+jurisdiction's rules and the association's settings, books and payables by a
+daily DBOS schedule, assigned to a role, escalated when overdue, closed with
+their evidence (a typed reference); and the fidelity-bond check against the
+reserves and three months of assessments."""
 
 from graph.registry import Domain
 

@@ -12,7 +12,9 @@ class TaskClosed(Conflict):
 
 
 class EvidenceRequired(AppError):
-    """A task is done with its evidence: the meeting's minutes, the document, the filing reference."""
+    """A task is done with its evidence, and evidence the platform holds must be on
+    file: a reserve study of the task's association, a certificate of insurance, a
+    vendor whose W-9 (tax id) is on file, named by its public id."""
 
     code = "EVIDENCE_REQUIRED"
     status = 422

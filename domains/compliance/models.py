@@ -21,7 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import MONEY, Booked
 from domains.associations import models as _associations  # noqa: F401  (FK targets)
-from graph.db import Base, TimestampMixin, association_fk, new_id, pg_enum
+from domains.payables import models as _payables  # noqa: F401  (FK targets)
+from graph.db import Base, TimestampMixin, association_fk, new_id, pg_enum, tenant_fk
 from graph.schemas import register_id
 
 
@@ -30,6 +31,8 @@ class Requirement(StrEnum):
 
     ANNUAL_MEETING = "annual_meeting"
     """The annual meeting of the members."""
+    ANNUAL_MEETING_NOTICE = "annual_meeting_notice"
+    """Sending the members notice of the annual meeting."""
     BUDGET_DISTRIBUTION = "budget_distribution"
     """Distributing the annual budget to the members."""
     FINANCIAL_REVIEW = "financial_review"
@@ -40,6 +43,33 @@ class Requirement(StrEnum):
     """Renewing the association's insurance."""
     FIDELITY_BOND = "fidelity_bond"
     """Fidelity bond coverage checked against the reserves and assessments."""
+    TAX_FILING = "tax_filing"
+    """Filing the association's tax returns."""
+    VENDOR_INSURANCE = "vendor_insurance"
+    """Vendors' certificates of insurance in force."""
+    VENDOR_W9 = "vendor_w9"
+    """A W-9 on file for each vendor paid."""
+
+
+class EvidenceKind(StrEnum):
+    """What closed a task. The reference of `reserve_study`, `insurance_certificate`
+    and `vendor_w9` is the public id of the study, the certificate or the vendor
+    (checked); of `meeting` and `document` the meeting's or document's id or name
+    (free text until those domains hold them); of `filing` the filing's
+    confirmation number."""
+
+    MEETING = "meeting"
+    """A meeting held."""
+    DOCUMENT = "document"
+    """A document sent or filed."""
+    FILING = "filing"
+    """A filing with an authority, by its confirmation number."""
+    RESERVE_STUDY = "reserve_study"
+    """A reserve study on record."""
+    INSURANCE_CERTIFICATE = "insurance_certificate"
+    """A certificate of insurance on record."""
+    VENDOR_W9 = "vendor_w9"
+    """A vendor's W-9 on record."""
 
 
 class TaskStatus(StrEnum):
@@ -89,13 +119,23 @@ class ComplianceTask(TimestampMixin, Booked, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "association_id", "id"),
-        UniqueConstraint("organization_id", "association_id", "requirement", "period_start"),
+        UniqueConstraint(
+            "organization_id", "association_id", "requirement", "subject", "period_start", name="uq_compliance_tasks_obligation"
+        ),
         ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        tenant_fk("vendor_id", "vendors"),
     )
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The task's id.")
     requirement: Mapped[Requirement] = mapped_column(pg_enum(Requirement, "compliance_requirement"), doc="The obligation.")
+    subject: Mapped[str] = mapped_column(
+        String(60),
+        default="",
+        doc="Which one, where a requirement has several in a period: the vendor and kind of coverage, the "
+        "jurisdiction of a tax return (US, US-CA); empty otherwise.",
+    )
+    vendor_id: Mapped[UUID | None] = mapped_column(doc="The vendor a W-9 or certificate task is about.")
     period_start: Mapped[date] = mapped_column(
         Date, doc="The period it is for (the fiscal year, the meeting month, the policy term)."
     )
@@ -111,8 +151,12 @@ class ComplianceTask(TimestampMixin, Booked, Base):
         SmallInteger, default=0, doc="0 on time; 1 overdue, raised to the board; 2 overdue 30 days more, raised to the admins."
     )
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was last escalated.")
-    evidence_kind: Mapped[str | None] = mapped_column(String(20), doc="meeting, document or filing.")
-    evidence_reference: Mapped[str | None] = mapped_column(String(300), doc="The minutes, the document or the filing number.")
+    evidence_kind: Mapped[EvidenceKind | None] = mapped_column(
+        pg_enum(EvidenceKind, "compliance_evidence_kind"), doc="What kind of record closed it."
+    )
+    evidence_reference: Mapped[str | None] = mapped_column(
+        String(300), doc="The record: a public id (study, certificate, vendor), the meeting or document, the filing number."
+    )
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was closed.")
     completed_by: Mapped[UUID | None] = mapped_column(doc="Who closed it.")
 

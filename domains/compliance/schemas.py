@@ -13,6 +13,7 @@ from domains.compliance.models import (
     ComplianceSettings,
     ComplianceTask,
     ComplianceTaskId,
+    EvidenceKind,
     Requirement,
     TaskStatus,
 )
@@ -70,6 +71,8 @@ ComplianceTaskRead = derive(
         "id",
         "association_id",
         "requirement",
+        "subject",
+        "vendor_id",
         "period_start",
         "due_on",
         "assigned_role",
@@ -86,6 +89,7 @@ ComplianceTaskRead = derive(
         "created_at",
     ],
     node=True,
+    constraints={"subject": {"min_length": 0}},  # empty where a requirement has one obligation per period
 )
 
 
@@ -100,6 +104,9 @@ class ComplianceCalendarGenerated(ApiModel):
 
     association_id: AssociationId = Field(description="The association.")
     created: list[ComplianceTaskRead] = Field(description="Tasks that did not exist yet.")
+    resolved: list[ComplianceTaskRead] = Field(
+        description="Vendor tasks closed because payables now has the W-9 or a renewed certificate (their evidence)."
+    )
     escalated: int = Field(description="Overdue tasks raised a level.")
 
 
@@ -121,9 +128,12 @@ class ComplianceTaskCompleteInput(ApiModel):
     """Close a task as done, with its evidence."""
 
     id: ComplianceTaskId = Field(description="The task.")
-    evidence_kind: str = Field(pattern=r"^(meeting|document|filing)$", description="meeting, document or filing.")
+    evidence_kind: EvidenceKind = Field(description="What kind of record closes it.")
     evidence_reference: str = Field(
-        min_length=1, max_length=300, description="The meeting's minutes, the document's name or link, the filing number."
+        min_length=1,
+        max_length=300,
+        description="The record: the public id of a reserve study (rst_…), certificate (icf_…) or vendor with its W-9 "
+        "(vnd_…), checked; a meeting's or document's id or name; a filing's confirmation number.",
     )
     note: str | None = Field(None, max_length=500, description="Anything to add (kept with the task's history).")
 

@@ -33,24 +33,27 @@ async def compliance_targets_step() -> list[list[str]]:
 
 @DBOS.step(name="generate_compliance_calendar_step")
 async def generate_compliance_calendar_step(organization_id: str, association_id: str, today: str) -> list[int]:
-    """One association's run, in one transaction with its audit row: [created, escalated]."""
+    """One association's run, in one transaction with its audit row: [created, escalated].
+    Replayed after a crash, the step finds the tasks its first attempt committed (the
+    key is the requirement, subject and period) and creates none of them again."""
     org, association_id_ = UUID(organization_id), UUID(association_id)
     day = date.fromisoformat(today)
     try:
         async with scoped_transaction(current_platform().sessions, org, None) as session:
             association = await require(session, Association, association_id_, "associationId")
-            created = await calendar.generate(session, org, association, day)
+            created, resolved = await calendar.generate(session, org, association, day)
             escalated = await calendar.escalate(session, org, association_id_, day)
-            if created or escalated:
+            if created or resolved or escalated:
                 durable.audit(
                     session,
                     org,
                     "complianceCalendar/generate",
-                    [encode("ctk", t.id) for t in created],
+                    [encode("ctk", t.id) for t in (*created, *resolved)],
                     {
                         "associationId": encode("asn", association_id_),
                         "day": today,
                         "created": len(created),
+                        "resolved": len(resolved),
                         "escalated": escalated,
                     },
                 )

@@ -12,6 +12,8 @@ from dbos import DBOS
 
 from tests.accounting.books import Books, open_books
 from tests.helpers import Api
+from tests.reserves.test_reserves import component
+from tests.reserves.test_reserves import study as reserve_study
 
 
 def _error(r) -> tuple[int, str]:
@@ -109,16 +111,30 @@ async def test_the_calendar_generates_its_tasks_once_escalates_and_closes_with_e
     tasks = _by_requirement(run["created"])
     assert set(tasks) == {
         "annual_meeting",
+        "annual_meeting_notice",
         "budget_distribution",
         "financial_review",
         "reserve_study",
         "insurance_renewal",
         "fidelity_bond",
+        "tax_filing",
     }
     for t in run["created"]:
         assert today - timedelta(days=365) <= date.fromisoformat(t["dueOn"]) <= today + timedelta(days=365), t
     (review,) = tasks["financial_review"]
     assert review["dueOn"] == f"{today.year}-04-30" and "§5305" in review["citation"] and "80000.00" in review["finding"]
+    assert review["title"].startswith("Distribute the reviewed financial statement")
+    # Tax returns: the federal one everywhere, California's (Form 100/199) too, 105 days after each fiscal year closes.
+    returns = {(t["subject"], t["periodStart"]): t for t in tasks["tax_filing"]}
+    closed = date(last_year, 12, 31)
+    assert returns[("US", f"{last_year}-01-01")]["dueOn"] == str(closed + timedelta(days=105))
+    assert "§6072" in returns[("US", f"{last_year}-01-01")]["citation"]
+    assert "§18601" in returns[("US-CA", f"{last_year}-01-01")]["citation"]
+    assert {subject for subject, _ in returns} == {"US", "US-CA"}
+    # The annual meeting's notice (CA Corporations Code §7511: 10 days) before the meeting's month begins.
+    notices = {t["periodStart"]: t for t in tasks["annual_meeting_notice"]}
+    this_year = notices[f"{today.year}-{meeting_month:02d}-01"]
+    assert this_year["dueOn"] == str(date(today.year, meeting_month, 1) - timedelta(days=10)) and "§7511" in this_year["citation"]
     budgets = {t["periodStart"]: t["dueOn"] for t in tasks["budget_distribution"]}
     assert budgets[f"{today.year + 1}-01-01"] == str(date(today.year + 1, 1, 1) - timedelta(days=30))
     (study,) = tasks["reserve_study"]
@@ -163,6 +179,13 @@ async def test_the_calendar_generates_its_tasks_once_escalates_and_closes_with_e
     assert meeting["id"] not in {t["id"] for t in overdue["nodes"]}
     assert all(t["status"] == "open" and t["dueOn"] < str(today) for t in overdue["nodes"])
 
+    # The reserve study task closes with the study itself: its public id, checked to be this association's.
+    await api.call("reserveComponent/v1/create", component(b, "Roof", "100000.00", 25, 5), b.c.admin)
+    prepared = await api.call("reserveStudy/v1/create", reserve_study(b), b.c.admin)
+    evidence = {"id": study["id"], "evidenceKind": "reserve_study", "evidenceReference": prepared["id"]}
+    closed = await api.call("complianceTask/v1/complete", evidence, b.c.admin)
+    assert (closed["status"], closed["evidenceKind"], closed["evidenceReference"]) == ("done", "reserve_study", prepared["id"])
+
 
 async def test_the_daily_schedule_generates_every_association_and_the_company_sees_all_overdue(api) -> None:
     from domains.compliance.workflows import COMPLIANCE_SCHEDULE, generate_compliance_calendar_workflow
@@ -200,3 +223,33 @@ async def test_the_daily_schedule_generates_every_association_and_the_company_se
     assert {t["associationId"] for t in overdue["nodes"]} == {first.c.association, second_id}
     # A second run the same day changes nothing.
     assert await generate_compliance_calendar_workflow(datetime.combine(today, datetime.min.time(), UTC), None) == [0, 0]
+
+
+async def test_the_reserve_study_cadence_counts_from_the_studies_on_file(api) -> None:
+    """CA Civil Code §5550(a): an annual review of the study, and a visual inspection
+    at least every three years, counted from the latest study with a site visit (here
+    none: from the first study); a full study every ten years by default, here every
+    700 days as the governing documents say."""
+    b = await open_books(api)
+    today = datetime.now(UTC).date()
+    studied = today - timedelta(days=400)
+    await api.call("reserveComponent/v1/create", component(b, "Roof", "100000.00", 25, 5), b.c.admin)
+    await api.call(
+        "reserveStudy/v1/create", reserve_study(b, studyDate=str(studied), level="update_without_site_visit"), b.c.admin
+    )
+    override = {"id": b.c.association, "key": "reserve_study_full_days", "days": 700, "documentReference": "CC&Rs §9.4"}
+    await api.call("jurisdictionRuleOverride/v1/set", override, b.c.admin)
+
+    run = await api.call("complianceCalendar/v1/generate", {"associationId": b.c.association}, b.c.admin)
+    study = {t["subject"]: t for t in _by_requirement(run["created"])["reserve_study"]}
+    # The inspection falls due after the year ahead: not on the calendar yet.
+    assert set(study) == {"review", "full"}
+    assert (study["review"]["dueOn"], study["review"]["periodStart"]) == (str(studied + timedelta(days=365)), str(studied))
+    assert "§5550(a)" in study["review"]["citation"] and study["review"]["dueOn"] < str(today)
+    assert study["full"]["dueOn"] == str(studied + timedelta(days=700)) and study["full"]["assignedRole"] == "board_member"
+
+    # A study with a site visit today restarts the inspection's and the review's clocks, not the full study's.
+    await api.call("reserveStudy/v1/create", reserve_study(b, studyDate=str(today), level="update_with_site_visit"), b.c.admin)
+    again = await api.call("complianceCalendar/v1/generate", {"associationId": b.c.association}, b.c.admin)
+    renewed = {t["subject"]: t for t in _by_requirement(again["created"]).get("reserve_study", [])}
+    assert set(renewed) == {"review"} and renewed["review"]["dueOn"] == str(today + timedelta(days=365))

@@ -12,10 +12,10 @@ from typing import Any
 from tests.associations import community
 from tests.associations.community import ASSOCIATION
 
-# The statutes seeded by migration 0010, and the compliance calendar's by 0016.
+# The statutes seeded by migration 0010, and the compliance calendar's by 0016 and 0021.
 DATA_FILES = [
     Path(__file__).parents[2] / "migrations" / "data" / name
-    for name in ("0010_jurisdiction_rules.json", "0016_compliance_rules.json")
+    for name in ("0010_jurisdiction_rules.json", "0016_compliance_rules.json", "0021_compliance_rules.json")
 ]
 
 
@@ -229,10 +229,11 @@ async def test_graphql_reads_and_writes_the_same_rules(api) -> None:
         "source": "STATUTE",
         "statute": {"effectiveOn": "2024-07-01"},
     }
-    assert {r["key"] for r in body["data"]["jurisdictionRules"]["rules"]} == {
-        "hearing_notice_days",
-        "hearing_decision_delivery_days",
-    }
+    assert (
+        {r["key"] for r in body["data"]["jurisdictionRules"]["rules"]}
+        == {r["key"] for r in seeded_rules() if r["jurisdiction"] == "US-FL"}
+        >= {"hearing_notice_days", "hearing_decision_delivery_days", "financial_statement_audited_threshold"}
+    )
     set_ = await api.gql(
         """mutation($id: ID!, $key: String!) {
              jurisdictionRuleOverrideSet(

@@ -38,16 +38,18 @@ async def generate(ctx: OperationContext, data: ComplianceCalendarGenerateInput)
     jurisdiction's rules, its settings and its books call for with a due date from
     a year ago to a year ahead (an obligation without evidence is overdue until
     closed or waived) (each obligation and period once, however often it
-    runs), and raise overdue open ones a level."""
+    runs), close the vendor tasks payables now answers (a W-9, a renewed
+    certificate, as their evidence), and raise overdue open ones a level."""
     association: Association = await require(ctx.session, Association, data.association_id, "associationId")
     today = _today().date()
-    created = await calendar.generate(ctx.session, org(ctx), association, today)
+    created, resolved = await calendar.generate(ctx.session, org(ctx), association, today)
     escalated = await calendar.escalate(ctx.session, org(ctx), association.id, today)
-    ctx.audit_summary = {"created": len(created), "escalated": escalated}
+    ctx.audit_summary = {"created": len(created), "resolved": len(resolved), "escalated": escalated}
     ctx.audit_targets = [encode("asn", association.id)]
     return ComplianceCalendarGenerated(
         association_id=association.id,
         created=[ComplianceTaskRead.model_validate(t) for t in created],
+        resolved=[ComplianceTaskRead.model_validate(t) for t in resolved],
         escalated=escalated,
     )
 
@@ -82,11 +84,17 @@ async def list_tasks(ctx: OperationContext, data: ComplianceTaskListInput) -> Co
     summary="Close a compliance task with its evidence",
 )
 async def complete(ctx: OperationContext, data: ComplianceTaskCompleteInput) -> ComplianceTaskRead:
-    """Mark a task done with its evidence: the meeting (its minutes), a document,
-    a filing reference. A task already closed is COMPLIANCE_TASK_CLOSED."""
+    """Mark a task done with its evidence, a typed reference: a reserve study, a
+    certificate of insurance or a vendor with its W-9 by public id (checked:
+    EVIDENCE_REQUIRED when not on file), a meeting or a document by id or name, a
+    filing by its number. A task already closed is COMPLIANCE_TASK_CLOSED."""
     task = await calendar.lock(ctx.session, data.id)
     await calendar.close(ctx.session, task, TaskStatus.DONE, actor(ctx), data.evidence_kind, data.evidence_reference, data.note)
-    ctx.audit_summary = {"requirement": task.requirement.value, "evidence": data.evidence_reference}
+    ctx.audit_summary = {
+        "requirement": task.requirement.value,
+        "evidenceKind": data.evidence_kind.value,
+        "evidence": data.evidence_reference,
+    }
     return ComplianceTaskRead.model_validate(task)
 
 

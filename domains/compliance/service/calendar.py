@@ -7,13 +7,36 @@ jurisdiction rules, domains/jurisdictions, so its governing documents may make
 them stricter):
 - annual_meeting: by the end of the settings' annual meeting month, each year,
   when `annual_meeting_required`; the board's.
+- annual_meeting_notice: `annual_meeting_notice_days` before that month begins
+  (only the month is on file, so the notice is due before the earliest day the
+  meeting may be held); the manager's.
 - budget_distribution: `budget_distribution_days` before each fiscal year starts
   (the association's fiscal year start month); the manager's.
 - financial_review: `financial_review_due_days` after a fiscal year closes whose
   gross income (income accounts, all funds, in the books) exceeded
-  `financial_review_revenue_threshold`; the manager's.
-- reserve_study: `reserve_study_inspection_days` after the latest reserve study
-  (at once when there is none); the board's.
+  `financial_review_revenue_threshold`; the manager's. Its level is the highest
+  of `financial_statement_{audited,reviewed,compiled}_threshold` the income
+  reaches (FL §720.303(7): $500,000 / $300,000 / $150,000), else a report of
+  cash receipts and expenditures.
+- tax_filing: `federal_tax_return_due_days` after each fiscal year closes
+  (subject `US`), and the state's return (subject the association's
+  jurisdiction, e.g. `US-CA`) `state_tax_return_due_days` after it where
+  `state_tax_return_required`; the manager's.
+- vendor_w9 and vendor_insurance, for each vendor the association paid (an
+  invoice not rejected, dated in the last LOOKBACK_DAYS): with no tax id on file
+  when `vendor_w9_required`, due the first such invoice's date; for each kind of
+  coverage whose latest certificate expires within `vendor_insurance_notice_days`,
+  due on that expiry; with no certificate at all when the vendor is a service
+  provider (a 1099 vendor, or one on the platform), due the first invoice's
+  date; the manager's. The subject is the vendor (and kind); the daily run
+  closes such a task itself, its evidence the vendor's W-9 or the renewing
+  certificate, once payables has them.
+- reserve_study (at once when there is none; the board's): a visual inspection
+  `reserve_study_inspection_days` after the latest study with a site visit (a
+  full study or an update with one); a full study `reserve_study_full_days`
+  after the latest full one (ten years unless the governing documents say fewer)
+  (subject `full`); the board's review `reserve_study_review_days` after the
+  latest version (subject `review`, CA §5550(a): annually).
 - insurance_renewal: the settings' renewal date; the manager's.
 - fidelity_bond: when `fidelity_bond_required`, by the bond's expiry (or at once
   without one), with a finding when the coverage is below the reserves (the
@@ -34,24 +57,29 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, insert, literal_column, select, text, true, update
+from sqlalchemy import ColumnElement, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting.service import fiscal
 from domains.associations.models import Association
-from domains.compliance.errors import TaskClosed
+from domains.compliance.errors import EvidenceRequired, TaskClosed
 from domains.compliance.models import (
     ComplianceSettings,
     ComplianceTask,
     ComplianceTaskEvent,
+    EvidenceKind,
     Requirement,
     TaskStatus,
 )
+from domains.jurisdictions.schemas import EffectiveRule
 from domains.jurisdictions.service import rules
+from domains.payables.models import InsuranceCertificate, Invoice, InvoiceStatus, Vendor
+from domains.reserves.models import ReserveStudy, StudyLevel
 from domains.reserves.service import studies
 from graph.db import new_id
 from graph.handlers import changes
+from graph.ids import decode, encode
 from graph.pages import Page, page_statement
 
 CENT = Decimal("0.01")
@@ -164,6 +192,8 @@ class Due:
     title: str
     citation: str
     finding: str | None = None
+    subject: str = ""
+    vendor_id: UUID | None = None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -192,6 +222,19 @@ async def obligations(session: AsyncSession, organization_id: UUID, association:
             )
             for year in (today.year - 1, today.year, today.year + 1)
         ]
+        notice = rule.get("annual_meeting_notice_days")
+        if notice is not None and notice.days is not None:
+            found += [
+                Due(
+                    Requirement.ANNUAL_MEETING_NOTICE,
+                    date(year, m, 1),
+                    date(year, m, 1) - timedelta(days=notice.days),
+                    "manager",
+                    f"Send the members notice of the {year} annual meeting",
+                    notice.citation,
+                )
+                for year in (today.year - 1, today.year, today.year + 1)
+            ]
 
     budget = rule.get("budget_distribution_days")
     current = fiscal.year_of(today, start_month)
@@ -220,43 +263,21 @@ async def obligations(session: AsyncSession, organization_id: UUID, association:
                 or 0
             )
             if threshold.amount is not None and income > threshold.amount:
+                level, citation = _statement_level(rule, income, threshold)
                 found.append(
                     Due(
                         Requirement.FINANCIAL_REVIEW,
                         starts,
                         ends + timedelta(days=review_days.days),
                         "manager",
-                        f"Distribute the reviewed financial statement of the fiscal year starting {starts.isoformat()}",
-                        threshold.citation,
-                        f"Gross income {income.quantize(CENT)} exceeds {threshold.amount}.",
+                        f"Distribute the {level} of the fiscal year starting {starts.isoformat()}",
+                        citation,
+                        f"Gross income {income.quantize(CENT)} exceeds {threshold.amount}: {level}.",
                     )
                 )
+    found += _tax_filings(rule, association, current)
 
-    inspection = rule.get("reserve_study_inspection_days")
-    if inspection is not None and inspection.days is not None:
-        latest = await studies.latest(session, [association.id], true())
-        if latest:
-            last = latest[0].study_date
-            due = Due(
-                Requirement.RESERVE_STUDY,
-                last,
-                last + timedelta(days=inspection.days),
-                "board_member",
-                "Have the reserve study updated with a visual inspection",
-                inspection.citation,
-            )
-        else:
-            starts = date(today.year, 1, 1)
-            due = Due(
-                Requirement.RESERVE_STUDY,
-                starts,
-                starts,
-                "board_member",
-                "Have a reserve study prepared",
-                inspection.citation,
-                "No reserve study on file.",
-            )
-        found.append(due)
+    found += await _reserve_study_dues(session, rule, association, today)
 
     if settings is not None and settings.insurance_renews_on is not None:
         found.append(
@@ -293,13 +314,267 @@ async def obligations(session: AsyncSession, organization_id: UUID, association:
             )
         )
     low, high = today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=HORIZON_DAYS)
-    return [d for d in found if low <= d.due_on <= high]
+    # A vendor's missing W-9 or certificate is a condition of today, however long ago it began.
+    return [d for d in found if low <= d.due_on <= high] + await _vendor_obligations(session, rule, association, today)
 
 
-async def generate(session: AsyncSession, organization_id: UUID, association: Association, today: date) -> list[ComplianceTask]:
-    """Create the tasks the window holds that don't exist yet (one per requirement and
-    period, whoever runs it and however often); an open task's due date and finding
-    follow the latest check. Returns the tasks created."""
+# A study's cadence: (rule, subject, the levels of study that restart its clock, title).
+STUDY_CADENCE = (
+    (
+        "reserve_study_inspection_days",
+        "",
+        (StudyLevel.FULL, StudyLevel.UPDATE_WITH_SITE_VISIT),
+        "Have the reserve study updated with a visual inspection",
+    ),
+    ("reserve_study_full_days", "full", (StudyLevel.FULL,), "Have a full reserve study prepared"),
+    ("reserve_study_review_days", "review", tuple(StudyLevel), "Review the reserve study and adjust the funding"),
+)
+
+
+async def _reserve_study_dues(
+    session: AsyncSession, rule: dict[str, EffectiveRule], association: Association, today: date
+) -> list[Due]:
+    """The reserve study's cadence from the association's study versions: without
+    any, one at once; else each cadence rule's days after the latest study of a
+    level that restarts its clock (after the first study where none has)."""
+    inspection = rule.get("reserve_study_inspection_days")
+    if inspection is None or inspection.days is None:
+        return []
+    versions = (
+        await session.execute(
+            select(ReserveStudy.study_date, ReserveStudy.level).where(ReserveStudy.association_id == association.id)
+        )
+    ).all()
+    if not versions:
+        starts = date(today.year, 1, 1)
+        return [
+            Due(
+                Requirement.RESERVE_STUDY,
+                starts,
+                starts,
+                "board_member",
+                "Have a reserve study prepared",
+                inspection.citation,
+                "No reserve study on file.",
+            )
+        ]
+    first = min(on for on, _ in versions)
+    found: list[Due] = []
+    for key, subject, levels, title in STUDY_CADENCE:
+        cadence = rule.get(key)
+        if cadence is None or cadence.days is None:
+            continue
+        since = max((on for on, level in versions if level in levels), default=first)
+        found.append(
+            Due(
+                Requirement.RESERVE_STUDY,
+                since,
+                since + timedelta(days=cadence.days),
+                "board_member",
+                title,
+                cadence.citation,
+                subject=subject,
+            )
+        )
+    return found
+
+
+LEVELS = (
+    ("financial_statement_audited_threshold", "audited financial statement"),
+    ("financial_statement_reviewed_threshold", "reviewed financial statement"),
+    ("financial_statement_compiled_threshold", "compiled financial statement"),
+)
+
+
+def _statement_level(rule: dict[str, EffectiveRule], income: Decimal, threshold: EffectiveRule) -> tuple[str, str]:
+    """The statement a year's gross income calls for, and the rule that says so."""
+    for key, level in LEVELS:
+        bound = rule.get(key)
+        if bound is not None and bound.amount is not None and income >= bound.amount:
+            return level, bound.citation
+    compiled = rule.get("financial_statement_compiled_threshold")
+    below = compiled.citation if compiled is not None and compiled.amount is not None else threshold.citation
+    return "report of cash receipts and expenditures", below
+
+
+def _tax_filings(rule: dict[str, EffectiveRule], association: Association, current: int) -> list[Due]:
+    """The federal return of each of the last two fiscal years, and the state's where it requires one."""
+    start_month = association.fiscal_year_start_month
+    returns: list[tuple[str, EffectiveRule, str]] = []
+    federal = rule.get("federal_tax_return_due_days")
+    if federal is not None and federal.days is not None:
+        returns.append(("US", federal, "the federal income tax return (Form 1120-H or 1120)"))
+    state, state_days = rule.get("state_tax_return_required"), rule.get("state_tax_return_due_days")
+    if state is not None and state.flag and state_days is not None and state_days.days is not None:
+        code = f"{association.country}-{association.region}"
+        returns.append((code, state_days, f"the {code} income tax return"))
+    found: list[Due] = []
+    for year in (current - 1, current):
+        starts = fiscal.year_start(year, start_month)
+        closes = fiscal.year_start(year + 1, start_month) - timedelta(days=1)
+        found += [
+            Due(
+                Requirement.TAX_FILING,
+                starts,
+                closes + timedelta(days=due.days or 0),
+                "manager",
+                f"File {what} of the fiscal year starting {starts.isoformat()}",
+                due.citation,
+                subject=subject,
+            )
+            for subject, due, what in returns
+        ]
+    return found
+
+
+def _in_force(certificate: InsuranceCertificate, on: date) -> bool:
+    return certificate.effective_on <= on <= certificate.expires_on
+
+
+async def _paid_vendors(session: AsyncSession, association_id: UUID, today: date) -> list[tuple[Vendor, date]]:
+    """Vendors the association paid (invoiced, not rejected) in the last LOOKBACK_DAYS, with the first such invoice's date."""
+    first = (
+        select(Invoice.vendor_id, func.min(Invoice.invoice_date).label("first_on"))
+        .where(
+            Invoice.association_id == association_id,
+            Invoice.status != InvoiceStatus.REJECTED,
+            Invoice.invoice_date >= today - timedelta(days=LOOKBACK_DAYS),
+        )
+        .group_by(Invoice.vendor_id)
+        .subquery()
+    )
+    rows = await session.execute(select(Vendor, first.c.first_on).join(first, first.c.vendor_id == Vendor.id).order_by(Vendor.id))
+    return [(vendor, first_on) for vendor, first_on in rows.all()]
+
+
+async def _certificates(session: AsyncSession, vendor_ids: list[UUID]) -> dict[UUID, list[InsuranceCertificate]]:
+    """Each vendor's certificates, latest expiry first."""
+    by_vendor: dict[UUID, list[InsuranceCertificate]] = {v: [] for v in vendor_ids}
+    if vendor_ids:
+        for c in await session.scalars(
+            select(InsuranceCertificate)
+            .where(InsuranceCertificate.vendor_id.in_(vendor_ids))
+            .order_by(InsuranceCertificate.expires_on.desc(), InsuranceCertificate.id)
+        ):
+            by_vendor[c.vendor_id].append(c)
+    return by_vendor
+
+
+async def _vendor_obligations(
+    session: AsyncSession, rule: dict[str, EffectiveRule], association: Association, today: date
+) -> list[Due]:
+    paid = await _paid_vendors(session, association.id, today)
+    certificates = await _certificates(session, [v.id for v, _ in paid])
+    w9, notice = rule.get("vendor_w9_required"), rule.get("vendor_insurance_notice_days")
+    found: list[Due] = []
+    for vendor, first_on in paid:
+        public = encode("vnd", vendor.id)
+        if w9 is not None and w9.flag and vendor.tax_id_kind is None:
+            found.append(
+                Due(
+                    Requirement.VENDOR_W9,
+                    vendor.created_at.date(),
+                    first_on,
+                    "manager",
+                    f"Get {vendor.name}'s W-9 (taxpayer identification number)",
+                    w9.citation,
+                    f"No tax id on file for a vendor paid since {first_on.isoformat()}.",
+                    subject=public,
+                    vendor_id=vendor.id,
+                )
+            )
+        if notice is None or notice.days is None:
+            continue
+        held = certificates[vendor.id]
+        if not held and (vendor.is_1099 or vendor.provider_organization_id is not None):
+            found.append(
+                Due(
+                    Requirement.VENDOR_INSURANCE,
+                    vendor.created_at.date(),
+                    first_on,
+                    "manager",
+                    f"Get {vendor.name}'s certificate of insurance",
+                    notice.citation,
+                    "No certificate of insurance on file for a service provider the association pays.",
+                    subject=f"{public}:none",
+                    vendor_id=vendor.id,
+                )
+            )
+        latest: dict[str, InsuranceCertificate] = {}
+        for c in held:  # latest expiry first: the first of each kind is its latest
+            latest.setdefault(c.kind.value, c)
+        for kind, c in sorted(latest.items()):
+            if c.expires_on <= today + timedelta(days=notice.days):
+                state = "expired" if c.expires_on < today else "expires"
+                found.append(
+                    Due(
+                        Requirement.VENDOR_INSURANCE,
+                        c.expires_on,
+                        c.expires_on,
+                        "manager",
+                        f"Get {vendor.name}'s renewed {kind.replace('_', ' ')} certificate of insurance",
+                        notice.citation,
+                        f"The certificate on file ({c.carrier} {c.policy_number}) {state} on {c.expires_on.isoformat()}.",
+                        subject=f"{public}:{kind}",
+                        vendor_id=vendor.id,
+                    )
+                )
+    return found
+
+
+async def _resolve_vendor_tasks(session: AsyncSession, association_id: UUID, today: date) -> list[ComplianceTask]:
+    """Close the open W-9 and certificate tasks payables now answers: the vendor's
+    tax id is on file; a certificate of the kind (of any kind, for a missing one)
+    in force today and expiring after the lapsing one. Each is closed done, its
+    evidence the vendor or the certificate."""
+    open_tasks = (
+        await session.scalars(
+            select(ComplianceTask).where(
+                ComplianceTask.association_id == association_id,
+                ComplianceTask.status == TaskStatus.OPEN,
+                ComplianceTask.requirement.in_((Requirement.VENDOR_W9, Requirement.VENDOR_INSURANCE)),
+            )
+        )
+    ).all()
+    vendor_ids = sorted({t.vendor_id for t in open_tasks if t.vendor_id is not None})
+    if not vendor_ids:
+        return []
+    vendors = {v.id: v for v in await session.scalars(select(Vendor).where(Vendor.id.in_(vendor_ids)))}
+    certificates = await _certificates(session, vendor_ids)
+    closed: list[ComplianceTask] = []
+    for task in open_tasks:
+        assert task.vendor_id is not None  # vendor tasks always name their vendor
+        if task.requirement is Requirement.VENDOR_W9:
+            if vendors[task.vendor_id].tax_id_kind is not None:
+                await _close(session, task, TaskStatus.DONE, None, EvidenceKind.VENDOR_W9, task.subject, "W-9 on file.")
+                closed.append(task)
+            continue
+        kind = task.subject.partition(":")[2]
+        renewal = next(
+            (
+                c
+                for c in certificates[task.vendor_id]
+                if (kind == "none" or c.kind.value == kind) and _in_force(c, today) and c.expires_on > task.period_start
+            ),
+            None,
+        )
+        if renewal is not None:
+            reference = encode("icf", renewal.id)
+            await _close(
+                session, task, TaskStatus.DONE, None, EvidenceKind.INSURANCE_CERTIFICATE, reference, "Certificate on file."
+            )
+            closed.append(task)
+    return closed
+
+
+async def generate(
+    session: AsyncSession, organization_id: UUID, association: Association, today: date
+) -> tuple[list[ComplianceTask], list[ComplianceTask]]:
+    """Close the vendor tasks payables now answers, then create the tasks the window
+    holds that don't exist yet (one per requirement, subject and period, whoever
+    runs it and however often); an open task's due date and finding follow the
+    latest check. Returns (the tasks created, the tasks closed)."""
+    resolved = await _resolve_vendor_tasks(session, association.id, today)
     dues = await obligations(session, organization_id, association, today)
     created: list[UUID] = []
     for d in dues:
@@ -308,6 +583,8 @@ async def generate(session: AsyncSession, organization_id: UUID, association: As
             "organization_id": organization_id,
             "association_id": association.id,
             "requirement": d.requirement,
+            "subject": d.subject,
+            "vendor_id": d.vendor_id,
             "period_start": d.period_start,
             "due_on": d.due_on,
             "assigned_role": d.role,
@@ -318,7 +595,7 @@ async def generate(session: AsyncSession, organization_id: UUID, association: As
         new = pg_insert(ComplianceTask).values(**values)
         # xmax = 0 on the row returned: it was inserted now, not updated.
         upsert: Any = new.on_conflict_do_update(
-            index_elements=["organization_id", "association_id", "requirement", "period_start"],
+            index_elements=["organization_id", "association_id", "requirement", "subject", "period_start"],
             set_={"due_on": new.excluded.due_on, "finding": new.excluded.finding},
             where=ComplianceTask.status == TaskStatus.OPEN,
         ).returning(ComplianceTask.id, literal_column("xmax = 0").label("inserted"))
@@ -341,7 +618,8 @@ async def generate(session: AsyncSession, organization_id: UUID, association: As
                 for task_id in created
             ],
         )
-    return list((await session.scalars(select(ComplianceTask).where(ComplianceTask.id.in_(created)))).all()) if created else []
+    made = list((await session.scalars(select(ComplianceTask).where(ComplianceTask.id.in_(created)))).all()) if created else []
+    return made, resolved
 
 
 async def escalate(session: AsyncSession, organization_id: UUID, association_id: UUID, today: date) -> int:
@@ -398,18 +676,62 @@ async def lock(session: AsyncSession, task_id: UUID) -> ComplianceTask:
     return row
 
 
+async def check_evidence(session: AsyncSession, task: ComplianceTask, kind: EvidenceKind, reference: str) -> None:
+    """Evidence the platform holds must be on file: the reserve study (of the task's
+    association), the certificate, the vendor with its tax id, by public id. A
+    meeting's or a document's reference is taken as given until those domains
+    hold them; a filing's is the filing authority's number."""
+    expected = {EvidenceKind.RESERVE_STUDY: "rst", EvidenceKind.INSURANCE_CERTIFICATE: "icf", EvidenceKind.VENDOR_W9: "vnd"}
+    if kind not in expected:
+        return
+    try:
+        prefix, row_id = decode(reference)
+    except ValueError:
+        prefix, row_id = "", None
+    found = False
+    if prefix == expected[kind] and row_id is not None:
+        if kind is EvidenceKind.RESERVE_STUDY:
+            study = await session.get(ReserveStudy, row_id)
+            found = study is not None and study.association_id == task.association_id
+        elif kind is EvidenceKind.INSURANCE_CERTIFICATE:
+            found = await session.get(InsuranceCertificate, row_id) is not None
+        else:
+            vendor = await session.get(Vendor, row_id)
+            found = vendor is not None and vendor.tax_id_kind is not None
+    if not found:
+        raise EvidenceRequired(
+            f"`evidenceReference` must be the id ({expected[kind]}_…) of a {kind.value.replace('_', ' ')} on file"
+            + (" for this association." if kind is EvidenceKind.RESERVE_STUDY else "."),
+            field=["evidenceReference"],
+        )
+
+
 async def close(
     session: AsyncSession,
     task: ComplianceTask,
     status: TaskStatus,
     actor: UUID,
-    kind: str | None,
+    kind: EvidenceKind | None,
     reference: str | None,
     note: str | None,
 ) -> None:
-    """Close an open task as done (with its evidence) or waived (with the reason)."""
+    """Close an open task as done (with its evidence, checked where the platform holds it) or waived (with the reason)."""
     if task.status is not TaskStatus.OPEN:
         raise TaskClosed(f"This task is already {task.status.value}.", field=["id"])
+    if kind is not None and reference is not None:
+        await check_evidence(session, task, kind, reference)
+    await _close(session, task, status, actor, kind, reference, note)
+
+
+async def _close(
+    session: AsyncSession,
+    task: ComplianceTask,
+    status: TaskStatus,
+    actor: UUID | None,
+    kind: EvidenceKind | None,
+    reference: str | None,
+    note: str | None,
+) -> None:
     task.status = status
     task.evidence_kind, task.evidence_reference = kind, reference
     task.completed_at, task.completed_by = datetime.now(UTC), actor
