@@ -44,7 +44,7 @@ from graph.errors import AppError, ErrorCode, Forbidden, NotFound, Unauthenticat
 from graph.http import admit, error_response, internal_error
 from graph.operations import REGISTRY, Operation
 from graph.operations import Scope as OperationScope
-from graph.pipeline import run
+from graph.pipeline import run_found
 from graph.platform import Platform
 from graph.telemetry import current_trace_id
 
@@ -315,7 +315,7 @@ def build_server(catalog: Catalog) -> Server[Any]:
                 key = arguments.pop(KEY, None)
                 if not isinstance(key, str):
                     raise ValidationFailed(f"`{KEY}` is required for a tool that changes data.", field=[KEY])
-            outcome = await run(op, rctx, arguments, key)
+            outcome = await run_found(op, rctx, arguments, key)
             if outcome.error is not None:
                 return _error(outcome.error, rctx.trace_id)
             return _result(outcome.body)

@@ -33,7 +33,7 @@ from graph.http import (
 )
 from graph.openapi import build_openapi
 from graph.operations import REGISTRY
-from graph.pipeline import run
+from graph.pipeline import run_found
 from graph.platform import Platform
 from graph.settings import Settings
 from graph.telemetry import current_trace_id, setup_tracing
@@ -137,7 +137,7 @@ async def rpc(request: Request) -> Response:
         raw = parse_json(body)
         principal = await admit(platform, request)
         ctx = RequestContext(platform, principal, trace_id)
-        outcome = await run(op, ctx, raw, request.headers.get("idempotency-key"))
+        outcome = await run_found(op, ctx, raw, request.headers.get("idempotency-key"))
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
         if outcome.error is not None:
             headers |= outcome.error.headers

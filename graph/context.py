@@ -19,7 +19,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph import hooks
+from graph import hooks, roles
 from graph.auth.principal import RELATIONS, ROLE_GRANTS, Principal, PrincipalKind
 from graph.authz import Decisions
 from graph.db import apply_scope, apply_scope_reading
@@ -28,6 +28,9 @@ from graph.loaders import Loaders
 
 if TYPE_CHECKING:
     from graph.platform import Platform
+
+
+REQUEST_OPTION = "hestami_request"
 
 
 def apply_roles(principal: Principal, row: Row[Any] | None) -> None:
@@ -87,12 +90,22 @@ class RequestContext:
         if self._session is None:
             session = self.platform.sessions()
             await session.begin()
+            # Statements sent for a request say so (`REQUEST_OPTION` in their execution
+            # options): what a request costs can be told apart from background workflows'.
+            await session.connection(execution_options={REQUEST_OPTION: self.trace_id or True})
             principal, organization_id = self.principal, self.organization_id
+            kept = None
             if principal is not None and organization_id is not None and not self._roles_loaded:
+                kept = roles.kept(principal.id, organization_id, principal.roles_version)
+            if kept is not None:
+                await apply_scope(session, organization_id, principal.user_id if principal else None)
+                self._roles_row, self._roles_read = kept, True
+            elif principal is not None and organization_id is not None and not self._roles_loaded:
                 # Most requests need the roles: read them in the scope's own statement.
                 # Applied (and refused without a membership) only when asked for.
                 self._roles_row = await apply_scope_reading(session, organization_id, principal.id, hooks.principal_roles.call)
                 self._roles_read = True
+                roles.keep(principal.id, organization_id, principal.roles_version, self._roles_row)
             else:
                 await apply_scope(session, organization_id, principal.user_id if principal else None)
             self._session = session

@@ -22,6 +22,7 @@ from strawberry.scalars import JSON
 from strawberry.types.base import get_object_definition
 from strawberry.types.lazy_type import LazyType
 
+from graph.docs import member_docs
 from graph.ids import IdPrefix, encode
 from graph.relations import ToMany, ToOne
 from graph.relay import Node, load_nodes
@@ -159,6 +160,9 @@ def extend(model: type[BaseModel]) -> typing.Callable[[type], type]:
 def enum_type(cls: type[enum.Enum]) -> Any:
     if cls not in _ENUMS:
         _ENUMS[cls] = strawberry.enum(cls, description=cls.__doc__)
+        docs = member_docs(cls)
+        for value in _ENUMS[cls].__strawberry_definition__.values:
+            value.description = docs.get(value.name)
     return _ENUMS[cls]
 
 

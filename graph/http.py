@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from graph import hooks
+from graph import hooks, roles
 from graph.auth.principal import Principal, PrincipalKind
 from graph.errors import AppError, ErrorCode, Unauthenticated, error_body
 from graph.platform import Platform
@@ -64,12 +64,13 @@ async def admit(platform: Platform, request: Request, *, charge: bool = True) ->
         claims = platform.tokens.verify_access(token)
         store = platform.session_store
         key = store.key(claims.session_id)
+        version = None
         if key is None:
             session = None
         elif charge:
-            session = store.parse(
-                claims.session_id, await platform.rate_limiter.enforce_for_session(key, claims.subject, platform.settings)
-            )
+            prefix = roles.version_prefix(platform.settings.redis_prefix)
+            fields, version = await platform.rate_limiter.enforce_for_session(key, claims.subject, platform.settings, prefix)
+            session = store.parse(claims.session_id, fields)
         else:
             session = await store.get(claims.session_id)
         if session is None or str(session.user_id) != claims.subject:
@@ -79,6 +80,7 @@ async def admit(platform: Platform, request: Request, *, charge: bool = True) ->
             id=session.user_id,
             session_id=session.id,
             active_organization_id=session.active_organization_id,
+            roles_version=version,
         )
         set_scope(principal.active_organization_id, principal.id)
         return principal

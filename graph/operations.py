@@ -112,7 +112,8 @@ def operation(
     compiles: bool | Paged = False,
 ) -> Callable[[H], H]:
     """Declare and register an operation. The handler's docstring is its description.
-    `nullable`: a read whose result may be absent (answers null, not an error).
+    `nullable`: a read whose result may be absent: null in GraphQL, NOT_FOUND over
+    RPC and MCP (graph.pipeline.run_found).
     `target`: the model whose row `input.id` names; the pipeline loads it and
     asks Cerbos about that row, with its attributes, before the handler runs.
     `compiles`: True for a read by id whose answer is its target row as stored, so

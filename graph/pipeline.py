@@ -140,6 +140,16 @@ async def run(op: Operation, rctx: RequestContext, raw: Any, key: str | None) ->
     return outcome
 
 
+async def run_found(op: Operation, rctx: RequestContext, raw: Any, key: str | None) -> Outcome:
+    """`run` for the transports whose success always carries an object (RPC, MCP):
+    the absent answer of a nullable read, null in GraphQL, is NOT_FOUND there, so
+    their 200 is never null and generated clients type it as the object."""
+    outcome = await run(op, rctx, raw, key)
+    if op.nullable and outcome.error is None and outcome.body is None:
+        raise NotFound(f"No {op.kind.replace('_', ' ')} matches, or none that is visible to you.")
+    return outcome
+
+
 def _organization(op: Operation, rctx: RequestContext) -> Any:
     return rctx.organization_id if op.scope is Scope.ORGANIZATION else None
 

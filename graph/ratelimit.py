@@ -86,10 +86,12 @@ _TAKE_SCRIPT = _TAKE + "return take(KEYS, tonumber(ARGV[1]), {unpack(ARGV, 2)})"
 # The session read and the charge in one round trip. KEYS[1] is a session hash as
 # graph/auth/sessions.py writes it (user_id, org), KEYS[2] the user's bucket.
 # ARGV: the access token's subject, cost, the user's bucket (capacity, refill/s),
-# the organization buckets' key prefix and theirs. The organization's bucket is
+# the organization buckets' key prefix and theirs, and a key prefix whose value for
+# the session's organization comes back too (its roles version, graph/roles.py;
+# '0' when unset, '' without an organization). The organization's bucket is
 # named from the session, so its key cannot be passed in KEYS: fine on one Redis,
 # not on a Redis Cluster. A missing session, or one of another user, is charged
-# nothing. Returns {session fields (flat, empty if missing), take's result or nothing}.
+# nothing. Returns {session fields (flat, empty if missing)[, take's result, that value]}.
 _SESSION_TAKE_SCRIPT = (
     _TAKE
     + """
@@ -103,12 +105,14 @@ if user == nil or user ~= ARGV[1] then
 end
 local keys = {KEYS[2]}
 local params = {ARGV[3], ARGV[4]}
+local also = ''
 if org ~= '' then
   keys[2] = ARGV[5] .. org
   params[3] = ARGV[6]
   params[4] = ARGV[7]
+  also = redis.call('GET', ARGV[8] .. org) or '0'
 end
-return {fields, take(keys, tonumber(ARGV[2]), params)}
+return {fields, take(keys, tonumber(ARGV[2]), params), also}
 """
 )
 
@@ -174,10 +178,13 @@ class RateLimiter:
             buckets.append(_org_bucket(org_id, settings))
         return _enforced(await self.take_all(buckets))
 
-    async def enforce_for_session(self, session_key: str, user_id: str, settings: Settings) -> list[bytes | str]:
+    async def enforce_for_session(
+        self, session_key: str, user_id: str, settings: Settings, also: str
+    ) -> tuple[list[bytes | str], bytes | str | None]:
         """Read a user's session hash and charge the request as `enforce` would,
         to the user and the session's organization, in one round trip. Returns the
-        session's fields (flat, as HGETALL in Lua); a missing session, or one that is
+        session's fields (flat, as HGETALL in Lua), and the value under `also` + the
+        session's organization (None without one); a missing session, or one that is
         not `user_id`'s, comes back empty or foreign and is charged nothing."""
         user = _principal_bucket(f"{PrincipalKind.USER.value}:{user_id}", settings)
         org = _org_bucket("", settings)
@@ -193,11 +200,13 @@ class RateLimiter:
                     self.key(org.scope, ""),
                     org.capacity,
                     org.refill_per_second,
+                    also,
                 ],
             )
-        if taken:
-            _enforced(_decision(taken[0], [user, org]))
-        return list(fields)
+        if not taken:
+            return list(fields), None
+        _enforced(_decision(taken[0], [user, org]))
+        return list(fields), taken[1] or None
 
 
 def _principal_bucket(ident: str, settings: Settings) -> Bucket:

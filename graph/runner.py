@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph import hooks, idempotency
+from graph import hooks, idempotency, roles
 from graph.auth.principal import Principal, PrincipalKind
 from graph.authz import Decisions
 from graph.db import scoped_transaction
@@ -215,6 +215,10 @@ async def operation_workflow(call: dict[str, Any]) -> dict[str, Any]:
     set_scope(UUID(call["organization"]) if call["organization"] else None, UUID(principal["id"]))
     result = await apply_operation_step(call)
     await perform(result.pop("after", None) or [])
+    if call["organization"] and result["status"] < 400:
+        # Roles kept by any process for this organization are not used after this.
+        platform = current_platform()
+        await roles.changed(platform.redis, platform.settings.redis_prefix, UUID(call["organization"]))
     return result
 
 

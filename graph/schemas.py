@@ -116,11 +116,12 @@ def derive(
         column = columns[field_name] = attr.columns[0]
         annotation = _column_type(column)
         limits: dict[str, Any] = {}
+        validators: list[Any] = []
         scale = getattr(column.type, "scale", None)
         if annotation is Decimal and scale is not None:
             # Answer with the column's scale whether the row was just written or
             # read back: 0.01 and 0.01000000 are one value, but clients diff strings.
-            annotation = Annotated[Decimal, AfterValidator(quantizer(scale))]
+            validators.append(AfterValidator(quantizer(scale)))
             limits["decimal_places"] = scale
         is_enum = getattr(column.type, "enum_class", None) is not None
         if isinstance(column.type, String) and column.type.length and not _is_id(annotation) and not is_enum:
@@ -130,13 +131,15 @@ def derive(
         limits.update((constraints or {}).get(field_name, {}))
         description = attr.doc or column.doc
         if column.nullable or field_name in optional:
-            annotation = Optional[annotation]  # noqa: UP045 - runtime construction
-            definitions[field_name] = (
-                annotation,
-                Field(None, description=description, **limits),
-            )
+            # The limits go inside the Optional, checked before the validators: through
+            # the union pydantic can't put them on a validated type (a decimal's
+            # quantizer) and would only copy them into the JSON Schema, unenforced (a
+            # huge number overflowed the column; 12.345 was silently rounded).
+            inner = Annotated[annotation, Field(**limits), *validators] if limits or validators else annotation
+            definitions[field_name] = (Optional[inner], Field(None, description=description))  # noqa: UP045
         else:
-            definitions[field_name] = (annotation, Field(description=description, **limits))
+            inner = Annotated[annotation, *validators] if validators else annotation
+            definitions[field_name] = (inner, Field(description=description, **limits))
     definitions.update(extra or {})
     config: dict[str, Any] = {}
     if examples:

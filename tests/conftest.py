@@ -110,12 +110,16 @@ def read_path(request, platform):
 
 @pytest.fixture
 def statements(platform):
-    """Every SQL statement the application engine sends while the test runs."""
+    """Every SQL statement the application engine sends for requests while the test
+    runs (not the background workflows' that earlier tests or setup started)."""
+    from graph.context import REQUEST_OPTION
+
     seen: list[str] = []
     sync_engine = platform.engine.sync_engine
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
+        if conn.get_execution_options().get(REQUEST_OPTION):
+            seen.append(statement)
 
     event.listen(sync_engine, "before_cursor_execute", record)
     yield seen

@@ -1,4 +1,8 @@
-"""A small client for tests: register, log in, select organizations, call both transports."""
+"""A small client for tests: register, log in, select organizations, call both transports.
+
+Every refusal an RPC call through it meets is checked against the codes the
+OpenAPI document declares for that operation (graph/refusals.py): the whole suite
+then shows that `x-error-codes` holds for each refusal it provokes."""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from graph import refusals
+from graph.operations import REGISTRY
 
 PASSWORD = "correct horse battery staple"
 
@@ -21,6 +28,15 @@ class Caller:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+def assert_declared(name: str, response: httpx.Response) -> None:
+    """A refusal of operation `name` carries a code its OpenAPI entry declares."""
+    op = REGISTRY.get(name)
+    if op is None or response.status_code < 400:
+        return
+    code = response.json()["error"]["code"]
+    assert code in refusals.codes(op), f"{name} answered {code}, which its x-error-codes do not declare: {response.text}"
 
 
 class Api:
@@ -48,7 +64,9 @@ class Api:
             h["Authorization"] = f"Bearer {token}"
         if key is not None:
             h["Idempotency-Key"] = key
-        return await self.client.post(f"/api/v1/rpc/{name}", json=body if body is not None else {}, headers=h)
+        response = await self.client.post(f"/api/v1/rpc/{name}", json=body if body is not None else {}, headers=h)
+        assert_declared(name, response)
+        return response
 
     async def call(self, name: str, body: Any, caller: Caller) -> Any:
         """Call an operation that must succeed (a fresh idempotency key for

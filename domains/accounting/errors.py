@@ -27,6 +27,8 @@ class UnknownAccount(AppError):
 
 
 class UnknownFund(AppError):
+    """A fund id names no active fund of this association."""
+
     code = "UNKNOWN_FUND"
     status = 422
 
@@ -39,19 +41,28 @@ class FundMismatch(AppError):
 
 
 class AlreadyReversed(Conflict):
+    """The journal entry was already reversed."""
+
     code = "ENTRY_ALREADY_REVERSED"
 
 
 class NotReversible(AppError):
+    """The entry can't be reversed: it is itself a reversal, receivables posted it
+    (correct it there), or the date is before the entry's."""
+
     code = "ENTRY_NOT_REVERSIBLE"
     status = 422
 
 
 class AccountNumberTaken(Conflict):
+    """The association already has an account with this number."""
+
     code = "ACCOUNT_NUMBER_TAKEN"
 
 
 class FundCodeTaken(Conflict):
+    """The association already has a fund with this code."""
+
     code = "FUND_CODE_TAKEN"
 
 
@@ -78,6 +89,8 @@ class OwnerLedgerAccount(AppError):
 
 
 class PeriodAlreadyClosed(Conflict):
+    """The month is already closed."""
+
     code = "PERIOD_ALREADY_CLOSED"
 
 

@@ -66,8 +66,11 @@ class FundKind(StrEnum):
     """What a fund is for: day-to-day operations, long-term reserves, or one special assessment."""
 
     OPERATING = "operating"
+    """Day-to-day operations, funded by regular assessments."""
     RESERVE = "reserve"
+    """Long-term repair and replacement of common components."""
     SPECIAL_ASSESSMENT = "special_assessment"
+    """The money raised by one special assessment, kept apart."""
 
 
 class Fund(TimestampMixin, Booked, Base):
@@ -92,10 +95,15 @@ class AccountType(StrEnum):
     """Where an account sits: balance sheet (asset, liability, equity) or income statement (income, expense)."""
 
     ASSET = "asset"
+    """What the association owns: cash, receivables, prepaid expenses (numbers 1xxx)."""
     LIABILITY = "liability"
+    """What it owes: payables, prepaid assessments, deposits (2xxx)."""
     EQUITY = "equity"
+    """Fund balances: assets less liabilities, per fund (3xxx)."""
     INCOME = "income"
+    """Assessments, fees, fines and interest earned (4xxx)."""
     EXPENSE = "expense"
+    """What it spends on operations and reserve projects (5xxx–9xxx)."""
 
 
 # First digit of an account number per type: 1xxx assets … 5xxx–9xxx expenses.
@@ -113,14 +121,23 @@ class ControlRole(StrEnum):
     knowing account numbers: at most one account per role and fund."""
 
     CASH = "cash"
+    """The fund's cash account, where payments land."""
     ACCOUNTS_RECEIVABLE = "accounts_receivable"
+    """What owners owe: the owner ledger's control account."""
     PREPAID_ASSESSMENTS = "prepaid_assessments"
+    """Owners' payments ahead of their charges: a liability."""
     ACCOUNTS_PAYABLE = "accounts_payable"
+    """What the association owes vendors: the payables control account."""
     FUND_BALANCE = "fund_balance"
+    """The fund's equity, where opening balances and year-end close land."""
     ASSESSMENT_INCOME = "assessment_income"
+    """Income from regular and special assessments."""
     LATE_FEE_INCOME = "late_fee_income"
+    """Income from late fees."""
     NSF_FEE_INCOME = "nsf_fee_income"
+    """Income from returned-payment (NSF) fees."""
     FINE_INCOME = "fine_income"
+    """Income from violation fines."""
 
 
 class GlAccount(TimestampMixin, Booked, Base):
@@ -178,25 +195,40 @@ class EntrySource(StrEnum):
     """What produced a journal entry."""
 
     MANUAL = "manual"
+    """Posted by a person as a journal entry."""
     REVERSAL = "reversal"
+    """The mirror image of an earlier entry, undoing it."""
     OPENING_BALANCE = "opening_balance"
+    """The books' starting balances when the association moved in."""
     ASSESSMENT = "assessment"
+    """A levy of assessment charges on the owner ledger."""
     LATE_FEE = "late_fee"
+    """A late fee charged on the owner ledger."""
     PAYMENT = "payment"
+    """An owner's payment."""
     PAYMENT_RETURN = "payment_return"
+    """A returned (bounced) owner payment, with its NSF fee."""
     CREDIT = "credit"
+    """A credit given to an owner."""
     INVOICE = "invoice"
+    """A vendor invoice booked to payables."""
     VENDOR_PAYMENT = "vendor_payment"
+    """A payment to a vendor."""
     VIOLATION_FINE = "violation_fine"
+    """A violation fine charged to an owner."""
     BANK = "bank"
+    """A bank fee or interest found while reconciling a bank account."""
 
 
 class Basis(StrEnum):
     """Which view of the books a line belongs to."""
 
     BOTH = "both"
+    """The line counts in both the accrual and the cash view."""
     ACCRUAL = "accrual"
+    """The line counts in the accrual view only (e.g. a charge not yet paid)."""
     CASH = "cash"
+    """The line counts in the cash view only (e.g. income recognised when paid)."""
 
 
 class JournalEntry(Booked, Base):

@@ -45,7 +45,9 @@ class ArcDecisionMode(StrEnum):
     """How the committee decides: by its members' votes, or by its chair alone."""
 
     VOTE = "vote"
+    """The committee's members vote; the votes required decide by majority."""
     CHAIR = "chair"
+    """The committee's chair decides alone."""
 
 
 class ArcClock(StrEnum):
@@ -53,7 +55,9 @@ class ArcClock(StrEnum):
     it until the owner replies, or restart it from the reply."""
 
     PAUSE = "pause"
+    """The deadline stops while the owner is asked for more information and resumes at the reply."""
     RESTART = "restart"
+    """The deadline starts again in full from the owner's reply."""
 
 
 class ArcSettings(Booked, Base):
@@ -93,7 +97,9 @@ class CommitteeRole(StrEnum):
     """A member's seat on the architectural committee."""
 
     MEMBER = "member"
+    """A voting member."""
     CHAIR = "chair"
+    """The chair: decides alone where the decision mode is `chair`."""
 
 
 class CommitteeMember(TimestampMixin, Booked, Base):
@@ -118,13 +124,21 @@ class ArcProjectType(StrEnum):
     """What the owner wants to build or change. Solar energy systems have their own statutory deadline."""
 
     SOLAR = "solar"
+    """A solar energy system (its own statutory deadline, e.g. California Civil Code §714)."""
     ADDITION = "addition"
+    """A room addition or other new structure."""
     FENCE = "fence"
+    """A fence or wall."""
     LANDSCAPING = "landscaping"
+    """Landscaping visible from outside."""
     PAINT = "paint"
+    """Exterior paint or colour change."""
     ROOF = "roof"
+    """A roof replacement or change of roofing material."""
     WINDOWS = "windows"
+    """Windows or exterior doors."""
     OTHER = "other"
+    """Anything else; the description says what."""
 
 
 class ArcStatus(StrEnum):
@@ -137,16 +151,27 @@ class ArcStatus(StrEnum):
     approved → pending_inspection → completed; void from any undecided state."""
 
     SUBMITTED = "submitted"
+    """Waiting for its completeness check."""
     UNDER_REVIEW = "under_review"
+    """Complete, and before the committee."""
     MORE_INFO_REQUESTED = "more_info_requested"
+    """Waiting for the owner's answer to a request for more information."""
     APPROVED = "approved"
+    """Approved as submitted."""
     APPROVED_WITH_CONDITIONS = "approved_with_conditions"
+    """Approved, with conditions the work must meet."""
     DENIED = "denied"
+    """Denied, with reasons (and an appeal where offered)."""
     DEEMED_APPROVED = "deemed_approved"
+    """Approved by the rules because no decision came by the deadline."""
     APPEALED = "appealed"
+    """A denial under appeal."""
     PENDING_INSPECTION = "pending_inspection"
+    """Approved work reported complete, waiting for inspection."""
     COMPLETED = "completed"
+    """The work is done and inspected."""
     VOID = "void"
+    """Withdrawn or voided before a decision."""
 
 
 UNDECIDED = frozenset({ArcStatus.SUBMITTED, ArcStatus.UNDER_REVIEW, ArcStatus.MORE_INFO_REQUESTED})
@@ -217,8 +242,11 @@ class ArcVoteChoice(StrEnum):
     """A committee member's vote."""
 
     APPROVE = "approve"
+    """Approve as submitted."""
     APPROVE_WITH_CONDITIONS = "approve_with_conditions"
+    """Approve, with the member's conditions."""
     DENY = "deny"
+    """Deny, with the member's reasons."""
 
 
 class ArcVote(Booked, Base):
@@ -250,18 +278,31 @@ class ArcEventKind(StrEnum):
     """What happened to a request."""
 
     SUBMITTED = "submitted"
+    """The owner (or staff for them) submitted the request."""
     ACCEPTED = "accepted"
+    """The request passed its completeness check and is under review."""
     MORE_INFO_REQUESTED = "more_info_requested"
+    """The committee asked the owner for more information."""
     OWNER_REPLIED = "owner_replied"
+    """The owner answered a request for more information."""
     VOTED = "voted"
+    """A committee member voted."""
     DECIDED = "decided"
+    """The request was approved, approved with conditions, or denied."""
     DEEMED_APPROVED = "deemed_approved"
+    """The deadline passed undecided and the rules deem the request approved."""
     DEADLINE_PASSED = "deadline_passed"
+    """The decision deadline passed undecided, where the rules do not deem the request approved."""
     APPEALED = "appealed"
+    """The owner appealed a denial."""
     APPEAL_DECIDED = "appeal_decided"
+    """The appeal was decided."""
     WORK_COMPLETED = "work_completed"
+    """The owner reported the approved work complete."""
     INSPECTED = "inspected"
+    """The completed work was inspected."""
     VOIDED = "voided"
+    """The request was voided before a decision."""
 
 
 class ArcRequestEvent(Booked, Base):

@@ -13,10 +13,14 @@ class AssociationsNotAllowed(AppError):
 
 
 class DuplicateCode(Conflict):
+    """The organization already has an association with this code."""
+
     code = "ASSOCIATION_CODE_TAKEN"
 
 
 class DuplicateUnitNumber(Conflict):
+    """The association already has a unit with this number."""
+
     code = "UNIT_NUMBER_TAKEN"
 
 
@@ -42,6 +46,9 @@ class HistoryImmutable(AppError):
 
 
 class InvalidTransfer(AppError):
+    """A transfer's buyers don't add up (listed twice, interests not summing to 1,
+    two primaries), or it is dated before a current ownership starts."""
+
     code = "INVALID_TRANSFER"
     status = 422
 
@@ -54,6 +61,8 @@ class UserNotMember(AppError):
 
 
 class PartyUserTaken(Conflict):
+    """Another party of the organization is already linked to this user."""
+
     code = "PARTY_USER_TAKEN"
 
 

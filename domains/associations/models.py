@@ -63,24 +63,33 @@ class AssociationKind(StrEnum):
     """The legal form of a community association."""
 
     HOA = "hoa"
+    """A homeowners' (planned development) association."""
     CONDOMINIUM = "condominium"
+    """A condominium association."""
     COOPERATIVE = "cooperative"
+    """A housing cooperative."""
     MASTER = "master"
+    """A master association over sub-associations."""
 
 
 class AssociationStatus(StrEnum):
     """Whether the association is being set up, run, or no longer served."""
 
     ONBOARDING = "onboarding"
+    """Being set up: books and units are being entered."""
     ACTIVE = "active"
+    """Run day to day."""
     INACTIVE = "inactive"
+    """No longer served; kept for history."""
 
 
 class AccountingBasis(StrEnum):
     """How the association's books recognise income and expenses."""
 
     CASH = "cash"
+    """Income when received, expenses when paid."""
     ACCRUAL = "accrual"
+    """Income when charged, expenses when incurred."""
 
 
 class Association(TimestampMixin, _Updated, TenantMixin, Base):
@@ -140,11 +149,17 @@ class UnitType(StrEnum):
     """What kind of space a unit is."""
 
     SINGLE_FAMILY = "single_family"
+    """A detached house."""
     CONDO = "condo"
+    """A condominium unit."""
     TOWNHOME = "townhome"
+    """A townhouse."""
     COMMERCIAL = "commercial"
+    """A commercial space."""
     PARKING = "parking"
+    """A parking space."""
     STORAGE = "storage"
+    """A storage unit."""
 
 
 class UnitStatus(StrEnum):
@@ -152,7 +167,9 @@ class UnitStatus(StrEnum):
     demolished, entered by mistake) keep their history but no longer count."""
 
     ACTIVE = "active"
+    """Counts toward shares and is assessed."""
     INACTIVE = "inactive"
+    """Merged, demolished or entered by mistake: history kept, no longer counted."""
 
 
 class Unit(TimestampMixin, _Updated, TenantMixin, Base):
@@ -219,7 +236,9 @@ class PartyKind(StrEnum):
     """A natural person or a legal entity (company, trust, bank)."""
 
     PERSON = "person"
+    """A natural person."""
     COMPANY = "company"
+    """A legal entity: a company, trust or bank."""
 
 
 class DeliveryPreference(StrEnum):
@@ -227,8 +246,11 @@ class DeliveryPreference(StrEnum):
     recorded consent), or both."""
 
     POSTAL = "postal"
+    """By post."""
     ELECTRONIC = "electronic"
+    """Electronically (needs the party's recorded consent)."""
     BOTH = "both"
+    """By post and electronically."""
 
 
 class Party(TimestampMixin, _Updated, TenantMixin, Base):
@@ -264,7 +286,9 @@ class ContactPointKind(StrEnum):
     """The channel of a contact point."""
 
     EMAIL = "email"
+    """An email address."""
     PHONE = "phone"
+    """A phone number."""
 
 
 class ContactPoint(TimestampMixin, TenantMixin, Base):
@@ -316,8 +340,11 @@ class ResidentKind(StrEnum):
     """Why someone lives in a unit."""
 
     OWNER = "owner"
+    """An owner living in the unit."""
     TENANT = "tenant"
+    """A tenant renting the unit."""
     HOUSEHOLD_MEMBER = "household_member"
+    """Someone living with an owner or tenant."""
 
 
 class Resident(TimestampMixin, TenantMixin, Base):

@@ -218,7 +218,9 @@ class UnitOrder(StrEnum):
     """How to sort units."""
 
     UNIT_NUMBER = "unit_number"
+    """By unit number."""
     CREATED_AT = "created_at"
+    """By when the unit was entered."""
 
 
 class UnitFilter(ApiModel):

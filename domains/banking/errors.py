@@ -19,6 +19,8 @@ class CashAccountTaken(Conflict):
 
 
 class BankAccountInactive(AppError):
+    """The bank account is closed: it takes no statements, matches or reconciliations."""
+
     code = "BANK_ACCOUNT_INACTIVE"
     status = 422
 
@@ -58,6 +60,8 @@ class AlreadyMatched(Conflict):
 
 
 class NotMatched(AppError):
+    """The bank transaction is not matched, so there is nothing to unmatch."""
+
     code = "NOT_MATCHED"
     status = 422
 

@@ -49,8 +49,11 @@ class BankAccountKind(StrEnum):
     """The kind of account at the bank."""
 
     CHECKING = "checking"
+    """A checking (current) account."""
     SAVINGS = "savings"
+    """A savings account."""
     MONEY_MARKET = "money_market"
+    """A money market account."""
 
 
 class BankAccount(TimestampMixin, Booked, Base):
@@ -92,7 +95,9 @@ class StatementFormat(StrEnum):
     """The file a statement came in."""
 
     OFX = "ofx"
+    """An OFX file from the bank."""
     CSV = "csv"
+    """A CSV file read through its column mapping."""
 
 
 class BankStatement(Booked, Base):
@@ -200,7 +205,9 @@ class ReconciliationStatus(StrEnum):
     """In progress until finished; a finished reconciliation is locked."""
 
     IN_PROGRESS = "in_progress"
+    """Being worked on."""
     FINISHED = "finished"
+    """Tied out and locked: the month's bank transactions and matches no longer change."""
 
 
 class BankReconciliation(TimestampMixin, Booked, Base):

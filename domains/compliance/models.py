@@ -30,15 +30,25 @@ class Requirement(StrEnum):
     """An obligation on the calendar."""
 
     ANNUAL_MEETING = "annual_meeting"
+    """The annual meeting of the members."""
     ANNUAL_MEETING_NOTICE = "annual_meeting_notice"
+    """Sending the members notice of the annual meeting."""
     BUDGET_DISTRIBUTION = "budget_distribution"
+    """Distributing the annual budget to the members."""
     FINANCIAL_REVIEW = "financial_review"
+    """The yearly review (or audit) of the financial statements."""
     RESERVE_STUDY = "reserve_study"
+    """The reserve study or its update."""
     INSURANCE_RENEWAL = "insurance_renewal"
+    """Renewing the association's insurance."""
     FIDELITY_BOND = "fidelity_bond"
+    """Fidelity bond coverage checked against the reserves and assessments."""
     TAX_FILING = "tax_filing"
+    """Filing the association's tax returns."""
     VENDOR_INSURANCE = "vendor_insurance"
+    """Vendors' certificates of insurance in force."""
     VENDOR_W9 = "vendor_w9"
+    """A W-9 on file for each vendor paid."""
 
 
 class EvidenceKind(StrEnum):
@@ -49,19 +59,28 @@ class EvidenceKind(StrEnum):
     confirmation number."""
 
     MEETING = "meeting"
+    """A meeting held."""
     DOCUMENT = "document"
+    """A document sent or filed."""
     FILING = "filing"
+    """A filing with an authority, by its confirmation number."""
     RESERVE_STUDY = "reserve_study"
+    """A reserve study on record."""
     INSURANCE_CERTIFICATE = "insurance_certificate"
+    """A certificate of insurance on record."""
     VENDOR_W9 = "vendor_w9"
+    """A vendor's W-9 on record."""
 
 
 class TaskStatus(StrEnum):
     """Open until done (with its evidence) or waived (with the reason)."""
 
     OPEN = "open"
+    """To do."""
     DONE = "done"
+    """Done, with its evidence."""
     WAIVED = "waived"
+    """Waived, with the reason."""
 
 
 class ComplianceSettings(Booked, Base):

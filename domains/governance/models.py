@@ -32,14 +32,18 @@ class GoverningBodyKind(StrEnum):
     """The association's board of directors, or one of its committees (architectural review, finance…)."""
 
     BOARD = "board"
+    """The board of directors."""
     COMMITTEE = "committee"
+    """A committee (architectural review, finance…)."""
 
 
 class GoverningBodyStatus(StrEnum):
     """A body sits until it is dissolved; a dissolved one keeps its history."""
 
     ACTIVE = "active"
+    """Sitting."""
     DISSOLVED = "dissolved"
+    """Dissolved; its history is kept."""
 
 
 class GoverningBody(TimestampMixin, Booked, Base):
@@ -77,16 +81,22 @@ class SeatFilledBy(StrEnum):
     """How the holder came to the seat: elected by the members, or appointed (by the board, to fill a vacancy or a committee)."""
 
     ELECTED = "elected"
+    """Elected by the members."""
     APPOINTED = "appointed"
+    """Appointed by the board."""
 
 
 class SeatEndReason(StrEnum):
     """Why a term ended before its scheduled end."""
 
     RESIGNED = "resigned"
+    """The holder resigned."""
     REMOVED = "removed"
+    """The holder was removed (recall or vote)."""
     DISQUALIFIED = "disqualified"
+    """The holder stopped qualifying (e.g. sold their unit)."""
     DECEASED = "deceased"
+    """The holder died."""
 
 
 class Seat(TimestampMixin, Booked, Base):
@@ -120,11 +130,17 @@ class OfficeTitle(StrEnum):
     """An office a body's member may hold."""
 
     PRESIDENT = "president"
+    """President."""
     VICE_PRESIDENT = "vice_president"
+    """Vice president."""
     SECRETARY = "secretary"
+    """Secretary."""
     TREASURER = "treasurer"
+    """Treasurer."""
     CHAIR = "chair"
+    """Chair."""
     VICE_CHAIR = "vice_chair"
+    """Vice chair."""
 
 
 class Office(TimestampMixin, Booked, Base):

@@ -6,6 +6,8 @@ from graph.errors import AppError, ErrorCode
 
 
 class EmailTaken(AppError):
+    """An account with this email already exists."""
+
     code = "EMAIL_TAKEN"
     status = 409
 

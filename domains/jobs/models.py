@@ -24,20 +24,30 @@ class JobStatus(StrEnum):
     """Where a job is on the provider's side."""
 
     RECEIVED = "received"
+    """Dispatched by the customer, not yet answered."""
     ACCEPTED = "accepted"
+    """Accepted by the provider."""
     DECLINED = "declined"
+    """Declined by the provider."""
     SCHEDULED = "scheduled"
+    """Given a date."""
     IN_PROGRESS = "in_progress"
+    """Work has started."""
     WORK_DONE = "work_done"
+    """The provider reports the work done."""
     CANCELED = "canceled"
+    """Withdrawn by the customer."""
 
 
 class JobActorKind(StrEnum):
     """Who moved a job: a user or service account of the provider, or the platform (the customer's dispatch)."""
 
     USER = "user"
+    """A user of the provider."""
     SERVICE_ACCOUNT = "service_account"
+    """A service account of the provider."""
     PLATFORM = "platform"
+    """The platform, carrying the customer's dispatch."""
 
 
 class Job(TimestampMixin, TenantMixin, Base):

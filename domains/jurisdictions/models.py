@@ -30,9 +30,13 @@ class RuleValueKind(StrEnum):
     """What a rule's value is: a number of days, a yes/no, an amount of money, or a list of delivery methods."""
 
     DAYS = "days"
+    """A number of days."""
     FLAG = "flag"
+    """Yes or no."""
     MONEY = "money"
+    """An amount of money."""
     METHODS = "methods"
+    """A list of delivery methods."""
 
 
 class StricterDirection(StrEnum):
@@ -41,9 +45,13 @@ class StricterDirection(StrEnum):
     requirement may be added, not removed), `subset` (fewer delivery methods)."""
 
     MORE = "more"
+    """Stricter means more: a longer notice."""
     FEWER = "fewer"
+    """Stricter means fewer: a shorter deadline, a lower cap."""
     TRUE = "true"
+    """Stricter means required: a requirement may be added, not removed."""
     SUBSET = "subset"
+    """Stricter means a subset: fewer delivery methods."""
 
 
 class RuleValue:

@@ -30,8 +30,11 @@ class RuleSource(StrEnum):
     Hestami's default (no statute of its state here), or its governing documents."""
 
     STATUTE = "statute"
+    """The association's state statute."""
     DEFAULT = "default"
+    """Hestami's default: no statute of its state is on file."""
     GOVERNING_DOCUMENTS = "governing_documents"
+    """The association's governing documents (an override)."""
 
 
 class _Value(ApiModel):

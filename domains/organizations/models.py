@@ -32,21 +32,32 @@ class OrganizationType(StrEnum):
     """What kind of party an organization is."""
 
     ASSOCIATION = "association"
+    """A community association (HOA, condominium, cooperative)."""
     MANAGEMENT_COMPANY = "management_company"
+    """A company managing associations."""
     SERVICE_PROVIDER = "service_provider"
+    """A vendor doing work for associations (it receives dispatched jobs)."""
     INDIVIDUAL = "individual"
+    """A person acting for themselves."""
     COMMERCIAL_CLIENT = "commercial_client"
+    """A commercial customer."""
 
 
 class OrganizationRole(StrEnum):
     """Roles a member can hold inside one organization."""
 
     ADMIN = "admin"
+    """Manages the organization, its members and settings."""
     MANAGER = "manager"
+    """Runs the day-to-day work: books, units, vendors, requests."""
     BOARD_MEMBER = "board_member"
+    """Sits on an association's board: approves and reads."""
     MEMBER = "member"
+    """A member with the least access (e.g. an owner or resident)."""
     AUDITOR = "auditor"
+    """Reads the books and records, changes nothing."""
     INTEGRATION = "integration"
+    """A service account acting for an integration."""
 
 
 class Organization(TimestampMixin, Base):
@@ -127,9 +138,13 @@ class JoinRequestStatus(StrEnum):
     """Where a request to join an organization stands."""
 
     PENDING = "pending"
+    """Waiting for an admin's decision."""
     APPROVED = "approved"
+    """Approved: the user is a member."""
     DECLINED = "declined"
+    """Declined by an admin."""
     EXPIRED = "expired"
+    """Not decided in time."""
 
 
 class JoinRequest(Base):

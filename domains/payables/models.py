@@ -59,7 +59,9 @@ class TaxIdKind(StrEnum):
     number (12-3456789) or a social security / individual taxpayer number (123-45-6789)."""
 
     EIN = "ein"
+    """An employer identification number (12-3456789)."""
     SSN = "ssn"
+    """A social security or individual taxpayer number (123-45-6789)."""
 
 
 class Vendor(TimestampMixin, TenantMixin, Base):
@@ -104,10 +106,15 @@ class InsuranceKind(StrEnum):
     """The coverage a certificate of insurance proves."""
 
     GENERAL_LIABILITY = "general_liability"
+    """General liability."""
     WORKERS_COMPENSATION = "workers_compensation"
+    """Workers' compensation."""
     AUTO_LIABILITY = "auto_liability"
+    """Commercial auto liability."""
     UMBRELLA = "umbrella"
+    """Umbrella (excess) liability."""
     PROFESSIONAL_LIABILITY = "professional_liability"
+    """Professional liability (errors and omissions)."""
 
 
 class InsuranceCertificate(TimestampMixin, TenantMixin, Base):
@@ -162,10 +169,15 @@ class InvoiceStatus(StrEnum):
     posting reversed)."""
 
     AWAITING_MANAGER = "awaiting_manager"
+    """Waiting for the manager's approval."""
     AWAITING_BOARD = "awaiting_board"
+    """Above the threshold: waiting for the board's approval."""
     APPROVED = "approved"
+    """Approved and payable."""
     PAID = "paid"
+    """Paid in full."""
     REJECTED = "rejected"
+    """Rejected; its posting is reversed."""
 
 
 PENDING = (InvoiceStatus.AWAITING_MANAGER, InvoiceStatus.AWAITING_BOARD)
@@ -240,14 +252,18 @@ class ApprovalStep(StrEnum):
     """Who decides: the manager first, then the board above the threshold."""
 
     MANAGER = "manager"
+    """The manager's approval, always first."""
     BOARD = "board"
+    """The board's approval, for an invoice above the threshold."""
 
 
 class Decision(StrEnum):
     """What was decided at a step."""
 
     APPROVED = "approved"
+    """Approved."""
     REJECTED = "rejected"
+    """Rejected."""
 
 
 class InvoiceApproval(Booked, Base):
@@ -278,9 +294,13 @@ class VendorPaymentMethod(StrEnum):
     """How the money went out."""
 
     CHECK = "check"
+    """A paper check."""
     ACH = "ach"
+    """An ACH transfer."""
     WIRE = "wire"
+    """A wire transfer."""
     CARD = "card"
+    """A card payment."""
 
 
 class VendorPayment(TimestampMixin, Booked, Base):

@@ -13,6 +13,8 @@ class InvalidPeriod(AppError):
 
 
 class ScheduleInactive(AppError):
+    """The assessment schedule is inactive: it bills nothing."""
+
     code = "SCHEDULE_INACTIVE"
     status = 422
 
@@ -46,11 +48,15 @@ class AllocationTooLarge(AppError):
 
 
 class NotAPayment(AppError):
+    """The owner-ledger entry named is not a payment."""
+
     code = "NOT_A_PAYMENT"
     status = 422
 
 
 class PaymentAlreadyReturned(Conflict):
+    """The payment was already returned."""
+
     code = "PAYMENT_ALREADY_RETURNED"
 
 

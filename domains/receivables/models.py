@@ -78,16 +78,22 @@ class AssessmentKind(StrEnum):
     """A regular assessment (the budgeted dues) or a special one (a roof, a lawsuit)."""
 
     REGULAR = "regular"
+    """The budgeted dues."""
     SPECIAL = "special"
+    """A special assessment for one purpose (a roof, a lawsuit)."""
 
 
 class Frequency(StrEnum):
     """How often a schedule is levied: every month, quarter or year from its start, or once."""
 
     MONTHLY = "monthly"
+    """Every month from its start."""
     QUARTERLY = "quarterly"
+    """Every quarter from its start."""
     ANNUAL = "annual"
+    """Every year from its start."""
     ONCE = "once"
+    """Once."""
 
 
 MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
@@ -98,7 +104,9 @@ class AssessmentMethod(StrEnum):
     the units' assessment shares, or the same fixed amount for every unit."""
 
     SHARE = "share"
+    """A period total split by the units' assessment shares."""
     FIXED = "fixed"
+    """The same fixed amount for every unit."""
 
 
 class AssessmentSchedule(TimestampMixin, Booked, Base):
@@ -177,7 +185,9 @@ class LateFeeMethod(StrEnum):
     """A flat fee per late charge, or a percentage of what is still open."""
 
     FLAT = "flat"
+    """A flat fee per late charge."""
     PERCENT = "percent"
+    """A percentage of what is still open."""
 
 
 class LateFeeRule(TimestampMixin, Booked, Base):
@@ -210,12 +220,19 @@ class EntryKind(StrEnum):
     `payment_return` puts back a payment that bounced."""
 
     CHARGE = "charge"
+    """An assessment charge: adds to what the owner owes."""
     LATE_FEE = "late_fee"
+    """A late fee: adds to what the owner owes."""
     NSF_FEE = "nsf_fee"
+    """A fee for a returned payment: adds to what the owner owes."""
     ADJUSTMENT = "adjustment"
+    """A manual charge adjustment: adds to what the owner owes."""
     PAYMENT = "payment"
+    """A payment: reduces what the owner owes."""
     CREDIT = "credit"
+    """A credit: reduces what the owner owes."""
     PAYMENT_RETURN = "payment_return"
+    """A payment that bounced, put back."""
 
 
 DEBIT_KINDS = frozenset({EntryKind.CHARGE, EntryKind.LATE_FEE, EntryKind.NSF_FEE, EntryKind.ADJUSTMENT})
@@ -226,10 +243,15 @@ class PaymentMethod(StrEnum):
     """How an owner paid."""
 
     CHECK = "check"
+    """A paper check."""
     ACH = "ach"
+    """An ACH transfer."""
     CARD = "card"
+    """A card payment."""
     CASH = "cash"
+    """Cash."""
     OTHER = "other"
+    """Any other way (the memo says how)."""
 
 
 class OwnerLedgerEntry(Booked, Base):
@@ -341,9 +363,13 @@ class PlanStatus(StrEnum):
     """A payment plan is active until paid off (completed), missed (defaulted) or cancelled."""
 
     ACTIVE = "active"
+    """Instalments are being paid."""
     COMPLETED = "completed"
+    """Paid off."""
     DEFAULTED = "defaulted"
+    """An instalment was missed past its grace days."""
     CANCELLED = "cancelled"
+    """Cancelled."""
 
 
 class PaymentPlan(TimestampMixin, Booked, Base):
@@ -450,8 +476,11 @@ class LockboxItemStatus(StrEnum):
     """A line posted on import, queued as an exception, or posted later by a person."""
 
     POSTED = "posted"
+    """Posted as a payment on import."""
     EXCEPTION = "exception"
+    """Unreadable or unknown account: queued for a person."""
     RESOLVED = "resolved"
+    """An exception a person has since posted to a unit."""
 
 
 class LockboxItem(Booked, Base):

@@ -46,7 +46,9 @@ class ComponentStatus(StrEnum):
     """An active component is studied; a retired one (removed, no longer the association's) is kept for history."""
 
     ACTIVE = "active"
+    """Studied and funded."""
     RETIRED = "retired"
+    """Removed or no longer the association's; kept for history."""
 
 
 class StudyLevel(StrEnum):
@@ -55,8 +57,11 @@ class StudyLevel(StrEnum):
     or an update without one."""
 
     FULL = "full"
+    """A full study: inventory, condition, life and cost estimates, funding plan."""
     UPDATE_WITH_SITE_VISIT = "update_with_site_visit"
+    """An update with a site visit."""
     UPDATE_WITHOUT_SITE_VISIT = "update_without_site_visit"
+    """An update without a site visit."""
 
 
 class FourPartTest:

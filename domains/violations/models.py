@@ -47,7 +47,9 @@ class FinePeriod(StrEnum):
     """How often a continuing fine repeats while the violation is not cured."""
 
     DAY = "day"
+    """Every day."""
     WEEK = "week"
+    """Every week."""
 
 
 class ViolationRule(TimestampMixin, Booked, Base):
@@ -107,16 +109,27 @@ class ViolationStatus(StrEnum):
     fined | closed; dismissed from any open state."""
 
     OBSERVED = "observed"
+    """Recorded, no notice yet."""
     NOTICE_SENT = "notice_sent"
+    """Noticed, waiting for the cure date."""
     REINSPECTION_DUE = "reinspection_due"
+    """The cure date passed: to reinspect."""
     UNCURED = "uncured"
+    """Reinspected and not cured."""
     HEARING_SCHEDULED = "hearing_scheduled"
+    """A hearing is set."""
     DECIDED = "decided"
+    """Decided at the hearing, decision not yet delivered."""
     FINE_PENDING = "fine_pending"
+    """A fine was decided and delivered, not yet posted."""
     FINED = "fined"
+    """Fined (continuing fines run until cured)."""
     APPEALED = "appealed"
+    """A fine under appeal."""
     CLOSED = "closed"
+    """Ended (cured, no fine, or overturned)."""
     DISMISSED = "dismissed"
+    """Dismissed."""
 
 
 TERMINAL = frozenset({ViolationStatus.CLOSED, ViolationStatus.DISMISSED})
@@ -126,17 +139,24 @@ class HearingOutcome(StrEnum):
     """What the board decided at the hearing."""
 
     FINE = "fine"
+    """A fine is imposed."""
     NO_FINE = "no_fine"
+    """No fine."""
     MORE_TIME = "more_time"
+    """The owner is given more time to cure."""
 
 
 class Resolution(StrEnum):
     """How a closed violation ended."""
 
     CURED = "cured"
+    """The owner cured it."""
     NO_FINE = "no_fine"
+    """The hearing decided on no fine."""
     OVERTURNED = "overturned"
+    """The fine was overturned on appeal."""
     DISMISSED = "dismissed"
+    """Dismissed."""
 
 
 class Violation(TimestampMixin, Booked, Base):
@@ -224,18 +244,31 @@ class ViolationEventKind(StrEnum):
     """What happened to a violation."""
 
     OBSERVED = "observed"
+    """The violation was observed and recorded."""
     NOTICE_SENT = "notice_sent"
+    """A notice with a cure date was sent."""
     CURE_PERIOD_ENDED = "cure_period_ended"
+    """The cure date passed."""
     REINSPECTED = "reinspected"
+    """The violation was reinspected."""
     HEARING_SCHEDULED = "hearing_scheduled"
+    """A hearing was scheduled and the owner told."""
     DECIDED = "decided"
+    """The board decided at the hearing."""
     DECISION_DELIVERED = "decision_delivered"
+    """The decision was delivered to the owner."""
     DECISION_LAPSED = "decision_lapsed"
+    """The decision was not delivered in time."""
     FINE_POSTED = "fine_posted"
+    """A fine was posted to the owner ledger."""
     OWNER_RESPONDED = "owner_responded"
+    """The owner responded."""
     APPEALED = "appealed"
+    """The owner appealed a fine."""
     APPEAL_DECIDED = "appeal_decided"
+    """The appeal was decided."""
     DISMISSED = "dismissed"
+    """The violation was dismissed."""
 
 
 class ViolationEvent(Booked, Base):
@@ -273,8 +306,11 @@ class FineKind(StrEnum):
     """Which line of the fine schedule a fine comes from."""
 
     FIRST = "first"
+    """The first fine for the violation."""
     REPEAT = "repeat"
+    """A fine for the same violation again."""
     CONTINUING = "continuing"
+    """A fine repeating each period while the violation is not cured."""
 
 
 class ViolationFine(TimestampMixin, Booked, Base):

@@ -27,15 +27,25 @@ class WebhookEventType(StrEnum):
     """What happened, as an integrator subscribes to it."""
 
     PAYMENT_RECORDED = "payment.recorded"
+    """An owner's payment was recorded."""
     PAYMENT_RETURNED = "payment.returned"
+    """An owner's payment was returned (bounced)."""
     INVOICE_APPROVED = "invoice.approved"
+    """A vendor invoice was fully approved."""
     INVOICE_REJECTED = "invoice.rejected"
+    """A vendor invoice was rejected."""
     INVOICE_PAID = "invoice.paid"
+    """A vendor invoice was paid in full."""
     LEVY_POSTED = "levy.posted"
+    """An assessment levy was posted to the units."""
     OWNERSHIP_TRANSFERRED = "ownership.transferred"
+    """A unit's ownership was transferred."""
     MEMBERSHIP_ADDED = "membership.added"
+    """A member was added to the organization."""
     MEMBERSHIP_UPDATED = "membership.updated"
+    """A member's roles changed."""
     MEMBERSHIP_REMOVED = "membership.removed"
+    """A member was removed."""
 
 
 EVENT_DESCRIPTIONS: dict[WebhookEventType, str] = {
@@ -57,7 +67,9 @@ class WebhookEndpointStatus(StrEnum):
     or by the platform after it failed every delivery for days)."""
 
     ACTIVE = "active"
+    """Receives events."""
     DISABLED = "disabled"
+    """Receives nothing: disabled by an admin, or by the platform after failing every delivery for days."""
 
 
 class WebhookDeliveryStatus(StrEnum):
@@ -65,8 +77,11 @@ class WebhookDeliveryStatus(StrEnum):
     `succeeded` (the endpoint answered 2xx) or `failed` (every retry failed)."""
 
     PENDING = "pending"
+    """Waiting for its next attempt."""
     SUCCEEDED = "succeeded"
+    """The endpoint answered 2xx."""
     FAILED = "failed"
+    """Every retry failed."""
 
 
 class WebhookEndpoint(TenantMixin, TimestampMixin, Base):

@@ -45,29 +45,48 @@ class WorkOrderPriority(StrEnum):
     emergency, or warranty work (a defect the builder or a vendor must fix)."""
 
     ROUTINE = "routine"
+    """Routine work, the longest deadlines."""
     URGENT = "urgent"
+    """Urgent work, shorter deadlines."""
     EMERGENCY = "emergency"
+    """An emergency, the shortest deadlines."""
     WARRANTY = "warranty"
+    """A defect the builder or a vendor must fix under warranty."""
 
 
 class WorkOrderStatus(StrEnum):
     """Where a work order is in its lifecycle (see service/lifecycle.py for the state map)."""
 
     RECEIVED = "received"
+    """Opened, not yet looked at."""
     REVIEW = "review"
+    """Being reviewed (or reopened)."""
     NOT_RESPONSIBLE = "not_responsible"
+    """Not the association's to fix; the requester is to be told."""
     REQUESTER_TOLD = "requester_told"
+    """The requester was told the association is not responsible."""
     CLOSED = "closed"
+    """Closed without work (terminal)."""
     ESTIMATES_REQUESTED = "estimates_requested"
+    """Estimates asked of vendors."""
     ESTIMATES_RECEIVED = "estimates_received"
+    """Estimates in, to choose from."""
     VENDOR_CHOSEN = "vendor_chosen"
+    """A vendor is chosen."""
     ASSIGNED = "assigned"
+    """Assigned to the vendor."""
     SCHEDULED = "scheduled"
+    """The vendor set a date."""
     IN_PROGRESS = "in_progress"
+    """Work has started."""
     WORK_DONE = "work_done"
+    """The vendor reports the work done."""
     COMPLETED = "completed"
+    """Completed, to be billed."""
     COMPLETED_NO_BILL = "completed_no_bill"
+    """Completed with nothing to bill."""
     CANCELED = "canceled"
+    """Canceled (terminal)."""
 
 
 class RequesterKind(StrEnum):
@@ -75,10 +94,15 @@ class RequesterKind(StrEnum):
     tenant of the association, or an integration (service account)."""
 
     STAFF = "staff"
+    """Staff: an admin or manager."""
     BOARD = "board"
+    """A board member."""
     OWNER = "owner"
+    """An owner of the unit."""
     TENANT = "tenant"
+    """A tenant of the unit."""
     INTEGRATION = "integration"
+    """An integration (service account)."""
 
 
 class ClassifierLevel(StrEnum):
@@ -86,8 +110,11 @@ class ClassifierLevel(StrEnum):
     what is wrong (problem)."""
 
     PLACE = "place"
+    """Where: e.g. a unit's kitchen, the pool."""
     CATEGORY = "category"
+    """What kind of work: e.g. plumbing."""
     PROBLEM = "problem"
+    """What is wrong: e.g. a leak."""
 
 
 class CommentVisibility(StrEnum):
@@ -95,7 +122,9 @@ class CommentVisibility(StrEnum):
     the requester too."""
 
     INTERNAL = "internal"
+    """Staff, the board and the provider only."""
     REQUESTER = "requester"
+    """The requester reads it too."""
 
 
 class PartyRelation(StrEnum):
@@ -109,38 +138,56 @@ class NoticeEvent(StrEnum):
     """What a notice tells."""
 
     RESPONSE_OVERDUE = "response_overdue"
+    """The response deadline passed without a decision."""
     COMPLETION_OVERDUE = "completion_overdue"
+    """The completion deadline passed with the work not done."""
     NOT_RESPONSIBLE = "not_responsible"
+    """The association is not responsible for this work."""
     VENDOR_ASSIGNED = "vendor_assigned"
+    """A vendor was assigned."""
     COMPLETED = "completed"
+    """The work order was completed."""
     REOPENED = "reopened"
+    """The work order was reopened."""
 
 
 class NoticeAudience(StrEnum):
     """Who a notice is for."""
 
     STAFF = "staff"
+    """The association's staff."""
     REQUESTER = "requester"
+    """Whoever opened the work order."""
 
 
 class ActorKind(StrEnum):
     """Who made a transition: a user, a service account, or the work order's workflow."""
 
     USER = "user"
+    """A user."""
     SERVICE_ACCOUNT = "service_account"
+    """A service account."""
     WORKFLOW = "workflow"
+    """The work order's own workflow."""
 
 
 class DispatchStatus(StrEnum):
     """Where a dispatch to a provider is: sent, then as the provider answers."""
 
     SENT = "sent"
+    """Sent to the provider, not yet answered."""
     ACCEPTED = "accepted"
+    """The provider accepted."""
     DECLINED = "declined"
+    """The provider declined."""
     SCHEDULED = "scheduled"
+    """The provider set a date."""
     IN_PROGRESS = "in_progress"
+    """Work has started."""
     WORK_DONE = "work_done"
+    """The provider reports the work done."""
     CANCELED = "canceled"
+    """Withdrawn."""
 
 
 class WorkOrderSettings(Booked, Base):

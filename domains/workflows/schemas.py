@@ -14,11 +14,17 @@ class WorkflowState(StrEnum):
     """Where a workflow is: queued, running (or waiting on an event or timer), finished, failed or cancelled."""
 
     ENQUEUED = "enqueued"
+    """Queued, not yet started."""
     PENDING = "pending"
+    """Running, or waiting on an event or timer."""
     SUCCESS = "success"
+    """Finished."""
     ERROR = "error"
+    """Failed."""
     CANCELLED = "cancelled"
+    """Cancelled."""
     MAX_RECOVERY_ATTEMPTS_EXCEEDED = "max_recovery_attempts_exceeded"
+    """Failed: recovered too many times after crashes."""
 
 
 class WorkflowGetInput(ApiModel):

@@ -60,6 +60,9 @@ class Principal:
     # Filled with the roles: {relation name: [ids]} (see RELATIONS).
     relations: dict[str, list[str]] = field(default_factory=dict)
     email: str | None = None
+    # The active organization's roles version when the request was admitted
+    # (graph/roles.py); None when unknown, and then roles are read, not kept.
+    roles_version: Any = None
 
     @property
     def user_id(self) -> UUID | None:

@@ -84,7 +84,16 @@ async def _none(w: World) -> dict[str, Any]:
 
 
 async def _workflow(w: World) -> dict[str, Any]:
-    return {"id": "op-unknown"}
+    """A workflow of the organization (an invoice's approval): an unknown id is NOT_FOUND to every role."""
+    c = await _payables(w)
+    if "workflow" not in c.extra:
+        c.workflow = (await w.api.call("invoice/v1/create", await _invoice_input(w), w.admin))["workflowId"]
+    return {"id": c.workflow}
+
+
+async def _late_fee_rule_of(w: World) -> dict[str, Any]:
+    """An association with a late-fee rule: one without is NOT_FOUND to every role."""
+    return {"associationId": (await _receivables(w)).association}
 
 
 STAFF = {"admin", "manager", "board_member", "auditor"}
@@ -786,7 +795,7 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "levy/v1/get": (_ar("levy"), BOOKS),
     "levy/v1/list": (_by_association, BOOKS),
     "lateFeeRule/v1/set": (_late_fee_rule, WRITERS),
-    "lateFeeRule/v1/get": (_by_association, BOOKS),
+    "lateFeeRule/v1/get": (_late_fee_rule_of, BOOKS),
     "lateFeeRule/v1/apply": (_as_of, WRITERS),
     "payment/v1/record": (_payment, WRITERS),
     "payment/v1/return": (_new_payment, WRITERS),

@@ -4,7 +4,9 @@ What it proves: for every operation in the served document, up to 5 generated
 valid requests and up to 5 invalid ones (bodies, idempotency keys) sent to the live server as a
 user with an active organization never get a 5xx, and every response — success
 or error — matches the schema the document declares for its status code
-(`not_a_server_error` + `response_schema_conformance`). auth/v1/logout gets a
+(`not_a_server_error` + `response_schema_conformance`: an error's code is one of
+the ErrorCode enum), and every refusal's code is one the operation declares
+(its `x-error-codes` and those of the components it uses). auth/v1/logout gets a
 fresh session per example so it cannot end the session the other operations use.
 
 test_unstorable_text_is_a_400_not_a_500 pins what the fuzzer found first: a NUL
@@ -28,6 +30,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from app.discovery import load_domains
+from graph import refusals
 from graph.operations import REGISTRY
 from tests.helpers import PASSWORD
 
@@ -99,7 +102,10 @@ def test_rpc_conforms_and_never_5xx(name: str, mode: GenerationMode, api_schema:
     )
     def check(case: Any) -> None:
         token = account.throwaway_token() if name == "auth/v1/logout" else account.token
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS, timeout=30)
+        response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS, timeout=30)
+        if response.status_code >= 400:
+            code = response.json()["error"]["code"]
+            assert code in refusals.codes(REGISTRY[name]), f"{name} answered {code}, not in its x-error-codes"
 
     check()
 

@@ -5,10 +5,12 @@ What each test proves:
   error and no warning in the committed openapi.json.
 - test_typescript_client_round_trip: openapi-typescript generates types from the
   served document; tests/sdk/usage.ts, a small client typed by them, compiles
-  with `tsc --strict` and runs under node against the live server: register →
-  create an organization → select it → create an association, its chart of
-  accounts and a unit → read the unit back → record a payment of "125.50" (a
-  decimal string), which the owner ledger books as exactly "-125.50".
+  with `tsc --strict` (checked with --noEmit first, as a client's CI would) and
+  runs under node against the live server: register → create an organization →
+  select it → create an association, its chart of accounts and a unit → read
+  both back → record a payment of "125.50" (a decimal string), which the owner
+  ledger books as exactly "-125.50" → a unit id that names nothing is refused
+  with NOT_FOUND, read as the typed ErrorCode.
 """
 
 from __future__ import annotations
@@ -50,9 +52,12 @@ def test_typescript_client_round_trip(live_server: str, tmp_path: Path) -> None:
     _run([str(BIN / "openapi-typescript"), "openapi.json", "-o", "api.d.ts"], tmp_path)
     for name in ("usage.ts", "tsconfig.json"):
         shutil.copy(SDK / name, tmp_path / name)
+    _run([str(BIN / "tsc"), "-p", ".", "--noEmit", "--strict"], tmp_path)
     _run([str(BIN / "tsc"), "-p", "."], tmp_path)
     out = _run(["node", "out/usage.js"], tmp_path, env={**os.environ, "HESTAMI_URL": live_server})
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     assert result["unit"].startswith("unt_") and result["unitNumber"] == "12A"
+    assert result["association"].startswith("asn_") and result["associationCode"] == "TSC"
+    assert result["refused"] == "NOT_FOUND"
     assert result["payment"]["amount"] == "-125.50"  # a payment reduces what the owner owes: exact, as sent
     assert result["payment"]["unitId"] == result["unit"]

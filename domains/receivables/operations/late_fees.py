@@ -50,7 +50,7 @@ async def set_rule(ctx: OperationContext, data: LateFeeRuleSetInput) -> LateFeeR
     summary="Read an association's late-fee rule",
 )
 async def get_rule(ctx: OperationContext, data: LateFeeRuleGetInput) -> LateFeeRuleRead | None:
-    """The association's late-fee rule; null if it has none."""
+    """The association's late-fee rule: null in GraphQL if it has none, NOT_FOUND over RPC."""
     rule = await late_fees.rule_of(ctx.session, data.association_id)
     return LateFeeRuleRead.model_validate(rule) if rule else None
 

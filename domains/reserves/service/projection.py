@@ -65,9 +65,13 @@ class Scenario(StrEnum):
     """A funding scenario: how the association pays in."""
 
     CURRENT = "current"
+    """The contribution the association pays today, kept up."""
     BASELINE = "baseline"
+    """The least level contribution that keeps the reserve balance above zero."""
     THRESHOLD = "threshold"
+    """The least level contribution that keeps the balance above the threshold (an amount or a percent funded)."""
     FULL = "full"
+    """The contribution that brings the balance to fully funded (100%)."""
 
 
 @dataclass(frozen=True, eq=False)

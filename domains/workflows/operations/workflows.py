@@ -30,7 +30,8 @@ def _time(ms: int | None) -> datetime | None:
 async def get_workflow(ctx: OperationContext, data: WorkflowGetInput) -> Workflow | None:
     """The state of a durable workflow of the active organization: a long-running
     process (e.g. a join request awaiting review) or a mutation's own workflow.
-    Null for ids of other organizations or unknown ids alike."""
+    Null in GraphQL (NOT_FOUND over RPC) for ids of other organizations or
+    unknown ids alike."""
     name = await workflows.name_of(ctx.session, data.id)
     if name is None:
         return None
