@@ -203,10 +203,15 @@ class MeetingKind(StrEnum):
     session), the members' (annual or special), or a committee's."""
 
     BOARD_OPEN = "board_open"
+    """A board meeting open to the members."""
     BOARD_EXECUTIVE = "board_executive"
+    """A board meeting held in executive session (the board alone)."""
     ANNUAL_MEMBERSHIP = "annual_membership"
+    """The members' annual meeting."""
     SPECIAL_MEMBERSHIP = "special_membership"
+    """A special meeting of the members."""
     COMMITTEE = "committee"
+    """A committee's meeting."""
 
 
 MEMBERSHIP_KINDS = frozenset({MeetingKind.ANNUAL_MEMBERSHIP, MeetingKind.SPECIAL_MEMBERSHIP})
@@ -221,12 +226,19 @@ class MeetingStatus(StrEnum):
     adjourned. Adjourned, canceled, notice_lapsed and not_held are final."""
 
     SCHEDULED = "scheduled"
+    """Called; its notice not yet sent."""
     NOTICED = "noticed"
+    """Its notice went out."""
     IN_SESSION = "in_session"
+    """Called to order."""
     ADJOURNED = "adjourned"
+    """Held and adjourned."""
     CANCELED = "canceled"
+    """Canceled before it opened."""
     NOTICE_LAPSED = "notice_lapsed"
+    """Its notice was not sent by the last day the rules allow (the workflow)."""
     NOT_HELD = "not_held"
+    """Noticed but never opened (the workflow, the day after)."""
 
 
 class Meeting(TimestampMixin, Booked, Base):
@@ -345,7 +357,9 @@ class ProxyKind(StrEnum):
     """A general proxy lets the holder vote as they see fit; a directed one says how to vote on each item it names."""
 
     GENERAL = "general"
+    """The holder votes as they see fit."""
     DIRECTED = "directed"
+    """The holder votes as directed on each named item."""
 
 
 class MeetingProxy(Booked, Base):
@@ -431,10 +445,15 @@ class MotionStatus(StrEnum):
     """moved → open (seconded: votes may be cast) → carried | failed; moved or open → withdrawn."""
 
     MOVED = "moved"
+    """Moved, waiting for a second."""
     OPEN = "open"
+    """Seconded: votes are being taken."""
     CARRIED = "carried"
+    """More yes than no."""
     FAILED = "failed"
+    """Not carried."""
     WITHDRAWN = "withdrawn"
+    """Withdrawn before a result."""
 
 
 class MeetingMotion(Booked, Base):
@@ -469,8 +488,11 @@ class VoteChoice(StrEnum):
     """A vote on a motion."""
 
     YES = "yes"
+    """For."""
     NO = "no"
+    """Against."""
     ABSTAIN = "abstain"
+    """Neither."""
 
 
 class MeetingVote(Booked, Base):
