@@ -292,8 +292,8 @@ async def check_in(ctx: OperationContext, data: MeetingCheckInInput) -> MeetingC
 )
 async def check_out(ctx: OperationContext, data: MeetingCheckOutInput) -> Quorum:
     """Record a departure; the unit's weight (or the seat) leaves the quorum
-    when the last of its people leaves. A quorum lost stops votes until it is
-    back (QUORUM_NOT_PRESENT). Answers the quorum now."""
+    when the last of its people leaves. While quorum is lost, votes and
+    results are refused until it is back. Answers the quorum now."""
     meeting = await meetings.lock(ctx.session, data.id)
     left = await meetings.check_out(ctx.session, meeting, data.attendance_id)
     q = meetings.quorum(meeting)
