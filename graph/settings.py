@@ -108,12 +108,32 @@ class Settings(BaseSettings):
     # How long the secret before a rotation still signs (each delivery carries both signatures).
     webhook_secret_overlap_seconds: float = 24 * 3600
 
+    # Email (domains/communications): one SMTP transaction per message to this server
+    # (`make run` starts a local sink on 2525 that keeps what it receives under
+    # .hestami/mail). Message-IDs are <msg_…@smtp_message_id_domain>.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 30.0
+    smtp_from: str = "Hestami notices <notices@hestami.local>"
+    smtp_message_id_domain: str = "hestami.local"
+    # SMTP sessions open at once per process (the deliveries of a large announcement queue for these).
+    smtp_concurrency: int = Field(8, ge=1, le=100)
+    # Waits between attempts after a temporary failure (a 4xx, no connection); after the last, failed.
+    message_retry_seconds: list[float] = [60, 300, 1800, 7200, 21600]
+    # Printed letters (PDF) waiting to be printed and mailed.
+    letters_dir: str = ".hestami/letters"
+
     # Test-only fault injection: after a mutation's effect commits, touch this
     # file and hang, so a crash test can SIGKILL the server at exactly that point.
     # Refused outside environment=test.
     crash_pause_file: str | None = None
     # The same for a webhook delivery: after its POST, before the outcome is recorded.
     webhook_crash_pause_file: str | None = None
+    # The same for a message: after the SMTP server accepted it, before the send step returns.
+    message_crash_pause_file: str | None = None
 
     host: str = "127.0.0.1"
     port: int = 8000

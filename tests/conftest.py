@@ -31,6 +31,8 @@ sandbox.configure("test", RUN_ID, TEST_DB, rate_limit_capacity=100_000)
 os.environ["HESTAMI_WEBHOOK_ALLOWED_NETWORKS"] = '["127.0.0.0/8"]'
 os.environ["HESTAMI_WEBHOOK_ALLOW_HTTP"] = "true"
 os.environ["HESTAMI_WEBHOOK_RETRY_SECONDS"] = "[0.1, 0.2, 0.3]"
+# Email goes to the suite's own SMTP sink (and printed letters to a temporary directory).
+import tests.mail  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session")

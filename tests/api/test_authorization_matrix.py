@@ -96,6 +96,38 @@ async def _late_fee_rule_of(w: World) -> dict[str, Any]:
     return {"associationId": (await _receivables(w)).association}
 
 
+async def _in_community(w: World, **more: Any) -> dict[str, Any]:
+    return {"associationId": (await w.community()).association, **more}
+
+
+async def _template(w: World, **more: Any) -> dict[str, Any]:
+    """The matrix association's announcement template, made once."""
+    c = await w.community()
+    if "template" not in c.extra:
+        made = {"associationId": c.association, "kind": "announcement", "subject": "{{ announcement.title }}", "body": "x"}
+        c.template = (await w.api.call("messageTemplate/v1/create", made, w.admin))["id"]
+    return {"id": c.template, **more}
+
+
+async def _message(w: World, **more: Any) -> dict[str, Any]:
+    """A message of the matrix association (a letter to the first unit's owners), made once."""
+    c = await w.community()
+    if "message" not in c.extra:
+        sent = {"associationId": c.association, "audience": "unit_owners", "unitId": c.unit, "subject": "s", "body": "b"}
+        source = (await w.api.call("message/v1/send", sent, w.admin))["source"]
+        listed = await w.api.call("message/v1/list", {"associationId": c.association, "source": source}, w.admin)
+        c.message = listed["nodes"][0]["id"]
+    return {"id": c.message, **more}
+
+
+async def _announcement(w: World) -> dict[str, Any]:
+    c = await w.community()
+    if "announcement" not in c.extra:
+        posted = {"associationId": c.association, "title": "t", "body": "b", "audience": "all_owners"}
+        c.announcement = (await w.api.call("announcement/v1/post", posted, w.admin))["id"]
+    return {"id": c.announcement}
+
+
 STAFF = {"admin", "manager", "board_member", "auditor"}
 WRITERS = {"admin", "manager"}
 # Roles that may not even read a targeted row meet NOT_FOUND instead of FORBIDDEN.
@@ -1012,6 +1044,37 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         {"admin", "manager", "board_member"},
     ),
     "workOrderSettings/v1/get": (_by_association, STAFF),
+    "messageTemplate/v1/create": (
+        lambda w: _in_community(w, kind="meeting_notice", subject="{{ meeting.title }}", body="{{ meeting.place }}"),
+        {"admin", "manager", "board_member"},
+    ),
+    "messageTemplate/v1/update": (lambda w: _template(w, body="{{ announcement.body }}"), {"admin", "manager", "board_member"}),
+    "messageTemplate/v1/get": (_template, STAFF),
+    "messageTemplate/v1/list": (_in_community, ANY_ROLE),
+    "messageTemplate/v1/kinds": (_none, ANY_ROLE),
+    "messageTemplate/v1/preview": (lambda w: _in_community(w, kind="general"), {"admin", "manager", "board_member"}),
+    "message/v1/send": (
+        lambda w: _in_community(w, audience="all_owners", subject="s", body="b"),
+        {"admin", "manager", "board_member"},
+    ),
+    "message/v1/list": (_in_community, ANY_ROLE),
+    "message/v1/get": (_message, STAFF),
+    # Allowed callers meet MESSAGE_NOT_MAILABLE: the letter may not be printed yet.
+    "message/v1/markMailed": (_message, WRITERS),
+    "message/v1/recordBounce": (lambda w: _message(w, reason="550 no such user"), WRITERS),
+    "message/v1/inbox": (_none, ANY_ROLE),
+    "message/v1/markRead": (_message, set()),  # its recipient alone
+    "announcement/v1/post": (
+        lambda w: _in_community(w, title="t", body="b", audience="all_owners"),
+        {"admin", "manager", "board_member"},
+    ),
+    "announcement/v1/get": (_announcement, STAFF),
+    "announcement/v1/list": (_in_community, ANY_ROLE),
+    "contactLogEntry/v1/record": (
+        lambda w: _in_community(w, direction="inbound", channel="phone", subject="Gate", occurredAt="2030-01-01T09:00:00Z"),
+        {"admin", "manager", "board_member"},
+    ),
+    "contactLogEntry/v1/list": (_in_community, ANY_ROLE),
     "job/v1/list": (_none, STAFF),
     "job/v1/get": (_job, STAFF),
     "job/v1/accept": (_job, WRITERS),

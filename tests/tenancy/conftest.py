@@ -1050,6 +1050,78 @@ async def _meeting_minutes_approval(sessions, tenant, shared):
     }
 
 
+async def _message_template(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "general",
+        "subject": "{{ message.subject }}",
+        "body": "{{ message.body }}",
+        "version": 1,
+        "updated_by": tenant.user,
+    }
+
+
+async def _message(sessions, tenant, shared):
+    party = await parent(sessions, tenant, shared, "parties")
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "general",
+        "source": f"message:{uuid.uuid4()}",
+        "recipient_key": f"party:{party}:email",
+        "party_id": party,
+        "recipient_name": "Pat Owner",
+        "channel": "email",
+        "address": "pat@example.org",
+        "subject": "Hello",
+        "body": "Hello.",
+        "status": "pending",
+        "attempts": 0,
+        "created_by": tenant.user,
+    }
+
+
+async def _message_event(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "message_id": await parent(sessions, tenant, shared, "messages"),
+        "kind": "queued",
+    }
+
+
+async def _announcement(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "title": "Pool opening",
+        "body": "Saturday.",
+        "audience": "all_owners",
+        "recipients": 0,
+        "by_email": 0,
+        "posted_by": tenant.user,
+    }
+
+
+async def _contact_log_entry(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "direction": "inbound",
+        "channel": "phone",
+        "subject": "Gate code",
+        "occurred_at": datetime(2030, 1, 2, 9, tzinfo=UTC),
+        "recorded_by": tenant.user,
+    }
+
+
 async def _opening_balance(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1449,6 +1521,11 @@ FACTORIES: dict[str, Factory] = {
     "work_order_dispatches": _work_order_dispatch,
     "jobs": _job,
     "job_transitions": _job_transition,
+    "message_templates": _message_template,
+    "messages": _message,
+    "message_events": _message_event,
+    "announcements": _announcement,
+    "contact_log_entries": _contact_log_entry,
 }
 # Column casts per table (enum and jsonb columns), for the text() inserts.
 CASTS: dict[str, dict[str, str]] = {
@@ -1479,6 +1556,11 @@ CASTS: dict[str, dict[str, str]] = {
     "seats": {"filled_by": "seat_filled_by", "ended_early": "seat_end_reason"},
     "offices": {"title": "office_title"},
     "meetings": {"kind": "meeting_kind", "status": "meeting_status", "rules_used": "jsonb"},
+    "message_templates": {"kind": "template_kind"},
+    "messages": {"kind": "template_kind", "channel": "message_channel", "status": "message_status"},
+    "message_events": {"kind": "message_event_kind"},
+    "announcements": {"audience": "message_audience"},
+    "contact_log_entries": {"direction": "contact_direction", "channel": "contact_channel"},
     "meeting_transitions": {"from_status": "meeting_status", "to_status": "meeting_status"},
     "meeting_proxies": {"kind": "proxy_kind", "directions": "jsonb"},
     "meeting_motions": {"status": "motion_status"},
@@ -1628,6 +1710,14 @@ REVOKED: dict[str, frozenset[str]] = {
     "work_order_dispatches": frozenset({"DELETE"}),
     "jobs": frozenset({"DELETE"}),
     "job_transitions": frozenset({"UPDATE", "DELETE"}),
+    # Communications: templates are versioned, not deleted; of a message only its
+    # delivery state changes (a column grant); delivery events, announcements and
+    # the contact log are append-only.
+    "message_templates": frozenset({"DELETE"}),
+    "messages": frozenset({"UPDATE", "DELETE"}),
+    "message_events": frozenset({"UPDATE", "DELETE"}),
+    "announcements": frozenset({"UPDATE", "DELETE"}),
+    "contact_log_entries": frozenset({"UPDATE", "DELETE"}),
 }
 # SQLSTATEs the tests tell apart.
 INSUFFICIENT_PRIVILEGE = "42501"

@@ -35,12 +35,14 @@ from domains.associations.models import (
     Association,
     ContactPoint,
     ContactPointKind,
-    DeliveryPreference,
     Ownership,
     Party,
     Unit,
     UnitStatus,
 )
+from domains.communications.models import Channel, TemplateKind
+from domains.communications.service import messages as outbox
+from domains.communications.service.recipients import Recipient, reach
 from domains.governance.errors import (
     AlreadyCheckedIn,
     IllegalMeetingTransition,
@@ -394,11 +396,11 @@ async def send_notice(session: AsyncSession, meeting: Meeting, actor: UUID, as_o
             details={"field": ["id"], "rule": longest, "noticeNotBefore": meeting.notice_not_before.isoformat()},
         )
     move(session, meeting, S.NOTICED, actor)
-    notices = []
+    notices, letters = [], []
     for party, unit_id, unit_address, email in await _recipients(session, meeting):
-        electronic = (
-            party.delivery_preference is not DeliveryPreference.POSTAL and party.electronic_consent_at is not None and email
-        )
+        reached: list[Recipient] = reach(party, email, None, unit_address)
+        electronic = any(r.channel is Channel.EMAIL for r in reached)
+        letters.extend(reached)
         notices.append(
             MeetingNotice(
                 organization_id=meeting.organization_id,
@@ -414,7 +416,36 @@ async def send_notice(session: AsyncSession, meeting: Meeting, actor: UUID, as_o
         )
     session.add_all(notices)
     await session.flush()
+    # The letters themselves, in this transaction: delivered once it commits.
+    variables = {"meeting": await notice_variables(session, meeting)}
+    source = f"meeting:{meeting.id}"
+    await outbox.write(
+        session, meeting.organization_id, meeting.association_id, TemplateKind.MEETING_NOTICE, source, letters, variables, actor
+    )
     return notices
+
+
+_KIND_WORDS = {
+    MeetingKind.BOARD_OPEN: "open board meeting",
+    MeetingKind.BOARD_EXECUTIVE: "executive session of the board",
+    MeetingKind.ANNUAL_MEMBERSHIP: "annual meeting of the members",
+    MeetingKind.SPECIAL_MEMBERSHIP: "special meeting of the members",
+    MeetingKind.COMMITTEE: "committee meeting",
+}
+
+
+async def notice_variables(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
+    """The `meeting` variable of a meeting notice's template."""
+    agenda = await session.scalars(
+        select(MeetingAgendaItem.title).where(MeetingAgendaItem.meeting_id == meeting.id).order_by(MeetingAgendaItem.position)
+    )
+    return {
+        "title": meeting.title,
+        "kind": _KIND_WORDS[meeting.kind],
+        "starts_at": meeting.starts_at.astimezone(UTC).strftime("%A, %B %-d, %Y at %H:%M UTC"),
+        "place": meeting.place or "the place given in the agenda",
+        "agenda": list(agenda.all()),
+    }
 
 
 # --- attendance and the quorum -------------------------------------------------------------

@@ -1,0 +1,79 @@
+"""Previews: a letter rendered for a real recipient, nothing written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domains.communications.errors import NoRecipients
+from domains.communications.schemas import MessagePreview
+from domains.communications.service import recipients, templates
+from domains.governance.models import Meeting
+from domains.governance.service.meetings import notice_variables
+from graph.errors import InvalidReference
+
+# Sample values for what a preview has no real source for, by variable.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "meeting": {
+        "title": "Annual Meeting of the Members",
+        "kind": "annual meeting of the members",
+        "starts_at": "Tuesday, March 2, 2027 at 18:00 UTC",
+        "place": "the clubhouse",
+        "agenda": ["Call to order", "Budget"],
+    },
+    "violation": {
+        "rule_code": "LND-01",
+        "rule_title": "Lawn maintenance",
+        "document_reference": "CC&Rs §7.3",
+        "description": "Lawn not mowed",
+        "observed_on": "2027-03-01",
+        "action_to_resolve": "Mow and edge the lawn",
+        "cure_by": "2027-03-15",
+    },
+    "hearing": {"on": "2027-04-01", "place": "the clubhouse"},
+    "balance": {"amount": "$250.00", "as_of": "2027-03-01", "oldest_due_on": "2027-01-01"},
+    "announcement": {"title": "Pool opening", "body": "The pool opens on Saturday."},
+    "message": {"subject": "A letter", "body": "The text of the letter."},
+}
+
+
+async def preview(session: AsyncSession, data: Any) -> MessagePreview:
+    if data.subject is not None or data.body is not None:
+        saved = await templates.wording_of(session, data.association_id, data.kind)
+        wording = templates.Wording(data.subject or saved.subject, data.body or saved.body)
+        templates.check(data.kind, wording.subject, wording.body)
+        whose = "draft"
+    else:
+        wording = await templates.wording_of(session, data.association_id, data.kind)
+        whose = "platform" if wording.template_id is None else "association"
+    people = await recipients.owners(session, data.association_id, data.party_id)
+    if not people:
+        raise NoRecipients("No current owner in this association to preview the letter for.", field=["partyId"])
+    recipient = people[0]
+    own: dict[str, Any] = {}
+    samples = []
+    for name in templates.VARIABLES[data.kind]:
+        if name in ("association", "recipient", "unit"):
+            continue
+        if name == "meeting" and data.meeting_id is not None:
+            meeting = await session.get(Meeting, data.meeting_id)
+            if meeting is None or meeting.association_id != data.association_id:
+                raise InvalidReference("`meetingId` names no meeting of this association.", field=["meetingId"])
+            own[name] = await notice_variables(session, meeting)
+        else:
+            own[name] = SAMPLES[name]
+            samples.append(name)
+    association = await recipients.association_vars(session, data.association_id)
+    subject, body = templates.compile_wording(wording)(
+        {"association": association, **recipients.recipient_vars(recipient), **own}
+    )
+    return MessagePreview(
+        subject=subject,
+        body=body,
+        recipient_name=recipient.name,
+        channel=recipient.channel,
+        address=recipient.address,
+        wording=whose,
+        samples=sorted(samples),
+    )
