@@ -82,7 +82,8 @@ TRY = {
     "alex.admin@demo.hestami.app": "admin everywhere: memberships, service accounts, the audit log",
     MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations; "
     "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee); "
-    "workOrders at several states (one escalated: escalated: true)",
+    "workOrders at several states (one escalated: escalated: true); messageTemplates, announcements, messages "
+    "(the outbox; status: print_queued is the print queue), contactLog of the first",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
     "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
     "violations (a hearing ahead to decide); workOrders; meetings: the board's last two (minutes approved) and "
@@ -90,7 +91,8 @@ TRY = {
     OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; "
     "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review; "
     "workOrders: their unit's and their own (workOrderCreate for their unit or a common area); "
-    "meetings: the annual meeting ahead (meetingProxyGrant for their unit)",
+    "meetings: the annual meeting ahead (meetingProxyGrant for their unit); inbox: the pool announcement "
+    "(messageMarkRead)",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
     "workOrders: their unit's",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
@@ -269,6 +271,18 @@ async def ensure_demo_world(
             async with scoped_transaction(sessions, org, None) as session:
                 spare = people["owner"][1] if people["owner"] else None
                 await _hold_meetings(session, org, people["association"], users[ADMIN_LOGIN], name == MAPLE_GROVE, spare)
+            added += 1
+        # Letters in the demo homeowner's association and in Maple Grove: their own
+        # templates, an announcement to all owners (in the homeowner's inbox), the contact log.
+        for name in (MANAGER, MAPLE_GROVE):
+            org = org_ids[name]
+            if await owner.fetchval("SELECT EXISTS (SELECT 1 FROM announcements WHERE organization_id = $1)", org):
+                continue
+            people = await _work_order_people(owner, org, users)
+            if people is None:
+                continue
+            async with scoped_transaction(sessions, org, None) as session:
+                await _communicate(session, org, people, users[MANAGER_LOGIN])
             added += 1
         for name in VENDOR_CUSTOMERS:
             if org_ids[name] in vendors:
@@ -927,6 +941,58 @@ async def _hold_meetings(
             "Adjourned at 8:30 pm."
         )
         held.append((meeting, await minutes.draft(session, meeting, text, recorder)))
+
+
+async def _communicate(session: Any, organization_id: UUID, people: dict[str, Any], recorder: UUID) -> None:
+    """The association's own meeting-notice and announcement templates, the pool's
+    opening announced to all owners (delivered by the minute's sweep once the server
+    runs: email where consent is on file, else a letter in the print queue), and two
+    calls in the contact log."""
+    from domains.communications.models import Audience, ContactChannel, ContactDirection, TemplateKind
+    from domains.communications.schemas import AnnouncementPostInput, ContactLogEntryRecordInput, MessageTemplateCreateInput
+    from domains.communications.service import announcements, contact_log, templates
+
+    association = people["association"]
+    for kind, subject, body in (
+        (
+            TemplateKind.ANNOUNCEMENT,
+            "{{ association.name }}: {{ announcement.title }}",
+            "Dear {{ recipient.name }},\n\n{{ announcement.body }}\n\nWith best regards,\nThe board of {{ association.name }}\n",
+        ),
+        (
+            TemplateKind.MEETING_NOTICE,
+            "{{ association.name }} — notice of the {{ meeting.kind }} ({{ meeting.starts_at }})",
+            "Dear {{ recipient.name }} (unit {{ unit.number }}),\n\n"
+            "The {{ meeting.kind }}, {{ meeting.title }}, is called for {{ meeting.starts_at }} at {{ meeting.place }}.\n"
+            "{% for item in meeting.agenda %}{{ loop.index }}. {{ item }}\n{% endfor %}\n"
+            "If you cannot attend, give a proxy for your unit in the portal.\n",
+        ),
+    ):
+        data = MessageTemplateCreateInput(association_id=association, kind=kind, subject=subject, body=body)
+        await templates.create(session, organization_id, data, recorder)
+    post = AnnouncementPostInput(
+        association_id=association,
+        title="The pool opens Saturday",
+        body="The community pool opens for the season this Saturday at 10 am. Pool passes are at the clubhouse office.",
+        audience=Audience.ALL_OWNERS,
+    )
+    await announcements.post(session, organization_id, post, recorder)
+    now = datetime.now(UTC)
+    calls = [(ContactDirection.INBOUND, ContactChannel.PHONE, "Question about the pool passes", "Asked where to collect them.")]
+    if people["owner"]:
+        calls.append((ContactDirection.OUTBOUND, ContactChannel.EMAIL, "Lawn notice follow-up", "Owner will mow by Friday."))
+    for i, (direction, channel, subject, notes) in enumerate(calls):
+        party = people["owner"][1] if people["owner"] and i else None
+        entry = ContactLogEntryRecordInput(
+            association_id=association,
+            party_id=party,
+            direction=direction,
+            channel=channel,
+            subject=subject,
+            notes=notes,
+            occurred_at=now - timedelta(days=2 - i, hours=3),
+        )
+        await contact_log.record(session, organization_id, entry, recorder)
 
 
 @dataclass

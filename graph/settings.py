@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     smtp_concurrency: int = Field(8, ge=1, le=100)
     # Waits between attempts after a temporary failure (a 4xx, no connection); after the last, failed.
     message_retry_seconds: list[float] = [60, 300, 1800, 7200, 21600]
+    # A message written but never tried for this long is started by the minute's sweep
+    # (the demo seed writes messages without DBOS).
+    message_sweep_after_seconds: float = 60.0
     # Printed letters (PDF) waiting to be printed and mailed.
     letters_dir: str = ".hestami/letters"
 

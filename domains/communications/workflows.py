@@ -19,11 +19,16 @@ both sides: receivers that keep one message per Message-ID (the local sink
 does; so do common mailbox providers) show it once. The window is the time
 between the server's 250 and the step's checkpoint, milliseconds; outside it
 every attempt is sent at most once.
+
+Every minute a sweep starts the delivery of any message written but never
+tried for a minute — one the demo seed wrote without DBOS, or whose dispatch
+was lost: starting a delivery that exists already changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -31,9 +36,10 @@ from uuid import UUID
 from dbos import DBOS, SetWorkflowID
 
 from domains.communications.service import delivery, letters, mailer
-from domains.communications.service.messages import DELIVERY_WORKFLOW, DISPATCH_WORKFLOW, delivery_workflow_id
+from domains.communications.service.messages import DELIVERY_WORKFLOW, DISPATCH_WORKFLOW, SWEEP_SCHEDULE, delivery_workflow_id
 from graph.db import scoped_transaction
 from graph.durable import WORKFLOWS, long_running
+from graph.maintenance import scheduled
 from graph.platform import current_platform
 from graph.telemetry import set_scope
 
@@ -106,3 +112,21 @@ async def dispatch_messages_workflow(organization_id: str, message_ids: list[str
         with SetWorkflowID(delivery_workflow_id(UUID(message_id))):
             await DBOS.start_workflow_async(WORKFLOWS[DELIVERY_WORKFLOW], organization_id, message_id)
     return len(message_ids)
+
+
+@DBOS.step(name="undelivered_messages_step")
+async def undelivered_step() -> list[list[str]]:
+    platform = current_platform()
+    async with platform.sessions() as session, session.begin():
+        older_than = platform.settings.message_sweep_after_seconds
+        return [[str(org), str(message)] for org, message in await delivery.undelivered(session, older_than)]
+
+
+@scheduled(SWEEP_SCHEDULE, "* * * * *", name="deliver_undelivered_messages_workflow")
+async def deliver_undelivered_messages_workflow(scheduled_at: datetime, context: Any) -> int:
+    started = 0
+    for organization_id, message_id in await undelivered_step():
+        with SetWorkflowID(delivery_workflow_id(UUID(message_id))):
+            await DBOS.start_workflow_async(WORKFLOWS[DELIVERY_WORKFLOW], organization_id, message_id)
+        started += 1
+    return started

@@ -97,6 +97,9 @@ def upgrade() -> None:
     op.create_index("ix_messages_association", "messages", ["organization_id", "association_id", "created_at"])
     op.create_index("ix_messages_inbox", "messages", ["organization_id", "user_id", "created_at"])
     op.create_index("ix_messages_source", "messages", ["organization_id", "source"])
+    op.create_index(
+        "ix_messages_undelivered", "messages", ["created_at"], postgresql_where=sa.text("status = 'pending' AND attempts = 0")
+    )
     tenant_table("messages")
     # What a message said, and to whom, never changes: only its delivery state.
     op.execute(f"REVOKE UPDATE, DELETE ON messages FROM {APP_ROLE}")
@@ -104,6 +107,18 @@ def upgrade() -> None:
         "GRANT UPDATE (status, attempts, last_error, sent_at, mailed_at, letter_path, read_at, updated_at) "
         f"ON messages TO {APP_ROLE}"
     )
+
+    # The minute's sweep reads across organizations which messages were written
+    # but never tried (the demo seed writes without DBOS): their ids, and nothing else.
+    op.execute(
+        """CREATE FUNCTION undelivered_messages(older_than interval) RETURNS TABLE (organization_id uuid, id uuid)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+          SELECT m.organization_id, m.id FROM messages m
+           WHERE m.status = 'pending' AND m.attempts = 0 AND m.created_at < now() - older_than
+           ORDER BY m.created_at LIMIT 1000 $$"""
+    )
+    op.execute("REVOKE ALL ON FUNCTION undelivered_messages(interval) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION undelivered_messages(interval) TO {APP_ROLE}")
 
     op.create_table(
         "message_events",
@@ -158,6 +173,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP FUNCTION undelivered_messages(interval)")
     for table in ("contact_log_entries", "announcements", "message_events", "messages", "message_templates"):
         op.drop_table(table)
     for enum in (

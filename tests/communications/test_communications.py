@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -266,3 +267,30 @@ async def test_message_events_are_read_flat_from_2_to_20_messages(api, statement
         return len(statements)
 
     assert await count(2) == await count(20)
+
+
+async def test_the_sweep_delivers_what_was_written_without_a_workflow(api, platform, monkeypatch) -> None:
+    """The demo seed writes messages outside any workflow: the minute's sweep starts their delivery."""
+    from domains.communications.models import Audience, TemplateKind
+    from domains.communications.service import messages, recipients
+    from domains.communications.workflows import deliver_undelivered_messages_workflow
+    from graph.db import scoped_transaction
+    from graph.ids import decode
+
+    c = await community.build(api, 1, code="SWP")
+    await consent(api, c, 0, "swept@example.org")
+    org, association = decode(c.org)[1], decode(c.association)[1]
+    async with scoped_transaction(platform.sessions, org, None) as session:
+        people = await recipients.of_audience(session, association, Audience.ALL_OWNERS)
+        source = f"message:{uuid.uuid4()}"
+        variables = {"message": {"subject": "Swept", "body": "Found by the sweep."}}
+        await messages.write(session, org, association, TemplateKind.GENERAL, source, people, variables, uuid.UUID(int=0))
+        messages_pending = session.info.pop("hestami.after_commit")  # as the seed: nobody performs them
+    assert [a["name"] for a in messages_pending] == [messages.DISPATCH_WORKFLOW]
+    listed = await api.call("message/v1/list", {"associationId": c.association, "source": source}, c.admin)
+    assert [n["status"] for n in listed["nodes"]] == ["pending"]
+    monkeypatch.setattr(platform.settings, "message_sweep_after_seconds", 0.0)
+    assert await deliver_undelivered_messages_workflow(datetime.now(UTC), None) >= 1
+    [node] = await settled(api, c, source, 1)
+    mime = SINK.find(message_id(node))
+    assert node["status"] == "sent" and mime is not None and mime["Subject"] == "Swept"

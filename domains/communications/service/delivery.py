@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.associations.models import Association
@@ -92,3 +93,9 @@ async def record(session: AsyncSession, message_id: UUID, attempt: int, outcome:
     session.add(event(message, kind, attempt, outcome.detail))
     await session.flush()
     return message.status.value
+
+
+async def undelivered(session: AsyncSession, older_than_seconds: float) -> list[tuple[UUID, UUID]]:
+    """(organization, message) of messages written but never tried for that long."""
+    rows = await session.execute(text("SELECT * FROM undelivered_messages(make_interval(secs => :s))"), {"s": older_than_seconds})
+    return [(r[0], r[1]) for r in rows.all()]

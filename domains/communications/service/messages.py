@@ -42,6 +42,7 @@ from graph.pages import Page, page_statement
 
 DISPATCH_WORKFLOW = "dispatch_messages_workflow"
 DELIVERY_WORKFLOW = "deliver_message_workflow"
+SWEEP_SCHEDULE = "deliver-undelivered-messages"
 
 
 def delivery_workflow_id(message_id: UUID) -> str:

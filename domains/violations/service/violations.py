@@ -33,6 +33,9 @@ from domains.associations.models import (
     Unit,
     UnitStatus,
 )
+from domains.communications.models import Channel, TemplateKind
+from domains.communications.service import messages as outbox
+from domains.communications.service.recipients import Recipient
 from domains.jurisdictions.service import rules as jurisdiction_rules
 from domains.violations.errors import (
     CurePeriodNotOver,
@@ -419,6 +422,42 @@ async def _require_deliverable(
     return out
 
 
+async def _write_letters(
+    session: AsyncSession,
+    violation: Violation,
+    event: ViolationEvent,
+    kind: TemplateKind,
+    to: list[NoticeRecipient],
+    method: str,
+    variables: dict[str, Any],
+    by: UUID,
+) -> None:
+    """The notice's letters, one per owner, in the communications outbox in this
+    transaction: by email where the method is email (the checks found consent), else printed."""
+    unit = await session.get(Unit, violation.unit_id)
+    assert unit is not None
+    channel = Channel.EMAIL if method == EMAIL else Channel.MAIL
+    unit_address = f"{unit.street}, {unit.city}, {unit.region} {unit.postal_code}"
+    letters = []
+    for r in to:
+        party = await session.get(Party, r.party_id)
+        letters.append(
+            Recipient(
+                key=f"party:{r.party_id}:{channel.value}",
+                name=r.name,
+                channel=channel,
+                address=r.address or unit_address,
+                party_id=r.party_id,
+                user_id=None if party is None else party.user_id,
+                unit_number=unit.unit_number,
+                unit_address=unit_address,
+            )
+        )
+    await session.flush()  # the event's id keys the letters: one set per notice
+    source = f"violation:{violation.id}:{event.id}"
+    await outbox.write(session, violation.organization_id, violation.association_id, kind, source, letters, variables, by)
+
+
 def _sent(recipients: list[NoticeRecipient]) -> list[dict[str, Any]]:
     return [{"partyId": str(r.party_id), "name": r.name, "address": r.address} for r in recipients]
 
@@ -437,7 +476,7 @@ async def send_notice(session: AsyncSession, violation: Violation, data: Any, by
         raise NotCurable(f"Rule {rule_row.code} is not curable: it has no cure period.", field=["cureDays"])
     cure_days = data.cure_days or rule_row.cure_days
     violation.cure_by = data.sent_on + timedelta(days=cure_days) if cure_days else None
-    return move(
+    event = move(
         session,
         violation,
         ViolationEventKind.NOTICE_SENT,
@@ -454,6 +493,19 @@ async def send_notice(session: AsyncSession, violation: Violation, data: Any, by
             "second": violation.status is S.UNCURED,
         },
     )
+    variables = {
+        "violation": {
+            "rule_code": rule_row.code,
+            "rule_title": rule_row.title,
+            "document_reference": rule_row.document_reference,
+            "description": "\n\n".join(t for t in (violation.description, data.note) if t),
+            "observed_on": violation.observed_on.isoformat(),
+            "action_to_resolve": rule_row.action_to_resolve,
+            "cure_by": violation.cure_by.isoformat() if violation.cure_by else "",
+        }
+    }
+    await _write_letters(session, violation, event, TemplateKind.VIOLATION_NOTICE, to, data.method, variables, by)
+    return event
 
 
 async def reinspect(session: AsyncSession, violation: Violation, data: Any, by: UUID) -> ViolationEvent:
@@ -499,7 +551,7 @@ async def schedule_hearing(session: AsyncSession, violation: Violation, data: An
             details=_cited(violation, "hearing_notice_days", given=given),
         )
     violation.hearing_on = data.hearing_on
-    return move(
+    event = move(
         session,
         violation,
         ViolationEventKind.HEARING_SCHEDULED,
@@ -514,6 +566,12 @@ async def schedule_hearing(session: AsyncSession, violation: Violation, data: An
             "rule": _cited(violation, "hearing_notice_days", given=given),
         },
     )
+    variables = {
+        "violation": {"rule_code": rule_row.code, "rule_title": rule_row.title, "description": violation.description},
+        "hearing": {"on": data.hearing_on.isoformat(), "place": data.note or "the place the board's notice gives"},
+    }
+    await _write_letters(session, violation, event, TemplateKind.HEARING_NOTICE, to, data.method, variables, by)
+    return event
 
 
 def scheduled_fine(violation: Violation, rule_row: ViolationRule) -> Decimal | None:
