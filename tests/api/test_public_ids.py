@@ -188,6 +188,13 @@ async def _rich_data(api: RecordingApi) -> None:
     )
     await api.call("journalEntry/v1/reverse", {"id": entry["id"], "entryDate": "2026-02-04"}, admin)
     await _books_and_bank(api, r)
+    # Communications: a template, an announcement (its messages in the outbox), a contact.
+    template = {"associationId": c.association, "kind": "announcement", "subject": "{{ announcement.title }}", "body": "Hi"}
+    await api.call("messageTemplate/v1/create", template, admin)
+    posted = {"associationId": c.association, "title": "Pool", "body": "Open", "audience": "all_owners"}
+    await api.call("announcement/v1/post", posted, admin)
+    contact = {"direction": "inbound", "channel": "phone", "subject": "Gate", "occurredAt": "2026-02-01T09:00:00Z"}
+    await api.call("contactLogEntry/v1/record", {"associationId": c.association, "partyId": c.parties[0]} | contact, admin)
     await api.call("fiscalPeriod/v1/close", {"associationId": c.association, "month": "2025-12-01"}, admin)
     buyer = await api.call("party/v1/create", {"kind": "person", "name": "Buyer", "deliveryPreference": "postal"}, admin)
     await api.call(
