@@ -334,8 +334,45 @@ class ArcRequestEvent(Booked, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When recorded (UTC).")
 
 
+class ArcDeemedApproval(Booked, Base):
+    """Why a request stands approved without a decision: the letter-ready record
+    written when its deadline passed undecided, once per request and kept for
+    good. It cites the deadline rule and the deemed-approval rule it applied,
+    each with its source, citation and the statute version (effective date),
+    and the day the request's rules were taken (`rulesAsOf`)."""
+
+    __tablename__ = "arc_deemed_approvals"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id", "unit_id": "unit_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "arc_request_id"),
+        association_fk("arc_request_id", "arc_requests"),
+        association_fk("unit_id", "units"),
+        ForeignKeyConstraint(["organization_id", "event_id"], ["arc_request_events.organization_id", "arc_request_events.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The record's id.")
+    arc_request_id: Mapped[UUID] = mapped_column(doc="The request deemed approved.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The request's unit.")
+    event_id: Mapped[UUID] = mapped_column(doc="The request's deemed_approved event.")
+    deemed_on: Mapped[date] = mapped_column(Date, doc="Day it was deemed approved (the day after the last day to decide).")
+    submitted_on: Mapped[date] = mapped_column(Date, doc="Day the request was submitted.")
+    decision_due_by: Mapped[date] = mapped_column(Date, doc="The last day to decide, which passed without a decision.")
+    jurisdiction: Mapped[str] = mapped_column(String(10), doc="The jurisdiction whose rules applied (e.g. US-CA, default).")
+    rules_as_of: Mapped[date] = mapped_column(Date, doc="The day the request's rules were taken (its submission): their version.")
+    deadline_rule: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The deadline rule applied: key, days, source, citation and the statute version's effective date."
+    )
+    deemed_approval_rule: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The rule that deems an undecided request approved, cited the same way."
+    )
+    letter: Mapped[str] = mapped_column(String(4000), doc="The text of a letter to the owner saying so and why.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When recorded (UTC).")
+
+
 ArcSettingsId = register_id(ArcSettings, "ars", "arc_settings")
 CommitteeMemberId = register_id(CommitteeMember, "cmm", "committee_member")
 ArcRequestId = register_id(ArcRequest, "arc", "arc_request")
 ArcVoteId = register_id(ArcVote, "arv", "arc_request")
 ArcRequestEventId = register_id(ArcRequestEvent, "are", "arc_request")
+ArcDeemedApprovalId = register_id(ArcDeemedApproval, "ada", "arc_request")

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from domains.arc_requests.models import (
     ArcClock,
+    ArcDeemedApproval,
     ArcDecisionMode,
     ArcProjectType,
     ArcRequest,
@@ -121,6 +122,26 @@ ArcRequestEventRead = derive(
     ["id", "arc_request_id", "kind", "from_status", "to_status", "occurred_on", "actor_id", "note", "details", "created_at"],
     node=True,
 )
+ArcDeemedApprovalRead = derive(
+    ArcDeemedApproval,
+    "ArcDeemedApproval",
+    [
+        "id",
+        "arc_request_id",
+        "unit_id",
+        "event_id",
+        "deemed_on",
+        "submitted_on",
+        "decision_due_by",
+        "jurisdiction",
+        "rules_as_of",
+        "deadline_rule",
+        "deemed_approval_rule",
+        "letter",
+        "created_at",
+    ],
+    node=True,
+)
 ArcRequestRead = derive(
     ArcRequest,
     "ArcRequest",
@@ -159,6 +180,10 @@ ArcRequestRead = derive(
         ),
         "events": (list[ArcRequestEventRead], Field(default_factory=list, description="Every step so far, oldest first.")),
         "votes": (list[ArcVoteRead], Field(default_factory=list, description="Every vote cast, oldest first.")),
+        "deemed_approval_record": (
+            ArcDeemedApprovalRead | None,
+            Field(None, description="Why it stands approved without a decision, once deemed approved: the letter-ready record."),
+        ),
     },
 )
 

@@ -849,6 +849,8 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "violationRule/v1/list": (_by_association, ANY_ROLE),
     "violation/v1/observe": (_sighting, WRITERS),
     "violation/v1/checkNotice": (lambda w: _violation(w, method="first_class_mail"), WRITERS),
+    "violation/v1/queueNotice": (lambda w: _violation(w, method="first_class_mail"), WRITERS),
+    "violation/v1/reviewNotice": (lambda w: _violation(w, approved=True), {"admin", "board_member"}),
     "violation/v1/sendNotice": (lambda w: _violation(w, method="first_class_mail", sentOn=STEP), WRITERS),
     "violation/v1/reinspect": (lambda w: _violation(w, inspectedOn=STEP, cured=False), WRITERS),
     "violation/v1/scheduleHearing": (

@@ -810,6 +810,22 @@ async def _arc_request_event(sessions, tenant, shared):
     }
 
 
+async def _arc_deemed_approval(sessions, tenant, shared):
+    # One record per request: a fresh request (in the shared association and unit) each time.
+    return await _arc_child(sessions, tenant, shared) | {
+        "arc_request_id": (await insert(sessions, tenant, "arc_requests"))["id"],
+        "event_id": await parent(sessions, tenant, shared, "arc_request_events"),
+        "deemed_on": date(2026, 3, 17),
+        "submitted_on": date(2026, 1, 15),
+        "decision_due_by": date(2026, 3, 16),
+        "jurisdiction": "US-CA",
+        "rules_as_of": date(2026, 1, 15),
+        "deadline_rule": json.dumps({"key": "arc_decision_days", "value": 60}),
+        "deemed_approval_rule": json.dumps({"key": "arc_deemed_approval", "value": True}),
+        "letter": "Deemed approved.",
+    }
+
+
 async def _invoice_line_row(sessions, tenant, shared, invoice_id) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -1424,6 +1440,7 @@ FACTORIES: dict[str, Factory] = {
     "arc_requests": _arc_request,
     "arc_votes": _arc_vote,
     "arc_request_events": _arc_request_event,
+    "arc_deemed_approvals": _arc_deemed_approval,
     "opening_balances": _opening_balance,
     "bank_accounts": _bank_account,
     "bank_statements": _bank_statement,
@@ -1502,6 +1519,7 @@ CASTS: dict[str, dict[str, str]] = {
     },
     "arc_votes": {"vote": "arc_vote_choice"},
     "arc_request_events": {"kind": "arc_event_kind", "from_status": "arc_status", "to_status": "arc_status", "details": "jsonb"},
+    "arc_deemed_approvals": {"deadline_rule": "jsonb", "deemed_approval_rule": "jsonb"},
     "bank_accounts": {"kind": "bank_account_kind"},
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},

@@ -36,6 +36,7 @@ from domains.arc_requests.errors import (
 from domains.arc_requests.models import (
     UNDECIDED,
     ArcClock,
+    ArcDeemedApproval,
     ArcDecisionMode,
     ArcEventKind,
     ArcProjectType,
@@ -154,8 +155,9 @@ async def request_page(session: AsyncSession, data: Any, visible: ColumnElement[
 
 async def details_of(
     session: AsyncSession, ids: list[UUID]
-) -> tuple[dict[UUID, list[ArcRequestEvent]], dict[UUID, list[ArcVote]]]:
-    """Events and votes of requests, oldest first (two statements), the step's own included."""
+) -> tuple[dict[UUID, list[ArcRequestEvent]], dict[UUID, list[ArcVote]], dict[UUID, ArcDeemedApproval]]:
+    """Events and votes of requests, oldest first, and their deemed-approval
+    records (three statements), the step's own included."""
     await session.flush()
     events: dict[UUID, list[ArcRequestEvent]] = defaultdict(list)
     votes: dict[UUID, list[ArcVote]] = defaultdict(list)
@@ -165,7 +167,8 @@ async def details_of(
         events[e.arc_request_id].append(e)
     for v in await session.scalars(select(ArcVote).where(ArcVote.arc_request_id.in_(ids)).order_by(ArcVote.cast_at, ArcVote.id)):
         votes[v.arc_request_id].append(v)
-    return events, votes
+    deemed = {d.arc_request_id: d for d in await session.scalars(select(ArcDeemedApproval).where(ArcDeemedApproval.arc_request_id.in_(ids)))}
+    return events, votes, deemed
 
 
 # --- steps ------------------------------------------------------------------------
@@ -508,17 +511,19 @@ async def deadline_passed(session: AsyncSession, request_id: UUID, due: date) ->
         ),
     }
     if request.deemed_approval:
-        request.decided_on = min(due, today())
+        deemed_on = min(due, today())
+        request.decided_on = deemed_on
         unit = await session.get(Unit, request.unit_id)
         assert unit is not None
-        cited = facts["deemedApprovalRule"]["citation"]
+        cited = facts["deemedApprovalRule"]
         letter = (
             f"The architectural request for unit {unit.unit_number} ({request.project_type.value}: "
             f"{request.description[:200]}), submitted on {request.submitted_on.isoformat()}, received no written "
-            f"decision by {request.decision_due_by.isoformat()}, the last day allowed. It is therefore deemed "
-            f"approved. Authority: {cited}"
+            f"decision by {request.decision_due_by.isoformat()}, the last day allowed ({facts['rule']['value']} days: "
+            f"{facts['rule']['citation']}). It is therefore deemed approved. Authority: {cited['citation']} "
+            f"(version in force from {cited['effectiveOn']}, as of {request.rules_used['asOf']})."
         )
-        return move(
+        event = move(
             session,
             request,
             ArcEventKind.DEEMED_APPROVED,
@@ -526,8 +531,27 @@ async def deadline_passed(session: AsyncSession, request_id: UUID, due: date) ->
             None,
             letter,
             facts | {"letter": letter},
-            on=min(due, today()),
+            on=deemed_on,
         )
+        await session.flush()
+        session.add(
+            ArcDeemedApproval(
+                organization_id=request.organization_id,
+                association_id=request.association_id,
+                arc_request_id=request.id,
+                unit_id=request.unit_id,
+                event_id=event.id,
+                deemed_on=deemed_on,
+                submitted_on=request.submitted_on,
+                decision_due_by=request.decision_due_by,
+                jurisdiction=request.jurisdiction,
+                rules_as_of=date.fromisoformat(request.rules_used["asOf"]),
+                deadline_rule=facts["rule"],
+                deemed_approval_rule=cited,
+                letter=letter,
+            )
+        )
+        return event
     if await _lapse_recorded(session, request):
         return None
     return move(
