@@ -164,7 +164,8 @@ async def run(args: argparse.Namespace) -> str:
                             """INSERT INTO violations (id, organization_id, association_id, unit_id, rule_id, status, description,
                                  observed_on, is_repeat, jurisdiction, rules_used, workflow_id)
                                SELECT $1, organization_id, association_id, unit_id, rule_id, 'observed', description,
-                                 observed_on, false, jurisdiction, rules_used, 'bench-' || gen_random_uuid()::text FROM violations WHERE id = $2""",
+                                 observed_on, false, jurisdiction, rules_used, 'bench-' || gen_random_uuid()::text
+                                 FROM violations WHERE id = $2""",
                             vid,
                             violation_id,
                         )
@@ -248,10 +249,7 @@ async def run(args: argparse.Namespace) -> str:
             floor_p50 = _p50(floor[1:])
             lines += [
                 f"list: violations of a {args.units}-unit association (one each), with unit, current owners, rule and stage:",
-                *(
-                    f"  first: {first:3d}{'':>25} p50 {ms:7.2f} ms, {n:.0f} statements"
-                    for first, (ms, n) in by_size.items()
-                ),
+                *(f"  first: {first:3d}{'':>25} p50 {ms:7.2f} ms, {n:.0f} statements" for first, (ms, n) in by_size.items()),
                 f"  all {total} in pages of 100 ({len(pages)} pages): p50 {_p50(pages):7.2f} ms a page, "
                 f"statements per page {min(statements)}–{max(statements)}",
                 f"  baseline: one hand-written statement, page of 100: p50 {floor_p50:7.3f} ms",

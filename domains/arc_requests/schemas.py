@@ -9,8 +9,8 @@ from pydantic import Field, StringConstraints
 
 from domains.arc_requests.models import (
     ArcClock,
-    ArcDeemedApproval,
     ArcDecisionMode,
+    ArcDeemedApproval,
     ArcProjectType,
     ArcRequest,
     ArcRequestEvent,

@@ -34,12 +34,8 @@ class ArcRequestRelations:
             return root.votes
         return await info.context.loaders.by_column(ArcVote, "arc_request_id", order_by="cast_at").load(root.id)
 
-    @strawberry.field(
-        description="Why it stands approved without a decision, once deemed approved: the letter-ready record."
-    )
-    async def deemed_approval_record(
-        self, root: strawberry.Parent[Any], info: strawberry.Info
-    ) -> ArcDeemedApprovalType | None:
+    @strawberry.field(description="Why it stands approved without a decision, once deemed approved: the letter-ready record.")
+    async def deemed_approval_record(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ArcDeemedApprovalType | None:
         if hasattr(root, "deemed_approval_record"):  # an operation's result carries it
             return root.deemed_approval_record
         found = await info.context.loaders.by_column(ArcDeemedApproval, "arc_request_id").load(root.id)

@@ -25,9 +25,7 @@ def upgrade() -> None:
     # New enum values are usable once this migration's transaction commits; nothing below uses them.
     op.execute("ALTER TYPE violation_event_kind ADD VALUE IF NOT EXISTS 'notice_queued'")
     op.execute("ALTER TYPE violation_event_kind ADD VALUE IF NOT EXISTS 'notice_reviewed'")
-    op.add_column(
-        "violation_rules", sa.Column("notice_review_required", sa.Boolean, nullable=False, server_default=sa.false())
-    )
+    op.add_column("violation_rules", sa.Column("notice_review_required", sa.Boolean, nullable=False, server_default=sa.false()))
     review = pg.ENUM("pending", "approved", "rejected", name="notice_review_status")
     review.create(op.get_bind())
     op.add_column("violations", sa.Column("notice_review", pg.ENUM(name="notice_review_status", create_type=False)))
@@ -57,9 +55,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("organization_id", "arc_request_id"),
         association_fk("arc_request_id", "arc_requests"),
         association_fk("unit_id", "units"),
-        sa.ForeignKeyConstraint(
-            ["organization_id", "event_id"], ["arc_request_events.organization_id", "arc_request_events.id"]
-        ),
+        sa.ForeignKeyConstraint(["organization_id", "event_id"], ["arc_request_events.organization_id", "arc_request_events.id"]),
     )
     tenant_table("arc_deemed_approvals")
     op.execute(f"REVOKE UPDATE, DELETE ON arc_deemed_approvals FROM {APP_ROLE}")

@@ -191,6 +191,28 @@ async def test_deemed_approval_fires_when_the_deadline_passes_undecided(api, sho
     assert (event["kind"], event["actorId"]) == ("deemed_approved", None)
     assert event["details"]["deemedApprovalRule"]["citation"].startswith("CA Civil Code §714(g)")
     assert "deemed approved" in event["details"]["letter"] and day(45) in event["details"]["letter"]
+    # The letter-ready record, kept: why, under which rule and which version of it.
+    record = deemed["deemedApprovalRecord"]
+    assert (record["eventId"], record["submittedOn"], record["decisionDueBy"], record["deemedOn"]) == (
+        event["id"],
+        solar["submittedOn"],
+        day(45),
+        event["occurredOn"],
+    )
+    assert (record["jurisdiction"], record["rulesAsOf"]) == ("US-CA", solar["rulesUsed"]["asOf"])
+    assert record["deadlineRule"]["key"] == "solar_arc_decision_days" and record["deadlineRule"]["value"] == 45
+    cited = record["deemedApprovalRule"]
+    assert cited["citation"].startswith("CA Civil Code §714(g)") and cited["effectiveOn"] == "2015-01-01"
+    assert record["letter"] == event["details"]["letter"] and "in force from 2015-01-01" in record["letter"]
+    # The owner reads it with their request; GraphQL serves it from the list too.
+    assert (await api.call("arcRequest/v1/get", {"id": solar["id"]}, owner))["deemedApprovalRecord"] == record
+    body = await api.gql(
+        "query($a: ID!) { arcRequests(associationId: $a) { nodes { id deemedApprovalRecord { id letter rulesAsOf } } } }",
+        {"a": ca.association},
+        token=ca.manager.token,
+    )
+    (listed,) = [n for n in body["data"]["arcRequests"]["nodes"] if n["id"] == solar["id"]]
+    assert listed["deemedApprovalRecord"] == {"id": record["id"], "letter": record["letter"], "rulesAsOf": record["rulesAsOf"]}
     # A fence in California: no statute deems it approved; the deadline's passing is recorded, nothing more.
     fence = await api.call("arcRequest/v1/submit", {"unitId": ca.units[1], **FENCE}, ca.manager)
     assert fence["deemedApproval"] is False
@@ -229,7 +251,7 @@ async def test_without_deemed_approval_a_missed_deadline_is_recorded_once(api, s
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
     current = await _get(api, e, request["id"])
-    assert current["status"] == "submitted"
+    assert current["status"] == "submitted" and current["deemedApprovalRecord"] is None
     assert [x["kind"] for x in current["events"]] == ["submitted", "deadline_passed"]
 
 

@@ -36,8 +36,8 @@ from domains.arc_requests.errors import (
 from domains.arc_requests.models import (
     UNDECIDED,
     ArcClock,
-    ArcDeemedApproval,
     ArcDecisionMode,
+    ArcDeemedApproval,
     ArcEventKind,
     ArcProjectType,
     ArcRequest,
@@ -167,7 +167,10 @@ async def details_of(
         events[e.arc_request_id].append(e)
     for v in await session.scalars(select(ArcVote).where(ArcVote.arc_request_id.in_(ids)).order_by(ArcVote.cast_at, ArcVote.id)):
         votes[v.arc_request_id].append(v)
-    deemed = {d.arc_request_id: d for d in await session.scalars(select(ArcDeemedApproval).where(ArcDeemedApproval.arc_request_id.in_(ids)))}
+    deemed = {
+        d.arc_request_id: d
+        for d in await session.scalars(select(ArcDeemedApproval).where(ArcDeemedApproval.arc_request_id.in_(ids)))
+    }
     return events, votes, deemed
 
 

@@ -397,15 +397,17 @@ async def notice_checks(
     )
     if step is ViolationEventKind.NOTICE_SENT and rule_row.notice_review_required:
         review = violation.notice_review
+        standing = {
+            None: "queue the notice for review.",
+            NoticeReview.PENDING: "the queued notice waits for it.",
+            NoticeReview.REJECTED: "the board rejected it.",
+        }
         add(
             "board_review",
             review is NoticeReview.APPROVED,
             NoticeReviewPending.code if review is NoticeReview.PENDING else NoticeReviewRequired.code,
             "The board approved the notice.",
-            f"Rule {rule_row.code}'s notices need the board's approval: "
-            + {NoticeReview.PENDING: "the queued notice waits for it.", NoticeReview.REJECTED: "the board rejected it."}.get(
-                review, "queue the notice for review."
-            ),
+            f"Rule {rule_row.code}'s notices need the board's approval: {standing.get(review, '')}",
         )
     return checks, out
 
