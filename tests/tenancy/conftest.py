@@ -813,7 +813,7 @@ async def _arc_request_event(sessions, tenant, shared):
 async def _arc_deemed_approval(sessions, tenant, shared):
     # One record per request: a fresh request (in the shared association and unit) each time.
     return await _arc_child(sessions, tenant, shared) | {
-        "arc_request_id": (await insert(sessions, tenant, "arc_requests"))["id"],
+        "arc_request_id": (await insert(sessions, tenant, "arc_requests", shared))["id"],
         "event_id": await parent(sessions, tenant, shared, "arc_request_events"),
         "deemed_on": date(2026, 3, 17),
         "submitted_on": date(2026, 1, 15),
@@ -1615,6 +1615,7 @@ REVOKED: dict[str, frozenset[str]] = {
     "arc_requests": frozenset({"DELETE"}),
     "arc_votes": frozenset({"UPDATE", "DELETE"}),
     "arc_request_events": frozenset({"UPDATE", "DELETE"}),
+    "arc_deemed_approvals": frozenset({"UPDATE", "DELETE"}),
     # Opening balances and banking: imports and postings are append-only; a
     # match is only stamped as undone (a column grant); accounts and
     # reconciliations are never deleted (a finished one is locked by a trigger).
