@@ -13,7 +13,6 @@ from domains.arc_requests.schemas import (
     ArcRequestRead,
     ArcSettingsRead,
     ArcVoteRead,
-    CommitteeMemberRead,
 )
 from graph.gqltypes import extend, output_type, to_one
 
@@ -42,14 +41,13 @@ class ArcRequestRelations:
         return found[0] if found else None
 
 
-@extend(CommitteeMemberRead)
-class CommitteeMemberRelations:
-    association = to_one("The association whose committee it is.")
+@extend(ArcSettingsRead)
+class ArcSettingsRelations:
+    committee_body = to_one("The architectural committee, one of the association's governing bodies.")
 
 
 # Built after every extension: return annotations above name these lazily.
 ArcSettingsType = output_type(ArcSettingsRead)
-CommitteeMemberType = output_type(CommitteeMemberRead)
 ArcVoteType = output_type(ArcVoteRead)
 ArcDeemedApprovalType = output_type(ArcDeemedApprovalRead)
 ArcRequestEventType = output_type(ArcRequestEventRead)

@@ -30,6 +30,7 @@ from graph.gqltypes import input_type
 from graph.operations import REGISTRY, Operation
 from graph.schemas import NODES, ApiModel
 from tests.accounting.books import sample_budget
+from tests.arc_requests.committee import seat_on_committee
 from tests.governance.meetings import at
 from tests.helpers import PASSWORD, Api, Caller
 from tests.payables.desk import approved, enter, open_desk
@@ -285,10 +286,9 @@ async def _rich_data(api: RecordingApi) -> None:
         if (await api.call("violation/v1/get", {"id": violation}, admin))["fines"]:
             break
         await asyncio.sleep(0.05)
-    # ARC: settings, a committee seat, a request voted on.
+    # ARC: settings, a seat on the committee (a governing body), a request voted on.
     await api.call("arcSettings/v1/set", {"associationId": c.association, "decisionMode": "vote"}, admin)
-    seat = {"associationId": c.association, "userId": admin.user_id, "role": "chair", "startedOn": day(-1)}
-    await api.call("committeeMember/v1/add", seat, admin)
+    await seat_on_committee(api, admin, c.association, admin, chair=True)
     arc = {"unitId": c.units[2], "projectType": "fence", "description": "Cedar fence"}
     arc_id = (await api.call("arcRequest/v1/submit", arc, admin))["id"]
     await api.call("arcRequest/v1/accept", {"id": arc_id}, admin)

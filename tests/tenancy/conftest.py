@@ -752,17 +752,6 @@ async def _arc_settings(sessions, tenant, shared):
     }
 
 
-async def _committee_member(sessions, tenant, shared):
-    return {
-        "id": uuid.uuid4(),
-        "organization_id": tenant.org,
-        "association_id": await parent(sessions, tenant, shared, "associations"),
-        "user_id": await new_user(sessions),
-        "role": "member",
-        "started_on": date(2026, 1, 1),
-    }
-
-
 async def _arc_request(sessions, tenant, shared):
     request = uuid.uuid4()
     return {
@@ -1436,7 +1425,6 @@ FACTORIES: dict[str, Factory] = {
     "violation_events": _violation_event,
     "violation_fines": _violation_fine,
     "arc_settings": _arc_settings,
-    "committee_members": _committee_member,
     "arc_requests": _arc_request,
     "arc_votes": _arc_vote,
     "arc_request_events": _arc_request_event,
@@ -1510,7 +1498,6 @@ CASTS: dict[str, dict[str, str]] = {
     },
     "violation_fines": {"kind": "fine_kind"},
     "arc_settings": {"decision_mode": "arc_decision_mode", "more_info_clock": "arc_clock"},
-    "committee_members": {"role": "committee_role"},
     "arc_requests": {
         "project_type": "arc_project_type",
         "status": "arc_status",
@@ -1609,9 +1596,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "violation_observations": frozenset({"UPDATE", "DELETE"}),
     "violation_events": frozenset({"UPDATE", "DELETE"}),
     "violation_fines": frozenset({"UPDATE", "DELETE"}),
-    # ARC requests: votes and steps are history; settings, seats and requests are never deleted.
+    # ARC requests: votes and steps are history; settings and requests are never deleted.
     "arc_settings": frozenset({"DELETE"}),
-    "committee_members": frozenset({"DELETE"}),
     "arc_requests": frozenset({"DELETE"}),
     "arc_votes": frozenset({"UPDATE", "DELETE"}),
     "arc_request_events": frozenset({"UPDATE", "DELETE"}),
