@@ -84,6 +84,7 @@ async def test_committee_seats_become_terms_on_the_named_committee(settings) -> 
                 "active",
             )
             settings_row = await conn.fetchrow("SELECT committee_body_id, decision_mode, updated_by FROM arc_settings")
+            assert settings_row is not None
             assert settings_row["committee_body_id"] == body["id"] and settings_row["decision_mode"] == "vote"
             assert settings_row["updated_by"] == uuid.UUID(int=0)
             terms = await conn.fetch(
