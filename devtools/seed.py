@@ -535,6 +535,8 @@ async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by
     )
     await violations.decide(session, v, ViolationDecideInput(id=v.id, held_on=ago(5), outcome=HearingOutcome.FINE), by)
     await violations.deliver(session, v, ViolationDeliverInput(id=v.id, delivered_on=ago(3), method=how(v)), by)
+    # Posting reads the violation again under a lock (populate_existing): the steps above must reach the row first.
+    await session.flush()
     await fines.post_decided(session, v.id)
     # Cured after its notice: closed.
     v = await observed(units[4], lawn, 40, "Dead shrubs in the front bed.")
@@ -582,7 +584,7 @@ async def _review(
             kind=PartyKind.PERSON,
             name="Morgan Manager",
             user_id=manager,
-            delivery_preference=DeliveryPreference.ELECTRONIC,
+            delivery_preference=DeliveryPreference.POSTAL,
         )
         session.add(morgan)
         await session.flush()
