@@ -14,7 +14,7 @@ from tests.helpers import Api, Caller
 async def committee(api: Api, admin: Caller, association: str, seats: int = 9) -> str:
     """The association's architectural committee, made and named in its review settings (kept as they are)."""
     body = {"associationId": association, "kind": "committee", "name": "Architectural Review Committee", "seatCount": seats}
-    found = await api.call("governingBody/v1/list", {"associationId": association, "kind": "committee"}, admin)
+    found = await api.call("governingBody/v1/list", {"associationId": association}, admin)
     body_id = next((b["id"] for b in found["nodes"] if b["name"] == body["name"]), None)
     if body_id is None:
         body_id = (await api.call("governingBody/v1/create", body, admin))["id"]
