@@ -184,6 +184,8 @@ class Plan:
     root: ObjectPlan | Page_
     kinds: set[tuple[str, Any]]
     key: tuple[Any, ...]
+    # The field's arguments, validated once here as the operation's input.
+    data: BaseModel
 
 
 def _unwrap(gql_type: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
@@ -472,13 +474,14 @@ def compile_root(executor: Any, field_def: Any, details: Sequence[Any], op: Any)
     any part of the selection needs a resolver."""
     planner = Planner(executor)
     target, _ = _unwrap(field_def.type)
+    data = planner.arguments(field_def, details, op.input)
     root: ObjectPlan | Page_
     if isinstance(op.compiles, Paged):
-        root = planner.page(op.compiles, planner.arguments(field_def, details, op.input), target, details)
+        root = planner.page(op.compiles, data, target, details)
     else:
         root = planner.object(target, details)
         planner.kinds.add((op.kind, root.orm))
-    return Plan(root=root, kinds=planner.kinds, key=plan_key(root))
+    return Plan(root=root, kinds=planner.kinds, key=plan_key(root), data=data)
 
 
 __all__ = ["ROOT_ID", "Builder", "NotCompilable", "Plan", "compile_root"]
