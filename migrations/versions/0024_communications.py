@@ -7,7 +7,7 @@ append-only for the application role; of a message only its delivery state
 changes (a column grant), never what it said or to whom.
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0025a
 """
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from migrations.columns import booked, created_at, in_organization, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0024"
-down_revision = "0019"
+down_revision = "0025a"
 branch_labels = None
 depends_on = None
 
