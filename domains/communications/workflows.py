@@ -28,16 +28,25 @@ was lost: starting a delivery that exists already changes nothing.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from dbos import DBOS, SetWorkflowID
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.communications.service import delivery, letters, mailer
-from domains.communications.service.messages import DELIVERY_WORKFLOW, DISPATCH_WORKFLOW, SWEEP_SCHEDULE, delivery_workflow_id
-from graph.db import scoped_transaction
+from domains.communications.service.messages import (
+    DELIVERY_OPTION,
+    DELIVERY_WORKFLOW,
+    DISPATCH_WORKFLOW,
+    SWEEP_SCHEDULE,
+    delivery_workflow_id,
+)
+from graph.db import apply_scope
 from graph.durable import WORKFLOWS, long_running
 from graph.maintenance import scheduled
 from graph.platform import current_platform
@@ -55,9 +64,18 @@ async def _pause_for_crash_test(marker: str) -> None:
             await asyncio.sleep(3600)
 
 
+@asynccontextmanager
+async def _delivery_transaction(organization_id: str) -> AsyncIterator[AsyncSession]:
+    """A delivery step's transaction, scoped to the organization, its statements tagged from the first."""
+    async with current_platform().sessions() as session, session.begin():
+        await session.connection(execution_options={DELIVERY_OPTION: True})
+        await apply_scope(session, UUID(organization_id), None)
+        yield session
+
+
 @DBOS.step(name="claim_message_step")
 async def claim_step(organization_id: str, message_id: str) -> dict[str, Any]:
-    async with scoped_transaction(current_platform().sessions, UUID(organization_id), None) as session:
+    async with _delivery_transaction(organization_id) as session:
         return await delivery.claim(session, UUID(message_id))
 
 
@@ -65,7 +83,7 @@ async def claim_step(organization_id: str, message_id: str) -> dict[str, Any]:
 async def print_step(organization_id: str, message_id: str, letter: dict[str, Any]) -> str:
     platform = current_platform()
     path = await asyncio.to_thread(letters.write, Path(platform.settings.letters_dir), letter)
-    async with scoped_transaction(platform.sessions, UUID(organization_id), None) as session:
+    async with _delivery_transaction(organization_id) as session:
         return await delivery.record_printed(session, UUID(message_id), str(path))
 
 
@@ -82,7 +100,7 @@ async def record_step(organization_id: str, message_id: str, attempt: int, outco
     platform = current_platform()
     schedule = platform.settings.message_retry_seconds
     retry_in = schedule[attempt - 1] if attempt <= len(schedule) else None
-    async with scoped_transaction(platform.sessions, UUID(organization_id), None) as session:
+    async with _delivery_transaction(organization_id) as session:
         status = await delivery.record(session, UUID(message_id), attempt, mailer.Outcome(**outcome), retry_in)
     return {"status": status, "wait": retry_in}
 
@@ -118,6 +136,7 @@ async def dispatch_messages_workflow(organization_id: str, message_ids: list[str
 async def undelivered_step() -> list[list[str]]:
     platform = current_platform()
     async with platform.sessions() as session, session.begin():
+        await session.connection(execution_options={DELIVERY_OPTION: True})
         older_than = platform.settings.message_sweep_after_seconds
         return [[str(org), str(message)] for org, message in await delivery.undelivered(session, older_than)]
 

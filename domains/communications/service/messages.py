@@ -43,6 +43,10 @@ from graph.pages import Page, page_statement
 DISPATCH_WORKFLOW = "dispatch_messages_workflow"
 DELIVERY_WORKFLOW = "deliver_message_workflow"
 SWEEP_SCHEDULE = "deliver-undelivered-messages"
+CHUNK = 1000
+# Statements of a delivery's own transactions say so (execution option): what a
+# request or a workflow of another domain costs can be told apart from deliveries.
+DELIVERY_OPTION = "hestami_delivery"
 
 
 def delivery_workflow_id(message_id: UUID) -> str:
@@ -96,23 +100,25 @@ async def write(
         )
     if not rows:
         return []
-    statement = insert(Message).values(rows).on_conflict_do_nothing(index_elements=["organization_id", "source", "recipient_key"])
-    written = list((await session.scalars(statement.returning(Message.id))).all())
+    written: list[UUID] = []
+    # In chunks: a statement carries at most 32,767 parameters (19 a message).
+    for start in range(0, len(rows), CHUNK):
+        statement = insert(Message).values(rows[start : start + CHUNK])
+        statement = statement.on_conflict_do_nothing(index_elements=["organization_id", "source", "recipient_key"])
+        written += (await session.scalars(statement.returning(Message.id))).all()
+    for start in range(0, len(written), CHUNK):
+        queued = [
+            {
+                "id": new_id(),
+                "organization_id": organization_id,
+                "association_id": association_id,
+                "message_id": message_id,
+                "kind": MessageEventKind.QUEUED,
+            }
+            for message_id in written[start : start + CHUNK]
+        ]
+        await session.execute(insert(MessageEvent).values(queued))
     if written:
-        await session.execute(
-            insert(MessageEvent).values(
-                [
-                    {
-                        "id": new_id(),
-                        "organization_id": organization_id,
-                        "association_id": association_id,
-                        "message_id": message_id,
-                        "kind": MessageEventKind.QUEUED,
-                    }
-                    for message_id in written
-                ]
-            )
-        )
         start_after_commit(session, DISPATCH_WORKFLOW, f"messages-{written[0]}", str(organization_id), [str(i) for i in written])
     return written
 
