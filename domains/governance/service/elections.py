@@ -333,6 +333,11 @@ async def _marks(session: AsyncSession, election: Election, marks: Sequence[Any]
     return {str(m.candidate_id): m.votes for m in marks}
 
 
+def sealed_ballot(sealer: Sealer, weight: Decimal, choices: dict[str, int]) -> str:
+    """A ballot as the box keeps it: its weight and marks, sealed."""
+    return sealer.seal(json.dumps({"weight": str(weight), "choices": choices}, sort_keys=True))
+
+
 async def cast(
     session: AsyncSession, election: Election, data: Any, user_id: UUID | None, actor: UUID, sealer: Sealer
 ) -> ElectionVoter:
@@ -359,7 +364,7 @@ async def cast(
             organization_id=election.organization_id,
             association_id=election.association_id,
             election_id=election.id,
-            sealed=sealer.seal(json.dumps({"weight": str(weight), "choices": choices}, sort_keys=True)),
+            sealed=sealed_ballot(sealer, weight, choices),
         )
     )
     election.ballots_cast += 1
