@@ -75,7 +75,8 @@ async def _cast_all(owner: asyncpg.Connection, platform: Any, c: Any, election: 
             voters,
         )
         await owner.executemany(
-            "INSERT INTO election_ballot_box (id, organization_id, association_id, election_id, sealed) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO election_ballot_box (id, organization_id, association_id, election_id, sealed) "
+            "VALUES ($1, $2, $3, $4, $5)",
             box,
         )
         await owner.execute(
