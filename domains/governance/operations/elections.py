@@ -29,10 +29,10 @@ from graph.operations import operation
 S = ElectionStatus
 
 
-def _wake(ctx: OperationContext, election: Election) -> None:
-    """Wake the election's workflow after a step, starting it if it isn't running
-    (an election loaded by the demo seed has none yet; a start with the id of a
-    running or finished workflow changes nothing)."""
+def _running(ctx: OperationContext, election: Election) -> None:
+    """Start the election's workflow if it isn't running (an election loaded by
+    the demo seed has none yet; a start with the id of a running or finished
+    workflow changes nothing)."""
     ctx.after_commit.append(
         {
             "kind": "start",
@@ -41,6 +41,11 @@ def _wake(ctx: OperationContext, election: Election) -> None:
             "args": [str(election.organization_id), str(election.id)],
         }
     )
+
+
+def _wake(ctx: OperationContext, election: Election) -> None:
+    """Wake the election's workflow after a step (starting it if need be)."""
+    _running(ctx, election)
     ctx.send(election.workflow_id, elections.TOPIC, {"status": election.status.value})
 
 
@@ -166,6 +171,8 @@ async def vote(ctx: OperationContext, data: ElectionVoteInput) -> ElectionVoteRe
     to it."""
     election = await elections.lock(ctx.session, data.id)
     voter = await elections.cast(ctx.session, election, data, ctx.user_id, actor(ctx), ctx.platform.sealer)
+    # Not woken: the close is on its timer; only started, should the seed have left it without one.
+    _running(ctx, election)
     ctx.audit_summary = {"unit": str(voter.unit_id), "byProxy": voter.proxy_id is not None}
     return ElectionVoteReceipt(election_id=election.id, unit_id=voter.unit_id, weight=voter.weight)
 

@@ -347,13 +347,28 @@ async def cast(
         raise ElectionNotOpen("Voting has closed.", field=["id"], details={"field": ["id"], "status": election.status.value})
     party, weight = await _entitlement(session, election, data, user_id)
     choices = await _marks(session, election, data.marks)
+    return await record_ballot(session, election, data.unit_id, party, data.proxy_id, weight, choices, actor, sealer)
+
+
+async def record_ballot(
+    session: AsyncSession,
+    election: Election,
+    unit_id: UUID,
+    party_id: UUID,
+    proxy_id: UUID | None,
+    weight: Decimal,
+    choices: dict[str, int],
+    actor: UUID,
+    sealer: Sealer,
+) -> ElectionVoter:
+    """That the unit voted (ALREADY_VOTED a second time), and its ballot, sealed, in the box."""
     voter = ElectionVoter(
         organization_id=election.organization_id,
         association_id=election.association_id,
         election_id=election.id,
-        unit_id=data.unit_id,
-        party_id=party,
-        proxy_id=data.proxy_id,
+        unit_id=unit_id,
+        party_id=party_id,
+        proxy_id=proxy_id,
         weight=weight,
         cast_by=actor,
     )
