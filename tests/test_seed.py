@@ -5,7 +5,6 @@ their units through the API."""
 from __future__ import annotations
 
 import uuid
-
 from datetime import date
 from decimal import Decimal
 from typing import Any
