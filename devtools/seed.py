@@ -785,6 +785,30 @@ async def _seat_board(session: Any, organization_id: UUID, code: str, board_user
         )
 
 
+async def _primary_owners(session: Any, association_id: UUID, spare: UUID | None, limit: int) -> list[Any]:
+    """The first `limit` units' primary owners (unit, party, the unit's voting weight), in unit order, but party `spare`."""
+    from sqlalchemy import select
+
+    from domains.associations.models import Ownership, Unit
+
+    return list(
+        (
+            await session.execute(
+                select(Ownership.unit_id, Ownership.party_id, Unit.voting_weight)
+                .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
+                .where(
+                    Unit.association_id == association_id,
+                    Ownership.ends_on.is_(None),
+                    Ownership.is_primary,
+                    Ownership.party_id.is_distinct_from(spare),
+                )
+                .order_by(Unit.unit_sort)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
 async def _hold_meetings(
     session: Any, organization_id: UUID, association_id: UUID, recorder: UUID, board: bool, spare: UUID | None
 ) -> None:
@@ -795,7 +819,6 @@ async def _hold_meetings(
     the second, whose own minutes await the next meeting."""
     from sqlalchemy import select, true
 
-    from domains.associations.models import Ownership, Unit
     from domains.governance.models import (
         GoverningBody,
         GoverningBodyKind,
@@ -834,20 +857,7 @@ async def _hold_meetings(
             agenda=agenda,
         )
 
-    owners = (
-        await session.execute(
-            select(Ownership.unit_id, Ownership.party_id)
-            .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
-            .where(
-                Unit.association_id == association_id,
-                Ownership.ends_on.is_(None),
-                Ownership.is_primary,
-                Ownership.party_id.is_distinct_from(spare),
-            )
-            .order_by(Unit.unit_sort)
-            .limit(12)
-        )
-    ).all()
+    owners = [(unit, party) for unit, party, _ in await _primary_owners(session, association_id, spare, 12)]
     annual_agenda = [
         AgendaItemInput(title="Election of directors", requires_vote=True),
         AgendaItemInput(title="Approval of next year's budget", requires_vote=True),
@@ -945,7 +955,7 @@ async def _hold_elections(session: Any, organization_id: UUID, association_id: U
     the demo homeowner, who casts their own. The demo manager inspects both."""
     from sqlalchemy import select
 
-    from domains.associations.models import DeliveryPreference, Ownership, Party, PartyKind, Unit
+    from domains.associations.models import DeliveryPreference, Party, PartyKind
     from domains.governance.models import ElectionStatus, GoverningBody, GoverningBodyKind
     from domains.governance.schemas import ElectionCallInput, ElectionNominateInput, GoverningBodyCreateInput
     from domains.governance.service import bodies, elections
@@ -965,20 +975,7 @@ async def _hold_elections(session: Any, organization_id: UUID, association_id: U
                 association_id=association_id, kind=GoverningBodyKind.BOARD, name="Board of Directors", seat_count=5
             ),
         )
-    owners = (
-        await session.execute(
-            select(Ownership.unit_id, Ownership.party_id, Unit.voting_weight)
-            .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
-            .where(
-                Unit.association_id == association_id,
-                Ownership.ends_on.is_(None),
-                Ownership.is_primary,
-                Ownership.party_id.is_distinct_from(spare),
-            )
-            .order_by(Unit.unit_sort)
-            .limit(15)
-        )
-    ).all()
+    owners = await _primary_owners(session, association_id, spare, 15)
     morgan = await session.scalar(select(Party.id).where(Party.user_id == inspector))
     if morgan is None:
         party = Party(

@@ -127,18 +127,22 @@ def move(session: AsyncSession, election: Election, to: ElectionStatus, actor: U
             field=["id"],
             details={"field": ["id"], "status": election.status.value, "to": to.value, "allowed": allowed(election.status)},
         )
-    session.add(
-        ElectionTransition(
-            organization_id=election.organization_id,
-            association_id=election.association_id,
-            election_id=election.id,
-            from_status=election.status,
-            to_status=to,
-            actor_id=actor,
-            note=note,
-        )
-    )
+    session.add(_transition(election, election.status, to, actor, note))
     election.status = to
+
+
+def _transition(
+    election: Election, from_: ElectionStatus | None, to: ElectionStatus, actor: UUID | None, note: str | None
+) -> ElectionTransition:
+    return ElectionTransition(
+        organization_id=election.organization_id,
+        association_id=election.association_id,
+        election_id=election.id,
+        from_status=from_,
+        to_status=to,
+        actor_id=actor,
+        note=note,
+    )
 
 
 def next_due(election: Election) -> datetime | None:
@@ -216,15 +220,7 @@ async def call(session: AsyncSession, organization_id: UUID, data: Any, actor: U
         workflow_id=workflow_id(election_id),
     )
     session.add(election)
-    session.add(
-        ElectionTransition(
-            organization_id=organization_id,
-            association_id=data.association_id,
-            election_id=election_id,
-            to_status=S.NOMINATING,
-            actor_id=actor,
-        )
-    )
+    session.add(_transition(election, None, S.NOMINATING, actor, None))
     await session.flush()
     return election
 
