@@ -694,7 +694,10 @@ class ElectionListInput(ApiModel):
 ElectionConnection = connection_model(ElectionRead)
 
 ElectionTransitionRead = derive(
-    ElectionTransition, "ElectionTransition", ["id", "election_id", "from_status", "to_status", "actor_id", "note", "created_at"]
+    ElectionTransition,
+    "ElectionTransition",
+    ["id", "election_id", "from_status", "to_status", "actor_id", "note", "created_at"],
+    node=True,
 )
 
 ElectionCandidateRead = derive(

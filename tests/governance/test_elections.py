@@ -78,6 +78,8 @@ async def test_an_election_from_the_call_to_the_seats(api, owner) -> None:
     e, (a, b, x) = await _nominated(api, c)
     voting = await api.call("election/v1/get", {"id": e["id"]}, c.admin)
     assert (voting["eligibleUnits"], voting["eligibleWeight"]) == (5, "1.00000000")
+    # The inspector (a plain member, owning nothing) lists the election they inspect.
+    assert [x["id"] for x in (await api.call("election/v1/list", {}, c.inspector))["nodes"]] == [e["id"]]
 
     # Units 1–4 vote (unit 5 abstains): A 0.30+0.25+0.15, B 0.30+0.20, X 0.25+0.20.
     receipt = await _vote(api, c, e, 0, [(a, 1), (b, 1)])
