@@ -52,7 +52,7 @@ from domains.governance.models import (
     VoteChoice,
 )
 from graph.auth.sealing import SealedAtRest
-from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import ApiModel, at_scale, connection_model, derive
 
 _TRIMMED = {"pattern": r"^\S(.*\S)?$"}
 _SEATS = {"ge": 1, "le": 99}
@@ -363,15 +363,21 @@ class MeetingPageInput(ApiModel):
     after: str | None = Field(None, description="Cursor of the last item seen.")
 
 
+# Voting weight as units keep it (8 places).
+Weight = Annotated[Decimal, *at_scale(8)]
+
+
 class Quorum(ApiModel):
     """A meeting's quorum now: the weight (or seats) present against the weight required."""
 
     meeting_id: MeetingId = Field(description="The meeting.")
-    present_weight: Decimal = Field(description="Weight (or seats) present, each unit or seat counted once.")
+    present_weight: Weight = Field(description="Weight (or seats) present, each unit or seat counted once.")
     present_voters: int = Field(description="Units (or seats) present.")
-    required_weight: Decimal = Field(description="Weight (or seats) that make a quorum.")
-    total_weight: Decimal = Field(description="The whole: the active units' voting weight, or the body's seats.")
-    share_present: Decimal = Field(description="Present weight as a share of the whole (0–1, 4 decimals).")
+    required_weight: Weight = Field(description="Weight (or seats) that make a quorum.")
+    total_weight: Weight = Field(description="The whole: the active units' voting weight, or the body's seats.")
+    share_present: Annotated[Decimal, *at_scale(4)] = Field(
+        description="Present weight as a share of the whole (0–1, 4 decimals)."
+    )
     present: bool = Field(description="Whether a quorum is present.")
 
 
@@ -745,7 +751,7 @@ class ElectionVoteReceipt(ApiModel):
 
     election_id: ElectionId = Field(description="The election.")
     unit_id: UnitId = Field(description="The unit that voted.")
-    weight: Decimal = Field(description="The unit's voting weight, as its ballot counts.")
+    weight: Weight = Field(description="The unit's voting weight, as its ballot counts.")
 
 
 class ElectionPageInput(ApiModel):
@@ -778,7 +784,7 @@ class ElectionCount(ApiModel):
     """A candidate's votes in a count made from the stored ballots."""
 
     candidate_id: ElectionCandidateId = Field(description="The candidate.")
-    votes: Decimal = Field(description="Votes received, each weighted by its unit's voting weight.")
+    votes: Weight = Field(description="Votes received, each weighted by its unit's voting weight.")
 
 
 class ElectionRecount(ApiModel):
@@ -786,5 +792,5 @@ class ElectionRecount(ApiModel):
 
     election_id: ElectionId = Field(description="The election.")
     counts: list[ElectionCount] = Field(description="Each candidate's votes, most first.")
-    weight_counted: Decimal = Field(description="The voting weight of the ballots counted.")
+    weight_counted: Weight = Field(description="The voting weight of the ballots counted.")
     matches: bool = Field(description="Whether every candidate's votes equal the stored result's.")
