@@ -10,7 +10,7 @@ the columns a later step fills; only the ballot box's rows are ever deleted.
 Meeting settings gain whether cumulative voting is allowed.
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0025a
 """
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from migrations.columns import association_fk, booked, created_at, in_organizati
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0023"
-down_revision = "0019"
+down_revision = "0025a"
 branch_labels = None
 depends_on = None
 
