@@ -4,6 +4,7 @@ their units through the API."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -175,6 +176,7 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert [(m["kind"], m["status"]) for m in ahead] == [("annual_membership", "noticed")]
     assert len((await _call(api, "meeting/v1/proxies", {"id": ahead[0]["id"]}, board))["nodes"]) == 2
 
+    tokens = {}
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)
         mine = (await api.gql("{ viewer { myUnits { unitNumber association { id } } } }", token=token))["data"]["viewer"][
@@ -199,6 +201,25 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
             assert noticed[0]["status"] == "notice_sent" and requested[0]["projectType"] == "solar"
         else:
             assert (noticed, requested) == ([], [])
+        # Their association's elections: last year's certified (its results public), this year's open to vote in.
+        elections = (await _call(api, "election/v1/list", {}, token))["nodes"]
+        assert sorted(e["status"] for e in elections) == ["certified", "voting"], elections
+        (past,) = [e for e in elections if e["status"] == "certified"]
+        results = await _call(api, "election/v1/results", {"id": past["id"]}, token)
+        assert [r["elected"] for r in results["results"]] == [True, True, False]
+        tokens[login] = token
+    # The homeowner casts a ballot for one of their units in the election ahead.
+    token = tokens[OWNER_LOGIN]
+    query = "{ elections(status: VOTING) { nodes { id candidates { id } } } viewer { myUnits { id } } }"
+    data = (await api.gql(query, token=token))["data"]
+    (open_election,) = data["elections"]["nodes"]
+    ballot = {
+        "id": open_election["id"],
+        "unitId": data["viewer"]["myUnits"][0]["id"],
+        "marks": [{"candidateId": open_election["candidates"][0]["id"]}],
+    }
+    r = await api.rpc("election/v1/vote", ballot, token=token, key=uuid.uuid4().hex)
+    assert r.status_code == 200, r.text
 
     # A provider has no view of its customers' books yet: it finds its organization,
     # and that organization in the vendor lists of the management company and Maple Grove.

@@ -7,7 +7,7 @@ append-only for the application role; of a message only its delivery state
 changes (a column grant), never what it said or to whom.
 
 Revision ID: 0024
-Revises: 0025a
+Revises: 0023
 """
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from migrations.columns import booked, created_at, in_organization, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0024"
-down_revision = "0025a"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
