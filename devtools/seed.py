@@ -1059,6 +1059,8 @@ async def _communicate(session: Any, organization_id: UUID, people: dict[str, An
             occurred_at=now - timedelta(days=2 - i, hours=3),
         )
         await contact_log.record(session, organization_id, entry, recorder)
+
+
 async def _hold_elections(session: Any, organization_id: UUID, association_id: UUID, inspector: UUID, spare: UUID) -> None:
     """A board for the association (if it has none), last year's election of two
     directors counted and certified (the winners' terms filled), and this year's

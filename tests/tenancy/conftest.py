@@ -1055,21 +1055,6 @@ async def _meeting_minutes_approval(sessions, tenant, shared):
     }
 
 
-async def _message_template(sessions, tenant, shared):
-    return {
-        "id": uuid.uuid4(),
-        "organization_id": tenant.org,
-        "association_id": await parent(sessions, tenant, shared, "associations"),
-        "kind": "general",
-        "subject": "{{ message.subject }}",
-        "body": "{{ message.body }}",
-        "version": 1,
-        "updated_by": tenant.user,
-    }
-
-
-async def _message(sessions, tenant, shared):
-    party = await parent(sessions, tenant, shared, "parties")
 async def _election(sessions, tenant, shared):
     election = uuid.uuid4()
     return {
@@ -1095,6 +1080,67 @@ async def _election(sessions, tenant, shared):
 
 
 async def _of_election(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "election_id": await parent(sessions, tenant, shared, "elections"),
+    }
+
+
+async def _election_transition(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {"to_status": "nominating", "actor_id": tenant.user}
+
+
+async def _election_candidate(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "name": "Casey Candidate",
+        "nominated_by": tenant.user,
+    }
+
+
+async def _election_voter(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "weight": Decimal("0.025"),
+        "cast_by": tenant.user,
+    }
+
+
+async def _election_ballot_box(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {"sealed": "sealed:v1:k:AAAA"}
+
+
+async def _election_ballot(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {"weight": Decimal("0.025"), "choices": json.dumps({})}
+
+
+async def _election_result(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {
+        "candidate_id": await parent(sessions, tenant, shared, "election_candidates"),
+        "votes": Decimal("0.5"),
+        "place": 1,
+        "elected": True,
+    }
+
+
+async def _message_template(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "general",
+        "subject": "{{ message.subject }}",
+        "body": "{{ message.body }}",
+        "version": 1,
+        "updated_by": tenant.user,
+    }
+
+
+async def _message(sessions, tenant, shared):
+    party = await parent(sessions, tenant, shared, "parties")
     return {
         "id": uuid.uuid4(),
         "organization_id": tenant.org,
@@ -1149,45 +1195,6 @@ async def _contact_log_entry(sessions, tenant, shared):
         "subject": "Gate code",
         "occurred_at": datetime(2030, 1, 2, 9, tzinfo=UTC),
         "recorded_by": tenant.user,
-        "election_id": await parent(sessions, tenant, shared, "elections"),
-    }
-
-
-async def _election_transition(sessions, tenant, shared):
-    return await _of_election(sessions, tenant, shared) | {"to_status": "nominating", "actor_id": tenant.user}
-
-
-async def _election_candidate(sessions, tenant, shared):
-    return await _of_election(sessions, tenant, shared) | {
-        "party_id": await parent(sessions, tenant, shared, "parties"),
-        "name": "Casey Candidate",
-        "nominated_by": tenant.user,
-    }
-
-
-async def _election_voter(sessions, tenant, shared):
-    return await _of_election(sessions, tenant, shared) | {
-        "unit_id": await parent(sessions, tenant, shared, "units"),
-        "party_id": await parent(sessions, tenant, shared, "parties"),
-        "weight": Decimal("0.025"),
-        "cast_by": tenant.user,
-    }
-
-
-async def _election_ballot_box(sessions, tenant, shared):
-    return await _of_election(sessions, tenant, shared) | {"sealed": "sealed:v1:k:AAAA"}
-
-
-async def _election_ballot(sessions, tenant, shared):
-    return await _of_election(sessions, tenant, shared) | {"weight": Decimal("0.025"), "choices": json.dumps({})}
-
-
-async def _election_result(sessions, tenant, shared):
-    return await _of_election(sessions, tenant, shared) | {
-        "candidate_id": await parent(sessions, tenant, shared, "election_candidates"),
-        "votes": Decimal("0.5"),
-        "place": 1,
-        "elected": True,
     }
 
 
