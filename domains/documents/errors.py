@@ -88,4 +88,3 @@ class RecordsRequestClosed(Conflict):
     """The records request was already fulfilled or denied: it is answered once."""
 
     code = "RECORDS_REQUEST_CLOSED"
-

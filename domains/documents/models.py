@@ -128,7 +128,9 @@ class Document(TimestampMixin, Base):
     organization_id: Mapped[UUID] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), doc="The organization that holds the record."
     )
-    association_id: Mapped[UUID | None] = mapped_column(doc="The association whose library holds it; null: the organization's own.")
+    association_id: Mapped[UUID | None] = mapped_column(
+        doc="The association whose library holds it; null: the organization's own."
+    )
     # Computed so policies can tell the organization's own library apart
     # without comparing with null (see graph/authz.py on NULL attributes).
     library: Mapped[str] = mapped_column(
@@ -145,7 +147,9 @@ class Document(TimestampMixin, Base):
     retention_class: Mapped[RetentionClass] = mapped_column(
         pg_enum(RetentionClass, "retention_class"), doc="How long it is kept (from the category unless given)."
     )
-    record_date: Mapped[date] = mapped_column(Date, doc="The day the record is of (a meeting's, a statement's); retention counts from it.")
+    record_date: Mapped[date] = mapped_column(
+        Date, doc="The day the record is of (a meeting's, a statement's); retention counts from it."
+    )
     retain_until: Mapped[date | None] = mapped_column(Date, doc="First day it may be destroyed; null: kept permanently.")
     created_by: Mapped[UUID] = mapped_column(doc="User or service account that filed it.")
     destroyed_at: Mapped[datetime | None] = mapped_column(

@@ -26,7 +26,19 @@ from graph.schemas import ApiModel, connection_model, derive
 DocumentVersionRead = derive(
     DocumentVersion,
     "DocumentVersion",
-    ["id", "document_id", "number", "filename", "media_type", "size", "sha256", "status", "uploaded_by", "created_at", "confirmed_at"],
+    [
+        "id",
+        "document_id",
+        "number",
+        "filename",
+        "media_type",
+        "size",
+        "sha256",
+        "status",
+        "uploaded_by",
+        "created_at",
+        "confirmed_at",
+    ],
 )
 DocumentRead = derive(
     Document,
@@ -49,7 +61,7 @@ DocumentRead = derive(
     ],
     extra={
         "versions": (
-            list[DocumentVersionRead],  # type: ignore[valid-type]
+            list[DocumentVersionRead],
             Field(default_factory=list, description="Its confirmed versions, oldest first (the last is current)."),
         )
     },
@@ -60,7 +72,9 @@ DocumentRead = derive(
 class DocumentCreateInput(ApiModel):
     """A new record in an association's library, or in the organization's own; its file comes as a version."""
 
-    association_id: AssociationId | None = Field(None, description="The association whose library holds it; null: the organization's own.")
+    association_id: AssociationId | None = Field(
+        None, description="The association whose library holds it; null: the organization's own."
+    )
     category: DocumentCategory = Field(description="What it is.")
     title: str = Field(min_length=1, max_length=300, pattern=r"^\S(.*\S)?$", description="Its title.")
     description: str | None = Field(None, max_length=4000, description="What it holds.")
@@ -111,7 +125,7 @@ class DocumentStartUploadInput(ApiModel):
 class UploadTicket(ApiModel):
     """Where to send a version's bytes: PUT them to `uploadUrl` before it expires, then confirm the version."""
 
-    version: DocumentVersionRead = Field(description="The pending version.")  # type: ignore[valid-type]
+    version: DocumentVersionRead = Field(description="The pending version.")
     upload_url: str = Field(description="Signed URL to PUT the bytes to (absolute, or relative to the API's origin).")
     expires_at: datetime = Field(description="When the URL stops working (UTC).")
 
@@ -132,7 +146,7 @@ class DocumentDownloadInput(ApiModel):
 class DownloadLink(ApiModel):
     """A signed URL to GET a version's bytes."""
 
-    version: DocumentVersionRead = Field(description="The version.")  # type: ignore[valid-type]
+    version: DocumentVersionRead = Field(description="The version.")
     url: str = Field(description="Signed URL (absolute, or relative to the API's origin).")
     expires_at: datetime = Field(description="When the URL stops working (UTC).")
 
@@ -160,7 +174,7 @@ RecordsRequestRead = derive(
     ],
     extra={
         "document_ids": (
-            list[DocumentId],  # type: ignore[valid-type]
+            list[DocumentId],
             Field(default_factory=list, description="The documents given with a fulfilled request."),
         )
     },
@@ -179,9 +193,7 @@ class RecordsRequestFulfillInput(ApiModel):
     """The records given."""
 
     id: RecordsRequestId = Field(description="The request.")
-    document_ids: list[DocumentId] = Field(  # type: ignore[valid-type]
-        min_length=1, max_length=100, description="The library's documents that answer it."
-    )
+    document_ids: list[DocumentId] = Field(min_length=1, max_length=100, description="The library's documents that answer it.")
     note: str | None = Field(None, max_length=4000, description="A note to the owner.")
 
 

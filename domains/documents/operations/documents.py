@@ -21,8 +21,8 @@ from domains.documents.schemas import (
 )
 from domains.documents.service import documents
 from graph.authz import ResourceRef
-from graph.ids import encode
 from graph.handlers import OperationContext, actor, as_connection, org, require, with_nodes
+from graph.ids import encode
 from graph.operations import operation
 
 KIND = "document"
@@ -39,7 +39,9 @@ async def _with_versions(ctx: OperationContext, rows: Sequence[Document]) -> lis
     ]
 
 
-@operation("document/v1/create", input=DocumentCreateInput, output=DocumentRead, kind=KIND, action="create", summary="File a document")
+@operation(
+    "document/v1/create", input=DocumentCreateInput, output=DocumentRead, kind=KIND, action="create", summary="File a document"
+)
 async def create(ctx: OperationContext, data: DocumentCreateInput) -> DocumentRead:
     """File a record in an association's library (or, without an association,
     the organization's own): its category, title, who reads it (staff, the
@@ -49,7 +51,7 @@ async def create(ctx: OperationContext, data: DocumentCreateInput) -> DocumentRe
     Staff file anything; the board files what is not staff-only."""
     document = documents.create(org(ctx), data, actor(ctx))
     library = "organization" if document.association_id is None else "association"
-    attrs = {"organization_id": document.organization_id, "association_id": document.association_id}
+    attrs: dict[str, object] = {"organization_id": document.organization_id, "association_id": document.association_id}
     attrs |= {"library": library, "visibility": document.visibility}
     await ctx.decisions.require(ctx.principal, KIND, "file", ResourceRef(id=str(document.id), attrs=attrs))  # type: ignore[arg-type]
     await documents.add(ctx.session, document)
@@ -89,7 +91,7 @@ async def start_upload(ctx: OperationContext, data: DocumentStartUploadInput) ->
     input=DocumentConfirmUploadInput,
     output=DocumentRead,
     kind=KIND,
-    action="upload",
+    action="confirm",
     summary="Confirm an uploaded version",
 )
 async def confirm_upload(ctx: OperationContext, data: DocumentConfirmUploadInput) -> DocumentRead:

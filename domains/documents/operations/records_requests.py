@@ -39,7 +39,11 @@ async def submit(ctx: OperationContext, data: RecordsRequestSubmitInput) -> Reco
     await ctx.decisions.require(ctx.principal, KIND, "submit_for_association", ResourceRef(id="new", attrs=attrs))  # type: ignore[arg-type]
     request = await records.submit(ctx.session, org(ctx), association, data.description, actor(ctx))
     await ctx.start_workflow(
-        records.WORKFLOW, request.workflow_id, str(request.organization_id), str(request.id), ctx.platform.settings.workflow_day_seconds
+        records.WORKFLOW,
+        request.workflow_id,
+        str(request.organization_id),
+        str(request.id),
+        ctx.platform.settings.workflow_day_seconds,
     )
     ctx.audit_summary = {"dueOn": request.due_on.isoformat(), "rule": request.rules_used["rules"][records.RULE]["citation"]}
     return RecordsRequestRead.model_validate(request)
@@ -113,4 +117,4 @@ async def get_request(ctx: OperationContext, data: RecordsRequestGetInput) -> Re
 async def list_requests(ctx: OperationContext, data: RecordsRequestListInput) -> RecordsRequestConnection:
     """An association's records requests, latest first; an owner sees their own."""
     rows, page = await records.page(ctx.session, data, await ctx.visible(KIND, "read", RecordsRequest))
-    return as_connection(RecordsRequestConnection, rows, page)  # type: ignore[no-any-return]
+    return as_connection(RecordsRequestConnection, rows, page)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.documents.errors import (
@@ -79,7 +79,7 @@ def retention(category: DocumentCategory, chosen: RetentionClass | None, record_
     default = DEFAULT_RETENTION[category]
     klass = chosen or default
     years, floor = RETENTION_YEARS[klass], RETENTION_YEARS[default]
-    if floor is None and years is not None or (years is not None and floor is not None and years < floor):
+    if (floor is None and years is not None) or (years is not None and floor is not None and years < floor):
         raise RetentionShortened(
             f"{category.value} records are kept {default.value.replace('_', ' ')} at least.", field=["retentionClass"]
         )
@@ -215,7 +215,9 @@ async def confirm(session: AsyncSession, settings: Settings, version: DocumentVe
     return version
 
 
-async def download(settings: Settings, document: Document, versions: list[DocumentVersion], number: int | None) -> tuple[DocumentVersion, str, datetime]:
+async def download(
+    settings: Settings, document: Document, versions: list[DocumentVersion], number: int | None
+) -> tuple[DocumentVersion, str, datetime]:
     if document.destroyed_at is not None:
         raise DocumentDestroyed("This document's files were destroyed; its record stays.", field=["id"])
     if not versions:
@@ -238,12 +240,9 @@ async def destroy(session: AsyncSession, settings: Settings, document: Document,
     versions = list(await session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == document.id)))
     for v in versions:
         await storage.delete(settings, v.storage_key)
-    await session.execute(
-        update(DocumentVersion)
-        .where(DocumentVersion.document_id == document.id, DocumentVersion.status == VersionStatus.CONFIRMED)
-        .values(status=VersionStatus.PURGED)
-        .execution_options(synchronize_session=False)
-    )
+    for v in versions:
+        if v.status is VersionStatus.CONFIRMED:
+            v.status = VersionStatus.PURGED
     document.destroyed_at = datetime.now(UTC)
     document.destroyed_by = by
     await session.flush()

@@ -43,7 +43,9 @@ def add_business_days(start: date, days: int) -> date:
     return day
 
 
-async def submit(session: AsyncSession, organization_id: UUID, association: Association, description: str, by: UUID) -> RecordsRequest:
+async def submit(
+    session: AsyncSession, organization_id: UUID, association: Association, description: str, by: UUID
+) -> RecordsRequest:
     on = today()
     jurisdiction, effective = await jurisdiction_rules.effective(session, association, on)
     used = jurisdiction_rules.snapshot(jurisdiction, on, effective)
@@ -80,7 +82,9 @@ def _open(request: RecordsRequest) -> None:
         raise RecordsRequestClosed(f"This request was already {request.status.value}.", field=["id"])
 
 
-async def fulfill(session: AsyncSession, request: RecordsRequest, document_ids: Sequence[UUID], note: str | None, by: UUID) -> None:
+async def fulfill(
+    session: AsyncSession, request: RecordsRequest, document_ids: Sequence[UUID], note: str | None, by: UUID
+) -> None:
     _open(request)
     await documents.referenced(session, document_ids, request.association_id, "documentIds")
     request.status = RecordsRequestStatus.FULFILLED
