@@ -33,7 +33,9 @@ async def open_library(api: Api) -> Library:
     tenant = await member(api, e.admin, e.org, ["member"])
     party = await api.call("party/v1/create", {"kind": "person", "name": "Terry Tenant", "deliveryPreference": "postal"}, e.admin)
     await api.call("party/v1/update", {"id": party["id"], "userId": tenant.user_id}, e.admin)
-    await api.call("resident/v1/create", {"unitId": e.units[1], "partyId": party["id"], "kind": "tenant", "movedInOn": "2024-01-01"}, e.admin)
+    await api.call(
+        "resident/v1/create", {"unitId": e.units[1], "partyId": party["id"], "kind": "tenant", "movedInOn": "2024-01-01"}, e.admin
+    )
     outsider = await member(api, e.admin, e.org, ["member"])
     return Library(e, owner, tenant, outsider)
 
@@ -44,7 +46,7 @@ def declared(content: bytes, media_type: str = "application/pdf", filename: str 
 
 async def file(api: Api, caller: Caller, association: str | None, **fields: Any) -> dict[str, Any]:
     body = {"associationId": association, "category": "minutes", "title": "Minutes", "visibility": "owners"} | fields
-    return await api.call("document/v1/create", body, caller)  # type: ignore[no-any-return]
+    return await api.call("document/v1/create", body, caller)
 
 
 async def upload(api: Api, caller: Caller, document: str, content: bytes, **declaration: Any) -> dict[str, Any]:
@@ -52,4 +54,4 @@ async def upload(api: Api, caller: Caller, document: str, content: bytes, **decl
     ticket = await api.call("document/v1/startUpload", {"id": document} | declared(content) | declaration, caller)
     put = await api.client.put(ticket["uploadUrl"], content=content)
     assert put.status_code == 204, put.text
-    return await api.call("document/v1/confirmUpload", {"versionId": ticket["version"]["id"]}, caller)  # type: ignore[no-any-return]
+    return await api.call("document/v1/confirmUpload", {"versionId": ticket["version"]["id"]}, caller)

@@ -41,7 +41,9 @@ async def test_an_owner_asks_and_the_association_answers_once(api) -> None:
     assert code(await api.rpc("recordsRequest/v1/get", {"id": request["id"]}, token=lib.tenant.token)) == (404, "NOT_FOUND")
     listed = await api.call("recordsRequest/v1/list", {"associationId": e.association}, lib.tenant)
     assert listed["nodes"] == []
-    assert code(await api.rpc("recordsRequest/v1/deny", {"id": request["id"], "reason": "x"}, token=lib.owner.token, key=uuid.uuid4().hex)) == (403, "FORBIDDEN")
+    assert code(
+        await api.rpc("recordsRequest/v1/deny", {"id": request["id"], "reason": "x"}, token=lib.owner.token, key=uuid.uuid4().hex)
+    ) == (403, "FORBIDDEN")
 
     minutes = await file(api, e.manager, e.association)
     org_doc = await file(api, e.manager, None, title="Management agreement", category="contracts")
@@ -51,13 +53,17 @@ async def test_an_owner_asks_and_the_association_answers_once(api) -> None:
         e.board,
     )
     assert (fulfilled["status"], fulfilled["documentIds"]) == ("fulfilled", [minutes["id"], org_doc["id"]])
-    again = await api.rpc("recordsRequest/v1/deny", {"id": request["id"], "reason": "no"}, token=e.manager.token, key=uuid.uuid4().hex)
+    again = await api.rpc(
+        "recordsRequest/v1/deny", {"id": request["id"], "reason": "no"}, token=e.manager.token, key=uuid.uuid4().hex
+    )
     assert code(again) == (409, "RECORDS_REQUEST_CLOSED")
 
     second = await api.call("recordsRequest/v1/submit", asked, lib.owner)
     old = await file(api, e.manager, e.association, category="financial", recordDate="2015-03-31")
     await api.call("document/v1/destroy", {"id": old["id"]}, e.manager)
-    r = await api.rpc("recordsRequest/v1/fulfill", {"id": second["id"], "documentIds": [old["id"]]}, token=e.manager.token, key=uuid.uuid4().hex)
+    r = await api.rpc(
+        "recordsRequest/v1/fulfill", {"id": second["id"], "documentIds": [old["id"]]}, token=e.manager.token, key=uuid.uuid4().hex
+    )
     assert code(r) == (409, "DOCUMENT_DESTROYED")
     denied = await api.call("recordsRequest/v1/deny", {"id": second["id"], "reason": "Asked twice in a week."}, e.manager)
     assert (denied["status"], denied["answer"]) == ("denied", "Asked twice in a week.")
@@ -69,7 +75,12 @@ async def test_another_associations_document_is_refused(api) -> None:
     request = await api.call("recordsRequest/v1/submit", {"associationId": e.association, "description": "Budget"}, lib.owner)
     theirs = await open_library(api)
     foreign = await file(api, theirs.e.manager, theirs.e.association)
-    r = await api.rpc("recordsRequest/v1/fulfill", {"id": request["id"], "documentIds": [foreign["id"]]}, token=e.manager.token, key=uuid.uuid4().hex)
+    r = await api.rpc(
+        "recordsRequest/v1/fulfill",
+        {"id": request["id"], "documentIds": [foreign["id"]]},
+        token=e.manager.token,
+        key=uuid.uuid4().hex,
+    )
     assert code(r) == (422, "INVALID_REFERENCE")
     second_association = await api.call(
         "association/v1/create",
@@ -77,7 +88,12 @@ async def test_another_associations_document_is_refused(api) -> None:
         e.admin,
     )
     here_but_elsewhere = await file(api, e.manager, second_association["id"])
-    r = await api.rpc("recordsRequest/v1/fulfill", {"id": request["id"], "documentIds": [here_but_elsewhere["id"]]}, token=e.manager.token, key=uuid.uuid4().hex)
+    r = await api.rpc(
+        "recordsRequest/v1/fulfill",
+        {"id": request["id"], "documentIds": [here_but_elsewhere["id"]]},
+        token=e.manager.token,
+        key=uuid.uuid4().hex,
+    )
     assert code(r) == (422, "DOCUMENT_ELSEWHERE")
 
 

@@ -78,9 +78,7 @@ async def start_upload(ctx: OperationContext, data: DocumentStartUploadInput) ->
     library does not keep (UNSUPPORTED_CONTENT_TYPE), a file over the size limit
     (FILE_TOO_LARGE), a destroyed document (DOCUMENT_DESTROYED). Then confirm
     it with `document/v1/confirmUpload`; earlier versions stay."""
-    version, link, expires = documents.start_upload(ctx.platform.settings, ctx.target, data, actor(ctx))
-    ctx.session.add(version)
-    await ctx.session.flush()
+    version, link, expires = await documents.start_upload(ctx.session, ctx.platform.settings, ctx.target, data, actor(ctx))
     ctx.audit_targets = [encode("doc", version.document_id), encode("dov", version.id)]
     ctx.audit_summary = {"filename": version.filename, "mediaType": version.media_type, "size": version.size}
     return UploadTicket(version=DocumentVersionRead.model_validate(version), upload_url=link, expires_at=expires)

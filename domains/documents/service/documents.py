@@ -151,7 +151,9 @@ def _key(version: DocumentVersion) -> str:
     return f"{version.organization_id}/{version.document_id}/{version.id}"
 
 
-def start_upload(settings: Settings, document: Document, data: Any, by: UUID) -> tuple[DocumentVersion, str, datetime]:
+async def start_upload(
+    session: AsyncSession, settings: Settings, document: Document, data: Any, by: UUID
+) -> tuple[DocumentVersion, str, datetime]:
     """A pending version and the signed URL its bytes go to."""
     if document.destroyed_at is not None:
         raise DocumentDestroyed("This document's files were destroyed: it takes no new version.", field=["id"])
@@ -174,6 +176,8 @@ def start_upload(settings: Settings, document: Document, data: Any, by: UUID) ->
         uploaded_by=by,
     )
     version.storage_key = _key(version)
+    session.add(version)
+    await session.flush()
     grant = storage.Grant(version.storage_key, "PUT", data.size, media_type, data.filename)
     link, expires = storage.url(settings, grant)
     return version, link, datetime.fromtimestamp(expires, UTC)
