@@ -123,7 +123,8 @@ class DocumentStartUploadInput(ApiModel):
 
 
 class UploadTicket(ApiModel):
-    """Where to send a version's bytes: PUT them to `uploadUrl` before it expires, then confirm the version."""
+    """Where to send a version's bytes: PUT them to `uploadUrl` before it expires, with the declared media type as
+    `Content-Type`, then confirm the version."""
 
     version: DocumentVersionRead = Field(description="The pending version.")
     upload_url: str = Field(description="Signed URL to PUT the bytes to (absolute, or relative to the API's origin).")

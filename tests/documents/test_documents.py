@@ -9,17 +9,20 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import text
 
 from graph.db import scoped_transaction
 from graph.ids import decode
-from tests.documents.library import PDF, PNG, declared, file, open_library, upload
+from tests.documents.library import PDF, PNG, declared, file, open_library, transfer, upload
 from tests.tenancy.conftest import CHECK_VIOLATION, INSUFFICIENT_PRIVILEGE, sqlstate
 from tests.violations.enforcement import code
 
+STORED = (200, 204)  # S3 answers a PUT 200, the local store 204
 
-async def test_versions_are_confirmed_against_the_stored_bytes_and_earlier_ones_stay(api) -> None:
+
+async def test_versions_are_confirmed_against_the_stored_bytes_and_earlier_ones_stay(api, store) -> None:
     lib = await open_library(api)
     e = lib.e
     document = await file(api, e.manager, e.association, title="Annual meeting minutes 2026")
@@ -31,13 +34,14 @@ async def test_versions_are_confirmed_against_the_stored_bytes_and_earlier_ones_
     assert first["versions"][0]["sha256"] == second["versions"][0]["sha256"]
     latest = await api.call("document/v1/download", {"id": document["id"]}, lib.owner)
     assert latest["version"]["number"] == 2
-    got = await api.client.get(latest["url"])
+    assert latest["url"].startswith("http://" if store == "s3" else "/api/v1/files/")
+    got = await transfer(api, "GET", latest["url"])
     assert (got.status_code, got.content, got.headers["content-type"]) == (200, second_bytes, "application/pdf")
     older = await api.call("document/v1/download", {"id": document["id"], "number": 1}, lib.owner)
-    assert (await api.client.get(older["url"])).content == PDF
+    assert (await transfer(api, "GET", older["url"])).content == PDF
 
 
-async def test_each_refusal_has_its_code_and_a_refused_file_is_deleted(api, settings) -> None:
+async def test_each_refusal_has_its_code_and_a_refused_file_is_deleted(api, settings, store) -> None:
     lib = await open_library(api)
     e = lib.e
     document = (await file(api, e.manager, e.association))["id"]
@@ -61,23 +65,23 @@ async def test_each_refusal_has_its_code_and_a_refused_file_is_deleted(api, sett
         (PDF[:-1], "FILE_SIZE_MISMATCH"),
         (PDF[:-1] + b"X", "CHECKSUM_MISMATCH"),
     ):
-        assert (await api.client.put(ticket["uploadUrl"], content=content)).status_code == 204
+        assert (await transfer(api, "PUT", ticket["uploadUrl"], content)).status_code in STORED
         assert code(await confirm(ticket)) == (422, expected)
         # The refused file is gone: confirming again finds nothing.
         assert code(await confirm(ticket)) == (409, "UPLOAD_MISSING")
     # A PNG declared as a PDF, with its own size and hash: the leading bytes tell.
     png = (await start(**declared(PNG))).json()
-    assert (await api.client.put(png["uploadUrl"], content=PNG)).status_code == 204
+    assert (await transfer(api, "PUT", png["uploadUrl"], PNG)).status_code in STORED
     assert code(await confirm(png)) == (422, "FILE_TYPE_MISMATCH")
     assert code(await confirm(png)) == (409, "UPLOAD_MISSING")
     # The version is still pending: the right bytes confirm it.
-    assert (await api.client.put(ticket["uploadUrl"], content=PDF)).status_code == 204
+    assert (await transfer(api, "PUT", ticket["uploadUrl"], PDF)).status_code in STORED
     done = await confirm(ticket)
     assert done.status_code == 200 and [v["number"] for v in done.json()["versions"]] == [1]
     assert code(await confirm(ticket)) == (409, "VERSION_NOT_PENDING")
 
 
-async def test_file_urls_refuse_forgeries_other_methods_and_oversized_uploads(api) -> None:
+async def test_local_file_urls_refuse_forgeries_other_methods_and_oversized_uploads(api) -> None:
     lib = await open_library(api)
     e = lib.e
     document = (await file(api, e.manager, e.association))["id"]
@@ -221,3 +225,35 @@ async def test_the_database_refuses_the_app_role_early_destruction_and_deletion(
     # Moving the date later is allowed.
     async with scoped_transaction(platform.sessions, org, None) as s:
         await s.execute(text(f"UPDATE documents SET retain_until = retain_until + 365 WHERE id = '{kept}'"))
+
+
+async def test_a_replayed_key_files_once_and_answers_the_same(api) -> None:
+    lib = await open_library(api)
+    e = lib.e
+    body = {"associationId": e.association, "category": "insurance", "title": "Master policy 2026", "visibility": "board"}
+    key = uuid.uuid4().hex
+    first = await api.rpc("document/v1/create", body, token=e.manager.token, key=key)
+    again = await api.rpc("document/v1/create", body, token=e.manager.token, key=key)
+    assert first.status_code == again.status_code == 200 and first.text == again.text
+    listed = await api.call("document/v1/list", {"associationId": e.association, "category": "insurance"}, e.manager)
+    assert [n["id"] for n in listed["nodes"]] == [first.json()["id"]]
+    # A refusal is an outcome too: replayed as it was.
+    held = {"id": first.json()["id"]}
+    refused = await api.rpc("document/v1/destroy", held, token=e.manager.token, key=key + "-destroy")
+    replayed = await api.rpc("document/v1/destroy", held, token=e.manager.token, key=key + "-destroy")
+    assert code(refused) == code(replayed) == (409, "RETENTION_HOLD") and refused.text == replayed.text
+
+
+async def test_the_bucket_is_private_and_its_urls_are_presigned(api, s3_store) -> None:
+    lib = await open_library(api)
+    e = lib.e
+    document = await file(api, e.manager, e.association)
+    ticket = await api.call("document/v1/startUpload", {"id": document["id"]} | declared(PDF), e.manager)
+    assert "X-Amz-Signature=" in ticket["uploadUrl"]
+    assert (await transfer(api, "PUT", ticket["uploadUrl"], PDF)).status_code in STORED
+    await api.call("document/v1/confirmUpload", {"versionId": ticket["version"]["id"]}, e.manager)
+    link = (await api.call("document/v1/download", {"id": document["id"]}, lib.owner))["url"]
+    unsigned = link.split("?", 1)[0]
+    async with httpx.AsyncClient(timeout=30) as client:
+        assert (await client.get(unsigned)).status_code == 403
+        assert (await client.get(link)).content == PDF

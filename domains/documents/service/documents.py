@@ -179,7 +179,7 @@ async def start_upload(
     session.add(version)
     await session.flush()
     grant = storage.Grant(version.storage_key, "PUT", data.size, media_type, data.filename)
-    link, expires = storage.url(settings, grant)
+    link, expires = await storage.url(settings, grant)
     return version, link, datetime.fromtimestamp(expires, UTC)
 
 
@@ -230,7 +230,7 @@ async def download(
     if chosen is None:
         raise NotFound(f"This document has no version {number}.", field=["number"])
     grant = storage.Grant(chosen.storage_key, "GET", chosen.size, chosen.media_type, chosen.filename)
-    link, expires = storage.url(settings, grant)
+    link, expires = await storage.url(settings, grant)
     return chosen, link, datetime.fromtimestamp(expires, UTC)
 
 
