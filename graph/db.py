@@ -97,7 +97,12 @@ def association_fk(column: str, table: str, **options: Any) -> ForeignKeyConstra
 _SCOPE_SQL = text("SELECT set_config('app.org_id', :org, true), set_config('app.user_id', :user, true)")
 
 
-def create_engine(url: str, settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
+def create_engine(
+    url: str, settings: Settings, *, pool_size: int | None = None, statement_timeout_ms: int | None = None
+) -> AsyncEngine:
+    server_settings = {"application_name": settings.service_name}
+    if statement_timeout_ms is not None:
+        server_settings["statement_timeout"] = str(statement_timeout_ms)
     return create_async_engine(
         url,
         pool_size=pool_size or settings.db_pool_size,
@@ -108,7 +113,7 @@ def create_engine(url: str, settings: Settings, *, pool_size: int | None = None)
         # (graph/transient.py): a 503 for reads, a retry inside a durable step.
         pool_pre_ping=False,
         pool_recycle=settings.db_pool_recycle_seconds,
-        connect_args={"server_settings": {"application_name": settings.service_name}},
+        connect_args={"server_settings": server_settings},
     )
 
 

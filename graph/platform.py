@@ -59,7 +59,7 @@ class Platform:
             raise RuntimeError(f"Load the domains before starting the platform; nothing provides {', '.join(missing)}")
         setup_tracing(settings)  # before DBOS launches: it looks for a provider then
 
-        engine = create_engine(settings.app_url(), settings)
+        engine = create_engine(settings.app_url(), settings, statement_timeout_ms=settings.app_statement_timeout_ms)
         instrument_engine(engine)
         redis = Redis.from_url(
             settings.redis_url.get_secret_value(),

@@ -25,6 +25,7 @@ from graph.executor import CompilingExecutionContext
 from graph.graphql_fields import graphql_error, mutation_field, query_field
 from graph.limits import guard_extensions
 from graph.operations import REGISTRY
+from graph.schemas import fixed_point
 from graph.settings import Settings
 from graph.transient import database_unavailable, is_transient
 
@@ -164,7 +165,7 @@ def compose_schema(settings: Settings, *, queries: list[type], types: list[Any])
             "cent is lost); inputs also accept a number. Money has two decimals; shares and rates "
             "say their scale in the field's description."
         ),
-        serialize=str,
+        serialize=fixed_point,
         parse_value=lambda value: decimal.Decimal(str(value)),
     )
     return strawberry.federation.Schema(

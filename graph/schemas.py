@@ -14,7 +14,7 @@ from types import GenericAlias
 from typing import Annotated, Any, Optional
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, create_model
 from pydantic.alias_generators import to_camel
 from sqlalchemy import ARRAY, String, inspect
 from sqlalchemy.orm import DeclarativeBase
@@ -121,7 +121,7 @@ def derive(
         if annotation is Decimal and scale is not None:
             # Answer with the column's scale whether the row was just written or
             # read back: 0.01 and 0.01000000 are one value, but clients diff strings.
-            validators.append(AfterValidator(quantizer(scale)))
+            validators.extend(at_scale(scale))
             limits["decimal_places"] = scale
         is_enum = getattr(column.type, "enum_class", None) is not None
         if isinstance(column.type, String) and column.type.length and not _is_id(annotation) and not is_enum:
@@ -197,8 +197,24 @@ def quantizer(scale: int) -> Any:
     return quantize
 
 
+def fixed_point(value: Decimal) -> str:
+    """A decimal as JSON carries it: its digits at its scale, never an exponent
+    (str(Decimal) writes a zero at 8 places as "0E-8", 0.00000001 as "1E-8")."""
+    return format(value, "f")
+
+
+def at_scale(scale: int) -> tuple[Any, Any]:
+    """The metadata of a decimal kept at `scale` places: quantized on the way in and
+    written in fixed point on the way out, whether the row was just written or read
+    back (0.01 and 0.01000000 are one value, but clients and the compiled path,
+    which Postgres renders, diff strings)."""
+    # A lambda, not `fixed_point` itself: an unannotated return leaves the JSON Schema
+    # the decimal's own (graph/openapi.py names it), not a plain string.
+    return AfterValidator(quantizer(scale)), PlainSerializer(lambda v: fixed_point(v), when_used="json")
+
+
 # An amount of money at cents, as every ledger column keeps it.
-Money = Annotated[Decimal, AfterValidator(quantizer(2))]
+Money = Annotated[Decimal, *at_scale(2)]
 
 
 def inspect_doc(text: str | None) -> str | None:

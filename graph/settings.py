@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     # field goes through its resolver (the differential tests compare the two).
     compiled_reads: bool = True
     db_max_overflow: int = 5
+    # The longest a statement of the application may run. Without a limit a bad plan
+    # (the per-request roles statement once ran for minutes) holds a connection and a
+    # core until someone notices; with one it fails with a trace id, and it is not
+    # retried (query_canceled is not transient, graph/transient.py). Migrations and
+    # the owner role are not limited.
+    app_statement_timeout_ms: int = 30_000
     # A durable step whose database fails transiently (restart, failover, too many
     # connections) retries for this long before the operation fails; its key then
     # runs again on the client's next try (graph/transient.py).

@@ -6,6 +6,7 @@ name and key designate, in both transports."""
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from types import UnionType
@@ -21,7 +22,7 @@ from graph.db import Base
 from graph.gqltypes import field_id_prefix
 from graph.ids import IdPrefix
 from graph.operations import REGISTRY
-from graph.schemas import NODES
+from graph.schemas import NODES, ApiModel, at_scale
 
 
 def _models(annotation: Any) -> list[type[BaseModel]]:
@@ -169,3 +170,18 @@ def test_an_oversized_decimal_is_a_validation_error_everywhere() -> None:
                     model.model_validate({info.alias or name: "-360164377851250081464161849363"})
                 checked += 1
     assert checked > 20
+
+
+def test_decimals_travel_in_fixed_point_in_both_transports() -> None:
+    """str(Decimal) writes a zero at 8 places as "0E-8" and 0.00000001 as "1E-8";
+    the compiled path (Postgres) writes "0.00000000", and clients diff strings.
+    GraphQL's Decimal scalar: tests/governance/test_meetings.py (an empty room)."""
+
+    class Weights(ApiModel):
+        present: Annotated[Decimal, *at_scale(8)]
+        shares: list[Annotated[Decimal, *at_scale(8)]]
+
+    weights = Weights(present=Decimal(0), shares=[Decimal("1E-8"), Decimal("1E+3")])
+    expected = {"present": "0.00000000", "shares": ["0.00000001", "1000.00000000"]}
+    assert weights.model_dump(mode="json") == expected
+    assert json.loads(weights.model_dump_json()) == expected

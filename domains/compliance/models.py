@@ -52,14 +52,14 @@ class Requirement(StrEnum):
 
 
 class EvidenceKind(StrEnum):
-    """What closed a task. The reference of `reserve_study`, `insurance_certificate`
-    and `vendor_w9` is the public id of the study, the certificate or the vendor
-    (checked); of `meeting` and `document` the meeting's or document's id or name
-    (free text until those domains hold them); of `filing` the filing's
+    """What closed a task. The reference of `reserve_study`, `insurance_certificate`,
+    `vendor_w9` and `meeting` is the public id of the study, the certificate, the
+    vendor or the meeting held (checked); of `document` the document's id or name
+    (free text until the documents domain holds them); of `filing` the filing's
     confirmation number."""
 
     MEETING = "meeting"
-    """A meeting held."""
+    """A meeting held: its id (`mtg_…`), of the task's association, adjourned."""
     DOCUMENT = "document"
     """A document sent or filed."""
     FILING = "filing"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
@@ -41,7 +42,7 @@ from domains.governance.models import (
     SeatId,
     VoteChoice,
 )
-from graph.schemas import ApiModel, connection_model, derive
+from graph.schemas import ApiModel, at_scale, connection_model, derive
 
 _TRIMMED = {"pattern": r"^\S(.*\S)?$"}
 _SEATS = {"ge": 1, "le": 99}
@@ -340,15 +341,21 @@ class MeetingPageInput(ApiModel):
     after: str | None = Field(None, description="Cursor of the last item seen.")
 
 
+# Voting weight as units keep it (8 places).
+Weight = Annotated[Decimal, *at_scale(8)]
+
+
 class Quorum(ApiModel):
     """A meeting's quorum now: the weight (or seats) present against the weight required."""
 
     meeting_id: MeetingId = Field(description="The meeting.")
-    present_weight: Decimal = Field(description="Weight (or seats) present, each unit or seat counted once.")
+    present_weight: Weight = Field(description="Weight (or seats) present, each unit or seat counted once.")
     present_voters: int = Field(description="Units (or seats) present.")
-    required_weight: Decimal = Field(description="Weight (or seats) that make a quorum.")
-    total_weight: Decimal = Field(description="The whole: the active units' voting weight, or the body's seats.")
-    share_present: Decimal = Field(description="Present weight as a share of the whole (0–1, 4 decimals).")
+    required_weight: Weight = Field(description="Weight (or seats) that make a quorum.")
+    total_weight: Weight = Field(description="The whole: the active units' voting weight, or the body's seats.")
+    share_present: Annotated[Decimal, *at_scale(4)] = Field(
+        description="Present weight as a share of the whole (0–1, 4 decimals)."
+    )
     present: bool = Field(description="Whether a quorum is present.")
 
 

@@ -11,9 +11,21 @@ from typing import Any
 from dbos import DBOS
 
 from tests.accounting.books import Books, open_books
+from tests.governance.meetings import schedule
 from tests.helpers import Api
 from tests.reserves.test_reserves import component
 from tests.reserves.test_reserves import study as reserve_study
+
+_SECOND = {
+    "code": "SECOND",
+    "legalName": "Second HOA",
+    "kind": "hoa",
+    "status": "active",
+    "region": "TX",
+    "country": "US",
+    "fiscalYearStartMonth": 7,
+    "accountingBasis": "cash",
+}
 
 
 def _error(r) -> tuple[int, str]:
@@ -156,9 +168,29 @@ async def test_the_calendar_generates_its_tasks_once_escalates_and_closes_with_e
     again = await api.call("complianceCalendar/v1/generate", {"associationId": b.c.association}, b.c.admin)
     assert (again["created"], again["escalated"]) == ([], 0)
 
-    # Close the meeting with its minutes; a closed task stays closed.
+    # The annual meeting's task closes with the meeting held: its id, of this association,
+    # adjourned; not a name, not a meeting only called, not another association's. A closed
+    # task stays closed.
     meeting = next(t for t in listed["nodes"] if t["requirement"] == "annual_meeting" and t["dueOn"] < str(today))
-    closing = {"id": meeting["id"], "evidenceKind": "meeting", "evidenceReference": "Minutes of the annual meeting"}
+    held = await schedule(api, b.c)
+    elsewhere = await api.call("association/v1/create", _SECOND, b.c.admin)
+    theirs = await schedule(api, b.c, associationId=elsewhere["id"])
+    for m in (held, theirs):
+        for step in ("sendNotice", "open", "adjourn"):
+            if m is held and step == "open":
+                r = await api.rpc(
+                    "complianceTask/v1/complete",
+                    {"id": meeting["id"], "evidenceKind": "meeting", "evidenceReference": held["id"]},
+                    token=b.c.admin.token,
+                    key=uuid.uuid4().hex,
+                )
+                assert _error(r) == (422, "EVIDENCE_REQUIRED")  # noticed, not yet held
+            await api.call(f"meeting/v1/{step}", {"id": m["id"]}, b.c.admin)
+    for reference in ("Minutes of the annual meeting", theirs["id"]):
+        body = {"id": meeting["id"], "evidenceKind": "meeting", "evidenceReference": reference}
+        r = await api.rpc("complianceTask/v1/complete", body, token=b.c.admin.token, key=uuid.uuid4().hex)
+        assert _error(r) == (422, "EVIDENCE_REQUIRED"), reference
+    closing = {"id": meeting["id"], "evidenceKind": "meeting", "evidenceReference": held["id"]}
     done = await api.call("complianceTask/v1/complete", closing, b.c.admin)
     assert (done["status"], done["evidenceReference"], done["completedAt"] is not None) == (
         "done",
@@ -194,22 +226,7 @@ async def test_the_daily_schedule_generates_every_association_and_the_company_se
     assert schedule is not None and schedule["schedule"] == "0 6 * * *"
 
     first = await open_books(api)
-    second_id = (
-        await api.call(
-            "association/v1/create",
-            {
-                "code": "SECOND",
-                "legalName": "Second HOA",
-                "kind": "hoa",
-                "status": "active",
-                "region": "TX",
-                "country": "US",
-                "fiscalYearStartMonth": 7,
-                "accountingBasis": "cash",
-            },
-            first.c.admin,
-        )
-    )["id"]
+    second_id = (await api.call("association/v1/create", _SECOND, first.c.admin))["id"]
     await api.call("chartOfAccounts/v1/install", {"associationId": second_id}, first.c.admin)
     today = datetime.now(UTC).date()
     month = (today.replace(day=1) - timedelta(days=1)).month

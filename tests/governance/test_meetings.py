@@ -5,7 +5,6 @@ minutes that are permanent once approved at a later meeting."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from tests.associations import community
 from tests.governance.board import day, error, seat, with_board
@@ -19,7 +18,7 @@ async def test_an_annual_meeting_from_notice_to_approved_minutes(api) -> None:
     rule = m["rulesUsed"]["rules"]["membership_meeting_notice_days"]
     assert (m["status"], m["noticeDays"], m["noticeBy"], m["noticeNotBefore"]) == ("scheduled", 10, day(10), day(-70))
     assert (rule["value"], rule["jurisdiction"]) == (10, "US-CA") and rule["citation"].startswith("CA Corporations Code §7511")
-    assert (m["quorumTotal"], m["quorumRequired"], Decimal(m["presentWeight"])) == ("0.04000000", "0.02000000", Decimal(0))
+    assert (m["quorumTotal"], m["quorumRequired"], m["presentWeight"]) == ("0.04000000", "0.02000000", "0.00000000")
 
     sent = await api.call("meeting/v1/sendNotice", {"id": m["id"]}, c.admin)
     assert (sent["meeting"]["status"], sent["recipients"], sent["byEmail"]) == ("noticed", 4, 0)
@@ -181,7 +180,11 @@ async def test_quorum_counts_a_co_owned_unit_once_and_is_lost_when_its_last_owne
     assert (q["presentWeight"], q["present"]) == ("0.05000000", True)
     # Drew leaves too: the quorum is lost mid-meeting and the vote waits.
     q = await api.call("meeting/v1/checkOut", {"id": m["id"], "attendanceId": b["attendance"]["id"]}, c.admin)
-    assert (Decimal(q["presentWeight"]), q["presentVoters"], q["present"]) == (Decimal(0), 0, False)
+    assert (q["presentWeight"], q["presentVoters"], q["present"]) == ("0.00000000", 0, False)
+    empty = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on Meeting { presentWeight } } }", {"id": m["id"]}, token=c.admin.token
+    )
+    assert empty["data"]["node"]["presentWeight"] == "0.00000000"  # not "0E-8"
     assert (await error(api, "meetingMotion/v1/vote", vote, c.admin))[:2] == (409, "QUORUM_NOT_PRESENT")
     assert (await error(api, "meetingMotion/v1/close", {"id": motion["id"]}, c.admin))[:2] == (409, "QUORUM_NOT_PRESENT")
     # Back with three ordinary units and the co-owner: quorum again.

@@ -72,6 +72,7 @@ from domains.compliance.models import (
     Requirement,
     TaskStatus,
 )
+from domains.governance.models import Meeting, MeetingStatus
 from domains.jurisdictions.schemas import EffectiveRule
 from domains.jurisdictions.service import rules
 from domains.payables.models import InsuranceCertificate, Invoice, InvoiceStatus, Vendor
@@ -676,34 +677,44 @@ async def lock(session: AsyncSession, task_id: UUID) -> ComplianceTask:
     return row
 
 
+# What each kind of evidence the platform holds must be: its id's prefix, and what
+# the refusal says is expected of it.
+_ON_FILE: dict[EvidenceKind, tuple[str, str]] = {
+    EvidenceKind.RESERVE_STUDY: ("rst", "a reserve study on file for this association"),
+    EvidenceKind.INSURANCE_CERTIFICATE: ("icf", "an insurance certificate on file"),
+    EvidenceKind.VENDOR_W9: ("vnd", "a vendor with its W-9 on file"),
+    EvidenceKind.MEETING: ("mtg", "a meeting of this association, held and adjourned"),
+}
+
+
+async def _on_file(session: AsyncSession, task: ComplianceTask, kind: EvidenceKind, row_id: UUID) -> bool:
+    if kind is EvidenceKind.RESERVE_STUDY:
+        study = await session.get(ReserveStudy, row_id)
+        return study is not None and study.association_id == task.association_id
+    if kind is EvidenceKind.INSURANCE_CERTIFICATE:
+        return await session.get(InsuranceCertificate, row_id) is not None
+    if kind is EvidenceKind.VENDOR_W9:
+        vendor = await session.get(Vendor, row_id)
+        return vendor is not None and vendor.tax_id_kind is not None
+    meeting = await session.get(Meeting, row_id)
+    # A meeting that was only called proves nothing: the obligation is to hold it.
+    return meeting is not None and meeting.association_id == task.association_id and meeting.status is MeetingStatus.ADJOURNED
+
+
 async def check_evidence(session: AsyncSession, task: ComplianceTask, kind: EvidenceKind, reference: str) -> None:
-    """Evidence the platform holds must be on file: the reserve study (of the task's
-    association), the certificate, the vendor with its tax id, by public id. A
-    meeting's or a document's reference is taken as given until those domains
-    hold them; a filing's is the filing authority's number."""
-    expected = {EvidenceKind.RESERVE_STUDY: "rst", EvidenceKind.INSURANCE_CERTIFICATE: "icf", EvidenceKind.VENDOR_W9: "vnd"}
-    if kind not in expected:
+    """Evidence the platform holds must be on file, by public id: the reserve study
+    and the meeting of the task's association (the meeting held), the certificate,
+    the vendor with its tax id. A document's reference is taken as given until the
+    documents domain holds them; a filing's is the filing authority's number."""
+    if kind not in _ON_FILE:
         return
+    prefix, expected = _ON_FILE[kind]
     try:
-        prefix, row_id = decode(reference)
+        found_prefix, row_id = decode(reference)
     except ValueError:
-        prefix, row_id = "", None
-    found = False
-    if prefix == expected[kind] and row_id is not None:
-        if kind is EvidenceKind.RESERVE_STUDY:
-            study = await session.get(ReserveStudy, row_id)
-            found = study is not None and study.association_id == task.association_id
-        elif kind is EvidenceKind.INSURANCE_CERTIFICATE:
-            found = await session.get(InsuranceCertificate, row_id) is not None
-        else:
-            vendor = await session.get(Vendor, row_id)
-            found = vendor is not None and vendor.tax_id_kind is not None
-    if not found:
-        raise EvidenceRequired(
-            f"`evidenceReference` must be the id ({expected[kind]}_…) of a {kind.value.replace('_', ' ')} on file"
-            + (" for this association." if kind is EvidenceKind.RESERVE_STUDY else "."),
-            field=["evidenceReference"],
-        )
+        found_prefix, row_id = "", None
+    if found_prefix != prefix or row_id is None or not await _on_file(session, task, kind, row_id):
+        raise EvidenceRequired(f"`evidenceReference` must be the id ({prefix}_…) of {expected}.", field=["evidenceReference"])
 
 
 async def close(
