@@ -68,7 +68,7 @@ from graph.errors import AppError
 from graph.gqltypes import OUTPUT_MODELS, column_of, field_id_prefix, relation_of, to_plain
 from graph.pages import Page, decode_cursor
 from graph.pipeline import validate_input
-from graph.relations import Paged, ToMany, ToOne
+from graph.relations import Latest, Paged, ToMany, ToOne
 from graph.schemas import ROW_TYPES
 
 ROOT_ID = "hestami_root_id"
@@ -121,7 +121,7 @@ class Typename:
 
 @dataclass
 class Relation:
-    spec: ToOne | ToMany
+    spec: ToOne | ToMany | Latest
     target: ObjectPlan
 
 
@@ -184,6 +184,8 @@ class Plan:
     root: ObjectPlan | Page_
     kinds: set[tuple[str, Any]]
     key: tuple[Any, ...]
+    # The field's arguments, validated once here as the operation's input.
+    data: BaseModel
 
 
 def _unwrap(gql_type: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
@@ -260,7 +262,7 @@ class Planner:
             if spec.kind is not None:
                 self.kinds.add((spec.kind, spec.target))
             return Relation(spec, self.object(target, details))
-        if isinstance(spec, ToMany):
+        if isinstance(spec, ToMany | Latest):
             if spec.kind is not None:
                 self.kinds.add((spec.kind, spec.model))
             return Relation(spec, self.object(target, details))
@@ -360,10 +362,12 @@ class Builder:
         adapt = _adapter(target)
         where = [
             target.c[spec.key] == row.c.id,
-            *(adapt(c) for c in spec.clauses()),
+            *(adapt(c) for c in (spec.clauses() if isinstance(spec, ToMany) else ())),
             *self._visible(spec.kind, spec.model, target),
         ]
         order = [adapt(o) for o in spec.order()]
+        if isinstance(spec, Latest):
+            return select(self.object(entry.target, target)).where(*where).order_by(*order).limit(1).scalar_subquery()
         items = func.json_agg(aggregate_order_by(self.object(entry.target, target), *order))
         return select(func.coalesce(items, literal_column("'[]'::json"))).where(*where).scalar_subquery()
 
@@ -472,13 +476,14 @@ def compile_root(executor: Any, field_def: Any, details: Sequence[Any], op: Any)
     any part of the selection needs a resolver."""
     planner = Planner(executor)
     target, _ = _unwrap(field_def.type)
+    data = planner.arguments(field_def, details, op.input)
     root: ObjectPlan | Page_
     if isinstance(op.compiles, Paged):
-        root = planner.page(op.compiles, planner.arguments(field_def, details, op.input), target, details)
+        root = planner.page(op.compiles, data, target, details)
     else:
         root = planner.object(target, details)
         planner.kinds.add((op.kind, root.orm))
-    return Plan(root=root, kinds=planner.kinds, key=plan_key(root))
+    return Plan(root=root, kinds=planner.kinds, key=plan_key(root), data=data)
 
 
 __all__ = ["ROOT_ID", "Builder", "NotCompilable", "Plan", "compile_root"]

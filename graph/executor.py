@@ -14,17 +14,15 @@ import asyncio
 import json
 from typing import Any
 
-from graphql.execution.values import get_argument_values
 from sqlalchemy import Select
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.compiler import ROOT_ID, Builder, NotCompilable, Plan, compile_root
 from graph.errors import AppError
-from graph.gqltypes import to_plain
 from graph.graphql_fields import graphql_error
 from graph.lru import LRU
 from graph.operations import Operation, Scope
-from graph.pipeline import authorize, not_visible, validate_input
+from graph.pipeline import authorize, not_visible
 from graph.references import resolve_references
 
 # Compiled statements by (operation, plan, Cerbos filters' keys): a repeated query
@@ -55,13 +53,11 @@ class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     async def _answer(self, op: Operation, plan: Plan, field_def: Any, field_details_list: Any, path: Any) -> Any:
         ctx = self.context_value
-        details = field_details_list[0]
         try:
             try:
-                raw = get_argument_values(field_def, details.node, self.variable_values, details.fragment_variable_values)
                 assert op.scope is Scope.ORGANIZATION
                 ctx.require_organization()
-                data = validate_input(op.input, {k: to_plain(v) for k, v in raw.items()})
+                data = plan.data
                 principal = await ctx.ensure_roles()
                 kinds = sorted(plan.kinds, key=lambda k: (k[0], k[1].__name__))
                 # Every plan in one round of concurrent calls, before the statement; a

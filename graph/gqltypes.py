@@ -24,7 +24,7 @@ from strawberry.types.lazy_type import LazyType
 
 from graph.docs import member_docs
 from graph.ids import IdPrefix, encode
-from graph.relations import ToMany, ToOne
+from graph.relations import Latest, ToMany, ToOne
 from graph.relay import Node, load_nodes
 from graph.schemas import NODES, ROW_TYPES
 
@@ -52,7 +52,7 @@ class _ToOne:
 
 
 class _ToMany:
-    def __init__(self, relation: ToMany, returns: Any, description: str) -> None:
+    def __init__(self, relation: ToMany | Latest, returns: Any, description: str) -> None:
         self.relation = relation
         self.returns = returns
         self.description = description
@@ -82,6 +82,20 @@ def to_many(
     the parent's id (see graph/relations.ToMany), typed `list[returns]` (`returns`
     may name a type of the declaring module built later)."""
     return _ToMany(ToMany(model=model, key=key, order_by=order_by, kind=kind, where=where), returns, description)
+
+
+def latest(
+    model: Any,
+    key: str,
+    returns: Any,
+    description: str,
+    *,
+    newest_first: typing.Callable[[], typing.Sequence[Any]],
+    kind: str | None = None,
+) -> Any:
+    """A relation of an `extend` class to one row: the newest of `model`'s rows whose
+    `key` holds the parent's id (see graph/relations.Latest), typed `returns | None`."""
+    return _ToMany(Latest(model=model, key=key, newest_first=newest_first, kind=kind), returns, description)
 
 
 def relation_of(resolver: Any) -> Any:
@@ -130,7 +144,10 @@ def _to_many_field(cls: type, name: str, marker: _ToMany) -> Any:
 
     returns = marker.returns
     # A string names a type of the declaring module, resolved there when the schema is built.
-    resolve.__annotations__["return"] = f"list[{returns}]" if isinstance(returns, str) else list[returns]  # type: ignore[valid-type]
+    if isinstance(relation, Latest):
+        resolve.__annotations__["return"] = f"{returns} | None" if isinstance(returns, str) else typing.Optional[returns]  # noqa: UP045
+    else:
+        resolve.__annotations__["return"] = f"list[{returns}]" if isinstance(returns, str) else list[returns]  # type: ignore[valid-type]
     resolve.__module__ = cls.__module__
     resolve.__name__ = name
     resolve.__hestami_relation__ = relation  # type: ignore[attr-defined]

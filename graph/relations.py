@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from strawberry.dataloader import DataLoader
 
 from graph.pages import Page, group
@@ -73,6 +74,35 @@ class ToMany:
             return group(rows, key, parents)
 
         return ctx.loaders.keyed(("to_many", self), load)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The first row of `model` whose `key` column holds the parent's id, sorted by
+    `newest_first` then id (descending): a record's last transition, say. Null when
+    there is none; with `kind`, only a row Cerbos lets the caller read."""
+
+    model: Any
+    key: str
+    newest_first: Order
+    kind: str | None = None
+
+    def order(self) -> list[Any]:
+        return [*self.newest_first(), self.model.id.desc()]
+
+    def loader(self, ctx: Any) -> DataLoader[Any, Any]:
+        model, key = self.model, self.key
+
+        async def load(parents: list[Any]) -> list[Any]:
+            where = [getattr(model, key).in_(parents)]
+            if self.kind is not None:
+                where.append(await ctx.visible(self.kind, "read", model))
+            column = getattr(model, key)
+            rows = await ctx.scalars(select(model).where(*where).order_by(column, *self.order()).ext(distinct_on(column)))
+            found = {getattr(r, key): r for r in rows}
+            return [found.get(p) for p in parents]
+
+        return ctx.loaders.keyed(("latest", self), load)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

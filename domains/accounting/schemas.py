@@ -22,7 +22,7 @@ from domains.accounting.models import (
 )
 from domains.associations.models import AccountingBasis, AssociationId, UnitId
 from graph.schemas import ApiModel, connection_model, derive
-from graph.schemas import Money as CentMoney
+from graph.schemas import Money as Amount
 
 FundRead = derive(Fund, "Fund", ["id", "organization_id", "association_id", "code", "name", "kind", "created_at"], node=True)
 FundCreateInput = derive(
@@ -197,8 +197,6 @@ FiscalPeriodCloseConnection = connection_model(FiscalPeriodCloseRead)
 # --- budgets ------------------------------------------------------------------
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-# Answers always carry cents ("0.00", not "0"): clients compare strings.
-Amount = CentMoney
 
 
 class BudgetLineInput(ApiModel):

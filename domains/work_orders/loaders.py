@@ -8,33 +8,9 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from domains.associations.models import Party
-from domains.payables.models import Vendor
-from domains.work_orders.models import WorkOrderComment, WorkOrderDispatch, WorkOrderNotice, WorkOrderTransition
+from domains.work_orders.models import WorkOrderComment, WorkOrderDispatch, WorkOrderNotice
 from domains.work_orders.service import dispatches, work_orders
 from graph.pages import group
-
-
-def transitions(ctx: Any) -> DataLoader[UUID, list[WorkOrderTransition]]:
-    """`WorkOrderTransitionsByWorkOrder`, oldest first (visible wherever the work order is)."""
-
-    async def load(ids: list[UUID]) -> list[list[WorkOrderTransition]]:
-        async with ctx.read_session() as session:
-            rows = await work_orders.transitions_of(session, ids)
-        return group(rows, "work_order_id", ids)
-
-    return ctx.loaders.keyed(("work_order_transitions",), load)
-
-
-def last_transition(ctx: Any) -> DataLoader[UUID, WorkOrderTransition | None]:
-    """`LastWorkOrderTransitionByWorkOrder`."""
-
-    async def load(ids: list[UUID]) -> list[WorkOrderTransition | None]:
-        async with ctx.read_session() as session:
-            found = {r.work_order_id: r for r in await work_orders.last_transitions(session, ids)}
-        return [found.get(i) for i in ids]
-
-    return ctx.loaders.keyed(("work_order_last_transition",), load)
 
 
 def comments(ctx: Any) -> DataLoader[UUID, list[WorkOrderComment]]:
@@ -47,30 +23,6 @@ def comments(ctx: Any) -> DataLoader[UUID, list[WorkOrderComment]]:
         return group(rows, "work_order_id", ids)
 
     return ctx.loaders.keyed(("work_order_comments",), load)
-
-
-def vendors_visible(ctx: Any) -> DataLoader[UUID, Vendor | None]:
-    """`VendorById` for a work order's vendor: None where the caller may not read vendors."""
-
-    async def load(ids: list[UUID]) -> list[Vendor | None]:
-        visible = await ctx.visible("vendor", "read", Vendor)
-        async with ctx.read_session() as session:
-            found = {r.id: r for r in await work_orders.vendors_by_ids(session, ids, visible)}
-        return [found.get(i) for i in ids]
-
-    return ctx.loaders.keyed(("visible", Vendor), load)
-
-
-def parties_visible(ctx: Any) -> DataLoader[UUID, Party | None]:
-    """`PartyById` for a work order's requester: None where the caller may not read the party."""
-
-    async def load(ids: list[UUID]) -> list[Party | None]:
-        visible = await ctx.visible("party", "read", Party)
-        async with ctx.read_session() as session:
-            found = {r.id: r for r in await work_orders.parties_by_ids(session, ids, visible)}
-        return [found.get(i) for i in ids]
-
-    return ctx.loaders.keyed(("visible", Party), load)
 
 
 def notices(ctx: Any) -> DataLoader[UUID, list[WorkOrderNotice]]:

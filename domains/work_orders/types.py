@@ -6,9 +6,8 @@ from typing import Any
 
 import strawberry
 
-from domains.associations.types import PartyType
-from domains.payables.types import VendorType
 from domains.work_orders import loaders
+from domains.work_orders.models import WorkOrderTransition
 from domains.work_orders.schemas import (
     WorkOrderCategoryRead,
     WorkOrderCommentRead,
@@ -17,7 +16,7 @@ from domains.work_orders.schemas import (
     WorkOrderRead,
     WorkOrderTransitionRead,
 )
-from graph.gqltypes import extend, output_type, to_one
+from graph.gqltypes import extend, latest, output_type, to_many, to_one
 
 
 @extend(WorkOrderRead)
@@ -27,22 +26,22 @@ class WorkOrderRelations:
 
     association = to_one("The association.", kind="association")
 
-    @strawberry.field(description="The vendor chosen for the work (null until chosen, or if you may not see vendors).")
-    def vendor(self, root: strawberry.Parent[Any], info: strawberry.Info) -> VendorType | None:
-        return None if root.vendor_id is None else loaders.vendors_visible(info.context).load(root.vendor_id)
-
-    @strawberry.field(description="The requester's party (null if they have none here, or if you may not see it).")
-    def requester_party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> PartyType | None:
-        party = root.requester_party_id
-        return None if party is None else loaders.parties_visible(info.context).load(party)
-
-    @strawberry.field(description="Its lifecycle so far, oldest transition first.")
-    def transitions(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[WorkOrderTransitionType]:
-        return loaders.transitions(info.context).load(root.id)  # type: ignore[return-value]
-
-    @strawberry.field(description="Its latest transition.")
-    def last_transition(self, root: strawberry.Parent[Any], info: strawberry.Info) -> WorkOrderTransitionType | None:
-        return loaders.last_transition(info.context).load(root.id)
+    vendor = to_one("The vendor chosen for the work (null until chosen, or if you may not see vendors).", kind="vendor")
+    requester_party = to_one("The requester's party (null if they have none here, or if you may not see it).", kind="party")
+    transitions = to_many(
+        WorkOrderTransition,
+        "work_order_id",
+        "WorkOrderTransitionType",
+        "Its lifecycle so far, oldest transition first.",
+        order_by=lambda: [WorkOrderTransition.created_at],
+    )
+    last_transition = latest(
+        WorkOrderTransition,
+        "work_order_id",
+        "WorkOrderTransitionType",
+        "Its latest transition.",
+        newest_first=lambda: [WorkOrderTransition.created_at.desc()],
+    )
 
     @strawberry.field(description="Comments you may read, oldest first (owners and tenants: those visible to the requester).")
     def comments(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[WorkOrderCommentType]:

@@ -12,6 +12,10 @@ from tests.work_orders.site import attempt, open_site
 DETAIL = """query($id: ID!) { node(id: $id) { ... on WorkOrder { id title unit { id } association { id }
   requesterParty { id } transitions { fromStatus toStatus actorKind } lastTransition { toStatus } } } }"""
 
+LIST = (
+    """{ workOrders(first: 100) { nodes { id unit { id } requesterParty { id } vendor { id } lastTransition { toStatus } } } }"""
+)
+
 
 async def test_staff_open_a_unit_work_order_linked_to_its_owners_and_residents(api) -> None:
     s = await open_site(api)
@@ -83,7 +87,7 @@ async def test_bad_input_is_refused_and_nothing_is_written(api) -> None:
     assert listed["nodes"] == []
 
 
-async def test_owners_and_tenants_see_their_units_and_their_own_requests(api) -> None:
+async def test_owners_and_tenants_see_their_units_and_their_own_requests(api, read_path) -> None:
     s = await open_site(api)
     unit1 = await api.call("workOrder/v1/create", s.request(0), s.manager)
     unit2 = await api.call("workOrder/v1/create", s.request(1), s.manager)
@@ -96,6 +100,17 @@ async def test_owners_and_tenants_see_their_units_and_their_own_requests(api) ->
         page = await api.call("workOrder/v1/list", {"first": 100}, caller)
         return {n["id"] for n in page["nodes"]}
 
+    async def listed_in_graphql(caller) -> set[str]:
+        body = await api.gql(LIST, {}, token=caller.token)
+        nodes = body["data"]["workOrders"]["nodes"]
+        # An owner or tenant sees no vendor record, and only their own party.
+        if caller in (s.owner, s.tenant):
+            assert all(n["vendor"] is None for n in nodes), body
+            assert {n["requesterParty"]["id"] for n in nodes if n["requesterParty"]} <= {s.c.parties[0], s.c.tenant_party}
+        return {n["id"] for n in nodes}
+
+    for caller in (s.admin, s.manager, s.owner, s.tenant, s.nobody):
+        assert await listed_in_graphql(caller) == await listed(caller)
     for staff in (s.admin, s.manager, s.board, s.auditor):
         assert await listed(staff) == everything
     assert await listed(s.owner) == {unit1["id"], common_owner["id"]}

@@ -24,6 +24,7 @@ from graph.auth.principal import PrincipalKind
 from graph.errors import InvalidReference
 from graph.handlers import OperationContext, actor, as_connection, org, require
 from graph.operations import operation
+from graph.relations import Paged
 
 STAFF_ROLES = {"admin", "manager"}
 
@@ -126,6 +127,7 @@ async def get_work_order(ctx: OperationContext, data: WorkOrderGetInput) -> Work
     mutates=False,
     graphql_name="workOrders",
     summary="List work orders",
+    compiles=Paged(WorkOrder, None, "work_order", work_orders.list_filters, work_orders.page_of),
 )
 async def list_work_orders(ctx: OperationContext, data: WorkOrderListInput) -> WorkOrderConnection:
     """The work orders the caller may see, newest first, across the

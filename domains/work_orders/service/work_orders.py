@@ -8,12 +8,11 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, literal, select
-from sqlalchemy.dialects.postgresql import distinct_on, insert
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.associations.models import Ownership, Party, Resident
+from domains.associations.models import Ownership, Resident
 from domains.associations.service.access import current
-from domains.payables.models import Vendor
 from domains.work_orders.models import (
     OPEN,
     ActorKind,
@@ -24,7 +23,6 @@ from domains.work_orders.models import (
     WorkOrderNotice,
     WorkOrderParty,
     WorkOrderStatus,
-    WorkOrderTransition,
 )
 from domains.work_orders.service import lifecycle, settings
 from graph.db import new_id
@@ -94,8 +92,9 @@ async def open_(session: AsyncSession, wo: WorkOrder, actor: tuple[ActorKind, UU
     return linked
 
 
-def _filters(data: Any) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+def list_filters(data: Any, visible: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    """`workOrder/v1/list`'s filters, as its resolver and the compiled read apply them."""
+    where: list[ColumnElement[bool]] = [visible]
     if data.association_id is not None:
         where.append(WorkOrder.association_id == data.association_id)
     if data.unit_id is not None:
@@ -113,39 +112,21 @@ def _filters(data: Any) -> list[ColumnElement[bool]]:
     return where
 
 
+def page_of(data: Any) -> Page:
+    """Newest first."""
+    return Page(data.first, data.after, "created_at", descending=True)
+
+
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[WorkOrder], Page]:
     """Work orders newest first: the page `data` asks for, of the rows `visible` admits."""
-    p = Page(data.first, data.after, "created_at", descending=True)
-    return (await session.scalars(page_statement(WorkOrder, p, [visible, *_filters(data)]))).all(), p
+    p = page_of(data)
+    return (await session.scalars(page_statement(WorkOrder, p, list_filters(data, visible)))).all(), p
 
 
 async def linked_parties(session: AsyncSession, work_order_id: UUID) -> Sequence[WorkOrderParty]:
     return (
         await session.scalars(
             select(WorkOrderParty).where(WorkOrderParty.work_order_id == work_order_id).order_by(WorkOrderParty.relation)
-        )
-    ).all()
-
-
-async def transitions_of(session: AsyncSession, ids: Sequence[UUID]) -> Sequence[WorkOrderTransition]:
-    """Every transition of these work orders, oldest first."""
-    return (
-        await session.scalars(
-            select(WorkOrderTransition)
-            .where(WorkOrderTransition.work_order_id.in_(ids))
-            .order_by(WorkOrderTransition.work_order_id, WorkOrderTransition.created_at, WorkOrderTransition.id)
-        )
-    ).all()
-
-
-async def last_transitions(session: AsyncSession, ids: Sequence[UUID]) -> Sequence[WorkOrderTransition]:
-    """The latest transition of each of these work orders."""
-    return (
-        await session.scalars(
-            select(WorkOrderTransition)
-            .where(WorkOrderTransition.work_order_id.in_(ids))
-            .ext(distinct_on(WorkOrderTransition.work_order_id))
-            .order_by(WorkOrderTransition.work_order_id, WorkOrderTransition.created_at.desc(), WorkOrderTransition.id.desc())
         )
     ).all()
 
@@ -190,14 +171,6 @@ async def add_comment(session: AsyncSession, row: WorkOrderComment) -> None:
 async def feedback(session: AsyncSession, wo: WorkOrder, score: int, note: str | None) -> None:
     wo.feedback_score, wo.feedback_note = score, note
     await session.flush()
-
-
-async def vendors_by_ids(session: AsyncSession, ids: Sequence[UUID], visible: ColumnElement[bool]) -> Sequence[Vendor]:
-    return (await session.scalars(select(Vendor).where(Vendor.id.in_(ids), visible))).all()
-
-
-async def parties_by_ids(session: AsyncSession, ids: Sequence[UUID], visible: ColumnElement[bool]) -> Sequence[Party]:
-    return (await session.scalars(select(Party).where(Party.id.in_(ids), visible))).all()
 
 
 async def notices_of(session: AsyncSession, ids: Sequence[UUID], visible: ColumnElement[bool]) -> Sequence[WorkOrderNotice]:
