@@ -22,10 +22,10 @@ NPM_STAMP := node_modules/.installed
 DEVSERVICES := $(PY) -m devtools.devservices
 PYTEST_ARGS ?=
 
-.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting bench-reserves bench-work-orders stop clean FORCE
+.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders stop clean FORCE
 
 help:
-	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting bench-reserves bench-work-orders stop clean"
+	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders stop clean"
 
 # Rebuilt when pyproject.toml/constraints.txt change, or when the interpreter is gone.
 venv: $(VENV_STAMP)
@@ -96,6 +96,11 @@ bench-accounting: venv services-test
 # reserve dashboard for 10 and 1,000 associations (bench/README.md).
 bench-reserves: venv services-test
 	. .hestami/env.test && $(PY) -m bench.reserves $(BENCH_ARGS)
+
+# Violations: a 200-observation drive-by through the API vs a bare insert, and the list of a
+# 1,000-unit association with unit, owners and stage, statements per page flat (bench/README.md).
+bench-violations: venv services-test
+	. .hestami/env.test && $(PY) -m bench.violations $(BENCH_ARGS)
 
 # A manager's open work orders across 40 associations (10,000 work orders, first 50 with
 # unit, requester, vendor and last transition) against one hand-written statement.

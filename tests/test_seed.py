@@ -124,6 +124,23 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert len({o["status"] for o in orders}) >= 6 and any(o["escalated"] for o in orders), orders
     assert {"closed", "canceled", "completed", "in_progress", "received"} <= {o["status"] for o in orders}
 
+    # Enforcement in the demo homeowner's association: violations at several stages, two ARC
+    # requests, and the committee (a governing body) the manager chairs.
+    stages: set[str] = set()
+    for a in associations:
+        listed = (await _call(api, "violation/v1/list", {"associationId": a["id"]}, manager))["nodes"]
+        if listed:
+            enforced, stages = a["id"], {v["status"] for v in listed}
+            break
+    assert {"observed", "notice_sent", "hearing_scheduled", "fined", "closed"} <= stages, stages
+    requests = (await _call(api, "arcRequest/v1/list", {"associationId": enforced}, manager))["nodes"]
+    assert sorted(r["status"] for r in requests) == ["approved_with_conditions", "under_review"]
+    arc = await _call(api, "arcSettings/v1/get", {"associationId": enforced}, manager)
+    (chair,) = (await _call(api, "office/v1/list", {"bodyId": arc["committeeBodyId"], "currentOn": str(date.today())}, manager))[
+        "nodes"
+    ]
+    assert chair["title"] == "chair"
+
     board = await _login(api, BOARD_LOGIN, MAPLE_GROVE)
     assert (await _call(api, "workOrder/v1/list", {}, board))["nodes"]
     (own,) = (await _call(api, "association/v1/list", {}, board))["nodes"]
@@ -176,6 +193,16 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         # Their association's annual meeting ahead, noticed.
         [annual] = (await _call(api, "meeting/v1/list", {"upcoming": True}, token))["nodes"]
         assert (annual["kind"], annual["associationId"]) == ("annual_membership", theirs["id"])
+        # The homeowner finds a violation and an architectural request of their own; the tenant neither.
+        own_units = {u["id"] for u in (await _call(api, "unit/v1/list", {"associationId": theirs["id"]}, token))["nodes"]}
+        noticed = (await _call(api, "violation/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
+        requested = (await _call(api, "arcRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
+        if login == OWNER_LOGIN:
+            assert noticed and {v["unitId"] for v in noticed} <= own_units, noticed
+            assert requested and {r["unitId"] for r in requested} <= own_units, requested
+            assert noticed[0]["status"] == "notice_sent" and requested[0]["projectType"] == "solar"
+        else:
+            assert (noticed, requested) == ([], [])
         # Their association's library: owners read the owners' minutes, tenants only residents' and public documents.
         library = (await _call(api, "document/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         expected = {"public", "owners", "residents"} if login == OWNER_LOGIN else {"public", "residents"}

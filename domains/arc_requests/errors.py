@@ -51,14 +51,16 @@ class NoAppeal(AppError):
     status = 422
 
 
-class SeatTaken(Conflict):
-    """The user already has a current seat on this committee."""
-
-    code = "COMMITTEE_SEAT_TAKEN"
-
-
 class InvalidDates(AppError):
     """A date range runs backwards."""
 
     code = "INVALID_ARC_DATES"
+    status = 422
+
+
+class NotACommittee(AppError):
+    """The architectural committee is one of the association's committees that
+    sits: not a board, not dissolved, not another association's body."""
+
+    code = "NOT_A_COMMITTEE"
     status = 422

@@ -1,6 +1,6 @@
-"""Architectural review: each association's review settings and committee, the
-requests owners submit for their units, the committee's votes and every step of
-a request's lifecycle.
+"""Architectural review: each association's review settings (naming its
+committee, one of governance's bodies), the requests owners submit for their
+units, the committee's votes and every step of a request's lifecycle.
 
 A request keeps the jurisdiction rules in force the day it was submitted
 (`rulesUsed`) and its decision deadline from them (arc_decision_days, or
@@ -23,7 +23,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    ForeignKey,
     ForeignKeyConstraint,
     Identity,
     Integer,
@@ -37,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import Booked
 from domains.associations import models as _associations  # noqa: F401  (FK targets)
+from domains.governance import models as _governance  # noqa: F401  (FK targets)
 from graph.db import Base, TimestampMixin, association_fk, new_id, pg_enum
 from graph.schemas import register_id
 
@@ -70,6 +70,7 @@ class ArcSettings(Booked, Base):
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "association_id"),
         ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        association_fk("committee_body_id", "governing_bodies", name="arc_settings_committee_body_fkey"),
     )
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
 
@@ -87,37 +88,14 @@ class ArcSettings(Booked, Base):
         pg_enum(ArcClock, "arc_clock"), doc="A request for more information pauses the deadline, or restarts it on the reply."
     )
     inspection_required: Mapped[bool] = mapped_column(Boolean, doc="Finished work is inspected before the request is completed.")
+    committee_body_id: Mapped[UUID | None] = mapped_column(
+        doc="The association's architectural committee: one of its governing bodies (a committee); "
+        "its members are whoever holds a term on it today, its chair the holder of its chair office."
+    )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
     )
     updated_by: Mapped[UUID] = mapped_column(doc="User or service account that last changed them.")
-
-
-class CommitteeRole(StrEnum):
-    """A member's seat on the architectural committee."""
-
-    MEMBER = "member"
-    """A voting member."""
-    CHAIR = "chair"
-    """The chair: decides alone where the decision mode is `chair`."""
-
-
-class CommitteeMember(TimestampMixin, Booked, Base):
-    """A user's seat on an association's architectural committee, from one day
-    to another (ended seats stay, as history)."""
-
-    __tablename__ = "committee_members"
-    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
-    __table_args__ = (
-        UniqueConstraint("organization_id", "id"),
-        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
-    )
-
-    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The seat's id.")
-    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), doc="The member.")
-    role: Mapped[CommitteeRole] = mapped_column(pg_enum(CommitteeRole, "committee_role"), doc="Member or chair.")
-    started_on: Mapped[date] = mapped_column(Date, doc="First day on the committee.")
-    ended_on: Mapped[date | None] = mapped_column(Date, doc="Day the seat ended (exclusive); null while seated.")
 
 
 class ArcProjectType(StrEnum):
@@ -334,8 +312,44 @@ class ArcRequestEvent(Booked, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When recorded (UTC).")
 
 
+class ArcDeemedApproval(Booked, Base):
+    """Why a request stands approved without a decision: the letter-ready record
+    written when its deadline passed undecided, once per request and kept for
+    good. It cites the deadline rule and the deemed-approval rule it applied,
+    each with its source, citation and the statute version (effective date),
+    and the day the request's rules were taken (`rulesAsOf`)."""
+
+    __tablename__ = "arc_deemed_approvals"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id", "unit_id": "unit_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "arc_request_id"),
+        association_fk("arc_request_id", "arc_requests"),
+        association_fk("unit_id", "units"),
+        ForeignKeyConstraint(["organization_id", "event_id"], ["arc_request_events.organization_id", "arc_request_events.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The record's id.")
+    arc_request_id: Mapped[UUID] = mapped_column(doc="The request deemed approved.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The request's unit.")
+    event_id: Mapped[UUID] = mapped_column(doc="The request's deemed_approved event.")
+    deemed_on: Mapped[date] = mapped_column(Date, doc="Day it was deemed approved (the day after the last day to decide).")
+    submitted_on: Mapped[date] = mapped_column(Date, doc="Day the request was submitted.")
+    decision_due_by: Mapped[date] = mapped_column(Date, doc="The last day to decide, which passed without a decision.")
+    jurisdiction: Mapped[str] = mapped_column(String(10), doc="The jurisdiction whose rules applied (e.g. US-CA, default).")
+    rules_as_of: Mapped[date] = mapped_column(Date, doc="The day the request's rules were taken (its submission): their version.")
+    deadline_rule: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The deadline rule applied: key, days, source, citation and the statute version's effective date."
+    )
+    deemed_approval_rule: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The rule that deems an undecided request approved, cited the same way."
+    )
+    letter: Mapped[str] = mapped_column(String(4000), doc="The text of a letter to the owner saying so and why.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When recorded (UTC).")
+
+
 ArcSettingsId = register_id(ArcSettings, "ars", "arc_settings")
-CommitteeMemberId = register_id(CommitteeMember, "cmm", "committee_member")
 ArcRequestId = register_id(ArcRequest, "arc", "arc_request")
 ArcVoteId = register_id(ArcVote, "arv", "arc_request")
 ArcRequestEventId = register_id(ArcRequestEvent, "are", "arc_request")
+ArcDeemedApprovalId = register_id(ArcDeemedApproval, "ada", "arc_request")

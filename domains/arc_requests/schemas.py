@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints
 from domains.arc_requests.models import (
     ArcClock,
     ArcDecisionMode,
+    ArcDeemedApproval,
     ArcProjectType,
     ArcRequest,
     ArcRequestEvent,
@@ -18,15 +19,14 @@ from domains.arc_requests.models import (
     ArcStatus,
     ArcVote,
     ArcVoteChoice,
-    CommitteeMember,
-    CommitteeMemberId,
 )
 from domains.associations.models import AssociationId, UnitId
+from domains.governance.models import GoverningBodyId
 from graph.schemas import ApiModel, connection_model, derive
 
 DocumentRef = Annotated[str, StringConstraints(min_length=1, max_length=400)]
 
-# --- settings and committee -----------------------------------------------------
+# --- settings ---------------------------------------------------------------------
 
 ArcSettingsRead = derive(
     ArcSettings,
@@ -38,6 +38,7 @@ ArcSettingsRead = derive(
         "neighbor_acknowledgements_required",
         "more_info_clock",
         "inspection_required",
+        "committee_body_id",
         "updated_at",
         "updated_by",
     ],
@@ -58,6 +59,12 @@ class ArcSettingsSetInput(ApiModel):
         ArcClock.PAUSE, description="A request for more information pauses or restarts the deadline."
     )
     inspection_required: bool = Field(False, description="Finished work is inspected before completion.")
+    committee_body_id: GoverningBodyId | None = Field(
+        None,
+        description="The architectural committee: one of the association's committees (governingBody/v1/create, kind "
+        "committee), whose current terms make its members and whose chair office its chair; null: none (no one votes); "
+        "not given: unchanged.",
+    )
 
 
 class ArcSettingsGetInput(ApiModel):
@@ -65,38 +72,6 @@ class ArcSettingsGetInput(ApiModel):
 
     association_id: AssociationId = Field(description="The association.")
 
-
-CommitteeMemberRead = derive(
-    CommitteeMember,
-    "CommitteeMember",
-    ["id", "association_id", "user_id", "role", "started_on", "ended_on", "created_at"],
-    node=True,
-)
-CommitteeMemberAddInput = derive(
-    CommitteeMember,
-    "CommitteeMemberAddInput",
-    ["association_id", "user_id", "role", "started_on"],
-    doc="A seat on the association's architectural committee for a user of this organization.",
-)
-
-
-class CommitteeMemberEndInput(ApiModel):
-    """End a committee seat (the seat stays, as history)."""
-
-    id: CommitteeMemberId = Field(description="The seat.")
-    ended_on: date = Field(description="Day the seat ends (exclusive).")
-
-
-class CommitteeMemberListInput(ApiModel):
-    """An association's committee, current seats first."""
-
-    association_id: AssociationId = Field(description="The association.")
-    current: bool = Field(True, description="Only current seats (default) or every seat.")
-    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
-    after: str | None = Field(None, description="Cursor of the last item seen.")
-
-
-CommitteeMemberConnection = connection_model(CommitteeMemberRead)
 
 # --- requests -------------------------------------------------------------------
 
@@ -119,6 +94,26 @@ ArcRequestEventRead = derive(
     ArcRequestEvent,
     "ArcRequestEvent",
     ["id", "arc_request_id", "kind", "from_status", "to_status", "occurred_on", "actor_id", "note", "details", "created_at"],
+    node=True,
+)
+ArcDeemedApprovalRead = derive(
+    ArcDeemedApproval,
+    "ArcDeemedApproval",
+    [
+        "id",
+        "arc_request_id",
+        "unit_id",
+        "event_id",
+        "deemed_on",
+        "submitted_on",
+        "decision_due_by",
+        "jurisdiction",
+        "rules_as_of",
+        "deadline_rule",
+        "deemed_approval_rule",
+        "letter",
+        "created_at",
+    ],
     node=True,
 )
 ArcRequestRead = derive(
@@ -159,6 +154,10 @@ ArcRequestRead = derive(
         ),
         "events": (list[ArcRequestEventRead], Field(default_factory=list, description="Every step so far, oldest first.")),
         "votes": (list[ArcVoteRead], Field(default_factory=list, description="Every vote cast, oldest first.")),
+        "deemed_approval_record": (
+            ArcDeemedApprovalRead | None,
+            Field(None, description="Why it stands approved without a decision, once deemed approved: the letter-ready record."),
+        ),
     },
 )
 

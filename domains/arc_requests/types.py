@@ -6,13 +6,13 @@ from typing import Any
 
 import strawberry
 
-from domains.arc_requests.models import ArcRequestEvent, ArcVote
+from domains.arc_requests.models import ArcDeemedApproval, ArcRequestEvent, ArcVote
 from domains.arc_requests.schemas import (
+    ArcDeemedApprovalRead,
     ArcRequestEventRead,
     ArcRequestRead,
     ArcSettingsRead,
     ArcVoteRead,
-    CommitteeMemberRead,
 )
 from graph.gqltypes import extend, output_type, to_one
 
@@ -33,15 +33,22 @@ class ArcRequestRelations:
             return root.votes
         return await info.context.loaders.by_column(ArcVote, "arc_request_id", order_by="cast_at").load(root.id)
 
+    @strawberry.field(description="Why it stands approved without a decision, once deemed approved: the letter-ready record.")
+    async def deemed_approval_record(self, root: strawberry.Parent[Any], info: strawberry.Info) -> ArcDeemedApprovalType | None:
+        if hasattr(root, "deemed_approval_record"):  # an operation's result carries it
+            return root.deemed_approval_record
+        found = await info.context.loaders.by_column(ArcDeemedApproval, "arc_request_id").load(root.id)
+        return found[0] if found else None
 
-@extend(CommitteeMemberRead)
-class CommitteeMemberRelations:
-    association = to_one("The association whose committee it is.")
+
+@extend(ArcSettingsRead)
+class ArcSettingsRelations:
+    committee_body = to_one("The architectural committee, one of the association's governing bodies.")
 
 
 # Built after every extension: return annotations above name these lazily.
 ArcSettingsType = output_type(ArcSettingsRead)
-CommitteeMemberType = output_type(CommitteeMemberRead)
 ArcVoteType = output_type(ArcVoteRead)
+ArcDeemedApprovalType = output_type(ArcDeemedApprovalRead)
 ArcRequestEventType = output_type(ArcRequestEventRead)
 ArcRequestType = output_type(ArcRequestRead)

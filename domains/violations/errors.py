@@ -127,3 +127,31 @@ class NotCurable(AppError):
 
     code = "NOT_CURABLE"
     status = 422
+
+
+class NoticeReviewRequired(AppError):
+    """The rule's notices need the board's approval first (violation/v1/queueNotice,
+    then reviewNotice), and no approved notice matches this one: none was queued,
+    the board rejected it, or the notice differs from the one approved."""
+
+    code = "NOTICE_REVIEW_REQUIRED"
+    status = 422
+
+
+class NoticeReviewPending(Conflict):
+    """A notice of this violation is queued and waiting for the board's review."""
+
+    code = "NOTICE_REVIEW_PENDING"
+
+
+class NoNoticeQueued(Conflict):
+    """The violation has no notice waiting for the board's review."""
+
+    code = "NO_NOTICE_QUEUED"
+
+
+class RejectionReasonRequired(AppError):
+    """The board rejects a queued notice with its reasons, which the manager sees."""
+
+    code = "REJECTION_REASON_REQUIRED"
+    status = 422

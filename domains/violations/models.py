@@ -93,6 +93,11 @@ class ViolationRule(TimestampMixin, Booked, Base):
         Integer, doc="A violation of the same rule at the same unit within this many days is a repeat."
     )
     is_active: Mapped[bool] = mapped_column(Boolean, doc="Retired rules can't be cited by new notices.")
+    notice_review_required: Mapped[bool] = mapped_column(
+        Boolean,
+        server_default="false",
+        doc="A notice citing this rule goes out only once the board has approved it (violation/v1/queueNotice, reviewNotice).",
+    )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
     )
@@ -159,6 +164,17 @@ class Resolution(StrEnum):
     """Dismissed."""
 
 
+class NoticeReview(StrEnum):
+    """Where a notice queued for the board's review stands."""
+
+    PENDING = "pending"
+    """Queued: waiting for the board."""
+    APPROVED = "approved"
+    """The board approved it: it may go out (once)."""
+    REJECTED = "rejected"
+    """The board rejected it: it doesn't go out; it may be queued again, changed."""
+
+
 class Violation(TimestampMixin, Booked, Base):
     """A violation of a rule at a unit, from its first observation to its
     closing. It keeps the jurisdiction rules it works under (`rulesUsed`: each
@@ -207,6 +223,10 @@ class Violation(TimestampMixin, Booked, Base):
     resolution: Mapped[Resolution | None] = mapped_column(
         pg_enum(Resolution, "violation_resolution"), doc="How it ended, once closed or dismissed."
     )
+    notice_review: Mapped[NoticeReview | None] = mapped_column(
+        pg_enum(NoticeReview, "notice_review_status"),
+        doc="The board's review of the next notice, while one is queued or answered and not yet sent; null otherwise.",
+    )
     owner_responded_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), doc="When the owner last responded in writing (the board sees it in the events)."
     )
@@ -247,6 +267,10 @@ class ViolationEventKind(StrEnum):
     """The violation was observed and recorded."""
     NOTICE_SENT = "notice_sent"
     """A notice with a cure date was sent."""
+    NOTICE_QUEUED = "notice_queued"
+    """A notice was queued for the board's review before it goes out."""
+    NOTICE_REVIEWED = "notice_reviewed"
+    """The board approved or rejected a queued notice."""
     CURE_PERIOD_ENDED = "cure_period_ended"
     """The cure date passed."""
     REINSPECTED = "reinspected"

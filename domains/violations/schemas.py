@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 from domains.associations.models import AssociationId, PartyId, UnitId
 from domains.violations.models import (
     HearingOutcome,
+    NoticeReview,
     Violation,
     ViolationEvent,
     ViolationFine,
@@ -59,7 +60,7 @@ _RULE_LIMITS: dict[str, dict[str, Any]] = {
 ViolationRuleRead = derive(
     ViolationRule,
     "ViolationRule",
-    ["id", "association_id", *_RULE, "repeat_window_days", "is_active", "created_at", "updated_at"],
+    ["id", "association_id", *_RULE, "repeat_window_days", "notice_review_required", "is_active", "created_at", "updated_at"],
     node=True,
 )
 ViolationRuleCreateInput = derive(
@@ -78,7 +79,11 @@ ViolationRuleCreateInput = derive(
                 le=3650,
                 description="A violation of this rule at the same unit within this many days is a repeat (default 365).",
             ),
-        )
+        ),
+        "notice_review_required": (
+            bool,
+            Field(False, description="Notices citing this rule go out only once the board has approved them (default false)."),
+        ),
     },
     examples=[
         {
@@ -101,10 +106,10 @@ ViolationRuleCreateInput = derive(
 ViolationRuleUpdateInput = derive(
     ViolationRule,
     "ViolationRuleUpdateInput",
-    ["id", *[f for f in _RULE if f != "code"], "repeat_window_days", "is_active"],
+    ["id", *[f for f in _RULE if f != "code"], "repeat_window_days", "notice_review_required", "is_active"],
     doc="Changes to a rule; only the fields given change (null clears a fine). Violations already decided keep their "
     "decided fine; retiring a rule (isActive false) stops new notices citing it.",
-    optional=(*[f for f in _RULE if f != "code"], "repeat_window_days", "is_active"),
+    optional=(*[f for f in _RULE if f != "code"], "repeat_window_days", "notice_review_required", "is_active"),
     constraints=_RULE_LIMITS,
 )
 
@@ -167,6 +172,7 @@ ViolationRead = derive(
         "fine_amount",
         "decision_due_by",
         "resolution",
+        "notice_review",
         "owner_responded_at",
         "workflow_id",
         "created_at",
@@ -218,7 +224,7 @@ class NoticeCheck(ApiModel):
 
     check: str = Field(
         description="What is checked: rule_active, status, unit_active, owners_known, mailing_address, "
-        "email_consent or delivery_method."
+        "email_consent, delivery_method or (where the rule needs it) board_review."
     )
     ok: bool = Field(description="Whether it passes.")
     code: str | None = Field(None, description="The error code sending would be refused with, when it fails.")
@@ -255,6 +261,25 @@ class ViolationNoticeInput(ApiModel):
         None, ge=1, le=365, description="Days to cure (default: the rule's cure days; a curable rule only)."
     )
     note: str | None = Field(None, max_length=4000, description="Text added to the rule's default notice text.")
+
+
+class ViolationNoticeQueueInput(ApiModel):
+    """A notice for the board to approve before it goes out; sent later (sendNotice) as approved."""
+
+    id: ViolationId = Field(description="The violation.")
+    method: Method = Field(description=_METHOD)
+    cure_days: int | None = Field(
+        None, ge=1, le=365, description="Days to cure (default: the rule's cure days; a curable rule only)."
+    )
+    note: str | None = Field(None, max_length=4000, description="Text added to the rule's default notice text.")
+
+
+class ViolationNoticeReviewInput(ApiModel):
+    """The board's answer to a notice queued for its review."""
+
+    id: ViolationId = Field(description="The violation whose queued notice is reviewed.")
+    approved: bool = Field(description="True: the notice may go out as queued; false: rejected (reasons in `note`).")
+    note: str | None = Field(None, max_length=4000, description="The board's remarks; required when rejecting.")
 
 
 class ViolationReinspectInput(ApiModel):
@@ -343,6 +368,9 @@ class ViolationListInput(ApiModel):
     rule_id: ViolationRuleId | None = Field(None, description="Only violations of this rule.")
     status: ViolationStatus | None = Field(None, description="Only violations in this status.")
     open: bool | None = Field(None, description="Only open (true) or ended (false) violations.")
+    notice_review: NoticeReview | None = Field(
+        None, description="Only violations whose queued notice stands so (pending: the board's review queue)."
+    )
     first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
 

@@ -349,13 +349,6 @@ async def _violation(w: World, **more: Any) -> dict[str, Any]:
 STEP = "2026-01-11"
 
 
-async def _committee_input(w: World) -> dict[str, Any]:
-    c = await w.community()
-    user = await w.api.register()
-    await w.api.add_member(w.admin, ["member"], user)
-    return {"associationId": c.association, "userId": user.user_id, "role": "member", "startedOn": "2026-01-01"}
-
-
 async def _unit_of_matrix(w: World, **more: Any) -> dict[str, Any]:
     return {"unitId": (await w.community()).unit, **more}
 
@@ -408,14 +401,6 @@ async def _records_request(w: World, **more: Any) -> dict[str, Any]:
 
 async def _records_answer(w: World) -> dict[str, Any]:
     return await _records_request(w, documentIds=[(await _document(w))["id"]])
-
-
-async def _seat(w: World, **more: Any) -> dict[str, Any]:
-    c = await w.community()
-    user = await w.api.register()
-    await w.api.add_member(w.admin, ["member"], user)
-    body = {"associationId": c.association, "userId": user.user_id, "role": "member", "startedOn": "2026-01-01"}
-    return {"id": (await w.api.call("committeeMember/v1/add", body, w.admin))["id"], **more}
 
 
 async def _reserves(w: World) -> Any:
@@ -893,6 +878,8 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "violationRule/v1/list": (_by_association, ANY_ROLE),
     "violation/v1/observe": (_sighting, WRITERS),
     "violation/v1/checkNotice": (lambda w: _violation(w, method="first_class_mail"), WRITERS),
+    "violation/v1/queueNotice": (lambda w: _violation(w, method="first_class_mail"), WRITERS),
+    "violation/v1/reviewNotice": (lambda w: _violation(w, approved=True), {"admin", "board_member"}),
     "violation/v1/sendNotice": (lambda w: _violation(w, method="first_class_mail", sentOn=STEP), WRITERS),
     "violation/v1/reinspect": (lambda w: _violation(w, inspectedOn=STEP, cured=False), WRITERS),
     "violation/v1/scheduleHearing": (
@@ -910,12 +897,6 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     # ARC: plain members are neither owners nor committee members here (those are tests/arc_requests).
     "arcSettings/v1/set": (lambda w: _by_association(w, decisionMode="vote"), {"admin", "manager", "board_member"}),
     "arcSettings/v1/get": (_by_association, STAFF),
-    "committeeMember/v1/add": (
-        _committee_input,
-        {"admin", "manager", "board_member"},
-    ),
-    "committeeMember/v1/end": (lambda w: _seat(w, endedOn="2026-06-01"), {"admin", "manager", "board_member"}),
-    "committeeMember/v1/list": (_by_association, ANY_ROLE),
     "arcRequest/v1/submit": (
         lambda w: _unit_of_matrix(w, projectType="fence", description="Fence"),
         {"admin", "manager"},

@@ -30,6 +30,7 @@ from graph.gqltypes import input_type
 from graph.operations import REGISTRY, Operation
 from graph.schemas import NODES, ApiModel
 from tests.accounting.books import sample_budget
+from tests.arc_requests.committee import seat_on_committee
 from tests.documents.library import PDF, declared
 from tests.governance.meetings import at
 from tests.helpers import PASSWORD, Api, Caller
@@ -286,10 +287,9 @@ async def _rich_data(api: RecordingApi) -> None:
         if (await api.call("violation/v1/get", {"id": violation}, admin))["fines"]:
             break
         await asyncio.sleep(0.05)
-    # ARC: settings, a committee seat, a request voted on.
+    # ARC: settings, a seat on the committee (a governing body), a request voted on.
     await api.call("arcSettings/v1/set", {"associationId": c.association, "decisionMode": "vote"}, admin)
-    seat = {"associationId": c.association, "userId": admin.user_id, "role": "chair", "startedOn": day(-1)}
-    await api.call("committeeMember/v1/add", seat, admin)
+    await seat_on_committee(api, admin, c.association, admin, chair=True)
     arc = {"unitId": c.units[2], "projectType": "fence", "description": "Cedar fence"}
     arc_id = (await api.call("arcRequest/v1/submit", arc, admin))["id"]
     await api.call("arcRequest/v1/accept", {"id": arc_id}, admin)
@@ -306,6 +306,7 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("party/v1/update", {"id": c.parties[2], "userId": requester.user_id}, admin)
     asked = await api.call("recordsRequest/v1/submit", {"associationId": c.association, "description": "Minutes"}, requester)
     await api.call("recordsRequest/v1/fulfill", {"id": asked["id"], "documentIds": [document["id"]]}, admin)
+    await _deemed_approval(api, c, admin)
 
     # Meetings: an annual meeting noticed, a proxy, attendance, a motion voted on,
     # minutes approved at a later meeting.
@@ -379,6 +380,29 @@ async def _rich_data(api: RecordingApi) -> None:
         if (await api.call("job/v1/list", {}, provider))["nodes"]:
             break
         await asyncio.sleep(0.05)
+
+
+async def _deemed_approval(api: RecordingApi, c: Any, admin: Caller) -> None:
+    """A request deemed approved (its record carries ids): the governing documents'
+    one-day deadline, with days of 0.05 s while its workflow runs."""
+    from graph.platform import current_platform
+
+    platform = current_platform()
+    day_seconds, platform.settings.workflow_day_seconds = platform.settings.workflow_day_seconds, 0.05
+    try:
+        for rule in ({"key": "arc_decision_days", "days": 1}, {"key": "arc_deemed_approval", "flag": True}):
+            await api.call(
+                "jurisdictionRuleOverride/v1/set", {"id": c.association, "documentReference": "CC&Rs §8"} | rule, admin
+            )
+        body = {"unitId": c.units[1], "projectType": "paint", "description": "Trim in Sandstone"}
+        request = (await api.call("arcRequest/v1/submit", body, admin))["id"]
+        for _ in range(400):
+            if (await api.call("arcRequest/v1/get", {"id": request}, admin))["deemedApprovalRecord"]:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the request was not deemed approved in time")
+    finally:
+        platform.settings.workflow_day_seconds = day_seconds
 
 
 async def _books_and_bank(api: RecordingApi, r: Any) -> None:

@@ -12,6 +12,8 @@ import asyncpg
 import pytest
 
 from devtools.database_setup import _plain
+from graph.ids import decode
+from tests.arc_requests.committee import seat_on_committee
 from tests.receivables.books import raw
 from tests.violations.enforcement import code, day, member, open_enforcement
 
@@ -25,13 +27,10 @@ async def _owner(api, e, unit: int = 0):
     return owner
 
 
-async def _seat(api, e, role: str = "member", user=None):
+async def _seat(api, e, role: str = "member", user=None, party: str | None = None):
+    """A user seated on the association's architectural committee (governance's body), as a member or its chair."""
     user = user or await member(api, e.admin, e.org, ["member"])
-    await api.call(
-        "committeeMember/v1/add",
-        {"associationId": e.association, "userId": user.user_id, "role": role, "startedOn": day(-1)},
-        e.admin,
-    )
+    await seat_on_committee(api, e.admin, e.association, user, chair=role == "chair", party=party)
     # Seats count from the next request: the roles are read per request.
     return user
 
@@ -72,7 +71,7 @@ async def test_the_committee_votes_and_a_member_never_votes_on_their_own_unit(ap
     await api.call("arcSettings/v1/set", {"associationId": e.association, "decisionMode": "vote", "votesRequired": 2}, e.board)
     first, second = await _seat(api, e), await _seat(api, e)
     conflicted = await _owner(api, e, 1)
-    await _seat(api, e, user=conflicted)
+    await _seat(api, e, user=conflicted, party=e.parties[1])
     outsider = await member(api, e.admin, e.org, ["member"])
 
     submitted = await api.call("arcRequest/v1/submit", {"unitId": e.units[0], **FENCE}, owner)
@@ -191,6 +190,28 @@ async def test_deemed_approval_fires_when_the_deadline_passes_undecided(api, sho
     assert (event["kind"], event["actorId"]) == ("deemed_approved", None)
     assert event["details"]["deemedApprovalRule"]["citation"].startswith("CA Civil Code §714(g)")
     assert "deemed approved" in event["details"]["letter"] and day(45) in event["details"]["letter"]
+    # The letter-ready record, kept: why, under which rule and which version of it.
+    record = deemed["deemedApprovalRecord"]
+    assert (record["eventId"], record["submittedOn"], record["decisionDueBy"], record["deemedOn"]) == (
+        event["id"],
+        solar["submittedOn"],
+        day(45),
+        event["occurredOn"],
+    )
+    assert (record["jurisdiction"], record["rulesAsOf"]) == ("US-CA", solar["rulesUsed"]["asOf"])
+    assert record["deadlineRule"]["key"] == "solar_arc_decision_days" and record["deadlineRule"]["value"] == 45
+    cited = record["deemedApprovalRule"]
+    assert cited["citation"].startswith("CA Civil Code §714(g)") and cited["effectiveOn"] == "2015-01-01"
+    assert record["letter"] == event["details"]["letter"] and "in force from 2015-01-01" in record["letter"]
+    # The owner reads it with their request; GraphQL serves it from the list too.
+    assert (await api.call("arcRequest/v1/get", {"id": solar["id"]}, owner))["deemedApprovalRecord"] == record
+    body = await api.gql(
+        "query($a: ID!) { arcRequests(associationId: $a) { nodes { id deemedApprovalRecord { id letter rulesAsOf } } } }",
+        {"a": ca.association},
+        token=ca.manager.token,
+    )
+    (listed,) = [n for n in body["data"]["arcRequests"]["nodes"] if n["id"] == solar["id"]]
+    assert listed["deemedApprovalRecord"] == {"id": record["id"], "letter": record["letter"], "rulesAsOf": record["rulesAsOf"]}
     # A fence in California: no statute deems it approved; the deadline's passing is recorded, nothing more.
     fence = await api.call("arcRequest/v1/submit", {"unitId": ca.units[1], **FENCE}, ca.manager)
     assert fence["deemedApproval"] is False
@@ -229,7 +250,7 @@ async def test_without_deemed_approval_a_missed_deadline_is_recorded_once(api, s
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
     current = await _get(api, e, request["id"])
-    assert current["status"] == "submitted"
+    assert current["status"] == "submitted" and current["deemedApprovalRecord"] is None
     assert [x["kind"] for x in current["events"]] == ["submitted", "deadline_passed"]
 
 
@@ -278,3 +299,39 @@ async def test_neighbour_acknowledgements_and_inspection_where_the_settings_requ
     inspected = await api.call("arcRequest/v1/inspect", {"id": request["id"], "note": "As approved"}, voter)
     assert inspected["status"] == "completed"
     assert [x["kind"] for x in inspected["events"]] == ["submitted", "accepted", "decided", "work_completed", "inspected"]
+
+
+async def test_the_committee_is_a_governing_body_and_its_current_terms_make_the_members(api) -> None:
+    """One committee, governance's: the settings name the body, a term on it makes a
+    member (the committee_member role, from the next request), its chair office the
+    chair; a term that ends takes the role with it; a board is no committee."""
+    e = await open_enforcement(api, "CA", units=2)
+    board = {"associationId": e.association, "kind": "board", "name": "Board of Directors", "seatCount": 5}
+    board_id = (await api.call("governingBody/v1/create", board, e.admin))["id"]
+    body = {"associationId": e.association, "decisionMode": "vote", "committeeBodyId": board_id}
+    r = await api.rpc("arcSettings/v1/set", body, token=e.admin.token, key="board")
+    assert code(r) == (422, "NOT_A_COMMITTEE")
+
+    voter = await member(api, e.admin, e.org, ["member"])
+    term = await seat_on_committee(api, e.admin, e.association, voter)
+    settings = await api.call("arcSettings/v1/get", {"associationId": e.association}, e.manager)
+    assert settings["committeeBodyId"] == term["bodyId"]
+    # Changing the other settings keeps the committee.
+    await api.call("arcSettings/v1/set", {"associationId": e.association, "decisionMode": "vote", "votesRequired": 2}, e.admin)
+    assert (await api.call("arcSettings/v1/get", {"associationId": e.association}, e.admin))["committeeBodyId"] == term["bodyId"]
+    body = await api.gql(
+        "query($a: ID!) { arcSettings(associationId: $a) { committeeBody { name kind } } }",
+        {"a": e.association},
+        token=e.admin.token,
+    )
+    assert body["data"]["arcSettings"]["committeeBody"] == {"name": "Architectural Review Committee", "kind": "COMMITTEE"}
+
+    request = await api.call("arcRequest/v1/submit", {"unitId": e.units[0], **FENCE}, e.manager)
+    await api.call("arcRequest/v1/accept", {"id": request["id"]}, e.manager)
+    voted = await api.call("arcRequest/v1/vote", {"id": request["id"], "vote": "approve"}, voter)
+    assert voted["votes"][0]["voterId"] == str(decode(voter.user_id)[1])
+    # The term ends today: from the next request the user is no member.
+    await api.call("seat/v1/end", {"id": term["id"], "endsOn": day(0), "reason": "resigned"}, e.admin)
+    second = await api.call("arcRequest/v1/submit", {"unitId": e.units[1], **FENCE}, e.manager)
+    r = await api.rpc("arcRequest/v1/get", {"id": second["id"]}, token=voter.token)
+    assert code(r) == (404, "NOT_FOUND")

@@ -752,17 +752,6 @@ async def _arc_settings(sessions, tenant, shared):
     }
 
 
-async def _committee_member(sessions, tenant, shared):
-    return {
-        "id": uuid.uuid4(),
-        "organization_id": tenant.org,
-        "association_id": await parent(sessions, tenant, shared, "associations"),
-        "user_id": await new_user(sessions),
-        "role": "member",
-        "started_on": date(2026, 1, 1),
-    }
-
-
 async def _arc_request(sessions, tenant, shared):
     request = uuid.uuid4()
     return {
@@ -853,6 +842,22 @@ async def _arc_request_event(sessions, tenant, shared):
         "occurred_on": date(2026, 1, 15),
         "actor_id": tenant.user,
         "details": json.dumps({}),
+    }
+
+
+async def _arc_deemed_approval(sessions, tenant, shared):
+    # One record per request: a fresh request (in the shared association and unit) each time.
+    return await _arc_child(sessions, tenant, shared) | {
+        "arc_request_id": (await insert(sessions, tenant, "arc_requests", shared))["id"],
+        "event_id": await parent(sessions, tenant, shared, "arc_request_events"),
+        "deemed_on": date(2026, 3, 17),
+        "submitted_on": date(2026, 1, 15),
+        "decision_due_by": date(2026, 3, 16),
+        "jurisdiction": "US-CA",
+        "rules_as_of": date(2026, 1, 15),
+        "deadline_rule": json.dumps({"key": "arc_decision_days", "value": 60}),
+        "deemed_approval_rule": json.dumps({"key": "arc_deemed_approval", "value": True}),
+        "letter": "Deemed approved.",
     }
 
 
@@ -1466,10 +1471,10 @@ FACTORIES: dict[str, Factory] = {
     "violation_events": _violation_event,
     "violation_fines": _violation_fine,
     "arc_settings": _arc_settings,
-    "committee_members": _committee_member,
     "arc_requests": _arc_request,
     "arc_votes": _arc_vote,
     "arc_request_events": _arc_request_event,
+    "arc_deemed_approvals": _arc_deemed_approval,
     "documents": _document,
     "document_versions": _document_version,
     "records_requests": _records_request,
@@ -1542,7 +1547,6 @@ CASTS: dict[str, dict[str, str]] = {
     },
     "violation_fines": {"kind": "fine_kind"},
     "arc_settings": {"decision_mode": "arc_decision_mode", "more_info_clock": "arc_clock"},
-    "committee_members": {"role": "committee_role"},
     "arc_requests": {
         "project_type": "arc_project_type",
         "status": "arc_status",
@@ -1551,6 +1555,7 @@ CASTS: dict[str, dict[str, str]] = {
     },
     "arc_votes": {"vote": "arc_vote_choice"},
     "arc_request_events": {"kind": "arc_event_kind", "from_status": "arc_status", "to_status": "arc_status", "details": "jsonb"},
+    "arc_deemed_approvals": {"deadline_rule": "jsonb", "deemed_approval_rule": "jsonb"},
     "documents": {"category": "document_category", "visibility": "document_visibility", "retention_class": "retention_class"},
     "document_versions": {"status": "document_version_status"},
     "records_requests": {"status": "records_request_status", "rules_used": "jsonb"},
@@ -1643,12 +1648,12 @@ REVOKED: dict[str, frozenset[str]] = {
     "violation_observations": frozenset({"UPDATE", "DELETE"}),
     "violation_events": frozenset({"UPDATE", "DELETE"}),
     "violation_fines": frozenset({"UPDATE", "DELETE"}),
-    # ARC requests: votes and steps are history; settings, seats and requests are never deleted.
+    # ARC requests: votes and steps are history; settings and requests are never deleted.
     "arc_settings": frozenset({"DELETE"}),
-    "committee_members": frozenset({"DELETE"}),
     "arc_requests": frozenset({"DELETE"}),
     "arc_votes": frozenset({"UPDATE", "DELETE"}),
     "arc_request_events": frozenset({"UPDATE", "DELETE"}),
+    "arc_deemed_approvals": frozenset({"UPDATE", "DELETE"}),
     # Documents: records are destroyed (files purged, record kept), never deleted;
     # a trigger keeps retention (tests/documents).
     "documents": frozenset({"DELETE"}),

@@ -8,6 +8,7 @@ from typing import Any
 
 from domains.arc_requests.models import ArcRequest
 from domains.arc_requests.schemas import (
+    ArcDeemedApprovalRead,
     ArcRequestAcceptInput,
     ArcRequestAppealInput,
     ArcRequestConnection,
@@ -31,13 +32,14 @@ from graph.operations import operation
 
 
 async def _with_details(ctx: OperationContext, rows: Sequence[ArcRequest]) -> list[Any]:
-    """Requests as API models with their events and votes (two statements)."""
-    events, votes = await requests.details_of(ctx.session, [r.id for r in rows])
+    """Requests as API models with their events, votes and deemed-approval records (three statements)."""
+    events, votes, deemed = await requests.details_of(ctx.session, [r.id for r in rows])
     return [
         ArcRequestRead.model_validate(r).model_copy(
             update={
                 "events": [ArcRequestEventRead.model_validate(e) for e in events[r.id]],
                 "votes": [ArcVoteRead.model_validate(v) for v in votes[r.id]],
+                "deemed_approval_record": ArcDeemedApprovalRead.model_validate(deemed[r.id]) if r.id in deemed else None,
             }
         )
         for r in rows

@@ -21,7 +21,11 @@ async def set_settings(ctx: OperationContext, data: ArcSettingsSetInput) -> ArcS
     documents say: the committee votes (and how many votes decide) or its chair
     decides; whether neighbours' acknowledgements are required; whether a
     request for more information pauses the deadline or restarts it on the
-    owner's reply; whether finished work is inspected. Deadlines and deemed
+    owner's reply; whether finished work is inspected; and which of the
+    association's committees (governance's bodies) is the architectural
+    committee: whoever holds a term on it today votes, the holder of its
+    chair office decides where the chair does (NOT_A_COMMITTEE for a board,
+    a dissolved body or another association's). Deadlines and deemed
     approval come from the jurisdiction rules (jurisdictionRuleOverride/v1/set
     makes them stricter)."""
     row = await requests.set_settings(ctx.session, org(ctx), data, actor(ctx))

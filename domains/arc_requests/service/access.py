@@ -1,25 +1,20 @@
 """What a user is to the architectural committees, for Cerbos: the associations
-whose committee they sit on today travel as the principal attribute
-`committee_of`, so `R.attr.association_id in P.attr.committee_of` decides the
-`committee_member` derived role for rows and lists alike."""
+whose committee they sit on today — a current term, through their party, on the
+active body the association's review settings name — travel as the principal
+attribute `committee_of`, so `R.attr.association_id in P.attr.committee_of`
+decides the `committee_member` derived role for rows and lists alike."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func
 
-from domains.arc_requests.models import CommitteeMember
+from domains.arc_requests.service.committee import seated
 from graph.auth.principal import relation
 
 
 @relation("committee_of")
 def committee_of(user_id: UUID) -> Any:
-    today = func.current_date()
-    seated = select(CommitteeMember.association_id).where(
-        CommitteeMember.user_id == user_id,
-        CommitteeMember.started_on <= today,
-        or_(CommitteeMember.ended_on.is_(None), CommitteeMember.ended_on > today),
-    )
-    return func.array(seated.scalar_subquery())
+    return func.array(seated(user_id, func.current_date()).scalar_subquery())

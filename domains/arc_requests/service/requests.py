@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,13 +30,13 @@ from domains.arc_requests.errors import (
     NeighborAcknowledgementsRequired,
     NoAppeal,
     NotCommitteeMember,
-    SeatTaken,
     WrongDecisionMode,
 )
 from domains.arc_requests.models import (
     UNDECIDED,
     ArcClock,
     ArcDecisionMode,
+    ArcDeemedApproval,
     ArcEventKind,
     ArcProjectType,
     ArcRequest,
@@ -45,9 +45,8 @@ from domains.arc_requests.models import (
     ArcStatus,
     ArcVote,
     ArcVoteChoice,
-    CommitteeMember,
-    CommitteeRole,
 )
+from domains.arc_requests.service.committee import require_committee, seat_of
 from domains.associations.models import Association, Unit
 from domains.jurisdictions.service import rules as jurisdiction_rules
 from graph.db import add_or_raise, new_id
@@ -71,7 +70,7 @@ def workflow_id(request_id: UUID) -> str:
     return f"arc-request-{request_id}"
 
 
-# --- settings and the committee ---------------------------------------------------
+# --- settings ---------------------------------------------------------------------
 
 
 def default_settings(association_id: UUID) -> ArcSettings:
@@ -82,6 +81,7 @@ def default_settings(association_id: UUID) -> ArcSettings:
         neighbor_acknowledgements_required=False,
         more_info_clock=ArcClock.PAUSE,
         inspection_required=False,
+        committee_body_id=None,
     )
 
 
@@ -91,7 +91,10 @@ async def settings_of(session: AsyncSession, association_id: UUID) -> ArcSetting
 
 
 async def set_settings(session: AsyncSession, organization_id: UUID, data: Any, by: UUID) -> ArcSettings:
-    values = data.model_dump(exclude={"association_id"}) | {"updated_by": by}
+    await require_committee(session, data.association_id, data.committee_body_id)
+    # The committee, when not given, stays as it was: settings are set from the documents, the committee by the board.
+    keep = set() if "committee_body_id" in data.model_fields_set else {"committee_body_id"}
+    values = data.model_dump(exclude={"association_id", *keep}) | {"updated_by": by}
     statement = (
         insert(ArcSettings)
         .values(id=new_id(), organization_id=organization_id, association_id=data.association_id, **values)
@@ -100,35 +103,6 @@ async def set_settings(session: AsyncSession, organization_id: UUID, data: Any, 
         .execution_options(populate_existing=True)
     )
     return (await session.scalars(statement)).one()
-
-
-def _seated(on: date) -> Any:
-    return (CommitteeMember.started_on <= on) & or_(CommitteeMember.ended_on.is_(None), CommitteeMember.ended_on > on)
-
-
-async def seat_of(session: AsyncSession, association_id: UUID, user_id: UUID | None) -> CommitteeMember | None:
-    """The user's current seat on the association's committee, if any."""
-    if user_id is None:
-        return None
-    return await session.scalar(
-        select(CommitteeMember).where(
-            CommitteeMember.association_id == association_id, CommitteeMember.user_id == user_id, _seated(today())
-        )
-    )
-
-
-async def add_member(session: AsyncSession, organization_id: UUID, data: Any) -> CommitteeMember:
-    seat = CommitteeMember(organization_id=organization_id, **data.model_dump())
-    await add_or_raise(session, seat, SeatTaken("This user already sits on the committee.", field=["userId"]))
-    return seat
-
-
-async def member_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[CommitteeMember], Page]:
-    page = Page(data.first, data.after, "started_on")
-    where = [visible, CommitteeMember.association_id == data.association_id]
-    if data.current:
-        where.append(or_(CommitteeMember.ended_on.is_(None), CommitteeMember.ended_on > today()))
-    return (await session.scalars(page_statement(CommitteeMember, page, where))).all(), page
 
 
 # --- reading ----------------------------------------------------------------------
@@ -154,8 +128,9 @@ async def request_page(session: AsyncSession, data: Any, visible: ColumnElement[
 
 async def details_of(
     session: AsyncSession, ids: list[UUID]
-) -> tuple[dict[UUID, list[ArcRequestEvent]], dict[UUID, list[ArcVote]]]:
-    """Events and votes of requests, oldest first (two statements), the step's own included."""
+) -> tuple[dict[UUID, list[ArcRequestEvent]], dict[UUID, list[ArcVote]], dict[UUID, ArcDeemedApproval]]:
+    """Events and votes of requests, oldest first, and their deemed-approval
+    records (three statements), the step's own included."""
     await session.flush()
     events: dict[UUID, list[ArcRequestEvent]] = defaultdict(list)
     votes: dict[UUID, list[ArcVote]] = defaultdict(list)
@@ -165,7 +140,11 @@ async def details_of(
         events[e.arc_request_id].append(e)
     for v in await session.scalars(select(ArcVote).where(ArcVote.arc_request_id.in_(ids)).order_by(ArcVote.cast_at, ArcVote.id)):
         votes[v.arc_request_id].append(v)
-    return events, votes
+    deemed = {
+        d.arc_request_id: d
+        for d in await session.scalars(select(ArcDeemedApproval).where(ArcDeemedApproval.arc_request_id.in_(ids)))
+    }
+    return events, votes, deemed
 
 
 # --- steps ------------------------------------------------------------------------
@@ -383,7 +362,7 @@ async def vote(session: AsyncSession, request: ArcRequest, data: Any, by: UUID) 
     settings = await settings_of(session, request.association_id)
     if settings.decision_mode is not ArcDecisionMode.VOTE:
         raise WrongDecisionMode("The association's chair decides requests (decisionMode chair).", field=["id"])
-    if await seat_of(session, request.association_id, by) is None:
+    if await seat_of(session, request.association_id, by, today()) is None:
         raise NotCommitteeMember("Only a current member of the committee votes.", field=["id"])
     if data.vote is ArcVoteChoice.APPROVE_WITH_CONDITIONS and not data.conditions:
         raise ConditionsRequired("An approval with conditions states them.", field=["conditions"])
@@ -424,8 +403,8 @@ async def chair_decides(session: AsyncSession, request: ArcRequest, data: Any, b
     settings = await settings_of(session, request.association_id)
     if settings.decision_mode is not ArcDecisionMode.CHAIR:
         raise WrongDecisionMode("The committee decides requests by vote (decisionMode vote).", field=["id"])
-    seat = await seat_of(session, request.association_id, by)
-    if seat is None or seat.role is not CommitteeRole.CHAIR:
+    seat = await seat_of(session, request.association_id, by, today())
+    if seat is None or not seat[1]:
         raise NotCommitteeMember("Only the committee's chair decides.", field=["id"])
     return _outcome(session, request, data.outcome, data.conditions, data.reasons, by, ArcEventKind.DECIDED, {"by": "chair"})
 
@@ -508,17 +487,19 @@ async def deadline_passed(session: AsyncSession, request_id: UUID, due: date) ->
         ),
     }
     if request.deemed_approval:
-        request.decided_on = min(due, today())
+        deemed_on = min(due, today())
+        request.decided_on = deemed_on
         unit = await session.get(Unit, request.unit_id)
         assert unit is not None
-        cited = facts["deemedApprovalRule"]["citation"]
+        cited = facts["deemedApprovalRule"]
         letter = (
             f"The architectural request for unit {unit.unit_number} ({request.project_type.value}: "
             f"{request.description[:200]}), submitted on {request.submitted_on.isoformat()}, received no written "
-            f"decision by {request.decision_due_by.isoformat()}, the last day allowed. It is therefore deemed "
-            f"approved. Authority: {cited}"
+            f"decision by {request.decision_due_by.isoformat()}, the last day allowed ({facts['rule']['value']} days: "
+            f"{facts['rule']['citation']}). It is therefore deemed approved. Authority: {cited['citation']} "
+            f"(version in force from {cited['effectiveOn']}, as of {request.rules_used['asOf']})."
         )
-        return move(
+        event = move(
             session,
             request,
             ArcEventKind.DEEMED_APPROVED,
@@ -526,8 +507,27 @@ async def deadline_passed(session: AsyncSession, request_id: UUID, due: date) ->
             None,
             letter,
             facts | {"letter": letter},
-            on=min(due, today()),
+            on=deemed_on,
         )
+        await session.flush()
+        session.add(
+            ArcDeemedApproval(
+                organization_id=request.organization_id,
+                association_id=request.association_id,
+                arc_request_id=request.id,
+                unit_id=request.unit_id,
+                event_id=event.id,
+                deemed_on=deemed_on,
+                submitted_on=request.submitted_on,
+                decision_due_by=request.decision_due_by,
+                jurisdiction=request.jurisdiction,
+                rules_as_of=date.fromisoformat(request.rules_used["asOf"]),
+                deadline_rule=facts["rule"],
+                deemed_approval_rule=cited,
+                letter=letter,
+            )
+        )
+        return event
     if await _lapse_recorded(session, request):
         return None
     return move(

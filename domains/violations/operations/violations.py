@@ -1,4 +1,4 @@
-"""violation/v1/{observe,checkNotice,sendNotice,reinspect,scheduleHearing,decide,
+"""violation/v1/{observe,checkNotice,queueNotice,reviewNotice,sendNotice,reinspect,scheduleHearing,decide,
 deliverDecision,respond,appeal,decideAppeal,dismiss,get,list}."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from domains.violations.schemas import (
     ViolationListInput,
     ViolationNoticeCheckInput,
     ViolationNoticeInput,
+    ViolationNoticeQueueInput,
+    ViolationNoticeReviewInput,
     ViolationObservationRead,
     ViolationObserveInput,
     ViolationObserveResult,
@@ -125,11 +127,55 @@ async def check_notice(ctx: OperationContext, data: ViolationNoticeCheckInput) -
     """Run the checks a notice must pass, without sending it: the violation is
     at a step that takes a notice, its rule is active, the unit is active and
     has current owners, each owner can be reached by the method (a mailing
-    address; for email, an address and consent to electronic delivery), and
-    the jurisdiction allows the method. Each failing check names the code
+    address; for email, an address and consent to electronic delivery), the
+    jurisdiction allows the method, and — where the rule's notices need it —
+    the board approved the notice. Each failing check names the code
     `sendNotice` would be refused with; the recipients are listed."""
     checks, recipients = await violations.notice_checks(ctx.session, ctx.target, data.method)
     return NoticeChecks(ok=all(c.ok for c in checks), checks=checks, recipients=recipients)
+
+
+@operation(
+    "violation/v1/queueNotice",
+    input=ViolationNoticeQueueInput,
+    output=ViolationRead,
+    kind="violation",
+    action="send_notice",
+    target=Violation,
+    summary="Queue a notice for the board's review",
+)
+async def queue_notice(ctx: OperationContext, data: ViolationNoticeQueueInput) -> ViolationRead:
+    """Put a notice before the board before it goes out — required where the
+    rule says its notices need the board's review (`noticeReviewRequired`),
+    allowed for any. The notice must pass every `checkNotice` check (each
+    failing one with its code); the violation keeps its status and its
+    `noticeReview` becomes pending: the board's queue is `violations(noticeReview:
+    PENDING)`. Refused: a notice already waiting (NOTICE_REVIEW_PENDING); cure
+    days for an incurable rule (NOT_CURABLE); the wrong step
+    (INVALID_VIOLATION_TRANSITION)."""
+    violation = await violations.lock(ctx.session, data.id)
+    event = await violations.queue_notice(ctx.session, violation, data, actor(ctx))
+    return await _stepped(ctx, violation, event)
+
+
+@operation(
+    "violation/v1/reviewNotice",
+    input=ViolationNoticeReviewInput,
+    output=ViolationRead,
+    kind="violation",
+    action="decide",
+    target=Violation,
+    summary="Approve or reject a queued notice",
+)
+async def review_notice(ctx: OperationContext, data: ViolationNoticeReviewInput) -> ViolationRead:
+    """The board's answer to the violation's queued notice: approved, it may go
+    out (sendNotice, once, as queued: its method, cure days and note); rejected,
+    with reasons (REJECTION_REASON_REQUIRED without), it doesn't, and a changed
+    notice may be queued again. NO_NOTICE_QUEUED when none waits; the wrong
+    step is INVALID_VIOLATION_TRANSITION."""
+    violation = await violations.lock(ctx.session, data.id)
+    event = await violations.review_notice(ctx.session, violation, data, actor(ctx))
+    return await _stepped(ctx, violation, event)
 
 
 @operation(
@@ -149,7 +195,10 @@ async def send_notice(ctx: OperationContext, data: ViolationNoticeInput) -> Viol
     re-inspection. Every `checkNotice` check must pass, each failing one with
     its code (RULE_INACTIVE, UNIT_INACTIVE, NO_CURRENT_OWNER,
     MAILING_ADDRESS_UNKNOWN, EMAIL_NOT_CONSENTED, DELIVERY_METHOD_NOT_ALLOWED
-    citing the statute); the wrong step is INVALID_VIOLATION_TRANSITION."""
+    citing the statute); the wrong step is INVALID_VIOLATION_TRANSITION. Where
+    the rule's notices need the board's review, only the notice the board
+    approved goes out (NOTICE_REVIEW_PENDING while it waits,
+    NOTICE_REVIEW_REQUIRED when none was approved or this one differs)."""
     violation = await violations.lock(ctx.session, data.id)
     event = await violations.send_notice(ctx.session, violation, data, actor(ctx))
     return await _stepped(ctx, violation, event)
@@ -350,7 +399,8 @@ async def get_violation(ctx: OperationContext, data: ViolationGetInput) -> Viola
 )
 async def list_violations(ctx: OperationContext, data: ViolationListInput) -> ViolationConnection:
     """An association's violations, latest observed first, with their history,
-    sightings and fines; optionally of one unit, one rule, one status, or only
-    open or ended ones. An owner sees only their own units' violations."""
+    sightings and fines; optionally of one unit, one rule, one status, only
+    open or ended ones, or those whose queued notice stands so (noticeReview
+    pending: the board's review queue). An owner sees only their own units' violations."""
     rows, page = await violations.violation_page(ctx.session, data, await ctx.visible("violation", "read", Violation))
     return with_nodes(as_connection(ViolationConnection, rows, page), await _with_details(ctx, rows[: page.first]))

@@ -40,7 +40,19 @@ async def update(session: AsyncSession, rule: ViolationRule, data: Any) -> dict[
     changed = {}
     for name in data.model_fields_set - {"id"}:
         new, old = getattr(data, name), getattr(rule, name)
-        if name in ("repeat_window_days", "is_active", "curable", "title", "document_reference", "notice_text") and new is None:
+        if (
+            name
+            in (
+                "repeat_window_days",
+                "is_active",
+                "notice_review_required",
+                "curable",
+                "title",
+                "document_reference",
+                "notice_text",
+            )
+            and new is None
+        ):
             continue  # not nullable: null leaves them as they are
         if new != old:
             changed[name] = {"from": None if old is None else str(old), "to": None if new is None else str(new)}

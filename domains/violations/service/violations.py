@@ -47,13 +47,18 @@ from domains.violations.errors import (
     InvalidTransition,
     MailingAddressUnknown,
     NoCurrentOwner,
+    NoNoticeQueued,
     NotCurable,
+    NoticeReviewPending,
+    NoticeReviewRequired,
+    RejectionReasonRequired,
     RuleInactive,
     UnitInactive,
 )
 from domains.violations.models import (
     TERMINAL,
     HearingOutcome,
+    NoticeReview,
     Resolution,
     Violation,
     ViolationEvent,
@@ -125,6 +130,8 @@ async def violation_page(session: AsyncSession, data: Any, visible: ColumnElemen
         where.append(Violation.rule_id == data.rule_id)
     if data.status is not None:
         where.append(Violation.status == data.status)
+    if data.notice_review is not None:
+        where.append(Violation.notice_review == data.notice_review)
     if data.open is not None:
         ended = Violation.status.in_(TERMINAL)
         where.append(~ended if data.open else ended)
@@ -136,6 +143,8 @@ async def violation_page(session: AsyncSession, data: Any, visible: ColumnElemen
 # Which statuses each step starts from (anything else is INVALID_VIOLATION_TRANSITION).
 FROM: dict[ViolationEventKind, frozenset[ViolationStatus]] = {
     ViolationEventKind.NOTICE_SENT: frozenset({S.OBSERVED, S.UNCURED}),
+    ViolationEventKind.NOTICE_QUEUED: frozenset({S.OBSERVED, S.UNCURED}),
+    ViolationEventKind.NOTICE_REVIEWED: frozenset({S.OBSERVED, S.UNCURED}),
     ViolationEventKind.CURE_PERIOD_ENDED: frozenset({S.NOTICE_SENT}),
     ViolationEventKind.REINSPECTED: frozenset({S.NOTICE_SENT, S.REINSPECTION_DUE, S.FINED}),
     ViolationEventKind.HEARING_SCHEDULED: frozenset({S.UNCURED, S.OBSERVED, S.NOTICE_SENT}),
@@ -386,6 +395,20 @@ async def notice_checks(
         f"{method} is allowed ({methods['citation']}).",
         f"{method} is not allowed here: {', '.join(methods['value'])} ({methods['citation']}).",
     )
+    if step is ViolationEventKind.NOTICE_SENT and rule_row.notice_review_required:
+        review = violation.notice_review
+        standing = {
+            None: "queue the notice for review.",
+            NoticeReview.PENDING: "the queued notice waits for it.",
+            NoticeReview.REJECTED: "the board rejected it.",
+        }
+        add(
+            "board_review",
+            review is NoticeReview.APPROVED,
+            NoticeReviewPending.code if review is NoticeReview.PENDING else NoticeReviewRequired.code,
+            "The board approved the notice.",
+            f"Rule {rule_row.code}'s notices need the board's approval: {standing.get(review, '')}",
+        )
     return checks, out
 
 
@@ -399,6 +422,8 @@ _ERRORS = {
         EmailNotConsented,
         MailingAddressUnknown,
         DeliveryMethodNotAllowed,
+        NoticeReviewRequired,
+        NoticeReviewPending,
     )
 }
 
@@ -426,17 +451,75 @@ def _sent(recipients: list[NoticeRecipient]) -> list[dict[str, Any]]:
 # --- the lifecycle ----------------------------------------------------------------
 
 
+async def _queued(session: AsyncSession, violation: Violation) -> ViolationEvent | None:
+    """The latest notice queued for the board's review."""
+    return await session.scalar(
+        select(ViolationEvent)
+        .where(ViolationEvent.violation_id == violation.id, ViolationEvent.kind == ViolationEventKind.NOTICE_QUEUED)
+        .order_by(ViolationEvent.seq.desc())
+        .limit(1)
+    )
+
+
+def _as_queued(data: Any) -> dict[str, Any]:
+    return {"method": data.method, "cureDays": data.cure_days, "note": data.note}
+
+
+async def queue_notice(session: AsyncSession, violation: Violation, data: Any, by: UUID) -> ViolationEvent:
+    """A notice for the board to approve before it goes out: it must pass every
+    check sending runs (but the review itself); the violation's status stays."""
+    allowed(violation, ViolationEventKind.NOTICE_QUEUED)
+    if violation.notice_review is NoticeReview.PENDING:
+        raise NoticeReviewPending("A notice of this violation already waits for the board's review.", field=["id"])
+    rule_row = await session.get(ViolationRule, violation.rule_id)
+    assert rule_row is not None
+    if data.cure_days is not None and not rule_row.curable:
+        raise NotCurable(f"Rule {rule_row.code} is not curable: it has no cure period.", field=["cureDays"])
+    to = await _require_deliverable(session, violation, data.method, ViolationEventKind.NOTICE_QUEUED)
+    violation.notice_review = NoticeReview.PENDING
+    details = _as_queued(data) | {"noticeText": rule_row.notice_text, "recipients": _sent(to)}
+    return move(session, violation, ViolationEventKind.NOTICE_QUEUED, violation.status, today(), by, data.note, details)
+
+
+async def review_notice(session: AsyncSession, violation: Violation, data: Any, by: UUID) -> ViolationEvent:
+    """The board approves the queued notice (it may then go out, once) or rejects it with reasons."""
+    allowed(violation, ViolationEventKind.NOTICE_REVIEWED)
+    if violation.notice_review is not NoticeReview.PENDING:
+        raise NoNoticeQueued("No notice of this violation waits for the board's review.", field=["id"])
+    if not data.approved and not data.note:
+        raise RejectionReasonRequired("Say why the notice is rejected: the manager sees it.", field=["note"])
+    queued = await _queued(session, violation)
+    assert queued is not None, "a pending review has its queued notice"
+    violation.notice_review = NoticeReview.APPROVED if data.approved else NoticeReview.REJECTED
+    details = {"approved": data.approved, "queuedEventId": str(queued.id)}
+    return move(session, violation, ViolationEventKind.NOTICE_REVIEWED, violation.status, today(), by, data.note, details)
+
+
 async def send_notice(session: AsyncSession, violation: Violation, data: Any, by: UUID) -> ViolationEvent:
-    """A notice with a cure date to the current owners, once every check passes."""
+    """A notice with a cure date to the current owners, once every check passes;
+    where the rule needs the board's review, only the notice the board approved."""
     rule_row = await session.get(ViolationRule, violation.rule_id)
     assert rule_row is not None
     to = await _require_deliverable(session, violation, data.method, ViolationEventKind.NOTICE_SENT)
+    review: dict[str, Any] | None = None
+    if violation.notice_review is NoticeReview.APPROVED:
+        queued = await _queued(session, violation)
+        assert queued is not None, "an approved review has its queued notice"
+        approved = {k: queued.details.get(k) for k in ("method", "cureDays", "note")}
+        if rule_row.notice_review_required and approved != _as_queued(data):
+            raise NoticeReviewRequired(
+                "The board approved a different notice: send that one, or queue this one for review.",
+                field=["id"],
+                details={"check": "board_review", "approved": approved},
+            )
+        review = {"queuedEventId": str(queued.id)}
     _past(data.sent_on, "sentOn")
     _after(data.sent_on, await _last_day(session, violation), "sentOn", "the violation's latest step")
     if data.cure_days is not None and not rule_row.curable:
         raise NotCurable(f"Rule {rule_row.code} is not curable: it has no cure period.", field=["cureDays"])
     cure_days = data.cure_days or rule_row.cure_days
     violation.cure_by = data.sent_on + timedelta(days=cure_days) if cure_days else None
+    violation.notice_review = None  # spent: the next notice is reviewed afresh
     return move(
         session,
         violation,
@@ -452,6 +535,7 @@ async def send_notice(session: AsyncSession, violation: Violation, data: Any, by
             "recipients": _sent(to),
             "rule": _cited(violation, "notice_delivery_methods", method=data.method),
             "second": violation.status is S.UNCURED,
+            **({"review": review} if review else {}),
         },
     )
 
@@ -621,7 +705,7 @@ async def appeal(session: AsyncSession, violation: Violation, reason: str, by: U
 
 async def dismiss(session: AsyncSession, violation: Violation, reason: str, by: UUID) -> ViolationEvent:
     allowed(violation, ViolationEventKind.DISMISSED)
-    violation.resolution = Resolution.DISMISSED
+    violation.resolution, violation.notice_review = Resolution.DISMISSED, None
     return move(session, violation, ViolationEventKind.DISMISSED, S.DISMISSED, today(), by, reason)
 
 
