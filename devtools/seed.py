@@ -304,6 +304,15 @@ async def ensure_demo_world(
                     homeowner,
                 )
             added += 1
+        # Elections in the demo homeowner's association: last year's, certified,
+        # and this year's, in its voting window, which the homeowner may vote in.
+        org = org_ids[MANAGER]
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM elections WHERE organization_id = $1)", org):
+            people = await _work_order_people(owner, org, users)
+            if people is not None and people["owner"] is not None:
+                async with scoped_transaction(sessions, org, None) as session:
+                    await _hold_elections(session, org, people["association"], users[MANAGER_LOGIN], people["owner"][1])
+                added += 1
         for name in VENDOR_CUSTOMERS:
             if org_ids[name] in vendors:
                 continue
@@ -912,6 +921,30 @@ async def _seat_board(session: Any, organization_id: UUID, code: str, board_user
         )
 
 
+async def _primary_owners(session: Any, association_id: UUID, spare: UUID | None, limit: int) -> list[Any]:
+    """The first `limit` units' primary owners (unit, party, the unit's voting weight), in unit order, but party `spare`."""
+    from sqlalchemy import select
+
+    from domains.associations.models import Ownership, Unit
+
+    return list(
+        (
+            await session.execute(
+                select(Ownership.unit_id, Ownership.party_id, Unit.voting_weight)
+                .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
+                .where(
+                    Unit.association_id == association_id,
+                    Ownership.ends_on.is_(None),
+                    Ownership.is_primary,
+                    Ownership.party_id.is_distinct_from(spare),
+                )
+                .order_by(Unit.unit_sort)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
 async def _hold_meetings(
     session: Any, organization_id: UUID, association_id: UUID, recorder: UUID, board: bool, spare: UUID | None
 ) -> None:
@@ -922,7 +955,6 @@ async def _hold_meetings(
     the second, whose own minutes await the next meeting."""
     from sqlalchemy import select, true
 
-    from domains.associations.models import Ownership, Unit
     from domains.governance.models import (
         GoverningBody,
         GoverningBodyKind,
@@ -961,20 +993,7 @@ async def _hold_meetings(
             agenda=agenda,
         )
 
-    owners = (
-        await session.execute(
-            select(Ownership.unit_id, Ownership.party_id)
-            .join(Unit, (Unit.organization_id == Ownership.organization_id) & (Unit.id == Ownership.unit_id))
-            .where(
-                Unit.association_id == association_id,
-                Ownership.ends_on.is_(None),
-                Ownership.is_primary,
-                Ownership.party_id.is_distinct_from(spare),
-            )
-            .order_by(Unit.unit_sort)
-            .limit(12)
-        )
-    ).all()
+    owners = [(unit, party) for unit, party, _ in await _primary_owners(session, association_id, spare, 12)]
     annual_agenda = [
         AgendaItemInput(title="Election of directors", requires_vote=True),
         AgendaItemInput(title="Approval of next year's budget", requires_vote=True),
@@ -1063,6 +1082,91 @@ async def _hold_meetings(
             "Adjourned at 8:30 pm."
         )
         held.append((meeting, await minutes.draft(session, meeting, text, recorder)))
+
+
+async def _hold_elections(session: Any, organization_id: UUID, association_id: UUID, inspector: UUID, spare: UUID) -> None:
+    """A board for the association (if it has none), last year's election of two
+    directors counted and certified (the winners' terms filled), and this year's
+    in its voting window with a few owners' ballots in — not party `spare`'s,
+    the demo homeowner, who casts their own. The demo manager inspects both."""
+    from sqlalchemy import select
+
+    from domains.associations.models import DeliveryPreference, Party, PartyKind
+    from domains.governance.models import ElectionStatus, GoverningBody, GoverningBodyKind
+    from domains.governance.schemas import ElectionCallInput, ElectionNominateInput, GoverningBodyCreateInput
+    from domains.governance.service import bodies, elections
+    from graph.auth.sealing import Sealer
+    from graph.auth.tokens import load_keyset
+    from graph.settings import get_settings
+
+    sealer = Sealer(load_keyset(get_settings()))
+    board = await session.scalar(
+        select(GoverningBody).where(GoverningBody.association_id == association_id, GoverningBody.kind == GoverningBodyKind.BOARD)
+    )
+    if board is None:
+        board = await bodies.create(
+            session,
+            organization_id,
+            GoverningBodyCreateInput(
+                association_id=association_id, kind=GoverningBodyKind.BOARD, name="Board of Directors", seat_count=5
+            ),
+        )
+    owners = await _primary_owners(session, association_id, spare, 15)
+    morgan = await session.scalar(select(Party.id).where(Party.user_id == inspector))
+    if morgan is None:
+        party = Party(
+            organization_id=organization_id,
+            kind=PartyKind.PERSON,
+            name="Morgan Manager",
+            user_id=inspector,
+            delivery_preference=DeliveryPreference.POSTAL,
+        )
+        session.add(party)
+        await session.flush()
+        morgan = party.id
+    now = datetime.now(UTC)
+    today = now.date()
+
+    async def election(title: str, starts_on: date, candidates: list[UUID], ballots: int) -> Any:
+        e = await elections.call(
+            session,
+            organization_id,
+            ElectionCallInput(
+                association_id=association_id,
+                body_id=board.id,
+                title=title,
+                seats_to_fill=2,
+                term_starts_on=starts_on,
+                term_ends_on=date(starts_on.year + 2, starts_on.month, starts_on.day),
+                nominations_close_at=now + timedelta(hours=1),
+                voting_closes_at=now + timedelta(days=14),
+                inspector_party_id=morgan,
+            ),
+            inspector,
+        )
+        ids = [
+            str((await elections.nominate(session, e, ElectionNominateInput(id=e.id, party_id=candidate), inspector)).id)
+            for candidate in candidates
+        ]
+        await elections.open_voting(session, e)
+        for k, (unit, party, weight) in enumerate(owners[4 : 4 + ballots]):
+            marks = {ids[0]: 1, ids[1 if k < 6 else 2]: 1}
+            await elections.record_ballot(session, e, unit, party, None, weight, marks, inspector, sealer)
+        return e
+
+    # Last year's: counted and certified, its winners seated for two years.
+    held = date(today.year - 1, 1, 15)
+    past = await election(f"{held.year} Election of Directors", held, [p for _, p, _ in owners[:3]], 9)
+    await elections.close(session, past, sealer)
+    elections.move(session, past, ElectionStatus.TALLYING, inspector, "The inspector asked for the count.")
+    await elections.tally(session, past)
+    await elections.certify(session, past, inspector)
+    past.nominations_close_at = datetime(held.year - 1, 12, 1, 18, tzinfo=UTC)
+    past.voting_closes_at = datetime(held.year, 1, 10, 18, tzinfo=UTC)
+    # This year's: nominations closed yesterday; voting open for two weeks more.
+    current = await election(f"{today.year} Election of Directors", today + timedelta(days=30), [p for _, p, _ in owners[3:6]], 4)
+    current.nominations_close_at = now - timedelta(days=1)
+    await session.flush()
 
 
 @dataclass

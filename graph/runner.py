@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph import hooks, idempotency, roles
 from graph.auth.principal import Principal, PrincipalKind
+from graph.auth.sealing import has_sealed
 from graph.authz import Decisions
 from graph.db import scoped_transaction
 from graph.durable import pending, perform
@@ -172,7 +173,7 @@ async def _apply_and_store(op: Operation, call: dict[str, Any], platform: Platfo
         )
         # The input travels without its unset fields, so a patch still knows which
         # fields it names (`model_fields_set`) after the round trip through DBOS.
-        applied = await apply(op, ctx, op.input.model_validate(call["input"]))
+        applied = await apply(op, ctx, op.input.model_validate(platform.sealer.unseal_body(op.input, call["input"])))
         body = applied.output.model_dump(mode="json", by_alias=True) if applied.output is not None else None
         # Secrets in the response are sealed before they are stored (here and in
         # DBOS's checkpoint of this step's result); `_outcome` unseals them.
@@ -249,7 +250,8 @@ async def run_durable(
 ) -> Outcome:
     """Claim the key (after `authorize`, in the claim's transaction), then start
     the operation's workflow, or replay what the key already answered."""
-    fp = idempotency.fingerprint(data)
+    sealed = has_sealed(op.input)
+    fp = idempotency.fingerprint(data, platform.sealer.digest if sealed else None)
     claimed, record = await idempotency.claim(platform, org, principal, op.name, key, fp, authorize)
     wf_id = record.workflow_id
     replayed = not claimed
@@ -284,7 +286,7 @@ async def run_durable(
         "principal": _principal_call(principal),
         "principal_key": principal.cerbos_id,
         "key": key,
-        "input": data.model_dump(mode="json", by_alias=True, exclude_unset=True),
+        "input": platform.sealer.seal_body(op.input, data.model_dump(mode="json", by_alias=True, exclude_unset=True)),
         "trace_id": trace_id,
     }
     with SetWorkflowID(wf_id):

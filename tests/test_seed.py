@@ -4,6 +4,7 @@ their units through the API."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -179,6 +180,7 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert sorted(d["visibility"] for d in library) == ["board", "owners", "public", "residents"]
     assert all([v["number"] for v in d["versions"]] == [1] for d in library)
 
+    tokens = {}
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
         token = await _login(api, login, MANAGER)
         mine = (await api.gql("{ viewer { myUnits { unitNumber association { id } } } }", token=token))["data"]["viewer"][
@@ -212,6 +214,25 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         assert got.status_code == 200 and got.content.startswith(b"%PDF-")
         requests = (await _call(api, "recordsRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         assert [(r["status"], len(r["documentIds"])) for r in requests] == ([("fulfilled", 2)] if login == OWNER_LOGIN else [])
+        # Their association's elections: last year's certified (its results public), this year's open to vote in.
+        elections = (await _call(api, "election/v1/list", {}, token))["nodes"]
+        assert sorted(e["status"] for e in elections) == ["certified", "voting"], elections
+        (past,) = [e for e in elections if e["status"] == "certified"]
+        results = await _call(api, "election/v1/results", {"id": past["id"]}, token)
+        assert [r["elected"] for r in results["results"]] == [True, True, False]
+        tokens[login] = token
+    # The homeowner casts a ballot for one of their units in the election ahead.
+    token = tokens[OWNER_LOGIN]
+    query = "{ elections(status: VOTING) { nodes { id candidates { id } } } viewer { myUnits { id } } }"
+    data = (await api.gql(query, token=token))["data"]
+    (open_election,) = data["elections"]["nodes"]
+    ballot = {
+        "id": open_election["id"],
+        "unitId": data["viewer"]["myUnits"][0]["id"],
+        "marks": [{"candidateId": open_election["candidates"][0]["id"]}],
+    }
+    r = await api.rpc("election/v1/vote", ballot, token=token, key=uuid.uuid4().hex)
+    assert r.status_code == 200, r.text
 
     # A provider has no view of its customers' books yet: it finds its organization,
     # and that organization in the vendor lists of the management company and Maple Grove.

@@ -4,7 +4,10 @@ current seat on the board is what makes a user a board member: the role comes
 from the seat, and ends the day its term ends. Meetings of the board, its
 committees and the members: noticed under the jurisdiction's rules, attended
 in person or by proxy, with a live quorum by voting weight, motions, recorded
-votes and minutes that are permanent once approved."""
+votes and minutes that are permanent once approved. Elections to the seats:
+nominations, secret ballots weighted by the units' voting weights (plurality
+or cumulative), counted and certified by an inspector of elections, the
+winners' terms filled on the body."""
 
 from graph.registry import Domain
 
@@ -21,6 +24,7 @@ domain = Domain(
         "operations.meeting_proxies",
         "operations.meeting_motions",
         "operations.meeting_minutes",
+        "operations.elections",
         "workflows",
     ),
 )

@@ -170,7 +170,7 @@ class VoterNotPresent(AppError):
 
 
 class AlreadyVoted(AppError):
-    """A unit (or seat) votes once on a motion."""
+    """A unit (or seat) votes once on a motion; a unit votes once in an election."""
 
     code = "ALREADY_VOTED"
     status = 409
@@ -188,3 +188,69 @@ class MinutesNotApprovable(AppError):
 
     code = "MINUTES_NOT_APPROVABLE"
     status = 422
+
+
+# --- elections ---------------------------------------------------------------
+
+
+class IllegalElectionTransition(AppError):
+    """The election can't make that move from where it is (the state map allows others)."""
+
+    code = "ILLEGAL_ELECTION_TRANSITION"
+    status = 409
+
+
+class CumulativeVotingNotAllowed(AppError):
+    """The association's meeting settings don't allow cumulative voting."""
+
+    code = "CUMULATIVE_VOTING_NOT_ALLOWED"
+    status = 422
+
+
+class InvalidElectionWindow(AppError):
+    """Nominations close in the future and voting closes after them; the winners' terms end after they start."""
+
+    code = "INVALID_ELECTION_WINDOW"
+    status = 422
+
+
+class InspectorNotEligible(AppError):
+    """The inspector of elections is a person with a login to the organization, and stands for nothing in the election."""
+
+    code = "INSPECTOR_NOT_ELIGIBLE"
+    status = 422
+
+
+class AlreadyNominated(Conflict):
+    """The person is already a candidate in this election."""
+
+    code = "ALREADY_NOMINATED"
+
+
+class NotEntitledToVote(AppError):
+    """The caller is neither a current owner of the unit nor the holder of its proxy in force for the election's meeting."""
+
+    code = "NOT_ENTITLED_TO_VOTE"
+    status = 403
+
+
+class InvalidBallot(AppError):
+    """A ballot names candidates of the election, each once, with whole votes adding up to no more than the seats
+    (plurality: one vote each)."""
+
+    code = "INVALID_BALLOT"
+    status = 422
+
+
+class TallyTied(AppError):
+    """Candidates tie for the last seat: the governing documents' tie-break (a runoff, lots) decides, not the count."""
+
+    code = "TALLY_TIED"
+    status = 409
+
+
+class ElectionNotOpen(AppError):
+    """The election isn't at the stage this needs (nominations, voting or the count)."""
+
+    code = "ELECTION_NOT_OPEN"
+    status = 409

@@ -192,6 +192,9 @@ class MeetingSettings(TimestampMixin, Booked, Base):
         Numeric(5, 4), doc="Quorum of a board or committee meeting: more than this share of its seats present (0.5: a majority)."
     )
     proxies_allowed: Mapped[bool] = mapped_column(Boolean, doc="Whether owners may give proxies for membership meetings.")
+    cumulative_voting: Mapped[bool] = mapped_column(
+        Boolean, doc="Whether the governing documents allow cumulative voting in elections of the board."
+    )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
     )
@@ -568,6 +571,213 @@ class MeetingMinutesApproval(Booked, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
 
 
+# --- elections -----------------------------------------------------------------
+
+
+class ElectionMethod(StrEnum):
+    """How a ballot counts."""
+
+    PLURALITY = "plurality"
+    """Each ballot marks up to as many candidates as there are seats, one vote each."""
+    CUMULATIVE = "cumulative"
+    """Each ballot has as many votes as there are seats, spread over candidates or piled on one (where the settings allow)."""
+
+
+class ElectionStatus(StrEnum):
+    """Where an election is.
+
+    nominating → voting (its workflow, when nominations close) | canceled;
+    voting → closed (its workflow, when the window ends; the ballot box is
+    emptied into the ballots, shuffled); closed → tallying (the inspector asks)
+    → tallied (its workflow counts) → certified (the inspector: the seats are
+    filled). Certified and canceled are final."""
+
+    NOMINATING = "nominating"
+    """Taking candidates."""
+    VOTING = "voting"
+    """The candidate list is fixed and ballots are being cast."""
+    CLOSED = "closed"
+    """The window has ended; the ballots wait for the inspector."""
+    TALLYING = "tallying"
+    """The inspector asked for the count; the workflow is counting."""
+    TALLIED = "tallied"
+    """Counted; waiting for the inspector to certify."""
+    CERTIFIED = "certified"
+    """Certified by the inspector; the winners' seats are filled."""
+    CANCELED = "canceled"
+    """Canceled (no candidates when nominations closed, or by the board before voting)."""
+
+
+class Election(TimestampMixin, Booked, Base):
+    """An election of members to a board's (or committee's) seats: the call for
+    candidates, the voting window, the inspector who counts and certifies, and
+    the totals of what was cast. Who voted is `election_voters`; what they voted
+    is `election_ballots`, with no key between the two."""
+
+    __tablename__ = "elections"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {
+        "association_id": "association_id",
+        "inspector_user_id": "inspector_user_id",
+    }
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        tenant_fk("association_id", "associations"),
+        association_fk("body_id", "governing_bodies"),
+        association_fk("meeting_id", "meetings"),
+        tenant_fk("inspector_party_id", "parties"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The election's id.")
+    body_id: Mapped[UUID] = mapped_column(doc="The board or committee whose seats are filled.")
+    meeting_id: Mapped[UUID | None] = mapped_column(
+        doc="The membership meeting it is held at, if any: that meeting's proxies vote for their units."
+    )
+    title: Mapped[str] = mapped_column(String(200), doc="Its title (e.g. 2027 Board Election).")
+    seats_to_fill: Mapped[int] = mapped_column(SmallInteger, doc="Seats to fill (1–99).")
+    term_starts_on: Mapped[date] = mapped_column(Date, doc="First day of the winners' terms.")
+    term_ends_on: Mapped[date] = mapped_column(Date, doc="The day the winners' terms end (exclusive).")
+    method: Mapped[ElectionMethod] = mapped_column(pg_enum(ElectionMethod, "election_method"), doc="How a ballot counts.")
+    status: Mapped[ElectionStatus] = mapped_column(pg_enum(ElectionStatus, "election_status"), doc="Where it is.")
+    nominations_close_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), doc="When nominations close and voting opens."
+    )
+    voting_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), doc="When voting closes.")
+    inspector_party_id: Mapped[UUID] = mapped_column(doc="The inspector of elections (a person with a login, not a candidate).")
+    inspector_user_id: Mapped[UUID] = mapped_column(doc="The inspector's login: who may tally and certify.")
+    eligible_units: Mapped[int | None] = mapped_column(Integer, doc="Units entitled to vote when voting opened.")
+    eligible_weight: Mapped[Decimal | None] = mapped_column(WEIGHT, doc="Their voting weight when voting opened.")
+    ballots_cast: Mapped[int] = mapped_column(Integer, doc="Units that have voted.")
+    weight_cast: Mapped[Decimal] = mapped_column(WEIGHT, doc="Their voting weight.")
+    tallied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When the count was made.")
+    certified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When the inspector certified it.")
+    called_by: Mapped[UUID] = mapped_column(doc="User or service account that called it.")
+    workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of its workflow; see `workflow(id:)`.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class ElectionTransition(Booked, Base):
+    """One change of an election's status: who (null: its workflow), when, from what, to what, why."""
+
+    __tablename__ = "election_transitions"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (UniqueConstraint("organization_id", "id"), association_fk("election_id", "elections"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The transition's id.")
+    election_id: Mapped[UUID] = mapped_column(doc="The election.")
+    from_status: Mapped[ElectionStatus | None] = mapped_column(
+        pg_enum(ElectionStatus, "election_status"), doc="Status before (null when called)."
+    )
+    to_status: Mapped[ElectionStatus] = mapped_column(pg_enum(ElectionStatus, "election_status"), doc="Status after.")
+    actor_id: Mapped[UUID | None] = mapped_column(doc="User or service account; null when its workflow moved it.")
+    note: Mapped[str | None] = mapped_column(String(1000), doc="Why.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
+class ElectionCandidate(Booked, Base):
+    """A person standing for election, nominated while nominations are open."""
+
+    __tablename__ = "election_candidates"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "election_id", "party_id"),
+        association_fk("election_id", "elections"),
+        tenant_fk("party_id", "parties"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The candidacy's id.")
+    election_id: Mapped[UUID] = mapped_column(doc="The election.")
+    party_id: Mapped[UUID] = mapped_column(doc="The candidate (a person of the association).")
+    name: Mapped[str] = mapped_column(String(200), doc="The name on the ballot.")
+    statement: Mapped[str | None] = mapped_column(String(4000), doc="The candidate's statement, as sent with the ballot.")
+    nominated_by: Mapped[UUID] = mapped_column(doc="Who recorded the nomination.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When nominated (UTC).")
+
+
+class ElectionVoter(Booked, Base):
+    """Who voted: a unit voted in an election, by its owner or a proxy holder.
+    It prevents a second vote for the unit and is the turnout record; it says
+    nothing of the ballot, and nothing links it to one."""
+
+    __tablename__ = "election_voters"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "election_id", "unit_id"),
+        association_fk("election_id", "elections"),
+        association_fk("unit_id", "units"),
+        tenant_fk("party_id", "parties"),
+        tenant_fk("proxy_id", "meeting_proxies"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The record's id.")
+    election_id: Mapped[UUID] = mapped_column(doc="The election.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit that voted.")
+    party_id: Mapped[UUID] = mapped_column(doc="Who cast its ballot: an owner, or the holder of its proxy.")
+    proxy_id: Mapped[UUID | None] = mapped_column(doc="The proxy it was cast under, if any.")
+    weight: Mapped[Decimal] = mapped_column(WEIGHT, doc="The unit's voting weight.")
+    cast_by: Mapped[UUID] = mapped_column(doc="The login that cast it.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it voted (UTC).")
+
+
+class ElectionBallotBox(Booked, Base):
+    """A cast ballot waiting for the window to close, sealed (AES-GCM under the
+    platform's keys, which the database never holds): written beside its
+    who-voted row, so it must not be readable there. The close empties the box
+    into `election_ballots` in one shuffled batch and deletes these rows."""
+
+    __tablename__ = "election_ballot_box"
+    __table_args__ = (UniqueConstraint("organization_id", "id"), association_fk("election_id", "elections"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="A random id.")
+    election_id: Mapped[UUID] = mapped_column(doc="The election.")
+    sealed: Mapped[str] = mapped_column(Text, doc="The ballot, sealed.")
+
+
+class ElectionBallot(Booked, Base):
+    """A ballot as counted: its choices and weight, and nothing else — no
+    voter, no unit, no time. All of an election's ballots are written by one
+    statement at the close, in random order, each unit's weight split into
+    binary pieces (one row each, with the same choices), so neither a row's
+    position, its transaction nor a distinctive weight points to a voter."""
+
+    __tablename__ = "election_ballots"
+    __table_args__ = (UniqueConstraint("organization_id", "id"), association_fk("election_id", "elections"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="A random id.")
+    election_id: Mapped[UUID] = mapped_column(doc="The election.")
+    weight: Mapped[Decimal] = mapped_column(WEIGHT, doc="The weight of this piece of a ballot.")
+    choices: Mapped[dict[str, int]] = mapped_column(JSONB, doc="Votes given, by candidate id.")
+
+
+class ElectionResult(Booked, Base):
+    """A candidate's count: weighted votes, place, and whether elected (and, once certified, the seat filled)."""
+
+    __tablename__ = "election_results"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "election_id", "candidate_id"),
+        association_fk("election_id", "elections"),
+        association_fk("candidate_id", "election_candidates"),
+        association_fk("seat_id", "seats"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The result's id.")
+    election_id: Mapped[UUID] = mapped_column(doc="The election.")
+    candidate_id: Mapped[UUID] = mapped_column(doc="The candidate.")
+    votes: Mapped[Decimal] = mapped_column(WEIGHT, doc="Votes received, each weighted by its unit's voting weight.")
+    place: Mapped[int] = mapped_column(SmallInteger, doc="1 for the most votes; equal counts share a place.")
+    elected: Mapped[bool] = mapped_column(Boolean, doc="Whether the count elects the candidate.")
+    seat_id: Mapped[UUID | None] = mapped_column(doc="The term filled at certification.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When counted (UTC).")
+
+
 GoverningBodyId = register_id(GoverningBody, "gvb", "governing_body")
 SeatId = register_id(Seat, "sea", "governing_body")
 OfficeId = register_id(Office, "ofc", "governing_body")
@@ -580,3 +790,8 @@ MeetingAttendanceId = register_id(MeetingAttendance, "att", "meeting")
 MeetingMotionId = register_id(MeetingMotion, "mot", "meeting")
 MeetingVoteId = register_id(MeetingVote, "mvt", "meeting")
 MeetingMinutesId = register_id(MeetingMinutes, "min", "meeting")
+ElectionId = register_id(Election, "elc", "election")
+ElectionTransitionId = register_id(ElectionTransition, "etr", "election")
+ElectionCandidateId = register_id(ElectionCandidate, "cnd", "election")
+ElectionVoterId = register_id(ElectionVoter, "vtr", "election")
+ElectionResultId = register_id(ElectionResult, "ers", "election")

@@ -11,6 +11,15 @@ from pydantic import Field
 
 from domains.associations.models import AssociationId, PartyId, UnitId
 from domains.governance.models import (
+    Election,
+    ElectionCandidate,
+    ElectionCandidateId,
+    ElectionId,
+    ElectionMethod,
+    ElectionResult,
+    ElectionStatus,
+    ElectionTransition,
+    ElectionVoter,
     GoverningBody,
     GoverningBodyId,
     GoverningBodyKind,
@@ -42,6 +51,7 @@ from domains.governance.models import (
     SeatId,
     VoteChoice,
 )
+from graph.auth.sealing import SealedAtRest
 from graph.schemas import ApiModel, at_scale, connection_model, derive
 
 _TRIMMED = {"pattern": r"^\S(.*\S)?$"}
@@ -187,14 +197,23 @@ OfficeConnection = connection_model(OfficeRead)
 MeetingSettingsRead = derive(
     MeetingSettings,
     "MeetingSettings",
-    ["association_id", "membership_quorum_share", "board_quorum_share", "proxies_allowed", "updated_at", "updated_by"],
+    [
+        "association_id",
+        "membership_quorum_share",
+        "board_quorum_share",
+        "proxies_allowed",
+        "cumulative_voting",
+        "updated_at",
+        "updated_by",
+    ],
     optional=("updated_at", "updated_by"),
 )
 
 
 class MeetingSettingsSetInput(ApiModel):
     """An association's meeting rules from its governing documents; what is not given keeps its value (defaults:
-    membership quorum 25% of the voting weight, board quorum a majority of the seats, proxies allowed)."""
+    membership quorum 25% of the voting weight, board quorum a majority of the seats, proxies allowed, no cumulative
+    voting)."""
 
     association_id: AssociationId = Field(description="The association.")
     membership_quorum_share: Decimal | None = Field(
@@ -212,6 +231,9 @@ class MeetingSettingsSetInput(ApiModel):
         description="More than this share of the seats present makes a quorum of a board or committee (0.5: a majority).",
     )
     proxies_allowed: bool | None = Field(None, description="Whether owners may give proxies for membership meetings.")
+    cumulative_voting: bool | None = Field(
+        None, description="Whether elections may use cumulative voting (as many votes as seats, spread or piled on one)."
+    )
 
 
 class MeetingSettingsGetInput(ApiModel):
@@ -597,3 +619,178 @@ class MeetingMinutesListInput(ApiModel):
 
 
 MeetingMinutesConnection = connection_model(MeetingMinutesRead)
+
+
+# --- elections -----------------------------------------------------------------
+
+ElectionRead = derive(
+    Election,
+    "Election",
+    [
+        "id",
+        "association_id",
+        "body_id",
+        "meeting_id",
+        "title",
+        "seats_to_fill",
+        "term_starts_on",
+        "term_ends_on",
+        "method",
+        "status",
+        "nominations_close_at",
+        "voting_closes_at",
+        "inspector_party_id",
+        "eligible_units",
+        "eligible_weight",
+        "ballots_cast",
+        "weight_cast",
+        "tallied_at",
+        "certified_at",
+        "workflow_id",
+        "created_at",
+        "updated_at",
+    ],
+    node=True,
+)
+
+
+class ElectionCallInput(ApiModel):
+    """Call an election to a body's seats: the call for candidates is open until `nominationsCloseAt`, then voting
+    until `votingClosesAt`; the inspector of elections counts and certifies."""
+
+    association_id: AssociationId = Field(description="The association.")
+    body_id: GoverningBodyId = Field(description="The board or committee whose seats are filled.")
+    meeting_id: MeetingId | None = Field(
+        None, description="The membership meeting it is held at, if any: proxies given for it vote for their units."
+    )
+    title: str = Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$", description="Its title.")
+    seats_to_fill: int = Field(ge=1, le=99, description="Seats to fill (1–99).")
+    term_starts_on: date = Field(description="First day of the winners' terms.")
+    term_ends_on: date = Field(description="The day the winners' terms end (exclusive).")
+    method: ElectionMethod = Field(
+        ElectionMethod.PLURALITY, description="Plurality (default), or cumulative where the meeting settings allow it."
+    )
+    nominations_close_at: datetime = Field(description="When nominations close and voting opens (with a time zone).")
+    voting_closes_at: datetime = Field(description="When voting closes (with a time zone).")
+    inspector_party_id: PartyId = Field(description="The inspector of elections: a person with a login to the organization.")
+
+
+class ElectionIdInput(ApiModel):
+    """Which election."""
+
+    id: ElectionId = Field(description="The election.")
+
+
+class ElectionCancelInput(ApiModel):
+    """Cancel an election before voting opens."""
+
+    id: ElectionId = Field(description="The election.")
+    reason: str = Field(min_length=1, max_length=1000, description="Why.")
+
+
+class ElectionListInput(ApiModel):
+    """Elections you may see, latest voting close first."""
+
+    association_id: AssociationId | None = Field(None, description="Only this association's elections.")
+    status: ElectionStatus | None = Field(None, description="Only elections in this status.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+ElectionConnection = connection_model(ElectionRead)
+
+ElectionTransitionRead = derive(
+    ElectionTransition,
+    "ElectionTransition",
+    ["id", "election_id", "from_status", "to_status", "actor_id", "note", "created_at"],
+    node=True,
+)
+
+ElectionCandidateRead = derive(
+    ElectionCandidate, "ElectionCandidate", ["id", "election_id", "party_id", "name", "statement", "created_at"], node=True
+)
+
+
+class ElectionNominateInput(ApiModel):
+    """Put a person of the association forward as a candidate while nominations are open (an owner: themselves)."""
+
+    id: ElectionId = Field(description="The election.")
+    party_id: PartyId = Field(description="The candidate.")
+    statement: str | None = Field(None, max_length=4000, description="The candidate's statement, sent with the ballot.")
+
+
+class BallotMark(ApiModel):
+    """Votes given to one candidate."""
+
+    candidate_id: ElectionCandidateId = Field(description="The candidate.")
+    votes: int = Field(1, ge=1, le=99, description="Votes given (plurality: 1; cumulative: up to the seats to fill).")
+
+
+class ElectionVoteInput(ApiModel):
+    """A unit's secret ballot, cast by a current owner or the holder of its proxy. The marks are sealed before they
+    are stored anywhere with the caller (the request's checkpoint, the idempotency key) and reach the ballots with
+    no key to the unit."""
+
+    id: ElectionId = Field(description="The election.")
+    unit_id: UnitId = Field(description="The unit voting.")
+    proxy_id: MeetingProxyId | None = Field(
+        None, description="The proxy in force for the election's meeting, when voting as the unit's proxy holder."
+    )
+    marks: Annotated[list[BallotMark], SealedAtRest()] = Field(
+        max_length=99, description="The votes, by candidate; none is a blank ballot (the unit still voted)."
+    )
+
+
+ElectionVoterRead = derive(
+    ElectionVoter, "ElectionVoter", ["id", "election_id", "unit_id", "party_id", "proxy_id", "weight", "created_at"], node=True
+)
+
+
+class ElectionVoteReceipt(ApiModel):
+    """That the unit's ballot is in the box: the receipt names the unit and its weight, never the marks."""
+
+    election_id: ElectionId = Field(description="The election.")
+    unit_id: UnitId = Field(description="The unit that voted.")
+    weight: Weight = Field(description="The unit's voting weight, as its ballot counts.")
+
+
+class ElectionPageInput(ApiModel):
+    """A page of one election's records."""
+
+    id: ElectionId = Field(description="The election.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+ElectionVoterConnection = connection_model(ElectionVoterRead)
+
+ElectionResultRead = derive(
+    ElectionResult, "ElectionResult", ["id", "election_id", "candidate_id", "votes", "place", "elected", "seat_id"], node=True
+)
+
+
+class ElectionResults(ApiModel):
+    """An election's results, best first."""
+
+    election_id: ElectionId = Field(description="The election.")
+    certified: bool = Field(description="Whether the inspector has certified them.")
+    results: list[ElectionResultRead] = Field(
+        description="Each candidate's votes, place and whether elected (empty before the count, or until certified for "
+        "owners and residents)."
+    )
+
+
+class ElectionCount(ApiModel):
+    """A candidate's votes in a count made from the stored ballots."""
+
+    candidate_id: ElectionCandidateId = Field(description="The candidate.")
+    votes: Weight = Field(description="Votes received, each weighted by its unit's voting weight.")
+
+
+class ElectionRecount(ApiModel):
+    """A count made now from the stored ballots, beside the certified (or tallied) one."""
+
+    election_id: ElectionId = Field(description="The election.")
+    counts: list[ElectionCount] = Field(description="Each candidate's votes, most first.")
+    weight_counted: Weight = Field(description="The voting weight of the ballots counted.")
+    matches: bool = Field(description="Whether every candidate's votes equal the stored result's.")

@@ -7,8 +7,18 @@ from typing import Any
 import strawberry
 
 from domains.governance import loaders
-from domains.governance.models import MeetingAgendaItem, MeetingMotion, MeetingTransition, MeetingVote
+from domains.governance.models import (
+    ElectionCandidate,
+    ElectionTransition,
+    MeetingAgendaItem,
+    MeetingMotion,
+    MeetingTransition,
+    MeetingVote,
+)
 from domains.governance.schemas import (
+    ElectionCandidateRead,
+    ElectionRead,
+    ElectionTransitionRead,
     GoverningBodyRead,
     MeetingAgendaItemRead,
     MeetingMotionRead,
@@ -91,6 +101,28 @@ class MeetingMotionRelations:
     )
 
 
+# An election's candidates and history are seen wherever the election is; its
+# results are `election/v1/results`, which owners see only once certified.
+@extend(ElectionRead)
+class ElectionRelations:
+    association = to_one("The association.", kind="association")
+    body = to_one("The board or committee whose seats are filled.")
+    candidates = to_many(
+        ElectionCandidate,
+        "election_id",
+        "ElectionCandidateType",
+        "The candidates, in the order nominated.",
+        order_by=lambda: [ElectionCandidate.created_at, ElectionCandidate.id],
+    )
+    transitions = to_many(
+        ElectionTransition,
+        "election_id",
+        "ElectionTransitionType",
+        "Its lifecycle so far, oldest first: who moved it (null: its workflow), when, from what, to what.",
+        order_by=lambda: [ElectionTransition.created_at, ElectionTransition.id],
+    )
+
+
 # Built after every extension: return annotations above name these lazily.
 GoverningBodyType = output_type(GoverningBodyRead)
 SeatType = output_type(SeatRead)
@@ -100,3 +132,6 @@ MeetingAgendaItemType = output_type(MeetingAgendaItemRead)
 MeetingMotionType = output_type(MeetingMotionRead)
 MeetingVoteType = output_type(MeetingVoteRead)
 MeetingTransitionType = output_type(MeetingTransitionRead)
+ElectionType = output_type(ElectionRead)
+ElectionCandidateType = output_type(ElectionCandidateRead)
+ElectionTransitionType = output_type(ElectionTransitionRead)

@@ -9,7 +9,7 @@ destruction; the role deletes neither documents nor versions. The records
 request period is a jurisdiction rule (migrations/data/0022_records_rules.json).
 
 Revision ID: 0022
-Revises: 0025a
+Revises: 0023
 """
 
 import json
@@ -24,7 +24,7 @@ from migrations.columns import booked, created_at, id_column, in_organization, o
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0022"
-down_revision = "0025a"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

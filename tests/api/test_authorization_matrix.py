@@ -589,6 +589,47 @@ async def _minutes(w: World) -> dict[str, Any]:
     return {"id": minutes["id"], "atMeetingId": await _in_session(w)}
 
 
+async def _election_input(w: World) -> dict[str, Any]:
+    """An election to the matrix board's seats, inspected by a member who holds none of the matrix's roles."""
+    c = await w.community()
+    if "inspector_party" not in c.extra:
+        inspector, _ = await w.add(["member"])
+        party = {"kind": "person", "name": "Ines Inspector", "deliveryPreference": "postal", "userId": inspector.user_id}
+        c.inspector_party = (await w.api.call("party/v1/create", party, w.admin))["id"]
+    closes = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    return {
+        "associationId": c.association,
+        "bodyId": (await _governance(w)).board,
+        "title": _unique("Election "),
+        "seatsToFill": 1,
+        "termStartsOn": "2031-01-01",
+        "termEndsOn": "2033-01-01",
+        "nominationsCloseAt": closes.isoformat(),
+        "votingClosesAt": (closes + timedelta(days=10)).isoformat(),
+        "inspectorPartyId": c.inspector_party,
+    }
+
+
+async def _election(w: World, **more: Any) -> dict[str, Any]:
+    """The matrix's election, nominations open, made once."""
+    c = await w.community()
+    if "election" not in c.extra:
+        c.election = (await w.api.call("election/v1/call", await _election_input(w), w.admin))["id"]
+    return {"id": c.election, **more}
+
+
+async def _fresh_election(w: World) -> dict[str, Any]:
+    return {"id": (await w.api.call("election/v1/call", await _election_input(w), w.admin))["id"], "reason": "matrix"}
+
+
+async def _nomination(w: World) -> dict[str, Any]:
+    return await _election(w, partyId=(await w.community()).parties[1])
+
+
+async def _ballot(w: World) -> dict[str, Any]:
+    return await _election(w, unitId=(await w.community()).unit, marks=[])
+
+
 async def _bank(w: World) -> Any:
     """A bank account on the matrix association's operating cash, with one imported transaction, made once."""
     c = await _books(w)
@@ -974,6 +1015,17 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "meeting/v1/proxies": (_meeting, STAFF),
     "meeting/v1/motions": (_meeting, STAFF),
     "meeting/v1/minutes": (_meeting, STAFF),
+    "election/v1/call": (_election_input, {"admin", "manager", "board_member"}),
+    "election/v1/get": (_election, STAFF),
+    "election/v1/list": (_none, ANY_ROLE),
+    "election/v1/nominate": (_nomination, {"admin", "manager", "board_member"}),
+    "election/v1/cancel": (_fresh_election, {"admin", "manager", "board_member"}),
+    "election/v1/vote": (_ballot, set()),
+    "election/v1/voters": (_election, STAFF),
+    "election/v1/tally": (_election, set()),
+    "election/v1/certify": (_election, set()),
+    "election/v1/results": (_election, STAFF),
+    "election/v1/recount": (_election, STAFF),
     "meetingProxy/v1/grant": (_proxy_input, {"admin", "manager"}),
     "meetingProxy/v1/revoke": (_proxy, {"admin", "manager"}),
     "meetingMotion/v1/move": (

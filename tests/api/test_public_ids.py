@@ -18,7 +18,7 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, get_args
 
 import pytest
@@ -32,6 +32,7 @@ from graph.schemas import NODES, ApiModel
 from tests.accounting.books import sample_budget
 from tests.arc_requests.committee import seat_on_committee
 from tests.documents.library import PDF, declared
+from tests.governance.elections import soon
 from tests.governance.meetings import at
 from tests.helpers import PASSWORD, Api, Caller
 from tests.payables.desk import approved, enter, open_desk
@@ -333,6 +334,37 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("meeting/v1/open", {"id": later}, admin)
     await api.call("meeting/v1/checkIn", {"id": later, "unitId": c.units[0], "partyId": c.parties[0]}, admin)
     await api.call("meetingMinutes/v1/approve", {"id": minutes, "atMeetingId": later}, admin)
+    # Elections: one voted in by an owner, counted and certified by its inspector.
+    voter, _ = await api.add_member(admin, ["member"])
+    await api.call("party/v1/update", {"id": c.parties[0], "userId": voter.user_id}, admin)
+    await api.select(voter, c.org)
+    inspector, _ = await api.add_member(admin, ["member"])
+    ines = {"kind": "person", "name": "Ines Inspector", "deliveryPreference": "postal", "userId": inspector.user_id}
+    ines_id = (await api.call("party/v1/create", ines, admin))["id"]
+    await api.select(inspector, c.org)
+    election = await api.call(
+        "election/v1/call",
+        {
+            "associationId": c.association,
+            "bodyId": board["id"],
+            "title": "Board election",
+            "seatsToFill": 1,
+            "termStartsOn": str(date.today()),
+            "termEndsOn": str(date.today() + timedelta(days=730)),
+            "nominationsCloseAt": soon(2),
+            "votingClosesAt": soon(6),
+            "inspectorPartyId": ines_id,
+        },
+        admin,
+    )
+    candidate = await api.call("election/v1/nominate", {"id": election["id"], "partyId": c.parties[2]}, admin)
+    await _election_reaches(api, election["id"], admin, "voting")
+    ballot = {"id": election["id"], "unitId": c.units[0], "marks": [{"candidateId": candidate["id"]}]}
+    await api.call("election/v1/vote", ballot, voter)
+    await _election_reaches(api, election["id"], admin, "closed")
+    await api.call("election/v1/tally", {"id": election["id"]}, inspector)
+    await _election_reaches(api, election["id"], admin, "tallied")
+    await api.call("election/v1/certify", {"id": election["id"]}, inspector)
 
     d = await open_desk(api)
     await api.call(
@@ -380,6 +412,16 @@ async def _rich_data(api: RecordingApi) -> None:
         if (await api.call("job/v1/list", {}, provider))["nodes"]:
             break
         await asyncio.sleep(0.05)
+
+
+async def _election_reaches(api: Api, election: str, caller: Caller, status: str) -> None:
+    """Wait for the election's workflow to move it to `status` (reads not recorded: the crawl reads it anyway)."""
+    for _ in range(600):
+        r = await api.rpc("election/v1/get", {"id": election}, token=caller.token)
+        if r.json()["status"] == status:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the election never became {status}")
 
 
 async def _deemed_approval(api: RecordingApi, c: Any, admin: Caller) -> None:
@@ -551,6 +593,18 @@ ELSEWHERE = {
     "OwnerLedgerEntry.levyId",
     "OwnerLedgerEntry.accountId",
     "OwnerLedgerEntry.journalEntryId",
+    # The inspector of elections (here a plain member) reads the election, its
+    # turnout and its results, which name the association, the body, units,
+    # people and the results' own rows: records of the association only staff
+    # read (the inspector's role is the election's, not theirs).
+    "Election.associationId",
+    "Election.bodyId",
+    "ElectionResult.candidateId",
+    "ElectionResult.id",
+    "ElectionResult.seatId",
+    "ElectionVoter.id",
+    "ElectionVoter.partyId",
+    "ElectionVoter.unitId",
 }
 
 

@@ -1101,6 +1101,77 @@ async def _meeting_minutes_approval(sessions, tenant, shared):
     }
 
 
+async def _election(sessions, tenant, shared):
+    election = uuid.uuid4()
+    return {
+        "id": election,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "body_id": await parent(sessions, tenant, shared, "governing_bodies"),
+        "title": "Board election",
+        "seats_to_fill": 2,
+        "term_starts_on": date(2030, 4, 1),
+        "term_ends_on": date(2032, 4, 1),
+        "method": "plurality",
+        "status": "nominating",
+        "nominations_close_at": datetime(2030, 2, 1, tzinfo=UTC),
+        "voting_closes_at": datetime(2030, 3, 1, tzinfo=UTC),
+        "inspector_party_id": await parent(sessions, tenant, shared, "parties"),
+        "inspector_user_id": tenant.user,
+        "ballots_cast": 0,
+        "weight_cast": Decimal(0),
+        "called_by": tenant.user,
+        "workflow_id": f"election-{election}",
+    }
+
+
+async def _of_election(sessions, tenant, shared) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "election_id": await parent(sessions, tenant, shared, "elections"),
+    }
+
+
+async def _election_transition(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {"to_status": "nominating", "actor_id": tenant.user}
+
+
+async def _election_candidate(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "name": "Casey Candidate",
+        "nominated_by": tenant.user,
+    }
+
+
+async def _election_voter(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "party_id": await parent(sessions, tenant, shared, "parties"),
+        "weight": Decimal("0.025"),
+        "cast_by": tenant.user,
+    }
+
+
+async def _election_ballot_box(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {"sealed": "sealed:v1:k:AAAA"}
+
+
+async def _election_ballot(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {"weight": Decimal("0.025"), "choices": json.dumps({})}
+
+
+async def _election_result(sessions, tenant, shared):
+    return await _of_election(sessions, tenant, shared) | {
+        "candidate_id": await parent(sessions, tenant, shared, "election_candidates"),
+        "votes": Decimal("0.5"),
+        "place": 1,
+        "elected": True,
+    }
+
+
 async def _opening_balance(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1465,6 +1536,13 @@ FACTORIES: dict[str, Factory] = {
     "meeting_votes": _meeting_vote,
     "meeting_minutes": _meeting_minutes,
     "meeting_minutes_approvals": _meeting_minutes_approval,
+    "elections": _election,
+    "election_transitions": _election_transition,
+    "election_candidates": _election_candidate,
+    "election_voters": _election_voter,
+    "election_ballot_box": _election_ballot_box,
+    "election_ballots": _election_ballot,
+    "election_results": _election_result,
     "violation_rules": _violation_rule,
     "violations": _violation,
     "violation_observations": _violation_observation,
@@ -1536,6 +1614,9 @@ CASTS: dict[str, dict[str, str]] = {
     "meeting_transitions": {"from_status": "meeting_status", "to_status": "meeting_status"},
     "meeting_proxies": {"kind": "proxy_kind", "directions": "jsonb"},
     "meeting_motions": {"status": "motion_status"},
+    "elections": {"method": "election_method", "status": "election_status"},
+    "election_transitions": {"from_status": "election_status", "to_status": "election_status"},
+    "election_ballots": {"choices": "jsonb"},
     "meeting_votes": {"choice": "vote_choice"},
     "violation_rules": {"continuing_period": "fine_period"},
     "violations": {"status": "violation_status", "rules_used": "jsonb"},
@@ -1642,6 +1723,16 @@ REVOKED: dict[str, frozenset[str]] = {
     "meeting_votes": frozenset({"UPDATE", "DELETE"}),
     "meeting_minutes": frozenset({"UPDATE", "DELETE"}),
     "meeting_minutes_approvals": frozenset({"UPDATE", "DELETE"}),
+    # Elections: never deleted; transitions, candidates, who voted, ballots and
+    # results are append-only (a result's seat is filled at certification, a
+    # column grant); the sealed ballot box is only written and emptied.
+    "elections": frozenset({"DELETE"}),
+    "election_transitions": frozenset({"UPDATE", "DELETE"}),
+    "election_candidates": frozenset({"UPDATE", "DELETE"}),
+    "election_voters": frozenset({"UPDATE", "DELETE"}),
+    "election_ballot_box": frozenset({"UPDATE"}),
+    "election_ballots": frozenset({"UPDATE", "DELETE"}),
+    "election_results": frozenset({"UPDATE", "DELETE"}),
     # Violations: sightings, steps and fines are history; rules and violations are never deleted.
     "violation_rules": frozenset({"DELETE"}),
     "violations": frozenset({"DELETE"}),

@@ -110,7 +110,12 @@ BODY_KIND = {
     MeetingKind.BOARD_EXECUTIVE: GoverningBodyKind.BOARD,
     MeetingKind.COMMITTEE: GoverningBodyKind.COMMITTEE,
 }
-DEFAULTS = {"membership_quorum_share": Decimal("0.2500"), "board_quorum_share": Decimal("0.5000"), "proxies_allowed": True}
+DEFAULTS = {
+    "membership_quorum_share": Decimal("0.2500"),
+    "board_quorum_share": Decimal("0.5000"),
+    "proxies_allowed": True,
+    "cumulative_voting": False,
+}
 
 
 def today() -> date:
