@@ -19,6 +19,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from app.files import files
 from app.schema import build_schema
 from graph.context import RequestContext
 from graph.errors import AppError, ErrorCode, NotFound
@@ -233,6 +234,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
             Route("/api/v1/rpc/{name:path}", method_not_allowed, methods=["GET", "PUT", "PATCH", "DELETE"]),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
             Route("/mcp", mcp, methods=["GET", "POST", "DELETE"]),
+            Route("/api/v1/files/{token}", files, methods=["GET", "PUT"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ]

@@ -29,6 +29,11 @@ Resolution, per service:
   ``HESTAMI_SMTP_HOST`` is set: SMTP on 127.0.0.1:2525, keeping every message it
   receives as ``.hestami/mail/<Message-ID>.eml``. Printed letters (PDF) go to
   ``.hestami/letters``. Tests start their own sink in-process.
+* An S3-compatible store for documents: moto's S3 server (PyPI ``moto``, in
+  server mode: a real HTTP endpoint speaking the S3 API, objects in memory),
+  http 127.0.0.1:5055 for ``run``, a free port for ``test``, unless
+  ``HESTAMI_DOCUMENT_S3_ENDPOINT`` is set. The app keeps documents on local disk
+  unless ``HESTAMI_DOCUMENT_STORAGE=s3``; the tests use both.
 
 The state directory is ``<repo>/.hestami`` (override: ``HESTAMI_STATE_DIR``).
 This module needs only the standard library, plus asyncpg for the Postgres
@@ -70,6 +75,10 @@ MAIL_PORT = 2525
 RUN_CERBOS_PORTS = (3592, 3593)  # (http, grpc); `test` picks free ones (cerbos_ports)
 CERBOS_BIN = ROOT / "node_modules" / "@cerbos" / "cerbos-linux-x64" / "cerbos-linux-x64"
 POLICIES_DIR = ROOT / "cerbos" / "policies"
+
+RUN_S3_PORT = 5055
+# moto accepts any key; these name the local store in its logs.
+S3_KEYS = {"HESTAMI_DOCUMENT_S3_ACCESS_KEY_ID": "hestami-local", "HESTAMI_DOCUMENT_S3_SECRET_ACCESS_KEY": "hestami-local"}
 
 # `--for test` prefers services already running on the standard ports.
 SHARED_PG = ("127.0.0.1", 5432)
@@ -650,6 +659,44 @@ def ensure_mailsink(paths: Paths) -> int:
     return MAIL_PORT
 
 
+# --------------------------------------------------------------------------- s3 (moto)
+
+
+def s3_healthy(port: int, timeout: float = 0.5) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=timeout) as resp:
+            status: int = resp.status
+            return status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def ensure_s3(paths: Paths, mode: str) -> str:
+    """moto's S3 server for ``mode``; returns its endpoint URL."""
+    name = f"s3-{mode}"
+    pidfile, logfile, portfile = paths.pidfile(name), paths.logfile(name), paths.state / f"{name}.port"
+
+    def current_pid() -> int | None:
+        return read_pid(pidfile, "moto")
+
+    pid = current_pid()
+    port = RUN_S3_PORT if mode == "run" else None
+    if pid is not None:
+        with contextlib.suppress(OSError, ValueError):
+            port = int(portfile.read_text())
+        if port is not None and s3_healthy(port):
+            return f"http://127.0.0.1:{port}"
+        stop_pid(name, pid)
+    port = port or free_port()
+    if port_open("127.0.0.1", port):
+        raise DevServicesError(f"port {port} is taken by a process we did not start ({name}); set HESTAMI_DOCUMENT_S3_ENDPOINT")
+    log(f"starting moto's S3 server ({mode}) http 127.0.0.1:{port} (log {logfile})")
+    portfile.write_text(f"{port}\n")
+    spawn([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], logfile, pidfile, cwd=str(ROOT))
+    wait_ready(name, lambda: s3_healthy(port), logfile, current_pid)
+    return f"http://127.0.0.1:{port}"
+
+
 # --------------------------------------------------------------------------- up / down
 
 
@@ -686,6 +733,7 @@ def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None 
             "HESTAMI_REDIS_URL",
             "HESTAMI_CERBOS_ADDRESS",
             "HESTAMI_SMTP_HOST",
+            "HESTAMI_DOCUMENT_S3_ENDPOINT",
         )
         if env.get(k)
     }
@@ -731,6 +779,12 @@ def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None 
         if mode == "run" and "HESTAMI_SMTP_HOST" not in given:
             out["HESTAMI_SMTP_HOST"], out["HESTAMI_SMTP_PORT"] = "127.0.0.1", str(ensure_mailsink(paths))
             out["HESTAMI_LETTERS_DIR"] = str(paths.state / "letters")
+        # The S3-compatible store (used where HESTAMI_DOCUMENT_STORAGE=s3)
+        if "HESTAMI_DOCUMENT_S3_ENDPOINT" in given:
+            out["HESTAMI_DOCUMENT_S3_ENDPOINT"] = given["HESTAMI_DOCUMENT_S3_ENDPOINT"]
+        else:
+            out["HESTAMI_DOCUMENT_S3_ENDPOINT"] = ensure_s3(paths, mode)
+            out.update(S3_KEYS)
 
         text = render_env(out)
         envfile = paths.envfile(mode)
@@ -746,14 +800,18 @@ def render_env(values: dict[str, str]) -> str:
 
 def down(paths: Paths | None = None, mode: str | None = None) -> None:
     """Stop every process we started (per the pid files); data stays. With
-    ``mode="test"`` only what a test run alone uses (its PDP): the embedded
+    ``mode="test"`` only what a test run alone uses (its PDP and S3 store): the embedded
     Postgres and Redis may be serving `make run` too."""
     paths = paths or default_paths()
     if not paths.state.exists():
         return
     with state_lock(paths):
         modes = [mode] if mode else MODES
-        targets = [(f"cerbos-{m}", "cerbos", signal.SIGTERM) for m in modes]
+        targets = [
+            (f"{service}-{m}", expect, signal.SIGTERM)
+            for m in modes
+            for service, expect in (("cerbos", "cerbos"), ("s3", "moto"))
+        ]
         if mode is None:
             targets += [
                 ("mailsink", "devtools.mailsink", signal.SIGTERM),
@@ -775,7 +833,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m devtools.devservices", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p_up = sub.add_parser("up", help="start or reuse Postgres, Redis and Cerbos; print env lines")
+    p_up = sub.add_parser("up", help="start or reuse Postgres, Redis, Cerbos and the S3 store; print env lines")
     p_up.add_argument("--for", dest="mode", choices=MODES, default="run")
     p_down = sub.add_parser("down", help="stop the services we started (data is kept)")
     p_down.add_argument(

@@ -83,18 +83,20 @@ TRY = {
     MANAGER_LOGIN: f"{MANAGER}: associations, units, owners; vendors (Ace); books of the first three associations; "
     "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee); "
     "workOrders at several states (one escalated: escalated: true); messageTemplates, announcements, messages "
-    "(the outbox; status: print_queued is the print queue), contactLog of the first",
+    "(the outbox; status: print_queued is the print queue), contactLog of the first; documents: each association's "
+    "library; recordsRequests: the homeowner's, answered",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
     "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
     "violations (a hearing ahead to decide); workOrders; meetings: the board's last two (minutes approved) and "
-    "the annual meeting ahead with proxies",
+    "the annual meeting ahead with proxies; documents: the library, board-only minutes included",
     OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; "
     "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review; "
     "workOrders: their unit's and their own (workOrderCreate for their unit or a common area); "
     "meetings: the annual meeting ahead (meetingProxyGrant for their unit); inbox: the pool announcement "
-    "(messageMarkRead)",
+    "(messageMarkRead); documents: CC&Rs, minutes, budget; recordsRequests: theirs, answered (recordsRequestSubmit "
+    "to ask again)",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
-    "workOrders: their unit's",
+    "workOrders: their unit's; documents: the CC&Rs and the budget (not the owners' minutes)",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
 }
 ORGANIZATIONS = [
@@ -285,6 +287,36 @@ async def ensure_demo_world(
                 continue
             async with scoped_transaction(sessions, org, None) as session:
                 await _communicate(session, org, people, users[MANAGER_LOGIN])
+            added += 1
+        # Each demo association's library (and the homeowner's answered records request).
+        unfiled = await owner.fetch(
+            """SELECT a.organization_id, a.id FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
+                 ON a.organization_id = b.org AND a.code = b.code
+              WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.organization_id = a.organization_id
+                                   AND d.association_id = a.id)""",
+            [o for o, _ in booked],
+            [c for _, c in booked],
+        )
+        for r in unfiled:
+            managed = r["organization_id"] == org_ids[MANAGER]
+            homeowner = await owner.fetchval(
+                """SELECT u.id FROM users u JOIN parties p ON p.user_id = u.id JOIN ownerships o
+                     ON o.organization_id = p.organization_id AND o.party_id = p.id JOIN units n
+                     ON n.organization_id = o.organization_id AND n.id = o.unit_id
+                    WHERE u.email = $1 AND n.organization_id = $2 AND n.association_id = $3 LIMIT 1""",
+                OWNER_LOGIN,
+                r["organization_id"],
+                r["id"],
+            )
+            async with scoped_transaction(sessions, r["organization_id"], None) as session:
+                await _add_documents(
+                    session,
+                    settings,
+                    r["organization_id"],
+                    r["id"],
+                    recorders[MANAGER_LOGIN if managed else BOARD_LOGIN],
+                    homeowner,
+                )
             added += 1
         # Elections in the demo homeowner's association: last year's, certified,
         # and this year's, in its voting window, which the homeowner may vote in.
@@ -761,6 +793,63 @@ async def _add_compliance(session: Any, organization_id: UUID, association_id: U
             session, task, TaskStatus.DONE, recorder, EvidenceKind.DOCUMENT, "Records on file (before Hestami)", None
         )
     await calendar.escalate(session, organization_id, association_id, today)
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A small file that starts like a PDF (the library checks the leading bytes)."""
+    return f"%PDF-1.4\n% Hestami demo document: {title}\n%%EOF\n".encode()
+
+
+async def _add_documents(
+    session: Any, settings: Settings, organization_id: UUID, association_id: UUID, recorder: UUID, homeowner: UUID | None
+) -> None:
+    """The association's library: its CC&Rs (public), last year's annual meeting
+    minutes (owners), this year's budget (residents) and the board's executive
+    session minutes (board only), each with its file confirmed; where the demo
+    homeowner owns a unit, their records request, answered with the minutes and the budget."""
+    import hashlib
+
+    from domains.associations.models import Association
+    from domains.documents.models import DocumentCategory, DocumentVisibility
+    from domains.documents.schemas import DocumentCreateInput, DocumentStartUploadInput
+    from domains.documents.service import documents, records, storage
+
+    year = date.today().year
+    library = [
+        (DocumentCategory.GOVERNING_DOCUMENTS, "Declaration of CC&Rs (restated)", DocumentVisibility.PUBLIC, date(2019, 6, 1)),
+        (DocumentCategory.MINUTES, f"Annual meeting minutes {year - 1}", DocumentVisibility.OWNERS, date(year - 1, 11, 14)),
+        (DocumentCategory.FINANCIAL, f"Budget {year}", DocumentVisibility.RESIDENTS, date(year - 1, 12, 1)),
+        (DocumentCategory.MINUTES, f"Executive session minutes {year - 1}", DocumentVisibility.BOARD, date(year - 1, 9, 10)),
+    ]
+    filed = []
+    for category, title, visibility, record_date in library:
+        data = DocumentCreateInput(
+            association_id=association_id, category=category, title=title, visibility=visibility, record_date=record_date
+        )
+        document = await documents.add(session, documents.create(organization_id, data, recorder))
+        content = _demo_pdf(title)
+        upload = DocumentStartUploadInput(
+            id=document.id,
+            filename=f"{title.lower().replace(' ', '-').replace('&', 'and')}.pdf",
+            media_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        version, _, _ = await documents.start_upload(session, settings, document, upload, recorder)
+
+        async def chunks(body: bytes = content) -> Any:
+            yield body
+
+        await storage.write(settings, version.storage_key, chunks(), version.size)
+        await documents.confirm(session, settings, version)
+        filed.append(document)
+    if homeowner is not None:
+        association = await session.get(Association, association_id)
+        asked = "Last year's annual meeting minutes and this year's budget, to review before the annual meeting."
+        request = await records.submit(session, organization_id, association, asked, homeowner)
+        await records.fulfill(
+            session, request, [filed[1].id, filed[2].id], "Both attached; the budget is also in the library.", recorder
+        )
 
 
 async def _seat_board(session: Any, organization_id: UUID, code: str, board_user: UUID) -> None:

@@ -134,6 +134,23 @@ class Settings(BaseSettings):
     message_sweep_after_seconds: float = 60.0
     # Printed letters (PDF) waiting to be printed and mailed.
     letters_dir: str = ".hestami/letters"
+    # Documents (domains/documents): where files are kept — `local`, a folder
+    # behind sealed expiring URLs at /api/v1/files/{token}, or `s3`, a private
+    # bucket of an S3-compatible store with presigned URLs — the largest file
+    # accepted, and how long an upload or download URL lives.
+    document_storage: str = Field("local", pattern="^(local|s3)$")
+    document_dir: str = ".hestami/documents"
+    document_max_bytes: int = Field(25 * 1024 * 1024, ge=1)
+    document_url_seconds: float = Field(300.0, gt=0)
+    # Signs the local store's URLs; unset, a random secret per process (one server).
+    document_url_secret: SecretStr | None = None
+    # The S3 store: its endpoint (unset: AWS itself), bucket, region and keys
+    # (unset: the AWS SDK's own chain — environment, profile, instance role).
+    document_s3_endpoint: str | None = None
+    document_s3_bucket: str = "hestami-documents"
+    document_s3_region: str = "us-east-1"
+    document_s3_access_key_id: str | None = None
+    document_s3_secret_access_key: SecretStr | None = None
 
     # Test-only fault injection: after a mutation's effect commits, touch this
     # file and hang, so a crash test can SIGKILL the server at exactly that point.

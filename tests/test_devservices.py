@@ -72,6 +72,7 @@ def test_up_twice_reuses_cerbos_and_writes_env() -> None:
     http, grpc = ports
     assert values["HESTAMI_CERBOS_ADDRESS"] == f"127.0.0.1:{grpc}"
     assert devservices.cerbos_healthy(http)
+    assert values["HESTAMI_DOCUMENT_S3_ENDPOINT"].startswith("http")
 
 
 def test_a_second_checkout_runs_its_own_pdp_and_down_stops_it(tmp_path: Path) -> None:
@@ -99,12 +100,13 @@ def test_a_second_checkout_runs_its_own_pdp_and_down_stops_it(tmp_path: Path) ->
 
 
 def test_run_mode_passes_given_services_through(tmp_path: Path) -> None:
-    """Every service given in the environment: nothing starts, all four variables are written."""
+    """Every service given in the environment: nothing starts, all five variables are written."""
     given = {
         "HESTAMI_DATABASE_URL": "postgresql+asyncpg://hestami_owner@db.example:5432/hestami",
         "HESTAMI_ADMIN_DATABASE_URL": "postgresql+asyncpg://postgres@db.example:5432/postgres",
         "HESTAMI_REDIS_URL": "redis://cache.example:6379/0",
         "HESTAMI_CERBOS_ADDRESS": "pdp.example:3593",
+        "HESTAMI_DOCUMENT_S3_ENDPOINT": "https://s3.example",
     }
     env = {**os.environ, **given, "HESTAMI_STATE_DIR": str(tmp_path)}
     proc = _devservices(env, "up", "--for", "run")

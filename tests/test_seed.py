@@ -175,6 +175,10 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     ahead = (await _call(api, "meeting/v1/list", {"associationId": own["id"], "upcoming": True}, board))["nodes"]
     assert [(m["kind"], m["status"]) for m in ahead] == [("annual_membership", "noticed")]
     assert len((await _call(api, "meeting/v1/proxies", {"id": ahead[0]["id"]}, board))["nodes"]) == 2
+    # The library: CC&Rs, minutes (the board's executive session's too), the budget, each with its file.
+    library = (await _call(api, "document/v1/list", {"associationId": own["id"]}, board))["nodes"]
+    assert sorted(d["visibility"] for d in library) == ["board", "owners", "public", "residents"]
+    assert all([v["number"] for v in d["versions"]] == [1] for d in library)
 
     tokens = {}
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
@@ -201,6 +205,15 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
             assert noticed[0]["status"] == "notice_sent" and requested[0]["projectType"] == "solar"
         else:
             assert (noticed, requested) == ([], [])
+        # Their association's library: owners read the owners' minutes, tenants only residents' and public documents.
+        library = (await _call(api, "document/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
+        expected = {"public", "owners", "residents"} if login == OWNER_LOGIN else {"public", "residents"}
+        assert {d["visibility"] for d in library} == expected, (login, library)
+        link = await _call(api, "document/v1/download", {"id": library[0]["id"]}, token)
+        got = await api.client.get(link["url"])
+        assert got.status_code == 200 and got.content.startswith(b"%PDF-")
+        requests = (await _call(api, "recordsRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
+        assert [(r["status"], len(r["documentIds"])) for r in requests] == ([("fulfilled", 2)] if login == OWNER_LOGIN else [])
         # Their association's elections: last year's certified (its results public), this year's open to vote in.
         elections = (await _call(api, "election/v1/list", {}, token))["nodes"]
         assert sorted(e["status"] for e in elections) == ["certified", "voting"], elections

@@ -15,6 +15,7 @@ from graph.ids import encode
 from graph.operations import REGISTRY, Scope
 from tests.associations import community
 from tests.associations.community import ASSOCIATION, unit_fields
+from tests.documents.library import PDF, declared
 
 ROLES = ["admin", "manager", "board_member", "member", "auditor"]
 ANY_ROLE = set(ROLES)
@@ -389,6 +390,49 @@ async def _arc_request(w: World, **more: Any) -> dict[str, Any]:
     c = await w.community()
     body = {"unitId": c.unit, "projectType": "paint", "description": "Repaint the trim"}
     return {"id": (await w.api.call("arcRequest/v1/submit", body, w.admin))["id"], **more}
+
+
+async def _document_input(w: World, **more: Any) -> dict[str, Any]:
+    c = await w.community()
+    return {"associationId": c.association, "category": "minutes", "title": "Minutes", "visibility": "owners", **more}
+
+
+async def _document(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh owners' document with one confirmed version, filed by the admin."""
+    document = await w.api.call("document/v1/create", await _document_input(w), w.admin)
+    ticket = await w.api.call("document/v1/startUpload", {"id": document["id"]} | declared(PDF), w.admin)
+    await w.api.client.put(ticket["uploadUrl"], content=PDF)
+    await w.api.call("document/v1/confirmUpload", {"versionId": ticket["version"]["id"]}, w.admin)
+    return {"id": document["id"], **more}
+
+
+async def _uploaded_version(w: World) -> dict[str, Any]:
+    """A pending version whose bytes are stored: each allowed call confirms its own."""
+    document = await w.api.call("document/v1/create", await _document_input(w), w.admin)
+    ticket = await w.api.call("document/v1/startUpload", {"id": document["id"]} | declared(PDF), w.admin)
+    await w.api.client.put(ticket["uploadUrl"], content=PDF)
+    return {"versionId": ticket["version"]["id"]}
+
+
+async def _expired_document(w: World) -> dict[str, Any]:
+    body = await _document_input(w, category="financial", recordDate="2015-03-31")
+    return {"id": (await w.api.call("document/v1/create", body, w.admin))["id"]}
+
+
+async def _records_request(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh request by the owner of the matrix's second unit (a plain member linked to its party)."""
+    c = await w.community()
+    if "records_owner" not in c.extra:
+        owner, _ = await w.add(["member"])
+        await w.api.select(owner, w.org)
+        await w.api.call("party/v1/update", {"id": c.parties[1], "userId": owner.user_id}, w.admin)
+        c.extra["records_owner"] = owner
+    body = {"associationId": c.association, "description": "The minutes"}
+    return {"id": (await w.api.call("recordsRequest/v1/submit", body, c.extra["records_owner"]))["id"], **more}
+
+
+async def _records_answer(w: World) -> dict[str, Any]:
+    return await _records_request(w, documentIds=[(await _document(w))["id"]])
 
 
 async def _reserves(w: World) -> Any:
@@ -942,6 +986,18 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "arcRequest/v1/void": (_arc_request, {"admin", "manager"}),
     "arcRequest/v1/get": (_arc_request, STAFF),
     "arcRequest/v1/list": (_by_association, ANY_ROLE),
+    "document/v1/create": (_document_input, {"admin", "manager", "board_member"}),
+    "document/v1/startUpload": (lambda w: _document(w, **declared(PDF)), {"admin", "manager", "board_member"}),
+    "document/v1/confirmUpload": (_uploaded_version, {"admin", "manager", "board_member"}),
+    "document/v1/download": (_document, STAFF),
+    "document/v1/destroy": (_expired_document, {"admin", "manager"}),
+    "document/v1/get": (_document, STAFF),
+    "document/v1/list": (lambda w: _const({}), ANY_ROLE),
+    "recordsRequest/v1/submit": (lambda w: _by_association(w, description="The minutes"), set()),
+    "recordsRequest/v1/fulfill": (_records_answer, {"admin", "manager", "board_member"}),
+    "recordsRequest/v1/deny": (lambda w: _records_request(w, reason="No"), {"admin", "manager", "board_member"}),
+    "recordsRequest/v1/get": (_records_request, STAFF),
+    "recordsRequest/v1/list": (_by_association, ANY_ROLE),
     "reserveComponent/v1/create": (_component_input, WRITERS),
     "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
     "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),

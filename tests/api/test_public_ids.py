@@ -31,6 +31,7 @@ from graph.operations import REGISTRY, Operation
 from graph.schemas import NODES, ApiModel
 from tests.accounting.books import sample_budget
 from tests.arc_requests.committee import seat_on_committee
+from tests.documents.library import PDF, declared
 from tests.governance.elections import soon
 from tests.governance.meetings import at
 from tests.helpers import PASSWORD, Api, Caller
@@ -302,6 +303,17 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("arcRequest/v1/accept", {"id": arc_id}, admin)
     await api.call("arcRequest/v1/vote", {"id": arc_id, "vote": "approve"}, admin)
     await api.call("arcSettings/v1/get", {"associationId": c.association}, admin)
+    # Documents: an owners' document with a confirmed version; an owner's records request, answered with it.
+    minutes = {"associationId": c.association, "category": "minutes", "title": "Minutes", "visibility": "owners"}
+    document = await api.call("document/v1/create", minutes, admin)
+    ticket = await api.call("document/v1/startUpload", {"id": document["id"]} | declared(PDF), admin)
+    assert (await api.client.put(ticket["uploadUrl"], content=PDF)).status_code == 204
+    await api.call("document/v1/confirmUpload", {"versionId": ticket["version"]["id"]}, admin)
+    requester, _ = await api.add_member(admin, ["member"])
+    await api.select(requester, c.org)
+    await api.call("party/v1/update", {"id": c.parties[2], "userId": requester.user_id}, admin)
+    asked = await api.call("recordsRequest/v1/submit", {"associationId": c.association, "description": "Minutes"}, requester)
+    await api.call("recordsRequest/v1/fulfill", {"id": asked["id"], "documentIds": [document["id"]]}, admin)
     await _deemed_approval(api, c, admin)
 
     # Meetings: an annual meeting noticed, a proxy, attendance, a motion voted on,
@@ -531,8 +543,8 @@ async def explored(client, seen: Seen) -> Seen:
 # not served yet; a bank match through its transaction's journalLineIds; a payment
 # plan's transitions through the audit log; ARC settings through their association;
 # work-order settings through their association too; the parties linked to a work
-# order when it was opened are not shown yet).
-UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "bmt", "ppt", "ars", "wos", "wop"}
+# order when it was opened are not shown yet; a document's version through its document).
+UNFETCHABLE = {"usr", "bud", "pys", "cst", "rca", "cte", "bmt", "ppt", "ars", "wos", "wop", "dov"}
 
 
 def _answers(seen: Seen) -> list[tuple[Caller, str, str, str]]:
@@ -582,6 +594,12 @@ ELSEWHERE = {
     # provider's job names its customer's.
     "Vendor.providerOrganizationId",
     "Job.customerOrganizationId",
+    # An owner (the records request's) reads their unit's ledger, whose entries
+    # name the books' fund, account, levy and journal entry, which staff read.
+    "OwnerLedgerEntry.fundId",
+    "OwnerLedgerEntry.levyId",
+    "OwnerLedgerEntry.accountId",
+    "OwnerLedgerEntry.journalEntryId",
     # The inspector of elections (here a plain member) reads the election, its
     # turnout and its results, which name the association, the body, units,
     # people and the results' own rows: records of the association only staff

@@ -20,6 +20,7 @@ DATA_FILES = [
         "0016_compliance_rules.json",
         "0019_meeting_rules.json",
         "0021_compliance_rules.json",
+        "0022_records_rules.json",
     )
 ]
 

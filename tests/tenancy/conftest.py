@@ -775,6 +775,52 @@ async def _arc_request(sessions, tenant, shared):
     }
 
 
+async def _document(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "category": "minutes",
+        "title": "Minutes",
+        "visibility": "owners",
+        "retention_class": "permanent",
+        "record_date": date(2026, 1, 15),
+        "created_by": tenant.user,
+    }
+
+
+async def _document_version(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "document_id": await parent(sessions, tenant, shared, "documents"),
+        "filename": "minutes.pdf",
+        "media_type": "application/pdf",
+        "size": 10,
+        "sha256": "0" * 64,
+        "storage_key": f"{tenant.org}/x/{uuid.uuid4()}",
+        "status": "pending",
+        "uploaded_by": tenant.user,
+    }
+
+
+async def _records_request(sessions, tenant, shared):
+    request = uuid.uuid4()
+    return {
+        "id": request,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "requested_by": tenant.user,
+        "description": "Minutes",
+        "status": "open",
+        "submitted_on": date(2026, 1, 15),
+        "due_on": date(2026, 1, 29),
+        "rules_used": json.dumps({"jurisdiction": "US-CA", "asOf": "2026-01-15", "rules": {}}),
+        "document_ids": [],
+        "workflow_id": f"records-request-{request}",
+    }
+
+
 async def _arc_child(sessions, tenant, shared) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -1579,6 +1625,9 @@ FACTORIES: dict[str, Factory] = {
     "arc_votes": _arc_vote,
     "arc_request_events": _arc_request_event,
     "arc_deemed_approvals": _arc_deemed_approval,
+    "documents": _document,
+    "document_versions": _document_version,
+    "records_requests": _records_request,
     "opening_balances": _opening_balance,
     "bank_accounts": _bank_account,
     "bank_statements": _bank_statement,
@@ -1670,6 +1719,9 @@ CASTS: dict[str, dict[str, str]] = {
     "arc_votes": {"vote": "arc_vote_choice"},
     "arc_request_events": {"kind": "arc_event_kind", "from_status": "arc_status", "to_status": "arc_status", "details": "jsonb"},
     "arc_deemed_approvals": {"deadline_rule": "jsonb", "deemed_approval_rule": "jsonb"},
+    "documents": {"category": "document_category", "visibility": "document_visibility", "retention_class": "retention_class"},
+    "document_versions": {"status": "document_version_status"},
+    "records_requests": {"status": "records_request_status", "rules_used": "jsonb"},
     "bank_accounts": {"kind": "bank_account_kind"},
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},
@@ -1775,6 +1827,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "arc_votes": frozenset({"UPDATE", "DELETE"}),
     "arc_request_events": frozenset({"UPDATE", "DELETE"}),
     "arc_deemed_approvals": frozenset({"UPDATE", "DELETE"}),
+    # Documents: records are destroyed (files purged, record kept), never deleted;
+    # a trigger keeps retention (tests/documents).
+    "documents": frozenset({"DELETE"}),
+    "document_versions": frozenset({"DELETE"}),
+    "records_requests": frozenset({"DELETE"}),
     # Opening balances and banking: imports and postings are append-only; a
     # match is only stamped as undone (a column grant); accounts and
     # reconciliations are never deleted (a finished one is locked by a trigger).

@@ -1,0 +1,1 @@
+"""The documents domain's operations, one module per resource."""
