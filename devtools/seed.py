@@ -764,7 +764,7 @@ async def _add_compliance(session: Any, organization_id: UUID, association_id: U
     from sqlalchemy import select
 
     from domains.associations.models import Association
-    from domains.compliance.models import ComplianceTask, EvidenceKind, Requirement, TaskStatus
+    from domains.compliance.models import ComplianceTask, Requirement, TaskStatus
     from domains.compliance.schemas import ComplianceSettingsSetInput
     from domains.compliance.service import calendar
 
@@ -780,7 +780,9 @@ async def _add_compliance(session: Any, organization_id: UUID, association_id: U
     await calendar.set_settings(session, organization_id, settings, recorder)
     association = (await session.scalars(select(Association).where(Association.id == association_id))).one()
     await calendar.generate(session, organization_id, association, today)
-    # What fell due before the demo began was done, its records on file; only the meeting is late.
+    # What fell due before the demo began was done before Hestami, its records kept
+    # elsewhere: waived here with that reason (evidence must be on file). Only the
+    # meeting is late.
     earlier = await session.scalars(
         select(ComplianceTask).where(
             ComplianceTask.association_id == association_id,
@@ -790,7 +792,7 @@ async def _add_compliance(session: Any, organization_id: UUID, association_id: U
     )
     for task in earlier.all():
         await calendar.close(
-            session, task, TaskStatus.DONE, recorder, EvidenceKind.DOCUMENT, "Records on file (before Hestami)", None
+            session, task, TaskStatus.WAIVED, recorder, None, None, "Done before Hestami; records kept outside it"
         )
     await calendar.escalate(session, organization_id, association_id, today)
 

@@ -53,15 +53,14 @@ class Requirement(StrEnum):
 
 class EvidenceKind(StrEnum):
     """What closed a task. The reference of `reserve_study`, `insurance_certificate`,
-    `vendor_w9` and `meeting` is the public id of the study, the certificate, the
-    vendor or the meeting held (checked); of `document` the document's id or name
-    (free text until the documents domain holds them); of `filing` the filing's
-    confirmation number."""
+    `vendor_w9`, `meeting` and `document` is the public id of the study, the
+    certificate, the vendor, the meeting held or the document filed (checked); of
+    `filing` the filing's confirmation number."""
 
     MEETING = "meeting"
     """A meeting held: its id (`mtg_…`), of the task's association, adjourned."""
     DOCUMENT = "document"
-    """A document sent or filed."""
+    """A document filed: its id (`doc_…`), in the task's association's library or the organization's own."""
     FILING = "filing"
     """A filing with an authority, by its confirmation number."""
     RESERVE_STUDY = "reserve_study"

@@ -270,3 +270,45 @@ async def test_the_reserve_study_cadence_counts_from_the_studies_on_file(api) ->
     again = await api.call("complianceCalendar/v1/generate", {"associationId": b.c.association}, b.c.admin)
     renewed = {t["subject"]: t for t in _by_requirement(again["created"]).get("reserve_study", [])}
     assert set(renewed) == {"review"} and renewed["review"]["dueOn"] == str(today + timedelta(days=365))
+
+
+async def test_a_document_is_evidence_when_filed_in_the_tasks_library_or_the_organizations(api, settings) -> None:
+    from sqlalchemy import text
+
+    from graph.db import create_engine, session_factory
+    from graph.ids import decode
+    from tests.documents.library import file
+
+    b = await open_books(api)
+    await _settings(api, b, insuranceRenewsOn=str(datetime.now(UTC).date() + timedelta(days=30)))
+    run = await api.call("complianceCalendar/v1/generate", {"associationId": b.c.association}, b.c.admin)
+    (renewal,) = _by_requirement(run["created"])["insurance_renewal"]
+    elsewhere = await api.call("association/v1/create", _SECOND, b.c.admin)
+    ours = await file(api, b.c.admin, b.c.association, category="insurance", title="Policy renewal")
+    theirs = await file(api, b.c.admin, elsewhere["id"], category="insurance", title="Their policy")
+    company = await file(api, b.c.admin, None, category="insurance", title="Master policy")
+    gone = await file(api, b.c.admin, b.c.association, category="insurance", title="Old policy")
+    owner = create_engine(settings.database_url.get_secret_value(), settings, pool_size=1)
+    try:  # destroyed as retention allows, which the app role may do only once its date has passed
+        async with session_factory(owner)() as s, s.begin():
+            await s.execute(
+                text("UPDATE documents SET destroyed_at = now(), destroyed_by = created_by WHERE id = :id"),
+                {"id": decode(gone["id"])[1]},
+            )
+    finally:
+        await owner.dispose()
+
+    for reference in ("Policy on file", theirs["id"], gone["id"], b.c.association):
+        body = {"id": renewal["id"], "evidenceKind": "document", "evidenceReference": reference}
+        r = await api.rpc("complianceTask/v1/complete", body, token=b.c.admin.token, key=uuid.uuid4().hex)
+        assert _error(r) == (422, "EVIDENCE_REQUIRED"), reference
+    closed = await api.call(
+        "complianceTask/v1/complete",
+        {"id": renewal["id"], "evidenceKind": "document", "evidenceReference": ours["id"]},
+        b.c.admin,
+    )
+    assert (closed["status"], closed["evidenceReference"]) == ("done", ours["id"])
+    # The organization's own library serves every association (a master policy, say).
+    (bond,) = _by_requirement(run["created"])["fidelity_bond"]
+    body = {"id": bond["id"], "evidenceKind": "document", "evidenceReference": company["id"]}
+    assert (await api.call("complianceTask/v1/complete", body, b.c.admin))["status"] == "done"

@@ -72,6 +72,7 @@ from domains.compliance.models import (
     Requirement,
     TaskStatus,
 )
+from domains.documents.models import Document
 from domains.governance.models import Meeting, MeetingStatus
 from domains.jurisdictions.schemas import EffectiveRule
 from domains.jurisdictions.service import rules
@@ -684,6 +685,7 @@ _ON_FILE: dict[EvidenceKind, tuple[str, str]] = {
     EvidenceKind.INSURANCE_CERTIFICATE: ("icf", "an insurance certificate on file"),
     EvidenceKind.VENDOR_W9: ("vnd", "a vendor with its W-9 on file"),
     EvidenceKind.MEETING: ("mtg", "a meeting of this association, held and adjourned"),
+    EvidenceKind.DOCUMENT: ("doc", "a document in this association's library or the organization's own, not destroyed"),
 }
 
 
@@ -696,6 +698,9 @@ async def _on_file(session: AsyncSession, task: ComplianceTask, kind: EvidenceKi
     if kind is EvidenceKind.VENDOR_W9:
         vendor = await session.get(Vendor, row_id)
         return vendor is not None and vendor.tax_id_kind is not None
+    if kind is EvidenceKind.DOCUMENT:
+        document = await session.get(Document, row_id)
+        return document is not None and document.association_id in (task.association_id, None) and document.destroyed_at is None
     meeting = await session.get(Meeting, row_id)
     # A meeting that was only called proves nothing: the obligation is to hold it.
     return meeting is not None and meeting.association_id == task.association_id and meeting.status is MeetingStatus.ADJOURNED
@@ -703,9 +708,9 @@ async def _on_file(session: AsyncSession, task: ComplianceTask, kind: EvidenceKi
 
 async def check_evidence(session: AsyncSession, task: ComplianceTask, kind: EvidenceKind, reference: str) -> None:
     """Evidence the platform holds must be on file, by public id: the reserve study
-    and the meeting of the task's association (the meeting held), the certificate,
-    the vendor with its tax id. A document's reference is taken as given until the
-    documents domain holds them; a filing's is the filing authority's number."""
+    and the meeting of the task's association (the meeting held), the document in
+    its library or the organization's own (not destroyed), the certificate, the
+    vendor with its tax id. A filing's is the filing authority's number."""
     if kind not in _ON_FILE:
         return
     prefix, expected = _ON_FILE[kind]
