@@ -249,11 +249,6 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("reserveStudy/v1/create", study, admin)
     await api.call("complianceSettings/v1/set", {"associationId": c.association, "annualMeetingMonth": 1}, admin)
     calendar = await api.call("complianceCalendar/v1/generate", {"associationId": c.association}, admin)
-    await api.call(
-        "complianceTask/v1/complete",
-        {"id": calendar["created"][0]["id"], "evidenceKind": "document", "evidenceReference": "Minutes"},
-        admin,
-    )
     # Governance: a board with a term and an office.
     body = {"associationId": c.association, "kind": "board", "name": "Board of Directors", "seatCount": 5}
     board = await api.call("governingBody/v1/create", body, admin)
@@ -309,6 +304,8 @@ async def _rich_data(api: RecordingApi) -> None:
     ticket = await api.call("document/v1/startUpload", {"id": document["id"]} | declared(PDF), admin)
     assert (await api.client.put(ticket["uploadUrl"], content=PDF)).status_code == 204
     await api.call("document/v1/confirmUpload", {"versionId": ticket["version"]["id"]}, admin)
+    evidence = {"id": calendar["created"][0]["id"], "evidenceKind": "document", "evidenceReference": document["id"]}
+    await api.call("complianceTask/v1/complete", evidence, admin)
     requester, _ = await api.add_member(admin, ["member"])
     await api.select(requester, c.org)
     await api.call("party/v1/update", {"id": c.parties[2], "userId": requester.user_id}, admin)
