@@ -28,15 +28,12 @@ was lost: starting a delivery that exists already changes nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from dbos import DBOS, SetWorkflowID
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.communications.service import delivery, letters, mailer
 from domains.communications.service.messages import (
@@ -46,7 +43,6 @@ from domains.communications.service.messages import (
     SWEEP_SCHEDULE,
     delivery_workflow_id,
 )
-from graph.db import apply_scope
 from graph.durable import WORKFLOWS, long_running
 from graph.maintenance import scheduled
 from graph.platform import current_platform
@@ -64,18 +60,9 @@ async def _pause_for_crash_test(marker: str) -> None:
             await asyncio.sleep(3600)
 
 
-@asynccontextmanager
-async def _delivery_transaction(organization_id: str) -> AsyncIterator[AsyncSession]:
-    """A delivery step's transaction, scoped to the organization, its statements tagged from the first."""
-    async with current_platform().sessions() as session, session.begin():
-        await session.connection(execution_options={DELIVERY_OPTION: True})
-        await apply_scope(session, UUID(organization_id), None)
-        yield session
-
-
 @DBOS.step(name="claim_message_step")
 async def claim_step(organization_id: str, message_id: str) -> dict[str, Any]:
-    async with _delivery_transaction(organization_id) as session:
+    async with delivery.transaction(organization_id) as session:
         return await delivery.claim(session, UUID(message_id))
 
 
@@ -83,7 +70,7 @@ async def claim_step(organization_id: str, message_id: str) -> dict[str, Any]:
 async def print_step(organization_id: str, message_id: str, letter: dict[str, Any]) -> str:
     platform = current_platform()
     path = await asyncio.to_thread(letters.write, Path(platform.settings.letters_dir), letter)
-    async with _delivery_transaction(organization_id) as session:
+    async with delivery.transaction(organization_id) as session:
         return await delivery.record_printed(session, UUID(message_id), str(path))
 
 
@@ -100,7 +87,7 @@ async def record_step(organization_id: str, message_id: str, attempt: int, outco
     platform = current_platform()
     schedule = platform.settings.message_retry_seconds
     retry_in = schedule[attempt - 1] if attempt <= len(schedule) else None
-    async with _delivery_transaction(organization_id) as session:
+    async with delivery.transaction(organization_id) as session:
         status = await delivery.record(session, UUID(message_id), attempt, mailer.Outcome(**outcome), retry_in)
     return {"status": status, "wait": retry_in}
 

@@ -10,6 +10,8 @@ is a resend of the same Message-ID.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -20,8 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domains.associations.models import Association
 from domains.communications.models import Channel, MessageEventKind, MessageStatus
 from domains.communications.service.mailer import ACCEPTED, BOUNCED, Outcome
-from domains.communications.service.messages import event, lock
+from domains.communications.service.messages import DELIVERY_OPTION, event, lock
+from graph.db import apply_scope
 from graph.ids import encode
+from graph.platform import current_platform
 
 FINAL = (MessageStatus.SENT, MessageStatus.BOUNCED, MessageStatus.FAILED, MessageStatus.PRINT_QUEUED, MessageStatus.MAILED)
 
@@ -99,3 +103,12 @@ async def undelivered(session: AsyncSession, older_than_seconds: float) -> list[
     """(organization, message) of messages written but never tried for that long."""
     rows = await session.execute(text("SELECT * FROM undelivered_messages(make_interval(secs => :s))"), {"s": older_than_seconds})
     return [(r[0], r[1]) for r in rows.all()]
+
+
+@asynccontextmanager
+async def transaction(organization_id: str) -> AsyncIterator[AsyncSession]:
+    """A delivery step's transaction, scoped to the organization, its statements tagged from the first."""
+    async with current_platform().sessions() as session, session.begin():
+        await session.connection(execution_options={DELIVERY_OPTION: True})
+        await apply_scope(session, UUID(organization_id), None)
+        yield session
