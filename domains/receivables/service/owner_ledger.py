@@ -219,10 +219,25 @@ async def fine(
 async def credit_fine(
     session: AsyncSession, organization_id: UUID, entry: OwnerLedgerEntry, on: Any, memo: str, posted_by: UUID | None
 ) -> OwnerLedgerEntry:
-    """Give a fine back (an appeal overturned it): a credit of its whole amount
-    on its own income account and fund, applied to it while it is open."""
+    """Give a fine back (an appeal overturned it)."""
+    return await credit_back(session, organization_id, entry, on, memo, posted_by, "Fine credited", EntrySource.VIOLATION_FINE)
+
+
+async def credit_back(
+    session: AsyncSession,
+    organization_id: UUID,
+    entry: OwnerLedgerEntry,
+    on: Any,
+    memo: str,
+    posted_by: UUID | None,
+    why: str,
+    source: EntrySource = EntrySource.CREDIT,
+) -> OwnerLedgerEntry:
+    """Give a charge back (an overturned fine, a returned deposit): a credit of
+    its whole amount on its own income account and fund, applied to it while it
+    is open (otherwise it is the owner's credit, which the next charges use)."""
     _, book = await _book_for(session, organization_id, entry.unit_id, posted_by)
-    assert entry.account_id is not None, "a fine is a charge on an income account"
+    assert entry.account_id is not None, "a charge given back is a charge on an income account"
     lot = book.lot(
         entry.unit_id, EntryKind.CREDIT, entry.amount, on=on, fund_id=entry.fund_id, account_id=entry.account_id, memo=memo
     )
@@ -230,5 +245,5 @@ async def credit_fine(
     if target is not None and target.open > 0:
         book.apply(lot, target, min(entry.amount, target.open), on)
     book.settle(entry.unit_id, on)
-    rows, _ = await book.post(source=EntrySource.VIOLATION_FINE, source_id=entry.id, memo=f"Fine credited: {memo}")
+    rows, _ = await book.post(source=source, source_id=entry.id, memo=f"{why}: {memo}")
     return next(r for r in rows if r.id == lot.id)

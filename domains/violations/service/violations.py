@@ -123,6 +123,21 @@ async def lock(session: AsyncSession, violation_id: UUID) -> Violation:
     return row
 
 
+async def open_rule_codes(session: AsyncSession, unit_id: UUID, codes: Sequence[str]) -> list[str]:
+    """Which of the rule codes `codes` have an open violation at the unit (other
+    domains' good-standing checks read this; one statement)."""
+    if not codes:
+        return []
+    found = await session.scalars(
+        select(ViolationRule.code)
+        .join(Violation, Violation.rule_id == ViolationRule.id)
+        .where(Violation.unit_id == unit_id, ViolationRule.code.in_(list(codes)), Violation.status.not_in(TERMINAL))
+        .distinct()
+        .order_by(ViolationRule.code)
+    )
+    return list(found)
+
+
 async def violation_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Violation], Page]:
     """An association's violations, latest observed first: the page `data` asks for, of the rows `visible` admits."""
     page = Page(data.first, data.after, "observed_on", descending=True)

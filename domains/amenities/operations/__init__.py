@@ -1,0 +1,1 @@
+"""Operations of the amenities domain, one module per resource."""
