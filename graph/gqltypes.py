@@ -41,6 +41,7 @@ _SCALARS: dict[Any, Any] = {
     UUID: UUID,
     dt.datetime: dt.datetime,
     dt.date: dt.date,
+    dt.time: dt.time,
     decimal.Decimal: decimal.Decimal,
 }
 

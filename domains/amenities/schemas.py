@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from domains.amenities.models import (
     Amenity,
@@ -177,8 +177,15 @@ class AmenityBookingRequestInput(ApiModel):
 
     amenity_id: AmenityId = Field(description="The amenity, of the unit's association.")
     unit_id: UnitId = Field(description="The unit booking it (its owner's ledger is charged).")
-    starts_at: AwareDatetime = Field(description="Start of the slot, with its offset (one of the amenity's slot starts).")
+    starts_at: datetime = Field(description="Start of the slot, with its offset (one of the amenity's slot starts).")
     note: str | None = Field(None, max_length=1000, description="The occasion, the guests.")
+
+    @field_validator("starts_at")
+    @classmethod
+    def _with_offset(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("give the start with its offset (e.g. 2026-06-01T10:00:00-07:00)")
+        return value
 
 
 class AmenityBookingStepInput(ApiModel):

@@ -162,6 +162,17 @@ async def _take_place(session: AsyncSession, amenity: Amenity, starts_at: dateti
 # --- the lifecycle --------------------------------------------------------------
 
 
+def allowed(booking: AmenityBooking, to: BookingStatus) -> None:
+    """An illegal step is INVALID_BOOKING_TRANSITION."""
+    if booking.status not in FROM[to]:
+        allowed = sorted(s.value for s in FROM[to])
+        raise InvalidTransition(
+            f"This booking is {booking.status.value}; {to.value} needs it to be one of: {', '.join(allowed)}.",
+            field=["id"],
+            details={"status": booking.status.value, "to": to.value, "allowedFrom": allowed},
+        )
+
+
 def move(
     session: AsyncSession,
     booking: AmenityBooking,
@@ -170,14 +181,9 @@ def move(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AmenityBookingTransition:
-    """Record a step (its transition row) and move the booking to `to`; an illegal step is INVALID_BOOKING_TRANSITION."""
-    if booking.status not in FROM[to]:
-        allowed = sorted(s.value for s in FROM[to])
-        raise InvalidTransition(
-            f"This booking is {booking.status.value}; {to.value} needs it to be one of: {', '.join(allowed)}.",
-            field=["id"],
-            details={"status": booking.status.value, "to": to.value, "allowedFrom": allowed},
-        )
+    """Record a step (its transition row, written once: check `allowed` before
+    posting anything) and move the booking to `to`."""
+    allowed(booking, to)
     row = _transition(booking, booking.status, to, by, reason, details)
     session.add(row)
     booking.status = to
@@ -277,16 +283,16 @@ async def _charge(session: AsyncSession, booking: AmenityBooking, amount: Decima
 
 async def confirm(session: AsyncSession, booking: AmenityBooking, amenity: Amenity, by: UUID | None) -> AmenityBookingTransition:
     """Confirm a requested booking and charge its fee and deposit to the unit's ledger, once."""
-    move_to = move(session, booking, S.CONFIRMED, by)
+    allowed(booking, S.CONFIRMED)
     if booking.fee > 0:
         booking.fee_entry_id = await _charge(session, booking, booking.fee, "fee", amenity.name, by)
     if booking.deposit > 0:
         booking.deposit_entry_id = await _charge(session, booking, booking.deposit, "deposit", amenity.name, by)
-    move_to.details = {
+    details = {
         "feeEntryId": booking.fee_entry_id and encode("ole", booking.fee_entry_id),
         "depositEntryId": booking.deposit_entry_id and encode("ole", booking.deposit_entry_id),
     }
-    return move_to
+    return move(session, booking, S.CONFIRMED, by, None, details)
 
 
 async def _give_back(session: AsyncSession, booking: AmenityBooking, entry_id: UUID | None, why: str, by: UUID | None) -> str | None:
@@ -316,11 +322,11 @@ async def cancel(session: AsyncSession, booking: AmenityBooking, reason: str, by
     amenity = await session.get(Amenity, booking.amenity_id)
     assert amenity is not None
     in_window = now() <= booking.starts_at - timedelta(hours=amenity.cancellation_hours)
-    step = move(session, booking, S.CANCELLED, by, reason)
+    allowed(booking, S.CANCELLED)
     await session.execute(
         _RELEASE, {"org": booking.organization_id, "amenity": booking.amenity_id, "starts_at": booking.starts_at}
     )
-    step.details = {
+    details = {
         "inCancellationWindow": in_window,
         "cancellationHours": amenity.cancellation_hours,
         "depositCredit": await _give_back(session, booking, booking.deposit_entry_id, "deposit returned (cancelled)", by),
@@ -328,7 +334,7 @@ async def cancel(session: AsyncSession, booking: AmenityBooking, reason: str, by
         if in_window
         else None,
     }
-    return step
+    return move(session, booking, S.CANCELLED, by, reason, details)
 
 
 async def end_of_slot(session: AsyncSession, booking: AmenityBooking) -> AmenityBookingTransition | None:
@@ -336,9 +342,9 @@ async def end_of_slot(session: AsyncSession, booking: AmenityBooking) -> Amenity
     closes and its deposit is credited back; a confirmed one is a no-show (fee
     and deposit kept); a request never confirmed is cancelled."""
     if booking.status is S.CHECKED_IN:
-        step = move(session, booking, S.CLOSED, None)
-        step.details = {"depositCredit": await _give_back(session, booking, booking.deposit_entry_id, "deposit returned", None)}
-        return step
+        allowed(booking, S.CLOSED)
+        credit = await _give_back(session, booking, booking.deposit_entry_id, "deposit returned", None)
+        return move(session, booking, S.CLOSED, None, None, {"depositCredit": credit})
     if booking.status is S.CONFIRMED:
         return move(session, booking, S.NO_SHOW, None, "not checked in by the slot's end", {"feeKept": str(booking.fee), "depositKept": str(booking.deposit)})
     if booking.status is S.REQUESTED:
