@@ -362,6 +362,14 @@ async def ensure_demo_world(
             async with scoped_transaction(sessions, org, None) as session:
                 await _add_work_orders(session, org, people)
             added += 1
+        # Amenities and bookings where the demo homeowner lives.
+        org = org_ids[MANAGER]
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM amenities WHERE organization_id = $1)", org):
+            people = await _work_order_people(owner, org, users)
+            if people is not None and people["owner"] is not None:
+                async with scoped_transaction(sessions, org, None) as session:
+                    await _add_amenities(session, org, people)
+                added += 1
     finally:
         await engine.dispose()
     return added
@@ -1332,6 +1340,81 @@ async def _work_order_people(owner: asyncpg.Connection, org: UUID, users: dict[s
         "vendor": UUID(str(vendor)) if vendor else None,
         "staff": users[ADMIN_LOGIN],
     }
+
+
+async def _add_amenities(session: Any, org: UUID, people: dict[str, Any]) -> None:
+    """A clubhouse (fee, deposit, a manager confirms), the pool (free, lanes) and
+    a tennis court in the homeowner's association; the homeowner's clubhouse
+    party confirmed for Saturday week and a pool lane tomorrow, and a neighbour's
+    clubhouse request waiting for the manager. Bookings are made as the API makes
+    them; their workflows start with their next step."""
+    from datetime import time as clock
+    from zoneinfo import ZoneInfo
+
+    from domains.amenities.models import AmenityBooking, AmenityKind
+    from domains.amenities.schemas import AmenityBookingRequestInput, AmenityCreateInput
+    from domains.amenities.service import amenities, bookings
+    from domains.associations.models import Unit
+    from graph import hooks
+
+    association, (homeowner, _, home) = people["association"], people["owner"]
+    zone = "America/Los_Angeles"
+    rules = [
+        (
+            "Clubhouse",
+            AmenityKind.CLUBHOUSE,
+            "Party room by the pool, 40 guests.",
+            clock(9),
+            clock(21),
+            240,
+            1,
+            True,
+            "75",
+            "200",
+            72,
+        ),
+        ("Pool", AmenityKind.POOL, "Lap lanes, one per booking.", clock(6), clock(21), 60, 4, False, "0", "0", 2),
+        ("Tennis court", AmenityKind.COURT, "Court 1, lights until 9 pm.", clock(7), clock(21), 60, 1, False, "0", "0", 4),
+    ]
+    made = []
+    for name, kind, text, opens, closes, minutes, places, approval, fee, deposit, hours in rules:
+        data = AmenityCreateInput(
+            association_id=association,
+            name=name,
+            kind=kind,
+            description=text,
+            time_zone=zone,
+            opens_at=opens,
+            closes_at=closes,
+            slot_minutes=minutes,
+            capacity=places,
+            max_bookings_per_unit_week=2,
+            max_days_past_due=90,
+            requires_approval=approval,
+            fee=Decimal(fee),
+            deposit=Decimal(deposit),
+            cancellation_hours=hours,
+        )
+        made.append(await amenities.create(session, org, data))
+    clubhouse, pool, _ = made
+    local = datetime.now(ZoneInfo(zone))
+    saturday = (local + timedelta(days=(5 - local.weekday()) % 7 + 7)).replace(hour=13, minute=0, second=0, microsecond=0)
+    tomorrow = (local + timedelta(days=1)).replace(hour=7, minute=0, second=0, microsecond=0)
+    unit = await session.get(Unit, home)
+
+    async def book(unit: Any, amenity: Any, at: datetime, note: str) -> AmenityBooking:
+        data = AmenityBookingRequestInput(amenity_id=amenity.id, unit_id=unit.id, starts_at=at, note=note)
+        booking = await bookings.request(session, org, unit, data, homeowner)
+        hooks.workflow_run.call(session, org, booking.workflow_id, bookings.WORKFLOW)
+        return booking
+
+    party = await book(unit, clubhouse, saturday, "Birthday party, about 25 guests.")
+    await session.flush()
+    await bookings.confirm(session, party, clubhouse, people["staff"])
+    await book(unit, pool, tomorrow, "Morning laps.")
+    neighbour = next((u for u in people["units"] if u != home), None)
+    if neighbour is not None:
+        await book(await session.get(Unit, neighbour), clubhouse, saturday + timedelta(days=7), "Book club.")
 
 
 async def _add_work_orders(session: Any, org: UUID, people: dict[str, Any]) -> None:

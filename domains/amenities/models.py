@@ -216,8 +216,12 @@ class AmenityBookingTransition(Booked, Base):
     to_status: Mapped[BookingStatus] = mapped_column(pg_enum(BookingStatus, "amenity_booking_status"), doc="Status after.")
     actor_id: Mapped[UUID | None] = mapped_column(doc="User who moved it; null when the workflow did at the slot's end.")
     reason: Mapped[str | None] = mapped_column(String(1000), doc="Why (a cancellation's reason).")
-    details: Mapped[dict[str, Any]] = mapped_column(JSONB, doc="Particulars: the ledger entries posted or credited, the fee rule applied.")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it happened (UTC).")
+    details: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="Particulars: the ledger entries posted or credited, the fee rule applied."
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it happened (UTC)."
+    )
 
 
 AmenityId = register_id(Amenity, "amy", "amenity")

@@ -11,9 +11,9 @@ from pydantic import Field, StringConstraints, field_validator
 from domains.amenities.models import (
     Amenity,
     AmenityBooking,
+    AmenityBookingId,
     AmenityBookingTransition,
     AmenityId,
-    AmenityBookingId,
     AmenityKind,
     BookingStatus,
 )
@@ -61,7 +61,10 @@ AmenityCreateInput = derive(
     optional=("max_bookings_per_unit_week", "max_days_past_due"),
     constraints=_LIMITS,
     extra={
-        "booking_days_ahead": (int, Field(30, ge=1, le=365, description="How many days ahead a slot may be booked (default 30).")),
+        "booking_days_ahead": (
+            int,
+            Field(30, ge=1, le=365, description="How many days ahead a slot may be booked (default 30)."),
+        ),
         "requires_approval": (
             bool,
             Field(False, description="Bookings wait for a manager's confirmation (default false: confirmed when requested)."),
@@ -69,7 +72,9 @@ AmenityCreateInput = derive(
         "fee": (Decimal, Field(Decimal("0.00"), **_MONEY, description="Fee charged when confirmed (default 0).")),
         "deposit": (
             Decimal,
-            Field(Decimal("0.00"), **_MONEY, description="Deposit charged when confirmed, returned unless a no-show (default 0)."),
+            Field(
+                Decimal("0.00"), **_MONEY, description="Deposit charged when confirmed, returned unless a no-show (default 0)."
+            ),
         ),
         "cancellation_hours": (
             int,

@@ -131,7 +131,9 @@ def upgrade() -> None:
         association_fk("booking_id", "amenity_bookings"),
         association_fk("unit_id", "units"),
     )
-    op.create_index("ix_amenity_booking_transitions_booking", "amenity_booking_transitions", ["organization_id", "booking_id", "seq"])
+    op.create_index(
+        "ix_amenity_booking_transitions_booking", "amenity_booking_transitions", ["organization_id", "booking_id", "seq"]
+    )
     tenant_table("amenity_booking_transitions")
 
     op.execute(f"REVOKE UPDATE, DELETE ON amenity_booking_transitions FROM {APP_ROLE}")

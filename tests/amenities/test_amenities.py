@@ -173,16 +173,18 @@ async def test_only_owners_in_good_standing_book(api) -> None:
 async def test_slots_weekly_limit_and_bad_input(api) -> None:
     e = await open_enforcement(api, "CA", units=1)
     pool = await _amenity(api, e, maxBookingsPerUnitWeek=1, bookingDaysAhead=2, fee="0", deposit="0")
-    for i, (starts_at, why) in enumerate((
-        ((datetime.now(UTC) + timedelta(days=1)).replace(minute=7).isoformat(), "not on a boundary"),
-        ((datetime.now(UTC) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0).isoformat(), "ended"),
-        ((datetime.now(UTC) + timedelta(days=5)).replace(minute=0, second=0, microsecond=0).isoformat(), "too far ahead"),
-        ((datetime.now(UTC) + timedelta(days=1)).replace(hour=23, minute=45, second=0, microsecond=0).isoformat(), "closed"),
-    )):
+    for i, (starts_at, why) in enumerate(
+        (
+            ((datetime.now(UTC) + timedelta(days=1)).replace(minute=7).isoformat(), "not on a boundary"),
+            ((datetime.now(UTC) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0).isoformat(), "ended"),
+            ((datetime.now(UTC) + timedelta(days=5)).replace(minute=0, second=0, microsecond=0).isoformat(), "too far ahead"),
+            ((datetime.now(UTC) + timedelta(days=1)).replace(hour=23, minute=45, second=0, microsecond=0).isoformat(), "closed"),
+        )
+    ):
         r = await api.rpc("amenityBooking/v1/request", _book(pool, e.units[0], starts_at), token=e.manager.token, key=f"bad-{i}")
         assert code(r) == (422, "SLOT_NOT_OFFERED"), why
     r = await api.rpc("amenityBooking/v1/request", _book(pool, e.units[0], "2026-06-01T10:00:00"), token=e.manager.token, key="n")
-    assert code(r)[0] == 422  # no offset
+    assert code(r)[0] == 400  # no offset: invalid input
     r = await api.rpc(
         "amenity/v1/create",
         {"associationId": e.association} | POOL | {"opensAt": "10:00:00", "closesAt": "10:10:00"},
@@ -190,7 +192,9 @@ async def test_slots_weekly_limit_and_bad_input(api) -> None:
         key="hours",
     )
     assert code(r) == (422, "INVALID_AMENITY_RULES")
-    r = await api.rpc("amenity/v1/create", {"associationId": e.association} | POOL | {"timeZone": "Mars/Base"}, token=e.manager.token, key="tz")
+    r = await api.rpc(
+        "amenity/v1/create", {"associationId": e.association} | POOL | {"timeZone": "Mars/Base"}, token=e.manager.token, key="tz"
+    )
     assert code(r) == (422, "INVALID_AMENITY_RULES")
     await api.call("amenity/v1/create", {"associationId": e.association} | POOL, e.manager)
     r = await api.rpc("amenity/v1/create", {"associationId": e.association} | POOL, token=e.manager.token, key="dup")
@@ -201,7 +205,11 @@ async def test_slots_weekly_limit_and_bad_input(api) -> None:
     second = first + timedelta(hours=1)
     if first.date() >= monday + timedelta(days=7) or second.date() >= monday + timedelta(days=7) or second.hour == 23:
         pytest.skip("the week or the opening hours end within two hours")
-    await api.call("amenityBooking/v1/request", _book(pool, e.units[0], first.replace(minute=0, second=0, microsecond=0).isoformat()), e.manager)
+    await api.call(
+        "amenityBooking/v1/request",
+        _book(pool, e.units[0], first.replace(minute=0, second=0, microsecond=0).isoformat()),
+        e.manager,
+    )
     r = await api.rpc(
         "amenityBooking/v1/request",
         _book(pool, e.units[0], second.replace(minute=0, second=0, microsecond=0).isoformat()),
@@ -272,8 +280,12 @@ async def test_owners_and_tenants_see_their_own_units_bookings(api) -> None:
     assert code(r) == (404, "NOT_FOUND")
     # A tenant living in unit 2 reads its bookings, and books nothing.
     tenant, _ = await api.add_member(e.admin, ["member"])
-    party = (await api.call("party/v1/create", {"kind": "person", "name": "Tenant", "deliveryPreference": "postal"}, e.admin))["id"]
-    await api.call("resident/v1/create", {"unitId": e.units[1], "partyId": party, "kind": "tenant", "movedInOn": day(-30)}, e.admin)
+    party = (await api.call("party/v1/create", {"kind": "person", "name": "Tenant", "deliveryPreference": "postal"}, e.admin))[
+        "id"
+    ]
+    await api.call(
+        "resident/v1/create", {"unitId": e.units[1], "partyId": party, "kind": "tenant", "movedInOn": day(-30)}, e.admin
+    )
     await api.call("party/v1/update", {"id": party, "userId": tenant.user_id}, e.admin)
     await api.select(tenant, e.org)
     seen = await api.call("amenityBooking/v1/list", {"associationId": e.association}, tenant)

@@ -366,6 +366,38 @@ async def _violation_rule(w: World, **more: Any) -> dict[str, Any]:
     return {"id": c.violation_rule, **more}
 
 
+async def _amenity(w: World, **more: Any) -> dict[str, Any]:
+    """The matrix association's pool: free, a place for every request the matrix makes."""
+    c = await w.community()
+    if "amenity" not in c.extra:
+        body = {
+            "associationId": c.association,
+            "name": "Matrix pool",
+            "kind": "pool",
+            "description": "Lap lanes.",
+            "timeZone": "UTC",
+            "opensAt": "00:00:00",
+            "closesAt": "23:45:00",
+            "slotMinutes": 15,
+            "capacity": 1000,
+            "requiresApproval": True,
+        }
+        c.amenity = (await w.api.call("amenity/v1/create", body, w.admin))["id"]
+    return {"id": c.amenity, **more}
+
+
+async def _amenity_slot(w: World) -> dict[str, Any]:
+    c = await w.community()
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    return {"amenityId": (await _amenity(w))["id"], "unitId": c.unit, "startsAt": start.isoformat()}
+
+
+async def _amenity_booking(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh booking of the matrix unit, waiting for confirmation."""
+    booked = await w.api.call("amenityBooking/v1/request", await _amenity_slot(w), w.admin)
+    return {"id": booked["id"], **more}
+
+
 async def _sighting(w: World) -> dict[str, Any]:
     c = await w.community()
     rule = (await _violation_rule(w))["id"]
@@ -967,6 +999,29 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "violation/v1/dismiss": (lambda w: _violation(w, reason="matrix"), {"admin", "manager", "board_member"}),
     "violation/v1/get": (_violation, STAFF),
     "violation/v1/list": (_by_association, ANY_ROLE),
+    "amenity/v1/create": (
+        lambda w: _by_association(
+            w,
+            name=_unique("Court"),
+            kind="court",
+            description="Tennis",
+            timeZone="UTC",
+            opensAt="08:00:00",
+            closesAt="20:00:00",
+            slotMinutes=60,
+            capacity=1,
+        ),
+        {"admin", "manager", "board_member"},
+    ),
+    "amenity/v1/update": (lambda w: _amenity(w, description="Lap lanes."), {"admin", "manager", "board_member"}),
+    "amenity/v1/get": (_amenity, STAFF),
+    "amenity/v1/list": (_by_association, ANY_ROLE),
+    "amenityBooking/v1/request": (_amenity_slot, WRITERS),
+    "amenityBooking/v1/confirm": (_amenity_booking, WRITERS),
+    "amenityBooking/v1/checkIn": (_amenity_booking, WRITERS),
+    "amenityBooking/v1/cancel": (lambda w: _amenity_booking(w, reason="Rain"), WRITERS),
+    "amenityBooking/v1/get": (_amenity_booking, STAFF),
+    "amenityBooking/v1/list": (_by_association, ANY_ROLE),
     # ARC: plain members are neither owners nor committee members here (those are tests/arc_requests).
     "arcSettings/v1/set": (lambda w: _by_association(w, decisionMode="vote"), {"admin", "manager", "board_member"}),
     "arcSettings/v1/get": (_by_association, STAFF),

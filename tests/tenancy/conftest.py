@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -734,6 +734,73 @@ async def _violation_fine(sessions, tenant, shared):
         "fined_on": date(2026, 1, 15) + timedelta(days=_n() % 1000),
         "amount": Decimal("1.00"),
         "owner_ledger_entry_id": await parent(sessions, tenant, shared, "owner_ledger_entries"),
+    }
+
+
+async def _amenity(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "name": f"Pool {_n()}",
+        "kind": "pool",
+        "description": "Lap pool",
+        "time_zone": "UTC",
+        "opens_at": time(8),
+        "closes_at": time(20),
+        "slot_minutes": 60,
+        "capacity": 2,
+        "booking_days_ahead": 30,
+        "requires_approval": False,
+        "fee": Decimal("10.00"),
+        "deposit": Decimal("0.00"),
+        "cancellation_hours": 24,
+        "blocking_rule_codes": [],
+        "is_active": True,
+    }
+
+
+async def _amenity_slot(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "amenity_id": await parent(sessions, tenant, shared, "amenities"),
+        "starts_at": datetime(2026, 1, 15, 8, tzinfo=UTC) + timedelta(hours=_n() % 10000),
+        "capacity": 2,
+        "taken": 1,
+    }
+
+
+async def _amenity_booking(sessions, tenant, shared):
+    booking = uuid.uuid4()
+    return {
+        "id": booking,
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "amenity_id": await parent(sessions, tenant, shared, "amenities"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "starts_at": datetime(2026, 1, 15, 8, tzinfo=UTC),
+        "ends_at": datetime(2026, 1, 15, 9, tzinfo=UTC),
+        "status": "confirmed",
+        "fee": Decimal("1.00"),
+        "deposit": Decimal("0.00"),
+        "fee_entry_id": await parent(sessions, tenant, shared, "owner_ledger_entries"),
+        "requested_by": tenant.user,
+        "workflow_id": f"amenity-booking-{booking}",
+    }
+
+
+async def _amenity_booking_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "booking_id": await parent(sessions, tenant, shared, "amenity_bookings"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "to_status": "requested",
+        "actor_id": tenant.user,
+        "details": json.dumps({}),
     }
 
 
@@ -1620,6 +1687,10 @@ FACTORIES: dict[str, Factory] = {
     "violation_observations": _violation_observation,
     "violation_events": _violation_event,
     "violation_fines": _violation_fine,
+    "amenities": _amenity,
+    "amenity_slots": _amenity_slot,
+    "amenity_bookings": _amenity_booking,
+    "amenity_booking_transitions": _amenity_booking_transition,
     "arc_settings": _arc_settings,
     "arc_requests": _arc_request,
     "arc_votes": _arc_vote,
@@ -1709,6 +1780,13 @@ CASTS: dict[str, dict[str, str]] = {
         "details": "jsonb",
     },
     "violation_fines": {"kind": "fine_kind"},
+    "amenities": {"kind": "amenity_kind"},
+    "amenity_bookings": {"status": "amenity_booking_status"},
+    "amenity_booking_transitions": {
+        "from_status": "amenity_booking_status",
+        "to_status": "amenity_booking_status",
+        "details": "jsonb",
+    },
     "arc_settings": {"decision_mode": "arc_decision_mode", "more_info_clock": "arc_clock"},
     "arc_requests": {
         "project_type": "arc_project_type",
@@ -1821,6 +1899,10 @@ REVOKED: dict[str, frozenset[str]] = {
     "violation_observations": frozenset({"UPDATE", "DELETE"}),
     "violation_events": frozenset({"UPDATE", "DELETE"}),
     "violation_fines": frozenset({"UPDATE", "DELETE"}),
+    # Amenities: booking steps are history; amenities and bookings are never deleted.
+    "amenities": frozenset({"DELETE"}),
+    "amenity_bookings": frozenset({"DELETE"}),
+    "amenity_booking_transitions": frozenset({"UPDATE", "DELETE"}),
     # ARC requests: votes and steps are history; settings and requests are never deleted.
     "arc_settings": frozenset({"DELETE"}),
     "arc_requests": frozenset({"DELETE"}),

@@ -35,6 +35,16 @@ async def _with_transitions(ctx: OperationContext, rows: Sequence[AmenityBooking
 
 async def _stepped(ctx: OperationContext, booking: AmenityBooking, step: AmenityBookingTransition) -> AmenityBookingRead:
     """After a step: wake the workflow, say what changed in the audit row, answer the booking."""
+    # Started if it isn't running (a booking loaded by the demo seed has none
+    # yet); a start with the id of a running or finished workflow changes nothing.
+    ctx.after_commit.append(
+        {
+            "kind": "start",
+            "name": WORKFLOW,
+            "workflow_id": booking.workflow_id,
+            "args": [str(booking.organization_id), str(booking.id), ctx.platform.settings.workflow_day_seconds],
+        }
+    )
     ctx.send(booking.workflow_id, TOPIC, {"step": step.to_status.value})
     ctx.audit_summary = {
         "from": step.from_status.value if step.from_status else None,

@@ -1,1 +1,1 @@
-"""The amenities domain's database work: the amenities and their rules (amenities.py), bookings and their lifecycle (bookings.py)."""
+"""The amenities domain's database work: amenities and their rules (amenities.py), bookings (bookings.py)."""

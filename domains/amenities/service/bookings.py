@@ -80,7 +80,11 @@ async def standing(session: AsyncSession, amenity: Amenity, unit: Unit, today: d
         late = await reports.delinquencies(session, unit.association_id, today, amenity.max_days_past_due, Decimal("0.01"))
         mine = next((r for r in late if r["unit_id"] == unit.id), None)
         if mine is not None:
-            problems["pastDue"] = {"amount": str(mine["past_due"]), "days": mine["days_past_due"], "limit": amenity.max_days_past_due}
+            problems["pastDue"] = {
+                "amount": str(mine["past_due"]),
+                "days": mine["days_past_due"],
+                "limit": amenity.max_days_past_due,
+            }
     codes = await violations.open_rule_codes(session, unit.id, amenity.blocking_rule_codes)
     if codes:
         problems["openViolations"] = codes
@@ -295,7 +299,9 @@ async def confirm(session: AsyncSession, booking: AmenityBooking, amenity: Ameni
     return move(session, booking, S.CONFIRMED, by, None, details)
 
 
-async def _give_back(session: AsyncSession, booking: AmenityBooking, entry_id: UUID | None, why: str, by: UUID | None) -> str | None:
+async def _give_back(
+    session: AsyncSession, booking: AmenityBooking, entry_id: UUID | None, why: str, by: UUID | None
+) -> str | None:
     if entry_id is None:
         return None
     entry = await session.get(OwnerLedgerEntry, entry_id)
@@ -346,7 +352,14 @@ async def end_of_slot(session: AsyncSession, booking: AmenityBooking) -> Amenity
         credit = await _give_back(session, booking, booking.deposit_entry_id, "deposit returned", None)
         return move(session, booking, S.CLOSED, None, None, {"depositCredit": credit})
     if booking.status is S.CONFIRMED:
-        return move(session, booking, S.NO_SHOW, None, "not checked in by the slot's end", {"feeKept": str(booking.fee), "depositKept": str(booking.deposit)})
+        return move(
+            session,
+            booking,
+            S.NO_SHOW,
+            None,
+            "not checked in by the slot's end",
+            {"feeKept": str(booking.fee), "depositKept": str(booking.deposit)},
+        )
     if booking.status is S.REQUESTED:
         return await cancel(session, booking, "not confirmed before the slot ended", None)
     return None
@@ -358,10 +371,7 @@ async def end_of_slot(session: AsyncSession, booking: AmenityBooking) -> Amenity
 async def lock(session: AsyncSession, booking_id: UUID) -> AmenityBooking:
     """The booking, locked: its steps take turns."""
     row = await session.scalar(
-        select(AmenityBooking)
-        .where(AmenityBooking.id == booking_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(AmenityBooking).where(AmenityBooking.id == booking_id).with_for_update().execution_options(populate_existing=True)
     )
     assert row is not None, "the booking was visible a moment ago"
     return row
