@@ -122,7 +122,6 @@ async def observe(api: Api, e: Enforcement, unit: int = 0, observed: str | None 
         "observedOn": observed or day(-60),
         "description": "Grass about 10 inches high.",
         "location": "Front yard",
-        "photoRefs": [f"https://files.example.org/{uuid.uuid4().hex}.jpg"],
     } | more
     return await api.call("violation/v1/observe", body, e.manager)
 
