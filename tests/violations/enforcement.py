@@ -5,7 +5,6 @@ today: steps record what has happened, so they are never in the future."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
