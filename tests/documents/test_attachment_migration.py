@@ -6,33 +6,20 @@ appended to the description, marked; downgrading gives public ids back."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, date, datetime
 
-import asyncpg
-from alembic import command
-from alembic.config import Config
-from sqlalchemy.engine import make_url
-
-from devtools.database_setup import MIGRATIONS, _plain, bootstrap, drop_databases
 from graph.ids import encode
+from tests.scratch_database import scratch_database
 
 
 async def test_references_naming_documents_become_their_ids(settings) -> None:
-    name = f"hestami_migration_{uuid.uuid4().hex[:10]}"
-    url = make_url(settings.database_url.get_secret_value()).set(database=name)
-    plain = _plain(url.render_as_string(hide_password=False))
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%"))
-    await bootstrap(settings, database=name)
-    try:
-        await asyncio.to_thread(command.upgrade, cfg, "0022")
+    async with scratch_database(settings) as db:
+        await db.upgrade("0022")
         org, association, other, unit, user = (uuid.uuid4() for _ in range(5))
         plan, photo, elsewhere, gone = (uuid.uuid4() for _ in range(4))
         request, order = uuid.uuid4(), uuid.uuid4()
-        conn = await asyncpg.connect(plain)
+        conn = await db.connect()
         try:
             await conn.execute("INSERT INTO organizations (id, type, name) VALUES ($1, 'association', 'Migrated HOA')", org)
             for a, code in ((association, "MIG"), (other, "OTH")):
@@ -107,16 +94,18 @@ async def test_references_naming_documents_become_their_ids(settings) -> None:
         finally:
             await conn.close()
 
-        await asyncio.to_thread(command.upgrade, cfg, "0026")
-        conn = await asyncpg.connect(plain)
+        await db.upgrade("0026")
+        conn = await db.connect()
         try:
             arc = await conn.fetchrow("SELECT document_ids, description FROM arc_requests WHERE id = $1", request)
+            assert arc is not None
             assert arc["document_ids"] == [photo, plan]
             assert arc["description"] == (
                 "Fence\n\nPlans and photos referenced before the document library: https://files.example.org/roof.jpg; "
                 f"{encode('doc', elsewhere)}; {encode('doc', gone)}"
             )
             wo = await conn.fetchrow("SELECT document_ids, description FROM work_orders WHERE id = $1", order)
+            assert wo is not None
             assert (wo["document_ids"], wo["description"]) == (
                 [],
                 "Attachments referenced before the document library: s3://photos/leak.jpg",
@@ -124,12 +113,10 @@ async def test_references_naming_documents_become_their_ids(settings) -> None:
         finally:
             await conn.close()
 
-        await asyncio.to_thread(command.downgrade, cfg, "0022")
-        conn = await asyncpg.connect(plain)
+        await db.downgrade("0022")
+        conn = await db.connect()
         try:
             back = await conn.fetchval("SELECT document_refs FROM arc_requests WHERE id = $1", request)
             assert back == [encode("doc", photo), encode("doc", plan)]
         finally:
             await conn.close()
-    finally:
-        await drop_databases(settings, name)
