@@ -8,7 +8,7 @@ second one's increment fails, whatever the timing. Transitions are append-only
 for the application role; amenities and bookings are never deleted.
 
 Revision ID: 0032
-Revises: 0022
+Revises: 0026
 """
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from migrations.columns import association_fk, booked, created_at, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0032"
-down_revision = "0022"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
