@@ -1461,7 +1461,7 @@ async def _add_amenities(session: Any, org: UUID, people: dict[str, Any]) -> Non
 
     party = await book(unit, clubhouse, saturday, "Birthday party, about 25 guests.")
     await session.flush()
-    await bookings.confirm(session, party, clubhouse, people["staff"])
+    await bookings.confirm(session, party, people["staff"])
     await book(unit, pool, tomorrow, "Morning laps.")
     neighbour = next((u for u in people["units"] if u != home), None)
     if neighbour is not None:

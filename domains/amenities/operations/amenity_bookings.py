@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domains.amenities.models import Amenity, AmenityBooking, AmenityBookingTransition
+from domains.amenities.models import AmenityBooking, AmenityBookingTransition
 from domains.amenities.schemas import (
     AmenityBookingCancelInput,
     AmenityBookingConnection,
@@ -52,7 +52,6 @@ async def _stepped(ctx: OperationContext, booking: AmenityBooking, step: Amenity
         **({"reason": step.reason} if step.reason else {}),
         **{k: v for k, v in step.details.items() if v is not None},
     }
-    await ctx.session.flush()
     return (await _with_transitions(ctx, [booking]))[0]
 
 
@@ -87,7 +86,6 @@ async def request_booking(ctx: OperationContext, data: AmenityBookingRequestInpu
         "fee": str(booking.fee),
         "deposit": str(booking.deposit),
     }
-    await ctx.session.flush()
     return (await _with_transitions(ctx, [booking]))[0]
 
 
@@ -104,9 +102,7 @@ async def confirm_booking(ctx: OperationContext, data: AmenityBookingStepInput) 
     """Confirm a booking waiting for a manager: its fee and deposit are charged
     to the unit's ledger, once. Refused: a booking not requested (INVALID_BOOKING_TRANSITION)."""
     booking = await bookings.lock(ctx.session, data.id)
-    amenity = await ctx.session.get(Amenity, booking.amenity_id)
-    assert amenity is not None
-    return await _stepped(ctx, booking, await bookings.confirm(ctx.session, booking, amenity, actor(ctx)))
+    return await _stepped(ctx, booking, await bookings.confirm(ctx.session, booking, actor(ctx)))
 
 
 @operation(

@@ -257,7 +257,7 @@ async def request(session: AsyncSession, organization_id: UUID, unit: Unit, data
     await session.flush()
     session.add(_transition(booking, None, S.REQUESTED, by, None, {"fee": str(amenity.fee), "deposit": str(amenity.deposit)}))
     if not amenity.requires_approval:
-        await confirm(session, booking, amenity, by)
+        await confirm(session, booking, by)
     return booking
 
 
@@ -285,9 +285,11 @@ async def _charge(session: AsyncSession, booking: AmenityBooking, amount: Decima
     return next(r.id for r in rows if r.kind is EntryKind.ADJUSTMENT)
 
 
-async def confirm(session: AsyncSession, booking: AmenityBooking, amenity: Amenity, by: UUID | None) -> AmenityBookingTransition:
+async def confirm(session: AsyncSession, booking: AmenityBooking, by: UUID | None) -> AmenityBookingTransition:
     """Confirm a requested booking and charge its fee and deposit to the unit's ledger, once."""
     allowed(booking, S.CONFIRMED)
+    amenity = await session.get(Amenity, booking.amenity_id)
+    assert amenity is not None
     if booking.fee > 0:
         booking.fee_entry_id = await _charge(session, booking, booking.fee, "fee", amenity.name, by)
     if booking.deposit > 0:
@@ -395,7 +397,8 @@ async def booking_page(session: AsyncSession, data: Any, visible: ColumnElement[
 
 
 async def transitions_of(session: AsyncSession, booking_ids: list[UUID]) -> dict[UUID, list[AmenityBookingTransition]]:
-    """The transitions of bookings, oldest first (one statement)."""
+    """The transitions of bookings, oldest first (one statement), those of this transaction's steps included."""
+    await session.flush()
     found: dict[UUID, list[AmenityBookingTransition]] = defaultdict(list)
     for t in await session.scalars(
         select(AmenityBookingTransition)
