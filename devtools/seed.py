@@ -1463,9 +1463,11 @@ async def _add_amenities(session: Any, org: UUID, people: dict[str, Any]) -> Non
     await session.flush()
     await bookings.confirm(session, party, people["staff"])
     await book(unit, pool, tomorrow, "Morning laps.")
-    neighbour = next((u for u in people["units"] if u != home), None)
-    if neighbour is not None:
-        await book(await session.get(Unit, neighbour), clubhouse, saturday + timedelta(days=7), "Book club.")
+    # A neighbour in good standing asks for the clubhouse (the demo has a unit far behind, which may not).
+    for neighbour in [await session.get(Unit, u) for u in people["units"] if u != home]:
+        if not await bookings.standing(session, clubhouse, neighbour, local.date()):
+            await book(neighbour, clubhouse, saturday + timedelta(days=7), "Book club.")
+            break
 
 
 async def _add_work_orders(session: Any, settings: Settings, org: UUID, people: dict[str, Any]) -> None:
