@@ -360,7 +360,9 @@ async def ensure_demo_world(
             if people is None:
                 continue
             async with scoped_transaction(sessions, org, None) as session:
-                await _add_work_orders(session, org, people)
+                to_estimate = await _add_work_orders(session, org, people)
+            for dispatch_id in to_estimate:
+                await _add_estimate(sessions, org, dispatch_id, users[VENDOR_LOGIN])
             added += 1
     finally:
         await engine.dispose()
@@ -1334,19 +1336,21 @@ async def _work_order_people(owner: asyncpg.Connection, org: UUID, users: dict[s
     }
 
 
-async def _add_work_orders(session: Any, org: UUID, people: dict[str, Any]) -> None:
+async def _add_work_orders(session: Any, org: UUID, people: dict[str, Any]) -> list[UUID]:
     """Work orders at several states, as staff, the homeowner and the tenant would
     have opened and moved them (transitions, notices and deadlines as the API writes
     them). Seeding runs no workflows: one work order past its response deadline is
-    escalated here the way its workflow would have done it."""
+    escalated here the way its workflow would have done it. Returns the dispatches
+    of the work orders whose estimates came in, for `_add_estimate`."""
     from types import SimpleNamespace
 
     from domains.audit import models as _audit  # noqa: F401  (the audit-row hook the escalation writes through)
     from domains.work_orders.models import ActorKind, RequesterKind, WorkOrderPriority
     from domains.work_orders.models import WorkOrderStatus as S
-    from domains.work_orders.service import categories, lifecycle, work_orders
+    from domains.work_orders.service import categories, dispatches, lifecycle, work_orders
 
     await categories.install_defaults(session, org, people["association"])
+    to_estimate = []
     staff = (ActorKind.USER, people["staff"])
     units = people["units"]
     # (title, unit, location, priority, opened by (user, party) or None for staff, moves)
@@ -1435,6 +1439,42 @@ async def _add_work_orders(session: Any, org: UUID, people: dict[str, Any]) -> N
             await lifecycle.track(session, wo.id)
         elif moves[-1] is S.NOT_RESPONSIBLE:
             await lifecycle.track(session, wo.id)
+        elif moves[-1] is S.ESTIMATES_RECEIVED and people["vendor"] is not None:
+            dispatch = await dispatches.create(session, wo, people["vendor"])
+            to_estimate += [dispatch.id] if dispatch else []
+    return to_estimate
+
+
+async def _add_estimate(sessions: Any, org: UUID, dispatch_id: UUID, vendor_user: UUID) -> None:
+    """The demo vendor's job for a dispatch and its estimate on both sides, as
+    the dispatch workflow and `job/v1/estimate` write them (no workflow runs)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from domains.jobs.service import estimates as job_estimates
+    from domains.jobs.service import jobs
+    from domains.work_orders.models import WorkOrder, WorkOrderDispatch
+    from domains.work_orders.service import dispatches, estimates
+    from graph.db import scoped_transaction
+
+    lines = [
+        SimpleNamespace(description="Inspect and trace the leak (hours)", quantity=Decimal("1.5"), unit_price=Decimal("95.00")),
+        SimpleNamespace(description="Drywall patch and paint", quantity=Decimal("1"), unit_price=Decimal("240.00")),
+    ]
+    async with scoped_transaction(sessions, org, None) as session:
+        provider, values = await dispatches.job_of(session, dispatch_id)
+    async with scoped_transaction(sessions, provider, None) as session:
+        await jobs.receive(session, provider, dispatch_id, values)
+        job = await jobs.lock(session, dispatch_id)
+        assert job is not None
+        estimate = await job_estimates.submit(session, job, lines, "Price holds 30 days.", vendor_user)
+        sent = job_estimates.event(estimate, job_estimates.line_values(lines))
+    async with scoped_transaction(sessions, org, None) as session:
+        dispatch = await session.get(WorkOrderDispatch, dispatch_id)
+        assert dispatch is not None
+        wo = await session.get(WorkOrder, dispatch.work_order_id)
+        assert wo is not None
+        await estimates.receive(session, wo, dispatch, sent)
 
 
 # --------------------------------------------------------------------------------------

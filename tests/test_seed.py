@@ -243,3 +243,11 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert (active["name"], active["type"]) == (VENDOR, "SERVICE_PROVIDER")
     # The vendor relationship lives in each customer's books: their managers see this organization there.
     assert ace[0]["providerOrganizationId"] == active["id"]
+    # Its jobs from the customers' work orders waiting for estimates, each with its estimate;
+    # the customer's manager sees the same estimate (its own copy) to approve.
+    query = "{ jobs { nodes { title estimates { revision status total } } } }"
+    jobs = (await api.gql(query, token=vendor))["data"]["jobs"]["nodes"]
+    assert jobs and all(j["estimates"] == [{"revision": 1, "status": "SUBMITTED", "total": "382.50"}] for j in jobs), jobs
+    waiting = [o for o in orders if o["status"] == "estimates_received"]
+    estimates = await _call(api, "workOrderEstimate/v1/list", {"workOrderId": waiting[0]["id"]}, manager)
+    assert [(e["total"], e["status"]) for e in estimates["nodes"]] == [("382.50", "submitted")]

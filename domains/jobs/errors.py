@@ -9,3 +9,15 @@ class IllegalJobTransition(Conflict):
     """The job can't move from its state to the one asked for; `details` names the states allowed."""
 
     code = "ILLEGAL_JOB_TRANSITION"
+
+
+class EstimateNotAllowed(Conflict):
+    """A job that was declined, finished or withdrawn takes no estimate."""
+
+    code = "ESTIMATE_NOT_ALLOWED"
+
+
+class EstimateAlreadyApproved(Conflict):
+    """The customer approved a revision of this job's estimate: it is not revised any more."""
+
+    code = "ESTIMATE_ALREADY_APPROVED"

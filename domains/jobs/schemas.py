@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import Field
 
-from domains.jobs.models import Job, JobId, JobStatus, JobTransition
+from domains.jobs.models import Job, JobEstimate, JobEstimateLine, JobId, JobStatus, JobTransition
 from graph.schemas import ApiModel, connection_model, derive
+
+ESTIMATE_LINE = ["line_no", "description", "quantity", "unit_price", "amount"]
+ESTIMATE = ["revision", "status", "total", "note", "decided_at", "decision_note", "created_at"]
 
 JobTransitionRead = derive(
     JobTransition,
@@ -67,3 +71,32 @@ class JobScheduleInput(ApiModel):
     id: JobId = Field(description="The job.")
     scheduled_for: datetime = Field(description="When the technician comes (with a time zone).")
     note: str | None = Field(None, max_length=1000, description="A note for the customer.")
+
+
+# --- estimates ---------------------------------------------------------------
+
+JobEstimateLineRead = derive(JobEstimateLine, "JobEstimateLine", ["id", "estimate_id", *ESTIMATE_LINE], node=True)
+JobEstimateRead = derive(
+    JobEstimate,
+    "JobEstimate",
+    ["id", "job_id", *ESTIMATE, "submitted_by"],
+    node=True,
+    extra={"lines": (list[JobEstimateLineRead], Field(default_factory=list, description="Its lines, in order."))},
+)
+
+
+class EstimateLineInput(ApiModel):
+    """One line of an estimate."""
+
+    description: str = Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$", description="The service or part.")
+    quantity: Decimal = Field(gt=0, max_digits=12, decimal_places=3, description="How many (hours, parts), up to 3 decimals.")
+    unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="Price of one, in dollars.")
+
+
+class JobEstimateSubmitInput(ApiModel):
+    """A new revision of the estimate for a job: its lines replace the last
+    revision's, which is kept (superseded) with its history."""
+
+    id: JobId = Field(description="The job.")
+    lines: list[EstimateLineInput] = Field(min_length=1, max_length=100, description="The lines, 1–100, in order.")
+    note: str | None = Field(None, max_length=1000, description="Scope, assumptions, how long the price holds.")

@@ -836,6 +836,38 @@ async def _job(w: World, **more: Any) -> dict[str, Any]:
     return {"id": encode("job", job_id), **more}
 
 
+async def _estimate(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh estimate of a provider (the matrix organization itself, on file as
+    its own vendor) for a fresh work order, as the dispatch workflow copies it."""
+    from domains.work_orders.models import DispatchStatus, WorkOrder, WorkOrderDispatch
+    from domains.work_orders.service import estimates
+    from graph.db import scoped_transaction
+    from graph.ids import decode, encode
+    from graph.platform import current_platform
+
+    wo = await _work_order(w)
+    vendor = await w.api.call("vendor/v1/create", {"name": "Matrix Plumbing", "is1099": False}, w.admin)
+    org, estimate_id = decode(w.org)[1], uuid.uuid4()
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        work_order = await session.get(WorkOrder, decode(wo["id"])[1])
+        assert work_order is not None
+        dispatch = WorkOrderDispatch(
+            organization_id=org,
+            association_id=work_order.association_id,
+            work_order_id=work_order.id,
+            vendor_id=decode(vendor["id"])[1],
+            provider_organization_id=org,
+            status=DispatchStatus.SENT,
+            workflow_id=work_order.workflow_id,
+        )
+        session.add(dispatch)
+        await session.flush()
+        line = {"description": "Labor", "quantity": "2", "unit_price": "90.00"}
+        sent = {"id": str(estimate_id), "revision": 1, "total": "180.00", "note": None, "lines": [line]}
+        await estimates.receive(session, work_order, dispatch, sent)
+    return {"id": encode("woe", estimate_id), **more}
+
+
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
     "membership/v1/add": (_add, ADMIN),
     "membership/v1/update": (_membership, ADMIN),
@@ -1172,6 +1204,14 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "job/v1/schedule": (lambda w: _job(w, scheduledFor="2030-01-01T09:00:00Z"), WRITERS),
     "job/v1/start": (_job, WRITERS),
     "job/v1/complete": (_job, WRITERS),
+    "job/v1/estimate": (
+        lambda w: _job(w, lines=[{"description": "Labor", "quantity": "1.5", "unitPrice": "80.00"}]),
+        WRITERS,
+    ),
+    "workOrderEstimate/v1/get": (_estimate, STAFF),
+    "workOrderEstimate/v1/list": (lambda w: _work_order_comment(w), STAFF),
+    "workOrderEstimate/v1/approve": (_estimate, WRITERS),
+    "workOrderEstimate/v1/decline": (lambda w: _estimate(w, note="Too dear"), WRITERS),
 }
 # Operations that name a row in their input other than as their target: a role
 # that may not read that row meets NOT_FOUND too.

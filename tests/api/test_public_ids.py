@@ -413,9 +413,19 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "vendor_chosen", "vendorId": ace["id"]}, admin)
     await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "assigned"}, admin)
     for _ in range(400):
-        if (await api.call("job/v1/list", {}, provider))["nodes"]:
+        jobs = (await api.call("job/v1/list", {}, provider))["nodes"]
+        if jobs:
             break
         await asyncio.sleep(0.05)
+    # Its estimate, and the association's copy of it, approved.
+    line = {"description": "Labor", "quantity": "2", "unitPrice": "90.00"}
+    await api.call("job/v1/estimate", {"id": jobs[0]["id"], "lines": [line]}, provider)
+    for _ in range(400):
+        copies = (await api.call("workOrderEstimate/v1/list", {"workOrderId": wo["id"]}, admin))["nodes"]
+        if copies:
+            break
+        await asyncio.sleep(0.05)
+    await api.call("workOrderEstimate/v1/approve", {"id": copies[0]["id"]}, admin)
 
 
 async def _election_reaches(api: Api, election: str, caller: Caller, status: str) -> None:

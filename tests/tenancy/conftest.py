@@ -1552,6 +1552,54 @@ async def _job_transition(sessions, tenant, shared):
     }
 
 
+async def _job_estimate(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "job_id": await parent(sessions, tenant, shared, "jobs"),
+        "revision": 1,
+        "status": "submitted",
+        "total": 0,
+        "submitted_by": tenant.user,
+    }
+
+
+async def _job_estimate_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "estimate_id": await parent(sessions, tenant, shared, "job_estimates"),
+        "line_no": 1,
+        "description": "Labor",
+        "quantity": 1,
+        "unit_price": 0,
+    }
+
+
+async def _work_order_estimate(sessions, tenant, shared):
+    dispatch = await parent(sessions, tenant, shared, "work_order_dispatches")
+    return await _under_work_order(sessions, tenant, shared) | {
+        "dispatch_id": dispatch,
+        "vendor_id": await parent(sessions, tenant, shared, "vendors"),
+        "revision": 1,
+        "status": "submitted",
+        "total": 0,
+    }
+
+
+async def _work_order_estimate_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "estimate_id": await parent(sessions, tenant, shared, "work_order_estimates"),
+        "line_no": 1,
+        "description": "Labor",
+        "quantity": 1,
+        "unit_price": 0,
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -1653,6 +1701,10 @@ FACTORIES: dict[str, Factory] = {
     "work_order_dispatches": _work_order_dispatch,
     "jobs": _job,
     "job_transitions": _job_transition,
+    "job_estimates": _job_estimate,
+    "job_estimate_lines": _job_estimate_line,
+    "work_order_estimates": _work_order_estimate,
+    "work_order_estimate_lines": _work_order_estimate_line,
     "message_templates": _message_template,
     "messages": _message,
     "message_events": _message_event,
@@ -1745,6 +1797,8 @@ CASTS: dict[str, dict[str, str]] = {
     "work_order_dispatches": {"status": "work_order_dispatch_status"},
     "jobs": {"status": "job_status"},
     "job_transitions": {"to_status": "job_status", "actor_kind": "job_actor_kind"},
+    "job_estimates": {"status": "estimate_status"},
+    "work_order_estimates": {"status": "estimate_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -1863,6 +1917,11 @@ REVOKED: dict[str, frozenset[str]] = {
     "work_order_dispatches": frozenset({"DELETE"}),
     "jobs": frozenset({"DELETE"}),
     "job_transitions": frozenset({"UPDATE", "DELETE"}),
+    # Estimates: every revision kept; of one only its decision changes (a column grant), its lines never.
+    "job_estimates": frozenset({"UPDATE", "DELETE"}),
+    "job_estimate_lines": frozenset({"UPDATE", "DELETE"}),
+    "work_order_estimates": frozenset({"UPDATE", "DELETE"}),
+    "work_order_estimate_lines": frozenset({"UPDATE", "DELETE"}),
     # Communications: templates are versioned, not deleted; of a message only its
     # delivery state changes (a column grant); delivery events, announcements and
     # the contact log are append-only.

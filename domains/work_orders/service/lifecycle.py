@@ -49,6 +49,7 @@ from domains.work_orders.models import (
 )
 from domains.work_orders.models import WorkOrderStatus as S
 from graph import durable
+from graph.auth.principal import Principal, PrincipalKind
 from graph.ids import encode
 
 WORKFLOW = "run_work_order_workflow"
@@ -85,6 +86,12 @@ IDLE_SECONDS = 30 * 24 * 3600.0
 
 def workflow_id(work_order_id: UUID) -> str:
     return f"work-order-{work_order_id}"
+
+
+def actor_of(principal: Principal) -> tuple[ActorKind, UUID]:
+    """Who makes a move: a user or a service account."""
+    kind = ActorKind.SERVICE_ACCOUNT if principal.kind is PrincipalKind.SERVICE_ACCOUNT else ActorKind.USER
+    return kind, principal.id
 
 
 def allowed(status: WorkOrderStatus) -> list[str]:
