@@ -166,7 +166,40 @@ class JobEstimateLine(EstimateLineFields, TenantMixin, Base):
     estimate_id: Mapped[UUID] = mapped_column(doc="The estimate.")
 
 
+class JobVisitStatus(StrEnum):
+    """Whether a technician's visit still stands."""
+
+    SCHEDULED = "scheduled"
+    """Booked."""
+    CANCELED = "canceled"
+    """Called off (the job was rescheduled or withdrawn)."""
+
+
+class JobVisit(TimestampMixin, TenantMixin, Base):
+    """A technician's visit to a job: who goes, from when to when. A technician
+    is never on two scheduled visits at once (an exclusion constraint)."""
+
+    __tablename__ = "job_visits"
+    __table_args__ = (UniqueConstraint("organization_id", "id"), tenant_fk("job_id", "jobs"))
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The visit's id.")
+    job_id: Mapped[UUID] = mapped_column(doc="The job.")
+    technician_id: Mapped[UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), doc="The technician: a member of the provider's organization."
+    )
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), doc="When the visit starts.")
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), doc="When it ends.")
+    status: Mapped[JobVisitStatus] = mapped_column(pg_enum(JobVisitStatus, "job_visit_status"), doc="Scheduled or canceled.")
+    note: Mapped[str | None] = mapped_column(String(1000), doc="What the technician should know.")
+    scheduled_by: Mapped[UUID] = mapped_column(doc="User or service account of the provider that booked it.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
 JobId = register_id(Job, "job", "job")
 JobTransitionId = register_id(JobTransition, "jbt", "job")
 JobEstimateId = register_id(JobEstimate, "jes", "job")
 JobEstimateLineId = register_id(JobEstimateLine, "jel", "job")
+JobVisitId = register_id(JobVisit, "jvs", "job")

@@ -6,8 +6,8 @@ from typing import Any
 
 import strawberry
 
-from domains.jobs.models import JobEstimate, JobEstimateLine, JobTransition
-from domains.jobs.schemas import JobEstimateLineRead, JobEstimateRead, JobRead, JobTransitionRead
+from domains.jobs.models import JobEstimate, JobEstimateLine, JobTransition, JobVisit
+from domains.jobs.schemas import JobEstimateLineRead, JobEstimateRead, JobRead, JobTransitionRead, JobVisitRead
 from graph.gqltypes import extend, output_type, to_many
 
 
@@ -24,6 +24,13 @@ class JobRelations:
         "Every revision of its estimate, oldest first.",
         order_by=lambda: [JobEstimate.revision],
     )
+    visits = to_many(
+        JobVisit,
+        "job_id",
+        "JobVisitType",
+        "Its technicians' visits, scheduled and canceled, by start time.",
+        order_by=lambda: [JobVisit.starts_at, JobVisit.created_at],
+    )
 
 
 @extend(JobEstimateRead)
@@ -37,4 +44,5 @@ class JobEstimateRelations:
 JobTransitionType = output_type(JobTransitionRead)
 JobEstimateLineType = output_type(JobEstimateLineRead)
 JobEstimateType = output_type(JobEstimateRead)
+JobVisitType = output_type(JobVisitRead)
 JobType = output_type(JobRead)

@@ -10,7 +10,7 @@ from uuid import UUID
 from dbos import DBOS
 
 from domains.jobs.models import EstimateStatus, JobActorKind, JobStatus
-from domains.jobs.service import estimates, jobs
+from domains.jobs.service import estimates, jobs, visits
 from domains.work_orders.service import dispatches, lifecycle
 from graph import durable
 from graph.db import scoped_transaction
@@ -63,11 +63,13 @@ async def apply_job_event_step(organization_id: str, dispatch_id: str, event: di
 
 @DBOS.step(name="cancel_job_step")
 async def cancel_job_step(provider_id: str, dispatch_id: str) -> None:
-    """The association withdrew the work: the job is canceled on the provider's side (if it still can be)."""
+    """The association withdrew the work: the job is canceled on the provider's
+    side (if it still can be), and its technicians' visits with it."""
     async with scoped_transaction(current_platform().sessions, UUID(provider_id), None) as session:
         job = await jobs.lock(session, UUID(dispatch_id))
         if job is not None and JobStatus.CANCELED in jobs.JOB_MAP[job.status]:
             await jobs.move(session, job, JobStatus.CANCELED, (JobActorKind.PLATFORM, jobs.PLATFORM), "Withdrawn by the customer")
+            await visits.release(session, job.id)
 
 
 @DBOS.step(name="send_estimate_decision_step")

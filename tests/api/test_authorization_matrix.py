@@ -1208,6 +1208,7 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         lambda w: _job(w, lines=[{"description": "Labor", "quantity": "1.5", "unitPrice": "80.00"}]),
         WRITERS,
     ),
+    "jobVisit/v1/list": (_none, STAFF),
     "workOrderEstimate/v1/get": (_estimate, STAFF),
     "workOrderEstimate/v1/list": (lambda w: _work_order_comment(w), STAFF),
     "workOrderEstimate/v1/approve": (_estimate, WRITERS),

@@ -1600,6 +1600,21 @@ async def _work_order_estimate_line(sessions, tenant, shared):
     }
 
 
+async def _job_visit(sessions, tenant, shared):
+    # Apart in time: the technician is never booked twice at once.
+    starts = datetime(2030, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 1_000_000)
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "job_id": await parent(sessions, tenant, shared, "jobs"),
+        "technician_id": tenant.user,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(minutes=30),
+        "status": "scheduled",
+        "scheduled_by": tenant.user,
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -1705,6 +1720,7 @@ FACTORIES: dict[str, Factory] = {
     "job_estimate_lines": _job_estimate_line,
     "work_order_estimates": _work_order_estimate,
     "work_order_estimate_lines": _work_order_estimate_line,
+    "job_visits": _job_visit,
     "message_templates": _message_template,
     "messages": _message,
     "message_events": _message_event,
@@ -1799,6 +1815,7 @@ CASTS: dict[str, dict[str, str]] = {
     "job_transitions": {"to_status": "job_status", "actor_kind": "job_actor_kind"},
     "job_estimates": {"status": "estimate_status"},
     "work_order_estimates": {"status": "estimate_status"},
+    "job_visits": {"status": "job_visit_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -1922,6 +1939,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "job_estimate_lines": frozenset({"UPDATE", "DELETE"}),
     "work_order_estimates": frozenset({"UPDATE", "DELETE"}),
     "work_order_estimate_lines": frozenset({"UPDATE", "DELETE"}),
+    # A technician's visit is canceled, never deleted; only its status changes (a column grant).
+    "job_visits": frozenset({"UPDATE", "DELETE"}),
     # Communications: templates are versioned, not deleted; of a message only its
     # delivery state changes (a column grant); delivery events, announcements and
     # the contact log are append-only.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from domains.jobs.models import Job, JobActorKind, JobStatus
+from domains.jobs.models import Job, JobActorKind, JobStatus, JobVisit
 from domains.jobs.schemas import (
     JobAnswerInput,
     JobConnection,
@@ -16,8 +16,10 @@ from domains.jobs.schemas import (
     JobListInput,
     JobRead,
     JobScheduleInput,
+    JobVisitConnection,
+    JobVisitListInput,
 )
-from domains.jobs.service import estimates, jobs
+from domains.jobs.service import estimates, jobs, visits
 from graph.auth.principal import PrincipalKind
 from graph.handlers import OperationContext, actor, as_connection
 from graph.operations import operation
@@ -98,8 +100,21 @@ async def decline_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
     summary="Schedule a job's visit",
 )
 async def schedule_job(ctx: OperationContext, data: JobScheduleInput) -> JobRead:
-    """Set (or move) the visit of an accepted job; the customer's work order becomes scheduled."""
-    return await _answer(ctx, data.id, JobStatus.SCHEDULED, data.note, data.scheduled_for)
+    """Set (or move) the visit of an accepted job; the customer's work order
+    becomes scheduled. `technicianIds` books those members of your organization
+    for the visit (`durationMinutes` long); rescheduling cancels the job's
+    earlier bookings. TECHNICIAN_NOT_MEMBER for someone outside your
+    organization; TECHNICIAN_DOUBLE_BOOKED for a technician already on another
+    visit at that time (a technician is never booked twice at once)."""
+    read = await _answer(ctx, data.id, JobStatus.SCHEDULED, data.note, data.scheduled_for)
+    job = await jobs.lock(ctx.session, data.id)
+    assert job is not None
+    ends_at = data.scheduled_for + timedelta(minutes=data.duration_minutes)
+    booked = await visits.book(
+        ctx.session, job, data.technician_ids, data.scheduled_for, ends_at, data.technician_note, actor(ctx)
+    )
+    ctx.audit_summary["technicians"] = len(booked)
+    return read
 
 
 @_op("start", "answer", "Start work on a job")
@@ -144,3 +159,20 @@ async def estimate_job(ctx: OperationContext, data: JobEstimateSubmitInput) -> J
     return JobEstimateRead.model_validate(estimate).model_copy(
         update={"lines": [JobEstimateLineRead.model_validate(line) for line in lines]}
     )
+
+
+@operation(
+    "jobVisit/v1/list",
+    input=JobVisitListInput,
+    output=JobVisitConnection,
+    kind="job",
+    action="list",
+    mutates=False,
+    graphql_name="jobVisits",
+    summary="List technicians' visits",
+)
+async def list_job_visits(ctx: OperationContext, data: JobVisitListInput) -> JobVisitConnection:
+    """Your technicians' visits by start time, across every customer's jobs: one
+    technician's schedule (`technicianId`), a window of time, scheduled or canceled."""
+    rows, page = await visits.page(ctx.session, data, await ctx.visible("job", "read", JobVisit))
+    return as_connection(JobVisitConnection, rows, page)
