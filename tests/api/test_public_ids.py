@@ -426,6 +426,10 @@ async def _rich_data(api: RecordingApi) -> None:
             break
         await asyncio.sleep(0.05)
     await api.call("workOrderEstimate/v1/approve", {"id": copies[0]["id"]}, admin)
+    # Its visit, with the provider's admin booked as the technician.
+    await api.call("job/v1/accept", {"id": jobs[0]["id"]}, provider)
+    visit = {"id": jobs[0]["id"], "scheduledFor": "2030-05-04T09:00:00Z", "technicianIds": [provider.user_id]}
+    await api.call("job/v1/schedule", visit, provider)
 
 
 async def _election_reaches(api: Api, election: str, caller: Caller, status: str) -> None:
