@@ -149,7 +149,9 @@ class AchFile(Booked, Base):
     entry_count: Mapped[int] = mapped_column(Integer, doc="Entries in the file.")
     total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the entries' amounts.")
     created_by: Mapped[UUID | None] = mapped_column(doc="User or service account that built it; null for the daily workflow.")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was built (UTC).")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was built (UTC)."
+    )
 
 
 class AchEntryStatus(StrEnum):
@@ -197,7 +199,9 @@ class AchEntry(Booked, Base):
     payment_entry_id: Mapped[UUID | None] = mapped_column(doc="The owner payment it posted (autopay).")
     vendor_payment_id: Mapped[UUID | None] = mapped_column(doc="The vendor payment it pays (credits).")
     status: Mapped[AchEntryStatus] = mapped_column(pg_enum(AchEntryStatus, "ach_entry_status"), doc="Pending or returned.")
-    return_code: Mapped[str | None] = mapped_column(String(3), doc="The bank's return reason (R01 insufficient funds, R02 account closed…).")
+    return_code: Mapped[str | None] = mapped_column(
+        String(3), doc="The bank's return reason (R01 insufficient funds, R02 account closed…)."
+    )
     returned_on: Mapped[date | None] = mapped_column(Date, doc="When it came back.")
     return_file_id: Mapped[UUID | None] = mapped_column(doc="The return file that brought it back.")
     return_entry_id: Mapped[UUID | None] = mapped_column(doc="The owner-ledger row reversing its payment.")
@@ -223,7 +227,9 @@ class AchReturnFile(Booked, Base):
         Integer, doc="Entries not reversed: unknown trace numbers, credits, or entries already returned."
     )
     imported_by: Mapped[UUID] = mapped_column(doc="User or service account that imported it.")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was imported (UTC).")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was imported (UTC)."
+    )
 
 
 AchAuthorizationId = register_id(AchAuthorization, "ach", "ach_authorization")

@@ -169,7 +169,7 @@ class AchDebitsOriginateInput(ApiModel):
 class AchOriginateResult(ApiModel):
     """The file built (or found: a due date has one debit file), or none when nothing was due."""
 
-    file: Optional[AchFileRead] = Field(None, description="The file; null when no entry was due.")  # type: ignore[valid-type]  # noqa: UP045
+    file: Optional[AchFileRead] = Field(None, description="The file; null when no entry was due.")  # noqa: UP045
     workflow_id: str = Field(description="The durable workflow that built it (one per association and due date).")
 
 
@@ -183,8 +183,10 @@ class AchCreditsOriginateInput(ApiModel):
 class AchCreditsResult(ApiModel):
     """The credit file, and the ACH payments left out."""
 
-    file: Optional[AchFileRead] = Field(None, description="The file; null when no payment could go.")  # type: ignore[valid-type]  # noqa: UP045
-    skipped_payment_ids: list[VendorPaymentId] = Field(description="ACH payments left out: their vendor has no active ACH authorization.")
+    file: Optional[AchFileRead] = Field(None, description="The file; null when no payment could go.")  # noqa: UP045
+    skipped_payment_ids: list[VendorPaymentId] = Field(
+        description="ACH payments left out: their vendor has no active ACH authorization."
+    )
 
 
 class AchFileGetInput(ApiModel):

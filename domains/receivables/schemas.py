@@ -324,7 +324,17 @@ class PaymentVoidInput(ApiModel):
 PaymentVoidRead = derive(
     PaymentVoid,
     "PaymentVoid",
-    ["id", "association_id", "unit_id", "payment_entry_id", "reversal_entry_id", "voided_on", "reason", "voided_by", "created_at"],
+    [
+        "id",
+        "association_id",
+        "unit_id",
+        "payment_entry_id",
+        "reversal_entry_id",
+        "voided_on",
+        "reason",
+        "voided_by",
+        "created_at",
+    ],
     node=True,
 )
 
@@ -332,8 +342,10 @@ PaymentVoidRead = derive(
 class PaymentVoidResult(ApiModel):
     """The void and the row reversing the payment."""
 
-    void: PaymentVoidRead = Field(description="The void, with its reason.")  # type: ignore[valid-type]
-    reversal: OwnerLedgerEntryRead = Field(description="The owner-ledger row taking the payment back; its charges are open again.")
+    void: PaymentVoidRead = Field(description="The void, with its reason.")
+    reversal: OwnerLedgerEntryRead = Field(
+        description="The owner-ledger row taking the payment back; its charges are open again."
+    )
 
 
 class OwnerLedgerEntryChargeInput(ApiModel):

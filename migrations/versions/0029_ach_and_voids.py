@@ -168,9 +168,7 @@ def upgrade() -> None:
     tenant_table("ach_entries")
     # An entry is returned once: only these columns change, and nothing is deleted.
     op.execute(f"REVOKE UPDATE, DELETE ON ach_entries FROM {APP_ROLE}")
-    op.execute(
-        f"GRANT UPDATE (status, return_code, returned_on, return_file_id, return_entry_id) ON ach_entries TO {APP_ROLE}"
-    )
+    op.execute(f"GRANT UPDATE (status, return_code, returned_on, return_file_id, return_entry_id) ON ach_entries TO {APP_ROLE}")
 
     op.create_table(
         "payment_voids",

@@ -117,9 +117,7 @@ async def test_autopay_builds_one_debit_file_per_due_date_and_returns_reverse_on
     ]
     assert parsed.entry_hash == (1100001 + 2100002) and parsed.debit_total == Decimal("160.00") == batch.debit_total
     # The debits are on the ledgers as ACH payments, as much as the file takes, and pending.
-    payments = await api.call(
-        "ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "payment"}, r.c.admin
-    )
+    payments = await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "payment"}, r.c.admin)
     ach = {p["reference"]: p for p in payments["nodes"] if p["method"] == "ach"}
     assert set(ach) == {e.trace_number for e in batch.entries}
     assert -sum(Decimal(p["amount"]) for p in ach.values()) == parsed.debit_total
@@ -130,11 +128,20 @@ async def test_autopay_builds_one_debit_file_per_due_date_and_returns_reverse_on
 
     # The bank returns unit 1's debit (R01): reversed with the fee, once.
     returned = nacha.Entry(
-        "26", ROUTING_1, "12345678", Decimal("100.00"), "UNIT 1", "Owner 1", "011000010000001", "R01",
+        "26",
+        ROUTING_1,
+        "12345678",
+        Decimal("100.00"),
+        "UNIT 1",
+        "Owner 1",
+        "011000010000001",
+        "R01",
         batch.entries[0].trace_number,
     )
     header = nacha.Header("121000358", "011000015", "FIRST COMMUNITY BANK", "RETURNS", datetime(2026, 1, 5, tzinfo=UTC))
-    returns = nacha.write(header, [nacha.Batch("PPD", "Mountain View HOA", "1123456789", "HOA DUES", date(2026, 1, 1), [returned])])
+    returns = nacha.write(
+        header, [nacha.Batch("PPD", "Mountain View HOA", "1123456789", "HOA DUES", date(2026, 1, 1), [returned])]
+    )
     body = {"associationId": r.c.association, "content": returns, "returnedOn": "2026-01-05", "fee": "25.00"}
     result = await api.call("achFile/v1/importReturns", body, r.c.admin)
     assert result["alreadyImported"] is False
@@ -143,7 +150,9 @@ async def test_autopay_builds_one_debit_file_per_due_date_and_returns_reverse_on
     assert twice["alreadyImported"] is True and twice["file"]["id"] == result["file"]["id"]
     # The same line in another file (the bank re-sends it) reverses nothing either.
     header2 = nacha.Header("121000358", "011000015", "FIRST COMMUNITY BANK", "RETURNS", datetime(2026, 1, 6, tzinfo=UTC))
-    resent = nacha.write(header2, [nacha.Batch("PPD", "Mountain View HOA", "1123456789", "HOA DUES", date(2026, 1, 1), [returned])])
+    resent = nacha.write(
+        header2, [nacha.Batch("PPD", "Mountain View HOA", "1123456789", "HOA DUES", date(2026, 1, 1), [returned])]
+    )
     other = await api.call("achFile/v1/importReturns", body | {"content": resent}, r.c.admin)
     assert (other["alreadyImported"], other["file"]["returnedCount"], other["file"]["skippedCount"]) == (False, 0, 1)
     assert await balances(api, r, "2026-01-31") == {"1": Decimal("125.00"), "2": Decimal("40.00"), "3": Decimal("100.00")}
@@ -177,7 +186,10 @@ async def test_autopay_builds_one_debit_file_per_due_date_and_returns_reverse_on
     # Revoked: the next due date debits nobody.
     await api.call("achAuthorization/v1/revoke", {"id": mine["id"], "revokedOn": "2026-01-20", "reason": "Moving out"}, r.c.owner)
     revoked = await api.rpc(
-        "achAuthorization/v1/revoke", {"id": mine["id"], "revokedOn": "2026-01-20", "reason": "x"}, token=r.c.admin.token, key="r2"
+        "achAuthorization/v1/revoke",
+        {"id": mine["id"], "revokedOn": "2026-01-20", "reason": "x"},
+        token=r.c.admin.token,
+        key="r2",
     )
     assert code(revoked) == (422, "ACH_AUTHORIZATION_NOT_ACTIVE")
 
@@ -218,18 +230,24 @@ async def test_vendor_payments_go_out_as_a_ccd_credit_file_and_a_void_reopens_th
     assert invoice["status"] == "approved", invoice
     body = {"invoiceId": invoice["id"], "paidOn": "2026-01-20", "amount": "300.00", "method": "ach"}
     payment = await api.call("vendorPayment/v1/create", body, r.c.admin)
-    sent = await api.call("achFile/v1/originateCredits", {"associationId": r.c.association, "effectiveDate": "2026-01-21"}, r.c.admin)
+    sent = await api.call(
+        "achFile/v1/originateCredits", {"associationId": r.c.association, "effectiveDate": "2026-01-21"}, r.c.admin
+    )
     assert sent["skippedPaymentIds"] == [] and sent["file"]["kind"] == "credit"
     [batch] = nacha.parse(sent["file"]["content"]).batches
     assert (batch.sec_code, batch.service_class, batch.credit_total) == ("CCD", "220", Decimal("300.00"))
     assert [(e.transaction_code, e.routing, e.account, e.individual_id) for e in batch.entries] == [
         ("22", ROUTING_2, "55501234", "GL-1001")
     ]
-    nothing = await api.call("achFile/v1/originateCredits", {"associationId": r.c.association, "effectiveDate": "2026-01-21"}, r.c.admin)
+    nothing = await api.call(
+        "achFile/v1/originateCredits", {"associationId": r.c.association, "effectiveDate": "2026-01-21"}, r.c.admin
+    )
     assert nothing["file"] is None
 
     # A second payment entered in error is voided: the reversal posts and the invoice is open again.
-    void = await api.call("vendorPayment/v1/void", {"id": payment["id"], "voidedOn": "2026-01-22", "reason": "Bank rejected"}, r.c.admin)
+    void = await api.call(
+        "vendorPayment/v1/void", {"id": payment["id"], "voidedOn": "2026-01-22", "reason": "Bank rejected"}, r.c.admin
+    )
     assert (void["amount"], void["reason"]) == ("300.00", "Bank rejected")
     got = await api.call("invoice/v1/get", {"id": invoice["id"]}, r.c.admin)
     assert (got["status"], got["amountPaid"]) == ("approved", "0.00")

@@ -10,7 +10,9 @@ import pytest
 
 from domains.ach.service import nacha
 
-HEADER = nacha.Header("121000358", "1123456789", "First Community Bank", "Mountain View HOA", datetime(2026, 1, 1, 5, 0, tzinfo=UTC))
+HEADER = nacha.Header(
+    "121000358", "1123456789", "First Community Bank", "Mountain View HOA", datetime(2026, 1, 1, 5, 0, tzinfo=UTC)
+)
 ENTRIES = [
     nacha.Entry("27", "011000015", "12345678", Decimal("100.00"), "UNIT 1", "Ann Owner", "121000350000001"),
     nacha.Entry("37", "021000021", "9876543210", Decimal("60.05"), "UNIT 2", "Bob Owner", "121000350000002"),
@@ -71,7 +73,9 @@ def test_a_credit_file_and_the_entry_hash_keeps_ten_digits() -> None:
 
 
 def test_returns_carry_their_reason_in_an_addenda() -> None:
-    ret = nacha.Entry("26", "011000015", "12345678", Decimal("100.00"), "UNIT 1", "Ann Owner", "011000010000001", "R01", "121000350000001")
+    ret = nacha.Entry(
+        "26", "011000015", "12345678", Decimal("100.00"), "UNIT 1", "Ann Owner", "011000010000001", "R01", "121000350000001"
+    )
     parsed = nacha.parse(nacha.write(HEADER, [_batch([ret])]))
     [e] = parsed.batches[0].entries
     assert (e.return_code, e.original_trace, parsed.entry_count) == ("R01", "121000350000001", 2)

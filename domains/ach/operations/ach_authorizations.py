@@ -38,7 +38,9 @@ async def create(ctx: OperationContext, data: AchAuthorizationCreateInput) -> Ac
     if data.unit_id is not None:
         await ctx.authorize(KIND, "create_for_unit", await require(ctx.session, Unit, data.unit_id, "unitId"))
     else:
-        await ctx.authorize(KIND, "create_for_vendor", await require(ctx.session, Association, data.association_id, "associationId"))
+        await ctx.authorize(
+            KIND, "create_for_vendor", await require(ctx.session, Association, data.association_id, "associationId")
+        )
     row = await authorizations.create(ctx.session, org(ctx), data, ctx.platform.sealer, actor(ctx))
     ctx.audit_summary = {"party": "unit" if row.unit_id else "vendor", "accountLast4": row.account_last4}
     return AchAuthorizationRead.model_validate(row)

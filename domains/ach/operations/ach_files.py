@@ -43,7 +43,9 @@ async def originate_debits(ctx: OperationContext, data: AchDebitsOriginateInput)
     association and due date: asking again answers the file built before.
     ACH_ORIGINATION_NOT_SET_UP without an operating bank account with a
     routing number, or a tax id."""
-    file = await origination.debits(ctx.session, org(ctx), data.association_id, data.effective_date, ctx.platform.sealer, actor(ctx))
+    file = await origination.debits(
+        ctx.session, org(ctx), data.association_id, data.effective_date, ctx.platform.sealer, actor(ctx)
+    )
     ctx.audit_summary = {"entries": file.entry_count if file else 0, "total": str(file.total) if file else "0.00"}
     return AchOriginateResult(
         file=AchFileRead.model_validate(file) if file else None,

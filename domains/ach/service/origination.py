@@ -43,8 +43,8 @@ from domains.banking.models import BankAccount
 from domains.payables.models import Invoice, VendorPayment, VendorPaymentMethod, VendorPaymentVoid
 from domains.receivables.models import DEBIT_KINDS, EntryKind, OwnerLedgerEntry, PaymentMethod
 from domains.receivables.service.book import Book
-from graph.auth.sealing import Sealer
 from graph import durable
+from graph.auth.sealing import Sealer
 from graph.db import new_id
 from graph.ids import encode
 from graph.pages import Page, page_statement
@@ -85,19 +85,17 @@ async def _originator(session: AsyncSession, association_id: UUID, fund_id: UUID
 async def _next_traces(session: AsyncSession, association_id: UUID, odfi: str, count: int) -> list[str]:
     """Trace numbers: the originating bank's eight digits and a sequence, unique in the association."""
     used = await session.scalar(select(func.count()).select_from(AchEntry).where(AchEntry.association_id == association_id))
-    return [odfi[:8] + str(used + i).zfill(7) for i in range(1, count + 1)]
+    return [odfi[:8] + str((used or 0) + i).zfill(7) for i in range(1, count + 1)]
 
 
 async def _modifier(session: AsyncSession, association_id: UUID, on: date) -> str:
     made = await session.scalar(
         select(func.count()).select_from(AchFile).where(AchFile.association_id == association_id, AchFile.effective_date == on)
     )
-    return MODIFIERS[made % len(MODIFIERS)]
+    return MODIFIERS[(made or 0) % len(MODIFIERS)]
 
 
-def _file(
-    association: Association, bank: BankAccount, company_id: str, modifier: str, batch: nacha.Batch
-) -> str:
+def _file(association: Association, bank: BankAccount, company_id: str, modifier: str, batch: nacha.Batch) -> str:
     assert bank.routing_number is not None
     header = nacha.Header(
         destination_routing=bank.routing_number,
@@ -177,7 +175,9 @@ async def debits(
     await book.load_open(units)  # type: ignore[arg-type]
     owed: list[tuple[AchAuthorization, str, Decimal]] = []
     for authorization, unit_number in authorizations:
-        charges = sum((c.open for c in book.charges.values() if c.unit_id == authorization.unit_id and c.due_date <= on), Decimal(0))
+        charges = sum(
+            (c.open for c in book.charges.values() if c.unit_id == authorization.unit_id and c.due_date <= on), Decimal(0)
+        )
         credit = sum((lot.remaining for lot in book.lots.values() if lot.unit_id == authorization.unit_id), Decimal(0))
         amount = charges - credit
         if authorization.max_amount is not None:
@@ -242,11 +242,11 @@ async def credits(
     """(the credit file — None when no payment could go —, the ACH payments left out for want of an authorization)."""
     book_fund = (await Book.open(session, organization_id, association_id, by)).home_fund
     association, bank, company_id = await _originator(session, association_id, book_fund)
-    P, I = VendorPayment, Invoice
+    P, Inv = VendorPayment, Invoice
     payments = (
         await session.execute(
-            select(P, I.vendor_id, I.invoice_number)
-            .join(I, (I.organization_id == P.organization_id) & (I.id == P.invoice_id))
+            select(P, Inv.vendor_id, Inv.invoice_number)
+            .join(Inv, (Inv.organization_id == P.organization_id) & (Inv.id == P.invoice_id))
             .where(
                 P.association_id == association_id,
                 P.method == VendorPaymentMethod.ACH,

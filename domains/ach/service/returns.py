@@ -58,8 +58,11 @@ async def import_file(session: AsyncSession, organization_id: UUID, data: Any, b
     for line in lines:
         entry = entries.get(line.original_trace or "")
         # A line repeated in this file finds its entry among those reversed already.
-        if entry is None or entry.status is AchEntryStatus.RETURNED or entry.payment_entry_id is None or any(
-            entry is done for done, _, _ in reversed_
+        if (
+            entry is None
+            or entry.status is AchEntryStatus.RETURNED
+            or entry.payment_entry_id is None
+            or any(entry is done for done, _, _ in reversed_)
         ):
             continue
         payment = await session.get(OwnerLedgerEntry, entry.payment_entry_id)

@@ -169,9 +169,7 @@ async def return_payment(
     session: AsyncSession, organization_id: UUID, payment: OwnerLedgerEntry, data: Any, posted_by: UUID | None
 ) -> tuple[OwnerLedgerEntry, OwnerLedgerEntry | None, list[OwnerLedgerAllocation]]:
     """Undo a bounced payment, with its returned-payment fee."""
-    rows, allocations = await _reverse(
-        session, organization_id, payment, data.returned_on, data.memo, posted_by, data.fee
-    )
+    rows, allocations = await _reverse(session, organization_id, payment, data.returned_on, data.memo, posted_by, data.fee)
     by_kind = {r.kind: r for r in rows}
     return by_kind[EntryKind.PAYMENT_RETURN], by_kind.get(EntryKind.NSF_FEE), allocations
 
@@ -182,9 +180,7 @@ async def void_payment(
     """Void a payment entered in error: reversed like a bounce but without a fee,
     and the void row keeps the reason (and tells it from a bounce)."""
     try:
-        rows, allocations = await _reverse(
-            session, organization_id, payment, data.voided_on, f"Voided: {data.reason}", voided_by
-        )
+        rows, allocations = await _reverse(session, organization_id, payment, data.voided_on, f"Voided: {data.reason}", voided_by)
     except ValidationFailed as exc:
         raise ValidationFailed(exc.message, field=["voidedOn"]) from None
     reversal = next(r for r in rows if r.kind is EntryKind.PAYMENT_RETURN)
