@@ -69,10 +69,12 @@ class AchAuthorizationCreateInput(ApiModel):
     holder_name: str = Field(min_length=1, max_length=100, description="Name on the bank account.")
     account_kind: AchAccountKind = Field(description="Checking or savings.")
     routing_number: Annotated[str, SealedAtRest()] = Field(
-        pattern=r"^[0-9]{9}$", description="The bank's ABA routing number (nine digits, check digit valid); sealed at rest."
+        pattern=r"^[0-9]{9}$",
+        description="The bank's ABA routing number (nine digits, check digit valid); sealed at rest.",
+        examples=["011000015"],
     )
     account_number: Annotated[str, SealedAtRest()] = Field(
-        pattern=r"^[0-9]{4,17}$", description="The account number (4–17 digits); sealed at rest."
+        pattern=r"^[0-9]{4,17}$", description="The account number (4–17 digits); sealed at rest.", examples=["12345678"]
     )
     authorized_on: date = Field(description="The day the holder signed the authorization.")
     terms: str = Field(min_length=1, max_length=1000, description="The terms agreed, as signed.")
