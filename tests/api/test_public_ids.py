@@ -392,6 +392,33 @@ async def _rich_data(api: RecordingApi) -> None:
         d.admin,
     )
     await api.call("vendorPayment/v1/void", {"id": paid["id"], "voidedOn": "2026-03-21", "reason": "Check lost"}, d.admin)
+    # Vendor payments by ACH: the vendor's bank account, a payment, the CCD credit file.
+    bank = {
+        "associationId": d.association,
+        "name": "Operating Checking",
+        "institution": "First Community Bank",
+        "kind": "checking",
+        "routingNumber": "121000358",
+        "accountNumber": "000123456789",
+        "glAccountId": d.b.accounts["1010"],
+        "openedOn": "2026-01-01",
+    }
+    await api.call("bankAccount/v1/create", bank, d.admin)
+    remit = {
+        "associationId": d.association,
+        "vendorId": d.vendor,
+        "holderName": "Vendor",
+        "accountKind": "checking",
+        "routingNumber": "021000021",
+        "accountNumber": "55501234",
+        "authorizedOn": "2026-01-02",
+        "terms": "Remit by ACH credit.",
+    }
+    await api.call("achAuthorization/v1/create", remit, d.admin)
+    by_ach = await approved(api, d, lines=[d.line("5100", "275.00")], invoiceDate="2026-03-03")
+    body = {"invoiceId": by_ach["id"], "paidOn": "2026-03-20", "amount": "275.00", "method": "ach"}
+    await api.call("vendorPayment/v1/create", body, d.admin)
+    await api.call("achFile/v1/originateCredits", {"associationId": d.association, "effectiveDate": "2026-03-21"}, d.admin)
     big = await enter(api, d, lines=[d.line("5100", "5000.00")])
     await api.call("invoice/v1/approve", {"id": big["id"]}, d.manager)
     await api.call("invoice/v1/reject", {"id": big["id"], "reason": "Not ours"}, d.board)
