@@ -201,8 +201,11 @@ async def run(args: argparse.Namespace, port: int, mail_dir: Path) -> str:
             f"  baseline, the same {n} messages by plain smtplib at the same concurrency, nothing recorded:",
             f"    {raw_seconds:7.2f} s = {raw:7.1f} messages/s ({raw_kept} kept)",
             f"  durable delivery / raw SMTP throughput: {ours / raw:.2f}× ({raw / ours:.1f}× slower)",
-            f"levy/v1/post of the same association and its posting workflow, until every charge is posted ({len(levies)} months):",
-            *(f"    {period}: {seconds * 1000:8.1f} ms; statement notices written: {notices}" for period, seconds, notices in levies),
+            f"levy/v1/post of the same association and its workflow, until every charge is posted ({len(levies)} months):",
+            *(
+                f"    {period}: {seconds * 1000:8.1f} ms; statement notices written: {notices}"
+                for period, seconds, notices in levies
+            ),
         ]
     )
 
@@ -231,7 +234,7 @@ async def _levies(api: Any, admin: Any, association: str, conn: Any, months: int
         },
         admin,
     )
-    out = []
+    out: list[tuple[str, float, int]] = []
     for month in range(1, months + 1):
         period = f"2026-{month:02d}-01"
         t0 = time.perf_counter()
@@ -240,7 +243,9 @@ async def _levies(api: Any, admin: Any, association: str, conn: Any, months: int
         seconds = time.perf_counter() - t0
         done = await api.call("levy/v1/get", {"id": started["id"]}, admin)
         assert done["postedUnits"] == done["unitCount"], done
-        notices = await conn.fetchval("SELECT count(*) FROM messages WHERE kind::text = 'statement_notice' AND source LIKE $1", "levy:%")
+        notices = await conn.fetchval(
+            "SELECT count(*) FROM messages WHERE kind::text = 'statement_notice' AND source LIKE $1", "levy:%"
+        )
         out.append((period, seconds, notices - sum(n for _, _, n in out)))
     return out
 

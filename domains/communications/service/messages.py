@@ -58,14 +58,15 @@ async def write(
     organization_id: UUID,
     association_id: UUID,
     kind: TemplateKind,
-    source: str,
+    source: str | Callable[[Recipient], str],
     recipients: Sequence[Recipient],
     variables: dict[str, Any] | Callable[[Recipient], dict[str, Any]],
     actor: UUID,
     wording: templates.Wording | None = None,
 ) -> list[UUID]:
-    """Write one message per recipient for the event `source`; returns the ids
-    of those written now (a recipient the event already reached is skipped).
+    """Write one message per recipient for the event `source` (a string, or a
+    function of the recipient: a levy's statement is one event per unit); returns
+    the ids of those written now (a recipient the event already reached is skipped).
     `variables` are the kind's own (a dict, or a function of the recipient);
     the association's, recipient's and unit's are added here."""
     wording = wording or await templates.wording_of(session, association_id, kind)
@@ -81,7 +82,7 @@ async def write(
                 "organization_id": organization_id,
                 "association_id": association_id,
                 "kind": kind,
-                "source": source,
+                "source": source(r) if callable(source) else source,
                 "recipient_key": r.key,
                 "template_id": wording.template_id,
                 "template_version": wording.version,
