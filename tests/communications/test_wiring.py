@@ -18,7 +18,7 @@ from graph.db import scoped_transaction
 from tests.arc_requests.test_arc_requests import FENCE, _owner, _seat
 from tests.communications.test_communications import consent, message_id, settled
 from tests.mail import SINK
-from tests.payables.desk import enter, open_desk
+from tests.payables.desk import open_desk
 from tests.receivables.books import open_receivables, raw
 from tests.violations.enforcement import open_enforcement
 from tests.work_orders.site import move, open_site
