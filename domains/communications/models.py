@@ -149,6 +149,9 @@ class Message(TimestampMixin, Booked, Base):
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The message's id (its Message-ID derives from it).")
+    association_id: Mapped[UUID | None] = mapped_column(  # type: ignore[assignment]  # Booked's, made optional
+        doc="The association it is about; null for a letter of the organization's own (a join request to its admins)."
+    )
     kind: Mapped[TemplateKind] = mapped_column(pg_enum(TemplateKind, "template_kind"), doc="What kind of letter it is.")
     source: Mapped[str] = mapped_column(
         String(120), doc="The event that caused it (e.g. meeting:…, announcement:…, message:…): one message per recipient each."
@@ -217,6 +220,9 @@ class MessageEvent(TimestampMixin, Booked, Base):
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The event's id.")
+    association_id: Mapped[UUID | None] = mapped_column(  # type: ignore[assignment]  # Booked's, made optional
+        doc="The message's association (null for a letter of the organization's own)."
+    )
     message_id: Mapped[UUID] = mapped_column(doc="The message.")
     kind: Mapped[MessageEventKind] = mapped_column(pg_enum(MessageEventKind, "message_event_kind"), doc="What happened.")
     attempt: Mapped[int | None] = mapped_column(Integer, doc="The attempt it belongs to, for attempts and their outcomes.")

@@ -3,7 +3,9 @@ they now cause (a levy's statement notice, an invoice's approval request, a
 join request for the admins, an architectural decision, a work order's
 update), and a message to a member of the staff: one addressed to a user of
 the organization (an approver, an admin) rather than to a party or a vendor,
-by email to the address they sign in with, and in their portal inbox.
+by email to the address they sign in with, and in their portal inbox. A
+letter of the organization's own (a join request) is about no association:
+`association_id` is null on it and on its delivery events.
 
 Revision ID: 0028
 Revises: 0022
@@ -27,6 +29,8 @@ def upgrade() -> None:
         "ALTER TABLE messages DROP CONSTRAINT one_recipient, ADD CONSTRAINT one_recipient "
         "CHECK (num_nonnulls(party_id, vendor_id) <= 1 AND num_nonnulls(party_id, vendor_id, user_id) >= 1)"
     )
+    for table in ("messages", "message_events"):
+        op.alter_column(table, "association_id", nullable=True)
 
 
 def downgrade() -> None:

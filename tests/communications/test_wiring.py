@@ -7,6 +7,7 @@ back writes none, and a replayed request writes no second one."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -16,9 +17,10 @@ from dbos import DBOS
 
 from graph.db import scoped_transaction
 from tests.arc_requests.test_arc_requests import FENCE, _owner, _seat
+from tests.associations.community import ASSOCIATION
 from tests.communications.test_communications import consent, message_id, settled
 from tests.mail import SINK
-from tests.payables.desk import open_desk
+from tests.payables.desk import member, open_desk
 from tests.receivables.books import open_receivables, raw
 from tests.violations.enforcement import open_enforcement
 from tests.work_orders.site import move, open_site
@@ -170,6 +172,37 @@ async def test_a_work_order_tells_its_requester(api) -> None:
     assert "A vendor has been assigned." in delivered(node)
     inbox = await api.call("message/v1/inbox", {}, s.owner)
     assert node["id"] in [n["id"] for n in inbox["nodes"]]
+
+
+async def test_a_join_request_asks_the_admins(api) -> None:
+    admin, org = await api.admin_of_new_org()
+    other_admin = await member(api, admin, org, ["admin"])
+    manager = await member(api, admin, org, ["manager"])
+    applicant = await api.register()
+    key, body = uuid.uuid4().hex, {"organizationId": org, "message": "I own unit 12B."}
+    first = await api.rpc("joinRequest/v1/create", body, token=applicant.token, key=key)
+    assert first.status_code == 200, first.text
+    replay = await api.rpc("joinRequest/v1/create", body, token=applicant.token, key=key)
+    assert replay.json()["id"] == first.json()["id"]
+    refused = await api.rpc("joinRequest/v1/create", body, token=applicant.token, key=uuid.uuid4().hex)
+    assert refused.status_code == 409, refused.text  # already pending
+
+    source = f"join-request:{raw(first.json()['id'])}"
+    for who in (admin, other_admin):
+        nodes = [n for n in (await api.call("message/v1/inbox", {}, who))["nodes"] if n["source"] == source]
+        assert len(nodes) == 1 and nodes[0]["associationId"] is None and nodes[0]["address"] == who.email
+        node = nodes[0]
+        while node["status"] != "sent":
+            await asyncio.sleep(0.1)
+            node = await api.call("message/v1/get", {"id": node["id"]}, who)
+        text = delivered(node)
+        assert f"Test User ({applicant.email}) asks to join" in text and "Their note: I own unit 12B." in text
+    assert (await api.call("message/v1/inbox", {}, manager))["nodes"] == []
+    # An association cannot reword the organization's own letter.
+    association = (await api.call("association/v1/create", ASSOCIATION | {"code": "JRQ"}, admin))["id"]
+    template = {"associationId": association, "kind": "join_request", "subject": "x", "body": "{{ request.name }}"}
+    r = await api.rpc("messageTemplate/v1/create", template, token=admin.token, key=uuid.uuid4().hex)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "TEMPLATE_INVALID", r.text
 
 
 def test_every_kind_has_a_default_that_renders_its_samples() -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -235,7 +235,7 @@ async def staff(session: AsyncSession, organization_id: UUID, roles: Sequence[st
         await session.execute(
             select(User.id, User.display_name, User.email)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organization_id == organization_id, or_(*(Membership.roles.any(role) for role in roles)))
+            .where(Membership.organization_id == organization_id, or_(*(any_(Membership.roles) == role for role in roles)))
             .order_by(User.id)
         )
     ).all()

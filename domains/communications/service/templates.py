@@ -101,14 +101,15 @@ VARIABLES: dict[TemplateKind, dict[str, dict[str, str]]] = {
             "step": "Whose approval it waits for: the manager's or the board's.",
         }
     },
-    K.JOIN_REQUEST: _COMMON
-    | {
+    # The organization's own letter: no association, no unit.
+    K.JOIN_REQUEST: {
+        "recipient": _COMMON["recipient"],
         "request": {
             "name": "The name of the user who asks to join.",
             "email": "Their email address.",
             "message": "Their note to the admins (e.g. the unit they own).",
             "organization": "The organization they ask to join.",
-        }
+        },
     },
     K.ARC_DECISION: _COMMON
     | {
@@ -289,7 +290,16 @@ async def wording_of(session: AsyncSession, association_id: UUID, kind: Template
     return Wording(row.subject, row.body, row.id, row.version)
 
 
+# Letters of the organization's own, about no association: always in the platform's wording.
+ORGANIZATION_KINDS = frozenset({K.JOIN_REQUEST})
+
+
 async def create(session: AsyncSession, organization_id: UUID, data: Any, actor: UUID) -> MessageTemplate:
+    if data.kind in ORGANIZATION_KINDS:
+        raise TemplateInvalid(
+            f"A {data.kind.value} letter is the organization's, not an association's: it keeps the platform's wording.",
+            field=["kind"],
+        )
     check(data.kind, data.subject, data.body)
     row = MessageTemplate(
         organization_id=organization_id,
