@@ -39,11 +39,13 @@ async def post_levy_batch_step(organization_id: str, levy_id: str, batch: list[l
 @long_running(assessments.LEVY_WORKFLOW)
 async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: list[list[list[str]]]) -> int:
     set_scope(UUID(organization_id), None)
-    posted = 0
+    posted, deliveries = 0, []
     for batch in plan_batches:
-        charged, deliveries = await post_levy_batch_step(organization_id, levy_id, batch)
-        await perform(deliveries)
-        posted += charged
+        charged, statements = await post_levy_batch_step(organization_id, levy_id, batch)
+        posted, deliveries = posted + charged, deliveries + statements
+    # The statements go out once every charge is posted: their deliveries do not
+    # compete with the posting (a crash before this leaves them to the sweep).
+    await perform(deliveries)
     await perform(await levy_posted_step(organization_id, levy_id))
     return posted
 
