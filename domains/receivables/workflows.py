@@ -43,10 +43,10 @@ async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: l
     for batch in plan_batches:
         charged, statements = await post_levy_batch_step(organization_id, levy_id, batch)
         posted, deliveries = posted + charged, deliveries + statements
-    # The statements go out once every charge is posted: their deliveries do not
+    await perform(await levy_posted_step(organization_id, levy_id))
+    # The statements go out once the levy is posted: their deliveries do not
     # compete with the posting (a crash before this leaves them to the sweep).
     await perform(deliveries)
-    await perform(await levy_posted_step(organization_id, levy_id))
     return posted
 
 
