@@ -8,13 +8,13 @@ letter of the organization's own (a join request) is about no association:
 `association_id` is null on it and on its delivery events.
 
 Revision ID: 0028
-Revises: 0022
+Revises: 0026
 """
 
 from alembic import op
 
 revision = "0028"
-down_revision = "0022"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
