@@ -39,7 +39,7 @@ async def post_levy_batch_step(organization_id: str, levy_id: str, batch: list[l
 @long_running(assessments.LEVY_WORKFLOW)
 async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: list[list[list[str]]]) -> int:
     set_scope(UUID(organization_id), None)
-    posted, deliveries = 0, []
+    posted, deliveries = 0, list[dict[str, Any]]()
     for batch in plan_batches:
         charged, statements = await post_levy_batch_step(organization_id, levy_id, batch)
         posted, deliveries = posted + charged, deliveries + statements
