@@ -3,7 +3,7 @@ entries, imported return files; voids of owner and vendor payments (see
 domains/ach/models.py, domains/receivables/models.py, domains/payables/models.py).
 
 Revision ID: 0029
-Revises: 0026
+Revises: 0028
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from migrations.columns import association_fk, booked, created_at, in_organizati
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0029"
-down_revision = "0026"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
