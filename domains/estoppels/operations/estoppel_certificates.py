@@ -58,7 +58,7 @@ async def request(ctx: OperationContext, data: EstoppelCertificateRequestInput) 
     where the fee's income account (4130) is missing."""
     unit = await require(ctx.session, Unit, data.unit_id, "unitId")
     attrs = {"organization_id": unit.organization_id, "association_id": unit.association_id, "unit_id": unit.id}
-    resource = ResourceRef(id="new", attrs=attrs)  # type: ignore[arg-type]
+    resource = ResourceRef(id="new", attrs=attrs)
     assert ctx.principal is not None
     await ctx.decisions.require(ctx.principal, KIND, "request_for_unit", resource)
     if data.waive_fee:

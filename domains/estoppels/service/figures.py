@@ -89,7 +89,7 @@ async def balance(session: AsyncSession, unit_id: UUID, on: date) -> Decimal:
             OwnerLedgerEntry.unit_id == unit_id, OwnerLedgerEntry.entry_date <= on
         )
     )
-    return Decimal(total)
+    return Decimal(total or 0)
 
 
 async def _open_items(session: AsyncSession, unit_id: UUID, on: date) -> list[dict[str, Any]]:
@@ -153,7 +153,9 @@ async def _schedules(
             .where(OwnerLedgerEntry.unit_id == unit.id)
         )
     }
-    regular, upcoming, special = [], [], []
+    regular: list[dict[str, Any]] = []
+    upcoming: list[dict[str, Any]] = []
+    special: list[dict[str, Any]] = []
     for schedule in schedules:
         # A far horizon for a special assessment with an end: every installment still to come.
         horizon = max(valid_through, schedule.ends_on or valid_through)

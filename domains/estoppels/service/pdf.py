@@ -30,7 +30,7 @@ def _day(text: str | None) -> str:
 
 def shown(source: str, figures: dict[str, Any]) -> list[str]:
     """The lines a field printing `source` shows."""
-    value = figures.get(source)
+    value: Any = figures.get(source)
     match source:
         case "issued_on" | "valid_through" | "closing_date":
             return [_day(value)]
