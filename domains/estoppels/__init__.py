@@ -14,5 +14,5 @@ from graph.registry import Domain
 domain = Domain(
     name="estoppels",
     description=__doc__ or "",
-    modules=("operations.estoppel_certificates",),
+    modules=("types", "operations.estoppel_certificates"),
 )
