@@ -3,6 +3,8 @@ with its unit and its fee's ledger charge."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.estoppels.sale import open_sale
 
 CERTIFICATES = """query($id: ID!) {
@@ -16,7 +18,7 @@ async def test_certificates_cost_the_same_for_2_and_20(api, statements) -> None:
     sale = await open_sale(api)
     e = sale.e
 
-    async def count() -> tuple[int, list]:
+    async def count() -> tuple[int, list[Any]]:
         statements.clear()
         body = await api.gql(CERTIFICATES, {"id": e.association}, token=sale.owner.token)
         assert "errors" not in body, body
