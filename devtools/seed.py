@@ -383,9 +383,13 @@ async def _open_books(
     """The standard funds and chart of accounts; the association moved in on the
     last day of last year (openingBalance/v1/post's path): cash in both funds
     (about what a year of dues leaves), the first unit two months behind (and on a
-    payment plan since last month), the second paid a month ahead; an operating bank account whose last month is
+    payment plan since last month), the second paid a month ahead and on autopay (an ACH debit authorization,
+    its bank numbers sealed); an operating bank account whose last month is
     reconciled (its statement imported, the interest booked from it, finished)."""
     from domains.accounting.service import chart
+    from domains.ach.models import AchAccountKind
+    from domains.ach.schemas import AchAuthorizationCreateInput
+    from domains.ach.service import authorizations
     from domains.banking.models import BankAccountKind
     from domains.banking.schemas import (
         BankAccountCreateInput,
@@ -396,6 +400,9 @@ async def _open_books(
     from domains.banking.service import accounts, matching, reconciliations, statements
     from domains.receivables.schemas import OpeningBalancePostInput, PaymentPlanCreateInput
     from domains.receivables.service import opening_balances, payment_plans
+    from graph.auth.sealing import Sealer
+    from graph.auth.tokens import load_keyset
+    from graph.settings import get_settings
 
     _, chart_accounts = await chart.install(session, organization_id, association_id)
     cut_over = date(date.today().year - 1, 12, 31)
@@ -468,6 +475,24 @@ async def _open_books(
         by,
     )
     await reconciliations.finish(session, reconciliation, by)
+    # The owner paid ahead signed up for autopay last month: each due date's debit file takes what they owe.
+    [second_unit] = await opening_balances.units_numbered(session, association_id, numbers[1:2])
+    await authorizations.create(
+        session,
+        organization_id,
+        AchAuthorizationCreateInput(
+            association_id=association_id,
+            unit_id=second_unit,
+            holder_name="Autopay Owner",
+            account_kind=AchAccountKind.CHECKING,
+            routing_number="011000015",
+            account_number="20004417",
+            authorized_on=last_month,
+            terms="Debit my account for assessments on each due date until I revoke this authorization.",
+        ),
+        Sealer(load_keyset(get_settings())),
+        by,
+    )
 
 
 @dataclass

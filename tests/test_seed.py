@@ -120,6 +120,9 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert reconciled["status"] == "finished"
     (plan,) = (await _call(api, "paymentPlan/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert plan["status"] == "active" and plan["amount"] == "500.00" and len(plan["instalments"]) == 4
+    # One owner is on autopay, their bank numbers masked.
+    (autopay,) = (await _call(api, "achAuthorization/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert (autopay["status"], autopay["accountLast4"], autopay["routingLast4"]) == ("active", "4417", "0015")
     # Each booked association has a reserve study of twenty components; the dashboard reads them all.
     (study,) = (await _call(api, "reserveStudy/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert len(study["components"]) == 20 and Decimal(study["startingBalance"]) > 0

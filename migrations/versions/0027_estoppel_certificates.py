@@ -13,7 +13,7 @@ certificate. Its fee, where an owner pays it through their ledger, is an
 owner-ledger charge on the new `estoppel_fee_income` control account.
 
 Revision ID: 0027
-Revises: 0028
+Revises: 0029
 """
 
 import json
@@ -29,7 +29,7 @@ from migrations.columns import association_fk, booked, in_organization
 from migrations.rls import APP_ROLE, CURRENT_ORG, grant, tenant_table
 
 revision = "0027"
-down_revision = "0028"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
