@@ -236,6 +236,16 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         assert got.status_code == 200 and got.content.startswith(b"%PDF-")
         requests = (await _call(api, "recordsRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         assert [(r["status"], len(r["documentIds"])) for r in requests] == ([("fulfilled", 2)] if login == OWNER_LOGIN else [])
+        # The homeowner's certificate (ordered by a title company through the manager): theirs to read, not the tenant's.
+        issued = (await _call(api, "estoppelCertificate/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
+        if login == OWNER_LOGIN:
+            (certificate,) = issued
+            assert certificate["unitId"] in own_units and certificate["requesterName"] == "Coastal Title & Escrow"
+            assert certificate["status"] == "current" and certificate["feeEntryId"] and certificate["figures"]["violations"]
+            link = await _call(api, "estoppelCertificate/v1/download", {"id": certificate["id"]}, token)
+            assert (await api.client.get(link["url"])).content.startswith(b"%PDF-")
+        else:
+            assert issued == []
         # Their association's elections: last year's certified (its results public), this year's open to vote in.
         elections = (await _call(api, "election/v1/list", {}, token))["nodes"]
         assert sorted(e["status"] for e in elections) == ["certified", "voting"], elections

@@ -431,6 +431,19 @@ async def _records_request(w: World, **more: Any) -> dict[str, Any]:
     return {"id": (await w.api.call("recordsRequest/v1/submit", body, c.extra["records_owner"]))["id"], **more}
 
 
+async def _estoppel_input(w: World) -> dict[str, Any]:
+    """A certificate for the matrix's first unit (its books installed: the fee's account)."""
+    return {"unitId": (await _books(w)).units[0]}
+
+
+async def _estoppel(w: World) -> dict[str, Any]:
+    """A certificate the admin had issued, made once."""
+    c = await _books(w)
+    if "estoppel" not in c.extra:
+        c.extra["estoppel"] = (await w.api.call("estoppelCertificate/v1/request", await _estoppel_input(w), w.admin))["id"]
+    return {"id": c.extra["estoppel"]}
+
+
 async def _records_answer(w: World) -> dict[str, Any]:
     return await _records_request(w, documentIds=[(await _document(w))["id"]])
 
@@ -1077,6 +1090,10 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "recordsRequest/v1/deny": (lambda w: _records_request(w, reason="No"), {"admin", "manager", "board_member"}),
     "recordsRequest/v1/get": (_records_request, STAFF),
     "recordsRequest/v1/list": (_by_association, ANY_ROLE),
+    "estoppelCertificate/v1/request": (_estoppel_input, WRITERS),
+    "estoppelCertificate/v1/get": (_estoppel, STAFF),
+    "estoppelCertificate/v1/download": (_estoppel, STAFF),
+    "estoppelCertificate/v1/list": (_by_association, ANY_ROLE),
     "reserveComponent/v1/create": (_component_input, WRITERS),
     "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
     "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),

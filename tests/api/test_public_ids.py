@@ -312,6 +312,8 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("party/v1/update", {"id": c.parties[2], "userId": requester.user_id}, admin)
     asked = await api.call("recordsRequest/v1/submit", {"associationId": c.association, "description": "Minutes"}, requester)
     await api.call("recordsRequest/v1/fulfill", {"id": asked["id"], "documentIds": [document["id"]]}, admin)
+    # Estoppels: the same owner's certificate for their unit, its fee on their ledger.
+    await api.call("estoppelCertificate/v1/request", {"unitId": c.units[2]}, requester)
     await _deemed_approval(api, c, admin)
 
     # Meetings: an annual meeting noticed, a proxy, attendance, a motion voted on,
@@ -676,6 +678,9 @@ ELSEWHERE = {
     "ElectionVoter.id",
     "ElectionVoter.partyId",
     "ElectionVoter.unitId",
+    # An owner's certificate names its PDF, which the library keeps staff-only
+    # (the owner downloads it through the certificate).
+    "EstoppelCertificate.documentId",
 }
 
 

@@ -821,6 +821,29 @@ async def _records_request(sessions, tenant, shared):
     }
 
 
+async def _estoppel_certificate(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "jurisdiction": "US-FL",
+        "form_effective_on": date(2024, 7, 1),
+        "title": "Estoppel Certificate",
+        "citation": "Fla. Stat. §720.30851",
+        "requester_kind": "staff",
+        "requested_by": tenant.user,
+        "requester_name": "Management",
+        "issued_on": date(2026, 1, 15),
+        "valid_through": date(2026, 2, 14),
+        "balance": Decimal("0.00"),
+        "fee": Decimal("0.00"),
+        "fee_disposition": "waived",
+        "document_id": await parent(sessions, tenant, shared, "documents"),
+        "figures": json.dumps({}),
+    }
+
+
 async def _arc_child(sessions, tenant, shared) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -1795,6 +1818,7 @@ FACTORIES: dict[str, Factory] = {
     "documents": _document,
     "document_versions": _document_version,
     "records_requests": _records_request,
+    "estoppel_certificates": _estoppel_certificate,
     "opening_balances": _opening_balance,
     "bank_accounts": _bank_account,
     "bank_statements": _bank_statement,
@@ -1900,6 +1924,11 @@ CASTS: dict[str, dict[str, str]] = {
     "documents": {"category": "document_category", "visibility": "document_visibility", "retention_class": "retention_class"},
     "document_versions": {"status": "document_version_status"},
     "records_requests": {"status": "records_request_status", "rules_used": "jsonb"},
+    "estoppel_certificates": {
+        "requester_kind": "estoppel_requester_kind",
+        "fee_disposition": "estoppel_fee_disposition",
+        "figures": "jsonb",
+    },
     "bank_accounts": {"kind": "bank_account_kind"},
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},
@@ -2016,6 +2045,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "documents": frozenset({"DELETE"}),
     "document_versions": frozenset({"DELETE"}),
     "records_requests": frozenset({"DELETE"}),
+    # A certificate is what the association said the day it was issued: never changed.
+    "estoppel_certificates": frozenset({"UPDATE", "DELETE"}),
     # Opening balances and banking: imports and postings are append-only; a
     # match is only stamped as undone (a column grant); accounts and
     # reconciliations are never deleted (a finished one is locked by a trigger).
