@@ -51,6 +51,12 @@ def start_after_commit(session: AsyncSession, name: str, workflow_id: str, *args
     actions.append({"kind": "start", "name": name, "workflow_id": workflow_id, "args": list(args)})
 
 
+def send_after_commit(session: AsyncSession, workflow_id: str, topic: str, message: Any) -> None:
+    """Send running workflow `workflow_id` an event once `session`'s transaction commits."""
+    actions = session.info.setdefault(_AFTER_COMMIT, [])
+    actions.append({"kind": "send", "workflow_id": workflow_id, "topic": topic, "message": message})
+
+
 def pending(session: AsyncSession) -> list[dict[str, Any]]:
     """The after-commit actions asked for in `session`'s transaction (taken: asked once)."""
     return list(session.info.pop(_AFTER_COMMIT, []))

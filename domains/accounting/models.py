@@ -218,6 +218,8 @@ class EntrySource(StrEnum):
     """A violation fine charged to an owner."""
     BANK = "bank"
     """A bank fee or interest found while reconciling a bank account."""
+    COLLECTION_FEE = "collection_fee"
+    """A collection step's fee charged to an owner."""
 
 
 class Basis(StrEnum):

@@ -194,12 +194,20 @@ async def allocations_of(
     return (await session.scalars(select(A).where(*where).order_by(A.applied_on, A.created_at, A.id))).all()
 
 
-async def fine(
-    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+async def _fee(
+    session: AsyncSession,
+    organization_id: UUID,
+    unit_id: UUID,
+    amount: Decimal,
+    on: Any,
+    memo: str,
+    posted_by: UUID | None,
+    income: ControlRole,
+    source: EntrySource,
+    label: str,
 ) -> OwnerLedgerEntry:
-    """A violation fine on the unit's ledger: a charge on the fine income account
-    (the FINE_INCOME control account), in the home fund, due the day it is
-    posted; the owner's unapplied credit pays it at once, as with any charge."""
+    """A charge on an income control account, in the home fund, due the day it
+    is posted; the owner's unapplied credit pays it at once, as with any charge."""
     unit, book = await _book_for(session, organization_id, unit_id, posted_by)
     charge = book.debit(
         unit.id,
@@ -208,12 +216,40 @@ async def fine(
         on=on,
         due=on,
         fund_id=book.home_fund,
-        account_id=book.account(ControlRole.FINE_INCOME),
+        account_id=book.account(income),
         memo=memo,
     )
     book.settle(unit.id, on)
-    rows, _ = await book.post(source=EntrySource.VIOLATION_FINE, source_id=None, memo=f"Fine, unit {unit.unit_number}: {memo}")
+    rows, _ = await book.post(source=source, source_id=None, memo=f"{label}, unit {unit.unit_number}: {memo}")
     return next(r for r in rows if r.id == charge.id)
+
+
+async def fine(
+    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+) -> OwnerLedgerEntry:
+    """A violation fine on the unit's ledger, on the fine income account (FINE_INCOME)."""
+    return await _fee(
+        session, organization_id, unit_id, amount, on, memo, posted_by, ControlRole.FINE_INCOME, EntrySource.VIOLATION_FINE, "Fine"
+    )
+
+
+async def collection_fee(
+    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+) -> OwnerLedgerEntry:
+    """A collection step's fee on the unit's ledger. Collection costs are late
+    charges in the chart: the late-fee income account (LATE_FEE_INCOME)."""
+    return await _fee(
+        session,
+        organization_id,
+        unit_id,
+        amount,
+        on,
+        memo,
+        posted_by,
+        ControlRole.LATE_FEE_INCOME,
+        EntrySource.COLLECTION_FEE,
+        "Collection fee",
+    )
 
 
 async def credit_fine(
