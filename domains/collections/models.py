@@ -155,9 +155,7 @@ class CollectionPolicy(Booked, Base):
         JSONB, doc="The jurisdiction rules the policy was checked against, by key: value, source, citation."
     )
     created_by: Mapped[UUID] = mapped_column(doc="User or service account that set it.")
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), doc="When it was set (UTC)."
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When it was set (UTC).")
 
 
 class CollectionExclusion(Booked, Base):
@@ -189,7 +187,13 @@ class CollectionCase(TimestampMixin, Booked, Base):
         association_fk("unit_id", "units"),
         association_fk("policy_id", "collection_policies"),
         # One open case per unit.
-        Index("uq_collection_cases_open_unit", "organization_id", "unit_id", unique=True, postgresql_where=text("status <> 'closed'")),
+        Index(
+            "uq_collection_cases_open_unit",
+            "organization_id",
+            "unit_id",
+            unique=True,
+            postgresql_where=text("status <> 'closed'"),
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The case's id.")
@@ -226,7 +230,14 @@ class CollectionStep(Booked, Base):
         association_fk("case_id", "collection_cases"),
         tenant_fk("fee_entry_id", "owner_ledger_entries"),
         # The nightly run moves a case at most once a night, however often it runs.
-        Index("uq_collection_steps_night", "organization_id", "case_id", "night", unique=True, postgresql_where=text("night IS NOT NULL")),
+        Index(
+            "uq_collection_steps_night",
+            "organization_id",
+            "case_id",
+            "night",
+            unique=True,
+            postgresql_where=text("night IS NOT NULL"),
+        ),
         CheckConstraint("fee IS NULL OR fee > 0", name="fee_positive"),
     )
 

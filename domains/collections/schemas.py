@@ -21,7 +21,6 @@ from domains.collections.models import (
 )
 from graph.schemas import ApiModel, Money, connection_model, derive
 
-_DAYS = {"ge": 0, "le": 3650}
 _FEE = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Fee charged with this step (0: none).")
 
 # --- policies -----------------------------------------------------------------------
@@ -40,15 +39,23 @@ class CollectionPolicySetInput(ApiModel):
     looser than the jurisdiction's rules."""
 
     association_id: AssociationId = Field(description="The association.")
-    reminder_after_days: int = Field(15, **_DAYS, description="Days past due of the oldest unpaid assessment before the friendly reminder.")
-    late_notice_after_days: int = Field(15, **_DAYS, description="Days after the reminder before the late notice.")
+    reminder_after_days: int = Field(
+        15, ge=0, le=3650, description="Days past due of the oldest unpaid assessment before the friendly reminder."
+    )
+    late_notice_after_days: int = Field(15, ge=0, le=3650, description="Days after the reminder before the late notice.")
     intent_after_days: int = Field(
-        30, **_DAYS, description="Days after the late notice before the notice of intent to lien (at least the jurisdiction's)."
+        30,
+        ge=0,
+        le=3650,
+        description="Days after the late notice before the notice of intent to lien (at least the jurisdiction's).",
     )
     lien_wait_days: int = Field(
-        30, **_DAYS, description="Days after the notice of intent before a lien may be recorded (at least the jurisdiction's)."
+        30,
+        ge=0,
+        le=3650,
+        description="Days after the notice of intent before a lien may be recorded (at least the jurisdiction's).",
     )
-    referral_after_days: int = Field(90, **_DAYS, description="Days after the lien before attorney referral.")
+    referral_after_days: int = Field(90, ge=0, le=3650, description="Days after the lien before attorney referral.")
     min_balance: Decimal = Field(
         Decimal("25.00"), ge=0, max_digits=14, decimal_places=2, description="Balances under this are not pursued."
     )
@@ -59,7 +66,9 @@ class CollectionPolicySetInput(ApiModel):
     referral_fee: Decimal = _FEE
     lien_needs_board_approval: bool = Field(True, description="Whether the board approves each lien.")
     referral_needs_board_approval: bool = Field(True, description="Whether the board approves each attorney referral.")
-    offers_meet_and_confer: bool = Field(True, description="Whether the notice of intent offers to meet and confer with the board.")
+    offers_meet_and_confer: bool = Field(
+        True, description="Whether the notice of intent offers to meet and confer with the board."
+    )
     offers_payment_plan: bool = Field(True, description="Whether the notice of intent offers a payment plan.")
     exclusions: list[CollectionExclusionInput] = Field(
         default_factory=list, max_length=500, description="Units left alone, each with why."
@@ -102,7 +111,7 @@ CollectionPolicyRead = derive(
     ],
     node=True,
     extra={
-        "exclusions": (list[CollectionExclusionRead], Field(default_factory=list, description="Units the policy leaves alone.")),  # type: ignore[valid-type]
+        "exclusions": (list[CollectionExclusionRead], Field(default_factory=list, description="Units the policy leaves alone.")),
     },
 )
 
@@ -151,7 +160,7 @@ CollectionCaseRead = derive(
         "updated_at",
     ],
     node=True,
-    extra={"steps": (list[CollectionStepRead], Field(default_factory=list, description="Every step, in order."))},  # type: ignore[valid-type]
+    extra={"steps": (list[CollectionStepRead], Field(default_factory=list, description="Every step, in order."))},
 )
 
 

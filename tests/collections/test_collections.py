@@ -134,7 +134,12 @@ async def test_california_policy_steps_lien_and_referral(api, platform, short_da
     assert await run(api, r, "2026-11-22") == {"intent_to_lien": 1}
     case = await api.call("collectionCase/v1/get", {"id": case["id"]}, r.c.admin)
     intent = case["steps"][-1]
-    assert (case["status"], intent["kind"], intent["delivery"], intent["fee"]) == ("intent_sent", "intent_to_lien", "certified_mail", "25.00")
+    assert (case["status"], intent["kind"], intent["delivery"], intent["fee"]) == (
+        "intent_sent",
+        "intent_to_lien",
+        "certified_mail",
+        "25.00",
+    )
     assert "§5660" in intent["details"]["rule"]["citation"]
     # Before 30 days after the pre-lien notice: refused, with when the period ends.
     error = await refused(api, r, "collectionCase/v1/approve", body, 409, "COLLECTION_NOTICE_PERIOD_RUNNING")

@@ -32,7 +32,7 @@ from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.associations.models import Association
-from domains.collections.errors import ForeclosureNotAllowed, NoticePeriodRunning, NotAwaitingApproval
+from domains.collections.errors import ForeclosureNotAllowed, NotAwaitingApproval, NoticePeriodRunning
 from domains.collections.models import (
     WORKFLOW_STATUSES,
     CaseStatus,
@@ -111,47 +111,52 @@ def decide(
     day_seconds: float,
 ) -> Move:
     """The one move the nightly run makes for `unit` on `night`, if any."""
-    common = {"unit_id": unit.unit_id, "case": case, "balance": unit.balance}
+
+    def move(action: StepKind | None, reason: str, waits_until: datetime | None = None) -> Move:
+        return Move(unit.unit_id, case, action, reason, waits_until, unit.balance)
+
     if case is None:
         oldest = unit.oldest_due_on
         if unit.excluded:
-            return Move(action=None, reason="excluded by the policy", **common)
+            return move(None, "excluded by the policy")
         if unit.on_plan:
-            return Move(action=None, reason="on an active payment plan", **common)
+            return move(None, "on an active payment plan")
         if unit.balance < max(policy.min_balance, CENT) or oldest is None:
-            return Move(action=None, reason="balance under the policy's minimum", **common)
+            return move(None, "balance under the policy's minimum")
         if (night - oldest).days < policy.reminder_after_days:
             late_on = oldest + timedelta(days=policy.reminder_after_days)
-            return Move(action=None, reason=f"not late enough before {late_on.isoformat()}", **common)
-        return Move(action=StepKind.REMINDER, reason=f"past due since {oldest.isoformat()}", **common)
+            return move(None, f"not late enough before {late_on.isoformat()}")
+        return move(StepKind.REMINDER, f"past due since {oldest.isoformat()}")
     if case.last_night == night:
-        return Move(action=None, reason="moved tonight already", **common)
+        return move(None, "moved tonight already")
     if unit.balance <= 0:
-        return Move(action=StepKind.CLOSED, reason="balance settled", **common)
+        return move(StepKind.CLOSED, "balance settled")
     if unit.excluded:
-        return Move(action=StepKind.CLOSED, reason="excluded by the policy", **common)
+        return move(StepKind.CLOSED, "excluded by the policy")
     if case.status is S.SUSPENDED:
         if unit.on_plan:
-            return Move(action=None, reason="payment plan kept", **common)
-        return Move(action=StepKind.RESUMED, reason="payment plan ended unpaid", **common)
+            return move(None, "payment plan kept")
+        return move(StepKind.RESUMED, "payment plan ended unpaid")
     if unit.on_plan:
-        return Move(action=StepKind.SUSPENDED, reason="payment plan agreed", **common)
+        return move(StepKind.SUSPENDED, "payment plan agreed")
     if case.status in WORKFLOW_STATUSES:
-        return Move(action=None, reason="with the case's workflow (waits and board approvals)", **common)
+        return move(None, "with the case's workflow (waits and board approvals)")
     if case.status is S.REMINDED:
         action, days = StepKind.LATE_NOTICE, policy.late_notice_after_days
     else:
         action, days = StepKind.INTENT_TO_LIEN, max(policy.intent_after_days, rules.value("collection_late_notice_days"))
     due = _waited(case, days, day_seconds)
     if at < due:
-        return Move(action=None, reason=f"{days} days after the {case.status.value.replace('_', ' ')}", waits_until=due, **common)
-    return Move(action=action, reason=f"{days} days after the {case.status.value.replace('_', ' ')}", **common)
+        return move(None, f"{days} days after the {case.status.value.replace('_', ' ')}", waits_until=due)
+    return move(action, f"{days} days after the {case.status.value.replace('_', ' ')}")
 
 
 # --- what the run sees ----------------------------------------------------------------
 
 
-async def _open_cases(session: AsyncSession, association_id: UUID, unit_ids: Sequence[UUID] | None, lock: bool) -> dict[UUID, CollectionCase]:
+async def _open_cases(
+    session: AsyncSession, association_id: UUID, unit_ids: Sequence[UUID] | None, lock: bool
+) -> dict[UUID, CollectionCase]:
     statement = select(CollectionCase).where(CollectionCase.association_id == association_id, CollectionCase.status != S.CLOSED)
     if unit_ids is not None:
         statement = statement.where(CollectionCase.unit_id.in_(unit_ids))
@@ -297,9 +302,13 @@ async def _step(
         if fee is not None:
             memo = f"{LETTERS[kind][0]} (collection step {seq})"
             entry = await owner_ledger.collection_fee(session, case.organization_id, case.unit_id, fee, on, memo, by)
-        certified = kind is StepKind.INTENT_TO_LIEN and rules is not None and bool(rules.value("collection_lien_notice_certified_mail"))
+        certified = (
+            kind is StepKind.INTENT_TO_LIEN and rules is not None and bool(rules.value("collection_lien_notice_certified_mail"))
+        )
         citation = rules["collection_lien_notice_days"].citation if kind is StepKind.INTENT_TO_LIEN and rules else ""
-        offers = (policy.offers_meet_and_confer, policy.offers_payment_plan) if kind is StepKind.INTENT_TO_LIEN else (False, False)
+        offers = (
+            (policy.offers_meet_and_confer, policy.offers_payment_plan) if kind is StepKind.INTENT_TO_LIEN else (False, False)
+        )
         letters = await _letters(session, case, kind, seq, unit, fee, wait_days, certified, offers, citation, on, by)
         delivery = "certified_mail" if certified else "usual"
     before = case.status if seq > 1 else None
@@ -376,7 +385,11 @@ async def advance(
                         night=night, on=night, wait_days=wait, details=details)  # fmt: skip
         case StepKind.INTENT_TO_LIEN:
             wait = max(policy.lien_wait_days, rules.value("collection_lien_notice_days"))
-            details["rule"] = {"key": "collection_lien_notice_days", "days": wait, "citation": rules["collection_lien_notice_days"].citation}
+            details["rule"] = {
+                "key": "collection_lien_notice_days",
+                "days": wait,
+                "citation": rules["collection_lien_notice_days"].citation,
+            }
             await _step(session, case, StepKind.INTENT_TO_LIEN, S.INTENT_SENT, unit, policy=policy, rules=rules,
                         night=night, on=night, wait_days=wait, details=details)  # fmt: skip
             case.due_at = case.step_at + timedelta(seconds=wait * day_seconds)
@@ -388,7 +401,9 @@ async def advance(
             await _step(session, case, StepKind.CLOSED, S.CLOSED, unit, policy=policy, night=night, on=night, details=details)
         case StepKind.SUSPENDED:
             case.resume_status = case.status
-            await _step(session, case, StepKind.SUSPENDED, S.SUSPENDED, unit, policy=policy, night=night, on=night, details=details)
+            await _step(
+                session, case, StepKind.SUSPENDED, S.SUSPENDED, unit, policy=policy, night=night, on=night, details=details
+            )
         case StepKind.RESUMED:
             back, case.resume_status = case.resume_status, None
             assert back is not None
@@ -441,7 +456,9 @@ async def act(session: AsyncSession, case_id: UUID, action: str, expected: str, 
     unit = (await _standings(session, policy, [case.unit_id], today))[case.unit_id]
     if unit.balance <= 0:
         case.closed_reason = "balance settled"
-        await _step(session, case, StepKind.CLOSED, S.CLOSED, unit, policy=policy, on=today, details={"reason": "balance settled"})
+        await _step(
+            session, case, StepKind.CLOSED, S.CLOSED, unit, policy=policy, on=today, details={"reason": "balance settled"}
+        )
         return case.status.value
     _, rules = await policies.rules_for(session, association, today)
     kind = StepKind(action)
@@ -451,7 +468,9 @@ async def act(session: AsyncSession, case_id: UUID, action: str, expected: str, 
         await _step(session, case, kind, to, unit, policy=policy, on=today)
     elif kind is StepKind.LIEN_RECORDED:
         case.lien_amount, case.lien_recorded_on = unit.balance, today
-        await _step(session, case, kind, S.LIEN_RECORDED, unit, policy=policy, rules=rules, on=today, wait_days=policy.referral_after_days)
+        await _step(
+            session, case, kind, S.LIEN_RECORDED, unit, policy=policy, rules=rules, on=today, wait_days=policy.referral_after_days
+        )
         case.due_at = case.step_at + timedelta(seconds=policy.referral_after_days * day_seconds)
     elif kind is StepKind.REFERRAL_DUE:
         to = S.AWAITING_REFERRAL_APPROVAL if policy.referral_needs_board_approval else S.REFERRAL_APPROVED
@@ -486,7 +505,9 @@ async def approve(session: AsyncSession, case: CollectionCase, data: Any, by: UU
             )
         if case.status is not S.AWAITING_LIEN_APPROVAL:
             raise NotAwaitingApproval(f"The case is {case.status.value}, not awaiting the lien's approval.", field=["action"])
-        return await _step(session, case, StepKind.LIEN_APPROVED, S.LIEN_APPROVED, unit, policy=policy, on=today, details=details, by=by)
+        return await _step(
+            session, case, StepKind.LIEN_APPROVED, S.LIEN_APPROVED, unit, policy=policy, on=today, details=details, by=by
+        )
     if case.status is not S.AWAITING_REFERRAL_APPROVAL:
         raise NotAwaitingApproval(f"The case is {case.status.value}, not awaiting the referral's approval.", field=["action"])
     if data.foreclose:
@@ -498,13 +519,15 @@ async def approve(session: AsyncSession, case: CollectionCase, data: Any, by: UU
                 details={"reasons": reasons},
             )
     details["foreclose"] = data.foreclose
-    return await _step(session, case, StepKind.REFERRAL_APPROVED, S.REFERRAL_APPROVED, unit, policy=policy, on=today, details=details, by=by)
+    return await _step(
+        session, case, StepKind.REFERRAL_APPROVED, S.REFERRAL_APPROVED, unit, policy=policy, on=today, details=details, by=by
+    )
 
 
 def _foreclosure_refusals(rules: policies.Rules, unit: Standing, today: date) -> list[dict[str, Any]]:
     """The jurisdiction's foreclosure floors this unit is under: the delinquent
     assessments (fees, fines and adjustments aside) and how long the oldest is overdue."""
-    out = []
+    out: list[dict[str, Any]] = []
     least = rules.value("collection_foreclosure_min_amount") or Decimal(0)
     if unit.assessments < least:
         rule = rules["collection_foreclosure_min_amount"]
@@ -523,7 +546,9 @@ def _foreclosure_refusals(rules: policies.Rules, unit: Standing, today: date) ->
 async def steps_of(session: AsyncSession, case_ids: Sequence[UUID]) -> dict[UUID, list[CollectionStep]]:
     """Each case's steps in order, one statement."""
     out: dict[UUID, list[CollectionStep]] = {c: [] for c in case_ids}
-    statement = select(CollectionStep).where(CollectionStep.case_id.in_(case_ids)).order_by(CollectionStep.case_id, CollectionStep.seq)
+    statement = (
+        select(CollectionStep).where(CollectionStep.case_id.in_(case_ids)).order_by(CollectionStep.case_id, CollectionStep.seq)
+    )
     for step in await session.scalars(statement):
         out[step.case_id].append(step)
     return out

@@ -56,7 +56,9 @@ def violations(data: Any, rules: Rules) -> list[dict[str, Any]]:
     found = []
 
     def refuse(field: str, key: str, required: Any) -> None:
-        found.append({"field": field, "key": key, "required": jurisdiction_rules.shown(required), "citation": rules[key].citation})
+        found.append(
+            {"field": field, "key": key, "required": jurisdiction_rules.shown(required), "citation": rules[key].citation}
+        )
 
     for field, key in AT_LEAST:
         if getattr(data, field) < rules.value(key):

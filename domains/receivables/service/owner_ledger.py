@@ -229,7 +229,16 @@ async def fine(
 ) -> OwnerLedgerEntry:
     """A violation fine on the unit's ledger, on the fine income account (FINE_INCOME)."""
     return await _fee(
-        session, organization_id, unit_id, amount, on, memo, posted_by, ControlRole.FINE_INCOME, EntrySource.VIOLATION_FINE, "Fine"
+        session,
+        organization_id,
+        unit_id,
+        amount,
+        on,
+        memo,
+        posted_by,
+        ControlRole.FINE_INCOME,
+        EntrySource.VIOLATION_FINE,
+        "Fine",
     )
 
 
