@@ -13,6 +13,7 @@ domain = Domain(
     name="collections",
     description=__doc__ or "",
     modules=(
+        "types",
         "operations.collection_policies",
         "operations.collection_cases",
         "workflows",

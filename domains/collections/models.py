@@ -41,7 +41,7 @@ from graph.db import Base, TimestampMixin, association_fk, new_id, pg_enum, tena
 from graph.schemas import register_id
 
 
-class CaseStatus(StrEnum):
+class CollectionCaseStatus(StrEnum):
     """Where a collection case stands."""
 
     REMINDED = "reminded"
@@ -68,7 +68,7 @@ class CaseStatus(StrEnum):
     """Settled or excluded: nothing more happens."""
 
 
-class StepKind(StrEnum):
+class CollectionStepKind(StrEnum):
     """What one step of a case was."""
 
     REMINDER = "reminder"
@@ -100,13 +100,13 @@ class StepKind(StrEnum):
 # Statuses the case's workflow moves; the nightly run only takes exits from them.
 WORKFLOW_STATUSES = frozenset(
     {
-        CaseStatus.INTENT_SENT,
-        CaseStatus.AWAITING_LIEN_APPROVAL,
-        CaseStatus.LIEN_APPROVED,
-        CaseStatus.LIEN_RECORDED,
-        CaseStatus.AWAITING_REFERRAL_APPROVAL,
-        CaseStatus.REFERRAL_APPROVED,
-        CaseStatus.REFERRED,
+        CollectionCaseStatus.INTENT_SENT,
+        CollectionCaseStatus.AWAITING_LIEN_APPROVAL,
+        CollectionCaseStatus.LIEN_APPROVED,
+        CollectionCaseStatus.LIEN_RECORDED,
+        CollectionCaseStatus.AWAITING_REFERRAL_APPROVAL,
+        CollectionCaseStatus.REFERRAL_APPROVED,
+        CollectionCaseStatus.REFERRED,
     }
 )
 
@@ -199,9 +199,9 @@ class CollectionCase(TimestampMixin, Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The case's id.")
     unit_id: Mapped[UUID] = mapped_column(doc="The delinquent unit.")
     policy_id: Mapped[UUID] = mapped_column(doc="The policy version in force when it opened.")
-    status: Mapped[CaseStatus] = mapped_column(pg_enum(CaseStatus, "collection_case_status"), doc="Where it stands.")
-    resume_status: Mapped[CaseStatus | None] = mapped_column(
-        pg_enum(CaseStatus, "collection_case_status"), doc="While suspended: the status it resumes at."
+    status: Mapped[CollectionCaseStatus] = mapped_column(pg_enum(CollectionCaseStatus, "collection_case_status"), doc="Where it stands.")
+    resume_status: Mapped[CollectionCaseStatus | None] = mapped_column(
+        pg_enum(CollectionCaseStatus, "collection_case_status"), doc="While suspended: the status it resumes at."
     )
     opened_on: Mapped[date] = mapped_column(Date, doc="The night it opened.")
     last_night: Mapped[date | None] = mapped_column(Date, doc="The last night the nightly run moved it.")
@@ -244,11 +244,11 @@ class CollectionStep(Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The step's id.")
     case_id: Mapped[UUID] = mapped_column(doc="The case.")
     seq: Mapped[int] = mapped_column(SmallInteger, doc="Its number in the case, from 1.")
-    kind: Mapped[StepKind] = mapped_column(pg_enum(StepKind, "collection_step_kind"), doc="What the step was.")
-    from_status: Mapped[CaseStatus | None] = mapped_column(
-        pg_enum(CaseStatus, "collection_case_status"), doc="The status before (none for the opening reminder)."
+    kind: Mapped[CollectionStepKind] = mapped_column(pg_enum(CollectionStepKind, "collection_step_kind"), doc="What the step was.")
+    from_status: Mapped[CollectionCaseStatus | None] = mapped_column(
+        pg_enum(CollectionCaseStatus, "collection_case_status"), doc="The status before (none for the opening reminder)."
     )
-    to_status: Mapped[CaseStatus] = mapped_column(pg_enum(CaseStatus, "collection_case_status"), doc="The status after.")
+    to_status: Mapped[CollectionCaseStatus] = mapped_column(pg_enum(CollectionCaseStatus, "collection_case_status"), doc="The status after.")
     night: Mapped[date | None] = mapped_column(Date, doc="The nightly run that took it (none: the workflow or a decision).")
     balance: Mapped[Decimal] = mapped_column(MONEY, doc="The unit's balance when it was taken.")
     fee: Mapped[Decimal | None] = mapped_column(MONEY, doc="The fee charged with it.")

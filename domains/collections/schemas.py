@@ -11,13 +11,13 @@ from pydantic import Field
 
 from domains.associations.models import AssociationId, UnitId
 from domains.collections.models import (
-    CaseStatus,
+    CollectionCaseStatus,
     CollectionCase,
     CollectionCaseId,
     CollectionExclusion,
     CollectionPolicy,
     CollectionStep,
-    StepKind,
+    CollectionStepKind,
 )
 from graph.schemas import ApiModel, Money, connection_model, derive
 
@@ -175,7 +175,7 @@ class CollectionCaseListInput(ApiModel):
 
     association_id: AssociationId = Field(description="The association.")
     unit_id: UnitId | None = Field(None, description="Only this unit's cases.")
-    status: CaseStatus | None = Field(None, description="Only cases in this status.")
+    status: CollectionCaseStatus | None = Field(None, description="Only cases in this status.")
     first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
     after: str | None = Field(None, description="Cursor of the last item seen.")
 
@@ -209,8 +209,8 @@ class CollectionPreviewRow(ApiModel):
 
     unit_id: UnitId = Field(description="The unit.")
     case_id: Optional[CollectionCaseId] = Field(None, description="Its open case, if any.")  # noqa: UP045
-    status: CaseStatus | None = Field(None, description="The case's status now (none: no open case).")
-    action: StepKind | None = Field(None, description="The step the run would take (none: no move tonight).")
+    status: CollectionCaseStatus | None = Field(None, description="The case's status now (none: no open case).")
+    action: CollectionStepKind | None = Field(None, description="The step the run would take (none: no move tonight).")
     reason: str = Field(description="Why it moves, or why not.")
     waits_until: datetime | None = Field(None, description="When the current wait ends, where one holds it back.")
     balance: Money = Field(description="The unit's balance on the night.")
@@ -225,7 +225,7 @@ class CollectionPreview(ApiModel):
     rows: list[CollectionPreviewRow] = Field(description="Each unit the run visits.")
 
 
-class ApprovalAction(StrEnum):
+class CollectionApprovalAction(StrEnum):
     """What the board approves."""
 
     LIEN = "lien"
@@ -238,6 +238,6 @@ class CollectionApproveInput(ApiModel):
     """The board's decision to go on with a case: a lien, or an attorney referral (with or without foreclosure)."""
 
     id: CollectionCaseId = Field(description="The collection case.")
-    action: ApprovalAction = Field(description="What the board approves.")
+    action: CollectionApprovalAction = Field(description="What the board approves.")
     reference: str = Field(min_length=1, max_length=200, description="Where the board decided it (e.g. the meeting's minutes).")
     foreclose: bool = Field(False, description="For a referral: whether the attorney may foreclose the lien.")

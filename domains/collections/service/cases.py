@@ -35,11 +35,11 @@ from domains.associations.models import Association
 from domains.collections.errors import ForeclosureNotAllowed, NotAwaitingApproval, NoticePeriodRunning
 from domains.collections.models import (
     WORKFLOW_STATUSES,
-    CaseStatus,
+    CollectionCaseStatus,
     CollectionCase,
     CollectionPolicy,
     CollectionStep,
-    StepKind,
+    CollectionStepKind,
 )
 from domains.collections.service import policies
 from domains.communications.models import Audience, Channel, TemplateKind
@@ -55,7 +55,7 @@ WORKFLOW = "collection_case_workflow"
 RUN_WORKFLOW = "run_collections_workflow"
 SCHEDULE = "run-collections"
 TOPIC = "collection"
-S = CaseStatus
+S = CollectionCaseStatus
 CENT = Decimal("0.01")
 
 
@@ -91,7 +91,7 @@ class Move:
 
     unit_id: UUID
     case: CollectionCase | None
-    action: StepKind | None
+    action: CollectionStepKind | None
     reason: str
     waits_until: datetime | None = None
     balance: Decimal = Decimal(0)
@@ -112,7 +112,7 @@ def decide(
 ) -> Move:
     """The one move the nightly run makes for `unit` on `night`, if any."""
 
-    def move(action: StepKind | None, reason: str, waits_until: datetime | None = None) -> Move:
+    def move(action: CollectionStepKind | None, reason: str, waits_until: datetime | None = None) -> Move:
         return Move(unit.unit_id, case, action, reason, waits_until, unit.balance)
 
     if case is None:
@@ -126,25 +126,25 @@ def decide(
         if (night - oldest).days < policy.reminder_after_days:
             late_on = oldest + timedelta(days=policy.reminder_after_days)
             return move(None, f"not late enough before {late_on.isoformat()}")
-        return move(StepKind.REMINDER, f"past due since {oldest.isoformat()}")
+        return move(CollectionStepKind.REMINDER, f"past due since {oldest.isoformat()}")
     if case.last_night == night:
         return move(None, "moved tonight already")
     if unit.balance <= 0:
-        return move(StepKind.CLOSED, "balance settled")
+        return move(CollectionStepKind.CLOSED, "balance settled")
     if unit.excluded:
-        return move(StepKind.CLOSED, "excluded by the policy")
+        return move(CollectionStepKind.CLOSED, "excluded by the policy")
     if case.status is S.SUSPENDED:
         if unit.on_plan:
             return move(None, "payment plan kept")
-        return move(StepKind.RESUMED, "payment plan ended unpaid")
+        return move(CollectionStepKind.RESUMED, "payment plan ended unpaid")
     if unit.on_plan:
-        return move(StepKind.SUSPENDED, "payment plan agreed")
+        return move(CollectionStepKind.SUSPENDED, "payment plan agreed")
     if case.status in WORKFLOW_STATUSES:
         return move(None, "with the case's workflow (waits and board approvals)")
     if case.status is S.REMINDED:
-        action, days = StepKind.LATE_NOTICE, policy.late_notice_after_days
+        action, days = CollectionStepKind.LATE_NOTICE, policy.late_notice_after_days
     else:
-        action, days = StepKind.INTENT_TO_LIEN, max(policy.intent_after_days, rules.value("collection_late_notice_days"))
+        action, days = CollectionStepKind.INTENT_TO_LIEN, max(policy.intent_after_days, rules.value("collection_late_notice_days"))
     due = _waited(case, days, day_seconds)
     if at < due:
         return move(None, f"{days} days after the {case.status.value.replace('_', ' ')}", waits_until=due)
@@ -218,18 +218,18 @@ async def targets(session: AsyncSession) -> list[tuple[UUID, UUID]]:
 # --- moving a case ------------------------------------------------------------------------
 
 LETTERS = {
-    StepKind.REMINDER: ("Friendly reminder", "a late notice", "reminder_fee"),
-    StepKind.LATE_NOTICE: ("Notice of late assessment", "a notice of intent to record a lien", "late_notice_fee"),
-    StepKind.INTENT_TO_LIEN: ("Notice of intent to record a lien", "the board may record a lien", "intent_fee"),
-    StepKind.LIEN_RECORDED: ("Notice of lien recorded", "referral to the association's attorney", "lien_fee"),
-    StepKind.ATTORNEY_REFERRAL: ("Notice of referral to the association's attorney", "", "referral_fee"),
+    CollectionStepKind.REMINDER: ("Friendly reminder", "a late notice", "reminder_fee"),
+    CollectionStepKind.LATE_NOTICE: ("Notice of late assessment", "a notice of intent to record a lien", "late_notice_fee"),
+    CollectionStepKind.INTENT_TO_LIEN: ("Notice of intent to record a lien", "the board may record a lien", "intent_fee"),
+    CollectionStepKind.LIEN_RECORDED: ("Notice of lien recorded", "referral to the association's attorney", "lien_fee"),
+    CollectionStepKind.ATTORNEY_REFERRAL: ("Notice of referral to the association's attorney", "", "referral_fee"),
 }
 
 
 async def _letters(
     session: AsyncSession,
     case: CollectionCase,
-    kind: StepKind,
+    kind: CollectionStepKind,
     seq: int,
     unit: Standing,
     fee: Decimal | None,
@@ -281,8 +281,8 @@ async def _letters(
 async def _step(
     session: AsyncSession,
     case: CollectionCase,
-    kind: StepKind,
-    to: CaseStatus,
+    kind: CollectionStepKind,
+    to: CollectionCaseStatus,
     unit: Standing,
     *,
     policy: CollectionPolicy,
@@ -303,11 +303,11 @@ async def _step(
             memo = f"{LETTERS[kind][0]} (collection step {seq})"
             entry = await owner_ledger.collection_fee(session, case.organization_id, case.unit_id, fee, on, memo, by)
         certified = (
-            kind is StepKind.INTENT_TO_LIEN and rules is not None and bool(rules.value("collection_lien_notice_certified_mail"))
+            kind is CollectionStepKind.INTENT_TO_LIEN and rules is not None and bool(rules.value("collection_lien_notice_certified_mail"))
         )
-        citation = rules["collection_lien_notice_days"].citation if kind is StepKind.INTENT_TO_LIEN and rules else ""
+        citation = rules["collection_lien_notice_days"].citation if kind is CollectionStepKind.INTENT_TO_LIEN and rules else ""
         offers = (
-            (policy.offers_meet_and_confer, policy.offers_payment_plan) if kind is StepKind.INTENT_TO_LIEN else (False, False)
+            (policy.offers_meet_and_confer, policy.offers_payment_plan) if kind is CollectionStepKind.INTENT_TO_LIEN else (False, False)
         )
         letters = await _letters(session, case, kind, seq, unit, fee, wait_days, certified, offers, citation, on, by)
         delivery = "certified_mail" if certified else "usual"
@@ -374,40 +374,40 @@ async def advance(
         )
         session.add(case)
         await session.flush()
-        await _step(session, case, StepKind.REMINDER, S.REMINDED, unit, policy=policy, night=night, on=night,
+        await _step(session, case, CollectionStepKind.REMINDER, S.REMINDED, unit, policy=policy, night=night, on=night,
                     wait_days=policy.late_notice_after_days, details=details)  # fmt: skip
-        return StepKind.REMINDER.value
+        return CollectionStepKind.REMINDER.value
     wake = case.workflow_id is not None
     match move.action:
-        case StepKind.LATE_NOTICE:
+        case CollectionStepKind.LATE_NOTICE:
             wait = max(policy.intent_after_days, rules.value("collection_late_notice_days"))
-            await _step(session, case, StepKind.LATE_NOTICE, S.LATE_NOTICE_SENT, unit, policy=policy, rules=rules,
+            await _step(session, case, CollectionStepKind.LATE_NOTICE, S.LATE_NOTICE_SENT, unit, policy=policy, rules=rules,
                         night=night, on=night, wait_days=wait, details=details)  # fmt: skip
-        case StepKind.INTENT_TO_LIEN:
+        case CollectionStepKind.INTENT_TO_LIEN:
             wait = max(policy.lien_wait_days, rules.value("collection_lien_notice_days"))
             details["rule"] = {
                 "key": "collection_lien_notice_days",
                 "days": wait,
                 "citation": rules["collection_lien_notice_days"].citation,
             }
-            await _step(session, case, StepKind.INTENT_TO_LIEN, S.INTENT_SENT, unit, policy=policy, rules=rules,
+            await _step(session, case, CollectionStepKind.INTENT_TO_LIEN, S.INTENT_SENT, unit, policy=policy, rules=rules,
                         night=night, on=night, wait_days=wait, details=details)  # fmt: skip
             case.due_at = case.step_at + timedelta(seconds=wait * day_seconds)
             case.workflow_id = workflow_id(case.id)
             durable.start_after_commit(session, WORKFLOW, case.workflow_id, str(organization_id), str(case.id), day_seconds)
             wake = False
-        case StepKind.CLOSED:
+        case CollectionStepKind.CLOSED:
             case.closed_reason = move.reason
-            await _step(session, case, StepKind.CLOSED, S.CLOSED, unit, policy=policy, night=night, on=night, details=details)
-        case StepKind.SUSPENDED:
+            await _step(session, case, CollectionStepKind.CLOSED, S.CLOSED, unit, policy=policy, night=night, on=night, details=details)
+        case CollectionStepKind.SUSPENDED:
             case.resume_status = case.status
             await _step(
-                session, case, StepKind.SUSPENDED, S.SUSPENDED, unit, policy=policy, night=night, on=night, details=details
+                session, case, CollectionStepKind.SUSPENDED, S.SUSPENDED, unit, policy=policy, night=night, on=night, details=details
             )
-        case StepKind.RESUMED:
+        case CollectionStepKind.RESUMED:
             back, case.resume_status = case.resume_status, None
             assert back is not None
-            await _step(session, case, StepKind.RESUMED, back, unit, policy=policy, night=night, on=night, details=details)
+            await _step(session, case, CollectionStepKind.RESUMED, back, unit, policy=policy, night=night, on=night, details=details)
     if wake and case.workflow_id is not None:
         durable.send_after_commit(session, case.workflow_id, TOPIC, {"step": move.action.value})
     await session.flush()
@@ -425,10 +425,10 @@ async def lock(session: AsyncSession, case_id: UUID) -> CollectionCase:
 
 # What the workflow does on its own from each status, and whether it waits for `due_at`.
 WORKFLOW_ACTIONS = {
-    S.INTENT_SENT: (StepKind.NOTICE_PERIOD_ENDED, True),
-    S.LIEN_APPROVED: (StepKind.LIEN_RECORDED, False),
-    S.LIEN_RECORDED: (StepKind.REFERRAL_DUE, True),
-    S.REFERRAL_APPROVED: (StepKind.ATTORNEY_REFERRAL, False),
+    S.INTENT_SENT: (CollectionStepKind.NOTICE_PERIOD_ENDED, True),
+    S.LIEN_APPROVED: (CollectionStepKind.LIEN_RECORDED, False),
+    S.LIEN_RECORDED: (CollectionStepKind.REFERRAL_DUE, True),
+    S.REFERRAL_APPROVED: (CollectionStepKind.ATTORNEY_REFERRAL, False),
 }
 
 
@@ -457,22 +457,22 @@ async def act(session: AsyncSession, case_id: UUID, action: str, expected: str, 
     if unit.balance <= 0:
         case.closed_reason = "balance settled"
         await _step(
-            session, case, StepKind.CLOSED, S.CLOSED, unit, policy=policy, on=today, details={"reason": "balance settled"}
+            session, case, CollectionStepKind.CLOSED, S.CLOSED, unit, policy=policy, on=today, details={"reason": "balance settled"}
         )
         return case.status.value
     _, rules = await policies.rules_for(session, association, today)
-    kind = StepKind(action)
-    if kind is StepKind.NOTICE_PERIOD_ENDED:
+    kind = CollectionStepKind(action)
+    if kind is CollectionStepKind.NOTICE_PERIOD_ENDED:
         to = S.AWAITING_LIEN_APPROVAL if policy.lien_needs_board_approval else S.LIEN_APPROVED
         case.due_at = None
         await _step(session, case, kind, to, unit, policy=policy, on=today)
-    elif kind is StepKind.LIEN_RECORDED:
+    elif kind is CollectionStepKind.LIEN_RECORDED:
         case.lien_amount, case.lien_recorded_on = unit.balance, today
         await _step(
             session, case, kind, S.LIEN_RECORDED, unit, policy=policy, rules=rules, on=today, wait_days=policy.referral_after_days
         )
         case.due_at = case.step_at + timedelta(seconds=policy.referral_after_days * day_seconds)
-    elif kind is StepKind.REFERRAL_DUE:
+    elif kind is CollectionStepKind.REFERRAL_DUE:
         to = S.AWAITING_REFERRAL_APPROVAL if policy.referral_needs_board_approval else S.REFERRAL_APPROVED
         case.due_at = None
         await _step(session, case, kind, to, unit, policy=policy, on=today)
@@ -506,7 +506,7 @@ async def approve(session: AsyncSession, case: CollectionCase, data: Any, by: UU
         if case.status is not S.AWAITING_LIEN_APPROVAL:
             raise NotAwaitingApproval(f"The case is {case.status.value}, not awaiting the lien's approval.", field=["action"])
         return await _step(
-            session, case, StepKind.LIEN_APPROVED, S.LIEN_APPROVED, unit, policy=policy, on=today, details=details, by=by
+            session, case, CollectionStepKind.LIEN_APPROVED, S.LIEN_APPROVED, unit, policy=policy, on=today, details=details, by=by
         )
     if case.status is not S.AWAITING_REFERRAL_APPROVAL:
         raise NotAwaitingApproval(f"The case is {case.status.value}, not awaiting the referral's approval.", field=["action"])
@@ -520,7 +520,7 @@ async def approve(session: AsyncSession, case: CollectionCase, data: Any, by: UU
             )
     details["foreclose"] = data.foreclose
     return await _step(
-        session, case, StepKind.REFERRAL_APPROVED, S.REFERRAL_APPROVED, unit, policy=policy, on=today, details=details, by=by
+        session, case, CollectionStepKind.REFERRAL_APPROVED, S.REFERRAL_APPROVED, unit, policy=policy, on=today, details=details, by=by
     )
 
 
