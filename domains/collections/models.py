@@ -199,7 +199,9 @@ class CollectionCase(TimestampMixin, Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The case's id.")
     unit_id: Mapped[UUID] = mapped_column(doc="The delinquent unit.")
     policy_id: Mapped[UUID] = mapped_column(doc="The policy version in force when it opened.")
-    status: Mapped[CollectionCaseStatus] = mapped_column(pg_enum(CollectionCaseStatus, "collection_case_status"), doc="Where it stands.")
+    status: Mapped[CollectionCaseStatus] = mapped_column(
+        pg_enum(CollectionCaseStatus, "collection_case_status"), doc="Where it stands."
+    )
     resume_status: Mapped[CollectionCaseStatus | None] = mapped_column(
         pg_enum(CollectionCaseStatus, "collection_case_status"), doc="While suspended: the status it resumes at."
     )
@@ -244,11 +246,15 @@ class CollectionStep(Booked, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The step's id.")
     case_id: Mapped[UUID] = mapped_column(doc="The case.")
     seq: Mapped[int] = mapped_column(SmallInteger, doc="Its number in the case, from 1.")
-    kind: Mapped[CollectionStepKind] = mapped_column(pg_enum(CollectionStepKind, "collection_step_kind"), doc="What the step was.")
+    kind: Mapped[CollectionStepKind] = mapped_column(
+        pg_enum(CollectionStepKind, "collection_step_kind"), doc="What the step was."
+    )
     from_status: Mapped[CollectionCaseStatus | None] = mapped_column(
         pg_enum(CollectionCaseStatus, "collection_case_status"), doc="The status before (none for the opening reminder)."
     )
-    to_status: Mapped[CollectionCaseStatus] = mapped_column(pg_enum(CollectionCaseStatus, "collection_case_status"), doc="The status after.")
+    to_status: Mapped[CollectionCaseStatus] = mapped_column(
+        pg_enum(CollectionCaseStatus, "collection_case_status"), doc="The status after."
+    )
     night: Mapped[date | None] = mapped_column(Date, doc="The nightly run that took it (none: the workflow or a decision).")
     balance: Mapped[Decimal] = mapped_column(MONEY, doc="The unit's balance when it was taken.")
     fee: Mapped[Decimal | None] = mapped_column(MONEY, doc="The fee charged with it.")

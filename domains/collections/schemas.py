@@ -11,9 +11,9 @@ from pydantic import Field
 
 from domains.associations.models import AssociationId, UnitId
 from domains.collections.models import (
-    CollectionCaseStatus,
     CollectionCase,
     CollectionCaseId,
+    CollectionCaseStatus,
     CollectionExclusion,
     CollectionPolicy,
     CollectionStep,

@@ -35,8 +35,8 @@ from domains.associations.models import Association
 from domains.collections.errors import ForeclosureNotAllowed, NotAwaitingApproval, NoticePeriodRunning
 from domains.collections.models import (
     WORKFLOW_STATUSES,
-    CollectionCaseStatus,
     CollectionCase,
+    CollectionCaseStatus,
     CollectionPolicy,
     CollectionStep,
     CollectionStepKind,
@@ -144,7 +144,10 @@ def decide(
     if case.status is S.REMINDED:
         action, days = CollectionStepKind.LATE_NOTICE, policy.late_notice_after_days
     else:
-        action, days = CollectionStepKind.INTENT_TO_LIEN, max(policy.intent_after_days, rules.value("collection_late_notice_days"))
+        action, days = (
+            CollectionStepKind.INTENT_TO_LIEN,
+            max(policy.intent_after_days, rules.value("collection_late_notice_days")),
+        )
     due = _waited(case, days, day_seconds)
     if at < due:
         return move(None, f"{days} days after the {case.status.value.replace('_', ' ')}", waits_until=due)
@@ -303,11 +306,15 @@ async def _step(
             memo = f"{LETTERS[kind][0]} (collection step {seq})"
             entry = await owner_ledger.collection_fee(session, case.organization_id, case.unit_id, fee, on, memo, by)
         certified = (
-            kind is CollectionStepKind.INTENT_TO_LIEN and rules is not None and bool(rules.value("collection_lien_notice_certified_mail"))
+            kind is CollectionStepKind.INTENT_TO_LIEN
+            and rules is not None
+            and bool(rules.value("collection_lien_notice_certified_mail"))
         )
         citation = rules["collection_lien_notice_days"].citation if kind is CollectionStepKind.INTENT_TO_LIEN and rules else ""
         offers = (
-            (policy.offers_meet_and_confer, policy.offers_payment_plan) if kind is CollectionStepKind.INTENT_TO_LIEN else (False, False)
+            (policy.offers_meet_and_confer, policy.offers_payment_plan)
+            if kind is CollectionStepKind.INTENT_TO_LIEN
+            else (False, False)
         )
         letters = await _letters(session, case, kind, seq, unit, fee, wait_days, certified, offers, citation, on, by)
         delivery = "certified_mail" if certified else "usual"
@@ -398,16 +405,28 @@ async def advance(
             wake = False
         case CollectionStepKind.CLOSED:
             case.closed_reason = move.reason
-            await _step(session, case, CollectionStepKind.CLOSED, S.CLOSED, unit, policy=policy, night=night, on=night, details=details)
+            await _step(
+                session, case, CollectionStepKind.CLOSED, S.CLOSED, unit, policy=policy, night=night, on=night, details=details
+            )
         case CollectionStepKind.SUSPENDED:
             case.resume_status = case.status
             await _step(
-                session, case, CollectionStepKind.SUSPENDED, S.SUSPENDED, unit, policy=policy, night=night, on=night, details=details
+                session,
+                case,
+                CollectionStepKind.SUSPENDED,
+                S.SUSPENDED,
+                unit,
+                policy=policy,
+                night=night,
+                on=night,
+                details=details,
             )
         case CollectionStepKind.RESUMED:
             back, case.resume_status = case.resume_status, None
             assert back is not None
-            await _step(session, case, CollectionStepKind.RESUMED, back, unit, policy=policy, night=night, on=night, details=details)
+            await _step(
+                session, case, CollectionStepKind.RESUMED, back, unit, policy=policy, night=night, on=night, details=details
+            )
     if wake and case.workflow_id is not None:
         durable.send_after_commit(session, case.workflow_id, TOPIC, {"step": move.action.value})
     await session.flush()
@@ -457,7 +476,14 @@ async def act(session: AsyncSession, case_id: UUID, action: str, expected: str, 
     if unit.balance <= 0:
         case.closed_reason = "balance settled"
         await _step(
-            session, case, CollectionStepKind.CLOSED, S.CLOSED, unit, policy=policy, on=today, details={"reason": "balance settled"}
+            session,
+            case,
+            CollectionStepKind.CLOSED,
+            S.CLOSED,
+            unit,
+            policy=policy,
+            on=today,
+            details={"reason": "balance settled"},
         )
         return case.status.value
     _, rules = await policies.rules_for(session, association, today)
@@ -506,7 +532,15 @@ async def approve(session: AsyncSession, case: CollectionCase, data: Any, by: UU
         if case.status is not S.AWAITING_LIEN_APPROVAL:
             raise NotAwaitingApproval(f"The case is {case.status.value}, not awaiting the lien's approval.", field=["action"])
         return await _step(
-            session, case, CollectionStepKind.LIEN_APPROVED, S.LIEN_APPROVED, unit, policy=policy, on=today, details=details, by=by
+            session,
+            case,
+            CollectionStepKind.LIEN_APPROVED,
+            S.LIEN_APPROVED,
+            unit,
+            policy=policy,
+            on=today,
+            details=details,
+            by=by,
         )
     if case.status is not S.AWAITING_REFERRAL_APPROVAL:
         raise NotAwaitingApproval(f"The case is {case.status.value}, not awaiting the referral's approval.", field=["action"])
@@ -520,7 +554,15 @@ async def approve(session: AsyncSession, case: CollectionCase, data: Any, by: UU
             )
     details["foreclose"] = data.foreclose
     return await _step(
-        session, case, CollectionStepKind.REFERRAL_APPROVED, S.REFERRAL_APPROVED, unit, policy=policy, on=today, details=details, by=by
+        session,
+        case,
+        CollectionStepKind.REFERRAL_APPROVED,
+        S.REFERRAL_APPROVED,
+        unit,
+        policy=policy,
+        on=today,
+        details=details,
+        by=by,
     )
 
 
