@@ -226,6 +226,7 @@ class CollectionStep(Booked, Base):
     """One step of a case: the letter it sent, the fee it charged, the status it moved to."""
 
     __tablename__ = "collection_steps"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "case_id", "seq"),

@@ -136,6 +136,7 @@ CollectionStepRead = derive(
         "actor",
         "occurred_at",
     ],
+    node=True,
 )
 
 CollectionCaseRead = derive(
@@ -193,7 +194,7 @@ class CollectionRunInput(ApiModel):
 class CollectionRunStarted(ApiModel):
     """The run's workflow: a second start for the same night joins the first."""
 
-    workflow_id: str = Field(description="The run's workflow; see `workflow(id:)`.")
+    workflow_id: str = Field(description="The run's workflow id, one per association and night.")
     night: date = Field(description="The night it runs for.")
 
 

@@ -47,7 +47,7 @@ from domains.communications.service import messages as outbox
 from domains.communications.service import recipients as people
 from domains.receivables.models import PaymentPlan, PlanStatus
 from domains.receivables.service import owner_ledger, reports
-from graph import durable
+from graph import durable, hooks
 from graph.ids import encode
 from graph.pages import Page, page_statement
 
@@ -401,6 +401,7 @@ async def advance(
                         night=night, on=night, wait_days=wait, details=details)  # fmt: skip
             case.due_at = case.step_at + timedelta(seconds=wait * day_seconds)
             case.workflow_id = workflow_id(case.id)
+            hooks.workflow_run.call(session, organization_id, case.workflow_id, WORKFLOW)
             durable.start_after_commit(session, WORKFLOW, case.workflow_id, str(organization_id), str(case.id), day_seconds)
             wake = False
         case CollectionStepKind.CLOSED:
