@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Optional
+from typing import Optional, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from domains.associations.models import AssociationId, UnitId
 from domains.collections.models import (
@@ -71,8 +71,15 @@ class CollectionPolicySetInput(ApiModel):
     )
     offers_payment_plan: bool = Field(True, description="Whether the notice of intent offers a payment plan.")
     exclusions: list[CollectionExclusionInput] = Field(
-        default_factory=list, max_length=500, description="Units left alone, each with why."
+        default_factory=list, max_length=500, description="Units left alone, each with why (each unit once)."
     )
+
+    @model_validator(mode="after")
+    def _each_unit_once(self) -> Self:
+        units = [e.unit_id for e in self.exclusions]
+        if len(set(units)) != len(units):
+            raise ValueError("a unit is excluded once")
+        return self
 
 
 class CollectionPolicyGetInput(ApiModel):
