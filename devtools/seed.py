@@ -433,7 +433,13 @@ async def _open_books(
     await policies.set_policy(
         session,
         organization_id,
-        CollectionPolicySetInput(association_id=association_id, late_notice_fee=Decimal(15)),
+        CollectionPolicySetInput(
+            # Forty-five days before the notice of intent and before the lien: Florida's, and more than California's.
+            association_id=association_id,
+            intent_after_days=45,
+            lien_wait_days=45,
+            late_notice_fee=Decimal(15),
+        ),
         date.today(),
         by,
     )

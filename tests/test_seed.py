@@ -105,7 +105,7 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     entries = await _call(api, "journalEntry/v1/list", {"associationId": booked[0]["id"]}, manager)
     assert entries["nodes"], "the books hold no entry"
     opening = await _call(api, "openingBalance/v1/get", {"associationId": booked[0]["id"]}, manager)
-    assert opening["unitItems"] == 3 and opening["prepaid"] == "100.00"
+    assert opening["unitItems"] == 4 and opening["prepaid"] == "100.00"
     aging = await _call(api, "arAging/v1/get", {"associationId": booked[0]["id"], "asOf": str(date.today())}, manager)
     assert Decimal(aging["totals"]["over90"]) >= Decimal("250.00") and Decimal(aging["totals"]["credit"]) > 0
     (bank,) = (await _call(api, "bankAccount/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
@@ -113,6 +113,11 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert reconciled["status"] == "finished"
     (plan,) = (await _call(api, "paymentPlan/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert plan["status"] == "active" and plan["amount"] == "500.00" and len(plan["instalments"]) == 4
+    # The third owner, three months behind, is in collections: last night's friendly reminder.
+    policy = await _call(api, "collectionPolicy/v1/get", {"associationId": booked[0]["id"]}, manager)
+    assert policy["version"] == 1 and policy["lienWaitDays"] == 45
+    (case,) = (await _call(api, "collectionCase/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert case["status"] == "reminded" and [s["kind"] for s in case["steps"]] == ["reminder"]
     # Each booked association has a reserve study of twenty components; the dashboard reads them all.
     (study,) = (await _call(api, "reserveStudy/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert len(study["components"]) == 20 and Decimal(study["startingBalance"]) > 0
