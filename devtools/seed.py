@@ -351,7 +351,7 @@ async def ensure_demo_world(
         homeowner = await owner.fetchval("SELECT id FROM users WHERE email = $1", OWNER_LOGIN)
         for r in unenforced:
             async with scoped_transaction(sessions, r["organization_id"], manager) as session:
-                await _enforce(session, r["organization_id"], r["id"], manager, homeowner)
+                await _enforce(session, settings, r["organization_id"], r["id"], manager, homeowner)
         for name in WORK_ORDER_ORGANIZATIONS:
             org = org_ids[name]
             if await owner.fetchval("SELECT EXISTS (SELECT 1 FROM work_orders WHERE organization_id = $1)", org):
@@ -360,7 +360,7 @@ async def ensure_demo_world(
             if people is None:
                 continue
             async with scoped_transaction(sessions, org, None) as session:
-                await _add_work_orders(session, org, people)
+                await _add_work_orders(session, settings, org, people)
             added += 1
     finally:
         await engine.dispose()
@@ -529,15 +529,19 @@ DEMO_RULES = [
 ]
 
 
-async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by: UUID, homeowner: UUID | None) -> None:
+async def _enforce(
+    session: Any, settings: Settings, organization_id: UUID, association_id: UUID, by: UUID, homeowner: UUID | None
+) -> None:
     """A rule library and violations at several stages, as a manager would have
     logged and moved them: one observed, one noticed (the demo homeowner's unit
-    where they own one here), one with a hearing ahead, one fined, one cured."""
+    where they own one here), one with a hearing ahead, one fined, one cured;
+    the inspector's photos filed in the library (board only) and attached."""
     from sqlalchemy import select
 
     from domains.accounting.models import AccountType, ControlRole, GlAccount
     from domains.accounting.service import chart
     from domains.associations.models import Ownership, Party, Unit
+    from domains.documents.models import DocumentCategory, DocumentVisibility
     from domains.violations.models import HearingOutcome
     from domains.violations.schemas import (
         ViolationDecideInput,
@@ -581,8 +585,15 @@ async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by
     def ago(days: int) -> date:
         return today - timedelta(days=days)
 
-    async def observed(unit: UUID, rule: Any, days: int, what: str) -> Any:
-        data = ViolationObserveInput(unit_id=unit, rule_id=rule.id, observed_on=ago(days), description=what, location="Front")
+    async def photo(title: str, days: int) -> UUID:
+        what = (DocumentCategory.PHOTOS, title, DocumentVisibility.BOARD)
+        filed = await _file(session, settings, organization_id, association_id, by, what, ago(days))
+        return filed.id  # type: ignore[no-any-return]
+
+    async def observed(unit: UUID, rule: Any, days: int, what: str, photos: list[UUID] | None = None) -> Any:
+        data = ViolationObserveInput(
+            unit_id=unit, rule_id=rule.id, observed_on=ago(days), description=what, location="Front", document_ids=photos or []
+        )
         violation, _, _ = await violations.observe(session, organization_id, data, by)
         hooks.workflow_run.call(session, organization_id, violation.workflow_id, violations.WORKFLOW)
         return violation
@@ -593,14 +604,19 @@ async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by
     units = [*mine[:1], *others]
     lawn, trash, exterior = made
     # Observed on a drive-by, nothing sent yet.
-    await observed(units[1], trash, 2, "Two trash bins at the curb on a non-collection day.")
+    bins = await photo("Trash bins at the curb, drive-by", 2)
+    await observed(units[1], trash, 2, "Two trash bins at the curb on a non-collection day.", [bins])
     # Noticed, cure date ahead (the homeowner's own unit where they have one here).
     v = await observed(units[0], lawn, 10, "Lawn about 8 inches high, weeds along the walk.")
     await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(9)), by)
     # Uncured after its notice; hearing two weeks ahead.
-    v = await observed(units[2], exterior, 60, "New pergola in the back yard; no ARC approval on file.")
+    pergola = [await photo("Pergola from the street", 60), await photo("Pergola, side view", 60)]
+    v = await observed(units[2], exterior, 60, "New pergola in the back yard; no ARC approval on file.", pergola)
     await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(58)), by)
-    await violations.reinspect(session, v, ViolationReinspectInput(id=v.id, inspected_on=ago(20), cured=False), by)
+    still = [await photo("Pergola still standing, re-inspection", 20)]
+    await violations.reinspect(
+        session, v, ViolationReinspectInput(id=v.id, inspected_on=ago(20), cured=False, document_ids=still), by
+    )
     await violations.schedule_hearing(
         session, v, ViolationHearingInput(id=v.id, hearing_on=today + timedelta(days=14), notice_sent_on=today, method=how(v)), by
     )
@@ -620,14 +636,21 @@ async def _enforce(session: Any, organization_id: UUID, association_id: UUID, by
     v = await observed(units[4], lawn, 40, "Dead shrubs in the front bed.")
     await violations.send_notice(session, v, ViolationNoticeInput(id=v.id, method=how(v), sent_on=ago(39)), by)
     await violations.reinspect(session, v, ViolationReinspectInput(id=v.id, inspected_on=ago(20), cured=True), by)
-    await _review(session, organization_id, association_id, by, homeowner, units)
+    await _review(session, settings, organization_id, association_id, by, homeowner, units)
 
 
 async def _review(
-    session: Any, organization_id: UUID, association_id: UUID, manager: UUID, homeowner: UUID | None, units: list[UUID]
+    session: Any,
+    settings: Settings,
+    organization_id: UUID,
+    association_id: UUID,
+    manager: UUID,
+    homeowner: UUID | None,
+    units: list[UUID],
 ) -> None:
     """Two architectural requests: one under review (the demo homeowner's,
-    where they own a unit here), one approved with conditions by the committee —
+    where they own a unit here, with its plan and a photo filed for the owners
+    to read), one approved with conditions by the committee —
     the association's Architectural Review Committee, one of its governing
     bodies (made here where there is none), on which the manager takes a term
     and, where no one holds it, the chair."""
@@ -637,6 +660,7 @@ async def _review(
     from domains.arc_requests.schemas import ArcRequestSubmitInput, ArcRequestVoteInput, ArcSettingsSetInput
     from domains.arc_requests.service import requests
     from domains.associations.models import DeliveryPreference, Party, PartyKind, Unit
+    from domains.documents.models import DocumentCategory, DocumentVisibility
     from domains.governance.models import GoverningBody, GoverningBodyKind, Office, OfficeTitle, SeatFilledBy
     from domains.governance.schemas import GoverningBodyCreateInput, OfficeAssignInput, SeatFillInput
     from domains.governance.service import bodies, seats
@@ -690,13 +714,20 @@ async def _review(
         await requests.accept(session, request, None, manager)
         return request
 
+    plans = [
+        await _file(session, settings, organization_id, association_id, manager, what, today)
+        for what in (
+            (DocumentCategory.PLANS, "Solar roof layout", DocumentVisibility.OWNERS),
+            (DocumentCategory.PHOTOS, "South roof, before", DocumentVisibility.OWNERS),
+        )
+    ]
     mine = await submitted(
         units[0],
         homeowner or manager,
         project_type=ArcProjectType.SOLAR,
         description="Fourteen rooftop solar panels on the south-facing roof, black frames, conduit painted to match.",
         contractor="Sunward Solar, CSLB #1048821",
-        document_refs=["plans/solar-roof-layout.pdf", "photos/south-roof.jpg"],
+        document_ids=[d.id for d in plans],
     )
     assert mine is not None
     other = await submitted(
@@ -825,6 +856,47 @@ def _demo_pdf(title: str) -> bytes:
     return f"%PDF-1.4\n% Hestami demo document: {title}\n%%EOF\n".encode()
 
 
+def _demo_jpeg(title: str) -> bytes:
+    """A small file that starts like a JPEG (a JFIF header and a comment naming it)."""
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + f"Hestami demo photo: {title}".encode() + b"\xff\xd9"
+
+
+async def _file(
+    session: Any, settings: Settings, organization_id: UUID, association_id: UUID, recorder: UUID, what: Any, record_date: date
+) -> Any:
+    """A document filed in the association's library with its file confirmed, as
+    `document/v1/create`, `startUpload`, the upload and `confirmUpload` would:
+    `what` is (category, title, visibility); photos are JPEGs, the rest PDFs."""
+    import hashlib
+
+    from domains.documents.models import DocumentCategory
+    from domains.documents.schemas import DocumentCreateInput, DocumentStartUploadInput
+    from domains.documents.service import documents, storage
+
+    category, title, visibility = what
+    data = DocumentCreateInput(
+        association_id=association_id, category=category, title=title, visibility=visibility, record_date=record_date
+    )
+    document = await documents.add(session, documents.create(organization_id, data, recorder))
+    photo = category is DocumentCategory.PHOTOS
+    content = _demo_jpeg(title) if photo else _demo_pdf(title)
+    upload = DocumentStartUploadInput(
+        id=document.id,
+        filename=f"{title.lower().replace(' ', '-').replace('&', 'and').replace(',', '')}.{'jpg' if photo else 'pdf'}",
+        media_type="image/jpeg" if photo else "application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    version, _, _ = await documents.start_upload(session, settings, document, upload, recorder)
+
+    async def chunks() -> Any:
+        yield content
+
+    await storage.write(settings, version.storage_key, chunks(), version.size)
+    await documents.confirm(session, settings, version)
+    return document
+
+
 async def _add_documents(
     session: Any, settings: Settings, organization_id: UUID, association_id: UUID, recorder: UUID, homeowner: UUID | None
 ) -> None:
@@ -832,12 +904,9 @@ async def _add_documents(
     minutes (owners), this year's budget (residents) and the board's executive
     session minutes (board only), each with its file confirmed; where the demo
     homeowner owns a unit, their records request, answered with the minutes and the budget."""
-    import hashlib
-
     from domains.associations.models import Association
     from domains.documents.models import DocumentCategory, DocumentVisibility
-    from domains.documents.schemas import DocumentCreateInput, DocumentStartUploadInput
-    from domains.documents.service import documents, records, storage
+    from domains.documents.service import records
 
     year = date.today().year
     library = [
@@ -846,28 +915,10 @@ async def _add_documents(
         (DocumentCategory.FINANCIAL, f"Budget {year}", DocumentVisibility.RESIDENTS, date(year - 1, 12, 1)),
         (DocumentCategory.MINUTES, f"Executive session minutes {year - 1}", DocumentVisibility.BOARD, date(year - 1, 9, 10)),
     ]
-    filed = []
-    for category, title, visibility, record_date in library:
-        data = DocumentCreateInput(
-            association_id=association_id, category=category, title=title, visibility=visibility, record_date=record_date
-        )
-        document = await documents.add(session, documents.create(organization_id, data, recorder))
-        content = _demo_pdf(title)
-        upload = DocumentStartUploadInput(
-            id=document.id,
-            filename=f"{title.lower().replace(' ', '-').replace('&', 'and')}.pdf",
-            media_type="application/pdf",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        version, _, _ = await documents.start_upload(session, settings, document, upload, recorder)
-
-        async def chunks(body: bytes = content) -> Any:
-            yield body
-
-        await storage.write(settings, version.storage_key, chunks(), version.size)
-        await documents.confirm(session, settings, version)
-        filed.append(document)
+    filed = [
+        await _file(session, settings, organization_id, association_id, recorder, (category, title, visibility), record_date)
+        for category, title, visibility, record_date in library
+    ]
     if homeowner is not None:
         association = await session.get(Association, association_id)
         asked = "Last year's annual meeting minutes and this year's budget, to review before the annual meeting."
@@ -1357,20 +1408,25 @@ async def _work_order_people(owner: asyncpg.Connection, org: UUID, users: dict[s
     }
 
 
-async def _add_work_orders(session: Any, org: UUID, people: dict[str, Any]) -> None:
+async def _add_work_orders(session: Any, settings: Settings, org: UUID, people: dict[str, Any]) -> None:
     """Work orders at several states, as staff, the homeowner and the tenant would
     have opened and moved them (transitions, notices and deadlines as the API writes
-    them). Seeding runs no workflows: one work order past its response deadline is
-    escalated here the way its workflow would have done it."""
+    them), the roof leak with a photo filed in the library (board only). Seeding
+    runs no workflows: one work order past its response deadline is escalated
+    here the way its workflow would have done it."""
     from types import SimpleNamespace
 
     from domains.audit import models as _audit  # noqa: F401  (the audit-row hook the escalation writes through)
+    from domains.documents.models import DocumentCategory, DocumentVisibility
     from domains.work_orders.models import ActorKind, RequesterKind, WorkOrderPriority
     from domains.work_orders.models import WorkOrderStatus as S
     from domains.work_orders.service import categories, lifecycle, work_orders
 
     await categories.install_defaults(session, org, people["association"])
     staff = (ActorKind.USER, people["staff"])
+    leak = (DocumentCategory.PHOTOS, "Garage ceiling, water stain", DocumentVisibility.BOARD)
+    filed = await _file(session, settings, org, people["association"], people["staff"], leak, date.today())
+    photos = {"Roof leak over the garage": [filed.id]}
     units = people["units"]
     # (title, unit, location, priority, opened by (user, party) or None for staff, moves)
     plan: list[tuple[str, Any, str | None, WorkOrderPriority, Any, list[S]]] = [
@@ -1445,7 +1501,7 @@ async def _add_work_orders(session: Any, org: UUID, people: dict[str, Any]) -> N
             description=None,
             category_id=None,
             priority=priority,
-            attachments=[],
+            document_ids=photos.get(title, []),
         )
         user, party, kind = requester if requester else (None, None, RequesterKind.STAFF)
         wo = work_orders.draft(org, data, kind, user or people["staff"], party, user or people["staff"])

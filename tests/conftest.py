@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -66,6 +66,35 @@ async def database(settings: Settings) -> AsyncIterator[str]:
     await drop_databases(settings, TEST_DB)
 
 
+def _run_dbos_on_this_loop() -> Callable[[], None]:
+    """DBOS runs queued, scheduled and recovered async workflows on the loop that
+    launched it while that loop is running, and on a private loop of its own
+    otherwise. A server's loop always runs; the suite's session loop runs only
+    while an async test does, so the minute sweeps that fired between tests or
+    during a sync one (the fuzzer's) ran on the private loop with this engine's
+    pool, whose asyncpg connections belong to one loop: "attached to a different
+    loop", and idempotency records not found by the step that had just claimed
+    them. Here that work always targets the session loop, waiting until the next
+    async test runs it, as it would queue behind a busy server."""
+    import asyncio
+
+    from dbos._dbos import _get_dbos_instance
+
+    background = _get_dbos_instance()._background_event_loop
+    session_loop = asyncio.get_running_loop()
+    private = background.target_loop
+
+    def target_loop() -> asyncio.AbstractEventLoop | None:
+        return session_loop if not session_loop.is_closed() else private()
+
+    background.target_loop = target_loop  # type: ignore[method-assign]
+
+    def restore() -> None:
+        background.target_loop = private  # type: ignore[method-assign]
+
+    return restore
+
+
 @pytest.fixture(scope="session")
 async def platform(database: str, settings: Settings, span_exporter):
     from dbos import DBOS
@@ -75,7 +104,9 @@ async def platform(database: str, settings: Settings, span_exporter):
 
     load_domains()  # before the platform starts: hooks and workflows register on import
     platform = await Platform.start(settings)
+    restore = _run_dbos_on_this_loop()
     yield platform
+    restore()
     await platform.close()
     DBOS.destroy(destroy_registry=False)
 

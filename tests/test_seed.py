@@ -79,6 +79,13 @@ async def _login(api, email: str, organization: str) -> str:
     return token
 
 
+# What a violation's sightings and an ARC request name from the library.
+ATTACHED = """query($id: ID!) {
+  violations(associationId: $id, first: 100) { nodes { observations { documents { title } } } }
+  arcRequests(associationId: $id, first: 100) { nodes { documents { title } } }
+}"""
+
+
 async def _call(api, name: str, body: dict[str, Any], token: str) -> Any:
     r = await api.rpc(name, body, token=token)
     assert r.status_code == 200, (name, r.text)
@@ -180,10 +187,17 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     ahead = (await _call(api, "meeting/v1/list", {"associationId": own["id"], "upcoming": True}, board))["nodes"]
     assert [(m["kind"], m["status"]) for m in ahead] == [("annual_membership", "noticed")]
     assert len((await _call(api, "meeting/v1/proxies", {"id": ahead[0]["id"]}, board))["nodes"]) == 2
-    # The library: CC&Rs, minutes (the board's executive session's too), the budget, each with its file.
-    library = (await _call(api, "document/v1/list", {"associationId": own["id"]}, board))["nodes"]
-    assert sorted(d["visibility"] for d in library) == ["board", "owners", "public", "residents"]
+    # The library: CC&Rs, minutes (the board's executive session's too), the budget, each with its file;
+    # and the photos and plans the violations, ARC requests and work orders name.
+    library = (await _call(api, "document/v1/list", {"associationId": own["id"], "first": 100}, board))["nodes"]
+    records = [d for d in library if d["category"] not in ("photos", "plans")]
+    assert sorted(d["visibility"] for d in records) == ["board", "owners", "public", "residents"]
     assert all([v["number"] for v in d["versions"]] == [1] for d in library)
+    attached = await api.gql(ATTACHED, {"id": own["id"]}, token=board)
+    assert "errors" not in attached, attached
+    photos = [d["title"] for v in attached["data"]["violations"]["nodes"] for o in v["observations"] for d in o["documents"]]
+    assert sorted(photos) == ["Pergola from the street", "Pergola, side view", "Trash bins at the curb, drive-by"]
+    assert sorted(len(r["documents"]) for r in attached["data"]["arcRequests"]["nodes"]) == [0, 2]
 
     tokens = {}
     for login, units in ((OWNER_LOGIN, 2), (TENANT_LOGIN, 1)):
@@ -208,13 +222,18 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
             assert noticed and {v["unitId"] for v in noticed} <= own_units, noticed
             assert requested and {r["unitId"] for r in requested} <= own_units, requested
             assert noticed[0]["status"] == "notice_sent" and requested[0]["projectType"] == "solar"
+            # Its plans, filed for the owners to read, nested on the request.
+            plans = await api.gql(ATTACHED, {"id": theirs["id"]}, token=token)
+            (solar,) = plans["data"]["arcRequests"]["nodes"]
+            assert [d["title"] for d in solar["documents"]] == ["Solar roof layout", "South roof, before"], plans
         else:
             assert (noticed, requested) == ([], [])
         # Their association's library: owners read the owners' minutes, tenants only residents' and public documents.
         library = (await _call(api, "document/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         expected = {"public", "owners", "residents"} if login == OWNER_LOGIN else {"public", "residents"}
         assert {d["visibility"] for d in library} == expected, (login, library)
-        link = await _call(api, "document/v1/download", {"id": library[0]["id"]}, token)
+        pdf = next(d for d in library if d["category"] != "photos")
+        link = await _call(api, "document/v1/download", {"id": pdf["id"]}, token)
         got = await api.client.get(link["url"])
         assert got.status_code == 200 and got.content.startswith(b"%PDF-")
         requests = (await _call(api, "recordsRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]

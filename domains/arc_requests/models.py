@@ -29,6 +29,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    Uuid,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -182,8 +183,8 @@ class ArcRequest(TimestampMixin, Booked, Base):
     starts_on: Mapped[date | None] = mapped_column(Date, doc="Planned start of the work.")
     ends_on: Mapped[date | None] = mapped_column(Date, doc="Planned end of the work.")
     contractor: Mapped[str | None] = mapped_column(String(200), doc="Who does the work (name, license number).")
-    document_refs: Mapped[list[str]] = mapped_column(
-        ARRAY(String(400)), doc="References of the plans and photos (document ids or URLs)."
+    document_ids: Mapped[list[UUID]] = mapped_column(
+        ARRAY(Uuid), doc="Its plans and photos: documents of the association's library or the organization's own."
     )
     neighbor_acknowledgements: Mapped[list[Any]] = mapped_column(
         JSONB, doc="Neighbours who acknowledged the plans: name, unit number and day."

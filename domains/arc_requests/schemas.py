@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from domains.arc_requests.models import (
     ArcClock,
@@ -21,10 +20,10 @@ from domains.arc_requests.models import (
     ArcVoteChoice,
 )
 from domains.associations.models import AssociationId, UnitId
+from domains.documents.models import DocumentId
+from domains.documents.schemas import attached_ids
 from domains.governance.models import GoverningBodyId
 from graph.schemas import ApiModel, connection_model, derive
-
-DocumentRef = Annotated[str, StringConstraints(min_length=1, max_length=400)]
 
 # --- settings ---------------------------------------------------------------------
 
@@ -129,7 +128,6 @@ ArcRequestRead = derive(
         "starts_on",
         "ends_on",
         "contractor",
-        "document_refs",
         "status",
         "jurisdiction",
         "rules_used",
@@ -148,6 +146,10 @@ ArcRequestRead = derive(
     ],
     node=True,
     extra={
+        "document_ids": (
+            list[DocumentId],
+            Field(default_factory=list, description="Its plans and photos, by id (see `documents`)."),
+        ),
         "neighbor_acknowledgements": (
             list[NeighborAcknowledgement],
             Field(default_factory=list, description="Neighbours who acknowledged the plans."),
@@ -171,9 +173,7 @@ class ArcRequestSubmitInput(ApiModel):
     starts_on: date | None = Field(None, description="Planned start.")
     ends_on: date | None = Field(None, description="Planned end (not before the start).")
     contractor: str | None = Field(None, max_length=200, description="Who does the work (name, license number).")
-    document_refs: list[DocumentRef] = Field(
-        default_factory=list, max_length=30, description="Plans and photos: document ids or URLs."
-    )
+    document_ids: list[DocumentId] = attached_ids("Plans and photos", most=30)
     neighbor_acknowledgements: list[NeighborAcknowledgement] = Field(
         default_factory=list, max_length=20, description="Neighbours' acknowledgements, where the association requires them."
     )
@@ -198,7 +198,7 @@ class ArcRequestReplyInput(ApiModel):
 
     id: ArcRequestId = Field(description="The request.")
     text: str = Field(min_length=1, max_length=4000, description="The answer.")
-    document_refs: list[DocumentRef] = Field(default_factory=list, max_length=30, description="More plans or photos.")
+    document_ids: list[DocumentId] = attached_ids("More plans or photos", most=30)
 
 
 class ArcRequestVoteInput(ApiModel):

@@ -14,12 +14,14 @@ from domains.arc_requests.schemas import (
     ArcSettingsRead,
     ArcVoteRead,
 )
+from domains.documents.types import attached
 from graph.gqltypes import extend, output_type, to_one
 
 
 @extend(ArcRequestRead)
 class ArcRequestRelations:
     unit = to_one("The unit the work is on.")
+    documents = attached("document_ids", "Its plans and photos, as `documentIds` names them (those you may read).")
 
     @strawberry.field(description="Every step so far, oldest first.")
     async def events(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[ArcRequestEventType]:

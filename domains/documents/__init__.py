@@ -13,6 +13,7 @@ domain = Domain(
     name="documents",
     description=__doc__ or "",
     modules=(
+        "types",
         "service.access",
         "operations.documents",
         "operations.records_requests",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import Field
 
@@ -22,6 +23,18 @@ from domains.documents.models import (
 from graph.schemas import ApiModel, connection_model, derive
 
 # --- documents ----------------------------------------------------------------------
+
+
+def attached_ids(what: str, *, most: int = 20) -> Any:
+    """The field of another domain's input that attaches documents by reference
+    (`list[DocumentId]`): the service checks them with `documents.referenced`."""
+    return Field(
+        default_factory=list,
+        max_length=most,
+        description=f"{what}: documents (`doc_…`) of the association's library or the organization's own, "
+        f"not destroyed; at most {most}.",
+    )
+
 
 DocumentVersionRead = derive(
     DocumentVersion,

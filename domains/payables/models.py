@@ -40,6 +40,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from domains.accounting.models import MONEY, Booked
 from domains.associations import models as _associations  # noqa: F401  (FK targets)
+from domains.documents import models as _documents  # noqa: F401  (FK targets)
 from graph.db import (
     Base,
     TenantMixin,
@@ -197,6 +198,7 @@ class Invoice(TimestampMixin, Booked, Base):
         tenant_fk("vendor_id", "vendors"),
         association_fk("journal_entry_id", "journal_entries"),
         association_fk("possible_duplicate_of_id", "invoices"),
+        tenant_fk("scan_id", "documents"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The invoice's id.")
@@ -220,6 +222,9 @@ class Invoice(TimestampMixin, Booked, Base):
         doc="An invoice of the same vendor, amount and date that the clerk acknowledged entering beside this one."
     )
     journal_entry_id: Mapped[UUID] = mapped_column(doc="The entry that posted the expense and the payable.")
+    scan_id: Mapped[UUID | None] = mapped_column(
+        doc="The invoice as received (a scan): a document of the association's library or the organization's own."
+    )
     workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of the approval workflow; see `workflow(id:)`.")
     entered_by: Mapped[UUID] = mapped_column(doc="User or service account that entered it.")
 

@@ -179,6 +179,7 @@ InvoiceRead = derive(
         "board_approval_required",
         "possible_duplicate_of_id",
         "journal_entry_id",
+        "scan_id",
         "workflow_id",
         "entered_by",
         "created_at",
@@ -206,7 +207,7 @@ class InvoiceLineInput(ApiModel):
 InvoiceCreateInput = derive(
     Invoice,
     "InvoiceCreateInput",
-    ["association_id", "vendor_id", "invoice_number", "invoice_date", "due_date", "memo"],
+    ["association_id", "vendor_id", "invoice_number", "invoice_date", "due_date", "memo", "scan_id"],
     doc="A vendor invoice to enter. It posts to the books at once (expense and payable, accrual view) and goes to approval.",
     constraints={"invoice_number": _TRIMMED},
     extra={

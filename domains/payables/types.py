@@ -36,6 +36,7 @@ class VendorRelations:
 @extend(InvoiceRead)
 class InvoiceRelations:
     vendor = to_one("The vendor who billed.")
+    scan = to_one("The invoice as received (null without one, or if you may not read it).", kind="document")
 
     @strawberry.field(description="The charges, in order.")
     async def lines(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[InvoiceLineType]:

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    Uuid,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -254,7 +255,9 @@ class ViolationObservation(TimestampMixin, Booked, Base):
     observed_by: Mapped[UUID] = mapped_column(doc="User or service account that logged it.")
     description: Mapped[str] = mapped_column(String(2000), doc="What was seen.")
     location: Mapped[str | None] = mapped_column(String(200), doc="Where exactly (front yard, GPS position).")
-    photo_refs: Mapped[list[str]] = mapped_column(ARRAY(String(400)), doc="References of the photos (document ids or URLs).")
+    document_ids: Mapped[list[UUID]] = mapped_column(
+        ARRAY(Uuid), doc="Its photos: documents of the association's library or the organization's own."
+    )
     is_duplicate: Mapped[bool] = mapped_column(
         Boolean, doc="The violation was already open: this sighting was added to it instead of opening another."
     )

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from domains.associations.models import AssociationId, PartyId, UnitId
+from domains.documents.models import DocumentId
+from domains.documents.schemas import attached_ids
 from domains.violations.models import (
     HearingOutcome,
     NoticeReview,
@@ -27,9 +29,7 @@ from graph.schemas import ApiModel, connection_model, derive
 _FINE: dict[str, Any] = {"gt": 0, "max_digits": 14, "decimal_places": 2}
 _TRIMMED = {"pattern": r"^\S(.*\S)?$"}
 Method = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-PhotoRef = Annotated[str, StringConstraints(min_length=1, max_length=400)]
 _METHOD = "How it was delivered: one of the jurisdiction's notice_delivery_methods (e.g. first_class_mail, email)."
-_PHOTOS = "References of photos (document ids or URLs), at most 20."
 
 # --- the rule library ---------------------------------------------------------
 
@@ -136,7 +136,8 @@ ViolationRuleConnection = connection_model(ViolationRuleRead)
 ViolationObservationRead = derive(
     ViolationObservation,
     "ViolationObservation",
-    ["id", "violation_id", "unit_id", "observed_on", "observed_by", "description", "location", "photo_refs", "is_duplicate"],
+    ["id", "violation_id", "unit_id", "observed_on", "observed_by", "description", "location", "is_duplicate"],
+    extra={"document_ids": (list[DocumentId], Field(default_factory=list, description="Its photos, by id (see `documents`)."))},
     node=True,
 )
 ViolationEventRead = derive(
@@ -200,7 +201,7 @@ class ViolationObserveInput(ApiModel):
     observed_on: date = Field(description="Day of the sighting (not in the future).")
     description: str = Field(min_length=1, max_length=2000, description="What was seen.")
     location: str | None = Field(None, max_length=200, description="Where exactly (front yard, GPS position).")
-    photo_refs: list[PhotoRef] = Field(default_factory=list, max_length=20, description=_PHOTOS)
+    document_ids: list[DocumentId] = attached_ids("Photos of the sighting")
 
 
 class ViolationObserveResult(ApiModel):
@@ -289,7 +290,7 @@ class ViolationReinspectInput(ApiModel):
     inspected_on: date = Field(description="Day of the re-inspection (not in the future).")
     cured: bool = Field(description="True when the violation is cured; false (only after the cure date) when not.")
     note: str | None = Field(None, max_length=4000, description="What was found.")
-    photo_refs: list[PhotoRef] = Field(default_factory=list, max_length=20, description=_PHOTOS)
+    document_ids: list[DocumentId] = attached_ids("Photos of the re-inspection")
 
 
 class ViolationHearingInput(ApiModel):

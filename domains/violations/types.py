@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from domains.documents.types import attached
 from domains.violations.models import ViolationEvent, ViolationFine, ViolationObservation
 from domains.violations.schemas import (
     ViolationEventRead,
@@ -45,6 +46,11 @@ class ViolationRelations:
         if isinstance(getattr(root, "fines", None), list):
             return root.fines
         return await info.context.loaders.by_column(ViolationFine, "violation_id", order_by="fined_on").load(root.id)
+
+
+@extend(ViolationObservationRead)
+class ViolationObservationRelations:
+    documents = attached("document_ids", "Its photos, as `documentIds` names them (those you may read).")
 
 
 @extend(ViolationFineRead)

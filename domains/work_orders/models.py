@@ -27,6 +27,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    Uuid,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -282,8 +283,10 @@ class WorkOrder(TimestampMixin, Booked, Base):
     requester_user_id: Mapped[UUID | None] = mapped_column(doc="The user who opened it (null for an integration).")
     requester_party_id: Mapped[UUID | None] = mapped_column(doc="The requester's party in the organization, if they have one.")
     vendor_id: Mapped[UUID | None] = mapped_column(doc="The vendor chosen for the work, once chosen.")
-    attachments: Mapped[list[str]] = mapped_column(
-        ARRAY(String(500)), server_default="{}", doc="References to files (photos, documents) about the request."
+    document_ids: Mapped[list[UUID]] = mapped_column(
+        ARRAY(Uuid),
+        server_default="{}",
+        doc="Its photos and documents: of the association's library or the organization's own.",
     )
     respond_by: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), doc="Deadline for deciding what to do (from the association's settings)."

@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import Field
 
 from domains.associations.models import AssociationId, UnitId
+from domains.documents.models import DocumentId
+from domains.documents.schemas import attached_ids
 from domains.payables.models import VendorId
 from domains.work_orders.models import (
     ClassifierLevel,
@@ -159,7 +161,6 @@ WorkOrderRead = derive(
         "requester_user_id",
         "requester_party_id",
         "vendor_id",
-        "attachments",
         "respond_by",
         "complete_by",
         "response_escalated_at",
@@ -173,6 +174,12 @@ WorkOrderRead = derive(
         "created_at",
         "updated_at",
     ],
+    extra={
+        "document_ids": (
+            list[DocumentId],
+            Field(default_factory=list, description="Its photos and documents, by id (see `documents`)."),
+        )
+    },
     node=True,
 )
 WorkOrderCreateInput = derive(
@@ -184,14 +191,7 @@ WorkOrderCreateInput = derive(
     "for their own unit or a common area of their association.",
     constraints={"title": _TRIMMED},
     extra={
-        "attachments": (
-            list[str],
-            Field(
-                default_factory=list,
-                max_length=20,
-                description="References to files (photos, documents) about the request, up to 20.",
-            ),
-        )
+        "document_ids": (list[DocumentId], attached_ids("Photos and documents about the request")),
     },
     examples=[
         {

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from domains.documents.types import attached
 from domains.work_orders import loaders
 from domains.work_orders.models import WorkOrderTransition
 from domains.work_orders.schemas import (
@@ -25,6 +26,7 @@ class WorkOrderRelations:
     category = to_one("The classifier node it falls under.")
 
     association = to_one("The association.", kind="association")
+    documents = attached("document_ids", "Its photos and documents, as `documentIds` names them (those you may read).")
 
     vendor = to_one("The vendor chosen for the work (null until chosen, or if you may not see vendors).", kind="vendor")
     requester_party = to_one("The requester's party (null if they have none here, or if you may not see it).", kind="party")

@@ -14,6 +14,7 @@ import pytest
 from devtools.database_setup import _plain
 from graph.ids import decode
 from tests.arc_requests.committee import seat_on_committee
+from tests.documents.library import file
 from tests.receivables.books import raw
 from tests.violations.enforcement import code, day, member, open_enforcement
 
@@ -167,11 +168,11 @@ async def test_more_information_pauses_or_restarts_the_clock(api, settings, cloc
     conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
     await conn.execute("UPDATE arc_requests SET paused_on = paused_on - 5 WHERE id = $1", raw(request))
     await conn.close()
-    replied = await api.call(
-        "arcRequest/v1/reply", {"id": request, "text": "Attached.", "documentRefs": ["doc-site-plan"]}, owner
-    )
+    # The site plan the owner sent, filed in the library by the manager.
+    plan = await file(api, e.manager, e.association, category="plans", title="Site plan with setbacks")
+    replied = await api.call("arcRequest/v1/reply", {"id": request, "text": "Attached.", "documentIds": [plan["id"]]}, owner)
     assert (replied["status"], replied["reviewRound"], replied["decisionDueBy"]) == ("under_review", 2, day(due_after_reply))
-    assert replied["documentRefs"][-1] == "doc-site-plan"
+    assert replied["documentIds"] == [plan["id"]]
     assert (await api.call("arcRequest/v1/vote", {"id": request, "vote": "approve"}, voter))["status"] == "approved"
 
 

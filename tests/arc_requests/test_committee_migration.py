@@ -5,29 +5,17 @@ settings name that body, and downgrading gives the seats back."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date
 
-import asyncpg
-from alembic import command
-from alembic.config import Config
-from sqlalchemy.engine import make_url
-
-from devtools.database_setup import MIGRATIONS, _plain, bootstrap, drop_databases
+from tests.scratch_database import scratch_database
 
 
 async def test_committee_seats_become_terms_on_the_named_committee(settings) -> None:
-    name = f"hestami_migration_{uuid.uuid4().hex[:10]}"
-    url = make_url(settings.database_url.get_secret_value()).set(database=name)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%"))
-    await bootstrap(settings, database=name)
-    try:
-        await asyncio.to_thread(command.upgrade, cfg, "0025")
+    async with scratch_database(settings) as db:
+        await db.upgrade("0025")
         org, association, chair, member, ended = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-        conn = await asyncpg.connect(_plain(url.render_as_string(hide_password=False)))
+        conn = await db.connect()
         try:
             await conn.execute("INSERT INTO organizations (id, type, name) VALUES ($1, 'association', 'Migrated HOA')", org)
             for user, display in ((chair, "Casey Chair"), (member, "Mo Member"), (ended, "Ed Ended")):
@@ -73,8 +61,8 @@ async def test_committee_seats_become_terms_on_the_named_committee(settings) -> 
         finally:
             await conn.close()
 
-        await asyncio.to_thread(command.upgrade, cfg, "0025a")
-        conn = await asyncpg.connect(_plain(url.render_as_string(hide_password=False)))
+        await db.upgrade("0025a")
+        conn = await db.connect()
         try:
             (body,) = await conn.fetch("SELECT id, kind, name, seat_count, status FROM governing_bodies")
             assert (body["kind"], body["name"], body["seat_count"], body["status"]) == (
@@ -103,8 +91,8 @@ async def test_committee_seats_become_terms_on_the_named_committee(settings) -> 
         finally:
             await conn.close()
 
-        await asyncio.to_thread(command.downgrade, cfg, "0025")
-        conn = await asyncpg.connect(_plain(url.render_as_string(hide_password=False)))
+        await db.downgrade("0025")
+        conn = await db.connect()
         try:
             back = await conn.fetch("SELECT user_id, role, started_on, ended_on FROM committee_members ORDER BY started_on")
             assert [(r["user_id"], r["role"], r["started_on"], r["ended_on"]) for r in back] == [
@@ -114,5 +102,3 @@ async def test_committee_seats_become_terms_on_the_named_committee(settings) -> 
             ]
         finally:
             await conn.close()
-    finally:
-        await drop_databases(settings, name)

@@ -713,7 +713,7 @@ async def _violation_observation(sessions, tenant, shared):
         "observed_on": date(2026, 1, 15),
         "observed_by": tenant.user,
         "description": "Tall grass",
-        "photo_refs": ["photo-1"],
+        "document_ids": [],
         "is_duplicate": False,
     }
 
@@ -762,7 +762,7 @@ async def _arc_request(sessions, tenant, shared):
         "submitted_by": tenant.user,
         "project_type": "fence",
         "description": "Fence",
-        "document_refs": [],
+        "document_ids": [],
         "neighbor_acknowledgements": json.dumps([]),
         "status": "submitted",
         "jurisdiction": "US-CA",

@@ -5,7 +5,6 @@ today: steps record what has happened, so they are never in the future."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -122,7 +121,6 @@ async def observe(api: Api, e: Enforcement, unit: int = 0, observed: str | None 
         "observedOn": observed or day(-60),
         "description": "Grass about 10 inches high.",
         "location": "Front yard",
-        "photoRefs": [f"https://files.example.org/{uuid.uuid4().hex}.jpg"],
     } | more
     return await api.call("violation/v1/observe", body, e.manager)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tests.associations.community import ASSOCIATION
+from tests.documents.library import file
 from tests.work_orders.site import attempt, open_site
 
 DETAIL = """query($id: ID!) { node(id: $id) { ... on WorkOrder { id title unit { id } association { id }
@@ -19,11 +20,10 @@ LIST = (
 
 async def test_staff_open_a_unit_work_order_linked_to_its_owners_and_residents(api) -> None:
     s = await open_site(api)
-    wo = await api.call(
-        "workOrder/v1/create", s.request(1, priority="emergency", attachments=["s3://photos/leak.jpg"]), s.manager
-    )
+    leak = await file(api, s.manager, s.association, category="photos", title="Leak", visibility="board")
+    wo = await api.call("workOrder/v1/create", s.request(1, priority="emergency", documentIds=[leak["id"]]), s.manager)
     assert (wo["status"], wo["requesterKind"], wo["priority"], wo["escalated"]) == ("received", "staff", "emergency", False)
-    assert wo["attachments"] == ["s3://photos/leak.jpg"] and wo["id"].startswith("wo_")
+    assert wo["documentIds"] == [leak["id"]] and wo["id"].startswith("wo_")
     # Deadlines from the (default) settings: an emergency is answered in an hour, done in a day.
     created = datetime.fromisoformat(wo["createdAt"])
     assert abs(datetime.fromisoformat(wo["respondBy"]) - created - timedelta(hours=1)) < timedelta(seconds=5)
@@ -70,7 +70,8 @@ async def test_bad_input_is_refused_and_nothing_is_written(api) -> None:
         ({"priority": "whenever"}, (400, "VALIDATION_FAILED")),
         ({"title": " padded "}, (400, "VALIDATION_FAILED")),
         ({"unitId": "unt_nope"}, (400, "VALIDATION_FAILED")),
-        ({"attachments": ["x"] * 21}, (400, "VALIDATION_FAILED")),
+        ({"documentIds": ["doc_" + "a" * 26] * 21}, (400, "VALIDATION_FAILED")),
+        ({"documentIds": ["s3://photos/leak.jpg"]}, (400, "VALIDATION_FAILED")),
     ]
     for change, expected in cases:
         assert await attempt(api, "workOrder/v1/create", s.request(0) | change, s.admin) == expected, change

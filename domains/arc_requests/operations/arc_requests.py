@@ -86,7 +86,9 @@ async def submit(ctx: OperationContext, data: ArcRequestSubmitInput) -> ArcReque
     Its decision deadline comes from the jurisdiction rules in force today
     (arc_decision_days; solar_arc_decision_days for a solar energy system —
     45 days in California) and is kept by a durable workflow that deems the
-    request approved if it passes undecided, where the rules say so."""
+    request approved if it passes undecided, where the rules say so. Plans and
+    photos are documents filed first, named by id: refused from another
+    association's library (DOCUMENT_ELSEWHERE) or destroyed (DOCUMENT_DESTROYED)."""
     unit = await require(ctx.session, Unit, data.unit_id, "unitId")  # resolved by the pipeline: no query
     await ctx.authorize("arc_request", "submit_for_unit", unit)
     request = await requests.submit(ctx.session, org(ctx), unit, data, actor(ctx))
@@ -139,8 +141,9 @@ reply = _step(
     "Answer a request for more information",
     """The owner's answer, with more plans or photos: the request returns to
     review in a new round (earlier votes don't count), its deadline moved by the
-    days it waited or restarted from today.""",
-    lambda ctx, r, d: requests.reply(ctx.session, r, d.text, list(d.document_refs), actor(ctx)),
+    days it waited or restarted from today. Its plans and photos (documents, by
+    id) are added to the request's, checked as at submission.""",
+    lambda ctx, r, d: requests.reply(ctx.session, r, d.text, list(d.document_ids), actor(ctx)),
 )
 vote = _step(
     "arcRequest/v1/vote",

@@ -48,8 +48,10 @@ from domains.arc_requests.models import (
 )
 from domains.arc_requests.service.committee import require_committee, seat_of
 from domains.associations.models import Association, Unit
+from domains.documents.service import documents
 from domains.jurisdictions.service import rules as jurisdiction_rules
 from graph.db import add_or_raise, new_id
+from graph.ids import encode
 from graph.pages import Page, page_statement
 
 S = ArcStatus
@@ -231,6 +233,7 @@ async def submit(session: AsyncSession, organization_id: UUID, unit: Unit, data:
         )
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise InvalidDates("The work can't end before it starts.", field=["endsOn"])
+    await documents.referenced(session, data.document_ids, unit.association_id, "documentIds")
     association = await session.get(Association, unit.association_id)
     assert association is not None
     on = today()
@@ -247,7 +250,7 @@ async def submit(session: AsyncSession, organization_id: UUID, unit: Unit, data:
         starts_on=data.starts_on,
         ends_on=data.ends_on,
         contractor=data.contractor,
-        document_refs=list(data.document_refs),
+        document_ids=list(data.document_ids),
         neighbor_acknowledgements=[a.model_dump(mode="json", by_alias=True) for a in data.neighbor_acknowledgements],
         status=S.SUBMITTED,
         jurisdiction=jurisdiction,
@@ -301,10 +304,11 @@ async def request_info(session: AsyncSession, request: ArcRequest, missing: str,
     )
 
 
-async def reply(session: AsyncSession, request: ArcRequest, text: str, refs: list[str], by: UUID) -> ArcRequestEvent:
+async def reply(session: AsyncSession, request: ArcRequest, text: str, document_ids: list[UUID], by: UUID) -> ArcRequestEvent:
     """The owner's reply: back to review, a new round; the deadline moves by the
     days it waited (clock pause) or runs again from today (clock restart)."""
     allowed(request, ArcEventKind.OWNER_REPLIED)
+    await documents.referenced(session, document_ids, request.association_id, "documentIds")
     settings = await settings_of(session, request.association_id)
     assert request.paused_on is not None
     before = request.decision_due_by
@@ -314,7 +318,7 @@ async def reply(session: AsyncSession, request: ArcRequest, text: str, refs: lis
         request.decision_due_by = today() + timedelta(days=int(rule(request, deadline_rule(request))["value"]))
     request.paused_on, request.reasons = None, None
     request.review_round += 1
-    request.document_refs = [*request.document_refs, *refs]
+    request.document_ids = [*request.document_ids, *document_ids]
     return move(
         session,
         request,
@@ -325,7 +329,7 @@ async def reply(session: AsyncSession, request: ArcRequest, text: str, refs: lis
         {
             "clock": settings.more_info_clock.value,
             "decisionDueBy": {"from": before.isoformat(), "to": request.decision_due_by.isoformat()},
-            "documentRefs": refs,
+            "documentIds": [encode("doc", d) for d in document_ids],
         },
     )
 

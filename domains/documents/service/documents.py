@@ -261,14 +261,21 @@ async def referenced(session: AsyncSession, ids: Sequence[UUID], association_id:
     if not ids:
         return []
     rows = {d.id: d for d in await session.scalars(select(Document).where(Document.id.in_(ids)))}
-    out = []
-    for i, document_id in enumerate(ids):
-        document = rows.get(document_id)
-        if document is None:
-            raise DocumentElsewhere("No such document in this organization.", field=[field, str(i)])
-        if document.association_id not in (None, association_id):
-            raise DocumentElsewhere("This document is in another association's library.", field=[field, str(i)])
-        if document.destroyed_at is not None:
-            raise DocumentDestroyed("This document's files were destroyed.", field=[field, str(i)])
-        out.append(document)
-    return out
+    return [_referable(rows.get(d), association_id, [field, str(i)]) for i, d in enumerate(ids)]
+
+
+async def referenced_one(session: AsyncSession, id: UUID | None, association_id: UUID | None, field: str) -> Document | None:
+    """`referenced` for a record naming one document (or none)."""
+    if id is None:
+        return None
+    return _referable(await session.get(Document, id), association_id, [field])
+
+
+def _referable(document: Document | None, association_id: UUID | None, path: list[str]) -> Document:
+    if document is None:
+        raise DocumentElsewhere("No such document in this organization.", field=path)
+    if document.association_id not in (None, association_id):
+        raise DocumentElsewhere("This document is in another association's library.", field=path)
+    if document.destroyed_at is not None:
+        raise DocumentDestroyed("This document's files were destroyed.", field=path)
+    return document

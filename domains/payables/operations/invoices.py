@@ -54,7 +54,9 @@ async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> Inv
     above the association's threshold. Refused: the vendor's invoice number
     again (DUPLICATE_INVOICE); the same vendor, total and date without
     `acknowledgePossibleDuplicate` (POSSIBLE_DUPLICATE_INVOICE); a line on an
-    unknown or non-expense account (UNKNOWN_ACCOUNT, EXPENSE_ACCOUNT_REQUIRED)."""
+    unknown or non-expense account (UNKNOWN_ACCOUNT, EXPENSE_ACCOUNT_REQUIRED);
+    a scan (`scanId`, a document filed first) from another association's
+    library (DOCUMENT_ELSEWHERE) or destroyed (DOCUMENT_DESTROYED)."""
     invoice = await invoices.enter(ctx.session, org(ctx), data, actor(ctx))
     await ctx.start_workflow(
         approvals.WORKFLOW,

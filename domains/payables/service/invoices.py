@@ -33,6 +33,7 @@ from domains.accounting.models import (
 from domains.accounting.service import chart, ledger
 from domains.accounting.service.ledger import Posting
 from domains.associations.models import Association
+from domains.documents.service import documents
 from domains.payables.errors import (
     DuplicateInvoice,
     ExpenseAccountRequired,
@@ -104,6 +105,7 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
     # Locked: two clerks entering the same bill at once meet in the duplicate check.
     vendor = await require(session, Vendor, data.vendor_id, "vendorId", lock=True)
     await _check_lines(session, data.association_id, data.lines)
+    await documents.referenced_one(session, data.scan_id, data.association_id, "scanId")
     total = sum((line.amount for line in data.lines), Decimal(0))
     if total > MAX_TOTAL:
         raise ValidationFailed(f"An invoice totals at most {MAX_TOTAL}.", field=["lines"])
@@ -152,6 +154,7 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
         board_approval_required=total > threshold,
         possible_duplicate_of_id=duplicate_of,
         journal_entry_id=entry.id,
+        scan_id=data.scan_id,
         workflow_id=approvals.workflow_id(invoice_id),
         entered_by=entered_by,
     )

@@ -93,8 +93,11 @@ async def observe(ctx: OperationContext, data: ViolationObserveInput) -> Violati
     (`duplicate`); otherwise a violation opens, a `repeat` when the unit
     violated the rule within the rule's repeat window before, working under
     the jurisdiction rules in force that day (kept on it), and its lifecycle
-    workflow starts. Refused: a retired rule (RULE_INACTIVE); a rule of
-    another association (INVALID_REFERENCE); a day after today (DATE_IN_FUTURE)."""
+    workflow starts. Photos are documents filed first (`document/v1/create`),
+    named by id. Refused: a retired rule (RULE_INACTIVE); a rule of another
+    association (INVALID_REFERENCE); a photo in another association's library
+    (DOCUMENT_ELSEWHERE) or destroyed (DOCUMENT_DESTROYED); a day after today
+    (DATE_IN_FUTURE)."""
     violation, observation, duplicate = await violations.observe(ctx.session, org(ctx), data, actor(ctx))
     if not duplicate:
         await ctx.start_workflow(
@@ -217,7 +220,9 @@ async def reinspect(ctx: OperationContext, data: ViolationReinspectInput) -> Vio
     """Record what a re-inspection found. Cured: the violation closes (and a
     fined one's continuing fines stop). Not cured: only after the cure date
     (CURE_PERIOD_NOT_OVER before), and the violation is uncured — ready for a
-    second notice or a hearing."""
+    second notice or a hearing. Its photos (documents, by id) are kept in the
+    event's details; refused as for a sighting's (DOCUMENT_ELSEWHERE,
+    DOCUMENT_DESTROYED)."""
     violation = await violations.lock(ctx.session, data.id)
     event = await violations.reinspect(ctx.session, violation, data, actor(ctx))
     return await _stepped(ctx, violation, event)

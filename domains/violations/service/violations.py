@@ -36,6 +36,7 @@ from domains.associations.models import (
 from domains.communications.models import Channel, TemplateKind
 from domains.communications.service import messages as outbox
 from domains.communications.service.recipients import Recipient
+from domains.documents.service import documents
 from domains.jurisdictions.service import rules as jurisdiction_rules
 from domains.violations.errors import (
     CurePeriodNotOver,
@@ -73,6 +74,7 @@ from domains.violations.models import (
 from domains.violations.schemas import NoticeCheck, NoticeRecipient
 from graph.db import new_id
 from graph.errors import InvalidReference
+from graph.ids import encode
 from graph.pages import Page, page_statement
 
 S = ViolationStatus
@@ -240,6 +242,7 @@ async def observe(
     if not rule_row.is_active:
         raise RuleInactive(f"Rule {rule_row.code} is retired.", field=["ruleId"])
     _past(data.observed_on, "observedOn")
+    await documents.referenced(session, data.document_ids, unit.association_id, "documentIds")
     # One logger at a time per unit and rule, so two inspectors never open twins.
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"violation:{unit.id}:{rule_row.id}", 0))))
     same = and_(Violation.unit_id == unit.id, Violation.rule_id == rule_row.id)
@@ -290,7 +293,7 @@ async def observe(
         observed_by=by,
         description=data.description,
         location=data.location,
-        photo_refs=list(data.photo_refs),
+        document_ids=list(data.document_ids),
         is_duplicate=current is not None,
     )
     session.add(observation)
@@ -597,7 +600,8 @@ async def reinspect(session: AsyncSession, violation: Violation, data: Any, by: 
     allowed(violation, ViolationEventKind.REINSPECTED)
     _past(data.inspected_on, "inspectedOn")
     _after(data.inspected_on, await _last_day(session, violation), "inspectedOn", "the violation's latest step")
-    details: dict[str, Any] = {"cured": data.cured, "photoRefs": list(data.photo_refs)}
+    await documents.referenced(session, data.document_ids, violation.association_id, "documentIds")
+    details: dict[str, Any] = {"cured": data.cured, "documentIds": [encode("doc", d) for d in data.document_ids]}
     if data.cured:
         violation.resolution = Resolution.CURED
         return move(session, violation, ViolationEventKind.REINSPECTED, S.CLOSED, data.inspected_on, by, data.note, details)

@@ -66,7 +66,9 @@ async def create_work_order(ctx: OperationContext, data: WorkOrderCreateInput) -
     current owners and residents are linked to it. Its lifecycle workflow
     starts: it escalates a deadline that passes unmet. Staff, the board and
     integrations open any; an owner or tenant only for a unit they own or live
-    in, or a common area of their association (FORBIDDEN otherwise)."""
+    in, or a common area of their association (FORBIDDEN otherwise). Photos
+    and documents are filed first and named by id: refused from another
+    association's library (DOCUMENT_ELSEWHERE) or destroyed (DOCUMENT_DESTROYED)."""
     association = await require(ctx.session, Association, data.association_id, "associationId")
     if data.unit_id is not None:
         unit = await require(ctx.session, Unit, data.unit_id, "unitId")

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.associations.models import Ownership, Resident
 from domains.associations.service.access import current
+from domains.documents.service import documents
 from domains.work_orders.models import (
     OPEN,
     ActorKind,
@@ -49,7 +50,7 @@ def draft(
         requester_kind=kind,
         requester_user_id=user_id,
         requester_party_id=party_id,
-        attachments=list(data.attachments),
+        document_ids=list(data.document_ids),
         workflow_id=lifecycle.workflow_id(wo_id),
         created_by=by,
     )
@@ -59,6 +60,7 @@ async def open_(session: AsyncSession, wo: WorkOrder, actor: tuple[ActorKind, UU
     """Write `wo` with its deadlines (from the association's settings), its
     opening transition and, for a unit, links to the unit's current owners and
     residents; returns how many parties were linked."""
+    await documents.referenced(session, wo.document_ids, wo.association_id, "documentIds")
     now = datetime.now(UTC)
     respond, complete = settings.deadlines(await settings.of(session, wo.organization_id, wo.association_id), wo.priority)
     wo.respond_by, wo.complete_by = now + respond, now + complete
