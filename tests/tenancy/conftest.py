@@ -1381,7 +1381,7 @@ async def _collection_policy(sessions, tenant, shared):
         **dict.fromkeys(
             ("lien_needs_board_approval", "referral_needs_board_approval", "offers_meet_and_confer", "offers_payment_plan"), True
         ),
-        "rules_used": {},
+        "rules_used": "{}",
         "created_by": tenant.user,
     }
 
@@ -1423,7 +1423,7 @@ async def _collection_step(sessions, tenant, shared):
         "to_status": "reminded",
         "balance": Decimal("100.00"),
         "letters": 1,
-        "details": {},
+        "details": "{}",
     }
 
 
