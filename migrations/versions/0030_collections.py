@@ -5,7 +5,7 @@ its steps (append-only); the jurisdiction rules collections work under
 letters and a journal source for collection fees.
 
 Revision ID: 0030
-Revises: 0026
+Revises: 0027
 """
 
 import json
@@ -21,7 +21,7 @@ from migrations.columns import association_fk, booked, created_at, in_organizati
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0030"
-down_revision = "0026"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
