@@ -788,6 +788,8 @@ async def _collection_case(w: World, **more: Any) -> dict[str, Any]:
 
 async def _collection_night(w: World) -> dict[str, Any]:
     return {"associationId": (await _collections(w)).association, "night": "2026-03-02"}
+
+
 async def _ach_authorization_input(w: World) -> dict[str, Any]:
     c = await _receivables(w)
     return {
