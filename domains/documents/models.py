@@ -116,7 +116,10 @@ class Document(TimestampMixin, Base):
     __cerbos_attrs__: ClassVar[dict[str, str]] = {
         "association_id": "association_id",
         "library": "library",
+        "category": "category",
         "visibility": "visibility",
+        # An owner or tenant reads what they filed, whatever its visibility.
+        "filed_by": "created_by",
     }
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
