@@ -121,6 +121,8 @@ class Document(TimestampMixin, Base):
         # An owner or tenant reads what they filed, whatever its visibility.
         "filed_by": "created_by",
     }
+    # Another record attaches only the documents its author may read (graph/references.py).
+    __reference_action__: ClassVar[str] = "read"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         tenant_fk("association_id", "associations"),
