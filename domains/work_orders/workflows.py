@@ -21,7 +21,8 @@ from graph.telemetry import set_scope
 async def track_work_order_step(organization_id: str, work_order_id: str) -> dict[str, Any]:
     org = UUID(organization_id)
     async with scoped_transaction(current_platform().sessions, org, None) as session:
-        return await lifecycle.track(session, UUID(work_order_id))
+        # With the deliveries of the letters its moves wrote, to start once it commits.
+        return await lifecycle.track(session, UUID(work_order_id)) | {"deliveries": durable.pending(session)}
 
 
 @durable.long_running(lifecycle.WORKFLOW)
@@ -33,6 +34,7 @@ async def run_work_order_workflow(organization_id: str, work_order_id: str) -> s
     set_scope(UUID(organization_id), None)
     while True:
         state = await track_work_order_step(organization_id, work_order_id)
+        await durable.perform(state["deliveries"])
         if state["wait"] is None:
             return str(state["status"])
         await DBOS.recv_async(topic=lifecycle.TOPIC, timeout_seconds=state["wait"])
