@@ -84,7 +84,8 @@ TRY = {
     "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee); "
     "workOrders at several states (one escalated: escalated: true); messageTemplates, announcements, messages "
     "(the outbox; status: print_queued is the print queue), contactLog of the first; documents: each association's "
-    "library; recordsRequests: the homeowner's, answered",
+    "library; recordsRequests: the homeowner's, answered; estoppelCertificates: the homeowner's unit's, issued for a "
+    "title company (estoppelCertificateRequest issues another at once)",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
     "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
     "violations (a hearing ahead to decide); workOrders; meetings: the board's last two (minutes approved) and "
@@ -94,7 +95,7 @@ TRY = {
     "workOrders: their unit's and their own (workOrderCreate for their unit or a common area); "
     "meetings: the annual meeting ahead (meetingProxyGrant for their unit); inbox: the pool announcement "
     "(messageMarkRead); documents: CC&Rs, minutes, budget; recordsRequests: theirs, answered (recordsRequestSubmit "
-    "to ask again)",
+    "to ask again); estoppelCertificates: the one issued on their unit (estoppelCertificateDownload for its PDF)",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
     "workOrders: their unit's; documents: the CC&Rs and the budget (not the owners' minutes)",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
@@ -352,6 +353,15 @@ async def ensure_demo_world(
         for r in unenforced:
             async with scoped_transaction(sessions, r["organization_id"], manager) as session:
                 await _enforce(session, settings, r["organization_id"], r["id"], manager, homeowner)
+        # One estoppel certificate, for the demo homeowner's unit, ordered through the
+        # manager by a title company (issued after the violations it lists).
+        org = org_ids[MANAGER]
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM estoppel_certificates WHERE organization_id = $1)", org):
+            people = await _work_order_people(owner, org, users)
+            if people is not None and people["owner"] is not None:
+                async with scoped_transaction(sessions, org, users[MANAGER_LOGIN]) as session:
+                    await _issue_certificate(session, settings, org, people["owner"][2], users[MANAGER_LOGIN])
+                added += 1
         for name in WORK_ORDER_ORGANIZATIONS:
             org = org_ids[name]
             if await owner.fetchval("SELECT EXISTS (SELECT 1 FROM work_orders WHERE organization_id = $1)", org):
@@ -373,9 +383,13 @@ async def _open_books(
     """The standard funds and chart of accounts; the association moved in on the
     last day of last year (openingBalance/v1/post's path): cash in both funds
     (about what a year of dues leaves), the first unit two months behind (and on a
-    payment plan since last month), the second paid a month ahead; an operating bank account whose last month is
+    payment plan since last month), the second paid a month ahead and on autopay (an ACH debit authorization,
+    its bank numbers sealed); an operating bank account whose last month is
     reconciled (its statement imported, the interest booked from it, finished)."""
     from domains.accounting.service import chart
+    from domains.ach.models import AchAccountKind
+    from domains.ach.schemas import AchAuthorizationCreateInput
+    from domains.ach.service import authorizations
     from domains.banking.models import BankAccountKind
     from domains.banking.schemas import (
         BankAccountCreateInput,
@@ -386,6 +400,9 @@ async def _open_books(
     from domains.banking.service import accounts, matching, reconciliations, statements
     from domains.receivables.schemas import OpeningBalancePostInput, PaymentPlanCreateInput
     from domains.receivables.service import opening_balances, payment_plans
+    from graph.auth.sealing import Sealer
+    from graph.auth.tokens import load_keyset
+    from graph.settings import get_settings
 
     _, chart_accounts = await chart.install(session, organization_id, association_id)
     cut_over = date(date.today().year - 1, 12, 31)
@@ -458,6 +475,24 @@ async def _open_books(
         by,
     )
     await reconciliations.finish(session, reconciliation, by)
+    # The owner paid ahead signed up for autopay last month: each due date's debit file takes what they owe.
+    [second_unit] = await opening_balances.units_numbered(session, association_id, numbers[1:2])
+    await authorizations.create(
+        session,
+        organization_id,
+        AchAuthorizationCreateInput(
+            association_id=association_id,
+            unit_id=second_unit,
+            holder_name="Autopay Owner",
+            account_kind=AchAccountKind.CHECKING,
+            routing_number="011000015",
+            account_number="20004417",
+            authorized_on=last_month,
+            terms="Debit my account for assessments on each due date until I revoke this authorization.",
+        ),
+        Sealer(load_keyset(get_settings())),
+        by,
+    )
 
 
 @dataclass
@@ -905,6 +940,34 @@ async def _add_documents(
         await records.fulfill(
             session, request, [filed[1].id, filed[2].id], "Both attached; the budget is also in the library.", recorder
         )
+
+
+async def _issue_certificate(session: Any, settings: Settings, organization_id: UUID, unit_id: UUID, manager: UUID) -> None:
+    """An estoppel certificate for the unit, as the manager would issue it for a
+    title company's order: its fee on the owner's ledger (income account 4130,
+    added to books opened before certificates had one)."""
+    from sqlalchemy import select
+
+    from domains.accounting.models import AccountType, ControlRole, GlAccount
+    from domains.accounting.service import chart
+    from domains.associations.models import Unit
+    from domains.estoppels.schemas import EstoppelCertificateRequestInput
+    from domains.estoppels.service import certificates
+    from graph.auth.principal import Principal, PrincipalKind
+
+    unit = await session.get(Unit, unit_id)
+    fees = select(GlAccount.id).where(
+        GlAccount.association_id == unit.association_id, GlAccount.control == ControlRole.ESTOPPEL_FEE_INCOME
+    )
+    if await session.scalar(fees) is None:
+        values = {"number": "4130", "name": "Resale and Estoppel Fees", "type": AccountType.INCOME}
+        values |= {"control": ControlRole.ESTOPPEL_FEE_INCOME}
+        await chart.create_account(session, organization_id, {"association_id": unit.association_id, **values})
+    order = EstoppelCertificateRequestInput(
+        unit_id=unit_id, requester_name="Coastal Title & Escrow", closing_date=date.today() + timedelta(days=21)
+    )
+    principal = Principal(kind=PrincipalKind.USER, id=manager, active_organization_id=organization_id, roles=["manager"])
+    await certificates.issue(session, settings, organization_id, unit, order, principal)
 
 
 async def _seat_board(session: Any, organization_id: UUID, code: str, board_user: UUID) -> None:

@@ -120,6 +120,9 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert reconciled["status"] == "finished"
     (plan,) = (await _call(api, "paymentPlan/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert plan["status"] == "active" and plan["amount"] == "500.00" and len(plan["instalments"]) == 4
+    # One owner is on autopay, their bank numbers masked.
+    (autopay,) = (await _call(api, "achAuthorization/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert (autopay["status"], autopay["accountLast4"], autopay["routingLast4"]) == ("active", "4417", "0015")
     # Each booked association has a reserve study of twenty components; the dashboard reads them all.
     (study,) = (await _call(api, "reserveStudy/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert len(study["components"]) == 20 and Decimal(study["startingBalance"]) > 0
@@ -234,6 +237,16 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         assert got.status_code == 200 and got.content.startswith(b"%PDF-")
         requests = (await _call(api, "recordsRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         assert [(r["status"], len(r["documentIds"])) for r in requests] == ([("fulfilled", 2)] if login == OWNER_LOGIN else [])
+        # The homeowner's certificate (ordered by a title company through the manager): theirs to read, not the tenant's.
+        issued = (await _call(api, "estoppelCertificate/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
+        if login == OWNER_LOGIN:
+            (certificate,) = issued
+            assert certificate["unitId"] in own_units and certificate["requesterName"] == "Coastal Title & Escrow"
+            assert certificate["status"] == "current" and certificate["feeEntryId"] and certificate["figures"]["violations"]
+            link = await _call(api, "estoppelCertificate/v1/download", {"id": certificate["id"]}, token)
+            assert (await api.client.get(link["url"])).content.startswith(b"%PDF-")
+        else:
+            assert issued == []
         # Their association's elections: last year's certified (its results public), this year's open to vote in.
         elections = (await _call(api, "election/v1/list", {}, token))["nodes"]
         assert sorted(e["status"] for e in elections) == ["certified", "voting"], elections

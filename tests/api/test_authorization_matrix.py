@@ -431,6 +431,19 @@ async def _records_request(w: World, **more: Any) -> dict[str, Any]:
     return {"id": (await w.api.call("recordsRequest/v1/submit", body, c.extra["records_owner"]))["id"], **more}
 
 
+async def _estoppel_input(w: World) -> dict[str, Any]:
+    """A certificate for the matrix's first unit (its books installed: the fee's account)."""
+    return {"unitId": (await _books(w)).units[0]}
+
+
+async def _estoppel(w: World) -> dict[str, Any]:
+    """A certificate the admin had issued, made once."""
+    c = await _books(w)
+    if "estoppel" not in c.extra:
+        c.extra["estoppel"] = (await w.api.call("estoppelCertificate/v1/request", await _estoppel_input(w), w.admin))["id"]
+    return {"id": c.extra["estoppel"]}
+
+
 async def _records_answer(w: World) -> dict[str, Any]:
     return await _records_request(w, documentIds=[(await _document(w))["id"]])
 
@@ -673,6 +686,7 @@ async def _bank(w: World) -> Any:
                 "name": "Operating Checking",
                 "institution": "Matrix Bank",
                 "kind": "checking",
+                "routingNumber": "121000358",
                 "accountNumber": "11112222",
                 "glAccountId": c.accounts["1010"],
                 "openedOn": "2026-01-01",
@@ -747,6 +761,52 @@ async def _lockbox_exception(w: World) -> dict[str, Any]:
         items = await w.api.call("lockboxItem/v1/list", {"associationId": c.association, "status": "exception"}, w.admin)
         c.lockbox_item = items["nodes"][0]["id"]
     return {"id": c.lockbox_item, "unitId": c.units[1]}
+
+
+async def _ach_authorization_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {
+        "associationId": c.association,
+        "unitId": c.units[1],
+        "holderName": "Matrix Owner",
+        "accountKind": "checking",
+        "routingNumber": "011000015",
+        "accountNumber": "12345678",
+        "authorizedOn": "2025-12-20",
+        "terms": "matrix",
+    }
+
+
+async def _ach(w: World) -> Any:
+    """The first unit on autopay, a charge due on 2026-01-15 and that day's debit file, made once."""
+    c = await _bank(w)
+    await _receivables(w)
+    if "ach_file" not in c.extra:
+        made = await w.api.call("achAuthorization/v1/create", await _ach_authorization_input(w) | {"unitId": c.units[0]}, w.admin)
+        c.ach_authorization = made["id"]
+        charge = {"unitId": c.units[0], "amount": "40.00", "entryDate": "2026-01-15", "dueDate": "2026-01-15", "memo": "matrix"}
+        await w.api.call("ownerLedgerEntry/v1/charge", charge, w.admin)
+        sent = {"associationId": c.association, "effectiveDate": "2026-01-15"}
+        c.ach_file = (await w.api.call("achFile/v1/originateDebits", sent, w.admin))["file"]["id"]
+    return c
+
+
+def _ach_id(row: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _ach(w), row), **more}
+
+    return make
+
+
+async def _payment_void(w: World) -> dict[str, Any]:
+    await _receivables(w)
+    payment = await w.api.call("payment/v1/record", await _payment(w), w.admin)
+    return {"id": payment["id"], "voidedOn": "2026-01-20", "reason": "matrix"}
+
+
+async def _vendor_payment_void(w: World) -> dict[str, Any]:
+    payment = await w.api.call("vendorPayment/v1/create", await _vendor_payment(w), w.admin)
+    return {"id": payment["id"], "voidedOn": "2026-01-26", "reason": "matrix"}
 
 
 async def _plan_input(w: World) -> dict[str, Any]:
@@ -998,6 +1058,10 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "recordsRequest/v1/deny": (lambda w: _records_request(w, reason="No"), {"admin", "manager", "board_member"}),
     "recordsRequest/v1/get": (_records_request, STAFF),
     "recordsRequest/v1/list": (_by_association, ANY_ROLE),
+    "estoppelCertificate/v1/request": (_estoppel_input, WRITERS),
+    "estoppelCertificate/v1/get": (_estoppel, STAFF),
+    "estoppelCertificate/v1/download": (_estoppel, STAFF),
+    "estoppelCertificate/v1/list": (_by_association, ANY_ROLE),
     "reserveComponent/v1/create": (_component_input, WRITERS),
     "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
     "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),
@@ -1104,6 +1168,21 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "lockboxFile/v1/import": (_lockbox_input, WRITERS),
     "lockboxItem/v1/list": (_by_association, BOOKS),
     "lockboxItem/v1/resolve": (_lockbox_exception, WRITERS),
+    "achAuthorization/v1/create": (_ach_authorization_input, WRITERS),
+    "achAuthorization/v1/revoke": (_ach_id("ach_authorization", revokedOn="2026-01-20", reason="matrix"), WRITERS),
+    "achAuthorization/v1/get": (_ach_id("ach_authorization"), BOOKS),
+    "achAuthorization/v1/list": (_by_association, ANY_ROLE),
+    "achFile/v1/originateDebits": (lambda w: _by_association(w, effectiveDate="2026-01-15"), WRITERS),
+    "achFile/v1/originateCredits": (lambda w: _by_association(w, effectiveDate="2026-01-15"), WRITERS),
+    "achFile/v1/importReturns": (
+        lambda w: _by_association(w, content="1" * 94, returnedOn="2026-01-20"),
+        WRITERS,
+    ),
+    "achFile/v1/get": (_ach_id("ach_file"), BOOKS),
+    "achFile/v1/list": (_by_association, BOOKS),
+    "achEntry/v1/list": (_by_association, BOOKS),
+    "payment/v1/void": (_payment_void, WRITERS),
+    "vendorPayment/v1/void": (_vendor_payment_void, WRITERS),
     "organizationSettings/v1/get": (_none, ANY_ROLE),
     "organizationSettings/v1/set": (lambda w: _const({"agentMutationsAllowed": False}), ADMIN),
     "webhookEndpoint/v1/create": (lambda w: _const(_HOOK), ADMIN),

@@ -18,7 +18,7 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, get_args
 
 import pytest
@@ -26,6 +26,7 @@ from dbos import DBOS
 from pydantic import BaseModel
 
 from app.discovery import load_domains
+from domains.ach.service import nacha
 from graph.gqltypes import input_type
 from graph.operations import REGISTRY, Operation
 from graph.schemas import NODES, ApiModel
@@ -311,6 +312,8 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("party/v1/update", {"id": c.parties[2], "userId": requester.user_id}, admin)
     asked = await api.call("recordsRequest/v1/submit", {"associationId": c.association, "description": "Minutes"}, requester)
     await api.call("recordsRequest/v1/fulfill", {"id": asked["id"], "documentIds": [document["id"]]}, admin)
+    # Estoppels: the same owner's certificate for their unit, its fee on their ledger.
+    await api.call("estoppelCertificate/v1/request", {"unitId": c.units[2]}, requester)
     await _deemed_approval(api, c, admin)
 
     # Meetings: an annual meeting noticed, a proxy, attendance, a motion voted on,
@@ -385,11 +388,39 @@ async def _rich_data(api: RecordingApi) -> None:
         d.admin,
     )
     invoice = await approved(api, d)
-    await api.call(
+    paid = await api.call(
         "vendorPayment/v1/create",
         {"invoiceId": invoice["id"], "paidOn": "2026-03-20", "amount": "300.00", "method": "check"},
         d.admin,
     )
+    await api.call("vendorPayment/v1/void", {"id": paid["id"], "voidedOn": "2026-03-21", "reason": "Check lost"}, d.admin)
+    # Vendor payments by ACH: the vendor's bank account, a payment, the CCD credit file.
+    bank = {
+        "associationId": d.association,
+        "name": "Operating Checking",
+        "institution": "First Community Bank",
+        "kind": "checking",
+        "routingNumber": "121000358",
+        "accountNumber": "000123456789",
+        "glAccountId": d.b.accounts["1010"],
+        "openedOn": "2026-01-01",
+    }
+    await api.call("bankAccount/v1/create", bank, d.admin)
+    remit = {
+        "associationId": d.association,
+        "vendorId": d.vendor,
+        "holderName": "Vendor",
+        "accountKind": "checking",
+        "routingNumber": "021000021",
+        "accountNumber": "55501234",
+        "authorizedOn": "2026-01-02",
+        "terms": "Remit by ACH credit.",
+    }
+    await api.call("achAuthorization/v1/create", remit, d.admin)
+    by_ach = await approved(api, d, lines=[d.line("5100", "275.00")], invoiceDate="2026-03-03")
+    body = {"invoiceId": by_ach["id"], "paidOn": "2026-03-20", "amount": "275.00", "method": "ach"}
+    await api.call("vendorPayment/v1/create", body, d.admin)
+    await api.call("achFile/v1/originateCredits", {"associationId": d.association, "effectiveDate": "2026-03-21"}, d.admin)
     big = await enter(api, d, lines=[d.line("5100", "5000.00")])
     await api.call("invoice/v1/approve", {"id": big["id"]}, d.manager)
     await api.call("invoice/v1/reject", {"id": big["id"], "reason": "Not ours"}, d.board)
@@ -466,6 +497,7 @@ async def _books_and_bank(api: RecordingApi, r: Any) -> None:
             "name": "Operating Checking",
             "institution": "First Community Bank",
             "kind": "checking",
+            "routingNumber": "121000358",
             "accountNumber": "000123456789",
             "glAccountId": r.b.accounts["1010"],
             "openedOn": "2026-01-01",
@@ -493,6 +525,29 @@ async def _books_and_bank(api: RecordingApi, r: Any) -> None:
     items = await api.call("lockboxItem/v1/list", {"associationId": c.association}, admin)
     [exception] = [i for i in items["nodes"] if i["status"] == "exception"]
     await api.call("lockboxItem/v1/resolve", {"id": exception["id"], "unitId": c.units[0]}, admin)
+    # ACH: unit 2 on autopay, February's debit file, the bank returning it; a payment voided.
+    authorization = {
+        "associationId": c.association,
+        "unitId": c.units[1],
+        "holderName": "Owner 2",
+        "accountKind": "checking",
+        "routingNumber": "011000015",
+        "accountNumber": "12345678",
+        "authorizedOn": "2026-01-15",
+        "terms": "Debit on each due date.",
+    }
+    await api.call("achAuthorization/v1/create", authorization, admin)
+    sent = await api.call("achFile/v1/originateDebits", {"associationId": c.association, "effectiveDate": "2026-02-01"}, admin)
+    [debit] = nacha.parse(sent["file"]["content"]).batches[0].entries
+    back = nacha.Entry(
+        "26", debit.routing, debit.account, debit.amount, "UNIT 2", "Owner 2", "011000010000001", "R01", debit.trace_number
+    )
+    header = nacha.Header("121000358", "011000015", "FIRST COMMUNITY BANK", "RETURNS", datetime(2026, 2, 5, tzinfo=UTC))
+    returns = nacha.write(header, [nacha.Batch("PPD", "HOA", "1123456789", "HOA DUES", date(2026, 2, 1), [back])])
+    body = {"associationId": c.association, "content": returns, "returnedOn": "2026-02-05", "fee": "0"}
+    await api.call("achFile/v1/importReturns", body, admin)
+    wrong = await pay(api, r, 2, "20.00", "2026-02-06")
+    await api.call("payment/v1/void", {"id": wrong["id"], "voidedOn": "2026-02-06", "reason": "Wrong unit"}, admin)
 
 
 async def _crawl(api: RecordingApi, seen: Seen) -> None:
@@ -609,6 +664,9 @@ ELSEWHERE = {
     "ElectionVoter.id",
     "ElectionVoter.partyId",
     "ElectionVoter.unitId",
+    # An owner's certificate names its PDF, which the library keeps staff-only
+    # (the owner downloads it through the certificate).
+    "EstoppelCertificate.documentId",
 }
 
 

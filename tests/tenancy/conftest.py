@@ -821,6 +821,29 @@ async def _records_request(sessions, tenant, shared):
     }
 
 
+async def _estoppel_certificate(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "jurisdiction": "US-FL",
+        "form_effective_on": date(2024, 7, 1),
+        "title": "Estoppel Certificate",
+        "citation": "Fla. Stat. §720.30851",
+        "requester_kind": "staff",
+        "requested_by": tenant.user,
+        "requester_name": "Management",
+        "issued_on": date(2026, 1, 15),
+        "valid_through": date(2026, 2, 14),
+        "balance": Decimal("0.00"),
+        "fee": Decimal("0.00"),
+        "fee_disposition": "waived",
+        "document_id": await parent(sessions, tenant, shared, "documents"),
+        "figures": json.dumps({}),
+    }
+
+
 async def _arc_child(sessions, tenant, shared) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -1395,6 +1418,110 @@ async def _lockbox_item(sessions, tenant, shared):
     }
 
 
+async def _ach_authorization(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "holder_name": "Owner",
+        "account_kind": "checking",
+        "routing_number": "sealed:v1:test",
+        "account_number": "sealed:v1:test",
+        "routing_last4": "0015",
+        "account_last4": "5678",
+        "authorized_on": date(2026, 1, 1),
+        "terms": "Debit on each due date.",
+        # Revoked, so each call may add one for the same unit (one active per unit).
+        "status": "revoked",
+        "revoked_on": date(2026, 1, 2),
+        "created_by": tenant.user,
+    }
+
+
+async def _ach_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "credit",
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "effective_date": date(2026, 1, 1) + timedelta(days=_n() % 10**4),
+        "file_id_modifier": "A",
+        "content": "1",
+        "digest": uuid.uuid4().hex * 2,
+        "entry_count": 1,
+        "total": Decimal("0.50"),
+        "created_by": tenant.user,
+    }
+
+
+async def _ach_return_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "digest": uuid.uuid4().hex * 2,
+        "line_count": 1,
+        "returned_count": 0,
+        "skipped_count": 1,
+        "imported_by": tenant.user,
+    }
+
+
+async def _ach_entry(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "file_id": await parent(sessions, tenant, shared, "ach_files"),
+        "line_no": 1,
+        "authorization_id": await parent(sessions, tenant, shared, "ach_authorizations"),
+        "trace_number": f"12100035{_n() % 10**7:07d}",
+        "amount": Decimal("1.00"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "payment_entry_id": await parent(sessions, tenant, shared, "owner_ledger_entries"),
+        "status": "pending",
+    }
+
+
+async def _payment_void(sessions, tenant, shared):
+    """A void naming two rows of one unit's ledger (the table keeps their keys, not their kinds)."""
+    rows = []
+    for _ in range(2):
+        row = await _ledger_row(sessions, tenant, shared, "adjustment")
+        async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+            await s.execute(insert_sql("owner_ledger_entries", row), row)
+            await complete(s, row)
+        rows.append(row["id"])
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": shared["associations"],
+        "unit_id": shared["units"],
+        "payment_entry_id": rows[0],
+        "reversal_entry_id": rows[1],
+        "voided_on": date(2026, 1, 20),
+        "reason": "t",
+        "voided_by": tenant.user,
+    }
+
+
+async def _vendor_payment_void(sessions, tenant, shared):
+    payment = await insert(sessions, tenant, "vendor_payments", shared)
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": shared["associations"],
+        "vendor_payment_id": payment["id"],
+        "amount": payment["amount"],
+        "voided_on": date(2026, 1, 21),
+        "reason": "t",
+        "journal_entry_id": shared["journal_entries"],
+        "voided_by": tenant.user,
+    }
+
+
 async def _webhook_endpoint(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1628,6 +1755,7 @@ FACTORIES: dict[str, Factory] = {
     "documents": _document,
     "document_versions": _document_version,
     "records_requests": _records_request,
+    "estoppel_certificates": _estoppel_certificate,
     "opening_balances": _opening_balance,
     "bank_accounts": _bank_account,
     "bank_statements": _bank_statement,
@@ -1639,6 +1767,12 @@ FACTORIES: dict[str, Factory] = {
     "payment_plan_transitions": _payment_plan_transition,
     "lockbox_files": _lockbox_file,
     "lockbox_items": _lockbox_item,
+    "ach_authorizations": _ach_authorization,
+    "ach_files": _ach_file,
+    "ach_return_files": _ach_return_file,
+    "ach_entries": _ach_entry,
+    "payment_voids": _payment_void,
+    "vendor_payment_voids": _vendor_payment_void,
     "webhook_endpoints": _webhook_endpoint,
     "webhook_events": _webhook_event,
     "webhook_deliveries": _webhook_delivery,
@@ -1722,6 +1856,11 @@ CASTS: dict[str, dict[str, str]] = {
     "documents": {"category": "document_category", "visibility": "document_visibility", "retention_class": "retention_class"},
     "document_versions": {"status": "document_version_status"},
     "records_requests": {"status": "records_request_status", "rules_used": "jsonb"},
+    "estoppel_certificates": {
+        "requester_kind": "estoppel_requester_kind",
+        "fee_disposition": "estoppel_fee_disposition",
+        "figures": "jsonb",
+    },
     "bank_accounts": {"kind": "bank_account_kind"},
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},
@@ -1729,6 +1868,9 @@ CASTS: dict[str, dict[str, str]] = {
     "payment_plans": {"status": "payment_plan_status"},
     "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
     "lockbox_items": {"status": "lockbox_item_status"},
+    "ach_authorizations": {"account_kind": "ach_account_kind", "status": "ach_authorization_status"},
+    "ach_files": {"kind": "ach_file_kind"},
+    "ach_entries": {"status": "ach_entry_status"},
     "webhook_endpoints": {"status": "webhook_endpoint_status"},
     "webhook_events": {"payload": "jsonb"},
     "webhook_deliveries": {"status": "webhook_delivery_status"},
@@ -1832,6 +1974,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "documents": frozenset({"DELETE"}),
     "document_versions": frozenset({"DELETE"}),
     "records_requests": frozenset({"DELETE"}),
+    # A certificate is what the association said the day it was issued: never changed.
+    "estoppel_certificates": frozenset({"UPDATE", "DELETE"}),
     # Opening balances and banking: imports and postings are append-only; a
     # match is only stamped as undone (a column grant); accounts and
     # reconciliations are never deleted (a finished one is locked by a trigger).
@@ -1849,6 +1993,14 @@ REVOKED: dict[str, frozenset[str]] = {
     # A lockbox file is evidence; of a line only its resolution changes (a column grant).
     "lockbox_files": frozenset({"UPDATE", "DELETE"}),
     "lockbox_items": frozenset({"UPDATE", "DELETE"}),
+    # ACH: an authorization is only revoked, an entry only returned (column grants);
+    # files, return files and voids are evidence.
+    "ach_authorizations": frozenset({"UPDATE", "DELETE"}),
+    "ach_files": frozenset({"UPDATE", "DELETE"}),
+    "ach_return_files": frozenset({"UPDATE", "DELETE"}),
+    "ach_entries": frozenset({"UPDATE", "DELETE"}),
+    "payment_voids": frozenset({"UPDATE", "DELETE"}),
+    "vendor_payment_voids": frozenset({"UPDATE", "DELETE"}),
     # Webhook events are a record; their deliveries keep the log.
     "webhook_events": frozenset({"UPDATE", "DELETE"}),
     # Work orders: never deleted (canceling is a transition); their history
