@@ -683,8 +683,8 @@ async def _review(
     units: list[UUID],
 ) -> None:
     """Two architectural requests: one under review (the demo homeowner's,
-    where they own a unit here, with its plan and a photo filed for the owners
-    to read), one approved with conditions by the committee —
+    where they own a unit here, with the plan and photo they filed themselves
+    for the board and the committee), one approved with conditions by the committee —
     the association's Architectural Review Committee, one of its governing
     bodies (made here where there is none), on which the manager takes a term
     and, where no one holds it, the chair."""
@@ -748,11 +748,13 @@ async def _review(
         await requests.accept(session, request, None, manager)
         return request
 
+    # The homeowner files their own plan and photo, for the board (and the committee):
+    # staff, the board, the committee and they read them, the neighbours don't.
     plans = [
-        await _file(session, settings, organization_id, association_id, manager, what, today)
+        await _file(session, settings, organization_id, association_id, homeowner or manager, what, today)
         for what in (
-            (DocumentCategory.PLANS, "Solar roof layout", DocumentVisibility.OWNERS),
-            (DocumentCategory.PHOTOS, "South roof, before", DocumentVisibility.OWNERS),
+            (DocumentCategory.PLANS, "Solar roof layout", DocumentVisibility.BOARD),
+            (DocumentCategory.PHOTOS, "South roof, before", DocumentVisibility.BOARD),
         )
     ]
     mine = await submitted(

@@ -225,15 +225,16 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
             assert noticed and {v["unitId"] for v in noticed} <= own_units, noticed
             assert requested and {r["unitId"] for r in requested} <= own_units, requested
             assert noticed[0]["status"] == "notice_sent" and requested[0]["projectType"] == "solar"
-            # Its plans, filed for the owners to read, nested on the request.
+            # Its plans, filed by the homeowner for the board and the committee, nested on the request.
             plans = await api.gql(ATTACHED, {"id": theirs["id"]}, token=token)
             (solar,) = plans["data"]["arcRequests"]["nodes"]
             assert [d["title"] for d in solar["documents"]] == ["Solar roof layout", "South roof, before"], plans
         else:
             assert (noticed, requested) == ([], [])
-        # Their association's library: owners read the owners' minutes, tenants only residents' and public documents.
+        # Their association's library: owners read the owners' minutes (and the homeowner the plans they filed
+        # for the board), tenants only residents' and public documents.
         library = (await _call(api, "document/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
-        expected = {"public", "owners", "residents"} if login == OWNER_LOGIN else {"public", "residents"}
+        expected = {"public", "owners", "residents", "board"} if login == OWNER_LOGIN else {"public", "residents"}
         assert {d["visibility"] for d in library} == expected, (login, library)
         pdf = next(d for d in library if d["category"] != "photos")
         link = await _call(api, "document/v1/download", {"id": pdf["id"]}, token)
