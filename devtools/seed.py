@@ -217,7 +217,7 @@ async def ensure_demo_world(
                   (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
                     AND u.association_id = a.id) AS units,
                   ARRAY(SELECT u.unit_number FROM units u WHERE u.organization_id = a.organization_id
-                         AND u.association_id = a.id ORDER BY u.unit_sort LIMIT 2) AS first_units
+                         AND u.association_id = a.id ORDER BY u.unit_sort LIMIT 3) AS first_units
              FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
                ON a.organization_id = b.org AND a.code = b.code
             WHERE NOT EXISTS (SELECT 1 FROM gl_accounts g WHERE g.organization_id = a.organization_id
@@ -386,7 +386,8 @@ async def _open_books(
     last day of last year (openingBalance/v1/post's path): cash in both funds
     (about what a year of dues leaves), the first unit two months behind (and on a
     payment plan since last month), the second paid a month ahead and on autopay (an ACH debit authorization,
-    its bank numbers sealed); an operating bank account whose last month is
+    its bank numbers sealed), the third (where there is one) three months behind and in collections (a policy,
+    and the friendly reminder of last night's run); an operating bank account whose last month is
     reconciled (its statement imported, the interest booked from it, finished)."""
     from domains.accounting.service import chart
     from domains.ach.models import AchAccountKind
@@ -400,6 +401,8 @@ async def _open_books(
         CsvMapping,
     )
     from domains.banking.service import accounts, matching, reconciliations, statements
+    from domains.collections.schemas import CollectionPolicySetInput
+    from domains.collections.service import cases, policies
     from domains.receivables.schemas import OpeningBalancePostInput, PaymentPlanCreateInput
     from domains.receivables.service import opening_balances, payment_plans
     from graph.auth.sealing import Sealer
@@ -410,7 +413,8 @@ async def _open_books(
     cut_over = date(date.today().year - 1, 12, 31)
     cash, reserve = Decimal(180) * units, Decimal(1250) * units
     # A cash-basis trial balance carries no receivable: the owners' charges go in the accrual view only.
-    receivable = Decimal(500) if accrual else Decimal(0)
+    behind = Decimal(400) if len(numbers) > 2 else Decimal(0)
+    receivable = Decimal(500) + behind if accrual else Decimal(0)
     trial = (
         f"accountNumber,fundCode,debit,credit\n1010,OPER,{cash},\n"
         + (f"1200,OPER,{receivable},\n" if accrual else "")
@@ -419,6 +423,7 @@ async def _open_books(
     owners = (
         f"unitNumber,kind,amount,dueDate,memo\n{numbers[0]},charge,250.00,{cut_over.year}-11-01,Dues {cut_over.year}-11\n"
         f"{numbers[0]},charge,250.00,{cut_over.year}-12-01,Dues {cut_over.year}-12\n{numbers[1]},prepaid,100.00,,\n"
+        + (f"{numbers[2]},charge,{behind},{cut_over.year}-10-01,Dues {cut_over.year}-Q4\n" if behind else "")
     )
     await opening_balances.post(
         session,
@@ -442,6 +447,23 @@ async def _open_books(
         ),
         by,
     )
+    # Collections: the association's policy, and last night's run reminding the third owner.
+    await policies.set_policy(
+        session,
+        organization_id,
+        CollectionPolicySetInput(
+            # Forty-five days before the notice of intent and before the lien: Florida's, and more than California's.
+            association_id=association_id,
+            intent_after_days=45,
+            lien_wait_days=45,
+            late_notice_fee=Decimal(15),
+        ),
+        date.today(),
+        by,
+    )
+    if behind:
+        [third_unit] = await opening_balances.units_numbered(session, association_id, numbers[2:3])
+        await cases.advance(session, organization_id, association_id, third_unit, date.today() - timedelta(days=1), 86400.0)
     bank = await accounts.create(
         session,
         organization_id,
@@ -663,8 +685,8 @@ async def _review(
     units: list[UUID],
 ) -> None:
     """Two architectural requests: one under review (the demo homeowner's,
-    where they own a unit here, with its plan and a photo filed for the owners
-    to read), one approved with conditions by the committee —
+    where they own a unit here, with the plan and photo they filed themselves
+    for the board and the committee), one approved with conditions by the committee —
     the association's Architectural Review Committee, one of its governing
     bodies (made here where there is none), on which the manager takes a term
     and, where no one holds it, the chair."""
@@ -728,11 +750,13 @@ async def _review(
         await requests.accept(session, request, None, manager)
         return request
 
+    # The homeowner files their own plan and photo, for the board (and the committee):
+    # staff, the board, the committee and they read them, the neighbours don't.
     plans = [
-        await _file(session, settings, organization_id, association_id, manager, what, today)
+        await _file(session, settings, organization_id, association_id, homeowner or manager, what, today)
         for what in (
-            (DocumentCategory.PLANS, "Solar roof layout", DocumentVisibility.OWNERS),
-            (DocumentCategory.PHOTOS, "South roof, before", DocumentVisibility.OWNERS),
+            (DocumentCategory.PLANS, "Solar roof layout", DocumentVisibility.BOARD),
+            (DocumentCategory.PHOTOS, "South roof, before", DocumentVisibility.BOARD),
         )
     ]
     mine = await submitted(

@@ -58,7 +58,7 @@ def start_after_commit(session: AsyncSession, name: str, workflow_id: str, *args
 
 
 def send_after_commit(session: AsyncSession, workflow_id: str, topic: str, message: Any) -> None:
-    """Send a running workflow an event once `session`'s transaction commits."""
+    """Send running workflow `workflow_id` an event once `session`'s transaction commits."""
     actions = session.info.setdefault(_AFTER_COMMIT, [])
     actions.append({"kind": "send", "workflow_id": workflow_id, "topic": topic, "message": message})
 

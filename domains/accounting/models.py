@@ -222,6 +222,8 @@ class EntrySource(StrEnum):
     """A resale or estoppel certificate's fee charged to an owner."""
     BANK = "bank"
     """A bank fee or interest found while reconciling a bank account."""
+    COLLECTION_FEE = "collection_fee"
+    """A collection step's fee charged to an owner."""
 
 
 class Basis(StrEnum):

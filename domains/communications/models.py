@@ -39,6 +39,8 @@ class TemplateKind(StrEnum):
     """A notice of a hearing before the board on a violation."""
     LATE_PAYMENT_REMINDER = "late_payment_reminder"
     """A reminder of an overdue balance."""
+    COLLECTION_NOTICE = "collection_notice"
+    """A letter of a collection step: reminder, late notice, intent to lien, lien recorded, attorney referral."""
     ANNOUNCEMENT = "announcement"
     """An announcement posted to an audience."""
     GENERAL = "general"

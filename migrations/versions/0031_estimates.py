@@ -8,7 +8,7 @@ its decision changes. The total is the sum of its lines, checked by the
 database at commit on both sides.
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0030
 """
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from migrations.columns import association_fk, booked, created_at, id_column, in
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0031"
-down_revision = "0027"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

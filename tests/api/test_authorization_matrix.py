@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from dbos import DBOS
 
 from graph.ids import encode
 from graph.operations import REGISTRY, Scope
@@ -763,6 +764,32 @@ async def _lockbox_exception(w: World) -> dict[str, Any]:
     return {"id": c.lockbox_item, "unitId": c.units[1]}
 
 
+async def _collections(w: World) -> Any:
+    """A collection policy and the second unit's open case (its reminder), made once."""
+    c = await _receivables(w)
+    if "collection_case" not in c.extra:
+        charge = {"unitId": c.units[1], "amount": "500.00", "entryDate": "2026-01-10", "memo": "matrix"}
+        await w.api.call("ownerLedgerEntry/v1/charge", charge, w.admin)
+        await w.api.call("collectionPolicy/v1/set", {"associationId": c.association, "reminderAfterDays": 0}, w.admin)
+        run = await w.api.call("collectionCase/v1/run", {"associationId": c.association, "night": "2026-03-01"}, w.admin)
+        await (await DBOS.retrieve_workflow_async(run["workflowId"])).get_result(polling_interval_sec=0.02)
+        listed = await w.api.call("collectionCase/v1/list", {"associationId": c.association, "unitId": c.units[1]}, w.admin)
+        c.collection_case = listed["nodes"][0]["id"]
+    return c
+
+
+async def _collection_policy(w: World) -> dict[str, Any]:
+    return {"associationId": (await _receivables(w)).association, "reminderAfterDays": 0}
+
+
+async def _collection_case(w: World, **more: Any) -> dict[str, Any]:
+    return {"id": (await _collections(w)).collection_case, **more}
+
+
+async def _collection_night(w: World) -> dict[str, Any]:
+    return {"associationId": (await _collections(w)).association, "night": "2026-03-02"}
+
+
 async def _ach_authorization_input(w: World) -> dict[str, Any]:
     c = await _receivables(w)
     return {
@@ -1197,6 +1224,13 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "paymentPlan/v1/list": (_by_association, ANY_ROLE),
     "paymentPlan/v1/cancel": (lambda w: _plan(w, reason="matrix"), WRITERS),
     "paymentPlan/v1/review": (_as_of, WRITERS),
+    "collectionPolicy/v1/set": (_collection_policy, WRITERS),
+    "collectionPolicy/v1/get": (lambda w: _by_association(w), BOOKS),
+    "collectionCase/v1/run": (_collection_night, WRITERS),
+    "collectionCase/v1/preview": (_collection_night, BOOKS),
+    "collectionCase/v1/approve": (lambda w: _collection_case(w, action="lien", reference="matrix"), {"admin", "board_member"}),
+    "collectionCase/v1/get": (lambda w: _collection_case(w), BOOKS),
+    "collectionCase/v1/list": (_by_association, ANY_ROLE),
     "lockboxFile/v1/import": (_lockbox_input, WRITERS),
     "lockboxItem/v1/list": (_by_association, BOOKS),
     "lockboxItem/v1/resolve": (_lockbox_exception, WRITERS),

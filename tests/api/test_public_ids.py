@@ -498,7 +498,8 @@ async def _deemed_approval(api: RecordingApi, c: Any, admin: Caller) -> None:
 
 async def _books_and_bank(api: RecordingApi, r: Any) -> None:
     """Issue 17's records: the move-in, a bank account with an imported statement,
-    matches, a created entry and a reconciliation, a payment plan, a lockbox file."""
+    matches, a created entry and a reconciliation, a payment plan, a lockbox file,
+    a collection policy and a case."""
     c, admin = r.c, r.c.admin
     opening = "accountNumber,fundCode,debit,credit\n1010,OPER,1000.00,\n3000,OPER,,1000.00\n"
     await api.call(
@@ -539,6 +540,14 @@ async def _books_and_bank(api: RecordingApi, r: Any) -> None:
     items = await api.call("lockboxItem/v1/list", {"associationId": c.association}, admin)
     [exception] = [i for i in items["nodes"] if i["status"] == "exception"]
     await api.call("lockboxItem/v1/resolve", {"id": exception["id"], "unitId": c.units[0]}, admin)
+    # Collections: a policy leaving one unit alone, and a night's run reminding the first unit (a fee with it).
+    charge = {"unitId": c.units[0], "amount": "300.00", "entryDate": "2026-02-01", "memo": "Special assessment"}
+    await api.call("ownerLedgerEntry/v1/charge", charge, admin)
+    exclusion = {"unitId": c.units[1], "reason": "In dispute"}
+    policy = {"associationId": c.association, "reminderAfterDays": 0, "reminderFee": "5.00", "exclusions": [exclusion]}
+    await api.call("collectionPolicy/v1/set", policy, admin)
+    run = await api.call("collectionCase/v1/run", {"associationId": c.association, "night": "2026-02-25"}, admin)
+    await (await DBOS.retrieve_workflow_async(run["workflowId"])).get_result(polling_interval_sec=0.02)
     # ACH: unit 2 on autopay, February's debit file, the bank returning it; a payment voided.
     authorization = {
         "associationId": c.association,

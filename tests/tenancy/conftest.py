@@ -1389,6 +1389,67 @@ async def _payment_plan_transition(sessions, tenant, shared):
     }
 
 
+async def _collection_policy(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "version": 1 + _n() % 1_000_000,
+        **dict.fromkeys(
+            ("reminder_after_days", "late_notice_after_days", "intent_after_days", "lien_wait_days", "referral_after_days"), 30
+        ),
+        **dict.fromkeys(
+            ("min_balance", "reminder_fee", "late_notice_fee", "intent_fee", "lien_fee", "referral_fee"), Decimal("0.00")
+        ),
+        **dict.fromkeys(
+            ("lien_needs_board_approval", "referral_needs_board_approval", "offers_meet_and_confer", "offers_payment_plan"), True
+        ),
+        "rules_used": "{}",
+        "created_by": tenant.user,
+    }
+
+
+async def _collection_exclusion(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "policy_id": await parent(sessions, tenant, shared, "collection_policies"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "reason": "In dispute",
+    }
+
+
+async def _collection_case(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "policy_id": await parent(sessions, tenant, shared, "collection_policies"),
+        # Closed: a unit has one open case, and a factory may make two for one unit.
+        "status": "closed",
+        "closed_reason": "balance settled",
+        "opened_on": date(2026, 1, 1),
+        "step_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+
+
+async def _collection_step(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "case_id": await parent(sessions, tenant, shared, "collection_cases"),
+        "seq": 1 + _n() % 30000,
+        "kind": "reminder",
+        "to_status": "reminded",
+        "balance": Decimal("100.00"),
+        "letters": 1,
+        "details": "{}",
+    }
+
+
 async def _lockbox_file(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1829,6 +1890,10 @@ FACTORIES: dict[str, Factory] = {
     "payment_plan_instalments": _payment_plan_instalment,
     "payment_plan_transitions": _payment_plan_transition,
     "lockbox_files": _lockbox_file,
+    "collection_policies": _collection_policy,
+    "collection_exclusions": _collection_exclusion,
+    "collection_cases": _collection_case,
+    "collection_steps": _collection_step,
     "lockbox_items": _lockbox_item,
     "ach_authorizations": _ach_authorization,
     "ach_files": _ach_file,
@@ -1936,6 +2001,14 @@ CASTS: dict[str, dict[str, str]] = {
     "payment_plans": {"status": "payment_plan_status"},
     "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
     "lockbox_items": {"status": "lockbox_item_status"},
+    "collection_policies": {"rules_used": "jsonb"},
+    "collection_cases": {"status": "collection_case_status", "resume_status": "collection_case_status"},
+    "collection_steps": {
+        "kind": "collection_step_kind",
+        "from_status": "collection_case_status",
+        "to_status": "collection_case_status",
+        "details": "jsonb",
+    },
     "ach_authorizations": {"account_kind": "ach_account_kind", "status": "ach_authorization_status"},
     "ach_files": {"kind": "ach_file_kind"},
     "ach_entries": {"status": "ach_entry_status"},
@@ -2064,6 +2137,12 @@ REVOKED: dict[str, frozenset[str]] = {
     # A lockbox file is evidence; of a line only its resolution changes (a column grant).
     "lockbox_files": frozenset({"UPDATE", "DELETE"}),
     "lockbox_items": frozenset({"UPDATE", "DELETE"}),
+    # Collections: a policy is replaced by a new version; of a case only its
+    # standing changes (a column grant); its steps are append-only.
+    "collection_policies": frozenset({"UPDATE", "DELETE"}),
+    "collection_exclusions": frozenset({"UPDATE", "DELETE"}),
+    "collection_cases": frozenset({"UPDATE", "DELETE"}),
+    "collection_steps": frozenset({"UPDATE", "DELETE"}),
     # ACH: an authorization is only revoked, an entry only returned (column grants);
     # files, return files and voids are evidence.
     "ach_authorizations": frozenset({"UPDATE", "DELETE"}),

@@ -79,6 +79,23 @@ VARIABLES: dict[TemplateKind, dict[str, dict[str, str]]] = {
             "late_fee": "The late fee just charged (empty when the reminder follows no fee).",
         }
     },
+    K.COLLECTION_NOTICE: _COMMON
+    | {
+        "collection": {
+            "step": "The step: reminder, late_notice, intent_to_lien, lien_recorded or attorney_referral.",
+            "title": "The step's title (e.g. Notice of intent to record a lien).",
+            "balance": "The balance owed.",
+            "as_of": "The day of the balance.",
+            "oldest_due_on": "The oldest unpaid charge's due day (empty: none).",
+            "fee": "The fee charged with this step (empty: none).",
+            "next_step": "What follows if the balance stays unpaid (empty: nothing more).",
+            "wait_days": "Days before that can happen.",
+            "meet_and_confer": "Non-empty when the letter offers to meet and confer with the board.",
+            "payment_plan": "Non-empty when the letter offers a payment plan.",
+            "citation": "The statute the notice is given under (empty: none).",
+            "certified": "Non-empty when the letter goes by certified mail.",
+        }
+    },
     K.ANNOUNCEMENT: _COMMON | {"announcement": {"title": "The announcement's title.", "body": "Its text."}},
     K.GENERAL: _COMMON | {"message": {"subject": "The subject given when sending.", "body": "The text given when sending."}},
     K.STATEMENT_NOTICE: _COMMON
@@ -167,6 +184,20 @@ DEFAULTS: dict[TemplateKind, tuple[str, str]] = {
         "(oldest charge due {{ balance.oldest_due_on }})."
         "{% if balance.late_fee %} A late fee of {{ balance.late_fee }} was charged today and is included.{% endif %} "
         "Please pay it to avoid further late fees.\n\n{{ association.name }}\n",
+    ),
+    K.COLLECTION_NOTICE: (
+        "{{ collection.title }}: unit {{ unit.number }}",
+        "Dear {{ recipient.name }},\n\n"
+        "{% if collection.certified %}By certified mail.\n\n{% endif %}"
+        "As of {{ collection.as_of }}, {{ collection.balance }} is owed on unit {{ unit.number }}"
+        "{% if collection.oldest_due_on %} (oldest unpaid charge due {{ collection.oldest_due_on }}){% endif %}.\n"
+        "{% if collection.fee %}A collection fee of {{ collection.fee }} was charged with this letter.\n{% endif %}"
+        "{% if collection.next_step %}If it stays unpaid, after {{ collection.wait_days }} days: "
+        "{{ collection.next_step }}.\n{% endif %}"
+        "{% if collection.meet_and_confer %}You may ask to meet and confer with the board about this debt.\n{% endif %}"
+        "{% if collection.payment_plan %}You may ask the board for a payment plan.\n{% endif %}"
+        "{% if collection.citation %}\nThis notice is given under {{ collection.citation }}\n{% endif %}"
+        "\n{{ association.name }}\n",
     ),
     K.ANNOUNCEMENT: (
         "{{ announcement.title }}",

@@ -290,6 +290,25 @@ async def fine(
     )
 
 
+async def collection_fee(
+    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+) -> OwnerLedgerEntry:
+    """A collection step's fee on the unit's ledger. Collection costs are late
+    charges in the chart: the late-fee income account (LATE_FEE_INCOME)."""
+    return await fee(
+        session,
+        organization_id,
+        unit_id,
+        amount,
+        on,
+        memo,
+        posted_by,
+        income=ControlRole.LATE_FEE_INCOME,
+        source=EntrySource.COLLECTION_FEE,
+        label="Collection fee",
+    )
+
+
 async def credit_fine(
     session: AsyncSession, organization_id: UUID, entry: OwnerLedgerEntry, on: Any, memo: str, posted_by: UUID | None
 ) -> OwnerLedgerEntry:
