@@ -22,10 +22,10 @@ NPM_STAMP := node_modules/.installed
 DEVSERVICES := $(PY) -m devtools.devservices
 PYTEST_ARGS ?=
 
-.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-communications stop clean FORCE
+.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-communications bench-estoppel stop clean FORCE
 
 help:
-	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-communications stop clean"
+	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-communications bench-estoppel stop clean"
 
 # Rebuilt when pyproject.toml/constraints.txt change, or when the interpreter is gone.
 venv: $(VENV_STAMP)
@@ -111,6 +111,11 @@ bench-work-orders: venv services-test
 # to a local sink, beside raw smtplib sends of the same messages (bench/README.md).
 bench-communications: venv services-test
 	. .hestami/env.test && $(PY) -m bench.communications $(BENCH_ARGS)
+
+# An estoppel certificate end to end (fee posted, figures read, PDF rendered and stored), one
+# after another, beside one statement reading the same ledger figures (bench/README.md).
+bench-estoppel: venv services-test
+	. .hestami/env.test && $(PY) -m bench.estoppels $(BENCH_ARGS)
 
 # Regenerate the committed contracts after changing the API.
 contracts: venv

@@ -546,10 +546,13 @@ async def load(settings: Any, world: World, months: int) -> dict[str, float]:
         await conn.execute("SET maintenance_work_mem = '512MB'")
         # journal_lines' indexes (its primary and unique keys too) are built once
         # after the load: maintaining them row by row, in random order, is most of
-        # a COPY's time. No foreign key points at journal_lines, so none of its keys
-        # is needed while it loads. The other big tables keep their keys (foreign
-        # keys point at them) and lose only their plain indexes.
-        assert not await conn.fetchval("SELECT count(*) FROM pg_constraint WHERE confrelid = 'journal_lines'::regclass")
+        # a COPY's time. The foreign keys pointing at it (bank matches, empty here)
+        # go with them and come back after. The other big tables keep their keys
+        # (foreign keys point at them) and lose only their plain indexes.
+        referring = await conn.fetch(
+            """SELECT conrelid::regclass::text AS "table", conname, pg_get_constraintdef(oid) AS definition
+                 FROM pg_constraint WHERE confrelid = 'journal_lines'::regclass"""
+        )
         keys = await conn.fetch(
             """SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
                 WHERE conrelid = 'journal_lines'::regclass AND contype IN ('p', 'u')"""
@@ -560,6 +563,8 @@ async def load(settings: Any, world: World, months: int) -> dict[str, float]:
                   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
             list(BIG_TABLES),
         )
+        for fk in referring:
+            await conn.execute(f'ALTER TABLE {fk["table"]} DROP CONSTRAINT "{fk["conname"]}"')
         for key in keys:
             await conn.execute(f'ALTER TABLE journal_lines DROP CONSTRAINT "{key["conname"]}"')
         for index in secondary:
@@ -602,6 +607,8 @@ async def load(settings: Any, world: World, months: int) -> dict[str, float]:
         t = time.perf_counter()
         for key in keys:
             await conn.execute(f'ALTER TABLE journal_lines ADD CONSTRAINT "{key["conname"]}" {key["definition"]}')
+        for fk in referring:
+            await conn.execute(f'ALTER TABLE {fk["table"]} ADD CONSTRAINT "{fk["conname"]}" {fk["definition"]}')
         for index in secondary:
             await conn.execute(index["indexdef"])
         timings["build indexes"] = time.perf_counter() - t

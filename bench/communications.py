@@ -18,6 +18,12 @@ process, keeping one file per message):
 
 The ratio is delivery throughput over the baseline's: what durability, recording
 and the outbox cost per message.
+
+Then `--levies` monthly levies of the same association (a fixed 300.00 a unit):
+`levy/v1/post` and its posting workflow, timed until every charge is posted,
+the statement notices its batches wrote to the outbox in their transactions,
+and how long after that the last of them was sent (waited for before the next
+levy, so that each is measured alone).
 """
 
 from __future__ import annotations
@@ -179,6 +185,8 @@ async def run(args: argparse.Namespace, port: int, mail_dir: Path) -> str:
         ]
         raw_seconds = await asyncio.to_thread(_raw_sends, mimes, port, settings.smtp_concurrency)
         raw_kept = await asyncio.to_thread(_kept, mail_dir) - kept
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=600) as client:
+            levies = await _levies(Api(client), admin, association, conn, args.levies)
     finally:
         await conn.close()
         await platform.close()
@@ -195,8 +203,61 @@ async def run(args: argparse.Namespace, port: int, mail_dir: Path) -> str:
             f"  baseline, the same {n} messages by plain smtplib at the same concurrency, nothing recorded:",
             f"    {raw_seconds:7.2f} s = {raw:7.1f} messages/s ({raw_kept} kept)",
             f"  durable delivery / raw SMTP throughput: {ours / raw:.2f}× ({raw / ours:.1f}× slower)",
+            f"levy/v1/post of the same association and its workflow, until every charge is posted ({len(levies)} months):",
+            *(
+                f"    {period}: {seconds * 1000:8.1f} ms; statement notices written: {notices}, all sent {delivered:.2f} s later"
+                for period, seconds, notices, delivered in levies
+            ),
         ]
     )
+
+
+async def _levies(api: Any, admin: Any, association: str, conn: Any, months: int) -> list[tuple[str, float, int, float]]:
+    """Levy `months` months of a fixed 300.00 a unit: each one's time until its
+    workflow has posted every charge, the statement notices it wrote, and the
+    time after that until the sink accepted every one of them."""
+    from dbos import DBOS
+
+    from graph.ids import decode
+
+    chart = await api.call("chartOfAccounts/v1/install", {"associationId": association}, admin)
+    funds = {f["code"]: f["id"] for f in chart["funds"]}
+    accounts = {a["number"]: a["id"] for a in chart["accounts"]}
+    schedule = await api.call(
+        "assessmentSchedule/v1/create",
+        {
+            "associationId": association,
+            "name": "Regular Assessment",
+            "kind": "regular",
+            "frequency": "monthly",
+            "method": "fixed",
+            "amount": "300.00",
+            "incomeAccountId": accounts["4000"],
+            "fundId": funds["OPER"],
+            "startsOn": "2026-01-01",
+            "dueDay": 1,
+        },
+        admin,
+    )
+    out: list[tuple[str, float, int, float]] = []
+    for month in range(1, months + 1):
+        period = f"2026-{month:02d}-01"
+        t0 = time.perf_counter()
+        started = await api.call("levy/v1/post", {"scheduleId": schedule["id"], "period": period}, admin)
+        await (await DBOS.retrieve_workflow_async(started["workflowId"])).get_result(polling_interval_sec=0.02)
+        seconds = time.perf_counter() - t0
+        done = await api.call("levy/v1/get", {"id": started["id"]}, admin)
+        assert done["postedUnits"] == done["unitCount"], done
+        # Its statements' delivery, before the next levy: each month is measured alone.
+        source = f"levy:{decode(started['id'])[1]}:%"
+        count = "SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FROM messages WHERE source LIKE $1"
+        while True:
+            sent, written = await conn.fetchrow(count, source)
+            if sent == written:
+                break
+            await asyncio.sleep(0.05)
+        out.append((period, seconds, written, time.perf_counter() - t0 - seconds))
+    return out
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -223,6 +284,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--units", type=int, default=1000, help="units of the association, one owner each (default 1000)")
     p.add_argument("--timeout", type=float, default=600, help="give up if delivery takes longer (seconds)")
+    p.add_argument("--levies", type=int, default=3, help="monthly levies of the association after the announcement (default 3)")
     p.add_argument("--keep-db", action="store_true", help="don't drop the database at the end")
     return p.parse_args(argv)
 

@@ -84,7 +84,8 @@ TRY = {
     "violations (and violationRules) of the first, at every stage; its arcRequests (Morgan chairs its committee); "
     "workOrders at several states (one escalated: escalated: true); messageTemplates, announcements, messages "
     "(the outbox; status: print_queued is the print queue), contactLog of the first; documents: each association's "
-    "library; recordsRequests: the homeowner's, answered",
+    "library; recordsRequests: the homeowner's, answered; estoppelCertificates: the homeowner's unit's, issued for a "
+    "title company (estoppelCertificateRequest issues another at once)",
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
     "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
     "violations (a hearing ahead to decide); workOrders; meetings: the board's last two (minutes approved) and "
@@ -94,7 +95,7 @@ TRY = {
     "workOrders: their unit's and their own (workOrderCreate for their unit or a common area); "
     "meetings: the annual meeting ahead (meetingProxyGrant for their unit); inbox: the pool announcement "
     "(messageMarkRead); documents: CC&Rs, minutes, budget; recordsRequests: theirs, answered (recordsRequestSubmit "
-    "to ask again)",
+    "to ask again); estoppelCertificates: the one issued on their unit (estoppelCertificateDownload for its PDF)",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
     "workOrders: their unit's; documents: the CC&Rs and the budget (not the owners' minutes)",
     VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
@@ -216,7 +217,7 @@ async def ensure_demo_world(
                   (SELECT count(*) FROM units u WHERE u.organization_id = a.organization_id
                     AND u.association_id = a.id) AS units,
                   ARRAY(SELECT u.unit_number FROM units u WHERE u.organization_id = a.organization_id
-                         AND u.association_id = a.id ORDER BY u.unit_sort LIMIT 2) AS first_units
+                         AND u.association_id = a.id ORDER BY u.unit_sort LIMIT 3) AS first_units
              FROM associations a JOIN unnest($1::uuid[], $2::text[]) AS b(org, code)
                ON a.organization_id = b.org AND a.code = b.code
             WHERE NOT EXISTS (SELECT 1 FROM gl_accounts g WHERE g.organization_id = a.organization_id
@@ -352,6 +353,15 @@ async def ensure_demo_world(
         for r in unenforced:
             async with scoped_transaction(sessions, r["organization_id"], manager) as session:
                 await _enforce(session, settings, r["organization_id"], r["id"], manager, homeowner)
+        # One estoppel certificate, for the demo homeowner's unit, ordered through the
+        # manager by a title company (issued after the violations it lists).
+        org = org_ids[MANAGER]
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM estoppel_certificates WHERE organization_id = $1)", org):
+            people = await _work_order_people(owner, org, users)
+            if people is not None and people["owner"] is not None:
+                async with scoped_transaction(sessions, org, users[MANAGER_LOGIN]) as session:
+                    await _issue_certificate(session, settings, org, people["owner"][2], users[MANAGER_LOGIN])
+                added += 1
         for name in WORK_ORDER_ORGANIZATIONS:
             org = org_ids[name]
             if await owner.fetchval("SELECT EXISTS (SELECT 1 FROM work_orders WHERE organization_id = $1)", org):
@@ -360,7 +370,9 @@ async def ensure_demo_world(
             if people is None:
                 continue
             async with scoped_transaction(sessions, org, None) as session:
-                await _add_work_orders(session, settings, org, people)
+                to_estimate = await _add_work_orders(session, settings, org, people)
+            for dispatch_id in to_estimate:
+                await _add_estimate(sessions, org, dispatch_id, users[VENDOR_LOGIN])
             added += 1
         # Amenities and bookings where the demo homeowner lives.
         org = org_ids[MANAGER]
@@ -381,9 +393,14 @@ async def _open_books(
     """The standard funds and chart of accounts; the association moved in on the
     last day of last year (openingBalance/v1/post's path): cash in both funds
     (about what a year of dues leaves), the first unit two months behind (and on a
-    payment plan since last month), the second paid a month ahead; an operating bank account whose last month is
+    payment plan since last month), the second paid a month ahead and on autopay (an ACH debit authorization,
+    its bank numbers sealed), the third (where there is one) three months behind and in collections (a policy,
+    and the friendly reminder of last night's run); an operating bank account whose last month is
     reconciled (its statement imported, the interest booked from it, finished)."""
     from domains.accounting.service import chart
+    from domains.ach.models import AchAccountKind
+    from domains.ach.schemas import AchAuthorizationCreateInput
+    from domains.ach.service import authorizations
     from domains.banking.models import BankAccountKind
     from domains.banking.schemas import (
         BankAccountCreateInput,
@@ -392,14 +409,20 @@ async def _open_books(
         CsvMapping,
     )
     from domains.banking.service import accounts, matching, reconciliations, statements
+    from domains.collections.schemas import CollectionPolicySetInput
+    from domains.collections.service import cases, policies
     from domains.receivables.schemas import OpeningBalancePostInput, PaymentPlanCreateInput
     from domains.receivables.service import opening_balances, payment_plans
+    from graph.auth.sealing import Sealer
+    from graph.auth.tokens import load_keyset
+    from graph.settings import get_settings
 
     _, chart_accounts = await chart.install(session, organization_id, association_id)
     cut_over = date(date.today().year - 1, 12, 31)
     cash, reserve = Decimal(180) * units, Decimal(1250) * units
     # A cash-basis trial balance carries no receivable: the owners' charges go in the accrual view only.
-    receivable = Decimal(500) if accrual else Decimal(0)
+    behind = Decimal(400) if len(numbers) > 2 else Decimal(0)
+    receivable = Decimal(500) + behind if accrual else Decimal(0)
     trial = (
         f"accountNumber,fundCode,debit,credit\n1010,OPER,{cash},\n"
         + (f"1200,OPER,{receivable},\n" if accrual else "")
@@ -408,6 +431,7 @@ async def _open_books(
     owners = (
         f"unitNumber,kind,amount,dueDate,memo\n{numbers[0]},charge,250.00,{cut_over.year}-11-01,Dues {cut_over.year}-11\n"
         f"{numbers[0]},charge,250.00,{cut_over.year}-12-01,Dues {cut_over.year}-12\n{numbers[1]},prepaid,100.00,,\n"
+        + (f"{numbers[2]},charge,{behind},{cut_over.year}-10-01,Dues {cut_over.year}-Q4\n" if behind else "")
     )
     await opening_balances.post(
         session,
@@ -431,6 +455,23 @@ async def _open_books(
         ),
         by,
     )
+    # Collections: the association's policy, and last night's run reminding the third owner.
+    await policies.set_policy(
+        session,
+        organization_id,
+        CollectionPolicySetInput(
+            # Forty-five days before the notice of intent and before the lien: Florida's, and more than California's.
+            association_id=association_id,
+            intent_after_days=45,
+            lien_wait_days=45,
+            late_notice_fee=Decimal(15),
+        ),
+        date.today(),
+        by,
+    )
+    if behind:
+        [third_unit] = await opening_balances.units_numbered(session, association_id, numbers[2:3])
+        await cases.advance(session, organization_id, association_id, third_unit, date.today() - timedelta(days=1), 86400.0)
     bank = await accounts.create(
         session,
         organization_id,
@@ -466,6 +507,24 @@ async def _open_books(
         by,
     )
     await reconciliations.finish(session, reconciliation, by)
+    # The owner paid ahead signed up for autopay last month: each due date's debit file takes what they owe.
+    [second_unit] = await opening_balances.units_numbered(session, association_id, numbers[1:2])
+    await authorizations.create(
+        session,
+        organization_id,
+        AchAuthorizationCreateInput(
+            association_id=association_id,
+            unit_id=second_unit,
+            holder_name="Autopay Owner",
+            account_kind=AchAccountKind.CHECKING,
+            routing_number="011000015",
+            account_number="20004417",
+            authorized_on=last_month,
+            terms="Debit my account for assessments on each due date until I revoke this authorization.",
+        ),
+        Sealer(load_keyset(get_settings())),
+        by,
+    )
 
 
 @dataclass
@@ -634,8 +693,8 @@ async def _review(
     units: list[UUID],
 ) -> None:
     """Two architectural requests: one under review (the demo homeowner's,
-    where they own a unit here, with its plan and a photo filed for the owners
-    to read), one approved with conditions by the committee —
+    where they own a unit here, with the plan and photo they filed themselves
+    for the board and the committee), one approved with conditions by the committee —
     the association's Architectural Review Committee, one of its governing
     bodies (made here where there is none), on which the manager takes a term
     and, where no one holds it, the chair."""
@@ -699,11 +758,13 @@ async def _review(
         await requests.accept(session, request, None, manager)
         return request
 
+    # The homeowner files their own plan and photo, for the board (and the committee):
+    # staff, the board, the committee and they read them, the neighbours don't.
     plans = [
-        await _file(session, settings, organization_id, association_id, manager, what, today)
+        await _file(session, settings, organization_id, association_id, homeowner or manager, what, today)
         for what in (
-            (DocumentCategory.PLANS, "Solar roof layout", DocumentVisibility.OWNERS),
-            (DocumentCategory.PHOTOS, "South roof, before", DocumentVisibility.OWNERS),
+            (DocumentCategory.PLANS, "Solar roof layout", DocumentVisibility.BOARD),
+            (DocumentCategory.PHOTOS, "South roof, before", DocumentVisibility.BOARD),
         )
     ]
     mine = await submitted(
@@ -911,6 +972,34 @@ async def _add_documents(
         await records.fulfill(
             session, request, [filed[1].id, filed[2].id], "Both attached; the budget is also in the library.", recorder
         )
+
+
+async def _issue_certificate(session: Any, settings: Settings, organization_id: UUID, unit_id: UUID, manager: UUID) -> None:
+    """An estoppel certificate for the unit, as the manager would issue it for a
+    title company's order: its fee on the owner's ledger (income account 4130,
+    added to books opened before certificates had one)."""
+    from sqlalchemy import select
+
+    from domains.accounting.models import AccountType, ControlRole, GlAccount
+    from domains.accounting.service import chart
+    from domains.associations.models import Unit
+    from domains.estoppels.schemas import EstoppelCertificateRequestInput
+    from domains.estoppels.service import certificates
+    from graph.auth.principal import Principal, PrincipalKind
+
+    unit = await session.get(Unit, unit_id)
+    fees = select(GlAccount.id).where(
+        GlAccount.association_id == unit.association_id, GlAccount.control == ControlRole.ESTOPPEL_FEE_INCOME
+    )
+    if await session.scalar(fees) is None:
+        values = {"number": "4130", "name": "Resale and Estoppel Fees", "type": AccountType.INCOME}
+        values |= {"control": ControlRole.ESTOPPEL_FEE_INCOME}
+        await chart.create_account(session, organization_id, {"association_id": unit.association_id, **values})
+    order = EstoppelCertificateRequestInput(
+        unit_id=unit_id, requester_name="Coastal Title & Escrow", closing_date=date.today() + timedelta(days=21)
+    )
+    principal = Principal(kind=PrincipalKind.USER, id=manager, active_organization_id=organization_id, roles=["manager"])
+    await certificates.issue(session, settings, organization_id, unit, order, principal)
 
 
 async def _seat_board(session: Any, organization_id: UUID, code: str, board_user: UUID) -> None:
@@ -1471,21 +1560,23 @@ async def _add_amenities(session: Any, org: UUID, people: dict[str, Any]) -> Non
             break
 
 
-async def _add_work_orders(session: Any, settings: Settings, org: UUID, people: dict[str, Any]) -> None:
+async def _add_work_orders(session: Any, settings: Settings, org: UUID, people: dict[str, Any]) -> list[UUID]:
     """Work orders at several states, as staff, the homeowner and the tenant would
     have opened and moved them (transitions, notices and deadlines as the API writes
     them), the roof leak with a photo filed in the library (board only). Seeding
     runs no workflows: one work order past its response deadline is escalated
-    here the way its workflow would have done it."""
+    here the way its workflow would have done it. Returns the dispatches of the
+    work orders whose estimates came in, for `_add_estimate`."""
     from types import SimpleNamespace
 
     from domains.audit import models as _audit  # noqa: F401  (the audit-row hook the escalation writes through)
     from domains.documents.models import DocumentCategory, DocumentVisibility
     from domains.work_orders.models import ActorKind, RequesterKind, WorkOrderPriority
     from domains.work_orders.models import WorkOrderStatus as S
-    from domains.work_orders.service import categories, lifecycle, work_orders
+    from domains.work_orders.service import categories, dispatches, lifecycle, work_orders
 
     await categories.install_defaults(session, org, people["association"])
+    to_estimate = []
     staff = (ActorKind.USER, people["staff"])
     leak = (DocumentCategory.PHOTOS, "Garage ceiling, water stain", DocumentVisibility.BOARD)
     filed = await _file(session, settings, org, people["association"], people["staff"], leak, date.today())
@@ -1577,6 +1668,42 @@ async def _add_work_orders(session: Any, settings: Settings, org: UUID, people: 
             await lifecycle.track(session, wo.id)
         elif moves[-1] is S.NOT_RESPONSIBLE:
             await lifecycle.track(session, wo.id)
+        elif moves[-1] is S.ESTIMATES_RECEIVED and people["vendor"] is not None:
+            dispatch = await dispatches.create(session, wo, people["vendor"])
+            to_estimate += [dispatch.id] if dispatch else []
+    return to_estimate
+
+
+async def _add_estimate(sessions: Any, org: UUID, dispatch_id: UUID, vendor_user: UUID) -> None:
+    """The demo vendor's job for a dispatch and its estimate on both sides, as
+    the dispatch workflow and `job/v1/estimate` write them (no workflow runs)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from domains.jobs.service import estimates as job_estimates
+    from domains.jobs.service import jobs
+    from domains.work_orders.models import WorkOrder, WorkOrderDispatch
+    from domains.work_orders.service import dispatches, estimates
+    from graph.db import scoped_transaction
+
+    lines = [
+        SimpleNamespace(description="Inspect and trace the leak (hours)", quantity=Decimal("1.5"), unit_price=Decimal("95.00")),
+        SimpleNamespace(description="Drywall patch and paint", quantity=Decimal("1"), unit_price=Decimal("240.00")),
+    ]
+    async with scoped_transaction(sessions, org, None) as session:
+        provider, values = await dispatches.job_of(session, dispatch_id)
+    async with scoped_transaction(sessions, provider, None) as session:
+        await jobs.receive(session, provider, dispatch_id, values)
+        job = await jobs.lock(session, dispatch_id)
+        assert job is not None
+        estimate = await job_estimates.submit(session, job, lines, "Price holds 30 days.", vendor_user)
+        sent = job_estimates.event(estimate, job_estimates.line_values(lines))
+    async with scoped_transaction(sessions, org, None) as session:
+        dispatch = await session.get(WorkOrderDispatch, dispatch_id)
+        assert dispatch is not None
+        wo = await session.get(WorkOrder, dispatch.work_order_id)
+        assert wo is not None
+        await estimates.receive(session, wo, dispatch, sent)
 
 
 # --------------------------------------------------------------------------------------

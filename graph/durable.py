@@ -9,7 +9,9 @@ is still started if the process dies right after the commit.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -41,14 +43,24 @@ def long_running(name: str) -> Callable[[Callable[..., Coroutine[Any, Any, Any]]
 _AFTER_COMMIT = "hestami.after_commit"
 
 
-def start_after_commit(session: AsyncSession, name: str, workflow_id: str, *args: Any) -> None:
-    """Start long-running workflow `name` once `session`'s transaction commits
-    (with no organization's run record: for the platform's own workflows, such as
-    webhook deliveries, that no user reads through `workflow(id:)`)."""
+def start_after_commit(session: AsyncSession, name: str, workflow_id: str, *args: Any, recorded_in: UUID | None = None) -> None:
+    """Start long-running workflow `name` once `session`'s transaction commits.
+    With `recorded_in`, it is recorded in that organization's workflow runs (so
+    `workflow(id:)` reads it, as a handler's `ctx.start_workflow` does); without,
+    it has no run record: for the platform's own workflows, such as webhook
+    deliveries, that no user reads."""
     if name not in WORKFLOWS:
         raise ValueError(f"no long-running workflow named {name!r}")
+    if recorded_in is not None:
+        hooks.workflow_run.call(session, recorded_in, workflow_id, name)
     actions = session.info.setdefault(_AFTER_COMMIT, [])
     actions.append({"kind": "start", "name": name, "workflow_id": workflow_id, "args": list(args)})
+
+
+def send_after_commit(session: AsyncSession, workflow_id: str, topic: str, message: Any) -> None:
+    """Send running workflow `workflow_id` an event once `session`'s transaction commits."""
+    actions = session.info.setdefault(_AFTER_COMMIT, [])
+    actions.append({"kind": "send", "workflow_id": workflow_id, "topic": topic, "message": message})
 
 
 def pending(session: AsyncSession) -> list[dict[str, Any]]:
@@ -80,3 +92,14 @@ def audit(session: AsyncSession, organization_id: UUID, operation: str, target_i
         target_ids=target_ids,
         summary=summary,
     )
+
+
+async def pause_for_crash_test(pause_file: str | None, environment: str, marker: str) -> None:
+    """Test-only fault injection (refused outside environment=test): the first time
+    a step reaches this point, touch `pause_file` and hang, so a crash test can
+    SIGKILL the process exactly there; the restarted process runs through."""
+    if pause_file and environment == "test":
+        path = Path(pause_file)
+        if not path.exists():  # noqa: ASYNC240 - a test-only stat
+            path.write_text(marker)  # noqa: ASYNC240
+            await asyncio.sleep(3600)

@@ -91,7 +91,7 @@ def output_targets(output: BaseModel) -> list[str]:
 async def apply(op: Operation, ctx: OperationContext, data: BaseModel) -> Applied:
     """A mutation's effect and its audit row, inside `ctx.session`'s transaction.
     Raises AppError to roll back."""
-    ctx.pinned = await resolve_references(ctx.session, data, op.target, ctx.pinned)
+    ctx.pinned = await resolve_references(ctx.session, data, op.target, ctx.pinned, ctx.decisions, ctx.principal)
     output = await op.handler(ctx, data)
     ctx.after_commit.extend(pending(ctx.session))
     principal = ctx.principal

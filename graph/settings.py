@@ -160,6 +160,8 @@ class Settings(BaseSettings):
     webhook_crash_pause_file: str | None = None
     # The same for a message: after the SMTP server accepted it, before the send step returns.
     message_crash_pause_file: str | None = None
+    # The same for a dispatch: after the job is written in the provider's organization, before the step returns.
+    dispatch_crash_pause_file: str | None = None
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -112,7 +112,7 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     entries = await _call(api, "journalEntry/v1/list", {"associationId": booked[0]["id"]}, manager)
     assert entries["nodes"], "the books hold no entry"
     opening = await _call(api, "openingBalance/v1/get", {"associationId": booked[0]["id"]}, manager)
-    assert opening["unitItems"] == 3 and opening["prepaid"] == "100.00"
+    assert opening["unitItems"] == 4 and opening["prepaid"] == "100.00"
     aging = await _call(api, "arAging/v1/get", {"associationId": booked[0]["id"], "asOf": str(date.today())}, manager)
     assert Decimal(aging["totals"]["over90"]) >= Decimal("250.00") and Decimal(aging["totals"]["credit"]) > 0
     (bank,) = (await _call(api, "bankAccount/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
@@ -120,6 +120,14 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert reconciled["status"] == "finished"
     (plan,) = (await _call(api, "paymentPlan/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert plan["status"] == "active" and plan["amount"] == "500.00" and len(plan["instalments"]) == 4
+    # The third owner, three months behind, is in collections: last night's friendly reminder.
+    policy = await _call(api, "collectionPolicy/v1/get", {"associationId": booked[0]["id"]}, manager)
+    assert policy["version"] == 1 and policy["lienWaitDays"] == 45
+    (case,) = (await _call(api, "collectionCase/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert case["status"] == "reminded" and [s["kind"] for s in case["steps"]] == ["reminder"]
+    # One owner is on autopay, their bank numbers masked.
+    (autopay,) = (await _call(api, "achAuthorization/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
+    assert (autopay["status"], autopay["accountLast4"], autopay["routingLast4"]) == ("active", "4417", "0015")
     # Each booked association has a reserve study of twenty components; the dashboard reads them all.
     (study,) = (await _call(api, "reserveStudy/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert len(study["components"]) == 20 and Decimal(study["startingBalance"]) > 0
@@ -217,15 +225,16 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
             assert noticed and {v["unitId"] for v in noticed} <= own_units, noticed
             assert requested and {r["unitId"] for r in requested} <= own_units, requested
             assert noticed[0]["status"] == "notice_sent" and requested[0]["projectType"] == "solar"
-            # Its plans, filed for the owners to read, nested on the request.
+            # Its plans, filed by the homeowner for the board and the committee, nested on the request.
             plans = await api.gql(ATTACHED, {"id": theirs["id"]}, token=token)
             (solar,) = plans["data"]["arcRequests"]["nodes"]
             assert [d["title"] for d in solar["documents"]] == ["Solar roof layout", "South roof, before"], plans
         else:
             assert (noticed, requested) == ([], [])
-        # Their association's library: owners read the owners' minutes, tenants only residents' and public documents.
+        # Their association's library: owners read the owners' minutes (and the homeowner the plans they filed
+        # for the board), tenants only residents' and public documents.
         library = (await _call(api, "document/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
-        expected = {"public", "owners", "residents"} if login == OWNER_LOGIN else {"public", "residents"}
+        expected = {"public", "owners", "residents", "board"} if login == OWNER_LOGIN else {"public", "residents"}
         assert {d["visibility"] for d in library} == expected, (login, library)
         pdf = next(d for d in library if d["category"] != "photos")
         link = await _call(api, "document/v1/download", {"id": pdf["id"]}, token)
@@ -233,6 +242,16 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         assert got.status_code == 200 and got.content.startswith(b"%PDF-")
         requests = (await _call(api, "recordsRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         assert [(r["status"], len(r["documentIds"])) for r in requests] == ([("fulfilled", 2)] if login == OWNER_LOGIN else [])
+        # The homeowner's certificate (ordered by a title company through the manager): theirs to read, not the tenant's.
+        issued = (await _call(api, "estoppelCertificate/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
+        if login == OWNER_LOGIN:
+            (certificate,) = issued
+            assert certificate["unitId"] in own_units and certificate["requesterName"] == "Coastal Title & Escrow"
+            assert certificate["status"] == "current" and certificate["feeEntryId"] and certificate["figures"]["violations"]
+            link = await _call(api, "estoppelCertificate/v1/download", {"id": certificate["id"]}, token)
+            assert (await api.client.get(link["url"])).content.startswith(b"%PDF-")
+        else:
+            assert issued == []
         # Their association's elections: last year's certified (its results public), this year's open to vote in.
         elections = (await _call(api, "election/v1/list", {}, token))["nodes"]
         assert sorted(e["status"] for e in elections) == ["certified", "voting"], elections
@@ -262,3 +281,11 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert (active["name"], active["type"]) == (VENDOR, "SERVICE_PROVIDER")
     # The vendor relationship lives in each customer's books: their managers see this organization there.
     assert ace[0]["providerOrganizationId"] == active["id"]
+    # Its jobs from the customers' work orders waiting for estimates, each with its estimate;
+    # the customer's manager sees the same estimate (its own copy) to approve.
+    query = "{ jobs { nodes { title estimates { revision status total } } } }"
+    jobs = (await api.gql(query, token=vendor))["data"]["jobs"]["nodes"]
+    assert jobs and all(j["estimates"] == [{"revision": 1, "status": "SUBMITTED", "total": "382.50"}] for j in jobs), jobs
+    waiting = [o for o in orders if o["status"] == "estimates_received"]
+    estimates = await _call(api, "workOrderEstimate/v1/list", {"workOrderId": waiting[0]["id"]}, manager)
+    assert [(e["total"], e["status"]) for e in estimates["nodes"]] == [("382.50", "submitted")]

@@ -138,6 +138,8 @@ class ControlRole(StrEnum):
     """Income from returned-payment (NSF) fees."""
     FINE_INCOME = "fine_income"
     """Income from violation fines."""
+    ESTOPPEL_FEE_INCOME = "estoppel_fee_income"
+    """Income from resale and estoppel certificate fees."""
 
 
 class GlAccount(TimestampMixin, Booked, Base):
@@ -216,8 +218,12 @@ class EntrySource(StrEnum):
     """A payment to a vendor."""
     VIOLATION_FINE = "violation_fine"
     """A violation fine charged to an owner."""
+    ESTOPPEL_FEE = "estoppel_fee"
+    """A resale or estoppel certificate's fee charged to an owner."""
     BANK = "bank"
     """A bank fee or interest found while reconciling a bank account."""
+    COLLECTION_FEE = "collection_fee"
+    """A collection step's fee charged to an owner."""
 
 
 class Basis(StrEnum):

@@ -16,7 +16,7 @@ from dbos import DBOS
 from domains.arc_requests.models import ENDED, UNDECIDED
 from domains.arc_requests.service import requests
 from graph.db import scoped_transaction
-from graph.durable import audit, long_running
+from graph.durable import audit, long_running, pending, perform
 from graph.ids import encode
 from graph.platform import current_platform
 from graph.telemetry import set_scope
@@ -41,7 +41,9 @@ async def plan_arc_request_step(organization_id: str, request_id: str) -> dict[s
 
 
 @DBOS.step(name="arc_request_deadline_step")
-async def arc_request_deadline_step(organization_id: str, request_id: str, due: str) -> str:
+async def arc_request_deadline_step(organization_id: str, request_id: str, due: str) -> tuple[str, list[dict[str, Any]]]:
+    """The deadline kept: the request's status after it, and the deliveries of a
+    deemed approval's letters to start."""
     org, rid = UUID(organization_id), UUID(request_id)
     async with scoped_transaction(current_platform().sessions, org, None) as session:
         event = await requests.deadline_passed(session, rid, date.fromisoformat(due))
@@ -53,7 +55,7 @@ async def arc_request_deadline_step(organization_id: str, request_id: str, due: 
                 [encode("arc", rid)],
                 {"decisionDueBy": event.details["decisionDueBy"]},
             )
-        return event.to_status.value if event is not None else "unchanged"
+        return (event.to_status.value if event is not None else "unchanged"), pending(session)
 
 
 @long_running(requests.WORKFLOW)
@@ -65,9 +67,9 @@ async def arc_request_deadline_workflow(organization_id: str, request_id: str, d
         if plan["done"]:
             return str(plan["status"])
         if plan["due"] is not None and plan["wait_days"] == 0:
-            await arc_request_deadline_step(organization_id, request_id, plan["due"])
+            await perform((await arc_request_deadline_step(organization_id, request_id, plan["due"]))[1])
             continue
         days = IDLE_DAYS if plan["due"] is None else plan["wait_days"]
         event = await DBOS.recv_async(topic=requests.TOPIC, timeout_seconds=days * day_seconds)
         if event is None and plan["due"] is not None:
-            await arc_request_deadline_step(organization_id, request_id, plan["due"])
+            await perform((await arc_request_deadline_step(organization_id, request_id, plan["due"]))[1])

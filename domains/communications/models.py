@@ -39,10 +39,22 @@ class TemplateKind(StrEnum):
     """A notice of a hearing before the board on a violation."""
     LATE_PAYMENT_REMINDER = "late_payment_reminder"
     """A reminder of an overdue balance."""
+    COLLECTION_NOTICE = "collection_notice"
+    """A letter of a collection step: reminder, late notice, intent to lien, lien recorded, attorney referral."""
     ANNOUNCEMENT = "announcement"
     """An announcement posted to an audience."""
     GENERAL = "general"
     """A free-form letter (subject and body given when sent)."""
+    STATEMENT_NOTICE = "statement_notice"
+    """A unit's statement after a levy charged it: the charge, its due day and what the unit owes."""
+    INVOICE_APPROVAL_REQUEST = "invoice_approval_request"
+    """A vendor invoice waits for the recipient's approval (the manager's step or the board's)."""
+    JOIN_REQUEST = "join_request"
+    """A user asks to join the organization; its admins decide."""
+    ARC_DECISION = "arc_decision"
+    """The decision on an architectural request: approved, approved with conditions, denied, or deemed approved."""
+    WORK_ORDER_UPDATE = "work_order_update"
+    """News of a work order for whoever asked for it (a vendor assigned, the work done, not the association's to do)."""
 
 
 class Channel(StrEnum):
@@ -139,14 +151,21 @@ class Message(TimestampMixin, Booked, Base):
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The message's id (its Message-ID derives from it).")
+    association_id: Mapped[UUID | None] = mapped_column(  # type: ignore[assignment]  # Booked's, made optional
+        doc="The association it is about; null for a letter of the organization's own (a join request to its admins)."
+    )
     kind: Mapped[TemplateKind] = mapped_column(pg_enum(TemplateKind, "template_kind"), doc="What kind of letter it is.")
     source: Mapped[str] = mapped_column(
         String(120), doc="The event that caused it (e.g. meeting:…, announcement:…, message:…): one message per recipient each."
     )
-    recipient_key: Mapped[str] = mapped_column(String(60), doc="The recipient, as the key per event (party:… or vendor:…).")
+    recipient_key: Mapped[str] = mapped_column(
+        String(60), doc="The recipient, as the key per event (party:…, vendor:… or user:… for a member of the staff)."
+    )
     template_id: Mapped[UUID | None] = mapped_column(doc="The association's template used; null for the platform default.")
     template_version: Mapped[int | None] = mapped_column(Integer, doc="The version of that template.")
-    party_id: Mapped[UUID | None] = mapped_column(doc="The recipient party (null for a provider contact).")
+    party_id: Mapped[UUID | None] = mapped_column(
+        doc="The recipient party (null for a provider contact or a member of the staff)."
+    )
     vendor_id: Mapped[UUID | None] = mapped_column(doc="The recipient vendor (a provider contact).")
     user_id: Mapped[UUID | None] = mapped_column(doc="The recipient's user account, whose portal inbox shows it.")
     recipient_name: Mapped[str] = mapped_column(String(200), doc="Who it is addressed to.")
@@ -203,6 +222,9 @@ class MessageEvent(TimestampMixin, Booked, Base):
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The event's id.")
+    association_id: Mapped[UUID | None] = mapped_column(  # type: ignore[assignment]  # Booked's, made optional
+        doc="The message's association (null for a letter of the organization's own)."
+    )
     message_id: Mapped[UUID] = mapped_column(doc="The message.")
     kind: Mapped[MessageEventKind] = mapped_column(pg_enum(MessageEventKind, "message_event_kind"), doc="What happened.")
     attempt: Mapped[int | None] = mapped_column(Integer, doc="The attempt it belongs to, for attempts and their outcomes.")

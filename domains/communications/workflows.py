@@ -43,21 +43,11 @@ from domains.communications.service.messages import (
     SWEEP_SCHEDULE,
     delivery_workflow_id,
 )
+from graph import durable
 from graph.durable import WORKFLOWS, long_running
 from graph.maintenance import scheduled
 from graph.platform import current_platform
 from graph.telemetry import set_scope
-
-
-async def _pause_for_crash_test(marker: str) -> None:
-    """Test-only: after the SMTP server accepted a message, before the step
-    returns, hang so a test can SIGKILL the process in that window."""
-    settings = current_platform().settings
-    if settings.message_crash_pause_file and settings.environment == "test":
-        path = Path(settings.message_crash_pause_file)
-        if not path.exists():  # noqa: ASYNC240 - a test-only stat
-            path.write_text(marker)  # noqa: ASYNC240
-            await asyncio.sleep(3600)
 
 
 @DBOS.step(name="claim_message_step")
@@ -76,9 +66,10 @@ async def print_step(organization_id: str, message_id: str, letter: dict[str, An
 
 @DBOS.step(name="send_message_step")
 async def send_step(envelope: dict[str, Any]) -> dict[str, str]:
-    outcome = await mailer.send(envelope, current_platform().settings)
-    if outcome.result == mailer.ACCEPTED:
-        await _pause_for_crash_test(envelope["public_id"])
+    settings = current_platform().settings
+    outcome = await mailer.send(envelope, settings)
+    if outcome.result == mailer.ACCEPTED:  # test-only: accepted by the SMTP server, the step not yet recorded
+        await durable.pause_for_crash_test(settings.message_crash_pause_file, settings.environment, envelope["public_id"])
     return {"result": outcome.result, "detail": outcome.detail}
 
 

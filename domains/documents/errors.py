@@ -84,6 +84,22 @@ class DocumentElsewhere(AppError):
     status = 422
 
 
+class VisibilityNotYours(AppError):
+    """You may file this document, but not for this audience: an owner or tenant files for the board
+    (`visibility: board`; staff, the board and the filer read it), the board nothing staff-only."""
+
+    code = "DOCUMENT_VISIBILITY_NOT_ALLOWED"
+    status = 403
+
+
+class CategoryNotYours(AppError):
+    """You may file documents in this library, but not of this category: an owner files plans and
+    photos, a tenant photos."""
+
+    code = "DOCUMENT_CATEGORY_NOT_ALLOWED"
+    status = 403
+
+
 class RecordsRequestClosed(Conflict):
     """The records request was already fulfilled or denied: it is answered once."""
 

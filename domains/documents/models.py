@@ -116,8 +116,13 @@ class Document(TimestampMixin, Base):
     __cerbos_attrs__: ClassVar[dict[str, str]] = {
         "association_id": "association_id",
         "library": "library",
+        "category": "category",
         "visibility": "visibility",
+        # An owner or tenant reads what they filed, whatever its visibility.
+        "filed_by": "created_by",
     }
+    # Another record attaches only the documents its author may read (graph/references.py).
+    __reference_action__: ClassVar[str] = "read"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
         tenant_fk("association_id", "associations"),

@@ -10,12 +10,14 @@ workflow's step finds the job already there instead of writing a second one.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import Computed, DateTime, ForeignKey, Numeric, SmallInteger, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domains.accounting.models import MONEY
 from graph.db import Base, TenantMixin, TimestampMixin, new_id, pg_enum, tenant_fk
 from graph.schemas import register_id
 
@@ -92,5 +94,112 @@ class JobTransition(TimestampMixin, TenantMixin, Base):
     note: Mapped[str | None] = mapped_column(String(1000), doc="Why, or what was done.")
 
 
+class EstimateStatus(StrEnum):
+    """Where one revision of an estimate is; both sides keep the same states."""
+
+    SUBMITTED = "submitted"
+    """Sent to the customer, not yet decided."""
+    APPROVED = "approved"
+    """Approved by the customer."""
+    DECLINED = "declined"
+    """Declined by the customer (the provider may revise it)."""
+    SUPERSEDED = "superseded"
+    """Replaced by a later revision before a decision."""
+
+
+QUANTITY = Numeric(12, 3)
+
+
+class EstimateFields:
+    """What a revision of an estimate carries, on either side of the dispatch."""
+
+    revision: Mapped[int] = mapped_column(SmallInteger, doc="Revision number, from 1; each revision is kept.")
+    status: Mapped[EstimateStatus] = mapped_column(
+        pg_enum(EstimateStatus, "estimate_status"), doc="Submitted, approved, declined or superseded."
+    )
+    total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the lines.")
+    note: Mapped[str | None] = mapped_column(String(1000), doc="The provider's note (scope, assumptions, validity).")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When the customer decided (UTC).")
+    decision_note: Mapped[str | None] = mapped_column(String(1000), doc="The customer's note with the decision.")
+
+
+class EstimateLineFields:
+    """One line of an estimate: what, how many, at what price."""
+
+    line_no: Mapped[int] = mapped_column(SmallInteger, doc="Position on the estimate, from 1.")
+    description: Mapped[str] = mapped_column(String(200), doc="The service or part.")
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY, doc="How many (hours, parts), positive, up to three decimals.")
+    unit_price: Mapped[Decimal] = mapped_column(MONEY, doc="Price of one, in dollars.")
+    amount: Mapped[Decimal] = mapped_column(
+        MONEY, Computed("round(quantity * unit_price, 2)", persisted=True), doc="Quantity × unit price, to the cent."
+    )
+
+
+class JobEstimate(EstimateFields, TimestampMixin, TenantMixin, Base):
+    """A revision of the provider's estimate for a job, as sent to the customer."""
+
+    __tablename__ = "job_estimates"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "job_id", "revision"),
+        tenant_fk("job_id", "jobs"),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The estimate's id (also the customer's copy's).")
+    job_id: Mapped[UUID] = mapped_column(doc="The job.")
+    submitted_by: Mapped[UUID] = mapped_column(doc="User or service account of the provider that submitted it.")
+
+
+class JobEstimateLine(EstimateLineFields, TenantMixin, Base):
+    """A line of a provider's estimate."""
+
+    __tablename__ = "job_estimate_lines"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "estimate_id", "line_no"),
+        tenant_fk("estimate_id", "job_estimates", deferrable=True, initially="DEFERRED"),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
+    estimate_id: Mapped[UUID] = mapped_column(doc="The estimate.")
+
+
+class JobVisitStatus(StrEnum):
+    """Whether a technician's visit still stands."""
+
+    SCHEDULED = "scheduled"
+    """Booked."""
+    CANCELED = "canceled"
+    """Called off (the job was rescheduled or withdrawn)."""
+
+
+class JobVisit(TimestampMixin, TenantMixin, Base):
+    """A technician's visit to a job: who goes, from when to when. A technician
+    is never on two scheduled visits at once (an exclusion constraint)."""
+
+    __tablename__ = "job_visits"
+    __table_args__ = (UniqueConstraint("organization_id", "id"), tenant_fk("job_id", "jobs"))
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The visit's id.")
+    job_id: Mapped[UUID] = mapped_column(doc="The job.")
+    technician_id: Mapped[UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), doc="The technician: a member of the provider's organization."
+    )
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), doc="When the visit starts.")
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), doc="When it ends.")
+    status: Mapped[JobVisitStatus] = mapped_column(pg_enum(JobVisitStatus, "job_visit_status"), doc="Scheduled or canceled.")
+    note: Mapped[str | None] = mapped_column(String(1000), doc="What the technician should know.")
+    scheduled_by: Mapped[UUID] = mapped_column(doc="User or service account of the provider that booked it.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
 JobId = register_id(Job, "job", "job")
 JobTransitionId = register_id(JobTransition, "jbt", "job")
+JobEstimateId = register_id(JobEstimate, "jes", "job")
+JobEstimateLineId = register_id(JobEstimateLine, "jel", "job")
+JobVisitId = register_id(JobVisit, "jvs", "job")

@@ -6,9 +6,9 @@ from typing import Any
 
 import strawberry
 
-from domains.jobs.models import JobTransition
-from domains.jobs.schemas import JobRead, JobTransitionRead
-from graph.gqltypes import extend, output_type
+from domains.jobs.models import JobEstimate, JobEstimateLine, JobTransition, JobVisit
+from domains.jobs.schemas import JobEstimateLineRead, JobEstimateRead, JobRead, JobTransitionRead, JobVisitRead
+from graph.gqltypes import extend, output_type, to_many
 
 
 @extend(JobRead)
@@ -17,7 +17,32 @@ class JobRelations:
     async def transitions(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[JobTransitionType]:
         return await info.context.loaders.by_column(JobTransition, "job_id").load(root.id)
 
+    estimates = to_many(
+        JobEstimate,
+        "job_id",
+        "JobEstimateType",
+        "Every revision of its estimate, oldest first.",
+        order_by=lambda: [JobEstimate.revision],
+    )
+    visits = to_many(
+        JobVisit,
+        "job_id",
+        "JobVisitType",
+        "Its technicians' visits, scheduled and canceled, by start time.",
+        order_by=lambda: [JobVisit.starts_at, JobVisit.created_at],
+    )
+
+
+@extend(JobEstimateRead)
+class JobEstimateRelations:
+    lines = to_many(
+        JobEstimateLine, "estimate_id", "JobEstimateLineType", "Its lines, in order.", order_by=lambda: [JobEstimateLine.line_no]
+    )
+
 
 # Built after every extension: return annotations above name these lazily.
 JobTransitionType = output_type(JobTransitionRead)
+JobEstimateLineType = output_type(JobEstimateLineRead)
+JobEstimateType = output_type(JobEstimateRead)
+JobVisitType = output_type(JobVisitRead)
 JobType = output_type(JobRead)

@@ -107,3 +107,9 @@ class ReportRangeTooLong(AppError):
 
     code = "REPORT_RANGE_TOO_LONG"
     status = 422
+
+
+class VendorPaymentAlreadyVoided(Conflict):
+    """The vendor payment has already been voided."""
+
+    code = "VENDOR_PAYMENT_ALREADY_VOIDED"

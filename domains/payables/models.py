@@ -333,6 +333,30 @@ class VendorPayment(TimestampMixin, Booked, Base):
     paid_by: Mapped[UUID] = mapped_column(doc="User or service account that recorded it.")
 
 
+class VendorPaymentVoid(Booked, Base):
+    """A vendor payment entered in error, voided: its journal entry reversed, its
+    amount given back to the invoice (a trigger), and the reason."""
+
+    __tablename__ = "vendor_payment_voids"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        # A payment is voided once.
+        UniqueConstraint("organization_id", "vendor_payment_id"),
+        tenant_fk("vendor_payment_id", "vendor_payments"),
+        association_fk("journal_entry_id", "journal_entries"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The void's id.")
+    vendor_payment_id: Mapped[UUID] = mapped_column(doc="The payment voided.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="The payment's amount, given back to its invoice.")
+    voided_on: Mapped[date] = mapped_column(Date, doc="Accounting date of the reversal.")
+    reason: Mapped[str] = mapped_column(String(200), doc="Why it was voided (e.g. the check was never sent).")
+    journal_entry_id: Mapped[UUID] = mapped_column(doc="The reversing journal entry.")
+    voided_by: Mapped[UUID] = mapped_column(doc="Who voided it.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
 VendorId = register_id(Vendor, "vnd", "vendor")
 InsuranceCertificateId = register_id(InsuranceCertificate, "icf", "vendor")
 PayablesSettingsId = register_id(PayablesSettings, "pys", "payables_settings")
@@ -340,3 +364,4 @@ InvoiceId = register_id(Invoice, "inv", "invoice")
 InvoiceLineId = register_id(InvoiceLine, "inl", "invoice")
 InvoiceApprovalId = register_id(InvoiceApproval, "iap", "invoice")
 VendorPaymentId = register_id(VendorPayment, "vpy", "vendor_payment")
+VendorPaymentVoidId = register_id(VendorPaymentVoid, "vpv", "vendor_payment")

@@ -21,6 +21,8 @@ from domains.payables.models import (
     Vendor,
     VendorId,
     VendorPayment,
+    VendorPaymentId,
+    VendorPaymentVoid,
 )
 from graph.schemas import ApiModel, Money, connection_model, derive
 
@@ -307,6 +309,22 @@ class VendorPaymentListInput(ApiModel):
 
 
 VendorPaymentConnection = connection_model(VendorPaymentRead)
+
+
+class VendorPaymentVoidInput(ApiModel):
+    """A vendor payment entered in error (the check never sent, the wrong invoice) to void."""
+
+    id: VendorPaymentId = Field(description="The payment.")
+    voided_on: date = Field(description="Accounting date of the reversal, not before the payment (an open month).")
+    reason: str = Field(min_length=1, max_length=200, description="Why it is voided.")
+
+
+VendorPaymentVoidRead = derive(
+    VendorPaymentVoid,
+    "VendorPaymentVoid",
+    ["id", "association_id", "vendor_payment_id", "amount", "voided_on", "reason", "journal_entry_id", "voided_by", "created_at"],
+    node=True,
+)
 
 # --- AP register ------------------------------------------------------------
 

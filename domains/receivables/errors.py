@@ -110,3 +110,9 @@ class NotAnException(AppError):
 
     code = "NOT_A_LOCKBOX_EXCEPTION"
     status = 422
+
+
+class PaymentAlreadyVoided(Conflict):
+    """The payment has already been voided."""
+
+    code = "PAYMENT_ALREADY_VOIDED"

@@ -518,6 +518,32 @@ class LockboxItem(Booked, Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When it was posted (UTC).")
 
 
+class PaymentVoid(Booked, Base):
+    """A payment entered in error, voided: its reversal (a `payment_return` row
+    without a fee, undoing its applications) and the reason. Not a bounce: no
+    fee, no `payment.returned` event, and the reports tell the two apart by this row."""
+
+    __tablename__ = "payment_voids"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id", "association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        # A payment is voided once.
+        UniqueConstraint("organization_id", "payment_entry_id"),
+        association_fk("unit_id", "units"),
+        _same_unit("payment_entry_id"),
+        _same_unit("reversal_entry_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The void's id.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit.")
+    payment_entry_id: Mapped[UUID] = mapped_column(doc="The payment voided.")
+    reversal_entry_id: Mapped[UUID] = mapped_column(doc="The owner-ledger row reversing it.")
+    voided_on: Mapped[date] = mapped_column(Date, doc="Accounting date of the reversal.")
+    reason: Mapped[str] = mapped_column(String(200), doc="Why it was voided (e.g. posted to the wrong unit).")
+    voided_by: Mapped[UUID] = mapped_column(doc="Who voided it.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
 AssessmentScheduleId = register_id(AssessmentSchedule, "sch", "assessment_schedule")
 LevyId = register_id(Levy, "lvy", "assessment_schedule")
 LateFeeRuleId = register_id(LateFeeRule, "lfr", "late_fee_rule")
@@ -529,3 +555,4 @@ PaymentPlanInstalmentId = register_id(PaymentPlanInstalment, "ppi", "payment_pla
 PaymentPlanTransitionId = register_id(PaymentPlanTransition, "ppt", "payment_plan")
 LockboxFileId = register_id(LockboxFile, "lbf", "lockbox_file")
 LockboxItemId = register_id(LockboxItem, "lbi", "lockbox_file")
+PaymentVoidId = register_id(PaymentVoid, "pvo", "owner_ledger_entry")

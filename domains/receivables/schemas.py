@@ -33,6 +33,7 @@ from domains.receivables.models import (
     PaymentPlan,
     PaymentPlanId,
     PaymentPlanInstalment,
+    PaymentVoid,
     PlanStatus,
 )
 from graph.schemas import ApiModel, Money, connection_model, derive
@@ -310,6 +311,41 @@ class PaymentReturnResult(ApiModel):
 
     returned: OwnerLedgerEntryRead = Field(description="The returned-payment row; its charges are open again.")
     fee: OwnerLedgerEntryRead | None = Field(None, description="The returned-payment fee, if one was charged.")
+
+
+class PaymentVoidInput(ApiModel):
+    """A payment entered in error (wrong unit, wrong amount, never received) to void."""
+
+    id: OwnerLedgerEntryId = Field(description="The payment.")
+    voided_on: date = Field(description="Accounting date of the reversal, not before the payment (an open month).")
+    reason: str = Field(min_length=1, max_length=200, description="Why it is voided.")
+
+
+PaymentVoidRead = derive(
+    PaymentVoid,
+    "PaymentVoid",
+    [
+        "id",
+        "association_id",
+        "unit_id",
+        "payment_entry_id",
+        "reversal_entry_id",
+        "voided_on",
+        "reason",
+        "voided_by",
+        "created_at",
+    ],
+    node=True,
+)
+
+
+class PaymentVoidResult(ApiModel):
+    """The void and the row reversing the payment."""
+
+    void: PaymentVoidRead = Field(description="The void, with its reason.")
+    reversal: OwnerLedgerEntryRead = Field(
+        description="The owner-ledger row taking the payment back; its charges are open again."
+    )
 
 
 class OwnerLedgerEntryChargeInput(ApiModel):

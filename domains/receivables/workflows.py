@@ -27,19 +27,26 @@ log = logging.getLogger(__name__)
 
 
 @DBOS.step(name="post_levy_batch_step")
-async def post_levy_batch_step(organization_id: str, levy_id: str, batch: list[list[str]]) -> int:
+async def post_levy_batch_step(organization_id: str, levy_id: str, batch: list[list[str]]) -> tuple[int, list[dict[str, Any]]]:
+    """The batch's charges and their statement notices; returns how many units
+    it charged and the notices' deliveries to start."""
     org = UUID(organization_id)
     async with scoped_transaction(current_platform().sessions, org, None) as session:
-        return await assessments.post_batch(session, org, UUID(levy_id), [(UUID(u), Decimal(a)) for u, a in batch])
+        posted = await assessments.post_batch(session, org, UUID(levy_id), [(UUID(u), Decimal(a)) for u, a in batch])
+        return posted, pending(session)
 
 
 @long_running(assessments.LEVY_WORKFLOW)
 async def post_levy_workflow(organization_id: str, levy_id: str, plan_batches: list[list[list[str]]]) -> int:
     set_scope(UUID(organization_id), None)
-    posted = 0
+    posted, deliveries = 0, list[dict[str, Any]]()
     for batch in plan_batches:
-        posted += await post_levy_batch_step(organization_id, levy_id, batch)
+        charged, statements = await post_levy_batch_step(organization_id, levy_id, batch)
+        posted, deliveries = posted + charged, deliveries + statements
     await perform(await levy_posted_step(organization_id, levy_id))
+    # The statements go out once the levy is posted: their deliveries do not
+    # compete with the posting (a crash before this leaves them to the sweep).
+    await perform(deliveries)
     return posted
 
 
@@ -62,14 +69,17 @@ async def late_fee_targets_step() -> list[list[str]]:
 
 
 @DBOS.step(name="apply_late_fees_step")
-async def apply_late_fees_step(organization_id: str, association_id: str, as_of: str) -> int:
+async def apply_late_fees_step(organization_id: str, association_id: str, as_of: str) -> tuple[int, list[dict[str, Any]]]:
+    """One association's fees and their reminders; returns how many fees and the
+    reminders' deliveries to start."""
     org, association = UUID(organization_id), UUID(association_id)
     try:
         async with scoped_transaction(current_platform().sessions, org, None) as session:
-            return await late_fees.apply_daily(session, org, association, date.fromisoformat(as_of))
+            charged = await late_fees.apply_daily(session, org, association, date.fromisoformat(as_of))
+            return charged, pending(session)
     except AppError as err:  # e.g. the month is closed, or the chart lacks an account: skip this association
         log.warning("late fees not applied for association %s on %s: %s", association_id, as_of, err.code)
-        return 0
+        return 0, []
 
 
 @scheduled(late_fees.LATE_FEE_SCHEDULE, "30 6 * * *", name="apply_late_fees_workflow")
@@ -78,7 +88,9 @@ async def apply_late_fees_workflow(scheduled_at: datetime, context: Any) -> int:
     charged = 0
     for organization_id, association_id in await late_fee_targets_step():
         set_scope(UUID(organization_id), None)
-        charged += await apply_late_fees_step(organization_id, association_id, as_of)
+        fees, deliveries = await apply_late_fees_step(organization_id, association_id, as_of)
+        await perform(deliveries)
+        charged += fees
     return charged
 
 

@@ -11,10 +11,8 @@ always with the same `webhook-id`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -22,22 +20,12 @@ from dbos import DBOS
 
 from domains.webhooks.models import WebhookDeliveryStatus, WebhookEndpointStatus
 from domains.webhooks.service import deliveries, endpoints, events, sending
+from graph import durable
 from graph.db import scoped_transaction
 from graph.durable import long_running
 from graph.ids import encode
 from graph.platform import current_platform
 from graph.telemetry import set_scope
-
-
-async def _pause_for_crash_test(marker: str | None) -> None:
-    """Test-only: after the first POST, before its outcome is recorded, hang so a
-    test can SIGKILL the process mid-delivery."""
-    settings = current_platform().settings
-    if settings.webhook_crash_pause_file and settings.environment == "test":
-        path = Path(settings.webhook_crash_pause_file)
-        if not path.exists():  # noqa: ASYNC240 - a test-only stat
-            path.write_text(marker or "posted")  # noqa: ASYNC240
-            await asyncio.sleep(3600)
 
 
 @DBOS.step(name="attempt_webhook_delivery_step")
@@ -59,7 +47,8 @@ async def attempt_delivery_step(organization_id: str, delivery_id: str) -> dict[
         body = json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False)
         event_id = encode("evt", event.id)
     attempt = await sending.send(url, event_id, datetime.now(UTC), body, in_use, settings)
-    await _pause_for_crash_test(event_id)
+    # Test-only: after the first POST, before its outcome is recorded.
+    await durable.pause_for_crash_test(settings.webhook_crash_pause_file, settings.environment, event_id or "posted")
     schedule = settings.webhook_retry_seconds
     retry_in = None if attempt.ok or attempt_number >= len(schedule) else schedule[attempt_number]
     async with scoped_transaction(platform.sessions, org, None) as session:

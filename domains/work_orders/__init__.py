@@ -14,6 +14,7 @@ domain = Domain(
         "types",
         "operations.work_orders",
         "operations.work_order_comments",
+        "operations.work_order_estimates",
         "operations.work_order_categories",
         "operations.work_order_settings",
         "workflows",

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import Booked
 from domains.associations import models as _associations  # noqa: F401  (FK targets)
+from domains.jobs.models import EstimateFields, EstimateLineFields
 from domains.payables import models as _payables  # noqa: F401  (FK targets)
 from graph.db import Base, TimestampMixin, association_fk, new_id, pg_enum, tenant_fk
 from graph.schemas import register_id
@@ -440,6 +441,46 @@ class WorkOrderDispatch(TimestampMixin, Booked, Base):
     )
 
 
+class WorkOrderEstimate(EstimateFields, TimestampMixin, Booked, Base):
+    """A revision of a provider's estimate for a dispatched work order: the
+    association's copy (same id as the provider's), written by the dispatch
+    workflow, and the association's decision on it."""
+
+    __tablename__ = "work_order_estimates"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id", "status": "status"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "dispatch_id", "revision"),
+        association_fk("work_order_id", "work_orders"),
+        tenant_fk("dispatch_id", "work_order_dispatches"),
+        tenant_fk("vendor_id", "vendors"),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The estimate's id (also the provider's).")
+    work_order_id: Mapped[UUID] = mapped_column(doc="The work order.")
+    dispatch_id: Mapped[UUID] = mapped_column(doc="The dispatch it answers.")
+    vendor_id: Mapped[UUID] = mapped_column(doc="The vendor that sent it.")
+    decided_by: Mapped[UUID | None] = mapped_column(doc="User or service account that approved or declined it.")
+
+
+class WorkOrderEstimateLine(EstimateLineFields, Booked, Base):
+    """A line of a provider's estimate, as the association received it."""
+
+    __tablename__ = "work_order_estimate_lines"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "estimate_id", "line_no"),
+        association_fk("estimate_id", "work_order_estimates", deferrable=True, initially="DEFERRED"),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
+    estimate_id: Mapped[UUID] = mapped_column(doc="The estimate.")
+
+
 OPEN = frozenset(
     {
         WorkOrderStatus.RECEIVED,
@@ -462,3 +503,5 @@ WorkOrderTransitionId = register_id(WorkOrderTransition, "wot", "work_order")
 WorkOrderCommentId = register_id(WorkOrderComment, "wcm", "work_order_comment")
 WorkOrderDispatchId = register_id(WorkOrderDispatch, "wod", "work_order_dispatch")
 WorkOrderNoticeId = register_id(WorkOrderNotice, "won", "work_order_notice")
+WorkOrderEstimateId = register_id(WorkOrderEstimate, "woe", "work_order_estimate")
+WorkOrderEstimateLineId = register_id(WorkOrderEstimateLine, "wel", "work_order_estimate")

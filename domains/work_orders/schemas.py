@@ -9,6 +9,8 @@ from pydantic import Field
 from domains.associations.models import AssociationId, UnitId
 from domains.documents.models import DocumentId
 from domains.documents.schemas import attached_ids
+from domains.jobs.models import EstimateStatus
+from domains.jobs.schemas import ESTIMATE, ESTIMATE_LINE
 from domains.payables.models import VendorId
 from domains.work_orders.models import (
     ClassifierLevel,
@@ -18,6 +20,9 @@ from domains.work_orders.models import (
     WorkOrderCategoryId,
     WorkOrderComment,
     WorkOrderDispatch,
+    WorkOrderEstimate,
+    WorkOrderEstimateId,
+    WorkOrderEstimateLine,
     WorkOrderId,
     WorkOrderNotice,
     WorkOrderPriority,
@@ -237,6 +242,12 @@ class WorkOrderTransitionInput(ApiModel):
     to: WorkOrderStatus = Field(description="The state to move to.")
     note: str | None = Field(None, max_length=1000, description="Why (kept with the transition).")
     vendor_id: VendorId | None = Field(None, description="The vendor chosen: required to move to `vendor_chosen`.")
+    vendor_ids: list[VendorId] = Field(
+        default_factory=list,
+        max_length=10,
+        description="With `estimates_requested`: the vendors asked for an estimate (up to 10); each that is a "
+        "service-provider organization gets a job to estimate.",
+    )
 
 
 class WorkOrderReopenInput(ApiModel):
@@ -277,3 +288,42 @@ class WorkOrderCommentListInput(ApiModel):
 
 
 WorkOrderCommentConnection = connection_model(WorkOrderCommentRead)
+
+
+# --- estimates --------------------------------------------------------------
+
+WorkOrderEstimateLineRead = derive(
+    WorkOrderEstimateLine, "WorkOrderEstimateLine", ["id", "estimate_id", *ESTIMATE_LINE], node=True
+)
+WorkOrderEstimateRead = derive(
+    WorkOrderEstimate,
+    "WorkOrderEstimate",
+    ["id", "work_order_id", "dispatch_id", "vendor_id", *ESTIMATE, "decided_by"],
+    node=True,
+    extra={"lines": (list[WorkOrderEstimateLineRead], Field(default_factory=list, description="Its lines, in order."))},
+)
+
+
+class WorkOrderEstimateGetInput(ApiModel):
+    """Which estimate to read."""
+
+    id: WorkOrderEstimateId = Field(description="The estimate (one revision).")
+
+
+class WorkOrderEstimateListInput(ApiModel):
+    """A work order's estimates from every vendor, every revision, oldest first."""
+
+    work_order_id: WorkOrderId = Field(description="The work order.")
+    status: EstimateStatus | None = Field(None, description="Only revisions in this state.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+WorkOrderEstimateConnection = connection_model(WorkOrderEstimateRead)
+
+
+class WorkOrderEstimateDecideInput(ApiModel):
+    """Approve or decline a revision of an estimate."""
+
+    id: WorkOrderEstimateId = Field(description="The estimate (one revision, awaiting a decision).")
+    note: str | None = Field(None, max_length=1000, description="A note for the provider (a decline's reason).")

@@ -8,11 +8,13 @@ import strawberry
 
 from domains.documents.types import attached
 from domains.work_orders import loaders
-from domains.work_orders.models import WorkOrderTransition
+from domains.work_orders.models import WorkOrderEstimate, WorkOrderEstimateLine, WorkOrderTransition
 from domains.work_orders.schemas import (
     WorkOrderCategoryRead,
     WorkOrderCommentRead,
     WorkOrderDispatchRead,
+    WorkOrderEstimateLineRead,
+    WorkOrderEstimateRead,
     WorkOrderNoticeRead,
     WorkOrderRead,
     WorkOrderTransitionRead,
@@ -57,6 +59,27 @@ class WorkOrderRelations:
     def dispatches(self, root: strawberry.Parent[Any], info: strawberry.Info) -> list[WorkOrderDispatchType]:
         return loaders.dispatches_of(info.context).load(root.id)  # type: ignore[return-value]
 
+    estimates = to_many(
+        WorkOrderEstimate,
+        "work_order_id",
+        "WorkOrderEstimateType",
+        "Providers' estimates for it, every revision, oldest first (staff and the board).",
+        order_by=lambda: [WorkOrderEstimate.created_at, WorkOrderEstimate.revision],
+        kind="work_order_estimate",
+    )
+
+
+@extend(WorkOrderEstimateRead)
+class WorkOrderEstimateRelations:
+    vendor = to_one("The vendor that sent it.", kind="vendor")
+    lines = to_many(
+        WorkOrderEstimateLine,
+        "estimate_id",
+        "WorkOrderEstimateLineType",
+        "Its lines, in order.",
+        order_by=lambda: [WorkOrderEstimateLine.line_no],
+    )
+
 
 @extend(WorkOrderDispatchRead)
 class WorkOrderDispatchRelations:
@@ -73,5 +96,7 @@ WorkOrderTransitionType = output_type(WorkOrderTransitionRead)
 WorkOrderCommentType = output_type(WorkOrderCommentRead)
 WorkOrderNoticeType = output_type(WorkOrderNoticeRead)
 WorkOrderDispatchType = output_type(WorkOrderDispatchRead)
+WorkOrderEstimateLineType = output_type(WorkOrderEstimateLineRead)
+WorkOrderEstimateType = output_type(WorkOrderEstimateRead)
 WorkOrderCategoryType = output_type(WorkOrderCategoryRead)
 WorkOrderType = output_type(WorkOrderRead)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from dbos import DBOS
 
 from graph.ids import encode
 from graph.operations import REGISTRY, Scope
@@ -463,6 +464,19 @@ async def _records_request(w: World, **more: Any) -> dict[str, Any]:
     return {"id": (await w.api.call("recordsRequest/v1/submit", body, c.extra["records_owner"]))["id"], **more}
 
 
+async def _estoppel_input(w: World) -> dict[str, Any]:
+    """A certificate for the matrix's first unit (its books installed: the fee's account)."""
+    return {"unitId": (await _books(w)).units[0]}
+
+
+async def _estoppel(w: World) -> dict[str, Any]:
+    """A certificate the admin had issued, made once."""
+    c = await _books(w)
+    if "estoppel" not in c.extra:
+        c.extra["estoppel"] = (await w.api.call("estoppelCertificate/v1/request", await _estoppel_input(w), w.admin))["id"]
+    return {"id": c.extra["estoppel"]}
+
+
 async def _records_answer(w: World) -> dict[str, Any]:
     return await _records_request(w, documentIds=[(await _document(w))["id"]])
 
@@ -705,6 +719,7 @@ async def _bank(w: World) -> Any:
                 "name": "Operating Checking",
                 "institution": "Matrix Bank",
                 "kind": "checking",
+                "routingNumber": "121000358",
                 "accountNumber": "11112222",
                 "glAccountId": c.accounts["1010"],
                 "openedOn": "2026-01-01",
@@ -779,6 +794,78 @@ async def _lockbox_exception(w: World) -> dict[str, Any]:
         items = await w.api.call("lockboxItem/v1/list", {"associationId": c.association, "status": "exception"}, w.admin)
         c.lockbox_item = items["nodes"][0]["id"]
     return {"id": c.lockbox_item, "unitId": c.units[1]}
+
+
+async def _collections(w: World) -> Any:
+    """A collection policy and the second unit's open case (its reminder), made once."""
+    c = await _receivables(w)
+    if "collection_case" not in c.extra:
+        charge = {"unitId": c.units[1], "amount": "500.00", "entryDate": "2026-01-10", "memo": "matrix"}
+        await w.api.call("ownerLedgerEntry/v1/charge", charge, w.admin)
+        await w.api.call("collectionPolicy/v1/set", {"associationId": c.association, "reminderAfterDays": 0}, w.admin)
+        run = await w.api.call("collectionCase/v1/run", {"associationId": c.association, "night": "2026-03-01"}, w.admin)
+        await (await DBOS.retrieve_workflow_async(run["workflowId"])).get_result(polling_interval_sec=0.02)
+        listed = await w.api.call("collectionCase/v1/list", {"associationId": c.association, "unitId": c.units[1]}, w.admin)
+        c.collection_case = listed["nodes"][0]["id"]
+    return c
+
+
+async def _collection_policy(w: World) -> dict[str, Any]:
+    return {"associationId": (await _receivables(w)).association, "reminderAfterDays": 0}
+
+
+async def _collection_case(w: World, **more: Any) -> dict[str, Any]:
+    return {"id": (await _collections(w)).collection_case, **more}
+
+
+async def _collection_night(w: World) -> dict[str, Any]:
+    return {"associationId": (await _collections(w)).association, "night": "2026-03-02"}
+
+
+async def _ach_authorization_input(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    return {
+        "associationId": c.association,
+        "unitId": c.units[1],
+        "holderName": "Matrix Owner",
+        "accountKind": "checking",
+        "routingNumber": "011000015",
+        "accountNumber": "12345678",
+        "authorizedOn": "2025-12-20",
+        "terms": "matrix",
+    }
+
+
+async def _ach(w: World) -> Any:
+    """The first unit on autopay, a charge due on 2026-01-15 and that day's debit file, made once."""
+    c = await _bank(w)
+    await _receivables(w)
+    if "ach_file" not in c.extra:
+        made = await w.api.call("achAuthorization/v1/create", await _ach_authorization_input(w) | {"unitId": c.units[0]}, w.admin)
+        c.ach_authorization = made["id"]
+        charge = {"unitId": c.units[0], "amount": "40.00", "entryDate": "2026-01-15", "dueDate": "2026-01-15", "memo": "matrix"}
+        await w.api.call("ownerLedgerEntry/v1/charge", charge, w.admin)
+        sent = {"associationId": c.association, "effectiveDate": "2026-01-15"}
+        c.ach_file = (await w.api.call("achFile/v1/originateDebits", sent, w.admin))["file"]["id"]
+    return c
+
+
+def _ach_id(row: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]]]:
+    async def make(w: World) -> dict[str, Any]:
+        return {"id": getattr(await _ach(w), row), **more}
+
+    return make
+
+
+async def _payment_void(w: World) -> dict[str, Any]:
+    await _receivables(w)
+    payment = await w.api.call("payment/v1/record", await _payment(w), w.admin)
+    return {"id": payment["id"], "voidedOn": "2026-01-20", "reason": "matrix"}
+
+
+async def _vendor_payment_void(w: World) -> dict[str, Any]:
+    payment = await w.api.call("vendorPayment/v1/create", await _vendor_payment(w), w.admin)
+    return {"id": payment["id"], "voidedOn": "2026-01-26", "reason": "matrix"}
 
 
 async def _plan_input(w: World) -> dict[str, Any]:
@@ -866,6 +953,38 @@ async def _job(w: World, **more: Any) -> dict[str, Any]:
     async with scoped_transaction(current_platform().sessions, org, None) as session:
         await jobs.receive(session, org, job_id, values)
     return {"id": encode("job", job_id), **more}
+
+
+async def _estimate(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh estimate of a provider (the matrix organization itself, on file as
+    its own vendor) for a fresh work order, as the dispatch workflow copies it."""
+    from domains.work_orders.models import DispatchStatus, WorkOrder, WorkOrderDispatch
+    from domains.work_orders.service import estimates
+    from graph.db import scoped_transaction
+    from graph.ids import decode, encode
+    from graph.platform import current_platform
+
+    wo = await _work_order(w)
+    vendor = await w.api.call("vendor/v1/create", {"name": "Matrix Plumbing", "is1099": False}, w.admin)
+    org, estimate_id = decode(w.org)[1], uuid.uuid4()
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        work_order = await session.get(WorkOrder, decode(wo["id"])[1])
+        assert work_order is not None
+        dispatch = WorkOrderDispatch(
+            organization_id=org,
+            association_id=work_order.association_id,
+            work_order_id=work_order.id,
+            vendor_id=decode(vendor["id"])[1],
+            provider_organization_id=org,
+            status=DispatchStatus.SENT,
+            workflow_id=work_order.workflow_id,
+        )
+        session.add(dispatch)
+        await session.flush()
+        line = {"description": "Labor", "quantity": "2", "unit_price": "90.00"}
+        sent = {"id": str(estimate_id), "revision": 1, "total": "180.00", "note": None, "lines": [line]}
+        await estimates.receive(session, work_order, dispatch, sent)
+    return {"id": encode("woe", estimate_id), **more}
 
 
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
@@ -1053,6 +1172,10 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "recordsRequest/v1/deny": (lambda w: _records_request(w, reason="No"), {"admin", "manager", "board_member"}),
     "recordsRequest/v1/get": (_records_request, STAFF),
     "recordsRequest/v1/list": (_by_association, ANY_ROLE),
+    "estoppelCertificate/v1/request": (_estoppel_input, WRITERS),
+    "estoppelCertificate/v1/get": (_estoppel, STAFF),
+    "estoppelCertificate/v1/download": (_estoppel, STAFF),
+    "estoppelCertificate/v1/list": (_by_association, ANY_ROLE),
     "reserveComponent/v1/create": (_component_input, WRITERS),
     "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
     "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),
@@ -1156,9 +1279,31 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "paymentPlan/v1/list": (_by_association, ANY_ROLE),
     "paymentPlan/v1/cancel": (lambda w: _plan(w, reason="matrix"), WRITERS),
     "paymentPlan/v1/review": (_as_of, WRITERS),
+    "collectionPolicy/v1/set": (_collection_policy, WRITERS),
+    "collectionPolicy/v1/get": (lambda w: _by_association(w), BOOKS),
+    "collectionCase/v1/run": (_collection_night, WRITERS),
+    "collectionCase/v1/preview": (_collection_night, BOOKS),
+    "collectionCase/v1/approve": (lambda w: _collection_case(w, action="lien", reference="matrix"), {"admin", "board_member"}),
+    "collectionCase/v1/get": (lambda w: _collection_case(w), BOOKS),
+    "collectionCase/v1/list": (_by_association, ANY_ROLE),
     "lockboxFile/v1/import": (_lockbox_input, WRITERS),
     "lockboxItem/v1/list": (_by_association, BOOKS),
     "lockboxItem/v1/resolve": (_lockbox_exception, WRITERS),
+    "achAuthorization/v1/create": (_ach_authorization_input, WRITERS),
+    "achAuthorization/v1/revoke": (_ach_id("ach_authorization", revokedOn="2026-01-20", reason="matrix"), WRITERS),
+    "achAuthorization/v1/get": (_ach_id("ach_authorization"), BOOKS),
+    "achAuthorization/v1/list": (_by_association, ANY_ROLE),
+    "achFile/v1/originateDebits": (lambda w: _by_association(w, effectiveDate="2026-01-15"), WRITERS),
+    "achFile/v1/originateCredits": (lambda w: _by_association(w, effectiveDate="2026-01-15"), WRITERS),
+    "achFile/v1/importReturns": (
+        lambda w: _by_association(w, content="1" * 94, returnedOn="2026-01-20"),
+        WRITERS,
+    ),
+    "achFile/v1/get": (_ach_id("ach_file"), BOOKS),
+    "achFile/v1/list": (_by_association, BOOKS),
+    "achEntry/v1/list": (_by_association, BOOKS),
+    "payment/v1/void": (_payment_void, WRITERS),
+    "vendorPayment/v1/void": (_vendor_payment_void, WRITERS),
     "organizationSettings/v1/get": (_none, ANY_ROLE),
     "organizationSettings/v1/set": (lambda w: _const({"agentMutationsAllowed": False}), ADMIN),
     "webhookEndpoint/v1/create": (lambda w: _const(_HOOK), ADMIN),
@@ -1227,6 +1372,15 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "job/v1/schedule": (lambda w: _job(w, scheduledFor="2030-01-01T09:00:00Z"), WRITERS),
     "job/v1/start": (_job, WRITERS),
     "job/v1/complete": (_job, WRITERS),
+    "job/v1/estimate": (
+        lambda w: _job(w, lines=[{"description": "Labor", "quantity": "1.5", "unitPrice": "80.00"}]),
+        WRITERS,
+    ),
+    "jobVisit/v1/list": (_none, STAFF),
+    "workOrderEstimate/v1/get": (_estimate, STAFF),
+    "workOrderEstimate/v1/list": (lambda w: _work_order_comment(w), STAFF),
+    "workOrderEstimate/v1/approve": (_estimate, WRITERS),
+    "workOrderEstimate/v1/decline": (lambda w: _estimate(w, note="Too dear"), WRITERS),
 }
 # Operations that name a row in their input other than as their target: a role
 # that may not read that row meets NOT_FOUND too.

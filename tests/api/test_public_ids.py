@@ -26,6 +26,7 @@ from dbos import DBOS
 from pydantic import BaseModel
 
 from app.discovery import load_domains
+from domains.ach.service import nacha
 from graph.gqltypes import input_type
 from graph.operations import REGISTRY, Operation
 from graph.schemas import NODES, ApiModel
@@ -335,6 +336,8 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("party/v1/update", {"id": c.parties[2], "userId": requester.user_id}, admin)
     asked = await api.call("recordsRequest/v1/submit", {"associationId": c.association, "description": "Minutes"}, requester)
     await api.call("recordsRequest/v1/fulfill", {"id": asked["id"], "documentIds": [document["id"]]}, admin)
+    # Estoppels: the same owner's certificate for their unit, its fee on their ledger.
+    await api.call("estoppelCertificate/v1/request", {"unitId": c.units[2]}, requester)
     await _deemed_approval(api, c, admin)
 
     # Meetings: an annual meeting noticed, a proxy, attendance, a motion voted on,
@@ -409,11 +412,39 @@ async def _rich_data(api: RecordingApi) -> None:
         d.admin,
     )
     invoice = await approved(api, d)
-    await api.call(
+    paid = await api.call(
         "vendorPayment/v1/create",
         {"invoiceId": invoice["id"], "paidOn": "2026-03-20", "amount": "300.00", "method": "check"},
         d.admin,
     )
+    await api.call("vendorPayment/v1/void", {"id": paid["id"], "voidedOn": "2026-03-21", "reason": "Check lost"}, d.admin)
+    # Vendor payments by ACH: the vendor's bank account, a payment, the CCD credit file.
+    bank = {
+        "associationId": d.association,
+        "name": "Operating Checking",
+        "institution": "First Community Bank",
+        "kind": "checking",
+        "routingNumber": "121000358",
+        "accountNumber": "000123456789",
+        "glAccountId": d.b.accounts["1010"],
+        "openedOn": "2026-01-01",
+    }
+    await api.call("bankAccount/v1/create", bank, d.admin)
+    remit = {
+        "associationId": d.association,
+        "vendorId": d.vendor,
+        "holderName": "Vendor",
+        "accountKind": "checking",
+        "routingNumber": "021000021",
+        "accountNumber": "55501234",
+        "authorizedOn": "2026-01-02",
+        "terms": "Remit by ACH credit.",
+    }
+    await api.call("achAuthorization/v1/create", remit, d.admin)
+    by_ach = await approved(api, d, lines=[d.line("5100", "275.00")], invoiceDate="2026-03-03")
+    body = {"invoiceId": by_ach["id"], "paidOn": "2026-03-20", "amount": "275.00", "method": "ach"}
+    await api.call("vendorPayment/v1/create", body, d.admin)
+    await api.call("achFile/v1/originateCredits", {"associationId": d.association, "effectiveDate": "2026-03-21"}, d.admin)
     big = await enter(api, d, lines=[d.line("5100", "5000.00")])
     await api.call("invoice/v1/approve", {"id": big["id"]}, d.manager)
     await api.call("invoice/v1/reject", {"id": big["id"], "reason": "Not ours"}, d.board)
@@ -437,9 +468,23 @@ async def _rich_data(api: RecordingApi) -> None:
     await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "vendor_chosen", "vendorId": ace["id"]}, admin)
     await api.call("workOrder/v1/transition", {"id": wo["id"], "to": "assigned"}, admin)
     for _ in range(400):
-        if (await api.call("job/v1/list", {}, provider))["nodes"]:
+        jobs = (await api.call("job/v1/list", {}, provider))["nodes"]
+        if jobs:
             break
         await asyncio.sleep(0.05)
+    # Its estimate, and the association's copy of it, approved.
+    line = {"description": "Labor", "quantity": "2", "unitPrice": "90.00"}
+    await api.call("job/v1/estimate", {"id": jobs[0]["id"], "lines": [line]}, provider)
+    for _ in range(400):
+        copies = (await api.call("workOrderEstimate/v1/list", {"workOrderId": wo["id"]}, admin))["nodes"]
+        if copies:
+            break
+        await asyncio.sleep(0.05)
+    await api.call("workOrderEstimate/v1/approve", {"id": copies[0]["id"]}, admin)
+    # Its visit, with the provider's admin booked as the technician.
+    await api.call("job/v1/accept", {"id": jobs[0]["id"]}, provider)
+    visit = {"id": jobs[0]["id"], "scheduledFor": "2030-05-04T09:00:00Z", "technicianIds": [provider.user_id]}
+    await api.call("job/v1/schedule", visit, provider)
 
 
 async def _election_reaches(api: Api, election: str, caller: Caller, status: str) -> None:
@@ -477,7 +522,8 @@ async def _deemed_approval(api: RecordingApi, c: Any, admin: Caller) -> None:
 
 async def _books_and_bank(api: RecordingApi, r: Any) -> None:
     """Issue 17's records: the move-in, a bank account with an imported statement,
-    matches, a created entry and a reconciliation, a payment plan, a lockbox file."""
+    matches, a created entry and a reconciliation, a payment plan, a lockbox file,
+    a collection policy and a case."""
     c, admin = r.c, r.c.admin
     opening = "accountNumber,fundCode,debit,credit\n1010,OPER,1000.00,\n3000,OPER,,1000.00\n"
     await api.call(
@@ -490,6 +536,7 @@ async def _books_and_bank(api: RecordingApi, r: Any) -> None:
             "name": "Operating Checking",
             "institution": "First Community Bank",
             "kind": "checking",
+            "routingNumber": "121000358",
             "accountNumber": "000123456789",
             "glAccountId": r.b.accounts["1010"],
             "openedOn": "2026-01-01",
@@ -517,6 +564,37 @@ async def _books_and_bank(api: RecordingApi, r: Any) -> None:
     items = await api.call("lockboxItem/v1/list", {"associationId": c.association}, admin)
     [exception] = [i for i in items["nodes"] if i["status"] == "exception"]
     await api.call("lockboxItem/v1/resolve", {"id": exception["id"], "unitId": c.units[0]}, admin)
+    # Collections: a policy leaving one unit alone, and a night's run reminding the first unit (a fee with it).
+    charge = {"unitId": c.units[0], "amount": "300.00", "entryDate": "2026-02-01", "memo": "Special assessment"}
+    await api.call("ownerLedgerEntry/v1/charge", charge, admin)
+    exclusion = {"unitId": c.units[1], "reason": "In dispute"}
+    policy = {"associationId": c.association, "reminderAfterDays": 0, "reminderFee": "5.00", "exclusions": [exclusion]}
+    await api.call("collectionPolicy/v1/set", policy, admin)
+    run = await api.call("collectionCase/v1/run", {"associationId": c.association, "night": "2026-02-25"}, admin)
+    await (await DBOS.retrieve_workflow_async(run["workflowId"])).get_result(polling_interval_sec=0.02)
+    # ACH: unit 2 on autopay, February's debit file, the bank returning it; a payment voided.
+    authorization = {
+        "associationId": c.association,
+        "unitId": c.units[1],
+        "holderName": "Owner 2",
+        "accountKind": "checking",
+        "routingNumber": "011000015",
+        "accountNumber": "12345678",
+        "authorizedOn": "2026-01-15",
+        "terms": "Debit on each due date.",
+    }
+    await api.call("achAuthorization/v1/create", authorization, admin)
+    sent = await api.call("achFile/v1/originateDebits", {"associationId": c.association, "effectiveDate": "2026-02-01"}, admin)
+    [debit] = nacha.parse(sent["file"]["content"]).batches[0].entries
+    back = nacha.Entry(
+        "26", debit.routing, debit.account, debit.amount, "UNIT 2", "Owner 2", "011000010000001", "R01", debit.trace_number
+    )
+    header = nacha.Header("121000358", "011000015", "FIRST COMMUNITY BANK", "RETURNS", datetime(2026, 2, 5, tzinfo=UTC))
+    returns = nacha.write(header, [nacha.Batch("PPD", "HOA", "1123456789", "HOA DUES", date(2026, 2, 1), [back])])
+    body = {"associationId": c.association, "content": returns, "returnedOn": "2026-02-05", "fee": "0"}
+    await api.call("achFile/v1/importReturns", body, admin)
+    wrong = await pay(api, r, 2, "20.00", "2026-02-06")
+    await api.call("payment/v1/void", {"id": wrong["id"], "voidedOn": "2026-02-06", "reason": "Wrong unit"}, admin)
 
 
 async def _crawl(api: RecordingApi, seen: Seen) -> None:
@@ -634,6 +712,9 @@ ELSEWHERE = {
     "ElectionVoter.id",
     "ElectionVoter.partyId",
     "ElectionVoter.unitId",
+    # An owner's certificate names its PDF, which the library keeps staff-only
+    # (the owner downloads it through the certificate).
+    "EstoppelCertificate.documentId",
 }
 
 

@@ -51,7 +51,7 @@ async def test_plans_from_elsewhere_are_refused(api) -> None:
         body = {"unitId": e.units[0], **FENCE, "documentIds": ids}
         return await api.rpc("arcRequest/v1/submit", body, token=owner.token, key=uuid.uuid4().hex)
 
-    await assert_refused(api, e.admin, e.association, submit, ["documentIds", "0"])
+    await assert_refused(api, e.admin, e.association, submit, ["documentIds", "0"], "INVALID_REFERENCE")
     # A reply's are checked alike.
     request = (await submit([])).json()["id"]
     await api.call("arcRequest/v1/requestInfo", {"id": request, "missing": "A site plan."}, e.manager)
@@ -60,4 +60,4 @@ async def test_plans_from_elsewhere_are_refused(api) -> None:
         body = {"id": request, "text": "Attached.", "documentIds": ids}
         return await api.rpc("arcRequest/v1/reply", body, token=owner.token, key=uuid.uuid4().hex)
 
-    await assert_refused(api, e.admin, e.association, reply, ["documentIds", "0"])
+    await assert_refused(api, e.admin, e.association, reply, ["documentIds", "0"], "INVALID_REFERENCE")

@@ -21,8 +21,11 @@ from tests.violations.enforcement import code
 Attach = Callable[[list[str]], Awaitable[httpx.Response]]
 
 
-async def assert_refused(api: Api, admin: Caller, association: str, attach: Attach, field: list[str]) -> None:
-    """`attach(ids)` makes the record naming documents `ids`; `field` is where a refusal points."""
+async def assert_refused(
+    api: Api, admin: Caller, association: str, attach: Attach, field: list[str], other_library: str = "DOCUMENT_ELSEWHERE"
+) -> None:
+    """`attach(ids)` makes the record naming documents `ids`; `field` is where a refusal points;
+    `other_library` the code for another association's document (INVALID_REFERENCE for an owner, who can't read it)."""
     elsewhere = await api.call("association/v1/create", ASSOCIATION | {"code": f"D{uuid.uuid4().hex[:6].upper()}"}, admin)
     theirs = await file(api, admin, elsewhere["id"], category="photos", title="Next door")
     old = await file(api, admin, association, category="financial", title="2015 statement", recordDate="2015-03-31")
@@ -31,7 +34,7 @@ async def assert_refused(api: Api, admin: Caller, association: str, attach: Atta
     abroad = await api.call("association/v1/create", ASSOCIATION | {"code": "ABROAD"}, stranger)
     foreign = await file(api, stranger, abroad["id"], category="photos", title="Another company's")
     for ids, expected in (
-        ([theirs["id"]], (422, "DOCUMENT_ELSEWHERE")),
+        ([theirs["id"]], (422, other_library)),
         ([old["id"]], (409, "DOCUMENT_DESTROYED")),
         ([foreign["id"]], (422, "INVALID_REFERENCE")),
     ):

@@ -131,22 +131,19 @@ async def test_who_reads_what(api) -> None:
         }[name]
         assert {n["title"] for n in theirs["nodes"]} == org_expected, name
     assert set(own)
-    # Owners and tenants file nothing; the board files no staff-only document.
-    for caller in (lib.owner, lib.tenant):
+    # Owners and tenants file for the board only (tests/documents/test_owner_filing.py), outsiders nothing.
+    for caller, refusal in (
+        (lib.owner, "DOCUMENT_VISIBILITY_NOT_ALLOWED"),
+        (lib.tenant, "DOCUMENT_VISIBILITY_NOT_ALLOWED"),
+        (lib.outsider, "FORBIDDEN"),
+    ):
         r = await api.rpc(
             "document/v1/create",
             {"associationId": e.association, "category": "photos", "title": "x", "visibility": "public"},
             token=caller.token,
             key=uuid.uuid4().hex,
         )
-        assert code(r) == (403, "FORBIDDEN")
-    r = await api.rpc(
-        "document/v1/create",
-        {"associationId": e.association, "category": "financial", "title": "x", "visibility": "staff"},
-        token=e.board.token,
-        key=uuid.uuid4().hex,
-    )
-    assert code(r) == (403, "FORBIDDEN")
+        assert code(r) == (403, refusal)
 
 
 async def test_retention_holds_a_record_until_its_date_then_destroys_its_files_and_keeps_it(api, platform) -> None:

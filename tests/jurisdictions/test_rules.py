@@ -21,6 +21,7 @@ DATA_FILES = [
         "0019_meeting_rules.json",
         "0021_compliance_rules.json",
         "0022_records_rules.json",
+        "0030_collection_rules.json",
     )
 ]
 

@@ -70,7 +70,7 @@ async def test_levy_started_concurrently_posts_each_charge_once(api, platform) -
         again = await DBOS.start_workflow_async(post_levy_workflow, str(raw(r.c.org)), str(raw(levy_id)), [batch])
     assert await again.get_result() == 4
     # And a step re-run after a crash skips the units it finds charged.
-    assert await post_levy_batch_step(str(raw(r.c.org)), str(raw(levy_id)), batch) == 0
+    assert await post_levy_batch_step(str(raw(r.c.org)), str(raw(levy_id)), batch) == (0, [])
     assert (await api.call("levy/v1/get", {"id": levy_id}, r.c.admin))["postedUnits"] == 4
     charges = (await api.call("ownerLedgerEntry/v1/list", {"associationId": r.c.association, "kind": "charge"}, r.c.admin))[
         "nodes"

@@ -888,6 +888,29 @@ async def _records_request(sessions, tenant, shared):
     }
 
 
+async def _estoppel_certificate(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "jurisdiction": "US-FL",
+        "form_effective_on": date(2024, 7, 1),
+        "title": "Estoppel Certificate",
+        "citation": "Fla. Stat. §720.30851",
+        "requester_kind": "staff",
+        "requested_by": tenant.user,
+        "requester_name": "Management",
+        "issued_on": date(2026, 1, 15),
+        "valid_through": date(2026, 2, 14),
+        "balance": Decimal("0.00"),
+        "fee": Decimal("0.00"),
+        "fee_disposition": "waived",
+        "document_id": await parent(sessions, tenant, shared, "documents"),
+        "figures": json.dumps({}),
+    }
+
+
 async def _arc_child(sessions, tenant, shared) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -1433,6 +1456,67 @@ async def _payment_plan_transition(sessions, tenant, shared):
     }
 
 
+async def _collection_policy(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "version": 1 + _n() % 1_000_000,
+        **dict.fromkeys(
+            ("reminder_after_days", "late_notice_after_days", "intent_after_days", "lien_wait_days", "referral_after_days"), 30
+        ),
+        **dict.fromkeys(
+            ("min_balance", "reminder_fee", "late_notice_fee", "intent_fee", "lien_fee", "referral_fee"), Decimal("0.00")
+        ),
+        **dict.fromkeys(
+            ("lien_needs_board_approval", "referral_needs_board_approval", "offers_meet_and_confer", "offers_payment_plan"), True
+        ),
+        "rules_used": "{}",
+        "created_by": tenant.user,
+    }
+
+
+async def _collection_exclusion(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "policy_id": await parent(sessions, tenant, shared, "collection_policies"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "reason": "In dispute",
+    }
+
+
+async def _collection_case(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "policy_id": await parent(sessions, tenant, shared, "collection_policies"),
+        # Closed: a unit has one open case, and a factory may make two for one unit.
+        "status": "closed",
+        "closed_reason": "balance settled",
+        "opened_on": date(2026, 1, 1),
+        "step_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+
+
+async def _collection_step(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "case_id": await parent(sessions, tenant, shared, "collection_cases"),
+        "seq": 1 + _n() % 30000,
+        "kind": "reminder",
+        "to_status": "reminded",
+        "balance": Decimal("100.00"),
+        "letters": 1,
+        "details": "{}",
+    }
+
+
 async def _lockbox_file(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1459,6 +1543,110 @@ async def _lockbox_item(sessions, tenant, shared):
         "status": "exception",
         "problem": "no unit numbered 999",
         "unit_id": await parent(sessions, tenant, shared, "units"),
+    }
+
+
+async def _ach_authorization(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "holder_name": "Owner",
+        "account_kind": "checking",
+        "routing_number": "sealed:v1:test",
+        "account_number": "sealed:v1:test",
+        "routing_last4": "0015",
+        "account_last4": "5678",
+        "authorized_on": date(2026, 1, 1),
+        "terms": "Debit on each due date.",
+        # Revoked, so each call may add one for the same unit (one active per unit).
+        "status": "revoked",
+        "revoked_on": date(2026, 1, 2),
+        "created_by": tenant.user,
+    }
+
+
+async def _ach_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "kind": "credit",
+        "bank_account_id": await parent(sessions, tenant, shared, "bank_accounts"),
+        "effective_date": date(2026, 1, 1) + timedelta(days=_n() % 10**4),
+        "file_id_modifier": "A",
+        "content": "1",
+        "digest": uuid.uuid4().hex * 2,
+        "entry_count": 1,
+        "total": Decimal("0.50"),
+        "created_by": tenant.user,
+    }
+
+
+async def _ach_return_file(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "digest": uuid.uuid4().hex * 2,
+        "line_count": 1,
+        "returned_count": 0,
+        "skipped_count": 1,
+        "imported_by": tenant.user,
+    }
+
+
+async def _ach_entry(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "file_id": await parent(sessions, tenant, shared, "ach_files"),
+        "line_no": 1,
+        "authorization_id": await parent(sessions, tenant, shared, "ach_authorizations"),
+        "trace_number": f"12100035{_n() % 10**7:07d}",
+        "amount": Decimal("1.00"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "payment_entry_id": await parent(sessions, tenant, shared, "owner_ledger_entries"),
+        "status": "pending",
+    }
+
+
+async def _payment_void(sessions, tenant, shared):
+    """A void naming two rows of one unit's ledger (the table keeps their keys, not their kinds)."""
+    rows = []
+    for _ in range(2):
+        row = await _ledger_row(sessions, tenant, shared, "adjustment")
+        async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+            await s.execute(insert_sql("owner_ledger_entries", row), row)
+            await complete(s, row)
+        rows.append(row["id"])
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": shared["associations"],
+        "unit_id": shared["units"],
+        "payment_entry_id": rows[0],
+        "reversal_entry_id": rows[1],
+        "voided_on": date(2026, 1, 20),
+        "reason": "t",
+        "voided_by": tenant.user,
+    }
+
+
+async def _vendor_payment_void(sessions, tenant, shared):
+    payment = await insert(sessions, tenant, "vendor_payments", shared)
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": shared["associations"],
+        "vendor_payment_id": payment["id"],
+        "amount": payment["amount"],
+        "voided_on": date(2026, 1, 21),
+        "reason": "t",
+        "journal_entry_id": shared["journal_entries"],
+        "voided_by": tenant.user,
     }
 
 
@@ -1619,6 +1807,69 @@ async def _job_transition(sessions, tenant, shared):
     }
 
 
+async def _job_estimate(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "job_id": await parent(sessions, tenant, shared, "jobs"),
+        "revision": 1,
+        "status": "submitted",
+        "total": 0,
+        "submitted_by": tenant.user,
+    }
+
+
+async def _job_estimate_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "estimate_id": await parent(sessions, tenant, shared, "job_estimates"),
+        "line_no": 1,
+        "description": "Labor",
+        "quantity": 1,
+        "unit_price": 0,
+    }
+
+
+async def _work_order_estimate(sessions, tenant, shared):
+    dispatch = await parent(sessions, tenant, shared, "work_order_dispatches")
+    return await _under_work_order(sessions, tenant, shared) | {
+        "dispatch_id": dispatch,
+        "vendor_id": await parent(sessions, tenant, shared, "vendors"),
+        "revision": 1,
+        "status": "submitted",
+        "total": 0,
+    }
+
+
+async def _work_order_estimate_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "estimate_id": await parent(sessions, tenant, shared, "work_order_estimates"),
+        "line_no": 1,
+        "description": "Labor",
+        "quantity": 1,
+        "unit_price": 0,
+    }
+
+
+async def _job_visit(sessions, tenant, shared):
+    # Apart in time: the technician is never booked twice at once.
+    starts = datetime(2030, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 1_000_000)
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "job_id": await parent(sessions, tenant, shared, "jobs"),
+        "technician_id": tenant.user,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(minutes=30),
+        "status": "scheduled",
+        "scheduled_by": tenant.user,
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "join_requests": _join_request,
     "workflow_runs": _workflow_run,
@@ -1699,6 +1950,7 @@ FACTORIES: dict[str, Factory] = {
     "documents": _document,
     "document_versions": _document_version,
     "records_requests": _records_request,
+    "estoppel_certificates": _estoppel_certificate,
     "opening_balances": _opening_balance,
     "bank_accounts": _bank_account,
     "bank_statements": _bank_statement,
@@ -1709,7 +1961,17 @@ FACTORIES: dict[str, Factory] = {
     "payment_plan_instalments": _payment_plan_instalment,
     "payment_plan_transitions": _payment_plan_transition,
     "lockbox_files": _lockbox_file,
+    "collection_policies": _collection_policy,
+    "collection_exclusions": _collection_exclusion,
+    "collection_cases": _collection_case,
+    "collection_steps": _collection_step,
     "lockbox_items": _lockbox_item,
+    "ach_authorizations": _ach_authorization,
+    "ach_files": _ach_file,
+    "ach_return_files": _ach_return_file,
+    "ach_entries": _ach_entry,
+    "payment_voids": _payment_void,
+    "vendor_payment_voids": _vendor_payment_void,
     "webhook_endpoints": _webhook_endpoint,
     "webhook_events": _webhook_event,
     "webhook_deliveries": _webhook_delivery,
@@ -1724,6 +1986,11 @@ FACTORIES: dict[str, Factory] = {
     "work_order_dispatches": _work_order_dispatch,
     "jobs": _job,
     "job_transitions": _job_transition,
+    "job_estimates": _job_estimate,
+    "job_estimate_lines": _job_estimate_line,
+    "work_order_estimates": _work_order_estimate,
+    "work_order_estimate_lines": _work_order_estimate_line,
+    "job_visits": _job_visit,
     "message_templates": _message_template,
     "messages": _message,
     "message_events": _message_event,
@@ -1800,6 +2067,11 @@ CASTS: dict[str, dict[str, str]] = {
     "documents": {"category": "document_category", "visibility": "document_visibility", "retention_class": "retention_class"},
     "document_versions": {"status": "document_version_status"},
     "records_requests": {"status": "records_request_status", "rules_used": "jsonb"},
+    "estoppel_certificates": {
+        "requester_kind": "estoppel_requester_kind",
+        "fee_disposition": "estoppel_fee_disposition",
+        "figures": "jsonb",
+    },
     "bank_accounts": {"kind": "bank_account_kind"},
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},
@@ -1807,6 +2079,17 @@ CASTS: dict[str, dict[str, str]] = {
     "payment_plans": {"status": "payment_plan_status"},
     "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
     "lockbox_items": {"status": "lockbox_item_status"},
+    "collection_policies": {"rules_used": "jsonb"},
+    "collection_cases": {"status": "collection_case_status", "resume_status": "collection_case_status"},
+    "collection_steps": {
+        "kind": "collection_step_kind",
+        "from_status": "collection_case_status",
+        "to_status": "collection_case_status",
+        "details": "jsonb",
+    },
+    "ach_authorizations": {"account_kind": "ach_account_kind", "status": "ach_authorization_status"},
+    "ach_files": {"kind": "ach_file_kind"},
+    "ach_entries": {"status": "ach_entry_status"},
     "webhook_endpoints": {"status": "webhook_endpoint_status"},
     "webhook_events": {"payload": "jsonb"},
     "webhook_deliveries": {"status": "webhook_delivery_status"},
@@ -1823,6 +2106,9 @@ CASTS: dict[str, dict[str, str]] = {
     "work_order_dispatches": {"status": "work_order_dispatch_status"},
     "jobs": {"status": "job_status"},
     "job_transitions": {"to_status": "job_status", "actor_kind": "job_actor_kind"},
+    "job_estimates": {"status": "estimate_status"},
+    "work_order_estimates": {"status": "estimate_status"},
+    "job_visits": {"status": "job_visit_status"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -1914,6 +2200,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "documents": frozenset({"DELETE"}),
     "document_versions": frozenset({"DELETE"}),
     "records_requests": frozenset({"DELETE"}),
+    # A certificate is what the association said the day it was issued: never changed.
+    "estoppel_certificates": frozenset({"UPDATE", "DELETE"}),
     # Opening balances and banking: imports and postings are append-only; a
     # match is only stamped as undone (a column grant); accounts and
     # reconciliations are never deleted (a finished one is locked by a trigger).
@@ -1931,6 +2219,20 @@ REVOKED: dict[str, frozenset[str]] = {
     # A lockbox file is evidence; of a line only its resolution changes (a column grant).
     "lockbox_files": frozenset({"UPDATE", "DELETE"}),
     "lockbox_items": frozenset({"UPDATE", "DELETE"}),
+    # Collections: a policy is replaced by a new version; of a case only its
+    # standing changes (a column grant); its steps are append-only.
+    "collection_policies": frozenset({"UPDATE", "DELETE"}),
+    "collection_exclusions": frozenset({"UPDATE", "DELETE"}),
+    "collection_cases": frozenset({"UPDATE", "DELETE"}),
+    "collection_steps": frozenset({"UPDATE", "DELETE"}),
+    # ACH: an authorization is only revoked, an entry only returned (column grants);
+    # files, return files and voids are evidence.
+    "ach_authorizations": frozenset({"UPDATE", "DELETE"}),
+    "ach_files": frozenset({"UPDATE", "DELETE"}),
+    "ach_return_files": frozenset({"UPDATE", "DELETE"}),
+    "ach_entries": frozenset({"UPDATE", "DELETE"}),
+    "payment_voids": frozenset({"UPDATE", "DELETE"}),
+    "vendor_payment_voids": frozenset({"UPDATE", "DELETE"}),
     # Webhook events are a record; their deliveries keep the log.
     "webhook_events": frozenset({"UPDATE", "DELETE"}),
     # Work orders: never deleted (canceling is a transition); their history
@@ -1945,6 +2247,13 @@ REVOKED: dict[str, frozenset[str]] = {
     "work_order_dispatches": frozenset({"DELETE"}),
     "jobs": frozenset({"DELETE"}),
     "job_transitions": frozenset({"UPDATE", "DELETE"}),
+    # Estimates: every revision kept; of one only its decision changes (a column grant), its lines never.
+    "job_estimates": frozenset({"UPDATE", "DELETE"}),
+    "job_estimate_lines": frozenset({"UPDATE", "DELETE"}),
+    "work_order_estimates": frozenset({"UPDATE", "DELETE"}),
+    "work_order_estimate_lines": frozenset({"UPDATE", "DELETE"}),
+    # A technician's visit is canceled, never deleted; only its status changes (a column grant).
+    "job_visits": frozenset({"UPDATE", "DELETE"}),
     # Communications: templates are versioned, not deleted; of a message only its
     # delivery state changes (a column grant); delivery events, announcements and
     # the contact log are append-only.

@@ -18,6 +18,7 @@ GLOBAL_TABLES = {
     "users": "a person exists before any organization; RLS limits rows to self and co-members",
     "organizations": "the tenant root; RLS keyed on id",
     "jurisdiction_rules": "statutes are the same for every organization; the app role may only read them",
+    "estoppel_forms": "statutory certificate forms are the same for every organization; the app role may only read them",
 }
 # Foreign keys that point into another tenant by design: a management link joins
 # two organizations, and an association names the management company running it

@@ -47,6 +47,7 @@ STANDARD_ACCOUNTS: list[tuple[str, str, AccountType, str | None, ControlRole | N
     ("4100", "Late Fee Income", AccountType.INCOME, None, ControlRole.LATE_FEE_INCOME),
     ("4110", "Returned Payment Fees", AccountType.INCOME, None, ControlRole.NSF_FEE_INCOME),
     ("4120", "Violation Fines", AccountType.INCOME, None, ControlRole.FINE_INCOME),
+    ("4130", "Resale and Estoppel Fees", AccountType.INCOME, None, ControlRole.ESTOPPEL_FEE_INCOME),
     ("4200", "Interest Income", AccountType.INCOME, None, None),
     ("5000", "Management Fees", AccountType.EXPENSE, None, None),
     ("5100", "Landscaping", AccountType.EXPENSE, None, None),

@@ -48,9 +48,13 @@ from domains.arc_requests.models import (
 )
 from domains.arc_requests.service.committee import require_committee, seat_of
 from domains.associations.models import Association, Unit
+from domains.communications.models import TemplateKind
+from domains.communications.service import messages as outbox
+from domains.communications.service import recipients as people
 from domains.documents.service import documents
 from domains.jurisdictions.service import rules as jurisdiction_rules
 from graph.db import add_or_raise, new_id
+from graph.durable import SYSTEM_ACTOR
 from graph.ids import encode
 from graph.pages import Page, page_statement
 
@@ -334,7 +338,7 @@ async def reply(session: AsyncSession, request: ArcRequest, text: str, document_
     )
 
 
-def _outcome(
+async def _outcome(
     session: AsyncSession,
     request: ArcRequest,
     outcome: ArcVoteChoice,
@@ -357,7 +361,46 @@ def _outcome(
         details = details | {"appealAvailable": request.appeal_available, "appealRule": _cited(request, "appeal_required")}
     else:
         request.appeal_available = None
-    return move(session, request, kind, APPROVED_BY[outcome], by, reasons or conditions, details | {"outcome": outcome.value})
+    event = move(session, request, kind, APPROVED_BY[outcome], by, reasons or conditions, details | {"outcome": outcome.value})
+    await decision_letters(session, request, event, by)
+    return event
+
+
+OUTCOME_WORDS = {
+    S.APPROVED: "approved",
+    S.APPROVED_WITH_CONDITIONS: "approved with conditions",
+    S.DENIED: "denied",
+    S.DEEMED_APPROVED: "deemed approved",
+}
+
+
+async def decision_letters(session: AsyncSession, request: ArcRequest, event: ArcRequestEvent, by: UUID | None) -> None:
+    """The decision, to the unit's owners, in the decision's transaction: one
+    letter per owner and decision (an appeal's decision is a second one)."""
+    await session.flush()  # the event's id keys the letters
+    assert request.decided_on is not None
+    variables = {
+        "arc": {
+            "project": request.project_type.value.replace("_", " "),
+            "description": request.description[:500],
+            "outcome": OUTCOME_WORDS[request.status],
+            "decided_on": request.decided_on.isoformat(),
+            "conditions": request.conditions or "",
+            "reasons": request.reasons or "",
+            "appeal_available": "yes" if request.appeal_available else "no",
+        }
+    }
+    owners = await people.owners_of_units(session, request.association_id, [request.unit_id])
+    await outbox.write(
+        session,
+        request.organization_id,
+        request.association_id,
+        TemplateKind.ARC_DECISION,
+        f"arc:{request.id}:{event.id}",
+        owners,
+        variables,
+        by or SYSTEM_ACTOR,
+    )
 
 
 async def vote(session: AsyncSession, request: ArcRequest, data: Any, by: UUID) -> ArcRequestEvent:
@@ -397,9 +440,9 @@ async def vote(session: AsyncSession, request: ArcRequest, data: Any, by: UUID) 
     if approvals > tally[ArcVoteChoice.DENY]:
         conditions = "\n".join(v.conditions for v in votes if v.conditions) or None
         outcome = ArcVoteChoice.APPROVE_WITH_CONDITIONS if conditions else ArcVoteChoice.APPROVE
-        return _outcome(session, request, outcome, conditions, None, by, ArcEventKind.DECIDED, details | {"by": "vote"})
+        return await _outcome(session, request, outcome, conditions, None, by, ArcEventKind.DECIDED, details | {"by": "vote"})
     reasons = "\n".join(v.note for v in votes if v.vote is ArcVoteChoice.DENY and v.note) or "Denied by the committee's vote."
-    return _outcome(session, request, ArcVoteChoice.DENY, None, reasons, by, ArcEventKind.DECIDED, details | {"by": "vote"})
+    return await _outcome(session, request, ArcVoteChoice.DENY, None, reasons, by, ArcEventKind.DECIDED, details | {"by": "vote"})
 
 
 async def chair_decides(session: AsyncSession, request: ArcRequest, data: Any, by: UUID) -> ArcRequestEvent:
@@ -410,7 +453,9 @@ async def chair_decides(session: AsyncSession, request: ArcRequest, data: Any, b
     seat = await seat_of(session, request.association_id, by, today())
     if seat is None or not seat[1]:
         raise NotCommitteeMember("Only the committee's chair decides.", field=["id"])
-    return _outcome(session, request, data.outcome, data.conditions, data.reasons, by, ArcEventKind.DECIDED, {"by": "chair"})
+    return await _outcome(
+        session, request, data.outcome, data.conditions, data.reasons, by, ArcEventKind.DECIDED, {"by": "chair"}
+    )
 
 
 async def appeal(session: AsyncSession, request: ArcRequest, reason: str, by: UUID) -> ArcRequestEvent:
@@ -422,7 +467,7 @@ async def appeal(session: AsyncSession, request: ArcRequest, reason: str, by: UU
 
 async def decide_appeal(session: AsyncSession, request: ArcRequest, data: Any, by: UUID) -> ArcRequestEvent:
     allowed(request, ArcEventKind.APPEAL_DECIDED)
-    return _outcome(
+    return await _outcome(
         session, request, data.outcome, data.conditions, data.reasons, by, ArcEventKind.APPEAL_DECIDED, {"by": "board"}
     )
 
@@ -531,6 +576,7 @@ async def deadline_passed(session: AsyncSession, request_id: UUID, due: date) ->
                 letter=letter,
             )
         )
+        await decision_letters(session, request, event, None)
         return event
     if await _lapse_recorded(session, request):
         return None

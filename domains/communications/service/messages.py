@@ -56,32 +56,37 @@ def delivery_workflow_id(message_id: UUID) -> str:
 async def write(
     session: AsyncSession,
     organization_id: UUID,
-    association_id: UUID,
+    association_id: UUID | None,
     kind: TemplateKind,
-    source: str,
+    source: str | Callable[[Recipient], str],
     recipients: Sequence[Recipient],
     variables: dict[str, Any] | Callable[[Recipient], dict[str, Any]],
     actor: UUID,
     wording: templates.Wording | None = None,
 ) -> list[UUID]:
-    """Write one message per recipient for the event `source`; returns the ids
-    of those written now (a recipient the event already reached is skipped).
+    """Write one message per recipient for the event `source` (a string, or a
+    function of the recipient: a levy's statement is one event per unit); returns
+    the ids of those written now (a recipient the event already reached is skipped).
     `variables` are the kind's own (a dict, or a function of the recipient);
-    the association's, recipient's and unit's are added here."""
-    wording = wording or await templates.wording_of(session, association_id, kind)
-    association = await people.association_vars(session, association_id)
+    the association's, recipient's and unit's are added here. A letter of the
+    organization's own (no association: a join request) is in the platform's wording."""
+    if association_id is None:
+        wording, common = wording or templates.Wording(*templates.DEFAULTS[kind]), {}
+    else:
+        wording = wording or await templates.wording_of(session, association_id, kind)
+        common = {"association": await people.association_vars(session, association_id)}
     compiled = templates.compile_wording(wording)
     rows = []
     for r in recipients:
         own = variables(r) if callable(variables) else variables
-        subject, body = compiled({"association": association, **people.recipient_vars(r), **own})
+        subject, body = compiled(common | people.recipient_vars(r) | own)
         rows.append(
             {
                 "id": new_id(),
                 "organization_id": organization_id,
                 "association_id": association_id,
                 "kind": kind,
-                "source": source,
+                "source": source(r) if callable(source) else source,
                 "recipient_key": r.key,
                 "template_id": wording.template_id,
                 "template_version": wording.version,

@@ -32,9 +32,44 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "cure_by": "2027-03-15",
     },
     "hearing": {"on": "2027-04-01", "place": "the clubhouse"},
-    "balance": {"amount": "$250.00", "as_of": "2027-03-01", "oldest_due_on": "2027-01-01"},
+    "balance": {"amount": "$250.00", "as_of": "2027-03-01", "oldest_due_on": "2027-01-01", "late_fee": "$25.00"},
     "announcement": {"title": "Pool opening", "body": "The pool opens on Saturday."},
     "message": {"subject": "A letter", "body": "The text of the letter."},
+    "statement": {
+        "description": "Regular Assessment",
+        "period": "March 2027",
+        "amount": "$300.00",
+        "due_on": "2027-03-01",
+        "balance": "$300.00",
+    },
+    "invoice": {
+        "number": "INV-1042",
+        "vendor": "Green Lawn Care",
+        "total": "$1,250.00",
+        "due_on": "2027-03-30",
+        "step": "manager",
+    },
+    "request": {
+        "name": "Pat Owner",
+        "email": "pat@example.org",
+        "message": "I own unit 12.",
+        "organization": "Maple Grove Management",
+    },
+    "arc": {
+        "project": "fence",
+        "description": "A 6-foot cedar fence along the back",
+        "outcome": "approved with conditions",
+        "decided_on": "2027-03-01",
+        "conditions": "Stain it in an approved color",
+        "reasons": "",
+        "appeal_available": "no",
+    },
+    "work_order": {
+        "title": "Pool gate does not latch",
+        "location": "pool gate",
+        "status": "assigned",
+        "news": "A vendor has been assigned.",
+    },
 }
 
 

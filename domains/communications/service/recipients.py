@@ -11,11 +11,12 @@ and also when they asked for both, by a printed letter to their mailing address
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +35,8 @@ from domains.associations.models import (
 from domains.communications.errors import AudienceRefMissing, NoRecipients
 from domains.communications.models import Audience, Channel
 from domains.governance.models import GoverningBody, GoverningBodyKind, GoverningBodyStatus, Seat
+from domains.identity.models import User
+from domains.organizations.models import Membership
 from domains.payables.models import Vendor
 
 
@@ -50,6 +53,7 @@ class Recipient:
     user_id: UUID | None = None
     unit_number: str = ""
     unit_address: str = ""
+    unit_id: UUID | None = None
 
 
 def _today() -> Any:
@@ -178,6 +182,71 @@ async def owners(session: AsyncSession, association_id: UUID, party_id: UUID | N
         statement = statement.where(Party.id == party_id)
     rows = (await session.execute(statement.limit(1 if party_id is None else 2))).all()
     return [r for party, number, address, email in rows for r in reach(party, email, number, address)]
+
+
+async def owners_of_units(session: AsyncSession, association_id: UUID, unit_ids: Sequence[UUID]) -> list[Recipient]:
+    """The current owners of each of these units of the association, each on
+    their channels, with the unit (`unit_id`): an owner of two of them is
+    reached once for each. One statement, however many units."""
+    if not unit_ids:
+        return []
+    statement = (
+        select(*_COLUMNS, Unit.id)
+        .join(Ownership, and_(Ownership.party_id == Party.id, _current(Ownership.starts_on, Ownership.ends_on)))
+        .join(Unit, and_(Unit.id == Ownership.unit_id, Unit.association_id == association_id, Unit.id.in_(unit_ids)))
+        .order_by(Unit.id, Party.id)
+        .ext(distinct_on(Unit.id, Party.id))
+    )
+    rows = (await session.execute(statement)).all()
+    return [
+        replace(r, unit_id=unit_id)
+        for party, number, address, email, unit_id in rows
+        for r in reach(party, email, number, address)
+    ]
+
+
+async def of_party(session: AsyncSession, party_id: UUID, unit_id: UUID | None = None) -> list[Recipient]:
+    """One party (an owner or a resident), on their channels, about `unit_id` if given."""
+    row = (await session.execute(select(Party, _EMAIL).where(Party.id == party_id))).one_or_none()
+    if row is None:
+        return []
+    unit = None
+    if unit_id is not None:
+        unit = (await session.execute(select(Unit.unit_number, _UNIT_ADDRESS).where(Unit.id == unit_id))).one_or_none()
+    number, address = unit if unit is not None else (None, None)
+    return [replace(r, unit_id=unit_id) for r in reach(row[0], row[1], number, address)]
+
+
+async def board(session: AsyncSession, association_id: UUID) -> list[Recipient]:
+    """The members of the association's board today, on their channels (none if it has no board)."""
+    rows = (await session.execute(_people(association_id, Audience.BOARD, None))).all()
+    return [r for p, number, address, email in rows for r in reach(p, email, number, address)]
+
+
+def _user(user_id: UUID, name: str, email: str) -> Recipient:
+    return Recipient(key=f"user:{user_id}:email", name=name, channel=Channel.EMAIL, address=email, user_id=user_id)
+
+
+async def staff(session: AsyncSession, organization_id: UUID, roles: Sequence[str]) -> list[Recipient]:
+    """The organization's members holding any of `roles` (its admins, its managers),
+    by email to the address they sign in with — their own account, so no owner's
+    consent is needed — and in their portal inbox."""
+    rows = (
+        await session.execute(
+            select(User.id, User.display_name, User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == organization_id, or_(*(any_(Membership.roles) == role for role in roles)))
+            .order_by(User.id)
+        )
+    ).all()
+    return [_user(user_id, name, email) for user_id, name, email in rows]
+
+
+async def of_user(session: AsyncSession, user_id: UUID) -> list[Recipient]:
+    """A user with no party of their own in the organization, by email to the
+    address they sign in with, and in their portal inbox."""
+    row = (await session.execute(select(User.display_name, User.email).where(User.id == user_id))).one_or_none()
+    return [] if row is None else [_user(user_id, row[0], row[1])]
 
 
 async def association_vars(session: AsyncSession, association_id: UUID) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -75,10 +76,79 @@ VARIABLES: dict[TemplateKind, dict[str, dict[str, str]]] = {
             "amount": "The overdue amount.",
             "as_of": "The day the balance is as of.",
             "oldest_due_on": "The oldest unpaid charge's due day.",
+            "late_fee": "The late fee just charged (empty when the reminder follows no fee).",
+        }
+    },
+    K.COLLECTION_NOTICE: _COMMON
+    | {
+        "collection": {
+            "step": "The step: reminder, late_notice, intent_to_lien, lien_recorded or attorney_referral.",
+            "title": "The step's title (e.g. Notice of intent to record a lien).",
+            "balance": "The balance owed.",
+            "as_of": "The day of the balance.",
+            "oldest_due_on": "The oldest unpaid charge's due day (empty: none).",
+            "fee": "The fee charged with this step (empty: none).",
+            "next_step": "What follows if the balance stays unpaid (empty: nothing more).",
+            "wait_days": "Days before that can happen.",
+            "meet_and_confer": "Non-empty when the letter offers to meet and confer with the board.",
+            "payment_plan": "Non-empty when the letter offers a payment plan.",
+            "citation": "The statute the notice is given under (empty: none).",
+            "certified": "Non-empty when the letter goes by certified mail.",
         }
     },
     K.ANNOUNCEMENT: _COMMON | {"announcement": {"title": "The announcement's title.", "body": "Its text."}},
     K.GENERAL: _COMMON | {"message": {"subject": "The subject given when sending.", "body": "The text given when sending."}},
+    K.STATEMENT_NOTICE: _COMMON
+    | {
+        "statement": {
+            "description": "What was charged (the assessment schedule's name).",
+            "period": "The period charged (month and year, in words).",
+            "amount": "The amount charged.",
+            "due_on": "The day it is due.",
+            "balance": "What the unit owes after this charge, net of any credit it had.",
+        }
+    },
+    K.INVOICE_APPROVAL_REQUEST: _COMMON
+    | {
+        "invoice": {
+            "number": "The vendor's invoice number.",
+            "vendor": "The vendor's name.",
+            "total": "The invoice's total.",
+            "due_on": "The day the vendor expects payment.",
+            "step": "Whose approval it waits for: the manager's or the board's.",
+        }
+    },
+    # The organization's own letter: no association, no unit.
+    K.JOIN_REQUEST: {
+        "recipient": _COMMON["recipient"],
+        "request": {
+            "name": "The name of the user who asks to join.",
+            "email": "Their email address.",
+            "message": "Their note to the admins (e.g. the unit they own).",
+            "organization": "The organization they ask to join.",
+        },
+    },
+    K.ARC_DECISION: _COMMON
+    | {
+        "arc": {
+            "project": "The kind of work (e.g. solar, fence).",
+            "description": "The work, as the owner described it.",
+            "outcome": "The decision, in words (approved, approved with conditions, denied, deemed approved).",
+            "decided_on": "The day it was decided.",
+            "conditions": "The conditions of an approval with conditions (empty otherwise).",
+            "reasons": "The reasons of a denial (empty otherwise).",
+            "appeal_available": "Whether the owner may appeal a denial to the board (yes or no).",
+        }
+    },
+    K.WORK_ORDER_UPDATE: _COMMON
+    | {
+        "work_order": {
+            "title": "The work order's title.",
+            "location": "Where the work is (the unit, or a common area).",
+            "status": "Where it stands now, in words.",
+            "news": "What happened.",
+        }
+    },
 }
 
 # The platform's wording of each kind, used where the association has none of its own.
@@ -111,14 +181,73 @@ DEFAULTS: dict[TemplateKind, tuple[str, str]] = {
         "Reminder: your account with {{ association.name }} is past due",
         "Dear {{ recipient.name }},\n\n"
         "As of {{ balance.as_of }}, {{ balance.amount }} is past due on unit {{ unit.number }} "
-        "(oldest charge due {{ balance.oldest_due_on }}). Please pay it to avoid late fees.\n\n{{ association.name }}\n",
+        "(oldest charge due {{ balance.oldest_due_on }})."
+        "{% if balance.late_fee %} A late fee of {{ balance.late_fee }} was charged today and is included.{% endif %} "
+        "Please pay it to avoid further late fees.\n\n{{ association.name }}\n",
+    ),
+    K.COLLECTION_NOTICE: (
+        "{{ collection.title }}: unit {{ unit.number }}",
+        "Dear {{ recipient.name }},\n\n"
+        "{% if collection.certified %}By certified mail.\n\n{% endif %}"
+        "As of {{ collection.as_of }}, {{ collection.balance }} is owed on unit {{ unit.number }}"
+        "{% if collection.oldest_due_on %} (oldest unpaid charge due {{ collection.oldest_due_on }}){% endif %}.\n"
+        "{% if collection.fee %}A collection fee of {{ collection.fee }} was charged with this letter.\n{% endif %}"
+        "{% if collection.next_step %}If it stays unpaid, after {{ collection.wait_days }} days: "
+        "{{ collection.next_step }}.\n{% endif %}"
+        "{% if collection.meet_and_confer %}You may ask to meet and confer with the board about this debt.\n{% endif %}"
+        "{% if collection.payment_plan %}You may ask the board for a payment plan.\n{% endif %}"
+        "{% if collection.citation %}\nThis notice is given under {{ collection.citation }}\n{% endif %}"
+        "\n{{ association.name }}\n",
     ),
     K.ANNOUNCEMENT: (
         "{{ announcement.title }}",
         "Dear {{ recipient.name }},\n\n{{ announcement.body }}\n\n{{ association.name }}\n",
     ),
     K.GENERAL: ("{{ message.subject }}", "Dear {{ recipient.name }},\n\n{{ message.body }}\n\n{{ association.name }}\n"),
+    K.STATEMENT_NOTICE: (
+        "Statement for unit {{ unit.number }}: {{ statement.amount }} due {{ statement.due_on }}",
+        "Dear {{ recipient.name }},\n\n"
+        "{{ association.name }} has charged unit {{ unit.number }} {{ statement.amount }} for {{ statement.description }}, "
+        "{{ statement.period }}, due on {{ statement.due_on }}.\n"
+        "With this charge the unit owes {{ statement.balance }}.\n\n{{ association.name }}\n",
+    ),
+    K.INVOICE_APPROVAL_REQUEST: (
+        "Invoice {{ invoice.number }} from {{ invoice.vendor }} awaits your approval",
+        "Dear {{ recipient.name }},\n\n"
+        "Invoice {{ invoice.number }} from {{ invoice.vendor }} for {{ association.name }}, {{ invoice.total }}, "
+        "due {{ invoice.due_on }}, awaits the {{ invoice.step }}'s approval. "
+        "Please approve or reject it in Hestami.\n",
+    ),
+    K.JOIN_REQUEST: (
+        "{{ request.name }} asks to join {{ request.organization }}",
+        "Dear {{ recipient.name }},\n\n"
+        "{{ request.name }} ({{ request.email }}) asks to join {{ request.organization }}."
+        "{% if request.message %}\nTheir note: {{ request.message }}{% endif %}\n\n"
+        "Please approve or decline the request in Hestami.\n",
+    ),
+    K.ARC_DECISION: (
+        "Your architectural request: {{ arc.outcome }}",
+        "Dear {{ recipient.name }},\n\n"
+        "On {{ arc.decided_on }} your request for {{ arc.project }} work at {{ unit.address }} "
+        "({{ arc.description }}) was {{ arc.outcome }}.\n"
+        "{% if arc.conditions %}Conditions: {{ arc.conditions }}\n{% endif %}"
+        "{% if arc.reasons %}Reasons: {{ arc.reasons }}\n{% endif %}"
+        "{% if arc.appeal_available == 'yes' %}You may appeal this decision to the board.\n{% endif %}"
+        "\n{{ association.name }}\n",
+    ),
+    K.WORK_ORDER_UPDATE: (
+        "Work order: {{ work_order.title }} ({{ work_order.status }})",
+        "Dear {{ recipient.name }},\n\n"
+        'News of your request "{{ work_order.title }}" ({{ work_order.location }}): {{ work_order.news }}\n'
+        "It is now {{ work_order.status }}.\n\n{{ association.name }}\n",
+    ),
 }
+
+
+def money(amount: Decimal) -> str:
+    """How a letter shows an amount: $1,234.50 (a credit as -$20.00)."""
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
@@ -192,7 +321,16 @@ async def wording_of(session: AsyncSession, association_id: UUID, kind: Template
     return Wording(row.subject, row.body, row.id, row.version)
 
 
+# Letters of the organization's own, about no association: always in the platform's wording.
+ORGANIZATION_KINDS = frozenset({K.JOIN_REQUEST})
+
+
 async def create(session: AsyncSession, organization_id: UUID, data: Any, actor: UUID) -> MessageTemplate:
+    if data.kind in ORGANIZATION_KINDS:
+        raise TemplateInvalid(
+            f"A {data.kind.value} letter is the organization's, not an association's: it keeps the platform's wording.",
+            field=["kind"],
+        )
     check(data.kind, data.subject, data.body)
     row = MessageTemplate(
         organization_id=organization_id,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domains.documents.models import Document, DocumentVersion
+from domains.documents.errors import CategoryNotYours, VisibilityNotYours
+from domains.documents.models import Document, DocumentCategory, DocumentVersion, DocumentVisibility
 from domains.documents.schemas import (
     DocumentConfirmUploadInput,
     DocumentConnection,
@@ -20,7 +21,7 @@ from domains.documents.schemas import (
     UploadTicket,
 )
 from domains.documents.service import documents
-from graph.authz import ResourceRef
+from graph.authz import ResourceRef, not_allowed
 from graph.handlers import OperationContext, actor, as_connection, org, require, with_nodes
 from graph.ids import encode
 from graph.operations import operation
@@ -39,6 +40,37 @@ async def _with_versions(ctx: OperationContext, rows: Sequence[Document]) -> lis
     ]
 
 
+async def _may_file(ctx: OperationContext, document: Document) -> None:
+    """`file` the new document, or say what stands in the way: Cerbos is asked in
+    the same call about the document for the board, and about photos for the
+    board (what a resident may file), so the policy alone decides who files what."""
+    library = "organization" if document.association_id is None else "association"
+    attrs: dict[str, object] = {"organization_id": document.organization_id, "association_id": document.association_id}
+    attrs |= {
+        "library": library,
+        "category": document.category,
+        "visibility": document.visibility,
+        "filed_by": document.created_by,
+    }
+    for_board = attrs | {"visibility": DocumentVisibility.BOARD}
+    refs = [
+        ResourceRef(id="filed", attrs=attrs),
+        ResourceRef(id="for-board", attrs=for_board),
+        ResourceRef(id="photos-for-board", attrs=for_board | {"category": DocumentCategory.PHOTOS}),
+    ]
+    assert ctx.principal is not None
+    allowed = {
+        ref: decision["file"] for ref, decision in (await ctx.decisions.check(ctx.principal, KIND, refs, {"file"})).items()
+    }
+    if allowed["filed"]:
+        return
+    if allowed["for-board"]:
+        raise VisibilityNotYours(f"You may not file documents for `{document.visibility.value}`.", field=["visibility"])
+    if allowed["photos-for-board"]:
+        raise CategoryNotYours(f"You may not file `{document.category.value}` documents.", field=["category"])
+    raise not_allowed(KIND, "file")
+
+
 @operation(
     "document/v1/create", input=DocumentCreateInput, output=DocumentRead, kind=KIND, action="create", summary="File a document"
 )
@@ -48,12 +80,14 @@ async def create(ctx: OperationContext, data: DocumentCreateInput) -> DocumentRe
     board, owners, residents, every member) and its retention class — from the
     category unless a longer one is given (RETENTION_SHORTENED), counted from
     the record date. Its file comes next, as a version (`document/v1/startUpload`).
-    Staff file anything; the board files what is not staff-only."""
+    Staff file anything; the board files what is not staff-only; an owner files
+    plans and photos into their association's library, a tenant photos, for the
+    board (`visibility: board`): staff, the board, the architectural committee
+    (plans) and the filer read them. Refused: an audience you may not file for
+    (DOCUMENT_VISIBILITY_NOT_ALLOWED), a category you may not file
+    (DOCUMENT_CATEGORY_NOT_ALLOWED)."""
     document = documents.create(org(ctx), data, actor(ctx))
-    library = "organization" if document.association_id is None else "association"
-    attrs: dict[str, object] = {"organization_id": document.organization_id, "association_id": document.association_id}
-    attrs |= {"library": library, "visibility": document.visibility}
-    await ctx.decisions.require(ctx.principal, KIND, "file", ResourceRef(id=str(document.id), attrs=attrs))  # type: ignore[arg-type]
+    await _may_file(ctx, document)
     await documents.add(ctx.session, document)
     ctx.audit_summary = {
         "category": document.category.value,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -215,6 +215,44 @@ async def confirm(session: AsyncSession, settings: Settings, version: DocumentVe
     version.number = (last or 0) + 1
     version.status = VersionStatus.CONFIRMED
     version.confirmed_at = datetime.now(UTC)
+    await session.flush()
+    return version
+
+
+async def file_generated(
+    session: AsyncSession,
+    settings: Settings,
+    document: Document,
+    filename: str,
+    media_type: str,
+    content: bytes,
+    by: UUID,
+) -> DocumentVersion:
+    """File a document the platform made itself (a certificate, a report) with
+    its file as version 1: the bytes are stored first, then the record and its
+    confirmed version, so no record names a file that is not there. `document`
+    comes from `create` (the caller authorizes it)."""
+    version = DocumentVersion(
+        id=new_id(),
+        organization_id=document.organization_id,
+        document_id=document.id,
+        number=1,
+        filename=filename,
+        media_type=media_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=VersionStatus.CONFIRMED,
+        uploaded_by=by,
+        confirmed_at=datetime.now(UTC),
+    )
+    version.storage_key = _key(version)
+
+    async def body() -> AsyncIterator[bytes]:
+        yield content
+
+    await storage.write(settings, version.storage_key, body(), len(content))
+    await add(session, document)
+    session.add(version)
     await session.flush()
     return version
 

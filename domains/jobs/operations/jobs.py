@@ -1,16 +1,33 @@
-"""job/v1/{list,get,accept,decline,schedule,start,complete}: the provider's side."""
+"""job/v1/{list,get,accept,decline,schedule,start,complete,estimate}: the provider's side."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from domains.jobs.models import Job, JobActorKind, JobStatus
-from domains.jobs.schemas import JobAnswerInput, JobConnection, JobGetInput, JobListInput, JobRead, JobScheduleInput
-from domains.jobs.service import jobs
+from domains.jobs.models import Job, JobActorKind, JobStatus, JobVisit
+from domains.jobs.schemas import (
+    JobAnswerInput,
+    JobConnection,
+    JobEstimateLineRead,
+    JobEstimateRead,
+    JobEstimateSubmitInput,
+    JobGetInput,
+    JobListInput,
+    JobRead,
+    JobScheduleInput,
+    JobVisitConnection,
+    JobVisitListInput,
+)
+from domains.jobs.service import estimates, jobs, visits
 from graph.auth.principal import PrincipalKind
 from graph.handlers import OperationContext, actor, as_connection
 from graph.operations import operation
+
+
+def _kind(ctx: OperationContext) -> JobActorKind:
+    assert ctx.principal is not None
+    return JobActorKind.SERVICE_ACCOUNT if ctx.principal.kind is PrincipalKind.SERVICE_ACCOUNT else JobActorKind.USER
 
 
 async def _answer(
@@ -18,10 +35,8 @@ async def _answer(
 ) -> JobRead:
     job = await jobs.lock(ctx.session, job_id)
     assert job is not None, "the pipeline found the job visible a moment ago"
-    assert ctx.principal is not None
-    kind = JobActorKind.SERVICE_ACCOUNT if ctx.principal.kind is PrincipalKind.SERVICE_ACCOUNT else JobActorKind.USER
     before = job.status
-    await jobs.move(ctx.session, job, to, (kind, actor(ctx)), note, scheduled_for)
+    await jobs.move(ctx.session, job, to, (_kind(ctx), actor(ctx)), note, scheduled_for)
     # The customer's side moves on when this commits: an event, never a shared row.
     ctx.send(
         job.customer_workflow_id,
@@ -85,8 +100,21 @@ async def decline_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
     summary="Schedule a job's visit",
 )
 async def schedule_job(ctx: OperationContext, data: JobScheduleInput) -> JobRead:
-    """Set (or move) the visit of an accepted job; the customer's work order becomes scheduled."""
-    return await _answer(ctx, data.id, JobStatus.SCHEDULED, data.note, data.scheduled_for)
+    """Set (or move) the visit of an accepted job; the customer's work order
+    becomes scheduled. `technicianIds` books those members of your organization
+    for the visit (`durationMinutes` long); rescheduling cancels the job's
+    earlier bookings. TECHNICIAN_NOT_MEMBER for someone outside your
+    organization; TECHNICIAN_DOUBLE_BOOKED for a technician already on another
+    visit at that time (a technician is never booked twice at once)."""
+    read = await _answer(ctx, data.id, JobStatus.SCHEDULED, data.note, data.scheduled_for)
+    job = await jobs.lock(ctx.session, data.id)
+    assert job is not None
+    ends_at = data.scheduled_for + timedelta(minutes=data.duration_minutes)
+    booked = await visits.book(
+        ctx.session, job, data.technician_ids, data.scheduled_for, ends_at, data.technician_note, actor(ctx)
+    )
+    ctx.audit_summary["technicians"] = len(booked)
+    return read
 
 
 @_op("start", "answer", "Start work on a job")
@@ -99,3 +127,52 @@ async def start_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
 async def complete_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
     """The work is done (from in progress); the customer's work order moves to work done for its staff to complete."""
     return await _answer(ctx, data.id, JobStatus.WORK_DONE, data.note)
+
+
+@operation(
+    "job/v1/estimate",
+    input=JobEstimateSubmitInput,
+    output=JobEstimateRead,
+    kind="job",
+    action="answer",
+    target=Job,
+    summary="Send the customer an estimate for a job",
+)
+async def estimate_job(ctx: OperationContext, data: JobEstimateSubmitInput) -> JobEstimateRead:
+    """Send a revision of the job's estimate: line items (description, quantity,
+    unit price) whose amounts and total are computed to the cent. Each call is a
+    new revision; an earlier one still awaiting the customer's decision is
+    superseded, and every revision is kept. The customer's work order receives
+    it (a copy on its side, through its dispatch) and approves or declines it.
+    ESTIMATE_NOT_ALLOWED on a declined, finished or withdrawn job;
+    ESTIMATE_ALREADY_APPROVED once the customer approved a revision."""
+    job = await jobs.lock(ctx.session, data.id)
+    assert job is not None, "the pipeline found the job visible a moment ago"
+    estimate = await estimates.submit(ctx.session, job, data.lines, data.note, actor(ctx))
+    lines = await estimates.lines_of(ctx.session, [estimate.id])
+    ctx.send(
+        job.customer_workflow_id,
+        jobs.CUSTOMER_TOPIC,
+        {"estimate": estimates.event(estimate, estimates.line_values(data.lines))},
+    )
+    ctx.audit_summary = {"revision": estimate.revision, "total": str(estimate.total), "lines": len(lines)}
+    return JobEstimateRead.model_validate(estimate).model_copy(
+        update={"lines": [JobEstimateLineRead.model_validate(line) for line in lines]}
+    )
+
+
+@operation(
+    "jobVisit/v1/list",
+    input=JobVisitListInput,
+    output=JobVisitConnection,
+    kind="job",
+    action="list",
+    mutates=False,
+    graphql_name="jobVisits",
+    summary="List technicians' visits",
+)
+async def list_job_visits(ctx: OperationContext, data: JobVisitListInput) -> JobVisitConnection:
+    """Your technicians' visits by start time, across every customer's jobs: one
+    technician's schedule (`technicianId`), a window of time, scheduled or canceled."""
+    rows, page = await visits.page(ctx.session, data, await ctx.visible("job", "read", JobVisit))
+    return as_connection(JobVisitConnection, rows, page)

@@ -12,6 +12,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.communications.models import TemplateKind
+from domains.communications.service import messages as outbox
+from domains.communications.service import recipients as people
+from domains.identity.models import User
 from domains.organizations.errors import (
     AlreadyMember,
     JoinRequestNotFound,
@@ -22,6 +26,7 @@ from domains.organizations.models import (
     JoinRequest,
     JoinRequestStatus,
     Membership,
+    Organization,
     OrganizationRole,
 )
 from graph import durable
@@ -59,7 +64,26 @@ async def create(session: AsyncSession, organization_id: UUID, user_id: UUID, me
     )
     # A foreign-key failure means the organization doesn't exist: answered like "not yours".
     await add_or_raise(session, request, OrganizationNotFound("No such organization.", field=["input", "organizationId"]))
+    await _tell_admins(session, request)
     return request
+
+
+async def _tell_admins(session: AsyncSession, request: JoinRequest) -> None:
+    """The organization's admins hear of the request, in its transaction: one letter per admin and request."""
+    organization = await session.get(Organization, request.organization_id)
+    user = await session.get(User, request.user_id)
+    assert organization is not None and user is not None
+    variables = {
+        "request": {
+            "name": user.display_name,
+            "email": user.email,
+            "message": request.message,
+            "organization": organization.name,
+        }
+    }
+    admins = await people.staff(session, request.organization_id, [OrganizationRole.ADMIN.value])
+    source = f"join-request:{request.id}"
+    await outbox.write(session, request.organization_id, None, TemplateKind.JOIN_REQUEST, source, admins, variables, user.id)
 
 
 async def decide(

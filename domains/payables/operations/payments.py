@@ -1,4 +1,4 @@
-"""vendorPayment/v1/{create,list}."""
+"""vendorPayment/v1/{create,void,list}."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from domains.payables.schemas import (
     VendorPaymentCreateInput,
     VendorPaymentListInput,
     VendorPaymentRead,
+    VendorPaymentVoidInput,
+    VendorPaymentVoidRead,
 )
 from domains.payables.service import payments
 from domains.webhooks.models import WebhookEventType
@@ -42,6 +44,25 @@ async def create_payment(ctx: OperationContext, data: VendorPaymentCreateInput) 
     if invoice.status is InvoiceStatus.PAID:
         await events.emit(ctx.session, org(ctx), WebhookEventType.INVOICE_PAID, read)
     return read
+
+
+@operation(
+    "vendorPayment/v1/void",
+    input=VendorPaymentVoidInput,
+    output=VendorPaymentVoidRead,
+    kind="vendor_payment",
+    action="void",
+    target=VendorPayment,
+    summary="Void a vendor payment entered in error",
+)
+async def void_payment(ctx: OperationContext, data: VendorPaymentVoidInput) -> VendorPaymentVoidRead:
+    """Void a vendor payment entered in error: its journal entry is reversed on
+    `voidedOn` (an open month, not before the payment) and its amount is open
+    on the invoice again (a paid invoice is approved again), the reason kept.
+    Once only (VENDOR_PAYMENT_ALREADY_VOIDED)."""
+    row = await payments.void(ctx.session, org(ctx), ctx.target, data, actor(ctx))
+    ctx.audit_summary = {"amount": str(row.amount), "reason": data.reason}
+    return VendorPaymentVoidRead.model_validate(row)
 
 
 @operation(

@@ -29,6 +29,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting.models import JournalEntry
 from domains.accounting.service import ledger
+from domains.communications.models import TemplateKind
+from domains.communications.service import messages as outbox
+from domains.communications.service import recipients as people
+from domains.communications.service.templates import money
+from domains.organizations.models import OrganizationRole
 from domains.payables.errors import InvoiceNotPending, SameApprover
 from domains.payables.models import (
     PENDING,
@@ -38,6 +43,7 @@ from domains.payables.models import (
     InvoiceApproval,
     InvoiceStatus,
     PayablesSettings,
+    Vendor,
 )
 from graph import durable
 from graph.db import add_or_raise
@@ -127,10 +133,39 @@ async def decide(session: AsyncSession, invoice: Invoice, decision: Decision, by
         )
     elif step is ApprovalStep.MANAGER and invoice.board_approval_required:
         invoice.status = InvoiceStatus.AWAITING_BOARD
+        await request_approval(session, invoice, by)
     else:
         invoice.status = InvoiceStatus.APPROVED
     await session.flush()
     return approval
+
+
+# Who decides each step, as the invoice policy (cerbos/policies/invoice.yaml) lets them.
+APPROVERS = {
+    InvoiceStatus.AWAITING_MANAGER: (ApprovalStep.MANAGER, (OrganizationRole.ADMIN.value, OrganizationRole.MANAGER.value)),
+    InvoiceStatus.AWAITING_BOARD: (ApprovalStep.BOARD, (OrganizationRole.BOARD_MEMBER.value,)),
+}
+
+
+async def request_approval(session: AsyncSession, invoice: Invoice, by: UUID) -> None:
+    """Ask whoever may decide the step the invoice now waits for, in the
+    transaction that made it wait: one letter per approver, invoice and step."""
+    step, roles = APPROVERS[invoice.status]
+    vendor = await session.get(Vendor, invoice.vendor_id)
+    assert vendor is not None
+    variables = {
+        "invoice": {
+            "number": invoice.invoice_number,
+            "vendor": vendor.name,
+            "total": money(invoice.total),
+            "due_on": invoice.due_date.isoformat(),
+            "step": step.value,
+        }
+    }
+    approvers = await people.staff(session, invoice.organization_id, roles)
+    source = f"invoice:{invoice.id}:{step.value}"
+    kind = TemplateKind.INVOICE_APPROVAL_REQUEST
+    await outbox.write(session, invoice.organization_id, invoice.association_id, kind, source, approvers, variables, by)
 
 
 async def settle(session: AsyncSession, organization_id: UUID, invoice_id: UUID, overdue: bool) -> str:

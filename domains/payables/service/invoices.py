@@ -180,6 +180,7 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
             for n, line in enumerate(data.lines, start=1)
         ],
     )
+    await approvals.request_approval(session, invoice, entered_by)
     return invoice
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting.errors import PeriodClosed
-from domains.accounting.models import Basis, ControlRole, EntrySource
+from domains.accounting.models import Basis, ControlRole, EntrySource, JournalEntry
 from domains.accounting.service import ledger
 from domains.accounting.service.ledger import Posting
 from domains.payables.errors import (
@@ -28,6 +28,7 @@ from domains.payables.errors import (
     PaymentBeforeInvoice,
     VendorInsuranceExpired,
     VendorOnHold,
+    VendorPaymentAlreadyVoided,
 )
 from domains.payables.models import (
     Invoice,
@@ -35,10 +36,11 @@ from domains.payables.models import (
     InvoiceStatus,
     Vendor,
     VendorPayment,
+    VendorPaymentVoid,
 )
 from domains.payables.service import approvals, vendors
 from graph.db import add_or_raise, new_id
-from graph.errors import InvalidReference
+from graph.errors import InvalidReference, ValidationFailed
 from graph.pages import Page, page_statement
 
 
@@ -142,6 +144,41 @@ async def pay(session: AsyncSession, organization_id: UUID, data: Any, paid_by: 
     await session.flush()
     await session.refresh(invoice)
     return payment, invoice
+
+
+async def void(session: AsyncSession, organization_id: UUID, payment: VendorPayment, data: Any, by: UUID) -> VendorPaymentVoid:
+    """Void a payment entered in error: its journal entry is reversed on
+    `voided_on`, and the void row gives its amount back to the invoice (a
+    trigger), which is open (approved) again."""
+    invoice = await approvals.lock(session, payment.invoice_id)
+    assert invoice is not None
+    if await session.scalar(select(VendorPaymentVoid.id).where(VendorPaymentVoid.vendor_payment_id == payment.id)):
+        raise VendorPaymentAlreadyVoided("This payment has already been voided.", field=["id"])
+    if data.voided_on < payment.paid_on:
+        raise ValidationFailed("A payment can't be voided before it was made.", field=["voidedOn"])
+    entry = await session.get(JournalEntry, payment.journal_entry_id)
+    assert entry is not None
+    try:
+        reversal = await ledger.reverse(session, entry, on=data.voided_on, memo=f"Void: {data.reason}", posted_by=by)
+    except PeriodClosed as exc:
+        raise PeriodClosed(exc.message, field=["voidedOn"]) from None
+    row = VendorPaymentVoid(
+        id=new_id(),
+        organization_id=organization_id,
+        association_id=payment.association_id,
+        vendor_payment_id=payment.id,
+        amount=payment.amount,
+        voided_on=data.voided_on,
+        reason=data.reason,
+        journal_entry_id=reversal.id,
+        voided_by=by,
+    )
+    session.add(row)
+    await session.flush()
+    if invoice.status is InvoiceStatus.PAID:
+        invoice.status = InvoiceStatus.APPROVED
+        await session.flush()
+    return row
 
 
 async def payment_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[VendorPayment], Page]:

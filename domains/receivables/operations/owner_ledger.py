@@ -1,4 +1,4 @@
-"""payment/v1/{record,return}, ownerLedgerEntry/v1/{charge,credit,get,list}."""
+"""payment/v1/{record,return,void}, ownerLedgerEntry/v1/{charge,credit,get,list}."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ from domains.receivables.schemas import (
     PaymentRecordInput,
     PaymentReturnInput,
     PaymentReturnResult,
+    PaymentVoidInput,
+    PaymentVoidRead,
+    PaymentVoidResult,
 )
 from domains.receivables.service import owner_ledger
 from domains.webhooks.models import WebhookEventType
 from domains.webhooks.service import events
-from graph.handlers import OperationContext, as_connection, org
+from graph.handlers import OperationContext, actor, as_connection, org
 from graph.operations import operation
 
 
@@ -69,6 +72,28 @@ async def return_payment(ctx: OperationContext, data: PaymentReturnInput) -> Pay
     result = PaymentReturnResult(returned=reads[0], fee=reads[1] if fee else None)
     await events.emit(ctx.session, org(ctx), WebhookEventType.PAYMENT_RETURNED, result)
     return result
+
+
+@operation(
+    "payment/v1/void",
+    input=PaymentVoidInput,
+    output=PaymentVoidResult,
+    kind="owner_ledger_entry",
+    action="void",
+    target=OwnerLedgerEntry,
+    result_field="result",
+    summary="Void a payment entered in error",
+)
+async def void_payment(ctx: OperationContext, data: PaymentVoidInput) -> PaymentVoidResult:
+    """Void a payment entered in error: it is reversed by a new row on its
+    accounting date `voidedOn` (the charges it paid are open again, its money
+    leaves cash), with no fee and the reason kept — unlike a bounce
+    (`payment/v1/return`). Once only (PAYMENT_ALREADY_VOIDED; a payment already
+    returned: PAYMENT_ALREADY_RETURNED); NOT_A_PAYMENT for any other row."""
+    void, reversal, allocations = await owner_ledger.void_payment(ctx.session, org(ctx), ctx.target, data, actor(ctx))
+    [read] = await owner_ledger.entry_reads(ctx.session, [reversal], allocations)
+    ctx.audit_summary = {"amount": str(reversal.amount), "reason": data.reason}
+    return PaymentVoidResult(void=PaymentVoidRead.model_validate(void), reversal=read)
 
 
 @operation(

@@ -347,6 +347,15 @@ class Book:
         self.lots[lot.id] = lot
         return lot
 
+    def owed(self) -> dict[UUID, Decimal]:
+        """What each loaded unit owes now: its open charges less its unapplied payments and credits."""
+        out: dict[UUID, Decimal] = defaultdict(Decimal)
+        for charge in self.charges.values():
+            out[charge.unit_id] += charge.open
+        for lot in self.lots.values():
+            out[lot.unit_id] -= lot.remaining
+        return out
+
     def settle(self, unit_id: UUID, on: date) -> None:
         """Apply the unit's unapplied lots to its open charges, oldest first."""
         charges = sorted((c for c in self.charges.values() if c.unit_id == unit_id and c.open > 0), key=Charge.key)

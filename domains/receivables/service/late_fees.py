@@ -6,6 +6,7 @@ charge never gets two, whoever runs when."""
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,6 +20,11 @@ from sqlalchemy.orm import aliased
 from domains.accounting.models import ControlRole, EntrySource
 from domains.accounting.service import ledger
 from domains.associations.models import Association
+from domains.communications.models import TemplateKind
+from domains.communications.service import messages as outbox
+from domains.communications.service import recipients as people
+from domains.communications.service.recipients import Recipient
+from domains.communications.service.templates import money
 from domains.receivables.errors import LateFeeRuleMissing
 from domains.receivables.models import (
     EntryKind,
@@ -135,7 +141,60 @@ async def apply(
     if not book.rows:
         return []
     rows, _ = await book.post(source=EntrySource.LATE_FEE, source_id=rule.id, memo=f"Late fees as of {as_of}")
+    await _reminders(session, organization_id, association_id, as_of, book, rows, posted_by or durable.SYSTEM_ACTOR)
     return rows
+
+
+async def _reminders(
+    session: AsyncSession,
+    organization_id: UUID,
+    association_id: UUID,
+    as_of: date,
+    book: Book,
+    fees: list[OwnerLedgerEntry],
+    actor: UUID,
+) -> None:
+    """A late-payment reminder to the owners of each unit charged a fee, in the
+    fees' transaction: the event is the unit's first fee of this run, so a fee is
+    reminded once, and a run refused or rolled back reminds no one."""
+    fee: dict[UUID, Decimal] = defaultdict(Decimal)
+    first: dict[UUID, UUID] = {}
+    for row in fees:
+        fee[row.unit_id] += row.amount
+        first.setdefault(row.unit_id, row.id)
+    oldest: dict[UUID, date] = {}
+    for charge in book.charges.values():
+        if charge.open > 0 and charge.unit_id in fee:
+            oldest[charge.unit_id] = min(oldest.get(charge.unit_id, charge.due_date), charge.due_date)
+    owed = book.owed()
+
+    def source(r: Recipient) -> str:
+        assert r.unit_id is not None
+        return f"late-fee:{first[r.unit_id]}"
+
+    def balance(r: Recipient) -> dict[str, Any]:
+        assert r.unit_id is not None
+        unit = r.unit_id
+        return {
+            "balance": {
+                "amount": money(owed[unit]),
+                "as_of": as_of.isoformat(),
+                "oldest_due_on": oldest[unit].isoformat(),
+                "late_fee": money(fee[unit]),
+            }
+        }
+
+    owners = await people.owners_of_units(session, association_id, list(fee))
+    await outbox.write(
+        session,
+        organization_id,
+        association_id,
+        TemplateKind.LATE_PAYMENT_REMINDER,
+        source,
+        owners,
+        balance,
+        actor,
+    )
 
 
 async def targets(session: AsyncSession) -> list[tuple[UUID, UUID]]:

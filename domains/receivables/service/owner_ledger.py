@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -17,16 +18,19 @@ from domains.receivables.errors import (
     AllocationTooLarge,
     NotAPayment,
     PaymentAlreadyReturned,
+    PaymentAlreadyVoided,
     UnknownCharge,
 )
 from domains.receivables.models import (
     EntryKind,
     OwnerLedgerAllocation,
     OwnerLedgerEntry,
+    PaymentVoid,
 )
 from domains.receivables.schemas import OwnerLedgerAllocationRead, OwnerLedgerEntryRead
 from domains.receivables.service import fund_of, income_account
 from domains.receivables.service.book import Book, Charge
+from graph.db import new_id
 from graph.errors import ValidationFailed
 from graph.handlers import require
 from graph.pages import Page, page_statement
@@ -116,42 +120,84 @@ async def credit(session: AsyncSession, organization_id: UUID, data: Any, posted
     return await book.post(source=EntrySource.CREDIT, source_id=lot.id, memo=f"Credit, unit {unit.unit_number}: {data.memo}")
 
 
-async def return_payment(
-    session: AsyncSession, organization_id: UUID, payment: OwnerLedgerEntry, data: Any, posted_by: UUID | None
-) -> tuple[OwnerLedgerEntry, OwnerLedgerEntry | None, list[OwnerLedgerAllocation]]:
-    """Undo a bounced payment: its applications are taken back (the charges it
-    paid are open again), it leaves cash and prepaid, a fee is charged, and any
-    other credit the owner has goes on the reopened charges."""
+async def _reverse(
+    session: AsyncSession,
+    organization_id: UUID,
+    payment: OwnerLedgerEntry,
+    on: date,
+    memo: str,
+    posted_by: UUID | None,
+    fee: Decimal = Decimal(0),
+) -> Posted:
+    """Take a payment back (returned by the bank, or voided): its applications are
+    undone (the charges it paid are open again), it leaves cash and prepaid, a
+    `fee` is charged, and any other credit the owner has goes on the reopened charges."""
     if payment.kind is not EntryKind.PAYMENT:
-        raise NotAPayment("Only a payment can be returned.", field=["id"])
-    if data.returned_on < payment.entry_date:
-        raise ValidationFailed("A payment can't be returned before it was received.", field=["returnedOn"])
+        raise NotAPayment("Only a payment can be taken back.", field=["id"])
+    if on < payment.entry_date:
+        raise ValidationFailed("A payment can't be taken back before it was received.", field=["returnedOn"])
     _, book = await _book_for(session, organization_id, payment.unit_id, posted_by)
-    returned = await session.scalar(
+    undone = await session.scalar(
         select(OwnerLedgerEntry.id).where(
             OwnerLedgerEntry.related_entry_id == payment.id, OwnerLedgerEntry.kind == EntryKind.PAYMENT_RETURN
         )
     )
-    if returned is not None:
+    if undone is not None:
+        voided = await session.scalar(select(PaymentVoid.id).where(PaymentVoid.payment_entry_id == payment.id))
+        if voided is not None:
+            raise PaymentAlreadyVoided("This payment has been voided.", field=["id"])
         raise PaymentAlreadyReturned("This payment has already been returned.", field=["id"])
-    lot = await book.unapply(payment, data.returned_on)
-    book.give_back(payment, lot, data.returned_on, data.memo)
-    if data.fee > 0:
+    lot = await book.unapply(payment, on)
+    book.give_back(payment, lot, on, memo)
+    if fee > 0:
         book.debit(
             payment.unit_id,
             EntryKind.NSF_FEE,
-            data.fee,
-            on=data.returned_on,
-            due=data.returned_on,
+            fee,
+            on=on,
+            due=on,
             fund_id=book.home_fund,
             account_id=book.account(ControlRole.NSF_FEE_INCOME),
             memo="Returned payment fee",
             related_entry_id=payment.id,
         )
-    book.settle(payment.unit_id, data.returned_on)
-    rows, allocations = await book.post(source=EntrySource.PAYMENT_RETURN, source_id=payment.id, memo="Returned payment")
+    book.settle(payment.unit_id, on)
+    return await book.post(source=EntrySource.PAYMENT_RETURN, source_id=payment.id, memo=memo)
+
+
+async def return_payment(
+    session: AsyncSession, organization_id: UUID, payment: OwnerLedgerEntry, data: Any, posted_by: UUID | None
+) -> tuple[OwnerLedgerEntry, OwnerLedgerEntry | None, list[OwnerLedgerAllocation]]:
+    """Undo a bounced payment, with its returned-payment fee."""
+    rows, allocations = await _reverse(session, organization_id, payment, data.returned_on, data.memo, posted_by, data.fee)
     by_kind = {r.kind: r for r in rows}
     return by_kind[EntryKind.PAYMENT_RETURN], by_kind.get(EntryKind.NSF_FEE), allocations
+
+
+async def void_payment(
+    session: AsyncSession, organization_id: UUID, payment: OwnerLedgerEntry, data: Any, voided_by: UUID
+) -> tuple[PaymentVoid, OwnerLedgerEntry, list[OwnerLedgerAllocation]]:
+    """Void a payment entered in error: reversed like a bounce but without a fee,
+    and the void row keeps the reason (and tells it from a bounce)."""
+    try:
+        rows, allocations = await _reverse(session, organization_id, payment, data.voided_on, f"Voided: {data.reason}", voided_by)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, field=["voidedOn"]) from None
+    reversal = next(r for r in rows if r.kind is EntryKind.PAYMENT_RETURN)
+    void = PaymentVoid(
+        id=new_id(),
+        organization_id=organization_id,
+        association_id=payment.association_id,
+        unit_id=payment.unit_id,
+        payment_entry_id=payment.id,
+        reversal_entry_id=reversal.id,
+        voided_on=data.voided_on,
+        reason=data.reason,
+        voided_by=voided_by,
+    )
+    session.add(void)
+    await session.flush()
+    return void, reversal, allocations
 
 
 async def entry_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[OwnerLedgerEntry], Page]:
@@ -194,11 +240,21 @@ async def allocations_of(
     return (await session.scalars(select(A).where(*where).order_by(A.applied_on, A.created_at, A.id))).all()
 
 
-async def fine(
-    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+async def fee(
+    session: AsyncSession,
+    organization_id: UUID,
+    unit_id: UUID,
+    amount: Decimal,
+    on: Any,
+    memo: str,
+    posted_by: UUID | None,
+    *,
+    income: ControlRole,
+    source: EntrySource,
+    label: str,
 ) -> OwnerLedgerEntry:
-    """A violation fine on the unit's ledger: a charge on the fine income account
-    (the FINE_INCOME control account), in the home fund, due the day it is
+    """A charge on one of the association's fee income control accounts (a
+    violation fine, a certificate fee), in the home fund, due the day it is
     posted; the owner's unapplied credit pays it at once, as with any charge."""
     unit, book = await _book_for(session, organization_id, unit_id, posted_by)
     charge = book.debit(
@@ -208,12 +264,49 @@ async def fine(
         on=on,
         due=on,
         fund_id=book.home_fund,
-        account_id=book.account(ControlRole.FINE_INCOME),
+        account_id=book.account(income),
         memo=memo,
     )
     book.settle(unit.id, on)
-    rows, _ = await book.post(source=EntrySource.VIOLATION_FINE, source_id=None, memo=f"Fine, unit {unit.unit_number}: {memo}")
+    rows, _ = await book.post(source=source, source_id=None, memo=f"{label}, unit {unit.unit_number}: {memo}")
     return next(r for r in rows if r.id == charge.id)
+
+
+async def fine(
+    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+) -> OwnerLedgerEntry:
+    """A violation fine on the unit's ledger, on the fine income account (FINE_INCOME)."""
+    return await fee(
+        session,
+        organization_id,
+        unit_id,
+        amount,
+        on,
+        memo,
+        posted_by,
+        income=ControlRole.FINE_INCOME,
+        source=EntrySource.VIOLATION_FINE,
+        label="Fine",
+    )
+
+
+async def collection_fee(
+    session: AsyncSession, organization_id: UUID, unit_id: UUID, amount: Decimal, on: Any, memo: str, posted_by: UUID | None
+) -> OwnerLedgerEntry:
+    """A collection step's fee on the unit's ledger. Collection costs are late
+    charges in the chart: the late-fee income account (LATE_FEE_INCOME)."""
+    return await fee(
+        session,
+        organization_id,
+        unit_id,
+        amount,
+        on,
+        memo,
+        posted_by,
+        income=ControlRole.LATE_FEE_INCOME,
+        source=EntrySource.COLLECTION_FEE,
+        label="Collection fee",
+    )
 
 
 async def credit_fine(

@@ -32,7 +32,7 @@ _OPEN_CHARGES = f"""
      WHERE a.association_id = :association AND a.applied_on <= :as_of
      GROUP BY a.charge_entry_id),
   open_charges AS MATERIALIZED (
-    SELECT e.unit_id, e.due_date, CAST(:as_of AS date) - e.due_date AS days,
+    SELECT e.unit_id, e.kind, e.due_date, CAST(:as_of AS date) - e.due_date AS days,
            e.amount - coalesce(p.amount, 0) AS open
       FROM owner_ledger_entries e
       LEFT JOIN paid p ON p.charge_entry_id = e.id
@@ -109,6 +109,31 @@ async def delinquencies(
 ) -> list[dict[str, Any]]:
     params = {"association": association_id, "as_of": as_of, "days": days, "min_amount": min_amount}
     return [dict(r) for r in (await session.execute(_DELINQUENT, params)).mappings()]
+
+
+_STANDINGS = text(
+    f"""WITH {_OPEN_CHARGES},
+  late AS MATERIALIZED (
+    SELECT unit_id, min(due_date) AS oldest_due_date,
+           coalesce(sum(open) FILTER (WHERE kind = 'charge'), 0) AS assessments,
+           min(due_date) FILTER (WHERE kind = 'charge') AS oldest_assessment_due_date
+      FROM open_charges WHERE open > 0 GROUP BY unit_id)
+SELECT u.id AS unit_id,
+       (SELECT coalesce(sum(e.amount), 0) FROM owner_ledger_entries e
+         WHERE e.organization_id = u.organization_id AND e.association_id = u.association_id AND e.unit_id = u.id
+           AND e.entry_date <= :as_of) AS balance,
+       l.oldest_due_date, coalesce(l.assessments, 0) AS assessments, l.oldest_assessment_due_date
+  FROM units u LEFT JOIN late l ON l.unit_id = u.id
+ WHERE u.association_id = :association AND u.id = ANY(:units)"""
+)
+
+
+async def standings(session: AsyncSession, association_id: UUID, unit_ids: list[UUID], as_of: date) -> dict[UUID, dict[str, Any]]:
+    """Per unit on `as_of`, one statement: its balance (credit negative), the
+    oldest open charge's due date, and the assessments still open (levied
+    charges: no fees, late charges, fines or adjustments) with the oldest's."""
+    params = {"association": association_id, "units": unit_ids, "as_of": as_of}
+    return {r["unit_id"]: dict(r) for r in (await session.execute(_STANDINGS, params)).mappings()}
 
 
 _STATEMENT_HEAD = text(

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from domains.associations.models import Association, Unit
-from domains.jobs.service.jobs import CUSTOMER_TOPIC
 from domains.work_orders.errors import FeedbackGiven, LocationRequired, NotCompleted
 from domains.work_orders.models import ActorKind, RequesterKind, WorkOrder, WorkOrderCategory, WorkOrderStatus
 from domains.work_orders.schemas import (
@@ -31,8 +30,7 @@ STAFF_ROLES = {"admin", "manager"}
 
 def _actor(ctx: OperationContext) -> tuple[ActorKind, Any]:
     assert ctx.principal is not None
-    kind = ActorKind.SERVICE_ACCOUNT if ctx.principal.kind is PrincipalKind.SERVICE_ACCOUNT else ActorKind.USER
-    return kind, actor(ctx)
+    return lifecycle.actor_of(ctx.principal)
 
 
 def _requester(ctx: OperationContext, unit_id: Any) -> RequesterKind:
@@ -143,20 +141,11 @@ async def _move(ctx: OperationContext, work_order_id: Any, to: WorkOrderStatus, 
     wo = await lifecycle.lock(ctx.session, work_order_id)
     assert wo is not None, "the pipeline found the work order visible a moment ago"
     before = wo.status
-    await lifecycle.move(ctx.session, wo, to, _actor(ctx), note, **more)
+    await lifecycle.move(ctx.session, wo, to, _actor(ctx), note, vendor_id=more.get("vendor_id"))
     ctx.send(wo.workflow_id, lifecycle.TOPIC, {"from": before.value, "to": to.value})
     ctx.audit_summary = {"from": before.value, "to": to.value} | ({"note": note} if note else {})
-    if to is WorkOrderStatus.ASSIGNED:
-        # A vendor on the platform gets a job in its own organization (the dispatch workflow writes it).
-        dispatch = await dispatches.create(ctx.session, wo)
-        if dispatch is not None:
-            await ctx.start_workflow(dispatches.WORKFLOW, dispatch.workflow_id, str(wo.organization_id), str(dispatch.id))
-            ctx.audit_summary["dispatchId"] = str(dispatch.id)
-    elif to in (WorkOrderStatus.CANCELED, WorkOrderStatus.REVIEW):
-        running = await dispatches.open_of(ctx.session, wo.id)
-        await dispatches.cancel(ctx.session, running)
-        for dispatch in running:
-            ctx.send(dispatch.workflow_id, CUSTOMER_TOPIC, {"status": "canceled"})
+    new, withdrawn = await dispatches.follow(ctx.session, wo, to, more.get("vendor_ids") or ())
+    ctx.audit_summary |= dispatches.summary(new, withdrawn)
     if wo.vendor_id is not None and to is WorkOrderStatus.VENDOR_CHOSEN:
         ctx.audit_summary["vendorId"] = str(wo.vendor_id)
     return WorkOrderRead.model_validate(wo)
@@ -182,8 +171,12 @@ async def transition_work_order(ctx: OperationContext, data: WorkOrderTransition
     association's window is REOPEN_WINDOW_CLOSED. Assigning a vendor that is a
     service-provider organization sends it a job (its answers then move the
     work order: scheduled, in progress, work done, or back to review when it
-    declines); canceling, or sending the work order back to review, cancels the job."""
-    return await _move(ctx, data.id, data.to, data.note, vendor_id=data.vendor_id)
+    declines); canceling, or sending the work order back to review, cancels the job.
+    Moving to estimates_requested with `vendorIds` sends each of those providers a
+    job to estimate (their estimates move the work order to estimates_received);
+    choosing a vendor withdraws the other vendors' jobs, and assigning the chosen
+    vendor goes on with the job it estimated."""
+    return await _move(ctx, data.id, data.to, data.note, vendor_id=data.vendor_id, vendor_ids=data.vendor_ids)
 
 
 @operation(

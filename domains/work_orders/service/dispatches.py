@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.associations.models import Association, Unit
+from domains.jobs.service.jobs import CUSTOMER_TOPIC
 from domains.payables.models import Vendor
 from domains.work_orders.models import (
     ActorKind,
@@ -29,7 +30,7 @@ from domains.work_orders.models import (
     WorkOrderDispatch,
     WorkOrderStatus,
 )
-from domains.work_orders.service import lifecycle
+from domains.work_orders.service import estimates, lifecycle
 from graph import durable
 from graph.db import new_id
 from graph.ids import encode
@@ -49,10 +50,10 @@ def workflow_id(dispatch_id: UUID) -> str:
     return f"work-order-dispatch-{dispatch_id}"
 
 
-async def create(session: AsyncSession, wo: WorkOrder) -> WorkOrderDispatch | None:
-    """A dispatch of `wo` to its vendor, if the vendor is a provider on the
+async def create(session: AsyncSession, wo: WorkOrder, vendor_id: UUID | None) -> WorkOrderDispatch | None:
+    """A dispatch of `wo` to a vendor, if the vendor is a provider on the
     platform (a plain payee gets no job: the staff deal with it outside)."""
-    vendor = await session.get(Vendor, wo.vendor_id) if wo.vendor_id else None
+    vendor = await session.get(Vendor, vendor_id) if vendor_id else None
     if vendor is None or vendor.provider_organization_id is None:
         return None
     dispatch_id = new_id()
@@ -88,6 +89,50 @@ async def cancel(session: AsyncSession, rows: Sequence[WorkOrderDispatch]) -> No
     await session.flush()
 
 
+async def follow(
+    session: AsyncSession, wo: WorkOrder, to: WorkOrderStatus, vendor_ids: Sequence[UUID] = ()
+) -> tuple[list[WorkOrderDispatch], list[WorkOrderDispatch]]:
+    """What a move of `wo` to `to` does to its dispatches, once this transaction
+    commits: the new ones' workflows start (sending their jobs), the withdrawn
+    ones' are told (canceling their jobs). Returns (new, withdrawn).
+
+    Asking vendors for estimates sends each provider among them a job; assigning
+    the vendor sends it one unless it already has one running (the job it
+    estimated goes on); choosing a vendor withdraws the others' jobs; sending the
+    work order back to review, or canceling it, withdraws every job."""
+    running = await open_of(session, wo.id)
+    has_job = {d.vendor_id for d in running}
+    if to is WorkOrderStatus.ESTIMATES_REQUESTED or to is WorkOrderStatus.ASSIGNED:
+        wanted = vendor_ids if to is WorkOrderStatus.ESTIMATES_REQUESTED else [wo.vendor_id]
+        new = []
+        for vendor_id in dict.fromkeys(wanted):
+            if vendor_id not in has_job:
+                made = await create(session, wo, vendor_id)
+                new += [made] if made else []
+        for dispatch in new:
+            durable.start_after_commit(
+                session, WORKFLOW, dispatch.workflow_id, str(wo.organization_id), str(dispatch.id), recorded_in=wo.organization_id
+            )
+        return new, []
+    if to is WorkOrderStatus.VENDOR_CHOSEN:
+        withdrawn = [d for d in running if d.vendor_id != wo.vendor_id]
+    elif to in (WorkOrderStatus.CANCELED, WorkOrderStatus.REVIEW):
+        withdrawn = list(running)
+    else:
+        return [], []
+    await cancel(session, withdrawn)
+    for dispatch in withdrawn:
+        durable.send_after_commit(session, dispatch.workflow_id, CUSTOMER_TOPIC, {"status": "canceled"})
+    return [], withdrawn
+
+
+def summary(new: Sequence[WorkOrderDispatch], withdrawn: Sequence[WorkOrderDispatch]) -> dict[str, Any]:
+    """What `follow` did, for the audit row."""
+    return ({"dispatchIds": [str(d.id) for d in new]} if new else {}) | (
+        {"withdrawnDispatchIds": [str(d.id) for d in withdrawn]} if withdrawn else {}
+    )
+
+
 async def job_of(session: AsyncSession, dispatch_id: UUID) -> tuple[UUID, dict[str, Any]]:
     """The provider's organization and what its job carries: the work order's
     scope, site and priority, the association's name and a contact line."""
@@ -115,15 +160,19 @@ async def job_of(session: AsyncSession, dispatch_id: UUID) -> tuple[UUID, dict[s
 
 
 async def apply(session: AsyncSession, dispatch_id: UUID, event: dict[str, Any]) -> dict[str, Any]:
-    """Record the provider's answer on the dispatch and move the work order on
-    (as the workflow) where the state map allows; an answer that no longer fits
-    (the staff moved the work order meanwhile, or canceled it) is recorded only."""
+    """Record the provider's answer on the dispatch (a move of its job, or an
+    estimate) and move the work order on (as the workflow) where the state map
+    allows; an answer that no longer fits (the staff moved the work order
+    meanwhile, or canceled it) is recorded only."""
     dispatch = await session.scalar(select(WorkOrderDispatch).where(WorkOrderDispatch.id == dispatch_id).with_for_update())
     assert dispatch is not None
     wo = await lifecycle.lock(session, dispatch.work_order_id)
     assert wo is not None
     if dispatch.status is DispatchStatus.CANCELED:
         return {"status": dispatch.status.value, "workOrderWorkflowId": wo.workflow_id, "moved": False}
+    if "estimate" in event:
+        moved = await estimates.receive(session, wo, dispatch, event["estimate"])
+        return {"status": dispatch.status.value, "workOrderWorkflowId": wo.workflow_id, "moved": moved}
     status = DispatchStatus(event["status"])
     dispatch.status = status
     dispatch.provider_note = event.get("note")

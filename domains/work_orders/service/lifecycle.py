@@ -36,6 +36,9 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.communications.models import TemplateKind
+from domains.communications.service import messages as outbox
+from domains.communications.service import recipients as people
 from domains.work_orders.errors import IllegalTransition, ReopenWindowClosed, VendorRequired
 from domains.work_orders.models import (
     ActorKind,
@@ -49,6 +52,8 @@ from domains.work_orders.models import (
 )
 from domains.work_orders.models import WorkOrderStatus as S
 from graph import durable
+from graph.auth.principal import Principal, PrincipalKind
+from graph.db import new_id
 from graph.ids import encode
 
 WORKFLOW = "run_work_order_workflow"
@@ -87,6 +92,12 @@ def workflow_id(work_order_id: UUID) -> str:
     return f"work-order-{work_order_id}"
 
 
+def actor_of(principal: Principal) -> tuple[ActorKind, UUID]:
+    """Who makes a move: a user or a service account."""
+    kind = ActorKind.SERVICE_ACCOUNT if principal.kind is PrincipalKind.SERVICE_ACCOUNT else ActorKind.USER
+    return kind, principal.id
+
+
 def allowed(status: WorkOrderStatus) -> list[str]:
     return sorted(s.value for s in STATE_MAP[status])
 
@@ -108,6 +119,28 @@ def _notice(wo: WorkOrder, event: NoticeEvent, audience: NoticeAudience, message
         event=event,
         audience=audience,
         message=message[:500],
+    )
+
+
+async def tell_requester(session: AsyncSession, wo: WorkOrder, event: NoticeEvent, text: str, actor: UUID) -> None:
+    """A notice for whoever asked for the work, and its letter — to their party
+    in the organization on their channels, else to their user — in the
+    transaction of the move that calls for it: one letter per notice."""
+    notice = _notice(wo, event, NoticeAudience.REQUESTER, text)
+    notice.id = new_id()
+    session.add(notice)
+    if wo.requester_party_id is not None:
+        to = await people.of_party(session, wo.requester_party_id, wo.unit_id)
+    elif wo.requester_user_id is not None:
+        to = await people.of_user(session, wo.requester_user_id)
+    else:
+        return  # an integration asked: it reads the notices
+    location = wo.location or (to[0].unit_address if to and to[0].unit_address else "a common area")
+    status = (S.CLOSED if event is NoticeEvent.NOT_RESPONSIBLE else wo.status).value.replace("_", " ")
+    variables = {"work_order": {"title": wo.title, "location": location, "status": status, "news": text}}
+    source = f"work-order:{wo.id}:{notice.id}"
+    await outbox.write(
+        session, wo.organization_id, wo.association_id, TemplateKind.WORK_ORDER_UPDATE, source, to, variables, actor
     )
 
 
@@ -182,9 +215,9 @@ async def move(
     row = record(session, wo, to, actor, note, before)
     if to in COMPLETED:
         wo.completed_at = now
-        session.add(_notice(wo, NoticeEvent.COMPLETED, NoticeAudience.REQUESTER, "The work you asked for is done."))
+        await tell_requester(session, wo, NoticeEvent.COMPLETED, "The work you asked for is done.", actor[1])
     elif to is S.ASSIGNED:
-        session.add(_notice(wo, NoticeEvent.VENDOR_ASSIGNED, NoticeAudience.REQUESTER, "A vendor has been assigned."))
+        await tell_requester(session, wo, NoticeEvent.VENDOR_ASSIGNED, "A vendor has been assigned.", actor[1])
     elif before in COMPLETED:
         session.add(_notice(wo, NoticeEvent.REOPENED, NoticeAudience.STAFF, f"Reopened: {note or ''}"))
     await session.flush()
@@ -223,14 +256,8 @@ async def track(session: AsyncSession, work_order_id: UUID) -> dict[str, Any]:
     now = datetime.now(UTC)
     system = (ActorKind.WORKFLOW, durable.SYSTEM_ACTOR)
     if wo.status is S.NOT_RESPONSIBLE:
-        session.add(
-            _notice(
-                wo,
-                NoticeEvent.NOT_RESPONSIBLE,
-                NoticeAudience.REQUESTER,
-                "This request is not the association's responsibility; it is closed.",
-            )
-        )
+        told = "This request is not the association's responsibility; it is closed."
+        await tell_requester(session, wo, NoticeEvent.NOT_RESPONSIBLE, told, durable.SYSTEM_ACTOR)
         await move(session, wo, S.REQUESTER_TOLD, system, "Requester notified", now=now)
         await move(session, wo, S.CLOSED, system, None, now=now)
     if wo.status in AWAITING_RESPONSE and wo.response_escalated_at is None and now >= wo.respond_by:

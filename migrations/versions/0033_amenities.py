@@ -8,7 +8,7 @@ second one's increment fails, whatever the timing. Transitions are append-only
 for the application role; amenities and bookings are never deleted.
 
 Revision ID: 0032
-Revises: 0026
+Revises: 0032
 """
 
 import sqlalchemy as sa
@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql as pg
 from migrations.columns import association_fk, booked, created_at, updated_at
 from migrations.rls import APP_ROLE, tenant_table
 
-revision = "0032"
-down_revision = "0026"
+revision = "0033"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,19 @@
+"""ACH: money in and out as bank files. Owners' debit authorizations (autopay)
+and vendors' bank accounts, their numbers sealed; the NACHA files we originate
+— each due date's autopay debits (a daily durable workflow, once per
+association and date), posted at once as pending payments, and vendor
+payments as CCD credits — and the bank's returns files, which reverse the
+returned debits through receivables' returned-payment path."""
+
+from graph.registry import Domain
+
+domain = Domain(
+    name="ach",
+    description=__doc__ or "",
+    modules=(
+        "types",
+        "operations.ach_authorizations",
+        "operations.ach_files",
+        "workflows",
+    ),
+)

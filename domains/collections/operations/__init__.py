@@ -1,0 +1,1 @@
+"""Operations of the collections domain, one module per resource."""

@@ -1,0 +1,1 @@
+"""The estoppels domain's operations, one module per resource."""

@@ -1,0 +1,1 @@
+"""Use cases of the estoppels domain; all its SQL. Nothing here commits: each runs inside the operation's transaction."""
