@@ -7,7 +7,7 @@ capacity: two owners asking for the last place serialize on that row and the
 second one's increment fails, whatever the timing. Transitions are append-only
 for the application role; amenities and bookings are never deleted.
 
-Revision ID: 0032
+Revision ID: 0033
 Revises: 0032
 """
 
