@@ -778,7 +778,6 @@ def up(mode: str, paths: Paths | None = None, environ: Mapping[str, str] | None 
         # Mail: the local sink, for `run` (tests start their own)
         if mode == "run" and "HESTAMI_SMTP_HOST" not in given:
             out["HESTAMI_SMTP_HOST"], out["HESTAMI_SMTP_PORT"] = "127.0.0.1", str(ensure_mailsink(paths))
-            out["HESTAMI_LETTERS_DIR"] = str(paths.state / "letters")
         # The S3-compatible store (used where HESTAMI_DOCUMENT_STORAGE=s3)
         if "HESTAMI_DOCUMENT_S3_ENDPOINT" in given:
             out["HESTAMI_DOCUMENT_S3_ENDPOINT"] = given["HESTAMI_DOCUMENT_S3_ENDPOINT"]

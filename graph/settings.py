@@ -132,8 +132,6 @@ class Settings(BaseSettings):
     # A message written but never tried for this long is started by the minute's sweep
     # (the demo seed writes messages without DBOS).
     message_sweep_after_seconds: float = 60.0
-    # Printed letters (PDF) waiting to be printed and mailed.
-    letters_dir: str = ".hestami/letters"
     # Documents (domains/documents): where files are kept — `local`, a folder
     # behind sealed expiring URLs at /api/v1/files/{token}, or `s3`, a private
     # bucket of an S3-compatible store with presigned URLs — the largest file

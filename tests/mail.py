@@ -12,10 +12,8 @@ from pathlib import Path
 from devtools import mailsink
 
 DIRECTORY = Path(tempfile.mkdtemp(prefix="hestami-mail-"))
-LETTERS = Path(tempfile.mkdtemp(prefix="hestami-letters-"))
 CONTROLLER, SINK = mailsink.start(DIRECTORY)
 os.environ["HESTAMI_SMTP_HOST"] = "127.0.0.1"
 os.environ["HESTAMI_SMTP_PORT"] = str(CONTROLLER.port)
-os.environ["HESTAMI_LETTERS_DIR"] = str(LETTERS)
 # A temporary failure is tried again within a second, not an hour.
 os.environ["HESTAMI_MESSAGE_RETRY_SECONDS"] = "[0.1, 0.2, 0.3]"

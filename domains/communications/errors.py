@@ -51,3 +51,9 @@ class MessageNotUnread(Conflict):
     """The message is already marked read."""
 
     code = "MESSAGE_NOT_UNREAD"
+
+
+class LetterNotPrinted(Conflict):
+    """The message has no printed letter: it went by email, or its letter is not generated yet."""
+
+    code = "LETTER_NOT_PRINTED"

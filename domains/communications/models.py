@@ -178,7 +178,9 @@ class Message(TimestampMixin, Booked, Base):
     last_error: Mapped[str | None] = mapped_column(String(500), doc="The latest failure or bounce, if any.")
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When the mail server accepted it.")
     mailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When its printed letter was mailed.")
-    letter_path: Mapped[str | None] = mapped_column(String(400), doc="The generated letter (PDF), for printed mail.")
+    letter_path: Mapped[str | None] = mapped_column(
+        String(400), doc="Where the generated letter (PDF) is kept in the document store, for printed mail."
+    )
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When the recipient opened it in the portal.")
     created_by: Mapped[UUID] = mapped_column(doc="User, service account or workflow that caused it.")
     updated_at: Mapped[datetime] = mapped_column(

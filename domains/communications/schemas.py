@@ -214,6 +214,13 @@ class MessageIdInput(ApiModel):
     id: MessageId = Field(description="The message.")
 
 
+class LetterLink(ApiModel):
+    """A short-lived signed link to a printed letter's PDF."""
+
+    url: str = Field(description="GET this URL for the PDF; it needs no other credential and stops working at `expiresAt`.")
+    expires_at: datetime = Field(description="When the URL stops working.")
+
+
 class MessageBounceInput(ApiModel):
     """A bounce reported after the mail server accepted the message (a delivery status notification)."""
 

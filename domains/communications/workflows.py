@@ -27,9 +27,7 @@ was lost: starting a delivery that exists already changes nothing.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -58,10 +56,9 @@ async def claim_step(organization_id: str, message_id: str) -> dict[str, Any]:
 
 @DBOS.step(name="print_letter_step")
 async def print_step(organization_id: str, message_id: str, letter: dict[str, Any]) -> str:
-    platform = current_platform()
-    path = await asyncio.to_thread(letters.write, Path(platform.settings.letters_dir), letter)
+    name = await letters.store(current_platform().settings, letter)
     async with delivery.transaction(organization_id) as session:
-        return await delivery.record_printed(session, UUID(message_id), str(path))
+        return await delivery.record_printed(session, UUID(message_id), name)
 
 
 @DBOS.step(name="send_message_step")

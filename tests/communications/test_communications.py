@@ -10,12 +10,13 @@ import asyncio
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
+from io import BytesIO
 from typing import Any
 
 from pypdf import PdfReader
 
 from tests.associations import community
+from tests.documents.library import transfer
 from tests.helpers import Api
 from tests.mail import SINK
 
@@ -140,7 +141,7 @@ async def test_email_goes_only_with_consent_and_arrives_as_mime(api) -> None:
     assert r.status_code == 409 and r.json()["error"]["code"] == "MESSAGE_NOT_MAILABLE"
 
 
-async def test_a_printed_letter_is_a_pdf_with_the_mailing_address(api, platform) -> None:
+async def test_a_printed_letter_is_a_pdf_with_the_mailing_address(api) -> None:
     c = await community.build(api, 1, code="PDF")
     sent = await api.call(
         "message/v1/send",
@@ -155,10 +156,16 @@ async def test_a_printed_letter_is_a_pdf_with_the_mailing_address(api, platform)
     )
     [node] = await settled(api, c, sent["source"], 1)
     assert node["status"] == "print_queued"
-    [path] = await asyncio.to_thread(lambda: list(Path(platform.settings.letters_dir).glob(f"*/{node['id']}.pdf")))
-    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    link = await api.call("message/v1/letter", {"id": node["id"]}, c.admin)
+    got = await transfer(api, "GET", link["url"])
+    assert (got.status_code, got.headers["content-type"]) == (200, "application/pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(got.content)).pages)
     for expected in ("Owner PDF 1", node["address"].split(",")[0], "Gate code", "It is 4321.", node["id"]):
         assert expected in text, (expected, text)
+    # Mailed, it is still there; an email has no letter.
+    await api.call("message/v1/markMailed", {"id": node["id"]}, c.admin)
+    again = await api.call("message/v1/letter", {"id": node["id"]}, c.admin)
+    assert (await transfer(api, "GET", again["url"])).status_code == 200
 
 
 async def test_bounces_are_final_and_temporary_failures_retry_then_fail(api) -> None:
@@ -184,6 +191,9 @@ async def test_bounces_are_final_and_temporary_failures_retry_then_fail(api) -> 
     assert ok["status"] == "sent"
     reported = await api.call("message/v1/recordBounce", {"id": ok["id"], "reason": "550 mailbox full"}, c.admin)
     assert (reported["status"], reported["lastError"]) == ("bounced", "550 mailbox full")
+    # An email has no letter to print.
+    r = await api.rpc("message/v1/letter", {"id": ok["id"]}, token=c.admin.token)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "LETTER_NOT_PRINTED"
 
 
 async def test_the_portal_inbox_shows_a_user_their_messages(api) -> None:

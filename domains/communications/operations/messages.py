@@ -1,11 +1,14 @@
-"""message/v1/{send,list,get,markMailed,recordBounce,inbox,markRead}: the outbox,
+"""message/v1/{send,list,get,letter,markMailed,recordBounce,inbox,markRead}: the outbox,
 the print-and-mail queue, and each user's portal inbox."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from domains.communications.models import Channel, Message, TemplateKind
 from domains.communications.schemas import (
     InboxListInput,
+    LetterLink,
     MessageBounceInput,
     MessageConnection,
     MessageIdInput,
@@ -80,6 +83,24 @@ async def list_messages(ctx: OperationContext, data: MessageListInput) -> Messag
 async def get_message(ctx: OperationContext, data: MessageIdInput) -> MessageRead:
     """One message with its delivery state (its delivery log: `events` in GraphQL)."""
     return MessageRead.model_validate(ctx.target)
+
+
+@operation(
+    "message/v1/letter",
+    input=MessageIdInput,
+    output=LetterLink,
+    kind="message",
+    action="read",
+    target=Message,
+    mutates=False,
+    summary="Get a signed link to a printed letter's PDF",
+)
+async def letter(ctx: OperationContext, data: MessageIdInput) -> LetterLink:
+    """The PDF of a letter in the print queue (or already mailed), to print it:
+    a short-lived signed URL, for whoever may read the message
+    (LETTER_NOT_PRINTED for an email, or before the letter is generated)."""
+    url, expires = await messages.letter_link(ctx.platform.settings, ctx.target)
+    return LetterLink(url=url, expires_at=datetime.fromtimestamp(expires, UTC))
 
 
 @operation(

@@ -1,21 +1,23 @@
 """Printed letters: a message without electronic consent becomes a PDF (ReportLab)
 with the association as sender, the recipient's name and mailing address where a
-#10 window envelope shows it, the day, the subject and the body, kept under the
-letters directory (`letters_dir`/<organization>/<message>.pdf) until it is
-printed and mailed. Written whole to a temporary name and renamed, so a crash
-never leaves half a letter under the final name.
+#10 window envelope shows it, the day, the subject and the body, kept in the
+document store (under `key`, private like every stored file) until it is printed
+and mailed; staff fetch it by a short-lived signed link (`message/v1/letter`).
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
+from io import BytesIO
 from typing import Any
 
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
+
+from domains.documents.service import storage
+from graph.settings import Settings
 
 _WRAP = 92  # characters per body line at 10 pt Helvetica within 1-inch margins
 
@@ -34,13 +36,17 @@ def _lines(text: str) -> list[str]:
     return out
 
 
-def write(directory: Path, letter: dict[str, Any]) -> Path:
-    """Write the letter's PDF; returns its path. `letter` holds the
-    association's name, the recipient's name and address, the day, subject and body."""
-    target = directory / letter["organization_id"] / f"{letter['public_id']}.pdf"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".pdf.partial")
-    pdf = Canvas(str(partial), pagesize=LETTER, invariant=True)
+def key(organization_id: str, public_id: str) -> str:
+    """Where a message's letter is stored: one name per message, so a re-run
+    delivery step writes the same letter over itself."""
+    return f"letters/{organization_id}/{public_id}.pdf"
+
+
+def render(letter: dict[str, Any]) -> bytes:
+    """The letter's PDF. `letter` holds the association's name, the recipient's
+    name and address, the day, subject and body."""
+    out = BytesIO()
+    pdf = Canvas(out, pagesize=LETTER, invariant=True)
     pdf.setTitle(letter["subject"])
     pdf.setAuthor(letter["association"])
     width, height = LETTER
@@ -69,5 +75,21 @@ def write(directory: Path, letter: dict[str, Any]) -> Path:
     pdf.setFont("Helvetica", 7)
     pdf.drawString(inch, 0.5 * inch, f"Ref. {letter['public_id']}")
     pdf.save()
-    os.replace(partial, target)
-    return target
+    return out.getvalue()
+
+
+async def store(settings: Settings, letter: dict[str, Any]) -> str:
+    """Render the letter and keep it in the document store; returns its key."""
+    pdf = render(letter)
+
+    async def body() -> AsyncIterator[bytes]:
+        yield pdf
+
+    name = key(letter["organization_id"], letter["public_id"])
+    await storage.write(settings, name, body(), len(pdf))
+    return name
+
+
+async def link(settings: Settings, name: str, public_id: str) -> tuple[str, float]:
+    """A short-lived signed URL to GET the stored letter."""
+    return await storage.url(settings, storage.Grant(name, "GET", 0, "application/pdf", f"{public_id}.pdf"))

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.communications.errors import MessageNotMailable, MessageNotUnread
+from domains.communications.errors import LetterNotPrinted, MessageNotMailable, MessageNotUnread
 from domains.communications.models import (
     Channel,
     Message,
@@ -33,12 +33,14 @@ from domains.communications.models import (
     MessageStatus,
     TemplateKind,
 )
+from domains.communications.service import letters, templates
 from domains.communications.service import recipients as people
-from domains.communications.service import templates
 from domains.communications.service.recipients import Recipient
 from graph.db import new_id
 from graph.durable import start_after_commit
+from graph.ids import encode
 from graph.pages import Page, page_statement
+from graph.settings import Settings
 
 DISPATCH_WORKFLOW = "dispatch_messages_workflow"
 DELIVERY_WORKFLOW = "deliver_message_workflow"
@@ -141,6 +143,15 @@ def event(message: Message, kind: MessageEventKind, attempt: int | None = None, 
 
 async def lock(session: AsyncSession, message_id: UUID) -> Message | None:
     return await session.scalar(select(Message).where(Message.id == message_id).with_for_update())
+
+
+async def letter_link(settings: Settings, message: Message) -> tuple[str, float]:
+    """A signed link to the message's printed letter, and when it expires."""
+    if message.letter_path is None:
+        raise LetterNotPrinted(
+            "This message has no printed letter: it went by email, or its letter is not generated yet.", field=["id"]
+        )
+    return await letters.link(settings, message.letter_path, encode("msg", message.id))
 
 
 async def mark_mailed(session: AsyncSession, message: Message, actor: UUID) -> None:

@@ -70,6 +70,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "status": "assigned",
         "news": "A vendor has been assigned.",
     },
+    "collection": {
+        "step": "intent_to_lien",
+        "title": "Notice of intent to record a lien",
+        "balance": "$1,950.00",
+        "as_of": "2027-03-01",
+        "oldest_due_on": "2026-11-01",
+        "fee": "$25.00",
+        "next_step": "a lien recorded against the unit",
+        "wait_days": "30",
+        "meet_and_confer": "yes",
+        "payment_plan": "yes",
+        "citation": "Cal. Civ. Code §5660",
+        "certified": "yes",
+    },
 }
 
 
