@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import inspect as pyinspect
 import re
+from datetime import time
 from decimal import Decimal, InvalidOperation
 from types import GenericAlias
 from typing import Annotated, Any, Optional
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model
 from pydantic.alias_generators import to_camel
 from sqlalchemy import ARRAY, String, inspect
 from sqlalchemy.orm import DeclarativeBase
@@ -71,6 +72,12 @@ def _id_table(column: Column[Any], seen: frozenset[Column[Any]] = frozenset()) -
     return found.pop() if found else None
 
 
+# A time of day with no offset (opening hours, read in a place's own time zone).
+# JSON Schema's `time` format is RFC 3339's full-time, which requires an offset,
+# so such a value is declared by its shape instead.
+WallClockTime = Annotated[time, WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$"})]
+
+
 def _column_type(column: Column[Any]) -> Any:
     id_table = _id_table(column)
     if id_table is not None:
@@ -86,6 +93,8 @@ def _column_type(column: Column[Any]) -> Any:
         python_type = object
     if python_type in (dict, object):  # JSON / JSONB
         return dict[str, Any]
+    if python_type is time and not getattr(column.type, "timezone", False):
+        return WallClockTime
     return python_type
 
 
