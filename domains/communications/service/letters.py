@@ -7,7 +7,6 @@ and mailed; staff fetch it by a short-lived signed link (`message/v1/letter`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -80,13 +79,8 @@ def render(letter: dict[str, Any]) -> bytes:
 
 async def store(settings: Settings, letter: dict[str, Any]) -> str:
     """Render the letter and keep it in the document store; returns its key."""
-    pdf = render(letter)
-
-    async def body() -> AsyncIterator[bytes]:
-        yield pdf
-
     name = key(letter["organization_id"], letter["public_id"])
-    await storage.write(settings, name, body(), len(pdf))
+    await storage.write_bytes(settings, name, render(letter))
     return name
 
 

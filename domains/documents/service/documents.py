@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -246,11 +246,7 @@ async def file_generated(
         confirmed_at=datetime.now(UTC),
     )
     version.storage_key = _key(version)
-
-    async def body() -> AsyncIterator[bytes]:
-        yield content
-
-    await storage.write(settings, version.storage_key, body(), len(content))
+    await storage.write_bytes(settings, version.storage_key, content)
     await add(session, document)
     session.add(version)
     await session.flush()

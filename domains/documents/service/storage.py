@@ -206,6 +206,15 @@ async def write(settings: Settings, key: str, chunks: AsyncIterator[bytes], max_
     return size
 
 
+async def write_bytes(settings: Settings, key: str, content: bytes) -> None:
+    """Store bytes the platform made itself (a letter, a certificate) under `key`."""
+
+    async def body() -> AsyncIterator[bytes]:
+        yield content
+
+    await write(settings, key, body(), len(content))
+
+
 async def chunks(settings: Settings, key: str) -> AsyncIterator[bytes] | None:
     """The stored bytes of `key` as a stream, or None when nothing is stored."""
     if settings.document_storage == "s3":
