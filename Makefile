@@ -22,10 +22,10 @@ NPM_STAMP := node_modules/.installed
 DEVSERVICES := $(PY) -m devtools.devservices
 PYTEST_ARGS ?=
 
-.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-communications bench-estoppel stop clean FORCE
+.PHONY: help venv node_modules services-run services-test run policy-test lint format test contracts bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-dashboard bench-communications bench-estoppel bench-bank-files bench-board-package bench-owner-home stop clean FORCE
 
 help:
-	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-communications bench-estoppel stop clean"
+	@echo "targets: venv node_modules services-run services-test run policy-test lint format test bench bench-nested bench-accounting bench-reserves bench-violations bench-work-orders bench-dashboard bench-communications bench-estoppel bench-bank-files bench-board-package bench-owner-home stop clean"
 
 # Rebuilt when pyproject.toml/constraints.txt change, or when the interpreter is gone.
 venv: $(VENV_STAMP)
@@ -73,9 +73,14 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 # The test PDP is this run's own (free ports) and stops with it, pass or fail.
+# PYTEST_WORKERS=2 runs pytest in two xdist workers, each with a database, Redis
+# prefix, bucket and DBOS version of its own (tests/conftest.py): 25 min instead of
+# 45 on two cores, but the SLA timer tests, whose deadlines are seconds long, lost
+# their ordering once under that load, so one process stays the default.
+PYTEST_WORKERS ?= 0
 test: lint services-test policy-test
 	trap '$(DEVSERVICES) down --for test' EXIT; \
-	  . .hestami/env.test && $(PY) -m pytest -q -x --durations=15 $(PYTEST_ARGS)
+	  . .hestami/env.test && $(PY) -m pytest -q -x --durations=15 -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Mutation benchmark (bench/README.md); BENCH_ARGS=--n 500 --breakdown 50 ...
 BENCH_ARGS ?=
@@ -107,6 +112,11 @@ bench-violations: venv services-test
 bench-work-orders: venv services-test
 	. .hestami/env.test && $(PY) -m bench.work_orders $(BENCH_ARGS)
 
+# The manager's morning (portfolioDashboard) at 40 and 400 associations x 100 units, against
+# hand-written SQL in the same run (bench/dashboard.py); BENCH_ARGS=--sizes 40 --n 10 ...
+bench-dashboard: venv services-test
+	. .hestami/env.test && $(PY) -m bench.dashboard $(BENCH_ARGS)
+
 # An announcement to all owners of a 1,000-unit association: the outbox, then delivery over SMTP
 # to a local sink, beside raw smtplib sends of the same messages (bench/README.md).
 bench-communications: venv services-test
@@ -116,6 +126,19 @@ bench-communications: venv services-test
 # after another, beside one statement reading the same ledger figures (bench/README.md).
 bench-estoppel: venv services-test
 	. .hestami/env.test && $(PY) -m bench.estoppels $(BENCH_ARGS)
+
+bench-board-package: venv services-test
+	. .hestami/env.test && $(PY) -m bench.board_package $(BENCH_ARGS)
+
+# The owner's home at 2 and 20 units: p50, statements and payload bytes, beside the ten list
+# reads it replaces and its own statements replayed by hand (bench/README.md).
+bench-owner-home: venv services-test
+	. .hestami/env.test && $(PY) -m bench.owner_home $(BENCH_ARGS)
+
+# A 10,000-line lockbox file and a 5,000-line bank statement with auto-match into one association
+# of the accounting bench's ledger, beside a COPY floor of the same rows (bench/README.md).
+bench-bank-files: venv services-test
+	. .hestami/env.test && $(PY) -m bench.bank_files $(BENCH_ARGS)
 
 # Regenerate the committed contracts after changing the API.
 contracts: venv

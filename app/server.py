@@ -19,10 +19,12 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from app.calendar import calendar_feed
 from app.files import files
 from app.schema import build_schema
 from graph.context import RequestContext
 from graph.errors import AppError, ErrorCode, NotFound
+from graph.fastpath import FastReads
 from graph.graphql_fields import graphql_error
 from graph.http import (
     admit,
@@ -66,9 +68,10 @@ class GraphQLEndpoint:
     """Authenticates and rate-limits before Strawberry sees the request, so a bad
     token is a 401 for every operation, and closes the request's transaction after."""
 
-    def __init__(self, app: Starlette, graphql: _GraphQL) -> None:
+    def __init__(self, app: Starlette, graphql: _GraphQL, fast: FastReads | None = None) -> None:
         self.app = app
         self.graphql = graphql
+        self.fast = fast
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -101,6 +104,10 @@ class GraphQLEndpoint:
             return {"type": "http.request", "body": body, "more_body": False}
 
         try:
+            answered = await self.fast.respond(ctx, body) if self.fast is not None and body else None
+            if answered is not None:
+                await Response(answered, media_type="application/json")(scope, receive, send)
+                return
             await self.graphql(scope, replay if request.method == "POST" else receive, send)
         finally:
             await ctx.close()
@@ -225,7 +232,8 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
 
     graphql = _GraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
     app = Starlette(lifespan=lifespan)
-    endpoint = GraphQLEndpoint(app, graphql)
+    fast = FastReads(schema._schema, settings.max_query_cost, settings.max_page_size)
+    endpoint = GraphQLEndpoint(app, graphql, fast)
     app.router.routes.extend(
         [
             Route("/graphql", endpoint, methods=["GET", "POST"]),
@@ -235,6 +243,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
             Route("/mcp", mcp, methods=["GET", "POST", "DELETE"]),
             Route("/api/v1/files/{token}", files, methods=["GET", "PUT"]),
+            Route("/calendar/{token}.ics", calendar_feed, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ]

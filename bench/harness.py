@@ -167,6 +167,25 @@ async def drop_redis_prefix(settings: Any) -> None:
         await redis.aclose()
 
 
+async def run_sandboxed(run: Callable[[Any], Awaitable[str]], args: Any, run_id: str, database: str) -> int:
+    """Print what `run(args)` reports, against the bench's own database and Redis
+    prefix (configured before the platform reads its settings), dropped afterwards
+    unless `args.keep_db`."""
+    from devtools import sandbox
+
+    sandbox.configure("bench", run_id, database, rate_limit_capacity=10_000_000)
+    from devtools.database_setup import drop_databases
+    from graph.settings import Settings
+
+    try:
+        print(await run(args), flush=True)
+    finally:
+        if not args.keep_db:
+            await drop_databases(Settings(), database)
+            await drop_redis_prefix(Settings())
+    return 0
+
+
 def _package(filename: str) -> str:
     if filename.startswith(("~", "<")):
         return "builtins/C"

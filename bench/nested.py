@@ -86,6 +86,7 @@ ROWS = [
     "pg",
     "api_resolvers",
     "api_small",
+    "api_small_strawberry",
     "pg_small",
     "api_dash",
     "pg_dash",
@@ -618,6 +619,7 @@ def render(
     pair("API / floor", "api", "floor")
     pair("API / PostGraphile", "api", "pg")
     pair("API / PostGraphile, small query", "api_small", "pg_small")
+    pair("small query, fast path / fast path off", "api_small", "api_small_strawberry")
     pair("API / PostGraphile, dashboard", "api_dash", "pg_dash")
     pair("dashboard, compiled / resolvers", "api_dash", "api_dash_resolvers")
     pair("API compiled / API resolvers", "api", "api_resolvers")
@@ -631,6 +633,7 @@ def render(
     for api_row, pg_row, what in (
         ("api", "pg", "nested"),
         ("api_small", "pg_small", "small"),
+        ("api_small_strawberry", "pg_small", "small, fast path off"),
         ("api_dash", "pg_dash", "dashboard"),
     ):
         if api_row in results and pg_row in results:
@@ -793,6 +796,7 @@ async def main(args: argparse.Namespace) -> int:
                 pg_body, sizes["pg"] = await pg.fetch(str(_uuid_of(aid)))
                 diff = _first_difference(without_cursors(reference["data"]), as_api(pg_body["data"]))
                 small, sizes["api_small"] = await b.fetch("/graphql", aid, query=SMALL)
+                sizes["api_small_strawberry"] = sizes["api_small"]
                 pg_small, sizes["pg_small"] = await pg.fetch(str(_uuid_of(aid)), PG_SMALL)
                 diff = diff or _first_difference(small["data"], as_api(pg_small["data"]))
                 dashboard, sizes["api_dash"] = await b.fetch("/graphql", aid, query=DASHBOARD)
@@ -843,6 +847,7 @@ async def main(args: argparse.Namespace) -> int:
                 ("api", "(1) API: GraphQL over HTTP", b.op("/graphql")),
                 ("pg", "(6) PostGraphile 4 (Node), same query", pg.op()),
                 ("api_small", "(8) API: small query", b.op("/graphql", SMALL)),
+                ("api_small_strawberry", "(8b) API: small query, fast path off", b.op("/graphql", SMALL)),
                 ("pg_small", "(9) PostGraphile 4: small query", pg.op(PG_SMALL)),
                 ("api_dash", "(10) API: dashboard (associations list)", b.op("/graphql", DASHBOARD)),
                 ("pg_dash", "(11) PostGraphile 4: dashboard", pg.op(PG_DASHBOARD)),
@@ -862,13 +867,15 @@ async def main(args: argparse.Namespace) -> int:
                 if name == "api_su":
                     platform.sessions = su_sessions
                 platform.settings.compiled_reads = not name.endswith("resolvers")
+                # Compiled inside Strawberry instead of before it (graph/fastpath.py).
+                platform.settings.fast_reads = name != "api_small_strawberry"
                 try:
                     results[name] = await measure(
                         name, label, op, args, sql, cerbos, [floor, floor_su], gct, pg if name.startswith("pg") else None
                     )
                 finally:
                     platform.sessions = rls_sessions
-                    platform.settings.compiled_reads = True
+                    platform.settings.compiled_reads = platform.settings.fast_reads = True
                 results[name].bytes = sizes.get(name, 0)
                 results[name].extra["gc_objects_after"] = len(gc.get_objects())
             order = [*ROWS]

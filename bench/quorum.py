@@ -21,8 +21,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.harness import drop_redis_prefix
-from devtools import sandbox
+from bench.harness import run_sandboxed
 
 RUN_ID = uuid.uuid4().hex[:10]
 BENCH_DB = f"hestami_bench_{RUN_ID}"
@@ -144,17 +143,7 @@ async def run(args: argparse.Namespace) -> str:
 
 
 async def main(args: argparse.Namespace) -> int:
-    sandbox.configure("bench", RUN_ID, BENCH_DB, rate_limit_capacity=10_000_000)
-    from devtools.database_setup import drop_databases
-    from graph.settings import Settings
-
-    try:
-        print(await run(args), flush=True)
-    finally:
-        if not args.keep_db:
-            await drop_databases(Settings(), BENCH_DB)
-            await drop_redis_prefix(Settings())
-    return 0
+    return await run_sandboxed(run, args, RUN_ID, BENCH_DB)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

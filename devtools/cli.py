@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from graph.settings import get_settings
+from graph.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,19 +42,39 @@ def _migrate(_: argparse.Namespace) -> None:
 
 
 def _seed(args: argparse.Namespace) -> None:
-    from devtools.seed import seed
+    from app.discovery import load_domains
+    from devtools.seed import MIN_UNITS, seed
 
-    if args.associations < 0 or args.units < 1:
-        raise SystemExit("--associations must be >= 0 and --units >= 1")
+    if args.associations < 0 or args.units < MIN_UNITS:
+        raise SystemExit(f"--associations must be >= 0 and --units >= {MIN_UNITS} (the demo world takes units of them)")
+    # The seed writes through the domains' services, which start workflows (letters' delivery) by name.
+    load_domains()
+    settings = get_settings()
     asyncio.run(
         seed(
-            get_settings(),
+            settings,
             associations=args.associations,
             units=args.units,
             organization=args.organization,
             rng_seed=args.random_seed,
         )
     )
+    asyncio.run(_start_seeded_workflows(settings))
+
+
+async def _start_seeded_workflows(settings: Settings) -> None:
+    """The seeded work's workflows, started under DBOS in this process; the
+    server recovers those still waiting when it launches."""
+    from devtools.seed import start_workflows
+    from graph.platform import Platform
+
+    platform = await Platform.start(settings)
+    try:
+        print(f"Workflows of the seeded work: {await start_workflows(settings)} running.")
+    finally:
+        # Closing cancels the ones still waiting, by design (each warns): the server resumes them.
+        logging.getLogger("dbos").setLevel(logging.ERROR)
+        await platform.close()
 
 
 def _export_schema(args: argparse.Namespace) -> None:

@@ -15,14 +15,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
+from graph.db import libpq_url
 from graph.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-
-
-def _plain(url: str) -> str:
-    """asyncpg wants a libpq URL, not SQLAlchemy's `postgresql+driver://`."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def _ensure_role(conn: asyncpg.Connection, name: str, attrs: str, password: str | None) -> None:
@@ -44,8 +40,11 @@ async def bootstrap(settings: Settings, *, database: str | None = None) -> None:
     if owner.username is None:
         raise ValueError("HESTAMI_DATABASE_URL must name the owner role")
     db_name = database or owner.database
-    admin = await asyncpg.connect(_plain(settings.admin_database_url.get_secret_value()))
+    admin = await asyncpg.connect(libpq_url(settings.admin_database_url.get_secret_value()))
     try:
+        # Roles are the server's, not a database's: two runs bootstrapping at once
+        # (the suite's parallel workers) would race on ALTER ROLE ("tuple concurrently updated").
+        await admin.execute("SELECT pg_advisory_lock(hashtext('hestami.bootstrap'))")
         await _ensure_role(admin, owner.username, "LOGIN NOSUPERUSER BYPASSRLS CREATEDB", owner.password)
         app_pw = settings.app_db_password.get_secret_value() if settings.app_db_password else None
         await _ensure_role(
@@ -63,7 +62,7 @@ async def bootstrap(settings: Settings, *, database: str | None = None) -> None:
 
 async def drop_databases(settings: Settings, database: str) -> None:
     assert settings.admin_database_url is not None
-    admin = await asyncpg.connect(_plain(settings.admin_database_url.get_secret_value()))
+    admin = await asyncpg.connect(libpq_url(settings.admin_database_url.get_secret_value()))
     try:
         for name in (database, f"{database}_dbos"):
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

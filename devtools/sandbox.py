@@ -1,7 +1,7 @@
 """A throwaway environment for the test suite and the benchmarks: the services
 `devtools.devservices` provides, and everything else of its own — a fresh
-database, a Redis key prefix, signing keys and a DBOS application version —
-so a run never touches the demo data or another run."""
+database, a Redis key prefix, an object-storage bucket, signing keys and a DBOS
+application version — so a run never touches the demo data or another run."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ def configure(label: str, run_id: str, database: str, *, rate_limit_capacity: in
     kid = f"{label}-1"
     os.environ["HESTAMI_ENVIRONMENT"] = "test"
     os.environ["HESTAMI_REDIS_PREFIX"] = f"hestami-{label}-{run_id}"
+    os.environ["HESTAMI_DOCUMENT_S3_BUCKET"] = f"hestami-{label}-{run_id}"
     os.environ["HESTAMI_JWT_KEYS"] = json.dumps(generate_jwks([kid]))
     os.environ["HESTAMI_JWT_ACTIVE_KID"] = kid
     os.environ["HESTAMI_APPLICATION_VERSION"] = f"{label}-{run_id}"

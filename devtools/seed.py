@@ -11,10 +11,11 @@ Two parts, both idempotent (a second run changes nothing):
   (named after it, units and owners generated as below), so its board member finds units;
   the vendor's service-provider organization is a released payables vendor (with a
   certificate of insurance) of the management company and of Maple Grove; and the demo
-  associations have books: the standard funds and chart of accounts and an opening-balance
-  entry, a reserve study (twenty components, version 1 as of the first of the year), and a
-  compliance calendar (last month's annual meeting overdue, the policy renewal, the budget,
-  the reserve study and the bond coming up).
+  associations have books: the standard funds and chart of accounts, an opening-balance
+  entry and this year's monthly dues schedule (none of it levied), a reserve study (twenty
+  components, version 1 as of the first of the year), and a compliance calendar (last
+  month's annual meeting overdue, the policy renewal, the budget, the reserve study and the
+  bond coming up).
   Each piece is added once; a second run finds it and moves on.
 * **Associations at scale** — `--associations N` associations of `--units M` units each in
   ONE organization (the demo management company unless `--organization` names another
@@ -64,6 +65,8 @@ VENDOR_LOGIN = "val.vendor@demo.hestami.app"
 MAPLE_GROVE = "Maple Grove HOA"
 CEDAR_POINT = "Cedar Point Condominiums"
 VENDOR = "Ace Plumbing & Drain"
+INDIVIDUAL_LOGIN = "ivy.individual@demo.hestami.app"
+INDIVIDUAL = "Ivy Individual"
 
 # A plain `member` of the management company sees only the associations they own or
 # live in: the manager is a manager there, the homeowner and tenant members.
@@ -75,6 +78,8 @@ PEOPLE = [
     (OWNER_LOGIN, "Harper Homeowner", {MANAGER: ["member"]}),
     (TENANT_LOGIN, "Terry Tenant", {MANAGER: ["member"]}),
     (VENDOR_LOGIN, "Val Vendor", {VENDOR: ["admin"]}),
+    # A homeowner in no association: an individual organization of her own.
+    (INDIVIDUAL_LOGIN, "Ivy Individual", {INDIVIDUAL: ["admin"]}),
 ]
 # What each login finds once it selects its organization (printed by `hestami seed`, and
 # in the README).
@@ -89,22 +94,31 @@ TRY = {
     BOARD_LOGIN: f"{MAPLE_GROVE}: its association (MG001), its units and owners, funds and trial balance, vendors; "
     "governingBodies: the board (Bailey is president: the board role comes from that seat) and the ARC committee; "
     "violations (a hearing ahead to decide); workOrders; meetings: the board's last two (minutes approved) and "
-    "the annual meeting ahead with proxies; documents: the library, board-only minutes included",
+    "the annual meeting ahead with proxies; documents: the library, board-only minutes included; boardPackages: "
+    "last month's package, made when the month closed (boardPackageDownload: the PDF, or file ZIP for the sources), "
+    "boardPackageGenerate for another month or version",
     OWNER_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — two units; associations lists only theirs; "
     "violations: the notice on their lawn (respond to it); arcRequests: their solar panels, under review; "
     "workOrders: their unit's and their own (workOrderCreate for their unit or a common area); "
     "meetings: the annual meeting ahead (meetingProxyGrant for their unit); inbox: the pool announcement "
     "(messageMarkRead); documents: CC&Rs, minutes, budget; recordsRequests: theirs, answered (recordsRequestSubmit "
-    "to ask again); estoppelCertificates: the one issued on their unit (estoppelCertificateDownload for its PDF)",
+    "to ask again); estoppelCertificates: the one issued on their unit (estoppelCertificateDownload for its PDF); "
+    "ownerHome: it all on one screen; ownerPaymentCreate: pay a unit's balance by card (processor stripe, a pi_… "
+    "reference) or from a saved bank account (achAuthorizationCreate with autopay false; achAuthorizationSetAutopay)",
     TENANT_LOGIN: f"{MANAGER}: viewer {{ myUnits }} — the unit they rent; associations lists only theirs; "
     "workOrders: their unit's; documents: the CC&Rs and the budget (not the owners' minutes)",
-    VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}",
+    VENDOR_LOGIN: f"{VENDOR}: a service provider, on file as a vendor of {MANAGER} and {MAPLE_GROVE}; "
+    f"serviceOfferings (Plumbing, Electrical); jobs: {INDIVIDUAL}'s water heater, done, with its estimate",
+    INDIVIDUAL_LOGIN: f"{INDIVIDUAL}: a homeowner in no association; serviceRequests: the water heater {VENDOR} "
+    "fixed (dispatches, estimates, transitions) — serviceRequestTransition to completed; serviceProviders(category: "
+    '"Plumbing"), then serviceRequestCreate (posted, or to Ace by providerOrganizationId) and answer it as val.vendor',
 }
 ORGANIZATIONS = [
     (MANAGER, "management_company"),
     (MAPLE_GROVE, "association"),
     (CEDAR_POINT, "association"),
     (VENDOR, "service_provider"),
+    (INDIVIDUAL, "individual"),
 ]
 # The association a self-managed association organization holds: (place name, kind).
 OWN_ASSOCIATION = {MAPLE_GROVE: ("Maple Grove", "hoa"), CEDAR_POINT: ("Cedar Point", "condominium")}
@@ -114,6 +128,8 @@ VENDOR_CUSTOMERS = (MANAGER, MAPLE_GROVE)
 ARC_COMMITTEE = "Architectural Review Committee"
 DEMO_ASSOCIATIONS = 3
 DEMO_UNITS = 40
+# The demo's violations, elections and hearings take owners from the first associations' units.
+MIN_UNITS = 15
 RANDOM_SEED = 2026
 BATCH_UNITS = 2500  # rows of about this many units per transaction
 WRITERS = 2  # owner connections writing batches concurrently
@@ -362,6 +378,15 @@ async def ensure_demo_world(
                 async with scoped_transaction(sessions, org, users[MANAGER_LOGIN]) as session:
                     await _issue_certificate(session, settings, org, people["owner"][2], users[MANAGER_LOGIN])
                 added += 1
+        # Interest on delinquent assessments where the demo homeowner lives (last
+        # month accrued), and this year's payments to Ace there (its 1099-NEC).
+        org = org_ids[MANAGER]
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM interest_policies WHERE organization_id = $1)", org):
+            people = await _work_order_people(owner, org, users)
+            if people is not None and people["vendor"] is not None:
+                async with scoped_transaction(sessions, org, users[MANAGER_LOGIN]) as session:
+                    await _add_interest_and_1099(session, org, people, users[MANAGER_LOGIN])
+                added += 1
         for name in WORK_ORDER_ORGANIZATIONS:
             org = org_ids[name]
             if await owner.fetchval("SELECT EXISTS (SELECT 1 FROM work_orders WHERE organization_id = $1)", org):
@@ -373,6 +398,8 @@ async def ensure_demo_world(
                 to_estimate = await _add_work_orders(session, settings, org, people)
             for dispatch_id in to_estimate:
                 await _add_estimate(sessions, org, dispatch_id, users[VENDOR_LOGIN])
+            if name == MANAGER and people["vendor"] is not None:
+                await _add_invoiced_job(sessions, settings, org, people, users[VENDOR_LOGIN])
             added += 1
         # Amenities and bookings where the demo homeowner lives.
         org = org_ids[MANAGER]
@@ -382,6 +409,31 @@ async def ensure_demo_world(
                 async with scoped_transaction(sessions, org, None) as session:
                     await _add_amenities(session, org, people)
                 added += 1
+        # The demo manager runs the company's first two associations: `portfolioDashboard(portfolioManagerId:)`.
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM portfolio_assignments WHERE organization_id = $1)", org):
+            async with scoped_transaction(sessions, org, users[MANAGER_LOGIN]) as session:
+                await _assign_portfolio(session, org, users[MANAGER_LOGIN], users[ADMIN_LOGIN])
+            added += 1
+        # The resident directory: the homeowner shows their name, unit and email, the tenant their name.
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM directory_settings WHERE organization_id = $1)", org):
+            people = await _work_order_people(owner, org, users)
+            if people is not None and people["owner"] is not None:
+                async with scoped_transaction(sessions, org, None) as session:
+                    await _add_directory(session, org, people)
+                added += 1
+        # Maple Grove's last month closed, and the board's package for it.
+        org = org_ids[MAPLE_GROVE]
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM board_packages WHERE organization_id = $1)", org):
+            association = await owner.fetchval(
+                "SELECT id FROM associations WHERE organization_id = $1 ORDER BY code LIMIT 1", org
+            )
+            await _close_with_package(settings, owner, sessions, org, association, users[MANAGER_LOGIN])
+            added += 1
+        # The homeowner in no association: her request Ace answered, done.
+        home = org_ids[INDIVIDUAL]
+        if not await owner.fetchval("SELECT EXISTS (SELECT 1 FROM service_requests WHERE organization_id = $1)", home):
+            await _add_service_request(sessions, home, org_ids[VENDOR], users[INDIVIDUAL_LOGIN], users[VENDOR_LOGIN])
+            added += 1
     finally:
         await engine.dispose()
     return added
@@ -411,14 +463,34 @@ async def _open_books(
     from domains.banking.service import accounts, matching, reconciliations, statements
     from domains.collections.schemas import CollectionPolicySetInput
     from domains.collections.service import cases, policies
-    from domains.receivables.schemas import OpeningBalancePostInput, PaymentPlanCreateInput
-    from domains.receivables.service import opening_balances, payment_plans
+    from domains.receivables.models import AssessmentKind, AssessmentMethod, Frequency
+    from domains.receivables.schemas import AssessmentScheduleCreateInput, OpeningBalancePostInput, PaymentPlanCreateInput
+    from domains.receivables.service import assessments, opening_balances, payment_plans
     from graph.auth.sealing import Sealer
     from graph.auth.tokens import load_keyset
     from graph.settings import get_settings
 
-    _, chart_accounts = await chart.install(session, organization_id, association_id)
+    funds, chart_accounts = await chart.install(session, organization_id, association_id)
     cut_over = date(date.today().year - 1, 12, 31)
+    accounts_by_number = {a.number: a.id for a in chart_accounts}
+    # This year's dues, 250.00 a unit on the 1st (what the opening balances charged):
+    # no month is levied yet, so calendars show the months ahead as projected charges.
+    await assessments.create_schedule(
+        session,
+        organization_id,
+        AssessmentScheduleCreateInput(
+            association_id=association_id,
+            name=f"Regular Assessment {cut_over.year + 1}",
+            kind=AssessmentKind.REGULAR,
+            frequency=Frequency.MONTHLY,
+            method=AssessmentMethod.FIXED,
+            amount=Decimal(250),
+            income_account_id=accounts_by_number["4000"],
+            fund_id=next(f.id for f in funds if f.code == "OPER"),
+            starts_on=date(cut_over.year + 1, 1, 1),
+            due_day=1,
+        ),
+    )
     cash, reserve = Decimal(180) * units, Decimal(1250) * units
     # A cash-basis trial balance carries no receivable: the owners' charges go in the accrual view only.
     behind = Decimal(400) if len(numbers) > 2 else Decimal(0)
@@ -439,7 +511,6 @@ async def _open_books(
         OpeningBalancePostInput(association_id=association_id, cut_over_date=cut_over, accounts_csv=trial, units_csv=owners),
         by,
     )
-    accounts_by_number = {a.number: a.id for a in chart_accounts}
     last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
     # The owner behind agreed last month to pay it off in four monthly instalments.
     [first_unit] = await opening_balances.units_numbered(session, association_id, numbers[:1])
@@ -524,6 +595,61 @@ async def _open_books(
         ),
         Sealer(load_keyset(get_settings())),
         by,
+    )
+    await _standing_entries(session, organization_id, association_id, accounts_by_number, by)
+
+
+async def _standing_entries(
+    session: Any, organization_id: UUID, association_id: UUID, accounts_by_number: dict[str, UUID], by: UUID
+) -> None:
+    """A management fee accrued on the 28th of each month since last month and
+    reversed on the 1st (recurringEntry/v1's path, last month's posted now), and
+    this month's contribution moved from operating to reserve cash (reserveTransfer/v1/create's)."""
+    from domains.accounting.models import AccountType
+    from domains.accounting.schemas import RecurringEntryCreateInput, RecurringEntryLineInput
+    from domains.accounting.service import chart, recurring, transfers
+
+    funds = {f.code: f.id for f in await chart.funds_of(session, association_id)}
+    accrued = await chart.create_account(
+        session,
+        organization_id,
+        {
+            "association_id": association_id,
+            "number": "2200",
+            "name": "Accrued Expenses",
+            "type": AccountType.LIABILITY,
+            "fund_id": funds["OPER"],
+        },
+    )
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    fee = Decimal("450.00")
+    await recurring.create(
+        session,
+        organization_id,
+        RecurringEntryCreateInput(
+            association_id=association_id,
+            memo="Management fee accrual (invoiced the following month)",
+            day_of_month=28,
+            starts_on=last_month,
+            auto_reverse=True,
+            lines=[
+                RecurringEntryLineInput(account_id=accounts_by_number["5000"], fund_id=funds["OPER"], debit=fee),
+                RecurringEntryLineInput(account_id=accrued.id, fund_id=funds["OPER"], credit=fee),
+            ],
+        ),
+        by,
+    )
+    await recurring.post_due(session, association_id, date.today(), by)
+    await transfers.transfer(
+        session,
+        organization_id=organization_id,
+        association_id=association_id,
+        from_fund_id=funds["OPER"],
+        to_fund_id=funds["RESV"],
+        amount=Decimal("100.00"),
+        on=date.today(),
+        memo="Monthly reserve contribution",
+        posted_by=by,
     )
 
 
@@ -974,6 +1100,53 @@ async def _add_documents(
         )
 
 
+async def _close_with_package(
+    settings: Settings, owner: asyncpg.Connection, sessions: Any, organization_id: UUID, association_id: UUID, manager: UUID
+) -> None:
+    """Last month (reconciled when the books were opened) closed by the manager,
+    with the association's settings asking for the board's package on every
+    close; the package generated here, as its workflow does (the seed runs
+    without DBOS), reading the reports as the board through Cerbos."""
+    from types import SimpleNamespace
+
+    from domains.accounting.service import fiscal
+    from domains.board_packages.models import BoardPackageTrigger
+    from domains.board_packages.service import packages
+    from graph.authz import Authorizer
+    from graph.db import scoped_transaction
+
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    closed = await owner.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM fiscal_period_closes WHERE organization_id = $1 AND association_id = $2 AND month = $3)",
+        organization_id,
+        association_id,
+        last_month,
+    )
+    async with scoped_transaction(sessions, organization_id, manager) as session:
+        await packages.set_settings(session, organization_id, association_id, True, manager)
+        if closed:
+            await packages.request(session, organization_id, association_id, last_month, 1, manager, BoardPackageTrigger.REQUEST)
+        else:  # the close asks for the package (the settings say so)
+            await fiscal.close(session, organization_id, association_id, last_month, manager)
+    package_id = await owner.fetchval(
+        "SELECT id FROM board_packages WHERE organization_id = $1 AND association_id = $2 AND month = $3 AND version = 1",
+        organization_id,
+        association_id,
+        last_month,
+    )
+    authorizer = Authorizer(settings.cerbos_address, timeout_seconds=settings.cerbos_timeout_seconds)
+    await authorizer.start()
+    # What the package's reads need of the platform: the settings and Cerbos.
+    platform: Any = SimpleNamespace(settings=settings, authorizer=authorizer)
+    try:
+        async with scoped_transaction(sessions, organization_id, None) as session:
+            contents = await packages.contents_for(session, platform, package_id)
+            assert contents is not None
+            await packages.file(session, settings, platform, package_id, contents)
+    finally:
+        await authorizer.close()
+
+
 async def _issue_certificate(session: Any, settings: Settings, organization_id: UUID, unit_id: UUID, manager: UUID) -> None:
     """An estoppel certificate for the unit, as the manager would issue it for a
     title company's order: its fee on the owner's ledger (income account 4130,
@@ -1396,7 +1569,7 @@ class _Page:
 async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> None:
     """The demo vendor, as a manager would enter it: on file with its W-9 and a
     certificate of insurance, hold released."""
-    from domains.payables.models import InsuranceKind
+    from domains.payables.models import InsuranceKind, TaxClassification
     from domains.payables.schemas import (
         InsuranceCertificateCreateInput,
         VendorCreateInput,
@@ -1412,6 +1585,8 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
             is_1099=True,
             tax_id="47-2019384",
             remittance_address="1180 Delta Way\nSacramento, CA 95814",
+            tax_classification=TaxClassification.LLC,
+            w9_received_on=date(date.today().year, 1, 5),
         ),
     )
     year = date.today().year
@@ -1429,6 +1604,72 @@ async def _add_vendor(session: Any, organization_id: UUID, provider: UUID) -> No
         ),
     )
     await vendors.set_hold(session, vendor, None)
+
+
+async def _add_interest_and_1099(session: Any, organization_id: UUID, people: dict[str, Any], manager: UUID) -> None:
+    """An interest policy (10% a year from 30 days past due, on balances from
+    $450) with last month's interest accrued; and Ace paid three times this
+    year for repairs (one check voided as entered in error), approved by the
+    manager under a $2,500 board threshold."""
+    from sqlalchemy import select
+
+    from domains.accounting.models import Fund, GlAccount
+    from domains.payables.models import Decision, VendorPaymentMethod
+    from domains.payables.schemas import InvoiceCreateInput, InvoiceLineInput, VendorPaymentCreateInput, VendorPaymentVoidInput
+    from domains.payables.service import approvals, invoices, payments
+    from domains.receivables.schemas import InterestPolicySetInput
+    from domains.receivables.service import interest
+
+    association, today = people["association"], date.today()
+    policy = InterestPolicySetInput(
+        association_id=association, annual_rate=Decimal("10.00"), grace_days=30, min_balance=Decimal("450.00")
+    )
+    await interest.set_policy(session, organization_id, policy, today, manager)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    await interest.accrue(session, organization_id, association, last_month, today, manager, required=False)
+
+    repairs = await session.scalar(
+        select(GlAccount.id).where(GlAccount.association_id == association, GlAccount.number == "5300")
+    )
+    if repairs is None:
+        return  # an association without books: no invoices
+    fund = await session.scalar(select(Fund.id).where(Fund.association_id == association, Fund.code == "OPER"))
+    start = date(today.year, 1, 2)
+    # The board approves invoices above $2,500; these the manager approves alone.
+    if await approvals.settings(session, association) is None:
+        await approvals.set_threshold(session, organization_id, association, Decimal("2500.00"), manager)
+    for n, (days_ago, amount, voided) in enumerate(((100, "1450.00", False), (80, "300.00", True), (70, "850.00", False)), 1):
+        on = min(today, max(start, today - timedelta(days=days_ago)))
+        invoice = await invoices.enter(
+            session,
+            organization_id,
+            InvoiceCreateInput(
+                association_id=association,
+                vendor_id=people["vendor"],
+                invoice_number=f"ACE-{today.year}-{n:03d}",
+                invoice_date=on,
+                due_date=on,
+                memo="Drain and water heater repairs",
+                lines=[InvoiceLineInput(account_id=repairs, fund_id=fund, amount=Decimal(amount))],
+            ),
+            manager,
+        )
+        await approvals.decide(session, invoice, Decision.APPROVED, manager, "Work verified")
+        payment, _ = await payments.pay(
+            session,
+            organization_id,
+            VendorPaymentCreateInput(
+                invoice_id=invoice.id,
+                paid_on=on,
+                amount=Decimal(amount),
+                method=VendorPaymentMethod.CHECK,
+                reference=f"{1040 + n}",
+            ),
+            manager,
+        )
+        if voided:
+            void = VendorPaymentVoidInput(id=payment.id, voided_on=on, reason="Entered twice")
+            await payments.void(session, organization_id, payment, void, manager)
 
 
 # Organizations whose first association gets demo work orders at several states.
@@ -1560,6 +1801,26 @@ async def _add_amenities(session: Any, org: UUID, people: dict[str, Any]) -> Non
             break
 
 
+async def _assign_portfolio(session: Any, org: UUID, manager: UUID, admin: UUID) -> None:
+    """The manager runs the organization's first two associations (by code) since last year."""
+    from sqlalchemy import select
+
+    from domains.associations.models import Association
+    from domains.portfolio.service import assignments
+
+    first = (await session.scalars(select(Association.id).order_by(Association.code).limit(2))).all()
+    for association in first:
+        await assignments.assign(session, org, association, manager, date.today() - timedelta(days=400), admin)
+
+
+async def _add_directory(session: Any, org: UUID, people: dict[str, Any]) -> None:
+    from domains.portal.service import directory
+
+    await directory.set_flags(session, org, people["owner"][1], {"show_name": True, "show_unit": True, "show_email": True})
+    if people["tenant"]:
+        await directory.set_flags(session, org, people["tenant"][1], {"show_name": True})
+
+
 async def _add_work_orders(session: Any, settings: Settings, org: UUID, people: dict[str, Any]) -> list[UUID]:
     """Work orders at several states, as staff, the homeowner and the tenant would
     have opened and moved them (transitions, notices and deadlines as the API writes
@@ -1687,8 +1948,15 @@ async def _add_estimate(sessions: Any, org: UUID, dispatch_id: UUID, vendor_user
     from graph.db import scoped_transaction
 
     lines = [
-        SimpleNamespace(description="Inspect and trace the leak (hours)", quantity=Decimal("1.5"), unit_price=Decimal("95.00")),
-        SimpleNamespace(description="Drywall patch and paint", quantity=Decimal("1"), unit_price=Decimal("240.00")),
+        SimpleNamespace(
+            description="Inspect and trace the leak (hours)",
+            quantity=Decimal("1.5"),
+            unit_price=Decimal("95.00"),
+            price_book_item_id=None,
+        ),
+        SimpleNamespace(
+            description="Drywall patch and paint", quantity=Decimal("1"), unit_price=Decimal("240.00"), price_book_item_id=None
+        ),
     ]
     async with scoped_transaction(sessions, org, None) as session:
         provider, values = await dispatches.job_of(session, dispatch_id)
@@ -1696,14 +1964,178 @@ async def _add_estimate(sessions: Any, org: UUID, dispatch_id: UUID, vendor_user
         await jobs.receive(session, provider, dispatch_id, values)
         job = await jobs.lock(session, dispatch_id)
         assert job is not None
-        estimate = await job_estimates.submit(session, job, lines, "Price holds 30 days.", vendor_user)
-        sent = job_estimates.event(estimate, job_estimates.line_values(lines))
+        estimate, priced = await job_estimates.submit(session, job, lines, "Price holds 30 days.", vendor_user)
+        sent = job_estimates.event(estimate, priced)
     async with scoped_transaction(sessions, org, None) as session:
         dispatch = await session.get(WorkOrderDispatch, dispatch_id)
         assert dispatch is not None
         wo = await session.get(WorkOrder, dispatch.work_order_id)
         assert wo is not None
         await estimates.receive(session, wo, dispatch, sent)
+
+
+# The demo vendor's price book: (name, category, unit, price of one).
+PRICE_BOOK = [
+    ("Service call", "plumbing", "visit", "89.00"),
+    ("Labor", "plumbing", "hour", "95.00"),
+    ("Drain clearing (snake)", "drains", "drain", "150.00"),
+    ("Hydro-jetting", "drains", "hour", "325.00"),
+    ("Water heater flush", "water heaters", "each", "140.00"),
+]
+
+
+async def _add_invoiced_job(sessions: Any, settings: Settings, org: UUID, people: dict[str, Any], vendor_user: UUID) -> None:
+    """The demo vendor's price book, and a work order it finished and invoiced:
+    dispatched, accepted, scheduled (Val booked for the visit), done, and
+    invoiced from the price book; the invoice entered in the customer's payables
+    awaiting the manager's approval, and the work order completed — each step
+    as the API and the dispatch workflow write it (no workflow runs: the
+    invoice's approval workflow starts with the first decision)."""
+    from datetime import time as clock
+    from types import SimpleNamespace
+
+    from sqlalchemy import select
+
+    from domains.jobs.models import JobActorKind, JobInvoiceStatus, JobStatus, PriceBookItem
+    from domains.jobs.schemas import PriceBookItemCreateInput
+    from domains.jobs.service import invoices, jobs, visits
+    from domains.jobs.service import price_book as book
+    from domains.work_orders.models import ActorKind, RequesterKind, WorkOrderPriority
+    from domains.work_orders.models import WorkOrderStatus as S
+    from domains.work_orders.service import dispatches, lifecycle, work_orders
+    from graph.db import scoped_transaction
+
+    async with scoped_transaction(sessions, org, None) as session:
+        data = SimpleNamespace(
+            association_id=people["association"],
+            unit_id=None,
+            location="Laundry room, building A",
+            title="Laundry room floor drain backing up",
+            description="Standing water around the floor drain after each wash cycle.",
+            category_id=None,
+            priority=WorkOrderPriority.URGENT,
+            document_ids=[],
+        )
+        wo = work_orders.draft(org, data, RequesterKind.STAFF, people["staff"], None, people["staff"])
+        staff = (ActorKind.USER, people["staff"])
+        await work_orders.open_(session, wo, staff)
+        for to in (S.REVIEW, S.VENDOR_CHOSEN, S.ASSIGNED):
+            await lifecycle.move(session, wo, to, staff, None, vendor_id=people["vendor"])
+        dispatch = await dispatches.create(session, wo, people["vendor"])
+        assert dispatch is not None
+        provider, values = await dispatches.job_of(session, dispatch.id)
+
+    today = date.today()
+    visit = datetime.combine(today - timedelta(days=1), clock(9), tzinfo=UTC)
+    vendor = (JobActorKind.USER, vendor_user)
+    async with scoped_transaction(sessions, provider, vendor_user) as session:
+        if not await session.scalar(select(PriceBookItem.id).limit(1)):
+            for name, category, unit, price in PRICE_BOOK:
+                row = PriceBookItemCreateInput(name=name, category=category, unit=unit, unit_price=Decimal(price), active=True)
+                await book.create(session, provider, row)
+        items = {i.name: i.id for i in await session.scalars(select(PriceBookItem))}
+        await jobs.receive(session, provider, dispatch.id, values)
+        job = await jobs.lock(session, dispatch.id)
+        assert job is not None
+        await jobs.move(session, job, JobStatus.ACCEPTED, vendor, None)
+        await jobs.move(session, job, JobStatus.SCHEDULED, vendor, "Val comes at 9", visit)
+        await visits.book(session, job, [vendor_user], visit, visit + timedelta(hours=2), "Bring the jetter", vendor_user)
+        await jobs.move(session, job, JobStatus.IN_PROGRESS, vendor, None)
+        await jobs.move(session, job, JobStatus.WORK_DONE, vendor, "Cleared a grease blockage 12 ft down; jetted the line")
+
+        def line(name: str, quantity: str) -> SimpleNamespace:
+            return SimpleNamespace(price_book_item_id=items[name], quantity=Decimal(quantity), description=None, unit_price=None)
+
+        invoice_data = SimpleNamespace(
+            invoice_number=f"ACE-{today:%y%m}-0417",
+            invoice_date=today,
+            due_date=today + timedelta(days=30),
+            note="Laundry room floor drain: blockage cleared and line jetted",
+            lines=[line("Service call", "1"), line("Drain clearing (snake)", "1"), line("Hydro-jetting", "1.5")],
+        )
+        invoice, priced = await invoices.submit(session, job, invoice_data, vendor_user)
+        moves: list[dict[str, Any]] = [
+            {"status": JobStatus.ACCEPTED.value},
+            {"status": JobStatus.SCHEDULED.value, "scheduledFor": visit.isoformat()},
+            {"status": JobStatus.IN_PROGRESS.value},
+            {"status": JobStatus.WORK_DONE.value},
+            {"invoice": invoices.event(invoice, priced)},
+        ]
+
+    async with scoped_transaction(sessions, org, None) as session:
+        for event in moves:
+            state = await dispatches.apply(session, dispatch.id, event, settings.invoice_approval_reminder_seconds)
+        answer = state["invoice"]
+    async with scoped_transaction(sessions, provider, None) as session:
+        await invoices.answered(session, invoice.id, JobInvoiceStatus(answer["status"]), answer["code"], answer["note"])
+
+
+async def _add_service_request(sessions: Any, org: UUID, provider: UUID, requester: UUID, vendor_user: UUID) -> None:
+    """Ace offers plumbing and electrical work; Ivy's leaking water heater went to
+    it, and Ace accepted, estimated, scheduled and finished it: written as the
+    dispatch workflow and `job/v1/*` write each side (seeding runs no workflows),
+    so it waits for Ivy to confirm it completed."""
+    from types import SimpleNamespace
+
+    from domains.jobs.models import JobActorKind, JobStatus
+    from domains.jobs.service import estimates as job_estimates
+    from domains.jobs.service import jobs
+    from domains.service_requests.models import ServiceRequestActorKind
+    from domains.service_requests.service import dispatches, offerings, requests
+    from graph.db import scoped_transaction
+
+    async with scoped_transaction(sessions, provider, None) as session:
+        await offerings.set_(session, provider, ["Electrical", "Plumbing"])
+    visit = datetime.combine(date.today() - timedelta(days=2), datetime.min.time(), UTC) + timedelta(hours=9)
+    data = SimpleNamespace(
+        title="Water heater leaking",
+        description="A puddle under the water heater in the garage; the pilot light keeps going out.",
+        address="48 Juniper Way, Springfield, OR 97477",
+        category="Plumbing",
+        preferred_dates=[visit.date(), visit.date() + timedelta(days=1)],
+        document_ids=[],
+        provider_organization_id=provider,
+    )
+    async with scoped_transaction(sessions, org, requester) as session:
+        request = requests.draft(org, data, requester, requester)
+        await requests.open_(session, request, (ServiceRequestActorKind.USER, requester))
+        dispatch = await dispatches.send(session, request, provider, (ServiceRequestActorKind.USER, requester), start=False)
+        assert dispatch is not None
+        _, values = await dispatches.job_of(session, dispatch.id)
+    lines = [
+        SimpleNamespace(
+            description="Drain, flush and inspect (hours)",
+            quantity=Decimal("1.5"),
+            unit_price=Decimal("110.00"),
+            price_book_item_id=None,
+        ),
+        SimpleNamespace(
+            description="Thermocouple and drain valve",
+            quantity=Decimal("1"),
+            unit_price=Decimal("48.00"),
+            price_book_item_id=None,
+        ),
+    ]
+    events: list[dict[str, Any]] = []
+    async with scoped_transaction(sessions, provider, None) as session:
+        await jobs.receive(session, provider, dispatch.id, values)
+        job = await jobs.lock(session, dispatch.id)
+        assert job is not None
+        by = (JobActorKind.USER, vendor_user)
+        await jobs.move(session, job, JobStatus.ACCEPTED, by, None)
+        events.append({"status": "accepted"})
+        estimate, priced = await job_estimates.submit(session, job, lines, "Parts in stock.", vendor_user)
+        events.append({"estimate": job_estimates.event(estimate, priced)})
+        await jobs.move(session, job, JobStatus.SCHEDULED, by, None, visit)
+        events.append({"status": "scheduled", "scheduledFor": visit.isoformat()})
+        await jobs.move(session, job, JobStatus.IN_PROGRESS, by, None)
+        events.append({"status": "in_progress"})
+        note = "New thermocouple and drain valve; tank flushed."
+        await jobs.move(session, job, JobStatus.WORK_DONE, by, note)
+        events.append({"status": "work_done", "note": note})
+    for event in events:
+        async with scoped_transaction(sessions, org, None) as session:
+            await dispatches.apply(session, dispatch.id, event)
 
 
 # --------------------------------------------------------------------------------------
@@ -2151,9 +2583,9 @@ class SeedReport:
 async def _owner_connection(settings: Settings) -> asyncpg.Connection:
     import asyncpg
 
-    from devtools.database_setup import _plain
+    from graph.db import libpq_url
 
-    return await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    return await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
 
 
 async def _write(conn: asyncpg.Connection, batch: Batch, org: UUID, copy: bool) -> None:
@@ -2284,6 +2716,64 @@ def parse_organization(value: str) -> UUID:
         return decode_as("org", value) if value.startswith("org_") else UUID(value)
     except ValueError:
         raise SystemExit(f"--organization: {value!r} is neither an org_… id nor a UUID.") from None
+
+
+async def start_workflows(settings: Settings) -> int:
+    """Start the workflows of the work the seed wrote in the demo logins'
+    organizations (open work orders, their dispatches, homeowners' dispatches):
+    the seed writes rows as those workflows would have, without DBOS, so a demo
+    user's next move — approving an estimate, a provider's answer — finds a
+    workflow to tell. Each reads where its row stands when it starts. A start
+    under an id that has a workflow joins it: seeding again starts nothing twice.
+    Needs DBOS launched; workflows left waiting when this process ends are
+    recovered by the server. Returns how many were started or joined."""
+    from dbos import DBOS, SetWorkflowID
+
+    from domains.service_requests.service import dispatches as homeowner_dispatches
+    from domains.work_orders.service import dispatches, lifecycle
+    from graph.durable import WORKFLOWS
+
+    # (the workflow, its rows still running in organizations $1, whose ended statuses are $2)
+    running = (
+        (
+            lifecycle.WORKFLOW,
+            "SELECT organization_id, id, workflow_id FROM work_orders "
+            "WHERE organization_id = ANY($1) AND NOT status::text = ANY($2)",
+            lifecycle.TERMINAL,
+        ),
+        (
+            dispatches.WORKFLOW,
+            "SELECT organization_id, id, workflow_id FROM work_order_dispatches "
+            "WHERE organization_id = ANY($1) AND NOT status::text = ANY($2) AND invoice_id IS NULL",
+            dispatches.ENDED,
+        ),
+        (
+            homeowner_dispatches.WORKFLOW,
+            "SELECT d.organization_id, d.id, d.workflow_id FROM service_request_dispatches d "
+            "WHERE d.organization_id = ANY($1) AND NOT d.status::text = ANY($2) AND NOT EXISTS "
+            "(SELECT 1 FROM service_request_invoices i WHERE i.organization_id = d.organization_id AND i.dispatch_id = d.id)",
+            homeowner_dispatches.ENDED,
+        ),
+    )
+    owner = await _owner_connection(settings)
+    try:
+        demo = [
+            r["organization_id"]
+            for r in await owner.fetch(
+                "SELECT DISTINCT m.organization_id FROM memberships m JOIN users u ON u.id = m.user_id "
+                "WHERE lower(u.email) = ANY($1)",
+                [email.lower() for email, _, _ in PEOPLE],
+            )
+        ]
+        started = 0
+        for name, query, ended in running:
+            for row in await owner.fetch(query, demo, [s.value for s in ended]):
+                with SetWorkflowID(row["workflow_id"]):
+                    await DBOS.start_workflow_async(WORKFLOWS[name], str(row["organization_id"]), str(row["id"]))
+                started += 1
+        return started
+    finally:
+        await owner.close()
 
 
 async def seed(

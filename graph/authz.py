@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,11 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 from uuid import UUID
+
+# gRPC's fork handlers run in the child of every fork(): a subprocess spawned
+# while a Cerbos call is in flight (the suite's pg_ctl, a bench's PostGraphile)
+# crashed with SIGSEGV before it could exec. Nothing here uses gRPC after a fork.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
 import grpc
 from cerbos.effect.v1 import effect_pb2

@@ -33,6 +33,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import UUID as PgUUID
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -95,6 +96,11 @@ def association_fk(column: str, table: str, **options: Any) -> ForeignKeyConstra
 
 
 _SCOPE_SQL = text("SELECT set_config('app.org_id', :org, true), set_config('app.user_id', :user, true)")
+
+
+def libpq_url(url: str) -> str:
+    """asyncpg (and libpq) want `postgresql://`, not SQLAlchemy's `postgresql+driver://`."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def create_engine(

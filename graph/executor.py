@@ -30,7 +30,7 @@ from graph.references import resolve_references
 STATEMENTS: LRU[Any, Select[Any]] = LRU(1024)
 
 
-def _operation(field_def: Any) -> Operation | None:
+def compiled_operation(field_def: Any) -> Operation | None:
     definition = field_def.extensions.get("strawberry-definition")
     resolver = definition.base_resolver if definition is not None else None
     op = getattr(resolver.wrapped_func, "__hestami_operation__", None) if resolver is not None else None
@@ -41,7 +41,7 @@ class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def execute_field(self, parent_type: Any, source: Any, field_details_list: Any, path: Any, position_context: Any) -> Any:
         if path.prev is None and getattr(self.context_value, "compile_reads", False):
             field_def = parent_type.fields.get(field_details_list[0].node.name.value)
-            op = _operation(field_def) if field_def is not None else None
+            op = compiled_operation(field_def) if field_def is not None else None
             if op is not None:
                 try:
                     plan = compile_root(self, field_def, field_details_list, op)
@@ -52,36 +52,41 @@ class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
     async def _answer(self, op: Operation, plan: Plan, field_def: Any, field_details_list: Any, path: Any) -> Any:
-        ctx = self.context_value
         try:
             try:
-                assert op.scope is Scope.ORGANIZATION
-                ctx.require_organization()
-                data = plan.data
-                principal = await ctx.ensure_roles()
-                kinds = sorted(plan.kinds, key=lambda k: (k[0], k[1].__name__))
-                # Every plan in one round of concurrent calls, before the statement; a
-                # list also asks whether the caller may list at all, as the pipeline does.
-                listing = op.target is None
-                asked = [ctx.visible_keyed(kind, "read", orm) for kind, orm in kinds]
-                answers = await asyncio.gather(*asked, *([authorize(ctx.decisions, op, principal, data)] if listing else []))
-                wheres = answers[: len(kinds)]
-                key = (op.name, plan.key, tuple(k for _, k in wheres))
-                statement = STATEMENTS.get(key)
-                if statement is None:
-                    filters = {kind: where for kind, (where, _) in zip(kinds, wheres, strict=True)}
-                    statement = STATEMENTS.put(key, Builder(filters).root(plan.root, op.kind))
-                async with ctx.read_session() as session:
-                    if listing:
-                        # Ids the filters name must name visible rows, as the pipeline checks.
-                        await resolve_references(session, data, None, None)
-                    bound = {} if listing else {ROOT_ID: data.id}  # type: ignore[attr-defined]
-                    answer = (await session.execute(statement, bound)).scalar()
-                if answer is None:
-                    raise not_visible(op)
-                return json.loads(answer)
+                return await answer(self.context_value, op, plan)
             except AppError as err:
                 raise graphql_error(err) from None
         except Exception as error:  # noqa: BLE001 - located and reported as graphql-core does
             self.handle_field_error(error, field_def.type, field_details_list, path)
             return None
+
+
+async def answer(ctx: Any, op: Operation, plan: Plan) -> Any:
+    """A compiled root field's value, in `ctx`'s read transaction; AppError as the
+    pipeline would raise it (not visible, not allowed to list)."""
+    assert op.scope is Scope.ORGANIZATION
+    ctx.require_organization()
+    data = plan.data
+    principal = await ctx.ensure_roles()
+    kinds = sorted(plan.kinds, key=lambda k: (k[0], k[1].__name__))
+    # Every plan in one round of concurrent calls, before the statement; a
+    # list also asks whether the caller may list at all, as the pipeline does.
+    listing = op.target is None
+    asked = [ctx.visible_keyed(kind, "read", orm) for kind, orm in kinds]
+    answers = await asyncio.gather(*asked, *([authorize(ctx.decisions, op, principal, data)] if listing else []))
+    wheres = answers[: len(kinds)]
+    key = (op.name, plan.key, tuple(k for _, k in wheres))
+    statement = STATEMENTS.get(key)
+    if statement is None:
+        filters = {kind: where for kind, (where, _) in zip(kinds, wheres, strict=True)}
+        statement = STATEMENTS.put(key, Builder(filters).root(plan.root, op.kind))
+    async with ctx.read_session() as session:
+        if listing:
+            # Ids the filters name must name visible rows, as the pipeline checks.
+            await resolve_references(session, data, None, None)
+        bound = {} if listing else {ROOT_ID: data.id}  # type: ignore[attr-defined]
+        value = (await session.execute(statement, bound)).scalar()
+    if value is None:
+        raise not_visible(op)
+    return json.loads(value)

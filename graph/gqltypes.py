@@ -18,6 +18,7 @@ from uuid import UUID
 
 import strawberry
 from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
 from strawberry.scalars import JSON
 from strawberry.types.base import get_object_definition
 from strawberry.types.lazy_type import LazyType
@@ -273,17 +274,20 @@ def _build(model: type[BaseModel], name: str, *, is_input: bool) -> Any:
             )
             continue
         annotations[field_name] = gql_type
+        # An explicit alias names the field on every transport (`from`, a Python keyword).
+        named: dict[str, Any] = {"name": info.alias} if info.alias and info.alias != to_camel(field_name) else {}
         if is_input and not info.is_required():
             default = info.get_default(call_default_factory=True)
             if isinstance(default, list | dict):
                 namespace[field_name] = strawberry.field(
                     description=description,
                     default_factory=lambda d=default: type(d)(d),
+                    **named,
                 )
             else:
-                namespace[field_name] = strawberry.field(description=description, default=default)
+                namespace[field_name] = strawberry.field(description=description, default=default, **named)
         else:
-            namespace[field_name] = strawberry.field(description=description)
+            namespace[field_name] = strawberry.field(description=description, **named)
     bases: tuple[type, ...] = tuple(_EXTENSIONS.get(model, ())) if not is_input else ()
     orm = getattr(model, "__hestami_node__", None)
     if not is_input and orm is not None:

@@ -146,7 +146,10 @@ def _arguments(model: type[BaseModel]) -> list[inspect.Parameter]:
         inspect.Parameter(
             field_def.python_name,
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=Annotated[field_def.type_annotation.annotation, strawberry.argument(description=field_def.description)],
+            annotation=Annotated[
+                field_def.type_annotation.annotation,
+                strawberry.argument(description=field_def.description, name=field_def.graphql_name),
+            ],
             default=(
                 inspect.Parameter.empty
                 if field_def.default in (strawberry.UNSET, None, dataclasses.MISSING)

@@ -400,6 +400,29 @@ class _CostWalker:
         return max(given)
 
 
+def operation_cost(
+    schema: GraphQLSchema,
+    root: GraphQLObjectType,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Any,
+    max_page_size: int,
+) -> int:
+    """The operation's cost; the GraphQLError refusing it when a page size is out of bounds."""
+    walker = _CostWalker(schema, fragments, variables, max_page_size)
+    try:
+        cost = walker.selection_set(operation.selection_set, root)
+    except RecursionError:
+        raise _too_complex("The document is nested too deeply.") from None
+    if walker.errors:
+        # One error is raised so both sync and async execution paths
+        # report it identically; the others are listed for the client.
+        first = walker.errors[0]
+        _extensions(first)["fields"] = [_extensions(e)["field"] for e in walker.errors]
+        raise first
+    return cost
+
+
 class QueryCost(SchemaExtension):
     """Checks connection page sizes and the operation's cost before execution.
 
@@ -434,17 +457,7 @@ class QueryCost(SchemaExtension):
         if root is None:
             return
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        walker = _CostWalker(schema, fragments, variables, self.max_page_size)
-        try:
-            self.cost = walker.selection_set(operation.selection_set, root)
-        except RecursionError:
-            raise _too_complex("The document is nested too deeply.") from None
-        if walker.errors:
-            # One error is raised so both sync and async execution paths
-            # report it identically; the others are listed for the client.
-            first = walker.errors[0]
-            _extensions(first)["fields"] = [_extensions(e)["field"] for e in walker.errors]
-            raise first
+        self.cost = operation_cost(schema, root, operation, fragments, variables, self.max_page_size)
         if self.cost > self.max_cost:
             raise _too_complex(
                 f"Query cost {self.cost} exceeds the maximum of {self.max_cost}.",
@@ -499,4 +512,5 @@ __all__ = [
     "QueryCost",
     "document_limit_rules",
     "guard_extensions",
+    "operation_cost",
 ]

@@ -26,6 +26,7 @@ from graph.maintenance import ensure_schedules
 from graph.ratelimit import RateLimiter
 from graph.settings import Settings
 from graph.telemetry import instrument_engine, setup_tracing
+from graph.transient import Reachability
 
 _CURRENT: Platform | None = None
 
@@ -47,6 +48,8 @@ class Platform:
     authorizer: Authorizer
     rate_limiter: RateLimiter
     sealer: Sealer
+    # Asked by a request held by DBOS's own unbounded retries (graph/runner.py).
+    system_database: Reachability
 
     @classmethod
     async def start(cls, settings: Settings, *, launch_dbos: bool = True) -> Platform:
@@ -89,6 +92,7 @@ class Platform:
             authorizer=authorizer,
             rate_limiter=RateLimiter(redis, settings.redis_prefix),
             sealer=Sealer(keyset),
+            system_database=Reachability(settings.dbos_url()),
         )
         _CURRENT = platform
         if launch_dbos:

@@ -22,6 +22,7 @@ request runs the operation under a fresh workflow — exactly once.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,10 +290,25 @@ async def run_durable(
         "input": platform.sealer.seal_body(op.input, data.model_dump(mode="json", by_alias=True, exclude_unset=True)),
         "trace_id": trace_id,
     }
-    with SetWorkflowID(wf_id):
-        handle = await DBOS.start_workflow_async(operation_workflow, call)
-    result = await _await_result(handle, wf_id, platform.settings.database_unavailable_after_seconds)
+    # Started as a task of its own and never cancelled: a start abandoned between
+    # DBOS recording the workflow and launching it would leave it pending, unrun,
+    # until the next process recovers it.
+    started = asyncio.ensure_future(_start(wf_id, call))
+    started.add_done_callback(_retrieved)
+    result = await _await_result(platform, started, wf_id)
     return _outcome(platform, op, result["status"], result["body"], replayed=replayed)
+
+
+async def _start(wf_id: str, call: dict[str, Any]) -> Any:
+    with SetWorkflowID(wf_id):
+        return await DBOS.start_workflow_async(operation_workflow, call)
+
+
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    # A start whose client was told 503 ends unawaited; its failure is DBOS's to
+    # log, not asyncio's "exception never retrieved".
+    if not task.cancelled():
+        task.exception()
 
 
 # Workflow states that end without a result; a key whose workflow ended so
@@ -300,15 +316,25 @@ async def run_durable(
 FAILED = ("ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED")
 
 
-async def _await_result(handle: Any, wf_id: str, answer_after: float) -> dict[str, Any]:
-    """The workflow's result; or 503 once its step has been retrying a failing
-    database for `answer_after` seconds. The workflow goes on without us: the
-    client's retry with the same key then joins or replays it."""
-    result = asyncio.ensure_future(handle.get_result())
+async def _await_result(platform: Platform, started: asyncio.Future[Any], wf_id: str) -> dict[str, Any]:
+    """The workflow's result; or 503 once the database has failed for as long as
+    `database_unavailable_after_seconds`: the workflow's step has been retrying
+    that long, or the wait has lasted that long and the system database refuses
+    connections (DBOS retries its own calls without a deadline). The workflow goes
+    on without us: the client's retry with the same key joins or replays it."""
+    answer_after = platform.settings.database_unavailable_after_seconds
+
+    async def result() -> dict[str, Any]:
+        handle = await asyncio.shield(started)
+        return await handle.get_result()  # type: ignore[no-any-return]
+
+    waiting = asyncio.ensure_future(result())
+    since = time.monotonic()
     while True:
-        done, _ = await asyncio.wait({result}, timeout=0.1)
+        done, _ = await asyncio.wait({waiting}, timeout=0.1)
         if done:
-            return result.result()  # type: ignore[no-any-return]
-        if failing_for(wf_id) > answer_after:
-            result.cancel()  # only our wait: DBOS shields the workflow's own task
+            return waiting.result()
+        held = time.monotonic() - since > answer_after
+        if failing_for(wf_id) > answer_after or (held and not await platform.system_database()):
+            waiting.cancel()  # only our wait: DBOS shields the workflow's own task
             raise database_unavailable()

@@ -22,6 +22,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from graph.errors import AppError, ErrorCode
 from graph.executor import CompilingExecutionContext
+from graph.fastpath import remember_validated
 from graph.graphql_fields import graphql_error, mutation_field, query_field
 from graph.limits import guard_extensions
 from graph.operations import REGISTRY
@@ -94,7 +95,8 @@ def _tag(errors: list[GraphQLError] | None, code: str) -> None:
 class OperationSpan(SchemaExtension):
     """One span per GraphQL operation (not per field: per-field spans multiply the
     cost of large lists), carrying organization and user; `extensions.idempotentReplayed`;
-    and stable codes on parse and validation errors."""
+    stable codes on parse and validation errors; and the documents that validated,
+    which graph/fastpath.py may then answer before Strawberry."""
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context.context
@@ -117,7 +119,12 @@ class OperationSpan(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         yield
-        _tag(self.execution_context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
+        context = self.execution_context
+        _tag(context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
+        if not context.pre_execution_errors:
+            # As the request named it: `operation_name` infers the name a request may omit.
+            requested = context._provided_operation_name
+            remember_validated(context.schema._schema, context.query, requested, context.graphql_document)
 
     async def on_execute(self) -> AsyncIterator[None]:
         yield

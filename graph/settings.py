@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Nested reads compiled to one SQL statement (graph/compiler.py); off, every
     # field goes through its resolver (the differential tests compare the two).
     compiled_reads: bool = True
+    # Queries whose every root field compiles answered before Strawberry runs
+    # (graph/fastpath.py); off, they run compiled inside Strawberry.
+    fast_reads: bool = True
     db_max_overflow: int = 5
     # The longest a statement of the application may run. Without a limit a bad plan
     # (the per-request roles statement once ran for minutes) holds a connection and a
@@ -160,6 +163,13 @@ class Settings(BaseSettings):
     message_crash_pause_file: str | None = None
     # The same for a dispatch: after the job is written in the provider's organization, before the step returns.
     dispatch_crash_pause_file: str | None = None
+    # The same for a board package: after its files are filed and it is ready, before the step returns.
+    board_package_crash_pause_file: str | None = None
+    # The same for a run building an ACH debit file (autopay, or owners' one-time payments): after the
+    # file, its entries and its payments are committed, before the step returns.
+    autopay_crash_pause_file: str | None = None
+    # The same for the collections run: after a unit's move is committed, before its step returns.
+    collections_crash_pause_file: str | None = None
 
     host: str = "127.0.0.1"
     port: int = 8000

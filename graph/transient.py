@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import asyncpg
 from sqlalchemy import exc as sa_exc
 
+from graph.db import libpq_url
 from graph.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,10 @@ def _sqlstate(error: BaseException | None) -> str | None:
     return None
 
 
+def _retryable(code: str) -> bool:
+    return code in _CODES or code.startswith(_CLASSES)
+
+
 def is_transient(error: BaseException) -> bool:
     """True for a failure that says nothing about the request: running it again
     once the database answers normally is correct."""
@@ -62,7 +69,7 @@ def is_transient(error: BaseException) -> bool:
             return True
         code = _sqlstate(error.orig)
         if code is not None:
-            return code in _CODES or code.startswith(_CLASSES)
+            return _retryable(code)
         # asyncpg reports a connection lost mid-statement without a SQLSTATE.
         return isinstance(error, sa_exc.InterfaceError | sa_exc.OperationalError)
     return isinstance(error, OSError)  # refused or reset while connecting
@@ -106,3 +113,39 @@ async def retry_transient(attempt: Callable[[], Awaitable[T]], *, budget: float,
                 delay = min(delay * 2, 2.0)
     finally:
         _failing_since.pop(key, None)
+
+
+class Reachability:
+    """Whether a database accepts connections now: one connection attempt at most
+    every `every` seconds, shared by every caller asking meanwhile.
+
+    DBOS retries its own system-database calls (starting a workflow, recording a
+    step, reading a result) until they succeed, with no deadline. A request
+    waiting on one of those learns of an outage only by asking."""
+
+    def __init__(self, url: str, *, every: float = 0.5, timeout: float = 1.0) -> None:
+        self._dsn = libpq_url(url)
+        self._every = every
+        self._timeout = timeout
+        self._asked = -math.inf
+        self._answer: asyncio.Future[bool] | None = None
+
+    async def __call__(self) -> bool:
+        now = time.monotonic()
+        if self._answer is None or now - self._asked >= self._every:
+            self._asked = now
+            self._answer = asyncio.ensure_future(self._connect())
+        return await asyncio.shield(self._answer)
+
+    async def _connect(self) -> bool:
+        try:
+            connection = await asyncpg.connect(self._dsn, timeout=self._timeout)
+        except (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresError) as error:
+            # Refused, timed out, shutting down, too many connections: unavailable.
+            # Anything else (a wrong password) is a misconfiguration to surface.
+            code = getattr(error, "sqlstate", None)
+            if code is None or _retryable(code):
+                return False
+            raise
+        await connection.close()
+        return True

@@ -157,3 +157,21 @@ def statements(platform):
     event.listen(sync_engine, "before_cursor_execute", record)
     yield seen
     event.remove(sync_engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def fast_answers(monkeypatch) -> list[bool]:
+    """For each GraphQL POST while the test runs, whether graph/fastpath.py answered
+    it (False: Strawberry did)."""
+    from graph.fastpath import FastReads
+
+    answered: list[bool] = []
+    respond = FastReads.respond
+
+    async def recording(self: FastReads, ctx, body: bytes) -> bytes | None:
+        out = await respond(self, ctx, body)
+        answered.append(out is not None)
+        return out
+
+    monkeypatch.setattr(FastReads, "respond", recording)
+    return answered

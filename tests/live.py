@@ -17,6 +17,7 @@ server stops cleanly, unless HESTAMI_KEEP_LIVE_LOGS is set.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -165,3 +166,22 @@ def live_server(
         yield server
     finally:
         server.cleanup()
+
+
+async def cli(env: Mapping[str, str], *args: str) -> str:
+    """Run `hestami *args` (python -m devtools.cli) as a process of its own with `env`
+    over the test's environment; its output, which must end in success."""
+    proc = await asyncio.create_subprocess_exec(
+        PYTHON,
+        "-m",
+        "devtools.cli",
+        *args,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await proc.communicate()
+    text = out.decode(errors="replace")
+    assert proc.returncode == 0, text
+    return text

@@ -14,7 +14,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
-from devtools.database_setup import MIGRATIONS, _plain, bootstrap, drop_databases
+from devtools.database_setup import MIGRATIONS, bootstrap, drop_databases
+from graph.db import libpq_url
 from graph.settings import Settings
 
 
@@ -43,6 +44,6 @@ async def scratch_database(settings: Settings) -> AsyncIterator[Scratch]:
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     await bootstrap(settings, database=name)
     try:
-        yield Scratch(cfg, _plain(url))
+        yield Scratch(cfg, libpq_url(url))
     finally:
         await drop_databases(settings, name)

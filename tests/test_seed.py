@@ -4,16 +4,18 @@ their units through the API."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
-from devtools.database_setup import _plain
 from devtools.seed import (
     BOARD_LOGIN,
+    INDIVIDUAL,
+    INDIVIDUAL_LOGIN,
     MANAGER,
     MANAGER_LOGIN,
     MAPLE_GROVE,
@@ -23,18 +25,24 @@ from devtools.seed import (
     VENDOR,
     VENDOR_LOGIN,
     seed,
+    start_workflows,
 )
+from graph.db import libpq_url
 
 
 async def test_seed_builds_a_consistent_portfolio_once(settings, database, api, capsys) -> None:
-    first = await seed(settings, associations=2, units=15)
-    assert first is not None and first.created == 2
-    again = await seed(settings, associations=2, units=15)
-    assert again is not None and again.created == 0 and again.skipped == 2
-    capsys.readouterr()
-
-    conn = await asyncpg.connect(_plain(settings.admin_database_url.get_secret_value()).rsplit("/", 1)[0] + f"/{database}")
+    conn = await asyncpg.connect(libpq_url(settings.admin_database_url.get_secret_value()).rsplit("/", 1)[0] + f"/{database}")
     try:
+        # Other tests seed this database too (the portfolio dashboard's): ask for two more than are there.
+        there = await conn.fetchval(
+            "SELECT count(*) FROM associations a JOIN organizations o ON o.id = a.organization_id WHERE o.name = $1", MANAGER
+        )
+        first = await seed(settings, associations=there + 2, units=15)
+        assert first is not None and first.created == 2
+        again = await seed(settings, associations=there + 2, units=15)
+        assert again is not None and again.created == 0 and again.skipped == there + 2
+        capsys.readouterr()
+
         # Other tests share this database: look at the demo company's associations only.
         org = await conn.fetchval("SELECT id FROM organizations WHERE name = $1", MANAGER)
         shares = await conn.fetch(
@@ -92,6 +100,22 @@ async def _call(api, name: str, body: dict[str, Any], token: str) -> Any:
     return r.json()
 
 
+async def _moved_in(api: Any, who: Any, association: str) -> None:
+    """Opening balances posted, last month's bank reconciliation finished, one
+    owner on an active payment plan and one in collections."""
+    opening = await _call(api, "openingBalance/v1/get", {"associationId": association}, who)
+    assert opening["unitItems"] == 4, (association, opening)
+    (bank,) = (await _call(api, "bankAccount/v1/list", {"associationId": association}, who))["nodes"]
+    (reconciled,) = (await _call(api, "bankReconciliation/v1/list", {"bankAccountId": bank["id"]}, who))["nodes"]
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert (reconciled["status"], reconciled["month"]) == ("finished", str(last_month)), association
+    plans = (await _call(api, "paymentPlan/v1/list", {"associationId": association}, who))["nodes"]
+    assert [p["status"] for p in plans] == ["active"], association
+    cases = (await _call(api, "collectionCase/v1/list", {"associationId": association}, who))["nodes"]
+    assert len(cases) == 1 and cases[0]["status"] != "closed", association
+    assert cases[0]["unitId"] != plans[0]["unitId"]
+
+
 async def test_each_demo_login_finds_its_world(settings, database, api, capsys) -> None:
     """Issue 9 item 11: every demo login, once its organization is selected, finds
     non-empty lists — a manager their associations, units, vendors and books; the
@@ -125,6 +149,30 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert policy["version"] == 1 and policy["lienWaitDays"] == 45
     (case,) = (await _call(api, "collectionCase/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert case["status"] == "reminded" and [s["kind"] for s in case["steps"]] == ["reminder"]
+    # Where the demo homeowner lives: interest on delinquent assessments (last month's
+    # accrued, once), and this year's payments to Ace on its 1099-NEC report.
+    with_interest = [
+        a
+        for a in associations
+        if (await api.rpc("interestPolicy/v1/get", {"associationId": a["id"]}, token=manager)).status_code == 200
+    ]
+    (theirs,) = with_interest
+    policy = await _call(api, "interestPolicy/v1/get", {"associationId": theirs["id"]}, manager)
+    assert (policy["annualRate"], policy["graceDays"]) == ("10.00", 30)
+    ledger = await _call(api, "ownerLedgerEntry/v1/list", {"associationId": theirs["id"], "first": 100}, manager)
+    # Last month's, once (other tests run the monthly workflow over every association of this database for other months).
+    last_month = date.today().replace(day=1) - timedelta(days=1)
+    accrued = [e for e in ledger["nodes"] if e["memo"].startswith("Interest") and e["entryDate"][:7] == f"{last_month:%Y-%m}"]
+    assert len(accrued) == 1
+    report = await _call(api, "form1099Report/v1/get", {"associationId": theirs["id"], "taxYear": date.today().year}, manager)
+    (ace_row,) = [r for r in report["rows"] if r["vendorName"] == VENDOR]
+    assert (ace_row["total"], ace_row["voided"], ace_row["reportable"]) == ("2300.00", "300.00", True)
+    assert (ace_row["tinStatus"], ace_row["taxClassification"], ace_row["flags"]) == ("on_file", "llc", [])
+    # Every association with books moved in alike (issue 17 §6), the board's own included.
+    board = await _login(api, BOARD_LOGIN, MAPLE_GROVE)
+    (own,) = (await _call(api, "association/v1/list", {}, board))["nodes"]
+    for who, association in [(manager, a["id"]) for a in booked] + [(board, own["id"])]:
+        await _moved_in(api, who, association)
     # One owner is on autopay, their bank numbers masked.
     (autopay,) = (await _call(api, "achAuthorization/v1/list", {"associationId": booked[0]["id"]}, manager))["nodes"]
     assert (autopay["status"], autopay["accountLast4"], autopay["routingLast4"]) == ("active", "4417", "0015")
@@ -157,9 +205,7 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     ]
     assert chair["title"] == "chair"
 
-    board = await _login(api, BOARD_LOGIN, MAPLE_GROVE)
     assert (await _call(api, "workOrder/v1/list", {}, board))["nodes"]
-    (own,) = (await _call(api, "association/v1/list", {}, board))["nodes"]
     assert own["legalName"].startswith("Maple Grove") and own["taxId"] is not None
     assert (await _call(api, "unit/v1/list", {"associationId": own["id"]}, board))["nodes"]
     assert (await _call(api, "fund/v1/list", {"associationId": own["id"]}, board))["nodes"]
@@ -193,7 +239,13 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     # The library: CC&Rs, minutes (the board's executive session's too), the budget, each with its file;
     # and the photos and plans the violations, ARC requests and work orders name.
     library = (await _call(api, "document/v1/list", {"associationId": own["id"], "first": 100}, board))["nodes"]
-    records = [d for d in library if d["category"] not in ("photos", "plans")]
+    # Last month's board package: ready, made by the month's close, its PDF and ZIP filed for the board only.
+    [package] = (await _call(api, "boardPackage/v1/list", {"associationId": own["id"]}, board))["nodes"]
+    assert (package["status"], package["trigger"], package["version"]) == ("ready", "month_close", 1)
+    assert (await _call(api, "boardPackageSettings/v1/get", {"associationId": own["id"]}, board))["generateOnClose"] is True
+    package_files = {package["pdfDocumentId"], package["zipDocumentId"]}
+    assert sorted(d["visibility"] for d in library if d["id"] in package_files) == ["board", "board"]
+    records = [d for d in library if d["category"] not in ("photos", "plans") and d["id"] not in package_files]
     assert sorted(d["visibility"] for d in records) == ["board", "owners", "public", "residents"]
     assert all([v["number"] for v in d["versions"]] == [1] for d in library)
     attached = await api.gql(ATTACHED, {"id": own["id"]}, token=board)
@@ -219,6 +271,13 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
         assert (annual["kind"], annual["associationId"]) == ("annual_membership", theirs["id"])
         # The homeowner finds a violation and an architectural request of their own; the tenant neither.
         own_units = {u["id"] for u in (await _call(api, "unit/v1/list", {"associationId": theirs["id"]}, token))["nodes"]}
+        # This year's dues ahead on the calendar, not levied yet: the homeowner's units', none of the tenant's landlord's.
+        calendar = (await _call(api, "calendarItem/v1/list", {"first": 100}, token))["nodes"]
+        projected = [i for i in calendar if i["kind"] == "charge_projected"]
+        if login == OWNER_LOGIN:
+            assert projected and {(i["unitId"] in own_units, i["amount"]) for i in projected} == {(True, "250.00")}, projected
+        else:
+            assert projected == []
         noticed = (await _call(api, "violation/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         requested = (await _call(api, "arcRequest/v1/list", {"associationId": theirs["id"]}, token))["nodes"]
         if login == OWNER_LOGIN:
@@ -283,9 +342,72 @@ async def test_each_demo_login_finds_its_world(settings, database, api, capsys) 
     assert ace[0]["providerOrganizationId"] == active["id"]
     # Its jobs from the customers' work orders waiting for estimates, each with its estimate;
     # the customer's manager sees the same estimate (its own copy) to approve.
-    query = "{ jobs { nodes { title estimates { revision status total } } } }"
-    jobs = (await api.gql(query, token=vendor))["data"]["jobs"]["nodes"]
-    assert jobs and all(j["estimates"] == [{"revision": 1, "status": "SUBMITTED", "total": "382.50"}] for j in jobs), jobs
+    query = """{ jobs { nodes { title customerName status estimates { revision status total }
+      invoices { invoiceNumber status total } } } }"""
+    every = (await api.gql(query, token=vendor))["data"]["jobs"]["nodes"]
+    jobs = [j for j in every if j["customerName"] != INDIVIDUAL]
+    estimating = [j for j in jobs if j["status"] == "RECEIVED"]
+    assert estimating and all(
+        j["estimates"] == [{"revision": 1, "status": "SUBMITTED", "total": "382.50"}] for j in estimating
+    ), jobs
     waiting = [o for o in orders if o["status"] == "estimates_received"]
     estimates = await _call(api, "workOrderEstimate/v1/list", {"workOrderId": waiting[0]["id"]}, manager)
     assert [(e["total"], e["status"]) for e in estimates["nodes"]] == [("382.50", "submitted")]
+    # `hestami seed` starts the seeded work's workflows (the server recovers them), so the
+    # manager's approval reaches the provider: its copy of the estimate is approved.
+    assert await start_workflows(settings) >= len(waiting)
+    decision = {"id": estimates["nodes"][0]["id"]}
+    r = await api.rpc("workOrderEstimate/v1/approve", decision, token=manager, key=uuid.uuid4().hex)
+    assert r.status_code == 200, r.text
+    for _ in range(400):
+        every_now = (await api.gql(query, token=vendor))["data"]["jobs"]["nodes"]
+        if any(e["status"] == "APPROVED" for j in every_now for e in j["estimates"]):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the approval never reached the provider's estimate")
+    # Besides those, one job finished and invoiced from its price book (89 + 150 + 1.5 × 325); in the
+    # management company the invoice waits for the manager's approval, and its work order is completed.
+    [invoiced] = [j for j in jobs if j["status"] != "RECEIVED"]
+    assert invoiced["status"] == "WORK_DONE" and invoiced["estimates"] == []
+    [(number, status, total)] = [(i["invoiceNumber"], i["status"], i["total"]) for i in invoiced["invoices"]]
+    assert (status, total) == ("ENTERED", "726.50")
+    book = await _call(api, "priceBookItem/v1/list", {"active": True}, vendor)
+    assert len(book["nodes"]) == 5
+    visits = await _call(api, "jobVisit/v1/list", {"status": "scheduled"}, vendor)
+    assert len(visits["nodes"]) == 1
+    summit = {o["title"]: o for o in orders}["Laundry room floor drain backing up"]
+    assert summit["status"] == "completed"
+    payables = await _call(
+        api, "invoice/v1/list", {"associationId": summit["associationId"], "status": "awaiting_manager"}, manager
+    )
+    [entered] = [i for i in payables["nodes"] if i["invoiceNumber"] == number]
+    assert (entered["total"], entered["holdCode"]) == ("726.50", None)
+    # The seed ran no workflow: the first decision starts the invoice's approval workflow.
+    r = await api.rpc("invoice/v1/approve", {"id": entered["id"]}, token=manager, key=uuid.uuid4().hex)
+    after_manager = "awaiting_board" if entered["boardApprovalRequired"] else "approved"
+    assert r.status_code == 200 and r.json()["status"] == after_manager, r.text
+    # And the homeowner in no association's water heater, done, with its estimate.
+    (heater,) = [j for j in every if j["customerName"] == INDIVIDUAL]
+    assert (heater["title"], heater["status"], heater["estimates"]) == (
+        "Water heater leaking",
+        "WORK_DONE",
+        [{"revision": 1, "status": "SUBMITTED", "total": "213.00"}],
+    )
+    offered = await _call(api, "serviceOffering/v1/list", {}, vendor)
+    assert [o["category"] for o in offered["offerings"]] == ["Electrical", "Plumbing"]
+
+    # That homeowner: her request, the provider's answers on it, and Ace among the plumbers.
+    ivy = await _login(api, INDIVIDUAL_LOGIN, INDIVIDUAL)
+    query = """{ serviceRequests { nodes { id title status dispatches { providerName status }
+      estimates { total } transitions { toStatus } } } }"""
+    (mine,) = (await api.gql(query, token=ivy))["data"]["serviceRequests"]["nodes"]
+    assert (mine["title"], mine["status"], mine["dispatches"], mine["estimates"]) == (
+        "Water heater leaking",
+        "WORK_DONE",
+        [{"providerName": VENDOR, "status": "WORK_DONE"}],
+        [{"total": "213.00"}],
+    )
+    assert [t["toStatus"] for t in mine["transitions"]][-2:] == ["IN_PROGRESS", "WORK_DONE"]
+    plumbers = await _call(api, "serviceRequest/v1/providers", {"category": "Plumbing"}, ivy)
+    assert VENDOR in {p["name"] for p in plumbers["nodes"]}

@@ -3,10 +3,17 @@ transaction may run again, and nothing that says something about the request."""
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from graph.transient import DatabaseUnavailable, is_transient, retry_transient
+from graph import runner
+from graph.errors import ServiceUnavailable
+from graph.transient import DatabaseUnavailable, Reachability, is_transient, retry_transient
+from tests.live import free_port
 
 
 class _DriverError(Exception):
@@ -72,3 +79,26 @@ async def test_retry_gives_up_after_its_budget_and_never_retries_a_refusal() -> 
     with pytest.raises(sa_exc.IntegrityError):
         await retry_transient(refused, budget=5, key="t")
     assert attempts == 1
+
+
+def _waiting_platform(system_database: Reachability) -> Any:
+    return SimpleNamespace(settings=SimpleNamespace(database_unavailable_after_seconds=0.3), system_database=system_database)
+
+
+async def test_a_request_held_by_dbos_retrying_its_system_database_is_told_503(platform: Any) -> None:
+    """DBOS retries a failing system-database call (starting the workflow, say)
+    without a deadline; the request waiting on it asks whether that database
+    answers, and tells its client 503 when it does not, leaving the start to
+    finish on its own."""
+    held = asyncio.get_running_loop().create_future()  # a start DBOS is still retrying
+    closed = Reachability(f"postgresql+psycopg://hestami@127.0.0.1:{free_port()}/hestami")
+    with pytest.raises(ServiceUnavailable) as told:
+        await runner._await_result(_waiting_platform(closed), held, "a-workflow")
+    assert told.value.headers == {"Retry-After": "1"}
+    assert not held.cancelled()
+
+    # Slow, with the database answering: the wait goes on.
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(runner._await_result(_waiting_platform(platform.system_database), held, "a-workflow"), 1.0)
+    assert not held.cancelled()
+    held.cancel()

@@ -7,5 +7,16 @@ from graph.registry import Domain
 domain = Domain(
     name="accounting",
     description=__doc__ or "",
-    modules=("types", "operations.chart", "operations.journal", "operations.periods", "operations.budgets", "operations.reports"),
+    modules=(
+        "types",
+        "operations.chart",
+        "operations.journal",
+        "operations.periods",
+        "operations.years",
+        "operations.transfers",
+        "operations.recurring",
+        "operations.budgets",
+        "operations.reports",
+        "workflows",
+    ),
 )

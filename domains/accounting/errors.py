@@ -99,3 +99,57 @@ class InvalidBudget(AppError):
 
     code = "INVALID_BUDGET"
     status = 422
+
+
+class InvalidTransfer(AppError):
+    """A reserve transfer moves cash between two different funds of the
+    association, one operating and one reserve fund."""
+
+    code = "INVALID_TRANSFER"
+    status = 422
+
+
+class InsufficientCash(AppError):
+    """The fund's cash account holds less than the transfer on its date (details give the balance)."""
+
+    code = "INSUFFICIENT_CASH"
+    status = 422
+
+
+class YearNotEnded(AppError):
+    """The fiscal year's last day has not passed yet."""
+
+    code = "FISCAL_YEAR_NOT_ENDED"
+    status = 422
+
+
+class MonthsOpen(AppError):
+    """Months of the fiscal year are still open (details list them); close them, or ask the year-end close to."""
+
+    code = "FISCAL_MONTHS_OPEN"
+    status = 422
+
+
+class YearCloseReversed(Conflict):
+    """This year-end close has already been undone."""
+
+    code = "YEAR_CLOSE_ALREADY_REVERSED"
+
+
+class RecurringEntryState(Conflict):
+    """The recurring entry is already in the state asked for (paused, or active)."""
+
+    code = "RECURRING_ENTRY_STATE"
+
+
+class OccurrenceDecided(Conflict):
+    """That month's occurrence was already posted, skipped or refused."""
+
+    code = "OCCURRENCE_ALREADY_DECIDED"
+
+
+class NotAnOccurrence(AppError):
+    """The month is not one of the recurring entry's: before it starts, after it ends."""
+
+    code = "NOT_AN_OCCURRENCE"
+    status = 422

@@ -140,6 +140,12 @@ class ControlRole(StrEnum):
     """Income from violation fines."""
     ESTOPPEL_FEE_INCOME = "estoppel_fee_income"
     """Income from resale and estoppel certificate fees."""
+    INTERFUND = "interfund"
+    """What other funds owe this fund (an asset; a credit balance is what it owes
+    them): the account a reserve transfer moves through, so that each fund
+    balances on its own. The interfund balances of all funds add up to zero."""
+    DELINQUENCY_INTEREST_INCOME = "delinquency_interest_income"
+    """Interest charged on delinquent assessments (not late fees, not bank interest)."""
 
 
 class GlAccount(TimestampMixin, Booked, Base):
@@ -224,6 +230,14 @@ class EntrySource(StrEnum):
     """A bank fee or interest found while reconciling a bank account."""
     COLLECTION_FEE = "collection_fee"
     """A collection step's fee charged to an owner."""
+    RECURRING = "recurring"
+    """One month's occurrence of a recurring journal entry (an accrual), or its automatic reversal."""
+    RESERVE_TRANSFER = "reserve_transfer"
+    """Cash moved between an operating and a reserve fund through their interfund accounts."""
+    YEAR_END_CLOSE = "year_end_close"
+    """A fiscal year's closing entry (income and expenses into each fund's fund balance), or its reversal."""
+    DELINQUENCY_INTEREST = "delinquency_interest"
+    """A month's interest on delinquent assessments charged to owners."""
 
 
 class Basis(StrEnum):
@@ -311,9 +325,139 @@ class BudgetAmount(Booked, Base):
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Budgeted amount for the month.")
 
 
+class FiscalYearClose(Booked, Base):
+    """A fiscal year closed into each fund's fund balance: the closing entry it
+    posted on the year's last day. Undone only by a reversing entry, after which
+    the row stays as history and the year may be closed again."""
+
+    __tablename__ = "fiscal_year_closes"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+        association_fk("entry_id", "journal_entries"),
+        association_fk("reversal_entry_id", "journal_entries"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The close's id.")
+    fiscal_year: Mapped[int] = mapped_column(SmallInteger, doc="The fiscal year, named by the calendar year it starts in.")
+    entry_id: Mapped[UUID | None] = mapped_column(doc="The closing entry; null when the year had no income or expenses to close.")
+    closed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When the year was closed (UTC)."
+    )
+    closed_by: Mapped[UUID | None] = mapped_column(doc="User or service account that closed it.")
+    reversal_entry_id: Mapped[UUID | None] = mapped_column(doc="The entry that reversed the closing entry, if undone.")
+    reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="When the close was undone (UTC).")
+    reversed_by: Mapped[UUID | None] = mapped_column(doc="Who undid it.")
+    reversal_reason: Mapped[str | None] = mapped_column(String(500), doc="Why it was undone.")
+
+
+class RecurringEntryStatus(StrEnum):
+    """Whether a recurring entry posts its occurrences."""
+
+    ACTIVE = "active"
+    """Posts each month's occurrence when it falls due."""
+    PAUSED = "paused"
+    """Posts nothing; months that fall due while paused are skipped when it resumes."""
+
+
+class RecurringEntry(TimestampMixin, Booked, Base):
+    """A journal entry posted every month on a set day (an accrual, a standing
+    allocation), optionally reversed on the first day of the next month."""
+
+    __tablename__ = "recurring_entries"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The recurring entry's id.")
+    memo: Mapped[str] = mapped_column(String(500), doc="Memo of every entry it posts.")
+    day_of_month: Mapped[int] = mapped_column(SmallInteger, doc="Day of the month each occurrence is dated (1–28).")
+    starts_on: Mapped[date] = mapped_column(Date, doc="No occurrence is dated before this day.")
+    ends_on: Mapped[date | None] = mapped_column(Date, doc="No occurrence is dated after this day; null: no end.")
+    auto_reverse: Mapped[bool] = mapped_column(
+        Boolean, doc="Reverse each occurrence on the first day of the next month (an accrual)."
+    )
+    status: Mapped[RecurringEntryStatus] = mapped_column(
+        pg_enum(RecurringEntryStatus, "recurring_entry_status"), doc="Active or paused."
+    )
+    created_by: Mapped[UUID | None] = mapped_column(doc="User or service account that set it up.")
+
+
+class RecurringEntryLine(Booked, Base):
+    """One debit or credit of a recurring entry."""
+
+    __tablename__ = "recurring_entry_lines"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "recurring_entry_id", "line_no"),
+        association_fk("recurring_entry_id", "recurring_entries"),
+        association_fk("account_id", "gl_accounts"),
+        association_fk("fund_id", "funds"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
+    recurring_entry_id: Mapped[UUID] = mapped_column(doc="The recurring entry.")
+    line_no: Mapped[int] = mapped_column(SmallInteger, doc="Position in the entry, from 1.")
+    account_id: Mapped[UUID] = mapped_column(doc="The account.")
+    fund_id: Mapped[UUID] = mapped_column(doc="The fund.")
+    debit: Mapped[Decimal] = mapped_column(MONEY, doc="Debit amount (0 on a credit line).")
+    credit: Mapped[Decimal] = mapped_column(MONEY, doc="Credit amount (0 on a debit line).")
+    memo: Mapped[str | None] = mapped_column(String(200), doc="Line memo.")
+
+
+class OccurrenceStatus(StrEnum):
+    """What became of one month's occurrence of a recurring entry."""
+
+    POSTED = "posted"
+    """Posted (and reversed the next month if the entry auto-reverses)."""
+    SKIPPED = "skipped"
+    """Skipped by a person, or while the entry was paused."""
+    REFUSED = "refused"
+    """The books refused it (a closed month, an inactive account): `refusalCode` says why."""
+
+
+class RecurringEntryOccurrence(Booked, Base):
+    """One month of a recurring entry: posted, skipped or refused, exactly once."""
+
+    __tablename__ = "recurring_entry_occurrences"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "recurring_entry_id", "period"),
+        association_fk("recurring_entry_id", "recurring_entries"),
+        association_fk("entry_id", "journal_entries"),
+        association_fk("reversal_entry_id", "journal_entries"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The occurrence's id.")
+    recurring_entry_id: Mapped[UUID] = mapped_column(doc="The recurring entry.")
+    period: Mapped[date] = mapped_column(Date, doc="First day of the month it is for.")
+    status: Mapped[OccurrenceStatus] = mapped_column(
+        pg_enum(OccurrenceStatus, "recurring_occurrence_status"), doc="Posted, skipped or refused."
+    )
+    entry_id: Mapped[UUID | None] = mapped_column(doc="The journal entry posted, when posted.")
+    reversal_entry_id: Mapped[UUID | None] = mapped_column(doc="Its reversal on the next month's first day, if it auto-reverses.")
+    refusal_code: Mapped[str | None] = mapped_column(String(60), doc="The error code the books answered, when refused.")
+    reason: Mapped[str | None] = mapped_column(String(500), doc="Why it was skipped or refused.")
+    decided_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When it was posted, skipped or refused (UTC)."
+    )
+    decided_by: Mapped[UUID | None] = mapped_column(doc="Who posted or skipped it; null for the daily run.")
+
+
 FundId = register_id(Fund, "fnd", "fund")
 GlAccountId = register_id(GlAccount, "gla", "gl_account")
 FiscalPeriodCloseId = register_id(FiscalPeriodClose, "fpc", "fiscal_period")
 JournalEntryId = register_id(JournalEntry, "jen", "journal_entry")
 JournalLineId = register_id(JournalLine, "jln", "journal_entry")
 BudgetAmountId = register_id(BudgetAmount, "bud", "budget")
+FiscalYearCloseId = register_id(FiscalYearClose, "fyc", "fiscal_year")
+RecurringEntryId = register_id(RecurringEntry, "rje", "recurring_entry")
+RecurringEntryLineId = register_id(RecurringEntryLine, "rjl", "recurring_entry")
+RecurringEntryOccurrenceId = register_id(RecurringEntryOccurrence, "rjo", "recurring_entry")

@@ -12,6 +12,8 @@ from domains.accounting.models import (
     AccountType,
     EntrySource,
     FiscalPeriodClose,
+    FiscalYearClose,
+    FiscalYearCloseId,
     Fund,
     FundId,
     GlAccount,
@@ -19,6 +21,12 @@ from domains.accounting.models import (
     JournalEntry,
     JournalEntryId,
     JournalLine,
+    OccurrenceStatus,
+    RecurringEntry,
+    RecurringEntryId,
+    RecurringEntryLine,
+    RecurringEntryOccurrence,
+    RecurringEntryStatus,
 )
 from domains.associations.models import AccountingBasis, AssociationId, UnitId
 from graph.schemas import ApiModel, connection_model, derive
@@ -192,6 +200,211 @@ class FiscalPeriodListInput(ApiModel):
 
 
 FiscalPeriodCloseConnection = connection_model(FiscalPeriodCloseRead)
+
+
+# --- reserve transfers --------------------------------------------------------
+
+
+class ReserveTransferCreateInput(ApiModel):
+    """Cash moved from one fund's cash account to another's: between the
+    operating fund and a reserve fund, either way."""
+
+    association_id: AssociationId = Field(description="The association.")
+    from_fund_id: FundId = Field(description="The fund the cash leaves (operating or reserve).")
+    to_fund_id: FundId = Field(description="The fund the cash goes to (the other kind).")
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="How much, more than zero, at most two decimals.")
+    transfer_date: date = Field(description="Accounting date, in an open month.")
+    memo: str | None = Field(
+        None, min_length=1, max_length=500, description="What it is for; defaults to 'Transfer from … to …'."
+    )
+
+
+# --- year-end close -----------------------------------------------------------
+
+FiscalYearCloseRead = derive(
+    FiscalYearClose,
+    "FiscalYearClose",
+    [
+        "id",
+        "association_id",
+        "fiscal_year",
+        "entry_id",
+        "closed_at",
+        "closed_by",
+        "reversal_entry_id",
+        "reversed_at",
+        "reversed_by",
+        "reversal_reason",
+    ],
+    node=True,
+)
+
+
+class FiscalYearCloseInput(ApiModel):
+    """Close a fiscal year into each fund's fund balance."""
+
+    association_id: AssociationId = Field(description="The association.")
+    fiscal_year: int = Field(
+        ge=1900, le=2999, description="The fiscal year, named by the calendar year it starts in (fiscalYearStartMonth)."
+    )
+    close_open_months: bool = Field(
+        False,
+        description="Close the year's months still open first, each as fiscalPeriodClose would (its checks apply); "
+        "otherwise open months refuse the close (FISCAL_MONTHS_OPEN).",
+    )
+
+
+class FiscalYearReopenInput(ApiModel):
+    """Undo a year-end close by reversing its closing entry."""
+
+    id: FiscalYearCloseId = Field(description="The close to undo.")
+    reason: str = Field(min_length=1, max_length=500, description="Why, kept with the close.")
+
+
+class FiscalYearListInput(ApiModel):
+    """An association's year-end closes, undone ones included, latest first."""
+
+    association_id: AssociationId = Field(description="The association.")
+    fiscal_year: int | None = Field(None, ge=1900, le=2999, description="Only this fiscal year's closes.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+FiscalYearCloseConnection = connection_model(FiscalYearCloseRead)
+
+
+# --- recurring entries --------------------------------------------------------
+
+RecurringEntryLineRead = derive(
+    RecurringEntryLine,
+    "RecurringEntryLine",
+    ["id", "recurring_entry_id", "line_no", "account_id", "fund_id", "debit", "credit", "memo"],
+    node=True,
+)
+RecurringEntryRead = derive(
+    RecurringEntry,
+    "RecurringEntry",
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "memo",
+        "day_of_month",
+        "starts_on",
+        "ends_on",
+        "auto_reverse",
+        "status",
+        "created_by",
+        "created_at",
+    ],
+    node=True,
+    extra={"lines": (list[RecurringEntryLineRead], Field(default_factory=list, description="The entry's debits and credits."))},
+)
+RecurringEntryOccurrenceRead = derive(
+    RecurringEntryOccurrence,
+    "RecurringEntryOccurrence",
+    [
+        "id",
+        "recurring_entry_id",
+        "period",
+        "status",
+        "entry_id",
+        "reversal_entry_id",
+        "refusal_code",
+        "reason",
+        "decided_at",
+        "decided_by",
+    ],
+    node=True,
+)
+
+
+class RecurringEntryLineInput(ApiModel):
+    """One debit or credit of every occurrence. Give exactly one of `debit` and `credit`."""
+
+    account_id: GlAccountId = Field(description="An active account of the association.")
+    fund_id: FundId = Field(description="The fund (a balance-sheet account posts only to its own).")
+    debit: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Debit amount, at most two decimals.")
+    credit: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description="Credit amount, at most two decimals.")
+    memo: str | None = Field(None, max_length=200, description="Line memo.")
+
+
+class RecurringEntryCreateInput(ApiModel):
+    """A journal entry to post every month on a set day. Its lines must balance in every fund."""
+
+    association_id: AssociationId = Field(description="The association whose books it goes in.")
+    memo: str = Field(min_length=1, max_length=500, description="Memo of every entry it posts.")
+    day_of_month: int = Field(ge=1, le=28, description="Day of the month each occurrence is dated, 1–28.")
+    starts_on: date = Field(description="No occurrence is dated before this day.")
+    ends_on: date | None = Field(None, description="No occurrence is dated after this day; omit for no end.")
+    auto_reverse: bool = Field(
+        False, description="Reverse each occurrence on the first day of the next month (an accrual of an expense not yet billed)."
+    )
+    lines: list[RecurringEntryLineInput] = Field(min_length=2, max_length=100, description="Two or more lines.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RecurringEntryCreateInput:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError("`endsOn` is before `startsOn`")
+        return self
+
+
+class RecurringEntryGetInput(ApiModel):
+    """Which recurring entry."""
+
+    id: RecurringEntryId = Field(description="The recurring entry.")
+
+
+class RecurringEntryPauseInput(ApiModel):
+    """Pause or resume a recurring entry."""
+
+    id: RecurringEntryId = Field(description="The recurring entry.")
+    reason: str | None = Field(None, max_length=500, description="Why, for the audit log.")
+
+
+class RecurringEntrySkipInput(ApiModel):
+    """Skip one month's occurrence before it posts."""
+
+    id: RecurringEntryId = Field(description="The recurring entry.")
+    period: date = Field(description="Any day of the month to skip.")
+    reason: str = Field(min_length=1, max_length=500, description="Why it is skipped, kept with the occurrence.")
+
+
+class RecurringEntryListInput(ApiModel):
+    """An association's recurring entries, newest first."""
+
+    association_id: AssociationId = Field(description="The association.")
+    status: RecurringEntryStatus | None = Field(None, description="Only active or only paused ones.")
+    first: int = Field(20, ge=1, le=100, description="Page size, 1–100 (default 20).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+RecurringEntryConnection = connection_model(RecurringEntryRead)
+
+
+class RecurringEntryOccurrenceListInput(ApiModel):
+    """A recurring entry's history: its months, latest first."""
+
+    recurring_entry_id: RecurringEntryId = Field(description="The recurring entry.")
+    status: OccurrenceStatus | None = Field(None, description="Only posted, skipped or refused months.")
+    first: int = Field(24, ge=1, le=100, description="Page size, 1–100 (default 24).")
+    after: str | None = Field(None, description="Cursor of the last item seen.")
+
+
+RecurringEntryOccurrenceConnection = connection_model(RecurringEntryOccurrenceRead)
+
+
+class RecurringEntryPostDueInput(ApiModel):
+    """Post an association's occurrences that are due, now, as the daily run would."""
+
+    association_id: AssociationId = Field(description="The association.")
+    as_of: date | None = Field(None, description="Post occurrences dated on or before this day; defaults to today.")
+
+
+class RecurringEntryPostDueResult(ApiModel):
+    """What this run decided: occurrences posted, refused, or skipped because their entry was paused."""
+
+    occurrences: list[RecurringEntryOccurrenceRead] = Field(description="The months decided now, by entry and month.")
 
 
 # --- budgets ------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """ACH: money in and out as bank files. Owners' debit authorizations (autopay)
 and vendors' bank accounts, their numbers sealed; the NACHA files we originate
 — each due date's autopay debits (a daily durable workflow, once per
-association and date), posted at once as pending payments, and vendor
+association and date), posted at once as pending payments and settled when their deposit
+clears or their return window passes (an hourly durable run), and vendor
 payments as CCD credits — and the bank's returns files, which reverse the
 returned debits through receivables' returned-payment path."""
 

@@ -9,7 +9,7 @@
   one association and due date (exactly once: unique per association and
   effective date), or a run of vendor credits.
 - An entry is one line of a file: the owner payment it posted (pending until
-  the return window passes, or returned) or the vendor payment it pays.
+  its deposit clears or the return window passes, then settled; or returned) or the vendor payment it pays.
 - A return file is the bank's NACHA file of returned entries (R01, R02…),
   imported once by digest; each entry is returned at most once.
 """
@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
-from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import MONEY, Booked
@@ -96,6 +96,12 @@ class AchAuthorization(TimestampMixin, Booked, Base):
     authorized_on: Mapped[date] = mapped_column(Date, doc="The day the holder signed the authorization.")
     terms: Mapped[str] = mapped_column(String(1000), doc="The terms the holder agreed to, as signed.")
     max_amount: Mapped[Decimal | None] = mapped_column(MONEY, doc="Most one debit may take, if the terms cap it.")
+    autopay: Mapped[bool] = mapped_column(
+        Boolean,
+        server_default=text("true"),
+        doc="Whether each due date debits the balance (autopay); off, the account stays saved for one-time payments. "
+        "Always false for a vendor's.",
+    )
     status: Mapped[AchAuthorizationStatus] = mapped_column(
         pg_enum(AchAuthorizationStatus, "ach_authorization_status"), doc="Active or revoked."
     )
@@ -115,6 +121,8 @@ class AchFileKind(StrEnum):
     """Owners' autopay debits (PPD, codes 27/37)."""
     CREDIT = "credit"
     """Vendor payments (CCD, codes 22/32)."""
+    ONE_TIME_DEBIT = "one_time_debit"
+    """Owners' one-time payments from the portal (PPD, codes 27/37), a file each morning."""
 
 
 class AchFile(Booked, Base):
@@ -136,11 +144,22 @@ class AchFile(Booked, Base):
             unique=True,
             postgresql_where=text("kind = 'debit'"),
         ),
+        # Owners' one-time debits: one file per association and morning, likewise.
+        Index(
+            "uq_ach_files_one_time_debit_date",
+            "organization_id",
+            "association_id",
+            "effective_date",
+            unique=True,
+            postgresql_where=text("kind = 'one_time_debit'"),
+        ),
         UniqueConstraint("organization_id", "association_id", "effective_date", "file_id_modifier"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The file's id.")
-    kind: Mapped[AchFileKind] = mapped_column(pg_enum(AchFileKind, "ach_file_kind"), doc="Debits (autopay) or credits (vendors).")
+    kind: Mapped[AchFileKind] = mapped_column(
+        pg_enum(AchFileKind, "ach_file_kind"), doc="Autopay debits, vendor credits, or owners' one-time debits."
+    )
     bank_account_id: Mapped[UUID] = mapped_column(doc="The association's bank account the money comes into or goes out of.")
     effective_date: Mapped[date] = mapped_column(Date, doc="The day the entries settle (a due date for autopay).")
     file_id_modifier: Mapped[str] = mapped_column(String(1), doc="Tells apart files of one day (A, B, …).")
@@ -155,12 +174,15 @@ class AchFile(Booked, Base):
 
 
 class AchEntryStatus(StrEnum):
-    """An entry is pending until the bank returns it (or never does)."""
+    """An entry is pending until its deposit clears or its return window passes (settled), or the bank returns it."""
 
     PENDING = "pending"
     """Sent; the bank has not returned it."""
     RETURNED = "returned"
     """The bank returned it: its payment was reversed."""
+    SETTLED = "settled"
+    """Its deposit cleared at the bank, or the return window passed: final, though a late
+    return (an unauthorized debit, R10, may come back for 60 days) still reverses it."""
 
 
 class AchEntry(Booked, Base):
@@ -184,6 +206,7 @@ class AchEntry(Booked, Base):
             ["organization_id", "return_entry_id"], ["owner_ledger_entries.organization_id", "owner_ledger_entries.id"]
         ),
         association_fk("return_file_id", "ach_return_files"),
+        association_fk("settled_transaction_id", "bank_transactions"),
         # A vendor payment goes out in one file.
         UniqueConstraint("organization_id", "vendor_payment_id"),
         Index("ix_ach_entries_file", "organization_id", "file_id", "line_no"),
@@ -195,8 +218,10 @@ class AchEntry(Booked, Base):
     authorization_id: Mapped[UUID] = mapped_column(doc="The authorization it used.")
     trace_number: Mapped[str] = mapped_column(String(15), doc="The entry's trace number (the bank's handle on it).")
     amount: Mapped[Decimal] = mapped_column(MONEY, doc="Amount debited or credited.")
-    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit debited (autopay).")
-    payment_entry_id: Mapped[UUID | None] = mapped_column(doc="The owner payment it posted (autopay).")
+    unit_id: Mapped[UUID | None] = mapped_column(doc="The unit debited (autopay or a one-time payment).")
+    payment_entry_id: Mapped[UUID | None] = mapped_column(
+        doc="The owner payment it carries (autopay posts it with the file; a one-time payment before)."
+    )
     vendor_payment_id: Mapped[UUID | None] = mapped_column(doc="The vendor payment it pays (credits).")
     status: Mapped[AchEntryStatus] = mapped_column(pg_enum(AchEntryStatus, "ach_entry_status"), doc="Pending or returned.")
     return_code: Mapped[str | None] = mapped_column(
@@ -205,6 +230,12 @@ class AchEntry(Booked, Base):
     returned_on: Mapped[date | None] = mapped_column(Date, doc="When it came back.")
     return_file_id: Mapped[UUID | None] = mapped_column(doc="The return file that brought it back.")
     return_entry_id: Mapped[UUID | None] = mapped_column(doc="The owner-ledger row reversing its payment.")
+    settled_on: Mapped[date | None] = mapped_column(
+        Date, doc="When it settled: its deposit's day at the bank, or the last day of the return window."
+    )
+    settled_transaction_id: Mapped[UUID | None] = mapped_column(
+        doc="The bank transaction its deposit cleared in; null when it settled by the return window passing."
+    )
 
 
 class AchReturnFile(Booked, Base):

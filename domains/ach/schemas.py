@@ -46,6 +46,7 @@ AchAuthorizationRead = derive(
         "authorized_on",
         "terms",
         "max_amount",
+        "autopay",
         "status",
         "revoked_on",
         "revoke_reason",
@@ -81,6 +82,18 @@ class AchAuthorizationCreateInput(ApiModel):
     max_amount: Decimal | None = Field(
         None, gt=0, max_digits=14, decimal_places=2, description="Most one debit may take, if the terms cap it."
     )
+    autopay: bool = Field(
+        True,
+        description="A unit's: debit the balance on each due date (autopay), or only keep the account for one-time "
+        "payments (false). Ignored for a vendor's.",
+    )
+
+
+class AchAuthorizationSetAutopayInput(ApiModel):
+    """Turn a unit's autopay on or off; the authorization stays, for one-time payments."""
+
+    id: AchAuthorizationId = Field(description="The unit's authorization.")
+    autopay: bool = Field(description="True enrols the unit in autopay from the next due date; false cancels it.")
 
 
 class AchAuthorizationRevokeInput(ApiModel):
@@ -149,6 +162,8 @@ AchEntryRead = derive(
         "returned_on",
         "return_file_id",
         "return_entry_id",
+        "settled_on",
+        "settled_transaction_id",
     ],
     node=True,
 )
@@ -201,7 +216,7 @@ class AchFileListInput(ApiModel):
     """An association's files, latest effective date first."""
 
     association_id: AssociationId = Field(description="The association.")
-    kind: AchFileKind | None = Field(None, description="Only debits or only credits.")
+    kind: AchFileKind | None = Field(None, description="Only files of this kind.")
     first: int = _FIRST
     after: str | None = _AFTER
 

@@ -28,11 +28,13 @@ from uuid import UUID
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKeyConstraint,
     Index,
     Integer,
+    SmallInteger,
     String,
     UniqueConstraint,
     func,
@@ -70,6 +72,7 @@ class BankAccount(TimestampMixin, Booked, Base):
         ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
         association_fk("gl_account_id", "gl_accounts"),
         association_fk("fund_id", "funds"),
+        CheckConstraint("ach_return_window_days BETWEEN 1 AND 90", name="ach_return_window"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The bank account's id.")
@@ -86,6 +89,13 @@ class BankAccount(TimestampMixin, Booked, Base):
     fund_id: Mapped[UUID] = mapped_column(doc="The cash account's fund (operating, reserve…).")
     opened_on: Mapped[date] = mapped_column(Date, doc="First day reconciled: months before it need no reconciliation to close.")
     is_active: Mapped[bool] = mapped_column(Boolean, doc="Inactive accounts keep their history but take no statements.")
+    ach_return_window_days: Mapped[int] = mapped_column(
+        SmallInteger,
+        server_default=text("2"),
+        doc="Days after an ACH debit's effective date that the bank may still return it for want of funds "
+        "(the bank's agreement; two banking days under NACHA's rules): past them a debit whose deposit "
+        "the statement never showed is settled.",
+    )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
     )
@@ -98,6 +108,8 @@ class StatementFormat(StrEnum):
     """An OFX file from the bank."""
     CSV = "csv"
     """A CSV file read through its column mapping."""
+    BAI2 = "bai2"
+    """A BAI2 file (the banks' cash-management format): its detail records (type 16)."""
 
 
 class BankStatement(Booked, Base):
@@ -116,7 +128,7 @@ class BankStatement(Booked, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The statement's id.")
     bank_account_id: Mapped[UUID] = mapped_column(doc="The bank account.")
-    format: Mapped[StatementFormat] = mapped_column(pg_enum(StatementFormat, "statement_format"), doc="OFX or CSV.")
+    format: Mapped[StatementFormat] = mapped_column(pg_enum(StatementFormat, "statement_format"), doc="OFX, CSV or BAI2.")
     digest: Mapped[str] = mapped_column(String(64), doc="SHA-256 of the file, hex: the same file is imported once.")
     starts_on: Mapped[date | None] = mapped_column(Date, doc="First day the statement covers, if it says.")
     ends_on: Mapped[date | None] = mapped_column(Date, doc="Last day the statement covers, if it says.")

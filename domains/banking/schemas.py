@@ -43,6 +43,7 @@ BankAccountRead = derive(
         "fund_id",
         "opened_on",
         "is_active",
+        "ach_return_window_days",
         "created_at",
         "updated_at",
     ],
@@ -62,7 +63,17 @@ BankAccountCreateInput = derive(
                 pattern=r"^[0-9]{4,17}$",
                 description="The account number at the bank (4–17 digits); only its last four digits are stored.",
             ),
-        )
+        ),
+        "ach_return_window_days": (
+            int,
+            Field(
+                2,
+                ge=1,
+                le=90,
+                description="Days after an ACH debit's effective date the bank may still return it for want of funds "
+                "(the bank's agreement; default 2, NACHA's two banking days).",
+            ),
+        ),
     },
     examples=[
         {
@@ -157,15 +168,23 @@ class CsvMapping(ApiModel):
 
 
 class BankStatementImportInput(ApiModel):
-    """A statement file for one bank account: OFX, or CSV with its column
+    """A statement file for one bank account: OFX, BAI2, or CSV with its column
     mapping. Transactions already imported (by the bank's id) are skipped, so
     importing a file twice adds nothing."""
 
     bank_account_id: BankAccountId = Field(description="The bank account.")
     ofx: str | None = Field(
-        None, max_length=5_000_000, description="The OFX (1.x SGML or 2.x XML) file's text. Give this or `csv`."
+        None, max_length=5_000_000, description="The OFX (1.x SGML or 2.x XML) file's text. Give one of `ofx`, `csv`, `bai2`."
     )
-    csv: str | None = Field(None, max_length=5_000_000, description="The CSV file's text, with a header row. Give this or `ofx`.")
+    csv: str | None = Field(
+        None, max_length=5_000_000, description="The CSV file's text, with a header row. Give one of `ofx`, `csv`, `bai2`."
+    )
+    bai2: str | None = Field(
+        None,
+        max_length=5_000_000,
+        description="The BAI2 file's text (the bank's previous-day report): its account's detail records "
+        "(type 16) are the transactions, its closing ledger (015) the ending balance. Give one of `ofx`, `csv`, `bai2`.",
+    )
     csv_mapping: CsvMapping | None = Field(None, description="How to read the CSV's columns; required with `csv`.")
     ending_balance: Decimal | None = Field(
         None, max_digits=14, decimal_places=2, description="The statement's ending balance, for a CSV (OFX gives its own)."
@@ -173,8 +192,8 @@ class BankStatementImportInput(ApiModel):
 
     @model_validator(mode="after")
     def _one_file(self) -> Self:
-        if (self.ofx is None) == (self.csv is None):
-            raise ValueError("give exactly one of `ofx` and `csv`")
+        if [self.ofx, self.csv, self.bai2].count(None) != 2:
+            raise ValueError("give exactly one of `ofx`, `csv` and `bai2`")
         if self.csv is not None and self.csv_mapping is None:
             raise ValueError("a CSV needs its `csvMapping`")
         return self

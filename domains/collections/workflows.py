@@ -15,6 +15,7 @@ from uuid import UUID
 from dbos import DBOS, SetWorkflowID
 
 from domains.collections.service import cases
+from graph import durable
 from graph.db import scoped_transaction
 from graph.durable import long_running, pending, perform
 from graph.errors import AppError
@@ -40,13 +41,18 @@ async def advance_collection_step(
 ) -> dict[str, Any]:
     """One unit's move tonight, in one transaction; the workflow starts or wakes it asks for."""
     org = UUID(organization_id)
+    platform = current_platform()
     try:
-        async with scoped_transaction(current_platform().sessions, org, None) as session:
+        async with scoped_transaction(platform.sessions, org, None) as session:
             moved = await cases.advance(session, org, UUID(association_id), UUID(unit_id), date.fromisoformat(night), day_seconds)
-            return {"moved": moved, "pending": pending(session)}
+            actions = pending(session)
     except AppError as err:  # e.g. the unit has no owner to write to, or the month is closed: skip it tonight
         log.warning("collections: unit %s not moved on %s: %s", unit_id, night, err.code)
         return {"moved": None, "error": err.code, "pending": []}
+    # Test-only: the unit's move is committed, the step not yet recorded.
+    settings = platform.settings
+    await durable.pause_for_crash_test(settings.collections_crash_pause_file, settings.environment, unit_id)
+    return {"moved": moved, "pending": actions}
 
 
 @long_running(cases.RUN_WORKFLOW)

@@ -55,6 +55,8 @@ class TemplateKind(StrEnum):
     """The decision on an architectural request: approved, approved with conditions, denied, or deemed approved."""
     WORK_ORDER_UPDATE = "work_order_update"
     """News of a work order for whoever asked for it (a vendor assigned, the work done, not the association's to do)."""
+    PAYMENT_RECEIPT = "payment_receipt"
+    """The receipt of an owner's online payment, for the unit's owners."""
 
 
 class Channel(StrEnum):

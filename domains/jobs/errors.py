@@ -34,3 +34,41 @@ class TechnicianDoubleBooked(Conflict):
     """The technician is already on another visit at that time; `details` names it and its job."""
 
     code = "TECHNICIAN_DOUBLE_BOOKED"
+
+
+class JobInvoiceNotAllowed(Conflict):
+    """Only a job whose work is done is invoiced; `details` names its state."""
+
+    code = "JOB_INVOICE_NOT_ALLOWED"
+
+
+class JobAlreadyInvoiced(Conflict):
+    """The job has an invoice the customer has not refused; `details` names it."""
+
+    code = "JOB_ALREADY_INVOICED"
+
+
+class JobInvoiceNumberTaken(Conflict):
+    """You have already used this invoice number."""
+
+    code = "JOB_INVOICE_NUMBER_TAKEN"
+
+
+class PriceBookItemRetired(AppError):
+    """A retired service of the price book prices no new line."""
+
+    code = "PRICE_BOOK_ITEM_RETIRED"
+    status = 422
+
+
+class PriceBookItemNameTaken(Conflict):
+    """The price book already has a service of that name."""
+
+    code = "PRICE_BOOK_ITEM_NAME_TAKEN"
+
+
+class EstimateNotPending(Conflict):
+    """Only a revision awaiting a decision is approved or declined, and only while
+    none of the same provider's revisions is approved; `details.status` says where it is."""
+
+    code = "ESTIMATE_NOT_PENDING"

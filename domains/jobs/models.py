@@ -9,12 +9,12 @@ workflow's step finds the job already there instead of writing a second one.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import Computed, DateTime, ForeignKey, Numeric, SmallInteger, String, UniqueConstraint, func
+from sqlalchemy import Boolean, Computed, Date, DateTime, ForeignKey, Numeric, SmallInteger, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import MONEY
@@ -159,11 +159,15 @@ class JobEstimateLine(EstimateLineFields, TenantMixin, Base):
         UniqueConstraint("organization_id", "id"),
         UniqueConstraint("organization_id", "estimate_id", "line_no"),
         tenant_fk("estimate_id", "job_estimates", deferrable=True, initially="DEFERRED"),
+        tenant_fk("price_book_item_id", "price_book_items"),
     )
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
     estimate_id: Mapped[UUID] = mapped_column(doc="The estimate.")
+    price_book_item_id: Mapped[UUID | None] = mapped_column(
+        doc="The price-book service it was priced from (its price copied then; later changes don't reach it)."
+    )
 
 
 class JobVisitStatus(StrEnum):
@@ -198,8 +202,92 @@ class JobVisit(TimestampMixin, TenantMixin, Base):
     )
 
 
+class PriceBookItem(TimestampMixin, TenantMixin, Base):
+    """A service the provider sells at a set price: estimates and invoices may
+    copy it onto a line. Retired, never deleted (lines name it)."""
+
+    __tablename__ = "price_book_items"
+    __table_args__ = (UniqueConstraint("organization_id", "id"), UniqueConstraint("organization_id", "name"))
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The service's id.")
+    name: Mapped[str] = mapped_column(String(200), doc="What the service is called on a line (unique in the price book).")
+    category: Mapped[str] = mapped_column(String(100), doc="The trade or kind of work, e.g. plumbing.")
+    unit: Mapped[str] = mapped_column(String(40), doc="What one is: hour, visit, each, foot.")
+    unit_price: Mapped[Decimal] = mapped_column(MONEY, doc="Price of one, in dollars.")
+    active: Mapped[bool] = mapped_column(Boolean, doc="Offered now; a retired service prices no new line.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class JobInvoiceStatus(StrEnum):
+    """Where the provider's invoice is, as the customer's side reports it back."""
+
+    SUBMITTED = "submitted"
+    """Sent to the customer, not yet entered in its payables."""
+    ENTERED = "entered"
+    """Entered in the customer's payables, awaiting its approval."""
+    REFUSED = "refused"
+    """The customer's payables refused it (`customerCode` says why: a duplicate number, a closed month…)."""
+
+
+class JobInvoice(TimestampMixin, TenantMixin, Base):
+    """The provider's invoice for a job's work, sent to the customer. Its id is
+    also the id of the customer's payables invoice it becomes."""
+
+    __tablename__ = "job_invoices"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "invoice_number"),
+        tenant_fk("job_id", "jobs"),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The invoice's id (also the customer's copy's).")
+    job_id: Mapped[UUID] = mapped_column(doc="The job invoiced.")
+    invoice_number: Mapped[str] = mapped_column(String(40), doc="The provider's invoice number, unique in its organization.")
+    invoice_date: Mapped[date] = mapped_column(Date, doc="Date on the invoice.")
+    due_date: Mapped[date] = mapped_column(Date, doc="When payment is due.")
+    total: Mapped[Decimal] = mapped_column(MONEY, doc="Sum of the lines.")
+    note: Mapped[str | None] = mapped_column(String(500), doc="What the invoice is for, as the customer reads it.")
+    status: Mapped[JobInvoiceStatus] = mapped_column(
+        pg_enum(JobInvoiceStatus, "job_invoice_status"), doc="Submitted, then entered or refused by the customer."
+    )
+    customer_code: Mapped[str | None] = mapped_column(
+        String(60), doc="The customer's code for it: why it was refused, or the hold it was entered with."
+    )
+    customer_note: Mapped[str | None] = mapped_column(String(500), doc="The customer's explanation of that code.")
+    submitted_by: Mapped[UUID] = mapped_column(doc="User or service account of the provider that sent it.")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
+    )
+
+
+class JobInvoiceLine(EstimateLineFields, TenantMixin, Base):
+    """A line of a provider's invoice."""
+
+    __tablename__ = "job_invoice_lines"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "invoice_id", "line_no"),
+        tenant_fk("invoice_id", "job_invoices", deferrable=True, initially="DEFERRED"),
+        tenant_fk("price_book_item_id", "price_book_items"),
+    )
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy declares it a plain attribute
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The line's id.")
+    invoice_id: Mapped[UUID] = mapped_column(doc="The invoice.")
+    price_book_item_id: Mapped[UUID | None] = mapped_column(
+        doc="The price-book service it was priced from (its price copied then; later changes don't reach it)."
+    )
+
+
 JobId = register_id(Job, "job", "job")
 JobTransitionId = register_id(JobTransition, "jbt", "job")
 JobEstimateId = register_id(JobEstimate, "jes", "job")
 JobEstimateLineId = register_id(JobEstimateLine, "jel", "job")
 JobVisitId = register_id(JobVisit, "jvs", "job")
+JobInvoiceId = register_id(JobInvoice, "jin", "job")
+JobInvoiceLineId = register_id(JobInvoiceLine, "jil", "job")
+PriceBookItemId = register_id(PriceBookItem, "pbi", "price_book_item")

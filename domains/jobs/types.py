@@ -6,8 +6,17 @@ from typing import Any
 
 import strawberry
 
-from domains.jobs.models import JobEstimate, JobEstimateLine, JobTransition, JobVisit
-from domains.jobs.schemas import JobEstimateLineRead, JobEstimateRead, JobRead, JobTransitionRead, JobVisitRead
+from domains.jobs.models import JobEstimate, JobEstimateLine, JobInvoice, JobInvoiceLine, JobTransition, JobVisit
+from domains.jobs.schemas import (
+    JobEstimateLineRead,
+    JobEstimateRead,
+    JobInvoiceLineRead,
+    JobInvoiceRead,
+    JobRead,
+    JobTransitionRead,
+    JobVisitRead,
+    PriceBookItemRead,
+)
 from graph.gqltypes import extend, output_type, to_many
 
 
@@ -31,6 +40,13 @@ class JobRelations:
         "Its technicians' visits, scheduled and canceled, by start time.",
         order_by=lambda: [JobVisit.starts_at, JobVisit.created_at],
     )
+    invoices = to_many(
+        JobInvoice,
+        "job_id",
+        "JobInvoiceType",
+        "Its invoices, oldest first (a refused one, then its correction), with the customer's answers.",
+        order_by=lambda: [JobInvoice.created_at, JobInvoice.id],
+    )
 
 
 @extend(JobEstimateRead)
@@ -40,9 +56,19 @@ class JobEstimateRelations:
     )
 
 
+@extend(JobInvoiceRead)
+class JobInvoiceRelations:
+    lines = to_many(
+        JobInvoiceLine, "invoice_id", "JobInvoiceLineType", "Its lines, in order.", order_by=lambda: [JobInvoiceLine.line_no]
+    )
+
+
 # Built after every extension: return annotations above name these lazily.
 JobTransitionType = output_type(JobTransitionRead)
 JobEstimateLineType = output_type(JobEstimateLineRead)
 JobEstimateType = output_type(JobEstimateRead)
 JobVisitType = output_type(JobVisitRead)
 JobType = output_type(JobRead)
+JobInvoiceLineType = output_type(JobInvoiceLineRead)
+JobInvoiceType = output_type(JobInvoiceRead)
+PriceBookItemType = output_type(PriceBookItemRead)

@@ -16,7 +16,19 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
-from sqlalchemy import ARRAY, Boolean, Date, DateTime, ForeignKeyConstraint, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import MONEY, Booked
@@ -100,3 +112,23 @@ class JurisdictionRuleOverride(RuleValue, Booked, Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
     )
     updated_by: Mapped[UUID] = mapped_column(doc="User or service account that last changed it.")
+
+
+class InterestLimit(Base):
+    """One version of a jurisdiction's limit on interest charged on delinquent
+    assessments: the highest annual rate (simple interest) and the fewest days
+    after the due date before it may begin. Platform data, like the rules."""
+
+    __tablename__ = "interest_limits"
+    __table_args__ = (UniqueConstraint("jurisdiction", "effective_on"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The limit version's id.")
+    jurisdiction: Mapped[str] = mapped_column(
+        String(10), doc="Country and subdivision (ISO 3166-2, e.g. US-CA), or `default` for anywhere without a limit here."
+    )
+    effective_on: Mapped[date] = mapped_column(Date, doc="First day this version is in force.")
+    max_annual_rate: Mapped[Decimal | None] = mapped_column(
+        Numeric(5, 2), doc="Highest annual percentage rate (12.00 = 12% a year); null: no statutory cap on file."
+    )
+    min_grace_days: Mapped[int] = mapped_column(SmallInteger, doc="Fewest days after the due date before interest may begin.")
+    citation: Mapped[str] = mapped_column(String(400), doc="The statute the limit comes from, with what it says.")

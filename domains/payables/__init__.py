@@ -1,6 +1,6 @@
 """Payables: vendors (with payment holds and insurance certificates), vendor
 invoices posted to the general ledger and approved by the manager and, above a
-threshold, the board, payments of approved invoices, and the AP register."""
+threshold, the board, payments of approved invoices, the AP register and the 1099-NEC report."""
 
 from graph.registry import Domain
 
@@ -14,6 +14,7 @@ domain = Domain(
         "operations.payments",
         "operations.settings",
         "operations.register",
+        "operations.form_1099",
         "workflows",
     ),
 )

@@ -65,6 +65,30 @@ class TaxIdKind(StrEnum):
     """A social security or individual taxpayer number (123-45-6789)."""
 
 
+class TaxClassification(StrEnum):
+    """The federal tax classification a vendor certified on its W-9 (line 3):
+    what decides whether its payments are reported on Form 1099-NEC."""
+
+    INDIVIDUAL = "individual"
+    """An individual or sole proprietor (or a single-member LLC disregarded as one): reported."""
+    PARTNERSHIP = "partnership"
+    """A partnership: reported."""
+    LLC = "llc"
+    """A limited liability company taxed as a partnership: reported."""
+    C_CORPORATION = "c_corporation"
+    """A C corporation (or an LLC taxed as one): exempt."""
+    S_CORPORATION = "s_corporation"
+    """An S corporation (or an LLC taxed as one): exempt."""
+    TRUST_ESTATE = "trust_estate"
+    """A trust or estate: reported."""
+    GOVERNMENT = "government"
+    """A government or its agency (a city, a utility district): exempt."""
+    TAX_EXEMPT = "tax_exempt"
+    """An organization exempt from tax under §501(a): exempt."""
+    OTHER = "other"
+    """Any other entity: reported."""
+
+
 class Vendor(TimestampMixin, TenantMixin, Base):
     """Someone the associations pay: a service-provider organization on the
     platform, or a plain payee (a utility, a city). New vendors start on payment
@@ -93,6 +117,10 @@ class Vendor(TimestampMixin, TenantMixin, Base):
         String(4), Computed("right(tax_id, 4)", persisted=True), doc="Last four digits of the tax id, the only part ever shown."
     )
     is_1099: Mapped[bool] = mapped_column(Boolean, doc="Payments are reported on Form 1099-NEC/MISC (needs a tax id).")
+    tax_classification: Mapped[TaxClassification | None] = mapped_column(
+        pg_enum(TaxClassification, "tax_classification"), doc="Federal tax classification from its W-9; null until known."
+    )
+    w9_received_on: Mapped[date | None] = mapped_column(Date, doc="When its signed W-9 was received; null: none on file.")
     remittance_address: Mapped[str | None] = mapped_column(String(400), doc="Where payments are sent (several lines).")
     payment_hold: Mapped[bool] = mapped_column(
         Boolean, doc="True while payments are blocked (on for a new vendor and after payee details change)."
@@ -227,6 +255,12 @@ class Invoice(TimestampMixin, Booked, Base):
     )
     workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of the approval workflow; see `workflow(id:)`.")
     entered_by: Mapped[UUID] = mapped_column(doc="User or service account that entered it.")
+    hold_code: Mapped[str | None] = mapped_column(
+        String(40),
+        doc="Entered while the vendor could not be paid: VENDOR_ON_HOLD or VENDOR_INSURANCE_EXPIRED (payment is "
+        "checked again when it is made).",
+    )
+    hold_reason: Mapped[str | None] = mapped_column(String(300), doc="What the hold was, in words.")
 
 
 class InvoiceLine(Booked, Base):

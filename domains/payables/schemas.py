@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -18,6 +19,8 @@ from domains.payables.models import (
     InvoiceLine,
     InvoiceStatus,
     PayablesSettings,
+    TaxClassification,
+    TaxIdKind,
     Vendor,
     VendorId,
     VendorPayment,
@@ -61,7 +64,7 @@ InsuranceCertificateCreateInput = derive(
     ],
 )
 
-_VENDOR = ["name", "provider_organization_id", "is_1099", "remittance_address"]
+_VENDOR = ["name", "provider_organization_id", "is_1099", "remittance_address", "tax_classification", "w9_received_on"]
 VendorRead = derive(
     Vendor,
     "Vendor",
@@ -86,15 +89,17 @@ VendorCreateInput = derive(
             "taxId": "12-3456789",
             "is1099": True,
             "remittanceAddress": "PO Box 42\nSacramento, CA 95814",
+            "taxClassification": "llc",
+            "w9ReceivedOn": "2026-01-15",
         }
     ],
 )
 VendorUpdateInput = derive(
     Vendor,
     "VendorUpdateInput",
-    ["id", "name", "is_1099", "remittance_address", "tax_id"],
+    ["id", "name", "is_1099", "remittance_address", "tax_id", "tax_classification", "w9_received_on"],
     doc="Changes to a vendor; only the fields given change. A new tax id or remittance address puts payments on hold again.",
-    optional=("name", "is_1099", "remittance_address", "tax_id"),
+    optional=("name", "is_1099", "remittance_address", "tax_id", "tax_classification", "w9_received_on"),
     constraints={"name": _TRIMMED, "tax_id": _TAX_ID},
 )
 
@@ -184,6 +189,8 @@ InvoiceRead = derive(
         "scan_id",
         "workflow_id",
         "entered_by",
+        "hold_code",
+        "hold_reason",
         "created_at",
     ],
     node=True,
@@ -365,3 +372,80 @@ class ApRegister(ApiModel):
     total: Money = Field(description="Sum of the invoices' totals (rejected ones excluded).")
     paid: Money = Field(description="Sum paid up to the end date.")
     open: Money = Field(description="Sum still open at the end date.")
+
+
+# --- 1099-NEC ---------------------------------------------------------------
+
+
+class Form1099ReportInput(ApiModel):
+    """Which association's payments to report, for which calendar year."""
+
+    association_id: AssociationId = Field(description="The association (the payer).")
+    tax_year: int = Field(ge=2020, le=2100, description="The calendar year the payments were made in (2020 on: Form 1099-NEC).")
+
+
+class TinStatus(StrEnum):
+    """Whether the vendor's taxpayer identification number is on file."""
+
+    ON_FILE = "on_file"
+    """A tax id is on file (shown by its last four digits)."""
+    MISSING = "missing"
+    """No tax id: the form can't be filed as is (backup withholding applies)."""
+
+
+class Form1099Exclusion(StrEnum):
+    """Why a vendor paid in the year gets no Form 1099-NEC."""
+
+    NOT_1099_VENDOR = "not_1099_vendor"
+    """The vendor is not marked for 1099 reporting (e.g. a utility, a supplier of goods)."""
+    EXEMPT_PAYEE = "exempt_payee"
+    """The vendor's W-9 classification is exempt (a corporation, a government, a tax-exempt organization)."""
+    BELOW_THRESHOLD = "below_threshold"
+    """Paid less than the year's reporting threshold."""
+
+
+class Form1099Row(ApiModel):
+    """One vendor the association paid in the year."""
+
+    vendor_id: VendorId = Field(description="The vendor.")
+    vendor_name: str = Field(description="Payee name, as on the form.")
+    is_1099: bool = Field(description="Marked for 1099 reporting.")
+    tax_classification: TaxClassification | None = Field(None, description="Classification from its W-9; null if unknown.")
+    tax_id_kind: TaxIdKind | None = Field(None, description="EIN or SSN; null with no tax id on file.")
+    tax_id_last4: str | None = Field(None, description="Last four digits of the tax id, the only part ever shown.")
+    tin_status: TinStatus = Field(description="Whether a tax id is on file.")
+    w9_received_on: date | None = Field(None, description="When its W-9 was received; null: none on file.")
+    payments: int = Field(description="Payments made in the year, voided ones included.")
+    gross: Money = Field(description="Sum of the payments made in the year.")
+    voided: Money = Field(description="Sum of those payments later voided (entered in error).")
+    total: Money = Field(description="Gross less voided: box 1, nonemployee compensation.")
+    reportable: bool = Field(description="A Form 1099-NEC is due for this vendor.")
+    exclusion: Form1099Exclusion | None = Field(None, description="Why no form is due; null when reportable.")
+    exclusion_detail: str | None = Field(None, description="The reason in words, with its authority.")
+    flags: list[str] = Field(
+        description="Problems to fix before filing a reportable vendor: `missing_tin`, `missing_w9`, `unknown_classification`."
+    )
+
+
+class Form1099Report(ApiModel):
+    """An association's Form 1099-NEC report for a calendar year, on the cash
+    basis: each vendor's payments made that year net of voids, against the
+    year's federal threshold."""
+
+    association_id: AssociationId = Field(description="The association (the payer).")
+    tax_year: int = Field(description="The calendar year.")
+    threshold: Money = Field(description="The year's reporting threshold: a vendor paid at least this gets a form.")
+    threshold_citation: str = Field(description="Where the threshold comes from.")
+    rows: list[Form1099Row] = Field(description="Every vendor paid in the year, by name.")
+    reportable_count: int = Field(description="Vendors due a form.")
+    reportable_total: Money = Field(description="Sum of their box-1 amounts.")
+
+
+class Form1099Csv(ApiModel):
+    """The 1099-NEC report as a CSV file (one row per vendor paid, reportable or not)."""
+
+    association_id: AssociationId = Field(description="The association (the payer).")
+    tax_year: int = Field(description="The calendar year.")
+    filename: str = Field(description="A file name for it (1099-nec-<year>.csv).")
+    content_type: str = Field(description="Its media type, text/csv.")
+    csv: str = Field(description="The file's text: a header row, then one row per vendor.")

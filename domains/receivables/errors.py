@@ -116,3 +116,24 @@ class PaymentAlreadyVoided(Conflict):
     """The payment has already been voided."""
 
     code = "PAYMENT_ALREADY_VOIDED"
+
+
+class InterestPolicyMissing(NotFound):
+    """The association has no interest policy (interestPolicy/v1/set)."""
+
+    code = "INTEREST_POLICY_MISSING"
+
+
+class InterestPolicyBelowStatute(AppError):
+    """The interest policy is looser than its jurisdiction's limit (a higher rate, or interest beginning sooner after
+    the due date); `details` names the limit with its citation."""
+
+    code = "INTEREST_POLICY_BELOW_STATUTE"
+    status = 422
+
+
+class InterestPeriodNotOver(AppError):
+    """A month's interest is charged once the month is over: `month` must be a past month."""
+
+    code = "INTEREST_PERIOD_NOT_OVER"
+    status = 422

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from sqlalchemy import (
@@ -36,12 +36,14 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    Numeric,
     SmallInteger,
     String,
     UniqueConstraint,
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domains.accounting.models import MONEY, Booked
@@ -212,6 +214,71 @@ class LateFeeRule(TimestampMixin, Booked, Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
     )
+
+
+class InterestPolicy(Booked, Base):
+    """One version of an association's interest on delinquent assessments: an
+    annual rate, simple interest (never on interest or fees), from the grace
+    days after each charge's due date, on units owing at least the minimum.
+    Setting it adds a version no looser than the jurisdiction's limit; the
+    monthly accrual follows the latest and caps its rate by the limit then in force."""
+
+    __tablename__ = "interest_policies"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "id"),
+        UniqueConstraint("organization_id", "association_id", "version"),
+        ForeignKeyConstraint(["organization_id", "association_id"], ["associations.organization_id", "associations.id"]),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The policy version's id.")
+    version: Mapped[int] = mapped_column(Integer, doc="1, 2, 3…: the latest is in force.")
+    annual_rate: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), doc="Annual percentage rate, simple interest (10.00 = 10% a year)."
+    )
+    grace_days: Mapped[int] = mapped_column(SmallInteger, doc="Days after a charge's due date before it bears interest.")
+    min_balance: Mapped[Decimal] = mapped_column(
+        MONEY, doc="A unit owing less than this in delinquent assessments is charged none."
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, doc="False suspends the accrual.")
+    limit_used: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, doc="The jurisdiction's interest limit it was checked against: rate, grace days, citation, version."
+    )
+    created_by: Mapped[UUID] = mapped_column(doc="User or service account that set it.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
+
+
+class InterestAccrual(Booked, Base):
+    """A month's interest on one unit's delinquent assessments, charged once
+    (unique per unit and month) as an owner-ledger charge on the delinquency
+    interest income account."""
+
+    __tablename__ = "interest_accruals"
+    __cerbos_attrs__: ClassVar[dict[str, str]] = {"unit_id": "unit_id", "association_id": "association_id"}
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        UniqueConstraint("organization_id", "unit_id", "period"),
+        association_fk("unit_id", "units"),
+        association_fk("policy_id", "interest_policies"),
+        _same_unit("entry_id"),
+        Index("ix_interest_accruals_period", "organization_id", "association_id", "period"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The accrual's id.")
+    unit_id: Mapped[UUID] = mapped_column(doc="The unit charged.")
+    period: Mapped[date] = mapped_column(Date, doc="The month the interest is for (its first day); charged on its last.")
+    policy_id: Mapped[UUID] = mapped_column(doc="The policy version applied.")
+    principal: Mapped[Decimal] = mapped_column(
+        MONEY, doc="Delinquent assessments bearing interest (interest-days averaged over the month)."
+    )
+    annual_rate: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), doc="The rate applied: the policy's, capped by the jurisdiction's limit."
+    )
+    days: Mapped[int] = mapped_column(SmallInteger, doc="Days in the month.")
+    amount: Mapped[Decimal] = mapped_column(MONEY, doc="The interest charged.")
+    entry_id: Mapped[UUID] = mapped_column(doc="The interest charge on the unit's ledger.")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), doc="When (UTC).")
 
 
 class EntryKind(StrEnum):
@@ -555,4 +622,6 @@ PaymentPlanInstalmentId = register_id(PaymentPlanInstalment, "ppi", "payment_pla
 PaymentPlanTransitionId = register_id(PaymentPlanTransition, "ppt", "payment_plan")
 LockboxFileId = register_id(LockboxFile, "lbf", "lockbox_file")
 LockboxItemId = register_id(LockboxItem, "lbi", "lockbox_file")
+InterestPolicyId = register_id(InterestPolicy, "ipo", "interest_policy")
+InterestAccrualId = register_id(InterestAccrual, "iac", "interest_policy")
 PaymentVoidId = register_id(PaymentVoid, "pvo", "owner_ledger_entry")

@@ -17,6 +17,8 @@ from domains.receivables.models import (
     AssessmentSchedule,
     AssessmentScheduleId,
     EntryKind,
+    InterestAccrual,
+    InterestPolicy,
     LateFeeRule,
     Levy,
     LevyId,
@@ -219,6 +221,98 @@ class LateFeeRuleApplyInput(ApiModel):
         description="Fees go on assessment charges still open on this date and due more than the grace days before it; "
         "they are dated this day."
     )
+
+
+# --- interest on delinquent assessments -------------------------------------
+
+InterestPolicyRead = derive(
+    InterestPolicy,
+    "InterestPolicy",
+    [
+        "id",
+        "organization_id",
+        "association_id",
+        "version",
+        "annual_rate",
+        "grace_days",
+        "min_balance",
+        "is_active",
+        "limit_used",
+        "created_by",
+        "created_at",
+    ],
+    node=True,
+)
+
+
+class InterestPolicySetInput(ApiModel):
+    """The association's interest on delinquent assessments, replacing the
+    current policy (a new version). Simple interest, never compounded: only
+    assessment charges bear it, not fees or interest. Refused where it is looser
+    than the jurisdiction's limit (a higher rate, an earlier start)."""
+
+    association_id: AssociationId = Field(description="The association.")
+    annual_rate: Decimal = Field(
+        gt=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="Annual percentage rate (10.00 = 10% a year), at most the jurisdiction's.",
+    )
+    grace_days: int = Field(
+        30, ge=0, le=365, description="Days after a charge's due date before it bears interest (at least the jurisdiction's)."
+    )
+    min_balance: Decimal = Field(
+        Decimal("0.00"),
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description="Units whose delinquent assessments average less than this over the month are charged none.",
+    )
+    is_active: bool = Field(True, description="False suspends the monthly accrual.")
+
+
+class InterestPolicyGetInput(ApiModel):
+    """Which association's interest policy to read."""
+
+    association_id: AssociationId = Field(description="The association.")
+
+
+class InterestAccrueInput(ApiModel):
+    """Charge a past month's interest now."""
+
+    association_id: AssociationId = Field(description="The association.")
+    month: date = Field(description="The month (any day of it; its first day is kept); it must be over.")
+
+
+InterestAccrualRead = derive(
+    InterestAccrual,
+    "InterestAccrual",
+    [
+        "id",
+        "association_id",
+        "unit_id",
+        "period",
+        "policy_id",
+        "principal",
+        "annual_rate",
+        "days",
+        "amount",
+        "entry_id",
+        "created_at",
+    ],
+    node=True,
+)
+
+
+class InterestRun(ApiModel):
+    """The interest one run charged."""
+
+    association_id: AssociationId = Field(description="The association.")
+    month: date = Field(description="The month charged (its first day).")
+    count: int = Field(description="Units charged this run (a unit is charged once per month: a second run charges none).")
+    total: Money = Field(description="Sum of the interest charged this run.")
+    accruals: list[InterestAccrualRead] = Field(description="Each unit's interest: principal, rate applied, amount, ledger row.")
 
 
 # --- owner ledger -----------------------------------------------------------

@@ -1,19 +1,19 @@
-"""The receivables domain's durable processes: a levy's posting, in batches, and
-the daily late-fee run, and the nightly review of payment plans
-(service/assessments.py, service/late_fees.py and service/payment_plans.py say
-what they do)."""
+"""The receivables domain's durable processes: a levy's posting, in batches,
+the daily late-fee run, the monthly interest accrual, and the nightly review of
+payment plans (service/assessments.py, service/late_fees.py, service/interest.py
+and service/payment_plans.py say what they do)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid5
 
 from dbos import DBOS
 
-from domains.receivables.service import assessments, late_fees, payment_plans
+from domains.receivables.service import assessments, interest, late_fees, payment_plans
 from domains.webhooks.models import WebhookEventType
 from domains.webhooks.service import events
 from graph.db import scoped_transaction
@@ -91,6 +91,38 @@ async def apply_late_fees_workflow(scheduled_at: datetime, context: Any) -> int:
         fees, deliveries = await apply_late_fees_step(organization_id, association_id, as_of)
         await perform(deliveries)
         charged += fees
+    return charged
+
+
+@DBOS.step(name="interest_targets_step")
+async def interest_targets_step() -> list[list[str]]:
+    async with current_platform().sessions() as session, session.begin():
+        return [[str(org), str(association)] for org, association in await interest.targets(session)]
+
+
+@DBOS.step(name="accrue_interest_step")
+async def accrue_interest_step(organization_id: str, association_id: str, month: str, today: str) -> int:
+    """One association's interest for the month, in one transaction with its
+    `interest_accruals` rows: a step re-run after a crash finds the units it
+    charged and charges the others."""
+    org, association = UUID(organization_id), UUID(association_id)
+    try:
+        async with scoped_transaction(current_platform().sessions, org, None) as session:
+            return await interest.accrue_monthly(session, org, association, date.fromisoformat(month), date.fromisoformat(today))
+    except AppError as err:  # e.g. the month is closed, or the chart lacks the account: skip this association
+        log.warning("interest not accrued for association %s for %s: %s", association_id, month, err.code)
+        return 0
+
+
+@scheduled(interest.INTEREST_SCHEDULE, "45 6 1 * *", name="accrue_interest_workflow")
+async def accrue_interest_workflow(scheduled_at: datetime, context: Any) -> int:
+    """The first of every month: the month before's interest, for each association with a policy."""
+    today = scheduled_at.date()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    charged = 0
+    for organization_id, association_id in await interest_targets_step():
+        set_scope(UUID(organization_id), None)
+        charged += await accrue_interest_step(organization_id, association_id, month.isoformat(), today.isoformat())
     return charged
 
 

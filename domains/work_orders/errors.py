@@ -55,10 +55,3 @@ class CategoryExists(Conflict):
     """A node with this name already exists under the same parent."""
 
     code = "CATEGORY_EXISTS"
-
-
-class EstimateNotPending(Conflict):
-    """Only a revision awaiting a decision is approved or declined, and only while
-    none of the same vendor's revisions is approved; `details.status` says where it is."""
-
-    code = "ESTIMATE_NOT_PENDING"

@@ -422,6 +422,7 @@ class WorkOrderDispatch(TimestampMixin, Booked, Base):
         UniqueConstraint("organization_id", "id"),
         association_fk("work_order_id", "work_orders"),
         tenant_fk("vendor_id", "vendors"),
+        association_fk("invoice_id", "invoices"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_id, doc="The dispatch's id (also its job's).")
@@ -436,6 +437,9 @@ class WorkOrderDispatch(TimestampMixin, Booked, Base):
     scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="The visit the provider scheduled.")
     provider_note: Mapped[str | None] = mapped_column(String(1000), doc="The provider's latest note (a decline's reason…).")
     workflow_id: Mapped[str] = mapped_column(String(80), doc="Id of the dispatch workflow; see `workflow(id:)`.")
+    invoice_id: Mapped[UUID | None] = mapped_column(
+        doc="The payables invoice the provider's latest invoice became (same id as the provider's)."
+    )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), doc="Last change (UTC)."
     )

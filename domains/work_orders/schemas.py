@@ -142,6 +142,7 @@ WorkOrderDispatchRead = derive(
         "scheduled_for",
         "provider_note",
         "workflow_id",
+        "invoice_id",
         "created_at",
         "updated_at",
     ],

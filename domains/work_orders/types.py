@@ -84,6 +84,10 @@ class WorkOrderEstimateRelations:
 @extend(WorkOrderDispatchRead)
 class WorkOrderDispatchRelations:
     vendor = to_one("The vendor it went to.")
+    invoice = to_one(
+        "The payables invoice the provider's invoice became (null until one is entered, or if you may not see invoices).",
+        kind="invoice",
+    )
 
 
 @extend(WorkOrderCategoryRead)

@@ -3,14 +3,14 @@ state map and what each wake-up does)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from dbos import DBOS
 
-from domains.jobs.models import EstimateStatus, JobActorKind, JobStatus
-from domains.jobs.service import estimates, jobs, visits
+from domains.jobs.models import JobInvoiceStatus
+from domains.jobs.service import jobs
+from domains.jobs.workflows import cancel_job_step, deliver, send_estimate_decision_step, send_invoice_answer_step
 from domains.work_orders.service import dispatches, lifecycle
 from graph import durable
 from graph.db import scoped_transaction
@@ -44,56 +44,30 @@ async def run_work_order_workflow(organization_id: str, work_order_id: str) -> s
 @DBOS.step(name="send_job_step")
 async def send_job_step(organization_id: str, dispatch_id: str) -> str:
     """Write the job in the provider's organization: read what it carries in the
-    association's scope, write it in the provider's, as the platform (no user).
-    A re-run finds the job there (same id) and writes nothing."""
-    sessions = current_platform().sessions
-    async with scoped_transaction(sessions, UUID(organization_id), None) as session:
+    association's scope, write it in the provider's (`deliver`)."""
+    async with scoped_transaction(current_platform().sessions, UUID(organization_id), None) as session:
         provider, values = await dispatches.job_of(session, UUID(dispatch_id))
-    async with scoped_transaction(sessions, provider, None) as session:
-        await jobs.receive(session, provider, UUID(dispatch_id), values)
-    # Test-only: the job is committed in the provider's organization, the step not yet recorded.
-    settings = current_platform().settings
-    await durable.pause_for_crash_test(settings.dispatch_crash_pause_file, settings.environment, dispatch_id)
+    await deliver(provider, UUID(dispatch_id), values)
     return str(provider)
 
 
 @DBOS.step(name="apply_job_event_step")
 async def apply_job_event_step(organization_id: str, dispatch_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    async with scoped_transaction(current_platform().sessions, UUID(organization_id), None) as session:
-        return await dispatches.apply(session, UUID(dispatch_id), event)
-
-
-@DBOS.step(name="cancel_job_step")
-async def cancel_job_step(provider_id: str, dispatch_id: str) -> None:
-    """The association withdrew the work: the job is canceled on the provider's
-    side (if it still can be), and its technicians' visits with it."""
-    async with scoped_transaction(current_platform().sessions, UUID(provider_id), None) as session:
-        job = await jobs.lock(session, UUID(dispatch_id))
-        if job is not None and JobStatus.CANCELED in jobs.JOB_MAP[job.status]:
-            await jobs.move(session, job, JobStatus.CANCELED, (JobActorKind.PLATFORM, jobs.PLATFORM), "Withdrawn by the customer")
-            await visits.release(session, job.id)
-
-
-@DBOS.step(name="send_estimate_decision_step")
-async def send_estimate_decision_step(provider_id: str, decision: dict[str, Any]) -> bool:
-    """The association approved or declined a revision: the provider's copy takes the decision."""
-    async with scoped_transaction(current_platform().sessions, UUID(provider_id), None) as session:
-        return await estimates.decided(
-            session,
-            UUID(decision["estimateId"]),
-            EstimateStatus(decision["status"]),
-            decision.get("note"),
-            datetime.fromisoformat(decision["decidedAt"]),
-        )
+    platform = current_platform()
+    remind_after = platform.settings.invoice_approval_reminder_seconds
+    async with scoped_transaction(platform.sessions, UUID(organization_id), None) as session:
+        # With what its writes start once it commits: an invoice's approval workflow, letters.
+        return await dispatches.apply(session, UUID(dispatch_id), event, remind_after) | {"deliveries": durable.pending(session)}
 
 
 @durable.long_running(dispatches.WORKFLOW)
 async def dispatch_work_order_workflow(organization_id: str, dispatch_id: str) -> str:
     """Send the job to the provider's organization, then carry each of the
-    provider's answers (events on the `job` topic: moves of the job, estimates)
-    back to the dispatch and the work order, and the association's decisions on
-    estimates to the provider, until the provider declines or finishes, or the
-    association withdraws the work."""
+    provider's answers (events on the `job` topic: moves of the job, estimates,
+    invoices) back to the dispatch and the work order, and the association's
+    decisions on estimates and answers on invoices to the provider, until the
+    provider declines, the association withdraws the work, or the finished
+    work's invoice is entered."""
     set_scope(UUID(organization_id), None)
     provider = await send_job_step(organization_id, dispatch_id)
     while True:
@@ -107,8 +81,13 @@ async def dispatch_work_order_workflow(organization_id: str, dispatch_id: str) -
             await send_estimate_decision_step(provider, event["decision"])
             continue
         state = await apply_job_event_step(organization_id, dispatch_id, event)
+        await durable.perform(state["deliveries"])
         if state["moved"]:
             # Wake the work order's own workflow: its deadlines may be met now.
             await DBOS.send_async(state["workOrderWorkflowId"], {"dispatch": state["status"]}, topic=lifecycle.TOPIC)
-        if state["status"] in {s.value for s in dispatches.FINAL}:
+        if "invoice" in state:
+            await send_invoice_answer_step(provider, state["invoice"])
+            if state["invoice"]["status"] == JobInvoiceStatus.ENTERED.value:
+                return "invoiced"
+        if state["status"] in {s.value for s in dispatches.ENDED}:
             return str(state["status"])

@@ -15,68 +15,22 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from migrations.columns import association_fk, booked, created_at, id_column, in_organization, org_column
+from migrations.columns import (
+    association_fk,
+    booked,
+    estimate_columns,
+    estimate_line_columns,
+    estimate_total_check,
+    id_column,
+    in_organization,
+    org_column,
+)
 from migrations.rls import APP_ROLE, tenant_table
 
 revision = "0031"
 down_revision = "0030"
 branch_labels = None
 depends_on = None
-
-MONEY = sa.Numeric(14, 2)
-QUANTITY = sa.Numeric(12, 3)
-
-
-def _estimate_columns(status: pg.ENUM) -> list[sa.Column]:
-    return [
-        sa.Column("revision", sa.SmallInteger, nullable=False),
-        sa.Column("status", status, nullable=False),
-        sa.Column("total", MONEY, nullable=False),
-        sa.Column("note", sa.String(1000)),
-        sa.Column("decided_at", sa.DateTime(timezone=True)),
-        sa.Column("decision_note", sa.String(1000)),
-        created_at(),
-        sa.CheckConstraint("revision >= 1", name="revision_from_one"),
-        sa.CheckConstraint("total >= 0", name="total_not_negative"),
-    ]
-
-
-def _line_columns() -> list[sa.Column]:
-    return [
-        sa.Column("line_no", sa.SmallInteger, nullable=False),
-        sa.Column("description", sa.String(200), nullable=False),
-        sa.Column("quantity", QUANTITY, nullable=False),
-        sa.Column("unit_price", MONEY, nullable=False),
-        sa.Column("amount", MONEY, sa.Computed("round(quantity * unit_price, 2)", persisted=True), nullable=False),
-        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
-        sa.CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
-    ]
-
-
-def _sum_check(estimates: str, lines: str) -> None:
-    """An estimate's total is the sum of its lines, checked at commit (lines and
-    estimate are written in one transaction)."""
-    op.execute(
-        f"""
-        CREATE FUNCTION {estimates}_total_check() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            expected numeric;
-        BEGIN
-            SELECT coalesce(sum(amount), 0) INTO expected FROM {lines} WHERE estimate_id = NEW.id;
-            IF expected <> NEW.total THEN
-                RAISE EXCEPTION 'estimate % totals % but its lines sum to %', NEW.id, NEW.total, expected
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            RETURN NULL;
-        END $$
-        """
-    )
-    op.execute(
-        f"""
-        CREATE CONSTRAINT TRIGGER {estimates}_total AFTER INSERT ON {estimates}
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {estimates}_total_check()
-        """
-    )
 
 
 def upgrade() -> None:
@@ -90,7 +44,7 @@ def upgrade() -> None:
         id_column(),
         org_column(),
         sa.Column("job_id", sa.Uuid, nullable=False),
-        *_estimate_columns(status),
+        *estimate_columns(status),
         sa.Column("submitted_by", sa.Uuid, nullable=False),
         sa.UniqueConstraint("organization_id", "id"),
         sa.UniqueConstraint("organization_id", "job_id", "revision"),
@@ -102,7 +56,7 @@ def upgrade() -> None:
         id_column(),
         org_column(),
         sa.Column("estimate_id", sa.Uuid, nullable=False),
-        *_line_columns(),
+        *estimate_line_columns(),
         sa.UniqueConstraint("organization_id", "id"),
         sa.UniqueConstraint("organization_id", "estimate_id", "line_no"),
         sa.ForeignKeyConstraint(
@@ -113,7 +67,7 @@ def upgrade() -> None:
         ),
     )
     tenant_table("job_estimate_lines")
-    _sum_check("job_estimates", "job_estimate_lines")
+    estimate_total_check("job_estimates", "job_estimate_lines")
 
     # The customer's side.
     op.create_table(
@@ -122,7 +76,7 @@ def upgrade() -> None:
         sa.Column("work_order_id", sa.Uuid, nullable=False),
         sa.Column("dispatch_id", sa.Uuid, nullable=False),
         sa.Column("vendor_id", sa.Uuid, nullable=False),
-        *_estimate_columns(status),
+        *estimate_columns(status),
         sa.Column("decided_by", sa.Uuid),
         sa.UniqueConstraint("organization_id", "association_id", "id"),
         sa.UniqueConstraint("organization_id", "dispatch_id", "revision"),
@@ -136,12 +90,12 @@ def upgrade() -> None:
         "work_order_estimate_lines",
         *booked(in_its_association=False),
         sa.Column("estimate_id", sa.Uuid, nullable=False),
-        *_line_columns(),
+        *estimate_line_columns(),
         sa.UniqueConstraint("organization_id", "estimate_id", "line_no"),
         association_fk("estimate_id", "work_order_estimates", deferrable=True, initially="DEFERRED"),
     )
     tenant_table("work_order_estimate_lines")
-    _sum_check("work_order_estimates", "work_order_estimate_lines")
+    estimate_total_check("work_order_estimates", "work_order_estimate_lines")
 
     # History: lines never change; of an estimate only its decision does.
     op.execute(f"REVOKE UPDATE, DELETE ON job_estimate_lines, work_order_estimate_lines FROM {APP_ROLE}")

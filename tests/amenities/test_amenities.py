@@ -32,13 +32,22 @@ POOL = {
 }
 
 
-def slot(k: int = 1) -> str:
-    """The start of the k-th slot from now (k=0: the one running), skipping the closed quarter before midnight."""
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    start = now - timedelta(minutes=now.minute % 15) + k * SLOT
-    if start.hour == 23 and start.minute >= 45:
+def slot(k: int = 1, now: datetime | None = None) -> str:
+    """The start of the k-th open slot from now (k=0: the one running): the closed
+    quarter before midnight is stepped over, so slots 2 and 3 stay two slots however
+    near midnight the test runs."""
+    now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    start = now - timedelta(minutes=now.minute % 15)
+    for _ in range(k):
         start += SLOT
+        if start.hour == 23 and start.minute >= 45:
+            start += SLOT
     return start.isoformat()
+
+
+def test_slots_step_over_the_closed_quarter() -> None:
+    near_midnight = datetime(2026, 12, 6, 23, 26, tzinfo=UTC)
+    assert [slot(k, near_midnight)[11:16] for k in range(4)] == ["23:15", "23:30", "00:00", "00:15"]
 
 
 async def _owner(api, e: Enforcement, unit: int):

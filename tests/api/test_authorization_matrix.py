@@ -411,6 +411,23 @@ async def _violation(w: World, **more: Any) -> dict[str, Any]:
     return {"id": observed["violation"]["id"], **more}
 
 
+async def _calendar_feed(w: World) -> dict[str, Any]:
+    """A fresh feed of the admin's."""
+    return {"id": (await w.api.call("calendarFeed/v1/create", {"label": "Phone"}, w.admin))["calendarFeed"]["id"]}
+
+
+async def _portfolio_input(w: World) -> dict[str, Any]:
+    c = await w.community()
+    return {"associationId": c.association, "userId": w.callers["manager"].user_id}
+
+
+async def _portfolio_assignment(w: World) -> dict[str, Any]:
+    """A fresh assignment of a new member to the matrix association."""
+    user, _ = await w.add(["member"])
+    body = {"associationId": (await w.community()).association, "userId": user.user_id}
+    return {"id": (await w.api.call("portfolioAssignment/v1/create", body, w.admin))["id"]}
+
+
 STEP = "2026-01-11"
 
 
@@ -475,6 +492,24 @@ async def _estoppel(w: World) -> dict[str, Any]:
     if "estoppel" not in c.extra:
         c.extra["estoppel"] = (await w.api.call("estoppelCertificate/v1/request", await _estoppel_input(w), w.admin))["id"]
     return {"id": c.extra["estoppel"]}
+
+
+async def _board_package(w: World, **more: Any) -> dict[str, Any]:
+    """A package the admin asked for, made once (its generation need not have finished)."""
+    c = await _books(w)
+    if "board_package" not in c.extra:
+        body = {"associationId": c.association, "month": "2026-01-01"}
+        c.extra["board_package"] = (await w.api.call("boardPackage/v1/generate", body, w.admin))["id"]
+    return {"id": c.extra["board_package"], **more}
+
+
+async def _board_package_settings(w: World) -> dict[str, Any]:
+    """The association whose package settings the admin set once (unset, reading them is NOT_FOUND)."""
+    c = await _books(w)
+    if "board_package_settings" not in c.extra:
+        body = {"associationId": c.association, "generateOnClose": False}
+        c.extra["board_package_settings"] = await w.api.call("boardPackageSettings/v1/set", body, w.admin)
+    return {"associationId": c.association}
 
 
 async def _records_answer(w: World) -> dict[str, Any]:
@@ -810,6 +845,18 @@ async def _collections(w: World) -> Any:
     return c
 
 
+async def _interest_policy(w: World) -> dict[str, Any]:
+    return {"associationId": (await _receivables(w)).association, "annualRate": "10.00", "graceDays": 30}
+
+
+async def _interest_policy_of(w: World, **more: Any) -> dict[str, Any]:
+    """An association with an interest policy: one without is NOT_FOUND to every role."""
+    c = await _receivables(w)
+    if "interest" not in c.extra:
+        c.interest = (await w.api.call("interestPolicy/v1/set", await _interest_policy(w), w.admin))["id"]
+    return {"associationId": c.association, **more}
+
+
 async def _collection_policy(w: World) -> dict[str, Any]:
     return {"associationId": (await _receivables(w)).association, "reminderAfterDays": 0}
 
@@ -855,6 +902,23 @@ def _ach_id(row: str, **more: Any) -> Callable[[World], Awaitable[dict[str, Any]
         return {"id": getattr(await _ach(w), row), **more}
 
     return make
+
+
+async def _card_payment(w: World) -> dict[str, Any]:
+    c = await _receivables(w)
+    reference = f"pi_{uuid.uuid4().hex}"
+    return {"unitId": c.units[1], "amount": "5.00", "method": "card", "processor": "stripe", "processorReference": reference}
+
+
+async def _owner_payment(w: World) -> dict[str, Any]:
+    paid = await w.api.call("ownerPayment/v1/create", await _card_payment(w), w.admin)
+    return {"id": paid["id"]}
+
+
+async def _card_settlement(w: World) -> dict[str, Any]:
+    paid = await w.api.call("ownerPayment/v1/create", await _card_payment(w), w.admin)
+    reference, today = paid["processorReference"], date.today().isoformat()
+    return {"id": paid["id"], "processorReference": reference, "outcome": "settled", "on": today}
 
 
 async def _payment_void(w: World) -> dict[str, Any]:
@@ -957,6 +1021,150 @@ async def _job(w: World, **more: Any) -> dict[str, Any]:
     return {"id": encode("job", job_id), **more}
 
 
+async def _job_invoice(w: World, **more: Any) -> dict[str, Any]:
+    """A provider's invoice in the matrix organization, on a fresh job (written
+    through the service: the matrix has no finished job to invoice)."""
+    from domains.jobs.models import JobStatus
+    from domains.jobs.schemas import JobInvoiceSubmitInput
+    from domains.jobs.service import invoices, jobs
+    from graph.db import scoped_transaction
+    from graph.ids import decode, encode
+    from graph.platform import current_platform
+
+    job_id = decode((await _job(w))["id"])[1]
+    body = {"id": encode("job", job_id), "invoiceNumber": f"M-{uuid.uuid4().hex[:8]}", "invoiceDate": "2030-01-02"}
+    data = JobInvoiceSubmitInput.model_validate(
+        body | {"dueDate": "2030-02-01", "lines": [{"description": "Labor", "quantity": "2", "unitPrice": "80.00"}]}
+    )
+    async with scoped_transaction(current_platform().sessions, decode(w.org)[1], None) as session:
+        job = await jobs.lock(session, job_id)
+        assert job is not None
+        job.status = JobStatus.WORK_DONE
+        invoice, _ = await invoices.submit(session, job, data, decode(w.org)[1])
+    return {"id": encode("jin", invoice.id), **more}
+
+
+async def _price_book_item(w: World, **more: Any) -> dict[str, Any]:
+    body = {"name": f"Drain clearing {uuid.uuid4().hex[:6]}", "category": "plumbing", "unit": "visit", "unitPrice": "150.00"}
+    return {"id": (await w.api.call("priceBookItem/v1/create", body | {"active": True}, w.admin))["id"], **more}
+
+
+async def _service_request(w: World, **more: Any) -> dict[str, Any]:
+    """A fresh service request in the matrix organization, unassigned, asked by
+    its admin (an association may not ask for one through the API: written here
+    as the service would)."""
+    from domains.service_requests.models import ServiceRequest, ServiceRequestStatus
+    from graph.db import scoped_transaction
+    from graph.ids import decode, encode
+    from graph.platform import current_platform
+
+    org, request_id, admin = decode(w.org)[1], uuid.uuid4(), decode(w.admin.user_id)[1]
+    row = ServiceRequest(
+        id=request_id,
+        organization_id=org,
+        title="Matrix repair",
+        address="1 Main St",
+        category="Plumbing",
+        posted=True,
+        status=ServiceRequestStatus.UNASSIGNED,
+        requester_user_id=admin,
+        created_by=admin,
+    )
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        session.add(row)
+    return {"id": encode("srq", request_id), **more}
+
+
+async def _service_request_dispatch(w: World) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A fresh service request sent to a fresh provider whose work is done, as
+    the dispatch workflow records it: the request, and what its rows share."""
+    from domains.service_requests.models import ServiceDispatchStatus, ServiceRequestDispatch
+    from graph.db import scoped_transaction
+    from graph.ids import decode
+    from graph.platform import current_platform
+
+    request = await _service_request(w)
+    org, request_id, admin = decode(w.org)[1], decode(request["id"])[1], decode(w.admin.user_id)[1]
+    dispatch = uuid.uuid4()
+    provider = (await w.api.admin_of_new_org("service_provider"))[1]
+    async with scoped_transaction(current_platform().sessions, org, None) as session:
+        session.add(
+            ServiceRequestDispatch(
+                id=dispatch,
+                organization_id=org,
+                service_request_id=request_id,
+                requester_user_id=admin,
+                provider_organization_id=decode(provider)[1],
+                provider_name="Matrix Plumbing",
+                status=ServiceDispatchStatus.WORK_DONE,
+                workflow_id=f"matrix-{dispatch}",
+            )
+        )
+    return request, {
+        "organization_id": org,
+        "service_request_id": request_id,
+        "requester_user_id": admin,
+        "dispatch_id": dispatch,
+    }
+
+
+async def _service_request_invoice(w: World) -> dict[str, Any]:
+    """A fresh service request with a provider's invoice of $100 on it, as the dispatch workflow copies it."""
+    from decimal import Decimal
+
+    from domains.service_requests.models import ServiceRequestInvoice, ServiceRequestInvoiceLine
+    from graph.db import scoped_transaction
+    from graph.ids import encode
+    from graph.platform import current_platform
+
+    request, common = await _service_request_dispatch(w)
+    invoice = uuid.uuid4()
+    async with scoped_transaction(current_platform().sessions, common["organization_id"], None) as session:
+        session.add(
+            ServiceRequestInvoice(
+                id=invoice,
+                **common,
+                invoice_number="M-1",
+                invoice_date=date(2030, 1, 2),
+                due_date=date(2030, 2, 1),
+                total=Decimal("100.00"),
+                amount_paid=Decimal("0.00"),
+            )
+        )
+        session.add(
+            ServiceRequestInvoiceLine(
+                organization_id=common["organization_id"],
+                invoice_id=invoice,
+                line_no=1,
+                description="Labor",
+                quantity=1,
+                unit_price=Decimal("100.00"),
+            )
+        )
+    return request | {"invoiceId": encode("sri", invoice), "amount": "10.00", "paidOn": "2030-01-03", "method": "check"}
+
+
+async def _service_request_estimate(w: World) -> dict[str, Any]:
+    """A fresh service request with a provider's estimate of $100 awaiting a decision, as the dispatch workflow copies it."""
+    from decimal import Decimal
+
+    from domains.jobs.models import EstimateStatus
+    from domains.service_requests.models import ServiceRequestEstimate, ServiceRequestEstimateLine
+    from graph.db import scoped_transaction
+    from graph.ids import encode
+    from graph.platform import current_platform
+
+    request, common = await _service_request_dispatch(w)
+    estimate = uuid.uuid4()
+    async with scoped_transaction(current_platform().sessions, common["organization_id"], None) as session:
+        row = ServiceRequestEstimate(id=estimate, **common, revision=1, status=EstimateStatus.SUBMITTED, total=Decimal("100.00"))
+        session.add(row)
+        await session.flush()
+        line = {"line_no": 1, "description": "Labor", "quantity": 1, "unit_price": Decimal("100.00")}
+        session.add(ServiceRequestEstimateLine(organization_id=common["organization_id"], estimate_id=estimate, **line))
+    return request | {"estimateId": encode("sre", estimate), "approve": False, "note": "Too dear"}
+
+
 async def _estimate(w: World, **more: Any) -> dict[str, Any]:
     """A fresh estimate of a provider (the matrix organization itself, on file as
     its own vendor) for a fresh work order, as the dispatch workflow copies it."""
@@ -987,6 +1195,47 @@ async def _estimate(w: World, **more: Any) -> dict[str, Any]:
         sent = {"id": str(estimate_id), "revision": 1, "total": "180.00", "note": None, "lines": [line]}
         await estimates.receive(session, work_order, dispatch, sent)
     return {"id": encode("woe", estimate_id), **more}
+
+
+async def _reserve_transfer(w: World) -> dict[str, Any]:
+    c = await _books(w)
+    return {
+        "associationId": c.association,
+        "fromFundId": c.funds["OPER"],
+        "toFundId": c.funds["RESV"],
+        "amount": "0.01",
+        "transferDate": "2026-01-20",
+    }
+
+
+def _a_year() -> int:
+    return 1900 + uuid.uuid4().int % 100
+
+
+async def _year_close(w: World) -> dict[str, Any]:
+    c = await _books(w)
+    body = {"associationId": c.association, "fiscalYear": _a_year(), "closeOpenMonths": True}
+    return {"id": (await w.api.call("fiscalYear/v1/close", body, w.admin))["id"], "reason": "matrix"}
+
+
+async def _recurring_input(w: World) -> dict[str, Any]:
+    c = await _books(w)
+    lines = [
+        {"accountId": c.accounts["5000"], "fundId": c.funds["OPER"], "debit": "1.00"},
+        {"accountId": c.accounts["1010"], "fundId": c.funds["OPER"], "credit": "1.00"},
+    ]
+    return {"associationId": c.association, "memo": "matrix", "dayOfMonth": 1, "startsOn": "2030-01-01", "lines": lines}
+
+
+async def _recurring(w: World, **more: Any) -> dict[str, Any]:
+    c = await _books(w)
+    if "recurring" not in c.extra:
+        c.extra["recurring"] = (await w.api.call("recurringEntry/v1/create", await _recurring_input(w), w.admin))["id"]
+    return {"id": c.extra["recurring"], **more}
+
+
+async def _recurring_occurrences(w: World) -> dict[str, Any]:
+    return {"recurringEntryId": (await _recurring(w))["id"]}
 
 
 CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] = {
@@ -1037,6 +1286,21 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         {"admin", "manager", "board_member"},
     ),
     "fiscalPeriod/v1/list": (_by_association, BOOKS),
+    "fiscalYear/v1/close": (
+        lambda w: _by_association(w, fiscalYear=_a_year(), closeOpenMonths=True),
+        {"admin", "manager", "board_member"},
+    ),
+    "fiscalYear/v1/reopen": (_year_close, {"admin", "manager", "board_member"}),
+    "fiscalYear/v1/list": (_by_association, BOOKS),
+    "reserveTransfer/v1/create": (_reserve_transfer, {"admin", "manager", "board_member"}),
+    "recurringEntry/v1/create": (_recurring_input, WRITERS),
+    "recurringEntry/v1/get": (_recurring, BOOKS),
+    "recurringEntry/v1/list": (_by_association, BOOKS),
+    "recurringEntry/v1/pause": (_recurring, WRITERS),
+    "recurringEntry/v1/resume": (_recurring, WRITERS),
+    "recurringEntry/v1/skip": (lambda w: _recurring(w, period="2031-01-01", reason="matrix"), WRITERS),
+    "recurringEntry/v1/postDue": (lambda w: _by_association(w, asOf="2026-01-31"), WRITERS),
+    "recurringEntry/v1/occurrences": (_recurring_occurrences, BOOKS),
     "budget/v1/set": (lambda w: _by_association(w, fiscalYear=2026, lines=[]), {"admin", "manager", "board_member"}),
     "budget/v1/get": (lambda w: _by_association(w, fiscalYear=2026), BOOKS),
     "financialReport/v1/trialBalance": (lambda w: _by_association(w, asOf="2026-01-31"), BOOKS),
@@ -1143,6 +1407,10 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "amenityBooking/v1/cancel": (lambda w: _amenity_booking(w, reason="Rain"), WRITERS),
     "amenityBooking/v1/get": (_amenity_booking, STAFF),
     "amenityBooking/v1/list": (_by_association, ANY_ROLE),
+    "ownerHome/v1/get": (_none, ANY_ROLE),
+    # Any person may set their listing; the matrix's callers are no party (NO_PARTY, not refused).
+    "directorySetting/v1/set": (lambda w: _const({"showName": True}), ANY_ROLE),
+    "residentDirectory/v1/list": (_by_association, STAFF),
     # ARC: plain members are neither owners nor committee members here (those are tests/arc_requests).
     "arcSettings/v1/set": (lambda w: _by_association(w, decisionMode="vote"), {"admin", "manager", "board_member"}),
     "arcSettings/v1/get": (_by_association, STAFF),
@@ -1178,6 +1446,15 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "estoppelCertificate/v1/get": (_estoppel, STAFF),
     "estoppelCertificate/v1/download": (_estoppel, STAFF),
     "estoppelCertificate/v1/list": (_by_association, ANY_ROLE),
+    "boardPackage/v1/generate": (lambda w: _by_association(w, month="2026-02-01"), {"admin", "manager", "board_member"}),
+    "boardPackage/v1/get": (_board_package, STAFF),
+    "boardPackage/v1/download": (lambda w: _board_package(w, file="zip"), STAFF),
+    "boardPackage/v1/list": (_by_association, STAFF),
+    "boardPackageSettings/v1/set": (
+        lambda w: _by_association(w, generateOnClose=False),
+        {"admin", "manager", "board_member"},
+    ),
+    "boardPackageSettings/v1/get": (_board_package_settings, STAFF),
     "reserveComponent/v1/create": (_component_input, WRITERS),
     "reserveComponent/v1/update": (_reserve("reserve_component", unitCost="110000.00"), WRITERS),
     "reserveComponent/v1/get": (_reserve("reserve_component"), BOOKS),
@@ -1281,6 +1558,11 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "paymentPlan/v1/list": (_by_association, ANY_ROLE),
     "paymentPlan/v1/cancel": (lambda w: _plan(w, reason="matrix"), WRITERS),
     "paymentPlan/v1/review": (_as_of, WRITERS),
+    "interestPolicy/v1/set": (_interest_policy, WRITERS),
+    "interestPolicy/v1/get": (_interest_policy_of, BOOKS),
+    "interestPolicy/v1/accrue": (lambda w: _interest_policy_of(w, month="2026-01-01"), WRITERS),
+    "form1099Report/v1/get": (lambda w: _by_association(w, taxYear=2026), BOOKS),
+    "form1099Report/v1/csv": (lambda w: _by_association(w, taxYear=2026), BOOKS),
     "collectionPolicy/v1/set": (_collection_policy, WRITERS),
     "collectionPolicy/v1/get": (lambda w: _by_association(w), BOOKS),
     "collectionCase/v1/run": (_collection_night, WRITERS),
@@ -1293,6 +1575,7 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
     "lockboxItem/v1/resolve": (_lockbox_exception, WRITERS),
     "achAuthorization/v1/create": (_ach_authorization_input, WRITERS),
     "achAuthorization/v1/revoke": (_ach_id("ach_authorization", revokedOn="2026-01-20", reason="matrix"), WRITERS),
+    "achAuthorization/v1/setAutopay": (_ach_id("ach_authorization", autopay=True), WRITERS),
     "achAuthorization/v1/get": (_ach_id("ach_authorization"), BOOKS),
     "achAuthorization/v1/list": (_by_association, ANY_ROLE),
     "achFile/v1/originateDebits": (lambda w: _by_association(w, effectiveDate="2026-01-15"), WRITERS),
@@ -1302,6 +1585,11 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "achFile/v1/get": (_ach_id("ach_file"), BOOKS),
+    "ownerPayment/v1/create": (_card_payment, WRITERS),
+    "ownerPayment/v1/settle": (_card_settlement, WRITERS),
+    "ownerPayment/v1/originateDebits": (lambda w: _by_association(w, effectiveDate="2026-01-16"), WRITERS),
+    "ownerPayment/v1/get": (_owner_payment, BOOKS),
+    "ownerPayment/v1/list": (_by_association, ANY_ROLE),
     "achFile/v1/list": (_by_association, BOOKS),
     "achEntry/v1/list": (_by_association, BOOKS),
     "payment/v1/void": (_payment_void, WRITERS),
@@ -1380,14 +1668,69 @@ CASES: dict[str, tuple[Callable[[World], Awaitable[dict[str, Any]]], set[str]]] 
         WRITERS,
     ),
     "jobVisit/v1/list": (_none, STAFF),
+    # Allowed callers meet JOB_INVOICE_NOT_ALLOWED: the job has just arrived.
+    "job/v1/invoice": (
+        lambda w: _job(
+            w,
+            invoiceNumber=f"M-{uuid.uuid4().hex[:8]}",
+            invoiceDate="2030-01-02",
+            dueDate="2030-02-01",
+            lines=[{"description": "Labor", "quantity": "2", "unitPrice": "80.00"}],
+        ),
+        WRITERS,
+    ),
+    "jobInvoice/v1/list": (_none, STAFF),
+    "jobEstimate/v1/list": (_none, STAFF),
+    "jobInvoice/v1/get": (_job_invoice, STAFF),
+    "priceBookItem/v1/create": (
+        lambda w: _const(
+            {
+                "name": f"Leak repair {uuid.uuid4().hex[:6]}",
+                "category": "plumbing",
+                "unit": "hour",
+                "unitPrice": "95.00",
+                "active": True,
+            }
+        ),
+        WRITERS,
+    ),
+    "priceBookItem/v1/update": (lambda w: _price_book_item(w, unitPrice="160.00"), WRITERS),
+    "priceBookItem/v1/get": (_price_book_item, STAFF),
+    "priceBookItem/v1/list": (_none, STAFF),
     "workOrderEstimate/v1/get": (_estimate, STAFF),
     "workOrderEstimate/v1/list": (lambda w: _work_order_comment(w), STAFF),
     "workOrderEstimate/v1/approve": (_estimate, WRITERS),
     "workOrderEstimate/v1/decline": (lambda w: _estimate(w, note="Too dear"), WRITERS),
+    "calendarFeed/v1/create": (lambda w: _const({"label": "Phone"}), ANY_ROLE),
+    "calendarFeed/v1/revoke": (_calendar_feed, ADMIN),  # the admin's own feed
+    "calendarFeed/v1/list": (_none, ANY_ROLE),
+    "calendarItem/v1/list": (_none, ANY_ROLE),
+    # Allowed callers after the first meet PORTFOLIO_ALREADY_ASSIGNED.
+    "portfolioAssignment/v1/create": (_portfolio_input, WRITERS),
+    "portfolioAssignment/v1/end": (_portfolio_assignment, WRITERS),
+    "portfolioAssignment/v1/list": (_none, ANY_ROLE),
+    "portfolioDashboard/v1/list": (_none, {"admin", "manager", "auditor"}),
+    # Allowed callers meet SERVICE_REQUESTS_NOT_FOR_THIS_ORGANIZATION: the matrix organization is an association.
+    "serviceRequest/v1/create": (
+        lambda w: _const({"title": "Leak", "address": "1 Main St", "category": "Plumbing"}),
+        {"admin", "manager", "member"},
+    ),
+    "serviceRequest/v1/get": (_service_request, STAFF),
+    "serviceRequest/v1/list": (_none, ANY_ROLE),
+    "serviceRequest/v1/transition": (lambda w: _service_request(w, to="canceled"), WRITERS),
+    "serviceRequest/v1/decideEstimate": (_service_request_estimate, WRITERS),
+    "serviceRequest/v1/pay": (_service_request_invoice, WRITERS),
+    "serviceRequest/v1/providers": (_none, ANY_ROLE),
+    "serviceRequest/v1/categories": (_none, ANY_ROLE),
+    "serviceOffering/v1/list": (_none, ANY_ROLE),
+    # Allowed callers meet NOT_A_SERVICE_PROVIDER: the matrix organization is an association.
+    "serviceOffering/v1/set": (lambda w: _const({"categories": ["Plumbing"]}), WRITERS),
 }
 # Operations that name a row in their input other than as their target: a role
 # that may not read that row meets NOT_FOUND too.
 NAMES_A_HIDDEN_ROW = {"workOrderComment/v1/create", "workOrderComment/v1/list"}
+# Operations on a row that is one person's own (a calendar feed): every other role meets NOT_FOUND.
+PERSONAL_ROWS = {"calendarFeed/v1/revoke"}
 
 
 async def _const(value: dict[str, Any]) -> dict[str, Any]:
@@ -1433,7 +1776,9 @@ async def test_roles(world, name) -> None:
         code = r.json()["error"]["code"] if r.status_code >= 400 and r.json() else None
         if role in allowed:
             assert code not in ("FORBIDDEN", "NOT_FOUND"), (name, role, r.text)
-        elif (REGISTRY[name].target is not None or name in NAMES_A_HIDDEN_ROW) and role in HIDDEN_FROM_MEMBER:
+        elif (REGISTRY[name].target is not None or name in NAMES_A_HIDDEN_ROW) and (
+            role in HIDDEN_FROM_MEMBER or name in PERSONAL_ROWS
+        ):
             assert r.status_code == 404 and code == "NOT_FOUND", (name, role, r.text)
         else:
             assert r.status_code == 403 and code == "FORBIDDEN", (name, role, r.text)

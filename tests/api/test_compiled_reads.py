@@ -3,7 +3,9 @@ association tree, from one association or from the association and unit lists
 (random selections, aliases, inline and named fragments, `@include`/`@skip`,
 `__typename`, page sizes, orders, filters and cursors — valid and not), the JSON
 and the errors are identical with compilation on and off, for staff, a board
-member, an owner, a tenant, a member with no unit and another organization's admin.
+member, an owner, a tenant, a member with no unit and another organization's admin;
+and a query answered before Strawberry (graph/fastpath.py) is answered byte for
+byte as compiled inside Strawberry, in as many statements.
 
 Fields that need a resolver (a computed total, a Cerbos-masked tax id) are
 generated too, so queries where the two paths mix are covered, and a check
@@ -13,7 +15,9 @@ counts statements to show that most generated queries really compiled.
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -150,6 +154,7 @@ async def world(app) -> Any:
         c.stranger, _ = await api.admin_of_new_org()
         master = await api.call("association/v1/create", {**_association_fields(), "code": "MST"}, c.admin)
         await api.call("association/v1/update", {"id": c.association, "masterAssociationId": master["id"]}, c.admin)
+        c.master = master["id"]
         # An ended ownership (history), and emergency contacts.
         await api.call(
             "unit/v1/update",
@@ -179,32 +184,55 @@ def _strategy() -> Any:
     return st.data()
 
 
+# Each path as (compiled_reads, fast_reads). Compiled inside Strawberry first: it
+# validates the document, which the fast path answers only once Strawberry has.
+PATHS = {"compiled": (True, False), "fast": (True, True), "resolvers": (False, False)}
+
+
 @given(data=_strategy(), yes=st.booleans())
 @settings(max_examples=80, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
-async def test_compiled_and_resolved_answers_are_identical(platform, world, statements, data, yes) -> None:
-    from tests.helpers import Api
-
+async def test_compiled_and_resolved_answers_are_identical(platform, world, statements, fast_answers, data, yes) -> None:
     c, client = world
-    api = Api(client)
     document = data.draw(query(c.cursors))
     variables = {"id": c.association, "yes": yes}
+    root = next(r for r in ("associations(", "units(", "association(") if r in document)
     for caller in (c.admin, c.board, c.owner, c.tenant, c.nobody, c.stranger):
-        answers = []
-        for compiled in (True, False):
-            platform.settings.compiled_reads = compiled
-            statements.clear()
-            try:
-                answers.append(await api.gql(document, variables, token=caller.token))
-            finally:
-                platform.settings.compiled_reads = True
-            if compiled and caller is c.admin:
-                # Only the compiled path has Postgres build JSON.
-                root = next(r for r in ("associations(", "units(", "association(") if r in document)
-                COMPILED.append((root, any("json_build_object" in statement for statement in statements)))
-        assert answers[0] == answers[1], document
+        answers, sent = await _answers(platform, client, statements, caller, document, variables)
+        if caller is c.admin:
+            # Only the compiled path has Postgres build JSON.
+            COMPILED.append((root, any("json_build_object" in statement for statement in sent["compiled"])))
+            FAST.append((root, fast_answers[-2]))
+        assert answers["compiled"].json() == answers["resolvers"].json(), document
+
+
+async def _post(client: Any, document: str, variables: dict[str, Any], headers: dict[str, str]) -> Any:
+    return await client.post("/graphql", json={"query": document, "variables": variables}, headers=headers)
+
+
+async def _answers(platform, client, statements, caller, document, variables) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The response and the statements of each path; the fast path's checked equal
+    to Strawberry's compiled one byte for byte, in as many statements."""
+    answers, sent = {}, {}
+    for path, (compiled, fast) in PATHS.items():
+        platform.settings.compiled_reads, platform.settings.fast_reads = compiled, fast
+        statements.clear()
+        try:
+            answers[path] = await _post(client, document, variables, caller.headers)
+        finally:
+            platform.settings.compiled_reads = platform.settings.fast_reads = True
+        sent[path] = list(statements)
+    fast, compiled = answers["fast"], answers["compiled"]
+    assert (fast.status_code, fast.headers.items(), fast.content) == (
+        compiled.status_code,
+        compiled.headers.items(),
+        compiled.content,
+    ), document
+    assert len(sent["fast"]) == len(sent["compiled"]), (document, sent)
+    return answers, sent
 
 
 COMPILED: list[tuple[str, bool]] = []
+FAST: list[tuple[str, bool]] = []
 
 
 async def test_most_generated_queries_compiled() -> None:
@@ -215,6 +243,8 @@ async def test_most_generated_queries_compiled() -> None:
     # root down the resolvers; each root still compiled many times.
     for root in ("associations(", "units(", "association("):
         assert sum(c for r, c in COMPILED if r == root) >= 5, (root, COMPILED)
+        # Answered before Strawberry (graph/fastpath.py), not only compiled inside it.
+        assert sum(f for r, f in FAST if r == root) >= 5, (root, FAST)
 
 
 NESTED = """query($id: ID!) { association(id: $id) { code masterAssociation { code } units(first: 3, orderBy: CREATED_AT) {
@@ -240,3 +270,101 @@ async def test_a_nested_page_compiles_to_one_statement(platform, world, statemen
         "query($id: ID!) { association(id: $id) { code shareTotals { unitCount } } }", {"id": c.association}, token=c.admin.token
     )
     assert body["data"]["association"]["shareTotals"]["unitCount"] == 4 and len(statements) > 2
+
+
+SMALL = "query Small($id: ID!) { association(id: $id) { id code legalName } }"
+
+
+async def test_small_query_answered_before_strawberry_as_strawberry_would(platform, world, statements, fast_answers) -> None:
+    """The bench's small query, by callers who may and may not see the association:
+    answered by graph/fastpath.py, with the normal path's data or null and error
+    (Cerbos' filter for the owner and tenant, RLS for another organization's admin)
+    and its statements (the scope with the roles, then one)."""
+    from tests.helpers import Api
+
+    c, client = world
+    # Of the organization, but neither the owner's nor the tenant's association nor its master.
+    other = await Api(client).call("association/v1/create", {**_association_fields(), "code": "OTR"}, c.admin)
+    cases = [
+        (c.admin, c.association, "MGV"),
+        (c.owner, c.association, "MGV"),
+        (c.owner, c.master, "MST"),
+        (c.admin, other["id"], "OTR"),
+        (c.owner, other["id"], None),
+        (c.tenant, other["id"], None),
+        (c.stranger, c.association, None),
+        (SimpleNamespace(headers={}), c.association, None),  # anonymous: UNAUTHENTICATED
+    ]
+    for caller, association, code in cases:
+        answers, sent = await _answers(platform, client, statements, caller, SMALL, {"id": association})
+        assert fast_answers[-2:] == [True, False], fast_answers  # the fast run answered; the resolvers' did not try
+        body = answers["fast"].json()
+        if code is None:
+            refusal = "UNAUTHENTICATED" if not caller.headers else "NOT_FOUND"
+            assert body["data"] is None and body["errors"][0]["extensions"]["code"] == refusal, body  # a non-null root
+        else:
+            assert body["data"]["association"]["code"] == code, body
+        assert len(sent["fast"]) == (2 if caller.headers else 0), sent["fast"]
+
+
+async def test_bad_tokens_refused_alike_on_the_fast_path(platform, world, fast_answers) -> None:
+    """An invalid or expired token is refused before either path runs: the same 401."""
+    c, client = world
+    claims = platform.tokens.verify_access(c.admin.token)
+    expired = platform.tokens.issue_access(claims.subject, claims.session_id, "user", now=int(time.time()) - 86_400)
+    variables = {"id": c.association}
+    assert (await _post(client, SMALL, variables, c.admin.headers)).status_code == 200
+    fast_answers.clear()
+    for token in ("not-a-token", expired):
+        refusals = []
+        for fast in (True, False):
+            platform.settings.fast_reads = fast
+            try:
+                r = await _post(client, SMALL, variables, {"Authorization": f"Bearer {token}"})
+            finally:
+                platform.settings.fast_reads = True
+            body = r.json()
+            for error in body["errors"]:
+                error["extensions"].pop("traceId")
+            refusals.append((r.status_code, body))
+        assert refusals[0] == refusals[1] and refusals[0][0] == 401, refusals
+        assert refusals[0][1]["errors"][0]["extensions"]["code"] == "TOKEN_INVALID", refusals
+    assert fast_answers == []
+
+
+async def test_unexpected_error_on_the_fast_path_falls_through_to_strawberry(platform, world, fast_answers, monkeypatch) -> None:
+    """Anything but an AppError on the fast path (a dropped connection, a bug) is left
+    to Strawberry, on a fresh transaction: it answers, or masks the error, as always."""
+    import graph.fastpath
+
+    c, client = world
+    expected = await _post(client, SMALL, {"id": c.association}, c.admin.headers)
+
+    async def broken(*_: Any) -> Any:
+        raise RuntimeError("connection reset")
+
+    monkeypatch.setattr(graph.fastpath, "answer", broken)
+    fast_answers.clear()
+    answered = await _post(client, SMALL, {"id": c.association}, c.admin.headers)
+    assert (answered.status_code, answered.content) == (expected.status_code, expected.content)
+    assert fast_answers == [False]
+
+
+@pytest.mark.parametrize("accept", ["text/event-stream", 'multipart/mixed;subscriptionSpec="1.0"'])
+async def test_stream_accept_headers_change_nothing(platform, world, fast_answers, accept) -> None:
+    """The GraphQL view enables no HTTP stream transport, so a client asking for one
+    gets plain JSON on both paths. (Enabling SSE or multipart makes Strawberry answer
+    such requests differently: the fast path must then leave them to it.)"""
+    c, client = world
+    headers = {**c.admin.headers, "Accept": accept}
+    assert (await _post(client, SMALL, {"id": c.association}, c.admin.headers)).status_code == 200  # validated
+    fast_answers.clear()
+    answers = []
+    for fast in (True, False):
+        platform.settings.fast_reads = fast
+        try:
+            answers.append(await _post(client, SMALL, {"id": c.association}, headers))
+        finally:
+            platform.settings.fast_reads = True
+    assert (answers[0].status_code, answers[0].content) == (answers[1].status_code, answers[1].content)
+    assert fast_answers == [True, False]

@@ -45,9 +45,8 @@ import pytest
 from dbos import DBOS
 from sqlalchemy import select
 
-from devtools.database_setup import _plain
 from domains.organizations.models import ServiceAccount
-from graph.db import scoped_transaction
+from graph.db import libpq_url, scoped_transaction
 from graph.ids import decode
 from graph.telemetry import set_scope
 from tests import live
@@ -78,7 +77,7 @@ async def _status(wf_id: str) -> str | None:
 
 @pytest.fixture
 async def owner(settings) -> Any:
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     yield conn
     await conn.close()
 
@@ -167,7 +166,7 @@ async def test_workflow_recovered_before_its_step_runs_in_its_own_organization(a
     body = {"name": "Recovered in A", "roles": ["integration"]}
     headers = {"Authorization": f"Bearer {admin_a.token}", "Idempotency-Key": key}
 
-    blocker = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    blocker = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     server = await asyncio.to_thread(live.start_server, executor_id=executor)
     try:
         blocking = blocker.transaction()

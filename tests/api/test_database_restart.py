@@ -21,7 +21,6 @@ client must. Afterwards:
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import tempfile
 import time
@@ -36,6 +35,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from devtools import devservices
+from graph.db import libpq_url
 from tests import live
 from tests.helpers import Api, Caller
 
@@ -57,10 +57,6 @@ def own_postgres() -> Iterator[tuple[devservices.Paths, str]]:
     finally:
         devservices.down(paths)
         shutil.rmtree(state, ignore_errors=True)
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 async def _setup(api: Api) -> Caller:
@@ -99,19 +95,8 @@ async def test_keys_complete_exactly_once_across_postgres_restarts(own_postgres:
         "HESTAMI_DATABASE_URL": owner_url.render_as_string(hide_password=False),
         "HESTAMI_APPLICATION_VERSION": f"restart-{uuid.uuid4().hex[:8]}",
     }
-    for command in (["db", "bootstrap"], ["migrate"]):
-        proc = await asyncio.create_subprocess_exec(
-            live.PYTHON,
-            "-m",
-            "devtools.cli",
-            *command,
-            env={**os.environ, **env},
-            cwd=live.ROOT,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        out, _ = await proc.communicate()
-        assert proc.returncode == 0, out.decode(errors="replace")
+    await live.cli(env, "db", "bootstrap")
+    await live.cli(env, "migrate")
 
     server = live.start_server(env, timeout=60)
     try:
@@ -158,8 +143,8 @@ async def test_keys_complete_exactly_once_across_postgres_restarts(own_postgres:
                 assert replay.headers["Idempotent-Replayed"] == "true"
 
         admin = make_url(admin_url)
-        app_db = await asyncpg.connect(_plain(admin.set(database=DATABASE).render_as_string(hide_password=False)))
-        sys_db = await asyncpg.connect(_plain(admin.set(database=f"{DATABASE}_dbos").render_as_string(hide_password=False)))
+        app_db = await asyncpg.connect(libpq_url(admin.set(database=DATABASE).render_as_string(hide_password=False)))
+        sys_db = await asyncpg.connect(libpq_url(admin.set(database=f"{DATABASE}_dbos").render_as_string(hide_password=False)))
         try:
             names = await app_db.fetch("SELECT name, count(*) AS n FROM parties WHERE name LIKE 'restart-%' GROUP BY name")
             assert {r["name"]: r["n"] for r in names} == {f"restart-{k}": 1 for k in done}

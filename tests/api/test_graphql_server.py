@@ -21,6 +21,7 @@ from graph.ids import decode, encode
 from graph.operations import REGISTRY
 from graph.ratelimit import RateLimiter
 from graph.settings import Settings
+from tests.associations.community import ASSOCIATION
 from tests.helpers import Api, Caller
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -249,6 +250,22 @@ async def test_rate_limit_per_principal(api: Api, app_with) -> None:
         await asyncio.sleep(retry_after + 0.1)
         again = await _post_gql(client, VIEWER_KIND, alice.token)
         assert again.status_code == 200, again.text
+
+
+SMALL = "query Small($id: ID!) { association(id: $id) { id code } }"
+
+
+async def test_rate_limit_applies_to_queries_answered_before_strawberry(api: Api, app_with, fast_answers) -> None:
+    """graph/fastpath.py answers after the same admission: the fourth request of a
+    bucket of three is refused, as on the normal path."""
+    admin, _ = await api.admin_of_new_org()
+    association = await api.call("association/v1/create", {**ASSOCIATION, "code": "RLQ"}, admin)
+    async with app_with(rate_limit_capacity=3, rate_limit_refill_per_second=0.01, org_rate_limit_capacity=1000) as client:
+        answers = [await _post_gql(client, SMALL, admin.token, id=association["id"]) for _ in range(4)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429], [r.text for r in answers]
+    assert _codes(answers[3].json()) == ["RATE_LIMITED"]
+    # The first validated the document in Strawberry; the next two were answered before it.
+    assert fast_answers == [False, True, True], fast_answers
 
 
 async def test_rate_limit_per_organization(api: Api, app_with) -> None:

@@ -89,9 +89,9 @@ async def _audit_for_key(api: Api, caller: Caller, op: str, key: str) -> list[di
 @pytest.fixture(scope="module")
 async def owner(settings) -> Any:
     """The owner role (BYPASSRLS) on the test database: counts across tenants, moves the clock."""
-    from devtools.database_setup import _plain
+    from graph.db import libpq_url
 
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     yield conn
     await conn.close()
 

@@ -11,7 +11,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.ids import decode
 from tests.arc_requests.committee import seat_on_committee
 from tests.documents.library import file
@@ -165,7 +165,7 @@ async def test_more_information_pauses_or_restarts_the_clock(api, settings, cloc
     asked = await api.call("arcRequest/v1/requestInfo", {"id": request, "missing": "A site plan with setbacks."}, e.manager)
     assert (asked["status"], asked["pausedOn"], asked["reasons"]) == ("more_info_requested", day(0), "A site plan with setbacks.")
     # The owner takes five days to answer.
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     await conn.execute("UPDATE arc_requests SET paused_on = paused_on - 5 WHERE id = $1", raw(request))
     await conn.close()
     # The site plan the owner sent, filed in the library by the manager.

@@ -74,3 +74,41 @@ async def cash_line(api: Api, bank: Bank, entry_id: str) -> str:
     entry = await api.call("journalEntry/v1/get", {"id": entry_id}, bank.c.admin)
     [line] = [ln["id"] for ln in entry["lines"] if ln["accountId"] == bank.b.accounts["1010"]]
     return line
+
+
+def bai2(
+    days: list[tuple[str, list[tuple[str, int, str, str, str]]]],
+    opening: int,
+    acct: str = "000123456789",
+    other: str = "000999990001",
+) -> str:
+    """A BAI2 previous-day file as a bank sends it: a group per day (yymmdd) for
+    our account — its opening (010) and closing (015) ledger and credit/debit
+    totals (100/400), its details (type code, cents, bank reference, customer
+    reference, text) — and another account of the customer's in the same
+    group, with every trailer's control total and record count filled in."""
+    groups, file_total, file_records = [], 0, 0
+    balance = opening
+    for day, details in days:
+        credits = sum(cents for code, cents, *_ in details if code < "400")
+        debits = sum(cents for code, cents, *_ in details if code >= "400")
+        closing = balance + credits - debits
+        summary = [("010", balance, ""), ("015", closing, ""), ("100", credits, str(sum(c < "400" for c, *_ in details)))]
+        summary.append(("400", debits, str(sum(c >= "400" for c, *_ in details))))
+        head = f"03,{acct},USD," + ",".join(f"{code},{cents},{count}," for code, cents, count in summary) + "/"
+        records = [head] + [
+            f"16,{code},{cents},Z,{bank_ref},{cust_ref},{text}/" for code, cents, bank_ref, cust_ref, text in details
+        ]
+        total = sum(cents for _, cents, _ in summary) + credits + debits
+        ours = [*records, f"49,{total},{len(records) + 1}/"]
+        theirs = [f"03,{other},USD,015,5000000,,/", f"16,301,1000,Z,OTHER{day},,OTHER ACCOUNT/", "49,5001000,3/"]
+        group_total = total + 5001000
+        lines = [f"02,HESTAMI,121000358,1,{day},2400,USD,2/", *ours, *theirs]
+        lines.append(f"98,{group_total},2,{len(lines) + 1}/")
+        groups.extend(lines)
+        file_total += group_total
+        file_records += len(lines)
+        balance = closing
+    return "\n".join(
+        [f"01,121000358,HESTAMI,{days[-1][0]},0600,1,,,2/", *groups, f"99,{file_total},{len(days)},{file_records + 2}/"]
+    )

@@ -27,7 +27,7 @@ import asyncpg
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.ids import encode
 from graph.telemetry import set_scope
 from tests import live
@@ -66,8 +66,8 @@ async def test_the_daily_run_killed_half_way_and_recovered_creates_each_task_onc
     # The run goes through associations in id order: the later one is where it blocks.
     first_id, blocked_id = sorted((raw(b.c.association), raw(second)))
 
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
-    blocker = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
+    blocker = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
 
     async def tasks(association: uuid.UUID) -> int:
         return int(await owner.fetchval("SELECT count(*) FROM compliance_tasks WHERE association_id = $1", association))

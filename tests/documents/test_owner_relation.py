@@ -15,9 +15,8 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
-from devtools.database_setup import _plain
 from graph import hooks
-from graph.db import scoped_transaction
+from graph.db import libpq_url, scoped_transaction
 from graph.ids import decode
 from tests.associations import community
 from tests.violations.enforcement import member
@@ -38,7 +37,7 @@ async def test_the_roles_statement_stays_fast_for_an_owner_of_many_units(api, se
     units = (await api.call("unit/v1/bulkImport", {"associationId": association, "rows": rows}, admin))["unitIds"]
     user = await member(api, admin, org, ["member"])
     theirs, others = uuid.uuid4(), [uuid.uuid4() for _ in range(UNITS - OWNED)]
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     try:
         async with owner.transaction():
             await owner.execute("SELECT set_config('app.org_id', $1, true)", str(raw(org)))

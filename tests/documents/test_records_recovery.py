@@ -12,7 +12,7 @@ import httpx
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.telemetry import set_scope
 from tests import live
 from tests.api.test_crash_recovery import _status, _until, _wf_done
@@ -57,7 +57,7 @@ async def test_a_crash_while_the_deadline_waits_escalates_once_after_recovery(ap
     assert await _status(request["workflowId"]) == "SUCCESS"
     got = await api.call("recordsRequest/v1/get", {"id": request["id"]}, lib.e.manager)
     assert (got["status"], got["escalatedOn"] is not None) == ("open", True)
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     try:
         escalations = await owner.fetchval(
             "SELECT count(*) FROM audit_events WHERE operation = 'recordsRequest/escalated' AND $1 = ANY(target_ids)",

@@ -27,8 +27,8 @@ import httpx
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
 from domains.governance.service.elections import sealed_ballot
+from graph.db import libpq_url
 from graph.ids import decode
 from graph.telemetry import set_scope
 from tests import live
@@ -91,7 +91,7 @@ async def test_a_500_unit_election_killed_during_the_count_certifies_the_same_re
     rows = [community.unit_fields(str(i + 1), str(WEIGHT)) for i in range(UNITS)]
     units = (await api.call("unit/v1/bulkImport", {"associationId": association, "rows": rows}, admin))["unitIds"]
     c = community.Community(admin, org, association, units)
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     await _owned_units(api, owner, c)
     board = {"associationId": association, "kind": "board", "name": "Board of Directors", "seatCount": 5}
     c.board = (await api.call("governingBody/v1/create", board, admin))["id"]
@@ -99,7 +99,7 @@ async def test_a_500_unit_election_killed_during_the_count_certifies_the_same_re
 
     executor = f"election-crash-{uuid.uuid4().hex[:8]}"
     server = await asyncio.to_thread(live.start_server, executor_id=executor)
-    blocker = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    blocker = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
 

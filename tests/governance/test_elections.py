@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.ids import decode, encode
 from tests.governance.board import error, with_board
 from tests.governance.elections import call, inspector, logins, soon, wait_status
@@ -30,7 +30,7 @@ def raw(public_id: str) -> uuid.UUID:
 
 @pytest.fixture
 async def owner(settings) -> Any:
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     yield conn
     await conn.close()
 
@@ -38,7 +38,7 @@ async def owner(settings) -> Any:
 @pytest.fixture
 async def app_role(settings) -> Any:
     """The application's own database role, as any code of the app (or anyone with its password) could use it."""
-    conn = await asyncpg.connect(_plain(settings.app_url()))
+    conn = await asyncpg.connect(libpq_url(settings.app_url()))
     yield conn
     await conn.close()
 

@@ -12,7 +12,8 @@ from typing import Any
 from tests.associations import community
 from tests.associations.community import ASSOCIATION
 
-# The statutes seeded by migration 0010, the compliance calendar's by 0016 and 0021, the meetings' by 0019.
+# The statutes seeded by migration 0010, the compliance calendar's by 0016 and 0021, the meetings' by 0019,
+# the 1099-NEC threshold by 0037.
 DATA_FILES = [
     Path(__file__).parents[2] / "migrations" / "data" / name
     for name in (
@@ -22,6 +23,7 @@ DATA_FILES = [
         "0021_compliance_rules.json",
         "0022_records_rules.json",
         "0030_collection_rules.json",
+        "0037_interest_and_1099.json",
     )
 ]
 

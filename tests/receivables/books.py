@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graph.db import scoped_transaction
 from graph.ids import decode
 from tests.accounting.books import Books, open_books
-from tests.helpers import Api
+from tests.helpers import Api, Caller
+from tests.violations.enforcement import Enforcement, month
 
 
 def raw(public_id: str) -> UUID:
@@ -34,30 +35,47 @@ class Receivables:
 
 async def open_receivables(api: Api, units: int = 3, *, amount: str = "300.00", method: str = "share") -> Receivables:
     b = await open_books(api, units)
-    schedule = await api.call(
-        "assessmentSchedule/v1/create",
-        {
-            "associationId": b.c.association,
-            "name": "Regular Assessment",
-            "kind": "regular",
-            "frequency": "monthly",
-            "method": method,
-            "amount": amount,
-            "incomeAccountId": b.accounts["4000"],
-            "fundId": b.funds["OPER"],
-            "startsOn": "2026-01-01",
-            "dueDay": 1,
-        },
-        b.c.admin,
-    )
+    schedule = await assessment_schedule(api, b.c.admin, b.c.association, b.accounts, b.funds, amount=amount, method=method)
     return Receivables(b, schedule["id"])
+
+
+async def assessment_schedule(
+    api: Api, admin: Caller, association: str, accounts: dict[str, str], funds: dict[str, str], **fields: Any
+) -> dict[str, Any]:
+    """A regular assessment of 300.00 a month split by share, due on the 1st from
+    January 2026, into Assessment Income of the operating fund; `fields` change any of it."""
+    body = {
+        "associationId": association,
+        "name": "Regular Assessment",
+        "kind": "regular",
+        "frequency": "monthly",
+        "method": "share",
+        "amount": "300.00",
+        "incomeAccountId": accounts["4000"],
+        "fundId": funds["OPER"],
+        "startsOn": "2026-01-01",
+        "dueDay": 1,
+    }
+    return await api.call("assessmentSchedule/v1/create", body | fields, admin)
+
+
+async def ahead(api, e: Enforcement, **fields: Any) -> dict[str, Any]:
+    """A monthly assessment from next month, due on the 5th, not levied yet; `fields` change any of it."""
+    return await assessment_schedule(
+        api, e.admin, e.association, e.accounts, e.funds, **({"startsOn": month(1), "dueDay": 5} | fields)
+    )
 
 
 async def levy(api: Api, r: Receivables, period: str, schedule: str | None = None) -> dict[str, Any]:
     """Levy a period and wait for its workflow to post every charge."""
-    started = await api.call("levy/v1/post", {"scheduleId": schedule or r.schedule, "period": period}, r.c.admin)
+    return await levied(api, r.c.admin, schedule or r.schedule, period)
+
+
+async def levied(api: Api, admin: Caller, schedule: str, period: str) -> dict[str, Any]:
+    """`levy`, of any association's schedule."""
+    started = await api.call("levy/v1/post", {"scheduleId": schedule, "period": period}, admin)
     await (await DBOS.retrieve_workflow_async(started["workflowId"])).get_result(polling_interval_sec=0.02)
-    done = await api.call("levy/v1/get", {"id": started["id"]}, r.c.admin)
+    done = await api.call("levy/v1/get", {"id": started["id"]}, admin)
     assert done["postedUnits"] == done["unitCount"], done
     return done
 

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.telemetry import set_scope
 from tests import live
 from tests.api.test_crash_recovery import _status, _until, _wf_done
@@ -32,8 +32,8 @@ pytestmark = pytest.mark.slow
 async def test_levy_killed_half_way_and_recovered_charges_each_unit_once(api, platform, settings) -> None:
     r = await open_receivables(api, 4, method="fixed", amount="100.00")
     third_unit = raw(r.c.units[2])  # units 1–2 are the first batch, 3–4 the second
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
-    blocker = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
+    blocker = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     executor = f"levy-crash-{uuid.uuid4().hex[:8]}"
 
     async def lock_waits() -> int:

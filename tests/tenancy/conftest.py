@@ -289,6 +289,57 @@ async def _journal_line(sessions, tenant, shared):
     return row
 
 
+async def _fiscal_year_close(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "fiscal_year": 1900 + _n() % 1000,
+        "entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+        "closed_by": tenant.user,
+    }
+
+
+async def _recurring_entry(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "memo": "accrual",
+        "day_of_month": 1,
+        "starts_on": date(2026, 1, 1),
+        "auto_reverse": False,
+        "status": "active",
+        "created_by": tenant.user,
+    }
+
+
+async def _recurring_entry_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "recurring_entry_id": await parent(sessions, tenant, shared, "recurring_entries"),
+        "line_no": 1 + _n() % 1000,
+        "account_id": await parent(sessions, tenant, shared, "gl_accounts"),
+        "fund_id": await parent(sessions, tenant, shared, "funds"),
+        "debit": Decimal("1.00"),
+        "credit": Decimal(0),
+    }
+
+
+async def _recurring_entry_occurrence(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "recurring_entry_id": await parent(sessions, tenant, shared, "recurring_entries"),
+        "period": date(1900 + _n() % 1000, 1 + _n() % 12, 1),
+        "status": "posted",
+        "entry_id": await parent(sessions, tenant, shared, "journal_entries"),
+    }
+
+
 async def _budget_amount(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1418,6 +1469,41 @@ async def _bank_reconciliation(sessions, tenant, shared):
     }
 
 
+async def _board_package_settings(sessions, tenant, shared):
+    # One row per association: a fresh association each time.
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, {}, "associations"),
+        "generate_on_close": False,
+        "updated_by": tenant.user,
+    }
+
+
+async def _board_package(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "month": date(1900 + _n() % 1000, 1 + _n() % 12, 1),
+        "version": 1 + _n() % 1000,
+        "status": "generating",
+        "trigger": "request",
+        "requested_by": tenant.user,
+        "workflow_id": f"board-package-{uuid.uuid4().hex}",
+    }
+
+
+async def _board_package_transition(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "package_id": await parent(sessions, tenant, shared, "board_packages"),
+        "to_status": "generating",
+    }
+
+
 async def _payment_plan(sessions, tenant, shared):
     return {
         "id": uuid.uuid4(),
@@ -1453,6 +1539,39 @@ async def _payment_plan_transition(sessions, tenant, shared):
         "plan_id": await parent(sessions, tenant, shared, "payment_plans"),
         "to_status": "active",
         "reason": "agreed",
+    }
+
+
+async def _interest_policy(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "version": 1 + _n() % 1_000_000,
+        "annual_rate": Decimal("10.00"),
+        "grace_days": 30,
+        "min_balance": Decimal("0.00"),
+        "is_active": True,
+        "limit_used": "{}",
+        "created_by": tenant.user,
+    }
+
+
+async def _interest_accrual(sessions, tenant, shared):
+    """A month's interest on the shared unit, booked by the shared ledger row (a unit and month once)."""
+    n = _n()
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "unit_id": await parent(sessions, tenant, shared, "units"),
+        "period": date(1000 + n % 8000, 1 + (n // 8000) % 12, 1),
+        "policy_id": await parent(sessions, tenant, shared, "interest_policies"),
+        "principal": Decimal("100.00"),
+        "annual_rate": Decimal("10.00"),
+        "days": 31,
+        "amount": Decimal("0.85"),
+        "entry_id": await parent(sessions, tenant, shared, "owner_ledger_entries"),
     }
 
 
@@ -1632,6 +1751,30 @@ async def _payment_void(sessions, tenant, shared):
         "voided_on": date(2026, 1, 20),
         "reason": "t",
         "voided_by": tenant.user,
+    }
+
+
+async def _owner_payment(sessions, tenant, shared):
+    """A card payment with a ledger row of its own (a payment names its row, once)."""
+    row = await _ledger_row(sessions, tenant, shared, "adjustment")
+    async with scoped_transaction(sessions, tenant.org, tenant.user) as s:
+        await s.execute(insert_sql("owner_ledger_entries", row), row)
+        await complete(s, row)
+    n = _n() % 10**7
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": shared["associations"],
+        "unit_id": shared["units"],
+        "method": "card",
+        "amount": Decimal("1.00"),
+        "status": "pending",
+        "receipt_number": f"R{n:07d}",
+        "receipt_seq": n,
+        "processor": "stripe",
+        "processor_reference": f"pi_{uuid.uuid4().hex}",
+        "payment_entry_id": row["id"],
+        "paid_by": tenant.user,
     }
 
 
@@ -1855,6 +1998,45 @@ async def _work_order_estimate_line(sessions, tenant, shared):
     }
 
 
+async def _price_book_item(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "name": f"Service {uuid.uuid4().hex[:8]}",
+        "category": "plumbing",
+        "unit": "hour",
+        "unit_price": 95,
+        "active": True,
+    }
+
+
+async def _job_invoice(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "job_id": await parent(sessions, tenant, shared, "jobs"),
+        "invoice_number": f"INV-{uuid.uuid4().hex[:8]}",
+        "invoice_date": date(2030, 1, 1),
+        "due_date": date(2030, 1, 31),
+        "total": 0,
+        "status": "submitted",
+        "submitted_by": tenant.user,
+    }
+
+
+async def _job_invoice_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "invoice_id": await parent(sessions, tenant, shared, "job_invoices"),
+        "line_no": 1,
+        "description": "Labor",
+        "quantity": 1,
+        "unit_price": 0,
+        "price_book_item_id": await parent(sessions, tenant, shared, "price_book_items"),
+    }
+
+
 async def _job_visit(sessions, tenant, shared):
     # Apart in time: the technician is never booked twice at once.
     starts = datetime(2030, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 1_000_000)
@@ -1868,6 +2050,142 @@ async def _job_visit(sessions, tenant, shared):
         "status": "scheduled",
         "scheduled_by": tenant.user,
     }
+
+
+async def _calendar_feed(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "user_id": tenant.user,
+        "label": "Phone",
+        "token_hash": "0" * 64,
+        "token_hint": "abcdef",
+    }
+
+
+async def _portfolio_assignment(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "association_id": await parent(sessions, tenant, shared, "associations"),
+        "user_id": tenant.user,
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2026, 1, 2),
+        "assigned_by": tenant.user,
+        "ended_by": tenant.user,
+    }
+
+
+async def _directory_setting(sessions, tenant, shared):
+    # One row per party: a fresh party each time.
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "party_id": (await insert(sessions, tenant, "parties"))["id"],
+        "show_name": True,
+        "show_unit": False,
+        "show_phone": False,
+        "show_email": True,
+    }
+
+
+async def _service_request(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "title": "Water heater leaking",
+        "address": "12 Elm St",
+        "category": "Plumbing",
+        "posted": True,
+        "status": "requested",
+        "requester_user_id": tenant.user,
+        "created_by": tenant.user,
+    }
+
+
+async def _under_service_request(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "service_request_id": await parent(sessions, tenant, shared, "service_requests"),
+        "requester_user_id": tenant.user,
+    }
+
+
+async def _service_request_transition(sessions, tenant, shared):
+    return await _under_service_request(sessions, tenant, shared) | {
+        "to_status": "requested",
+        "actor_kind": "user",
+        "actor_id": tenant.user,
+    }
+
+
+async def _service_request_dispatch(sessions, tenant, shared):
+    provider = await new_org(sessions, "service_provider")
+    return await _under_service_request(sessions, tenant, shared) | {
+        "provider_organization_id": provider.org,
+        "provider_name": "Ace Plumbing & Drain",
+        "status": "sent",
+        "workflow_id": uuid.uuid4().hex,
+    }
+
+
+async def _service_request_estimate(sessions, tenant, shared):
+    return await _under_service_request(sessions, tenant, shared) | {
+        "dispatch_id": await parent(sessions, tenant, shared, "service_request_dispatches"),
+        "revision": 1,
+        "status": "submitted",
+        "total": 0,
+    }
+
+
+async def _service_request_estimate_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "estimate_id": await parent(sessions, tenant, shared, "service_request_estimates"),
+        "line_no": 1,
+        "description": "Labor",
+        "quantity": 1,
+        "unit_price": 0,
+    }
+
+
+async def _service_request_invoice(sessions, tenant, shared):
+    return await _under_service_request(sessions, tenant, shared) | {
+        "dispatch_id": await parent(sessions, tenant, shared, "service_request_dispatches"),
+        "invoice_number": f"INV-{uuid.uuid4().hex[:8]}",
+        "invoice_date": date(2030, 1, 2),
+        "due_date": date(2030, 2, 1),
+        "total": 0,
+        "amount_paid": 0,
+    }
+
+
+async def _service_request_invoice_line(sessions, tenant, shared):
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": tenant.org,
+        "invoice_id": await parent(sessions, tenant, shared, "service_request_invoices"),
+        "line_no": 1,
+        "description": "Labor",
+        "quantity": 1,
+        "unit_price": 0,
+    }
+
+
+async def _service_request_payment(sessions, tenant, shared):
+    return await _under_service_request(sessions, tenant, shared) | {
+        "invoice_id": await parent(sessions, tenant, shared, "service_request_invoices"),
+        "amount": Decimal("10.00"),
+        "paid_on": date(2030, 1, 3),
+        "method": "check",
+        "recorded_by": tenant.user,
+    }
+
+
+async def _service_offering(sessions, tenant, shared):
+    return {"id": uuid.uuid4(), "organization_id": tenant.org, "category": f"Plumbing {uuid.uuid4().hex[:6]}"}
 
 
 FACTORIES: dict[str, Factory] = {
@@ -1891,6 +2209,10 @@ FACTORIES: dict[str, Factory] = {
     "journal_entries": _journal_entry,
     "journal_lines": _journal_line,
     "budget_amounts": _budget_amount,
+    "fiscal_year_closes": _fiscal_year_close,
+    "recurring_entries": _recurring_entry,
+    "recurring_entry_lines": _recurring_entry_line,
+    "recurring_entry_occurrences": _recurring_entry_occurrence,
     "assessment_schedules": _assessment_schedule,
     "levies": _levy,
     "late_fee_rules": _late_fee_rule,
@@ -1942,6 +2264,9 @@ FACTORIES: dict[str, Factory] = {
     "amenity_slots": _amenity_slot,
     "amenity_bookings": _amenity_booking,
     "amenity_booking_transitions": _amenity_booking_transition,
+    "calendar_feeds": _calendar_feed,
+    "portfolio_assignments": _portfolio_assignment,
+    "directory_settings": _directory_setting,
     "arc_settings": _arc_settings,
     "arc_requests": _arc_request,
     "arc_votes": _arc_vote,
@@ -1957,10 +2282,15 @@ FACTORIES: dict[str, Factory] = {
     "bank_transactions": _bank_transaction,
     "bank_matches": _bank_match,
     "bank_reconciliations": _bank_reconciliation,
+    "board_package_settings": _board_package_settings,
+    "board_packages": _board_package,
+    "board_package_transitions": _board_package_transition,
     "payment_plans": _payment_plan,
     "payment_plan_instalments": _payment_plan_instalment,
     "payment_plan_transitions": _payment_plan_transition,
     "lockbox_files": _lockbox_file,
+    "interest_policies": _interest_policy,
+    "interest_accruals": _interest_accrual,
     "collection_policies": _collection_policy,
     "collection_exclusions": _collection_exclusion,
     "collection_cases": _collection_case,
@@ -1971,6 +2301,7 @@ FACTORIES: dict[str, Factory] = {
     "ach_return_files": _ach_return_file,
     "ach_entries": _ach_entry,
     "payment_voids": _payment_void,
+    "owner_payments": _owner_payment,
     "vendor_payment_voids": _vendor_payment_void,
     "webhook_endpoints": _webhook_endpoint,
     "webhook_events": _webhook_event,
@@ -1991,6 +2322,18 @@ FACTORIES: dict[str, Factory] = {
     "work_order_estimates": _work_order_estimate,
     "work_order_estimate_lines": _work_order_estimate_line,
     "job_visits": _job_visit,
+    "price_book_items": _price_book_item,
+    "job_invoices": _job_invoice,
+    "job_invoice_lines": _job_invoice_line,
+    "service_requests": _service_request,
+    "service_request_transitions": _service_request_transition,
+    "service_request_dispatches": _service_request_dispatch,
+    "service_request_estimates": _service_request_estimate,
+    "service_request_estimate_lines": _service_request_estimate_line,
+    "service_offerings": _service_offering,
+    "service_request_invoices": _service_request_invoice,
+    "service_request_invoice_lines": _service_request_invoice_line,
+    "service_request_payments": _service_request_payment,
     "message_templates": _message_template,
     "messages": _message,
     "message_events": _message_event,
@@ -2076,9 +2419,14 @@ CASTS: dict[str, dict[str, str]] = {
     "bank_statements": {"format": "statement_format"},
     "bank_matches": {"method": "bank_match_method"},
     "bank_reconciliations": {"status": "reconciliation_status"},
+    "board_packages": {"status": "board_package_status", "trigger": "board_package_trigger", "contents": "jsonb"},
+    "board_package_transitions": {"from_status": "board_package_status", "to_status": "board_package_status"},
     "payment_plans": {"status": "payment_plan_status"},
+    "recurring_entries": {"status": "recurring_entry_status"},
+    "recurring_entry_occurrences": {"status": "recurring_occurrence_status"},
     "payment_plan_transitions": {"from_status": "payment_plan_status", "to_status": "payment_plan_status"},
     "lockbox_items": {"status": "lockbox_item_status"},
+    "interest_policies": {"limit_used": "jsonb"},
     "collection_policies": {"rules_used": "jsonb"},
     "collection_cases": {"status": "collection_case_status", "resume_status": "collection_case_status"},
     "collection_steps": {
@@ -2090,6 +2438,7 @@ CASTS: dict[str, dict[str, str]] = {
     "ach_authorizations": {"account_kind": "ach_account_kind", "status": "ach_authorization_status"},
     "ach_files": {"kind": "ach_file_kind"},
     "ach_entries": {"status": "ach_entry_status"},
+    "owner_payments": {"method": "owner_payment_method", "status": "owner_payment_status"},
     "webhook_endpoints": {"status": "webhook_endpoint_status"},
     "webhook_events": {"payload": "jsonb"},
     "webhook_deliveries": {"status": "webhook_delivery_status"},
@@ -2109,6 +2458,12 @@ CASTS: dict[str, dict[str, str]] = {
     "job_estimates": {"status": "estimate_status"},
     "work_order_estimates": {"status": "estimate_status"},
     "job_visits": {"status": "job_visit_status"},
+    "job_invoices": {"status": "job_invoice_status"},
+    "service_requests": {"status": "service_request_status"},
+    "service_request_transitions": {"to_status": "service_request_status", "actor_kind": "service_request_actor_kind"},
+    "service_request_dispatches": {"status": "service_dispatch_status"},
+    "service_request_estimates": {"status": "estimate_status"},
+    "service_request_payments": {"method": "service_payment_method"},
 }
 # Privileges the application role lacks on purpose, per tenant table: the audit
 # log is append-only, and history (associations, units, parties, ownerships,
@@ -2125,6 +2480,10 @@ REVOKED: dict[str, frozenset[str]] = {
     "fiscal_period_closes": frozenset({"UPDATE", "DELETE"}),
     "journal_entries": frozenset({"UPDATE", "DELETE"}),
     "journal_lines": frozenset({"UPDATE", "DELETE"}),
+    "fiscal_year_closes": frozenset({"DELETE"}),
+    "recurring_entries": frozenset({"DELETE"}),
+    "recurring_entry_lines": frozenset({"UPDATE", "DELETE"}),
+    "recurring_entry_occurrences": frozenset({"UPDATE", "DELETE"}),
     "assessment_schedules": frozenset({"DELETE"}),
     "late_fee_rules": frozenset({"DELETE"}),
     "levies": frozenset({"UPDATE", "DELETE"}),
@@ -2189,6 +2548,7 @@ REVOKED: dict[str, frozenset[str]] = {
     "amenities": frozenset({"DELETE"}),
     "amenity_bookings": frozenset({"DELETE"}),
     "amenity_booking_transitions": frozenset({"UPDATE", "DELETE"}),
+    "directory_settings": frozenset({"DELETE"}),
     # ARC requests: votes and steps are history; settings and requests are never deleted.
     "arc_settings": frozenset({"DELETE"}),
     "arc_requests": frozenset({"DELETE"}),
@@ -2211,6 +2571,10 @@ REVOKED: dict[str, frozenset[str]] = {
     "bank_transactions": frozenset({"UPDATE", "DELETE"}),
     "bank_matches": frozenset({"UPDATE", "DELETE"}),
     "bank_reconciliations": frozenset({"DELETE"}),
+    # Board packages: settings and packages are never deleted; status changes are history.
+    "board_package_settings": frozenset({"DELETE"}),
+    "board_packages": frozenset({"DELETE"}),
+    "board_package_transitions": frozenset({"UPDATE", "DELETE"}),
     # Of a payment plan only the status changes (a column grant); its schedule
     # and transitions are append-only.
     "payment_plans": frozenset({"UPDATE", "DELETE"}),
@@ -2221,6 +2585,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "lockbox_items": frozenset({"UPDATE", "DELETE"}),
     # Collections: a policy is replaced by a new version; of a case only its
     # standing changes (a column grant); its steps are append-only.
+    "interest_policies": frozenset({"UPDATE", "DELETE"}),
+    "interest_accruals": frozenset({"UPDATE", "DELETE"}),
     "collection_policies": frozenset({"UPDATE", "DELETE"}),
     "collection_exclusions": frozenset({"UPDATE", "DELETE"}),
     "collection_cases": frozenset({"UPDATE", "DELETE"}),
@@ -2233,6 +2599,8 @@ REVOKED: dict[str, frozenset[str]] = {
     "ach_entries": frozenset({"UPDATE", "DELETE"}),
     "payment_voids": frozenset({"UPDATE", "DELETE"}),
     "vendor_payment_voids": frozenset({"UPDATE", "DELETE"}),
+    # An owner payment only settles or comes back (column grants).
+    "owner_payments": frozenset({"UPDATE", "DELETE"}),
     # Webhook events are a record; their deliveries keep the log.
     "webhook_events": frozenset({"UPDATE", "DELETE"}),
     # Work orders: never deleted (canceling is a transition); their history
@@ -2254,6 +2622,23 @@ REVOKED: dict[str, frozenset[str]] = {
     "work_order_estimate_lines": frozenset({"UPDATE", "DELETE"}),
     # A technician's visit is canceled, never deleted; only its status changes (a column grant).
     "job_visits": frozenset({"UPDATE", "DELETE"}),
+    # A provider's invoice: its lines never change, of it only the customer's answer (a column grant);
+    # a price-book service is retired, never deleted (lines name it).
+    "job_invoices": frozenset({"UPDATE", "DELETE"}),
+    "job_invoice_lines": frozenset({"UPDATE", "DELETE"}),
+    "price_book_items": frozenset({"DELETE"}),
+    # Service requests: never deleted (canceling is a transition); transitions,
+    # estimates and their lines append-only; an offering is replaced, not edited.
+    "service_requests": frozenset({"DELETE"}),
+    "service_request_transitions": frozenset({"UPDATE", "DELETE"}),
+    "service_request_dispatches": frozenset({"DELETE"}),
+    "service_request_estimates": frozenset({"UPDATE", "DELETE"}),
+    "service_request_estimate_lines": frozenset({"UPDATE", "DELETE"}),
+    "service_offerings": frozenset({"UPDATE"}),
+    # Of a provider's invoice only what is paid of it changes (a column grant); its lines and payments are kept.
+    "service_request_invoices": frozenset({"UPDATE", "DELETE"}),
+    "service_request_invoice_lines": frozenset({"UPDATE", "DELETE"}),
+    "service_request_payments": frozenset({"UPDATE", "DELETE"}),
     # Communications: templates are versioned, not deleted; of a message only its
     # delivery state changes (a column grant); delivery events, announcements and
     # the contact log are append-only.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from tests.tenancy.conftest import REVOKED
 
 GLOBAL_TABLES = {
@@ -19,6 +19,7 @@ GLOBAL_TABLES = {
     "organizations": "the tenant root; RLS keyed on id",
     "jurisdiction_rules": "statutes are the same for every organization; the app role may only read them",
     "estoppel_forms": "statutory certificate forms are the same for every organization; the app role may only read them",
+    "interest_limits": "statutory interest limits are the same for every organization; the app role may only read them",
 }
 # Foreign keys that point into another tenant by design: a management link joins
 # two organizations, and an association names the management company running it
@@ -33,12 +34,15 @@ CROSS_TENANT_FKS = {
     # to, and the provider's job names its customer — by id only, each row in its own tenant.
     ("work_order_dispatches", "provider_organization_id"),
     ("jobs", "customer_organization_id"),
+    # A service request names the provider it is sent to, and each dispatch its provider.
+    ("service_requests", "provider_organization_id"),
+    ("service_request_dispatches", "provider_organization_id"),
 }
 
 
 @pytest.fixture
 async def owner(settings, database):
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     yield conn
     await conn.close()
 

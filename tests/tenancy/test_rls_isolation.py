@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import CursorResult, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from devtools.database_setup import _plain
-from graph.db import create_engine, scoped_transaction, session_factory
+from graph.db import create_engine, libpq_url, scoped_transaction, session_factory
 from tests.tenancy.conftest import (
     FACTORIES,
     FOREIGN_KEY_VIOLATION,
@@ -31,7 +30,7 @@ DENIED = (DBAPIError, ProgrammingError)
 
 
 async def tenant_tables(settings) -> set[str]:
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     try:
         rows = await conn.fetch(
             "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'organization_id'"

@@ -5,6 +5,7 @@ today: steps record what has happened, so they are never in the future."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,6 +19,13 @@ WORKFLOW = "query($id: String!) { workflow(id: $id) { id name state } }"
 def day(offset: int = 0) -> str:
     """Today (UTC) plus `offset` days, as the API writes dates."""
     return (datetime.now(UTC).date() + timedelta(days=offset)).isoformat()
+
+
+def month(offset: int = 0) -> str:
+    """The first day of the month `offset` months from this one (UTC), as the API writes dates."""
+    today = datetime.now(UTC).date()
+    months = today.year * 12 + today.month - 1 + offset
+    return date(months // 12, months % 12 + 1, 1).isoformat()
 
 
 def on(text: str) -> date:
@@ -49,6 +57,7 @@ class Enforcement:
     accounts: dict[str, str]
     rule: str
     extra: dict[str, Any] = field(default_factory=dict)
+    funds: dict[str, str] = field(default_factory=dict)  # code → id
 
 
 async def member(api: Api, admin: Caller, org: str, roles: list[str]) -> Caller:
@@ -58,13 +67,30 @@ async def member(api: Api, admin: Caller, org: str, roles: list[str]) -> Caller:
 
 
 async def open_enforcement(
-    api: Api, region: str = "CA", units: int = 2, rule: dict[str, Any] | None = None, overrides: tuple[dict[str, Any], ...] = ()
+    api: Api,
+    region: str = "CA",
+    units: int = 2,
+    rule: dict[str, Any] | None = None,
+    overrides: tuple[dict[str, Any], ...] = (),
+    *,
+    beside: Enforcement | None = None,
+    organization_type: str = "association",
 ) -> Enforcement:
     """An association in `region` (US) with `units` units, each owned and lived
     in by one party, the standard chart, and rule LND-01 (or `rule`);
-    `overrides` are governing-document rules set before anything is observed."""
-    admin, org = await api.admin_of_new_org()
-    association = (await api.call("association/v1/create", ASSOCIATION | {"code": "ENF", "region": region}, admin))["id"]
+    `overrides` are governing-document rules set before anything is observed.
+    In a new organization of `organization_type`, or `beside` another association:
+    in its organization, run by its admin, manager and board (a management
+    company's second client)."""
+    if beside is None:
+        admin, org = await api.admin_of_new_org(organization_type)
+    else:
+        admin, org = beside.admin, beside.org
+    # Codes are unique in an organization; a second association's owners carry
+    # its code in their name and email, to tell them apart from the first's.
+    tag = "" if beside is None else f"-{uuid.uuid4().hex[:4]}"
+    code = f"ENF{tag.upper()}"
+    association = (await api.call("association/v1/create", ASSOCIATION | {"code": code, "region": region}, admin))["id"]
     rows = [unit_fields(f"{i + 1}") for i in range(units)]
     unit_ids = (await api.call("unit/v1/bulkImport", {"associationId": association, "rows": rows}, admin))["unitIds"]
     parties = []
@@ -74,9 +100,9 @@ async def open_enforcement(
                 "party/v1/create",
                 {
                     "kind": "person",
-                    "name": f"Owner {i + 1}",
+                    "name": f"Owner {i + 1}{tag}",
                     "deliveryPreference": "postal",
-                    "contactPoints": [{"kind": "email", "value": f"owner{i + 1}@example.org", "isPrimary": True}],
+                    "contactPoints": [{"kind": "email", "value": f"owner{i + 1}{tag}@example.org", "isPrimary": True}],
                 },
                 admin,
             )
@@ -93,8 +119,11 @@ async def open_enforcement(
     chart = await api.call("chartOfAccounts/v1/install", {"associationId": association}, admin)
     for o in overrides:
         await api.call("jurisdictionRuleOverride/v1/set", {"id": association} | o, admin)
-    manager = await member(api, admin, org, ["manager"])
-    board = await member(api, admin, org, ["board_member"])
+    if beside is None:
+        manager = await member(api, admin, org, ["manager"])
+        board = await member(api, admin, org, ["board_member"])
+    else:
+        manager, board = beside.manager, beside.board
     created = await api.call("violationRule/v1/create", {"associationId": association} | (rule or LAWN), admin)
     return Enforcement(
         admin,
@@ -106,6 +135,7 @@ async def open_enforcement(
         parties,
         {a["number"]: a["id"] for a in chart["accounts"]},
         created["id"],
+        funds={f["code"]: f["id"] for f in chart["funds"]},
     )
 
 

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.telemetry import set_scope
 from tests import live
 from tests.api.test_crash_recovery import _status, _until, _wf_done
@@ -35,8 +35,8 @@ pytestmark = pytest.mark.slow
 
 async def test_a_crash_between_the_decision_and_the_fine_posts_it_once(api, settings) -> None:
     e = await open_enforcement(api, "CA")
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
-    blocker = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
+    blocker = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     executor = f"fine-crash-{uuid.uuid4().hex[:8]}"
 
     async def lock_waits() -> int:

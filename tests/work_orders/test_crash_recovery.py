@@ -14,7 +14,7 @@ import httpx
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.ids import decode
 from tests import live
 from tests.work_orders.site import move, open_site, until
@@ -32,7 +32,7 @@ async def test_the_lifecycle_workflow_outlives_a_sigkill(api, platform, settings
     # 12 s to respond: long enough to kill and replace the server before it passes.
     await api.call("workOrderSettings/v1/set", {"associationId": s.association, "emergencyResponseMinutes": "0.2"}, s.manager)
     executor = f"wo-crash-{uuid.uuid4().hex[:8]}"
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     first = await asyncio.to_thread(live.start_server, executor_id=executor)
     try:
         async with httpx.AsyncClient(base_url=first.url, timeout=30) as client:

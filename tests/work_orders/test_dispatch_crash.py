@@ -20,7 +20,7 @@ import httpx
 import pytest
 from dbos import DBOS
 
-from devtools.database_setup import _plain
+from graph.db import libpq_url
 from graph.ids import decode
 from tests import live
 from tests.work_orders.site import move, open_site, until
@@ -42,7 +42,7 @@ async def test_sigkill_after_the_job_is_written_leaves_one_job_on_each_side(api,
     await move(api, s.manager, wo["id"], "vendor_chosen", vendorId=vendor)
     pause = tmp_path / "dispatch-paused"
     executor = f"dispatch-crash-{uuid.uuid4().hex[:8]}"
-    owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     first = await asyncio.to_thread(live.start_server, {"HESTAMI_DISPATCH_CRASH_PAUSE_FILE": str(pause)}, executor_id=executor)
     try:
         async with httpx.AsyncClient(base_url=first.url, timeout=30) as client:

@@ -23,7 +23,10 @@ from domains.associations.models import Association
 from graph.handlers import OperationContext, as_connection, org, require
 from graph.operations import operation
 
-MANUALLY_REVERSIBLE = {EntrySource.MANUAL, EntrySource.OPENING_BALANCE}
+# A recurring occurrence and a reserve transfer are manual entries made by a
+# template or a named operation: reversing one is their correction too. A
+# year-end close is undone by fiscalYear/v1/reopen, which keeps its record.
+MANUALLY_REVERSIBLE = {EntrySource.MANUAL, EntrySource.OPENING_BALANCE, EntrySource.RECURRING, EntrySource.RESERVE_TRANSFER}
 
 
 async def _with_lines(ctx: OperationContext, entries: Sequence[JournalEntry]) -> list[Any]:

@@ -37,6 +37,8 @@ STANDARD_ACCOUNTS: list[tuple[str, str, AccountType, str | None, ControlRole | N
     ("1020", "Reserve Cash", AccountType.ASSET, "RESV", ControlRole.CASH),
     ("1200", "Assessments Receivable", AccountType.ASSET, "OPER", ControlRole.ACCOUNTS_RECEIVABLE),
     ("1210", "Reserve Assessments Receivable", AccountType.ASSET, "RESV", ControlRole.ACCOUNTS_RECEIVABLE),
+    ("1900", "Operating Due from (to) Other Funds", AccountType.ASSET, "OPER", ControlRole.INTERFUND),
+    ("1910", "Reserve Due from (to) Other Funds", AccountType.ASSET, "RESV", ControlRole.INTERFUND),
     ("2000", "Accounts Payable", AccountType.LIABILITY, "OPER", ControlRole.ACCOUNTS_PAYABLE),
     ("2010", "Reserve Accounts Payable", AccountType.LIABILITY, "RESV", ControlRole.ACCOUNTS_PAYABLE),
     ("2100", "Prepaid Assessments", AccountType.LIABILITY, "OPER", ControlRole.PREPAID_ASSESSMENTS),
@@ -48,6 +50,7 @@ STANDARD_ACCOUNTS: list[tuple[str, str, AccountType, str | None, ControlRole | N
     ("4110", "Returned Payment Fees", AccountType.INCOME, None, ControlRole.NSF_FEE_INCOME),
     ("4120", "Violation Fines", AccountType.INCOME, None, ControlRole.FINE_INCOME),
     ("4130", "Resale and Estoppel Fees", AccountType.INCOME, None, ControlRole.ESTOPPEL_FEE_INCOME),
+    ("4140", "Interest on Delinquent Assessments", AccountType.INCOME, None, ControlRole.DELINQUENCY_INTEREST_INCOME),
     ("4200", "Interest Income", AccountType.INCOME, None, None),
     ("5000", "Management Fees", AccountType.EXPENSE, None, None),
     ("5100", "Landscaping", AccountType.EXPENSE, None, None),
@@ -136,6 +139,10 @@ async def install(session: AsyncSession, organization_id: UUID, association_id: 
     session.add_all(accounts)
     await session.flush()
     return list(funds.values()), accounts
+
+
+async def funds_of(session: AsyncSession, association_id: UUID) -> Sequence[Fund]:
+    return (await session.scalars(select(Fund).where(Fund.association_id == association_id))).all()
 
 
 async def fund_page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[Fund], Page]:

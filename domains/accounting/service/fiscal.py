@@ -6,7 +6,7 @@ starts in (a year starting July 2026 is fiscal year 2026; its period 1 is July
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from uuid import UUID
@@ -33,6 +33,19 @@ def close_check(check: CloseCheck) -> CloseCheck:
     return check
 
 
+# What follows a close in its own transaction, added by the domains that act on
+# it (board packages: the month's package, where the association asks for it).
+# Each must stay cheap — a row and an after-commit start, not the work itself —
+# since the close waits for it. Called with (organization, association, month, by).
+AfterClose = Callable[[AsyncSession, UUID, UUID, date, UUID], Awaitable[None]]
+AFTER_CLOSE: list[AfterClose] = []
+
+
+def after_close(follower: AfterClose) -> AfterClose:
+    AFTER_CLOSE.append(follower)
+    return follower
+
+
 def year_of(day: date, start_month: int) -> int:
     """The fiscal year `day` falls in."""
     return day.year if day.month >= start_month else day.year - 1
@@ -40,6 +53,17 @@ def year_of(day: date, start_month: int) -> int:
 
 def year_start(fiscal_year: int, start_month: int) -> date:
     return date(fiscal_year, start_month, 1)
+
+
+def months_after(month: date, count: int) -> date:
+    """The first day of the month `count` months after `month`'s (negative: before)."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def year_end(fiscal_year: int, start_month: int) -> date:
+    """The fiscal year's last day."""
+    return months_after(year_start(fiscal_year, start_month), 12) - timedelta(days=1)
 
 
 def spread(annual: Decimal) -> list[Decimal]:
@@ -68,4 +92,6 @@ async def close(session: AsyncSession, organization_id: UUID, association_id: UU
     )
     await add_or_raise(session, row, PeriodAlreadyClosed(f"{month:%B %Y} is already closed.", field=["month"]))
     await session.refresh(row)
+    for follower in AFTER_CLOSE:
+        await follower(session, organization_id, association_id, row.month, by)
     return row

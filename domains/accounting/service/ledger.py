@@ -103,7 +103,7 @@ async def check_open(session: AsyncSession, association_id: UUID, on: date) -> N
         )
 
 
-async def _check_references(session: AsyncSession, association_id: UUID, lines: Sequence[Posting], source: EntrySource) -> None:
+async def check_references(session: AsyncSession, association_id: UUID, lines: Sequence[Posting], source: EntrySource) -> None:
     account_ids = {line.account_id for line in lines}
     accounts = {
         a.id: a
@@ -150,9 +150,13 @@ async def post(
     """Post one balanced entry. `checked=True` skips the reference checks when the
     caller built the lines from accounts it has just read (a levy of 100 units)."""
     check_balanced(lines)
-    await check_open(session, association_id, entry_date)
+    if source is not EntrySource.YEAR_END_CLOSE:
+        # A year's closing entry (and its reversal) is dated its last day, in a
+        # month already closed: the one posting a closed month admits (the
+        # period trigger agrees); service/closing.py decides when it may.
+        await check_open(session, association_id, entry_date)
     if not checked:
-        await _check_references(session, association_id, lines, source)
+        await check_references(session, association_id, lines, source)
     entry = JournalEntry(
         id=new_id(),
         organization_id=organization_id,
@@ -201,10 +205,19 @@ async def lines_of(session: AsyncSession, entry_ids: Sequence[UUID]) -> list[Jou
 
 
 async def reverse(
-    session: AsyncSession, entry: JournalEntry, *, on: date, memo: str | None = None, posted_by: UUID | None = None
+    session: AsyncSession,
+    entry: JournalEntry,
+    *,
+    on: date,
+    memo: str | None = None,
+    posted_by: UUID | None = None,
+    source: EntrySource = EntrySource.REVERSAL,
+    source_id: UUID | None = None,
 ) -> JournalEntry:
     """Post the mirror image of `entry` on `on`, linked to it. An entry is reversed
-    at most once, and a reversal is not itself reversed (post a new entry)."""
+    at most once, and a reversal is not itself reversed (post a new entry). A
+    reversal keeps the `source` the reports must read it by: a year-end close's
+    reversal is itself a closing posting; any other is a `reversal`."""
     if entry.reverses_entry_id is not None:
         raise NotReversible("This entry is a reversal; post a new entry instead of reversing it.", field=["id"])
     if entry.source in OWNER_LEDGER_SOURCES:
@@ -226,8 +239,8 @@ async def reverse(
         association_id=entry.association_id,
         entry_date=on,
         memo=memo or f"Reversal of entry {entry.number}: {entry.memo}"[:500],
-        source=EntrySource.REVERSAL,
-        source_id=entry.source_id,
+        source=source,
+        source_id=source_id or entry.source_id,
         lines=mirrored,
         reverses_entry_id=entry.id,
         posted_by=posted_by,

@@ -6,13 +6,20 @@ ones, a cash report those in both views and the cash-only ones
 (`basis IN ('both', :view)`), so the one posting of a levy or a payment serves
 either (domains/accounting/models.py). The association's basis is the default.
 
-Fiscal years: nothing ever posts closing entries, so the reports close in
-their heads: as of a date, income and expense accounts show the fiscal year to
-date, and the net income of earlier fiscal years counts in each fund's
-fund-balance account (its `fund_balance` control account; a fund without one
-gets a line of its own, with no account). Each fund's assets then equal its
-liabilities plus its equity plus its current-year net income, because every
-entry balances per fund in both views.
+Fiscal years: the reports close in their heads: as of a date, income and
+expense accounts show the fiscal year to date, and the net income of earlier
+fiscal years counts in each fund's fund-balance account (its `fund_balance`
+control account; a fund without one gets a line of its own, with no account).
+Each fund's assets then equal its liabilities plus its equity plus its
+current-year net income, because every entry balances per fund in both views.
+
+A year-end close posted by `fiscalYear/v1/close` (service/closing.py) reads
+either way with the same figures: its entry (and a reversal of it) is dated the
+closed year's last day, so a report in a later year meets it among earlier
+years' lines, where it moves into fund balance just what the reports' own close
+moves; a report in the closed year leaves it out, as the year's reports showed
+before it was posted. The income statement never reads closing postings: they
+are not income or expenses.
 
 Closed months change nothing here: they stop postings, not reads.
 """
@@ -46,6 +53,9 @@ BALANCES = text(
         FROM journal_lines l
        WHERE l.organization_id = :org AND l.association_id = :association
          AND l.entry_date <= :as_of AND l.basis IN ('both', CAST(:view AS ledger_basis))
+         AND l.entry_id NOT IN (SELECT e.id FROM journal_entries e
+                                 WHERE e.organization_id = :org AND e.association_id = :association
+                                   AND e.source = 'year_end_close' AND e.entry_date BETWEEN :year_start AND :as_of)
        GROUP BY 1, 2, 3
     ), closed AS (
       SELECT CASE WHEN a.type IN ('income', 'expense') AND s.earlier THEN c.id ELSE s.account_id END AS account_id,
@@ -87,6 +97,10 @@ INCOME = text(
                                  AND type IN ('income', 'expense'))
          AND l.entry_date BETWEEN LEAST(CAST(:from_date AS date), :year_start) AND :to_date
          AND l.basis IN ('both', CAST(:view AS ledger_basis))
+         AND l.entry_id NOT IN (SELECT e.id FROM journal_entries e
+                                 WHERE e.organization_id = :org AND e.association_id = :association
+                                   AND e.source = 'year_end_close'
+                                   AND e.entry_date BETWEEN LEAST(CAST(:from_date AS date), :year_start) AND :to_date)
        GROUP BY 1, 2
     ), budget AS (
       SELECT b.account_id, b.fund_id,

@@ -1,4 +1,4 @@
-"""achAuthorization/v1/{create,revoke,get,list}."""
+"""achAuthorization/v1/{create,setAutopay,revoke,get,list}."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from domains.ach.schemas import (
     AchAuthorizationListInput,
     AchAuthorizationRead,
     AchAuthorizationRevokeInput,
+    AchAuthorizationSetAutopayInput,
 )
 from domains.ach.service import authorizations
 from domains.associations.models import Association, Unit
@@ -60,6 +61,25 @@ async def revoke(ctx: OperationContext, data: AchAuthorizationRevokeInput) -> Ac
     uses it; entries already sent stand. Once (ACH_AUTHORIZATION_NOT_ACTIVE)."""
     row = await authorizations.revoke(ctx.session, ctx.target, data, actor(ctx))
     ctx.audit_summary = {"reason": data.reason, "revokedOn": data.revoked_on.isoformat()}
+    return AchAuthorizationRead.model_validate(row)
+
+
+@operation(
+    "achAuthorization/v1/setAutopay",
+    input=AchAuthorizationSetAutopayInput,
+    output=AchAuthorizationRead,
+    kind=KIND,
+    action="set_autopay",
+    target=AchAuthorization,
+    summary="Enrol a unit in autopay, or cancel it",
+)
+async def set_autopay(ctx: OperationContext, data: AchAuthorizationSetAutopayInput) -> AchAuthorizationRead:
+    """The owner (or staff for them) turns autopay on or off for a unit's saved
+    account: on, each due date's debit file takes what the unit owes; off, the
+    account stays saved for one-time payments (ownerPayment/v1/create). A file
+    already built stands. A revoked authorization is ACH_AUTHORIZATION_NOT_ACTIVE."""
+    row = await authorizations.set_autopay(ctx.session, ctx.target, data.autopay)
+    ctx.audit_summary = {"autopay": data.autopay}
     return AchAuthorizationRead.model_validate(row)
 
 

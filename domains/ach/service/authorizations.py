@@ -50,6 +50,7 @@ async def create(session: AsyncSession, organization_id: UUID, data: Any, sealer
         authorized_on=data.authorized_on,
         terms=data.terms,
         max_amount=data.max_amount,
+        autopay=data.autopay and data.unit_id is not None,
         status=AchAuthorizationStatus.ACTIVE,
         created_by=by,
     )
@@ -80,6 +81,19 @@ async def revoke(session: AsyncSession, row: AchAuthorization, data: Any, by: UU
             revoked_by=by,
             updated_at=func.now(),
         )
+    )
+    await session.refresh(row)
+    return row
+
+
+async def set_autopay(session: AsyncSession, row: AchAuthorization, autopay: bool) -> AchAuthorization:
+    await session.refresh(row, with_for_update=True)
+    if row.status is not AchAuthorizationStatus.ACTIVE:
+        raise AuthorizationNotActive("This authorization is revoked: record a new one.", field=["id"])
+    if row.unit_id is None:
+        raise ValidationFailed("A vendor's bank account has no autopay.", field=["id"])
+    await session.execute(
+        update(AchAuthorization).where(AchAuthorization.id == row.id).values(autopay=autopay, updated_at=func.now())
     )
     await session.refresh(row)
     return row

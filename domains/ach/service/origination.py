@@ -1,13 +1,16 @@
 """Building the NACHA files we send: the autopay debits of an association's
-due date, and the ACH vendor payments waiting to go out.
+due date, owners' one-time debits, and the ACH vendor payments waiting to go out.
 
 Autopay, per association and due date (at most one debit file: a unique index,
 so a workflow replayed after a crash finds the file its first run wrote): every
-active debit authorization whose unit has a charge due that day is debited
+active debit authorization with autopay on whose unit has a charge due that day is debited
 what the unit owes as of that day (charges due by then less unapplied credit),
 capped by the authorization's limit. Each debit posts at once as an ACH payment
 on the unit's ledger — pending until the bank returns it (returns.py) — through
 the receivables `Book`: one lock of the units, one journal entry.
+
+One-time debits (owner_payments queues them; the payments were posted when
+the owner paid): one file per association and morning, likewise unique.
 
 Credits: the association's vendor payments recorded with method `ach` that no
 file carries yet and no void undid, to vendors with an active authorization,
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -52,12 +56,23 @@ from graph.pages import Page, page_statement
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
+@dataclass(frozen=True)
+class Debit:
+    """One debit of a file: the authorization debited, the unit's number (the entry's
+    identification), the amount, and the pending payment on the unit's ledger."""
+
+    authorization: AchAuthorization
+    unit_number: str
+    amount: Decimal
+    payment_entry_id: UUID
+
+
 def debit_workflow_id(association_id: UUID, on: date) -> str:
     """One autopay run per association and due date, whoever starts it."""
     return f"ach-debits:{association_id}:{on.isoformat()}"
 
 
-async def _originator(session: AsyncSession, association_id: UUID, fund_id: UUID) -> tuple[Association, BankAccount, str]:
+async def originator(session: AsyncSession, association_id: UUID, fund_id: UUID) -> tuple[Association, BankAccount, str]:
     """The association (locked: one file is built at a time), the bank account of
     its operating fund that originates, and its company id ('1' and its EIN)."""
     association = await session.scalar(select(Association).where(Association.id == association_id).with_for_update())
@@ -108,6 +123,13 @@ def _file(association: Association, bank: BankAccount, company_id: str, modifier
     return nacha.write(header, [batch])
 
 
+async def _built(session: AsyncSession, association_id: UUID, kind: AchFileKind, on: date) -> AchFile | None:
+    """The association's debit file of this kind for `on`, if a run built it (there is at most one)."""
+    return await session.scalar(
+        select(AchFile).where(AchFile.association_id == association_id, AchFile.kind == kind, AchFile.effective_date == on)
+    )
+
+
 async def _store(
     session: AsyncSession,
     organization_id: UUID,
@@ -147,12 +169,8 @@ async def debits(
 ) -> AchFile | None:
     """The due date's debit file: the one already built, or a new one; None when nothing is due."""
     book = await Book.open(session, organization_id, association_id, by)
-    association, bank, company_id = await _originator(session, association_id, book.home_fund)
-    built = await session.scalar(
-        select(AchFile).where(
-            AchFile.association_id == association_id, AchFile.kind == AchFileKind.DEBIT, AchFile.effective_date == on
-        )
-    )
+    association, bank, company_id = await originator(session, association_id, book.home_fund)
+    built = await _built(session, association_id, AchFileKind.DEBIT, on)
     if built is not None:
         return built
     E = OwnerLedgerEntry
@@ -164,6 +182,7 @@ async def debits(
             .where(
                 AchAuthorization.association_id == association_id,
                 AchAuthorization.status == AchAuthorizationStatus.ACTIVE,
+                AchAuthorization.autopay.is_(True),
                 AchAuthorization.authorized_on <= on,
                 AchAuthorization.unit_id.in_(due_today),
             )
@@ -188,8 +207,8 @@ async def debits(
         return None
     assert bank.routing_number is not None
     traces = await _next_traces(session, association_id, bank.routing_number, len(owed))
-    entries, details = [], []
-    for line_no, ((authorization, unit_number, amount), trace) in enumerate(zip(owed, traces, strict=True), start=1):
+    going = []
+    for (authorization, unit_number, amount), trace in zip(owed, traces, strict=True):
         unit_id = authorization.unit_id
         assert unit_id is not None
         lot = book.lot(
@@ -203,13 +222,54 @@ async def debits(
             reference=trace,
         )
         book.settle(unit_id, on)
+        going.append(Debit(authorization, unit_number, amount, lot.id))
+    await book.post(source=EntrySource.PAYMENT, source_id=None, memo="Autopay (ACH debits)")
+    origin = (association, bank, company_id)
+    return await _debit_file(session, organization_id, origin, AchFileKind.DEBIT, on, sealer, going, traces, "HOA DUES", by)
+
+
+async def one_time_debits(
+    session: AsyncSession, organization_id: UUID, association_id: UUID, on: date, sealer: Sealer, queued: Sequence[Debit]
+) -> AchFile | None:
+    """The morning's file of owners' one-time debits (their payments were posted,
+    pending, when they paid): the one already built for `on`, or a new one; None
+    when none is queued."""
+    fund = (await Book.open(session, organization_id, association_id, None)).home_fund
+    association, bank, company_id = await originator(session, association_id, fund)
+    built = await _built(session, association_id, AchFileKind.ONE_TIME_DEBIT, on)
+    if built is not None or not queued:
+        return built
+    assert bank.routing_number is not None
+    traces = await _next_traces(session, association_id, bank.routing_number, len(queued))
+    origin = (association, bank, company_id)
+    return await _debit_file(
+        session, organization_id, origin, AchFileKind.ONE_TIME_DEBIT, on, sealer, list(queued), traces, "HOA PAYMNT", None
+    )
+
+
+async def _debit_file(
+    session: AsyncSession,
+    organization_id: UUID,
+    origin: tuple[Association, BankAccount, str],
+    kind: AchFileKind,
+    on: date,
+    sealer: Sealer,
+    debits: list[Debit],
+    traces: list[str],
+    description: str,
+    by: UUID | None,
+) -> AchFile:
+    association, bank, company_id = origin
+    entries, details = [], []
+    for line_no, (debit, trace) in enumerate(zip(debits, traces, strict=True), start=1):
+        authorization = debit.authorization
         details.append(
             nacha.Entry(
                 nacha.TRANSACTION_CODES[(authorization.account_kind.value, "debit")],
                 sealer.unseal(authorization.routing_number),
                 sealer.unseal(authorization.account_number),
-                amount,
-                f"UNIT {unit_number}",
+                debit.amount,
+                f"UNIT {debit.unit_number}",
                 authorization.holder_name,
                 trace,
             )
@@ -218,22 +278,21 @@ async def debits(
             {
                 "id": new_id(),
                 "organization_id": organization_id,
-                "association_id": association_id,
+                "association_id": association.id,
                 "line_no": line_no,
                 "authorization_id": authorization.id,
                 "trace_number": trace,
-                "amount": amount,
-                "unit_id": unit_id,
-                "payment_entry_id": lot.id,
+                "amount": debit.amount,
+                "unit_id": authorization.unit_id,
+                "payment_entry_id": debit.payment_entry_id,
                 "vendor_payment_id": None,
                 "status": AchEntryStatus.PENDING,
             }
         )
-    modifier = await _modifier(session, association_id, on)
-    batch = nacha.Batch("PPD", association.legal_name, company_id, "HOA DUES", on, details)
+    modifier = await _modifier(session, association.id, on)
+    batch = nacha.Batch("PPD", association.legal_name, company_id, description, on, details)
     content = _file(association, bank, company_id, modifier, batch)
-    await book.post(source=EntrySource.PAYMENT, source_id=None, memo="Autopay (ACH debits)")
-    return await _store(session, organization_id, association, bank, AchFileKind.DEBIT, on, modifier, content, entries, by)
+    return await _store(session, organization_id, association, bank, kind, on, modifier, content, entries, by)
 
 
 async def credits(
@@ -241,7 +300,7 @@ async def credits(
 ) -> tuple[AchFile | None, list[UUID]]:
     """(the credit file — None when no payment could go —, the ACH payments left out for want of an authorization)."""
     book_fund = (await Book.open(session, organization_id, association_id, by)).home_fund
-    association, bank, company_id = await _originator(session, association_id, book_fund)
+    association, bank, company_id = await originator(session, association_id, book_fund)
     P, Inv = VendorPayment, Invoice
     payments = (
         await session.execute(

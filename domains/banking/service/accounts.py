@@ -43,6 +43,7 @@ async def create(session: AsyncSession, organization_id: UUID, data: Any) -> Ban
         fund_id=account.fund_id,
         opened_on=data.opened_on,
         is_active=True,
+        ach_return_window_days=data.ach_return_window_days,
     )
     await add_or_raise(
         session, row, CashAccountTaken(f"Another bank account holds account {account.number}.", field=["glAccountId"])

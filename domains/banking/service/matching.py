@@ -5,7 +5,10 @@ amounts add up to it.
 Automatic matching pairs one transaction with one line: the same amount, dates
 at most `window_days` apart; among several candidates the one whose check
 number or reference the transaction carries wins, then the nearest date; a tie
-is left for a person. Lines of the opening balance are the balance the bank
+is left for a person. A deposit no single line matches may be a batch — an ACH
+debit file, a lockbox file — whose one journal entry put a cash line per unit:
+it clears all of that entry's unmatched lines when they add up to it (one such
+entry in the window, else a person decides). Lines of the opening balance are the balance the bank
 started from, never outstanding, and never matched.
 
 A month reconciled (finished) for the account is locked: its transactions'
@@ -74,6 +77,7 @@ async def lock(session: AsyncSession, account_id: UUID) -> BankAccount:
 @dataclass
 class Candidate:
     line_id: UUID
+    entry_id: UUID
     entry_date: date
     amount: Decimal
     references: set[str]
@@ -100,7 +104,9 @@ async def _candidates(session: AsyncSession, account: BankAccount, start: date, 
         .scalar_subquery()
     )
     rows = await session.execute(
-        select(L.id, L.entry_date, (L.debit - L.credit).label("amount"), owner_refs.label("o"), vendor_refs.label("v"))
+        select(
+            L.id, L.entry_id, L.entry_date, (L.debit - L.credit).label("amount"), owner_refs.label("o"), vendor_refs.label("v")
+        )
         .join(E, and_(E.organization_id == L.organization_id, E.id == L.entry_id))
         .where(
             *cash_lines(account),
@@ -110,7 +116,9 @@ async def _candidates(session: AsyncSession, account: BankAccount, start: date, 
         )
         .order_by(L.entry_date, L.id)
     )
-    return [Candidate(r.id, r.entry_date, r.amount, {x.strip() for x in (r.o or []) + (r.v or []) if x}) for r in rows]
+    return [
+        Candidate(r.id, r.entry_id, r.entry_date, r.amount, {x.strip() for x in (r.o or []) + (r.v or []) if x}) for r in rows
+    ]
 
 
 async def auto_match(
@@ -136,7 +144,7 @@ async def auto_match(
     for line in lines:
         by_amount[line.amount].append(line)
     used: set[UUID] = set()
-    matches, ambiguous = [], 0
+    matches, ambiguous, batches, matched = [], 0, [], 0
     for t in transactions:
         refs = {r for r in (t.check_number, t.reference) if r}
         scored = sorted(
@@ -145,15 +153,36 @@ async def auto_match(
             if c.line_id not in used and abs(c.entry_date - t.posted_on) <= window
         )
         if not scored:
+            batches.append(t)
             continue
         if len(scored) > 1 and scored[0][0] == scored[1][0]:
             ambiguous += 1
             continue
         used.add(scored[0][1])
+        matched += 1
         matches.append(_match_row(organization_id, account, t.id, scored[0][1], MatchMethod.AUTOMATIC, by))
+    by_entry: dict[UUID, list[Candidate]] = defaultdict(list)
+    for line in lines:
+        if line.line_id not in used:
+            by_entry[line.entry_id].append(line)
+    for t in batches:
+        fits = [
+            group
+            for group in by_entry.values()
+            if len(group) > 1
+            and not any(c.line_id in used for c in group)
+            and abs(group[0].entry_date - t.posted_on) <= window
+            and sum((c.amount for c in group), Decimal(0)) == t.amount
+        ]
+        if len(fits) > 1:
+            ambiguous += 1
+        elif fits:
+            used.update(c.line_id for c in fits[0])
+            matched += 1
+            matches.extend(_match_row(organization_id, account, t.id, c.line_id, MatchMethod.AUTOMATIC, by) for c in fits[0])
     if matches:
         await session.execute(insert(BankMatch), matches)
-    return len(matches), ambiguous, len(transactions) - len(matches)
+    return matched, ambiguous, len(transactions) - matched
 
 
 def _match_row(

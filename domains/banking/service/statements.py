@@ -1,5 +1,5 @@
-"""Statement import: an OFX file (read with ofxtools) or a CSV with a column
-mapping becomes the bank account's transactions, each kept once by the bank's
+"""Statement import: an OFX file (read with ofxtools), a BAI2 file (read with
+bai2) or a CSV with a column mapping becomes the bank account's transactions, each kept once by the bank's
 id, so a file imported twice — or two overlapping statements — adds nothing
 the second time. All or nothing: a row that can't be read rejects the file."""
 
@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
+from bai2 import bai2
+from bai2.constants import TypeCodeTransaction
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,6 +94,69 @@ def parse_ofx(text: str) -> Parsed:
     )
 
 
+def _digest_id(prefix: str, content: str, seen: dict[str, int]) -> str:
+    """A row without the bank's id: its content, numbered among identical rows
+    of the file, so a re-import of the same file finds the same ids."""
+    seen[content] = seen.get(content, 0) + 1
+    return prefix + hashlib.sha256(f"{content}|{seen[content]}".encode()).hexdigest()[:60]
+
+
+def parse_bai2(text: str, last4: str) -> Parsed:
+    """The detail records (16) of the file's account ending in `last4`, across
+    its groups (one per day: a detail's date is its group's as-of date); the
+    last group's closing ledger (015) is the ending balance. A file may report
+    several accounts: the others are none of this import's business."""
+    try:
+        parsed = bai2.parse_from_string(text, check_integrity=True)
+    except Exception as exc:  # noqa: BLE001 - bai2 raises its own and plain ValueError/IndexError for a bad file
+        raise StatementUnreadable(f"Not a readable BAI2 file: {exc}"[:300], field=["bai2"]) from None
+    days = [(group.header.as_of_date, account) for group in parsed.children for account in group.children]
+    numbers = sorted({str(a.header.customer_account_number or "").strip() for _, a in days})
+    mine = [(on, a) for on, a in days if str(a.header.customer_account_number or "").strip().endswith(last4)]
+    if not mine:
+        raise StatementAccountMismatch(
+            f"The file reports accounts ending in {', '.join(n[-4:] for n in numbers) or 'nothing'}, not {last4}.",
+            field=["bai2"],
+        )
+    if len({str(a.header.customer_account_number).strip() for _, a in mine}) > 1:
+        raise StatementUnreadable(f"The file reports more than one account ending in {last4}.", field=["bai2"])
+    transactions: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    ending: Decimal | None = None
+    for on, account in sorted(mine, key=lambda day: day[0]):
+        for summary in account.header.summary_items:
+            if summary.type_code is not None and summary.type_code.code == "015" and summary.amount is not None:
+                ending = (Decimal(summary.amount) / 100).quantize(CENT)
+        for detail in account.children:
+            code = detail.type_code
+            if code is None or code.transaction not in (TypeCodeTransaction.credit, TypeCodeTransaction.debit):
+                continue
+            amount = (Decimal(detail.amount or 0) / 100).quantize(CENT)
+            if code.transaction is TypeCodeTransaction.debit:
+                amount = -amount
+            if amount == 0:
+                continue
+            reference, customer = _clip(detail.bank_reference, 60), _clip(detail.customer_reference, 60)
+            description = _clip(detail.text, 255)
+            bank_id = _clip(detail.bank_reference, 100) or _digest_id(
+                "bai2:", "|".join(str(x) for x in (on, code.code, amount, customer, description)), seen
+            )
+            transactions.append(
+                {
+                    "bank_transaction_id": bank_id,
+                    "posted_on": on,
+                    "amount": amount,
+                    "kind": code.code,
+                    # A check paid (475) carries its check number as the customer reference.
+                    "check_number": _clip(customer, 20) if code.code in {"475", "474", "395"} else None,
+                    "reference": customer if code.code not in {"475", "474", "395"} else reference,
+                    "description": f"{code.description}{' — ' + description if description else ''}"[:255],
+                }
+            )
+    on_days = [on for on, _ in mine]
+    return Parsed(transactions, starts_on=min(on_days), ends_on=max(on_days), ending_balance=ending)
+
+
 def _amount(text: str | None) -> Decimal:
     cleaned = (text or "").replace(",", "").replace("$", "").strip()
     if cleaned.startswith("(") and cleaned.endswith(")"):
@@ -127,13 +192,11 @@ def parse_csv(text: str, mapping: Any) -> Parsed:
         def get(field: str, row: dict[str, Any] = row) -> str | None:
             return row.get(named[field]) if field in named else None
 
-        bank_id = _clip(get("transaction_id"), 100)
-        if bank_id is None:
-            # No id column: the row's content, numbered among identical rows of
-            # the file, so a re-import of the same file finds the same ids.
-            content = "|".join(str(x) for x in (posted_on, amount, get("description"), get("check_number"), get("reference")))
-            seen[content] = seen.get(content, 0) + 1
-            bank_id = "csv:" + hashlib.sha256(f"{content}|{seen[content]}".encode()).hexdigest()[:60]
+        bank_id = _clip(get("transaction_id"), 100) or _digest_id(
+            "csv:",
+            "|".join(str(x) for x in (posted_on, amount, get("description"), get("check_number"), get("reference"))),
+            seen,
+        )
         transactions.append(
             {
                 "bank_transaction_id": bank_id,
@@ -174,7 +237,8 @@ async def import_statement(
     """(statement, added, duplicates)."""
     if not account.is_active:
         raise BankAccountInactive("This bank account is inactive.", field=["bankAccountId"])
-    text = data.ofx if data.ofx is not None else data.csv
+    field = "ofx" if data.ofx is not None else "bai2" if data.bai2 is not None else "csv"
+    text = getattr(data, field)
     digest = hashlib.sha256(text.encode()).hexdigest()
     # One import of an account at a time: the digest and id checks below hold.
     await session.scalar(select(BankAccount.id).where(BankAccount.id == account.id).with_for_update())
@@ -190,12 +254,14 @@ async def import_statement(
                 f"The file is for an account ending in {parsed.account_number.strip()[-4:]}, not {account.account_number_last4}.",
                 field=["ofx"],
             )
+    elif data.bai2 is not None:
+        parsed, kind = parse_bai2(data.bai2, account.account_number_last4), StatementFormat.BAI2
     else:
         parsed, kind = parse_csv(data.csv, data.csv_mapping), StatementFormat.CSV
         parsed.ending_balance = data.ending_balance
     ids = [t["bank_transaction_id"] for t in parsed.transactions]
     if len(set(ids)) != len(ids):
-        raise StatementUnreadable("The file repeats a transaction id.", field=["ofx" if data.ofx is not None else "csv"])
+        raise StatementUnreadable("The file repeats a transaction id.", field=[field])
     known = set(
         (
             await session.scalars(
@@ -212,7 +278,7 @@ async def import_statement(
         raise MonthReconciled(
             f"{late[0]:%B %Y} is reconciled for this account; its statement can't gain transactions "
             f"({len(late)} new day(s) fall in reconciled months).",
-            field=["ofx" if data.ofx is not None else "csv"],
+            field=[field],
         )
     statement = BankStatement(
         id=new_id(),

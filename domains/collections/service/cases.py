@@ -362,7 +362,12 @@ async def advance(
         return None
     case = (await _open_cases(session, association_id, [unit_id], True)).get(unit_id)
     if case is not None and case.last_night == night:
-        return None  # a second run tonight, or this step again after a crash: moved already
+        # A second run tonight, or this step again after a crash: moved already. If the
+        # crash fell between the commit and the step's record, the case workflow the move
+        # asked for was never started: ask again (starting a workflow id twice joins the first).
+        if case.workflow_id is not None and case.status is S.INTENT_SENT:
+            durable.start_after_commit(session, WORKFLOW, case.workflow_id, str(organization_id), str(case.id), day_seconds)
+        return None
     _, rules = await policies.rules_for(session, association, night)
     unit = (await _standings(session, policy, [unit_id], night))[unit_id]
     move = decide(policy, rules, case, unit, night, now(), day_seconds)

@@ -70,6 +70,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "status": "assigned",
         "news": "A vendor has been assigned.",
     },
+    "payment": {
+        "receipt": "R0000042",
+        "amount": "$350.00",
+        "method": "bank account ending 6789",
+        "paid_on": "2026-03-04",
+        "balance": "$0.00",
+    },
     "collection": {
         "step": "intent_to_lien",
         "title": "Notice of intent to record a lien",

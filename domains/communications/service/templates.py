@@ -149,6 +149,16 @@ VARIABLES: dict[TemplateKind, dict[str, dict[str, str]]] = {
             "news": "What happened.",
         }
     },
+    K.PAYMENT_RECEIPT: _COMMON
+    | {
+        "payment": {
+            "receipt": "The receipt's number.",
+            "amount": "The amount paid.",
+            "method": "How it was paid, in words (bank account ending 1234, card).",
+            "paid_on": "The day it was paid.",
+            "balance": "What the unit owes after this payment (negative: a credit).",
+        }
+    },
 }
 
 # The platform's wording of each kind, used where the association has none of its own.
@@ -240,6 +250,13 @@ DEFAULTS: dict[TemplateKind, tuple[str, str]] = {
         "Dear {{ recipient.name }},\n\n"
         'News of your request "{{ work_order.title }}" ({{ work_order.location }}): {{ work_order.news }}\n'
         "It is now {{ work_order.status }}.\n\n{{ association.name }}\n",
+    ),
+    K.PAYMENT_RECEIPT: (
+        "Receipt {{ payment.receipt }}: {{ payment.amount }} for unit {{ unit.number }}",
+        "Dear {{ recipient.name }},\n\n"
+        "{{ association.name }} received {{ payment.amount }} for unit {{ unit.number }} on {{ payment.paid_on }}, "
+        "by {{ payment.method }} (receipt {{ payment.receipt }}). It shows on the unit's account now and is final "
+        "once the money clears.\nWith this payment the unit owes {{ payment.balance }}.\n\n{{ association.name }}\n",
     ),
 }
 

@@ -69,6 +69,7 @@ from domains.governance.service import bodies, meetings, seats
 from graph.auth.sealing import Sealer
 from graph.db import add_or_raise, new_id
 from graph.pages import Page, page_statement
+from graph.schemas import fixed_point
 
 S = ElectionStatus
 WORKFLOW = "election_workflow"
@@ -488,7 +489,7 @@ async def certify(session: AsyncSession, election: Election, actor: UUID) -> Seq
     results = await results_of(session, election.id)
     winners = [r for r in results if r.elected]
     if len(winners) < min(election.seats_to_fill, len(results)):
-        tied = [str(r.votes) for r in results if not r.elected and r.place <= election.seats_to_fill]
+        tied = [fixed_point(r.votes) for r in results if not r.elected and r.place <= election.seats_to_fill]
         raise TallyTied(
             f"Candidates tie for the last seat ({', '.join(tied)} votes): the governing documents' tie-break decides.",
             field=["id"],

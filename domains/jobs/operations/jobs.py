@@ -1,4 +1,4 @@
-"""job/v1/{list,get,accept,decline,schedule,start,complete,estimate}: the provider's side."""
+"""job/v1/{list,get,accept,decline,schedule,start,complete,estimate,invoice}, jobVisit/v1/list: the provider's side."""
 
 from __future__ import annotations
 
@@ -13,13 +13,16 @@ from domains.jobs.schemas import (
     JobEstimateRead,
     JobEstimateSubmitInput,
     JobGetInput,
+    JobInvoiceLineRead,
+    JobInvoiceRead,
+    JobInvoiceSubmitInput,
     JobListInput,
     JobRead,
     JobScheduleInput,
     JobVisitConnection,
     JobVisitListInput,
 )
-from domains.jobs.service import estimates, jobs, visits
+from domains.jobs.service import estimates, invoices, jobs, visits
 from graph.auth.principal import PrincipalKind
 from graph.handlers import OperationContext, actor, as_connection
 from graph.operations import operation
@@ -140,24 +143,54 @@ async def complete_job(ctx: OperationContext, data: JobAnswerInput) -> JobRead:
 )
 async def estimate_job(ctx: OperationContext, data: JobEstimateSubmitInput) -> JobEstimateRead:
     """Send a revision of the job's estimate: line items (description, quantity,
-    unit price) whose amounts and total are computed to the cent. Each call is a
+    unit price, or a service of your price book whose name and price are
+    copied) whose amounts and total are computed to the cent. Each call is a
     new revision; an earlier one still awaiting the customer's decision is
     superseded, and every revision is kept. The customer's work order receives
     it (a copy on its side, through its dispatch) and approves or declines it.
     ESTIMATE_NOT_ALLOWED on a declined, finished or withdrawn job;
-    ESTIMATE_ALREADY_APPROVED once the customer approved a revision."""
+    ESTIMATE_ALREADY_APPROVED once the customer approved a revision;
+    PRICE_BOOK_ITEM_RETIRED for a retired service."""
     job = await jobs.lock(ctx.session, data.id)
     assert job is not None, "the pipeline found the job visible a moment ago"
-    estimate = await estimates.submit(ctx.session, job, data.lines, data.note, actor(ctx))
+    estimate, values = await estimates.submit(ctx.session, job, data.lines, data.note, actor(ctx))
     lines = await estimates.lines_of(ctx.session, [estimate.id])
-    ctx.send(
-        job.customer_workflow_id,
-        jobs.CUSTOMER_TOPIC,
-        {"estimate": estimates.event(estimate, estimates.line_values(data.lines))},
-    )
+    ctx.send(job.customer_workflow_id, jobs.CUSTOMER_TOPIC, {"estimate": estimates.event(estimate, values)})
     ctx.audit_summary = {"revision": estimate.revision, "total": str(estimate.total), "lines": len(lines)}
     return JobEstimateRead.model_validate(estimate).model_copy(
         update={"lines": [JobEstimateLineRead.model_validate(line) for line in lines]}
+    )
+
+
+@operation(
+    "job/v1/invoice",
+    input=JobInvoiceSubmitInput,
+    output=JobInvoiceRead,
+    kind="job",
+    action="answer",
+    target=Job,
+    summary="Send the customer the invoice for a job",
+)
+async def invoice_job(ctx: OperationContext, data: JobInvoiceSubmitInput) -> JobInvoiceRead:
+    """Invoice a job whose work is done: line items (a description and a unit
+    price, or a service of your price book whose name and price are copied),
+    amounts and total to the cent. The customer's side receives it through its
+    dispatch and enters it in its payables for approval; the invoice's status
+    then says whether it was entered (`customerCode` naming the compliance
+    hold it was entered under, if any: your insurance lapsed, your payments on
+    hold) or refused (`customerCode`: why, e.g. the number was billed before),
+    and a refused invoice may be followed by a corrected one. JOB_INVOICE_NOT_ALLOWED unless the work is done;
+    JOB_ALREADY_INVOICED while an invoice of the job stands;
+    JOB_INVOICE_NUMBER_TAKEN for a number you used before;
+    PRICE_BOOK_ITEM_RETIRED for a retired service."""
+    job = await jobs.lock(ctx.session, data.id)
+    assert job is not None, "the pipeline found the job visible a moment ago"
+    invoice, values = await invoices.submit(ctx.session, job, data, actor(ctx))
+    lines = await invoices.lines_of(ctx.session, [invoice.id])
+    ctx.send(job.customer_workflow_id, jobs.CUSTOMER_TOPIC, {"invoice": invoices.event(invoice, values)})
+    ctx.audit_summary = {"invoiceNumber": invoice.invoice_number, "total": str(invoice.total), "lines": len(lines)}
+    return JobInvoiceRead.model_validate(invoice).model_copy(
+        update={"lines": [JobInvoiceLineRead.model_validate(line) for line in lines]}
     )
 
 

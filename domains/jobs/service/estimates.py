@@ -10,17 +10,19 @@ copy of a revision has the same id (work_orders/service/estimates.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.jobs.errors import EstimateAlreadyApproved, EstimateNotAllowed
+from domains.jobs.errors import EstimateAlreadyApproved, EstimateNotAllowed, EstimateNotPending
 from domains.jobs.models import EstimateStatus, Job, JobEstimate, JobEstimateLine, JobStatus
+from domains.jobs.service import price_book
 from graph.db import new_id
+from graph.pages import Page, page_statement
 
 CENT = Decimal("0.01")
 # A job past these takes no estimate: it was turned down, finished or withdrawn.
@@ -64,9 +66,47 @@ async def supersede(session: AsyncSession, model: Any, key: Any, revision: int) 
     )
 
 
-async def submit(session: AsyncSession, job: Job, lines: Sequence[Any], note: str | None, by: UUID) -> JobEstimate:
-    """A new revision of the estimate for `job` (locked): ESTIMATE_NOT_ALLOWED on a
-    closed job, ESTIMATE_ALREADY_APPROVED once the customer approved a revision."""
+async def decide_copy(
+    session: AsyncSession, model: Any, estimate: Any, status: EstimateStatus, note: str | None
+) -> dict[str, Any]:
+    """A customer's decision on its copy of a revision (`estimate`, locked, a row
+    of `model`: a work order's or a service request's estimate). Returns the event
+    its dispatch workflow carries to the provider's copy. ESTIMATE_NOT_PENDING for
+    one already decided or superseded, and for any revision of a dispatch whose
+    estimate was approved already."""
+    if estimate.status is not EstimateStatus.SUBMITTED:
+        raise EstimateNotPending(
+            f"Revision {estimate.revision} of this estimate is {estimate.status.value}.",
+            field=["id"],
+            details={"status": estimate.status.value},
+        )
+    approved = await session.scalar(
+        select(model.revision).where(model.dispatch_id == estimate.dispatch_id, model.status == EstimateStatus.APPROVED)
+    )
+    if approved is not None:
+        raise EstimateNotPending(
+            f"Revision {approved} of this provider's estimate is approved already.", field=["id"], details={"status": "approved"}
+        )
+    estimate.status = status
+    estimate.decision_note = note
+    estimate.decided_at = datetime.now(UTC)
+    await session.flush()
+    return {
+        "decision": {
+            "estimateId": str(estimate.id),
+            "status": status.value,
+            "note": note,
+            "decidedAt": estimate.decided_at.isoformat(),
+        }
+    }
+
+
+async def submit(
+    session: AsyncSession, job: Job, lines: Sequence[Any], note: str | None, by: UUID
+) -> tuple[JobEstimate, list[dict[str, Any]]]:
+    """A new revision of the estimate for `job` (locked), with its line values:
+    ESTIMATE_NOT_ALLOWED on a closed job, ESTIMATE_ALREADY_APPROVED once the
+    customer approved a revision; lines may be priced from the price book."""
     if job.status in CLOSED:
         raise EstimateNotAllowed(f"This job is {job.status.value}: it takes no estimate.", field=["id"])
     revisions = (
@@ -76,8 +116,8 @@ async def submit(session: AsyncSession, job: Job, lines: Sequence[Any], note: st
     if approved:
         raise EstimateAlreadyApproved(f"The customer approved revision {approved[0]}; it can't be revised.", field=["id"])
     revision = max((r.revision for r in revisions), default=0) + 1
+    values = await price_book.priced(session, lines)
     await supersede(session, JobEstimate, JobEstimate.job_id == job.id, revision)
-    values = line_values(lines)
     estimate = JobEstimate(
         id=new_id(),
         organization_id=job.organization_id,
@@ -93,7 +133,7 @@ async def submit(session: AsyncSession, job: Job, lines: Sequence[Any], note: st
         JobEstimateLine(id=new_id(), organization_id=job.organization_id, estimate_id=estimate.id, **v) for v in values
     )
     await session.flush()
-    return estimate
+    return estimate, values
 
 
 def event(estimate: JobEstimate, values: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -132,3 +172,13 @@ async def decided(session: AsyncSession, estimate_id: UUID, status: EstimateStat
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[JobEstimate], Page]:
+    p = Page(data.first, data.after, "created_at", descending=True)
+    where = [visible]
+    if data.status is not None:
+        where.append(JobEstimate.status == data.status)
+    if data.job_id is not None:
+        where.append(JobEstimate.job_id == data.job_id)
+    return (await session.scalars(page_statement(JobEstimate, p, where))).all(), p

@@ -109,4 +109,6 @@ async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -
     where = [visible]
     if data.status is not None:
         where.append(Job.status == data.status)
+    if data.customer_organization_id is not None:
+        where.append(Job.customer_organization_id == data.customer_organization_id)
     return (await session.scalars(page_statement(Job, p, where))).all(), p

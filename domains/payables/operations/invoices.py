@@ -56,7 +56,10 @@ async def create_invoice(ctx: OperationContext, data: InvoiceCreateInput) -> Inv
     `acknowledgePossibleDuplicate` (POSSIBLE_DUPLICATE_INVOICE); a line on an
     unknown or non-expense account (UNKNOWN_ACCOUNT, EXPENSE_ACCOUNT_REQUIRED);
     a scan (`scanId`, a document filed first) from another association's
-    library (DOCUMENT_ELSEWHERE) or destroyed (DOCUMENT_DESTROYED)."""
+    library (DOCUMENT_ELSEWHERE) or destroyed (DOCUMENT_DESTROYED). An invoice
+    of a vendor that can't be paid (payments on hold, or insurance on file not
+    in force on the invoice date) is entered all the same, held: `holdCode` and
+    `holdReason` say why, and paying it is refused until that is cleared."""
     invoice = await invoices.enter(ctx.session, org(ctx), data, actor(ctx))
     await ctx.start_workflow(
         approvals.WORKFLOW,
@@ -81,6 +84,16 @@ async def _decide(ctx: OperationContext, invoice_id: Any, decision: Decision, no
     # locked row, whose step may have moved on since.
     await ctx.authorize("invoice", action, invoice)
     await approvals.decide(ctx.session, invoice, decision, actor(ctx), note)
+    # Started if it isn't running (an invoice loaded by the demo seed has none
+    # yet); a start with the id of a running or finished workflow changes nothing.
+    ctx.after_commit.append(
+        {
+            "kind": "start",
+            "name": approvals.WORKFLOW,
+            "workflow_id": invoice.workflow_id,
+            "args": [str(invoice.organization_id), str(invoice.id), ctx.platform.settings.invoice_approval_reminder_seconds],
+        }
+    )
     ctx.send(invoice.workflow_id, approvals.TOPIC, {"step": step.value, "decision": decision.value})
     ctx.audit_summary = {"step": step.value, "decision": decision.value, "status": invoice.status.value} | (
         {"note": note} if note else {}

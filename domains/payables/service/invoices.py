@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -39,6 +40,8 @@ from domains.payables.errors import (
     ExpenseAccountRequired,
     InvalidDates,
     PossibleDuplicateInvoice,
+    VendorInsuranceExpired,
+    VendorOnHold,
 )
 from domains.payables.models import (
     Invoice,
@@ -47,7 +50,7 @@ from domains.payables.models import (
     InvoiceStatus,
     Vendor,
 )
-from domains.payables.service import approvals
+from domains.payables.service import approvals, vendors
 from graph.db import add_or_raise, new_id
 from graph.errors import ValidationFailed
 from graph.handlers import require
@@ -97,8 +100,25 @@ async def _possible_duplicate(session: AsyncSession, data: Any, total: Decimal) 
     return rows[0].id if rows else None
 
 
-async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered_by: UUID) -> Invoice:
-    """Check, post and record a new invoice, awaiting the manager's approval."""
+async def _compliance_hold(session: AsyncSession, vendor: Vendor, on: date) -> tuple[str, str] | None:
+    """The code and reason of what keeps the vendor from being paid for work of
+    `on`, if anything: its payment hold, or coverage on file not in force then.
+    The invoice is entered all the same (the association owes it), held in plain
+    sight; the payment checks again when it is made."""
+    if vendor.payment_hold:
+        return VendorOnHold.code, f"Payments to {vendor.name} are on hold: {vendor.hold_reason}"[:300]
+    lapsed = await vendors.lapsed_coverage(session, vendor.id, on)
+    if lapsed:
+        kinds = ", ".join(f"{kind.value.replace('_', ' ')} (expired {expiry})" for kind, expiry in lapsed)
+        return VendorInsuranceExpired.code, f"{vendor.name}'s insurance is not in force on {on}: {kinds}"[:300]
+    return None
+
+
+async def enter(
+    session: AsyncSession, organization_id: UUID, data: Any, entered_by: UUID, *, invoice_id: UUID | None = None
+) -> Invoice:
+    """Check, post and record a new invoice, awaiting the manager's approval;
+    `invoice_id` gives it the id of the record it copies (a provider's invoice)."""
     await require(session, Association, data.association_id, "associationId")
     if data.due_date < data.invoice_date:
         raise InvalidDates("The due date can't be before the invoice date.", field=["dueDate"])
@@ -110,6 +130,7 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
     if total > MAX_TOTAL:
         raise ValidationFailed(f"An invoice totals at most {MAX_TOTAL}.", field=["lines"])
     duplicate_of = await _possible_duplicate(session, data, total)
+    hold = await _compliance_hold(session, vendor, data.invoice_date)
     threshold = await approvals.board_threshold(session, data.association_id)
 
     controls = await ledger.control_accounts(session, data.association_id)
@@ -123,7 +144,7 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
         Posting(ledger.control(controls, ControlRole.ACCOUNTS_PAYABLE, fund).id, fund, credit=amount, basis=Basis.ACCRUAL)
         for fund, amount in by_fund.items()
     ]
-    invoice_id = new_id()
+    invoice_id = invoice_id or new_id()
     try:
         entry = await ledger.post(
             session,
@@ -157,6 +178,8 @@ async def enter(session: AsyncSession, organization_id: UUID, data: Any, entered
         scan_id=data.scan_id,
         workflow_id=approvals.workflow_id(invoice_id),
         entered_by=entered_by,
+        hold_code=hold[0] if hold else None,
+        hold_reason=hold[1] if hold else None,
     )
     await add_or_raise(
         session,

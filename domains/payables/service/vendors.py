@@ -68,6 +68,8 @@ async def create(session: AsyncSession, organization_id: UUID, data: Any) -> Ven
         tax_id_kind=tax_id_kind(data.tax_id),
         is_1099=data.is_1099,
         remittance_address=data.remittance_address,
+        tax_classification=data.tax_classification,
+        w9_received_on=data.w9_received_on,
         payment_hold=True,
         hold_reason=HOLD_NEW,
     )

@@ -16,14 +16,16 @@ the workflow's inputs, so a recovered run posts exactly what was previewed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal, localcontext
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -153,31 +155,63 @@ class Plan:
         return sum((line.amount for line in self.lines), Decimal(0))
 
 
+def _assessable_units(*first: Any) -> Select[Any]:
+    """Active units and their shares, ordered (after `first`) as the split hands
+    out its leftover cents: a projection reading them agrees with the levy to the cent."""
+    return (
+        select(*first, Unit.id, Unit.unit_number, Unit.assessment_share)
+        .where(Unit.status == UnitStatus.ACTIVE)
+        .order_by(*first, Unit.unit_number, Unit.id)
+    )
+
+
+def _lines(method: AssessmentMethod, amount: Decimal, units: Sequence[Any]) -> tuple[list[PlanLine], int]:
+    """Each unit's charge (units with none left out) and the cents handed out by
+    largest remainder; no lines when a share-based amount has no share to split by."""
+    if method is AssessmentMethod.FIXED:
+        exact = amounts = [amount] * len(units)
+        left = 0
+    elif any(u.assessment_share for u in units):
+        exact, amounts, left = split_by_share(amount, [u.assessment_share for u in units])
+    else:
+        return [], 0
+    lines = [
+        PlanLine(u.id, u.unit_number, u.assessment_share, e, a) for u, e, a in zip(units, exact, amounts, strict=True) if a > 0
+    ]
+    return lines, left
+
+
 async def plan(session: AsyncSession, schedule: AssessmentSchedule, period: date) -> Plan:
     """Each active unit's charge for one period, by unit number."""
     check_period(schedule, period)
     await _check_receivable(session, schedule.association_id, schedule.fund_id)
-    units = (
-        await session.execute(
-            select(Unit.id, Unit.unit_number, Unit.assessment_share)
-            .where(Unit.association_id == schedule.association_id, Unit.status == UnitStatus.ACTIVE)
-            .order_by(Unit.unit_number, Unit.id)
-        )
-    ).all()
-    if schedule.method is AssessmentMethod.SHARE:
-        shares = [u.assessment_share for u in units]
-        if not any(shares):
-            raise NoAssessableUnits("No active unit of this association has an assessment share.", field=["scheduleId"])
-        exact, amounts, left = split_by_share(schedule.amount, shares)
-    else:
-        exact = amounts = [schedule.amount] * len(units)
-        left = 0
-    lines = [
-        PlanLine(u.id, u.unit_number, u.assessment_share, e, a) for u, e, a in zip(units, exact, amounts, strict=True) if a > 0
-    ]
+    units = (await session.execute(_assessable_units().where(Unit.association_id == schedule.association_id))).all()
+    lines, left = _lines(schedule.method, schedule.amount, units)
     if not lines:
-        raise NoAssessableUnits("This association has no active unit to charge.", field=["scheduleId"])
+        raise NoAssessableUnits(
+            "No active unit of this association has an assessment share."
+            if schedule.method is AssessmentMethod.SHARE
+            else "This association has no active unit to charge.",
+            field=["scheduleId"],
+        )
     return Plan(schedule, period, period.replace(day=schedule.due_day), lines, left)
+
+
+async def unit_charges(session: AsyncSession, schedule_ids: Iterable[UUID]) -> dict[tuple[UUID, UUID], Decimal]:
+    """What a levy of each schedule would charge each active unit if started now,
+    by (schedule, unit): the plan's own amounts, for showing charges not levied yet."""
+    s = AssessmentSchedule
+    statement = (
+        _assessable_units(s.id.label("schedule_id"))
+        .add_columns(s.method, s.amount)
+        .where(s.organization_id == Unit.organization_id, s.association_id == Unit.association_id, s.id.in_(schedule_ids))
+    )
+    charges: dict[tuple[UUID, UUID], Decimal] = {}
+    for schedule_id, group in groupby((await session.execute(statement)).all(), key=attrgetter("schedule_id")):
+        units = list(group)
+        lines, _ = _lines(units[0].method, units[0].amount, units)
+        charges.update({(schedule_id, line.unit_id): line.amount for line in lines})
+    return charges
 
 
 # --- levies -----------------------------------------------------------------

@@ -131,9 +131,14 @@ async def import_file(session: AsyncSession, organization_id: UUID, data: Any, b
             )
             row["payment_entry_id"] = lot.id
         items.append(row)
-    for unit_id in sorted({r["unit_id"] for r in items if r["unit_id"] is not None}):
-        for day in sorted({r["paid_on"] for r in items if r["unit_id"] == unit_id}):
-            book.settle(unit_id, day)
+    # One pass per unit from its first deposit day: a settle applies every lot of
+    # the unit, each dated no earlier than its own day, so later days find nothing left.
+    first_day: dict[UUID, date] = {}
+    for r in items:
+        if r["unit_id"] is not None:
+            first_day[r["unit_id"]] = min(first_day.get(r["unit_id"], r["paid_on"]), r["paid_on"])
+    for unit_id in sorted(first_day):
+        book.settle(unit_id, first_day[unit_id])
     file.posted_count = sum(1 for r in items if r["status"] is LockboxItemStatus.POSTED)
     file.exception_count = len(items) - file.posted_count
     session.add(file)

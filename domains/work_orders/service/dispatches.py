@@ -30,13 +30,16 @@ from domains.work_orders.models import (
     WorkOrderDispatch,
     WorkOrderStatus,
 )
-from domains.work_orders.service import estimates, lifecycle
+from domains.work_orders.service import estimates, invoices, lifecycle
 from graph import durable
 from graph.db import new_id
 from graph.ids import encode
 
 WORKFLOW = "dispatch_work_order_workflow"
 FINAL = frozenset({DispatchStatus.DECLINED, DispatchStatus.WORK_DONE, DispatchStatus.CANCELED})
+# Where the dispatch workflow stops listening: the provider declined or the job
+# was withdrawn. Finished work still waits for the provider's invoice.
+ENDED = frozenset({DispatchStatus.DECLINED, DispatchStatus.CANCELED})
 # What the provider's answer does to the work order (if the state map allows it from where it is).
 MOVES = {
     DispatchStatus.DECLINED: WorkOrderStatus.REVIEW,
@@ -159,11 +162,13 @@ async def job_of(session: AsyncSession, dispatch_id: UUID) -> tuple[UUID, dict[s
     }
 
 
-async def apply(session: AsyncSession, dispatch_id: UUID, event: dict[str, Any]) -> dict[str, Any]:
-    """Record the provider's answer on the dispatch (a move of its job, or an
-    estimate) and move the work order on (as the workflow) where the state map
-    allows; an answer that no longer fits (the staff moved the work order
-    meanwhile, or canceled it) is recorded only."""
+async def apply(session: AsyncSession, dispatch_id: UUID, event: dict[str, Any], remind_after_seconds: float) -> dict[str, Any]:
+    """Record the provider's answer on the dispatch (a move of its job, an
+    estimate, or an invoice, entered in payables with an approval workflow
+    reminding after `remind_after_seconds`) and move the work order on (as the
+    workflow) where the state map allows; an answer that no longer fits (the
+    staff moved the work order meanwhile, or canceled it) is recorded only. An
+    invoice's outcome comes back as `invoice`, the provider's answer."""
     dispatch = await session.scalar(select(WorkOrderDispatch).where(WorkOrderDispatch.id == dispatch_id).with_for_update())
     assert dispatch is not None
     wo = await lifecycle.lock(session, dispatch.work_order_id)
@@ -173,6 +178,14 @@ async def apply(session: AsyncSession, dispatch_id: UUID, event: dict[str, Any])
     if "estimate" in event:
         moved = await estimates.receive(session, wo, dispatch, event["estimate"])
         return {"status": dispatch.status.value, "workOrderWorkflowId": wo.workflow_id, "moved": moved}
+    if "invoice" in event:
+        received = await invoices.receive(session, wo, dispatch, event["invoice"], remind_after_seconds)
+        return {
+            "status": dispatch.status.value,
+            "workOrderWorkflowId": wo.workflow_id,
+            "moved": received["moved"],
+            "invoice": received["answer"],
+        }
     status = DispatchStatus(event["status"])
     dispatch.status = status
     dispatch.provider_note = event.get("note")

@@ -11,7 +11,6 @@ vendors' jobs); the decision goes back to the provider as an event.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -21,9 +20,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.jobs.models import EstimateStatus
-from domains.jobs.service.estimates import line_values, supersede, total
+from domains.jobs.service.estimates import decide_copy, line_values, supersede, total
 from domains.jobs.service.jobs import CUSTOMER_TOPIC
-from domains.work_orders.errors import EstimateNotPending
 from domains.work_orders.models import (
     ActorKind,
     WorkOrder,
@@ -93,47 +91,15 @@ async def lock(session: AsyncSession, estimate_id: UUID) -> WorkOrderEstimate | 
 
 async def decide(session: AsyncSession, estimate: WorkOrderEstimate, status: EstimateStatus, note: str | None, by: UUID) -> None:
     """Approve or decline a revision awaiting a decision (`estimate` locked); the
-    provider hears of it once this commits. ESTIMATE_NOT_PENDING for one already decided or superseded, and for any
-    revision of a dispatch whose estimate was approved already."""
-    if estimate.status is not EstimateStatus.SUBMITTED:
-        raise EstimateNotPending(
-            f"Revision {estimate.revision} of this estimate is {estimate.status.value}.",
-            field=["id"],
-            details={"status": estimate.status.value},
-        )
-    approved = await session.scalar(
-        select(WorkOrderEstimate.revision).where(
-            WorkOrderEstimate.dispatch_id == estimate.dispatch_id, WorkOrderEstimate.status == EstimateStatus.APPROVED
-        )
-    )
-    if approved is not None:
-        raise EstimateNotPending(
-            f"Revision {approved} of this vendor's estimate is approved already.", field=["id"], details={"status": "approved"}
-        )
-    estimate.status = status
-    estimate.decision_note = note
+    provider hears of it once this commits (`decide_copy` says what is refused)."""
     estimate.decided_by = by
-    estimate.decided_at = datetime.now(UTC)
-    await session.flush()
+    event = await decide_copy(session, WorkOrderEstimate, estimate, status, note)
     # The provider's copy takes the decision through the dispatch workflow: an event, never a shared row.
     dispatch_workflow = await session.scalar(
         select(WorkOrderDispatch.workflow_id).where(WorkOrderDispatch.id == estimate.dispatch_id)
     )
     assert dispatch_workflow is not None
-    durable.send_after_commit(session, dispatch_workflow, CUSTOMER_TOPIC, decision_event(estimate))
-
-
-def decision_event(estimate: WorkOrderEstimate) -> dict[str, Any]:
-    """What the dispatch workflow carries to the provider's copy (JSON)."""
-    assert estimate.decided_at is not None
-    return {
-        "decision": {
-            "estimateId": str(estimate.id),
-            "status": estimate.status.value,
-            "note": estimate.decision_note,
-            "decidedAt": estimate.decided_at.isoformat(),
-        }
-    }
+    durable.send_after_commit(session, dispatch_workflow, CUSTOMER_TOPIC, event)
 
 
 async def page(session: AsyncSession, data: Any, visible: ColumnElement[bool]) -> tuple[Sequence[WorkOrderEstimate], Page]:

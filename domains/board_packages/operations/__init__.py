@@ -1,0 +1,1 @@
+"""boardPackage/v1/* and boardPackageSettings/v1/*."""

@@ -1,0 +1,1 @@
+"""The board packages domain's SQL and assembly."""

@@ -1,0 +1,1 @@
+"""Operations of the calendar domain, one module per resource."""

@@ -1,0 +1,1 @@
+"""Operations of the owner portal, one module per resource."""

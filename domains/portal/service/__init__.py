@@ -1,0 +1,1 @@
+"""The portal's SQL: the home's sections and the resident directory."""

@@ -1,0 +1,1 @@
+"""Operations of the portfolio domain, one module per resource."""

@@ -1,0 +1,1 @@
+"""Use cases of the service-requests domain; all its SQL. Nothing here commits."""
