@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -151,14 +151,19 @@ class Authorizer:
         # the key, so a changed membership is a new key.
         self._plan_ttl = plan_cache_seconds
         self._plans: LRU[tuple[bytes, str, str], tuple[float, response_pb2.PlanResourcesResponse]] = LRU(PLAN_CACHE_SIZE)
+        # Channels replaced after a missed deadline, closed once their calls are over.
+        self._retiring: dict[AsyncCerbosClient, asyncio.TimerHandle] = {}
+        self._closing: set[asyncio.Future[None]] = set()
 
     async def start(self) -> None:
-        if self._client is not None:
-            return
+        if self._client is None:
+            self._client = self._connect()
+
+    def _connect(self) -> AsyncCerbosClient:
         # tls_verify=False gives an insecure (plaintext) channel in cerbos 0.16.
         # Short reconnect backoff: gRPC's default (1 s growing to 120 s) keeps
         # failing calls fast for minutes after a PDP restart.
-        self._client = AsyncCerbosClient(
+        return AsyncCerbosClient(
             self.address,
             tls_verify=False,
             # No SDK timeout: it becomes a gRPC service-config deadline, and values
@@ -168,13 +173,36 @@ class Authorizer:
                 "grpc.initial_reconnect_backoff_ms": 100,
                 "grpc.min_reconnect_backoff_ms": 100,
                 "grpc.max_reconnect_backoff_ms": 2000,
+                # Its own connection: channels otherwise share gRPC's global pool,
+                # and a replacement channel would reuse the stuck connection.
+                "grpc.use_local_subchannel_pool": 1,
             },
         )
 
+    def _replace(self, stale: AsyncCerbosClient) -> None:
+        """A new channel in place of one that left a call unanswered (the first
+        caller to notice replaces it). Calls still waiting on the old one keep it
+        until their own deadlines have passed."""
+        if self._client is not stale:
+            return
+        self._client = self._connect()
+        retire = asyncio.get_running_loop().call_later(2 * self._timeout, self._retire, stale)
+        self._retiring[stale] = retire
+
+    def _retire(self, stale: AsyncCerbosClient) -> None:
+        self._retiring.pop(stale, None)
+        self._closing.add(task := asyncio.ensure_future(stale.close()))
+        task.add_done_callback(self._closing.discard)
+
     async def close(self) -> None:
         client, self._client = self._client, None
-        if client is not None:
-            await client.close()
+        stale = list(self._retiring)
+        for handle in self._retiring.values():
+            handle.cancel()
+        self._retiring.clear()
+        for old in [*stale, *([client] if client is not None else [])]:
+            await old.close()
+        await asyncio.gather(*self._closing)
 
     @property
     def client(self) -> AsyncCerbosClient:
@@ -191,12 +219,29 @@ class Authorizer:
             return False
         return True
 
-    async def _call(self, awaitable: Awaitable[_T]) -> _T:
-        try:
+    async def _call(self, call: Callable[[AsyncCerbosClient], Awaitable[_T]]) -> _T:
+        """`call(client)` within the deadline; one that misses it is asked once
+        more on a new channel.
+
+        A healthy PDP answers in about a millisecond, so a call unanswered for the
+        whole deadline is more likely stuck on its connection than slow; every call
+        here is a read, so asking again is harmless. A PDP that refuses the
+        connection fails at once, unretried."""
+
+        async def bounded(client: AsyncCerbosClient) -> _T:
             # The channel's service-config deadline covers the RPC itself; this
             # also bounds anything before it (name resolution, connecting).
             async with asyncio.timeout(self._timeout):
-                return await awaitable
+                return await call(client)
+
+        try:
+            client = self.client
+            try:
+                return await bounded(client)
+            except TimeoutError:
+                log.warning("cerbos call missed its %.1f s deadline; asking again on a new channel", self._timeout)
+                self._replace(client)
+                return await bounded(self.client)
         except (grpc.RpcError, TimeoutError) as exc:
             code = exc.code() if isinstance(exc, grpc.aio.AioRpcError) else "TIMEOUT"
             log.error("cerbos call failed: %s", code, exc_info=exc)
@@ -235,8 +280,8 @@ class Authorizer:
         cerbos_principal = principal_to_cerbos(principal)
         with self._span("cerbos.check", principal, kind, action_list, len(entries)):
             responses = await self._call(
-                asyncio.gather(
-                    *(self.client.check_resources(cerbos_principal, list(chunk)) for chunk in _chunks(entries, self._max_batch))
+                lambda client: asyncio.gather(
+                    *(client.check_resources(cerbos_principal, list(chunk)) for chunk in _chunks(entries, self._max_batch))
                 )
             )
         # Anything the PDP did not answer for stays denied.
@@ -276,7 +321,9 @@ class Authorizer:
             return key, cached[1]
         resource = engine_pb2.PlanResourcesInput.Resource(kind=kind, policy_version=POLICY_VERSION)
         with self._span("cerbos.plan", principal, kind, [action], 0):
-            response: response_pb2.PlanResourcesResponse = await self._call(self.client.plan_resources(action, sent, resource))
+            response: response_pb2.PlanResourcesResponse = await self._call(
+                lambda client: client.plan_resources(action, sent, resource)
+            )
         if response.validation_errors:
             log.warning(
                 "cerbos schema validation failed for %s plan: %s",

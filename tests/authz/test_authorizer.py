@@ -479,6 +479,74 @@ def closed_port() -> int:
         return int(s.getsockname()[1])
 
 
+class StallingProxy:
+    """A TCP relay to the PDP whose connections can be made to go silent: bytes
+    sent on them are swallowed, as on a half-open connection, while connections
+    opened afterwards relay normally."""
+
+    def __init__(self, target: str) -> None:
+        host, port = target.rsplit(":", 1)
+        self._target = (host, int(port))
+        self._silent: set[asyncio.StreamWriter] = set()
+        self._open: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.connections = 0
+
+    async def __aenter__(self) -> StallingProxy:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.address = f"127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.close()
+        for writer in self._open:
+            writer.close()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def silence(self) -> None:
+        self._silent |= self._open
+
+    async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        server_r, server_w = await asyncio.open_connection(*self._target)
+        self._open.add(client_w)
+
+        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            while data := await reader.read(65536):
+                if client_w not in self._silent:
+                    writer.write(data)
+                    await writer.drain()
+
+        for task in (asyncio.create_task(pipe(client_r, server_w)), asyncio.create_task(pipe(server_r, client_w))):
+            self._tasks.add(task)
+
+
+async def test_a_call_left_unanswered_is_asked_again_on_a_new_channel(
+    cerbos_address: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A connection that stops answering (half-open, a stuck stream) costs one
+    deadline, not a 503: the call is asked again on a new channel."""
+    async with StallingProxy(cerbos_address) as proxy:
+        authz = Authorizer(proxy.address, timeout_seconds=0.5)
+        await authz.start()
+        try:
+            admin = PRINCIPALS["admin_a"]
+            await authz.plan(admin, "workflow", "read")
+            assert proxy.connections == 1
+            proxy.silence()
+            target = row("workflow", "w", ORG_A)
+            assert await authz.check(admin, "workflow", [target], {"read"}) == {"w": {"read": True}}
+            assert proxy.connections == 2
+            assert caplog.text.count("missed its 0.5 s deadline; asking again on a new channel") == 1
+            # Later calls use the new channel straight away.
+            await authz.plan(admin, "workflow", "list")
+            assert caplog.text.count("missed its") == 1
+        finally:
+            await authz.close()
+
+
 async def test_pdp_down_is_service_unavailable(closed_port: int) -> None:
     authz = Authorizer(f"127.0.0.1:{closed_port}", timeout_seconds=0.5)
     await authz.start()
