@@ -224,19 +224,22 @@ async def move(
     return row
 
 
-def _escalate(session: AsyncSession, wo: WorkOrder, which: str, now: datetime) -> None:
+async def _escalate(session: AsyncSession, wo: WorkOrder, which: str, now: datetime) -> None:
     deadline = wo.respond_by if which == "response" else wo.complete_by
     setattr(wo, f"{which}_escalated_at", now)
     event = NoticeEvent.RESPONSE_OVERDUE if which == "response" else NoticeEvent.COMPLETION_OVERDUE
-    session.add(
-        _notice(
-            wo,
-            event,
-            NoticeAudience.STAFF,
-            f"{wo.priority.value.capitalize()} work order '{wo.title}' missed its "
-            f"{which} deadline ({deadline.isoformat()}); it is {wo.status.value}.",
-        )
+    notice = _notice(
+        wo,
+        event,
+        NoticeAudience.STAFF,
+        f"{wo.priority.value.capitalize()} work order '{wo.title}' missed its "
+        f"{which} deadline ({deadline.isoformat()}); it is {wo.status.value}.",
     )
+    # Both deadlines can pass before one wake-up: the transaction's now() would
+    # give the two notices one time, and the list (oldest first) a random order.
+    notice.created_at = func.clock_timestamp()
+    session.add(notice)
+    await session.flush()
     durable.audit(
         session,
         wo.organization_id,
@@ -261,9 +264,9 @@ async def track(session: AsyncSession, work_order_id: UUID) -> dict[str, Any]:
         await move(session, wo, S.REQUESTER_TOLD, system, "Requester notified", now=now)
         await move(session, wo, S.CLOSED, system, None, now=now)
     if wo.status in AWAITING_RESPONSE and wo.response_escalated_at is None and now >= wo.respond_by:
-        _escalate(session, wo, "response", now)
+        await _escalate(session, wo, "response", now)
     if wo.status in AWAITING_COMPLETION and wo.completion_escalated_at is None and now >= wo.complete_by:
-        _escalate(session, wo, "completion", now)
+        await _escalate(session, wo, "completion", now)
     await session.flush()
     if wo.status in TERMINAL:
         return {"status": wo.status.value, "wait": None}
