@@ -28,6 +28,7 @@ from joserfc.jws import JWSRegistry
 
 from graph.auth.principal import PrincipalKind
 from graph.errors import ErrorCode, Unauthenticated
+from graph.lru import LRU
 from graph.settings import Settings
 
 ALGORITHM = "EdDSA"
@@ -62,6 +63,7 @@ class _Registry(JWSRegistry):
 
 
 _REGISTRY = _Registry(algorithms=[ALGORITHM])
+VERIFIED_TOKENS = 10_000
 
 
 class KeySet:
@@ -142,6 +144,11 @@ class TokenService:
         self._audience = audience
         self._ttl = ttl_seconds
         self._leeway = leeway_seconds
+        # Claims of tokens whose signature checked out, by the token's text: a
+        # client sends one token on every request until it expires, and the
+        # signature check is most of reading it (0.13 of 0.15 ms). The keys never
+        # change in a process; the time claims are checked again on every use.
+        self._verified: LRU[str, dict[str, Any]] = LRU(VERIFIED_TOKENS)
 
     def issue_access(self, subject: str, session_id: str, principal_kind: str, now: int | None = None) -> str:
         issued_at = int(time.time()) if now is None else now
@@ -165,13 +172,17 @@ class TokenService:
 
     def verify_access(self, token: str, now: int | None = None) -> AccessClaims:
         """Return the claims of a valid access token; `TokenInvalid` for anything else."""
+        known = self._verified.get(token)
         try:
-            decoded = jwt.decode(token, self._select_key, registry=_REGISTRY)
-            self._claims_registry(now).validate(decoded.claims)
-            return _access_claims(decoded.claims)
+            claims = known if known is not None else jwt.decode(token, self._select_key, registry=_REGISTRY).claims
+            self._claims_registry(now).validate(claims)
+            access = _access_claims(claims)
         except (JoseError, ValueError, TypeError) as exc:
             # The reason stays server-side (chained); clients only learn "invalid".
             raise TokenInvalid("Access token is invalid") from exc
+        if known is None:
+            self._verified.put(token, claims)
+        return access
 
     def _select_key(self, obj: GuestProtocol) -> OKPKey:
         header = obj.headers()

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from joserfc.jwk import ECKey, OKPKey
 
+import graph.auth.tokens as tokens
 from graph.auth.principal import PrincipalKind
 from graph.auth.tokens import (
     AccessClaims,
@@ -205,6 +206,25 @@ def test_expiry_honours_leeway_and_no_more(service: TokenService) -> None:
     assert service.verify_access(token, now=NOW + TTL + LEEWAY - 1).subject == "user-1"
     with pytest.raises(TokenInvalid):
         service.verify_access(token, now=NOW + TTL + LEEWAY + 1)
+
+
+def test_a_token_is_checked_once_and_still_expires(service: TokenService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its signature is checked the first time it is seen; its time, every time."""
+    token = service.issue_access("user-1", SESSION_ID, "user", now=NOW)
+    decoded: list[str] = []
+    decode = tokens.jwt.decode
+    monkeypatch.setattr(tokens.jwt, "decode", lambda value, *a, **k: decoded.append(value) or decode(value, *a, **k))
+
+    for moment in (NOW, NOW + 1, NOW + TTL + LEEWAY - 1):
+        assert service.verify_access(token, now=moment).subject == "user-1"
+    assert decoded == [token]
+    with pytest.raises(TokenInvalid):
+        service.verify_access(token, now=NOW + TTL + LEEWAY + 1)
+    # A refused token is not kept: one with its text changed is checked, and refused.
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    for _ in range(2):
+        assert_rejected(service, tampered)
+    assert decoded == [token, tampered, tampered]
 
 
 def test_future_nbf_is_rejected(service: TokenService, private_jwk: dict[str, Any]) -> None:
