@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.starlette import StarletteInstrumentor
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
@@ -253,4 +254,9 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
     if platform is not None:
         app.state.platform = platform
     StarletteInstrumentor.instrument_app(app)
+    # The request's server span stays; the `http send` and `http receive` spans it
+    # would open for every ASGI message cost more than a small read's own work.
+    for cls, _, kwargs in app.user_middleware:
+        if cls is OpenTelemetryMiddleware:
+            kwargs["exclude_spans"] = ["receive", "send"]
     return app
