@@ -535,10 +535,10 @@ async def load(settings: Any, world: World, months: int) -> dict[str, float]:
     import asyncpg
     from sqlalchemy.engine import make_url
 
-    from devtools.database_setup import _plain
+    from graph.db import libpq_url
 
     url = make_url(settings.admin_database_url.get_secret_value()).set(database=BENCH_DB)
-    conn = await asyncpg.connect(_plain(url.render_as_string(hide_password=False)))
+    conn = await asyncpg.connect(libpq_url(url.render_as_string(hide_password=False)))
     timings: dict[str, float] = {}
     try:
         # Superuser only: neither the owner role nor the app role can switch triggers off.

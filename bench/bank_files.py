@@ -89,10 +89,10 @@ class Bench:
         import asyncpg
         from sqlalchemy.engine import make_url
 
-        from devtools.database_setup import _plain
+        from graph.db import libpq_url
 
         url = make_url(self.settings.admin_database_url.get_secret_value()).set(database=accounting.BENCH_DB)
-        conn = await asyncpg.connect(_plain(url.render_as_string(hide_password=False)))
+        conn = await asyncpg.connect(libpq_url(url.render_as_string(hide_password=False)))
         try:
             await conn.execute(f"CREATE TEMP TABLE floor ({', '.join(f'{c} {t}' for c, t in columns)})")
             t = time.perf_counter()

@@ -120,8 +120,9 @@ async def run(args: argparse.Namespace, port: int, mail_dir: Path) -> str:
 
     from app.discovery import load_domains
     from app.server import create_app
-    from devtools.database_setup import _plain, bootstrap, migrate
+    from devtools.database_setup import bootstrap, migrate
     from domains.communications.service import mailer
+    from graph.db import libpq_url
     from graph.ids import decode
     from graph.platform import Platform
     from graph.settings import Settings
@@ -133,7 +134,7 @@ async def run(args: argparse.Namespace, port: int, mail_dir: Path) -> str:
     await asyncio.to_thread(migrate, settings)
     load_domains()
     platform = await Platform.start(settings)
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     n = args.units
     try:
         app = create_app(settings, platform=platform)

@@ -315,11 +315,11 @@ async def run(args: argparse.Namespace) -> str:
 
     from app.discovery import load_domains
     from app.server import create_app
-    from devtools.database_setup import _plain, bootstrap, migrate
+    from devtools.database_setup import bootstrap, migrate
     from devtools.seed import seed_associations
     from domains.associations.models import Association
     from domains.work_orders.models import OPEN
-    from graph.db import scoped_transaction
+    from graph.db import libpq_url, scoped_transaction
     from graph.ids import decode
     from graph.platform import Platform
     from graph.settings import Settings
@@ -343,7 +343,7 @@ async def run(args: argparse.Namespace) -> str:
             org_public = await api.create_org(caller, "management_company", "Bench Property Management")
             await api.select(caller, org_public)
             org, user = decode(org_public)[1], decode(caller.user_id)[1]
-            pool = await asyncpg.create_pool(_plain(settings.app_url()), min_size=1, max_size=2)
+            pool = await asyncpg.create_pool(libpq_url(settings.app_url()), min_size=1, max_size=2)
             floor = Floor(pool, org, user, sorted(s.value for s in OPEN))
             loaded: set[UUID] = set()
             for size in sizes:
@@ -354,7 +354,7 @@ async def run(args: argparse.Namespace) -> str:
                 todo = [a for a in every if a not in loaded]
                 await load_portfolio(platform, org, user, todo, seed=len(loaded))
                 loaded |= set(todo)
-                owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+                owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
                 try:  # fresh statistics, as autovacuum would give tables that grew over months
                     await owner.execute("ANALYZE")
                 finally:

@@ -618,9 +618,9 @@ async def preload_audit(settings: Any, rows: int) -> None:
     off: shows how the audit-chain trigger's lookup scales with the table."""
     import asyncpg
 
-    from devtools.database_setup import _plain
+    from graph.db import libpq_url
 
-    conn = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+    conn = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
     try:
         async with conn.transaction():
             await conn.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_chain_link")

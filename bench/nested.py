@@ -698,9 +698,9 @@ async def main(args: argparse.Namespace) -> int:
     from app.discovery import load_domains
     from app.server import GraphQLEndpoint, _GraphQL, create_app
     from bench.naive import build_naive_schema
-    from devtools.database_setup import _plain, bootstrap, drop_databases, migrate
+    from devtools.database_setup import bootstrap, drop_databases, migrate
     from devtools.seed import seed_associations
-    from graph.db import create_engine, session_factory
+    from graph.db import create_engine, libpq_url, session_factory
     from graph.ids import decode
     from graph.platform import Platform
     from graph.settings import Settings
@@ -754,9 +754,9 @@ async def main(args: argparse.Namespace) -> int:
             ids = [n["id"] for n in listing["data"]["associations"]["nodes"]]
             assert len(ids) == min(args.associations, 100), listing
 
-            floor_pool = await asyncpg.create_pool(_plain(settings.app_url()), min_size=2, max_size=settings.db_pool_size)
+            floor_pool = await asyncpg.create_pool(libpq_url(settings.app_url()), min_size=2, max_size=settings.db_pool_size)
             su_pool = await asyncpg.create_pool(
-                _plain(su_url.render_as_string(hide_password=False)), min_size=2, max_size=settings.db_pool_size
+                libpq_url(su_url.render_as_string(hide_password=False)), min_size=2, max_size=settings.db_pool_size
             )
             pools += [floor_pool, su_pool]
             floor, floor_su = Floor(floor_pool, org, user), Floor(su_pool, org, user)
@@ -769,7 +769,7 @@ async def main(args: argparse.Namespace) -> int:
                 ]
             )
             b = Bench(client, caller.token, ids, args.first)
-            pg = PostGraphile(client, _plain(settings.app_url()), org, user, ids, args.first)
+            pg = PostGraphile(client, libpq_url(settings.app_url()), org, user, ids, args.first)
             await pg.start()
             peers.append(pg)
 

@@ -218,9 +218,10 @@ async def run(args: argparse.Namespace) -> str:
 
     from app.discovery import load_domains
     from app.server import create_app
-    from devtools.database_setup import _plain, bootstrap, migrate
+    from devtools.database_setup import bootstrap, migrate
     from devtools.seed import seed_associations
     from domains.work_orders.models import OPEN
+    from graph.db import libpq_url
     from graph.ids import decode
     from graph.platform import Platform
     from graph.settings import Settings
@@ -250,13 +251,13 @@ async def run(args: argparse.Namespace) -> str:
             for k in range(5):
                 body = {"name": f"Bench Vendor {k}", "taxId": "12-3456789", "is1099": True}
                 vendors.append(decode((await api.call("vendor/v1/create", body, caller))["id"])[1])
-            pool = await asyncpg.create_pool(_plain(settings.app_url()), min_size=1, max_size=2)
+            pool = await asyncpg.create_pool(libpq_url(settings.app_url()), min_size=1, max_size=2)
             floor = Floor(pool, org, user, sorted(s.value for s in OPEN))
             loaded = 0
             for size in (args.work_orders // 10, args.work_orders):
                 t0 = time.perf_counter()
                 await load_work_orders(platform, org, user, vendors, size - loaded, seed=loaded)
-                owner = await asyncpg.connect(_plain(settings.database_url.get_secret_value()))
+                owner = await asyncpg.connect(libpq_url(settings.database_url.get_secret_value()))
                 try:  # fresh statistics, as autovacuum would give a table that grew over months
                     await owner.execute("ANALYZE")
                 finally:
