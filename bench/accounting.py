@@ -699,7 +699,8 @@ class Scenarios:
         r = await self.client.post(f"/api/v1/rpc/{name}", json=body, headers=headers)
         if r.status_code != 200:
             raise RuntimeError(f"{name}: {r.status_code} {r.text}")
-        return r.json()
+        answer: dict[str, Any] = r.json()
+        return answer
 
     def ops(self) -> dict[str, Op]:
         as_of = {"associationId": self.association, "asOf": str(self.as_of)}

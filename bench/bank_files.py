@@ -76,7 +76,8 @@ class Bench:
         r = await self.client.post(f"/api/v1/rpc/{name}", json=body, headers=headers)
         if r.status_code != 200:
             raise RuntimeError(f"{name}: {r.status_code} {r.text[:500]}")
-        return r.json()
+        answer: dict[str, Any] = r.json()
+        return answer
 
     async def timed(self, name: str, body: dict[str, Any]) -> tuple[dict[str, Any], float, int]:
         before = self.counter.snapshot()["app.stmt"]

@@ -263,16 +263,16 @@ async def load_portfolio(platform: Any, org: UUID, user: UUID, associations: lis
                 ],
             )  # fmt: skip
             violations = []
-            for i, status in enumerate(("observed", "notice_sent", "hearing_scheduled")):
+            for i, stage in enumerate(("observed", "notice_sent", "hearing_scheduled")):
                 violation = new_id()
                 violations.append(
                     {
                         "id": violation, "organization_id": org, "association_id": association, "unit_id": units[i],
-                        "rule_id": rule, "status": status, "description": "Tall grass",
+                        "rule_id": rule, "status": stage, "description": "Tall grass",
                         "observed_on": today - timedelta(days=40), "is_repeat": False, "jurisdiction": "US-CA",
                         "rules_used": rules, "workflow_id": f"violation-{violation}",
-                        "cure_by": today + timedelta(days=5) if status == "notice_sent" else None,
-                        "hearing_on": today + timedelta(days=10) if status == "hearing_scheduled" else None,
+                        "cure_by": today + timedelta(days=5) if stage == "notice_sent" else None,
+                        "hearing_on": today + timedelta(days=10) if stage == "hearing_scheduled" else None,
                     }
                 )  # fmt: skip
             await session.execute(insert(Violation), violations)

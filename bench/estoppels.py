@@ -99,7 +99,8 @@ async def run(args: argparse.Namespace) -> str:
                 body, key = {"unitId": sale.unit}, uuid.uuid4().hex
                 r = await api.rpc("estoppelCertificate/v1/request", body, token=e.manager.token, key=key)
                 assert r.status_code == 200, r.text[:300]
-                return r.json()
+                answer: dict[str, Any] = r.json()
+                return answer
 
             for _ in range(3):
                 await issue()

@@ -93,7 +93,7 @@ def summarize(lat: list[float], wall: float) -> Phase:
     )
 
 
-Op = Callable[[int], Awaitable[None]]
+Op = Callable[[int], Awaitable[object]]
 
 
 async def run_sequential(op: Op, n: int, start: int) -> tuple[Phase, float]:
@@ -229,17 +229,18 @@ async def cpu_profile(op: Op, what: str, k: int, start: int, cumulative: int = 0
         )
     ]
     out.append(f"{'package':30} {'ms/req':>7} {'share':>6}")
-    for pkg, t in by_pkg.most_common(20):
-        out.append(f"{pkg:30} {t / k * 1000:7.2f} {t / total:6.1%}")
+    for pkg, spent in by_pkg.most_common(20):
+        out.append(f"{pkg:30} {spent / k * 1000:7.2f} {spent / total:6.1%}")
     out.append("top functions by self CPU:")
     for t, name in sorted(by_fn, reverse=True)[:20]:
         out.append(f"  {t / k * 1000:6.2f} ms/req  {name[:100]}")
     if cumulative:
         out.append("top functions by cumulative CPU (including callees):")
+        entries = stats.stats.items()  # type: ignore[attr-defined]
         rows = sorted(
-            ((ct, f"{_package(f)} {Path(f).name}:{line} {fn}") for (f, line, fn), (_cc, _nc, _tt, ct, _c) in stats.stats.items()),
+            ((ct, f"{_package(f)} {Path(f).name}:{line} {fn}") for (f, line, fn), (_cc, _nc, _tt, ct, _c) in entries),
             reverse=True,
-        )  # type: ignore[attr-defined]
+        )
         for t, name in rows[:cumulative]:
             out.append(f"  {t / k * 1000:7.2f} ms/req  {name[:100]}")
     return "\n".join(out)

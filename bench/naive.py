@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from sqlalchemy import select
@@ -62,9 +62,10 @@ async def _visible(ctx: Any, kind: str, model: Any) -> Any:
         return await ctx.visible(kind, "read", model)
 
 
-async def _one(info: strawberry.Info, statement: Any) -> Any:
-    rows = await info.context.scalars(statement)
-    return rows[0] if rows else None
+async def _party(info: strawberry.Info, party_id: Any) -> NaiveParty | None:
+    # The ORM row stands for the Strawberry type, as every resolver here returns it.
+    rows = await info.context.scalars(select(Party).where(Party.id == party_id))
+    return cast("NaiveParty | None", rows[0] if rows else None)
 
 
 @strawberry.type(name="ContactPoint")
@@ -101,7 +102,7 @@ class NaiveOwnership:
 
     @strawberry.field
     async def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> NaiveParty | None:
-        return await _one(info, select(Party).where(Party.id == root.party_id))
+        return await _party(info, root.party_id)
 
 
 @strawberry.type(name="Resident")
@@ -113,7 +114,7 @@ class NaiveResident:
 
     @strawberry.field
     async def party(self, root: strawberry.Parent[Any], info: strawberry.Info) -> NaiveParty | None:
-        return await _one(info, select(Party).where(Party.id == root.party_id))
+        return await _party(info, root.party_id)
 
 
 @strawberry.type(name="Unit")

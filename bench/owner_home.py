@@ -78,9 +78,12 @@ async def run(args: argparse.Namespace) -> str:
     try:
         seen: list[str] = []
         sent: list[tuple[str, Any]] = []
-        event.listen(
-            platform.engine.sync_engine, "before_cursor_execute", lambda *a: (seen.append(a[2]), sent.append((a[2], a[3])))
-        )
+
+        def record(*event_args: Any) -> None:
+            seen.append(event_args[2])
+            sent.append((event_args[2], event_args[3]))
+
+        event.listen(platform.engine.sync_engine, "before_cursor_execute", record)
         app = create_app(settings, platform=platform)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=600) as client:
             api = Api(client)

@@ -152,7 +152,8 @@ def projection_bench(n_components: int, n: int) -> str:
             project(a, comps, scenario, schedule)
 
     floats = FloatStudy(comps, 500_000.0, 0.015, 30, 150_000.0, 0.03)
-    decimal_run(), floats.all()  # warm-up
+    decimal_run()  # warm-up
+    floats.all()
     d, f = p50(decimal_run, n), p50(floats.all, n)
     return (
         f"projection, {n_components} components x 30 years, schedule + 4 scenarios (n={n}):\n"

@@ -144,7 +144,8 @@ async def run(args: argparse.Namespace) -> str:
                 }
                 r = await api.rpc("violation/v1/observe", body, token=inspector.token, key=uuid.uuid4().hex)
                 assert r.status_code == 200, r.text[:300]
-                return r.json()
+                answer: dict[str, Any] = r.json()
+                return answer
 
             # Warm-up on the last units (their violations count in the list below).
             for i in range(args.units - 10, args.units):

@@ -266,7 +266,8 @@ async def run(args: argparse.Namespace) -> str:
                 loaded = size
 
                 async def api_read() -> dict[str, Any]:
-                    return (await api.gql(QUERY, {"first": args.first}, token=caller.token))["data"]
+                    answer: dict[str, Any] = (await api.gql(QUERY, {"first": args.first}, token=caller.token))["data"]
+                    return answer
 
                 diff = _same(await api_read(), json.loads(await floor.read(args.first)))
                 if diff:
