@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from domains.calendar.service import feeds, ics, items
 from graph.auth.principal import Principal, PrincipalKind
+from graph.clock import today
 from graph.context import RequestContext
 from graph.errors import NotFound
 from graph.http import error_response
@@ -32,8 +33,8 @@ async def calendar_feed(request: Request) -> Response:
     if found is None:
         return error_response(NotFound("No calendar feed is served here (revoked, or never made)."), current_trace_id())
     user_id, organizations = found
-    today = items.today()
-    window = items.Window(today - timedelta(days=DAYS_BEFORE), today + timedelta(days=DAYS_AFTER))
+    day = today()
+    window = items.Window(day - timedelta(days=DAYS_BEFORE), day + timedelta(days=DAYS_AFTER))
     every: list[items.Item] = []
     for organization_id in organizations:
         principal = Principal(kind=PrincipalKind.USER, id=user_id, active_organization_id=organization_id)

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from redis.exceptions import RedisError
 
+from graph.clock import today
 from graph.lru import LRU
 
 if TYPE_CHECKING:
@@ -50,23 +51,19 @@ def version_prefix(redis_prefix: str) -> str:
     return f"{redis_prefix}:roles-version:"
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
 def kept(user_id: UUID, organization_id: UUID, version: Any) -> Any:
     """The roles row kept for this user and organization under `version`, if any."""
     if version is None:
         return None
     hit = _KEPT.get((user_id, organization_id))
-    if hit is None or hit[0] != version or hit[1] != _today() or hit[2] < time.monotonic():
+    if hit is None or hit[0] != version or hit[1] != today() or hit[2] < time.monotonic():
         return None
     return hit[3]
 
 
 def keep(user_id: UUID, organization_id: UUID, version: Any, row: Any) -> None:
     if version is not None and row is not None and row[0] is not None:
-        _KEPT.put((user_id, organization_id), (version, _today(), time.monotonic() + TTL_SECONDS, row))
+        _KEPT.put((user_id, organization_id), (version, today(), time.monotonic() + TTL_SECONDS, row))
 
 
 async def changed(redis: Redis, redis_prefix: str, organization_id: UUID) -> None:

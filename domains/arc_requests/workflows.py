@@ -15,6 +15,7 @@ from dbos import DBOS
 
 from domains.arc_requests.models import ENDED, UNDECIDED
 from domains.arc_requests.service import requests
+from graph.clock import today
 from graph.db import scoped_transaction
 from graph.durable import audit, long_running, pending, perform
 from graph.ids import encode
@@ -36,7 +37,7 @@ async def plan_arc_request_step(organization_id: str, request_id: str) -> dict[s
             # Decided requests have no deadline left to keep: the workflow's job is done.
             "done": request.status in ENDED or (request.status not in UNDECIDED),
             "due": None if due is None else due.isoformat(),
-            "wait_days": None if due is None else max(0, (due - requests.today()).days),
+            "wait_days": None if due is None else max(0, (due - today()).days),
         }
 
 

@@ -13,6 +13,7 @@ from dbos import DBOS
 
 from domains.documents.models import RecordsRequestStatus
 from domains.documents.service import records
+from graph.clock import today
 from graph.db import scoped_transaction
 from graph.durable import audit, long_running
 from graph.ids import encode
@@ -28,7 +29,7 @@ async def plan_records_request_step(organization_id: str, request_id: str) -> di
             "done": request.status is not RecordsRequestStatus.OPEN or request.escalated_on is not None,
             "status": "escalated" if request.escalated_on is not None else request.status.value,
             # Escalated on the first day after the due date.
-            "wait_days": max(0, (request.due_on - records.today()).days + 1),
+            "wait_days": max(0, (request.due_on - today()).days + 1),
         }
 
 

@@ -26,6 +26,7 @@ from dbos import DBOS
 
 from domains.governance.models import ElectionStatus, MeetingStatus
 from domains.governance.service import elections, meetings
+from graph.clock import today
 from graph.db import scoped_transaction
 from graph.durable import audit, long_running
 from graph.ids import encode
@@ -48,7 +49,7 @@ async def plan_meeting_step(organization_id: str, meeting_id: str) -> dict[str, 
             "done": meeting.status in meetings.FINAL or meeting.status is MeetingStatus.IN_SESSION,
             "to": None if to is None else to.value,
             "due": None if due is None else due.isoformat(),
-            "wait_days": None if due is None else max(0, (due - meetings.today()).days),
+            "wait_days": None if due is None else max(0, (due - today()).days),
         }
 
 

@@ -16,6 +16,7 @@ from dbos import DBOS
 
 from domains.violations.models import TERMINAL
 from domains.violations.service import fines, violations
+from graph.clock import today
 from graph.db import scoped_transaction
 from graph.durable import audit, long_running
 from graph.ids import encode
@@ -33,7 +34,7 @@ async def plan_violation_step(organization_id: str, violation_id: str) -> dict[s
     async with scoped_transaction(current_platform().sessions, org, None) as session:
         violation = await violations.lock(session, UUID(violation_id))
         action, due = violations.next_deadline(violation, await fines.next_fine_on(session, violation))
-        wait = None if due is None else max(0, (due - violations.today()).days)
+        wait = None if due is None else max(0, (due - today()).days)
         return {
             "status": violation.status.value,
             "terminal": violation.status in TERMINAL,

@@ -24,6 +24,7 @@ from domains.accounting.schemas import (
 )
 from domains.accounting.service import recurring
 from domains.associations.models import Association
+from graph.clock import database_today
 from graph.handlers import OperationContext, as_connection, org, require
 from graph.ids import encode
 from graph.operations import operation
@@ -127,7 +128,7 @@ async def resume_recurring(ctx: OperationContext, data: RecurringEntryPauseInput
     """Post again from the next month that falls due; the months that fell due
     while paused are recorded as skipped, not posted late (RECURRING_ENTRY_STATE
     if it is not paused)."""
-    entry, skipped = await recurring.resume(ctx.session, data.id, await recurring.today(ctx.session), _by(ctx))
+    entry, skipped = await recurring.resume(ctx.session, data.id, await database_today(ctx.session), _by(ctx))
     ctx.audit_summary = {"reason": data.reason, "skipped": skipped}
     return (await _with_lines(ctx, [entry]))[0]
 
@@ -166,7 +167,7 @@ async def post_due(ctx: OperationContext, data: RecurringEntryPostDueInput) -> R
     inactive account…) is recorded as refused with that code, not retried.
     Asking twice posts nothing more."""
     await require(ctx.session, Association, data.association_id, "associationId")
-    as_of = data.as_of or await recurring.today(ctx.session)
+    as_of = data.as_of or await database_today(ctx.session)
     done = await recurring.post_due(ctx.session, data.association_id, as_of, _by(ctx))
     ctx.audit_targets = [encode("rjo", o.id) for o in done]
     ctx.audit_summary = {"asOf": as_of.isoformat(), "decided": len(done)}

@@ -10,7 +10,8 @@ from domains.accounting.schemas import (
     FiscalYearListInput,
     FiscalYearReopenInput,
 )
-from domains.accounting.service import closing, recurring
+from domains.accounting.service import closing
+from graph.clock import database_today
 from graph.handlers import OperationContext, as_connection, org
 from graph.operations import operation
 
@@ -42,7 +43,7 @@ async def close_year(ctx: OperationContext, data: FiscalYearCloseInput) -> Fisca
         data.association_id,
         data.fiscal_year,
         close_open_months=data.close_open_months,
-        today=await recurring.today(ctx.session),
+        today=await database_today(ctx.session),
         by=ctx.principal.id,
     )
     ctx.audit_summary = {"fiscalYear": data.fiscal_year, "posted": made}

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domains.accounting.errors import NotAnOccurrence, OccurrenceDecided, RecurringEntryState
@@ -292,9 +292,3 @@ async def targets(session: AsyncSession) -> list[tuple[UUID, UUID]]:
     organization yet, and learns nothing else)."""
     rows = (await session.execute(text("SELECT organization_id, association_id FROM recurring_entry_targets()"))).all()
     return [(org, association) for org, association in rows]
-
-
-async def today(session: AsyncSession) -> date:
-    day: date | None = await session.scalar(select(func.current_date()))
-    assert day is not None
-    return day

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -53,6 +53,7 @@ from domains.communications.service import messages as outbox
 from domains.communications.service import recipients as people
 from domains.documents.service import documents
 from domains.jurisdictions.service import rules as jurisdiction_rules
+from graph.clock import today
 from graph.db import add_or_raise, new_id
 from graph.durable import SYSTEM_ACTOR
 from graph.ids import encode
@@ -66,10 +67,6 @@ APPROVED_BY = {
     ArcVoteChoice.APPROVE_WITH_CONDITIONS: ArcStatus.APPROVED_WITH_CONDITIONS,
     ArcVoteChoice.DENY: ArcStatus.DENIED,
 }
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def workflow_id(request_id: UUID) -> str:

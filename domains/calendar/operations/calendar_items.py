@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from domains.calendar.schemas import CalendarItemConnection, CalendarItemListInput
 from domains.calendar.service import items
+from graph.clock import today
 from graph.handlers import OperationContext, as_connection
 from graph.operations import operation
 from graph.pages import Page
@@ -35,7 +36,7 @@ async def list_items(ctx: OperationContext, data: CalendarItemListInput) -> Cale
     their associations'. The same items as the calendar feed
     (calendarFeed/v1/create). One statement (two when the page holds projected
     assessments, for their amounts)."""
-    first_day = data.from_ or items.today()
+    first_day = data.from_ or today()
     window = items.Window(first_day, data.to or first_day + timedelta(days=DEFAULT_DAYS))
     page = Page(data.first, data.after, "starts_at")
     rows = await items.page(ctx.session, window, await items.clauses(ctx.visible), page)

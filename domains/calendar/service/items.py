@@ -59,6 +59,7 @@ from domains.receivables.models import (
 )
 from domains.receivables.service.assessments import unit_charges
 from domains.violations.models import Violation, ViolationStatus
+from graph.clock import today
 from graph.ids import encode
 from graph.pages import Page, decode_cursor
 from graph.schemas import NODES
@@ -350,7 +351,3 @@ async def page(session: AsyncSession, w: Window, where: dict[K, ColumnElement[bo
     return [
         _item(r, projected.get((r.subject_id, r.unit_id), Decimal(0)) if r.kind == K.CHARGE_PROJECTED else r.amount) for r in rows
     ]
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

@@ -38,6 +38,7 @@ from domains.documents.models import (
     VersionStatus,
 )
 from domains.documents.service import storage
+from graph.clock import today
 from graph.db import new_id
 from graph.errors import NotFound
 from graph.pages import Page, page_statement
@@ -61,10 +62,6 @@ SIGNATURES: dict[str, Any] = {
     "text/csv": _text,
 }
 HEAD_BYTES = 512
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _plus_years(day: date, years: int) -> date:

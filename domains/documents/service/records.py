@@ -8,7 +8,7 @@ passes unanswered. Business days are Monday to Friday (holidays are not on file)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +20,7 @@ from domains.documents.errors import RecordsRequestClosed
 from domains.documents.models import RecordsRequest, RecordsRequestStatus
 from domains.documents.service import documents
 from domains.jurisdictions.service import rules as jurisdiction_rules
+from graph.clock import today
 from graph.db import new_id
 from graph.errors import NotFound
 from graph.pages import Page, page_statement
@@ -27,10 +28,6 @@ from graph.pages import Page, page_statement
 WORKFLOW = "records_request_deadline_workflow"
 TOPIC = "records_request"
 RULE = "records_request_business_days"
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def add_business_days(start: date, days: int) -> date:

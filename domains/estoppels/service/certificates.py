@@ -7,7 +7,7 @@ certificate row — all in the request's one transaction, so a retried request
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -32,16 +32,13 @@ from domains.jurisdictions.models import DEFAULT_JURISDICTION
 from domains.organizations.models import ServiceAccount
 from domains.receivables.service import owner_ledger
 from graph.auth.principal import PrincipalKind
+from graph.clock import today
 from graph.db import new_id
 from graph.ids import encode
 from graph.pages import Page, page_statement
 from graph.settings import Settings
 
 STAFF_ROLES = frozenset({"admin", "manager"})
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def status(certificate: EstoppelCertificate, on: date | None = None) -> EstoppelStatus:

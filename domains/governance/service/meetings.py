@@ -72,6 +72,7 @@ from domains.governance.schemas import Quorum
 from domains.governance.service import bodies
 from domains.governance.service.seats import held_on
 from domains.jurisdictions.service import rules as jurisdiction_rules
+from graph.clock import today
 from graph.db import add_or_raise, new_id
 from graph.errors import InvalidReference
 from graph.pages import Page, page_statement
@@ -118,10 +119,6 @@ DEFAULTS = {
     "proxies_allowed": True,
     "cumulative_voting": False,
 }
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def workflow_id(meeting_id: UUID) -> str:

@@ -26,6 +26,7 @@ from domains.governance.errors import (
     TermEnded,
 )
 from domains.governance.models import GoverningBody, Office, Seat
+from graph.clock import database_today
 from graph.handlers import require
 from graph.pages import Page, page_statement
 
@@ -33,13 +34,6 @@ from graph.pages import Page, page_statement
 def held_on(starts: Any, ends: Any, day: Any) -> ColumnElement[bool]:
     """A term [starts, ends) in force on `day`."""
     return and_(starts <= day, ends > day)
-
-
-async def today(session: AsyncSession) -> date:
-    """The database's today: the day terms are current by (the roles statement uses it too)."""
-    day: date | None = await session.scalar(select(func.current_date()))
-    assert day is not None
-    return day
 
 
 def _overlapping(seat: Any, starts_on: date, ends_on: date) -> ColumnElement[bool]:
@@ -50,7 +44,7 @@ async def most_at_once(session: AsyncSession, body_id: UUID, starts_on: date | N
     """The most terms of the body in force on any one day of [starts_on, ends_on)
     (default: from today on). Counting on each term's first day in the range is
     enough: the count only rises on a start."""
-    starts_on = starts_on or await today(session)
+    starts_on = starts_on or await database_today(session)
     ends_on = ends_on or date.max
     first, other = aliased(Seat), aliased(Seat)
     day = func.greatest(first.starts_on, literal(starts_on))
@@ -104,7 +98,7 @@ async def lock(session: AsyncSession, seat_id: UUID) -> Seat:
 async def end_early(session: AsyncSession, seat: Seat, ends_on: date, reason: Any) -> list[Office]:
     """End a term on `ends_on` (its powers end that day); the holder's offices
     end with it. Returns the offices cut short."""
-    now = await today(session)
+    now = await database_today(session)
     if seat.ends_on <= now or seat.ended_early is not None:
         raise TermEnded(f"This term ended on {seat.ends_on}.", field=["id"])
     if not seat.starts_on < ends_on < seat.ends_on:
@@ -137,7 +131,7 @@ async def assign_office(session: AsyncSession, organization_id: UUID, seat: Seat
         )
     if ends_on <= data.starts_on:
         raise InvalidTerm("An office holding ends after it starts.", field=["endsOn"])
-    if data.starts_on < await today(session):
+    if data.starts_on < await database_today(session):
         raise InvalidTerm("An office is assigned from today on, not backdated.", field=["startsOn"])
     holders = list(
         (

@@ -9,7 +9,7 @@ duplicates; the payment posts on the unit's ledger through receivables'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -29,14 +29,11 @@ from domains.receivables.models import EntryKind, OwnerLedgerEntry, PaymentMetho
 from domains.receivables.service import owner_ledger
 from domains.receivables.service.book import Book
 from graph.auth.sealing import Sealer
+from graph.clock import today
 from graph.db import new_id
 from graph.errors import ValidationFailed
 from graph.handlers import require
 from graph.pages import Page, page_statement
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 async def _ach_source(session: AsyncSession, organization_id: UUID, unit: Unit, data: Any) -> AchAuthorization:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from domains.portfolio.schemas import PortfolioDashboardConnection, PortfolioDashboardInput
 from domains.portfolio.service import dashboard
+from graph.clock import today
 from graph.handlers import OperationContext, as_connection
 from graph.operations import operation
 from graph.pages import Page
@@ -35,7 +36,7 @@ async def list_dashboard(ctx: OperationContext, data: PortfolioDashboardInput) -
         ctx.session,
         await dashboard.clauses(ctx.visible),
         page,
-        data.as_of or dashboard.today(),
+        data.as_of or today(),
         datetime.now(UTC),
         data.portfolio_manager_id,
         data.arc_within_days,

@@ -11,6 +11,7 @@ from domains.portfolio.schemas import (
     PortfolioAssignmentRead,
 )
 from domains.portfolio.service import assignments
+from graph.clock import today
 from graph.handlers import OperationContext, actor, as_connection, org
 from graph.operations import operation
 
@@ -29,7 +30,7 @@ async def create_assignment(ctx: OperationContext, data: PortfolioAssignmentCrea
     assignments. Refused: a user who is not a member (PORTFOLIO_MANAGER_NOT_MEMBER);
     one already assigned to it (PORTFOLIO_ALREADY_ASSIGNED)."""
     row = await assignments.assign(
-        ctx.session, org(ctx), data.association_id, data.user_id, data.starts_on or assignments.today(), actor(ctx)
+        ctx.session, org(ctx), data.association_id, data.user_id, data.starts_on or today(), actor(ctx)
     )
     ctx.audit_summary = {"associationId": str(row.association_id), "userId": str(row.user_id)}
     return PortfolioAssignmentRead.model_validate(row)
@@ -48,7 +49,7 @@ async def end_assignment(ctx: OperationContext, data: PortfolioAssignmentEndInpu
     """The user no longer runs the association from the day given (default
     today); the row is kept. Refused: an assignment already ended, or a day
     before it started (PORTFOLIO_ASSIGNMENT_ENDED)."""
-    row = await assignments.end(ctx.session, ctx.target, data.ends_on or assignments.today(), actor(ctx))
+    row = await assignments.end(ctx.session, ctx.target, data.ends_on or today(), actor(ctx))
     return PortfolioAssignmentRead.model_validate(row)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,10 +15,6 @@ from domains.portfolio.errors import PortfolioAlreadyAssigned, PortfolioAssignme
 from domains.portfolio.models import PortfolioAssignment
 from graph.db import add_or_raise
 from graph.pages import Page, page_statement
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 async def assign(

@@ -12,7 +12,7 @@ banking close check's month (an active account opened by the month's end).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -280,7 +280,3 @@ async def rows(
     """Up to `page.first + 1` associations, by code, each with its figures."""
     built = statement(where, page, as_of, now, manager_id, arc_days, compliance_days)
     return (await session.execute(built)).all()
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

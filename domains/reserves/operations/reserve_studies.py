@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -31,15 +31,12 @@ from domains.reserves.schemas import (
 )
 from domains.reserves.service import studies
 from domains.reserves.service.projection import Assumptions, Scenario, Schedule, project
+from graph.clock import today
 from graph.handlers import OperationContext, actor, as_connection, org, with_nodes
 from graph.ids import encode
 from graph.operations import operation
 
 PERCENT = Decimal("0.0001")
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _read(study: ReserveStudy, lines: Sequence[ReserveStudyComponent]) -> Any:
@@ -71,7 +68,7 @@ async def create_study(ctx: OperationContext, data: ReserveStudyCreateInput) -> 
     component passing the four-part test, its remaining life carried to the study
     date (NO_QUALIFYING_COMPONENTS when there is none). A study date in the
     future is INVALID_DATES."""
-    study, lines = await studies.create(ctx.session, org(ctx), data, _today(), actor(ctx))
+    study, lines = await studies.create(ctx.session, org(ctx), data, today(), actor(ctx))
     ctx.audit_summary = {
         "version": study.version,
         "studyDate": str(study.study_date),
@@ -213,7 +210,7 @@ async def reserve_status(ctx: OperationContext, data: ReserveStatusInput) -> Res
     spending posted restarts its age; one without counts as fully used up). A
     reserve contribution or a roof invoice moves it as soon as it posts.
     NO_RESERVE_STUDY before the first study; INVALID_DATES before its date."""
-    as_of = data.as_of or _today()
+    as_of = data.as_of or today()
     study = await studies.latest_of(ctx.session, data.association_id, await ctx.visible("reserve_study", "read", ReserveStudy))
     if as_of < study.study_date:
         raise InvalidDates("Read the status on or after the latest study's date.", field=["asOf"])
@@ -251,7 +248,7 @@ async def dashboard(ctx: OperationContext, data: ReserveDashboardInput) -> Reser
     management company watches across its portfolio. Four statements however
     many associations: the latest studies, their components, the reserve
     balances, the spending on the components' accounts."""
-    as_of = data.as_of or _today()
+    as_of = data.as_of or today()
     latest = [
         s
         for s in await studies.latest(ctx.session, None, await ctx.visible("reserve_study", "read", ReserveStudy))

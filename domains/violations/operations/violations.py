@@ -32,7 +32,8 @@ from domains.violations.schemas import (
     ViolationRespondInput,
 )
 from domains.violations.service import fines, violations
-from domains.violations.service.violations import TOPIC, WORKFLOW, today
+from domains.violations.service.violations import TOPIC, WORKFLOW
+from graph.clock import today
 from graph.handlers import OperationContext, actor, as_connection, org, with_nodes
 from graph.operations import operation
 

@@ -72,6 +72,7 @@ from domains.violations.models import (
     ViolationStatus,
 )
 from domains.violations.schemas import NoticeCheck, NoticeRecipient
+from graph.clock import today
 from graph.db import new_id
 from graph.errors import InvalidReference
 from graph.ids import encode
@@ -85,10 +86,6 @@ EMAIL = "email"
 
 def workflow_id(violation_id: UUID) -> str:
     return f"violation-{violation_id}"
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 # --- the rules a violation works under ---------------------------------------
