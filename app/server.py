@@ -255,7 +255,8 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Starl
         app.state.platform = platform
     StarletteInstrumentor.instrument_app(app)
     # The request's server span stays; the `http send` and `http receive` spans it
-    # would open for every ASGI message cost more than a small read's own work.
+    # would open for every ASGI message tell nothing more and cost a third of the
+    # middleware's CPU (0.07 of 0.2 ms per request with spans recorded).
     for cls, _, kwargs in app.user_middleware:
         if cls is OpenTelemetryMiddleware:
             kwargs["exclude_spans"] = ["receive", "send"]

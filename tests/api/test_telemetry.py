@@ -53,7 +53,7 @@ async def test_request_spans_carry_organization_and_user(api: Api, span_exporter
     ]
     routes = sorted(str((s.attributes or {}).get("http.route")) for s in servers)
     assert routes == ["/api/v1/rpc/{name:path}", "/graphql"], _describe(spans)
-    # Not a span per ASGI message under them: they cost more than a small read.
+    # Not a span per ASGI message under them: a third of the middleware's CPU for nothing.
     assert not [s for s in spans if s.name.endswith((" http send", " http receive"))], _describe(spans)
     request_traces = {s.context.trace_id for s in servers}
 
