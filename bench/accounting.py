@@ -39,7 +39,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from bench.harness import Op, Phase, drop_redis_prefix, summarize
+from bench.harness import Op, Phase, drop_redis_prefix, run_main, summarize
 from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
@@ -970,4 +970,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    sys.exit(run_main(main(parse_args())))

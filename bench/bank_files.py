@@ -44,7 +44,7 @@ from decimal import Decimal
 from typing import Any
 
 from bench import accounting
-from bench.harness import SqlCounter, drop_redis_prefix
+from bench.harness import SqlCounter, drop_redis_prefix, run_main
 from devtools import sandbox
 
 
@@ -247,4 +247,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    sys.exit(run_main(main(parse_args())))

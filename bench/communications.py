@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.harness import drop_redis_prefix
+from bench.harness import drop_redis_prefix, run_main
 from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
@@ -291,4 +291,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    sys.exit(run_main(main(parse_args())))

@@ -18,6 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.harness import run_main
 from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
@@ -73,4 +74,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=20.0, help="idle time measured (default 20)")
     parser.add_argument("--settle", type=float, default=5.0, help="seconds after start before measuring (default 5)")
-    asyncio.run(main(parser.parse_args()))
+    run_main(main(parser.parse_args()))

@@ -45,6 +45,7 @@ from bench.harness import (
     cpu_profile,
     drop_redis_prefix,
     run_concurrent,
+    run_main,
     run_sequential,
     start_uvicorn,
 )
@@ -974,4 +975,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    sys.exit(run_main(main(parse_args())))

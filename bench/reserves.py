@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bench.harness import drop_redis_prefix
+from bench.harness import drop_redis_prefix, run_main
 from devtools import sandbox
 
 RUN_ID = uuid.uuid4().hex[:10]
@@ -327,4 +327,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    sys.exit(run_main(main(parse_args())))

@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from bench.harness import run_sandboxed
+from bench.harness import run_main, run_sandboxed
 
 RUN_ID = uuid.uuid4().hex[:10]
 BENCH_DB = f"hestami_bench_{RUN_ID}"
@@ -319,4 +319,4 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    sys.exit(run_main(main(parse_args())))

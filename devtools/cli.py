@@ -26,6 +26,7 @@ def _serve(args: argparse.Namespace) -> None:
         port=args.port or settings.port,
         log_level="info",
         access_log=False,
+        loop="uvloop",
     )
 
 

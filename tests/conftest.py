@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
+import uvloop
 from sqlalchemy import event
 
 from devtools import sandbox
@@ -33,6 +34,11 @@ os.environ["HESTAMI_WEBHOOK_ALLOW_HTTP"] = "true"
 os.environ["HESTAMI_WEBHOOK_RETRY_SECONDS"] = "[0.1, 0.2, 0.3]"
 # Email goes to the suite's own SMTP sink (and printed letters to a temporary directory).
 import tests.mail  # noqa: E402, F401
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], object]]:
+    """The suite runs on the event loop `hestami serve` runs on."""
+    return {"uvloop": uvloop.new_event_loop}
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
+import uvloop
 
 from graph.ids import decode, encode
 from graph.operations import REGISTRY
@@ -739,3 +740,8 @@ def test_duplicate_root_fields_are_refused() -> None:
 def test_ids_round_trip() -> None:
     value = uuid.uuid4()
     assert decode(encode("org", value)) == ("org", value)
+
+
+async def test_the_suite_runs_on_the_event_loop_the_server_runs_on() -> None:
+    # devtools/cli.py serves with uvicorn's loop="uvloop"; the live-server tests run that command.
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
