@@ -21,6 +21,8 @@ from uuid import UUID
 import uvloop
 from sqlalchemy import event
 
+from graph.db import DRIVER_SCOPE_SQL, driver_statement_listeners
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,7 +47,10 @@ class SqlCounter:
         with self._lock:
             self.counts[key] += 1
 
-    def attach(self, engine: Any, label: str) -> None:
+    def attach(self, engine: Any, label: str, *, driver_reads: bool = False) -> None:
+        """Count `engine`'s statements under `label`; with `driver_reads`, also those
+        graph.db.driver_read sends past it (the application engine's)."""
+
         def before(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             self._bump(f"{label}.stmt")
             if self.timing:
@@ -58,6 +63,17 @@ class SqlCounter:
                 with self._lock:
                     self.timed.append((label, " ".join(statement.split())[:70], elapsed))
 
+        def driver(statement: str, seconds: float) -> None:
+            # graph.db.driver_read: each of its transactions opens with the scope.
+            if statement == DRIVER_SCOPE_SQL:
+                self._bump(f"{label}.begin")
+            self._bump(f"{label}.stmt")
+            if self.timing:
+                with self._lock:
+                    self.timed.append((label, " ".join(statement.split())[:70], seconds))
+
+        if driver_reads:
+            driver_statement_listeners.append(driver)
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)
         event.listen(engine, "begin", lambda conn: self._bump(f"{label}.begin"))

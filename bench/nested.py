@@ -724,7 +724,7 @@ async def main(args: argparse.Namespace) -> int:
         platform = await Platform.start(settings)
         app = create_app(settings, platform=platform)
         sql = SqlCounter()
-        sql.attach(platform.engine.sync_engine, "app")
+        sql.attach(platform.engine.sync_engine, "app", driver_reads=True)
         gct = GcTimer()
         cerbos = CallCounter(platform.authorizer)
 

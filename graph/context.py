@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graph import hooks, roles
 from graph.auth.principal import RELATIONS, ROLE_GRANTS, Principal, PrincipalKind
 from graph.authz import Decisions
-from graph.db import apply_scope, apply_scope_reading
+from graph.db import apply_scope, apply_scope_reading, driver_read
 from graph.errors import Forbidden, OrganizationNotSelected, Unauthenticated
 from graph.loaders import Loaders
 
@@ -129,6 +129,14 @@ class RequestContext:
         """
         organization_id = self.require_organization()
         principal = self.require_principal()
+        if not self._roles_loaded and not self._roles_read:
+            kept = roles.kept(principal.id, organization_id, principal.roles_version)
+            if kept is not None:
+                self._roles_row, self._roles_read = kept, True
+        if not self._roles_loaded and self._roles_read:
+            # Kept roles need no transaction: a compiled read may then use none of its own.
+            apply_roles(principal, self._roles_row)
+            self._roles_loaded = True
         if not self._roles_loaded:
             async with self.read_session() as session:
                 # Sibling root fields wait on the same lock: only the first reads.
@@ -150,6 +158,20 @@ class RequestContext:
         """`visible`, with a key naming the clause (graph/authz.Decisions.where_keyed)."""
         principal = await self.ensure_roles()
         return await self.decisions.where_keyed(principal, kind, action, model)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._session is not None
+
+    async def driver_read(self, sql: str, args: Sequence[Any]) -> Any:
+        """`graph.db.driver_read` in this request's scope, when no read transaction
+        is open; a request that reads this way reads nothing else."""
+        async with self._lock:
+            assert self._session is None
+            principal = self.principal
+            return await driver_read(
+                self.platform.engine, self.organization_id, principal.user_id if principal else None, sql, args
+            )
 
     async def release(self) -> None:
         """End the read transaction now (a later read opens a fresh one). A mutation

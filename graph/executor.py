@@ -30,6 +30,34 @@ from graph.references import resolve_references
 STATEMENTS: LRU[Any, Select[Any]] = LRU(1024)
 
 
+class DriverStatement:
+    """A compiled read statement as asyncpg takes it: its SQL, and its parameters
+    in order with SQLAlchemy's bind processing applied. Every value but the root
+    id is fixed when the statement is built (graph/compiler.py bakes in the
+    filters and page sizes), so only that one is bound per request."""
+
+    def __init__(self, statement: Select[Any], dialect: Any) -> None:
+        # Expanded as SQLAlchemy's execution expands it: IN lists rendered, and
+        # its own per-parameter conversions (bind processors) named.
+        state = statement.compile(dialect=dialect).construct_expanded_state({ROOT_ID: None})
+        self.sql = state.statement
+        processors: dict[str, Any] = dict(state.processors)
+        names = list(state.positiontup or ())
+        params = state.parameters
+        self._fixed = [processors[n](params[n]) if n in processors else params[n] for n in names]
+        self._root = names.index(ROOT_ID)
+        self._process_root = processors.get(ROOT_ID)
+
+    def args(self, root_id: Any) -> list[Any]:
+        args = list(self._fixed)
+        args[self._root] = self._process_root(root_id) if self._process_root is not None else root_id
+        return args
+
+
+# The same statements as asyncpg takes them, by the same keys.
+DRIVER_STATEMENTS: LRU[Any, DriverStatement] = LRU(1024)
+
+
 def compiled_operation(field_def: Any) -> Operation | None:
     definition = field_def.extensions.get("strawberry-definition")
     resolver = definition.base_resolver if definition is not None else None
@@ -62,9 +90,11 @@ class CompilingExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
 
 
-async def answer(ctx: Any, op: Operation, plan: Plan) -> Any:
+async def answer(ctx: Any, op: Operation, plan: Plan, *, alone: bool = False) -> Any:
     """A compiled root field's value, in `ctx`'s read transaction; AppError as the
-    pipeline would raise it (not visible, not allowed to list)."""
+    pipeline would raise it (not visible, not allowed to list). `alone`: the request
+    reads nothing else, so a read of one row may take the driver's shorter way
+    (`RequestContext.driver_read`)."""
     assert op.scope is Scope.ORGANIZATION
     ctx.require_organization()
     data = plan.data
@@ -81,12 +111,18 @@ async def answer(ctx: Any, op: Operation, plan: Plan) -> Any:
     if statement is None:
         filters = {kind: where for kind, (where, _) in zip(kinds, wheres, strict=True)}
         statement = STATEMENTS.put(key, Builder(filters).root(plan.root, op.kind))
-    async with ctx.read_session() as session:
-        if listing:
-            # Ids the filters name must name visible rows, as the pipeline checks.
-            await resolve_references(session, data, None, None)
-        bound = {} if listing else {ROOT_ID: data.id}  # type: ignore[attr-defined]
-        value = (await session.execute(statement, bound)).scalar()
+    if alone and not listing and not ctx.in_transaction:
+        driver = DRIVER_STATEMENTS.get(key)
+        if driver is None:
+            driver = DRIVER_STATEMENTS.put(key, DriverStatement(statement, ctx.platform.engine.dialect))
+        value = await ctx.driver_read(driver.sql, driver.args(data.id))  # type: ignore[attr-defined]
+    else:
+        async with ctx.read_session() as session:
+            if listing:
+                # Ids the filters name must name visible rows, as the pipeline checks.
+                await resolve_references(session, data, None, None)
+            bound = {} if listing else {ROOT_ID: data.id}  # type: ignore[attr-defined]
+            value = (await session.execute(statement, bound)).scalar()
     if value is None:
         raise not_visible(op)
     return json.loads(value)

@@ -178,7 +178,7 @@ class FastReads:
             errors: list[GraphQLError] = []
             for response_name, details, _type, op, plan in fields:
                 try:
-                    values[response_name] = await answer(ctx, op, plan)
+                    values[response_name] = await answer(ctx, op, plan, alone=len(fields) == 1)
                 except AppError as err:
                     if len(fields) > 1:
                         # graphql-core lists several roots' errors as they happen: it answers.

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from graph.settings import Settings
 
 _recording = False
+_sql_tracer = trace.get_tracer("hestami.sql")
 _scope: ContextVar[tuple[str, str]] = ContextVar("hestami_scope", default=("", ""))
 
 
@@ -83,23 +84,29 @@ def setup_tracing(settings: Settings, processors: list[SpanProcessor] | None = N
     return provider
 
 
+def start_sql_span(statement: str) -> trace.Span | None:
+    """A client span for one SQL statement (the caller ends it), or None when no
+    span is recorded."""
+    if not _recording:
+        return None
+    verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
+    return _sql_tracer.start_span(
+        f"sql {verb}",
+        kind=trace.SpanKind.CLIENT,
+        attributes={"db.system": "postgresql", "db.statement": statement[:2000], "db.operation": verb},
+    )
+
+
 def instrument_engine(engine: AsyncEngine) -> None:
     """A client span per SQL statement. (opentelemetry-instrumentation-sqlalchemy
     refuses SQLAlchemy 2.1, so we hook the engine's cursor events ourselves.)"""
-    tracer = trace.get_tracer("hestami.sql")
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "before_cursor_execute")
     def _start(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-        if not _recording:
-            return
-        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
-        span = tracer.start_span(
-            f"sql {verb}",
-            kind=trace.SpanKind.CLIENT,
-            attributes={"db.system": "postgresql", "db.statement": statement[:2000], "db.operation": verb},
-        )
-        conn.info.setdefault("hestami_spans", []).append(span)
+        span = start_sql_span(statement)
+        if span is not None:
+            conn.info.setdefault("hestami_spans", []).append(span)
 
     @event.listens_for(sync_engine, "after_cursor_execute")
     def _end(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:

@@ -152,6 +152,7 @@ def statements(platform):
     """Every SQL statement the application engine sends for requests while the test
     runs (not the background workflows' that earlier tests or setup started)."""
     from graph.context import REQUEST_OPTION
+    from graph.db import driver_statement_listeners
 
     seen: list[str] = []
     sync_engine = platform.engine.sync_engine
@@ -160,8 +161,13 @@ def statements(platform):
         if conn.get_execution_options().get(REQUEST_OPTION):
             seen.append(statement)
 
+    def record_driver(statement, seconds):
+        seen.append(statement)  # graph.db.driver_read serves requests only
+
     event.listen(sync_engine, "before_cursor_execute", record)
+    driver_statement_listeners.append(record_driver)
     yield seen
+    driver_statement_listeners.remove(record_driver)
     event.remove(sync_engine, "before_cursor_execute", record)
 
 

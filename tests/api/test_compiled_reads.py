@@ -307,6 +307,35 @@ async def test_small_query_answered_before_strawberry_as_strawberry_would(platfo
         assert len(sent["fast"]) == (2 if caller.headers else 0), sent["fast"]
 
 
+async def test_a_small_read_with_kept_roles_goes_to_the_driver_traced_and_scoped(
+    platform, world, statements, span_exporter
+) -> None:
+    """Once the caller's roles are kept, the fast path reads its one row on the pooled
+    connection's asyncpg driver (graph.db.driver_read): the scope, then the statement,
+    each with its SQL span, and the scope still decides what is visible."""
+    from graph.db import DRIVER_SCOPE_SQL, driver_statement_listeners
+
+    c, client = world
+    by_driver: list[str] = []
+    driver_statement_listeners.append(lambda statement, _: by_driver.append(statement))
+    try:
+        for caller, code in ((c.admin, "MGV"), (c.stranger, None)):
+            await _post(client, SMALL, {"id": c.association}, caller.headers)  # the roles are kept
+            statements.clear()
+            by_driver.clear()
+            span_exporter.clear()
+            body = (await _post(client, SMALL, {"id": c.association}, caller.headers)).json()
+            assert by_driver == statements and statements[0] == DRIVER_SCOPE_SQL and len(statements) == 2, statements
+            sql_spans = [s.attributes["db.statement"] for s in span_exporter.get_finished_spans() if s.name.startswith("sql ")]
+            assert sql_spans == statements, sql_spans
+            if code is None:
+                assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "NOT_FOUND", body
+            else:
+                assert body["data"]["association"]["code"] == code, body
+    finally:
+        driver_statement_listeners.pop()
+
+
 async def test_bad_tokens_refused_alike_on_the_fast_path(platform, world, fast_answers) -> None:
     """An invalid or expired token is refused before either path runs: the same 401."""
     c, client = world
