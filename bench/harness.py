@@ -47,9 +47,9 @@ class SqlCounter:
         with self._lock:
             self.counts[key] += 1
 
-    def attach(self, engine: Any, label: str, *, driver_reads: bool = False) -> None:
-        """Count `engine`'s statements under `label`; with `driver_reads`, also those
-        graph.db.driver_read sends past it (the application engine's)."""
+    def attach(self, engine: Any, label: str) -> None:
+        """Count `engine`'s statements under `label`, those graph.db.driver_read
+        sends past SQLAlchemy on its connections too."""
 
         def before(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
             self._bump(f"{label}.stmt")
@@ -63,7 +63,9 @@ class SqlCounter:
                 with self._lock:
                     self.timed.append((label, " ".join(statement.split())[:70], elapsed))
 
-        def driver(statement: str, seconds: float) -> None:
+        def driver(sent_by: Any, statement: str, seconds: float) -> None:
+            if sent_by.sync_engine is not engine:
+                return
             # graph.db.driver_read: each of its transactions opens with the scope.
             if statement == DRIVER_SCOPE_SQL:
                 self._bump(f"{label}.begin")
@@ -72,8 +74,7 @@ class SqlCounter:
                 with self._lock:
                     self.timed.append((label, " ".join(statement.split())[:70], seconds))
 
-        if driver_reads:
-            driver_statement_listeners.append(driver)
+        driver_statement_listeners.append(driver)
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)
         event.listen(engine, "begin", lambda conn: self._bump(f"{label}.begin"))

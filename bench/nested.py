@@ -26,12 +26,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import sys
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -724,17 +726,27 @@ async def main(args: argparse.Namespace) -> int:
         platform = await Platform.start(settings)
         app = create_app(settings, platform=platform)
         sql = SqlCounter()
-        sql.attach(platform.engine.sync_engine, "app", driver_reads=True)
+        sql.attach(platform.engine.sync_engine, "app")
         gct = GcTimer()
         cerbos = CallCounter(platform.authorizer)
 
-        # RLS off: the same database as a superuser, for the API (its sessions are
+        # RLS off: the same database as a superuser, for the API (its engine and sessions are
         # swapped while that scenario runs) and for the floor.
         su_url = make_url(settings.admin_database_url.get_secret_value()).set(database=BENCH_DB)  # type: ignore[union-attr]
         su_engine = create_engine(su_url.render_as_string(hide_password=False), settings)
         instrument_engine(su_engine)
         sql.attach(su_engine.sync_engine, "su")
-        rls_sessions, su_sessions = platform.sessions, session_factory(su_engine)
+        su_sessions = session_factory(su_engine)
+
+        @contextlib.contextmanager
+        def superuser() -> Iterator[None]:
+            """The API on the superuser engine: its sessions and its driver reads."""
+            saved = platform.engine, platform.sessions
+            platform.engine, platform.sessions = su_engine, su_sessions
+            try:
+                yield
+            finally:
+                platform.engine, platform.sessions = saved
 
         if args.transport == "uvicorn":
             server, server_task, base_url = await start_uvicorn(app)
@@ -781,11 +793,8 @@ async def main(args: argparse.Namespace) -> int:
                 reference, sizes["api"] = await b.fetch("/graphql", aid)
                 variants = {"naive": "/bench/naive", "floor": "/bench/floor", "floor_su": "/bench/floor-su"}
                 got = {k: await b.fetch(path, aid) for k, path in variants.items()}
-                platform.sessions = su_sessions
-                try:
+                with superuser():
                     got["api_su"] = await b.fetch("/graphql", aid)
-                finally:
-                    platform.sessions = rls_sessions
                 for k, (body, size) in got.items():
                     sizes[k] = size
                     diff = _first_difference(reference["data"], body["data"])
@@ -865,17 +874,15 @@ async def main(args: argparse.Namespace) -> int:
                     continue
                 print(f"  {label} ...", flush=True)
                 gc.collect()
-                if name == "api_su":
-                    platform.sessions = su_sessions
                 platform.settings.compiled_reads = not name.endswith("resolvers")
                 # Compiled inside Strawberry instead of before it (graph/fastpath.py).
                 platform.settings.fast_reads = name != "api_small_strawberry"
                 try:
-                    results[name] = await measure(
-                        name, label, op, args, sql, cerbos, [floor, floor_su], gct, pg if name.startswith("pg") else None
-                    )
+                    with superuser() if name == "api_su" else contextlib.nullcontext():
+                        results[name] = await measure(
+                            name, label, op, args, sql, cerbos, [floor, floor_su], gct, pg if name.startswith("pg") else None
+                        )
                 finally:
-                    platform.sessions = rls_sessions
                     platform.settings.compiled_reads = platform.settings.fast_reads = True
                 results[name].bytes = sizes.get(name, 0)
                 results[name].extra["gc_objects_after"] = len(gc.get_objects())

@@ -104,10 +104,11 @@ _SCOPE_SQL = text("SELECT set_config('app.org_id', :org, true), set_config('app.
 
 DRIVER_SCOPE_SQL = "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)"
 
-# Told of each statement `driver_read` sent and the seconds it took, as the engine's
-# cursor events tell of every other: the suite's and the benches' statement counts
-# listen to both. Each driver transaction's first statement is DRIVER_SCOPE_SQL.
-driver_statement_listeners: list[Callable[[str, float], None]] = []
+# Told of each statement `driver_read` sent (the engine, the SQL, the seconds it
+# took), as the engine's cursor events tell of every other: the suite's and the
+# benches' statement counts listen to both. Each driver transaction's first
+# statement is DRIVER_SCOPE_SQL.
+driver_statement_listeners: list[Callable[[AsyncEngine, str, float], None]] = []
 
 
 async def driver_read(
@@ -126,8 +127,9 @@ async def driver_read(
         transaction = conn.transaction(readonly=True)
         await transaction.start()
         try:
-            await _driver_statement(conn.fetchval, DRIVER_SCOPE_SQL, *_scope_values(organization_id, user_id).values())
-            return await _driver_statement(conn.fetchval, sql, *args)
+            scope = _scope_values(organization_id, user_id).values()
+            await _driver_statement(engine, conn.fetchval, DRIVER_SCOPE_SQL, *scope)
+            return await _driver_statement(engine, conn.fetchval, sql, *args)
         finally:
             await transaction.rollback()
     except BaseException:
@@ -137,7 +139,7 @@ async def driver_read(
         await greenlet_spawn(fairy.close)
 
 
-async def _driver_statement(call: Callable[..., Any], sql: str, *args: Any) -> Any:
+async def _driver_statement(engine: AsyncEngine, call: Callable[..., Any], sql: str, *args: Any) -> Any:
     span = start_sql_span(sql)
     started = time.perf_counter()
     try:
@@ -150,7 +152,7 @@ async def _driver_statement(call: Callable[..., Any], sql: str, *args: Any) -> A
         if span is not None:
             span.end()
         for listener in driver_statement_listeners:
-            listener(sql, time.perf_counter() - started)
+            listener(engine, sql, time.perf_counter() - started)
 
 
 def libpq_url(url: str) -> str:

@@ -161,8 +161,9 @@ def statements(platform):
         if conn.get_execution_options().get(REQUEST_OPTION):
             seen.append(statement)
 
-    def record_driver(statement, seconds):
-        seen.append(statement)  # graph.db.driver_read serves requests only
+    def record_driver(engine, statement, seconds):
+        if engine is platform.engine:  # graph.db.driver_read serves requests only
+            seen.append(statement)
 
     event.listen(sync_engine, "before_cursor_execute", record)
     driver_statement_listeners.append(record_driver)

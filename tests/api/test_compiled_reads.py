@@ -317,7 +317,7 @@ async def test_a_small_read_with_kept_roles_goes_to_the_driver_traced_and_scoped
 
     c, client = world
     by_driver: list[str] = []
-    driver_statement_listeners.append(lambda statement, _: by_driver.append(statement))
+    driver_statement_listeners.append(lambda _, statement, __: by_driver.append(statement))
     try:
         for caller, code in ((c.admin, "MGV"), (c.stranger, None)):
             await _post(client, SMALL, {"id": c.association}, caller.headers)  # the roles are kept
