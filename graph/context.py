@@ -94,13 +94,8 @@ class RequestContext:
             # options): what a request costs can be told apart from background workflows'.
             await session.connection(execution_options={REQUEST_OPTION: self.trace_id or True})
             principal, organization_id = self.principal, self.organization_id
-            kept = None
-            if principal is not None and organization_id is not None and not self._roles_loaded:
-                kept = roles.kept(principal.id, organization_id, principal.roles_version)
-            if kept is not None:
-                await apply_scope(session, organization_id, principal.user_id if principal else None)
-                self._roles_row, self._roles_read = kept, True
-            elif principal is not None and organization_id is not None and not self._roles_loaded:
+            kept = self._take_kept_roles()
+            if not kept and principal is not None and organization_id is not None and not self._roles_loaded:
                 # Most requests need the roles: read them in the scope's own statement.
                 # Applied (and refused without a membership) only when asked for.
                 self._roles_row = await apply_scope_reading(session, organization_id, principal.id, hooks.principal_roles.call)
@@ -110,6 +105,18 @@ class RequestContext:
                 await apply_scope(session, organization_id, principal.user_id if principal else None)
             self._session = session
         return self._session
+
+    def _take_kept_roles(self) -> bool:
+        """Whether graph/roles.py kept the caller's roles row (not yet applied); held
+        if so, with no statement needed."""
+        principal, organization_id = self.principal, self.organization_id
+        if principal is None or organization_id is None or self._roles_loaded:
+            return False
+        kept = roles.kept(principal.id, organization_id, principal.roles_version)
+        if kept is None:
+            return False
+        self._roles_row, self._roles_read = kept, True
+        return True
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
@@ -129,10 +136,8 @@ class RequestContext:
         """
         organization_id = self.require_organization()
         principal = self.require_principal()
-        if not self._roles_loaded and not self._roles_read:
-            kept = roles.kept(principal.id, organization_id, principal.roles_version)
-            if kept is not None:
-                self._roles_row, self._roles_read = kept, True
+        if not self._roles_read:
+            self._take_kept_roles()
         if not self._roles_loaded and self._roles_read:
             # Kept roles need no transaction: a compiled read may then use none of its own.
             apply_roles(principal, self._roles_row)
