@@ -25,10 +25,6 @@ from graph.operations import Operation, Scope
 from graph.pipeline import authorize, not_visible
 from graph.references import resolve_references
 
-# Compiled statements by (operation, plan, Cerbos filters' keys): a repeated query
-# skips building its SQL.
-STATEMENTS: LRU[Any, Select[Any]] = LRU(1024)
-
 
 class DriverStatement:
     """A compiled read statement as asyncpg takes it: its SQL, and its parameters
@@ -54,8 +50,19 @@ class DriverStatement:
         return args
 
 
-# The same statements as asyncpg takes them, by the same keys.
-DRIVER_STATEMENTS: LRU[Any, DriverStatement] = LRU(1024)
+class Statement:
+    """A built statement, and the same as asyncpg takes it once a driver read asks."""
+
+    __slots__ = ("driver", "select")
+
+    def __init__(self, select: Select[Any]) -> None:
+        self.select = select
+        self.driver: DriverStatement | None = None
+
+
+# Built statements by (operation, plan, Cerbos filters' keys): a repeated query
+# skips building its SQL.
+STATEMENTS: LRU[Any, Statement] = LRU(1024)
 
 
 def compiled_operation(field_def: Any) -> Operation | None:
@@ -110,11 +117,11 @@ async def answer(ctx: Any, op: Operation, plan: Plan, *, alone: bool = False) ->
     statement = STATEMENTS.get(key)
     if statement is None:
         filters = {kind: where for kind, (where, _) in zip(kinds, wheres, strict=True)}
-        statement = STATEMENTS.put(key, Builder(filters).root(plan.root, op.kind))
+        statement = STATEMENTS.put(key, Statement(Builder(filters).root(plan.root, op.kind)))
     if alone and not listing and not ctx.in_transaction:
-        driver = DRIVER_STATEMENTS.get(key)
+        driver = statement.driver
         if driver is None:
-            driver = DRIVER_STATEMENTS.put(key, DriverStatement(statement, ctx.platform.engine.dialect))
+            driver = statement.driver = DriverStatement(statement.select, ctx.platform.engine.dialect)
         value = await ctx.driver_read(driver.sql, driver.args(data.id))  # type: ignore[attr-defined]
     else:
         async with ctx.read_session() as session:
@@ -122,7 +129,7 @@ async def answer(ctx: Any, op: Operation, plan: Plan, *, alone: bool = False) ->
                 # Ids the filters name must name visible rows, as the pipeline checks.
                 await resolve_references(session, data, None, None)
             bound = {} if listing else {ROOT_ID: data.id}  # type: ignore[attr-defined]
-            value = (await session.execute(statement, bound)).scalar()
+            value = (await session.execute(statement.select, bound)).scalar()
     if value is None:
         raise not_visible(op)
     return json.loads(value)
