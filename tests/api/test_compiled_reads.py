@@ -336,6 +336,39 @@ async def test_a_small_read_with_kept_roles_goes_to_the_driver_traced_and_scoped
         driver_statement_listeners.pop()
 
 
+async def test_the_driver_transaction_is_read_only_scoped_and_ends_with_the_read(platform) -> None:
+    """graph.db.driver_read opens and scopes its transaction in one message, with the
+    ids as literals: only a UUID gets into that text, the transaction refuses
+    writes, and nothing of its scope is left on the pooled connection."""
+    from uuid import uuid4
+
+    import asyncpg
+
+    from graph.db import create_engine, driver_read
+
+    # One pooled connection, so each read below meets what the one before left.
+    engine = create_engine(platform.settings.app_url(), platform.settings, pool_size=1)
+    org, user = uuid4(), uuid4()
+    seen = (
+        "SELECT concat_ws(' ', "
+        + ", ".join(f"current_setting('{name}')" for name in ("transaction_read_only", "app.org_id", "app.user_id"))
+        + ")"
+    )
+    try:
+        assert await driver_read(engine, org, user, seen, []) == f"on {org} {user}"
+        async with engine.connect() as connection:
+            left = await connection.exec_driver_sql(
+                "SELECT current_setting('app.org_id', true), current_setting('transaction_read_only')"
+            )
+            assert tuple(left.one()) in ((None, "off"), ("", "off"))  # unscoped, and in a transaction of its own
+        with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+            await driver_read(engine, org, user, "CREATE TABLE driver_read_probe (id int)", [])
+        with pytest.raises(ValueError):
+            await driver_read(engine, "x', true); SELECT ('", user, seen, [])  # type: ignore[arg-type]
+    finally:
+        await engine.dispose()
+
+
 async def test_bad_tokens_refused_alike_on_the_fast_path(platform, world, fast_answers) -> None:
     """An invalid or expired token is refused before either path runs: the same 401."""
     c, client = world
