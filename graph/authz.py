@@ -54,6 +54,7 @@ __all__ = [
     "ResourceRef",
     "plan_filter",
     "principal_to_cerbos",
+    "sent_principal",
 ]
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,22 @@ def principal_to_cerbos(p: Principal) -> engine_pb2.Principal:
             "kind": struct_pb2.Value(string_value=p.kind.value),
         },
     )
+
+
+# Principals as sent, by the state they are built from: the Struct attributes are
+# built in pure Python, most of the CPU of a plan lookup that the cache answers.
+_SENT: LRU[tuple[Any, ...], tuple[engine_pb2.Principal, bytes]] = LRU(4096)
+
+
+def sent_principal(p: Principal) -> tuple[engine_pb2.Principal, bytes]:
+    """`principal_to_cerbos(p)` and its deterministic serialization, which names it in
+    cache keys. Callers must not change the message."""
+    key = (p.kind, p.id, p.active_organization_id, tuple(p.roles), tuple((k, tuple(v)) for k, v in p.relations.items()))
+    hit = _SENT.get(key)
+    if hit is None:
+        sent = principal_to_cerbos(p)
+        hit = _SENT.put(key, (sent, sent.SerializeToString(deterministic=True)))
+    return hit
 
 
 def _jsonable(value: Any) -> Any:
@@ -277,7 +294,7 @@ class Authorizer:
             )
             for r in resources
         ]
-        cerbos_principal = principal_to_cerbos(principal)
+        cerbos_principal, _ = sent_principal(principal)
         with self._span("cerbos.check", principal, kind, action_list, len(entries)):
             responses = await self._call(
                 lambda client: asyncio.gather(
@@ -314,8 +331,8 @@ class Authorizer:
     ) -> tuple[tuple[bytes, str, str], response_pb2.PlanResourcesResponse]:
         """The plan and a key naming it: equal keys, equal plans (for caching what
         is built from it)."""
-        sent = principal_to_cerbos(principal)
-        key = (sent.SerializeToString(deterministic=True), kind, action)
+        sent, serialized = sent_principal(principal)
+        key = (serialized, kind, action)
         cached = self._plans.get(key)
         if cached is not None and cached[0] > time.monotonic():
             return key, cached[1]
@@ -333,6 +350,14 @@ class Authorizer:
         elif self._plan_ttl > 0:
             self._plans.put(key, (time.monotonic() + self._plan_ttl, response))
         return key, response
+
+    def kept_plan(
+        self, principal: Principal, kind: str, action: str
+    ) -> tuple[tuple[bytes, str, str], response_pb2.PlanResourcesResponse] | None:
+        """`plan_keyed`'s answer when the cache holds it, without awaiting anything."""
+        key = (sent_principal(principal)[1], kind, action)
+        cached = self._plans.get(key)
+        return (key, cached[1]) if cached is not None and cached[0] > time.monotonic() else None
 
     @contextmanager
     def _span(
@@ -437,8 +462,14 @@ class Decisions:
         """`where`, and a key naming that clause (the same clause object for the same key)."""
         key = (kind, action)
         if key not in self._plans:
-            # Shared while in flight: sibling loaders asking at once make one call.
-            self._plans[key] = asyncio.ensure_future(self._authorizer.plan_keyed(principal, kind, action))
+            kept = self._authorizer.kept_plan(principal, kind, action)
+            if kept is not None:
+                # Already answered: no task, whose loop turn would cost more than the lookup.
+                self._plans[key] = asyncio.get_running_loop().create_future()
+                self._plans[key].set_result(kept)
+            else:
+                # Shared while in flight: sibling loaders asking at once make one call.
+                self._plans[key] = asyncio.ensure_future(self._authorizer.plan_keyed(principal, kind, action))
         try:
             plan_key, plan = await asyncio.shield(self._plans[key])
         except BaseException:
@@ -457,7 +488,7 @@ class Decisions:
         action this request has not asked about yet (or is asking about now)."""
         # Roles can change within a request (a mutation scoping to the organization it
         # created), so the principal as sent is part of the key.
-        sent = principal_to_cerbos(principal).SerializeToString(deterministic=True)
+        sent = sent_principal(principal)[1]
         keys = {r.id: (sent, kind, r.id, _attrs_key(r.attrs)) for r in resources}
         asked = [r for r in resources if any((*keys[r.id], a) not in self._checks for a in actions)]
         loop = asyncio.get_running_loop()

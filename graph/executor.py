@@ -111,7 +111,9 @@ async def answer(ctx: Any, op: Operation, plan: Plan, *, alone: bool = False) ->
     # list also asks whether the caller may list at all, as the pipeline does.
     listing = op.target is None
     asked = [ctx.visible_keyed(kind, "read", orm) for kind, orm in kinds]
-    answers = await asyncio.gather(*asked, *([authorize(ctx.decisions, op, principal, data)] if listing else []))
+    asked += [authorize(ctx.decisions, op, principal, data)] if listing else []
+    # One alone is awaited as is: gather would wrap it in a task, a loop turn for nothing.
+    answers = [await asked[0]] if len(asked) == 1 else await asyncio.gather(*asked)
     wheres = answers[: len(kinds)]
     key = (op.name, plan.key, tuple(k for _, k in wheres))
     statement = STATEMENTS.get(key)

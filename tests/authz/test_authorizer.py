@@ -46,6 +46,7 @@ from graph.authz import (
     principal_to_cerbos,
     resource_attrs,
     resource_columns,
+    sent_principal,
 )
 from graph.errors import ErrorCode, Forbidden, ServiceUnavailable
 
@@ -216,6 +217,22 @@ def test_principal_mapping() -> None:
     assert list(sa.roles) == ["integration", "user"]
     assert sa.attr["kind"].string_value == "service_account"
     assert sa.id == f"service_account:{uid(6)}"
+
+
+def test_the_principal_as_sent_is_kept_per_state() -> None:
+    """`sent_principal` keeps the built message, keyed by everything it is built from:
+    a change of roles, relations or organization is sent anew, never the old one."""
+    p = user(7, ORG_A, "manager")
+    first, first_bytes = sent_principal(p)
+    assert sent_principal(user(7, ORG_A, "manager"))[0] is first
+    assert first_bytes == principal_to_cerbos(p).SerializeToString(deterministic=True)
+    p.roles = ["owner"]
+    assert list(sent_principal(p)[0].roles) == ["owner", "user"]
+    p.relations = {"owner_of": [str(UNIT_1)]}
+    assert [v.string_value for v in sent_principal(p)[0].attr["owner_of"].list_value.values] == [str(UNIT_1)]
+    p.active_organization_id = ORG_B
+    assert sent_principal(p)[0].attr["organization_id"].string_value == str(ORG_B)
+    assert sent_principal(user(7, ORG_A, "manager"))[1] == first_bytes
 
 
 def _relations(p: Principal) -> dict[str, list[str]]:
