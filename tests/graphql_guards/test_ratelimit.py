@@ -73,6 +73,10 @@ async def test_script_reloaded_after_noscript(limiter: RateLimiter) -> None:
     limiter._script.sha = "0" * 40
     decision = await limiter.take("principal", "reload", capacity=2, refill_per_second=1)
     assert decision.allowed
+    limiter._session_script.sha = "0" * 40
+    gone = limiter.key("sess", "none")
+    assert await limiter.enforce_for_session(gone, str(uuid.uuid4()), _settings(), limiter.key("v", "")) == ([], None)
+    assert limiter._session_script.sha != "0" * 40
 
 
 def _settings() -> Settings:
