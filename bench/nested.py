@@ -51,6 +51,7 @@ from bench.harness import (
     run_sequential,
     start_uvicorn,
 )
+from bench.itemize import small_query_cpu
 from devtools import sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -890,6 +891,8 @@ async def main(args: argparse.Namespace) -> int:
             results = {k: results[k] for k in order if k in results}
 
             table = render(results, args, scaling, report.rows) + "\n" + gc_note
+            if "api_small" in results:
+                table += "\n\n" + await small_query_cpu(app, caller.token, SMALL, {"id": ids[0]}, args.n)
             print()
             print(table)
             print()
