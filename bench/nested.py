@@ -92,6 +92,8 @@ ROWS = [
     "api_small",
     "api_small_strawberry",
     "pg_small",
+    "api_proc",
+    "api_small_proc",
     "api_dash",
     "pg_dash",
     "api_dash_resolvers",
@@ -423,8 +425,7 @@ class PostGraphile:
             self.process.wait(10)
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.process.pid)
 
     async def fetch(self, association: str, query: str = PG_QUERY) -> tuple[dict[str, Any], int]:
         variables = {"id": association, "first": self.first, "today": datetime.now(UTC).date().isoformat()}
@@ -439,6 +440,34 @@ class PostGraphile:
             await self.fetch(self.associations[i % len(self.associations)], query)
 
         return run
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of another process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ApiProcess:
+    """The API as deployed, `hestami serve` in a process of its own (tests/live.py), on
+    the bench database and session store: compared with PostGraphile's process as
+    the issue compared them, with no client sharing its CPU."""
+
+    def __init__(self) -> None:
+        self.server: Any = None
+
+    async def start(self) -> str:
+        from tests.live import start_server
+
+        self.server = await asyncio.to_thread(start_server)
+        return str(self.server.url)
+
+    def cpu_seconds(self) -> float:
+        return process_cpu_seconds(self.server.pid)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.cleanup()
 
 
 def _uuid_of(public_id: str) -> UUID:
@@ -550,7 +579,7 @@ async def measure(
     cerbos: CallCounter,
     floors: list[Floor],
     gct: GcTimer,
-    peer: PostGraphile | None = None,
+    peer: PostGraphile | ApiProcess | None = None,
 ) -> Result:
     res = Result(name=name, label=label)
     # The naive set sends ~650 statements a request: at --n it would be most of a run.
@@ -584,6 +613,13 @@ async def measure(
     res.cerbos = (cerbos.count - c0) / n
     res.conc = await run_concurrent(op, n, warmup + n, args.concurrency)
     return res
+
+
+def server_process(row: str, pg: PostGraphile, proc: ApiProcess | None) -> Any:
+    """The process whose CPU a row reads from /proc: PostGraphile's, or the API's own."""
+    if row.endswith("_proc"):
+        return proc
+    return pg if row.startswith("pg") else None
 
 
 def _ratio(a: float, b: float) -> str:
@@ -625,6 +661,8 @@ def render(
     pair("API / floor", "api", "floor")
     pair("API / PostGraphile", "api", "pg")
     pair("API / PostGraphile, small query", "api_small", "pg_small")
+    pair("API / PostGraphile, each in its own process", "api_proc", "pg")
+    pair("the same, small query", "api_small_proc", "pg_small")
     pair("small query, fast path / fast path off", "api_small", "api_small_strawberry")
     pair("API / PostGraphile, dashboard", "api_dash", "pg_dash")
     pair("dashboard, compiled / resolvers", "api_dash", "api_dash_resolvers")
@@ -649,6 +687,13 @@ def render(
             out.append(
                 f"server CPU per {what} request: API {ours:.2f} ms, PostGraphile {theirs:.2f} ms "
                 f"(ratio {_ratio(ours, theirs).strip()}); the client's {client:.2f} ms taken out of the API's"
+            )
+    for api_row, pg_row, what in (("api_proc", "pg", "nested"), ("api_small_proc", "pg_small", "small")):
+        if api_row in results and pg_row in results:
+            ours, theirs = results[api_row].extra["peer_cpu_ms"], results[pg_row].extra["peer_cpu_ms"]
+            out.append(
+                f"server CPU per {what} request, each server in its own process (/proc): API {ours:.2f} ms, "
+                f"PostGraphile {theirs:.2f} ms (ratio {_ratio(ours, theirs).strip()})"
             )
     out.append("")
     for name, counts in scaling.items():
@@ -722,7 +767,8 @@ async def main(args: argparse.Namespace) -> int:
     await bootstrap(settings)
     platform = server = server_task = None
     pools: list[Any] = []
-    peers: list[PostGraphile] = []
+    clients: list[Any] = []
+    peers: list[PostGraphile | ApiProcess] = []
     su_engine = None
     try:
         await asyncio.to_thread(migrate, settings)
@@ -789,6 +835,13 @@ async def main(args: argparse.Namespace) -> int:
             pg = PostGraphile(client, libpq_url(settings.app_url()), org, user, ids, args.first)
             await pg.start()
             peers.append(pg)
+            own: Bench | None = None
+            proc: ApiProcess | None = None
+            if not args.only or {"api_proc", "api_small_proc"} & set(args.only):
+                proc = ApiProcess()
+                peers.append(proc)
+                clients.append(httpx.AsyncClient(base_url=await proc.start(), timeout=120))
+                own = Bench(clients[-1], caller.token, ids, args.first)
 
             # Same JSON everywhere, for every association.
             print(f"checking that all variants return the API's JSON for {len(ids)} associations ...", flush=True)
@@ -799,6 +852,8 @@ async def main(args: argparse.Namespace) -> int:
                 got = {k: await b.fetch(path, aid) for k, path in variants.items()}
                 with superuser():
                     got["api_su"] = await b.fetch("/graphql", aid)
+                if own is not None:
+                    got["api_proc"] = await own.fetch("/graphql", aid)
                 for k, (body, size) in got.items():
                     sizes[k] = size
                     diff = _first_difference(reference["data"], body["data"])
@@ -812,6 +867,9 @@ async def main(args: argparse.Namespace) -> int:
                 small, sizes["api_small"] = await b.fetch("/graphql", aid, query=SMALL)
                 sizes["api_small_strawberry"] = sizes["api_small"]
                 pg_small, sizes["pg_small"] = await pg.fetch(str(_uuid_of(aid)), PG_SMALL)
+                if own is not None:
+                    small_own, sizes["api_small_proc"] = await own.fetch("/graphql", aid, query=SMALL)
+                    diff = diff or _first_difference(small["data"], small_own["data"])
                 diff = diff or _first_difference(small["data"], as_api(pg_small["data"]))
                 dashboard, sizes["api_dash"] = await b.fetch("/graphql", aid, query=DASHBOARD)
                 pg_dashboard, sizes["pg_dash"] = await pg.fetch(str(_uuid_of(aid)), PG_DASHBOARD)
@@ -863,6 +921,8 @@ async def main(args: argparse.Namespace) -> int:
                 ("api_small", "(8) API: small query", b.op("/graphql", SMALL)),
                 ("api_small_strawberry", "(8b) API: small query, fast path off", b.op("/graphql", SMALL)),
                 ("pg_small", "(9) PostGraphile 4: small query", pg.op(PG_SMALL)),
+                ("api_proc", "(1p) API in its own process (hestami serve)", own and own.op("/graphql")),
+                ("api_small_proc", "(8p) API in its own process: small query", own and own.op("/graphql", SMALL)),
                 ("api_dash", "(10) API: dashboard (associations list)", b.op("/graphql", DASHBOARD)),
                 ("pg_dash", "(11) PostGraphile 4: dashboard", pg.op(PG_DASHBOARD)),
                 ("api_dash_resolvers", "(12) API: dashboard, resolvers", b.op("/graphql", DASHBOARD)),
@@ -874,7 +934,7 @@ async def main(args: argparse.Namespace) -> int:
             ]
             results: dict[str, Result] = {}
             for name, label, op in plan:
-                if args.only and name not in args.only:
+                if (args.only and name not in args.only) or op is None:
                     continue
                 print(f"  {label} ...", flush=True)
                 gc.collect()
@@ -884,7 +944,7 @@ async def main(args: argparse.Namespace) -> int:
                 try:
                     with superuser() if name == "api_su" else contextlib.nullcontext():
                         results[name] = await measure(
-                            name, label, op, args, sql, cerbos, [floor, floor_su], gct, pg if name.startswith("pg") else None
+                            name, label, op, args, sql, cerbos, [floor, floor_su], gct, server_process(name, pg, proc)
                         )
                 finally:
                     platform.settings.compiled_reads = platform.settings.fast_reads = True
@@ -940,6 +1000,8 @@ async def main(args: argparse.Namespace) -> int:
     finally:
         for peer in peers:
             peer.stop()
+        for client in clients:
+            await client.aclose()
         for pool in pools:
             await pool.close()
         if server is not None:
