@@ -188,7 +188,7 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def _uuid_literal(value: UUID | None) -> str:
-    # Parsed again, so only a UUID's canonical hex can reach the SQL text.
+    # Parsed again, so only a UUID's canonical hex can reach the driver's SQL text.
     return "" if value is None else str(UUID(str(value)))
 
 
