@@ -232,18 +232,9 @@ async def add_or_raise(session: AsyncSession, row: object, error: Exception) -> 
 
 
 async def flush_or_raise(session: AsyncSession, error: Exception) -> None:
-    """Flush pending changes in a savepoint, turning a constraint violation into `error`;
-    the transaction stays usable, without the rows that flush would have inserted."""
-    # begin_nested() first flushes what is pending, before its SAVEPOINT: a violation
-    # there fails the whole transaction. So the new rows are added inside it, and on a
-    # violation they leave the session with the savepoint.
-    added = list(session.new)
-    for row in added:
-        if row in session:
-            session.expunge(row)
+    """Flush pending changes in a savepoint, turning a constraint violation into `error`."""
     try:
         async with session.begin_nested():
-            session.add_all(added)
             await session.flush()
     except IntegrityError:
         raise error from None

@@ -103,31 +103,3 @@ async def test_refusals_and_cancel(api) -> None:
     assert cancelled["status"] == "cancelled"
     again = await api.rpc("paymentPlan/v1/cancel", {"id": plan["id"], "reason": "x"}, token=r.c.admin.token, key="again")
     assert again.status_code == 422 and again.json()["error"]["code"] == "PAYMENT_PLAN_NOT_ACTIVE"
-
-
-async def test_a_refused_second_plan_leaves_the_transaction_usable(api, platform) -> None:
-    """graph.db.flush_or_raise turns the unique violation into PAYMENT_PLAN_EXISTS inside a
-    savepoint: the same transaction goes on, and commits the first plan alone. (Before,
-    begin_nested() flushed the new plan ahead of its SAVEPOINT, and the violation failed
-    the whole transaction.)"""
-    from datetime import date
-
-    import pytest
-    from sqlalchemy import func, select
-
-    from domains.receivables.errors import PlanExists
-    from domains.receivables.models import PaymentPlan
-    from domains.receivables.schemas import PaymentPlanCreateInput
-    from domains.receivables.service import payment_plans
-
-    r = await open_receivables(api, 1)
-    await _charge(api, r, 0, "600.00", "2026-01-05")
-    org, unit = raw(r.c.org), raw(r.c.units[0])
-    data = PaymentPlanCreateInput(unit_id=unit, starts_on=date(2026, 2, 1), instalments=2, first_due_on=date(2026, 2, 15))
-    async with scoped_transaction(platform.sessions, org, None) as session:
-        first = await payment_plans.create(session, org, data, org)
-        with pytest.raises(PlanExists):
-            await payment_plans.create(session, org, data, org)
-        assert await session.scalar(select(func.count()).select_from(PaymentPlan).where(PaymentPlan.unit_id == unit)) == 1
-    async with scoped_transaction(platform.sessions, org, None) as session:
-        assert (await session.scalars(select(PaymentPlan.id).where(PaymentPlan.unit_id == unit))).all() == [first.id]
