@@ -331,11 +331,11 @@ class Authorizer:
     ) -> tuple[tuple[bytes, str, str], response_pb2.PlanResourcesResponse]:
         """The plan and a key naming it: equal keys, equal plans (for caching what
         is built from it)."""
+        kept = self.kept_plan(principal, kind, action)
+        if kept is not None:
+            return kept
         sent, serialized = sent_principal(principal)
         key = (serialized, kind, action)
-        cached = self._plans.get(key)
-        if cached is not None and cached[0] > time.monotonic():
-            return key, cached[1]
         resource = engine_pb2.PlanResourcesInput.Resource(kind=kind, policy_version=POLICY_VERSION)
         with self._span("cerbos.plan", principal, kind, [action], 0):
             response: response_pb2.PlanResourcesResponse = await self._call(
